@@ -1,0 +1,32 @@
+/** @file report.h
+ * @brief What the program tells people: errors in compiler style, rejects,
+ * progress and the run summary.
+ */
+#ifndef VEMT_CLI_REPORT_H
+#define VEMT_CLI_REPORT_H
+
+#include <stdio.h>
+
+#include "engine/engine.h"
+
+/** Print err as `path:line:column: column 'name': reason` (or as much of
+ * that as is known), with `(row N)` when the row differs from the line. */
+void vemt_report_error(FILE *out, const char *path, const vemt_error *err);
+
+/** Print the first max rejects, then a count of the rest. */
+void vemt_report_rejects(FILE *out, const vemt_rejects *rejects,
+                         const vemt_source *sources, size_t max);
+
+/** Progress line on stderr (installed only when stderr is a terminal). */
+void vemt_report_progress(void *data, const char *stage, uint64_t done,
+                          uint64_t total);
+
+/** Print each file's accounting; returns false when a file's counts do not
+ * reconcile (read != used + located-nowhere + rejected). */
+bool vemt_report_sources(FILE *out, const vemt_source *sources, size_t n);
+
+/** Print the hottest cells (highest gi_z), at most max. */
+void vemt_report_top_cells(FILE *out, const vemt_grid *grid,
+                           const double *counts, const double *z, size_t max);
+
+#endif /* VEMT_CLI_REPORT_H */

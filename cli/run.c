@@ -1,0 +1,251 @@
+/** @file run.c
+ * @brief The run pipeline: read every input, lay the grid over the study
+ * area, count, compute Gi*, write the outputs, print the summary.
+ */
+#include "cli/run.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/report.h"
+#include "engine/engine.h"
+#include "ingest/ingest.h"
+#include "outputs/outputs.h"
+
+#ifndef VEMT_DEMO_DIR
+#define VEMT_DEMO_DIR "fixtures/demo"
+#endif
+
+#define MAX_PARAMS 16
+
+/* Everything one run holds; freed in one place. */
+typedef struct run {
+    vemt_args a;
+    vemt_ctx *ctx;
+    vemt_pseudo *pseudo;
+    vemt_key_origin key_origin;
+    vemt_source sources[2 * VEMT_MAX_INPUTS];
+    size_t n_sources;
+    vemt_events events;
+    vemt_rejects rejects;
+    vemt_area *area;
+    vemt_grid *grid;
+    vemt_weights *weights;
+    double *counts, *z, *p;
+    vemt_param params[MAX_PARAMS];
+    size_t n_params;
+    char demo_paths[3][4096];
+    FILE *info; /* stdout, or NULL with --quiet */
+} run;
+
+static void run_free(run *r) {
+    free(r->counts);
+    free(r->z);
+    free(r->p);
+    vemt_weights_destroy(r->weights);
+    vemt_grid_destroy(r->grid);
+    vemt_area_destroy(r->area);
+    vemt_events_clear(&r->events);
+    vemt_rejects_clear(&r->rejects);
+    vemt_pseudo_destroy(r->pseudo);
+    vemt_ctx_destroy(r->ctx);
+}
+
+/* Exit status for a failed library call, after printing its error. */
+static int failed(run *r, vemt_status st, const char *path) {
+    vemt_report_error(stderr, path, vemt_ctx_error(r->ctx));
+    if (st == VEMT_E_NOMEM || st == VEMT_E_DEPENDENCY)
+        return VEMT_EXIT_INTERNAL;
+    return VEMT_EXIT_INPUT;
+}
+
+static void add_param(run *r, const char *name, const char *how, double v) {
+    if (r->n_params >= MAX_PARAMS) return;
+    vemt_param *p = &r->params[r->n_params++];
+    p->name = name;
+    p->how = how;
+    snprintf(p->value, sizeof p->value, "%.17g", v);
+}
+
+static void add_param_text(run *r, const char *name, const char *how,
+                           const char *text) {
+    if (r->n_params >= MAX_PARAMS) return;
+    vemt_param *p = &r->params[r->n_params++];
+    p->name = name;
+    p->how = how;
+    snprintf(p->value, sizeof p->value, "%s", text ? text : "");
+}
+
+/* With --demo, inputs default to the bundled demo data. */
+static void apply_demo(run *r) {
+    if (!r->a.demo) return;
+    const char *dir = getenv("VEMT_DEMO_DIR");
+    if (!dir || !*dir) dir = VEMT_DEMO_DIR;
+    static const char names[][24] = {"incidents.csv", "missing.csv",
+                                     "boundary.geojson"};
+    for (int i = 0; i < 3; i++)
+        snprintf(r->demo_paths[i], sizeof r->demo_paths[i], "%s/%s", dir,
+                 names[i]);
+    if (r->a.n_incidents == 0 && r->a.n_missing == 0) {
+        r->a.incidents[r->a.n_incidents++] = r->demo_paths[0];
+        r->a.missing[r->a.n_missing++] = r->demo_paths[1];
+    }
+    if (!r->a.boundary) r->a.boundary = r->demo_paths[2];
+    if (!r->a.out) r->a.out = "vemt-demo.gpkg";
+}
+
+static int read_inputs(run *r) {
+    const char *env_key = getenv("VEMT_PSEUDONYM_KEY");
+    vemt_status st = vemt_pseudo_create(r->ctx, r->a.key_file, env_key,
+                                        &r->pseudo, &r->key_origin);
+    if (st) return failed(r, st, r->a.key_file);
+    if (r->key_origin == VEMT_KEY_RANDOM && r->info)
+        fprintf(r->info,
+                "note: no --key-file or VEMT_PSEUDONYM_KEY: pseudonyms use a "
+                "random key and will differ from other runs\n");
+    for (int k = 0; k < 2; k++) {
+        int n = k ? r->a.n_missing : r->a.n_incidents;
+        for (int i = 0; i < n; i++) {
+            vemt_source *s = &r->sources[r->n_sources];
+            s->path = k ? r->a.missing[i] : r->a.incidents[i];
+            s->kind = k ? VEMT_SOURCE_MISSING : VEMT_SOURCE_INCIDENTS;
+            st = vemt_ingest_file(r->ctx, r->pseudo, s, (int)r->n_sources,
+                                  &r->events, &r->rejects);
+            if (st) return failed(r, st, s->path);
+            r->n_sources++;
+        }
+    }
+    return VEMT_EXIT_OK;
+}
+
+static int read_boundary(run *r) {
+    if (!r->a.boundary) {
+        vemt_area_flag_events(NULL, &r->events);
+        return VEMT_EXIT_OK;
+    }
+    unsigned char *wkb = NULL;
+    size_t n = 0;
+    vemt_status st = vemt_boundary_read(r->ctx, r->a.boundary, &wkb, &n);
+    if (!st) st = vemt_area_create_wkb(r->ctx, wkb, n, &r->area);
+    vemt_ingest_free(wkb);
+    if (st) return failed(r, st, r->a.boundary);
+    vemt_area_flag_events(r->area, &r->events);
+    return VEMT_EXIT_OK;
+}
+
+/* Grid, counts, weights and Gi*. */
+static int analyse(run *r) {
+    vemt_bbox extent;
+    if (r->area) {
+        extent = vemt_area_bbox(r->area);
+    } else if (!vemt_events_bbox(&r->events, r->a.kinds, &extent)) {
+        fprintf(stderr,
+                "vemt: no located %s events in the inputs: nothing to "
+                "map (see the rejects above)\n",
+                r->a.kind_name);
+        return VEMT_EXIT_INPUT;
+    }
+    double cell = r->a.cell_size_m;
+    char rule[160];
+    if (cell > 0) {
+        add_param(r, "cell_size_m", "given", cell);
+    } else {
+        cell = vemt_grid_auto_cell_size_m(&extent, rule, sizeof rule);
+        add_param(r, "cell_size_m", "automatic", cell);
+        add_param_text(r, "cell_size_rule", "automatic", rule);
+        if (r->info)
+            fprintf(r->info, "cell size: %g m (automatic: %s)\n", cell, rule);
+    }
+    vemt_status st = vemt_grid_create(r->ctx, cell, &extent, r->area, &r->grid);
+    if (st) return failed(r, st, NULL);
+    size_t n = vemt_grid_ncells(r->grid);
+    r->counts = calloc(n ? n : 1, sizeof *r->counts);
+    r->z = calloc(n ? n : 1, sizeof *r->z);
+    r->p = calloc(n ? n : 1, sizeof *r->p);
+    if (!r->counts || !r->z || !r->p) return failed(r, VEMT_E_NOMEM, NULL);
+    size_t counted =
+        vemt_grid_count(r->grid, &r->events, r->a.kinds, r->counts);
+    double band = cell * sqrt(2.0);
+    add_param(r, "distance_band_m", "default", band);
+    st = vemt_weights_grid_band(r->ctx, r->grid, band, true, &r->weights);
+    if (!st && n >= 2)
+        st = vemt_gistar_compute(r->ctx, r->weights, r->counts, n, r->z, r->p);
+    if (st) return failed(r, st, NULL);
+    for (size_t i = 0; n < 2 && i < n; i++) r->z[i] = r->p[i] = NAN;
+    if (r->info) {
+        fprintf(r->info, "grid: %zu cells of %g m, %zu %s events counted\n", n,
+                cell, counted, r->a.kind_name);
+        if (n < 30)
+            fprintf(r->info,
+                    "warning: fewer than 30 cells: Gi* z-scores are "
+                    "unreliable; choose a smaller --cell-size\n");
+        fputs("hottest cells (Getis-Ord Gi*):\n", r->info);
+        vemt_report_top_cells(r->info, r->grid, r->counts, r->z, 5);
+    }
+    return VEMT_EXIT_OK;
+}
+
+static int write_outputs(run *r, int argc, char **argv, int64_t started) {
+    char seed[24];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->a.seed);
+    add_param_text(r, "seed", r->a.seed_given ? "given" : "default", seed);
+    add_param_text(r, "kind", "given", r->a.kind_name);
+    add_param_text(r, "boundary", r->a.boundary ? "given" : "default",
+                   r->a.boundary ? r->a.boundary : "none (data extent)");
+    add_param_text(r, "weights", "default",
+                   "binary distance band, self included (Gi*)");
+    static const char *const origins[] = {"key file", "environment variable",
+                                          "random per run"};
+    vemt_provenance prov = {argc,        argv,    r->params,
+                            r->n_params, started, origins[r->key_origin]};
+    vemt_output out = {&r->events,   &r->rejects, r->sources,
+                       r->n_sources, r->grid,     r->counts,
+                       r->z,         r->p,        &prov};
+    vemt_status st = vemt_outputs_write_gpkg(r->ctx, r->a.out, &out);
+    if (st) return failed(r, st, r->a.out);
+    if (r->a.geojson_dir &&
+        (st = vemt_outputs_write_geojson(r->ctx, r->a.geojson_dir, &out)))
+        return failed(r, st, r->a.geojson_dir);
+    if (r->info) {
+        fprintf(r->info, "wrote %s (layers: hotspot_cells, events, rejects)\n",
+                r->a.out);
+        if (r->a.geojson_dir)
+            fprintf(r->info, "wrote GeoJSON layers into %s\n",
+                    r->a.geojson_dir);
+        fprintf(r->info,
+                "open it in QGIS: qgis %s  (or drag the file onto the "
+                "QGIS window)\n",
+                r->a.out);
+    }
+    return VEMT_EXIT_OK;
+}
+
+int vemt_run(const vemt_args *args, int argc, char **argv) {
+    run r;
+    memset(&r, 0, sizeof r);
+    r.a = *args;
+    r.info = args->quiet ? NULL : stdout;
+    int64_t started = (int64_t)time(NULL);
+    apply_demo(&r);
+    if (vemt_ctx_create(r.a.seed, &r.ctx)) {
+        fputs("vemt: out of memory or a dependency failed to start\n", stderr);
+        return VEMT_EXIT_INTERNAL;
+    }
+    if (isatty(STDERR_FILENO))
+        vemt_ctx_set_progress(r.ctx, vemt_report_progress, NULL);
+    int rc = read_inputs(&r);
+    if (rc == VEMT_EXIT_OK) rc = read_boundary(&r);
+    if (rc == VEMT_EXIT_OK) {
+        vemt_report_rejects(stderr, &r.rejects, r.sources, 10);
+        if (r.info && !vemt_report_sources(r.info, r.sources, r.n_sources))
+            rc = VEMT_EXIT_INTERNAL;
+    }
+    if (rc == VEMT_EXIT_OK) rc = analyse(&r);
+    if (rc == VEMT_EXIT_OK) rc = write_outputs(&r, argc, argv, started);
+    run_free(&r);
+    return rc;
+}

@@ -1,0 +1,43 @@
+/** @file alloc.c
+ * @brief Allocation wrappers (see alloc.h).
+ */
+#include "engine/alloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef VEMT_ALLOC_TEST
+void *vemt_malloc(size_t size) { return malloc(size ? size : 1); }
+
+void *vemt_calloc(size_t n, size_t size) {
+    if (n == 0 || size == 0) return calloc(1, 1);
+    return calloc(n, size);
+}
+
+void *vemt_realloc(void *p, size_t size) { return realloc(p, size ? size : 1); }
+
+void vemt_free(void *p) { free(p); }
+#endif
+
+char *vemt_strdup(const char *s) {
+    if (!s) return NULL;
+    size_t n = strlen(s) + 1;
+    char *copy = vemt_malloc(n);
+    if (copy) memcpy(copy, s, n);
+    return copy;
+}
+
+int vemt_grow(void **items, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap) return 0;
+    size_t cap2 = *cap ? *cap : 16;
+    while (cap2 < need) {
+        if (cap2 > SIZE_MAX / 2 / elem) return -1;
+        cap2 *= 2;
+    }
+    void *p = vemt_realloc(*items, cap2 * elem);
+    if (!p) return -1;
+    *items = p;
+    *cap = cap2;
+    return 0;
+}

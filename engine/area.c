@@ -1,0 +1,150 @@
+/** @file area.c
+ * @brief The study area: a GEOS prepared polygon for fast point and cell
+ * tests.
+ */
+#include <math.h>
+
+#include "engine/alloc.h"
+#include "engine/ctx.h"
+#include "engine/engine.h"
+
+struct vemt_area {
+    GEOSContextHandle_t geos; /* borrowed from the creating context */
+    GEOSGeometry *geom;
+    const GEOSPreparedGeometry *prep;
+    vemt_bbox bbox;
+    double area_m2;
+};
+
+static bool is_areal(GEOSContextHandle_t h, const GEOSGeometry *g) {
+    int t = GEOSGeomTypeId_r(h, g);
+    return t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON;
+}
+
+/* Repair self-intersections and overlapping parts that hand-made
+ * boundaries often carry; returns the geometry to keep (g itself or its
+ * repaired copy). The "structure" method keeps an areal result, dissolving
+ * parts that share edges. */
+static GEOSGeometry *repaired(GEOSContextHandle_t h, GEOSGeometry *g) {
+    if (GEOSisValid_r(h, g) == 1) return g;
+    GEOSMakeValidParams *params = GEOSMakeValidParams_create_r(h);
+    GEOSGeometry *fixed = NULL;
+    if (params) {
+        GEOSMakeValidParams_setMethod_r(h, params, GEOS_MAKE_VALID_STRUCTURE);
+        GEOSMakeValidParams_setKeepCollapsed_r(h, params, 0);
+        fixed = GEOSMakeValidWithParams_r(h, g, params);
+        GEOSMakeValidParams_destroy_r(h, params);
+    }
+    GEOSGeom_destroy_r(h, g);
+    return fixed;
+}
+
+vemt_status vemt_area_create_wkb(vemt_ctx *ctx, const unsigned char *wkb,
+                                 size_t size, vemt_area **out) {
+    *out = NULL;
+    GEOSContextHandle_t h = vemt_ctx_geos(ctx);
+    vemt_status st = VEMT_OK;
+    vemt_area *a = vemt_calloc(1, sizeof *a);
+    GEOSWKBReader *reader = GEOSWKBReader_create_r(h);
+    if (!a || !reader) {
+        st = VEMT_E_NOMEM;
+        goto done;
+    }
+    a->geos = h;
+    a->geom = GEOSWKBReader_read_r(h, reader, wkb, size);
+    if (a->geom) a->geom = repaired(h, a->geom);
+    if (!a->geom) {
+        st = VEMT_E_DEPENDENCY; /* GEOS's message is already in ctx->err */
+        goto done;
+    }
+    if (!is_areal(h, a->geom)) {
+        st = vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
+                            "study area is not a polygon");
+        goto done;
+    }
+    a->prep = GEOSPrepare_r(h, a->geom);
+    if (!a->prep ||
+        !GEOSGeom_getExtent_r(h, a->geom, &a->bbox.xmin, &a->bbox.ymin,
+                              &a->bbox.xmax, &a->bbox.ymax) ||
+        !GEOSArea_r(h, a->geom, &a->area_m2)) {
+        st = VEMT_E_DEPENDENCY;
+        goto done;
+    }
+done:
+    if (reader) GEOSWKBReader_destroy_r(h, reader);
+    if (st != VEMT_OK) {
+        vemt_area_destroy(a);
+        return st;
+    }
+    *out = a;
+    return VEMT_OK;
+}
+
+void vemt_area_destroy(vemt_area *area) {
+    if (!area) return;
+    if (area->prep) GEOSPreparedGeom_destroy_r(area->geos, area->prep);
+    if (area->geom) GEOSGeom_destroy_r(area->geos, area->geom);
+    vemt_free(area);
+}
+
+vemt_bbox vemt_area_bbox(const vemt_area *area) { return area->bbox; }
+
+double vemt_area_m2(const vemt_area *area) { return area->area_m2; }
+
+bool vemt_area_covers_xy(const vemt_area *area, double x, double y) {
+    const vemt_bbox *b = &area->bbox;
+    if (x < b->xmin || x > b->xmax || y < b->ymin || y > b->ymax) return false;
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(area->geos, x, y);
+    if (!pt) return false;
+    bool in = GEOSPreparedIntersects_r(area->geos, area->prep, pt) == 1;
+    GEOSGeom_destroy_r(area->geos, pt);
+    return in;
+}
+
+bool vemt_area_intersects_bbox(const vemt_area *area, const vemt_bbox *b) {
+    const vemt_bbox *a = &area->bbox;
+    if (b->xmax < a->xmin || b->xmin > a->xmax || b->ymax < a->ymin ||
+        b->ymin > a->ymax)
+        return false;
+    GEOSGeometry *r = GEOSGeom_createRectangle_r(area->geos, b->xmin, b->ymin,
+                                                 b->xmax, b->ymax);
+    if (!r) return false;
+    bool hit = GEOSPreparedIntersects_r(area->geos, area->prep, r) == 1;
+    GEOSGeom_destroy_r(area->geos, r);
+    return hit;
+}
+
+size_t vemt_area_flag_events(const vemt_area *area, vemt_events *events) {
+    size_t inside = 0;
+    for (size_t i = 0; i < events->n; i++) {
+        vemt_event *ev = &events->items[i];
+        if (!ev->located) {
+            ev->in_area = false;
+            continue;
+        }
+        ev->in_area = !area || vemt_area_covers_xy(area, ev->x, ev->y);
+        inside += ev->in_area;
+    }
+    return inside;
+}
+
+bool vemt_bbox_is_valid(const vemt_bbox *b) {
+    return b->xmin <= b->xmax && b->ymin <= b->ymax && isfinite(b->xmin) &&
+           isfinite(b->xmax) && isfinite(b->ymin) && isfinite(b->ymax);
+}
+
+bool vemt_events_bbox(const vemt_events *events, unsigned kinds,
+                      vemt_bbox *out) {
+    vemt_bbox b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (size_t i = 0; i < events->n; i++) {
+        const vemt_event *ev = &events->items[i];
+        if (!ev->located || !ev->in_area || !(kinds & (1u << ev->kind)))
+            continue;
+        b.xmin = fmin(b.xmin, ev->x);
+        b.ymin = fmin(b.ymin, ev->y);
+        b.xmax = fmax(b.xmax, ev->x);
+        b.ymax = fmax(b.ymax, ev->y);
+    }
+    *out = b;
+    return vemt_bbox_is_valid(&b);
+}

@@ -1,0 +1,67 @@
+/** @file ctx.c
+ * @brief The per-thread context (PROJ's "context subsystem" in plain view).
+ */
+#include "engine/ctx.h"
+
+#include "engine/alloc.h"
+
+struct vemt_ctx {
+    GEOSContextHandle_t geos; /* GEOS_init_r(); errors land in err */
+    gsl_rng *rng;             /* seeded from the run options, never the clock */
+    uint64_t seed;
+    vemt_error err; /* last failure in this context */
+    vemt_progress_fn progress;
+    void *progress_data;
+};
+
+/* GEOS hands each error message to this handler (geos_c.h). */
+static void on_geos_error_r(const char *message, void *userdata) {
+    vemt_ctx *ctx = userdata;
+    vemt_error_set(&ctx->err, VEMT_E_DEPENDENCY, "GEOS: %s", message);
+    ctx->err.source = "GEOS";
+}
+
+vemt_status vemt_ctx_create(uint64_t seed, vemt_ctx **out) {
+    *out = NULL;
+    vemt_ctx *ctx = vemt_calloc(1, sizeof *ctx);
+    if (!ctx) return VEMT_E_NOMEM;
+    ctx->seed = seed;
+    ctx->geos = GEOS_init_r();
+    ctx->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!ctx->geos || !ctx->rng) {
+        vemt_ctx_destroy(ctx);
+        return VEMT_E_DEPENDENCY;
+    }
+    GEOSContext_setErrorMessageHandler_r(ctx->geos, on_geos_error_r, ctx);
+    /* gsl_rng_set takes an unsigned long; fold the seed so all bits count. */
+    gsl_rng_set(ctx->rng, (unsigned long)(seed ^ (seed >> 32)));
+    *out = ctx;
+    return VEMT_OK;
+}
+
+void vemt_ctx_destroy(vemt_ctx *ctx) {
+    if (!ctx) return;
+    if (ctx->geos) GEOS_finish_r(ctx->geos);
+    if (ctx->rng) gsl_rng_free(ctx->rng);
+    vemt_free(ctx);
+}
+
+const vemt_error *vemt_ctx_error(const vemt_ctx *ctx) { return &ctx->err; }
+
+vemt_error *vemt_ctx_err(vemt_ctx *ctx) { return &ctx->err; }
+
+uint64_t vemt_ctx_seed(const vemt_ctx *ctx) { return ctx->seed; }
+
+void vemt_ctx_set_progress(vemt_ctx *ctx, vemt_progress_fn fn, void *data) {
+    ctx->progress = fn;
+    ctx->progress_data = data;
+}
+
+void vemt_ctx_progress(const vemt_ctx *ctx, const char *stage, uint64_t done,
+                       uint64_t total) {
+    if (ctx->progress) ctx->progress(ctx->progress_data, stage, done, total);
+}
+
+GEOSContextHandle_t vemt_ctx_geos(vemt_ctx *ctx) { return ctx->geos; }
+
+gsl_rng *vemt_ctx_rng(vemt_ctx *ctx) { return ctx->rng; }

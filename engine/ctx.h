@@ -1,0 +1,19 @@
+/** @file ctx.h
+ * @brief Context internals shared inside engine/ (private header).
+ */
+#ifndef VEMT_ENGINE_CTX_H
+#define VEMT_ENGINE_CTX_H
+
+#include <geos_c.h>
+#include <gsl/gsl_rng.h>
+
+#include "engine/vemt.h"
+
+/** The GEOS handle of a context. Borrowed; valid for the context's life. */
+GEOSContextHandle_t vemt_ctx_geos(vemt_ctx *ctx);
+
+/** The context's random generator, seeded from the run's seed.
+ * Borrowed; valid for the context's life. */
+gsl_rng *vemt_ctx_rng(vemt_ctx *ctx);
+
+#endif /* VEMT_ENGINE_CTX_H */

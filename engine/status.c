@@ -1,0 +1,95 @@
+/** @file status.c
+ * @brief Status strings, the error setter, and the record arrays.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/alloc.h"
+#include "engine/vemt.h"
+
+/* One description per code, in enum order (h3 H3ErrorDescriptions). */
+static const char status_strings[][48] = {
+    "success",
+    "out of memory",
+    "input/output error",
+    "invalid argument",
+    "dependency failed",
+    "malformed CSV quoting",
+    "wrong number of fields",
+    "invalid UTF-8",
+    "missing value",
+    "not a number",
+    "not a valid date",
+    "invalid coordinate",
+    "duplicate identifier",
+    "end before start",
+};
+
+_Static_assert(sizeof status_strings / sizeof status_strings[0] ==
+                   VEMT_STATUS_END,
+               "one string per status");
+
+const char *vemt_status_str(vemt_status code) {
+    if ((unsigned)code >= VEMT_STATUS_END) return "unknown status";
+    return status_strings[code];
+}
+
+bool vemt_status_is_input(vemt_status code) {
+    return code >= VEMT_E_CSV_QUOTE && code < VEMT_STATUS_END;
+}
+
+vemt_status vemt_error_set(vemt_error *err, vemt_status code, const char *fmt,
+                           ...) {
+    if (!err) return code;
+    memset(err, 0, sizeof *err);
+    err->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static const char kind_strings[][16] = {"incident", "missing_from", "found_at"};
+
+const char *vemt_kind_str(vemt_kind kind) {
+    if ((unsigned)kind >= VEMT_KIND_END) return "unknown";
+    return kind_strings[kind];
+}
+
+vemt_status vemt_events_push(vemt_events *events, const vemt_event *ev) {
+    if (vemt_grow((void **)&events->items, &events->cap, events->n + 1,
+                  sizeof *events->items))
+        return VEMT_E_NOMEM;
+    events->items[events->n++] = *ev;
+    return VEMT_OK;
+}
+
+void vemt_events_clear(vemt_events *events) {
+    if (!events) return;
+    vemt_free(events->items);
+    memset(events, 0, sizeof *events);
+}
+
+vemt_status vemt_rejects_push(vemt_rejects *rejects, int source,
+                              const vemt_error *err, const char *raw) {
+    if (vemt_grow((void **)&rejects->items, &rejects->cap, rejects->n + 1,
+                  sizeof *rejects->items))
+        return VEMT_E_NOMEM;
+    char *copy = NULL;
+    if (raw && !(copy = vemt_strdup(raw))) return VEMT_E_NOMEM;
+    vemt_reject *r = &rejects->items[rejects->n++];
+    r->err = *err;
+    r->err.source = NULL;
+    r->source = source;
+    r->raw = copy;
+    return VEMT_OK;
+}
+
+void vemt_rejects_clear(vemt_rejects *rejects) {
+    if (!rejects) return;
+    for (size_t i = 0; i < rejects->n; i++) vemt_free(rejects->items[i].raw);
+    vemt_free(rejects->items);
+    memset(rejects, 0, sizeof *rejects);
+}

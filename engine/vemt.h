@@ -1,0 +1,196 @@
+/** @file vemt.h
+ * @brief Base shared by every layer: status codes, errors, the context,
+ * and the record structs that flow ingest -> engine -> outputs.
+ */
+#ifndef VEMT_ENGINE_VEMT_H
+#define VEMT_ENGINE_VEMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VEMT_VERSION "0.1.0"
+
+/** Result of every fallible call; 0 is success (h3 H3Error, GSL, SQLite). */
+typedef enum vemt_status {
+    VEMT_OK = 0,
+    VEMT_E_NOMEM,      /* allocation failed */
+    VEMT_E_IO,         /* open/read/write failed; message carries strerror */
+    VEMT_E_ARG,        /* caller bug or bad option value */
+    VEMT_E_DEPENDENCY, /* GEOS, PROJ, GDAL or GSL failed; message has its text
+                        */
+    /* Bad-input classes: contiguous, one fixture and one test each. */
+    VEMT_E_CSV_QUOTE, /* unterminated or misplaced quote */
+    VEMT_E_CSV_WIDTH, /* row has more or fewer fields than the header */
+    VEMT_E_ENCODING,  /* not valid UTF-8 */
+    VEMT_E_MISSING,   /* required value or column absent */
+    VEMT_E_NUMBER,    /* not a number */
+    VEMT_E_DATE,      /* not a date, or an impossible one */
+    VEMT_E_COORD,     /* coordinate out of range or (0,0) */
+    VEMT_E_DUPLICATE, /* identifier seen before in the same file */
+    VEMT_E_RANGE,     /* time range ends before it starts */
+    VEMT_STATUS_END   /* sentinel: one past the last code, not an error */
+} vemt_status;
+
+/** Where and why something failed (liblwgeom parser result, extended). */
+typedef struct vemt_error {
+    vemt_status code;
+    const char *source; /* input path (borrowed) or dependency name */
+    long row;           /* 1-based as a spreadsheet counts (header = 1) */
+    long line;          /* 1-based physical line where the record starts */
+    int column;         /* 1-based field number; 0 = n/a */
+    char field[64];     /* header name of that column, "" if n/a */
+    char msg[256];      /* one sentence, no trailing newline */
+} vemt_error;
+
+/** Short description of a status; never NULL, never to be freed. */
+const char *vemt_status_str(vemt_status code);
+
+/** True for the bad-input classes (a reject, not a failed call). */
+bool vemt_status_is_input(vemt_status code);
+
+/** Fill err (which may be NULL) and return code, so that callers can write
+ * `return vemt_error_set(err, VEMT_E_IO, "...")`. Location fields are reset. */
+vemt_status vemt_error_set(vemt_error *err, vemt_status code, const char *fmt,
+                           ...) __attribute__((format(printf, 3, 4)));
+
+/** Progress callback: stage name, items done, items total (0 = unknown). */
+typedef void (*vemt_progress_fn)(void *data, const char *stage, uint64_t done,
+                                 uint64_t total);
+
+/** Per-thread context: GEOS handle, PROJ context, RNG, last error. */
+typedef struct vemt_ctx vemt_ctx;
+
+/** Create a context whose random streams derive from seed.
+ * Returns VEMT_E_NOMEM or VEMT_E_DEPENDENCY on failure.
+ * Caller owns *out; free with vemt_ctx_destroy(). */
+vemt_status vemt_ctx_create(uint64_t seed, vemt_ctx **out);
+
+/** Free a context and everything it holds; NULL is a no-op. */
+void vemt_ctx_destroy(vemt_ctx *ctx);
+
+/** The last failure in this context. Borrowed; valid until the next call. */
+const vemt_error *vemt_ctx_error(const vemt_ctx *ctx);
+
+/** Writable error slot of the context, for library code filling it.
+ * Borrowed; valid until the context is destroyed. */
+vemt_error *vemt_ctx_err(vemt_ctx *ctx);
+
+/** The seed the context was created with. */
+uint64_t vemt_ctx_seed(const vemt_ctx *ctx);
+
+/** Install a progress callback (NULL disables progress). */
+void vemt_ctx_set_progress(vemt_ctx *ctx, vemt_progress_fn fn, void *data);
+
+/** Report progress through the installed callback, if any. */
+void vemt_ctx_progress(const vemt_ctx *ctx, const char *stage, uint64_t done,
+                       uint64_t total);
+
+/* ---- Calendar ------------------------------------------------------- */
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (no range check). */
+int64_t vemt_days_from_civil(int y, int m, int d);
+
+/** The proleptic Gregorian date of a day number since 1970-01-01. */
+void vemt_civil_from_days(int64_t days, int *y, int *m, int *d);
+
+/** Format t (seconds since the epoch) as `YYYY-MM-DDTHH:MM:SS.000Z`, the
+ * GeoPackage date-time form, into buf (at least 25 bytes). */
+void vemt_time_format_utc(int64_t t, char *buf, size_t size);
+
+/* ---- Records --------------------------------------------------------- */
+
+/** What an event is. Terms as in the README. */
+typedef enum vemt_kind {
+    VEMT_KIND_INCIDENT = 0, /* a police incident */
+    VEMT_KIND_MISSING_FROM, /* where a missing episode started */
+    VEMT_KIND_FOUND_AT,     /* where a missing child was found */
+    VEMT_KIND_END
+} vemt_kind;
+
+/** Name of a kind as written in outputs ("incident", ...); never NULL. */
+const char *vemt_kind_str(vemt_kind kind);
+
+/** How precisely an event's time is known. */
+typedef enum vemt_precision {
+    VEMT_PREC_SECOND = 0,
+    VEMT_PREC_MINUTE,
+    VEMT_PREC_DAY,
+    VEMT_PREC_MONTH
+} vemt_precision;
+
+/** One normalised event. Times are seconds since 1970-01-01T00:00:00Z. */
+typedef struct vemt_event {
+    int64_t start_utc;
+    int64_t end_utc; /* == start_utc for a single instant; -1 = open */
+    double x, y;     /* analysis CRS (EPSG:27700) metres */
+    long source_row; /* row in its source file (header = 1) */
+    int source;      /* index into the run's source list */
+    vemt_kind kind;
+    vemt_precision precision;
+    bool located;         /* false: no coordinates (counts in trends only) */
+    bool in_area;         /* inside the study area (true with no boundary) */
+    char ref[40];         /* source record id (incident id or episode id) */
+    char category[64];    /* incident category; "" for episodes */
+    char subject_key[24]; /* keyed pseudonym of child/subject; "" if none */
+} vemt_event;
+
+/** A growable array of events. The struct is plain so that outputs can
+ * read it; change it only through the functions below. */
+typedef struct vemt_events {
+    vemt_event *items;
+    size_t n;
+    size_t cap;
+} vemt_events;
+
+/** Append a copy of *ev. Returns VEMT_E_NOMEM on failure. */
+vemt_status vemt_events_push(vemt_events *events, const vemt_event *ev);
+
+/** Free the contents and zero the struct. */
+void vemt_events_clear(vemt_events *events);
+
+/** An input row that could not be used, with the reason. */
+typedef struct vemt_reject {
+    vemt_error
+        err;    /* code, row, line, column, field, msg (err.source unused) */
+    int source; /* index into the run's source list */
+    char *raw;  /* the row text with identifier fields pseudonymised;
+                   owned by the array */
+} vemt_reject;
+
+/** A growable array of rejects. */
+typedef struct vemt_rejects {
+    vemt_reject *items;
+    size_t n;
+    size_t cap;
+} vemt_rejects;
+
+/** Append a reject copying err and raw (raw may be NULL).
+ * Returns VEMT_E_NOMEM on failure. */
+vemt_status vemt_rejects_push(vemt_rejects *rejects, int source,
+                              const vemt_error *err, const char *raw);
+
+/** Free the contents and zero the struct. */
+void vemt_rejects_clear(vemt_rejects *rejects);
+
+/** What a source file is. */
+typedef enum vemt_source_kind {
+    VEMT_SOURCE_INCIDENTS = 0,
+    VEMT_SOURCE_MISSING
+} vemt_source_kind;
+
+/** One input file and its row accounting:
+ * n_read == n_used + n_nowhere + n_rejected. */
+typedef struct vemt_source {
+    const char *path; /* borrowed from the run configuration */
+    vemt_source_kind kind;
+    uint64_t bytes;
+    char sha256[65]; /* lower-case hex of the file's bytes */
+    long n_read;     /* data rows read (header excluded) */
+    long n_used;     /* rows that gave at least one located event */
+    long n_nowhere;  /* rows kept as events without a location */
+    long n_rejected; /* rows written to rejects */
+    long n_events;   /* events produced (an episode may give two) */
+} vemt_source;
+
+#endif /* VEMT_ENGINE_VEMT_H */

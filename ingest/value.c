@@ -1,0 +1,214 @@
+/** @file value.c
+ * @brief Number and date parsers; Europe/London to UTC by coded rules.
+ */
+#include "ingest/value.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool vemt_value_is_blank(const char *s) {
+    while (*s && isspace((unsigned char)*s)) s++;
+    return *s == '\0';
+}
+
+vemt_status vemt_value_number(const char *s, double *out, const char **why) {
+    *why = "";
+    if (vemt_value_is_blank(s)) {
+        *why = "empty";
+        return VEMT_E_MISSING;
+    }
+    while (isspace((unsigned char)*s)) s++;
+    /* strtod accepts hex, "inf" and "nan": exports never mean those. */
+    for (const char *p = s; *p && !isspace((unsigned char)*p); p++) {
+        if (!strchr("0123456789+-.eE", *p)) {
+            *why = "not a number";
+            return VEMT_E_NUMBER;
+        }
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    while (isspace((unsigned char)*end)) end++;
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+        *why = "not a number";
+        return VEMT_E_NUMBER;
+    }
+    *out = v;
+    return VEMT_OK;
+}
+
+static bool is_leap(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m) {
+    static const char dim[12] = {31, 28, 31, 30, 31, 30,
+                                 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+}
+
+/* UTC instant of 01:00 UTC on the last Sunday of month m of year y: when UK
+ * summer time starts (March) and ends (October) under the EU rule the UK
+ * has followed since 1996 (Summer Time Order 2002). Earlier years are
+ * converted with the same rule. */
+static int64_t last_sunday_0100_utc(int y, int m) {
+    int64_t days = vemt_days_from_civil(y, m, days_in_month(y, m));
+    int64_t wday = ((days % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday */
+    return (days - wday) * 86400 + 3600;
+}
+
+static bool in_bst(int y, int64_t t) {
+    return t >= last_sunday_0100_utc(y, 3) && t < last_sunday_0100_utc(y, 10);
+}
+
+/* Convert a Europe/London wall-clock time (given as seconds as if it were
+ * UTC) to UTC. Returns false in the spring gap. */
+static bool london_to_utc(int year, int64_t wall, int64_t *utc,
+                          bool *ambiguous) {
+    int64_t as_gmt = wall, as_bst = wall - 3600;
+    bool gmt_ok = !in_bst(year, as_gmt), bst_ok = in_bst(year, as_bst);
+    *ambiguous = gmt_ok && bst_ok;
+    if (bst_ok) {
+        *utc = as_bst; /* the earlier instant when both exist */
+        return true;
+    }
+    if (gmt_ok) {
+        *utc = as_gmt;
+        return true;
+    }
+    return false;
+}
+
+/* Read exactly n digits at *p into *v. */
+static bool digits(const char **p, int n, int *v) {
+    int x = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)(*p)[i])) return false;
+        x = x * 10 + ((*p)[i] - '0');
+    }
+    *p += n;
+    *v = x;
+    return true;
+}
+
+typedef struct fields {
+    int y, mo, d, h, mi, s;
+    int has_time; /* 0 date only, 1 to the minute, 2 to the second */
+    int zone;     /* 0 local, 1 explicit offset */
+    int offset_s; /* seconds east of UTC */
+} fields;
+
+/* Time of day "hh:mm[:ss[.fff]]" then an optional zone. */
+static bool parse_clock(const char *p, fields *f) {
+    if (!digits(&p, 2, &f->h) || *p++ != ':' || !digits(&p, 2, &f->mi))
+        return false;
+    f->has_time = 1;
+    if (*p == ':') {
+        p++;
+        if (!digits(&p, 2, &f->s)) return false;
+        f->has_time = 2;
+        if (*p == '.' || *p == ',') {
+            p++;
+            if (!isdigit((unsigned char)*p)) return false;
+            while (isdigit((unsigned char)*p)) p++; /* fraction truncated */
+        }
+    }
+    if (*p == 'Z' || *p == 'z') {
+        f->zone = 1;
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
+        if (!digits(&p, 2, &oh)) return false;
+        if (*p == ':') p++;
+        if (*p && !digits(&p, 2, &om)) return false;
+        if (oh > 14 || om > 59) return false;
+        f->zone = 1;
+        f->offset_s = sign * (oh * 3600 + om * 60);
+    }
+    while (isspace((unsigned char)*p)) p++;
+    return *p == '\0';
+}
+
+/* Split s into fields; returns false when the shape is not recognised. */
+static bool parse_shape(const char *s, fields *f, vemt_precision *prec) {
+    const char *p = s;
+    memset(f, 0, sizeof *f);
+    f->d = 1;
+    if (digits(&p, 4, &f->y) && *p == '-') {
+        p++;
+        if (!digits(&p, 2, &f->mo)) return false;
+        if (*p == '\0') {
+            *prec = VEMT_PREC_MONTH;
+            return true;
+        }
+        if (*p++ != '-' || !digits(&p, 2, &f->d)) return false;
+    } else {
+        p = s;
+        if (!digits(&p, 2, &f->d) || *p++ != '/' || !digits(&p, 2, &f->mo) ||
+            *p++ != '/' || !digits(&p, 4, &f->y))
+            return false;
+    }
+    *prec = VEMT_PREC_DAY;
+    if (*p == '\0') return true;
+    if (*p != 'T' && *p != ' ') return false;
+    if (!parse_clock(p + 1, f)) return false;
+    *prec = f->has_time == 2 ? VEMT_PREC_SECOND : VEMT_PREC_MINUTE;
+    return true;
+}
+
+/* Local wall time -> UTC, or explicit offset; sets *why on failure. */
+static bool to_utc(const fields *f, int64_t wall, int64_t *utc, bool *ambiguous,
+                   const char **why) {
+    *ambiguous = false;
+    if (f->zone) {
+        *utc = wall - f->offset_s;
+        return true;
+    }
+    if (!london_to_utc(f->y, wall, utc, ambiguous)) {
+        *why = "local time does not exist (clocks went forward)";
+        return false;
+    }
+    return true;
+}
+
+vemt_status vemt_value_time(const char *s, vemt_time *out, const char **why) {
+    *why = "";
+    memset(out, 0, sizeof *out);
+    if (vemt_value_is_blank(s)) {
+        *why = "empty";
+        return VEMT_E_MISSING;
+    }
+    while (isspace((unsigned char)*s)) s++;
+    fields f;
+    vemt_precision prec;
+    if (!parse_shape(s, &f, &prec)) {
+        *why = "not a date";
+        return VEMT_E_DATE;
+    }
+    if (f.y < 1900 || f.y > 2100 || f.mo < 1 || f.mo > 12 || f.d < 1 ||
+        f.d > days_in_month(f.y, f.mo) || f.h > 23 || f.mi > 59 || f.s > 59) {
+        *why = "impossible date or time";
+        return VEMT_E_DATE;
+    }
+    int64_t day = vemt_days_from_civil(f.y, f.mo, f.d);
+    int64_t wall = day * 86400 + f.h * 3600 + f.mi * 60 + f.s, span = 0;
+    if (prec == VEMT_PREC_MONTH) span = days_in_month(f.y, f.mo) * 86400;
+    if (prec == VEMT_PREC_DAY) span = 86400;
+    bool amb = false, amb_end = false;
+    if (!to_utc(&f, wall, &out->start_utc, &amb, why)) return VEMT_E_DATE;
+    out->end_utc = out->start_utc;
+    if (span) {
+        /* A day or month stands for its whole local span: last instant is
+         * one second before the next span starts (local midnight). */
+        if (!to_utc(&f, wall + span, &out->end_utc, &amb_end, why))
+            return VEMT_E_DATE;
+        out->end_utc -= 1;
+    }
+    out->precision = prec;
+    out->ambiguous = amb;
+    return VEMT_OK;
+}

@@ -1,0 +1,39 @@
+/** @file value.h
+ * @brief The ONLY parsers for numbers and dates in vemt (private to ingest/;
+ * tests include it).
+ */
+#ifndef VEMT_INGEST_VALUE_H
+#define VEMT_INGEST_VALUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/vemt.h"
+
+/** True when s is empty or only white space. */
+bool vemt_value_is_blank(const char *s);
+
+/** Parse a decimal number (leading/trailing spaces allowed). Returns
+ * VEMT_E_MISSING for a blank string, VEMT_E_NUMBER for anything else that
+ * is not a finite number, with a reason in why. */
+vemt_status vemt_value_number(const char *s, double *out, const char **why);
+
+/** A parsed time: the instant or the range it stands for. */
+typedef struct vemt_time {
+    int64_t start_utc; /* first instant, seconds since the epoch */
+    int64_t end_utc;   /* last instant (== start for a full timestamp) */
+    vemt_precision precision;
+    bool ambiguous; /* local time in the autumn repeat: earlier one taken */
+} vemt_time;
+
+/** Parse a date or date-time. Accepted: ISO 8601 `YYYY-MM-DD[(T| )hh:mm
+ * [:ss[.fff]]][Z|+hh:mm|-hh:mm|+hhmm]`, `YYYY-MM` (the whole month) and UK
+ * `dd/mm/yyyy[ hh:mm[:ss]]`. Times without a zone are Europe/London and are
+ * converted with the UK summer-time rules: a local time in the spring gap
+ * does not exist (VEMT_E_DATE), one in the autumn repeat takes the earlier
+ * instant and sets ambiguous. A date alone stands for its whole local day.
+ * Returns VEMT_E_MISSING for blank, VEMT_E_DATE otherwise, reason in why
+ * (a static string). */
+vemt_status vemt_value_time(const char *s, vemt_time *out, const char **why);
+
+#endif /* VEMT_INGEST_VALUE_H */

@@ -1,0 +1,43 @@
+/** @file geojson.c
+ * @brief What is particular to GeoJSON: one RFC 7946 file per layer.
+ */
+#include <cpl_string.h>
+#include <stdio.h>
+
+#include "outputs/ogr_writer.h"
+
+static vemt_status write_one(vemt_ctx *ctx, const char *dir,
+                             const vemt_layer_def *def,
+                             const vemt_output *out) {
+    char path[4096], tmp[4200];
+    int n = snprintf(path, sizeof path, "%s/%s.geojson", dir, def->name);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
+                              "GeoJSON folder path too long");
+    vemt_status st = vemt_tmp_path(ctx, path, ".geojson", tmp, sizeof tmp);
+    if (st) return st;
+    GDALDatasetH ds = NULL;
+    /* RFC7946=YES makes GDAL reproject to WGS 84 longitude/latitude, wind
+     * polygons by the right-hand rule and leave out the crs member. */
+    char **lco = NULL;
+    lco = CSLSetNameValue(lco, "RFC7946", "YES");
+    lco = CSLSetNameValue(lco, "COORDINATE_PRECISION", "7");
+    st = vemt_ogr_create(ctx, "GeoJSON", tmp, &ds);
+    if (!st) st = vemt_ogr_write_layer(ctx, ds, def, out, lco);
+    CSLDestroy(lco);
+    st = vemt_ogr_finish(ctx, ds, tmp, path, st);
+    if (st) vemt_ctx_err(ctx)->source = def->name;
+    return st;
+}
+
+vemt_status vemt_outputs_write_geojson(vemt_ctx *ctx, const char *dir,
+                                       const vemt_output *out) {
+    vemt_status st = VEMT_OK;
+    vemt_ogr_push_errors(ctx);
+    for (size_t i = 0; i < vemt_layers_count() && !st; i++) {
+        vemt_ctx_progress(ctx, "write GeoJSON", i, vemt_layers_count());
+        st = write_one(ctx, dir, vemt_layers_get(i), out);
+    }
+    vemt_ogr_pop_errors();
+    return st;
+}

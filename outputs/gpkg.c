@@ -1,0 +1,133 @@
+/** @file gpkg.c
+ * @brief What is particular to the GeoPackage: layer options and the
+ * metadata tables (GeoPackage 1.2, Metadata extension).
+ */
+#include <cpl_string.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/alloc.h"
+#include "outputs/ogr_writer.h"
+
+/* Tables of the GeoPackage Metadata extension (OGC 12-128r15, 2.4), one
+ * statement per string: GDAL hands SQLite one statement at a time. */
+static const char *const metadata_ddl[] = {
+    "CREATE TABLE IF NOT EXISTS gpkg_metadata ("
+    " id INTEGER CONSTRAINT m_pk PRIMARY KEY ASC NOT NULL,"
+    " md_scope TEXT NOT NULL DEFAULT 'dataset',"
+    " md_standard_uri TEXT NOT NULL,"
+    " mime_type TEXT NOT NULL DEFAULT 'text/xml',"
+    " metadata TEXT NOT NULL DEFAULT '')",
+    "CREATE TABLE IF NOT EXISTS gpkg_metadata_reference ("
+    " reference_scope TEXT NOT NULL,"
+    " table_name TEXT,"
+    " column_name TEXT,"
+    " row_id_value INTEGER,"
+    " timestamp DATETIME NOT NULL DEFAULT "
+    "(strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+    " md_file_id INTEGER NOT NULL,"
+    " md_parent_id INTEGER,"
+    " CONSTRAINT crmr_mfi_fk FOREIGN KEY (md_file_id) REFERENCES "
+    "gpkg_metadata(id),"
+    " CONSTRAINT crmr_mpi_fk FOREIGN KEY (md_parent_id) REFERENCES "
+    "gpkg_metadata(id))",
+    "CREATE TABLE IF NOT EXISTS gpkg_extensions ("
+    " table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL,"
+    " definition TEXT NOT NULL, scope TEXT NOT NULL,"
+    " CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))",
+    "INSERT OR IGNORE INTO gpkg_extensions VALUES ('gpkg_metadata', NULL, "
+    "'gpkg_metadata', 'http://www.geopackage.org/spec120/#extension_metadata',"
+    " 'read-write')",
+    "INSERT OR IGNORE INTO gpkg_extensions VALUES ('gpkg_metadata_reference', "
+    "NULL, 'gpkg_metadata', "
+    "'http://www.geopackage.org/spec120/#extension_metadata', 'read-write')",
+};
+
+/* Run one SQL statement list; GDAL passes non-SELECT SQL to SQLite. */
+static vemt_status exec_sql(vemt_ctx *ctx, GDALDatasetH ds, const char *sql) {
+    CPLErrorReset();
+    OGRLayerH res = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    if (res) GDALDatasetReleaseResultSet(ds, res);
+    if (CPLGetLastErrorType() >= CE_Failure) {
+        (void)ctx; /* the handler put GDAL's message in the context */
+        return VEMT_E_DEPENDENCY;
+    }
+    return VEMT_OK;
+}
+
+/* SQL string literal of s: single quotes doubled. Caller frees. */
+static char *sql_literal(const char *s) {
+    size_t n = 3;
+    for (const char *p = s; *p; p++) n += *p == '\'' ? 2 : 1;
+    char *out = vemt_malloc(n), *q = out;
+    if (!out) return NULL;
+    *q++ = '\'';
+    for (; *s; s++) {
+        if (*s == '\'') *q++ = '\'';
+        *q++ = *s;
+    }
+    *q++ = '\'';
+    *q = '\0';
+    return out;
+}
+
+static vemt_status write_metadata(vemt_ctx *ctx, GDALDatasetH ds,
+                                  const vemt_output *out) {
+    char *json = vemt_outputs_provenance_json(out);
+    char *lit = json ? sql_literal(json) : NULL;
+    char *sql = NULL;
+    vemt_status st = VEMT_E_NOMEM;
+    if (!lit) goto done;
+    size_t n = strlen(lit) + 256;
+    if (!(sql = vemt_malloc(n))) goto done;
+    snprintf(sql, n,
+             "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, "
+             "metadata) VALUES ('dataset', 'urn:vemt:provenance:1', "
+             "'application/json', %s)",
+             lit);
+    for (size_t i = 0; i < sizeof metadata_ddl / sizeof *metadata_ddl; i++)
+        if ((st = exec_sql(ctx, ds, metadata_ddl[i]))) goto done;
+    if ((st = exec_sql(ctx, ds, sql))) goto done;
+    st = exec_sql(ctx, ds,
+                  "INSERT INTO gpkg_metadata_reference (reference_scope, "
+                  "md_file_id) VALUES ('geopackage', last_insert_rowid())");
+done:
+    vemt_free(sql);
+    vemt_free(lit);
+    vemt_free(json);
+    return st;
+}
+
+static vemt_status write_layers(vemt_ctx *ctx, GDALDatasetH ds,
+                                const vemt_output *out) {
+    for (size_t i = 0; i < vemt_layers_count(); i++) {
+        const vemt_layer_def *def = vemt_layers_get(i);
+        char **lco = NULL;
+        lco = CSLSetNameValue(lco, "DESCRIPTION", def->description);
+        lco = CSLSetNameValue(lco, "FID", "fid");
+        if (def->geom != wkbNone) {
+            lco = CSLSetNameValue(lco, "GEOMETRY_NAME", "geom");
+            lco = CSLSetNameValue(lco, "SPATIAL_INDEX", "YES");
+        }
+        vemt_ctx_progress(ctx, "write GeoPackage", i, vemt_layers_count());
+        vemt_status st = vemt_ogr_write_layer(ctx, ds, def, out, lco);
+        CSLDestroy(lco);
+        if (st) return st;
+    }
+    return write_metadata(ctx, ds, out);
+}
+
+vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
+                                    const vemt_output *out) {
+    char tmp[4096];
+    vemt_status st = vemt_tmp_path(ctx, path, ".gpkg", tmp, sizeof tmp);
+    if (st) return st;
+    GDALDatasetH ds = NULL;
+    vemt_ogr_push_errors(ctx);
+    st = vemt_ogr_create(ctx, "GPKG", tmp, &ds);
+    if (!st) st = write_layers(ctx, ds, out);
+    st = vemt_ogr_finish(ctx, ds, tmp, path, st);
+    vemt_ogr_pop_errors();
+    if (st) vemt_ctx_err(ctx)->source = path;
+    return st;
+}

@@ -1,0 +1,198 @@
+/** @file layers.c
+ * @brief What each output layer holds: fields and features, independent of
+ * the format written.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "outputs/ogr_writer.h"
+
+static const char *base_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* Set a UTC date-time field (OGR TZFlag 100 = UTC) or null for t < 0. */
+static void set_utc(OGRFeatureH f, int i, int64_t t) {
+    if (t < 0) {
+        OGR_F_SetFieldNull(f, i);
+        return;
+    }
+    int64_t days = t / 86400, secs = t % 86400;
+    int y, m, d;
+    vemt_civil_from_days(days, &y, &m, &d);
+    OGR_F_SetFieldDateTimeEx(f, i, y, m, d, (int)(secs / 3600),
+                             (int)(secs / 60 % 60), (float)(secs % 60), 100);
+}
+
+static void set_real_or_null(OGRFeatureH f, int i, double v) {
+    if (isfinite(v))
+        OGR_F_SetFieldDouble(f, i, v);
+    else
+        OGR_F_SetFieldNull(f, i);
+}
+
+static vemt_status add_feature(OGRLayerH layer, OGRFeatureH f) {
+    OGRErr e = OGR_L_CreateFeature(layer, f);
+    OGR_F_Destroy(f);
+    return e == OGRERR_NONE ? VEMT_OK : VEMT_E_DEPENDENCY;
+}
+
+static const char *precision_str(vemt_precision p) {
+    static const char names[][8] = {"second", "minute", "day", "month"};
+    return (unsigned)p < 4 ? names[p] : "";
+}
+
+static const vemt_field_def event_fields[] = {
+    {"event_id", OFTInteger64, OFSTNone},
+    {"kind", OFTString, OFSTNone},
+    {"source", OFTString, OFSTNone},
+    {"source_row", OFTInteger, OFSTNone},
+    {"source_ref", OFTString, OFSTNone},
+    {"start_utc", OFTDateTime, OFSTNone},
+    {"end_utc", OFTDateTime, OFSTNone},
+    {"time_precision", OFTString, OFSTNone},
+    {"category", OFTString, OFSTNone},
+    {"subject_key", OFTString, OFSTNone},
+    {"located", OFTInteger, OFSTBoolean},
+    {"in_area", OFTInteger, OFSTBoolean},
+};
+
+static vemt_status fill_events(vemt_ctx *ctx, OGRLayerH layer,
+                               const vemt_output *out) {
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    for (size_t i = 0; i < out->events->n; i++) {
+        const vemt_event *ev = &out->events->items[i];
+        OGRFeatureH f = OGR_F_Create(defn);
+        OGR_F_SetFieldInteger64(f, 0, (GIntBig)i + 1);
+        OGR_F_SetFieldString(f, 1, vemt_kind_str(ev->kind));
+        OGR_F_SetFieldString(f, 2, base_name(out->sources[ev->source].path));
+        OGR_F_SetFieldInteger(f, 3, (int)ev->source_row);
+        OGR_F_SetFieldString(f, 4, ev->ref);
+        set_utc(f, 5, ev->start_utc);
+        set_utc(f, 6, ev->end_utc);
+        OGR_F_SetFieldString(f, 7, precision_str(ev->precision));
+        if (ev->category[0])
+            OGR_F_SetFieldString(f, 8, ev->category);
+        else
+            OGR_F_SetFieldNull(f, 8);
+        if (ev->subject_key[0])
+            OGR_F_SetFieldString(f, 9, ev->subject_key);
+        else
+            OGR_F_SetFieldNull(f, 9);
+        OGR_F_SetFieldInteger(f, 10, ev->located);
+        OGR_F_SetFieldInteger(f, 11, ev->in_area);
+        if (ev->located) {
+            OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+            OGR_G_SetPoint_2D(pt, 0, ev->x, ev->y);
+            OGR_F_SetGeometryDirectly(f, pt);
+        }
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+        if ((i + 1) % 65536 == 0)
+            vemt_ctx_progress(ctx, "write events", i + 1, out->events->n);
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def cell_fields[] = {
+    {"cell_id", OFTString, OFSTNone},
+    {"n_events", OFTInteger, OFSTNone},
+    {"gi_z", OFTReal, OFSTNone},
+    {"gi_p", OFTReal, OFSTNone},
+};
+
+static vemt_status fill_cells(vemt_ctx *ctx, OGRLayerH layer,
+                              const vemt_output *out) {
+    (void)ctx;
+    if (!out->grid) return VEMT_OK;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    size_t n = vemt_grid_ncells(out->grid);
+    char id[48];
+    for (size_t i = 0; i < n; i++) {
+        OGRFeatureH f = OGR_F_Create(defn);
+        vemt_grid_cell_id(out->grid, i, id, sizeof id);
+        OGR_F_SetFieldString(f, 0, id);
+        OGR_F_SetFieldInteger(f, 1, (int)lround(out->n_events[i]));
+        set_real_or_null(f, 2, out->gi_z[i]);
+        set_real_or_null(f, 3, out->gi_p[i]);
+        vemt_bbox b = vemt_grid_cell_bbox(out->grid, i);
+        /* Counter-clockwise exterior ring (the right-hand rule). */
+        OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+        OGR_G_AddPoint_2D(ring, b.xmin, b.ymin);
+        OGR_G_AddPoint_2D(ring, b.xmax, b.ymin);
+        OGR_G_AddPoint_2D(ring, b.xmax, b.ymax);
+        OGR_G_AddPoint_2D(ring, b.xmin, b.ymax);
+        OGR_G_AddPoint_2D(ring, b.xmin, b.ymin);
+        OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
+        OGR_G_AddGeometryDirectly(poly, ring);
+        OGR_F_SetGeometryDirectly(f, poly);
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def reject_fields[] = {
+    {"source", OFTString, OFSTNone},
+    {"source_row", OFTInteger, OFSTNone},
+    {"source_line", OFTInteger, OFSTNone},
+    {"column", OFTString, OFSTNone},
+    {"column_number", OFTInteger, OFSTNone},
+    {"code", OFTString, OFSTNone},
+    {"reason", OFTString, OFSTNone},
+    {"raw", OFTString, OFSTNone},
+};
+
+static vemt_status fill_rejects(vemt_ctx *ctx, OGRLayerH layer,
+                                const vemt_output *out) {
+    (void)ctx;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    for (size_t i = 0; i < out->rejects->n; i++) {
+        const vemt_reject *r = &out->rejects->items[i];
+        OGRFeatureH f = OGR_F_Create(defn);
+        OGR_F_SetFieldString(f, 0, base_name(out->sources[r->source].path));
+        OGR_F_SetFieldInteger(f, 1, (int)r->err.row);
+        OGR_F_SetFieldInteger(f, 2, (int)r->err.line);
+        if (r->err.field[0])
+            OGR_F_SetFieldString(f, 3, r->err.field);
+        else
+            OGR_F_SetFieldNull(f, 3);
+        if (r->err.column)
+            OGR_F_SetFieldInteger(f, 4, r->err.column);
+        else
+            OGR_F_SetFieldNull(f, 4);
+        OGR_F_SetFieldString(f, 5, vemt_status_str(r->err.code));
+        OGR_F_SetFieldString(f, 6, r->err.msg);
+        if (r->raw) OGR_F_SetFieldString(f, 7, r->raw);
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
+#define FIELDS(a) a, sizeof a / sizeof a[0]
+
+static const vemt_layer_def layer_defs[] = {
+    {"hotspot_cells",
+     "Grid cells of the study area: n_events counted per cell, Getis-Ord "
+     "Gi* z-score (gi_z) and two-sided p-value (gi_p), binary weights of "
+     "the cell and its 8 neighbours.",
+     wkbPolygon, FIELDS(cell_fields), fill_cells},
+    {"events",
+     "Normalised events, one per incident, missing-from place and found-at "
+     "place; times in UTC; subject_key is a keyed pseudonym, never a raw "
+     "identifier. Restricted: exact locations.",
+     wkbPoint, FIELDS(event_fields), fill_events},
+    {"rejects",
+     "Input rows that could not be used, with file, row, column and reason; "
+     "identifiers in raw are pseudonymised. Restricted.",
+     wkbNone, FIELDS(reject_fields), fill_rejects},
+};
+
+size_t vemt_layers_count(void) {
+    return sizeof layer_defs / sizeof layer_defs[0];
+}
+
+const vemt_layer_def *vemt_layers_get(size_t i) { return &layer_defs[i]; }

@@ -1,0 +1,122 @@
+/** @file ogr_writer.c
+ * @brief The one OGR writer: datasets, layers, temp-then-rename.
+ */
+#include "outputs/ogr_writer.h"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_vsi.h>
+#include <errno.h>
+#include <ogr_srs_api.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void on_cpl_error(CPLErr cls, CPLErrorNum num, const char *msg) {
+    (void)num;
+    vemt_ctx *ctx = CPLGetErrorHandlerUserData();
+    if (cls >= CE_Failure && ctx)
+        vemt_error_set(vemt_ctx_err(ctx), VEMT_E_DEPENDENCY, "GDAL: %s", msg);
+}
+
+void vemt_ogr_push_errors(vemt_ctx *ctx) {
+    CPLPushErrorHandlerEx(on_cpl_error, ctx);
+    CPLErrorReset();
+}
+
+void vemt_ogr_pop_errors(void) { CPLPopErrorHandler(); }
+
+vemt_status vemt_tmp_path(vemt_ctx *ctx, const char *final, const char *ext,
+                          char *buf, size_t size) {
+    const char *slash = strrchr(final, '/');
+    int dir_len = slash ? (int)(slash - final + 1) : 0;
+    const char *base = slash ? slash + 1 : final;
+    int n = snprintf(buf, size, "%.*s.%s.vemt-tmp-%ld%s", dir_len, final, base,
+                     (long)getpid(), ext);
+    if (n < 0 || (size_t)n >= size)
+        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
+                              "output path too long: %s", final);
+    return VEMT_OK;
+}
+
+/* Remove a file and the side files SQLite may leave beside it. */
+static void remove_with_side_files(const char *path) {
+    static const char sides[][10] = {"", "-wal", "-shm", "-journal"};
+    char p[4200];
+    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+        snprintf(p, sizeof p, "%s%s", path, sides[i]);
+        VSIUnlink(p);
+    }
+}
+
+vemt_status vemt_ogr_create(vemt_ctx *ctx, const char *driver, const char *path,
+                            GDALDatasetH *ds) {
+    *ds = NULL;
+    GDALDriverH drv = GDALGetDriverByName(driver);
+    if (!drv)
+        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_DEPENDENCY,
+                              "GDAL has no %s driver", driver);
+    remove_with_side_files(path);
+    *ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    if (!*ds) {
+        vemt_error *err = vemt_ctx_err(ctx);
+        if (err->code == VEMT_OK)
+            vemt_error_set(err, VEMT_E_IO, "can't create output");
+        err->source = NULL;
+        return VEMT_E_IO;
+    }
+    return VEMT_OK;
+}
+
+vemt_status vemt_ogr_write_layer(vemt_ctx *ctx, GDALDatasetH ds,
+                                 const vemt_layer_def *def,
+                                 const vemt_output *out, char **options) {
+    OGRSpatialReferenceH bng = NULL;
+    if (def->geom != wkbNone) {
+        bng = OSRNewSpatialReference(NULL);
+        OSRImportFromEPSG(bng, 27700);
+        OSRSetAxisMappingStrategy(bng, OAMS_TRADITIONAL_GIS_ORDER);
+    }
+    OGRLayerH layer =
+        GDALDatasetCreateLayer(ds, def->name, bng, def->geom, options);
+    if (bng) OSRRelease(bng);
+    if (!layer) return VEMT_E_DEPENDENCY;
+    for (size_t i = 0; i < def->n_fields; i++) {
+        OGRFieldDefnH fd =
+            OGR_Fld_Create(def->fields[i].name, def->fields[i].type);
+        OGR_Fld_SetSubType(fd, def->fields[i].subtype);
+        OGRErr e = OGR_L_CreateField(layer, fd, TRUE);
+        OGR_Fld_Destroy(fd);
+        if (e != OGRERR_NONE) return VEMT_E_DEPENDENCY;
+    }
+    /* One transaction per layer where the format has them (GeoPackage):
+     * SQLite is slow with one per feature. */
+    bool tx = GDALDatasetTestCapability(ds, ODsCTransactions);
+    if (tx && GDALDatasetStartTransaction(ds, FALSE) != OGRERR_NONE)
+        return VEMT_E_DEPENDENCY;
+    vemt_status st = def->fill(ctx, layer, out);
+    if (tx && st)
+        GDALDatasetRollbackTransaction(ds);
+    else if (tx && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
+        st = VEMT_E_DEPENDENCY;
+    return st;
+}
+
+vemt_status vemt_ogr_finish(vemt_ctx *ctx, GDALDatasetH ds, const char *tmp,
+                            const char *final, vemt_status st) {
+    if (ds) {
+        /* GDAL 3.6's GDALClose returns nothing: a failed flush shows only
+         * as the last error. */
+        CPLErrorReset();
+        GDALClose(ds);
+        if (CPLGetLastErrorType() >= CE_Failure && st == VEMT_OK)
+            st = VEMT_E_DEPENDENCY;
+    }
+    if (st == VEMT_OK && rename(tmp, final) != 0)
+        st = vemt_error_set(vemt_ctx_err(ctx), VEMT_E_IO,
+                            "can't move the finished output into place: %s",
+                            strerror(errno));
+    if (st) remove_with_side_files(tmp);
+    return st;
+}

@@ -1,0 +1,64 @@
+/** @file ogr_writer.h
+ * @brief The one OGR writer behind both export formats, and the layer
+ * descriptions it writes (private to outputs/).
+ */
+#ifndef VEMT_OUTPUTS_OGR_WRITER_H
+#define VEMT_OUTPUTS_OGR_WRITER_H
+
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include "outputs/outputs.h"
+
+/** A field of a layer. */
+typedef struct vemt_field_def {
+    const char *name;
+    OGRFieldType type;
+    OGRFieldSubType subtype;
+} vemt_field_def;
+
+/** Fill a created layer with its features. */
+typedef vemt_status (*vemt_layer_fill_fn)(vemt_ctx *ctx, OGRLayerH layer,
+                                          const vemt_output *out);
+
+/** A layer: name, what it holds, geometry, fields, how to fill it. */
+typedef struct vemt_layer_def {
+    const char *name;
+    const char *description; /* for gpkg_contents.description */
+    OGRwkbGeometryType geom; /* wkbNone for a table */
+    const vemt_field_def *fields;
+    size_t n_fields;
+    vemt_layer_fill_fn fill;
+} vemt_layer_def;
+
+/** Number of layers vemt writes, and each of them. Borrowed, static. */
+size_t vemt_layers_count(void);
+const vemt_layer_def *vemt_layers_get(size_t i);
+
+/** Temporary path beside final: "<dir>/.<name>.vemt-tmp-<pid><ext>".
+ * Returns VEMT_E_ARG when buf is too small. */
+vemt_status vemt_tmp_path(vemt_ctx *ctx, const char *final, const char *ext,
+                          char *buf, size_t size);
+
+/** Create a dataset with the named OGR driver at path (removing a stale file
+ * first). Caller owns *ds; finish with vemt_ogr_finish(). */
+vemt_status vemt_ogr_create(vemt_ctx *ctx, const char *driver, const char *path,
+                            GDALDatasetH *ds);
+
+/** Create one layer in ds (EPSG:27700 when it has geometry) with the given
+ * creation options, and fill it. */
+vemt_status vemt_ogr_write_layer(vemt_ctx *ctx, GDALDatasetH ds,
+                                 const vemt_layer_def *def,
+                                 const vemt_output *out, char **options);
+
+/** Close ds; when ok and the close succeeds, rename tmp to final, else
+ * remove tmp (and any SQLite side files). Returns the first failure. */
+vemt_status vemt_ogr_finish(vemt_ctx *ctx, GDALDatasetH ds, const char *tmp,
+                            const char *final, vemt_status st);
+
+/** Keep GDAL's failures in the context while the writer runs. Push before
+ * GDAL calls and pop after, on the same thread. */
+void vemt_ogr_push_errors(vemt_ctx *ctx);
+void vemt_ogr_pop_errors(void);
+
+#endif /* VEMT_OUTPUTS_OGR_WRITER_H */

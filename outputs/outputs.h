@@ -1,0 +1,64 @@
+/** @file outputs.h
+ * @brief Public API of outputs/: write the run's layers as a GeoPackage
+ * and as GeoJSON files, with the run's provenance.
+ */
+#ifndef VEMT_OUTPUTS_OUTPUTS_H
+#define VEMT_OUTPUTS_OUTPUTS_H
+
+#include "engine/engine.h"
+#include "engine/vemt.h"
+
+/** One run parameter as recorded in the provenance. */
+typedef struct vemt_param {
+    const char *name; /* e.g. "cell_size_m" */
+    char value[160];  /* as text */
+    const char *how;  /* "given", "default" or "automatic" */
+} vemt_param;
+
+/** How the run was made: recorded in the GeoPackage's metadata. */
+typedef struct vemt_provenance {
+    int argc;
+    char *const *argv; /* the full command line */
+    const vemt_param *params;
+    size_t n_params;
+    int64_t created_utc;    /* when the run started */
+    const char *key_origin; /* where the pseudonym key came from */
+} vemt_provenance;
+
+/** Everything a run writes. All borrowed. The cell arrays have
+ * vemt_grid_ncells(grid) entries; gi_z and gi_p may hold NaN (written as
+ * null). */
+typedef struct vemt_output {
+    const vemt_events *events;
+    const vemt_rejects *rejects;
+    const vemt_source *sources;
+    size_t n_sources;
+    const vemt_grid *grid;
+    const double *n_events;
+    const double *gi_z;
+    const double *gi_p;
+    const vemt_provenance *provenance;
+} vemt_output;
+
+/** Write the GeoPackage at path: layers events, hotspot_cells and rejects,
+ * and the provenance in gpkg_metadata. It is written to a temporary file
+ * beside path and renamed into place only when complete, so a failed run
+ * leaves no partial file and any earlier output untouched. Returns
+ * VEMT_E_IO or VEMT_E_DEPENDENCY with GDAL's message on failure. */
+vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
+                                    const vemt_output *out);
+
+/** Write one RFC 7946 GeoJSON file per vector layer into dir (which must
+ * exist): <layer>.geojson in WGS 84 longitude/latitude, each written to a
+ * temporary file and renamed into place. */
+vemt_status vemt_outputs_write_geojson(vemt_ctx *ctx, const char *dir,
+                                       const vemt_output *out);
+
+/** The provenance document (JSON) for out. Caller owns the result; free
+ * with vemt_outputs_free(). NULL when memory runs out. */
+char *vemt_outputs_provenance_json(const vemt_output *out);
+
+/** Free memory returned by outputs functions; NULL is a no-op. */
+void vemt_outputs_free(void *p);
+
+#endif /* VEMT_OUTPUTS_OUTPUTS_H */

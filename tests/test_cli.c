@@ -1,0 +1,293 @@
+/** @file test_cli.c
+ * @brief End to end: the vemt program's exit statuses and messages, and a
+ * demo run checked through GDAL against the generator's ground truth.
+ */
+#include <gdal.h>
+#include <json-c/json.h>
+#include <ogr_api.h>
+#include <proj.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/ref/gistar_spdep_ref.h"
+#include "tests/test.h"
+
+static char tmpdir[64];
+
+/* Run vemt with args (a shell fragment); capture stderr's first line. */
+static int vemt(const char *args, char *err_line, size_t n) {
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>err.txt >out.txt", tmpdir,
+             VEMT_BIN, args);
+    int rc = system(cmd);
+    if (err_line) {
+        char path[128];
+        snprintf(path, sizeof path, "%s/err.txt", tmpdir);
+        FILE *f = fopen(path, "r");
+        err_line[0] = '\0';
+        if (f && fgets(err_line, (int)n, f))
+            err_line[strcspn(err_line, "\n")] = 0;
+        if (f) fclose(f);
+    }
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static bool exists(const char *name) {
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    return access(path, F_OK) == 0;
+}
+
+TEST(help_and_version) {
+    CHECK_INT_EQ(vemt("--help", NULL, 0), 0);
+    CHECK_INT_EQ(vemt("run --help", NULL, 0), 0);
+    CHECK_INT_EQ(vemt("--version", NULL, 0), 0);
+}
+
+TEST(usage_errors) {
+    char line[512];
+    CHECK_INT_EQ(vemt("", line, sizeof line), 2);
+    CHECK_STR_EQ(line, "vemt: no command given");
+    CHECK_INT_EQ(vemt("run --bogus 1", line, sizeof line), 2);
+    CHECK_STR_EQ(line, "vemt: unknown option: --bogus");
+    CHECK_INT_EQ(vemt("run --incidents", line, sizeof line), 2);
+    CHECK_STR_EQ(line, "vemt: missing value for: --incidents");
+    CHECK_INT_EQ(vemt("run --incidents x.csv", line, sizeof line), 2);
+    CHECK_INT_EQ(vemt("run --demo --cell-size abc", line, sizeof line), 2);
+    CHECK_INT_EQ(vemt("run --demo --kind everything", line, sizeof line), 2);
+    CHECK_INT_EQ(vemt("frobnicate", line, sizeof line), 2);
+}
+
+TEST(bad_input_leaves_no_output) {
+    char line[512], args[1024];
+    CHECK_INT_EQ(
+        vemt("run --incidents missing.csv --out a.gpkg", line, sizeof line), 1);
+    CHECK_STR_EQ(line, "missing.csv: can't read: No such file or directory");
+    CHECK(!exists("a.gpkg"));
+    /* A previous output stays untouched when a later run fails. */
+    FILE *f;
+    snprintf(args, sizeof args, "%s/keep.gpkg", tmpdir);
+    f = fopen(args, "w");
+    fputs("previous\n", f);
+    fclose(f);
+    snprintf(args, sizeof args,
+             "run --missing '%s/bad/number.csv' --out keep.gpkg",
+             VEMT_FIXTURES);
+    CHECK_INT_EQ(vemt(args, line, sizeof line), 1);
+    CHECK(strstr(line, "required column 'child_id' not found") != NULL);
+    snprintf(args, sizeof args, "%s/keep.gpkg", tmpdir);
+    f = fopen(args, "r");
+    char buf[32] = "";
+    CHECK(f && fgets(buf, sizeof buf, f));
+    if (f) fclose(f);
+    CHECK_STR_EQ(buf, "previous\n");
+    snprintf(args, sizeof args,
+             "run --demo --boundary '%s/bad/number.csv' --out b.gpkg",
+             VEMT_FIXTURES);
+    CHECK_INT_EQ(vemt(args, line, sizeof line), 1);
+    CHECK(!exists("b.gpkg"));
+}
+
+TEST(rejects_in_compiler_style) {
+    char line[512], args[512];
+    snprintf(args, sizeof args,
+             "run --incidents '%s/bad/date.csv' --out c.gpkg --cell-size 100",
+             VEMT_FIXTURES);
+    /* Every row rejected: nothing to map, exit 1 after the reject line. */
+    CHECK_INT_EQ(vemt(args, line, sizeof line), 1);
+    CHECK(strstr(line,
+                 "date.csv:2:2: column 'occurred_at': impossible date "
+                 "or time: \"31/02/2024\"") != NULL);
+    CHECK(!exists("c.gpkg"));
+}
+
+/* Load the generator's truth for the demo. */
+static json_object *demo_truth(void) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/demo/truth.json", VEMT_FIXTURES);
+    return json_object_from_file(path);
+}
+
+static long jint(json_object *o, const char *a, const char *b) {
+    json_object *v = o;
+    if (a) json_object_object_get_ex(v, a, &v);
+    if (b) json_object_object_get_ex(v, b, &v);
+    return (long)json_object_get_int64(v);
+}
+
+/* gi_z of the cell holding (x, y), or NAN. */
+static double cell_z_at(GDALDatasetH ds, double x, double y) {
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT gi_z FROM hotspot_cells WHERE ST_Intersects(geom, "
+             "MakePoint(%.1f, %.1f, 27700))",
+             x, y);
+    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, "SQLITE");
+    double z = NAN;
+    OGRFeatureH f = r ? OGR_L_GetNextFeature(r) : NULL;
+    if (f) {
+        z = OGR_F_GetFieldAsDouble(f, 0);
+        OGR_F_Destroy(f);
+    }
+    if (r) GDALDatasetReleaseResultSet(ds, r);
+    return z;
+}
+
+static long count_where(GDALDatasetH ds, const char *layer, const char *where) {
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, layer);
+    if (!l) return -1;
+    OGR_L_SetAttributeFilter(l, where);
+    long n = (long)OGR_L_GetFeatureCount(l, 1);
+    OGR_L_SetAttributeFilter(l, NULL);
+    return n;
+}
+
+/* Load a whole file into memory (NUL-terminated); caller frees. */
+static char *slurp(const char *path, size_t *n) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)len + 1);
+    *n = buf ? fread(buf, 1, (size_t)len, f) : 0;
+    if (buf) buf[*n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static bool contains(const char *hay, size_t n, const char *needle) {
+    size_t k = strlen(needle);
+    for (size_t i = 0; k && i + k <= n; i++)
+        if (hay[i] == needle[0] && !memcmp(hay + i, needle, k)) return true;
+    return false;
+}
+
+/* How many of the demo's raw child and subject ids appear anywhere in the
+ * bytes of the output file (ids are the 2nd field of missing.csv and the
+ * 6th of incidents.csv). */
+static int raw_ids_in_file(const char *gpkg) {
+    size_t n = 0, m = 0;
+    char *bytes = slurp(gpkg, &n), path[512];
+    int found = 0;
+    const char *files[] = {"missing.csv", "incidents.csv"};
+    const int cols[] = {1, 5};
+    for (int k = 0; k < 2 && bytes; k++) {
+        snprintf(path, sizeof path, "%s/demo/%s", VEMT_FIXTURES, files[k]);
+        char *csv = slurp(path, &m), *save = NULL;
+        char *line = csv ? strtok_r(csv, "\n", &save) : NULL; /* header */
+        while (line && (line = strtok_r(NULL, "\n", &save))) {
+            char *f = line;
+            for (int c = 0; c < cols[k] && f; c++) {
+                f = strchr(f, ',');
+                if (f) f++;
+            }
+            if (!f || !*f || *f == ',') continue;
+            char id[32];
+            snprintf(id, sizeof id, "%.*s", (int)strcspn(f, ",\r"), f);
+            if (strlen(id) >= 4 && contains(bytes, n, id)) found++;
+        }
+        free(csv);
+    }
+    free(bytes);
+    return bytes ? found : -1;
+}
+
+TEST(demo_end_to_end) {
+    char path[256];
+    CHECK_INT_EQ(vemt("run --demo --out demo.gpkg --geojson-dir .", NULL, 0),
+                 0);
+    snprintf(path, sizeof path, "%s/demo.gpkg", tmpdir);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    json_object *truth = demo_truth();
+    CHECK(ds != NULL && truth != NULL);
+    if (!ds || !truth) return;
+    long bad = jint(truth, "incidents", "bad_rows") +
+               jint(truth, "missing", "bad_rows");
+    long rows =
+        jint(truth, "incidents", "rows") + jint(truth, "missing", "rows");
+    CHECK_INT_EQ(count_where(ds, "rejects", NULL), bad);
+    long incidents = count_where(ds, "events", "kind = 'incident'");
+    long missing_from = count_where(ds, "events", "kind = 'missing_from'");
+    /* Every row is used or rejected: incidents give one event, episodes a
+     * missing_from event each. */
+    CHECK_INT_EQ(incidents + missing_from + bad, rows);
+    CHECK(count_where(ds, "events", "kind = 'found_at'") > 0);
+    CHECK_INT_EQ(count_where(ds, "events",
+                             "subject_key IS NOT NULL AND "
+                             "length(subject_key) <> 20"),
+                 0);
+    CHECK_INT_EQ(raw_ids_in_file(path), 0);
+    /* Planted persistent hot spots come out hot at 99 % confidence. */
+    json_object *spots;
+    json_object_object_get_ex(truth, "hotspots", &spots);
+    int persistent = 0;
+    for (size_t i = 0; i < json_object_array_length(spots); i++) {
+        json_object *s = json_object_array_get_idx(spots, i), *v;
+        json_object_object_get_ex(s, "behaviour", &v);
+        if (strcmp(json_object_get_string(v), "persistent")) continue;
+        persistent++;
+        json_object *e, *nn;
+        json_object_object_get_ex(s, "easting", &e);
+        json_object_object_get_ex(s, "northing", &nn);
+        double z = cell_z_at(ds, json_object_get_double(e),
+                             json_object_get_double(nn));
+        CHECK(z > 2.58);
+    }
+    CHECK(persistent >= 2);
+    CHECK(exists("hotspot_cells.geojson") && exists("events.geojson"));
+    json_object_put(truth);
+    GDALClose(ds);
+}
+
+TEST(cli_matches_spdep) {
+    char args[512], path[256];
+    snprintf(args, sizeof args,
+             "run --incidents '%s/ref/gistar_points.csv' --cell-size 2000 "
+             "--out ref.gpkg --quiet",
+             VEMT_FIXTURES);
+    CHECK_INT_EQ(vemt(args, NULL, 0), 0);
+    snprintf(path, sizeof path, "%s/ref.gpkg", tmpdir);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    CHECK(ds != NULL);
+    if (!ds) return;
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, "hotspot_cells");
+    size_t n = sizeof ref_full / sizeof *ref_full, matched = 0;
+    CHECK_INT_EQ(OGR_L_GetFeatureCount(l, 1), (long)n);
+    for (size_t i = 0; i < n; i++) {
+        char where[96];
+        snprintf(where, sizeof where, "cell_id = '%.0f_%.0f'",
+                 REF_X0 + ref_full[i].col * REF_CELL,
+                 REF_Y0 + ref_full[i].row * REF_CELL);
+        OGR_L_SetAttributeFilter(l, where);
+        OGRFeatureH f = OGR_L_GetNextFeature(l);
+        if (!f) continue;
+        matched++;
+        CHECK_NEAR(OGR_F_GetFieldAsDouble(f, OGR_F_GetFieldIndex(f, "gi_z")),
+                   ref_full[i].gi_z, 1e-9);
+        CHECK_INT_EQ(
+            OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "n_events")),
+            (long)ref_full[i].count);
+        OGR_F_Destroy(f);
+    }
+    CHECK_INT_EQ(matched, n);
+    GDALClose(ds);
+}
+
+TEST_SUITE(cli) {
+    strcpy(tmpdir, "/tmp/vemt-test-cli-XXXXXX");
+    if (!mkdtemp(tmpdir)) return;
+    GDALAllRegister();
+    RUN(help_and_version);
+    RUN(usage_errors);
+    RUN(bad_input_leaves_no_output);
+    RUN(rejects_in_compiler_style);
+    RUN(demo_end_to_end);
+    RUN(cli_matches_spdep);
+    GDALDestroy();
+    proj_cleanup();
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd)) fputs("cleanup failed\n", stderr);
+}
