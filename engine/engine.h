@@ -141,4 +141,10 @@ vemt_status vemt_gistar_compute(vemt_ctx *ctx, const vemt_weights *w,
                                 const double *x, size_t n, double *z,
                                 double *p);
 
+/* ---- Units and weights beyond the square grid (issue 4) ---------------- */
+
+/* ---- Inference: permutations, FDR, Local Moran, scale (issue 4) --------- */
+
+/* ---- Point clusters and density (issue 6) ------------------------------- */
+
 #endif /* VEMT_ENGINE_ENGINE_H */
