@@ -4,45 +4,69 @@
 #include "cli/args.h"
 
 #include <errno.h>
+#include <json-c/json.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/vemt.h"
 
+static const char usage_inputs[] =
+    "inputs:\n"
+    "  --incidents PATH     incidents (repeatable): CSV (any delimiter, .gz\n"
+    "                       too), XLSX, ODS or a GIS file; vemt's columns, or\n"
+    "                       police.uk street-level / stop-and-search exports\n"
+    "  --missing PATH       missing-episode file (repeatable): episode_id,\n"
+    "                       child_id, missing_at, returned_at, from_easting,\n"
+    "                       from_northing, found_easting, found_northing, ...\n"
+    "  --config JOB.json    job file: inputs with explicit columns, CRS and\n"
+    "                       date order per file, and any option below\n"
+    "  --crs CRS            CRS of the inputs' coordinates (default "
+    "EPSG:27700\n"
+    "                       for easting/northing, EPSG:4326 for lon/lat)\n"
+    "  --date-order dmy|mdy order of dd/mm/yyyy dates (default dmy)\n"
+    "  --postcodes PATH     postcode lookup (ONS Postcode Directory columns\n"
+    "                       pcds + oseast1m/osnrth1m or lat/long)\n"
+    "  --categories LIST    analyse only these categories: a,b,c or /regex/\n"
+    "  --exclude-categories LIST  leave these categories out\n"
+    "  --merge-distance M   cross-source duplicates: same subject within M\n"
+    "                       metres (default 50) and\n"
+    "  --merge-time MIN     MIN minutes (default 60) are merged\n"
+    "  --max-reject-rate R  fail (exit 1) when more than R (0-1) of a file's\n"
+    "                       rows are rejected\n"
+    "  --boundary PATH      study-area polygon, any format GDAL reads\n"
+    "  --key-file PATH      key for pseudonyms of child/subject ids (else\n"
+    "                       $VEMT_PSEUDONYM_KEY, else a random key per run)\n"
+    "  --demo               use the bundled demo data (fixtures/demo)\n";
+
 void vemt_args_usage(FILE *out, vemt_command command) {
-    if (command == VEMT_CMD_RUN) {
+    if (command == VEMT_CMD_RUN || command == VEMT_CMD_INGEST) {
+        bool run = command == VEMT_CMD_RUN;
+        fputs(run ? "usage: vemt run [options]\n\n"
+                    "Read agency exports, count events on a grid over the "
+                    "study area,\ncompute Getis-Ord Gi* hot spots and write a "
+                    "GeoPackage.\n\n"
+                  : "usage: vemt ingest [options] --out PATH.gpkg\n\n"
+                    "Read and normalise the inputs only: write the events, "
+                    "rejects and\nmerges layers, so the data can be checked "
+                    "before any analysis.\n\n",
+              out);
+        fputs(usage_inputs, out);
+        if (run)
+            fputs(
+                "analysis:\n"
+                "  --cell-size METRES   grid cell size (default: chosen "
+                "from the extent)\n"
+                "  --kind KIND          events counted in cells: incident "
+                "(default),\n"
+                "                       missing_from, found_at or all\n"
+                "  --seed N             seed for random numbers (default "
+                "1)\n",
+                out);
         fputs(
-            "usage: vemt run [options]\n"
-            "\n"
-            "Read agency exports, count events on a grid over the study area,\n"
-            "compute Getis-Ord Gi* hot spots and write a GeoPackage.\n"
-            "\n"
-            "inputs:\n"
-            "  --incidents PATH     incident CSV (repeatable): id, "
-            "occurred_at,\n"
-            "                       easting, northing, category[, subject_id]\n"
-            "  --missing PATH       missing-episode CSV (repeatable): "
-            "episode_id,\n"
-            "                       child_id, missing_at, returned_at, "
-            "from_easting,\n"
-            "                       from_northing, found_easting, "
-            "found_northing\n"
-            "  --boundary PATH      study-area polygon, any format GDAL reads\n"
-            "  --key-file PATH      key for pseudonyms of child/subject ids "
-            "(else\n"
-            "                       $VEMT_PSEUDONYM_KEY, else a random key per "
-            "run)\n"
-            "  --demo               use the bundled demo data (fixtures/demo)\n"
-            "analysis:\n"
-            "  --cell-size METRES   grid cell size (default: chosen from the "
-            "extent)\n"
-            "  --kind KIND          events counted in cells: incident "
-            "(default),\n"
-            "                       missing_from, found_at or all\n"
-            "  --seed N             seed for random numbers (default 1)\n"
             "outputs:\n"
-            "  --out PATH.gpkg      GeoPackage to write (default with --demo:\n"
+            "  --out PATH.gpkg      GeoPackage to write (default with "
+            "--demo:\n"
             "                       vemt-demo.gpkg)\n"
             "  --geojson-dir DIR    also write one GeoJSON file per layer\n"
             "  --quiet              print only errors\n"
@@ -60,6 +84,7 @@ void vemt_args_usage(FILE *out, vemt_command command) {
         "\n"
         "commands:\n"
         "  run      ingest exports, find hot spots, write a GeoPackage\n"
+        "  ingest   only read and normalise the exports (events, rejects)\n"
         "\n"
         "Run 'vemt run --help' for the options of run.\n",
         out);
@@ -69,6 +94,16 @@ static bool fail(FILE *err, const char *msg, const char *what) {
     fprintf(err, "vemt: %s%s%s\n", msg, what ? ": " : "", what ? what : "");
     fputs("Try 'vemt run --help' for more information.\n", err);
     return false;
+}
+
+bool vemt_args_add_input(vemt_args *a, const char *path, vemt_source_kind k) {
+    if (a->n_inputs >= VEMT_MAX_INPUTS) return false;
+    vemt_input_arg *in = &a->inputs[a->n_inputs++];
+    memset(in, 0, sizeof *in);
+    in->path = path;
+    in->kind = k;
+    in->date_order = -1;
+    return true;
 }
 
 static bool parse_kind(const char *v, vemt_args *a) {
@@ -85,46 +120,125 @@ static bool parse_kind(const char *v, vemt_args *a) {
     return true;
 }
 
-/* Options that take a value. Returns false on a usage error. */
-static bool take_value(const char *opt, const char *v, vemt_args *a,
-                       FILE *err) {
+/* A number within [lo, hi]. */
+static bool number(const char *v, double lo, double hi, double *out) {
     char *end;
-    if (!strcmp(opt, "--incidents") || !strcmp(opt, "--missing")) {
-        bool inc = opt[2] == 'i';
-        int *n = inc ? &a->n_incidents : &a->n_missing;
-        if (*n >= VEMT_MAX_INPUTS)
-            return fail(err, "too many input files", opt);
-        (inc ? a->incidents : a->missing)[(*n)++] = v;
-    } else if (!strcmp(opt, "--boundary")) {
-        a->boundary = v;
-    } else if (!strcmp(opt, "--out")) {
-        a->out = v;
-    } else if (!strcmp(opt, "--geojson-dir")) {
-        a->geojson_dir = v;
-    } else if (!strcmp(opt, "--key-file")) {
-        a->key_file = v;
-    } else if (!strcmp(opt, "--cell-size")) {
-        errno = 0;
-        a->cell_size_m = strtod(v, &end);
-        if (*end || errno || !(a->cell_size_m >= 1) ||
-            !isfinite(a->cell_size_m))
-            return fail(err, "--cell-size needs a number of metres >= 1", v);
-    } else if (!strcmp(opt, "--seed")) {
-        errno = 0;
-        unsigned long long s = strtoull(v, &end, 10);
-        if (*end || errno || *v == '-' || !*v)
-            return fail(err, "--seed needs a whole number >= 0", v);
-        a->seed = s;
-        a->seed_given = true;
-    } else if (!strcmp(opt, "--kind")) {
-        if (!parse_kind(v, a))
-            return fail(
-                err, "--kind must be incident, missing_from, found_at or all",
-                v);
-    } else {
-        return fail(err, "unknown option", opt);
-    }
+    errno = 0;
+    double d = strtod(v, &end);
+    if (end == v || *end || errno || !isfinite(d) || d < lo || d > hi)
+        return false;
+    *out = d;
     return true;
+}
+
+typedef enum opt_id {
+    O_INCIDENTS,
+    O_MISSING,
+    O_BOUNDARY,
+    O_OUT,
+    O_GEOJSON,
+    O_KEY,
+    O_CONFIG,
+    O_POSTCODES,
+    O_CRS,
+    O_DATE_ORDER,
+    O_CATEGORIES,
+    O_EXCLUDE,
+    O_MERGE_M,
+    O_MERGE_MIN,
+    O_MAX_REJECT,
+    O_CELL,
+    O_SEED,
+    O_KIND
+} opt_id;
+
+static const struct {
+    char name[24];
+    opt_id id;
+} options[] = {
+    {"--incidents", O_INCIDENTS},
+    {"--missing", O_MISSING},
+    {"--boundary", O_BOUNDARY},
+    {"--out", O_OUT},
+    {"--geojson-dir", O_GEOJSON},
+    {"--key-file", O_KEY},
+    {"--config", O_CONFIG},
+    {"--postcodes", O_POSTCODES},
+    {"--crs", O_CRS},
+    {"--date-order", O_DATE_ORDER},
+    {"--categories", O_CATEGORIES},
+    {"--exclude-categories", O_EXCLUDE},
+    {"--merge-distance", O_MERGE_M},
+    {"--merge-time", O_MERGE_MIN},
+    {"--max-reject-rate", O_MAX_REJECT},
+    {"--cell-size", O_CELL},
+    {"--seed", O_SEED},
+    {"--kind", O_KIND},
+};
+
+static bool set_seed(const char *v, vemt_args *a) {
+    char *end;
+    errno = 0;
+    unsigned long long s = strtoull(v, &end, 10);
+    if (*end || errno || *v == '-' || !*v) return false;
+    a->seed = s;
+    a->seed_given = true;
+    return true;
+}
+
+/* Options that take a value. Returns false on a usage error. */
+static bool take_value(opt_id id, const char *opt, const char *v, vemt_args *a,
+                       FILE *err) {
+    const char **text[] = {[O_BOUNDARY] = &a->boundary,
+                           [O_OUT] = &a->out,
+                           [O_GEOJSON] = &a->geojson_dir,
+                           [O_KEY] = &a->key_file,
+                           [O_CONFIG] = &a->config,
+                           [O_POSTCODES] = &a->postcodes,
+                           [O_CRS] = &a->crs,
+                           [O_CATEGORIES] = &a->categories,
+                           [O_EXCLUDE] = &a->exclude_categories};
+    double minutes;
+    switch (id) {
+        case O_INCIDENTS:
+        case O_MISSING:
+            if (!vemt_args_add_input(a, v,
+                                     id == O_MISSING ? VEMT_SOURCE_MISSING
+                                                     : VEMT_SOURCE_INCIDENTS))
+                return fail(err, "too many input files", opt);
+            return true;
+        case O_DATE_ORDER:
+            if (strcmp(v, "dmy") && strcmp(v, "mdy"))
+                return fail(err, "--date-order must be dmy or mdy", v);
+            a->month_first = !strcmp(v, "mdy");
+            return true;
+        case O_MERGE_M:
+            return number(v, 0, 1e5, &a->merge_m) ||
+                   fail(err, "--merge-distance needs metres (0-100000)", v);
+        case O_MERGE_MIN:
+            if (!number(v, 0, 1e6, &minutes))
+                return fail(err, "--merge-time needs minutes", v);
+            a->merge_s = minutes * 60;
+            return true;
+        case O_MAX_REJECT:
+            return number(v, 0, 1, &a->max_reject_rate) ||
+                   fail(err, "--max-reject-rate needs a number 0-1", v);
+        case O_CELL:
+            return number(v, 1, 1e6, &a->cell_size_m) ||
+                   fail(err, "--cell-size needs a number of metres >= 1", v);
+        case O_SEED:
+            return set_seed(v, a) ||
+                   fail(err, "--seed needs a whole number >= 0", v);
+        case O_KIND:
+            return parse_kind(v, a) ||
+                   fail(err,
+                        "--kind must be incident, missing_from, found_at or "
+                        "all",
+                        v);
+        default:
+            *text[id] = v;
+            return true;
+    }
 }
 
 static bool is_flag(const char *opt, vemt_args *a) {
@@ -139,27 +253,34 @@ static bool is_flag(const char *opt, vemt_args *a) {
     return true;
 }
 
-static bool parse_run(int argc, char **argv, int i, vemt_args *a, FILE *err) {
-    for (; i < argc; i++) {
-        const char *opt = argv[i];
-        if (is_flag(opt, a)) continue;
-        if (strncmp(opt, "--", 2) != 0)
-            return fail(err, "unexpected argument", opt);
-        const char *eq = strchr(opt, '=');
-        char name[64];
-        const char *v;
-        if (eq) { /* --name=value */
-            snprintf(name, sizeof name, "%.*s", (int)(eq - opt), opt);
-            opt = name;
-            v = eq + 1;
-        } else {
-            if (i + 1 >= argc) return fail(err, "missing value for", opt);
-            v = argv[++i];
-        }
-        if (!take_value(opt, v, a, err)) return false;
+static bool one_option(int argc, char **argv, int *i, vemt_args *a, FILE *err) {
+    const char *opt = argv[*i], *v;
+    if (strncmp(opt, "--", 2) != 0)
+        return fail(err, "unexpected argument", opt);
+    const char *eq = strchr(opt, '=');
+    char name[32];
+    if (eq) { /* --name=value */
+        snprintf(name, sizeof name, "%.*s", (int)(eq - opt), opt);
+        opt = name;
+        v = eq + 1;
     }
+    size_t k = 0, n = sizeof options / sizeof options[0];
+    while (k < n && strcmp(options[k].name, opt)) k++;
+    if (k == n) return fail(err, "unknown option", opt);
+    if (!eq) {
+        if (*i + 1 >= argc) return fail(err, "missing value for", opt);
+        v = argv[++*i];
+    }
+    return take_value(options[k].id, opt, v, a, err);
+}
+
+static bool parse_command(int argc, char **argv, vemt_args *a, FILE *err) {
+    for (int i = 2; i < argc; i++)
+        if (!is_flag(argv[i], a) && !one_option(argc, argv, &i, a, err))
+            return false;
     if (a->help) return true;
-    if (!a->demo && a->n_incidents == 0 && a->n_missing == 0)
+    if (a->config && !vemt_job_apply(a->config, a, err)) return false;
+    if (!a->demo && a->n_inputs == 0)
         return fail(err, "no input: give --incidents or --missing, or --demo",
                     NULL);
     if (!a->demo && !a->out)
@@ -172,6 +293,9 @@ bool vemt_args_parse(int argc, char **argv, vemt_args *a, FILE *err) {
     a->kinds = 1u << VEMT_KIND_INCIDENT;
     a->kind_name = "incident";
     a->seed = 1;
+    a->merge_m = 50;
+    a->merge_s = 3600;
+    a->max_reject_rate = -1;
     if (argc < 2) return fail(err, "no command given", NULL);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
@@ -182,9 +306,14 @@ bool vemt_args_parse(int argc, char **argv, vemt_args *a, FILE *err) {
         a->command = VEMT_CMD_VERSION;
         return true;
     }
-    if (!strcmp(cmd, "run")) {
-        a->command = VEMT_CMD_RUN;
-        return parse_run(argc, argv, 2, a, err);
+    if (!strcmp(cmd, "run") || !strcmp(cmd, "ingest")) {
+        a->command = cmd[0] == 'r' ? VEMT_CMD_RUN : VEMT_CMD_INGEST;
+        return parse_command(argc, argv, a, err);
     }
     return fail(err, cmd[0] == '-' ? "unknown option" : "unknown command", cmd);
+}
+
+void vemt_args_clear(vemt_args *a) {
+    if (a->job) json_object_put(a->job);
+    a->job = NULL;
 }

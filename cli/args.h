@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define VEMT_MAX_INPUTS 64
+#include "ingest/ingest.h"
+
+#define VEMT_MAX_INPUTS 128
 
 /** Exit statuses of the program. */
 enum {
@@ -22,35 +24,65 @@ typedef enum vemt_command {
     VEMT_CMD_NONE = 0,
     VEMT_CMD_HELP,
     VEMT_CMD_VERSION,
-    VEMT_CMD_RUN
+    VEMT_CMD_RUN,
+    VEMT_CMD_INGEST
 } vemt_command;
 
-/** Options of `vemt run`. Strings borrow from argv. */
+/** One input file and how to read it. Strings borrow from argv or the job
+ * file. */
+typedef struct vemt_input_arg {
+    const char *path;
+    vemt_source_kind kind;
+    const char *crs; /* NULL: the run's --crs or the defaults */
+    int date_order;  /* -1: the run's; 0 day first; 1 month first */
+    vemt_column_map columns;
+} vemt_input_arg;
+
+/** Options of `vemt run` and `vemt ingest`. */
 typedef struct vemt_args {
     vemt_command command;
     bool help; /* --help after the command */
-    const char *incidents[VEMT_MAX_INPUTS];
-    int n_incidents;
-    const char *missing[VEMT_MAX_INPUTS];
-    int n_missing;
+    vemt_input_arg inputs[VEMT_MAX_INPUTS];
+    int n_inputs;
     const char *boundary;
     const char *out;
     const char *geojson_dir;
     const char *key_file;
+    const char *config;
+    const char *postcodes;
+    const char *crs;
+    const char *categories;
+    const char *exclude_categories;
+    bool month_first;
     double cell_size_m; /* 0: automatic */
     unsigned kinds;     /* bit set of 1u << vemt_kind */
     const char *kind_name;
     uint64_t seed;
     bool seed_given;
+    double merge_m;         /* cross-source duplicate distance */
+    double merge_s;         /* ... and time */
+    double max_reject_rate; /* < 0: no limit */
     bool demo;
     bool quiet;
+    void *job; /* the parsed job file (json_object), owned */
 } vemt_args;
 
-/** Parse argv into *args. On a usage error writes one line and a hint to
- * err and returns false. */
+/** Parse argv into *args (reading --config too). On a usage error writes
+ * one line and a hint to err and returns false. Free with
+ * vemt_args_clear(). */
 bool vemt_args_parse(int argc, char **argv, vemt_args *args, FILE *err);
 
-/** Print the top-level or `run` help text. */
+/** Free what parsing allocated. */
+void vemt_args_clear(vemt_args *args);
+
+/** Add an input; false when there are too many. */
+bool vemt_args_add_input(vemt_args *a, const char *path, vemt_source_kind k);
+
+/** Apply a JSON job file (cli/job.c). False with one line on err when it
+ * can't be read or is malformed. */
+bool vemt_job_apply(const char *path, vemt_args *a, FILE *err);
+
+/** Print the top-level or a command's help text. */
 void vemt_args_usage(FILE *out, vemt_command command);
 
 #endif /* VEMT_CLI_ARGS_H */

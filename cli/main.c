@@ -12,9 +12,13 @@
 
 int main(int argc, char **argv) {
     vemt_args args;
-    if (!vemt_args_parse(argc, argv, &args, stderr)) return VEMT_EXIT_USAGE;
+    if (!vemt_args_parse(argc, argv, &args, stderr)) {
+        vemt_args_clear(&args);
+        return VEMT_EXIT_USAGE;
+    }
     if (args.command == VEMT_CMD_HELP || args.help) {
         vemt_args_usage(stdout, args.command);
+        vemt_args_clear(&args);
         return VEMT_EXIT_OK;
     }
     if (args.command == VEMT_CMD_VERSION) {
@@ -26,6 +30,7 @@ int main(int argc, char **argv) {
     gsl_set_error_handler_off();
     GDALAllRegister();
     int rc = vemt_run(&args, argc, argv);
+    vemt_args_clear(&args);
     GDALDestroy();
     proj_cleanup();
     return rc;

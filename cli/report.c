@@ -44,19 +44,27 @@ void vemt_report_progress(void *data, const char *stage, uint64_t done,
 
 bool vemt_report_sources(FILE *out, const vemt_source *sources, size_t n) {
     bool ok = true;
-    long tr = 0, tu = 0, tn = 0, tj = 0;
+    vemt_source t = {0};
     for (size_t i = 0; i < n; i++) {
         const vemt_source *s = &sources[i];
+        ok &= vemt_source_reconciles(s);
+        t.n_read += s->n_read, t.n_used += s->n_used;
+        t.n_nowhere += s->n_nowhere, t.n_merged += s->n_merged;
+        t.n_excluded += s->n_excluded, t.n_rejected += s->n_rejected;
+        if (!out) continue;
         fprintf(out,
-                "%s: read %ld, used %ld, located nowhere %ld, rejected %ld\n",
-                s->path, s->n_read, s->n_used, s->n_nowhere, s->n_rejected);
-        ok &= s->n_read == s->n_used + s->n_nowhere + s->n_rejected;
-        tr += s->n_read, tu += s->n_used, tn += s->n_nowhere,
-            tj += s->n_rejected;
+                "%s (%s, %s, %s): read %ld, used %ld, located nowhere "
+                "%ld, merged %ld, excluded %ld, rejected %ld\n",
+                s->path, s->format, s->schema, s->crs, s->n_read, s->n_used,
+                s->n_nowhere, s->n_merged, s->n_excluded, s->n_rejected);
+        fprintf(out, "  columns: %s\n", s->columns);
     }
-    fprintf(out,
-            "total: read %ld, used %ld, located nowhere %ld, rejected %ld%s\n",
-            tr, tu, tn, tj, ok ? "" : "  ** COUNTS DO NOT RECONCILE **");
+    if (out)
+        fprintf(out,
+                "total: read %ld, used %ld, located nowhere %ld, merged "
+                "%ld, excluded %ld, rejected %ld%s\n",
+                t.n_read, t.n_used, t.n_nowhere, t.n_merged, t.n_excluded,
+                t.n_rejected, ok ? "" : "  ** COUNTS DO NOT RECONCILE **");
     return ok;
 }
 

@@ -21,8 +21,9 @@ void vemt_report_rejects(FILE *out, const vemt_rejects *rejects,
 void vemt_report_progress(void *data, const char *stage, uint64_t done,
                           uint64_t total);
 
-/** Print each file's accounting; returns false when a file's counts do not
- * reconcile (read != used + located-nowhere + rejected). */
+/** Print each file's format, layout, CRS, column use and accounting (out
+ * may be NULL to only check); returns false when a file's counts do not
+ * reconcile (see vemt_source). */
 bool vemt_report_sources(FILE *out, const vemt_source *sources, size_t n);
 
 /** Print the hottest cells (highest gi_z), at most max. */

@@ -28,10 +28,13 @@ typedef struct run {
     vemt_ctx *ctx;
     vemt_pseudo *pseudo;
     vemt_key_origin key_origin;
-    vemt_source sources[2 * VEMT_MAX_INPUTS];
+    vemt_postcodes *postcodes;
+    vemt_filter *filter;
+    vemt_source sources[VEMT_MAX_INPUTS];
     size_t n_sources;
     vemt_events events;
     vemt_rejects rejects;
+    vemt_merges merges;
     vemt_area *area;
     vemt_grid *grid;
     vemt_weights *weights;
@@ -51,6 +54,9 @@ static void run_free(run *r) {
     vemt_area_destroy(r->area);
     vemt_events_clear(&r->events);
     vemt_rejects_clear(&r->rejects);
+    vemt_merges_clear(&r->merges);
+    vemt_filter_destroy(r->filter);
+    vemt_postcodes_destroy(r->postcodes);
     vemt_pseudo_destroy(r->pseudo);
     vemt_ctx_destroy(r->ctx);
 }
@@ -90,15 +96,16 @@ static void apply_demo(run *r) {
     for (int i = 0; i < 3; i++)
         snprintf(r->demo_paths[i], sizeof r->demo_paths[i], "%s/%s", dir,
                  names[i]);
-    if (r->a.n_incidents == 0 && r->a.n_missing == 0) {
-        r->a.incidents[r->a.n_incidents++] = r->demo_paths[0];
-        r->a.missing[r->a.n_missing++] = r->demo_paths[1];
+    if (r->a.n_inputs == 0) {
+        vemt_args_add_input(&r->a, r->demo_paths[0], VEMT_SOURCE_INCIDENTS);
+        vemt_args_add_input(&r->a, r->demo_paths[1], VEMT_SOURCE_MISSING);
     }
     if (!r->a.boundary) r->a.boundary = r->demo_paths[2];
     if (!r->a.out) r->a.out = "vemt-demo.gpkg";
 }
 
-static int read_inputs(run *r) {
+/* Pseudonym key, postcode lookup and category filter for the inputs. */
+static int reading_aids(run *r) {
     const char *env_key = getenv("VEMT_PSEUDONYM_KEY");
     vemt_status st = vemt_pseudo_create(r->ctx, r->a.key_file, env_key,
                                         &r->pseudo, &r->key_origin);
@@ -107,19 +114,62 @@ static int read_inputs(run *r) {
         fprintf(r->info,
                 "note: no --key-file or VEMT_PSEUDONYM_KEY: pseudonyms use a "
                 "random key and will differ from other runs\n");
-    for (int k = 0; k < 2; k++) {
-        int n = k ? r->a.n_missing : r->a.n_incidents;
-        for (int i = 0; i < n; i++) {
-            vemt_source *s = &r->sources[r->n_sources];
-            s->path = k ? r->a.missing[i] : r->a.incidents[i];
-            s->kind = k ? VEMT_SOURCE_MISSING : VEMT_SOURCE_INCIDENTS;
-            st = vemt_ingest_file(r->ctx, r->pseudo, s, (int)r->n_sources,
-                                  &r->events, &r->rejects);
-            if (st) return failed(r, st, s->path);
-            r->n_sources++;
-        }
-    }
+    if (r->a.postcodes &&
+        (st = vemt_postcodes_load(r->ctx, r->a.postcodes, &r->postcodes)))
+        return failed(r, st, r->a.postcodes);
+    if (r->postcodes && r->info)
+        fprintf(r->info, "postcodes: %zu in %s\n",
+                vemt_postcodes_count(r->postcodes), r->a.postcodes);
+    if ((r->a.categories || r->a.exclude_categories) &&
+        (st = vemt_filter_create(r->ctx, r->a.categories,
+                                 r->a.exclude_categories, &r->filter)))
+        return failed(r, st, NULL);
     return VEMT_EXIT_OK;
+}
+
+/* --max-reject-rate: too many bad rows in one file stops the run. */
+static int check_reject_rate(run *r, const vemt_source *s) {
+    if (r->a.max_reject_rate < 0 || s->n_read == 0) return VEMT_EXIT_OK;
+    double rate = (double)s->n_rejected / (double)s->n_read;
+    if (rate <= r->a.max_reject_rate) return VEMT_EXIT_OK;
+    fprintf(stderr,
+            "%s: %ld of %ld rows rejected (%.1f%%), more than "
+            "--max-reject-rate %g allows\n",
+            s->path, s->n_rejected, s->n_read, 100 * rate,
+            r->a.max_reject_rate);
+    return VEMT_EXIT_INPUT;
+}
+
+static int read_inputs(run *r) {
+    int rc = reading_aids(r);
+    for (int i = 0; rc == VEMT_EXIT_OK && i < r->a.n_inputs; i++) {
+        const vemt_input_arg *in = &r->a.inputs[i];
+        vemt_ingest_opts opts = {
+            r->pseudo,
+            r->postcodes,
+            r->filter,
+            &in->columns,
+            in->crs ? in->crs : r->a.crs,
+            in->date_order < 0 ? r->a.month_first : in->date_order == 1};
+        vemt_source *s = &r->sources[r->n_sources];
+        s->path = in->path;
+        s->kind = in->kind;
+        vemt_status st = vemt_ingest_file(r->ctx, &opts, s, (int)r->n_sources,
+                                          &r->events, &r->rejects, &r->merges);
+        if (st) return failed(r, st, s->path);
+        r->n_sources++;
+        rc = check_reject_rate(r, s);
+    }
+    if (rc == VEMT_EXIT_OK && r->n_sources > 1) {
+        size_t m = vemt_ingest_merge_across(&r->events, r->sources, &r->merges,
+                                            r->a.merge_m, r->a.merge_s);
+        if (m && r->info)
+            fprintf(r->info,
+                    "merged %zu cross-source duplicates (same "
+                    "subject within %g m and %g min)\n",
+                    m, r->a.merge_m, r->a.merge_s / 60);
+    }
+    return rc;
 }
 
 static int read_boundary(run *r) {
@@ -202,17 +252,18 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
                                           "random per run"};
     vemt_provenance prov = {argc,        argv,    r->params,
                             r->n_params, started, origins[r->key_origin]};
-    vemt_output out = {&r->events,   &r->rejects, r->sources,
-                       r->n_sources, r->grid,     r->counts,
-                       r->z,         r->p,        &prov};
+    vemt_output out = {&r->events,   &r->rejects, &r->merges, r->sources,
+                       r->n_sources, r->grid,     r->counts,  r->z,
+                       r->p,         &prov};
     vemt_status st = vemt_outputs_write_gpkg(r->ctx, r->a.out, &out);
     if (st) return failed(r, st, r->a.out);
     if (r->a.geojson_dir &&
         (st = vemt_outputs_write_geojson(r->ctx, r->a.geojson_dir, &out)))
         return failed(r, st, r->a.geojson_dir);
     if (r->info) {
-        fprintf(r->info, "wrote %s (layers: hotspot_cells, events, rejects)\n",
-                r->a.out);
+        fprintf(r->info, "wrote %s (layers: %s)\n", r->a.out,
+                r->grid ? "hotspot_cells, events, rejects, merges"
+                        : "events, rejects, merges");
         if (r->a.geojson_dir)
             fprintf(r->info, "wrote GeoJSON layers into %s\n",
                     r->a.geojson_dir);
@@ -241,10 +292,10 @@ int vemt_run(const vemt_args *args, int argc, char **argv) {
     if (rc == VEMT_EXIT_OK) rc = read_boundary(&r);
     if (rc == VEMT_EXIT_OK) {
         vemt_report_rejects(stderr, &r.rejects, r.sources, 10);
-        if (r.info && !vemt_report_sources(r.info, r.sources, r.n_sources))
-            rc = VEMT_EXIT_INTERNAL;
+        if (!vemt_report_sources(r.info, r.sources, r.n_sources))
+            rc = VEMT_EXIT_INTERNAL; /* a bug: every row must be counted */
     }
-    if (rc == VEMT_EXIT_OK) rc = analyse(&r);
+    if (rc == VEMT_EXIT_OK && r.a.command == VEMT_CMD_RUN) rc = analyse(&r);
     if (rc == VEMT_EXIT_OK) rc = write_outputs(&r, argc, argv, started);
     run_free(&r);
     return rc;

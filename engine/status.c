@@ -93,3 +93,22 @@ void vemt_rejects_clear(vemt_rejects *rejects) {
     vemt_free(rejects->items);
     memset(rejects, 0, sizeof *rejects);
 }
+
+bool vemt_source_reconciles(const vemt_source *s) {
+    return s->n_read == s->n_used + s->n_nowhere + s->n_merged + s->n_excluded +
+                            s->n_rejected;
+}
+
+vemt_status vemt_merges_push(vemt_merges *merges, const vemt_merge *m) {
+    if (vemt_grow((void **)&merges->items, &merges->cap, merges->n + 1,
+                  sizeof *merges->items))
+        return VEMT_E_NOMEM;
+    merges->items[merges->n++] = *m;
+    return VEMT_OK;
+}
+
+void vemt_merges_clear(vemt_merges *merges) {
+    if (!merges) return;
+    vemt_free(merges->items);
+    memset(merges, 0, sizeof *merges);
+}

@@ -119,6 +119,13 @@ typedef enum vemt_precision {
     VEMT_PREC_MONTH
 } vemt_precision;
 
+/** Yes, no or not known (looked-after status). */
+typedef enum vemt_tristate {
+    VEMT_UNKNOWN = 0,
+    VEMT_YES,
+    VEMT_NO
+} vemt_tristate;
+
 /** One normalised event. Times are seconds since 1970-01-01T00:00:00Z. */
 typedef struct vemt_event {
     int64_t start_utc;
@@ -128,11 +135,15 @@ typedef struct vemt_event {
     int source;      /* index into the run's source list */
     vemt_kind kind;
     vemt_precision precision;
-    bool located;         /* false: no coordinates (counts in trends only) */
-    bool in_area;         /* inside the study area (true with no boundary) */
+    bool located;        /* false: no coordinates (counts in trends only) */
+    bool in_area;        /* inside the study area (true with no boundary) */
+    bool time_ambiguous; /* local time in the autumn repeat: earlier taken */
+    vemt_tristate looked_after; /* episodes: the child is looked after */
     char ref[40];         /* source record id (incident id or episode id) */
     char category[64];    /* incident category; "" for episodes */
     char subject_key[24]; /* keyed pseudonym of child/subject; "" if none */
+    char placing_authority[40]; /* episodes: authority that placed the child */
+    char lsoa[12];              /* LSOA code where the source gives one */
 } vemt_event;
 
 /** A growable array of events. The struct is plain so that outputs can
@@ -173,24 +184,58 @@ vemt_status vemt_rejects_push(vemt_rejects *rejects, int source,
 /** Free the contents and zero the struct. */
 void vemt_rejects_clear(vemt_rejects *rejects);
 
+/** A row merged into an earlier one as a duplicate, and the rule used. */
+typedef struct vemt_merge {
+    int kept_source; /* index into the run's source list */
+    long kept_row;
+    int merged_source;
+    long merged_row;
+    const char *rule; /* static text naming the rule */
+    double distance_m;
+    double seconds;
+} vemt_merge;
+
+/** A growable array of merges. */
+typedef struct vemt_merges {
+    vemt_merge *items;
+    size_t n;
+    size_t cap;
+} vemt_merges;
+
+/** Append a copy of *m. Returns VEMT_E_NOMEM on failure. */
+vemt_status vemt_merges_push(vemt_merges *merges, const vemt_merge *m);
+
+/** Free the contents and zero the struct. */
+void vemt_merges_clear(vemt_merges *merges);
+
 /** What a source file is. */
 typedef enum vemt_source_kind {
     VEMT_SOURCE_INCIDENTS = 0,
     VEMT_SOURCE_MISSING
 } vemt_source_kind;
 
-/** One input file and its row accounting:
- * n_read == n_used + n_nowhere + n_rejected. */
+/** One input file and its row accounting: every data row is exactly one of
+ * used, located nowhere, merged, excluded or rejected, so
+ * n_read == n_used + n_nowhere + n_merged + n_excluded + n_rejected. */
 typedef struct vemt_source {
     const char *path; /* borrowed from the run configuration */
     vemt_source_kind kind;
     uint64_t bytes;
-    char sha256[65]; /* lower-case hex of the file's bytes */
-    long n_read;     /* data rows read (header excluded) */
-    long n_used;     /* rows that gave at least one located event */
-    long n_nowhere;  /* rows kept as events without a location */
-    long n_rejected; /* rows written to rejects */
-    long n_events;   /* events produced (an episode may give two) */
+    char sha256[65];    /* lower-case hex of the file's bytes */
+    long n_read;        /* data rows read (header excluded) */
+    long n_used;        /* rows that gave at least one located event */
+    long n_nowhere;     /* rows kept as events without a location */
+    long n_merged;      /* rows merged into an earlier duplicate */
+    long n_excluded;    /* rows left out by a category filter */
+    long n_rejected;    /* rows written to rejects */
+    long n_events;      /* events produced (an episode may give two) */
+    const char *format; /* static: "csv", or the GDAL driver's short name */
+    const char *schema; /* static: "vemt incidents", "police.uk street", ... */
+    char crs[32];       /* CRS of the coordinates read, e.g. "EPSG:4326" */
+    char columns[512];  /* which column was used for what, for the summary */
 } vemt_source;
+
+/** True when the source's counts reconcile (see vemt_source). */
+bool vemt_source_reconciles(const vemt_source *s);
 
 #endif /* VEMT_ENGINE_VEMT_H */

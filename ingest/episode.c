@@ -2,6 +2,7 @@
  * @brief Normaliser for missing-from-home-or-care episode rows: one episode
  * gives a missing_from event and, when known, a found_at event.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,46 +23,69 @@ static vemt_status episode_times(vemt_row *row, vemt_time *from,
     return VEMT_OK;
 }
 
-vemt_status vemt_episode_row(vemt_row *row, int source, vemt_events *events,
-                             size_t *added) {
-    *added = 0;
-    const char *id = vemt_row_text(row, VEMT_ROLE_EPISODE_ID);
-    if (vemt_value_is_blank(id))
+/* yes/y/true/1 and no/n/false/0, any case; anything else is unknown. */
+static vemt_tristate tristate(const char *v) {
+    char w[8];
+    size_t n = 0;
+    for (; *v && n + 1 < sizeof w; v++)
+        if (!isspace((unsigned char)*v))
+            w[n++] = (char)tolower((unsigned char)*v);
+    w[n] = '\0';
+    if (!strcmp(w, "yes") || !strcmp(w, "y") || !strcmp(w, "true") ||
+        !strcmp(w, "1"))
+        return VEMT_YES;
+    if (!strcmp(w, "no") || !strcmp(w, "n") || !strcmp(w, "false") ||
+        !strcmp(w, "0"))
+        return VEMT_NO;
+    return VEMT_UNKNOWN;
+}
+
+static vemt_status check_ids(vemt_row *row) {
+    if (vemt_value_is_blank(vemt_row_text(row, VEMT_ROLE_EPISODE_ID)))
         return vemt_row_fail(row, VEMT_ROLE_EPISODE_ID, VEMT_E_MISSING,
                              "episode id is empty");
     if (vemt_value_is_blank(vemt_row_text(row, VEMT_ROLE_CHILD_ID)))
         return vemt_row_fail(row, VEMT_ROLE_CHILD_ID, VEMT_E_MISSING,
                              "child id is empty");
+    return VEMT_OK;
+}
+
+vemt_status vemt_episode_row(vemt_row *row, int source, vemt_events *events,
+                             size_t *added) {
+    *added = 0;
     vemt_time from, back;
     bool returned, found_located;
-    vemt_event ev, found;
+    double fx = 0, fy = 0;
+    vemt_event ev;
     memset(&ev, 0, sizeof ev);
-    vemt_status st = episode_times(row, &from, &back, &returned);
+    vemt_status st = check_ids(row);
+    if (!st) st = episode_times(row, &from, &back, &returned);
+    if (!st)
+        st = vemt_row_place(row, &vemt_from_place, &ev.x, &ev.y, &ev.located);
+    if (!st)
+        st = vemt_row_place(row, &vemt_found_place, &fx, &fy, &found_located);
     if (st) return st;
-    if ((st = vemt_row_point(row, VEMT_ROLE_FROM_EASTING,
-                             VEMT_ROLE_FROM_NORTHING, &ev.x, &ev.y,
-                             &ev.located)))
-        return st;
-    if ((st = vemt_row_point(row, VEMT_ROLE_FOUND_EASTING,
-                             VEMT_ROLE_FOUND_NORTHING, &found.x, &found.y,
-                             &found_located)))
-        return st;
     ev.kind = VEMT_KIND_MISSING_FROM;
     ev.source = source;
     ev.source_row = row->rec->row;
     ev.start_utc = from.start_utc;
     ev.end_utc = returned ? back.end_utc : -1; /* -1: still open */
     ev.precision = from.precision;
+    ev.time_ambiguous = from.ambiguous;
     ev.in_area = ev.located;
-    snprintf(ev.ref, sizeof ev.ref, "%s", id);
-    vemt_pseudo_key(row->pseudo, vemt_row_text(row, VEMT_ROLE_CHILD_ID),
+    ev.looked_after = tristate(vemt_row_text(row, VEMT_ROLE_LOOKED_AFTER));
+    snprintf(ev.placing_authority, sizeof ev.placing_authority, "%s",
+             vemt_row_text(row, VEMT_ROLE_PLACING_AUTHORITY));
+    snprintf(ev.ref, sizeof ev.ref, "%s",
+             vemt_row_text(row, VEMT_ROLE_EPISODE_ID));
+    vemt_pseudo_key(row->opts->pseudo, vemt_row_text(row, VEMT_ROLE_CHILD_ID),
                     ev.subject_key, sizeof ev.subject_key);
     if (vemt_events_push(events, &ev)) return VEMT_E_NOMEM;
     *added = 1;
-    /* Found where and when: the return time at the found-at place. */
+    /* Found where and when: the return time at the found-at place. A found
+     * place without a return time (still open) has no time to carry. */
     if (!returned || !found_located) return VEMT_OK;
-    double fx = found.x, fy = found.y;
-    found = ev;
+    vemt_event found = ev;
     found.kind = VEMT_KIND_FOUND_AT;
     found.x = fx;
     found.y = fy;
@@ -69,6 +93,7 @@ vemt_status vemt_episode_row(vemt_row *row, int source, vemt_events *events,
     found.start_utc = back.start_utc;
     found.end_utc = back.end_utc;
     found.precision = back.precision;
+    found.time_ambiguous = back.ambiguous;
     if (vemt_events_push(events, &found)) return VEMT_E_NOMEM;
     *added = 2;
     return VEMT_OK;

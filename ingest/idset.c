@@ -10,6 +10,7 @@
 
 typedef struct slot {
     uint64_t hash;
+    uint64_t tag;
     char *id; /* NULL: empty slot */
     long row;
 } slot;
@@ -20,8 +21,7 @@ struct vemt_idset {
     size_t n;
 };
 
-static uint64_t fnv1a(const char *s) {
-    uint64_t h = 1469598103934665603ULL;
+uint64_t vemt_fnv1a(uint64_t h, const char *s) {
     for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     return h;
 }
@@ -47,10 +47,10 @@ void vemt_idset_destroy(vemt_idset *set) {
     vemt_free(set);
 }
 
-static slot *probe(slot *slots, size_t cap, uint64_t h, const char *id) {
+static slot *probe(const slot *slots, size_t cap, uint64_t h, const char *id) {
     for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1))
         if (!slots[i].id || (slots[i].hash == h && !strcmp(slots[i].id, id)))
-            return &slots[i];
+            return (slot *)&slots[i];
 }
 
 static vemt_status rehash(vemt_idset *set) {
@@ -68,18 +68,28 @@ static vemt_status rehash(vemt_idset *set) {
 }
 
 vemt_status vemt_idset_add(vemt_idset *set, const char *id, long row,
-                           long *first_row) {
+                           uint64_t tag, long *first_row, uint64_t *first_tag) {
     *first_row = 0;
     if ((set->n + 1) * 2 > set->cap && rehash(set)) return VEMT_E_NOMEM;
-    uint64_t h = fnv1a(id);
+    uint64_t h = vemt_fnv1a(VEMT_FNV_OFFSET, id);
     slot *s = probe(set->slots, set->cap, h, id);
     if (s->id) {
         *first_row = s->row;
+        *first_tag = s->tag;
         return VEMT_OK;
     }
     if (!(s->id = vemt_strdup(id))) return VEMT_E_NOMEM;
     s->hash = h;
+    s->tag = tag;
     s->row = row;
     set->n++;
     return VEMT_OK;
+}
+
+bool vemt_idset_find(const vemt_idset *set, const char *id, long *row) {
+    const slot *s =
+        probe(set->slots, set->cap, vemt_fnv1a(VEMT_FNV_OFFSET, id), id);
+    if (!s->id) return false;
+    *row = s->row;
+    return true;
 }

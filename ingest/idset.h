@@ -5,7 +5,9 @@
 #ifndef VEMT_INGEST_IDSET_H
 #define VEMT_INGEST_IDSET_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/vemt.h"
 
@@ -17,9 +19,19 @@ vemt_status vemt_idset_create(vemt_idset **out);
 /** Free the set; NULL is a no-op. */
 void vemt_idset_destroy(vemt_idset *set);
 
-/** Add id first seen at row. When it is already present, *first_row gets
- * the earlier row and nothing is added. Returns VEMT_E_NOMEM on failure. */
+/** Add id with a row number and a tag (e.g. a hash of the row's content).
+ * When id is already present, *first_row and *first_tag get the earlier
+ * values and nothing is added; else *first_row is 0. Returns VEMT_E_NOMEM
+ * on failure. */
 vemt_status vemt_idset_add(vemt_idset *set, const char *id, long row,
-                           long *first_row);
+                           uint64_t tag, long *first_row, uint64_t *first_tag);
+
+/** The row stored with id, or false when id is absent. */
+bool vemt_idset_find(const vemt_idset *set, const char *id, long *row);
+
+/** FNV-1a hash of a string, continuing from h (start with
+ * VEMT_FNV_OFFSET). */
+#define VEMT_FNV_OFFSET 1469598103934665603ULL
+uint64_t vemt_fnv1a(uint64_t h, const char *s);
 
 #endif /* VEMT_INGEST_IDSET_H */

@@ -1,10 +1,26 @@
 /** @file incident.c
- * @brief Normaliser for police incident rows.
+ * @brief Normaliser for police incident rows (vemt's own layout and the
+ * police.uk exports).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "ingest/row.h"
+
+/* The incident's time: one instant or range, or "between" two times. */
+static vemt_status incident_time(vemt_row *row, vemt_time *t) {
+    vemt_status st = vemt_row_time(row, VEMT_ROLE_OCCURRED_AT, t);
+    if (st || vemt_value_is_blank(vemt_row_text(row, VEMT_ROLE_OCCURRED_TO)))
+        return st;
+    vemt_time to;
+    if ((st = vemt_row_time(row, VEMT_ROLE_OCCURRED_TO, &to))) return st;
+    if (to.end_utc < t->start_utc)
+        return vemt_row_fail(row, VEMT_ROLE_OCCURRED_TO, VEMT_E_RANGE,
+                             "ends before it starts");
+    t->end_utc = to.end_utc;
+    t->ambiguous |= to.ambiguous;
+    return VEMT_OK;
+}
 
 vemt_status vemt_incident_row(vemt_row *row, int source, vemt_events *events,
                               size_t *added) {
@@ -14,24 +30,21 @@ vemt_status vemt_incident_row(vemt_row *row, int source, vemt_events *events,
     ev.kind = VEMT_KIND_INCIDENT;
     ev.source = source;
     ev.source_row = row->rec->row;
-    const char *id = vemt_row_text(row, VEMT_ROLE_ID);
-    if (vemt_value_is_blank(id))
-        return vemt_row_fail(row, VEMT_ROLE_ID, VEMT_E_MISSING,
-                             "incident id is empty");
     vemt_time t;
-    vemt_status st = vemt_row_time(row, VEMT_ROLE_OCCURRED_AT, &t);
+    vemt_status st = incident_time(row, &t);
     if (st) return st;
-    st = vemt_row_point(row, VEMT_ROLE_EASTING, VEMT_ROLE_NORTHING, &ev.x,
-                        &ev.y, &ev.located);
+    st = vemt_row_place(row, &vemt_incident_place, &ev.x, &ev.y, &ev.located);
     if (st) return st;
     ev.start_utc = t.start_utc;
     ev.end_utc = t.end_utc;
     ev.precision = t.precision;
+    ev.time_ambiguous = t.ambiguous;
     ev.in_area = ev.located;
-    snprintf(ev.ref, sizeof ev.ref, "%s", id);
+    snprintf(ev.ref, sizeof ev.ref, "%s", vemt_row_text(row, VEMT_ROLE_ID));
     snprintf(ev.category, sizeof ev.category, "%s",
              vemt_row_text(row, VEMT_ROLE_CATEGORY));
-    vemt_pseudo_key(row->pseudo, vemt_row_text(row, VEMT_ROLE_SUBJECT_ID),
+    snprintf(ev.lsoa, sizeof ev.lsoa, "%s", vemt_row_text(row, VEMT_ROLE_LSOA));
+    vemt_pseudo_key(row->opts->pseudo, vemt_row_text(row, VEMT_ROLE_SUBJECT_ID),
                     ev.subject_key, sizeof ev.subject_key);
     if (vemt_events_push(events, &ev)) return VEMT_E_NOMEM;
     *added = 1;

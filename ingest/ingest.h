@@ -34,16 +34,85 @@ void vemt_pseudo_destroy(vemt_pseudo *p);
 void vemt_pseudo_key(const vemt_pseudo *p, const char *id, char *out,
                      size_t size);
 
-/** Read one input file of the given kind (src->path, src->kind) and append
- * its events and rejects. Fills src's size, SHA-256 and row counts; every
- * data row ends up used, located-nowhere or rejected.
- * Returns VEMT_OK even when rows are rejected. Fails, with the location in
- * the context's error, only when the file can't be read (VEMT_E_IO), is
- * empty or lacks a required column (VEMT_E_MISSING), has an ambiguous
- * column (VEMT_E_ARG), a malformed header, or memory runs out. */
-vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_pseudo *pseudo,
+/** A postcode lookup (ONS Postcode Directory layout). */
+typedef struct vemt_postcodes vemt_postcodes;
+
+/** Load a postcode lookup from a CSV with columns pcds (or pcd) and either
+ * oseast1m/osnrth1m (British National Grid) or lat/long (WGS 84).
+ * Postcodes are normalised (upper case, one space before the inward code).
+ * Returns VEMT_E_IO, VEMT_E_MISSING for a missing column, VEMT_E_NOMEM.
+ * Caller owns *out; free with vemt_postcodes_destroy(). */
+vemt_status vemt_postcodes_load(vemt_ctx *ctx, const char *path,
+                                vemt_postcodes **out);
+
+/** Free the lookup; NULL is a no-op. */
+void vemt_postcodes_destroy(vemt_postcodes *pc);
+
+/** Number of postcodes in the lookup. */
+size_t vemt_postcodes_count(const vemt_postcodes *pc);
+
+/** Look a postcode up (any spacing and case). False when unknown. */
+bool vemt_postcodes_find(const vemt_postcodes *pc, const char *postcode,
+                         double *easting, double *northing);
+
+/** A category filter: exact names (comma-separated) or, between slashes,
+ * a POSIX extended regular expression ("/sexual|grooming/"). */
+typedef struct vemt_filter vemt_filter;
+
+/** Build a filter keeping (include) or dropping (exclude) the categories
+ * matched by spec. Returns VEMT_E_ARG for a bad regular expression.
+ * Caller owns *out; free with vemt_filter_destroy(). */
+vemt_status vemt_filter_create(vemt_ctx *ctx, const char *include,
+                               const char *exclude, vemt_filter **out);
+
+/** Free the filter; NULL is a no-op. */
+void vemt_filter_destroy(vemt_filter *f);
+
+/** True when the category is analysed. */
+bool vemt_filter_keeps(const vemt_filter *f, const char *category);
+
+/** Explicit column names for one input, from a job file. */
+typedef struct vemt_column_map {
+    const char *role[24];   /* role name ("occurred_at", "easting", ...) */
+    const char *column[24]; /* header name in the file */
+    size_t n;
+} vemt_column_map;
+
+/** How to read inputs. All pointers borrowed; NULL fields take defaults. */
+typedef struct vemt_ingest_opts {
+    const vemt_pseudo *pseudo;       /* required */
+    const vemt_postcodes *postcodes; /* geocode rows without coordinates */
+    const vemt_filter *filter;       /* categories analysed */
+    const vemt_column_map *columns;  /* explicit column names */
+    const char *crs;                 /* coordinates' CRS ("EPSG:27700" for x/y,
+                                        "EPSG:4326" for lon/lat when NULL) */
+    bool month_first; /* dates as mm/dd/yyyy (--date-order mdy) */
+} vemt_ingest_opts;
+
+/** Read one input (src->path, src->kind): CSV (any delimiter, gzip too),
+ * XLSX, ODS, or any vector format GDAL reads (point geometries are the
+ * locations). Recognises police.uk street-level and stop-and-search
+ * exports by their header. Appends events and rejects, fills src's size,
+ * SHA-256, format, schema, CRS, column use and row counts; every data row
+ * ends up used, located nowhere, merged (exact duplicate), excluded by the
+ * filter or rejected. Returns VEMT_OK even when rows are rejected. Fails,
+ * with the location in the context's error, only when the file can't be
+ * read (VEMT_E_IO), is empty or lacks a required column (VEMT_E_MISSING),
+ * has an ambiguous column or a bad CRS (VEMT_E_ARG), a malformed header, or
+ * memory runs out. */
+vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_ingest_opts *opts,
                              vemt_source *src, int source_index,
-                             vemt_events *events, vemt_rejects *rejects);
+                             vemt_events *events, vemt_rejects *rejects,
+                             vemt_merges *merges);
+
+/** Merge duplicates across sources: events of the same kind and subject
+ * (subject_key set) from different sources within max_m metres and max_s
+ * seconds of each other; the later source's row is merged into the
+ * earlier and recorded in merges; sources' counts move from used to
+ * merged. Events are removed from the array. Returns the number merged. */
+size_t vemt_ingest_merge_across(vemt_events *events, vemt_source *sources,
+                                vemt_merges *merges, double max_m,
+                                double max_s);
 
 /** Read a polygon layer that GDAL can open (any CRS), union its features
  * and transform them to EPSG:27700. *wkb receives ISO WKB of a Polygon or

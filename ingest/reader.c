@@ -1,69 +1,71 @@
 /** @file reader.c
- * @brief Read one delimited file: load, hash, tokenize, map the header, and
- * send every data row to its normaliser or to the rejects.
+ * @brief Read one input: load and hash it, tokenize (CSV) or read it
+ * through OGR (spreadsheets, GIS files), map the header, and send every
+ * data row to its normaliser, the merges, the filter or the rejects.
  */
-#include <errno.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine/alloc.h"
 #include "ingest/idset.h"
+#include "ingest/load.h"
+#include "ingest/ogr_rows.h"
 #include "ingest/row.h"
 
-/* Read a whole file into memory (pipes too), hashing it as it comes. */
-static vemt_status load_file(vemt_ctx *ctx, vemt_source *src, char **data,
-                             size_t *size) {
-    vemt_error *err = vemt_ctx_err(ctx);
-    *data = NULL;
-    *size = 0;
-    FILE *f = fopen(src->path, "rb");
-    if (!f) goto io;
-    crypto_hash_sha256_state sha;
-    crypto_hash_sha256_init(&sha);
-    size_t cap = 0, n = 0, got;
-    char *buf = NULL;
-    do {
-        if (vemt_grow((void **)&buf, &cap, n + 65536, 1)) {
-            vemt_free(buf);
-            fclose(f);
-            return VEMT_E_NOMEM;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        crypto_hash_sha256_update(&sha, (unsigned char *)buf + n, got);
-        n += got;
-    } while (got > 0);
-    if (ferror(f)) {
-        vemt_free(buf);
-        fclose(f);
-        goto io;
-    }
-    fclose(f);
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&sha, digest);
-    sodium_bin2hex(src->sha256, sizeof src->sha256, digest, sizeof digest);
-    src->bytes = n;
-    *data = buf;
-    *size = n;
-    return VEMT_OK;
-io:
-    vemt_error_set(err, VEMT_E_IO, "can't read: %s", strerror(errno));
-    err->source = src->path;
-    return VEMT_E_IO;
+/* Everything one file's read holds; freed in one place. */
+typedef struct file_run {
+    vemt_ctx *ctx;
+    const vemt_ingest_opts *opts;
+    vemt_source *src;
+    int source;
+    vemt_loaded file;
+    vemt_csv *csv;      /* delimited text, or */
+    vemt_ogr_rows *ogr; /* a spreadsheet or GIS layer */
+    vemt_colmap map;
+    vemt_idset *ids;
+    vemt_crs *xy_crs, *geo_crs;
+    unsigned date_flags;
+    vemt_csv_record header; /* a CSV's first record */
+} file_run;
+
+static void file_run_clear(file_run *fr) {
+    vemt_colmap_clear(&fr->map);
+    vemt_idset_destroy(fr->ids);
+    vemt_csv_destroy(fr->csv);
+    vemt_ogr_rows_destroy(fr->ogr);
+    vemt_crs_destroy(fr->xy_crs);
+    vemt_crs_destroy(fr->geo_crs);
+    vemt_loaded_clear(&fr->file);
 }
 
-static bool has_identifier_column(const vemt_colmap *map) {
-    for (int r = 0; r < VEMT_ROLE_END; r++)
-        if (vemt_role_is_identifier((vemt_role)r) && map->col[r] >= 0)
-            return true;
+/* Delimited text by name: .csv, .tsv, .tab, .txt, optionally .gz. */
+static bool is_delimited(const char *path) {
+    static const char exts[][9] = {".csv",    ".tsv",    ".tab",    ".txt",
+                                   ".csv.gz", ".tsv.gz", ".tab.gz", ".txt.gz"};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+        size_t k = strlen(exts[i]);
+        if (n >= k && !strcasecmp(path + n - k, exts[i])) return true;
+    }
     return false;
 }
 
-/* Column index -> role, for the identifier columns only. */
+static vemt_status next_record(file_run *fr, vemt_csv_record *rec) {
+    return fr->csv ? vemt_csv_next(fr->csv, rec)
+                   : vemt_ogr_rows_next(fr->ogr, rec);
+}
+
 static bool column_is_identifier(const vemt_colmap *map, size_t c) {
     for (int r = 0; r < VEMT_ROLE_END; r++)
         if (vemt_role_is_identifier((vemt_role)r) && map->col[r] == (int)c)
             return true;
+    return false;
+}
+
+static bool has_identifier_column(const vemt_colmap *map) {
+    for (size_t c = 0; c < map->n; c++)
+        if (column_is_identifier(map, c)) return true;
     return false;
 }
 
@@ -82,7 +84,7 @@ static char *reject_text(const vemt_row *row, char delim) {
     for (size_t c = 0; c < rec->n; c++) {
         const char *v = rec->fields[c];
         if (column_is_identifier(row->map, c) && !vemt_value_is_blank(v)) {
-            vemt_pseudo_key(row->pseudo, v, key, sizeof key);
+            vemt_pseudo_key(row->opts->pseudo, v, key, sizeof key);
             v = key;
         }
         bool quote = strpbrk(v, "\"\r\n") || strchr(v, delim);
@@ -103,25 +105,17 @@ static char *reject_text(const vemt_row *row, char delim) {
 }
 
 /* Reasons that come from the tokenizer rather than a normaliser. */
-static vemt_status check_shape(vemt_row *row, vemt_idset *ids, vemt_role id) {
+static vemt_status check_shape(vemt_row *row) {
     const vemt_csv_record *rec = row->rec;
     vemt_error *err = &row->err;
-    if (rec->bad) {
+    if (rec->bad)
         vemt_error_set(err, rec->bad, "%s", rec->bad_why);
-    } else if (rec->n != row->map->n) {
+    else if (rec->n != row->map->n)
         vemt_error_set(err, VEMT_E_CSV_WIDTH,
                        "row has %zu fields, the header has %zu", rec->n,
                        row->map->n);
-    } else {
-        long first = 0;
-        const char *v = vemt_row_text(row, id);
-        if (!vemt_value_is_blank(v) && vemt_idset_add(ids, v, rec->row, &first))
-            return VEMT_E_NOMEM;
-        if (!first) return VEMT_OK;
-        char why[80];
-        snprintf(why, sizeof why, "id already used at row %ld", first);
-        return vemt_row_fail(row, id, VEMT_E_DUPLICATE, why);
-    }
+    else
+        return VEMT_OK;
     err->row = rec->row;
     err->line = rec->line;
     err->column = rec->bad_column;
@@ -131,114 +125,216 @@ static vemt_status check_shape(vemt_row *row, vemt_idset *ids, vemt_role id) {
     return err->code;
 }
 
-/* Count one row as used, located-nowhere or rejected. */
-static vemt_status account(vemt_row *row, vemt_source *src, int source,
-                           const vemt_events *events, size_t added,
-                           vemt_rejects *rejects, char delim) {
-    if (row->err.code == VEMT_OK) {
+/* Hash of all of a row's fields: equal rows have equal content. */
+static uint64_t content_hash(const vemt_csv_record *rec) {
+    uint64_t h = VEMT_FNV_OFFSET;
+    for (size_t c = 0; c < rec->n; c++)
+        h = vemt_fnv1a(vemt_fnv1a(h, rec->fields[c]), "\x1f");
+    return h;
+}
+
+typedef enum outcome { USED, MERGED, EXCLUDED, REJECTED } outcome;
+
+/* The same id twice in one file: identical rows are merged (recorded),
+ * differing ones are a conflict and rejected naming both rows. Blank ids
+ * (police.uk leaves anti-social behaviour ids blank) are never compared. */
+static outcome check_duplicate(file_run *fr, vemt_row *row, vemt_merges *merges,
+                               vemt_status *st) {
+    vemt_role id = fr->src->kind == VEMT_SOURCE_INCIDENTS
+                       ? VEMT_ROLE_ID
+                       : VEMT_ROLE_EPISODE_ID;
+    const char *v = vemt_row_text(row, id);
+    long first = 0;
+    uint64_t tag = content_hash(row->rec), first_tag = 0;
+    if (vemt_value_is_blank(v)) return USED;
+    if ((*st = vemt_idset_add(fr->ids, v, row->rec->row, tag, &first,
+                              &first_tag)) ||
+        !first)
+        return USED;
+    if (first_tag == tag) {
+        vemt_merge m = {fr->source,
+                        first,
+                        fr->source,
+                        row->rec->row,
+                        "same id and same content in one file",
+                        0,
+                        0};
+        *st = vemt_merges_push(merges, &m);
+        return MERGED;
+    }
+    char why[96];
+    snprintf(why, sizeof why,
+             "id already used at row %ld with different "
+             "content",
+             first);
+    vemt_row_fail(row, id, VEMT_E_DUPLICATE, why);
+    return REJECTED;
+}
+
+/* Normalise one row and decide what becomes of it. */
+static outcome process_row(file_run *fr, vemt_row *row, vemt_events *events,
+                           vemt_merges *merges, vemt_status *st) {
+    size_t added = 0;
+    *st = VEMT_OK;
+    if (check_shape(row)) return REJECTED;
+    bool incidents = fr->src->kind == VEMT_SOURCE_INCIDENTS;
+    *st = incidents ? vemt_incident_row(row, fr->source, events, &added)
+                    : vemt_episode_row(row, fr->source, events, &added);
+    if (*st == VEMT_E_NOMEM) return REJECTED;
+    if (row->err.code) {
+        *st = VEMT_OK;
+        return REJECTED;
+    }
+    outcome o = check_duplicate(fr, row, merges, st);
+    if (o == USED && incidents && fr->opts->filter &&
+        !vemt_filter_keeps(fr->opts->filter,
+                           events->items[events->n - 1].category))
+        o = EXCLUDED;
+    if (o != USED) events->n -= added; /* the row gives no event */
+    fr->src->n_events += o == USED ? (long)added : 0;
+    if (o == USED) {
         bool located = false;
         for (size_t k = events->n - added; k < events->n; k++)
             located |= events->items[k].located;
-        src->n_events += (long)added;
-        if (located)
-            src->n_used++;
+        if (!located)
+            fr->src->n_nowhere++;
         else
-            src->n_nowhere++;
-        return VEMT_OK;
+            fr->src->n_used++;
     }
-    char *raw = reject_text(row, delim);
-    if (!raw) return VEMT_E_NOMEM;
-    vemt_status st = vemt_rejects_push(rejects, source, &row->err, raw);
-    vemt_free(raw);
-    src->n_rejected++;
-    return st;
+    return o;
 }
 
-typedef struct file_run {
-    vemt_ctx *ctx;
-    const vemt_pseudo *pseudo;
-    vemt_source *src;
-    int source;
-    vemt_csv *csv;
-    vemt_colmap map;
-    vemt_idset *ids;
-} file_run;
-
 static vemt_status read_rows(file_run *fr, vemt_events *events,
-                             vemt_rejects *rejects, size_t size) {
-    bool incidents = fr->src->kind == VEMT_SOURCE_INCIDENTS;
-    vemt_role id = incidents ? VEMT_ROLE_ID : VEMT_ROLE_EPISODE_ID;
+                             vemt_rejects *rejects, vemt_merges *merges) {
     vemt_csv_record rec;
+    char delim = fr->csv ? vemt_csv_delimiter(fr->csv) : ',';
     for (;;) {
-        if (vemt_csv_next(fr->csv, &rec)) return VEMT_E_NOMEM;
+        if (next_record(fr, &rec)) return VEMT_E_NOMEM;
         if (rec.eof) break;
-        fr->src->n_read++;
+        vemt_source *src = fr->src;
+        src->n_read++;
         vemt_row row;
         memset(&row, 0, sizeof row);
         row.rec = &rec;
         row.map = &fr->map;
-        row.pseudo = fr->pseudo;
-        size_t added = 0;
-        vemt_status st = check_shape(&row, fr->ids, id);
-        if (st == VEMT_E_NOMEM) return st;
-        if (st == VEMT_OK) {
-            st = incidents ? vemt_incident_row(&row, fr->source, events, &added)
-                           : vemt_episode_row(&row, fr->source, events, &added);
-            if (st == VEMT_E_NOMEM) return st;
+        row.opts = fr->opts;
+        row.xy_crs = fr->xy_crs;
+        row.geo_crs = fr->geo_crs;
+        row.date_flags = fr->date_flags;
+        vemt_status st;
+        outcome o = process_row(fr, &row, events, merges, &st);
+        if (st) return st;
+        src->n_merged += o == MERGED;
+        src->n_excluded += o == EXCLUDED;
+        if (o == REJECTED) {
+            char *raw = reject_text(&row, delim);
+            if (!raw) return VEMT_E_NOMEM;
+            st = vemt_rejects_push(rejects, fr->source, &row.err, raw);
+            vemt_free(raw);
+            if (st) return st;
+            src->n_rejected++;
         }
-        if (account(&row, fr->src, fr->source, events, added, rejects,
-                    vemt_csv_delimiter(fr->csv)))
-            return VEMT_E_NOMEM;
-        if (fr->src->n_read % 65536 == 0)
-            vemt_ctx_progress(fr->ctx, fr->src->path, vemt_csv_offset(fr->csv),
-                              size);
+        if (src->n_read % 65536 == 0)
+            vemt_ctx_progress(fr->ctx, src->path,
+                              fr->csv ? vemt_csv_offset(fr->csv) : 0,
+                              fr->csv ? fr->file.size : 0);
     }
-    vemt_ctx_progress(fr->ctx, fr->src->path, size, size);
+    vemt_ctx_progress(fr->ctx, fr->src->path, 1, 1);
     return VEMT_OK;
 }
 
-/* Read the header row; an empty file or a malformed header stops the file. */
-static vemt_status read_header(file_run *fr) {
+/* Open the file and read its header row. */
+static vemt_status open_source(file_run *fr, const vemt_csv_record **hdr) {
     vemt_error *err = vemt_ctx_err(fr->ctx);
-    vemt_csv_record hdr;
-    if (vemt_csv_next(fr->csv, &hdr)) return VEMT_E_NOMEM;
-    if (hdr.eof)
+    const char *path = fr->src->path;
+    vemt_status st;
+    if (is_delimited(path)) {
+        if ((st = vemt_load_file(fr->ctx, path, &fr->file)) ||
+            (st = vemt_csv_create(fr->file.data, fr->file.size, 0, &fr->csv)))
+            return st;
+        fr->src->format = fr->file.gzip ? "csv (gzip)" : "csv";
+        if (vemt_csv_next(fr->csv, &fr->header)) return VEMT_E_NOMEM;
+        *hdr = &fr->header;
+    } else {
+        if ((st = vemt_load_identity(fr->ctx, path, &fr->file)) ||
+            (st = vemt_ogr_rows_open(fr->ctx, path, &fr->ogr)))
+            return st;
+        fr->src->format = vemt_ogr_rows_format(fr->ogr);
+        *hdr = vemt_ogr_rows_header(fr->ogr);
+        if (vemt_ogr_rows_is_spreadsheet(fr->ogr))
+            fr->date_flags |= VEMT_DATE_SERIAL;
+    }
+    fr->src->bytes = fr->file.bytes;
+    memcpy(fr->src->sha256, fr->file.sha256, sizeof fr->src->sha256);
+    if ((*hdr)->eof || (*hdr)->n == 0)
         return vemt_error_set(err, VEMT_E_MISSING,
                               "file is empty: expected a header row");
-    if (hdr.bad) {
-        vemt_error_set(err, hdr.bad, "header row: %s", hdr.bad_why);
+    if ((*hdr)->bad) {
+        vemt_error_set(err, (*hdr)->bad, "header row: %s", (*hdr)->bad_why);
         err->row = err->line = 1;
-        err->column = hdr.bad_column;
-        return hdr.bad;
+        err->column = (*hdr)->bad_column;
+        return (*hdr)->bad;
     }
-    return vemt_colmap_build(fr->ctx, fr->src->kind, &hdr, &fr->map);
+    return VEMT_OK;
 }
 
-vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_pseudo *pseudo,
+/* The CRS of each kind of coordinate column: the job file's override, the
+ * GIS layer's own, or EPSG:27700 for x/y and EPSG:4326 for lon/lat. */
+static vemt_status setup_crs(file_run *fr) {
+    char layer[1024] = "";
+    if (fr->ogr) vemt_ogr_rows_crs(fr->ogr, layer, sizeof layer);
+    const char *xy = fr->opts->crs ? fr->opts->crs
+                     : layer[0]    ? layer
+                                   : "EPSG:27700";
+    const char *geo = fr->opts->crs ? fr->opts->crs
+                      : layer[0]    ? layer
+                                    : "EPSG:4326";
+    vemt_status st = vemt_crs_create(fr->ctx, xy, &fr->xy_crs);
+    if (!st) st = vemt_crs_create(fr->ctx, geo, &fr->geo_crs);
+    if (st) return st;
+    const int *c = fr->map.col;
+    bool has_xy = c[VEMT_ROLE_EASTING] >= 0 || c[VEMT_ROLE_FROM_EASTING] >= 0;
+    bool has_geo =
+        c[VEMT_ROLE_LONGITUDE] >= 0 || c[VEMT_ROLE_FROM_LONGITUDE] >= 0;
+    snprintf(fr->src->crs, sizeof fr->src->crs, "%s",
+             has_xy    ? xy
+             : has_geo ? geo
+                       : "postcodes");
+    return VEMT_OK;
+}
+
+static const char *schema_name(vemt_source_kind kind, vemt_schema s) {
+    if (s == VEMT_SCHEMA_POLICE_STREET) return "police.uk street-level crime";
+    if (s == VEMT_SCHEMA_POLICE_SEARCH) return "police.uk stop and search";
+    return kind == VEMT_SOURCE_INCIDENTS ? "incidents" : "missing episodes";
+}
+
+vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_ingest_opts *opts,
                              vemt_source *src, int source_index,
-                             vemt_events *events, vemt_rejects *rejects) {
-    char *data = NULL;
-    size_t size = 0;
+                             vemt_events *events, vemt_rejects *rejects,
+                             vemt_merges *merges) {
     file_run fr;
     memset(&fr, 0, sizeof fr);
     fr.ctx = ctx;
-    fr.pseudo = pseudo;
+    fr.opts = opts;
     fr.src = src;
     fr.source = source_index;
-    vemt_status st = load_file(ctx, src, &data, &size);
-    if (st) return st;
-    if ((st = vemt_csv_create(data, size, 0, &fr.csv))) goto done;
-    if ((st = vemt_idset_create(&fr.ids))) goto done;
-    if ((st = read_header(&fr))) {
-        vemt_ctx_err(ctx)->source = src->path;
-        goto done;
+    fr.date_flags = opts->month_first ? VEMT_DATE_MDY : 0;
+    const vemt_csv_record *hdr = NULL;
+    vemt_status st = open_source(&fr, &hdr);
+    if (!st)
+        st = vemt_colmap_build(ctx, src->kind, hdr, opts->columns, &fr.map);
+    if (!st) st = setup_crs(&fr);
+    if (!st) st = vemt_idset_create(&fr.ids);
+    if (st) {
+        if (!vemt_ctx_err(ctx)->source) vemt_ctx_err(ctx)->source = src->path;
+        file_run_clear(&fr);
+        return st;
     }
-    st = read_rows(&fr, events, rejects, size);
-done:
-    vemt_colmap_clear(&fr.map);
-    vemt_idset_destroy(fr.ids);
-    vemt_csv_destroy(fr.csv);
-    vemt_free(data);
+    src->schema = schema_name(src->kind, fr.map.schema);
+    vemt_colmap_describe(&fr.map, src->columns, sizeof src->columns);
+    st = read_rows(&fr, events, rejects, merges);
+    file_run_clear(&fr);
     return st;
 }
 

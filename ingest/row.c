@@ -20,13 +20,21 @@ typedef struct role_spec {
 } role_spec;
 
 static const role_spec incident_roles[] = {
-    {VEMT_ROLE_ID, "id", "id|incidentid|crimeid|reference|ref", true},
+    {VEMT_ROLE_ID, "id", "id|incidentid|crimeid|reference|ref", false},
     {VEMT_ROLE_OCCURRED_AT, "occurred_at",
-     "occurredat|datetime|date|occurred|incidentdate", true},
-    {VEMT_ROLE_EASTING, "easting", "easting|x|eastings", true},
-    {VEMT_ROLE_NORTHING, "northing", "northing|y|northings", true},
+     "occurredat|datetime|date|occurred|incidentdate|month|from|start|"
+     "startdate|datefrom|occurredfrom",
+     true},
+    {VEMT_ROLE_OCCURRED_TO, "occurred_to",
+     "occurredto|to|end|enddate|dateto|occurreduntil", false},
+    {VEMT_ROLE_EASTING, "easting", "easting|x|eastings|xcoordinate", false},
+    {VEMT_ROLE_NORTHING, "northing", "northing|y|northings|ycoordinate", false},
+    {VEMT_ROLE_LONGITUDE, "longitude", "longitude|lon|lng|long", false},
+    {VEMT_ROLE_LATITUDE, "latitude", "latitude|lat", false},
+    {VEMT_ROLE_POSTCODE, "postcode", "postcode|postalcode|pcds|pcd", false},
     {VEMT_ROLE_CATEGORY, "category", "category|crimetype|offence|type", false},
     {VEMT_ROLE_SUBJECT_ID, "subject_id", "subjectid|childid|personid", false},
+    {VEMT_ROLE_LSOA, "lsoa", "lsoa|lsoacode|lsoa11cd|lsoa21cd", false},
 };
 
 static const role_spec episode_roles[] = {
@@ -35,17 +43,59 @@ static const role_spec episode_roles[] = {
     {VEMT_ROLE_MISSING_AT, "missing_at", "missingat|reportedmissingat", true},
     {VEMT_ROLE_RETURNED_AT, "returned_at", "returnedat|foundattime", false},
     {VEMT_ROLE_FROM_EASTING, "from_easting", "fromeasting|missingfromeasting",
-     true},
+     false},
     {VEMT_ROLE_FROM_NORTHING, "from_northing",
-     "fromnorthing|missingfromnorthing", true},
+     "fromnorthing|missingfromnorthing", false},
+    {VEMT_ROLE_FROM_LONGITUDE, "from_longitude", "fromlongitude|fromlon",
+     false},
+    {VEMT_ROLE_FROM_LATITUDE, "from_latitude", "fromlatitude|fromlat", false},
+    {VEMT_ROLE_FROM_POSTCODE, "from_postcode",
+     "frompostcode|missingfrompostcode", false},
     {VEMT_ROLE_FOUND_EASTING, "found_easting", "foundeasting|foundateasting",
      false},
     {VEMT_ROLE_FOUND_NORTHING, "found_northing",
      "foundnorthing|foundatnorthing", false},
+    {VEMT_ROLE_FOUND_LONGITUDE, "found_longitude", "foundlongitude|foundlon",
+     false},
+    {VEMT_ROLE_FOUND_LATITUDE, "found_latitude", "foundlatitude|foundlat",
+     false},
+    {VEMT_ROLE_FOUND_POSTCODE, "found_postcode",
+     "foundpostcode|foundatpostcode", false},
     {VEMT_ROLE_LOOKED_AFTER, "looked_after", "lookedafter|lac|cla", false},
     {VEMT_ROLE_PLACING_AUTHORITY, "placing_authority", "placingauthority",
      false},
 };
+
+const vemt_place_roles vemt_incident_place = {
+    VEMT_ROLE_EASTING, VEMT_ROLE_NORTHING, VEMT_ROLE_LONGITUDE,
+    VEMT_ROLE_LATITUDE, VEMT_ROLE_POSTCODE};
+const vemt_place_roles vemt_from_place = {
+    VEMT_ROLE_FROM_EASTING, VEMT_ROLE_FROM_NORTHING, VEMT_ROLE_FROM_LONGITUDE,
+    VEMT_ROLE_FROM_LATITUDE, VEMT_ROLE_FROM_POSTCODE};
+const vemt_place_roles vemt_found_place = {
+    VEMT_ROLE_FOUND_EASTING, VEMT_ROLE_FOUND_NORTHING,
+    VEMT_ROLE_FOUND_LONGITUDE, VEMT_ROLE_FOUND_LATITUDE,
+    VEMT_ROLE_FOUND_POSTCODE};
+
+/* The role table of a source kind. */
+static const role_spec *roles_of(vemt_source_kind kind, size_t *n) {
+    if (kind == VEMT_SOURCE_INCIDENTS) {
+        *n = sizeof incident_roles / sizeof *incident_roles;
+        return incident_roles;
+    }
+    *n = sizeof episode_roles / sizeof *episode_roles;
+    return episode_roles;
+}
+
+const char *vemt_role_name(vemt_role role) {
+    for (int k = 0; k < 2; k++) {
+        size_t n;
+        const role_spec *specs = roles_of((vemt_source_kind)k, &n);
+        for (size_t i = 0; i < n; i++)
+            if (specs[i].role == role) return specs[i].name;
+    }
+    return "";
+}
 
 bool vemt_role_is_identifier(vemt_role role) {
     return role == VEMT_ROLE_SUBJECT_ID || role == VEMT_ROLE_CHILD_ID;
@@ -111,34 +161,136 @@ static vemt_status find_role(vemt_ctx *ctx, const role_spec *spec,
     return VEMT_OK;
 }
 
-vemt_status vemt_colmap_build(vemt_ctx *ctx, vemt_source_kind kind,
-                              const vemt_csv_record *hdr, vemt_colmap *map) {
-    memset(map, 0, sizeof *map);
-    for (int r = 0; r < VEMT_ROLE_END; r++) map->col[r] = -1;
+/* Index of the header column named name (compared normalised), or -1. */
+static int column_named(const vemt_colmap *map, const char *name) {
+    char want[64], have[64];
+    normalise_name(name, want, sizeof want);
+    for (size_t c = 0; c < map->n; c++) {
+        normalise_name(map->header[c], have, sizeof have);
+        if (!strcmp(want, have)) return (int)c;
+    }
+    return -1;
+}
+
+/* Place the context's error on the header row and return its code. */
+static vemt_status at_header(vemt_ctx *ctx) {
+    vemt_error *err = vemt_ctx_err(ctx);
+    err->row = err->line = 1;
+    return err->code;
+}
+
+/* Apply the job file's explicit names: they win over aliases. */
+static vemt_status explicit_columns(vemt_ctx *ctx, const role_spec *specs,
+                                    size_t nspecs, const vemt_column_map *cols,
+                                    vemt_colmap *map, bool *fixed) {
+    for (size_t k = 0; cols && k < cols->n; k++) {
+        size_t s = 0;
+        while (s < nspecs && strcmp(specs[s].name, cols->role[k])) s++;
+        if (s == nspecs) {
+            vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
+                           "job file maps unknown role '%s'", cols->role[k]);
+            return at_header(ctx);
+        }
+        int c = column_named(map, cols->column[k]);
+        if (c < 0) {
+            vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
+                           "job file names column '%s', which the "
+                           "header does not have",
+                           cols->column[k]);
+            return at_header(ctx);
+        }
+        map->col[specs[s].role] = c;
+        fixed[specs[s].role] = true;
+    }
+    return VEMT_OK;
+}
+
+/* police.uk layouts, recognised by columns no other export has. */
+static vemt_schema detect_schema(const vemt_colmap *map) {
+    if (column_named(map, "Crime ID") >= 0 &&
+        column_named(map, "Falls within") >= 0 &&
+        column_named(map, "Month") >= 0)
+        return VEMT_SCHEMA_POLICE_STREET;
+    if (column_named(map, "Part of a policing operation") >= 0 &&
+        column_named(map, "Object of search") >= 0)
+        return VEMT_SCHEMA_POLICE_SEARCH;
+    return VEMT_SCHEMA_VEMT;
+}
+
+/* A place needs a whole coordinate pair or a postcode column. */
+static vemt_status check_place(vemt_ctx *ctx, const vemt_colmap *map,
+                               const vemt_place_roles *p, const char *what) {
+    const int *c = map->col;
+    vemt_role pairs[2][2] = {{p->x, p->y}, {p->lon, p->lat}};
+    bool any = c[p->postcode] >= 0;
+    for (int k = 0; k < 2; k++) {
+        bool a = c[pairs[k][0]] >= 0, b = c[pairs[k][1]] >= 0;
+        if (a != b) {
+            vemt_error_set(vemt_ctx_err(ctx), VEMT_E_MISSING,
+                           "column '%s' has no partner column",
+                           vemt_role_name(pairs[k][a ? 0 : 1]));
+            return at_header(ctx);
+        }
+        any |= a && b;
+    }
+    if (!any) {
+        vemt_error_set(vemt_ctx_err(ctx), VEMT_E_MISSING,
+                       "no location columns for %s: need easting/"
+                       "northing, longitude/latitude or a postcode",
+                       what);
+        return at_header(ctx);
+    }
+    return VEMT_OK;
+}
+
+static vemt_status copy_header(const vemt_csv_record *hdr, vemt_colmap *map) {
     map->header = vemt_calloc(hdr->n, sizeof *map->header);
     if (!map->header) return VEMT_E_NOMEM;
     for (size_t c = 0; c < hdr->n; c++) {
-        map->header[c] = vemt_strdup(hdr->fields[c]);
-        if (!map->header[c]) {
-            vemt_colmap_clear(map);
+        if (!(map->header[c] = vemt_strdup(hdr->fields[c])))
             return VEMT_E_NOMEM;
-        }
         map->n = c + 1;
     }
-    const role_spec *specs =
-        kind == VEMT_SOURCE_INCIDENTS ? incident_roles : episode_roles;
-    size_t nspecs = kind == VEMT_SOURCE_INCIDENTS
-                        ? sizeof incident_roles / sizeof *incident_roles
-                        : sizeof episode_roles / sizeof *episode_roles;
-    for (size_t s = 0; s < nspecs; s++) {
-        vemt_status st =
-            find_role(ctx, &specs[s], map, &map->col[specs[s].role]);
-        if (st) {
-            vemt_colmap_clear(map);
-            return st;
-        }
-    }
     return VEMT_OK;
+}
+
+vemt_status vemt_colmap_build(vemt_ctx *ctx, vemt_source_kind kind,
+                              const vemt_csv_record *hdr,
+                              const vemt_column_map *cols, vemt_colmap *map) {
+    memset(map, 0, sizeof *map);
+    for (int r = 0; r < VEMT_ROLE_END; r++) map->col[r] = -1;
+    size_t nspecs;
+    const role_spec *specs = roles_of(kind, &nspecs);
+    bool fixed[VEMT_ROLE_END] = {false};
+    vemt_status st = copy_header(hdr, map);
+    if (!st) st = explicit_columns(ctx, specs, nspecs, cols, map, fixed);
+    for (size_t s = 0; s < nspecs && !st; s++)
+        if (!fixed[specs[s].role])
+            st = find_role(ctx, &specs[s], map, &map->col[specs[s].role]);
+    if (!st)
+        st = kind == VEMT_SOURCE_INCIDENTS
+                 ? check_place(ctx, map, &vemt_incident_place, "incidents")
+                 : check_place(ctx, map, &vemt_from_place,
+                               "the missing-from place");
+    if (st) {
+        vemt_colmap_clear(map);
+        return st;
+    }
+    map->schema = detect_schema(map);
+    return VEMT_OK;
+}
+
+void vemt_colmap_describe(const vemt_colmap *map, char *buf, size_t size) {
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int r = 0; r < VEMT_ROLE_END && n < size; r++) {
+        int c = map->col[r];
+        if (c < 0) continue;
+        int k = snprintf(buf + n, size - n, "%s%s='%s'", n ? ", " : "",
+                         vemt_role_name((vemt_role)r), map->header[c]);
+        if (k < 0) break;
+        n += (size_t)k;
+    }
 }
 
 void vemt_colmap_clear(vemt_colmap *map) {
@@ -150,7 +302,10 @@ void vemt_colmap_clear(vemt_colmap *map) {
 const char *vemt_row_text(const vemt_row *row, vemt_role role) {
     int c = row->map->col[role];
     if (c < 0 || (size_t)c >= row->rec->n) return "";
-    return row->rec->fields[c];
+    const char *v = row->rec->fields[c];
+    /* R writes missing values as NA (police.uk files saved from R). */
+    if (role != VEMT_ROLE_CATEGORY && !strcmp(v, "NA")) return "";
+    return v;
 }
 
 /* Quote a value for a message: at most 40 bytes, control characters and
@@ -195,30 +350,88 @@ vemt_status vemt_row_fail(vemt_row *row, vemt_role role, vemt_status code,
 
 vemt_status vemt_row_time(vemt_row *row, vemt_role role, vemt_time *t) {
     const char *why;
-    vemt_status st = vemt_value_time(vemt_row_text(row, role), t, &why);
+    vemt_status st =
+        vemt_value_time(vemt_row_text(row, role), row->date_flags, t, &why);
     return st ? vemt_row_fail(row, role, st, why) : VEMT_OK;
 }
 
-vemt_status vemt_row_point(vemt_row *row, vemt_role rx, vemt_role ry, double *x,
-                           double *y, bool *located) {
-    const char *tx = vemt_row_text(row, rx), *ty = vemt_row_text(row, ry);
+/* Both fields of a pair as numbers; *given false when both are blank. */
+static vemt_status read_pair(vemt_row *row, vemt_role ra, vemt_role rb,
+                             double *a, double *b, bool *given) {
+    const char *ta = vemt_row_text(row, ra), *tb = vemt_row_text(row, rb);
     const char *why;
-    *located = false;
-    if (vemt_value_is_blank(tx) && vemt_value_is_blank(ty)) return VEMT_OK;
-    vemt_status st = vemt_value_number(tx, x, &why);
-    if (st) return vemt_row_fail(row, rx, st, why);
-    if ((st = vemt_value_number(ty, y, &why)))
-        return vemt_row_fail(row, ry, st, why);
-    if (*x == 0 && *y == 0)
-        return vemt_row_fail(row, rx, VEMT_E_COORD,
+    *given = !(vemt_value_is_blank(ta) && vemt_value_is_blank(tb));
+    if (!*given || row->map->col[ra] < 0) {
+        *given = false;
+        return VEMT_OK;
+    }
+    vemt_status st = vemt_value_number(ta, a, &why);
+    if (st) return vemt_row_fail(row, ra, st, why);
+    if ((st = vemt_value_number(tb, b, &why)))
+        return vemt_row_fail(row, rb, st, why);
+    if (*a == 0 && *b == 0)
+        return vemt_row_fail(row, ra, VEMT_E_COORD,
                              "coordinates are (0, 0), a common null");
-    /* British National Grid covers 0-700 km east, 0-1300 km north. */
-    if (*x < 0 || *x > 700000)
-        return vemt_row_fail(row, rx, VEMT_E_COORD,
-                             "easting outside British National Grid");
-    if (*y < 0 || *y > 1300000)
-        return vemt_row_fail(row, ry, VEMT_E_COORD,
-                             "northing outside British National Grid");
+    return VEMT_OK;
+}
+
+/* Transform a coordinate pair to BNG, checking the area of use. */
+static vemt_status pair_to_bng(vemt_row *row, const vemt_crs *crs, vemt_role ra,
+                               vemt_role rb, double a, double b, double *x,
+                               double *y) {
+    if (vemt_crs_is_geographic(crs) && !vemt_crs_in_area(crs, a, b) &&
+        vemt_crs_in_area(crs, b, a))
+        return vemt_row_fail(row, ra, VEMT_E_COORD,
+                             "longitude and latitude look swapped");
+    if (!vemt_crs_is_geographic(crs) && vemt_crs_is_bng(crs)) {
+        /* British National Grid covers 0-700 km east, 0-1300 km north. */
+        if (a < 0 || a > 700000)
+            return vemt_row_fail(row, ra, VEMT_E_COORD,
+                                 "easting outside British National Grid");
+        if (b < 0 || b > 1300000)
+            return vemt_row_fail(row, rb, VEMT_E_COORD,
+                                 "northing outside British National Grid");
+    }
+    if (!vemt_crs_in_area(crs, a, b) || !vemt_crs_to_bng(crs, a, b, x, y))
+        return vemt_row_fail(row, ra, VEMT_E_COORD,
+                             "outside the area where the coordinate "
+                             "reference system is valid");
+    return VEMT_OK;
+}
+
+static vemt_status postcode_place(vemt_row *row, vemt_role role, double *x,
+                                  double *y, bool *located) {
+    const char *pc = vemt_row_text(row, role);
+    if (vemt_value_is_blank(pc)) return VEMT_OK;
+    if (!row->opts->postcodes)
+        return vemt_row_fail(row, role, VEMT_E_MISSING,
+                             "postcode but no coordinates, and no "
+                             "--postcodes lookup given");
+    if (!vemt_postcodes_find(row->opts->postcodes, pc, x, y))
+        return vemt_row_fail(row, role, VEMT_E_COORD, "unknown postcode");
     *located = true;
     return VEMT_OK;
+}
+
+vemt_status vemt_row_place(vemt_row *row, const vemt_place_roles *p, double *x,
+                           double *y, bool *located) {
+    double a, b;
+    bool given;
+    *located = false;
+    vemt_status st = read_pair(row, p->x, p->y, &a, &b, &given);
+    if (st) return st;
+    if (given) {
+        if ((st = pair_to_bng(row, row->xy_crs, p->x, p->y, a, b, x, y)))
+            return st;
+        *located = true;
+        return VEMT_OK;
+    }
+    if ((st = read_pair(row, p->lon, p->lat, &a, &b, &given))) return st;
+    if (given) {
+        if ((st = pair_to_bng(row, row->geo_crs, p->lon, p->lat, a, b, x, y)))
+            return st;
+        *located = true;
+        return VEMT_OK;
+    }
+    return postcode_place(row, p->postcode, x, y, located);
 }

@@ -134,23 +134,27 @@ static bool parse_clock(const char *p, fields *f) {
 }
 
 /* Split s into fields; returns false when the shape is not recognised. */
-static bool parse_shape(const char *s, fields *f, vemt_precision *prec) {
+static bool parse_shape(const char *s, unsigned flags, fields *f,
+                        vemt_precision *prec) {
     const char *p = s;
     memset(f, 0, sizeof *f);
     f->d = 1;
-    if (digits(&p, 4, &f->y) && *p == '-') {
-        p++;
+    if (digits(&p, 4, &f->y) && (*p == '-' || *p == '/')) {
+        char sep = *p++;
         if (!digits(&p, 2, &f->mo)) return false;
-        if (*p == '\0') {
+        if (*p == '\0' && sep == '-') {
             *prec = VEMT_PREC_MONTH;
             return true;
         }
-        if (*p++ != '-' || !digits(&p, 2, &f->d)) return false;
+        if (*p++ != sep || !digits(&p, 2, &f->d)) return false;
     } else {
         p = s;
-        if (!digits(&p, 2, &f->d) || *p++ != '/' || !digits(&p, 2, &f->mo) ||
+        int a, b;
+        if (!digits(&p, 2, &a) || *p++ != '/' || !digits(&p, 2, &b) ||
             *p++ != '/' || !digits(&p, 4, &f->y))
             return false;
+        f->d = flags & VEMT_DATE_MDY ? b : a;
+        f->mo = flags & VEMT_DATE_MDY ? a : b;
     }
     *prec = VEMT_PREC_DAY;
     if (*p == '\0') return true;
@@ -175,7 +179,29 @@ static bool to_utc(const fields *f, int64_t wall, int64_t *utc, bool *ambiguous,
     return true;
 }
 
-vemt_status vemt_value_time(const char *s, vemt_time *out, const char **why) {
+/* Excel's 1900 date system: serial 1 is 1900-01-01, with the fictitious
+ * 1900-02-29 (serial 60) that Lotus 1-2-3 introduced, so from serial 61 on
+ * day 0 is 1899-12-30 (Microsoft, "Date systems in Excel"). The fraction is
+ * the local time of day. */
+static bool excel_serial(const char *s, fields *f, vemt_precision *prec) {
+    double v;
+    const char *why;
+    if (vemt_value_number(s, &v, &why) || v < 61 || v > 80000) return false;
+    int64_t days = (int64_t)floor(v);
+    int64_t secs = (int64_t)llround((v - (double)days) * 86400.0);
+    if (secs >= 86400) days++, secs -= 86400;
+    vemt_civil_from_days(days + vemt_days_from_civil(1899, 12, 30), &f->y,
+                         &f->mo, &f->d);
+    f->h = (int)(secs / 3600);
+    f->mi = (int)(secs / 60 % 60);
+    f->s = (int)(secs % 60);
+    f->has_time = secs ? 2 : 0;
+    *prec = secs ? VEMT_PREC_SECOND : VEMT_PREC_DAY;
+    return true;
+}
+
+vemt_status vemt_value_time(const char *s, unsigned flags, vemt_time *out,
+                            const char **why) {
     *why = "";
     memset(out, 0, sizeof *out);
     if (vemt_value_is_blank(s)) {
@@ -185,7 +211,9 @@ vemt_status vemt_value_time(const char *s, vemt_time *out, const char **why) {
     while (isspace((unsigned char)*s)) s++;
     fields f;
     vemt_precision prec;
-    if (!parse_shape(s, &f, &prec)) {
+    memset(&f, 0, sizeof f);
+    if (!parse_shape(s, flags, &f, &prec) &&
+        !(flags & VEMT_DATE_SERIAL && excel_serial(s, &f, &prec))) {
         *why = "not a date";
         return VEMT_E_DATE;
     }

@@ -26,14 +26,23 @@ typedef struct vemt_time {
     bool ambiguous; /* local time in the autumn repeat: earlier one taken */
 } vemt_time;
 
+/** Date parsing options (bit set). */
+enum {
+    VEMT_DATE_MDY = 1,   /* slashed dates are mm/dd/yyyy (--date-order mdy) */
+    VEMT_DATE_SERIAL = 2 /* a bare number is an Excel serial date (local) */
+};
+
 /** Parse a date or date-time. Accepted: ISO 8601 `YYYY-MM-DD[(T| )hh:mm
- * [:ss[.fff]]][Z|+hh:mm|-hh:mm|+hhmm]`, `YYYY-MM` (the whole month) and UK
- * `dd/mm/yyyy[ hh:mm[:ss]]`. Times without a zone are Europe/London and are
- * converted with the UK summer-time rules: a local time in the spring gap
- * does not exist (VEMT_E_DATE), one in the autumn repeat takes the earlier
- * instant and sets ambiguous. A date alone stands for its whole local day.
- * Returns VEMT_E_MISSING for blank, VEMT_E_DATE otherwise, reason in why
- * (a static string). */
-vemt_status vemt_value_time(const char *s, vemt_time *out, const char **why);
+ * [:ss[.fff]]][Z|+hh:mm|-hh:mm|+hhmm]`, `YYYY-MM` (the whole month),
+ * `YYYY/MM/DD[ hh:mm[:ss]]` (as GDAL prints dates), UK
+ * `dd/mm/yyyy[ hh:mm[:ss]]` (mm/dd/yyyy with VEMT_DATE_MDY) and, with
+ * VEMT_DATE_SERIAL, Excel serial day numbers (1900 date system). Times without
+ * a zone are Europe/London and are converted with the UK summer-time rules: a
+ * local time in the spring gap does not exist (VEMT_E_DATE), one in the autumn
+ * repeat takes the earlier instant and sets ambiguous. A date alone stands for
+ * its whole local day. Returns VEMT_E_MISSING for blank, VEMT_E_DATE otherwise,
+ * reason in why (a static string). */
+vemt_status vemt_value_time(const char *s, unsigned flags, vemt_time *out,
+                            const char **why);
 
 #endif /* VEMT_INGEST_VALUE_H */

@@ -102,6 +102,7 @@ static vemt_status write_layers(vemt_ctx *ctx, GDALDatasetH ds,
                                 const vemt_output *out) {
     for (size_t i = 0; i < vemt_layers_count(); i++) {
         const vemt_layer_def *def = vemt_layers_get(i);
+        if (def->analysis && !out->grid) continue;
         char **lco = NULL;
         lco = CSLSetNameValue(lco, "DESCRIPTION", def->description);
         lco = CSLSetNameValue(lco, "FID", "fid");

@@ -57,7 +57,30 @@ static const vemt_field_def event_fields[] = {
     {"subject_key", OFTString, OFSTNone},
     {"located", OFTInteger, OFSTBoolean},
     {"in_area", OFTInteger, OFSTBoolean},
+    {"time_ambiguous", OFTInteger, OFSTBoolean},
+    {"looked_after", OFTString, OFSTNone},
+    {"placing_authority", OFTString, OFSTNone},
+    {"lsoa", OFTString, OFSTNone},
 };
+
+static void set_text_or_null(OGRFeatureH f, int i, const char *v) {
+    if (v && v[0])
+        OGR_F_SetFieldString(f, i, v);
+    else
+        OGR_F_SetFieldNull(f, i);
+}
+
+/* Fields only episodes or some sources carry. */
+static void set_event_extras(OGRFeatureH f, const vemt_event *ev) {
+    static const char tri[][8] = {"unknown", "yes", "no"};
+    OGR_F_SetFieldInteger(f, 12, ev->time_ambiguous);
+    if (ev->kind == VEMT_KIND_INCIDENT)
+        OGR_F_SetFieldNull(f, 13);
+    else
+        OGR_F_SetFieldString(f, 13, tri[ev->looked_after]);
+    set_text_or_null(f, 14, ev->placing_authority);
+    set_text_or_null(f, 15, ev->lsoa);
+}
 
 static vemt_status fill_events(vemt_ctx *ctx, OGRLayerH layer,
                                const vemt_output *out) {
@@ -69,20 +92,15 @@ static vemt_status fill_events(vemt_ctx *ctx, OGRLayerH layer,
         OGR_F_SetFieldString(f, 1, vemt_kind_str(ev->kind));
         OGR_F_SetFieldString(f, 2, base_name(out->sources[ev->source].path));
         OGR_F_SetFieldInteger(f, 3, (int)ev->source_row);
-        OGR_F_SetFieldString(f, 4, ev->ref);
+        set_text_or_null(f, 4, ev->ref);
         set_utc(f, 5, ev->start_utc);
         set_utc(f, 6, ev->end_utc);
         OGR_F_SetFieldString(f, 7, precision_str(ev->precision));
-        if (ev->category[0])
-            OGR_F_SetFieldString(f, 8, ev->category);
-        else
-            OGR_F_SetFieldNull(f, 8);
-        if (ev->subject_key[0])
-            OGR_F_SetFieldString(f, 9, ev->subject_key);
-        else
-            OGR_F_SetFieldNull(f, 9);
+        set_text_or_null(f, 8, ev->category);
+        set_text_or_null(f, 9, ev->subject_key);
         OGR_F_SetFieldInteger(f, 10, ev->located);
         OGR_F_SetFieldInteger(f, 11, ev->in_area);
+        set_event_extras(f, ev);
         if (ev->located) {
             OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
             OGR_G_SetPoint_2D(pt, 0, ev->x, ev->y);
@@ -172,6 +190,38 @@ static vemt_status fill_rejects(vemt_ctx *ctx, OGRLayerH layer,
     return VEMT_OK;
 }
 
+static const vemt_field_def merge_fields[] = {
+    {"kept_source", OFTString, OFSTNone},
+    {"kept_row", OFTInteger, OFSTNone},
+    {"merged_source", OFTString, OFSTNone},
+    {"merged_row", OFTInteger, OFSTNone},
+    {"rule", OFTString, OFSTNone},
+    {"distance_m", OFTReal, OFSTNone},
+    {"seconds_apart", OFTReal, OFSTNone},
+};
+
+static vemt_status fill_merges(vemt_ctx *ctx, OGRLayerH layer,
+                               const vemt_output *out) {
+    (void)ctx;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    for (size_t i = 0; out->merges && i < out->merges->n; i++) {
+        const vemt_merge *m = &out->merges->items[i];
+        OGRFeatureH f = OGR_F_Create(defn);
+        OGR_F_SetFieldString(f, 0,
+                             base_name(out->sources[m->kept_source].path));
+        OGR_F_SetFieldInteger(f, 1, (int)m->kept_row);
+        OGR_F_SetFieldString(f, 2,
+                             base_name(out->sources[m->merged_source].path));
+        OGR_F_SetFieldInteger(f, 3, (int)m->merged_row);
+        OGR_F_SetFieldString(f, 4, m->rule);
+        OGR_F_SetFieldDouble(f, 5, m->distance_m);
+        OGR_F_SetFieldDouble(f, 6, m->seconds);
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
 #define FIELDS(a) a, sizeof a / sizeof a[0]
 
 static const vemt_layer_def layer_defs[] = {
@@ -179,16 +229,20 @@ static const vemt_layer_def layer_defs[] = {
      "Grid cells of the study area: n_events counted per cell, Getis-Ord "
      "Gi* z-score (gi_z) and two-sided p-value (gi_p), binary weights of "
      "the cell and its 8 neighbours.",
-     wkbPolygon, FIELDS(cell_fields), fill_cells},
+     wkbPolygon, FIELDS(cell_fields), fill_cells, true},
     {"events",
      "Normalised events, one per incident, missing-from place and found-at "
      "place; times in UTC; subject_key is a keyed pseudonym, never a raw "
      "identifier. Restricted: exact locations.",
-     wkbPoint, FIELDS(event_fields), fill_events},
+     wkbPoint, FIELDS(event_fields), fill_events, false},
     {"rejects",
      "Input rows that could not be used, with file, row, column and reason; "
      "identifiers in raw are pseudonymised. Restricted.",
-     wkbNone, FIELDS(reject_fields), fill_rejects},
+     wkbNone, FIELDS(reject_fields), fill_rejects, false},
+    {"merges",
+     "Input rows merged into an earlier row as duplicates, each with the "
+     "rule that merged it. Restricted.",
+     wkbNone, FIELDS(merge_fields), fill_merges, false},
 };
 
 size_t vemt_layers_count(void) {

@@ -28,8 +28,19 @@ static json_object *inputs_json(const vemt_output *out) {
                                json_object_new_int64(s->n_used));
         json_object_object_add(o, "rows_located_nowhere",
                                json_object_new_int64(s->n_nowhere));
+        json_object_object_add(o, "rows_merged",
+                               json_object_new_int64(s->n_merged));
+        json_object_object_add(o, "rows_excluded",
+                               json_object_new_int64(s->n_excluded));
         json_object_object_add(o, "rows_rejected",
                                json_object_new_int64(s->n_rejected));
+        json_object_object_add(
+            o, "format", json_object_new_string(s->format ? s->format : ""));
+        json_object_object_add(
+            o, "layout", json_object_new_string(s->schema ? s->schema : ""));
+        json_object_object_add(o, "crs", json_object_new_string(s->crs));
+        json_object_object_add(o, "columns",
+                               json_object_new_string(s->columns));
         json_object_object_add(o, "events", json_object_new_int64(s->n_events));
         json_object_array_add(arr, o);
     }

@@ -29,6 +29,7 @@ typedef struct vemt_layer_def {
     const vemt_field_def *fields;
     size_t n_fields;
     vemt_layer_fill_fn fill;
+    bool analysis; /* written only when the run has a grid */
 } vemt_layer_def;
 
 /** Number of layers vemt writes, and each of them. Borrowed, static. */

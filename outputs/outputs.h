@@ -25,12 +25,14 @@ typedef struct vemt_provenance {
     const char *key_origin; /* where the pseudonym key came from */
 } vemt_provenance;
 
-/** Everything a run writes. All borrowed. The cell arrays have
+/** Everything a run writes. All borrowed. grid may be NULL (`vemt ingest`):
+ * then no analysis layer is written. The cell arrays have
  * vemt_grid_ncells(grid) entries; gi_z and gi_p may hold NaN (written as
  * null). */
 typedef struct vemt_output {
     const vemt_events *events;
     const vemt_rejects *rejects;
+    const vemt_merges *merges;
     const vemt_source *sources;
     size_t n_sources;
     const vemt_grid *grid;
@@ -40,7 +42,8 @@ typedef struct vemt_output {
     const vemt_provenance *provenance;
 } vemt_output;
 
-/** Write the GeoPackage at path: layers events, hotspot_cells and rejects,
+/** Write the GeoPackage at path: layers hotspot_cells, events, rejects and
+ * merges,
  * and the provenance in gpkg_metadata. It is written to a temporary file
  * beside path and renamed into place only when complete, so a failed run
  * leaves no partial file and any earlier output untouched. Returns

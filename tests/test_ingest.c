@@ -35,7 +35,7 @@ static const bad_case bad_cases[] = {
     {VEMT_E_COORD, "coord.csv", VEMT_SOURCE_INCIDENTS, 2, 2, 3, "easting",
      "coordinates are (0, 0), a common null: \"0\""},
     {VEMT_E_DUPLICATE, "duplicate.csv", VEMT_SOURCE_INCIDENTS, 3, 3, 1, "id",
-     "id already used at row 2: \"I1\""},
+     "id already used at row 2 with different content: \"I1\""},
     {VEMT_E_RANGE, "range.csv", VEMT_SOURCE_MISSING, 2, 2, 4, "returned_at",
      "returned before going missing: \"2024-01-05T20:00:00Z\""},
 };
@@ -45,9 +45,11 @@ static const bad_case bad_cases[] = {
 typedef struct loaded {
     vemt_ctx *ctx;
     vemt_pseudo *pseudo;
+    vemt_ingest_opts opts;
     vemt_source src;
     vemt_events events;
     vemt_rejects rejects;
+    vemt_merges merges;
     char path[1024];
 } loaded;
 
@@ -60,19 +62,21 @@ static vemt_status load(loaded *l, const char *dir, const char *file,
     snprintf(l->path, sizeof l->path, "%s/%s/%s", VEMT_FIXTURES, dir, file);
     l->src.path = l->path;
     l->src.kind = kind;
-    return vemt_ingest_file(l->ctx, l->pseudo, &l->src, 0, &l->events,
-                            &l->rejects);
+    l->opts.pseudo = l->pseudo;
+    return vemt_ingest_file(l->ctx, &l->opts, &l->src, 0, &l->events,
+                            &l->rejects, &l->merges);
 }
 
 static void unload(loaded *l) {
     vemt_events_clear(&l->events);
     vemt_rejects_clear(&l->rejects);
+    vemt_merges_clear(&l->merges);
     vemt_pseudo_destroy(l->pseudo);
     vemt_ctx_destroy(l->ctx);
 }
 
 static bool reconciles(const vemt_source *s) {
-    return s->n_read == s->n_used + s->n_nowhere + s->n_rejected;
+    return vemt_source_reconciles(s);
 }
 
 TEST(every_input_status_has_a_fixture) {

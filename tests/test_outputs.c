@@ -64,8 +64,8 @@ static void setup(fixture *f) {
     static char *const argv[] = {"vemt", "run"};
     f->prov = (vemt_provenance){2, argv,       f->params,
                                 1, 1704067200, "environment variable"};
-    f->out = (vemt_output){&f->events, &f->rejects, &f->src, 1,       f->grid,
-                           f->counts,  f->z,        f->p,    &f->prov};
+    f->out = (vemt_output){&f->events, &f->rejects, NULL, &f->src, 1,
+                           f->grid,    f->counts,   f->z, f->p,    &f->prov};
     strcpy(f->dir, "/tmp/vemt-test-outputs-XXXXXX");
     if (!mkdtemp(f->dir)) f->dir[0] = '\0';
 }
@@ -105,7 +105,8 @@ TEST(gpkg_layers_and_metadata) {
         teardown(&f);
         return;
     }
-    CHECK_INT_EQ(GDALDatasetGetLayerCount(ds), 3);
+    CHECK_INT_EQ(GDALDatasetGetLayerCount(ds), 4);
+    CHECK(GDALDatasetGetLayerByName(ds, "merges") != NULL);
     OGRLayerH ev = GDALDatasetGetLayerByName(ds, "events");
     OGRLayerH cells = GDALDatasetGetLayerByName(ds, "hotspot_cells");
     OGRLayerH rej = GDALDatasetGetLayerByName(ds, "rejects");

@@ -1,0 +1,42 @@
+/** @file crs.h
+ * @brief Coordinate transformation into the analysis CRS (EPSG:27700) with
+ * PROJ, and area-of-use checks (private to ingest/).
+ */
+#ifndef VEMT_INGEST_CRS_H
+#define VEMT_INGEST_CRS_H
+
+#include <stdbool.h>
+
+#include "engine/vemt.h"
+
+/** A transformation from one CRS to EPSG:27700, with its own PROJ
+ * context (one per reader, so readers can run on separate threads). */
+typedef struct vemt_crs vemt_crs;
+
+/** Create a transformation from the CRS named by from ("EPSG:4326", any
+ * definition PROJ accepts). Returns VEMT_E_ARG naming PROJ's reason when
+ * the CRS is unknown. Caller owns *out; free with vemt_crs_destroy(). */
+vemt_status vemt_crs_create(vemt_ctx *ctx, const char *from, vemt_crs **out);
+
+/** Free the transformation; NULL is a no-op. */
+void vemt_crs_destroy(vemt_crs *crs);
+
+/** True for a geographic (longitude/latitude) source CRS. */
+bool vemt_crs_is_geographic(const vemt_crs *crs);
+
+/** True when the source CRS is EPSG:27700 itself. */
+bool vemt_crs_is_bng(const vemt_crs *crs);
+
+/** Transform (a, b) in the source CRS's GIS order (easting/northing or
+ * longitude/latitude) to BNG. Returns false when PROJ can't. */
+bool vemt_crs_to_bng(const vemt_crs *crs, double a, double b, double *e,
+                     double *n);
+
+/** True when (a, b) lies inside the area of use of both the source CRS and
+ * EPSG:27700 (checked in longitude/latitude). */
+bool vemt_crs_in_area(const vemt_crs *crs, double a, double b);
+
+/** The PROJ pipeline used, for provenance. Borrowed. */
+const char *vemt_crs_pipeline(const vemt_crs *crs);
+
+#endif /* VEMT_INGEST_CRS_H */

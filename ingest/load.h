@@ -1,0 +1,35 @@
+/** @file load.h
+ * @brief Whole-file loading with SHA-256, gzip handled (private to
+ * ingest/).
+ */
+#ifndef VEMT_INGEST_LOAD_H
+#define VEMT_INGEST_LOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/vemt.h"
+
+/** A file's bytes (decompressed when it was gzip) and its identity. */
+typedef struct vemt_loaded {
+    char *data;      /* NUL-terminated copy of the (decompressed) bytes */
+    size_t size;     /* bytes in data, without the NUL */
+    uint64_t bytes;  /* size of the file on disk */
+    char sha256[65]; /* of the file on disk, lower-case hex */
+    bool gzip;
+} vemt_loaded;
+
+/** Load path (a regular file or a pipe). Returns VEMT_E_IO with strerror
+ * and the path as source, or VEMT_E_NOMEM. Caller owns out's contents;
+ * free with vemt_loaded_clear(). */
+vemt_status vemt_load_file(vemt_ctx *ctx, const char *path, vemt_loaded *out);
+
+/** Hash and size a file without keeping its bytes (for GIS files GDAL
+ * reads itself). */
+vemt_status vemt_load_identity(vemt_ctx *ctx, const char *path,
+                               vemt_loaded *out);
+
+/** Free the contents and zero the struct. */
+void vemt_loaded_clear(vemt_loaded *l);
+
+#endif /* VEMT_INGEST_LOAD_H */
