@@ -40,7 +40,10 @@ static vemt_status build_header(vemt_ogr_rows *r) {
     r->nfields = OGR_FD_GetFieldCount(defn);
     OGRwkbGeometryType gt = wkbFlatten(OGR_L_GetGeomType(r->layer));
     OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(r->layer);
-    r->points = gt == wkbPoint && srs;
+    /* Point layers, and layers of any geometry (CSV conversions often
+     * declare "unknown"): point geometries give the location. */
+    r->points = (gt == wkbPoint || gt == wkbUnknown) && srs &&
+                OGR_FD_GetGeomFieldCount(defn) > 0;
     r->geographic = r->points && OSRIsGeographic(srs);
     size_t n = (size_t)r->nfields + (r->points ? 2 : 0);
     r->text = vemt_calloc(n, sizeof *r->text);
@@ -172,7 +175,8 @@ vemt_status vemt_ogr_rows_next(vemt_ogr_rows *r, vemt_csv_record *rec) {
     if (r->points) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         char a[32] = "", b[32] = "";
-        if (g && !OGR_G_IsEmpty(g)) {
+        if (g && !OGR_G_IsEmpty(g) &&
+            wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint) {
             snprintf(a, sizeof a, "%.10g", OGR_G_GetX(g, 0));
             snprintf(b, sizeof b, "%.10g", OGR_G_GetY(g, 0));
         }

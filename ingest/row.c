@@ -350,8 +350,14 @@ vemt_status vemt_row_fail(vemt_row *row, vemt_role role, vemt_status code,
 
 vemt_status vemt_row_time(vemt_row *row, vemt_role role, vemt_time *t) {
     const char *why;
-    vemt_status st =
-        vemt_value_time(vemt_row_text(row, role), row->date_flags, t, &why);
+    unsigned flags = row->date_flags;
+    char name[16];
+    int c = row->map->col[role];
+    if (c >= 0) {
+        normalise_name(row->map->header[c], name, sizeof name);
+        if (!strcmp(name, "month")) flags |= VEMT_DATE_MONTH;
+    }
+    vemt_status st = vemt_value_time(vemt_row_text(row, role), flags, t, &why);
     return st ? vemt_row_fail(row, role, st, why) : VEMT_OK;
 }
 

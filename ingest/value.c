@@ -222,6 +222,11 @@ vemt_status vemt_value_time(const char *s, unsigned flags, vemt_time *out,
         *why = "impossible date or time";
         return VEMT_E_DATE;
     }
+    if (flags & VEMT_DATE_MONTH) {
+        prec = VEMT_PREC_MONTH;
+        f.d = 1;
+        f.h = f.mi = f.s = 0;
+    }
     int64_t day = vemt_days_from_civil(f.y, f.mo, f.d);
     int64_t wall = day * 86400 + f.h * 3600 + f.mi * 60 + f.s, span = 0;
     if (prec == VEMT_PREC_MONTH) span = days_in_month(f.y, f.mo) * 86400;

@@ -28,8 +28,10 @@ typedef struct vemt_time {
 
 /** Date parsing options (bit set). */
 enum {
-    VEMT_DATE_MDY = 1,   /* slashed dates are mm/dd/yyyy (--date-order mdy) */
-    VEMT_DATE_SERIAL = 2 /* a bare number is an Excel serial date (local) */
+    VEMT_DATE_MDY = 1,    /* slashed dates are mm/dd/yyyy (--date-order mdy) */
+    VEMT_DATE_SERIAL = 2, /* a bare number is an Excel serial date (local) */
+    VEMT_DATE_MONTH = 4   /* the column holds months: any date in it stands
+                             for its whole month (police.uk "Month") */
 };
 
 /** Parse a date or date-time. Accepted: ISO 8601 `YYYY-MM-DD[(T| )hh:mm

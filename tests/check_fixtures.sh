@@ -4,7 +4,7 @@
 gen=$1 fixtures=$2 fail=0
 out=$(mktemp -d)
 "$gen" --out-dir "$out" >/dev/null || { echo "generator failed"; exit 1; }
-for f in incidents.csv missing.csv truth.json; do
+for f in incidents.csv missing.csv truth.json postcodes.csv; do
     if ! cmp -s "$out/$f" "$fixtures/demo/$f"; then
         echo "FAIL: $f differs from the generator's output"; fail=1
     fi
