@@ -16,6 +16,8 @@
  * the command line win over the job file's.
  */
 #include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/args.h"
@@ -50,6 +52,27 @@ static bool input_settings(json_object *o, vemt_input_arg *in, const char *path,
     return true;
 }
 
+/* A path from the job file: relative ones are relative to the job file's
+ * folder. The joined string is kept alive inside the job object. */
+static const char *job_path(json_object *job, const char *job_file,
+                            const char *p) {
+    const char *slash = strrchr(job_file, '/');
+    if (p[0] == '/' || !slash) return p;
+    json_object *keep;
+    if (!json_object_object_get_ex(job, " resolved", &keep)) {
+        keep = json_object_new_array();
+        json_object_object_add(job, " resolved", keep);
+    }
+    size_t n = (size_t)(slash - job_file) + 1 + strlen(p) + 1;
+    char *joined = malloc(n);
+    if (!joined) return p;
+    snprintf(joined, n, "%.*s/%s", (int)(slash - job_file), job_file, p);
+    json_object *str = json_object_new_string(joined);
+    free(joined);
+    json_object_array_add(keep, str);
+    return json_object_get_string(str);
+}
+
 static bool add_inputs(json_object *job, const char *key, vemt_source_kind k,
                        vemt_args *a, const char *path, FILE *err) {
     json_object *arr;
@@ -61,7 +84,8 @@ static bool add_inputs(json_object *job, const char *key, vemt_source_kind k,
         if (json_object_is_type(e, json_type_object) &&
             !json_object_object_get_ex(e, "path", &p))
             return bad(err, path, "an input has no \"path\"");
-        if (!vemt_args_add_input(a, json_object_get_string(p), k))
+        if (!vemt_args_add_input(
+                a, job_path(job, path, json_object_get_string(p)), k))
             return bad(err, path, "too many inputs");
         if (json_object_is_type(e, json_type_object) &&
             !input_settings(e, &a->inputs[a->n_inputs - 1], path, err))
@@ -87,7 +111,7 @@ static bool configure_files(json_object *job, vemt_args *a, const char *path,
 }
 
 /* Text options the command line did not set. */
-static void text_options(json_object *job, vemt_args *a) {
+static void text_options(json_object *job, vemt_args *a, const char *path) {
     struct {
         const char *key;
         const char **dst;
@@ -104,6 +128,10 @@ static void text_options(json_object *job, vemt_args *a) {
         if (!*t[i].dst && json_object_object_get_ex(job, t[i].key, &v))
             *t[i].dst = json_object_get_string(v);
     }
+    /* Files the job names are relative to the job file. */
+    const char **files[] = {&a->boundary, &a->postcodes, &a->key_file};
+    for (size_t i = 0; i < 3; i++)
+        if (*files[i]) *files[i] = job_path(job, path, *files[i]);
 }
 
 static void number_options(json_object *job, vemt_args *a) {
@@ -126,7 +154,7 @@ bool vemt_job_apply(const char *path, vemt_args *a, FILE *err) {
         !add_inputs(job, "incidents", VEMT_SOURCE_INCIDENTS, a, path, err) ||
         !add_inputs(job, "missing", VEMT_SOURCE_MISSING, a, path, err))
         return false;
-    text_options(job, a);
+    text_options(job, a, path);
     number_options(job, a);
     if (a->cell_size_m != 0 && !(a->cell_size_m >= 1))
         return bad(err, path, "cell_size must be at least 1 metre");

@@ -243,11 +243,13 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
     char seed[24];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->a.seed);
     add_param_text(r, "seed", r->a.seed_given ? "given" : "default", seed);
-    add_param_text(r, "kind", "given", r->a.kind_name);
     add_param_text(r, "boundary", r->a.boundary ? "given" : "default",
                    r->a.boundary ? r->a.boundary : "none (data extent)");
-    add_param_text(r, "weights", "default",
-                   "binary distance band, self included (Gi*)");
+    if (r->a.command == VEMT_CMD_RUN) {
+        add_param_text(r, "kind", "given", r->a.kind_name);
+        add_param_text(r, "weights", "default",
+                       "binary distance band, self included (Gi*)");
+    }
     static const char *const origins[] = {"key file", "environment variable",
                                           "random per run"};
     vemt_provenance prov = {argc,        argv,    r->params,

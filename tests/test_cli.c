@@ -275,6 +275,54 @@ TEST(cli_matches_spdep) {
     GDALClose(ds);
 }
 
+TEST(ingest_command_and_job_file) {
+    char path[256], job[1024];
+    CHECK_INT_EQ(vemt("ingest --demo --out ing.gpkg --quiet", NULL, 0), 0);
+    snprintf(path, sizeof path, "%s/ing.gpkg", tmpdir);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    CHECK(ds != NULL);
+    if (ds) {
+        CHECK(GDALDatasetGetLayerByName(ds, "events") != NULL);
+        CHECK(GDALDatasetGetLayerByName(ds, "merges") != NULL);
+        CHECK(GDALDatasetGetLayerByName(ds, "hotspot_cells") == NULL);
+        GDALClose(ds);
+    }
+    /* A job file maps odd column names and adds the inputs. */
+    snprintf(path, sizeof path, "%s/odd.csv", tmpdir);
+    FILE *f = fopen(path, "w");
+    fputs(
+        "Ref;When reported;E;N;Offence\n"
+        "A1;05/01/2024 10:00;461000;520000;grooming\n"
+        "A2;05/01/2024 11:00;461100;520100;drugs\n",
+        f);
+    fclose(f);
+    snprintf(job, sizeof job,
+             "{\"incidents\": [{\"path\": \"odd.csv\", \"columns\": "
+             "{\"occurred_at\": \"When reported\", \"easting\": \"E\", "
+             "\"northing\": \"N\"}}], \"cell_size\": 100, "
+             "\"categories\": \"grooming\"}");
+    snprintf(path, sizeof path, "%s/job.json", tmpdir);
+    f = fopen(path, "w");
+    fputs(job, f);
+    fclose(f);
+    CHECK_INT_EQ(vemt("run --config job.json --out job.gpkg", NULL, 0), 0);
+    snprintf(path, sizeof path, "%s/job.gpkg", tmpdir);
+    ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    CHECK(ds != NULL);
+    if (ds) {
+        CHECK_INT_EQ(count_where(ds, "events", NULL), 1);
+        GDALClose(ds);
+    }
+    char line[512];
+    CHECK_INT_EQ(
+        vemt("run --config nothere.json --out x.gpkg", line, sizeof line), 2);
+    CHECK(strncmp(line, "nothere.json: job file:", 23) == 0);
+    CHECK_INT_EQ(vemt("run --demo --max-reject-rate 0.001 --out y.gpkg", line,
+                      sizeof line),
+                 1);
+    CHECK(!exists("y.gpkg"));
+}
+
 TEST_SUITE(cli) {
     strcpy(tmpdir, "/tmp/vemt-test-cli-XXXXXX");
     if (!mkdtemp(tmpdir)) return;
@@ -285,6 +333,7 @@ TEST_SUITE(cli) {
     RUN(rejects_in_compiler_style);
     RUN(demo_end_to_end);
     RUN(cli_matches_spdep);
+    RUN(ingest_command_and_job_file);
     GDALDestroy();
     proj_cleanup();
     char cmd[128];
