@@ -1,11 +1,13 @@
 /** @file alloc.c
  * @brief Allocation wrappers (see alloc.h).
  */
+#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
 #include "engine/alloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #ifndef VEMT_ALLOC_TEST
 void *vemt_malloc(size_t size) { return malloc(size ? size : 1); }
@@ -40,4 +42,16 @@ int vemt_grow(void **items, size_t *cap, size_t need, size_t elem) {
     *items = p;
     *cap = cap2;
     return 0;
+}
+
+void vemt_advise_huge(void *p, size_t size) {
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t b = ((uintptr_t)p + size) & ~(huge - 1);
+    if (size >= 4 * huge && b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)size;
+#endif
 }

@@ -66,9 +66,31 @@ vemt_status vemt_events_push(vemt_events *events, const vemt_event *ev) {
     return VEMT_OK;
 }
 
+vemt_status vemt_events_add_text(vemt_events *events, const char *s, size_t n,
+                                 uint32_t *off) {
+    *off = 0;
+    if (n == 0) return VEMT_OK;
+    if (events->text_len == 0) events->text_len = 1; /* offset 0 is "" */
+    if (events->text_len + n + 1 > UINT32_MAX ||
+        vemt_grow((void **)&events->text, &events->text_cap,
+                  events->text_len + n + 1, 1))
+        return VEMT_E_NOMEM;
+    events->text[0] = '\0';
+    *off = (uint32_t)events->text_len;
+    memcpy(events->text + events->text_len, s, n);
+    events->text[events->text_len + n] = '\0';
+    events->text_len += n + 1;
+    return VEMT_OK;
+}
+
+const char *vemt_events_text(const vemt_events *events, uint32_t off) {
+    return off && off < events->text_len ? events->text + off : "";
+}
+
 void vemt_events_clear(vemt_events *events) {
     if (!events) return;
     vemt_free(events->items);
+    vemt_free(events->text);
     memset(events, 0, sizeof *events);
 }
 

@@ -126,36 +126,51 @@ typedef enum vemt_tristate {
     VEMT_NO
 } vemt_tristate;
 
-/** One normalised event. Times are seconds since 1970-01-01T00:00:00Z. */
+/** One normalised event. Times are seconds since 1970-01-01T00:00:00Z.
+ * Texts are offsets into the owning vemt_events' text pool (0 = ""); read
+ * them with vemt_events_text(). */
 typedef struct vemt_event {
     int64_t start_utc;
-    int64_t end_utc; /* == start_utc for a single instant; -1 = open */
-    double x, y;     /* analysis CRS (EPSG:27700) metres */
-    long source_row; /* row in its source file (header = 1) */
-    int source;      /* index into the run's source list */
-    vemt_kind kind;
-    vemt_precision precision;
-    bool located;        /* false: no coordinates (counts in trends only) */
-    bool in_area;        /* inside the study area (true with no boundary) */
-    bool time_ambiguous; /* local time in the autumn repeat: earlier taken */
-    vemt_tristate looked_after; /* episodes: the child is looked after */
-    char ref[40];         /* source record id (incident id or episode id) */
-    char category[64];    /* incident category; "" for episodes */
+    int64_t end_utc;      /* == start_utc for a single instant; -1 = open */
+    double x, y;          /* analysis CRS (EPSG:27700) metres */
+    int32_t source_row;   /* row in its source file (header = 1) */
+    int16_t source;       /* index into the run's source list */
+    uint8_t kind;         /* vemt_kind */
+    uint8_t precision;    /* vemt_precision */
+    bool located;         /* false: no coordinates (counts in trends only) */
+    bool in_area;         /* inside the study area (true with no boundary) */
+    bool time_ambiguous;  /* local time in the autumn repeat: earlier taken */
+    uint8_t looked_after; /* vemt_tristate; episodes only */
+    uint32_t ref;         /* source record id (incident or episode id) */
+    uint32_t category;    /* incident category */
+    uint32_t placing_authority; /* episodes: authority that placed the child */
+    uint32_t lsoa;              /* LSOA code where the source gives one */
     char subject_key[24]; /* keyed pseudonym of child/subject; "" if none */
-    char placing_authority[40]; /* episodes: authority that placed the child */
-    char lsoa[12];              /* LSOA code where the source gives one */
 } vemt_event;
 
-/** A growable array of events. The struct is plain so that outputs can
- * read it; change it only through the functions below. */
+/** A growable array of events and the pool of their texts. The struct is
+ * plain so that outputs can read it; change it only through the functions
+ * below. */
 typedef struct vemt_events {
     vemt_event *items;
     size_t n;
     size_t cap;
+    char *text; /* NUL-terminated strings back to back; offset 0 is "" */
+    size_t text_len;
+    size_t text_cap;
 } vemt_events;
 
 /** Append a copy of *ev. Returns VEMT_E_NOMEM on failure. */
 vemt_status vemt_events_push(vemt_events *events, const vemt_event *ev);
+
+/** Add the first n bytes of s to the text pool; *off gets its offset (0
+ * for an empty string). Returns VEMT_E_NOMEM on failure. */
+vemt_status vemt_events_add_text(vemt_events *events, const char *s, size_t n,
+                                 uint32_t *off);
+
+/** The text at an offset of the pool ("" for 0). Borrowed; valid until the
+ * pool grows or is cleared. */
+const char *vemt_events_text(const vemt_events *events, uint32_t off);
 
 /** Free the contents and zero the struct. */
 void vemt_events_clear(vemt_events *events);

@@ -99,6 +99,11 @@ bool vemt_crs_is_bng(const vemt_crs *crs) { return crs->bng; }
 
 bool vemt_crs_to_bng(const vemt_crs *crs, double a, double b, double *e,
                      double *n) {
+    if (crs->bng) { /* already there: no work for PROJ */
+        *e = a;
+        *n = b;
+        return true;
+    }
     PJ_COORD c = proj_coord(a, b, 0, 0);
     PJ_COORD r = proj_trans(crs->to_bng, PJ_FWD, c);
     if (r.xy.x == HUGE_VAL || r.xy.y == HUGE_VAL) return false;
@@ -108,6 +113,8 @@ bool vemt_crs_to_bng(const vemt_crs *crs, double a, double b, double *e,
 }
 
 bool vemt_crs_in_area(const vemt_crs *crs, double a, double b) {
+    /* The grid's own extent: the caller checks 0-700 km and 0-1300 km. */
+    if (crs->bng) return true;
     double lon = a, lat = b;
     if (!crs->geographic) {
         PJ_COORD r = proj_trans(crs->to_lonlat, PJ_FWD, proj_coord(a, b, 0, 0));

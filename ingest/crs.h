@@ -33,7 +33,8 @@ bool vemt_crs_to_bng(const vemt_crs *crs, double a, double b, double *e,
                      double *n);
 
 /** True when (a, b) lies inside the area of use of both the source CRS and
- * EPSG:27700 (checked in longitude/latitude). */
+ * EPSG:27700 (checked in longitude/latitude). Always true for EPSG:27700
+ * itself: its callers check the grid's 0-700 km and 0-1300 km ranges. */
 bool vemt_crs_in_area(const vemt_crs *crs, double a, double b);
 
 /** The PROJ pipeline used, for provenance. Borrowed. */

@@ -66,19 +66,23 @@ char vemt_csv_delimiter(const vemt_csv *csv) { return csv->delim; }
 
 size_t vemt_csv_offset(const vemt_csv *csv) { return csv->pos; }
 
-/* Make room for one more byte in buf and one more field. */
-static int reserve(vemt_csv *c, size_t bytes, size_t nfields) {
-    if (vemt_grow((void **)&c->buf, &c->buf_cap, bytes + 1, 1)) return -1;
-    if (nfields + 1 > c->fields_cap) {
-        size_t cap = c->fields_cap;
-        if (vemt_grow((void **)&c->offs, &cap, nfields + 1, sizeof *c->offs))
-            return -1;
-        cap = c->fields_cap;
-        if (vemt_grow((void **)&c->fields, &cap, nfields + 1,
-                      sizeof *c->fields))
-            return -1;
-        c->fields_cap = cap;
-    }
+/* Make room for need bytes in buf. */
+static int reserve_bytes(vemt_csv *c, size_t need) {
+    return need <= c->buf_cap
+               ? 0
+               : vemt_grow((void **)&c->buf, &c->buf_cap, need, 1);
+}
+
+/* Make room for nfields + 1 field offsets. */
+static int reserve_fields(vemt_csv *c, size_t nfields) {
+    if (nfields + 1 <= c->fields_cap) return 0;
+    size_t cap = c->fields_cap;
+    if (vemt_grow((void **)&c->offs, &cap, nfields + 1, sizeof *c->offs))
+        return -1;
+    cap = c->fields_cap;
+    if (vemt_grow((void **)&c->fields, &cap, nfields + 1, sizeof *c->fields))
+        return -1;
+    c->fields_cap = cap;
     return 0;
 }
 
@@ -155,7 +159,11 @@ static int scan_record(vemt_csv *c, vemt_csv_record *rec, size_t *nfields,
                        size_t *end) {
     size_t len = 0, nf = 0, start = c->pos;
     long line = c->line;
-    if (reserve(c, 0, 0)) return -1;
+    /* Unquoting only shrinks a field, so a physical line's worth of buffer
+     * (plus its terminating NUL) is enough until a quoted newline. */
+    if (reserve_fields(c, 0) ||
+        reserve_bytes(c, line_end(c, c->pos) - c->pos + 2))
+        return -1;
     c->offs[0] = 0;
     size_t i = c->pos;
     bool at_start = true, quoted = false, closed = false;
@@ -189,11 +197,13 @@ static int scan_record(vemt_csv *c, vemt_csv_record *rec, size_t *nfields,
                 }
             } else if (ch == '\n') {
                 c->line++;
+                if (reserve_bytes(c, len + line_end(c, i + 1) - i + 2))
+                    return -1;
             }
         } else if (ch == c->delim || ch == '\n' || ch == '\r') {
             nf++;
             if (ch == c->delim) {
-                if (reserve(c, len, nf)) return -1;
+                if (reserve_fields(c, nf)) return -1;
                 c->buf[len++] = '\0';
                 c->offs[nf] = len;
                 at_start = true;
@@ -217,11 +227,9 @@ static int scan_record(vemt_csv *c, vemt_csv_record *rec, size_t *nfields,
                     "text after a closing quote");
         }
         at_start = false;
-        if (reserve(c, len, nf)) return -1;
         c->buf[len++] = ch;
         i++;
     }
-    if (reserve(c, len, nf)) return -1;
     c->buf[len] = '\0';
     *nfields = nf;
     rec->line = line;

@@ -66,20 +66,21 @@ vemt_status vemt_episode_row(vemt_row *row, int source, vemt_events *events,
         st = vemt_row_place(row, &vemt_found_place, &fx, &fy, &found_located);
     if (st) return st;
     ev.kind = VEMT_KIND_MISSING_FROM;
-    ev.source = source;
-    ev.source_row = row->rec->row;
+    ev.source = (int16_t)source;
+    ev.source_row = (int32_t)row->rec->row;
     ev.start_utc = from.start_utc;
     ev.end_utc = returned ? back.end_utc : -1; /* -1: still open */
-    ev.precision = from.precision;
+    ev.precision = (uint8_t)from.precision;
     ev.time_ambiguous = from.ambiguous;
     ev.in_area = ev.located;
-    ev.looked_after = tristate(vemt_row_text(row, VEMT_ROLE_LOOKED_AFTER));
-    snprintf(ev.placing_authority, sizeof ev.placing_authority, "%s",
-             vemt_row_text(row, VEMT_ROLE_PLACING_AUTHORITY));
-    snprintf(ev.ref, sizeof ev.ref, "%s",
-             vemt_row_text(row, VEMT_ROLE_EPISODE_ID));
-    vemt_pseudo_key(row->opts->pseudo, vemt_row_text(row, VEMT_ROLE_CHILD_ID),
-                    ev.subject_key, sizeof ev.subject_key);
+    ev.looked_after =
+        (uint8_t)tristate(vemt_row_text(row, VEMT_ROLE_LOOKED_AFTER));
+    if (vemt_row_keep_text(row, VEMT_ROLE_PLACING_AUTHORITY, events, true,
+                           &ev.placing_authority) ||
+        vemt_row_keep_text(row, VEMT_ROLE_EPISODE_ID, events, false, &ev.ref))
+        return VEMT_E_NOMEM;
+    vemt_row_pseudonym(row, VEMT_ROLE_CHILD_ID, ev.subject_key,
+                       sizeof ev.subject_key);
     if (vemt_events_push(events, &ev)) return VEMT_E_NOMEM;
     *added = 1;
     /* Found where and when: the return time at the found-at place. A found
@@ -92,7 +93,7 @@ vemt_status vemt_episode_row(vemt_row *row, int source, vemt_events *events,
     found.located = found.in_area = true;
     found.start_utc = back.start_utc;
     found.end_utc = back.end_utc;
-    found.precision = back.precision;
+    found.precision = (uint8_t)back.precision;
     found.time_ambiguous = back.ambiguous;
     if (vemt_events_push(events, &found)) return VEMT_E_NOMEM;
     *added = 2;

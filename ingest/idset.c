@@ -1,5 +1,8 @@
 /** @file idset.c
- * @brief Open-addressing hash set of identifiers (FNV-1a, linear probing).
+ * @brief Open-addressing hash set of identifiers, made for millions of
+ * rows: 8-byte slots (a 32-bit hash fragment and an entry number) probed
+ * linearly, entries and id bytes appended in arrays beside them, so a
+ * lookup touches one cache line of the table unless the fragment matches.
  */
 #include "ingest/idset.h"
 
@@ -9,58 +12,99 @@
 #include "engine/alloc.h"
 
 typedef struct slot {
-    uint64_t hash;
-    uint64_t tag;
-    char *id; /* NULL: empty slot */
-    long row;
+    uint32_t frag;  /* high 32 bits of the hash */
+    uint32_t entry; /* entry number + 1; 0: empty slot */
 } slot;
+
+typedef struct entry {
+    uint64_t tag;
+    long row;
+    size_t id; /* offset of the id in the arena */
+} entry;
 
 struct vemt_idset {
     slot *slots;
     size_t cap; /* power of two */
-    size_t n;
+    entry *entries;
+    size_t n, entries_cap;
+    char *arena; /* the ids, NUL-terminated, one after another */
+    size_t used, arena_cap;
 };
 
-uint64_t vemt_fnv1a(uint64_t h, const char *s) {
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
+/* The finaliser of MurmurHash3 (Appleby 2011): full avalanche. */
+static uint64_t mix(uint64_t h) {
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+uint64_t vemt_hash_str(uint64_t h, const char *s) {
+    size_t n = strlen(s), i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = mix(h ^ w);
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, s + i, n - i);
+    return mix(h ^ tail ^ ((uint64_t)n << 56));
 }
 
 vemt_status vemt_idset_create(vemt_idset **out) {
+    return vemt_idset_create_sized(512, out);
+}
+
+vemt_status vemt_idset_create_sized(size_t n, vemt_idset **out) {
     *out = NULL;
     vemt_idset *set = vemt_calloc(1, sizeof *set);
     if (!set) return VEMT_E_NOMEM;
     set->cap = 1024;
+    while (set->cap < 2 * n && set->cap < ((size_t)1 << 32)) set->cap *= 2;
     set->slots = vemt_calloc(set->cap, sizeof *set->slots);
     if (!set->slots) {
         vemt_free(set);
         return VEMT_E_NOMEM;
     }
+    vemt_advise_huge(set->slots, set->cap * sizeof *set->slots);
     *out = set;
     return VEMT_OK;
 }
 
 void vemt_idset_destroy(vemt_idset *set) {
     if (!set) return;
-    for (size_t i = 0; i < set->cap; i++) vemt_free(set->slots[i].id);
     vemt_free(set->slots);
+    vemt_free(set->entries);
+    vemt_free(set->arena);
     vemt_free(set);
 }
 
-static slot *probe(const slot *slots, size_t cap, uint64_t h, const char *id) {
-    for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1))
-        if (!slots[i].id || (slots[i].hash == h && !strcmp(slots[i].id, id)))
-            return (slot *)&slots[i];
+/* The slot holding id, or the empty slot where it would go. */
+static slot *probe(const vemt_idset *set, const slot *slots, size_t cap,
+                   uint64_t h, const char *id) {
+    uint32_t frag = (uint32_t)(h >> 32);
+    for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
+        const slot *s = &slots[i];
+        if (!s->entry ||
+            (s->frag == frag &&
+             !strcmp(set->arena + set->entries[s->entry - 1].id, id)))
+            return (slot *)s;
+    }
 }
 
 static vemt_status rehash(vemt_idset *set) {
     size_t cap = set->cap * 2;
     slot *slots = vemt_calloc(cap, sizeof *slots);
     if (!slots) return VEMT_E_NOMEM;
-    for (size_t i = 0; i < set->cap; i++)
-        if (set->slots[i].id)
-            *probe(slots, cap, set->slots[i].hash, set->slots[i].id) =
-                set->slots[i];
+    vemt_advise_huge(slots, cap * sizeof *slots);
+    for (size_t k = 0; k < set->n; k++) {
+        const char *id = set->arena + set->entries[k].id;
+        uint64_t h = vemt_hash_str(VEMT_HASH_SEED, id);
+        slot *s = probe(set, slots, cap, h, id);
+        s->frag = (uint32_t)(h >> 32);
+        s->entry = (uint32_t)k + 1;
+    }
     vemt_free(set->slots);
     set->slots = slots;
     set->cap = cap;
@@ -71,25 +115,31 @@ vemt_status vemt_idset_add(vemt_idset *set, const char *id, long row,
                            uint64_t tag, long *first_row, uint64_t *first_tag) {
     *first_row = 0;
     if ((set->n + 1) * 2 > set->cap && rehash(set)) return VEMT_E_NOMEM;
-    uint64_t h = vemt_fnv1a(VEMT_FNV_OFFSET, id);
-    slot *s = probe(set->slots, set->cap, h, id);
-    if (s->id) {
-        *first_row = s->row;
-        *first_tag = s->tag;
+    if (set->n + 1 >= UINT32_MAX) return VEMT_E_NOMEM;
+    uint64_t h = vemt_hash_str(VEMT_HASH_SEED, id);
+    slot *s = probe(set, set->slots, set->cap, h, id);
+    if (s->entry) {
+        *first_row = set->entries[s->entry - 1].row;
+        *first_tag = set->entries[s->entry - 1].tag;
         return VEMT_OK;
     }
-    if (!(s->id = vemt_strdup(id))) return VEMT_E_NOMEM;
-    s->hash = h;
-    s->tag = tag;
-    s->row = row;
-    set->n++;
+    size_t len = strlen(id) + 1;
+    if (vemt_grow((void **)&set->arena, &set->arena_cap, set->used + len, 1) ||
+        vemt_grow((void **)&set->entries, &set->entries_cap, set->n + 1,
+                  sizeof *set->entries))
+        return VEMT_E_NOMEM;
+    memcpy(set->arena + set->used, id, len);
+    set->entries[set->n] = (entry){tag, row, set->used};
+    set->used += len;
+    s->frag = (uint32_t)(h >> 32);
+    s->entry = (uint32_t)++set->n;
     return VEMT_OK;
 }
 
 bool vemt_idset_find(const vemt_idset *set, const char *id, long *row) {
     const slot *s =
-        probe(set->slots, set->cap, vemt_fnv1a(VEMT_FNV_OFFSET, id), id);
-    if (!s->id) return false;
-    *row = s->row;
+        probe(set, set->slots, set->cap, vemt_hash_str(VEMT_HASH_SEED, id), id);
+    if (!s->entry) return false;
+    *row = set->entries[s->entry - 1].row;
     return true;
 }

@@ -29,9 +29,13 @@ vemt_status vemt_idset_add(vemt_idset *set, const char *id, long row,
 /** The row stored with id, or false when id is absent. */
 bool vemt_idset_find(const vemt_idset *set, const char *id, long *row);
 
-/** FNV-1a hash of a string, continuing from h (start with
- * VEMT_FNV_OFFSET). */
-#define VEMT_FNV_OFFSET 1469598103934665603ULL
-uint64_t vemt_fnv1a(uint64_t h, const char *s);
+/** Hash of a string, continuing from h (start with VEMT_HASH_SEED): eight
+ * bytes a step with a multiply-xorshift mix (not cryptographic; for hash
+ * tables and equality tags). */
+#define VEMT_HASH_SEED 1469598103934665603ULL
+uint64_t vemt_hash_str(uint64_t h, const char *s);
+
+/** Create a set sized for about n ids without rehashing. */
+vemt_status vemt_idset_create_sized(size_t n, vemt_idset **out);
 
 #endif /* VEMT_INGEST_IDSET_H */

@@ -28,8 +28,8 @@ vemt_status vemt_incident_row(vemt_row *row, int source, vemt_events *events,
     vemt_event ev;
     memset(&ev, 0, sizeof ev);
     ev.kind = VEMT_KIND_INCIDENT;
-    ev.source = source;
-    ev.source_row = row->rec->row;
+    ev.source = (int16_t)source;
+    ev.source_row = (int32_t)row->rec->row;
     vemt_time t;
     vemt_status st = incident_time(row, &t);
     if (st) return st;
@@ -37,15 +37,16 @@ vemt_status vemt_incident_row(vemt_row *row, int source, vemt_events *events,
     if (st) return st;
     ev.start_utc = t.start_utc;
     ev.end_utc = t.end_utc;
-    ev.precision = t.precision;
+    ev.precision = (uint8_t)t.precision;
     ev.time_ambiguous = t.ambiguous;
     ev.in_area = ev.located;
-    snprintf(ev.ref, sizeof ev.ref, "%s", vemt_row_text(row, VEMT_ROLE_ID));
-    snprintf(ev.category, sizeof ev.category, "%s",
-             vemt_row_text(row, VEMT_ROLE_CATEGORY));
-    snprintf(ev.lsoa, sizeof ev.lsoa, "%s", vemt_row_text(row, VEMT_ROLE_LSOA));
-    vemt_pseudo_key(row->opts->pseudo, vemt_row_text(row, VEMT_ROLE_SUBJECT_ID),
-                    ev.subject_key, sizeof ev.subject_key);
+    if (vemt_row_keep_text(row, VEMT_ROLE_ID, events, false, &ev.ref) ||
+        vemt_row_keep_text(row, VEMT_ROLE_CATEGORY, events, true,
+                           &ev.category) ||
+        vemt_row_keep_text(row, VEMT_ROLE_LSOA, events, true, &ev.lsoa))
+        return VEMT_E_NOMEM;
+    vemt_row_pseudonym(row, VEMT_ROLE_SUBJECT_ID, ev.subject_key,
+                       sizeof ev.subject_key);
     if (vemt_events_push(events, &ev)) return VEMT_E_NOMEM;
     *added = 1;
     return VEMT_OK;

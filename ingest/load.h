@@ -17,12 +17,21 @@ typedef struct vemt_loaded {
     uint64_t bytes;  /* size of the file on disk */
     char sha256[65]; /* of the file on disk, lower-case hex */
     bool gzip;
+    void *hasher; /* a running hash thread of an async load, or NULL */
 } vemt_loaded;
 
 /** Load path (a regular file or a pipe). Returns VEMT_E_IO with strerror
  * and the path as source, or VEMT_E_NOMEM. Caller owns out's contents;
  * free with vemt_loaded_clear(). */
 vemt_status vemt_load_file(vemt_ctx *ctx, const char *path, vemt_loaded *out);
+
+/** Load path like vemt_load_file() but compute its SHA-256 on a second
+ * thread: out->sha256 is valid only after vemt_load_join(). */
+vemt_status vemt_load_file_async(vemt_ctx *ctx, const char *path,
+                                 vemt_loaded *out);
+
+/** Wait for the hash of an async load. */
+void vemt_load_join(vemt_loaded *l);
 
 /** Hash and size a file without keeping its bytes (for GIS files GDAL
  * reads itself). */

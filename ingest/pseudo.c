@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "ingest/idset.h"
 #include "ingest/ingest.h"
+#include "ingest/row.h"
 #include "ingest/value.h"
 
 struct vemt_pseudo {
@@ -91,4 +93,54 @@ void vemt_pseudo_key(const vemt_pseudo *p, const char *id, char *out,
     crypto_generichash(h, sizeof h, (const unsigned char *)id, n, p->key,
                        sizeof p->key);
     sodium_bin2hex(out, size, h, 10);
+}
+
+/* A per-reader memo of pseudonyms: exports repeat the same few thousand
+ * children and subjects, and BLAKE2b per row would dominate reading. */
+struct vemt_pseudo_cache {
+    const vemt_pseudo *pseudo;
+    vemt_idset *ids; /* raw id -> index into keys */
+    char (*keys)[21];
+    size_t n, cap;
+};
+
+vemt_status vemt_pseudo_cache_create(const vemt_pseudo *p,
+                                     vemt_pseudo_cache **out) {
+    *out = NULL;
+    vemt_pseudo_cache *c = vemt_calloc(1, sizeof *c);
+    if (!c) return VEMT_E_NOMEM;
+    c->pseudo = p;
+    if (vemt_idset_create(&c->ids)) {
+        vemt_free(c);
+        return VEMT_E_NOMEM;
+    }
+    *out = c;
+    return VEMT_OK;
+}
+
+void vemt_pseudo_cache_destroy(vemt_pseudo_cache *c) {
+    if (!c) return;
+    vemt_idset_destroy(c->ids);
+    vemt_free(c->keys);
+    vemt_free(c);
+}
+
+void vemt_pseudo_cache_key(vemt_pseudo_cache *c, const char *id, char *out,
+                           size_t size) {
+    long found;
+    if (vemt_value_is_blank(id) || size < 21) {
+        vemt_pseudo_key(c->pseudo, id, out, size);
+        return;
+    }
+    if (vemt_idset_find(c->ids, id, &found)) {
+        memcpy(out, c->keys[found], 21);
+        return;
+    }
+    vemt_pseudo_key(c->pseudo, id, out, size);
+    long first;
+    uint64_t tag;
+    if (vemt_grow((void **)&c->keys, &c->cap, c->n + 1, sizeof *c->keys) ||
+        vemt_idset_add(c->ids, id, (long)c->n, 0, &first, &tag))
+        return; /* out of memory: the memo just stops growing */
+    memcpy(c->keys[c->n++], out, 21);
 }

@@ -25,6 +25,8 @@ typedef struct file_run {
     vemt_colmap map;
     vemt_idset *ids;
     vemt_crs *xy_crs, *geo_crs;
+    vemt_pseudo_cache *pseudonyms;
+    vemt_idset *texts;
     unsigned date_flags;
     vemt_csv_record header; /* a CSV's first record */
 } file_run;
@@ -36,6 +38,8 @@ static void file_run_clear(file_run *fr) {
     vemt_ogr_rows_destroy(fr->ogr);
     vemt_crs_destroy(fr->xy_crs);
     vemt_crs_destroy(fr->geo_crs);
+    vemt_pseudo_cache_destroy(fr->pseudonyms);
+    vemt_idset_destroy(fr->texts);
     vemt_loaded_clear(&fr->file);
 }
 
@@ -127,9 +131,9 @@ static vemt_status check_shape(vemt_row *row) {
 
 /* Hash of all of a row's fields: equal rows have equal content. */
 static uint64_t content_hash(const vemt_csv_record *rec) {
-    uint64_t h = VEMT_FNV_OFFSET;
+    uint64_t h = VEMT_HASH_SEED;
     for (size_t c = 0; c < rec->n; c++)
-        h = vemt_fnv1a(vemt_fnv1a(h, rec->fields[c]), "\x1f");
+        h = vemt_hash_str(h + c, rec->fields[c]);
     return h;
 }
 
@@ -187,8 +191,9 @@ static outcome process_row(file_run *fr, vemt_row *row, vemt_events *events,
     }
     outcome o = check_duplicate(fr, row, merges, st);
     if (o == USED && incidents && fr->opts->filter &&
-        !vemt_filter_keeps(fr->opts->filter,
-                           events->items[events->n - 1].category))
+        !vemt_filter_keeps(
+            fr->opts->filter,
+            vemt_events_text(events, events->items[events->n - 1].category)))
         o = EXCLUDED;
     if (o != USED) events->n -= added; /* the row gives no event */
     fr->src->n_events += o == USED ? (long)added : 0;
@@ -221,6 +226,8 @@ static vemt_status read_rows(file_run *fr, vemt_events *events,
         row.xy_crs = fr->xy_crs;
         row.geo_crs = fr->geo_crs;
         row.date_flags = fr->date_flags;
+        row.pseudonyms = fr->pseudonyms;
+        row.texts = fr->texts;
         vemt_status st;
         outcome o = process_row(fr, &row, events, merges, &st);
         if (st) return st;
@@ -249,7 +256,7 @@ static vemt_status open_source(file_run *fr, const vemt_csv_record **hdr) {
     const char *path = fr->src->path;
     vemt_status st;
     if (is_delimited(path)) {
-        if ((st = vemt_load_file(fr->ctx, path, &fr->file)) ||
+        if ((st = vemt_load_file_async(fr->ctx, path, &fr->file)) ||
             (st = vemt_csv_create(fr->file.data, fr->file.size, 0, &fr->csv)))
             return st;
         fr->src->format = fr->file.gzip ? "csv (gzip)" : "csv";
@@ -265,7 +272,6 @@ static vemt_status open_source(file_run *fr, const vemt_csv_record **hdr) {
             fr->date_flags |= VEMT_DATE_SERIAL;
     }
     fr->src->bytes = fr->file.bytes;
-    memcpy(fr->src->sha256, fr->file.sha256, sizeof fr->src->sha256);
     if ((*hdr)->eof || (*hdr)->n == 0)
         return vemt_error_set(err, VEMT_E_MISSING,
                               "file is empty: expected a header row");
@@ -303,6 +309,25 @@ static vemt_status setup_crs(file_run *fr) {
     return VEMT_OK;
 }
 
+/* Size the id set and the event array for the rows the file probably holds
+ * (its size over the first data line's length), so a million-row file is
+ * not rehashed and copied again and again. */
+static vemt_status presize(file_run *fr, vemt_events *events) {
+    size_t rows = 1024;
+    if (fr->csv && fr->file.size) {
+        const char *p = fr->file.data + vemt_csv_offset(fr->csv);
+        const char *nl =
+            memchr(p, '\n', fr->file.size - vemt_csv_offset(fr->csv));
+        size_t line = nl ? (size_t)(nl - p) + 1 : fr->file.size;
+        rows = fr->file.size / (line ? line : 1) + 16;
+    }
+    if (vemt_grow((void **)&events->items, &events->cap, events->n + rows,
+                  sizeof *events->items))
+        return VEMT_E_NOMEM;
+    vemt_advise_huge(events->items, events->cap * sizeof *events->items);
+    return vemt_idset_create_sized(rows, &fr->ids);
+}
+
 static const char *schema_name(vemt_source_kind kind, vemt_schema s) {
     if (s == VEMT_SCHEMA_POLICE_STREET) return "police.uk street-level crime";
     if (s == VEMT_SCHEMA_POLICE_SEARCH) return "police.uk stop and search";
@@ -325,7 +350,9 @@ vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_ingest_opts *opts,
     if (!st)
         st = vemt_colmap_build(ctx, src->kind, hdr, opts->columns, &fr.map);
     if (!st) st = setup_crs(&fr);
-    if (!st) st = vemt_idset_create(&fr.ids);
+    if (!st) st = presize(&fr, events);
+    if (!st) st = vemt_pseudo_cache_create(opts->pseudo, &fr.pseudonyms);
+    if (!st) st = vemt_idset_create(&fr.texts);
     if (st) {
         if (!vemt_ctx_err(ctx)->source) vemt_ctx_err(ctx)->source = src->path;
         file_run_clear(&fr);
@@ -334,6 +361,8 @@ vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_ingest_opts *opts,
     src->schema = schema_name(src->kind, fr.map.schema);
     vemt_colmap_describe(&fr.map, src->columns, sizeof src->columns);
     st = read_rows(&fr, events, rejects, merges);
+    vemt_load_join(&fr.file);
+    memcpy(src->sha256, fr.file.sha256, sizeof src->sha256);
     file_run_clear(&fr);
     return st;
 }

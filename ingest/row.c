@@ -277,6 +277,12 @@ vemt_status vemt_colmap_build(vemt_ctx *ctx, vemt_source_kind kind,
         return st;
     }
     map->schema = detect_schema(map);
+    for (int r = 0; r < VEMT_ROLE_END; r++) {
+        char name[16];
+        if (map->col[r] < 0) continue;
+        normalise_name(map->header[map->col[r]], name, sizeof name);
+        map->month[r] = !strcmp(name, "month");
+    }
     return VEMT_OK;
 }
 
@@ -351,12 +357,7 @@ vemt_status vemt_row_fail(vemt_row *row, vemt_role role, vemt_status code,
 vemt_status vemt_row_time(vemt_row *row, vemt_role role, vemt_time *t) {
     const char *why;
     unsigned flags = row->date_flags;
-    char name[16];
-    int c = row->map->col[role];
-    if (c >= 0) {
-        normalise_name(row->map->header[c], name, sizeof name);
-        if (!strcmp(name, "month")) flags |= VEMT_DATE_MONTH;
-    }
+    if (row->map->month[role]) flags |= VEMT_DATE_MONTH;
     vemt_status st = vemt_value_time(vemt_row_text(row, role), flags, t, &why);
     return st ? vemt_row_fail(row, role, st, why) : VEMT_OK;
 }
@@ -440,4 +441,32 @@ vemt_status vemt_row_place(vemt_row *row, const vemt_place_roles *p, double *x,
         return VEMT_OK;
     }
     return postcode_place(row, p->postcode, x, y, located);
+}
+
+vemt_status vemt_row_keep_text(vemt_row *row, vemt_role role,
+                               vemt_events *events, bool shared,
+                               uint32_t *off) {
+    const char *v = vemt_row_text(row, role);
+    long found;
+    *off = 0;
+    if (!*v) return VEMT_OK;
+    if (shared && row->texts && vemt_idset_find(row->texts, v, &found)) {
+        *off = (uint32_t)found;
+        return VEMT_OK;
+    }
+    if (vemt_events_add_text(events, v, strlen(v), off)) return VEMT_E_NOMEM;
+    long first;
+    uint64_t tag;
+    if (shared && row->texts &&
+        vemt_idset_add(row->texts, v, (long)*off, 0, &first, &tag))
+        return VEMT_E_NOMEM;
+    return VEMT_OK;
+}
+
+void vemt_row_pseudonym(vemt_row *row, vemt_role role, char *out, size_t size) {
+    const char *v = vemt_row_text(row, role);
+    if (row->pseudonyms)
+        vemt_pseudo_cache_key(row->pseudonyms, v, out, size);
+    else
+        vemt_pseudo_key(row->opts->pseudo, v, out, size);
 }

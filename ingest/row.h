@@ -7,6 +7,7 @@
 
 #include "ingest/crs.h"
 #include "ingest/csv.h"
+#include "ingest/idset.h"
 #include "ingest/ingest.h"
 #include "ingest/value.h"
 
@@ -65,6 +66,7 @@ typedef struct vemt_colmap {
     const char **header; /* owned copies of the header names */
     size_t n;            /* number of header fields */
     vemt_schema schema;
+    bool month[VEMT_ROLE_END]; /* the role's column is named "Month" */
 } vemt_colmap;
 
 /** Map the header fields of a source of the given kind to roles. Names are
@@ -89,16 +91,41 @@ const char *vemt_role_name(vemt_role role);
 /** True when the role's column holds identifiers of people. */
 bool vemt_role_is_identifier(vemt_role role);
 
+/** A memo of pseudonyms for one reader. */
+typedef struct vemt_pseudo_cache vemt_pseudo_cache;
+
+/** Caller owns *out; free with vemt_pseudo_cache_destroy(). */
+vemt_status vemt_pseudo_cache_create(const vemt_pseudo *p,
+                                     vemt_pseudo_cache **out);
+
+/** Free the memo; NULL is a no-op. */
+void vemt_pseudo_cache_destroy(vemt_pseudo_cache *c);
+
+/** vemt_pseudo_key() through the memo. */
+void vemt_pseudo_cache_key(vemt_pseudo_cache *c, const char *id, char *out,
+                           size_t size);
+
 /** The row being normalised, and the reason if it is rejected. */
 typedef struct vemt_row {
     const vemt_csv_record *rec;
     const vemt_colmap *map;
     const vemt_ingest_opts *opts;
-    const vemt_crs *xy_crs;  /* projected coordinates -> BNG */
-    const vemt_crs *geo_crs; /* longitude/latitude -> BNG */
-    unsigned date_flags;     /* VEMT_DATE_* */
-    vemt_error err;          /* code != VEMT_OK: the row is rejected */
+    const vemt_crs *xy_crs;        /* projected coordinates -> BNG */
+    const vemt_crs *geo_crs;       /* longitude/latitude -> BNG */
+    unsigned date_flags;           /* VEMT_DATE_* */
+    vemt_pseudo_cache *pseudonyms; /* memo of the reader */
+    vemt_idset *texts; /* shared texts already in the pool -> offset */
+    vemt_error err;    /* code != VEMT_OK: the row is rejected */
 } vemt_row;
+
+/** Put the role's text in the events' text pool; *off gets its offset.
+ * Shared texts (categories, authorities, LSOA codes) are stored once.
+ * Returns VEMT_E_NOMEM on failure. */
+vemt_status vemt_row_keep_text(vemt_row *row, vemt_role role,
+                               vemt_events *events, bool shared, uint32_t *off);
+
+/** The pseudonym of the identifier in the role's column into out. */
+void vemt_row_pseudonym(vemt_row *row, vemt_role role, char *out, size_t size);
 
 /** Text of a role's field ("" when absent; R's "NA" reads as empty
  * except in category columns). Borrowed. */

@@ -71,15 +71,16 @@ static void set_text_or_null(OGRFeatureH f, int i, const char *v) {
 }
 
 /* Fields only episodes or some sources carry. */
-static void set_event_extras(OGRFeatureH f, const vemt_event *ev) {
+static void set_event_extras(OGRFeatureH f, const vemt_events *events,
+                             const vemt_event *ev) {
     static const char tri[][8] = {"unknown", "yes", "no"};
     OGR_F_SetFieldInteger(f, 12, ev->time_ambiguous);
     if (ev->kind == VEMT_KIND_INCIDENT)
         OGR_F_SetFieldNull(f, 13);
     else
         OGR_F_SetFieldString(f, 13, tri[ev->looked_after]);
-    set_text_or_null(f, 14, ev->placing_authority);
-    set_text_or_null(f, 15, ev->lsoa);
+    set_text_or_null(f, 14, vemt_events_text(events, ev->placing_authority));
+    set_text_or_null(f, 15, vemt_events_text(events, ev->lsoa));
 }
 
 static vemt_status fill_events(vemt_ctx *ctx, OGRLayerH layer,
@@ -89,18 +90,19 @@ static vemt_status fill_events(vemt_ctx *ctx, OGRLayerH layer,
         const vemt_event *ev = &out->events->items[i];
         OGRFeatureH f = OGR_F_Create(defn);
         OGR_F_SetFieldInteger64(f, 0, (GIntBig)i + 1);
-        OGR_F_SetFieldString(f, 1, vemt_kind_str(ev->kind));
+        OGR_F_SetFieldString(f, 1, vemt_kind_str((vemt_kind)ev->kind));
         OGR_F_SetFieldString(f, 2, base_name(out->sources[ev->source].path));
         OGR_F_SetFieldInteger(f, 3, (int)ev->source_row);
-        set_text_or_null(f, 4, ev->ref);
+        set_text_or_null(f, 4, vemt_events_text(out->events, ev->ref));
         set_utc(f, 5, ev->start_utc);
         set_utc(f, 6, ev->end_utc);
-        OGR_F_SetFieldString(f, 7, precision_str(ev->precision));
-        set_text_or_null(f, 8, ev->category);
+        OGR_F_SetFieldString(f, 7,
+                             precision_str((vemt_precision)ev->precision));
+        set_text_or_null(f, 8, vemt_events_text(out->events, ev->category));
         set_text_or_null(f, 9, ev->subject_key);
         OGR_F_SetFieldInteger(f, 10, ev->located);
         OGR_F_SetFieldInteger(f, 11, ev->in_area);
-        set_event_extras(f, ev);
+        set_event_extras(f, out->events, ev);
         if (ev->located) {
             OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
             OGR_G_SetPoint_2D(pt, 0, ev->x, ev->y);

@@ -37,8 +37,8 @@ static void setup(fixture *f) {
     ev.y = 520050;
     ev.located = ev.in_area = true;
     ev.source_row = 2;
-    strcpy(ev.ref, "I1");
-    strcpy(ev.category, "drugs");
+    vemt_events_add_text(&f->events, "I1", 2, &ev.ref);
+    vemt_events_add_text(&f->events, "drugs", 5, &ev.category);
     vemt_events_push(&f->events, &ev);
     ev.kind = VEMT_KIND_MISSING_FROM;
     ev.end_utc = -1; /* open episode */
