@@ -69,6 +69,11 @@ void vemt_args_usage(FILE *out, vemt_command command) {
             "--demo:\n"
             "                       vemt-demo.gpkg)\n"
             "  --geojson-dir DIR    also write one GeoJSON file per layer\n"
+            "  --qgis-project PATH  also write a QGIS project (.qgs or .qgz) "
+            "that\n"
+            "                       opens the layers styled and time-enabled\n"
+            "  --attribution TEXT   data attribution to record in the outputs\n"
+            "  --force              overwrite an output that is not vemt's\n"
             "  --quiet              print only errors\n"
             "\n"
             "exit status: 0 success, 1 bad input, 2 bad usage, 3 internal "
@@ -144,6 +149,8 @@ typedef enum opt_id {
     O_DATE_ORDER,
     O_CATEGORIES,
     O_EXCLUDE,
+    O_QGIS,
+    O_ATTRIBUTION,
     O_MERGE_M,
     O_MERGE_MIN,
     O_MAX_REJECT,
@@ -174,6 +181,8 @@ static const struct {
     {"--cell-size", O_CELL},
     {"--seed", O_SEED},
     {"--kind", O_KIND},
+    {"--qgis-project", O_QGIS},
+    {"--attribution", O_ATTRIBUTION},
 };
 
 static bool set_seed(const char *v, vemt_args *a) {
@@ -197,7 +206,9 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_args *a,
                            [O_POSTCODES] = &a->postcodes,
                            [O_CRS] = &a->crs,
                            [O_CATEGORIES] = &a->categories,
-                           [O_EXCLUDE] = &a->exclude_categories};
+                           [O_EXCLUDE] = &a->exclude_categories,
+                           [O_QGIS] = &a->qgis_project,
+                           [O_ATTRIBUTION] = &a->attribution};
     double minutes;
     switch (id) {
         case O_INCIDENTS:
@@ -248,6 +259,8 @@ static bool is_flag(const char *opt, vemt_args *a) {
         a->demo = true;
     else if (!strcmp(opt, "--quiet"))
         a->quiet = true;
+    else if (!strcmp(opt, "--force"))
+        a->force = true;
     else
         return false;
     return true;

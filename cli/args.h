@@ -53,6 +53,8 @@ typedef struct vemt_args {
     const char *crs;
     const char *categories;
     const char *exclude_categories;
+    const char *qgis_project;
+    const char *attribution;
     bool month_first;
     double cell_size_m; /* 0: automatic */
     unsigned kinds;     /* bit set of 1u << vemt_kind */
@@ -64,7 +66,8 @@ typedef struct vemt_args {
     double max_reject_rate; /* < 0: no limit */
     bool demo;
     bool quiet;
-    void *job; /* the parsed job file (json_object), owned */
+    bool force; /* overwrite outputs that are not vemt's */
+    void *job;  /* the parsed job file (json_object), owned */
 } vemt_args;
 
 /** Parse argv into *args (reading --config too). On a usage error writes

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/report.h"
+#include "cli/safety.h"
 #include "engine/engine.h"
 #include "ingest/ingest.h"
 #include "outputs/outputs.h"
@@ -239,6 +240,17 @@ static int analyse(run *r) {
     return VEMT_EXIT_OK;
 }
 
+/* A small text file's contents (the job file, for provenance), or NULL. */
+static char *read_text(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *buf = calloc(1, 65537);
+    size_t n = buf ? fread(buf, 1, 65536, f) : 0;
+    if (buf) buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
 static int write_outputs(run *r, int argc, char **argv, int64_t started) {
     char seed[24];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->a.seed);
@@ -252,16 +264,44 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
     }
     static const char *const origins[] = {"key file", "environment variable",
                                           "random per run"};
-    vemt_provenance prov = {argc,        argv,    r->params,
-                            r->n_params, started, origins[r->key_origin]};
-    vemt_output out = {&r->events,   &r->rejects, &r->merges, r->sources,
-                       r->n_sources, r->grid,     r->counts,  r->z,
-                       r->p,         &prov};
+    char *job = r->a.config ? read_text(r->a.config) : NULL;
+    vemt_provenance prov = {
+        .argc = argc,
+        .argv = argv,
+        .params = r->params,
+        .n_params = r->n_params,
+        .created_utc = started,
+        .key_origin = origins[r->key_origin],
+        .attribution = r->a.attribution,
+        .job_json = job,
+        .tier = "restricted",
+        .command = r->a.command == VEMT_CMD_RUN ? "run" : "ingest"};
+    vemt_output out = {.events = &r->events,
+                       .rejects = &r->rejects,
+                       .merges = &r->merges,
+                       .sources = r->sources,
+                       .n_sources = r->n_sources,
+                       .grid = r->grid,
+                       .n_events = r->counts,
+                       .gi_z = r->z,
+                       .gi_p = r->p,
+                       .provenance = &prov,
+                       .area = r->area,
+                       .area_name = r->a.boundary};
+    if (r->info) {
+        fprintf(r->info, "writing %s\n", r->a.out);
+        fflush(r->info);
+    }
     vemt_status st = vemt_outputs_write_gpkg(r->ctx, r->a.out, &out);
-    if (st) return failed(r, st, r->a.out);
-    if (r->a.geojson_dir &&
-        (st = vemt_outputs_write_geojson(r->ctx, r->a.geojson_dir, &out)))
-        return failed(r, st, r->a.geojson_dir);
+    if (!st && r->a.geojson_dir)
+        st = vemt_outputs_write_geojson(r->ctx, r->a.geojson_dir, &out);
+    if (!st && r->a.qgis_project)
+        st = vemt_outputs_write_project(r->ctx, r->a.qgis_project, r->a.out,
+                                        &out);
+    free(job);
+    if (st) return failed(r, st, NULL);
+    if (r->info && r->a.qgis_project)
+        fprintf(r->info, "wrote QGIS project %s\n", r->a.qgis_project);
     if (r->info) {
         fprintf(r->info, "wrote %s (layers: %s)\n", r->a.out,
                 r->grid ? "hotspot_cells, events, rejects, merges"
@@ -290,7 +330,12 @@ int vemt_run(const vemt_args *args, int argc, char **argv) {
     }
     if (isatty(STDERR_FILENO))
         vemt_ctx_set_progress(r.ctx, vemt_report_progress, NULL);
-    int rc = read_inputs(&r);
+    int rc = vemt_safety_check(&r.a);
+    if (rc == VEMT_EXIT_OK) {
+        vemt_safety_clean_stale(&r.a);
+        vemt_safety_arm(&r.a);
+        rc = read_inputs(&r);
+    }
     if (rc == VEMT_EXIT_OK) rc = read_boundary(&r);
     if (rc == VEMT_EXIT_OK) {
         vemt_report_rejects(stderr, &r.rejects, r.sources, 10);

@@ -3,6 +3,7 @@
  * tests.
  */
 #include <math.h>
+#include <string.h>
 
 #include "engine/alloc.h"
 #include "engine/ctx.h"
@@ -148,3 +149,22 @@ bool vemt_events_bbox(const vemt_events *events, unsigned kinds,
     *out = b;
     return vemt_bbox_is_valid(&b);
 }
+
+vemt_status vemt_area_wkb(const vemt_area *area, unsigned char **wkb,
+                          size_t *size) {
+    *wkb = NULL;
+    *size = 0;
+    GEOSWKBWriter *w = GEOSWKBWriter_create_r(area->geos);
+    if (!w) return VEMT_E_NOMEM;
+    GEOSWKBWriter_setByteOrder_r(area->geos, w, GEOS_WKB_NDR);
+    unsigned char *g = GEOSWKBWriter_write_r(area->geos, w, area->geom, size);
+    GEOSWKBWriter_destroy_r(area->geos, w);
+    if (!g) return VEMT_E_DEPENDENCY;
+    /* Copy into our allocator so one free function serves every caller. */
+    *wkb = vemt_malloc(*size);
+    if (*wkb) memcpy(*wkb, g, *size);
+    GEOSFree_r(area->geos, g);
+    return *wkb ? VEMT_OK : VEMT_E_NOMEM;
+}
+
+void vemt_engine_free(void *p) { vemt_free(p); }

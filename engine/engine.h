@@ -41,6 +41,14 @@ vemt_bbox vemt_area_bbox(const vemt_area *area);
 /** Area in square metres. */
 double vemt_area_m2(const vemt_area *area);
 
+/** The area as ISO WKB (little-endian) into *wkb. Caller owns *wkb; free
+ * with vemt_engine_free(). Returns VEMT_E_NOMEM or VEMT_E_DEPENDENCY. */
+vemt_status vemt_area_wkb(const vemt_area *area, unsigned char **wkb,
+                          size_t *size);
+
+/** Free memory returned by engine functions; NULL is a no-op. */
+void vemt_engine_free(void *p);
+
 /** True when (x, y) lies in the area or on its boundary. */
 bool vemt_area_covers_xy(const vemt_area *area, double x, double y);
 

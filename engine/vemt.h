@@ -248,6 +248,7 @@ typedef struct vemt_source {
     const char *schema; /* static: "vemt incidents", "police.uk street", ... */
     char crs[32];       /* CRS of the coordinates read, e.g. "EPSG:4326" */
     char columns[512];  /* which column was used for what, for the summary */
+    char pipeline[512]; /* the PROJ transformation used, for provenance */
 } vemt_source;
 
 /** True when the source's counts reconcile (see vemt_source). */

@@ -306,6 +306,10 @@ static vemt_status setup_crs(file_run *fr) {
              has_xy    ? xy
              : has_geo ? geo
                        : "postcodes");
+    snprintf(fr->src->pipeline, sizeof fr->src->pipeline, "%s",
+             has_xy    ? vemt_crs_pipeline(fr->xy_crs)
+             : has_geo ? vemt_crs_pipeline(fr->geo_crs)
+                       : "none (postcode lookup in EPSG:27700)");
     return VEMT_OK;
 }
 

@@ -36,7 +36,7 @@ vemt_status vemt_outputs_write_geojson(vemt_ctx *ctx, const char *dir,
     vemt_ogr_push_errors(ctx);
     for (size_t i = 0; i < vemt_layers_count() && !st; i++) {
         const vemt_layer_def *def = vemt_layers_get(i);
-        if (def->analysis && !out->grid) continue;
+        if (!vemt_layer_is_written(def, out)) continue;
         vemt_ctx_progress(ctx, "write GeoJSON", i, vemt_layers_count());
         st = write_one(ctx, dir, def, out);
     }

@@ -8,6 +8,7 @@
 
 #include "engine/alloc.h"
 #include "outputs/ogr_writer.h"
+#include "outputs/style.h"
 
 /* Tables of the GeoPackage Metadata extension (OGC 12-128r15, 2.4), one
  * statement per string: GDAL hands SQLite one statement at a time. */
@@ -98,11 +99,74 @@ done:
     return st;
 }
 
+/* QGIS's layer_styles table (the layout QGIS itself creates in a
+ * GeoPackage), registered as attributes as QGIS does. */
+static const char *const styles_ddl[] = {
+    "CREATE TABLE IF NOT EXISTS layer_styles ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256),"
+    " f_table_schema TEXT(256), f_table_name TEXT(256),"
+    " f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,"
+    " styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30),"
+    " ui TEXT(30), update_time DATETIME DEFAULT "
+    "(strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+    "INSERT INTO gpkg_contents (table_name, data_type, identifier, "
+    "description, last_change) VALUES ('layer_styles', 'attributes', "
+    "'layer_styles', 'QGIS default styles of the layers', "
+    "strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+};
+
+/* One row of layer_styles: f_table_schema is '' (QGIS never matches
+ * NULL), useAsDefault 1. */
+static vemt_status write_style(vemt_ctx *ctx, GDALDatasetH ds,
+                               const vemt_style *st) {
+    char *qml = vemt_style_qml(st), *sld = vemt_style_sld(st);
+    char *lq = qml ? sql_literal(qml) : NULL,
+         *ls = sld ? sql_literal(sld) : NULL;
+    char *sql = NULL;
+    vemt_status rc = VEMT_E_NOMEM;
+    if (lq && ls) {
+        size_t n = strlen(lq) + strlen(ls) + 512;
+        if ((sql = vemt_malloc(n))) {
+            snprintf(sql, n,
+                     "INSERT INTO layer_styles (f_table_catalog, "
+                     "f_table_schema, f_table_name, f_geometry_column, "
+                     "styleName, styleQML, styleSLD, useAsDefault, "
+                     "description, owner, ui) VALUES ('', '', '%s', 'geom', "
+                     "'vemt default', %s, %s, 1, '%s', 'vemt', NULL)",
+                     st->layer, lq, ls, st->description);
+            rc = exec_sql(ctx, ds, sql);
+        }
+    }
+    vemt_free(sql);
+    vemt_free(lq);
+    vemt_free(ls);
+    vemt_free(qml);
+    vemt_free(sld);
+    return rc;
+}
+
+static vemt_status write_styles(vemt_ctx *ctx, GDALDatasetH ds,
+                                const vemt_output *out) {
+    vemt_status st = VEMT_OK;
+    for (size_t i = 0; i < sizeof styles_ddl / sizeof *styles_ddl && !st; i++)
+        st = exec_sql(ctx, ds, styles_ddl[i]);
+    for (size_t i = 0; i < vemt_styles_count() && !st; i++) {
+        const vemt_style *s = vemt_styles_get(i);
+        const vemt_layer_def *def = NULL;
+        for (size_t k = 0; k < vemt_layers_count(); k++)
+            if (!strcmp(vemt_layers_get(k)->name, s->layer))
+                def = vemt_layers_get(k);
+        if (def && vemt_layer_is_written(def, out))
+            st = write_style(ctx, ds, s);
+    }
+    return st;
+}
+
 static vemt_status write_layers(vemt_ctx *ctx, GDALDatasetH ds,
                                 const vemt_output *out) {
     for (size_t i = 0; i < vemt_layers_count(); i++) {
         const vemt_layer_def *def = vemt_layers_get(i);
-        if (def->analysis && !out->grid) continue;
+        if (!vemt_layer_is_written(def, out)) continue;
         char **lco = NULL;
         lco = CSLSetNameValue(lco, "DESCRIPTION", def->description);
         lco = CSLSetNameValue(lco, "FID", "fid");
@@ -115,7 +179,8 @@ static vemt_status write_layers(vemt_ctx *ctx, GDALDatasetH ds,
         CSLDestroy(lco);
         if (st) return st;
     }
-    return write_metadata(ctx, ds, out);
+    vemt_status st = write_styles(ctx, ds, out);
+    return st ? st : write_metadata(ctx, ds, out);
 }
 
 vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,

@@ -224,27 +224,57 @@ static vemt_status fill_merges(vemt_ctx *ctx, OGRLayerH layer,
     return VEMT_OK;
 }
 
+static const vemt_field_def area_fields[] = {
+    {"name", OFTString, OFSTNone},
+    {"area_km2", OFTReal, OFSTNone},
+};
+
+static vemt_status fill_area(vemt_ctx *ctx, OGRLayerH layer,
+                             const vemt_output *out) {
+    (void)ctx;
+    unsigned char *wkb = NULL;
+    size_t n = 0;
+    if (!out->area) return VEMT_OK;
+    vemt_status st = vemt_area_wkb(out->area, &wkb, &n);
+    if (st) return st;
+    OGRGeometryH g = NULL;
+    if (OGR_G_CreateFromWkb(wkb, NULL, &g, (int)n) != OGRERR_NONE) {
+        vemt_engine_free(wkb);
+        return VEMT_E_DEPENDENCY;
+    }
+    vemt_engine_free(wkb);
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
+    OGR_F_SetFieldString(f, 0, out->area_name ? base_name(out->area_name) : "");
+    OGR_F_SetFieldDouble(f, 1, vemt_area_m2(out->area) / 1e6);
+    OGR_F_SetGeometryDirectly(f, OGR_G_ForceToMultiPolygon(g));
+    return add_feature(layer, f);
+}
+
 #define FIELDS(a) a, sizeof a / sizeof a[0]
 
 static const vemt_layer_def layer_defs[] = {
+    {"study_area",
+     "The study area the analysis covers (the --boundary polygons, unioned "
+     "and in EPSG:27700).",
+     wkbMultiPolygon, FIELDS(area_fields), fill_area, false, true},
     {"hotspot_cells",
      "Grid cells of the study area: n_events counted per cell, Getis-Ord "
      "Gi* z-score (gi_z) and two-sided p-value (gi_p), binary weights of "
      "the cell and its 8 neighbours.",
-     wkbPolygon, FIELDS(cell_fields), fill_cells, true},
+     wkbPolygon, FIELDS(cell_fields), fill_cells, true, false},
     {"events",
      "Normalised events, one per incident, missing-from place and found-at "
      "place; times in UTC; subject_key is a keyed pseudonym, never a raw "
      "identifier. Restricted: exact locations.",
-     wkbPoint, FIELDS(event_fields), fill_events, false},
+     wkbPoint, FIELDS(event_fields), fill_events, false, false},
     {"rejects",
      "Input rows that could not be used, with file, row, column and reason; "
      "identifiers in raw are pseudonymised. Restricted.",
-     wkbNone, FIELDS(reject_fields), fill_rejects, false},
+     wkbNone, FIELDS(reject_fields), fill_rejects, false, false},
     {"merges",
      "Input rows merged into an earlier row as duplicates, each with the "
      "rule that merged it. Restricted.",
-     wkbNone, FIELDS(merge_fields), fill_merges, false},
+     wkbNone, FIELDS(merge_fields), fill_merges, false, false},
 };
 
 size_t vemt_layers_count(void) {
@@ -252,3 +282,21 @@ size_t vemt_layers_count(void) {
 }
 
 const vemt_layer_def *vemt_layers_get(size_t i) { return &layer_defs[i]; }
+
+bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out) {
+    if (def->analysis && !out->grid) return false;
+    return !def->needs_area || out->area;
+}
+
+bool vemt_outputs_time_range(const vemt_events *events, int64_t *start,
+                             int64_t *end) {
+    bool any = false;
+    for (size_t i = 0; i < events->n; i++) {
+        const vemt_event *ev = &events->items[i];
+        int64_t e = ev->end_utc >= 0 ? ev->end_utc : ev->start_utc;
+        if (!any || ev->start_utc < *start) *start = ev->start_utc;
+        if (!any || e > *end) *end = e;
+        any = true;
+    }
+    return any;
+}

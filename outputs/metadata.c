@@ -11,6 +11,19 @@ static const char *source_kind_str(vemt_source_kind k) {
     return k == VEMT_SOURCE_INCIDENTS ? "incidents" : "missing";
 }
 
+/* What the PROJ pipeline means for accuracy: the OSTN15 grid is the
+ * national standard (centimetres); without it PROJ uses the 7-parameter
+ * Helmert of the OS guide (about 2 m). */
+static const char *transformation_note(const vemt_source *s) {
+    if (strstr(s->pipeline, "OSTN15"))
+        return "OSTN15 grid shift (Ordnance Survey's definitive, cm accuracy)";
+    if (strstr(s->pipeline, "helmert"))
+        return "7-parameter Helmert (OSTN15 grid not installed: about 2 m "
+               "accuracy)";
+    if (!strcmp(s->crs, "EPSG:27700")) return "none (already EPSG:27700)";
+    return "as the PROJ pipeline says";
+}
+
 static json_object *inputs_json(const vemt_output *out) {
     json_object *arr = json_object_new_array();
     for (size_t i = 0; i < out->n_sources; i++) {
@@ -41,6 +54,10 @@ static json_object *inputs_json(const vemt_output *out) {
         json_object_object_add(o, "crs", json_object_new_string(s->crs));
         json_object_object_add(o, "columns",
                                json_object_new_string(s->columns));
+        json_object_object_add(o, "proj_pipeline",
+                               json_object_new_string(s->pipeline));
+        json_object_object_add(o, "transformation",
+                               json_object_new_string(transformation_note(s)));
         json_object_object_add(o, "events", json_object_new_int64(s->n_events));
         json_object_array_add(arr, o);
     }
@@ -80,6 +97,28 @@ char *vemt_outputs_provenance_json(const vemt_output *out) {
             "all times UTC, written YYYY-MM-DDTHH:MM:SS.SSSZ"));
     json_object_object_add(doc, "pseudonym_key",
                            json_object_new_string(p->key_origin));
+    json_object_object_add(
+        doc, "command", json_object_new_string(p->command ? p->command : ""));
+    json_object_object_add(doc, "tier",
+                           json_object_new_string(p->tier ? p->tier : ""));
+    if (p->attribution)
+        json_object_object_add(doc, "attribution",
+                               json_object_new_string(p->attribution));
+    if (p->job_json) {
+        json_object *job = json_tokener_parse(p->job_json);
+        json_object_object_add(doc, "job_file",
+                               job ? job : json_object_new_string(p->job_json));
+    }
+    int64_t t0, t1;
+    if (vemt_outputs_time_range(out->events, &t0, &t1)) {
+        char a[32], b[32];
+        vemt_time_format_utc(t0, a, sizeof a);
+        vemt_time_format_utc(t1, b, sizeof b);
+        json_object *w = json_object_new_object();
+        json_object_object_add(w, "start_utc", json_object_new_string(a));
+        json_object_object_add(w, "end_utc", json_object_new_string(b));
+        json_object_object_add(doc, "time_window", w);
+    }
     json_object_object_add(doc, "parameters", params_json(p));
     json_object_object_add(doc, "inputs", inputs_json(out));
     json_object_object_add(

@@ -15,7 +15,7 @@
 
 static void on_cpl_error(CPLErr cls, CPLErrorNum num, const char *msg) {
     (void)num;
-    vemt_ctx *ctx = CPLGetErrorHandlerUserData();
+    vemt_ctx *ctx = CPLGetErrorHandlerUserData(); /* NULL: stay quiet */
     if (cls >= CE_Failure && ctx)
         vemt_error_set(vemt_ctx_err(ctx), VEMT_E_DEPENDENCY, "GDAL: %s", msg);
 }
@@ -27,17 +27,62 @@ void vemt_ogr_push_errors(vemt_ctx *ctx) {
 
 void vemt_ogr_pop_errors(void) { CPLPopErrorHandler(); }
 
-vemt_status vemt_tmp_path(vemt_ctx *ctx, const char *final, const char *ext,
-                          char *buf, size_t size) {
+bool vemt_outputs_temp_path(const char *final, const char *ext, long pid,
+                            char *buf, size_t size) {
     const char *slash = strrchr(final, '/');
     int dir_len = slash ? (int)(slash - final + 1) : 0;
     const char *base = slash ? slash + 1 : final;
     int n = snprintf(buf, size, "%.*s.%s.vemt-tmp-%ld%s", dir_len, final, base,
-                     (long)getpid(), ext);
-    if (n < 0 || (size_t)n >= size)
+                     pid, ext);
+    return n >= 0 && (size_t)n < size;
+}
+
+vemt_status vemt_tmp_path(vemt_ctx *ctx, const char *final, const char *ext,
+                          char *buf, size_t size) {
+    if (!vemt_outputs_temp_path(final, ext, (long)getpid(), buf, size))
         return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
                               "output path too long: %s", final);
     return VEMT_OK;
+}
+
+/* Is this a file vemt wrote? A GeoPackage with vemt's provenance row, or a
+ * QGIS project whose title is vemt's. */
+bool vemt_outputs_is_vemt_file(const char *path) {
+    VSILFILE *f = VSIFOpenL(path, "rb");
+    if (!f) return false;
+    char head[4096];
+    size_t n = VSIFReadL(head, 1, sizeof head - 1, f);
+    VSIFCloseL(f);
+    head[n] = '\0';
+    if (strstr(head, "<title>vemt hot spots</title>")) return true;
+    if (n >= 2 && head[0] == 'P' && head[1] == 'K') { /* a .qgz */
+        char inner[4200];
+        const char *base = strrchr(path, '/');
+        base = base ? base + 1 : path;
+        /* Braces make GDAL take any name as the zip archive. */
+        snprintf(inner, sizeof inner, "/vsizip/{%s}/%.*s.qgs", path,
+                 (int)strlen(base) - 4, base);
+        return vemt_outputs_is_vemt_file(inner);
+    }
+    if (strncmp(head, "SQLite format 3", 15)) return false;
+    vemt_ogr_push_errors(NULL);
+    GDALDatasetH ds =
+        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    bool ours = false;
+    if (ds) {
+        OGRLayerH r = GDALDatasetExecuteSQL(
+            ds,
+            "SELECT count(*) FROM gpkg_metadata WHERE md_standard_uri = "
+            "'urn:vemt:provenance:1'",
+            NULL, NULL);
+        OGRFeatureH ft = r ? OGR_L_GetNextFeature(r) : NULL;
+        ours = ft && OGR_F_GetFieldAsInteger(ft, 0) > 0;
+        if (ft) OGR_F_Destroy(ft);
+        if (r) GDALDatasetReleaseResultSet(ds, r);
+        GDALClose(ds);
+    }
+    vemt_ogr_pop_errors();
+    return ours;
 }
 
 /* Remove a file and the side files SQLite may leave beside it. */

@@ -29,8 +29,12 @@ typedef struct vemt_layer_def {
     const vemt_field_def *fields;
     size_t n_fields;
     vemt_layer_fill_fn fill;
-    bool analysis; /* written only when the run has a grid */
+    bool analysis;   /* written only when the run has a grid */
+    bool needs_area; /* written only when the run has a study area */
 } vemt_layer_def;
+
+/** True when the layer is written for this output. */
+bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out);
 
 /** Number of layers vemt writes, and each of them. Borrowed, static. */
 size_t vemt_layers_count(void);

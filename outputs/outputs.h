@@ -21,8 +21,12 @@ typedef struct vemt_provenance {
     char *const *argv; /* the full command line */
     const vemt_param *params;
     size_t n_params;
-    int64_t created_utc;    /* when the run started */
-    const char *key_origin; /* where the pseudonym key came from */
+    int64_t created_utc;     /* when the run started */
+    const char *key_origin;  /* where the pseudonym key came from */
+    const char *attribution; /* data attribution lines, or NULL */
+    const char *job_json;    /* the job file's text, or NULL */
+    const char *tier;        /* output tier ("restricted", ...) */
+    const char *command;     /* "run" or "ingest" */
 } vemt_provenance;
 
 /** Everything a run writes. All borrowed. grid may be NULL (`vemt ingest`):
@@ -40,7 +44,24 @@ typedef struct vemt_output {
     const double *gi_z;
     const double *gi_p;
     const vemt_provenance *provenance;
+    const vemt_area *area; /* the study area, or NULL */
+    const char *area_name; /* its source file name */
 } vemt_output;
+
+/** Write a QGIS project (.qgs, or .qgz zipped) at path that opens the
+ * GeoPackage gpkg_path's layers in groups (study area on top, Hot spots,
+ * Trends, Clusters, Events) with their default styles, the temporal
+ * controller set to the events' time range and paths relative to the
+ * project, so both files can be moved together. Written to a temporary
+ * file and renamed into place. */
+vemt_status vemt_outputs_write_project(vemt_ctx *ctx, const char *path,
+                                       const char *gpkg_path,
+                                       const vemt_output *out);
+
+/** The time range of the events (earliest start, latest end), false when
+ * there is none. */
+bool vemt_outputs_time_range(const vemt_events *events, int64_t *start,
+                             int64_t *end);
 
 /** Write the GeoPackage at path: layers hotspot_cells, events, rejects and
  * merges,
@@ -60,6 +81,16 @@ vemt_status vemt_outputs_write_geojson(vemt_ctx *ctx, const char *dir,
 /** The provenance document (JSON) for out. Caller owns the result; free
  * with vemt_outputs_free(). NULL when memory runs out. */
 char *vemt_outputs_provenance_json(const vemt_output *out);
+
+/** The temporary name the writers use for final while writing it:
+ * "<dir>/.<name>.vemt-tmp-<pid><ext>" (ext ".gpkg", ".geojson", ".qgs",
+ * ".zip"). Returns false when buf is too small. */
+bool vemt_outputs_temp_path(const char *final, const char *ext, long pid,
+                            char *buf, size_t size);
+
+/** True when path is a GeoPackage or QGIS project that vemt wrote (its
+ * provenance or title says so), so a run may replace it without --force. */
+bool vemt_outputs_is_vemt_file(const char *path);
 
 /** Free memory returned by outputs functions; NULL is a no-op. */
 void vemt_outputs_free(void *p);

@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include <ogr_api.h>
 #include <proj.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,6 +60,20 @@ TEST(usage_errors) {
     CHECK_INT_EQ(vemt("frobnicate", line, sizeof line), 2);
 }
 
+/* Load a whole file into memory (NUL-terminated); caller frees. */
+static char *slurp(const char *path, size_t *n) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)len + 1);
+    *n = buf ? fread(buf, 1, (size_t)len, f) : 0;
+    if (buf) buf[*n] = '\0';
+    fclose(f);
+    return buf;
+}
+
 TEST(bad_input_leaves_no_output) {
     char line[512], args[1024];
     CHECK_INT_EQ(
@@ -66,22 +81,36 @@ TEST(bad_input_leaves_no_output) {
     CHECK_STR_EQ(line, "missing.csv: can't read: No such file or directory");
     CHECK(!exists("a.gpkg"));
     /* A previous output stays untouched when a later run fails. */
-    FILE *f;
+    CHECK_INT_EQ(vemt("run --demo --out keep.gpkg --quiet", NULL, 0), 0);
     snprintf(args, sizeof args, "%s/keep.gpkg", tmpdir);
-    f = fopen(args, "w");
-    fputs("previous\n", f);
-    fclose(f);
+    size_t n_before = 0, n_after = 0;
+    char *before = slurp(args, &n_before);
     snprintf(args, sizeof args,
              "run --missing '%s/bad/number.csv' --out keep.gpkg",
              VEMT_FIXTURES);
     CHECK_INT_EQ(vemt(args, line, sizeof line), 1);
     CHECK(strstr(line, "required column 'child_id' not found") != NULL);
     snprintf(args, sizeof args, "%s/keep.gpkg", tmpdir);
+    char *after = slurp(args, &n_after);
+    CHECK(before && after && n_before == n_after &&
+          !memcmp(before, after, n_before));
+    free(before);
+    free(after);
+    /* A file vemt did not write is not replaced without --force. */
+    snprintf(args, sizeof args, "%s/other.gpkg", tmpdir);
+    FILE *f = fopen(args, "w");
+    fputs("previous\n", f);
+    fclose(f);
+    CHECK_INT_EQ(vemt("run --demo --out other.gpkg", line, sizeof line), 1);
+    CHECK(strstr(line, "other.gpkg: exists and was not written by vemt") ==
+          line);
     f = fopen(args, "r");
     char buf[32] = "";
     CHECK(f && fgets(buf, sizeof buf, f));
     if (f) fclose(f);
     CHECK_STR_EQ(buf, "previous\n");
+    CHECK_INT_EQ(vemt("run --demo --out other.gpkg --force --quiet", NULL, 0),
+                 0);
     snprintf(args, sizeof args,
              "run --demo --boundary '%s/bad/number.csv' --out b.gpkg",
              VEMT_FIXTURES);
@@ -141,20 +170,6 @@ static long count_where(GDALDatasetH ds, const char *layer, const char *where) {
     long n = (long)OGR_L_GetFeatureCount(l, 1);
     OGR_L_SetAttributeFilter(l, NULL);
     return n;
-}
-
-/* Load a whole file into memory (NUL-terminated); caller frees. */
-static char *slurp(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    *n = buf ? fread(buf, 1, (size_t)len, f) : 0;
-    if (buf) buf[*n] = '\0';
-    fclose(f);
-    return buf;
 }
 
 static bool contains(const char *hay, size_t n, const char *needle) {
@@ -323,6 +338,66 @@ TEST(ingest_command_and_job_file) {
     CHECK(!exists("y.gpkg"));
 }
 
+/* Start vemt with args; return its pid after it printed "writing ",
+ * reading its stdout through a pipe (no sleeping: it tells us). */
+static pid_t start_until_writing(const char *args) {
+    int fd[2];
+    if (pipe(fd)) return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        if (chdir(tmpdir)) _exit(127);
+        execl("/bin/sh", "sh", "-c", args, (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    FILE *out = fdopen(fd[0], "r");
+    char line[1024];
+    while (out && fgets(line, sizeof line, out))
+        if (!strncmp(line, "writing ", 8)) break;
+    /* Leave the pipe open: the child must not die of SIGPIPE first. */
+    return pid;
+}
+
+TEST(interrupted_run_leaves_previous_output) {
+    char cmd[1024], path[256];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && '%s' --out-dir big --incidents 300000", tmpdir,
+             VEMT_FIXTURES_BIN);
+    CHECK_INT_EQ(system(cmd), 0);
+    CHECK_INT_EQ(vemt("run --demo --out kept.gpkg --quiet", NULL, 0), 0);
+    snprintf(path, sizeof path, "%s/kept.gpkg", tmpdir);
+    size_t n0, n1;
+    char *before = slurp(path, &n0);
+    const int sigs[] = {SIGTERM, SIGINT, SIGKILL};
+    for (int k = 0; k < 3; k++) {
+        snprintf(cmd, sizeof cmd,
+                 "exec '%s' run --incidents big/incidents.csv --cell-size 100 "
+                 "--out kept.gpkg 2>/dev/null",
+                 VEMT_BIN);
+        pid_t pid = start_until_writing(cmd);
+        CHECK(pid > 0);
+        kill(pid, sigs[k]);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        CHECK(WIFSIGNALED(status) && WTERMSIG(status) == sigs[k]);
+        char *after = slurp(path, &n1);
+        CHECK(before && after && n0 == n1 && !memcmp(before, after, n0));
+        free(after);
+        /* SIGKILL can't be caught: the next run removes what it left. */
+        if (sigs[k] == SIGKILL)
+            CHECK_INT_EQ(vemt("run --demo --out other2.gpkg --quiet", NULL, 0),
+                         0);
+        if (sigs[k] == SIGKILL)
+            CHECK_INT_EQ(vemt("run --demo --out kept.gpkg --quiet", NULL, 0),
+                         0);
+        snprintf(cmd, sizeof cmd, "ls -A '%s' | grep -q vemt-tmp", tmpdir);
+        CHECK(system(cmd) != 0); /* no temporary file left */
+    }
+    free(before);
+}
+
 TEST_SUITE(cli) {
     strcpy(tmpdir, "/tmp/vemt-test-cli-XXXXXX");
     if (!mkdtemp(tmpdir)) return;
@@ -334,6 +409,7 @@ TEST_SUITE(cli) {
     RUN(demo_end_to_end);
     RUN(cli_matches_spdep);
     RUN(ingest_command_and_job_file);
+    RUN(interrupted_run_leaves_previous_output);
     GDALDestroy();
     proj_cleanup();
     char cmd[128];

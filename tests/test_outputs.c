@@ -62,10 +62,23 @@ static void setup(fixture *f) {
     f->params[0].how = "given";
     strcpy(f->params[0].value, "100");
     static char *const argv[] = {"vemt", "run"};
-    f->prov = (vemt_provenance){2, argv,       f->params,
-                                1, 1704067200, "environment variable"};
-    f->out = (vemt_output){&f->events, &f->rejects, NULL, &f->src, 1,
-                           f->grid,    f->counts,   f->z, f->p,    &f->prov};
+    f->prov = (vemt_provenance){.argc = 2,
+                                .argv = argv,
+                                .params = f->params,
+                                .n_params = 1,
+                                .created_utc = 1704067200,
+                                .key_origin = "environment variable",
+                                .tier = "restricted",
+                                .command = "run"};
+    f->out = (vemt_output){.events = &f->events,
+                           .rejects = &f->rejects,
+                           .sources = &f->src,
+                           .n_sources = 1,
+                           .grid = f->grid,
+                           .n_events = f->counts,
+                           .gi_z = f->z,
+                           .gi_p = f->p,
+                           .provenance = &f->prov};
     strcpy(f->dir, "/tmp/vemt-test-outputs-XXXXXX");
     if (!mkdtemp(f->dir)) f->dir[0] = '\0';
 }
@@ -105,7 +118,7 @@ TEST(gpkg_layers_and_metadata) {
         teardown(&f);
         return;
     }
-    CHECK_INT_EQ(GDALDatasetGetLayerCount(ds), 4);
+    CHECK_INT_EQ(GDALDatasetGetLayerCount(ds), 5); /* + QGIS's layer_styles */
     CHECK(GDALDatasetGetLayerByName(ds, "merges") != NULL);
     OGRLayerH ev = GDALDatasetGetLayerByName(ds, "events");
     OGRLayerH cells = GDALDatasetGetLayerByName(ds, "hotspot_cells");
@@ -155,6 +168,22 @@ TEST(gpkg_layers_and_metadata) {
     CHECK(json_object_object_get_ex(doc, "created_utc", &v));
     CHECK_STR_EQ(json_object_get_string(v), "2024-01-01T00:00:00.000Z");
     json_object_put(doc);
+    /* Styles in the layout QGIS reads: schema '' (never NULL), the exact
+     * geometry column, one default row per styled layer, QML and SLD. */
+    query_text(ds,
+               "SELECT group_concat(f_table_name || ':' || "
+               "f_geometry_column || ':' || useAsDefault, ',') FROM "
+               "layer_styles WHERE f_table_schema = '' AND "
+               "f_table_catalog = ''",
+               buf, sizeof buf);
+    CHECK_STR_EQ(buf, "hotspot_cells:geom:1,events:geom:1");
+    query_text(ds,
+               "SELECT count(*) FROM layer_styles WHERE styleQML LIKE "
+               "'%<renderer-v2 type=\"categorizedSymbol\" attr=\"kind\"%' "
+               "AND styleQML LIKE '%<temporal enabled=\"1\" mode=\"2\"%' "
+               "AND styleSLD LIKE '%StyledLayerDescriptor%'",
+               buf, sizeof buf);
+    CHECK_STR_EQ(buf, "1");
     query_text(ds, "SELECT reference_scope FROM gpkg_metadata_reference", buf,
                sizeof buf);
     CHECK_STR_EQ(buf, "geopackage");
@@ -242,11 +271,42 @@ TEST(failed_write_leaves_nothing) {
     teardown(&f);
 }
 
+TEST(qgis_project) {
+    fixture f;
+    setup(&f);
+    char gpkg[128], sub[128], qgs[160], text[16384] = "";
+    snprintf(gpkg, sizeof gpkg, "%s/out.gpkg", f.dir);
+    snprintf(sub, sizeof sub, "%s/maps", f.dir);
+    mkdir(sub, 0700);
+    snprintf(qgs, sizeof qgs, "%s/maps/p.qgs", f.dir);
+    CHECK_INT_EQ(vemt_outputs_write_gpkg(f.ctx, gpkg, &f.out), VEMT_OK);
+    CHECK_INT_EQ(vemt_outputs_write_project(f.ctx, qgs, gpkg, &f.out), 0);
+    FILE *fp = fopen(qgs, "r");
+    size_t n = fp ? fread(text, 1, sizeof text - 1, fp) : 0;
+    text[n] = '\0';
+    if (fp) fclose(fp);
+    /* Relative to the project, so the two can move together. */
+    CHECK(strstr(text, "<datasource>../out.gpkg|layername=events") != NULL);
+    CHECK(strstr(text, "<layer-tree-group name=\"Hot spots\"") != NULL);
+    CHECK(strstr(text, "<start>2024-01-01T01:00:00Z</start>") != NULL);
+    CHECK(vemt_outputs_is_vemt_file(qgs));
+    CHECK(vemt_outputs_is_vemt_file(gpkg));
+    snprintf(qgs, sizeof qgs, "%s/maps/p.qgz", f.dir);
+    CHECK_INT_EQ(vemt_outputs_write_project(f.ctx, qgs, gpkg, &f.out), 0);
+    CHECK(vemt_outputs_is_vemt_file(qgs));
+    snprintf(qgs, sizeof qgs, "%s/maps/p.txt", f.dir);
+    CHECK_INT_EQ(vemt_outputs_write_project(f.ctx, qgs, gpkg, &f.out),
+                 VEMT_E_ARG);
+    CHECK(!vemt_outputs_is_vemt_file(qgs));
+    teardown(&f);
+}
+
 TEST_SUITE(outputs) {
     GDALAllRegister();
     RUN(gpkg_layers_and_metadata);
     RUN(geojson_rfc7946);
     RUN(failed_write_leaves_nothing);
+    RUN(qgis_project);
     GDALDestroy();
     proj_cleanup();
 }

@@ -1,0 +1,28 @@
+/** @file strbuf.h
+ * @brief A growable text buffer for generated documents (private to
+ * outputs/).
+ */
+#ifndef VEMT_OUTPUTS_STRBUF_H
+#define VEMT_OUTPUTS_STRBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct vemt_strbuf {
+    char *s;
+    size_t n, cap;
+    bool failed; /* an allocation failed: the text is incomplete */
+} vemt_strbuf;
+
+/** Append printf-style text. */
+void vemt_sb_printf(vemt_strbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/** Append text with XML's five special characters escaped. */
+void vemt_sb_xml(vemt_strbuf *b, const char *text);
+
+/** Take the text (caller frees with vemt_free()), or NULL after a failed
+ * allocation; the buffer is reset. */
+char *vemt_sb_take(vemt_strbuf *b);
+
+#endif /* VEMT_OUTPUTS_STRBUF_H */

@@ -1,0 +1,249 @@
+/** @file style.c
+ * @brief The default styles of vemt's layers, from one table, written as
+ * QGIS QML (renderer-v2, labeling, temporal) and OGC SLD 1.1.
+ */
+#include "outputs/style.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/alloc.h"
+#include "outputs/strbuf.h"
+
+/* Gi* z-score classes at the two-sided 90, 95 and 99 % normal cut-offs,
+ * coloured as Esri's Hot Spot Analysis renders Gi_Bin. */
+static const vemt_style_class gi_classes[] = {
+    {NULL, -1000, -2.5758, "Cold spot, 99 % confidence", "69,117,181"},
+    {NULL, -2.5758, -1.9600, "Cold spot, 95 % confidence", "132,158,186"},
+    {NULL, -1.9600, -1.6449, "Cold spot, 90 % confidence", "192,204,190"},
+    {NULL, -1.6449, 1.6449, "Not significant", "247,247,242"},
+    {NULL, 1.6449, 1.9600, "Hot spot, 90 % confidence", "250,185,132"},
+    {NULL, 1.9600, 2.5758, "Hot spot, 95 % confidence", "237,117,81"},
+    {NULL, 2.5758, 1000, "Hot spot, 99 % confidence", "214,47,39"},
+};
+
+static const vemt_style_class kind_classes[] = {
+    {"incident", 0, 0, "Incident", "215,48,39"},
+    {"missing_from", 0, 0, "Went missing from", "69,117,180"},
+    {"found_at", 0, 0, "Found at", "26,152,80"},
+};
+
+static const vemt_style_class outline_class[] = {
+    {NULL, 0, 0, "Study area", "40,40,40"},
+};
+
+#define CLASSES(a) a, sizeof a / sizeof a[0]
+
+static const vemt_style styles[] = {
+    {"study_area", "Polygon", VEMT_RENDER_OUTLINE, NULL, false,
+     CLASSES(outline_class), NULL, NULL, NULL,
+     "Study area outline (vemt default)"},
+    {"hotspot_cells", "Polygon", VEMT_RENDER_GRADUATED, "gi_z", true,
+     CLASSES(gi_classes), NULL, NULL, NULL,
+     "Getis-Ord Gi* hot and cold spots by confidence (vemt default)"},
+    {"events", "Point", VEMT_RENDER_CATEGORISED, "kind", false,
+     CLASSES(kind_classes), NULL, "start_utc", "end_utc",
+     "Events by kind, time-enabled (vemt default)"},
+};
+
+size_t vemt_styles_count(void) { return sizeof styles / sizeof styles[0]; }
+
+const vemt_style *vemt_styles_get(size_t i) { return &styles[i]; }
+
+const vemt_style *vemt_style_for(const char *layer) {
+    for (size_t i = 0; i < vemt_styles_count(); i++)
+        if (!strcmp(styles[i].layer, layer)) return &styles[i];
+    return NULL;
+}
+
+static bool is_point(const vemt_style *s) {
+    return !strcmp(s->geometry, "Point");
+}
+
+/* One QGIS symbol: a circle marker or a filled polygon. */
+static void qml_symbol(vemt_strbuf *b, const vemt_style *s, size_t i,
+                       const char *rgb) {
+    if (is_point(s)) {
+        vemt_sb_printf(b,
+                       "<symbol type=\"marker\" name=\"%zu\" alpha=\"1\" "
+                       "clip_to_extent=\"1\" force_rhr=\"0\">"
+                       "<layer class=\"SimpleMarker\" enabled=\"1\" "
+                       "locked=\"0\" pass=\"0\">"
+                       "<prop k=\"name\" v=\"circle\"/>"
+                       "<prop k=\"color\" v=\"%s,255\"/>"
+                       "<prop k=\"outline_color\" v=\"255,255,255,255\"/>"
+                       "<prop k=\"outline_width\" v=\"0.2\"/>"
+                       "<prop k=\"size\" v=\"2\"/>"
+                       "<prop k=\"size_unit\" v=\"MM\"/>"
+                       "</layer></symbol>",
+                       i, rgb);
+        return;
+    }
+    bool outline = s->renderer == VEMT_RENDER_OUTLINE;
+    vemt_sb_printf(b,
+                   "<symbol type=\"fill\" name=\"%zu\" alpha=\"0.8\" "
+                   "clip_to_extent=\"1\" force_rhr=\"0\">"
+                   "<layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" "
+                   "pass=\"0\">"
+                   "<prop k=\"color\" v=\"%s,255\"/>"
+                   "<prop k=\"outline_color\" v=\"%s,255\"/>"
+                   "<prop k=\"outline_width\" v=\"%s\"/>"
+                   "<prop k=\"outline_width_unit\" v=\"MM\"/>"
+                   "<prop k=\"style\" v=\"%s\"/>"
+                   "</layer></symbol>",
+                   i, rgb, outline ? rgb : "160,160,160",
+                   outline ? "0.6" : "0.1", outline ? "no" : "solid");
+}
+
+static void qml_single(vemt_strbuf *b, const vemt_style *s) {
+    vemt_sb_printf(b,
+                   "<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" "
+                   "enableorderby=\"0\" forceraster=\"0\"><symbols>");
+    qml_symbol(b, s, 0, s->classes[0].rgb);
+    vemt_sb_printf(b, "</symbols></renderer-v2>");
+}
+
+static void qml_renderer(vemt_strbuf *b, const vemt_style *s) {
+    if (s->renderer == VEMT_RENDER_OUTLINE) {
+        qml_single(b, s);
+        return;
+    }
+    bool cat = s->renderer == VEMT_RENDER_CATEGORISED;
+    vemt_sb_printf(b, "<renderer-v2 type=\"%s\" attr=\"",
+                   cat ? "categorizedSymbol" : "graduatedSymbol");
+    vemt_sb_xml(b, s->field);
+    vemt_sb_printf(b,
+                   "\" symbollevels=\"0\" enableorderby=\"0\" "
+                   "forceraster=\"0\"%s>",
+                   cat ? "" : " graduatedMethod=\"GraduatedColor\"");
+    vemt_sb_printf(b, cat ? "<categories>" : "<ranges>");
+    for (size_t i = 0; i < s->n_classes; i++) {
+        const vemt_style_class *c = &s->classes[i];
+        if (cat)
+            vemt_sb_printf(b,
+                           "<category render=\"true\" symbol=\"%zu\" "
+                           "value=\"%s\" type=\"%s\" label=\"",
+                           i, c->value, s->numeric ? "integer" : "string");
+        else
+            vemt_sb_printf(b,
+                           "<range render=\"true\" symbol=\"%zu\" "
+                           "lower=\"%.4f\" upper=\"%.4f\" label=\"",
+                           i, c->lo, c->hi);
+        vemt_sb_xml(b, c->label);
+        vemt_sb_printf(b, "\"/>");
+    }
+    vemt_sb_printf(b, cat ? "</categories><symbols>" : "</ranges><symbols>");
+    for (size_t i = 0; i < s->n_classes; i++)
+        qml_symbol(b, s, i, s->classes[i].rgb);
+    vemt_sb_printf(b, "</symbols></renderer-v2>");
+}
+
+/* The temporal element QGIS 3.22 reads (QgsVectorLayerTemporalProperties:
+ * mode 2 = start and end date-times from fields). */
+static void qml_temporal(vemt_strbuf *b, const vemt_style *s) {
+    if (!s->start_field) return;
+    vemt_sb_printf(b,
+                   "<temporal enabled=\"1\" mode=\"2\" limitMode=\"0\" "
+                   "accumulate=\"0\" fixedDuration=\"0\" durationUnit=\"min\" "
+                   "durationField=\"\" startExpression=\"\" endExpression=\"\" "
+                   "startField=\"%s\" endField=\"%s\">"
+                   "<fixedRange><start></start><end></end></fixedRange>"
+                   "</temporal>",
+                   s->start_field, s->end_field);
+}
+
+char *vemt_style_qml_body(const vemt_style *s) {
+    vemt_strbuf b = {0};
+    qml_temporal(&b, s);
+    qml_renderer(&b, s);
+    vemt_sb_printf(&b,
+                   "<blendMode>0</blendMode><featureBlendMode>0"
+                   "</featureBlendMode><layerOpacity>1</layerOpacity>");
+    vemt_sb_printf(&b, "<layerGeometryType>%d</layerGeometryType>",
+                   is_point(s) ? 0 : 2);
+    return vemt_sb_take(&b);
+}
+
+char *vemt_style_qml(const vemt_style *s) {
+    char *body = vemt_style_qml_body(s);
+    if (!body) return NULL;
+    vemt_strbuf b = {0};
+    vemt_sb_printf(&b,
+                   "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' "
+                   "'SYSTEM'>\n<qgis version=\"3.22.16-Białowieża\" "
+                   "styleCategories=\"AllStyleCategories\">%s</qgis>\n",
+                   body);
+    vemt_free(body);
+    return vemt_sb_take(&b);
+}
+
+/* One SLD rule: a filter on the class and its symbolizer. */
+static void sld_rule(vemt_strbuf *b, const vemt_style *s,
+                     const vemt_style_class *c) {
+    vemt_sb_printf(b, "<se:Rule><se:Name>");
+    vemt_sb_xml(b, c->label);
+    vemt_sb_printf(b, "</se:Name>");
+    if (s->renderer == VEMT_RENDER_OUTLINE) {
+        vemt_sb_printf(b,
+                       "<se:PolygonSymbolizer><se:Stroke><se:SvgParameter "
+                       "name=\"stroke\">#282828</se:SvgParameter>"
+                       "<se:SvgParameter name=\"stroke-width\">2"
+                       "</se:SvgParameter></se:Stroke></se:PolygonSymbolizer>"
+                       "</se:Rule>");
+        return;
+    }
+    vemt_sb_printf(b, "<ogc:Filter>");
+    if (s->renderer == VEMT_RENDER_CATEGORISED)
+        vemt_sb_printf(b,
+                       "<ogc:PropertyIsEqualTo><ogc:PropertyName>%s"
+                       "</ogc:PropertyName><ogc:Literal>%s</ogc:Literal>"
+                       "</ogc:PropertyIsEqualTo>",
+                       s->field, c->value);
+    else
+        vemt_sb_printf(b,
+                       "<ogc:And><ogc:PropertyIsGreaterThan><ogc:"
+                       "PropertyName>%s</ogc:PropertyName><ogc:Literal>"
+                       "%.4f</ogc:Literal></ogc:PropertyIsGreaterThan>"
+                       "<ogc:PropertyIsLessThanOrEqualTo><ogc:PropertyName>"
+                       "%s</ogc:PropertyName><ogc:Literal>%.4f</ogc:Literal>"
+                       "</ogc:PropertyIsLessThanOrEqualTo></ogc:And>",
+                       s->field, c->lo, s->field, c->hi);
+    int r = 0, g = 0, bl = 0;
+    sscanf(c->rgb, "%d,%d,%d", &r, &g, &bl);
+    if (is_point(s))
+        vemt_sb_printf(b,
+                       "</ogc:Filter><se:PointSymbolizer><se:Graphic>"
+                       "<se:Mark><se:WellKnownName>circle</se:WellKnownName>"
+                       "<se:Fill><se:SvgParameter name=\"fill\">#%02x%02x"
+                       "%02x</se:SvgParameter></se:Fill></se:Mark><se:Size>7"
+                       "</se:Size></se:Graphic></se:PointSymbolizer>"
+                       "</se:Rule>",
+                       r, g, bl);
+    else
+        vemt_sb_printf(b,
+                       "</ogc:Filter><se:PolygonSymbolizer><se:Fill>"
+                       "<se:SvgParameter name=\"fill\">#%02x%02x%02x"
+                       "</se:SvgParameter></se:Fill><se:Stroke>"
+                       "<se:SvgParameter name=\"stroke\">#a0a0a0"
+                       "</se:SvgParameter></se:Stroke>"
+                       "</se:PolygonSymbolizer></se:Rule>",
+                       r, g, bl);
+}
+
+char *vemt_style_sld(const vemt_style *s) {
+    vemt_strbuf b = {0};
+    vemt_sb_printf(&b,
+                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                   "<StyledLayerDescriptor version=\"1.1.0\" "
+                   "xmlns=\"http://www.opengis.net/sld\" "
+                   "xmlns:ogc=\"http://www.opengis.net/ogc\" "
+                   "xmlns:se=\"http://www.opengis.net/se\">"
+                   "<NamedLayer><se:Name>%s</se:Name><UserStyle><se:Name>%s"
+                   "</se:Name><se:FeatureTypeStyle>",
+                   s->layer, s->layer);
+    for (size_t i = 0; i < s->n_classes; i++) sld_rule(&b, s, &s->classes[i]);
+    vemt_sb_printf(&b,
+                   "</se:FeatureTypeStyle></UserStyle></NamedLayer>"
+                   "</StyledLayerDescriptor>\n");
+    return vemt_sb_take(&b);
+}

@@ -1,0 +1,59 @@
+/** @file style.h
+ * @brief Default map styles, described once per layer and rendered as
+ * QGIS QML and OGC SLD (private to outputs/).
+ */
+#ifndef VEMT_OUTPUTS_STYLE_H
+#define VEMT_OUTPUTS_STYLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/** One class of a categorised or graduated renderer. */
+typedef struct vemt_style_class {
+    const char *value; /* categorised: the field's value, as text */
+    double lo, hi;     /* graduated: lo < x <= hi */
+    const char *label; /* legend text */
+    const char *rgb;   /* "r,g,b" */
+} vemt_style_class;
+
+typedef enum vemt_renderer {
+    VEMT_RENDER_CATEGORISED = 0,
+    VEMT_RENDER_GRADUATED,
+    VEMT_RENDER_OUTLINE /* one symbol: an unfilled outline */
+} vemt_renderer;
+
+/** A layer's default style. */
+typedef struct vemt_style {
+    const char *layer;
+    const char *geometry; /* "Point" or "Polygon" */
+    vemt_renderer renderer;
+    const char *field; /* classified field */
+    bool numeric;      /* categorised on a number */
+    const vemt_style_class *classes;
+    size_t n_classes;
+    const char *label_field;             /* labels, or NULL */
+    const char *start_field, *end_field; /* temporal, or NULL */
+    const char *description;             /* style description */
+} vemt_style;
+
+/** The style of a layer, or NULL when it has none (tables). Borrowed. */
+const vemt_style *vemt_style_for(const char *layer);
+
+/** Number of styled layers, and each of them. */
+size_t vemt_styles_count(void);
+const vemt_style *vemt_styles_get(size_t i);
+
+/** The style as a QML document. Caller owns the result; free with
+ * vemt_free(). NULL when memory runs out. */
+char *vemt_style_qml(const vemt_style *s);
+
+/** The style as an OGC SLD 1.1 document (renderer only). Caller owns the
+ * result; free with vemt_free(). */
+char *vemt_style_sld(const vemt_style *s);
+
+/** The QML of a style's parts for embedding in a project's <maplayer>:
+ * the renderer, labels, temporal element and geometry type, without the
+ * <qgis> root. Caller owns the result; free with vemt_free(). */
+char *vemt_style_qml_body(const vemt_style *s);
+
+#endif /* VEMT_OUTPUTS_STYLE_H */
