@@ -302,7 +302,8 @@ static vemt_status setup_crs(file_run *fr) {
     bool has_xy = c[VEMT_ROLE_EASTING] >= 0 || c[VEMT_ROLE_FROM_EASTING] >= 0;
     bool has_geo =
         c[VEMT_ROLE_LONGITUDE] >= 0 || c[VEMT_ROLE_FROM_LONGITUDE] >= 0;
-    snprintf(fr->src->crs, sizeof fr->src->crs, "%s",
+    snprintf(fr->src->crs, sizeof fr->src->crs, "%.*s",
+             (int)sizeof fr->src->crs - 1,
              has_xy    ? xy
              : has_geo ? geo
                        : "postcodes");
