@@ -33,7 +33,11 @@ static void add_temp(const char *final, const char *ext, const char *side) {
     if (n_temps >= MAX_TEMPS ||
         !vemt_outputs_temp_path(final, ext, (long)getpid(), t, sizeof t))
         return;
-    snprintf(temps[n_temps++], TEMP_LEN, "%s%s", t, side);
+    size_t a = strlen(t), b = strlen(side);
+    if (a + b + 1 > TEMP_LEN) return;
+    memcpy(temps[n_temps], t, a);
+    memcpy(temps[n_temps] + a, side, b + 1);
+    n_temps++;
 }
 
 static void on_signal(int sig) {
