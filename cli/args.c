@@ -61,7 +61,22 @@ void vemt_args_usage(FILE *out, vemt_command command) {
                 "(default),\n"
                 "                       missing_from, found_at or all\n"
                 "  --seed N             seed for random numbers (default "
-                "1)\n",
+                "1)\n"
+                "  --fdr on|off         control the false discovery rate of "
+                "gi_bin (on)\n"
+                "trends (space-time cube, emerging hot spots):\n"
+                "  --time-step S        month (default), week, day or Nd\n"
+                "  --time-start DATE    clip the cube (and --time-end DATE)\n"
+                "  --time-weighting W   aoristic (default: events spread "
+                "over the steps\n"
+                "                       their time range overlaps) or start\n"
+                "  --time-lag K         neighbours in the K previous steps "
+                "(default 1)\n"
+                "  --global-window W    cube (default), neighbourhood or "
+                "individual\n"
+                "  --count C            events (default) or subjects "
+                "(distinct children)\n"
+                "  --no-trends          skip the trend analysis\n",
                 out);
         fputs(
             "outputs:\n"
@@ -151,6 +166,14 @@ typedef enum opt_id {
     O_EXCLUDE,
     O_QGIS,
     O_ATTRIBUTION,
+    O_TIME_STEP,
+    O_TIME_START,
+    O_TIME_END,
+    O_TIME_WEIGHTING,
+    O_TIME_LAG,
+    O_WINDOW,
+    O_COUNT,
+    O_FDR,
     O_MERGE_M,
     O_MERGE_MIN,
     O_MAX_REJECT,
@@ -182,6 +205,14 @@ static const struct {
     {"--seed", O_SEED},
     {"--kind", O_KIND},
     {"--qgis-project", O_QGIS},
+    {"--time-step", O_TIME_STEP},
+    {"--time-start", O_TIME_START},
+    {"--time-end", O_TIME_END},
+    {"--time-weighting", O_TIME_WEIGHTING},
+    {"--time-lag", O_TIME_LAG},
+    {"--global-window", O_WINDOW},
+    {"--count", O_COUNT},
+    {"--fdr", O_FDR},
     {"--attribution", O_ATTRIBUTION},
 };
 
@@ -192,6 +223,47 @@ static bool set_seed(const char *v, vemt_args *a) {
     if (*end || errno || *v == '-' || !*v) return false;
     a->seed = s;
     a->seed_given = true;
+    return true;
+}
+
+/* The trend options whose value is one of a few words. */
+static bool trend_choice(opt_id id, const char *v, vemt_args *a, FILE *err) {
+    if (id == O_TIME_STEP) {
+        char *end;
+        long d = strtol(v, &end, 10);
+        if (!strcmp(v, "month"))
+            a->time_step = 0;
+        else if (!strcmp(v, "week"))
+            a->time_step = 1;
+        else if (!strcmp(v, "day"))
+            a->time_step = 2, a->step_days = 1;
+        else if (end != v && !strcmp(end, "d") && d >= 1 && d <= 3660)
+            a->time_step = 2, a->step_days = (int)d;
+        else
+            return fail(err, "--time-step must be month, week, day or Nd", v);
+    } else if (id == O_TIME_WEIGHTING) {
+        if (strcmp(v, "aoristic") && strcmp(v, "start"))
+            return fail(err, "--time-weighting must be aoristic or start", v);
+        a->time_at_start = !strcmp(v, "start");
+    } else if (id == O_WINDOW) {
+        static const char w[][16] = {"cube", "neighbourhood", "individual"};
+        int k = 0;
+        while (k < 3 && strcmp(v, w[k])) k++;
+        if (k == 3)
+            return fail(err,
+                        "--global-window must be cube, neighbourhood or "
+                        "individual",
+                        v);
+        a->global_window = k;
+    } else if (id == O_COUNT) {
+        if (strcmp(v, "events") && strcmp(v, "subjects"))
+            return fail(err, "--count must be events or subjects", v);
+        a->count_subjects = !strcmp(v, "subjects");
+    } else {
+        if (strcmp(v, "on") && strcmp(v, "off"))
+            return fail(err, "--fdr must be on or off", v);
+        a->fdr = !strcmp(v, "on");
+    }
     return true;
 }
 
@@ -217,6 +289,21 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_args *a,
                                      id == O_MISSING ? VEMT_SOURCE_MISSING
                                                      : VEMT_SOURCE_INCIDENTS))
                 return fail(err, "too many input files", opt);
+            return true;
+        case O_TIME_STEP:
+        case O_TIME_WEIGHTING:
+        case O_WINDOW:
+        case O_COUNT:
+        case O_FDR:
+            return trend_choice(id, v, a, err);
+        case O_TIME_START:
+        case O_TIME_END:
+            *(id == O_TIME_START ? &a->time_start : &a->time_end) = v;
+            return true;
+        case O_TIME_LAG:
+            if (!number(v, 0, 52, &minutes))
+                return fail(err, "--time-lag needs a whole number 0-52", v);
+            a->time_lag = (int)minutes;
             return true;
         case O_DATE_ORDER:
             if (strcmp(v, "dmy") && strcmp(v, "mdy"))
@@ -261,6 +348,8 @@ static bool is_flag(const char *opt, vemt_args *a) {
         a->quiet = true;
     else if (!strcmp(opt, "--force"))
         a->force = true;
+    else if (!strcmp(opt, "--no-trends"))
+        a->no_trends = true;
     else
         return false;
     return true;
@@ -309,6 +398,8 @@ bool vemt_args_parse(int argc, char **argv, vemt_args *a, FILE *err) {
     a->merge_m = 50;
     a->merge_s = 3600;
     a->max_reject_rate = -1;
+    a->time_lag = 1;
+    a->fdr = true;
     if (argc < 2) return fail(err, "no command given", NULL);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {

@@ -64,6 +64,16 @@ typedef struct vemt_args {
     double merge_m;         /* cross-source duplicate distance */
     double merge_s;         /* ... and time */
     double max_reject_rate; /* < 0: no limit */
+    /* trends */
+    int time_step;                     /* vemt_step_unit */
+    int step_days;                     /* for VEMT_STEP_DAYS */
+    const char *time_start, *time_end; /* clip, as given */
+    bool time_at_start;                /* --time-weighting start */
+    int time_lag;
+    int global_window; /* vemt_window */
+    bool count_subjects;
+    bool fdr; /* --fdr on (default) */
+    bool no_trends;
     bool demo;
     bool quiet;
     bool force; /* overwrite outputs that are not vemt's */

@@ -13,6 +13,7 @@
 
 #include "cli/report.h"
 #include "cli/safety.h"
+#include "cli/trends.h"
 #include "engine/engine.h"
 #include "ingest/ingest.h"
 #include "outputs/outputs.h"
@@ -40,6 +41,9 @@ typedef struct run {
     vemt_grid *grid;
     vemt_weights *weights;
     double *counts, *z, *p;
+    int8_t *bins;
+    vemt_trend_result trends;
+    bool have_trends;
     vemt_param params[MAX_PARAMS];
     size_t n_params;
     char demo_paths[3][4096];
@@ -50,6 +54,8 @@ static void run_free(run *r) {
     free(r->counts);
     free(r->z);
     free(r->p);
+    free(r->bins);
+    vemt_trends_clear(&r->trends);
     vemt_weights_destroy(r->weights);
     vemt_grid_destroy(r->grid);
     vemt_area_destroy(r->area);
@@ -217,7 +223,9 @@ static int analyse(run *r) {
     r->counts = calloc(n ? n : 1, sizeof *r->counts);
     r->z = calloc(n ? n : 1, sizeof *r->z);
     r->p = calloc(n ? n : 1, sizeof *r->p);
-    if (!r->counts || !r->z || !r->p) return failed(r, VEMT_E_NOMEM, NULL);
+    r->bins = calloc(n ? n : 1, sizeof *r->bins);
+    if (!r->counts || !r->z || !r->p || !r->bins)
+        return failed(r, VEMT_E_NOMEM, NULL);
     size_t counted =
         vemt_grid_count(r->grid, &r->events, r->a.kinds, r->counts);
     double band = cell * sqrt(2.0);
@@ -225,8 +233,15 @@ static int analyse(run *r) {
     st = vemt_weights_grid_band(r->ctx, r->grid, band, true, &r->weights);
     if (!st && n >= 2)
         st = vemt_gistar_compute(r->ctx, r->weights, r->counts, n, r->z, r->p);
-    if (st) return failed(r, st, NULL);
     for (size_t i = 0; n < 2 && i < n; i++) r->z[i] = r->p[i] = NAN;
+    if (!st) st = vemt_significance_bins(r->z, r->p, n, r->a.fdr, r->bins);
+    add_param_text(r, "gi_bin_rule", r->a.fdr ? "default" : "given",
+                   r->a.fdr ? "Benjamini-Hochberg FDR at q = 0.10, 0.05, 0.01"
+                            : "plain p < 0.10, 0.05, 0.01");
+    if (!st && !r->a.no_trends)
+        st = vemt_trends_run(r->ctx, &r->a, r->grid, r->weights, &r->events,
+                             r->info, &r->trends, &r->have_trends);
+    if (st) return failed(r, st, NULL);
     if (r->info) {
         fprintf(r->info, "grid: %zu cells of %g m, %zu %s events counted\n", n,
                 cell, counted, r->a.kind_name);
@@ -285,6 +300,8 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
                        .n_events = r->counts,
                        .gi_z = r->z,
                        .gi_p = r->p,
+                       .gi_bin = r->bins,
+                       .trends = r->have_trends ? &r->trends.out : NULL,
                        .provenance = &prov,
                        .area = r->area,
                        .area_name = r->a.boundary};

@@ -122,6 +122,13 @@ size_t vemt_ingest_merge_across(vemt_events *events, vemt_source *sources,
 vemt_status vemt_boundary_read(vemt_ctx *ctx, const char *path,
                                unsigned char **wkb, size_t *size);
 
+/** Parse a date or date-time as the inputs' readers do (ISO 8601, whole
+ * months and days, UK dates; local times in Europe/London): *start_utc and
+ * *end_utc get the first and last instant it stands for. False when it is
+ * not a date. */
+bool vemt_ingest_parse_time(const char *text, int64_t *start_utc,
+                            int64_t *end_utc);
+
 /** Free memory returned by ingest functions; NULL is a no-op. */
 void vemt_ingest_free(void *p);
 

@@ -373,3 +373,13 @@ vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_ingest_opts *opts,
 }
 
 void vemt_ingest_free(void *p) { vemt_free(p); }
+
+bool vemt_ingest_parse_time(const char *text, int64_t *start_utc,
+                            int64_t *end_utc) {
+    vemt_time t;
+    const char *why;
+    if (vemt_value_time(text, 0, &t, &why)) return false;
+    *start_utc = t.start_utc;
+    *end_utc = t.end_utc;
+    return true;
+}

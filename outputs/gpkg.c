@@ -123,22 +123,23 @@ static vemt_status write_style(vemt_ctx *ctx, GDALDatasetH ds,
     char *qml = vemt_style_qml(st), *sld = vemt_style_sld(st);
     char *lq = qml ? sql_literal(qml) : NULL,
          *ls = sld ? sql_literal(sld) : NULL;
-    char *sql = NULL;
+    char *ld = sql_literal(st->description), *sql = NULL;
     vemt_status rc = VEMT_E_NOMEM;
-    if (lq && ls) {
-        size_t n = strlen(lq) + strlen(ls) + 512;
+    if (lq && ls && ld) {
+        size_t n = strlen(lq) + strlen(ls) + strlen(ld) + 512;
         if ((sql = vemt_malloc(n))) {
             snprintf(sql, n,
                      "INSERT INTO layer_styles (f_table_catalog, "
                      "f_table_schema, f_table_name, f_geometry_column, "
                      "styleName, styleQML, styleSLD, useAsDefault, "
                      "description, owner, ui) VALUES ('', '', '%s', 'geom', "
-                     "'vemt default', %s, %s, 1, '%s', 'vemt', NULL)",
-                     st->layer, lq, ls, st->description);
+                     "'vemt default', %s, %s, 1, %s, 'vemt', NULL)",
+                     st->layer, lq, ls, ld);
             rc = exec_sql(ctx, ds, sql);
         }
     }
     vemt_free(sql);
+    vemt_free(ld);
     vemt_free(lq);
     vemt_free(ls);
     vemt_free(qml);

@@ -116,17 +116,30 @@ static vemt_status fill_events(vemt_ctx *ctx, OGRLayerH layer,
     return VEMT_OK;
 }
 
+/* Cell i of the grid as a polygon, exterior ring counter-clockwise (the
+ * right-hand rule). */
+static OGRGeometryH cell_polygon(const vemt_grid *grid, size_t i) {
+    vemt_bbox b = vemt_grid_cell_bbox(grid, i);
+    OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+    OGR_G_AddPoint_2D(ring, b.xmin, b.ymin);
+    OGR_G_AddPoint_2D(ring, b.xmax, b.ymin);
+    OGR_G_AddPoint_2D(ring, b.xmax, b.ymax);
+    OGR_G_AddPoint_2D(ring, b.xmin, b.ymax);
+    OGR_G_AddPoint_2D(ring, b.xmin, b.ymin);
+    OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
+    OGR_G_AddGeometryDirectly(poly, ring);
+    return poly;
+}
+
 static const vemt_field_def cell_fields[] = {
-    {"cell_id", OFTString, OFSTNone},
-    {"n_events", OFTInteger, OFSTNone},
-    {"gi_z", OFTReal, OFSTNone},
-    {"gi_p", OFTReal, OFSTNone},
+    {"cell_id", OFTString, OFSTNone},  {"n_events", OFTInteger, OFSTNone},
+    {"gi_z", OFTReal, OFSTNone},       {"gi_p", OFTReal, OFSTNone},
+    {"gi_bin", OFTInteger, OFSTInt16},
 };
 
 static vemt_status fill_cells(vemt_ctx *ctx, OGRLayerH layer,
                               const vemt_output *out) {
     (void)ctx;
-    if (!out->grid) return VEMT_OK;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     size_t n = vemt_grid_ncells(out->grid);
     char id[48];
@@ -137,17 +150,137 @@ static vemt_status fill_cells(vemt_ctx *ctx, OGRLayerH layer,
         OGR_F_SetFieldInteger(f, 1, (int)lround(out->n_events[i]));
         set_real_or_null(f, 2, out->gi_z[i]);
         set_real_or_null(f, 3, out->gi_p[i]);
-        vemt_bbox b = vemt_grid_cell_bbox(out->grid, i);
-        /* Counter-clockwise exterior ring (the right-hand rule). */
-        OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
-        OGR_G_AddPoint_2D(ring, b.xmin, b.ymin);
-        OGR_G_AddPoint_2D(ring, b.xmax, b.ymin);
-        OGR_G_AddPoint_2D(ring, b.xmax, b.ymax);
-        OGR_G_AddPoint_2D(ring, b.xmin, b.ymax);
-        OGR_G_AddPoint_2D(ring, b.xmin, b.ymin);
-        OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
-        OGR_G_AddGeometryDirectly(poly, ring);
-        OGR_F_SetGeometryDirectly(f, poly);
+        OGR_F_SetFieldInteger(f, 4, out->gi_bin ? out->gi_bin[i] : 0);
+        OGR_F_SetGeometryDirectly(f, cell_polygon(out->grid, i));
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def cube_fields[] = {
+    {"cell_id", OFTString, OFSTNone},
+    {"step_start_utc", OFTDateTime, OFSTNone},
+    {"step_end_utc", OFTDateTime, OFSTNone},
+    {"n_events", OFTReal, OFSTNone},
+    {"n_subjects", OFTInteger, OFSTNone},
+    {"gi_z", OFTReal, OFSTNone},
+    {"gi_p", OFTReal, OFSTNone},
+    {"gi_bin", OFTInteger, OFSTInt16},
+};
+
+/* One feature per unit and time step, so QGIS's temporal controller can
+ * animate the cube. Steps end one second before the next starts. */
+static vemt_status fill_cube(vemt_ctx *ctx, OGRLayerH layer,
+                             const vemt_output *out) {
+    const vemt_trends_out *tr = out->trends;
+    size_t units = vemt_cube_units(tr->cube), steps = vemt_cube_steps(tr->cube);
+    const double *ne = vemt_cube_events(tr->cube);
+    const double *ns = vemt_cube_subjects(tr->cube);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    char id[48];
+    for (size_t u = 0; u < units; u++) {
+        vemt_grid_cell_id(out->grid, u, id, sizeof id);
+        for (size_t t = 0; t < steps; t++) {
+            size_t b = u * steps + t;
+            OGRFeatureH f = OGR_F_Create(defn);
+            OGR_F_SetFieldString(f, 0, id);
+            set_utc(f, 1, vemt_cube_step_start(tr->cube, t));
+            set_utc(f, 2, vemt_cube_step_end(tr->cube, t) - 1);
+            OGR_F_SetFieldDouble(f, 3, ne[b]);
+            OGR_F_SetFieldInteger(f, 4, (int)lround(ns[b]));
+            set_real_or_null(f, 5, tr->z[b]);
+            set_real_or_null(f, 6, tr->p[b]);
+            OGR_F_SetFieldInteger(f, 7, tr->bins[b]);
+            OGR_F_SetGeometryDirectly(f, cell_polygon(out->grid, u));
+            vemt_status st = add_feature(layer, f);
+            if (st) return st;
+        }
+        vemt_ctx_progress(ctx, "write hotspot_cube", u + 1, units);
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def emerging_fields[] = {
+    {"cell_id", OFTString, OFSTNone},
+    {"pattern", OFTString, OFSTNone},
+    {"chainey_pattern", OFTString, OFSTNone},
+    {"mk_z", OFTReal, OFSTNone},
+    {"mk_p", OFTReal, OFSTNone},
+    {"sen_slope", OFTReal, OFSTNone},
+    {"n_events", OFTReal, OFSTNone},
+    {"n_subjects", OFTInteger, OFSTNone},
+    {"share_hot", OFTReal, OFSTNone},
+};
+
+static vemt_status fill_emerging(vemt_ctx *ctx, OGRLayerH layer,
+                                 const vemt_output *out) {
+    (void)ctx;
+    const vemt_trends_out *tr = out->trends;
+    size_t units = vemt_cube_units(tr->cube), steps = vemt_cube_steps(tr->cube);
+    const double *ne = vemt_cube_events(tr->cube);
+    const double *ns = vemt_cube_subjects(tr->cube);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    char id[48];
+    for (size_t u = 0; u < units; u++) {
+        double events = 0, subjects = 0;
+        for (size_t t = 0; t < steps; t++) {
+            events += ne[u * steps + t];
+            subjects += ns[u * steps + t];
+        }
+        OGRFeatureH f = OGR_F_Create(defn);
+        vemt_grid_cell_id(out->grid, u, id, sizeof id);
+        OGR_F_SetFieldString(f, 0, id);
+        OGR_F_SetFieldString(f, 1, vemt_ehsa_name(tr->pattern[u]));
+        OGR_F_SetFieldString(f, 2, vemt_chainey_name(tr->chainey[u]));
+        set_real_or_null(f, 3, tr->mk[u].z);
+        set_real_or_null(f, 4, tr->mk[u].p);
+        set_real_or_null(f, 5, tr->mk[u].sen_slope);
+        OGR_F_SetFieldDouble(f, 6, events);
+        /* Distinct subjects summed over steps: a subject seen in two steps
+         * counts twice (the per-step counts are exact). */
+        OGR_F_SetFieldInteger(f, 7, (int)lround(subjects));
+        OGR_F_SetFieldDouble(f, 8, tr->share_hot[u]);
+        OGR_F_SetGeometryDirectly(f, cell_polygon(out->grid, u));
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def trend_fields[] = {
+    {"area", OFTString, OFSTNone},
+    {"category", OFTString, OFSTNone},
+    {"step_start_utc", OFTDateTime, OFSTNone},
+    {"step_end_utc", OFTDateTime, OFSTNone},
+    {"n_events", OFTReal, OFSTNone},
+    {"n_subjects", OFTInteger, OFSTNone},
+    {"change_prev", OFTReal, OFSTNone},
+    {"change_prev_p", OFTReal, OFSTNone},
+    {"change_year", OFTReal, OFSTNone},
+    {"change_year_p", OFTReal, OFSTNone},
+    {"mk_z", OFTReal, OFSTNone},
+    {"mk_p", OFTReal, OFSTNone},
+    {"sen_slope", OFTReal, OFSTNone},
+};
+
+static vemt_status fill_trends(vemt_ctx *ctx, OGRLayerH layer,
+                               const vemt_output *out) {
+    (void)ctx;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    for (size_t i = 0; i < out->trends->n_rows; i++) {
+        const vemt_trend_row *r = &out->trends->rows[i];
+        OGRFeatureH f = OGR_F_Create(defn);
+        OGR_F_SetFieldString(f, 0, r->area);
+        OGR_F_SetFieldString(f, 1, r->category);
+        set_utc(f, 2, r->step_start_utc);
+        set_utc(f, 3, r->step_end_utc - 1);
+        OGR_F_SetFieldDouble(f, 4, r->n_events);
+        OGR_F_SetFieldInteger(f, 5, (int)lround(r->n_subjects));
+        const double v[] = {r->change_prev,   r->change_prev_p, r->change_year,
+                            r->change_year_p, r->mk_z,          r->mk_p,
+                            r->sen_slope};
+        for (int k = 0; k < 7; k++) set_real_or_null(f, 6 + k, v[k]);
         vemt_status st = add_feature(layer, f);
         if (st) return st;
     }
@@ -256,25 +389,42 @@ static const vemt_layer_def layer_defs[] = {
     {"study_area",
      "The study area the analysis covers (the --boundary polygons, unioned "
      "and in EPSG:27700).",
-     wkbMultiPolygon, FIELDS(area_fields), fill_area, false, true},
+     wkbMultiPolygon, FIELDS(area_fields), fill_area, VEMT_NEEDS_AREA},
     {"hotspot_cells",
      "Grid cells of the study area: n_events counted per cell, Getis-Ord "
      "Gi* z-score (gi_z) and two-sided p-value (gi_p), binary weights of "
      "the cell and its 8 neighbours.",
-     wkbPolygon, FIELDS(cell_fields), fill_cells, true, false},
+     wkbPolygon, FIELDS(cell_fields), fill_cells, VEMT_NEEDS_GRID},
     {"events",
      "Normalised events, one per incident, missing-from place and found-at "
      "place; times in UTC; subject_key is a keyed pseudonym, never a raw "
      "identifier. Restricted: exact locations.",
-     wkbPoint, FIELDS(event_fields), fill_events, false, false},
+     wkbPoint, FIELDS(event_fields), fill_events, VEMT_NEEDS_NOTHING},
     {"rejects",
      "Input rows that could not be used, with file, row, column and reason; "
      "identifiers in raw are pseudonymised. Restricted.",
-     wkbNone, FIELDS(reject_fields), fill_rejects, false, false},
+     wkbNone, FIELDS(reject_fields), fill_rejects, VEMT_NEEDS_NOTHING},
+    {"emerging_hotspots",
+     "Emerging hot spot pattern of each cell over the time steps (Esri's "
+     "categories and wording; chainey_pattern as R sfhotspot names them), "
+     "Mann-Kendall test and Sen's slope of its space-time Gi* z-series, "
+     "events and the share of steps that were hot.",
+     wkbPolygon, FIELDS(emerging_fields), fill_emerging, VEMT_NEEDS_TRENDS},
+    {"hotspot_cube",
+     "The space-time cube: one feature per cell and time step, events "
+     "(aoristic weights), distinct subjects, space-time Gi* z, p and bin "
+     "(FDR across all bins). Time-enabled.",
+     wkbPolygon, FIELDS(cube_fields), fill_cube, VEMT_NEEDS_TRENDS},
+    {"trends",
+     "Counts per time step for the study area, all and by category: events, "
+     "distinct subjects, change against the previous step and a year "
+     "earlier with an exact Poisson test, and the series' Mann-Kendall test "
+     "and Sen's slope.",
+     wkbNone, FIELDS(trend_fields), fill_trends, VEMT_NEEDS_TRENDS},
     {"merges",
      "Input rows merged into an earlier row as duplicates, each with the "
      "rule that merged it. Restricted.",
-     wkbNone, FIELDS(merge_fields), fill_merges, false, false},
+     wkbNone, FIELDS(merge_fields), fill_merges, VEMT_NEEDS_NOTHING},
 };
 
 size_t vemt_layers_count(void) {
@@ -284,8 +434,16 @@ size_t vemt_layers_count(void) {
 const vemt_layer_def *vemt_layers_get(size_t i) { return &layer_defs[i]; }
 
 bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out) {
-    if (def->analysis && !out->grid) return false;
-    return !def->needs_area || out->area;
+    switch (def->needs) {
+        case VEMT_NEEDS_GRID:
+            return out->grid != NULL;
+        case VEMT_NEEDS_AREA:
+            return out->area != NULL;
+        case VEMT_NEEDS_TRENDS:
+            return out->trends != NULL;
+        default:
+            return true;
+    }
 }
 
 bool vemt_outputs_time_range(const vemt_events *events, int64_t *start,

@@ -21,6 +21,14 @@ typedef struct vemt_field_def {
 typedef vemt_status (*vemt_layer_fill_fn)(vemt_ctx *ctx, OGRLayerH layer,
                                           const vemt_output *out);
 
+/** What a layer needs from the run to be written. */
+typedef enum vemt_needs {
+    VEMT_NEEDS_NOTHING = 0,
+    VEMT_NEEDS_GRID,  /* `vemt run`: the hot-spot grid */
+    VEMT_NEEDS_AREA,  /* a study area (--boundary) */
+    VEMT_NEEDS_TRENDS /* the trend analysis */
+} vemt_needs;
+
 /** A layer: name, what it holds, geometry, fields, how to fill it. */
 typedef struct vemt_layer_def {
     const char *name;
@@ -29,8 +37,7 @@ typedef struct vemt_layer_def {
     const vemt_field_def *fields;
     size_t n_fields;
     vemt_layer_fill_fn fill;
-    bool analysis;   /* written only when the run has a grid */
-    bool needs_area; /* written only when the run has a study area */
+    vemt_needs needs; /* what the run must have for the layer */
 } vemt_layer_def;
 
 /** True when the layer is written for this output. */

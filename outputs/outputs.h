@@ -29,6 +29,32 @@ typedef struct vemt_provenance {
     const char *command;     /* "run" or "ingest" */
 } vemt_provenance;
 
+/** One row of the trends table: a series' count in one time step. */
+typedef struct vemt_trend_row {
+    const char *area;     /* "study area", or an area's id */
+    const char *category; /* "all", or one category */
+    int64_t step_start_utc, step_end_utc;
+    double n_events, n_subjects;
+    double change_prev, change_prev_p; /* vs the previous step; NaN: none */
+    double change_year, change_year_p; /* vs a year earlier; NaN: none */
+    double mk_z, mk_p, sen_slope;      /* of the whole series */
+} vemt_trend_row;
+
+/** The trend analysis: the cube with its space-time Gi*, the pattern of
+ * each unit, and the trends table. Per-bin arrays have units x steps
+ * entries, per-unit arrays units. All borrowed. */
+typedef struct vemt_trends_out {
+    const vemt_cube *cube;
+    const double *z, *p;
+    const int8_t *bins;
+    const vemt_ehsa *pattern;
+    const vemt_chainey *chainey;
+    const vemt_mk *mk;       /* of each unit's Gi* z-series */
+    const double *share_hot; /* share of steps hot */
+    const vemt_trend_row *rows;
+    size_t n_rows;
+} vemt_trends_out;
+
 /** Everything a run writes. All borrowed. grid may be NULL (`vemt ingest`):
  * then no analysis layer is written. The cell arrays have
  * vemt_grid_ncells(grid) entries; gi_z and gi_p may hold NaN (written as
@@ -43,6 +69,8 @@ typedef struct vemt_output {
     const double *n_events;
     const double *gi_z;
     const double *gi_p;
+    const int8_t *gi_bin;          /* -3..3, or NULL */
+    const vemt_trends_out *trends; /* or NULL: no trend layers */
     const vemt_provenance *provenance;
     const vemt_area *area; /* the study area, or NULL */
     const char *area_name; /* its source file name */

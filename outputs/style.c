@@ -10,16 +10,36 @@
 #include "engine/alloc.h"
 #include "outputs/strbuf.h"
 
-/* Gi* z-score classes at the two-sided 90, 95 and 99 % normal cut-offs,
- * coloured as Esri's Hot Spot Analysis renders Gi_Bin. */
-static const vemt_style_class gi_classes[] = {
-    {NULL, -1000, -2.5758, "Cold spot, 99 % confidence", "69,117,181"},
-    {NULL, -2.5758, -1.9600, "Cold spot, 95 % confidence", "132,158,186"},
-    {NULL, -1.9600, -1.6449, "Cold spot, 90 % confidence", "192,204,190"},
-    {NULL, -1.6449, 1.6449, "Not significant", "247,247,242"},
-    {NULL, 1.6449, 1.9600, "Hot spot, 90 % confidence", "250,185,132"},
-    {NULL, 1.9600, 2.5758, "Hot spot, 95 % confidence", "237,117,81"},
-    {NULL, 2.5758, 1000, "Hot spot, 99 % confidence", "214,47,39"},
+/* Gi_Bin classes (-3..3) in Esri's Hot Spot Analysis colours and wording. */
+static const vemt_style_class bin_classes[] = {
+    {"-3", 0, 0, "Cold spot, 99 % confidence", "69,117,181"},
+    {"-2", 0, 0, "Cold spot, 95 % confidence", "132,158,186"},
+    {"-1", 0, 0, "Cold spot, 90 % confidence", "192,204,190"},
+    {"0", 0, 0, "Not significant", "247,247,242"},
+    {"1", 0, 0, "Hot spot, 90 % confidence", "250,185,132"},
+    {"2", 0, 0, "Hot spot, 95 % confidence", "237,117,81"},
+    {"3", 0, 0, "Hot spot, 99 % confidence", "214,47,39"},
+};
+
+/* Emerging hot spot patterns: hot in reds and oranges, cold in blues. */
+static const vemt_style_class pattern_classes[] = {
+    {"New Hot Spot", 0, 0, "New Hot Spot", "255,190,190"},
+    {"Consecutive Hot Spot", 0, 0, "Consecutive Hot Spot", "255,127,127"},
+    {"Intensifying Hot Spot", 0, 0, "Intensifying Hot Spot", "168,0,0"},
+    {"Persistent Hot Spot", 0, 0, "Persistent Hot Spot", "230,0,0"},
+    {"Diminishing Hot Spot", 0, 0, "Diminishing Hot Spot", "255,170,0"},
+    {"Sporadic Hot Spot", 0, 0, "Sporadic Hot Spot", "255,211,127"},
+    {"Oscillating Hot Spot", 0, 0, "Oscillating Hot Spot", "205,102,153"},
+    {"Historical Hot Spot", 0, 0, "Historical Hot Spot", "137,90,68"},
+    {"New Cold Spot", 0, 0, "New Cold Spot", "190,210,255"},
+    {"Consecutive Cold Spot", 0, 0, "Consecutive Cold Spot", "127,170,255"},
+    {"Intensifying Cold Spot", 0, 0, "Intensifying Cold Spot", "0,38,115"},
+    {"Persistent Cold Spot", 0, 0, "Persistent Cold Spot", "0,92,230"},
+    {"Diminishing Cold Spot", 0, 0, "Diminishing Cold Spot", "0,168,132"},
+    {"Sporadic Cold Spot", 0, 0, "Sporadic Cold Spot", "163,255,115"},
+    {"Oscillating Cold Spot", 0, 0, "Oscillating Cold Spot", "115,178,255"},
+    {"Historical Cold Spot", 0, 0, "Historical Cold Spot", "104,104,104"},
+    {"No Pattern Detected", 0, 0, "No Pattern Detected", "245,245,245"},
 };
 
 static const vemt_style_class kind_classes[] = {
@@ -38,9 +58,15 @@ static const vemt_style styles[] = {
     {"study_area", "Polygon", VEMT_RENDER_OUTLINE, NULL, false,
      CLASSES(outline_class), NULL, NULL, NULL,
      "Study area outline (vemt default)"},
-    {"hotspot_cells", "Polygon", VEMT_RENDER_GRADUATED, "gi_z", true,
-     CLASSES(gi_classes), NULL, NULL, NULL,
+    {"hotspot_cells", "Polygon", VEMT_RENDER_CATEGORISED, "gi_bin", true,
+     CLASSES(bin_classes), NULL, NULL, NULL,
      "Getis-Ord Gi* hot and cold spots by confidence (vemt default)"},
+    {"emerging_hotspots", "Polygon", VEMT_RENDER_CATEGORISED, "pattern", false,
+     CLASSES(pattern_classes), NULL, NULL, NULL,
+     "Emerging hot spot patterns, Esri's categories (vemt default)"},
+    {"hotspot_cube", "Polygon", VEMT_RENDER_CATEGORISED, "gi_bin", true,
+     CLASSES(bin_classes), NULL, "step_start_utc", "step_end_utc",
+     "Space-time hot spots by time step, time-enabled (vemt default)"},
     {"events", "Point", VEMT_RENDER_CATEGORISED, "kind", false,
      CLASSES(kind_classes), NULL, "start_utc", "end_utc",
      "Events by kind, time-enabled (vemt default)"},

@@ -256,6 +256,74 @@ TEST(demo_end_to_end) {
     GDALClose(ds);
 }
 
+/* Pattern of the emerging_hotspots cell holding (x, y), or "". */
+static void pattern_at(GDALDatasetH ds, double x, double y, char *out,
+                       size_t n) {
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT pattern FROM emerging_hotspots WHERE ST_Intersects(geom, "
+             "MakePoint(%.1f, %.1f, 27700))",
+             x, y);
+    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, "SQLITE");
+    OGRFeatureH f = r ? OGR_L_GetNextFeature(r) : NULL;
+    snprintf(out, n, "%s", f ? OGR_F_GetFieldAsString(f, 0) : "");
+    if (f) OGR_F_Destroy(f);
+    if (r) GDALDatasetReleaseResultSet(ds, r);
+}
+
+TEST(demo_trends_find_planted_behaviours) {
+    char path[256], got[64];
+    CHECK_INT_EQ(vemt("run --demo --out trends.gpkg --quiet", NULL, 0), 0);
+    snprintf(path, sizeof path, "%s/trends.gpkg", tmpdir);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    json_object *truth = demo_truth(), *spots;
+    CHECK(ds && truth);
+    if (!ds || !truth) return;
+    json_object_object_get_ex(truth, "hotspots", &spots);
+    static const struct {
+        const char *behaviour, *a, *b;
+    } want[] = {
+        {"persistent", "Persistent Hot Spot", NULL},
+        {"new", "New Hot Spot", "Consecutive Hot Spot"},
+        {"intensifying", "Intensifying Hot Spot", NULL},
+        {"diminishing", "Diminishing Hot Spot", "Historical Hot Spot"},
+        {"sporadic", "Sporadic Hot Spot", NULL},
+    };
+    for (size_t i = 0; i < json_object_array_length(spots); i++) {
+        json_object *s = json_object_array_get_idx(spots, i), *v, *e, *n;
+        json_object_object_get_ex(s, "behaviour", &v);
+        json_object_object_get_ex(s, "easting", &e);
+        json_object_object_get_ex(s, "northing", &n);
+        pattern_at(ds, json_object_get_double(e), json_object_get_double(n),
+                   got, sizeof got);
+        for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+            if (strcmp(json_object_get_string(v), want[k].behaviour)) continue;
+            bool ok = !strcmp(got, want[k].a) ||
+                      (want[k].b && !strcmp(got, want[k].b));
+            if (!ok)
+                TEST_FAIL_AT(t_, "%s hot spot came out as '%s'",
+                             want[k].behaviour, got);
+        }
+    }
+    /* No empty area is a hot spot: every cell labelled a hot spot has
+     * events in itself or its neighbourhood (the cube counts them). */
+    OGRLayerH r = GDALDatasetExecuteSQL(
+        ds,
+        "SELECT count(*) FROM emerging_hotspots e WHERE e.pattern LIKE "
+        "'%Hot Spot%' AND (SELECT sum(c.n_events) FROM hotspot_cells c WHERE "
+        "ST_Intersects(c.geom, ST_Buffer(e.geom, 1))) = 0",
+        NULL, "SQLITE");
+    OGRFeatureH f = r ? OGR_L_GetNextFeature(r) : NULL;
+    CHECK(f && OGR_F_GetFieldAsInteger(f, 0) == 0);
+    if (f) OGR_F_Destroy(f);
+    if (r) GDALDatasetReleaseResultSet(ds, r);
+    CHECK_INT_EQ(count_where(ds, "hotspot_cube", NULL),
+                 count_where(ds, "hotspot_cells", NULL) * 24);
+    CHECK(count_where(ds, "trends", "category = 'all'") == 24);
+    json_object_put(truth);
+    GDALClose(ds);
+}
+
 TEST(cli_matches_spdep) {
     char args[512], path[256];
     snprintf(args, sizeof args,
@@ -407,6 +475,7 @@ TEST_SUITE(cli) {
     RUN(bad_input_leaves_no_output);
     RUN(rejects_in_compiler_style);
     RUN(demo_end_to_end);
+    RUN(demo_trends_find_planted_behaviours);
     RUN(cli_matches_spdep);
     RUN(ingest_command_and_job_file);
     RUN(interrupted_run_leaves_previous_output);

@@ -68,7 +68,9 @@ def ogr_counts(gpkg):
 
 
 def check_layers(gpkg, counts):
-    expected_renderer = {"hotspot_cells": "graduatedSymbol",
+    expected_renderer = {"hotspot_cells": "categorizedSymbol",
+                         "emerging_hotspots": "categorizedSymbol",
+                         "hotspot_cube": "categorizedSymbol",
                          "events": "categorizedSymbol",
                          "study_area": "singleSymbol"}
     for name, n in counts.items():
@@ -88,14 +90,16 @@ def check_layers(gpkg, counts):
 
 
 def check_temporal(gpkg):
-    lyr = QgsVectorLayer(f"{gpkg}|layername=events", "events", "ogr")
-    msg, ok = lyr.loadDefaultStyle()
-    tp = lyr.temporalProperties()
-    check("events default style loads explicitly", ok, msg)
-    check("events temporal after loading its default style",
-          tp.isActive() and tp.mode() ==
-          QgsVectorLayerTemporalProperties.ModeFeatureDateTimeStartAndEndFromFields
-          and tp.startField() == "start_utc" and tp.endField() == "end_utc")
+    for name, start, end in (("events", "start_utc", "end_utc"),
+                             ("hotspot_cube", "step_start_utc", "step_end_utc")):
+        lyr = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
+        msg, ok = lyr.loadDefaultStyle()
+        tp = lyr.temporalProperties()
+        check(f"{name} default style loads explicitly", ok, msg)
+        check(f"{name} temporal after loading its default style",
+              tp.isActive() and tp.mode() ==
+              QgsVectorLayerTemporalProperties.ModeFeatureDateTimeStartAndEndFromFields
+              and tp.startField() == start and tp.endField() == end)
 
 
 def check_project(path):
@@ -103,8 +107,8 @@ def check_project(path):
     check("project opens", p.read(path))
     root = p.layerTreeRoot()
     top = [c.name() for c in root.children()]
-    check("project layer tree", top == ["study_area", "Hot spots", "Events"],
-          str(top))
+    check("project layer tree",
+          top == ["study_area", "Hot spots", "Trends", "Events"], str(top))
     for lyr in p.mapLayers().values():
         check(f"project {lyr.name()} valid", lyr.isValid())
         check(f"project {lyr.name()} styled",
@@ -113,9 +117,11 @@ def check_project(path):
         src = lyr.source()
         check(f"project {lyr.name()} resolves beside the project",
               os.path.exists(src.split("|")[0]), src)
-    ev = p.mapLayersByName("events")[0]
-    check("project events temporal", ev.temporalProperties().isActive()
-          and ev.temporalProperties().startField() == "start_utc")
+    for name, start in (("events", "start_utc"),
+                        ("hotspot_cube", "step_start_utc")):
+        lyr = p.mapLayersByName(name)[0]
+        check(f"project {name} temporal", lyr.temporalProperties().isActive()
+              and lyr.temporalProperties().startField() == start)
     rng = p.timeSettings().temporalRange()
     check("project time range set", rng.begin().isValid() and rng.end().isValid())
     p.clear()
@@ -127,7 +133,8 @@ def ring_area(ring):
 
 
 def check_geojson(folder, counts):
-    for name in ("hotspot_cells", "events", "rejects", "study_area"):
+    for name in ("hotspot_cells", "events", "rejects", "study_area",
+                 "emerging_hotspots", "trends"):
         path = os.path.join(folder, name + ".geojson")
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)

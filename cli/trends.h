@@ -1,0 +1,40 @@
+/** @file trends.h
+ * @brief The trend stage of `vemt run`: space-time cube, emerging hot
+ * spots, trend table.
+ */
+#ifndef VEMT_CLI_TRENDS_H
+#define VEMT_CLI_TRENDS_H
+
+#include <stdio.h>
+
+#include "cli/args.h"
+#include "engine/engine.h"
+#include "outputs/outputs.h"
+
+/** What the trend stage made; everything owned, freed by
+ * vemt_trends_clear(). */
+typedef struct vemt_trend_result {
+    vemt_trends_out out; /* points into the arrays below */
+    vemt_cube *cube;
+    double *z, *p, *share_hot;
+    int8_t *bins;
+    vemt_ehsa *pattern;
+    vemt_chainey *chainey;
+    vemt_mk *mk;
+    vemt_trend_row *rows;
+    char **categories; /* names of the trend rows' categories */
+    size_t n_categories;
+} vemt_trend_result;
+
+/** Run the trend analysis. Returns VEMT_OK with *done false (and a note on
+ * info) when the data can't support trends; other failures are errors in
+ * the context. */
+vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_args *a,
+                            const vemt_grid *grid, const vemt_weights *w,
+                            const vemt_events *events, FILE *info,
+                            vemt_trend_result *r, bool *done);
+
+/** Free a result and zero it. */
+void vemt_trends_clear(vemt_trend_result *r);
+
+#endif /* VEMT_CLI_TRENDS_H */

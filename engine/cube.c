@@ -1,0 +1,335 @@
+/** @file cube.c
+ * @brief The space-time cube: grid cells x time steps, aoristic counts,
+ * distinct subjects, and space-time Gi*.
+ */
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/alloc.h"
+#include "engine/engine.h"
+
+struct vemt_cube {
+    size_t units, steps;
+    int64_t *edges;   /* steps + 1 step boundaries, seconds UTC */
+    double *events;   /* units x steps, aoristic weights */
+    double *subjects; /* units x steps, distinct subjects */
+    double total;
+    vemt_cube_opts opts;
+};
+
+void vemt_cube_destroy(vemt_cube *cube) {
+    if (!cube) return;
+    vemt_free(cube->edges);
+    vemt_free(cube->events);
+    vemt_free(cube->subjects);
+    vemt_free(cube);
+}
+
+size_t vemt_cube_units(const vemt_cube *c) { return c->units; }
+size_t vemt_cube_steps(const vemt_cube *c) { return c->steps; }
+int64_t vemt_cube_step_start(const vemt_cube *c, size_t t) {
+    return c->edges[t];
+}
+int64_t vemt_cube_step_end(const vemt_cube *c, size_t t) {
+    return c->edges[t + 1];
+}
+const double *vemt_cube_events(const vemt_cube *c) { return c->events; }
+const double *vemt_cube_subjects(const vemt_cube *c) { return c->subjects; }
+double vemt_cube_total(const vemt_cube *c) { return c->total; }
+
+double vemt_cube_zero_share(const vemt_cube *c) {
+    size_t n = c->units * c->steps, z = 0;
+    for (size_t i = 0; i < n; i++) z += c->events[i] == 0;
+    return n ? (double)z / (double)n : 0;
+}
+
+static int64_t floor_div(int64_t a, int64_t b) {
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/* The first instant of the step holding t. */
+static int64_t step_floor(const vemt_cube_opts *o, int64_t t) {
+    int64_t day = floor_div(t, 86400);
+    if (o->unit == VEMT_STEP_MONTH) {
+        int y, m, d;
+        vemt_civil_from_days(day, &y, &m, &d);
+        return vemt_days_from_civil(y, m, 1) * 86400;
+    }
+    if (o->unit == VEMT_STEP_WEEK) /* ISO weeks: 1969-12-29 was a Monday */
+        return (day - (((day + 3) % 7) + 7) % 7) * 86400;
+    return day * 86400;
+}
+
+static int64_t step_next(const vemt_cube_opts *o, int64_t start) {
+    if (o->unit == VEMT_STEP_MONTH) {
+        int y, m, d;
+        vemt_civil_from_days(floor_div(start, 86400), &y, &m, &d);
+        return vemt_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1,
+                                    1) *
+               86400;
+    }
+    return start + (o->unit == VEMT_STEP_WEEK ? 7 : o->n_days) * 86400;
+}
+
+static bool counted(const vemt_event *ev, unsigned kinds) {
+    return ev->located && ev->in_area && (kinds & (1u << ev->kind));
+}
+
+static int64_t event_end(const vemt_event *ev) {
+    return ev->end_utc >= ev->start_utc ? ev->end_utc : ev->start_utc;
+}
+
+/* Step boundaries from the clip window or the counted events' range. */
+static vemt_status make_edges(vemt_cube *c, const vemt_events *events) {
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t i = 0; i < events->n; i++) {
+        const vemt_event *ev = &events->items[i];
+        if (!counted(ev, c->opts.kinds)) continue;
+        if (ev->start_utc < lo) lo = ev->start_utc;
+        if (event_end(ev) > hi) hi = event_end(ev);
+    }
+    if (c->opts.start_utc) lo = c->opts.start_utc;
+    if (c->opts.end_utc) hi = c->opts.end_utc - 1;
+    if (lo > hi) return VEMT_E_ARG;
+    int64_t first = step_floor(&c->opts, lo);
+    size_t cap = 0;
+    for (int64_t t = first; t <= hi; t = step_next(&c->opts, t)) {
+        if (vemt_grow((void **)&c->edges, &cap, c->steps + 2, sizeof *c->edges))
+            return VEMT_E_NOMEM;
+        c->edges[c->steps++] = t;
+        if (c->steps > 100000) return VEMT_E_ARG;
+    }
+    c->edges[c->steps] = step_next(&c->opts, c->edges[c->steps - 1]);
+    return VEMT_OK;
+}
+
+/* Index of the step holding t, or -1 outside the cube (binary search). */
+static long step_of(const vemt_cube *c, int64_t t) {
+    if (t < c->edges[0] || t >= c->edges[c->steps]) return -1;
+    size_t lo = 0, hi = c->steps;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (c->edges[mid] <= t)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (long)lo;
+}
+
+/* A (bin, subject) pair, for counting distinct subjects. */
+typedef struct presence {
+    size_t bin;
+    uint64_t who;
+} presence;
+
+static int by_bin_who(const void *a, const void *b) {
+    const presence *p = a, *q = b;
+    if (p->bin != q->bin) return p->bin < q->bin ? -1 : 1;
+    return (p->who > q->who) - (p->who < q->who);
+}
+
+static uint64_t subject_hash(const vemt_event *ev, size_t index) {
+    if (!ev->subject_key[0]) return ((uint64_t)1 << 63) | index;
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *s = ev->subject_key; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h & ~((uint64_t)1 << 63);
+}
+
+/* Spread one event over the steps its time range overlaps (aoristic
+ * weighting, Ratcliffe 2002, "Aoristic signatures and the spatio-temporal
+ * analysis of high volume crime patterns", J. Quant. Criminol. 18(1):23-43,
+ * doi:10.1023/A:1013240828824), or count it at its start. */
+static vemt_status add_event(vemt_cube *c, const vemt_event *ev, size_t unit,
+                             size_t index, presence **seen, size_t *n_seen,
+                             size_t *cap) {
+    int64_t s = ev->start_utc, e = event_end(ev) + 1;
+    bool instant = c->opts.at_start || e - s <= 1;
+    long first, last;
+    if (instant) {
+        first = last = step_of(c, s);
+        if (first < 0) return VEMT_OK;
+    } else {
+        /* The part of the range outside the cube's window is not counted. */
+        int64_t a = s > c->edges[0] ? s : c->edges[0];
+        int64_t b = e < c->edges[c->steps] ? e : c->edges[c->steps];
+        if (a >= b) return VEMT_OK;
+        first = step_of(c, a);
+        last = step_of(c, b - 1);
+    }
+    for (long t = first; t <= last; t++) {
+        int64_t a = s > c->edges[t] ? s : c->edges[t];
+        int64_t b = e < c->edges[t + 1] ? e : c->edges[t + 1];
+        double w = instant ? 1.0 : (double)(b - a) / (double)(e - s);
+        if (w <= 0) continue;
+        size_t bin = unit * c->steps + (size_t)t;
+        c->events[bin] += w;
+        c->total += w;
+        if (vemt_grow((void **)seen, cap, *n_seen + 1, sizeof **seen))
+            return VEMT_E_NOMEM;
+        (*seen)[(*n_seen)++] = (presence){bin, subject_hash(ev, index)};
+    }
+    return VEMT_OK;
+}
+
+/* Distinct subjects per bin from the sorted (bin, subject) pairs. */
+static void count_subjects(vemt_cube *c, presence *seen, size_t n) {
+    qsort(seen, n, sizeof *seen, by_bin_who);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || seen[i].bin != seen[i - 1].bin ||
+            seen[i].who != seen[i - 1].who)
+            c->subjects[seen[i].bin] += 1;
+}
+
+static vemt_status fill(vemt_cube *c, const vemt_grid *grid,
+                        const vemt_events *events) {
+    presence *seen = NULL;
+    size_t n_seen = 0, cap = 0;
+    vemt_status st = VEMT_OK;
+    for (size_t i = 0; i < events->n && !st; i++) {
+        const vemt_event *ev = &events->items[i];
+        size_t unit;
+        if (!counted(ev, c->opts.kinds) ||
+            !vemt_grid_locate(grid, ev->x, ev->y, &unit))
+            continue;
+        st = add_event(c, ev, unit, i, &seen, &n_seen, &cap);
+    }
+    if (!st) count_subjects(c, seen, n_seen);
+    vemt_free(seen);
+    return st;
+}
+
+vemt_status vemt_cube_create(vemt_ctx *ctx, const vemt_grid *grid,
+                             const vemt_events *events,
+                             const vemt_cube_opts *opts, vemt_cube **out) {
+    *out = NULL;
+    vemt_error *err = vemt_ctx_err(ctx);
+    if (opts->unit == VEMT_STEP_DAYS && opts->n_days < 1)
+        return vemt_error_set(err, VEMT_E_ARG, "time step of %d days",
+                              opts->n_days);
+    vemt_cube *c = vemt_calloc(1, sizeof *c);
+    if (!c) return VEMT_E_NOMEM;
+    c->opts = *opts;
+    c->units = vemt_grid_ncells(grid);
+    vemt_status st = make_edges(c, events);
+    if (st == VEMT_E_ARG)
+        vemt_error_set(err, VEMT_E_ARG, "no events in the cube's time window");
+    if (!st) {
+        c->events = vemt_calloc(c->units * c->steps, sizeof *c->events);
+        c->subjects = vemt_calloc(c->units * c->steps, sizeof *c->subjects);
+        st = c->events && c->subjects ? fill(c, grid, events) : VEMT_E_NOMEM;
+    }
+    if (!st && (c->total < 60 || c->steps < 10))
+        st = vemt_error_set(err, VEMT_E_ARG,
+                            "too little data for trends: %.0f events in %zu "
+                            "time steps (at least 60 events and 10 steps)",
+                            c->total, c->steps);
+    if (st) {
+        vemt_cube_destroy(c);
+        return st;
+    }
+    *out = c;
+    return VEMT_OK;
+}
+
+/* Per-step sums of x and x^2 over all units. */
+static void step_sums(const vemt_cube *c, const double *x, double *sum,
+                      double *sq) {
+    for (size_t t = 0; t < c->steps; t++) sum[t] = sq[t] = 0;
+    for (size_t u = 0; u < c->units; u++)
+        for (size_t t = 0; t < c->steps; t++) {
+            double v = x[u * c->steps + t];
+            sum[t] += v;
+            sq[t] += v * v;
+        }
+}
+
+/* Mean and standard deviation of the reference bins of step t: the whole
+ * cube, steps t-k..t, or step t alone (Esri's global window). */
+static void window_stats(const vemt_cube *c, const double *sum,
+                         const double *sq, size_t t, double *mean, double *sd,
+                         double *n) {
+    size_t a = 0, b = c->steps - 1, k = (size_t)c->opts.time_lag;
+    if (c->opts.window == VEMT_WINDOW_INDIVIDUAL) a = b = t;
+    if (c->opts.window == VEMT_WINDOW_NEIGHBOURHOOD) {
+        b = t;
+        a = t >= k ? t - k : 0;
+    }
+    double s = 0, q = 0;
+    for (size_t j = a; j <= b; j++) s += sum[j], q += sq[j];
+    *n = (double)(c->units * (b - a + 1));
+    *mean = s / *n;
+    double var = q / *n - *mean * *mean;
+    *sd = var > 0 ? sqrt(var) : 0;
+}
+
+/* Space-time Gi* (Ord & Getis 1995 eq. 12 over the space-time
+ * neighbourhood, as Esri's Emerging Hot Spot Analysis applies it): the
+ * neighbours of bin (i, t) are the spatial neighbours of i (self included)
+ * in steps t-k..t; the mean and variance come from the global window. */
+vemt_status vemt_cube_gistar(vemt_ctx *ctx, const vemt_cube *c,
+                             const vemt_weights *w, bool fdr, double *z,
+                             double *p, int8_t *bins) {
+    if (vemt_weights_n(w) != c->units)
+        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
+                              "weights for %zu units, cube has %zu",
+                              vemt_weights_n(w), c->units);
+    const double *x = c->opts.subjects ? c->subjects : c->events;
+    size_t T = c->steps, k = c->opts.window == VEMT_WINDOW_INDIVIDUAL
+                                 ? 0
+                                 : (size_t)c->opts.time_lag;
+    double *sum = vemt_calloc(2 * T, sizeof *sum);
+    if (!sum) return VEMT_E_NOMEM;
+    step_sums(c, x, sum, sum + T);
+    for (size_t t = 0; t < T; t++) {
+        double mean, sd, n;
+        window_stats(c, sum, sum + T, t, &mean, &sd, &n);
+        size_t t0 = t >= k ? t - k : 0;
+        for (size_t i = 0; i < c->units; i++) {
+            const size_t *nb;
+            size_t deg;
+            vemt_weights_neighbours(w, i, &nb, &deg);
+            double lag = 0, wi = (double)(deg * (t - t0 + 1));
+            for (size_t m = 0; m < deg; m++)
+                for (size_t s = t0; s <= t; s++) lag += x[nb[m] * T + s];
+            double den = sd * sqrt((n * wi - wi * wi) / (n - 1));
+            size_t b = i * T + t;
+            z[b] = den > 0 ? (lag - mean * wi) / den : (double)NAN;
+            p[b] =
+                den > 0 ? 2.0 * gsl_cdf_ugaussian_Q(fabs(z[b])) : (double)NAN;
+        }
+    }
+    vemt_free(sum);
+    return vemt_significance_bins(z, p, c->units * T, fdr, bins);
+}
+
+vemt_status vemt_cube_series(const vemt_cube *c, const vemt_events *events,
+                             uint32_t category, double *n_events,
+                             double *n_subjects) {
+    presence *seen = NULL;
+    size_t n_seen = 0, cap = 0;
+    vemt_status st = VEMT_OK;
+    /* A pseudo-cube of one unit with the same steps and settings. */
+    vemt_cube one = *c;
+    one.units = 1;
+    one.events = n_events;
+    one.subjects = n_subjects;
+    one.total = 0;
+    for (size_t t = 0; t < c->steps; t++) n_events[t] = n_subjects[t] = 0;
+    for (size_t i = 0; i < events->n && !st; i++) {
+        const vemt_event *ev = &events->items[i];
+        /* Located-nowhere events count in trends; those located outside the
+         * study area do not. */
+        if (!(c->opts.kinds & (1u << ev->kind)) ||
+            (ev->located && !ev->in_area) ||
+            (category && ev->category != category))
+            continue;
+        st = add_event(&one, ev, 0, i, &seen, &n_seen, &cap);
+    }
+    if (!st) count_subjects(&one, seen, n_seen);
+    vemt_free(seen);
+    return st;
+}

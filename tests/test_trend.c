@@ -1,0 +1,247 @@
+/** @file test_trend.c
+ * @brief Mann-Kendall, Poisson change, emerging hot spot and Chainey
+ * categories, FDR bins, the space-time cube and its Gi*.
+ */
+#include "engine/engine.h"
+#include "tests/ref/st_gistar_ref.h"
+#include "tests/test.h"
+
+TEST(mann_kendall_reference) {
+    /* Reference: an independent pure-Python implementation of Kendall's
+     * (1975) formulas (tests/ref values printed with %.17g). */
+    const double a[] = {1, 3, 2, 4, 4, 5, 3, 6, 7, 7, 8, 6};
+    vemt_mk mk;
+    CHECK_INT_EQ(vemt_mann_kendall(a, 12, &mk), VEMT_OK);
+    CHECK_NEAR(mk.s, 48, 0);
+    CHECK_NEAR(mk.var_s, 208.66666666666666, 1e-9);
+    CHECK_NEAR(mk.z, 3.253653635658023, 1e-9);
+    CHECK_NEAR(mk.p, 0.0011393109944930354, 1e-9);
+    CHECK_NEAR(mk.tau, 0.75036647937686685, 1e-9);
+    CHECK_NEAR(mk.sen_slope, 0.56349206349206349, 1e-12);
+    const double b[] = {5, 4, 4, 3, 2, 2, 2, 1, 0, 1};
+    CHECK_INT_EQ(vemt_mann_kendall(b, 10, &mk), VEMT_OK);
+    CHECK_NEAR(mk.s, -38, 0);
+    CHECK_NEAR(mk.var_s, 119.33333333333333, 1e-9);
+    CHECK_NEAR(mk.z, -3.3870439972203119, 1e-9);
+    CHECK_NEAR(mk.p, 0.00070650056758434778, 1e-9);
+    CHECK_NEAR(mk.tau, -0.89566858950296013, 1e-9);
+    CHECK_NEAR(mk.sen_slope, -0.5, 0);
+    const double c[] = {2, 2, 2, 2, 2};
+    CHECK_INT_EQ(vemt_mann_kendall(c, 5, &mk), VEMT_OK);
+    CHECK_NEAR(mk.z, 0, 0);
+    CHECK_NEAR(mk.p, 1, 0);
+    CHECK_INT_EQ(vemt_mann_kendall(c, 2, &mk), VEMT_E_ARG);
+}
+
+TEST(poisson_change_reference) {
+    /* Reference: R 4.2.2 stats::poisson.test(c(a, b))$p.value. */
+    CHECK_NEAR(vemt_poisson_change_p(30, 18), 0.1114028910610189, 1e-9);
+    CHECK_NEAR(vemt_poisson_change_p(12, 12), 1, 1e-12);
+    CHECK_NEAR(vemt_poisson_change_p(0, 5), 0.0625, 1e-12);
+    CHECK_NEAR(vemt_poisson_change_p(45, 60), 0.17156469715424205, 1e-9);
+    CHECK_NEAR(vemt_poisson_change_p(0, 0), 1, 0);
+}
+
+/* Classify a series written as a string: '+' hot, '-' cold, '.' neither;
+ * z rises (trend +1), falls (-1) or stays flat (0) with noise-free steps. */
+static vemt_ehsa ehsa(const char *s, int trend) {
+    int bins[64];
+    double z[64];
+    size_t t = strlen(s);
+    for (size_t i = 0; i < t; i++) {
+        bins[i] = s[i] == '+' ? 3 : s[i] == '-' ? -3 : 0;
+        double base = bins[i] ? 3.0 * (bins[i] > 0 ? 1 : -1) : 0;
+        z[i] = base + trend * 0.2 * (double)i + (trend ? 0 : 0.01 * (i % 3));
+    }
+    return vemt_ehsa_classify(bins, z, t, 0.05);
+}
+
+#define CHECK_EHSA(series, trend, want) \
+    CHECK_STR_EQ(vemt_ehsa_name(ehsa(series, trend)), vemt_ehsa_name(want))
+
+TEST(emerging_hot_spot_categories) {
+    CHECK_EHSA("..........", 0, VEMT_EHSA_NONE);
+    CHECK_EHSA(".........+", 0, VEMT_EHSA_NEW_HOT);
+    CHECK_EHSA("--.......+", 0, VEMT_EHSA_NEW_HOT); /* cold before: still new */
+    CHECK_EHSA(".......+++", 0, VEMT_EHSA_CONSECUTIVE_HOT);
+    CHECK_EHSA("..+....+++", 0, VEMT_EHSA_SPORADIC_HOT); /* hot before run */
+    CHECK_EHSA("++++++++++", 1, VEMT_EHSA_INTENSIFYING_HOT);
+    CHECK_EHSA("++++++++++", 0, VEMT_EHSA_PERSISTENT_HOT);
+    CHECK_EHSA("++++++++++", -1, VEMT_EHSA_DIMINISHING_HOT);
+    /* Exactly 90 %: 9 of 10 hot, final hot -> the 90 % group. */
+    CHECK_EHSA("+.++++++++", 0, VEMT_EHSA_PERSISTENT_HOT);
+    /* 8 of 10 hot (under 90 %), final hot, never cold -> sporadic. */
+    CHECK_EHSA("+..+++++++", 0, VEMT_EHSA_SPORADIC_HOT);
+    CHECK_EHSA("+.+.+.+..+", 0, VEMT_EHSA_SPORADIC_HOT);
+    /* A cold bin in the history makes it oscillating. */
+    CHECK_EHSA("+-+.+.+..+", 0, VEMT_EHSA_OSCILLATING_HOT);
+    /* Non-significant final step: historical when >= 90 % hot. */
+    CHECK_EHSA("+++++++++.", 0, VEMT_EHSA_HISTORICAL_HOT);
+    CHECK_EHSA("++++++++..", 0, VEMT_EHSA_NONE); /* 80 %: no pattern */
+    CHECK_EHSA(".........-", 0, VEMT_EHSA_NEW_COLD);
+    CHECK_EHSA("........--", 0, VEMT_EHSA_CONSECUTIVE_COLD);
+    CHECK_EHSA("----------", -1, VEMT_EHSA_INTENSIFYING_COLD);
+    CHECK_EHSA("----------", 0, VEMT_EHSA_PERSISTENT_COLD);
+    CHECK_EHSA("----------", 1, VEMT_EHSA_DIMINISHING_COLD);
+    CHECK_EHSA("-.-..-...-", 0, VEMT_EHSA_SPORADIC_COLD);
+    CHECK_EHSA("-+-..-...-", 0, VEMT_EHSA_OSCILLATING_COLD);
+    CHECK_EHSA("---------.", 0, VEMT_EHSA_HISTORICAL_COLD);
+    for (int e = 0; e < VEMT_EHSA_END; e++)
+        CHECK(strlen(vemt_ehsa_name((vemt_ehsa)e)) > 0);
+}
+
+static vemt_chainey chainey(const char *s) {
+    double z[64], p[64];
+    bool scratch[64];
+    size_t t = strlen(s);
+    for (size_t i = 0; i < t; i++) {
+        z[i] = s[i] == '+' ? 3 : s[i] == '-' ? -3 : 0.5;
+        p[i] = s[i] == '.' ? 0.6 : 0.001;
+    }
+    vemt_chainey_params prm = {0.1, 0.8, 0.2, 0.05};
+    return vemt_chainey_classify(z, p, t, &prm, scratch);
+}
+
+TEST(chainey_categories) {
+    /* 10 steps: recent = the last 2 (recent_prop 0.2). */
+    CHECK_STR_EQ(vemt_chainey_name(chainey("++++++++..")),
+                 "persistent hot spot");
+    CHECK_STR_EQ(vemt_chainey_name(chainey("........+.")), "emerging hot spot");
+    CHECK_STR_EQ(vemt_chainey_name(chainey("+.+.......")), "former hot spot");
+    CHECK_STR_EQ(vemt_chainey_name(chainey("..+.....+.")),
+                 "intermittent hot spot");
+    CHECK_STR_EQ(vemt_chainey_name(chainey("--------.-")),
+                 "persistent cold spot");
+    CHECK_STR_EQ(vemt_chainey_name(chainey("+.+......-")),
+                 "mixed hot/cold spot");
+    CHECK_STR_EQ(vemt_chainey_name(chainey("..........")), "no pattern");
+}
+
+TEST(fdr_bins) {
+    /* BH at q: the largest p_(k) <= q k / m. p sorted: 0.001 0.008 0.039
+     * 0.041 0.042 0.06 0.074 0.205 0.212 0.216 (m = 10). q = 0.05 cuts at
+     * 0.008 (k = 2: 0.01 >= 0.008; k = 3: 0.015 < 0.039); q = 0.10 at
+     * 0.042? k = 5: 0.05 >= 0.042 yes; k = 7: 0.07 < 0.074; k = 6: 0.06 >=
+     * 0.06 -> 0.06. q = 0.01: k = 1: 0.001 <= 0.001 -> 0.001. */
+    const double p[] = {0.039, 0.001, 0.216, 0.06,  0.008,
+                        0.212, 0.041, 0.074, 0.205, 0.042};
+    const double z[] = {2, 3, 1, -2, -3, 1, 2, 2, 1, 2};
+    int8_t b[10];
+    CHECK_INT_EQ(vemt_significance_bins(z, p, 10, true, b), VEMT_OK);
+    const int8_t want[] = {1, 3, 0, -1, -2, 0, 1, 0, 0, 1};
+    for (int i = 0; i < 10; i++) CHECK_INT_EQ(b[i], want[i]);
+    vemt_significance_bins(z, p, 10, false, b);
+    const int8_t plain[] = {2, 3, 0, -1, -3, 0, 2, 1, 0, 2};
+    for (int i = 0; i < 10; i++) CHECK_INT_EQ(b[i], plain[i]);
+}
+
+/* A grid of 4 x 3 cells of 100 m and events placed in it. */
+static vemt_grid *small_grid(vemt_ctx *ctx) {
+    vemt_bbox e = {0, 0, 350, 250};
+    vemt_grid *g = NULL;
+    vemt_grid_create(ctx, 100, &e, NULL, &g);
+    return g;
+}
+
+static void put(vemt_events *ev, double x, double y, int64_t s, int64_t e,
+                const char *who) {
+    vemt_event v = {0};
+    v.x = x;
+    v.y = y;
+    v.start_utc = s;
+    v.end_utc = e;
+    v.located = v.in_area = true;
+    v.kind = VEMT_KIND_INCIDENT;
+    snprintf(v.subject_key, sizeof v.subject_key, "%s", who);
+    vemt_events_push(ev, &v);
+}
+
+static int64_t day(int y, int m, int d) {
+    return vemt_days_from_civil(y, m, d) * 86400;
+}
+
+TEST(cube_counts_and_aoristic_weights) {
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    vemt_grid *g = small_grid(ctx);
+    vemt_events ev = {0};
+    /* 60 instant events, one a month in Jan..Dec 2024 in cell 0, by 2
+     * subjects; then a range spanning 15 Jan - 14 Feb (31 days: 17 in
+     * January, 14 in February); and a month-precision event in March. */
+    for (int i = 0; i < 60; i++)
+        put(&ev, 50, 50, day(2024, 1 + i % 12, 10), day(2024, 1 + i % 12, 10),
+            (i / 12) % 2 ? "A" : "B");
+    put(&ev, 150, 50, day(2024, 1, 15), day(2024, 2, 15) - 1, "");
+    vemt_cube_opts o = {.unit = VEMT_STEP_MONTH,
+                        .kinds = 1,
+                        .time_lag = 1,
+                        .window = VEMT_WINDOW_CUBE};
+    vemt_cube *c;
+    CHECK_INT_EQ(vemt_cube_create(ctx, g, &ev, &o, &c), VEMT_OK);
+    CHECK_INT_EQ(vemt_cube_steps(c), 12);
+    CHECK_INT_EQ(vemt_cube_units(c), 12);
+    CHECK_INT_EQ(vemt_cube_step_start(c, 1), day(2024, 2, 1));
+    const double *n = vemt_cube_events(c), *s = vemt_cube_subjects(c);
+    CHECK_NEAR(n[0 * 12 + 0], 5, 0);
+    CHECK_NEAR(s[0 * 12 + 0], 2, 0); /* 5 events by 2 subjects */
+    CHECK_NEAR(n[1 * 12 + 0], 17.0 / 31.0, 1e-12);
+    CHECK_NEAR(n[1 * 12 + 1], 14.0 / 31.0, 1e-12);
+    CHECK_NEAR(s[1 * 12 + 1], 1, 0);
+    CHECK_NEAR(vemt_cube_total(c), 61, 1e-9);
+    vemt_cube_destroy(c);
+    o.at_start = true;
+    CHECK_INT_EQ(vemt_cube_create(ctx, g, &ev, &o, &c), VEMT_OK);
+    CHECK_NEAR(vemt_cube_events(c)[1 * 12 + 0], 1, 0);
+    vemt_cube_destroy(c);
+    /* Too little data is refused with the reason. */
+    ev.n = 30;
+    CHECK_INT_EQ(vemt_cube_create(ctx, g, &ev, &o, &c), VEMT_E_ARG);
+    CHECK(strstr(vemt_ctx_error(ctx)->msg, "at least 60 events") != NULL);
+    vemt_events_clear(&ev);
+    vemt_grid_destroy(g);
+    vemt_ctx_destroy(ctx);
+}
+
+TEST(space_time_gistar_matches_spdep) {
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    vemt_grid *g = small_grid(ctx);
+    vemt_weights *w;
+    vemt_weights_grid_band(ctx, g, 100 * sqrt(2.0), true, &w);
+    vemt_events ev = {0};
+    /* Recreate the reference counts as events: unit u = row * 4 + col,
+     * step t = month t of 2024. */
+    for (int u = 0; u < 12; u++)
+        for (int t = 0; t < 10; t++)
+            for (int k = 0; k < (int)st_counts[u * 10 + t]; k++)
+                put(&ev, (u % 4) * 100 + 50, (u / 4) * 100 + 50,
+                    day(2024, t + 1, 5), day(2024, t + 1, 5), "");
+    vemt_cube_opts o = {.unit = VEMT_STEP_MONTH, .kinds = 1, .time_lag = 1};
+    vemt_cube *c;
+    CHECK_INT_EQ(vemt_cube_create(ctx, g, &ev, &o, &c), VEMT_OK);
+    double z[120], p[120];
+    int8_t bins[120];
+    CHECK_INT_EQ(vemt_cube_gistar(ctx, c, w, true, z, p, bins), VEMT_OK);
+    for (int b = 0; b < 120; b++) CHECK_NEAR(z[b], st_z[b], 1e-9);
+    /* The planted run of unit 6: z 2.78 in the last step (p 0.0054) is
+     * significant at 1 % alone, but only at q = 0.10 once the false
+     * discovery rate over the 120 bins is controlled. */
+    CHECK_INT_EQ(bins[5 * 10 + 9], 1);
+    CHECK_INT_EQ(vemt_cube_gistar(ctx, c, w, false, z, p, bins), VEMT_OK);
+    CHECK_INT_EQ(bins[5 * 10 + 9], 3);
+    vemt_cube_destroy(c);
+    vemt_events_clear(&ev);
+    vemt_weights_destroy(w);
+    vemt_grid_destroy(g);
+    vemt_ctx_destroy(ctx);
+}
+
+TEST_SUITE(trend) {
+    RUN(mann_kendall_reference);
+    RUN(poisson_change_reference);
+    RUN(emerging_hot_spot_categories);
+    RUN(chainey_categories);
+    RUN(fdr_bins);
+    RUN(cube_counts_and_aoristic_weights);
+    RUN(space_time_gistar_matches_spdep);
+}
