@@ -226,6 +226,10 @@ static int scan_record(vemt_csv *c, vemt_csv_record *rec, size_t *nfields,
             set_bad(rec, VEMT_E_CSV_QUOTE, (int)nf + 1,
                     "text after a closing quote");
         }
+        /* A NUL byte would end the field's string early and hide what
+         * follows it (found by fuzz_csv): the record is rejected. */
+        if (ch == '\0')
+            set_bad(rec, VEMT_E_ENCODING, (int)nf + 1, "NUL byte in the data");
         at_start = false;
         c->buf[len++] = ch;
         i++;

@@ -106,6 +106,24 @@ TEST(empty_fields_and_blank_lines) {
     vemt_csv_destroy(c);
 }
 
+TEST(nul_byte_rejected) {
+    /* Found by fuzz_csv: a NUL ended the field's string and hid the
+     * invalid byte after it. */
+    static const char text[] = "id,category\nI1,caf\0\xE9\nI2,ok\n";
+    vemt_csv *c = NULL;
+    vemt_csv_create(text, sizeof text - 1, 0, &c);
+    vemt_csv_record r;
+    vemt_csv_next(c, &r);
+    vemt_csv_next(c, &r);
+    CHECK_INT_EQ(r.bad, VEMT_E_ENCODING);
+    CHECK_INT_EQ(r.bad_column, 2);
+    CHECK_STR_EQ(r.bad_why, "NUL byte in the data");
+    vemt_csv_next(c, &r);
+    CHECK_INT_EQ(r.bad, VEMT_OK);
+    CHECK_STR_EQ(r.fields[1], "ok");
+    vemt_csv_destroy(c);
+}
+
 TEST_SUITE(csv) {
     RUN(quoted_fields);
     RUN(line_after_embedded_newline);
@@ -113,4 +131,5 @@ TEST_SUITE(csv) {
     RUN(unclosed_quote_recovers);
     RUN(text_after_quote_and_utf8);
     RUN(empty_fields_and_blank_lines);
+    RUN(nul_byte_rejected);
 }

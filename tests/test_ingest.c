@@ -116,6 +116,23 @@ TEST(bad_inputs_exact_reason) {
     }
 }
 
+TEST(nul_bytes_reject_their_rows) {
+    /* Found by fuzz_ingest_row: a NUL byte hid the rest of a field, and
+     * both rows were used. */
+    loaded l;
+    CHECK_INT_EQ(load(&l, "bad", "encoding_nul.csv", VEMT_SOURCE_INCIDENTS),
+                 VEMT_OK);
+    CHECK_INT_EQ(l.src.n_rejected, 2);
+    CHECK_INT_EQ(l.src.n_used, 0);
+    CHECK(reconciles(&l.src));
+    if (l.rejects.n == 2) {
+        CHECK_STR_EQ(l.rejects.items[0].err.msg, "NUL byte in the data");
+        CHECK_STR_EQ(l.rejects.items[0].err.field, "occurred_at");
+        CHECK_STR_EQ(l.rejects.items[1].err.field, "category");
+    }
+    unload(&l);
+}
+
 TEST(demo_accounting) {
     loaded l;
     CHECK_INT_EQ(load(&l, "demo", "incidents.csv", VEMT_SOURCE_INCIDENTS), 0);
@@ -190,6 +207,7 @@ TEST(pseudonyms_keyed) {
 TEST_SUITE(ingest) {
     RUN(every_input_status_has_a_fixture);
     RUN(bad_inputs_exact_reason);
+    RUN(nul_bytes_reject_their_rows);
     RUN(demo_accounting);
     RUN(file_level_failures);
     RUN(identifiers_never_in_rejects);
