@@ -18,6 +18,7 @@ void vemt_trends_clear(vemt_trend_result *r) {
     free(r->pattern);
     free(r->chainey);
     free(r->mk);
+    free(r->count_mk);
     free(r->rows);
     for (size_t i = 0; i < r->n_categories; i++) free(r->categories[i]);
     free(r->categories);
@@ -62,8 +63,10 @@ static vemt_chainey chainey_of(const vemt_trend_result *r, size_t u, size_t T,
 }
 
 /* Each unit's pattern from its Gi* series (NaN z read as 0). */
-static vemt_status classify(vemt_trend_result *r) {
+static vemt_status classify(vemt_trend_result *r, bool counts_analysed) {
     size_t U = vemt_cube_units(r->cube), T = vemt_cube_steps(r->cube);
+    const double *x = counts_analysed ? vemt_cube_subjects(r->cube)
+                                      : vemt_cube_events(r->cube);
     int *bins = calloc(T, sizeof *bins);
     double *z = calloc(T, sizeof *z);
     bool *scratch = calloc(T, sizeof *scratch);
@@ -82,6 +85,8 @@ static vemt_status classify(vemt_trend_result *r) {
         r->pattern[u] = vemt_ehsa_classify(bins, z, T, 0.05);
         r->chainey[u] = chainey_of(r, u, T, &prm, scratch);
         vemt_mann_kendall(z, T, &r->mk[u]);
+        /* The counts analysed: events, or distinct subjects (--count). */
+        vemt_mann_kendall(x + u * T, T, &r->count_mk[u]);
         r->share_hot[u] = (double)hot / (double)T;
     }
     free(bins), free(z), free(scratch);
@@ -173,9 +178,10 @@ static vemt_status allocate(vemt_trend_result *r) {
     r->pattern = calloc(U, sizeof *r->pattern);
     r->chainey = calloc(U, sizeof *r->chainey);
     r->mk = calloc(U, sizeof *r->mk);
+    r->count_mk = calloc(U, sizeof *r->count_mk);
     r->share_hot = calloc(U, sizeof *r->share_hot);
     return r->z && r->p && r->bins && r->pattern && r->chainey && r->mk &&
-                   r->share_hot
+                   r->count_mk && r->share_hot
                ? VEMT_OK
                : VEMT_E_NOMEM;
 }
@@ -200,15 +206,23 @@ vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_args *a,
     if (!st) st = allocate(r);
     if (!st)
         st = vemt_cube_gistar(ctx, r->cube, w, a->fdr, r->z, r->p, r->bins);
-    if (!st) st = classify(r);
+    if (!st) st = classify(r, a->count_subjects);
     if (!st) st = trend_table(r, a, events);
     if (st) {
         vemt_trends_clear(r);
         return st;
     }
-    r->out = (vemt_trends_out){r->cube,    r->z,         r->p,  r->bins,
-                               r->pattern, r->chainey,   r->mk, r->share_hot,
-                               r->rows,    r->out.n_rows};
+    r->out = (vemt_trends_out){.cube = r->cube,
+                               .z = r->z,
+                               .p = r->p,
+                               .bins = r->bins,
+                               .pattern = r->pattern,
+                               .chainey = r->chainey,
+                               .mk = r->mk,
+                               .count_mk = r->count_mk,
+                               .share_hot = r->share_hot,
+                               .rows = r->rows,
+                               .n_rows = r->out.n_rows};
     *done = true;
     if (info)
         fprintf(info,

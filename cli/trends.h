@@ -20,7 +20,7 @@ typedef struct vemt_trend_result {
     int8_t *bins;
     vemt_ehsa *pattern;
     vemt_chainey *chainey;
-    vemt_mk *mk;
+    vemt_mk *mk, *count_mk;
     vemt_trend_row *rows;
     char **categories; /* names of the trend rows' categories */
     size_t n_categories;

@@ -211,6 +211,9 @@ static const vemt_field_def emerging_fields[] = {
     {"n_events", OFTReal, OFSTNone},
     {"n_subjects", OFTInteger, OFSTNone},
     {"share_hot", OFTReal, OFSTNone},
+    {"count_mk_z", OFTReal, OFSTNone},
+    {"count_mk_p", OFTReal, OFSTNone},
+    {"count_sen_slope", OFTReal, OFSTNone},
 };
 
 static vemt_status fill_emerging(vemt_ctx *ctx, OGRLayerH layer,
@@ -241,6 +244,9 @@ static vemt_status fill_emerging(vemt_ctx *ctx, OGRLayerH layer,
          * counts twice (the per-step counts are exact). */
         OGR_F_SetFieldInteger(f, 7, (int)lround(subjects));
         OGR_F_SetFieldDouble(f, 8, tr->share_hot[u]);
+        set_real_or_null(f, 9, tr->count_mk[u].z);
+        set_real_or_null(f, 10, tr->count_mk[u].p);
+        set_real_or_null(f, 11, tr->count_mk[u].sen_slope);
         OGR_F_SetGeometryDirectly(f, cell_polygon(out->grid, u));
         vemt_status st = add_feature(layer, f);
         if (st) return st;

@@ -50,6 +50,7 @@ typedef struct vemt_trends_out {
     const vemt_ehsa *pattern;
     const vemt_chainey *chainey;
     const vemt_mk *mk;       /* of each unit's Gi* z-series */
+    const vemt_mk *count_mk; /* of each unit's counts per step */
     const double *share_hot; /* share of steps hot */
     const vemt_trend_row *rows;
     size_t n_rows;
