@@ -76,7 +76,20 @@ void vemt_args_usage(FILE *out, vemt_command command) {
                 "individual\n"
                 "  --count C            events (default) or subjects "
                 "(distinct children)\n"
-                "  --no-trends          skip the trend analysis\n",
+                "  --no-trends          skip the trend analysis\n"
+                "disclosure control:\n"
+                "  --tier T             restricted (default: everything), "
+                "partner or public\n"
+                "                       (aggregates only, small counts "
+                "suppressed)\n"
+                "  --suppress-below N   smallest count published (default 5 "
+                "partner,\n"
+                "                       10 public)\n"
+                "  --round-to N         round published counts to multiples "
+                "of N\n"
+                "  --allow-world-readable  write a restricted output into a "
+                "folder\n"
+                "                       others can read\n",
                 out);
         fputs(
             "outputs:\n"
@@ -105,6 +118,8 @@ void vemt_args_usage(FILE *out, vemt_command command) {
         "commands:\n"
         "  run      ingest exports, find hot spots, write a GeoPackage\n"
         "  ingest   only read and normalise the exports (events, rejects)\n"
+        "  check-disclosure PATH.gpkg [--tier public|partner]\n"
+        "           report every feature that breaks the tier's rules\n"
         "\n"
         "Run 'vemt run --help' for the options of run.\n",
         out);
@@ -174,6 +189,9 @@ typedef enum opt_id {
     O_WINDOW,
     O_COUNT,
     O_FDR,
+    O_TIER,
+    O_SUPPRESS,
+    O_ROUND,
     O_MERGE_M,
     O_MERGE_MIN,
     O_MAX_REJECT,
@@ -213,6 +231,9 @@ static const struct {
     {"--global-window", O_WINDOW},
     {"--count", O_COUNT},
     {"--fdr", O_FDR},
+    {"--tier", O_TIER},
+    {"--suppress-below", O_SUPPRESS},
+    {"--round-to", O_ROUND},
     {"--attribution", O_ATTRIBUTION},
 };
 
@@ -296,6 +317,25 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_args *a,
         case O_COUNT:
         case O_FDR:
             return trend_choice(id, v, a, err);
+        case O_TIER:
+            if (!strcmp(v, "restricted"))
+                a->tier = 0;
+            else if (!strcmp(v, "partner"))
+                a->tier = 1;
+            else if (!strcmp(v, "public"))
+                a->tier = 2;
+            else
+                return fail(err, "--tier must be restricted, partner or public",
+                            v);
+            return true;
+        case O_SUPPRESS:
+            return number(v, 2, 1000, &a->suppress_below) ||
+                   fail(err, "--suppress-below needs a count from 2 to 1000",
+                        v);
+        case O_ROUND:
+            return number(v, 1, 100, &a->round_to) ||
+                   fail(err, "--round-to needs a whole number from 1 to 100",
+                        v);
         case O_TIME_START:
         case O_TIME_END:
             *(id == O_TIME_START ? &a->time_start : &a->time_end) = v;
@@ -350,6 +390,8 @@ static bool is_flag(const char *opt, vemt_args *a) {
         a->force = true;
     else if (!strcmp(opt, "--no-trends"))
         a->no_trends = true;
+    else if (!strcmp(opt, "--allow-world-readable"))
+        a->allow_world_readable = true;
     else
         return false;
     return true;
@@ -409,6 +451,22 @@ bool vemt_args_parse(int argc, char **argv, vemt_args *a, FILE *err) {
     if (!strcmp(cmd, "--version")) {
         a->command = VEMT_CMD_VERSION;
         return true;
+    }
+    if (!strcmp(cmd, "check-disclosure")) {
+        a->command = VEMT_CMD_CHECK;
+        a->tier = 2;
+        for (int i = 2; i < argc; i++) {
+            if (is_flag(argv[i], a)) continue;
+            if (!strncmp(argv[i], "--", 2)) {
+                if (!one_option(argc, argv, &i, a, err)) return false;
+            } else if (!a->check_path) {
+                a->check_path = argv[i];
+            } else {
+                return fail(err, "unexpected argument", argv[i]);
+            }
+        }
+        return a->help || a->check_path ||
+               fail(err, "check-disclosure needs a GeoPackage", NULL);
     }
     if (!strcmp(cmd, "run") || !strcmp(cmd, "ingest")) {
         a->command = cmd[0] == 'r' ? VEMT_CMD_RUN : VEMT_CMD_INGEST;

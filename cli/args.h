@@ -25,7 +25,8 @@ typedef enum vemt_command {
     VEMT_CMD_HELP,
     VEMT_CMD_VERSION,
     VEMT_CMD_RUN,
-    VEMT_CMD_INGEST
+    VEMT_CMD_INGEST,
+    VEMT_CMD_CHECK
 } vemt_command;
 
 /** One input file and how to read it. Strings borrow from argv or the job
@@ -74,6 +75,12 @@ typedef struct vemt_args {
     bool count_subjects;
     bool fdr; /* --fdr on (default) */
     bool no_trends;
+    /* disclosure control */
+    int tier;              /* 0 restricted, 1 partner, 2 public */
+    double suppress_below; /* 0: the tier's default (5 partner, 10 public) */
+    double round_to;       /* 0: no rounding */
+    bool allow_world_readable;
+    const char *check_path; /* vemt check-disclosure PATH */
     bool demo;
     bool quiet;
     bool force; /* overwrite outputs that are not vemt's */

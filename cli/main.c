@@ -7,8 +7,31 @@
 #include <stdio.h>
 
 #include "cli/args.h"
+#include "cli/disclose.h"
+#include "cli/report.h"
 #include "cli/run.h"
 #include "engine/vemt.h"
+#include "outputs/outputs.h"
+
+/* vemt check-disclosure PATH [--tier public|partner]. */
+static int check_disclosure(const vemt_args *a) {
+    vemt_ctx *ctx;
+    if (vemt_ctx_create(1, &ctx)) return VEMT_EXIT_INTERNAL;
+    size_t problems = 0;
+    vemt_args t = *a;
+    if (t.tier == 0) t.tier = 2; /* restricted: nothing to check against */
+    double threshold = vemt_tier_threshold(&t);
+    vemt_status st = vemt_outputs_check_disclosure(
+        ctx, a->check_path, t.tier == 2, threshold, stdout, &problems);
+    if (st)
+        vemt_report_error(stderr, a->check_path, vemt_ctx_error(ctx));
+    else
+        printf("%s: %zu problem%s for the %s tier (threshold %g)\n",
+               a->check_path, problems, problems == 1 ? "" : "s",
+               vemt_tier_name(t.tier), threshold);
+    vemt_ctx_destroy(ctx);
+    return st ? VEMT_EXIT_INPUT : problems ? VEMT_EXIT_INPUT : VEMT_EXIT_OK;
+}
 
 int main(int argc, char **argv) {
     vemt_args args;
@@ -29,7 +52,8 @@ int main(int argc, char **argv) {
      * in production code and checking every status instead. */
     gsl_set_error_handler_off();
     GDALAllRegister();
-    int rc = vemt_run(&args, argc, argv);
+    int rc = args.command == VEMT_CMD_CHECK ? check_disclosure(&args)
+                                            : vemt_run(&args, argc, argv);
     vemt_args_clear(&args);
     GDALDestroy();
     proj_cleanup();

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/disclose.h"
 #include "cli/report.h"
 #include "cli/safety.h"
 #include "cli/trends.h"
@@ -43,6 +44,7 @@ typedef struct run {
     double *counts, *z, *p;
     int8_t *bins;
     vemt_trend_result trends;
+    vemt_published pub;
     bool have_trends;
     vemt_param params[MAX_PARAMS];
     size_t n_params;
@@ -56,6 +58,7 @@ static void run_free(run *r) {
     free(r->p);
     free(r->bins);
     vemt_trends_clear(&r->trends);
+    vemt_published_clear(&r->pub);
     vemt_weights_destroy(r->weights);
     vemt_grid_destroy(r->grid);
     vemt_area_destroy(r->area);
@@ -217,6 +220,8 @@ static int analyse(run *r) {
         if (r->info)
             fprintf(r->info, "cell size: %g m (automatic: %s)\n", cell, rule);
     }
+    int rc = vemt_tier_check(&r->a, cell);
+    if (rc) return rc;
     vemt_status st = vemt_grid_create(r->ctx, cell, &extent, r->area, &r->grid);
     if (st) return failed(r, st, NULL);
     size_t n = vemt_grid_ncells(r->grid);
@@ -241,6 +246,9 @@ static int analyse(run *r) {
     if (!st && !r->a.no_trends)
         st = vemt_trends_run(r->ctx, &r->a, r->grid, r->weights, &r->events,
                              r->info, &r->trends, &r->have_trends);
+    if (!st)
+        st = vemt_publish(&r->a, r->counts, n,
+                          r->have_trends ? &r->trends : NULL, &r->pub);
     if (st) return failed(r, st, NULL);
     if (r->info) {
         fprintf(r->info, "grid: %zu cells of %g m, %zu %s events counted\n", n,
@@ -289,7 +297,9 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
         .key_origin = origins[r->key_origin],
         .attribution = r->a.attribution,
         .job_json = job,
-        .tier = "restricted",
+        .tier = vemt_tier_name(r->a.tier),
+        .suppress_below = vemt_tier_threshold(&r->a),
+        .round_to = r->a.round_to,
         .command = r->a.command == VEMT_CMD_RUN ? "run" : "ingest"};
     vemt_output out = {.events = &r->events,
                        .rejects = &r->rejects,
@@ -297,7 +307,7 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
                        .sources = r->sources,
                        .n_sources = r->n_sources,
                        .grid = r->grid,
-                       .n_events = r->counts,
+                       .n_events = r->pub.cells,
                        .gi_z = r->z,
                        .gi_p = r->p,
                        .gi_bin = r->bins,
@@ -320,9 +330,8 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
     if (r->info && r->a.qgis_project)
         fprintf(r->info, "wrote QGIS project %s\n", r->a.qgis_project);
     if (r->info) {
-        fprintf(r->info, "wrote %s (layers: %s)\n", r->a.out,
-                r->grid ? "hotspot_cells, events, rejects, merges"
-                        : "events, rejects, merges");
+        fprintf(r->info, "wrote %s (%s tier)\n", r->a.out,
+                vemt_tier_name(r->a.tier));
         if (r->a.geojson_dir)
             fprintf(r->info, "wrote GeoJSON layers into %s\n",
                     r->a.geojson_dir);
@@ -348,6 +357,7 @@ int vemt_run(const vemt_args *args, int argc, char **argv) {
     if (isatty(STDERR_FILENO))
         vemt_ctx_set_progress(r.ctx, vemt_report_progress, NULL);
     int rc = vemt_safety_check(&r.a);
+    if (rc == VEMT_EXIT_OK) rc = vemt_tier_protect(&r.a);
     if (rc == VEMT_EXIT_OK) {
         vemt_safety_clean_stale(&r.a);
         vemt_safety_arm(&r.a);

@@ -73,30 +73,43 @@ static char *sql_literal(const char *s) {
     return out;
 }
 
-static vemt_status write_metadata(vemt_ctx *ctx, GDALDatasetH ds,
-                                  const vemt_output *out) {
-    char *json = vemt_outputs_provenance_json(out);
-    char *lit = json ? sql_literal(json) : NULL;
-    char *sql = NULL;
+/* One gpkg_metadata row (JSON), referenced from the whole GeoPackage. */
+static vemt_status metadata_row(vemt_ctx *ctx, GDALDatasetH ds, const char *uri,
+                                char *json) {
+    char *lit = json ? sql_literal(json) : NULL, *sql = NULL;
     vemt_status st = VEMT_E_NOMEM;
-    if (!lit) goto done;
-    size_t n = strlen(lit) + 256;
-    if (!(sql = vemt_malloc(n))) goto done;
-    snprintf(sql, n,
-             "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, "
-             "metadata) VALUES ('dataset', 'urn:vemt:provenance:1', "
-             "'application/json', %s)",
-             lit);
-    for (size_t i = 0; i < sizeof metadata_ddl / sizeof *metadata_ddl; i++)
-        if ((st = exec_sql(ctx, ds, metadata_ddl[i]))) goto done;
-    if ((st = exec_sql(ctx, ds, sql))) goto done;
-    st = exec_sql(ctx, ds,
-                  "INSERT INTO gpkg_metadata_reference (reference_scope, "
-                  "md_file_id) VALUES ('geopackage', last_insert_rowid())");
-done:
+    size_t n = lit ? strlen(lit) + 256 : 0;
+    if (lit && (sql = vemt_malloc(n))) {
+        snprintf(sql, n,
+                 "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, "
+                 "mime_type, metadata) VALUES ('dataset', '%s', "
+                 "'application/json', %s)",
+                 uri, lit);
+        st = exec_sql(ctx, ds, sql);
+        if (!st)
+            st = exec_sql(ctx, ds,
+                          "INSERT INTO gpkg_metadata_reference "
+                          "(reference_scope, md_file_id) VALUES "
+                          "('geopackage', last_insert_rowid())");
+    }
     vemt_free(sql);
     vemt_free(lit);
     vemt_free(json);
+    return st;
+}
+
+static vemt_status write_metadata(vemt_ctx *ctx, GDALDatasetH ds,
+                                  const vemt_output *out) {
+    vemt_status st = VEMT_OK;
+    for (size_t i = 0; i < sizeof metadata_ddl / sizeof *metadata_ddl && !st;
+         i++)
+        st = exec_sql(ctx, ds, metadata_ddl[i]);
+    if (!st)
+        st = metadata_row(ctx, ds, "urn:vemt:provenance:1",
+                          vemt_outputs_provenance_json(out));
+    if (!st)
+        st = metadata_row(ctx, ds, "urn:vemt:disclosure-schema:1",
+                          vemt_outputs_schema_json(out));
     return st;
 }
 

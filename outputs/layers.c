@@ -15,6 +15,7 @@ static const char *base_name(const char *path) {
 
 /* Set a UTC date-time field (OGR TZFlag 100 = UTC) or null for t < 0. */
 static void set_utc(OGRFeatureH f, int i, int64_t t) {
+    if (i < 0) return;
     if (t < 0) {
         OGR_F_SetFieldNull(f, i);
         return;
@@ -26,11 +27,48 @@ static void set_utc(OGRFeatureH f, int i, int64_t t) {
                              (int)(secs / 60 % 60), (float)(secs % 60), 100);
 }
 
-static void set_real_or_null(OGRFeatureH f, int i, double v) {
+/* Where each field of a layer's description went in the layer (-1: not
+ * written for this tier), and the "suppressed" flag field, if any. */
+typedef struct fieldmap {
+    int ix[24];
+    int suppressed;
+} fieldmap;
+
+static void map_fields(OGRLayerH layer, const vemt_field_def *defs, size_t n,
+                       fieldmap *m) {
+    OGRFeatureDefnH d = OGR_L_GetLayerDefn(layer);
+    for (size_t k = 0; k < n && k < 24; k++)
+        m->ix[k] = OGR_FD_GetFieldIndex(d, defs[k].name);
+    m->suppressed = OGR_FD_GetFieldIndex(d, "suppressed");
+}
+
+/* A number into field ix (skipped when not written), NaN as null. */
+static void put_real(OGRFeatureH f, int ix, double v) {
+    if (ix < 0) return;
     if (isfinite(v))
-        OGR_F_SetFieldDouble(f, i, v);
+        OGR_F_SetFieldDouble(f, ix, v);
     else
-        OGR_F_SetFieldNull(f, i);
+        OGR_F_SetFieldNull(f, ix);
+}
+
+static void put_count(OGRFeatureH f, int ix, double v) {
+    if (ix < 0) return;
+    if (isfinite(v))
+        OGR_F_SetFieldInteger(f, ix, (int)lround(v));
+    else
+        OGR_F_SetFieldNull(f, ix);
+}
+
+static void put_text(OGRFeatureH f, int ix, const char *v) {
+    if (ix < 0) return;
+    if (v)
+        OGR_F_SetFieldString(f, ix, v);
+    else
+        OGR_F_SetFieldNull(f, ix);
+}
+
+static void put_flag(OGRFeatureH f, const fieldmap *m, bool suppressed) {
+    if (m->suppressed >= 0) OGR_F_SetFieldInteger(f, m->suppressed, suppressed);
 }
 
 static vemt_status add_feature(OGRLayerH layer, OGRFeatureH f) {
@@ -45,22 +83,22 @@ static const char *precision_str(vemt_precision p) {
 }
 
 static const vemt_field_def event_fields[] = {
-    {"event_id", OFTInteger64, OFSTNone},
-    {"kind", OFTString, OFSTNone},
-    {"source", OFTString, OFSTNone},
-    {"source_row", OFTInteger, OFSTNone},
-    {"source_ref", OFTString, OFSTNone},
-    {"start_utc", OFTDateTime, OFSTNone},
-    {"end_utc", OFTDateTime, OFSTNone},
-    {"time_precision", OFTString, OFSTNone},
-    {"category", OFTString, OFSTNone},
-    {"subject_key", OFTString, OFSTNone},
-    {"located", OFTInteger, OFSTBoolean},
-    {"in_area", OFTInteger, OFSTBoolean},
-    {"time_ambiguous", OFTInteger, OFSTBoolean},
-    {"looked_after", OFTString, OFSTNone},
-    {"placing_authority", OFTString, OFSTNone},
-    {"lsoa", OFTString, OFSTNone},
+    {"event_id", OFTInteger64, OFSTNone, VEMT_FIELD_IDENTIFIER},
+    {"kind", OFTString, OFSTNone, 0},
+    {"source", OFTString, OFSTNone, 0},
+    {"source_row", OFTInteger, OFSTNone, VEMT_FIELD_IDENTIFIER},
+    {"source_ref", OFTString, OFSTNone, VEMT_FIELD_IDENTIFIER},
+    {"start_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"end_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"time_precision", OFTString, OFSTNone, 0},
+    {"category", OFTString, OFSTNone, 0},
+    {"subject_key", OFTString, OFSTNone, VEMT_FIELD_IDENTIFIER},
+    {"located", OFTInteger, OFSTBoolean, 0},
+    {"in_area", OFTInteger, OFSTBoolean, 0},
+    {"time_ambiguous", OFTInteger, OFSTBoolean, 0},
+    {"looked_after", OFTString, OFSTNone, 0},
+    {"placing_authority", OFTString, OFSTNone, 0},
+    {"lsoa", OFTString, OFSTNone, 0},
 };
 
 static void set_text_or_null(OGRFeatureH f, int i, const char *v) {
@@ -132,25 +170,32 @@ static OGRGeometryH cell_polygon(const vemt_grid *grid, size_t i) {
 }
 
 static const vemt_field_def cell_fields[] = {
-    {"cell_id", OFTString, OFSTNone},  {"n_events", OFTInteger, OFSTNone},
-    {"gi_z", OFTReal, OFSTNone},       {"gi_p", OFTReal, OFSTNone},
-    {"gi_bin", OFTInteger, OFSTInt16},
+    {"cell_id", OFTString, OFSTNone, 0},
+    {"n_events", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"gi_z", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"gi_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"gi_bin", OFTInteger, OFSTInt16, 0},
 };
 
 static vemt_status fill_cells(vemt_ctx *ctx, OGRLayerH layer,
                               const vemt_output *out) {
     (void)ctx;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    fieldmap m;
+    map_fields(layer, cell_fields, sizeof cell_fields / sizeof *cell_fields,
+               &m);
     size_t n = vemt_grid_ncells(out->grid);
     char id[48];
     for (size_t i = 0; i < n; i++) {
         OGRFeatureH f = OGR_F_Create(defn);
         vemt_grid_cell_id(out->grid, i, id, sizeof id);
-        OGR_F_SetFieldString(f, 0, id);
-        OGR_F_SetFieldInteger(f, 1, (int)lround(out->n_events[i]));
-        set_real_or_null(f, 2, out->gi_z[i]);
-        set_real_or_null(f, 3, out->gi_p[i]);
-        OGR_F_SetFieldInteger(f, 4, out->gi_bin ? out->gi_bin[i] : 0);
+        put_text(f, m.ix[0], id);
+        put_count(f, m.ix[1], out->n_events[i]);
+        put_real(f, m.ix[2], out->gi_z[i]);
+        put_real(f, m.ix[3], out->gi_p[i]);
+        if (m.ix[4] >= 0)
+            OGR_F_SetFieldInteger(f, m.ix[4], out->gi_bin ? out->gi_bin[i] : 0);
+        put_flag(f, &m, isnan(out->n_events[i]));
         OGR_F_SetGeometryDirectly(f, cell_polygon(out->grid, i));
         vemt_status st = add_feature(layer, f);
         if (st) return st;
@@ -159,14 +204,14 @@ static vemt_status fill_cells(vemt_ctx *ctx, OGRLayerH layer,
 }
 
 static const vemt_field_def cube_fields[] = {
-    {"cell_id", OFTString, OFSTNone},
-    {"step_start_utc", OFTDateTime, OFSTNone},
-    {"step_end_utc", OFTDateTime, OFSTNone},
-    {"n_events", OFTReal, OFSTNone},
-    {"n_subjects", OFTInteger, OFSTNone},
-    {"gi_z", OFTReal, OFSTNone},
-    {"gi_p", OFTReal, OFSTNone},
-    {"gi_bin", OFTInteger, OFSTInt16},
+    {"cell_id", OFTString, OFSTNone, 0},
+    {"step_start_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"step_end_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"n_events", OFTReal, OFSTNone, VEMT_FIELD_COUNT},
+    {"n_subjects", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"gi_z", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"gi_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"gi_bin", OFTInteger, OFSTInt16, 0},
 };
 
 /* One feature per unit and time step, so QGIS's temporal controller can
@@ -175,23 +220,26 @@ static vemt_status fill_cube(vemt_ctx *ctx, OGRLayerH layer,
                              const vemt_output *out) {
     const vemt_trends_out *tr = out->trends;
     size_t units = vemt_cube_units(tr->cube), steps = vemt_cube_steps(tr->cube);
-    const double *ne = vemt_cube_events(tr->cube);
-    const double *ns = vemt_cube_subjects(tr->cube);
+    const double *ne = tr->pub_events, *ns = tr->pub_subjects;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    fieldmap m;
+    map_fields(layer, cube_fields, sizeof cube_fields / sizeof *cube_fields,
+               &m);
     char id[48];
     for (size_t u = 0; u < units; u++) {
         vemt_grid_cell_id(out->grid, u, id, sizeof id);
         for (size_t t = 0; t < steps; t++) {
             size_t b = u * steps + t;
             OGRFeatureH f = OGR_F_Create(defn);
-            OGR_F_SetFieldString(f, 0, id);
-            set_utc(f, 1, vemt_cube_step_start(tr->cube, t));
-            set_utc(f, 2, vemt_cube_step_end(tr->cube, t) - 1);
-            OGR_F_SetFieldDouble(f, 3, ne[b]);
-            OGR_F_SetFieldInteger(f, 4, (int)lround(ns[b]));
-            set_real_or_null(f, 5, tr->z[b]);
-            set_real_or_null(f, 6, tr->p[b]);
-            OGR_F_SetFieldInteger(f, 7, tr->bins[b]);
+            put_text(f, m.ix[0], id);
+            set_utc(f, m.ix[1], vemt_cube_step_start(tr->cube, t));
+            set_utc(f, m.ix[2], vemt_cube_step_end(tr->cube, t) - 1);
+            put_real(f, m.ix[3], ne[b]);
+            put_count(f, m.ix[4], ns[b]);
+            put_real(f, m.ix[5], tr->z[b]);
+            put_real(f, m.ix[6], tr->p[b]);
+            OGR_F_SetFieldInteger(f, m.ix[7], tr->bins[b]);
+            put_flag(f, &m, isnan(ne[b]) || isnan(ns[b]));
             OGR_F_SetGeometryDirectly(f, cell_polygon(out->grid, u));
             vemt_status st = add_feature(layer, f);
             if (st) return st;
@@ -202,51 +250,50 @@ static vemt_status fill_cube(vemt_ctx *ctx, OGRLayerH layer,
 }
 
 static const vemt_field_def emerging_fields[] = {
-    {"cell_id", OFTString, OFSTNone},
-    {"pattern", OFTString, OFSTNone},
-    {"chainey_pattern", OFTString, OFSTNone},
-    {"mk_z", OFTReal, OFSTNone},
-    {"mk_p", OFTReal, OFSTNone},
-    {"sen_slope", OFTReal, OFSTNone},
-    {"n_events", OFTReal, OFSTNone},
-    {"n_subjects", OFTInteger, OFSTNone},
-    {"share_hot", OFTReal, OFSTNone},
-    {"count_mk_z", OFTReal, OFSTNone},
-    {"count_mk_p", OFTReal, OFSTNone},
-    {"count_sen_slope", OFTReal, OFSTNone},
+    {"cell_id", OFTString, OFSTNone, 0},
+    {"pattern", OFTString, OFSTNone, 0},
+    {"chainey_pattern", OFTString, OFSTNone, 0},
+    {"mk_z", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"mk_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"sen_slope", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"n_events", OFTReal, OFSTNone, VEMT_FIELD_COUNT},
+    {"n_subjects", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"share_hot", OFTReal, OFSTNone, 0},
+    {"count_mk_z", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"count_mk_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"count_sen_slope", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
 };
 
 static vemt_status fill_emerging(vemt_ctx *ctx, OGRLayerH layer,
                                  const vemt_output *out) {
     (void)ctx;
     const vemt_trends_out *tr = out->trends;
-    size_t units = vemt_cube_units(tr->cube), steps = vemt_cube_steps(tr->cube);
-    const double *ne = vemt_cube_events(tr->cube);
-    const double *ns = vemt_cube_subjects(tr->cube);
+    size_t units = vemt_cube_units(tr->cube);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    fieldmap m;
+    map_fields(layer, emerging_fields,
+               sizeof emerging_fields / sizeof *emerging_fields, &m);
     char id[48];
     for (size_t u = 0; u < units; u++) {
-        double events = 0, subjects = 0;
-        for (size_t t = 0; t < steps; t++) {
-            events += ne[u * steps + t];
-            subjects += ns[u * steps + t];
-        }
         OGRFeatureH f = OGR_F_Create(defn);
         vemt_grid_cell_id(out->grid, u, id, sizeof id);
-        OGR_F_SetFieldString(f, 0, id);
-        OGR_F_SetFieldString(f, 1, vemt_ehsa_name(tr->pattern[u]));
-        OGR_F_SetFieldString(f, 2, vemt_chainey_name(tr->chainey[u]));
-        set_real_or_null(f, 3, tr->mk[u].z);
-        set_real_or_null(f, 4, tr->mk[u].p);
-        set_real_or_null(f, 5, tr->mk[u].sen_slope);
-        OGR_F_SetFieldDouble(f, 6, events);
+        put_text(f, m.ix[0], id);
+        /* Patterns withheld (NULL) where the cell's total is suppressed. */
+        bool hidden = isnan(tr->unit_events[u]);
+        put_text(f, m.ix[1], hidden ? NULL : vemt_ehsa_name(tr->pattern[u]));
+        put_text(f, m.ix[2], hidden ? NULL : vemt_chainey_name(tr->chainey[u]));
+        put_real(f, m.ix[3], tr->mk[u].z);
+        put_real(f, m.ix[4], tr->mk[u].p);
+        put_real(f, m.ix[5], tr->mk[u].sen_slope);
+        put_real(f, m.ix[6], tr->unit_events[u]);
         /* Distinct subjects summed over steps: a subject seen in two steps
          * counts twice (the per-step counts are exact). */
-        OGR_F_SetFieldInteger(f, 7, (int)lround(subjects));
-        OGR_F_SetFieldDouble(f, 8, tr->share_hot[u]);
-        set_real_or_null(f, 9, tr->count_mk[u].z);
-        set_real_or_null(f, 10, tr->count_mk[u].p);
-        set_real_or_null(f, 11, tr->count_mk[u].sen_slope);
+        put_count(f, m.ix[7], tr->unit_subjects[u]);
+        put_real(f, m.ix[8], tr->share_hot[u]);
+        put_real(f, m.ix[9], tr->count_mk[u].z);
+        put_real(f, m.ix[10], tr->count_mk[u].p);
+        put_real(f, m.ix[11], tr->count_mk[u].sen_slope);
+        put_flag(f, &m, hidden || isnan(tr->unit_subjects[u]));
         OGR_F_SetGeometryDirectly(f, cell_polygon(out->grid, u));
         vemt_status st = add_feature(layer, f);
         if (st) return st;
@@ -255,38 +302,42 @@ static vemt_status fill_emerging(vemt_ctx *ctx, OGRLayerH layer,
 }
 
 static const vemt_field_def trend_fields[] = {
-    {"area", OFTString, OFSTNone},
-    {"category", OFTString, OFSTNone},
-    {"step_start_utc", OFTDateTime, OFSTNone},
-    {"step_end_utc", OFTDateTime, OFSTNone},
-    {"n_events", OFTReal, OFSTNone},
-    {"n_subjects", OFTInteger, OFSTNone},
-    {"change_prev", OFTReal, OFSTNone},
-    {"change_prev_p", OFTReal, OFSTNone},
-    {"change_year", OFTReal, OFSTNone},
-    {"change_year_p", OFTReal, OFSTNone},
-    {"mk_z", OFTReal, OFSTNone},
-    {"mk_p", OFTReal, OFSTNone},
-    {"sen_slope", OFTReal, OFSTNone},
+    {"area", OFTString, OFSTNone, 0},
+    {"category", OFTString, OFSTNone, 0},
+    {"step_start_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"step_end_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"n_events", OFTReal, OFSTNone, VEMT_FIELD_COUNT},
+    {"n_subjects", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"change_prev", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"change_prev_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"change_year", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"change_year_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"mk_z", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"mk_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"sen_slope", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
 };
 
 static vemt_status fill_trends(vemt_ctx *ctx, OGRLayerH layer,
                                const vemt_output *out) {
     (void)ctx;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    fieldmap m;
+    map_fields(layer, trend_fields, sizeof trend_fields / sizeof *trend_fields,
+               &m);
     for (size_t i = 0; i < out->trends->n_rows; i++) {
         const vemt_trend_row *r = &out->trends->rows[i];
         OGRFeatureH f = OGR_F_Create(defn);
-        OGR_F_SetFieldString(f, 0, r->area);
-        OGR_F_SetFieldString(f, 1, r->category);
-        set_utc(f, 2, r->step_start_utc);
-        set_utc(f, 3, r->step_end_utc - 1);
-        OGR_F_SetFieldDouble(f, 4, r->n_events);
-        OGR_F_SetFieldInteger(f, 5, (int)lround(r->n_subjects));
+        put_text(f, m.ix[0], r->area);
+        put_text(f, m.ix[1], r->category);
+        set_utc(f, m.ix[2], r->step_start_utc);
+        set_utc(f, m.ix[3], r->step_end_utc - 1);
+        put_real(f, m.ix[4], r->n_events);
+        put_count(f, m.ix[5], r->n_subjects);
         const double v[] = {r->change_prev,   r->change_prev_p, r->change_year,
                             r->change_year_p, r->mk_z,          r->mk_p,
                             r->sen_slope};
-        for (int k = 0; k < 7; k++) set_real_or_null(f, 6 + k, v[k]);
+        for (int k = 0; k < 7; k++) put_real(f, m.ix[6 + k], v[k]);
+        put_flag(f, &m, isnan(r->n_events) || isnan(r->n_subjects));
         vemt_status st = add_feature(layer, f);
         if (st) return st;
     }
@@ -294,14 +345,14 @@ static vemt_status fill_trends(vemt_ctx *ctx, OGRLayerH layer,
 }
 
 static const vemt_field_def reject_fields[] = {
-    {"source", OFTString, OFSTNone},
-    {"source_row", OFTInteger, OFSTNone},
-    {"source_line", OFTInteger, OFSTNone},
-    {"column", OFTString, OFSTNone},
-    {"column_number", OFTInteger, OFSTNone},
-    {"code", OFTString, OFSTNone},
-    {"reason", OFTString, OFSTNone},
-    {"raw", OFTString, OFSTNone},
+    {"source", OFTString, OFSTNone, 0},
+    {"source_row", OFTInteger, OFSTNone, VEMT_FIELD_IDENTIFIER},
+    {"source_line", OFTInteger, OFSTNone, VEMT_FIELD_IDENTIFIER},
+    {"column", OFTString, OFSTNone, 0},
+    {"column_number", OFTInteger, OFSTNone, 0},
+    {"code", OFTString, OFSTNone, 0},
+    {"reason", OFTString, OFSTNone, 0},
+    {"raw", OFTString, OFSTNone, VEMT_FIELD_IDENTIFIER},
 };
 
 static vemt_status fill_rejects(vemt_ctx *ctx, OGRLayerH layer,
@@ -332,13 +383,13 @@ static vemt_status fill_rejects(vemt_ctx *ctx, OGRLayerH layer,
 }
 
 static const vemt_field_def merge_fields[] = {
-    {"kept_source", OFTString, OFSTNone},
-    {"kept_row", OFTInteger, OFSTNone},
-    {"merged_source", OFTString, OFSTNone},
-    {"merged_row", OFTInteger, OFSTNone},
-    {"rule", OFTString, OFSTNone},
-    {"distance_m", OFTReal, OFSTNone},
-    {"seconds_apart", OFTReal, OFSTNone},
+    {"kept_source", OFTString, OFSTNone, 0},
+    {"kept_row", OFTInteger, OFSTNone, VEMT_FIELD_IDENTIFIER},
+    {"merged_source", OFTString, OFSTNone, 0},
+    {"merged_row", OFTInteger, OFSTNone, VEMT_FIELD_IDENTIFIER},
+    {"rule", OFTString, OFSTNone, 0},
+    {"distance_m", OFTReal, OFSTNone, 0},
+    {"seconds_apart", OFTReal, OFSTNone, 0},
 };
 
 static vemt_status fill_merges(vemt_ctx *ctx, OGRLayerH layer,
@@ -364,8 +415,8 @@ static vemt_status fill_merges(vemt_ctx *ctx, OGRLayerH layer,
 }
 
 static const vemt_field_def area_fields[] = {
-    {"name", OFTString, OFSTNone},
-    {"area_km2", OFTReal, OFSTNone},
+    {"name", OFTString, OFSTNone, 0},
+    {"area_km2", OFTReal, OFSTNone, 0},
 };
 
 static vemt_status fill_area(vemt_ctx *ctx, OGRLayerH layer,
@@ -395,42 +446,43 @@ static const vemt_layer_def layer_defs[] = {
     {"study_area",
      "The study area the analysis covers (the --boundary polygons, unioned "
      "and in EPSG:27700).",
-     wkbMultiPolygon, FIELDS(area_fields), fill_area, VEMT_NEEDS_AREA},
+     wkbMultiPolygon, FIELDS(area_fields), fill_area, VEMT_NEEDS_AREA, false},
     {"hotspot_cells",
      "Grid cells of the study area: n_events counted per cell, Getis-Ord "
      "Gi* z-score (gi_z) and two-sided p-value (gi_p), binary weights of "
      "the cell and its 8 neighbours.",
-     wkbPolygon, FIELDS(cell_fields), fill_cells, VEMT_NEEDS_GRID},
+     wkbPolygon, FIELDS(cell_fields), fill_cells, VEMT_NEEDS_GRID, false},
     {"events",
      "Normalised events, one per incident, missing-from place and found-at "
      "place; times in UTC; subject_key is a keyed pseudonym, never a raw "
      "identifier. Restricted: exact locations.",
-     wkbPoint, FIELDS(event_fields), fill_events, VEMT_NEEDS_NOTHING},
+     wkbPoint, FIELDS(event_fields), fill_events, VEMT_NEEDS_NOTHING, true},
     {"rejects",
      "Input rows that could not be used, with file, row, column and reason; "
      "identifiers in raw are pseudonymised. Restricted.",
-     wkbNone, FIELDS(reject_fields), fill_rejects, VEMT_NEEDS_NOTHING},
+     wkbNone, FIELDS(reject_fields), fill_rejects, VEMT_NEEDS_NOTHING, true},
     {"emerging_hotspots",
      "Emerging hot spot pattern of each cell over the time steps (Esri's "
      "categories and wording; chainey_pattern as R sfhotspot names them), "
      "Mann-Kendall test and Sen's slope of its space-time Gi* z-series, "
      "events and the share of steps that were hot.",
-     wkbPolygon, FIELDS(emerging_fields), fill_emerging, VEMT_NEEDS_TRENDS},
+     wkbPolygon, FIELDS(emerging_fields), fill_emerging, VEMT_NEEDS_TRENDS,
+     false},
     {"hotspot_cube",
      "The space-time cube: one feature per cell and time step, events "
      "(aoristic weights), distinct subjects, space-time Gi* z, p and bin "
      "(FDR across all bins). Time-enabled.",
-     wkbPolygon, FIELDS(cube_fields), fill_cube, VEMT_NEEDS_TRENDS},
+     wkbPolygon, FIELDS(cube_fields), fill_cube, VEMT_NEEDS_TRENDS, false},
     {"trends",
      "Counts per time step for the study area, all and by category: events, "
      "distinct subjects, change against the previous step and a year "
      "earlier with an exact Poisson test, and the series' Mann-Kendall test "
      "and Sen's slope.",
-     wkbNone, FIELDS(trend_fields), fill_trends, VEMT_NEEDS_TRENDS},
+     wkbNone, FIELDS(trend_fields), fill_trends, VEMT_NEEDS_TRENDS, false},
     {"merges",
      "Input rows merged into an earlier row as duplicates, each with the "
      "rule that merged it. Restricted.",
-     wkbNone, FIELDS(merge_fields), fill_merges, VEMT_NEEDS_NOTHING},
+     wkbNone, FIELDS(merge_fields), fill_merges, VEMT_NEEDS_NOTHING, true},
 };
 
 size_t vemt_layers_count(void) {
@@ -439,7 +491,20 @@ size_t vemt_layers_count(void) {
 
 const vemt_layer_def *vemt_layers_get(size_t i) { return &layer_defs[i]; }
 
+bool vemt_output_restricted(const vemt_output *out) {
+    const char *tier = out->provenance ? out->provenance->tier : NULL;
+    return !tier || !strcmp(tier, "restricted");
+}
+
+bool vemt_field_published(const vemt_layer_def *def, size_t k,
+                          const vemt_output *out) {
+    return vemt_output_restricted(out) ||
+           !(def->fields[k].flags &
+             (VEMT_FIELD_STATISTIC | VEMT_FIELD_IDENTIFIER));
+}
+
 bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out) {
+    if (def->restricted && !vemt_output_restricted(out)) return false;
     switch (def->needs) {
         case VEMT_NEEDS_GRID:
             return out->grid != NULL;

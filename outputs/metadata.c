@@ -2,9 +2,11 @@
  * @brief The run's provenance as a JSON document (json-c).
  */
 #include <json-c/json.h>
+#include <math.h>
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "outputs/ogr_writer.h"
 #include "outputs/outputs.h"
 
 static const char *source_kind_str(vemt_source_kind k) {
@@ -24,6 +26,15 @@ static const char *transformation_note(const vemt_source *s) {
     return "as the PROJ pipeline says";
 }
 
+/* A count as the tier publishes it: null from 1 to the threshold - 1. */
+static json_object *count_json(const vemt_output *out, long n) {
+    const vemt_provenance *p = out->provenance;
+    if (p->suppress_below > 0 && n >= 1 && n < p->suppress_below) return NULL;
+    if (p->round_to > 0)
+        n = (long)(p->round_to * floor((double)n / p->round_to + 0.5));
+    return json_object_new_int64(n);
+}
+
 static json_object *inputs_json(const vemt_output *out) {
     json_object *arr = json_object_new_array();
     for (size_t i = 0; i < out->n_sources; i++) {
@@ -35,18 +46,15 @@ static json_object *inputs_json(const vemt_output *out) {
         json_object_object_add(o, "bytes",
                                json_object_new_int64((int64_t)s->bytes));
         json_object_object_add(o, "sha256", json_object_new_string(s->sha256));
-        json_object_object_add(o, "rows_read",
-                               json_object_new_int64(s->n_read));
-        json_object_object_add(o, "rows_used",
-                               json_object_new_int64(s->n_used));
-        json_object_object_add(o, "rows_located_nowhere",
-                               json_object_new_int64(s->n_nowhere));
-        json_object_object_add(o, "rows_merged",
-                               json_object_new_int64(s->n_merged));
-        json_object_object_add(o, "rows_excluded",
-                               json_object_new_int64(s->n_excluded));
-        json_object_object_add(o, "rows_rejected",
-                               json_object_new_int64(s->n_rejected));
+        const char *names[] = {
+            "rows_read",   "rows_used",     "rows_located_nowhere",
+            "rows_merged", "rows_excluded", "rows_rejected",
+            "events"};
+        const long counts[] = {s->n_read,   s->n_used,     s->n_nowhere,
+                               s->n_merged, s->n_excluded, s->n_rejected,
+                               s->n_events};
+        for (int k = 0; k < 7; k++)
+            json_object_object_add(o, names[k], count_json(out, counts[k]));
         json_object_object_add(
             o, "format", json_object_new_string(s->format ? s->format : ""));
         json_object_object_add(
@@ -58,7 +66,6 @@ static json_object *inputs_json(const vemt_output *out) {
                                json_object_new_string(s->pipeline));
         json_object_object_add(o, "transformation",
                                json_object_new_string(transformation_note(s)));
-        json_object_object_add(o, "events", json_object_new_int64(s->n_events));
         json_object_array_add(arr, o);
     }
     return arr;
@@ -101,6 +108,23 @@ char *vemt_outputs_provenance_json(const vemt_output *out) {
         doc, "command", json_object_new_string(p->command ? p->command : ""));
     json_object_object_add(doc, "tier",
                            json_object_new_string(p->tier ? p->tier : ""));
+    json_object *sup = json_object_new_object();
+    json_object_object_add(sup, "suppress_below",
+                           json_object_new_double(p->suppress_below));
+    json_object_object_add(sup, "round_to",
+                           json_object_new_double(p->round_to));
+    json_object_object_add(
+        sup, "rule",
+        json_object_new_string(
+            p->suppress_below > 0
+                ? "counts from 1 to suppress_below - 1 withheld (null, "
+                  "suppressed = 1); complementary suppression so no row or "
+                  "column of a table with published totals holds a single "
+                  "withheld value (Cox 1980); statistics that can be solved "
+                  "back to counts withheld"
+                : "none: restricted tier"));
+    json_object_object_add(doc, "disclosure", sup);
+
     if (p->attribution)
         json_object_object_add(doc, "attribution",
                                json_object_new_string(p->attribution));
@@ -135,3 +159,38 @@ char *vemt_outputs_provenance_json(const vemt_output *out) {
 }
 
 void vemt_outputs_free(void *p) { vemt_free(p); }
+
+/* The disclosure schema vemt declares in its GeoPackages: which fields of
+ * each written layer are counts, statistics, identifiers and times, so
+ * `vemt check-disclosure` can apply the tier's rules to the file later. */
+char *vemt_outputs_schema_json(const vemt_output *out) {
+    static const char roles[][12] = {"counts", "statistics", "identifiers",
+                                     "times"};
+    json_object *doc = json_object_new_object(),
+                *layers = json_object_new_object();
+    json_object_object_add(doc, "tier",
+                           json_object_new_string(out->provenance->tier));
+    json_object_object_add(
+        doc, "suppress_below",
+        json_object_new_double(out->provenance->suppress_below));
+    for (size_t i = 0; i < vemt_layers_count(); i++) {
+        const vemt_layer_def *d = vemt_layers_get(i);
+        if (!vemt_layer_is_written(d, out)) continue;
+        json_object *l = json_object_new_object();
+        for (int r = 0; r < 4; r++) {
+            json_object *arr = json_object_new_array();
+            for (size_t k = 0; k < d->n_fields; k++)
+                if ((d->fields[k].flags & (1u << r)) &&
+                    vemt_field_published(d, k, out))
+                    json_object_array_add(
+                        arr, json_object_new_string(d->fields[k].name));
+            json_object_object_add(l, roles[r], arr);
+        }
+        json_object_object_add(layers, d->name, l);
+    }
+    json_object_object_add(doc, "layers", layers);
+    char *copy = vemt_strdup(json_object_to_json_string_ext(
+        doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(doc);
+    return copy;
+}

@@ -114,6 +114,15 @@ vemt_status vemt_ogr_create(vemt_ctx *ctx, const char *driver, const char *path,
     return VEMT_OK;
 }
 
+static int create_field(OGRLayerH layer, const char *name, OGRFieldType type,
+                        OGRFieldSubType sub) {
+    OGRFieldDefnH fd = OGR_Fld_Create(name, type);
+    OGR_Fld_SetSubType(fd, sub);
+    OGRErr e = OGR_L_CreateField(layer, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    return e == OGRERR_NONE ? 0 : -1;
+}
+
 vemt_status vemt_ogr_write_layer(vemt_ctx *ctx, GDALDatasetH ds,
                                  const vemt_layer_def *def,
                                  const vemt_output *out, char **options) {
@@ -127,14 +136,19 @@ vemt_status vemt_ogr_write_layer(vemt_ctx *ctx, GDALDatasetH ds,
         GDALDatasetCreateLayer(ds, def->name, bng, def->geom, options);
     if (bng) OSRRelease(bng);
     if (!layer) return VEMT_E_DEPENDENCY;
+    bool counts = false;
     for (size_t i = 0; i < def->n_fields; i++) {
-        OGRFieldDefnH fd =
-            OGR_Fld_Create(def->fields[i].name, def->fields[i].type);
-        OGR_Fld_SetSubType(fd, def->fields[i].subtype);
-        OGRErr e = OGR_L_CreateField(layer, fd, TRUE);
-        OGR_Fld_Destroy(fd);
-        if (e != OGRERR_NONE) return VEMT_E_DEPENDENCY;
+        counts |= (def->fields[i].flags & VEMT_FIELD_COUNT) != 0;
+        if (!vemt_field_published(def, i, out)) continue;
+        if (create_field(layer, def->fields[i].name, def->fields[i].type,
+                         def->fields[i].subtype))
+            return VEMT_E_DEPENDENCY;
     }
+    /* Outside the restricted tier counts under the threshold are null and
+     * flagged, so a reader can tell "suppressed" from "no data". */
+    if (counts && !vemt_output_restricted(out) &&
+        create_field(layer, "suppressed", OFTInteger, OFSTBoolean))
+        return VEMT_E_DEPENDENCY;
     /* One transaction per layer where the format has them (GeoPackage):
      * SQLite is slow with one per feature. */
     bool tx = GDALDatasetTestCapability(ds, ODsCTransactions);

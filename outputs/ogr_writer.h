@@ -15,7 +15,16 @@ typedef struct vemt_field_def {
     const char *name;
     OGRFieldType type;
     OGRFieldSubType subtype;
+    unsigned flags; /* VEMT_FIELD_*: how disclosure control treats it */
 } vemt_field_def;
+
+/** Field roles for disclosure control (and its declared schema). */
+enum {
+    VEMT_FIELD_COUNT = 1,      /* a count: suppressed below the threshold */
+    VEMT_FIELD_STATISTIC = 2,  /* solvable back to counts: restricted only */
+    VEMT_FIELD_IDENTIFIER = 4, /* identifies a record or person */
+    VEMT_FIELD_TIME = 8        /* a date-time */
+};
 
 /** Fill a created layer with its features. */
 typedef vemt_status (*vemt_layer_fill_fn)(vemt_ctx *ctx, OGRLayerH layer,
@@ -38,7 +47,19 @@ typedef struct vemt_layer_def {
     size_t n_fields;
     vemt_layer_fill_fn fill;
     vemt_needs needs; /* what the run must have for the layer */
+    bool restricted;  /* written in the restricted tier only */
 } vemt_layer_def;
+
+/** The disclosure schema (JSON) declared in the GeoPackage's metadata.
+ * Caller owns the result; free with vemt_free(). */
+char *vemt_outputs_schema_json(const vemt_output *out);
+
+/** True when the output is for the restricted tier (everything). */
+bool vemt_output_restricted(const vemt_output *out);
+
+/** True when field k of def is written for this output's tier. */
+bool vemt_field_published(const vemt_layer_def *def, size_t k,
+                          const vemt_output *out);
 
 /** True when the layer is written for this output. */
 bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out);

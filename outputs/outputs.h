@@ -5,6 +5,8 @@
 #ifndef VEMT_OUTPUTS_OUTPUTS_H
 #define VEMT_OUTPUTS_OUTPUTS_H
 
+#include <stdio.h>
+
 #include "engine/engine.h"
 #include "engine/vemt.h"
 
@@ -26,6 +28,8 @@ typedef struct vemt_provenance {
     const char *attribution; /* data attribution lines, or NULL */
     const char *job_json;    /* the job file's text, or NULL */
     const char *tier;        /* output tier ("restricted", ...) */
+    double suppress_below;   /* smallest count published (0: all) */
+    double round_to;         /* published counts rounded to this (0: not) */
     const char *command;     /* "run" or "ingest" */
 } vemt_provenance;
 
@@ -52,11 +56,16 @@ typedef struct vemt_trends_out {
     const vemt_mk *mk;       /* of each unit's Gi* z-series */
     const vemt_mk *count_mk; /* of each unit's counts per step */
     const double *share_hot; /* share of steps hot */
+    const double *pub_events, *pub_subjects;   /* per bin, as published: NaN =
+                                                  suppressed */
+    const double *unit_events, *unit_subjects; /* per unit totals, likewise */
     const vemt_trend_row *rows;
     size_t n_rows;
 } vemt_trends_out;
 
-/** Everything a run writes. All borrowed. grid may be NULL (`vemt ingest`):
+/** Everything a run writes. All borrowed. Counts arrive as they are to be
+ * published (NaN where suppressed; the provenance's tier decides which
+ * layers and fields are written). grid may be NULL (`vemt ingest`):
  * then no analysis layer is written. The cell arrays have
  * vemt_grid_ncells(grid) entries; gi_z and gi_p may hold NaN (written as
  * null). */
@@ -120,6 +129,18 @@ bool vemt_outputs_temp_path(const char *final, const char *ext, long pid,
 /** True when path is a GeoPackage or QGIS project that vemt wrote (its
  * provenance or title says so), so a run may replace it without --force. */
 bool vemt_outputs_is_vemt_file(const char *path);
+
+/** Check the GeoPackage at path against a tier's rules (public_tier: the
+ * public rules, else partner's), writing one line per problem to report:
+ * point or line layers, counts from 1 to threshold - 1, fields that are
+ * statistics or identifiers, (public) units under 250 m and time steps
+ * finer than a month, and withheld values recoverable from totals. The
+ * roles of fields come from the schema vemt declares in its metadata, or
+ * from their names. *problems gets the count. Returns VEMT_E_IO when the
+ * file can't be opened. */
+vemt_status vemt_outputs_check_disclosure(vemt_ctx *ctx, const char *path,
+                                          bool public_tier, double threshold,
+                                          FILE *report, size_t *problems);
 
 /** Free memory returned by outputs functions; NULL is a no-op. */
 void vemt_outputs_free(void *p);

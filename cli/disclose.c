@@ -1,0 +1,168 @@
+/** @file disclose.c
+ * @brief Output tiers: what leaves the analyst's hands, and how small
+ * counts are withheld so that comparing tables recovers nothing.
+ */
+#include "cli/disclose.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *vemt_tier_name(int tier) {
+    static const char names[][12] = {"restricted", "partner", "public"};
+    return names[tier >= 0 && tier <= 2 ? tier : 0];
+}
+
+double vemt_tier_threshold(const vemt_args *a) {
+    if (a->tier == 0) return 0;
+    if (a->suppress_below > 0) return a->suppress_below;
+    return a->tier == 2 ? 10 : 5;
+}
+
+int vemt_tier_check(const vemt_args *a, double cell_m) {
+    if (a->tier != 2) return VEMT_EXIT_OK;
+    if (cell_m < 250) {
+        fprintf(stderr,
+                "vemt: the public tier publishes cells of at least "
+                "250 m (this run: %g m); use --cell-size 250 or "
+                "more\n",
+                cell_m);
+        return VEMT_EXIT_INPUT;
+    }
+    if (a->time_step != 0) {
+        fprintf(stderr,
+                "vemt: the public tier publishes time steps no finer "
+                "than a month; use --time-step month\n");
+        return VEMT_EXIT_INPUT;
+    }
+    return VEMT_EXIT_OK;
+}
+
+/* Is path's folder readable or searchable by others? */
+static bool folder_open_to_others(const char *path) {
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    struct stat st;
+    return stat(dir, &st) == 0 && (st.st_mode & (S_IROTH | S_IXOTH));
+}
+
+int vemt_tier_protect(const vemt_args *a) {
+    if (a->tier != 0) return VEMT_EXIT_OK;
+    umask(077); /* restricted files: the owner only */
+    /* The demo's data is synthetic, so its outputs may go anywhere. */
+    if (a->demo || a->allow_world_readable) return VEMT_EXIT_OK;
+    const char *paths[] = {a->out, a->qgis_project, a->geojson_dir};
+    for (int i = 0; i < 3; i++) {
+        char probe[4200];
+        if (!paths[i]) continue;
+        snprintf(probe, sizeof probe, "%s%s", paths[i], i == 2 ? "/x" : "");
+        if (!folder_open_to_others(probe)) continue;
+        fprintf(stderr,
+                "%s: its folder can be read by other users; a "
+                "restricted output holds children's locations: "
+                "choose a private folder or give "
+                "--allow-world-readable\n",
+                paths[i]);
+        return VEMT_EXIT_INPUT;
+    }
+    return VEMT_EXIT_OK;
+}
+
+static void round_counts(double *x, size_t n, double to) {
+    for (size_t i = 0; to > 0 && i < n; i++)
+        if (!isnan(x[i])) x[i] = round(x[i] / to) * to;
+}
+
+static double *copy(const double *x, size_t n) {
+    double *c = malloc((n ? n : 1) * sizeof *c);
+    if (c) memcpy(c, x, n * sizeof *c);
+    return c;
+}
+
+/* A counts table published with its row and column totals. */
+static vemt_status table(double **out, const double *x, size_t rows,
+                         size_t cols, const vemt_args *a) {
+    if (!(*out = copy(x, rows * cols))) return VEMT_E_NOMEM;
+    double t = vemt_tier_threshold(a);
+    if (t > 0) vemt_suppress_table(*out, x, rows, cols, t);
+    round_counts(*out, rows * cols, a->round_to);
+    return VEMT_OK;
+}
+
+/* Row totals of a units x steps table. */
+static double *row_totals(const double *x, size_t rows, size_t cols) {
+    double *r = calloc(rows ? rows : 1, sizeof *r);
+    for (size_t i = 0; r && i < rows * cols; i++) r[i / cols] += x[i];
+    return r;
+}
+
+/* Trend rows: each category x steps table with the "all" series as its
+ * column totals; derived changes and tests withheld where a count is. */
+static vemt_status publish_rows(const vemt_args *a, vemt_trend_result *tr) {
+    size_t T = vemt_cube_steps(tr->cube), S = tr->out.n_rows / T;
+    double *e = malloc(S * T * sizeof *e), *s = malloc(S * T * sizeof *s);
+    double *pe = NULL, *ps = NULL;
+    vemt_status st = e && s ? VEMT_OK : VEMT_E_NOMEM;
+    for (size_t i = 0; !st && i < S * T; i++)
+        e[i] = tr->rows[i].n_events, s[i] = tr->rows[i].n_subjects;
+    if (!st) st = table(&pe, e, S, T, a);
+    if (!st) st = table(&ps, s, S, T, a);
+    for (size_t k = 0; !st && k < S; k++) {
+        bool any = false;
+        for (size_t t = 0; t < T; t++)
+            any |= isnan(pe[k * T + t]) || isnan(ps[k * T + t]);
+        for (size_t t = 0; t < T; t++) {
+            vemt_trend_row *r = &tr->rows[k * T + t];
+            r->n_events = pe[k * T + t];
+            r->n_subjects = ps[k * T + t];
+            if (any) /* tests on a series with a withheld count */
+                r->mk_z = r->mk_p = r->sen_slope = (double)NAN;
+            bool prev = t && !isnan(pe[k * T + t - 1]) && !isnan(r->n_events);
+            if (!prev) r->change_prev = r->change_prev_p = (double)NAN;
+            if (isnan(r->n_events) || any)
+                r->change_year = r->change_year_p = (double)NAN;
+        }
+    }
+    free(e), free(s), free(pe), free(ps);
+    return st;
+}
+
+vemt_status vemt_publish(const vemt_args *a, const double *cells, size_t n,
+                         vemt_trend_result *tr, vemt_published *pub) {
+    memset(pub, 0, sizeof *pub);
+    vemt_status st = table(&pub->cells, cells, n, 1, a);
+    if (st || !tr || !tr->cube) return st;
+    size_t U = vemt_cube_units(tr->cube), T = vemt_cube_steps(tr->cube);
+    const double *e = vemt_cube_events(tr->cube);
+    const double *s = vemt_cube_subjects(tr->cube);
+    double *ue = row_totals(e, U, T), *us = row_totals(s, U, T);
+    if (!ue || !us) st = VEMT_E_NOMEM;
+    if (!st) st = table(&pub->bins_e, e, U, T, a);
+    if (!st) st = table(&pub->bins_s, s, U, T, a);
+    if (!st) st = table(&pub->unit_e, ue, U, 1, a);
+    if (!st) st = table(&pub->unit_s, us, U, 1, a);
+    free(ue), free(us);
+    if (!st && a->tier) st = publish_rows(a, tr);
+    if (st) return st;
+    tr->out.pub_events = pub->bins_e;
+    tr->out.pub_subjects = pub->bins_s;
+    tr->out.unit_events = pub->unit_e;
+    tr->out.unit_subjects = pub->unit_s;
+    return VEMT_OK;
+}
+
+void vemt_published_clear(vemt_published *pub) {
+    free(pub->cells);
+    free(pub->bins_e);
+    free(pub->bins_s);
+    free(pub->unit_e);
+    free(pub->unit_s);
+    memset(pub, 0, sizeof *pub);
+}

@@ -1,0 +1,42 @@
+/** @file disclose.h
+ * @brief Disclosure control for the partner and public tiers: what may be
+ * published, small counts suppressed consistently, file permissions.
+ */
+#ifndef VEMT_CLI_DISCLOSE_H
+#define VEMT_CLI_DISCLOSE_H
+
+#include <stdio.h>
+
+#include "cli/args.h"
+#include "cli/trends.h"
+
+/** The tier's name ("restricted", "partner", "public"). */
+const char *vemt_tier_name(int tier);
+
+/** The suppression threshold in force (0 in the restricted tier). */
+double vemt_tier_threshold(const vemt_args *a);
+
+/** Refuse settings a tier does not allow (public: cells under 250 m, steps
+ * finer than a month); exit status 0 or 1 after a message. */
+int vemt_tier_check(const vemt_args *a, double cell_m);
+
+/** Restricted outputs: created 0600 (umask 077), and refused in a folder
+ * others can read unless allowed; exit status 0 or 1 after a message. */
+int vemt_tier_protect(const vemt_args *a);
+
+/** Published copies of the counts: cells (n) and, when trends were made,
+ * the cube's bins and unit totals and the trend rows, suppressed and
+ * rounded for the tier. cells_out has n entries; the trend arrays are set
+ * in tr->out. Returns VEMT_E_NOMEM. Owned memory goes into pub; free with
+ * vemt_published_clear(). */
+typedef struct vemt_published {
+    double *cells;
+    double *bins_e, *bins_s, *unit_e, *unit_s;
+} vemt_published;
+
+vemt_status vemt_publish(const vemt_args *a, const double *cells, size_t n,
+                         vemt_trend_result *tr, vemt_published *pub);
+
+void vemt_published_clear(vemt_published *pub);
+
+#endif /* VEMT_CLI_DISCLOSE_H */

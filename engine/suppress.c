@@ -1,0 +1,57 @@
+/** @file suppress.c
+ * @brief Small-count suppression for published tables: primary suppression
+ * of counts under a threshold, and secondary (complementary) suppression so
+ * that no suppressed value can be recovered from published row and column
+ * totals by subtraction.
+ */
+#include <math.h>
+
+#include "engine/engine.h"
+
+/* Primary: a count from 1 to threshold - 1 is withheld (NaN). Zeros and
+ * counts at or over the threshold are published. Fractional (aoristic)
+ * counts are judged by their rounded value. */
+static void primary(double *x, size_t n, double threshold) {
+    for (size_t i = 0; i < n; i++) {
+        double r = round(x[i]);
+        if (r >= 1 && r < threshold) x[i] = (double)NAN;
+    }
+}
+
+/* In one line (a row or a column: len values, stride apart), a single
+ * suppressed value is recoverable from the line's total: withhold the
+ * smallest published value too (zeros included: the pair is then known
+ * only as a sum). Returns 1 when it changed the line. */
+static int protect_line(double *x, const double *orig, size_t start, size_t len,
+                        size_t stride) {
+    size_t hidden = 0, pick = (size_t)-1;
+    for (size_t k = 0; k < len; k++) {
+        size_t i = start + k * stride;
+        if (isnan(x[i])) {
+            hidden++;
+        } else if (pick == (size_t)-1 || orig[i] < orig[pick]) {
+            pick = i;
+        }
+    }
+    if (hidden != 1 || pick == (size_t)-1) return 0;
+    x[pick] = (double)NAN;
+    return 1;
+}
+
+size_t vemt_suppress_table(double *x, const double *orig, size_t rows,
+                           size_t cols, double threshold) {
+    size_t n = rows * cols;
+    primary(x, n, threshold);
+    /* Repeat until every row and column with a hidden value hides at least
+     * two (Cox 1980's condition for a table with published margins). */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t r = 0; r < rows; r++)
+            changed |= protect_line(x, orig, r * cols, cols, 1);
+        for (size_t c = 0; cols > 0 && c < cols; c++)
+            changed |= protect_line(x, orig, c, rows, cols);
+    }
+    size_t hidden = 0;
+    for (size_t i = 0; i < n; i++) hidden += isnan(x[i]);
+    return hidden;
+}

@@ -1,0 +1,239 @@
+/** @file check.c
+ * @brief `vemt check-disclosure`: re-read any GeoPackage (vemt's, or one
+ * edited by hand in QGIS) and report every feature that breaks a tier's
+ * rules.
+ */
+#include <gdal.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "outputs/ogr_writer.h"
+
+typedef struct checker {
+    FILE *report;
+    const char *path;
+    bool public_tier;
+    double threshold;
+    json_object *schema; /* the declared schema's "layers", or NULL */
+    size_t problems;
+} checker;
+
+static void problem(checker *c, const char *layer, long fid, const char *what) {
+    c->problems++;
+    fprintf(c->report, "%s: layer '%s'", c->path, layer);
+    if (fid >= 0) fprintf(c->report, " feature %ld", fid);
+    fprintf(c->report, ": %s\n", what);
+}
+
+/* The declared role lists of a layer, or NULL. */
+static json_object *declared(const checker *c, const char *layer,
+                             const char *role) {
+    json_object *l, *arr;
+    if (!c->schema || !json_object_object_get_ex(c->schema, layer, &l) ||
+        !json_object_object_get_ex(l, role, &arr))
+        return NULL;
+    return arr;
+}
+
+static bool in_list(json_object *arr, const char *name) {
+    for (size_t i = 0; arr && i < json_object_array_length(arr); i++)
+        if (!strcmp(json_object_get_string(json_object_array_get_idx(arr, i)),
+                    name))
+            return true;
+    return false;
+}
+
+static bool ends_with(const char *s, const char *tail) {
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && !strcmp(s + n - k, tail);
+}
+
+/* A field's role by the declared schema, else by vemt's naming
+ * conventions (for files without the declaration). */
+static unsigned role_of(const checker *c, const char *layer, const char *f) {
+    if (c->schema) {
+        unsigned r = 0;
+        r |= in_list(declared(c, layer, "counts"), f) ? VEMT_FIELD_COUNT : 0;
+        r |= in_list(declared(c, layer, "statistics"), f) ? VEMT_FIELD_STATISTIC
+                                                          : 0;
+        r |= in_list(declared(c, layer, "identifiers"), f)
+                 ? VEMT_FIELD_IDENTIFIER
+                 : 0;
+        return r;
+    }
+    if (!strncmp(f, "n_", 2) || strstr(f, "count")) return VEMT_FIELD_COUNT;
+    if (!strcmp(f, "gi_z") || !strcmp(f, "gi_p") || !strncmp(f, "lisa_i", 6) ||
+        !strncmp(f, "mk_", 3) || !strcmp(f, "sen_slope") ||
+        !strncmp(f, "change_", 7) || !strncmp(f, "count_mk", 8))
+        return VEMT_FIELD_STATISTIC;
+    if (!strcmp(f, "subject_key") || !strcmp(f, "source_ref") ||
+        !strcmp(f, "child_id") || !strcmp(f, "episode_id") ||
+        !strcmp(f, "event_id") || !strcmp(f, "raw") || ends_with(f, "_key"))
+        return VEMT_FIELD_IDENTIFIER;
+    return 0;
+}
+
+/* Rules on a layer's fields: statistics and identifiers must be gone. */
+static void check_fields(checker *c, OGRLayerH l, const char *name,
+                         unsigned *roles) {
+    OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
+    for (int i = 0; i < OGR_FD_GetFieldCount(d) && i < 64; i++) {
+        const char *f = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i));
+        char msg[256];
+        roles[i] = role_of(c, name, f);
+        if (roles[i] & VEMT_FIELD_STATISTIC) {
+            snprintf(msg, sizeof msg,
+                     "field '%s' can be solved back to counts and is "
+                     "withheld outside the restricted tier",
+                     f);
+            problem(c, name, -1, msg);
+        }
+        if (roles[i] & VEMT_FIELD_IDENTIFIER) {
+            snprintf(msg, sizeof msg, "field '%s' identifies records or people",
+                     f);
+            problem(c, name, -1, msg);
+        }
+    }
+}
+
+/* Per feature: counts 0 or >= threshold (or null); public: cells of at
+ * least 250 m and steps of at least a month. */
+static void check_features(checker *c, OGRLayerH l, const char *name,
+                           const unsigned *roles) {
+    OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
+    int s0 = OGR_FD_GetFieldIndex(d, "step_start_utc");
+    int s1 = OGR_FD_GetFieldIndex(d, "step_end_utc");
+    bool has_counts = false;
+    for (int i = 0; i < OGR_FD_GetFieldCount(d) && i < 64; i++)
+        has_counts |= (roles[i] & VEMT_FIELD_COUNT) != 0;
+    OGRFeatureH f;
+    OGR_L_ResetReading(l);
+    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
+        long fid = (long)OGR_F_GetFID(f);
+        for (int i = 0; i < OGR_FD_GetFieldCount(d) && i < 64; i++) {
+            if (!(roles[i] & VEMT_FIELD_COUNT) ||
+                !OGR_F_IsFieldSetAndNotNull(f, i))
+                continue;
+            double v = OGR_F_GetFieldAsDouble(f, i);
+            char msg[160];
+            snprintf(msg, sizeof msg,
+                     "count '%s' = %g is under the threshold "
+                     "of %g",
+                     OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i)), v,
+                     c->threshold);
+            if (round(v) >= 1 && round(v) < c->threshold)
+                problem(c, name, fid, msg);
+        }
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        char msg[160];
+        if (c->public_tier && has_counts && g &&
+            OGR_G_Area(g) < 250.0 * 250.0 * (1 - 1e-9)) {
+            snprintf(msg, sizeof msg,
+                     "unit of %.0f m2 is smaller than a 250 m cell",
+                     OGR_G_Area(g));
+            problem(c, name, fid, msg);
+        }
+        if (c->public_tier && s0 >= 0 && s1 >= 0) {
+            int y0, m0, d0, h, mi, tz, y1, m1, d1;
+            float sec;
+            OGR_F_GetFieldAsDateTimeEx(f, s0, &y0, &m0, &d0, &h, &mi, &sec,
+                                       &tz);
+            OGR_F_GetFieldAsDateTimeEx(f, s1, &y1, &m1, &d1, &h, &mi, &sec,
+                                       &tz);
+            double days = (double)(vemt_days_from_civil(y1, m1, d1) -
+                                   vemt_days_from_civil(y0, m0, d0));
+            snprintf(msg, sizeof msg,
+                     "time step of %.0f days is finer than a month", days + 1);
+            if (days < 27) problem(c, name, fid, msg);
+        }
+        OGR_F_Destroy(f);
+    }
+}
+
+/* A row of hotspot_cube with one withheld count whose cell total is
+ * published elsewhere gives the withheld count back by subtraction. */
+static void check_rows(checker *c, GDALDatasetH ds) {
+    OGRLayerH r = GDALDatasetExecuteSQL(
+        ds,
+        "SELECT cell_id FROM hotspot_cube GROUP BY cell_id HAVING "
+        "sum(n_events IS NULL) = 1 AND cell_id IN (SELECT cell_id FROM "
+        "emerging_hotspots WHERE n_events IS NOT NULL)",
+        NULL, NULL);
+    OGRFeatureH f;
+    while (r && (f = OGR_L_GetNextFeature(r)) != NULL) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "cell %s has one withheld step and a published total: the "
+                 "step can be recovered by subtraction",
+                 OGR_F_GetFieldAsString(f, 0));
+        problem(c, "hotspot_cube", -1, msg);
+        OGR_F_Destroy(f);
+    }
+    if (r) GDALDatasetReleaseResultSet(ds, r);
+}
+
+/* The declared schema and tier in vemt's metadata, or NULL. */
+static json_object *read_schema(GDALDatasetH ds) {
+    OGRLayerH r = GDALDatasetExecuteSQL(
+        ds,
+        "SELECT metadata FROM gpkg_metadata WHERE md_standard_uri = "
+        "'urn:vemt:disclosure-schema:1'",
+        NULL, NULL);
+    OGRFeatureH f = r ? OGR_L_GetNextFeature(r) : NULL;
+    json_object *doc =
+        f ? json_tokener_parse(OGR_F_GetFieldAsString(f, 0)) : NULL;
+    if (f) OGR_F_Destroy(f);
+    if (r) GDALDatasetReleaseResultSet(ds, r);
+    return doc;
+}
+
+static void check_layer(checker *c, OGRLayerH l) {
+    const char *name = OGR_L_GetName(l);
+    if (!strcmp(name, "layer_styles")) return;
+    OGRwkbGeometryType t = wkbFlatten(OGR_L_GetGeomType(l));
+    if (t == wkbPoint || t == wkbMultiPoint || t == wkbLineString ||
+        t == wkbMultiLineString)
+        problem(c, name, -1,
+                "point or line layer: individual events, journeys or places "
+                "are restricted");
+    unsigned roles[64] = {0};
+    check_fields(c, l, name, roles);
+    check_features(c, l, name, roles);
+}
+
+vemt_status vemt_outputs_check_disclosure(vemt_ctx *ctx, const char *path,
+                                          bool public_tier, double threshold,
+                                          FILE *report, size_t *problems) {
+    *problems = 0;
+    vemt_ogr_push_errors(ctx);
+    GDALDatasetH ds =
+        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    vemt_ogr_pop_errors();
+    if (!ds) {
+        vemt_error *err = vemt_ctx_err(ctx);
+        vemt_error_set(err, VEMT_E_IO, "can't open as a GeoPackage");
+        err->source = path;
+        return VEMT_E_IO;
+    }
+    checker c = {report, path, public_tier, threshold, NULL, 0};
+    json_object *doc = read_schema(ds);
+    if (!doc || !json_object_object_get_ex(doc, "layers", &c.schema)) {
+        c.schema = NULL;
+        fprintf(report,
+                "%s: no vemt disclosure schema in the file: fields "
+                "checked by their names\n",
+                path);
+    }
+    for (int i = 0; i < GDALDatasetGetLayerCount(ds); i++)
+        check_layer(&c, GDALDatasetGetLayer(ds, i));
+    if (GDALDatasetGetLayerByName(ds, "hotspot_cube") &&
+        GDALDatasetGetLayerByName(ds, "emerging_hotspots"))
+        check_rows(&c, ds);
+    json_object_put(doc);
+    GDALClose(ds);
+    *problems = c.problems;
+    return VEMT_OK;
+}
