@@ -183,7 +183,10 @@ static vemt_status write_layers(vemt_ctx *ctx, GDALDatasetH ds,
         const vemt_layer_def *def = vemt_layers_get(i);
         if (!vemt_layer_is_written(def, out)) continue;
         char **lco = NULL;
-        lco = CSLSetNameValue(lco, "DESCRIPTION", def->description);
+        char desc[1024];
+        snprintf(desc, sizeof desc, "%s Output tier: %s.", def->description,
+                 out->provenance ? out->provenance->tier : "restricted");
+        lco = CSLSetNameValue(lco, "DESCRIPTION", desc);
         lco = CSLSetNameValue(lco, "FID", "fid");
         if (def->geom != wkbNone) {
             lco = CSLSetNameValue(lco, "GEOMETRY_NAME", "geom");
