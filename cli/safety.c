@@ -40,6 +40,22 @@ static void add_temp(const char *final, const char *ext, const char *side) {
     n_temps++;
 }
 
+/* Call fn with the path of every GeoJSON file the run may write. */
+static void each_geojson(const vemt_args *a, void (*fn)(const char *final)) {
+    for (size_t i = 0;
+         a->geojson_dir && i < sizeof geojson_layers / sizeof *geojson_layers;
+         i++) {
+        char final[TEMP_LEN];
+        snprintf(final, sizeof final, "%s/%s.geojson", a->geojson_dir,
+                 geojson_layers[i]);
+        fn(final);
+    }
+}
+
+static void add_geojson_temp(const char *final) {
+    add_temp(final, ".geojson", "");
+}
+
 static void on_signal(int sig) {
     for (int i = 0; i < n_temps; i++) unlink(temps[i]);
     signal(sig, SIG_DFL);
@@ -53,14 +69,7 @@ void vemt_safety_arm(const vemt_args *a) {
         add_temp(a->qgis_project, ".qgs", "");
         add_temp(a->qgis_project, ".zip", "");
     }
-    for (size_t i = 0;
-         a->geojson_dir && i < sizeof geojson_layers / sizeof *geojson_layers;
-         i++) {
-        char final[TEMP_LEN];
-        snprintf(final, sizeof final, "%s/%s.geojson", a->geojson_dir,
-                 geojson_layers[i]);
-        add_temp(final, ".geojson", "");
-    }
+    each_geojson(a, add_geojson_temp);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -75,8 +84,12 @@ void vemt_safety_arm(const vemt_args *a) {
 static void clean_beside(const char *final) {
     char dir[TEMP_LEN], prefix[TEMP_LEN];
     const char *slash = strrchr(final, '/');
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - final) : 1,
-             slash ? final : ".");
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == final)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - final), final);
     snprintf(prefix, sizeof prefix, ".%s.vemt-tmp-", slash ? slash + 1 : final);
     DIR *d = opendir(dir);
     if (!d) return;
@@ -97,14 +110,7 @@ static void clean_beside(const char *final) {
 void vemt_safety_clean_stale(const vemt_args *a) {
     if (a->out) clean_beside(a->out);
     if (a->qgis_project) clean_beside(a->qgis_project);
-    for (size_t i = 0;
-         a->geojson_dir && i < sizeof geojson_layers / sizeof *geojson_layers;
-         i++) {
-        char final[TEMP_LEN];
-        snprintf(final, sizeof final, "%s/%s.geojson", a->geojson_dir,
-                 geojson_layers[i]);
-        clean_beside(final);
-    }
+    each_geojson(a, clean_beside);
 }
 
 int vemt_safety_check(const vemt_args *a) {

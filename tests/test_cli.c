@@ -13,6 +13,7 @@
 
 #include "tests/ref/gistar_spdep_ref.h"
 #include "tests/test.h"
+#include "tests/testutil.h"
 
 static char tmpdir[64];
 
@@ -60,20 +61,6 @@ TEST(usage_errors) {
     CHECK_INT_EQ(vemt("frobnicate", line, sizeof line), 2);
 }
 
-/* Load a whole file into memory (NUL-terminated); caller frees. */
-static char *slurp(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    *n = buf ? fread(buf, 1, (size_t)len, f) : 0;
-    if (buf) buf[*n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 TEST(bad_input_leaves_no_output) {
     char line[512], args[1024];
     CHECK_INT_EQ(
@@ -84,14 +71,14 @@ TEST(bad_input_leaves_no_output) {
     CHECK_INT_EQ(vemt("run --demo --out keep.gpkg --quiet", NULL, 0), 0);
     snprintf(args, sizeof args, "%s/keep.gpkg", tmpdir);
     size_t n_before = 0, n_after = 0;
-    char *before = slurp(args, &n_before);
+    char *before = test_slurp(args, &n_before);
     snprintf(args, sizeof args,
              "run --missing '%s/bad/number.csv' --out keep.gpkg",
              VEMT_FIXTURES);
     CHECK_INT_EQ(vemt(args, line, sizeof line), 1);
     CHECK(strstr(line, "required column 'child_id' not found") != NULL);
     snprintf(args, sizeof args, "%s/keep.gpkg", tmpdir);
-    char *after = slurp(args, &n_after);
+    char *after = test_slurp(args, &n_after);
     CHECK(before && after && n_before == n_after &&
           !memcmp(before, after, n_before));
     free(before);
@@ -172,25 +159,18 @@ static long count_where(GDALDatasetH ds, const char *layer, const char *where) {
     return n;
 }
 
-static bool contains(const char *hay, size_t n, const char *needle) {
-    size_t k = strlen(needle);
-    for (size_t i = 0; k && i + k <= n; i++)
-        if (hay[i] == needle[0] && !memcmp(hay + i, needle, k)) return true;
-    return false;
-}
-
 /* How many of the demo's raw child and subject ids appear anywhere in the
  * bytes of the output file (ids are the 2nd field of missing.csv and the
  * 6th of incidents.csv). */
 static int raw_ids_in_file(const char *gpkg) {
     size_t n = 0, m = 0;
-    char *bytes = slurp(gpkg, &n), path[512];
+    char *bytes = test_slurp(gpkg, &n), path[512];
     int found = 0;
     const char *files[] = {"missing.csv", "incidents.csv"};
     const int cols[] = {1, 5};
     for (int k = 0; k < 2 && bytes; k++) {
         snprintf(path, sizeof path, "%s/demo/%s", VEMT_FIXTURES, files[k]);
-        char *csv = slurp(path, &m), *save = NULL;
+        char *csv = test_slurp(path, &m), *save = NULL;
         char *line = csv ? strtok_r(csv, "\n", &save) : NULL; /* header */
         while (line && (line = strtok_r(NULL, "\n", &save))) {
             char *f = line;
@@ -201,7 +181,7 @@ static int raw_ids_in_file(const char *gpkg) {
             if (!f || !*f || *f == ',') continue;
             char id[32];
             snprintf(id, sizeof id, "%.*s", (int)strcspn(f, ",\r"), f);
-            if (strlen(id) >= 4 && contains(bytes, n, id)) found++;
+            if (strlen(id) >= 4 && test_contains(bytes, n, id)) found++;
         }
         free(csv);
     }
@@ -437,7 +417,7 @@ TEST(interrupted_run_leaves_previous_output) {
     CHECK_INT_EQ(vemt("run --demo --out kept.gpkg --quiet", NULL, 0), 0);
     snprintf(path, sizeof path, "%s/kept.gpkg", tmpdir);
     size_t n0, n1;
-    char *before = slurp(path, &n0);
+    char *before = test_slurp(path, &n0);
     const int sigs[] = {SIGTERM, SIGINT, SIGKILL};
     for (int k = 0; k < 3; k++) {
         snprintf(cmd, sizeof cmd,
@@ -450,7 +430,7 @@ TEST(interrupted_run_leaves_previous_output) {
         int status = 0;
         waitpid(pid, &status, 0);
         CHECK(WIFSIGNALED(status) && WTERMSIG(status) == sigs[k]);
-        char *after = slurp(path, &n1);
+        char *after = test_slurp(path, &n1);
         CHECK(before && after && n0 == n1 && !memcmp(before, after, n0));
         free(after);
         /* SIGKILL can't be caught: the next run removes what it left. */

@@ -15,6 +15,7 @@
 #include "engine/engine.h"
 #include "ingest/ingest.h"
 #include "tests/test.h"
+#include "tests/testutil.h"
 
 static char tmpdir[64];
 
@@ -24,26 +25,6 @@ static int vemt(const char *args) {
              VEMT_BIN, args);
     int rc = system(cmd);
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static char *slurp(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    *n = buf ? fread(buf, 1, (size_t)len, f) : 0;
-    if (buf) buf[*n] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static bool contains(const char *hay, size_t n, const char *needle) {
-    size_t k = strlen(needle);
-    for (size_t i = 0; k && i + k <= n; i++)
-        if (hay[i] == needle[0] && !memcmp(hay + i, needle, k)) return true;
-    return false;
 }
 
 /* Every layer's features as text: fields and WKT at 1 m. */
@@ -90,7 +71,7 @@ static int leaks(const char *gpkg_text, size_t n, const char *bytes,
     for (int k = 0; k < 2; k++) {
         snprintf(path, sizeof path, "%s/demo/%s", VEMT_FIXTURES, files[k]);
         size_t m;
-        char *csv = slurp(path, &m), *save = NULL;
+        char *csv = test_slurp(path, &m), *save = NULL;
         char *line = csv ? strtok_r(csv, "\n", &save) : NULL;
         while (line && (line = strtok_r(NULL, "\n", &save))) {
             char f[12][64] = {{0}};
@@ -105,9 +86,10 @@ static int leaks(const char *gpkg_text, size_t n, const char *bytes,
             double x = atof(k ? f[4] : f[2]), y = atof(k ? f[5] : f[3]);
             char xy[64];
             snprintf(xy, sizeof xy, "%.0f %.0f,", x, y);
-            if (x > 0 && contains(gpkg_text, n, xy)) found++;
+            if (x > 0 && test_contains(gpkg_text, n, xy)) found++;
             vemt_pseudo_key(ps, id, key, sizeof key);
-            if (*id && (contains(bytes, nb, id) || contains(bytes, nb, key)))
+            if (*id &&
+                (test_contains(bytes, nb, id) || test_contains(bytes, nb, key)))
                 found++;
         }
         free(csv);
@@ -147,7 +129,7 @@ static void check_tier(test_state *t_, const char *tier, double threshold) {
         }
     }
     size_t n, nb;
-    char *text = dump(ds, &n), *bytes = slurp(path, &nb);
+    char *text = dump(ds, &n), *bytes = test_slurp(path, &nb);
     CHECK_INT_EQ(leaks(text, n, bytes, nb), 0);
     free(text);
     free(bytes);
@@ -240,7 +222,7 @@ static bool flags(const char *file, const char *reason) {
     int rc = vemt(args);
     snprintf(path, sizeof path, "%s/out.txt", tmpdir);
     size_t n;
-    char *out = slurp(path, &n);
+    char *out = test_slurp(path, &n);
     bool hit = rc == 1 && out && strstr(out, reason);
     free(out);
     return hit;
@@ -264,7 +246,7 @@ TEST(check_disclosure_flags_each_rule) {
     char path[256];
     snprintf(path, sizeof path, "%s/out.txt", tmpdir);
     size_t n;
-    char *out = slurp(path, &n);
+    char *out = test_slurp(path, &n);
     CHECK(out && strstr(out, "no vemt disclosure schema in the file"));
     free(out);
 }
