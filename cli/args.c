@@ -77,6 +77,16 @@ void vemt_args_usage(FILE *out, vemt_command command) {
                 "  --count C            events (default) or subjects "
                 "(distinct children)\n"
                 "  --no-trends          skip the trend analysis\n"
+                "safeguarding:\n"
+                "  --place-radius M     group places within M metres "
+                "(default 100)\n"
+                "  --min-children N     locations of concern: places linked "
+                "to N or more\n"
+                "                       children (default 3)\n"
+                "  --patrol-window-hours H, --patrol-top N   patrol windows "
+                "(3, 10)\n"
+                "  --report PATH.md     also write the run summary as "
+                "Markdown\n"
                 "disclosure control:\n"
                 "  --tier T             restricted (default: everything), "
                 "partner or public\n"
@@ -192,6 +202,11 @@ typedef enum opt_id {
     O_TIER,
     O_SUPPRESS,
     O_ROUND,
+    O_PLACE_RADIUS,
+    O_MIN_CHILDREN,
+    O_PATROL_HOURS,
+    O_PATROL_TOP,
+    O_REPORT,
     O_MERGE_M,
     O_MERGE_MIN,
     O_MAX_REJECT,
@@ -234,6 +249,11 @@ static const struct {
     {"--tier", O_TIER},
     {"--suppress-below", O_SUPPRESS},
     {"--round-to", O_ROUND},
+    {"--place-radius", O_PLACE_RADIUS},
+    {"--min-children", O_MIN_CHILDREN},
+    {"--patrol-window-hours", O_PATROL_HOURS},
+    {"--patrol-top", O_PATROL_TOP},
+    {"--report", O_REPORT},
     {"--attribution", O_ATTRIBUTION},
 };
 
@@ -317,6 +337,24 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_args *a,
         case O_COUNT:
         case O_FDR:
             return trend_choice(id, v, a, err);
+        case O_PLACE_RADIUS:
+            return number(v, 1, 5000, &a->place_radius) ||
+                   fail(err, "--place-radius needs metres from 1 to 5000", v);
+        case O_MIN_CHILDREN:
+        case O_PATROL_HOURS:
+        case O_PATROL_TOP:
+            if (!number(v, 1, id == O_PATROL_HOURS ? 24 : 1000, &minutes))
+                return fail(err, "needs a whole number", opt);
+            if (id == O_MIN_CHILDREN)
+                a->min_children = (long)minutes;
+            else if (id == O_PATROL_HOURS)
+                a->patrol_hours = (int)minutes;
+            else
+                a->patrol_top = (int)minutes;
+            return true;
+        case O_REPORT:
+            a->report = v;
+            return true;
         case O_TIER:
             if (!strcmp(v, "restricted"))
                 a->tier = 0;
@@ -442,6 +480,10 @@ bool vemt_args_parse(int argc, char **argv, vemt_args *a, FILE *err) {
     a->max_reject_rate = -1;
     a->time_lag = 1;
     a->fdr = true;
+    a->place_radius = 100;
+    a->min_children = 3;
+    a->patrol_hours = 3;
+    a->patrol_top = 10;
     if (argc < 2) return fail(err, "no command given", NULL);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {

@@ -81,6 +81,12 @@ typedef struct vemt_args {
     double round_to;       /* 0: no rounding */
     bool allow_world_readable;
     const char *check_path; /* vemt check-disclosure PATH */
+    /* safeguarding */
+    double place_radius; /* metres (100) */
+    long min_children;   /* locations of concern (3) */
+    int patrol_hours;    /* window length (3) */
+    int patrol_top;      /* rows kept (10) */
+    const char *report;  /* Markdown report path, or NULL */
     bool demo;
     bool quiet;
     bool force; /* overwrite outputs that are not vemt's */

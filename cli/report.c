@@ -94,3 +94,106 @@ void vemt_report_top_cells(FILE *out, const vemt_grid *grid,
     }
     free(r);
 }
+
+static const char *weekday_name(int d) {
+    static const char days[][12] = {"Monday",   "Tuesday", "Wednesday",
+                                    "Thursday", "Friday",  "Saturday",
+                                    "Sunday"};
+    return days[d % 7];
+}
+
+static void heading(FILE *out, bool md, const char *text) {
+    if (md)
+        fprintf(out, "\n## %s\n\n", text);
+    else
+        fprintf(out, "%s:\n", text);
+}
+
+/* "rose 14 % on the same step a year earlier, p = 0.03" for the latest
+ * step of the "all" series. */
+static void trend_sentences(FILE *out, const vemt_trends_out *tr, bool md) {
+    heading(out, md, "Trends");
+    size_t T = vemt_cube_steps(tr->cube);
+    const vemt_trend_row *last = &tr->rows[T - 1];
+    char when[32];
+    vemt_time_format_utc(last->step_start_utc, when, sizeof when);
+    when[7] = '\0';
+    if (isfinite(last->change_year) && last->n_events - last->change_year > 0)
+        fprintf(out,
+                "%sEvents in %s %s %.0f %% on the same month a year "
+                "earlier (exact Poisson test p = %.2g).\n",
+                md ? "- " : "  ", when,
+                last->change_year >= 0 ? "rose" : "fell",
+                fabs(100 * last->change_year /
+                     (last->n_events - last->change_year)),
+                last->change_year_p);
+    if (isfinite(last->mk_p))
+        fprintf(out,
+                "%sOver all %zu steps the trend is %s (Mann-Kendall z = "
+                "%.2f, p = %.2g; Sen's slope %.2f events per step).\n",
+                md ? "- " : "  ", T,
+                last->mk_p < 0.05 ? (last->mk_z > 0 ? "rising" : "falling")
+                                  : "not significant",
+                last->mk_z, last->mk_p, last->sen_slope);
+}
+
+void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
+    int64_t t0, t1;
+    char a[32] = "", b[32] = "";
+    if (vemt_outputs_time_range(s->events, &t0, &t1)) {
+        vemt_time_format_utc(t0, a, sizeof a);
+        vemt_time_format_utc(t1, b, sizeof b);
+        a[10] = b[10] = '\0';
+    }
+    if (md)
+        fprintf(out, "# vemt run summary (%s tier)\n\nData from %s to %s.\n",
+                s->tier, a, b);
+    size_t kinds[VEMT_KIND_END] = {0};
+    for (size_t i = 0; i < s->events->n; i++) kinds[s->events->items[i].kind]++;
+    heading(out, md, "Events by kind");
+    for (int k = 0; k < VEMT_KIND_END; k++)
+        fprintf(out, "%s%s: %zu\n", md ? "- " : "  ",
+                vemt_kind_str((vemt_kind)k), kinds[k]);
+    if (s->grid) {
+        heading(out, md, "Hottest cells");
+        size_t n = vemt_grid_ncells(s->grid), top[5], shown = 0;
+        /* The 99 % hot cells with the most events, busiest first. */
+        for (; shown < 5; shown++) {
+            size_t best = n;
+            for (size_t c = 0; c < n; c++) {
+                bool taken = false;
+                for (size_t k = 0; k < shown; k++) taken |= top[k] == c;
+                double v = isnan(s->cells[c]) ? 0 : s->cells[c];
+                if (s->bins[c] == 3 && !taken &&
+                    (best == n ||
+                     v > (isnan(s->cells[best]) ? 0 : s->cells[best])))
+                    best = c;
+            }
+            if (best == n) break;
+            top[shown] = best;
+            char id[48];
+            vemt_grid_cell_id(s->grid, best, id, sizeof id);
+            fprintf(out, "%scell %s: hot spot at 99 %% confidence%s%s\n",
+                    md ? "- " : "  ", id, s->trends ? ", " : "",
+                    s->trends ? vemt_ehsa_name(s->trends->pattern[best]) : "");
+        }
+    }
+    const vemt_safeguarding_out *sg = s->safeguarding;
+    if (sg) {
+        heading(out, md, "Locations of concern");
+        fprintf(out,
+                "%s%zu places are each linked to several children (see "
+                "the locations_of_concern layer).\n",
+                md ? "" : "  ", sg->n_places);
+        heading(out, md, "Patrol windows (local time)");
+        for (size_t i = 0; i < sg->n_patrol && i < 5; i++)
+            fprintf(out,
+                    "%s%zu. cell %s, %s %02d:00-%02d:00: %.2f events a "
+                    "week (%.0f %% of its events)\n",
+                    md ? "" : "  ", i + 1, sg->patrol[i].place,
+                    weekday_name(sg->patrol[i].weekday),
+                    sg->patrol[i].start_hour, sg->patrol[i].end_hour,
+                    sg->patrol[i].per_week, 100 * sg->patrol[i].share);
+    }
+    if (s->trends) trend_sentences(out, s->trends, md);
+}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "engine/engine.h"
+#include "outputs/outputs.h"
 
 /** Print err as `path:line:column: column 'name': reason` (or as much of
  * that as is known), with `(row N)` when the row differs from the line. */
@@ -29,5 +30,24 @@ bool vemt_report_sources(FILE *out, const vemt_source *sources, size_t n);
 /** Print the hottest cells (highest gi_z), at most max. */
 void vemt_report_top_cells(FILE *out, const vemt_grid *grid,
                            const double *counts, const double *z, size_t max);
+
+/** What the run summary tells. All borrowed; trends and safeguarding may
+ * be NULL. */
+typedef struct vemt_summary {
+    const vemt_source *sources;
+    size_t n_sources;
+    const vemt_events *events;
+    const vemt_grid *grid;
+    const double *cells; /* published cell counts */
+    const int8_t *bins;
+    const vemt_trends_out *trends;
+    const vemt_safeguarding_out *safeguarding;
+    const char *tier;
+} vemt_summary;
+
+/** Print the summary for people: data window, counts by kind, the hottest
+ * cells and their patterns, locations of concern (counts only), patrol
+ * windows and trend sentences; as Markdown when markdown. */
+void vemt_report_summary(FILE *out, const vemt_summary *s, bool markdown);
 
 #endif /* VEMT_CLI_REPORT_H */

@@ -13,6 +13,7 @@
 
 #include "cli/disclose.h"
 #include "cli/report.h"
+#include "cli/safeguard.h"
 #include "cli/safety.h"
 #include "cli/trends.h"
 #include "engine/engine.h"
@@ -45,6 +46,7 @@ typedef struct run {
     int8_t *bins;
     vemt_trend_result trends;
     vemt_published pub;
+    vemt_safeguard_result sg;
     bool have_trends;
     vemt_param params[MAX_PARAMS];
     size_t n_params;
@@ -59,6 +61,7 @@ static void run_free(run *r) {
     free(r->bins);
     vemt_trends_clear(&r->trends);
     vemt_published_clear(&r->pub);
+    vemt_safeguard_clear(&r->sg);
     vemt_weights_destroy(r->weights);
     vemt_grid_destroy(r->grid);
     vemt_area_destroy(r->area);
@@ -249,6 +252,9 @@ static int analyse(run *r) {
     if (!st)
         st = vemt_publish(&r->a, r->counts, n,
                           r->have_trends ? &r->trends : NULL, &r->pub);
+    /* Journeys, places and patrol windows show places: restricted only. */
+    if (!st && r->a.tier == 0)
+        st = vemt_safeguard_run(&r->a, &r->events, r->grid, r->bins, &r->sg);
     if (st) return failed(r, st, NULL);
     if (r->info) {
         fprintf(r->info, "grid: %zu cells of %g m, %zu %s events counted\n", n,
@@ -261,6 +267,32 @@ static int analyse(run *r) {
         vemt_report_top_cells(r->info, r->grid, r->counts, r->z, 5);
     }
     return VEMT_EXIT_OK;
+}
+
+/* The run summary for people, on stdout and (--report) as Markdown. */
+static vemt_status write_report(run *r) {
+    if (r->a.command != VEMT_CMD_RUN) return VEMT_OK;
+    vemt_summary sm = {r->sources,
+                       r->n_sources,
+                       &r->events,
+                       r->grid,
+                       r->pub.cells,
+                       r->bins,
+                       r->have_trends ? &r->trends.out : NULL,
+                       r->a.tier == 0 ? &r->sg.out : NULL,
+                       vemt_tier_name(r->a.tier)};
+    if (r->info) vemt_report_summary(r->info, &sm, false);
+    if (!r->a.report) return VEMT_OK;
+    FILE *f = fopen(r->a.report, "w");
+    if (!f)
+        return vemt_error_set(vemt_ctx_err(r->ctx), VEMT_E_IO,
+                              "can't write the report %s", r->a.report);
+    vemt_report_summary(f, &sm, true);
+    if (fclose(f) != 0)
+        return vemt_error_set(vemt_ctx_err(r->ctx), VEMT_E_IO,
+                              "can't write the report %s", r->a.report);
+    if (r->info) fprintf(r->info, "wrote report %s\n", r->a.report);
+    return VEMT_OK;
 }
 
 /* A small text file's contents (the job file, for provenance), or NULL. */
@@ -301,20 +333,22 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
         .suppress_below = vemt_tier_threshold(&r->a),
         .round_to = r->a.round_to,
         .command = r->a.command == VEMT_CMD_RUN ? "run" : "ingest"};
-    vemt_output out = {.events = &r->events,
-                       .rejects = &r->rejects,
-                       .merges = &r->merges,
-                       .sources = r->sources,
-                       .n_sources = r->n_sources,
-                       .grid = r->grid,
-                       .n_events = r->pub.cells,
-                       .gi_z = r->z,
-                       .gi_p = r->p,
-                       .gi_bin = r->bins,
-                       .trends = r->have_trends ? &r->trends.out : NULL,
-                       .provenance = &prov,
-                       .area = r->area,
-                       .area_name = r->a.boundary};
+    vemt_output out = {
+        .events = &r->events,
+        .rejects = &r->rejects,
+        .merges = &r->merges,
+        .sources = r->sources,
+        .n_sources = r->n_sources,
+        .grid = r->grid,
+        .n_events = r->pub.cells,
+        .gi_z = r->z,
+        .gi_p = r->p,
+        .gi_bin = r->bins,
+        .trends = r->have_trends ? &r->trends.out : NULL,
+        .safeguarding = r->a.tier == 0 && r->grid ? &r->sg.out : NULL,
+        .provenance = &prov,
+        .area = r->area,
+        .area_name = r->a.boundary};
     if (r->info) {
         fprintf(r->info, "writing %s\n", r->a.out);
         fflush(r->info);
@@ -327,6 +361,7 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
                                         &out);
     free(job);
     if (st) return failed(r, st, NULL);
+    if (!st) st = write_report(r);
     if (r->info && r->a.qgis_project)
         fprintf(r->info, "wrote QGIS project %s\n", r->a.qgis_project);
     if (r->info) {

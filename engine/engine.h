@@ -324,6 +324,35 @@ vemt_status vemt_cube_gistar(vemt_ctx *ctx, const vemt_cube *cube,
 size_t vemt_suppress_table(double *x, const double *orig, size_t rows,
                            size_t cols, double threshold);
 
+/* ---- Places and patrol windows (issue 8) -------------------------------- */
+
+/** Group the located events whose kind is in kinds into places: events
+ * within radius_m of each other (single linkage) share a place.
+ * place_of[i] gets event i's place number (0.., by first event), or
+ * SIZE_MAX for events not grouped; *n_places the number of places. */
+vemt_status vemt_places_group(const vemt_events *events, unsigned kinds,
+                              double radius_m, size_t *place_of,
+                              size_t *n_places);
+
+/** Weekday x hour (Europe/London local time; weekday 0 = Monday) profile of
+ * events which[0..n): aoristic weights over the hours of each event's time
+ * range; day- and month-precision events and ranges over a week are skipped and
+ * counted. */
+void vemt_week_profile(const vemt_events *events, const size_t *which, size_t n,
+                       double profile[7 * 24], size_t *skipped);
+
+/** A patrol window: weekday, hour of the week it starts, its weight. */
+typedef struct vemt_window_score {
+    int weekday;
+    int start_hour; /* 0..167 from Monday 00:00; -1 = none */
+    double weight;
+} vemt_window_score;
+
+/** The k heaviest non-overlapping windows of length_h hours of a profile
+ * (wrapping past midnight and Sunday), heaviest first. */
+void vemt_best_windows(const double profile[7 * 24], int length_h,
+                       vemt_window_score *out, size_t k);
+
 /* ---- Point clusters and density (issue 6) ------------------------------- */
 
 #endif /* VEMT_ENGINE_ENGINE_H */

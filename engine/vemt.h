@@ -94,6 +94,10 @@ int64_t vemt_days_from_civil(int y, int m, int d);
 /** The proleptic Gregorian date of a day number since 1970-01-01. */
 void vemt_civil_from_days(int64_t days, int *y, int *m, int *d);
 
+/** True when UK summer time (BST, UTC+1) is in force at t: from 01:00 UTC
+ * on the last Sunday of March to 01:00 UTC on the last Sunday of October. */
+bool vemt_uk_summer_time(int64_t t);
+
 /** Format t (seconds since the epoch) as `YYYY-MM-DDTHH:MM:SS.000Z`, the
  * GeoPackage date-time form, into buf (at least 25 bytes). */
 void vemt_time_format_utc(int64_t t, char *buf, size_t size);

@@ -51,18 +51,9 @@ static int days_in_month(int y, int m) {
     return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
 
-/* UTC instant of 01:00 UTC on the last Sunday of month m of year y: when UK
- * summer time starts (March) and ends (October) under the EU rule the UK
- * has followed since 1996 (Summer Time Order 2002). Earlier years are
- * converted with the same rule. */
-static int64_t last_sunday_0100_utc(int y, int m) {
-    int64_t days = vemt_days_from_civil(y, m, days_in_month(y, m));
-    int64_t wday = ((days % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday */
-    return (days - wday) * 86400 + 3600;
-}
-
 static bool in_bst(int y, int64_t t) {
-    return t >= last_sunday_0100_utc(y, 3) && t < last_sunday_0100_utc(y, 10);
+    (void)y; /* the engine's rule finds the year itself */
+    return vemt_uk_summer_time(t);
 }
 
 /* Convert a Europe/London wall-clock time (given as seconds as if it were

@@ -440,6 +440,121 @@ static vemt_status fill_area(vemt_ctx *ctx, OGRLayerH layer,
     return add_feature(layer, f);
 }
 
+static const vemt_field_def journey_fields[] = {
+    {"episode_id", OFTString, OFSTNone, VEMT_FIELD_IDENTIFIER},
+    {"subject_key", OFTString, OFSTNone, VEMT_FIELD_IDENTIFIER},
+    {"start_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"end_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"duration_h", OFTReal, OFSTNone, 0},
+    {"distance_m", OFTReal, OFSTNone, 0},
+    {"looked_after", OFTString, OFSTNone, 0},
+    {"out_of_area", OFTInteger, OFSTBoolean, 0},
+    {"placing_authority", OFTString, OFSTNone, 0},
+};
+
+/* An episode's journey: its missing_from event followed by its found_at
+ * event (the reader writes them one after the other). */
+static vemt_status fill_journeys(vemt_ctx *ctx, OGRLayerH layer,
+                                 const vemt_output *out) {
+    (void)ctx;
+    static const char tri[][8] = {"unknown", "yes", "no"};
+    const vemt_events *ev = out->events;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    for (size_t i = 0; i + 1 < ev->n; i++) {
+        const vemt_event *a = &ev->items[i], *b = &ev->items[i + 1];
+        if (a->kind != VEMT_KIND_MISSING_FROM ||
+            b->kind != VEMT_KIND_FOUND_AT || a->source != b->source ||
+            a->ref != b->ref || !a->located)
+            continue;
+        OGRFeatureH f = OGR_F_Create(defn);
+        put_text(f, 0, vemt_events_text(ev, a->ref));
+        put_text(f, 1, a->subject_key);
+        set_utc(f, 2, a->start_utc);
+        set_utc(f, 3, b->end_utc);
+        put_real(f, 4, (double)(b->end_utc - a->start_utc) / 3600.0);
+        put_real(f, 5, hypot(b->x - a->x, b->y - a->y));
+        put_text(f, 6, tri[a->looked_after < 3 ? a->looked_after : 0]);
+        OGR_F_SetFieldInteger(f, 7, !a->in_area || !b->in_area);
+        const char *pa = vemt_events_text(ev, a->placing_authority);
+        put_text(f, 8, *pa ? pa : NULL);
+        OGRGeometryH line = OGR_G_CreateGeometry(wkbLineString);
+        OGR_G_AddPoint_2D(line, a->x, a->y);
+        OGR_G_AddPoint_2D(line, b->x, b->y);
+        OGR_F_SetGeometryDirectly(f, line);
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def place_fields[] = {
+    {"place_id", OFTInteger, OFSTNone, 0},
+    {"n_children", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"n_events", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"first_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"last_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"kinds", OFTString, OFSTNone, 0},
+    {"categories", OFTString, OFSTNone, 0},
+};
+
+static vemt_status fill_places(vemt_ctx *ctx, OGRLayerH layer,
+                               const vemt_output *out) {
+    (void)ctx;
+    const vemt_safeguarding_out *sg = out->safeguarding;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    for (size_t i = 0; i < sg->n_places; i++) {
+        const vemt_place_row *p = &sg->places[i];
+        OGRFeatureH f = OGR_F_Create(defn);
+        OGR_F_SetFieldInteger(f, 0, (int)i + 1);
+        OGR_F_SetFieldInteger(f, 1, (int)p->n_children);
+        OGR_F_SetFieldInteger(f, 2, (int)p->n_events);
+        set_utc(f, 3, p->first_utc);
+        set_utc(f, 4, p->last_utc);
+        put_text(f, 5, p->kinds);
+        put_text(f, 6, p->categories);
+        OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+        OGR_G_SetPoint_2D(pt, 0, p->x, p->y);
+        OGR_F_SetGeometryDirectly(f, pt);
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def patrol_fields[] = {
+    {"rank", OFTInteger, OFSTNone, 0},
+    {"place", OFTString, OFSTNone, 0},
+    {"weekday", OFTString, OFSTNone, 0},
+    {"start_hour", OFTInteger, OFSTNone, 0},
+    {"end_hour", OFTInteger, OFSTNone, 0},
+    {"per_week", OFTReal, OFSTNone, 0},
+    {"share", OFTReal, OFSTNone, 0},
+};
+
+static vemt_status fill_patrol(vemt_ctx *ctx, OGRLayerH layer,
+                               const vemt_output *out) {
+    (void)ctx;
+    static const char days[][12] = {"Monday",   "Tuesday", "Wednesday",
+                                    "Thursday", "Friday",  "Saturday",
+                                    "Sunday"};
+    const vemt_safeguarding_out *sg = out->safeguarding;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    for (size_t i = 0; i < sg->n_patrol; i++) {
+        const vemt_patrol_row *p = &sg->patrol[i];
+        OGRFeatureH f = OGR_F_Create(defn);
+        OGR_F_SetFieldInteger(f, 0, (int)i + 1);
+        put_text(f, 1, p->place);
+        put_text(f, 2, days[p->weekday % 7]);
+        OGR_F_SetFieldInteger(f, 3, p->start_hour);
+        OGR_F_SetFieldInteger(f, 4, p->end_hour);
+        put_real(f, 5, p->per_week);
+        put_real(f, 6, p->share);
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
 #define FIELDS(a) a, sizeof a / sizeof a[0]
 
 static const vemt_layer_def layer_defs[] = {
@@ -479,6 +594,25 @@ static const vemt_layer_def layer_defs[] = {
      "earlier with an exact Poisson test, and the series' Mann-Kendall test "
      "and Sen's slope.",
      wkbNone, FIELDS(trend_fields), fill_trends, VEMT_NEEDS_TRENDS, false},
+    {"missing_journeys",
+     "Each missing episode as a line from where the child went missing to "
+     "where they were found, with its duration, distance, looked-after "
+     "status, placing authority and whether either end is outside the study "
+     "area. Restricted.",
+     wkbLineString, FIELDS(journey_fields), fill_journeys,
+     VEMT_NEEDS_SAFEGUARDING, true},
+    {"locations_of_concern",
+     "Places (found-at and incident locations grouped within the place "
+     "radius) linked to at least the minimum number of distinct children, "
+     "ranked by children, then events. Restricted.",
+     wkbPoint, FIELDS(place_fields), fill_places, VEMT_NEEDS_SAFEGUARDING,
+     true},
+    {"patrol_windows",
+     "When to patrol: for each hot cell (gi_bin 3) the busiest windows of "
+     "the week in local time, ranked by expected events per week; place is "
+     "the cell_id of hotspot_cells. Restricted.",
+     wkbNone, FIELDS(patrol_fields), fill_patrol, VEMT_NEEDS_SAFEGUARDING,
+     true},
     {"merges",
      "Input rows merged into an earlier row as duplicates, each with the "
      "rule that merged it. Restricted.",
@@ -510,6 +644,8 @@ bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out) {
             return out->grid != NULL;
         case VEMT_NEEDS_AREA:
             return out->area != NULL;
+        case VEMT_NEEDS_SAFEGUARDING:
+            return out->safeguarding != NULL;
         case VEMT_NEEDS_TRENDS:
             return out->trends != NULL;
         default:

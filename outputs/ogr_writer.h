@@ -33,9 +33,10 @@ typedef vemt_status (*vemt_layer_fill_fn)(vemt_ctx *ctx, OGRLayerH layer,
 /** What a layer needs from the run to be written. */
 typedef enum vemt_needs {
     VEMT_NEEDS_NOTHING = 0,
-    VEMT_NEEDS_GRID,  /* `vemt run`: the hot-spot grid */
-    VEMT_NEEDS_AREA,  /* a study area (--boundary) */
-    VEMT_NEEDS_TRENDS /* the trend analysis */
+    VEMT_NEEDS_GRID,        /* `vemt run`: the hot-spot grid */
+    VEMT_NEEDS_AREA,        /* a study area (--boundary) */
+    VEMT_NEEDS_TRENDS,      /* the trend analysis */
+    VEMT_NEEDS_SAFEGUARDING /* the safeguarding analyses */
 } vemt_needs;
 
 /** A layer: name, what it holds, geometry, fields, how to fill it. */

@@ -63,6 +63,34 @@ typedef struct vemt_trends_out {
     size_t n_rows;
 } vemt_trends_out;
 
+/** A location of concern: a place linked to several children. */
+typedef struct vemt_place_row {
+    double x, y;     /* the place's centre (mean of its events) */
+    long n_children; /* distinct children and subjects */
+    long n_events;
+    int64_t first_utc, last_utc;
+    char kinds[48];       /* e.g. "found_at,incident" */
+    char categories[160]; /* incident categories, most frequent first */
+} vemt_place_row;
+
+/** A patrol window: when to be at a hot place. */
+typedef struct vemt_patrol_row {
+    char place[48];  /* the hot cell's id */
+    int weekday;     /* 0 = Monday */
+    int start_hour;  /* local time, 0..23 */
+    int end_hour;    /* exclusive; may wrap past midnight */
+    double per_week; /* expected events per week in the window */
+    double share;    /* share of the place's timed events it covers */
+} vemt_patrol_row;
+
+/** The safeguarding analyses. All borrowed. */
+typedef struct vemt_safeguarding_out {
+    const vemt_place_row *places;
+    size_t n_places;
+    const vemt_patrol_row *patrol;
+    size_t n_patrol;
+} vemt_safeguarding_out;
+
 /** Everything a run writes. All borrowed. Counts arrive as they are to be
  * published (NaN where suppressed; the provenance's tier decides which
  * layers and fields are written). grid may be NULL (`vemt ingest`):
@@ -79,8 +107,9 @@ typedef struct vemt_output {
     const double *n_events;
     const double *gi_z;
     const double *gi_p;
-    const int8_t *gi_bin;          /* -3..3, or NULL */
-    const vemt_trends_out *trends; /* or NULL: no trend layers */
+    const int8_t *gi_bin;                      /* -3..3, or NULL */
+    const vemt_trends_out *trends;             /* or NULL: no trend layers */
+    const vemt_safeguarding_out *safeguarding; /* or NULL */
     const vemt_provenance *provenance;
     const vemt_area *area; /* the study area, or NULL */
     const char *area_name; /* its source file name */

@@ -25,6 +25,7 @@ static const struct {
     {"Hot spots", {"hotspot_cells"}},
     {"Trends", {"emerging_hotspots", "hotspot_cube"}},
     {"Clusters", {"clusters"}},
+    {"Safeguarding", {"locations_of_concern", "missing_journeys"}},
     {"Events", {"events"}},
 };
 
@@ -107,7 +108,7 @@ static void map_layer(vemt_strbuf *b, const vemt_style *s, const char *src) {
         b,
         "<maplayer type=\"vector\" geometry=\"%s\" "
         "wkbType=\"%s\"><id>%s_vemt</id><datasource>",
-        s->geometry,
+        !strcmp(s->geometry, "LineString") ? "Line" : s->geometry,
         !strcmp(s->layer, "study_area") ? "MultiPolygon" : s->geometry,
         s->layer);
     vemt_sb_xml(b, src);

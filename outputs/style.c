@@ -48,6 +48,18 @@ static const vemt_style_class kind_classes[] = {
     {"found_at", 0, 0, "Found at", "26,152,80"},
 };
 
+static const vemt_style_class looked_after_classes[] = {
+    {"yes", 0, 0, "Looked-after child", "118,42,131"},
+    {"no", 0, 0, "Not looked after", "27,120,55"},
+    {"unknown", 0, 0, "Not known", "150,150,150"},
+};
+
+static const vemt_style_class children_classes[] = {
+    {NULL, 0, 4.5, "3-4 children", "253,174,97"},
+    {NULL, 4.5, 9.5, "5-9 children", "244,109,67"},
+    {NULL, 9.5, 100000, "10 or more children", "165,0,38"},
+};
+
 static const vemt_style_class outline_class[] = {
     {NULL, 0, 0, "Study area", "40,40,40"},
 };
@@ -67,6 +79,13 @@ static const vemt_style styles[] = {
     {"hotspot_cube", "Polygon", VEMT_RENDER_CATEGORISED, "gi_bin", true,
      CLASSES(bin_classes), NULL, "step_start_utc", "step_end_utc",
      "Space-time hot spots by time step, time-enabled (vemt default)"},
+    {"missing_journeys", "LineString", VEMT_RENDER_CATEGORISED, "looked_after",
+     false, CLASSES(looked_after_classes), NULL, "start_utc", "end_utc",
+     "Missing-episode journeys by looked-after status (vemt "
+     "default)"},
+    {"locations_of_concern", "Point", VEMT_RENDER_GRADUATED, "n_children", true,
+     CLASSES(children_classes), NULL, NULL, NULL,
+     "Locations of concern by number of children (vemt default)"},
     {"events", "Point", VEMT_RENDER_CATEGORISED, "kind", false,
      CLASSES(kind_classes), NULL, "start_utc", "end_utc",
      "Events by kind, time-enabled (vemt default)"},
@@ -86,6 +105,10 @@ static bool is_point(const vemt_style *s) {
     return !strcmp(s->geometry, "Point");
 }
 
+static bool is_line(const vemt_style *s) {
+    return !strcmp(s->geometry, "LineString");
+}
+
 /* One QGIS symbol: a circle marker or a filled polygon. */
 static void qml_symbol(vemt_strbuf *b, const vemt_style *s, size_t i,
                        const char *rgb) {
@@ -101,6 +124,19 @@ static void qml_symbol(vemt_strbuf *b, const vemt_style *s, size_t i,
                        "<prop k=\"outline_width\" v=\"0.2\"/>"
                        "<prop k=\"size\" v=\"2\"/>"
                        "<prop k=\"size_unit\" v=\"MM\"/>"
+                       "</layer></symbol>",
+                       i, rgb);
+        return;
+    }
+    if (is_line(s)) {
+        vemt_sb_printf(b,
+                       "<symbol type=\"line\" name=\"%zu\" alpha=\"0.8\" "
+                       "clip_to_extent=\"1\" force_rhr=\"0\">"
+                       "<layer class=\"SimpleLine\" enabled=\"1\" "
+                       "locked=\"0\" pass=\"0\">"
+                       "<prop k=\"line_color\" v=\"%s,255\"/>"
+                       "<prop k=\"line_width\" v=\"0.5\"/>"
+                       "<prop k=\"line_width_unit\" v=\"MM\"/>"
                        "</layer></symbol>",
                        i, rgb);
         return;
@@ -186,7 +222,9 @@ char *vemt_style_qml_body(const vemt_style *s) {
                    "<blendMode>0</blendMode><featureBlendMode>0"
                    "</featureBlendMode><layerOpacity>1</layerOpacity>");
     vemt_sb_printf(&b, "<layerGeometryType>%d</layerGeometryType>",
-                   is_point(s) ? 0 : 2);
+                   is_point(s)  ? 0
+                   : is_line(s) ? 1
+                                : 2);
     return vemt_sb_take(&b);
 }
 
@@ -243,6 +281,13 @@ static void sld_rule(vemt_strbuf *b, const vemt_style *s,
                        "<se:Fill><se:SvgParameter name=\"fill\">#%02x%02x"
                        "%02x</se:SvgParameter></se:Fill></se:Mark><se:Size>7"
                        "</se:Size></se:Graphic></se:PointSymbolizer>"
+                       "</se:Rule>",
+                       r, g, bl);
+    else if (is_line(s))
+        vemt_sb_printf(b,
+                       "</ogc:Filter><se:LineSymbolizer><se:Stroke>"
+                       "<se:SvgParameter name=\"stroke\">#%02x%02x%02x"
+                       "</se:SvgParameter></se:Stroke></se:LineSymbolizer>"
                        "</se:Rule>",
                        r, g, bl);
     else

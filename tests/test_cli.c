@@ -304,6 +304,63 @@ TEST(demo_trends_find_planted_behaviours) {
     GDALClose(ds);
 }
 
+TEST(demo_safeguarding_finds_planted_places) {
+    char path[256], sql[512];
+    CHECK_INT_EQ(
+        vemt("run --demo --out sg.gpkg --report sg.md --quiet", NULL, 0), 0);
+    snprintf(path, sizeof path, "%s/sg.gpkg", tmpdir);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    json_object *truth = demo_truth(), *loc, *wk, *v;
+    CHECK(ds && truth);
+    if (!ds || !truth) return;
+    /* The planted location of concern: a place within 100 m of it linked
+     * to at least 3 children. */
+    json_object_object_get_ex(truth, "location_of_concern", &loc);
+    double lx = 0, ly = 0, wx = 0, wy = 0;
+    if (json_object_object_get_ex(loc, "easting", &v))
+        lx = json_object_get_double(v);
+    if (json_object_object_get_ex(loc, "northing", &v))
+        ly = json_object_get_double(v);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM locations_of_concern WHERE n_children >= 3 "
+             "AND ST_Distance(geom, MakePoint(%.1f, %.1f, 27700)) < 100",
+             lx, ly);
+    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, "SQLITE");
+    OGRFeatureH f = r ? OGR_L_GetNextFeature(r) : NULL;
+    CHECK(f && OGR_F_GetFieldAsInteger(f, 0) >= 1);
+    if (f) OGR_F_Destroy(f);
+    if (r) GDALDatasetReleaseResultSet(ds, r);
+    /* The weekday-evening place: among the top 3 patrol windows, one in a
+     * cell within 400 m of it, on Tuesday to Thursday evening. */
+    json_object_object_get_ex(truth, "weekday_evening_place", &wk);
+    if (json_object_object_get_ex(wk, "easting", &v))
+        wx = json_object_get_double(v);
+    if (json_object_object_get_ex(wk, "northing", &v))
+        wy = json_object_get_double(v);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM patrol_windows p JOIN hotspot_cells c ON "
+             "c.cell_id = p.place WHERE p.rank <= 3 AND p.weekday IN "
+             "('Tuesday', 'Wednesday', 'Thursday') AND p.start_hour BETWEEN 18 "
+             "AND 21 AND ST_Distance(c.geom, MakePoint(%.1f, %.1f, 27700)) < "
+             "400",
+             wx, wy);
+    r = GDALDatasetExecuteSQL(ds, sql, NULL, "SQLITE");
+    f = r ? OGR_L_GetNextFeature(r) : NULL;
+    CHECK(f && OGR_F_GetFieldAsInteger(f, 0) >= 1);
+    if (f) OGR_F_Destroy(f);
+    if (r) GDALDatasetReleaseResultSet(ds, r);
+    /* One journey per found-at event (both ends known). */
+    CHECK_INT_EQ(count_where(ds, "missing_journeys", NULL),
+                 count_where(ds, "events", "kind = 'found_at'"));
+    snprintf(path, sizeof path, "%s/sg.md", tmpdir);
+    size_t n;
+    char *md = test_slurp(path, &n);
+    CHECK(md && strstr(md, "## Patrol windows") && strstr(md, "## Trends"));
+    free(md);
+    json_object_put(truth);
+    GDALClose(ds);
+}
+
 TEST(cli_matches_spdep) {
     char args[512], path[256];
     snprintf(args, sizeof args,
@@ -456,6 +513,7 @@ TEST_SUITE(cli) {
     RUN(rejects_in_compiler_style);
     RUN(demo_end_to_end);
     RUN(demo_trends_find_planted_behaviours);
+    RUN(demo_safeguarding_finds_planted_places);
     RUN(cli_matches_spdep);
     RUN(ingest_command_and_job_file);
     RUN(interrupted_run_leaves_previous_output);

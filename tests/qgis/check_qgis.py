@@ -72,7 +72,9 @@ def check_layers(gpkg, counts):
                          "emerging_hotspots": "categorizedSymbol",
                          "hotspot_cube": "categorizedSymbol",
                          "events": "categorizedSymbol",
-                         "study_area": "singleSymbol"}
+                         "study_area": "singleSymbol",
+                         "missing_journeys": "categorizedSymbol",
+                         "locations_of_concern": "graduatedSymbol"}
     for name, n in counts.items():
         if name == "layer_styles":
             continue
@@ -108,7 +110,8 @@ def check_project(path):
     root = p.layerTreeRoot()
     top = [c.name() for c in root.children()]
     check("project layer tree",
-          top == ["study_area", "Hot spots", "Trends", "Events"], str(top))
+          top == ["study_area", "Hot spots", "Trends", "Safeguarding",
+                  "Events"], str(top))
     for lyr in p.mapLayers().values():
         check(f"project {lyr.name()} valid", lyr.isValid())
         check(f"project {lyr.name()} styled",

@@ -1,0 +1,149 @@
+/** @file safeguard.c
+ * @brief Locations of concern and patrol windows.
+ */
+#include "cli/safeguard.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void vemt_safeguard_clear(vemt_safeguard_result *r) {
+    free(r->places);
+    free(r->patrol);
+    memset(r, 0, sizeof *r);
+}
+
+static int by_children(const void *a, const void *b) {
+    const vemt_place_row *p = a, *q = b;
+    if (p->n_children != q->n_children)
+        return p->n_children < q->n_children ? 1 : -1;
+    return (p->n_events < q->n_events) - (p->n_events > q->n_events);
+}
+
+static int by_subject(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Summarise one place's events (their indices in which[0..n)). */
+static void summarise(const vemt_events *ev, const size_t *which, size_t n,
+                      const char **keys, vemt_place_row *p) {
+    memset(p, 0, sizeof *p);
+    size_t nk = 0;
+    bool kinds[VEMT_KIND_END] = {false};
+    for (size_t j = 0; j < n; j++) {
+        const vemt_event *e = &ev->items[which[j]];
+        p->x += e->x / (double)n;
+        p->y += e->y / (double)n;
+        int64_t end = e->end_utc >= e->start_utc ? e->end_utc : e->start_utc;
+        if (!j || e->start_utc < p->first_utc) p->first_utc = e->start_utc;
+        if (!j || end > p->last_utc) p->last_utc = end;
+        kinds[e->kind] = true;
+        if (e->subject_key[0]) keys[nk++] = e->subject_key;
+        const char *cat = vemt_events_text(ev, e->category);
+        if (*cat && !strstr(p->categories, cat) &&
+            strlen(p->categories) + strlen(cat) + 2 < sizeof p->categories)
+            strcat(strcat(p->categories, p->categories[0] ? "," : ""), cat);
+    }
+    qsort(keys, nk, sizeof *keys, by_subject);
+    for (size_t j = 0; j < nk; j++)
+        p->n_children += !j || strcmp(keys[j], keys[j - 1]);
+    p->n_events = (long)n;
+    for (int k = 0; k < VEMT_KIND_END; k++)
+        if (kinds[k] && strlen(p->kinds) + 16 < sizeof p->kinds)
+            strcat(strcat(p->kinds, p->kinds[0] ? "," : ""),
+                   vemt_kind_str((vemt_kind)k));
+}
+
+/* Events of each place, in place order: order[] holds event indices,
+ * start[p] .. start[p + 1] those of place p. */
+static vemt_status places_of_concern(const vemt_args *a, const vemt_events *ev,
+                                     vemt_safeguard_result *r) {
+    size_t np = 0, *place = calloc(ev->n + 1, sizeof *place);
+    if (!place) return VEMT_E_NOMEM;
+    unsigned kinds = (1u << VEMT_KIND_FOUND_AT) | (1u << VEMT_KIND_INCIDENT);
+    vemt_status st = vemt_places_group(ev, kinds, a->place_radius, place, &np);
+    size_t *start = calloc(np + 2, sizeof *start),
+           *order = calloc(ev->n + 1, sizeof *order);
+    const char **keys = calloc(ev->n + 1, sizeof *keys);
+    r->places = calloc(np + 1, sizeof *r->places);
+    if (!st && (!start || !order || !keys || !r->places)) st = VEMT_E_NOMEM;
+    for (size_t i = 0; !st && i < ev->n; i++)
+        if (place[i] != SIZE_MAX) start[place[i] + 2]++;
+    for (size_t p = 0; !st && p < np; p++) start[p + 2] += start[p + 1];
+    for (size_t i = 0; !st && i < ev->n; i++)
+        if (place[i] != SIZE_MAX) order[start[place[i] + 1]++] = i;
+    size_t kept = 0;
+    for (size_t p = 0; !st && p < np; p++) {
+        vemt_place_row row;
+        summarise(ev, order + start[p], start[p + 1] - start[p], keys, &row);
+        if (row.n_children >= a->min_children) r->places[kept++] = row;
+    }
+    qsort(r->places, kept, sizeof *r->places, by_children);
+    r->out.places = r->places;
+    r->out.n_places = kept;
+    free(place), free(start), free(order), free(keys);
+    return st;
+}
+
+static int by_per_week(const void *a, const void *b) {
+    double x = ((const vemt_patrol_row *)a)->per_week;
+    double y = ((const vemt_patrol_row *)b)->per_week;
+    return (x < y) - (x > y);
+}
+
+/* The busiest window of each hot cell, ranked, the top N kept. */
+static vemt_status patrol_windows(const vemt_args *a, const vemt_events *ev,
+                                  const vemt_grid *g, const int8_t *bins,
+                                  vemt_safeguard_result *r) {
+    size_t n = vemt_grid_ncells(g), hot = 0,
+           *which = calloc(ev->n + 1, sizeof *which);
+    r->patrol = calloc(n + 1, sizeof *r->patrol);
+    if (!which || !r->patrol) {
+        free(which);
+        return VEMT_E_NOMEM;
+    }
+    int64_t t0 = INT64_MAX, t1 = INT64_MIN;
+    for (size_t i = 0; i < ev->n; i++) {
+        if (ev->items[i].start_utc < t0) t0 = ev->items[i].start_utc;
+        if (ev->items[i].start_utc > t1) t1 = ev->items[i].start_utc;
+    }
+    double weeks = t1 > t0 ? (double)(t1 - t0) / (7 * 86400.0) : 1;
+    for (size_t c = 0; c < n; c++) {
+        if (bins[c] < 3) continue;
+        size_t m = 0, cell, skipped;
+        for (size_t i = 0; i < ev->n; i++) {
+            const vemt_event *e = &ev->items[i];
+            if (e->located && (a->kinds & (1u << e->kind)) &&
+                vemt_grid_locate(g, e->x, e->y, &cell) && cell == c)
+                which[m++] = i;
+        }
+        double prof[7 * 24], total = 0;
+        vemt_week_profile(ev, which, m, prof, &skipped);
+        for (int h = 0; h < 7 * 24; h++) total += prof[h];
+        vemt_window_score best;
+        vemt_best_windows(prof, a->patrol_hours, &best, 1);
+        if (best.start_hour < 0 || total <= 0) continue;
+        vemt_patrol_row *p = &r->patrol[hot++];
+        vemt_grid_cell_id(g, c, p->place, sizeof p->place);
+        p->weekday = best.weekday;
+        p->start_hour = best.start_hour % 24;
+        p->end_hour = (best.start_hour + a->patrol_hours) % 24;
+        p->per_week = best.weight / weeks;
+        p->share = best.weight / total;
+    }
+    qsort(r->patrol, hot, sizeof *r->patrol, by_per_week);
+    r->out.patrol = r->patrol;
+    r->out.n_patrol = hot < (size_t)a->patrol_top ? hot : (size_t)a->patrol_top;
+    free(which);
+    return VEMT_OK;
+}
+
+vemt_status vemt_safeguard_run(const vemt_args *a, const vemt_events *events,
+                               const vemt_grid *grid, const int8_t *gi_bin,
+                               vemt_safeguard_result *r) {
+    memset(r, 0, sizeof *r);
+    vemt_status st = places_of_concern(a, events, r);
+    if (!st) st = patrol_windows(a, events, grid, gi_bin, r);
+    return st;
+}

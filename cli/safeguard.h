@@ -1,0 +1,27 @@
+/** @file safeguard.h
+ * @brief The safeguarding stage of `vemt run`: locations of concern and
+ * patrol windows (journeys are drawn straight from the events).
+ */
+#ifndef VEMT_CLI_SAFEGUARD_H
+#define VEMT_CLI_SAFEGUARD_H
+
+#include "cli/args.h"
+#include "outputs/outputs.h"
+
+/** What the stage made; owned, freed by vemt_safeguard_clear(). */
+typedef struct vemt_safeguard_result {
+    vemt_safeguarding_out out;
+    vemt_place_row *places;
+    vemt_patrol_row *patrol;
+} vemt_safeguard_result;
+
+/** Group found-at and incident locations into places and keep those
+ * linked to at least the minimum number of children; find the busiest
+ * weekly windows of the hot cells (gi_bin 3). Returns VEMT_E_NOMEM. */
+vemt_status vemt_safeguard_run(const vemt_args *a, const vemt_events *events,
+                               const vemt_grid *grid, const int8_t *gi_bin,
+                               vemt_safeguard_result *r);
+
+void vemt_safeguard_clear(vemt_safeguard_result *r);
+
+#endif /* VEMT_CLI_SAFEGUARD_H */
