@@ -151,9 +151,15 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
     size_t kinds[VEMT_KIND_END] = {0};
     for (size_t i = 0; i < s->events->n; i++) kinds[s->events->items[i].kind]++;
     heading(out, md, "Events by kind");
-    for (int k = 0; k < VEMT_KIND_END; k++)
-        fprintf(out, "%s%s: %zu\n", md ? "- " : "  ",
-                vemt_kind_str((vemt_kind)k), kinds[k]);
+    for (int k = 0; k < VEMT_KIND_END; k++) {
+        /* Outside the restricted tier a small count is not given. */
+        if (kinds[k] && (double)kinds[k] < s->threshold)
+            fprintf(out, "%s%s: fewer than %g\n", md ? "- " : "  ",
+                    vemt_kind_str((vemt_kind)k), s->threshold);
+        else
+            fprintf(out, "%s%s: %zu\n", md ? "- " : "  ",
+                    vemt_kind_str((vemt_kind)k), kinds[k]);
+    }
     if (s->grid) {
         heading(out, md, "Hottest cells");
         size_t n = vemt_grid_ncells(s->grid), top[5], shown = 0;

@@ -43,6 +43,7 @@ typedef struct vemt_summary {
     const vemt_trends_out *trends;
     const vemt_safeguarding_out *safeguarding;
     const char *tier;
+    double threshold; /* counts under it are not printed (0: all are) */
 } vemt_summary;
 
 /** Print the summary for people: data window, counts by kind, the hottest

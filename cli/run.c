@@ -280,7 +280,8 @@ static vemt_status write_report(run *r) {
                        r->bins,
                        r->have_trends ? &r->trends.out : NULL,
                        r->a.tier == 0 ? &r->sg.out : NULL,
-                       vemt_tier_name(r->a.tier)};
+                       vemt_tier_name(r->a.tier),
+                       vemt_tier_threshold(&r->a)};
     if (r->info) vemt_report_summary(r->info, &sm, false);
     if (!r->a.report) return VEMT_OK;
     FILE *f = fopen(r->a.report, "w");
