@@ -92,34 +92,42 @@ static int by_per_week(const void *a, const void *b) {
     return (x < y) - (x > y);
 }
 
-/* The busiest window of each hot cell, ranked, the top N kept. */
+static int by_cell_then_event(const void *a, const void *b) {
+    const size_t *p = a, *q = b;
+    if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;
+    return (p[1] > q[1]) - (p[1] < q[1]);
+}
+
+/* The busiest window of each hot cell, ranked, the top N kept. Events are
+ * located once and sorted by cell, so each hot cell reads only its own. */
 static vemt_status patrol_windows(const vemt_args *a, const vemt_events *ev,
                                   const vemt_grid *g, const int8_t *bins,
                                   vemt_safeguard_result *r) {
-    size_t n = vemt_grid_ncells(g), hot = 0,
-           *which = calloc(ev->n + 1, sizeof *which);
+    size_t n = vemt_grid_ncells(g), hot = 0, m = 0;
+    size_t(*pairs)[2] = calloc(ev->n + 1, sizeof *pairs);
+    size_t *which = calloc(ev->n + 1, sizeof *which);
     r->patrol = calloc(n + 1, sizeof *r->patrol);
-    if (!which || !r->patrol) {
-        free(which);
+    if (!pairs || !which || !r->patrol) {
+        free(pairs), free(which);
         return VEMT_E_NOMEM;
     }
     int64_t t0 = INT64_MAX, t1 = INT64_MIN;
     for (size_t i = 0; i < ev->n; i++) {
-        if (ev->items[i].start_utc < t0) t0 = ev->items[i].start_utc;
-        if (ev->items[i].start_utc > t1) t1 = ev->items[i].start_utc;
+        const vemt_event *e = &ev->items[i];
+        size_t cell;
+        if (e->start_utc < t0) t0 = e->start_utc;
+        if (e->start_utc > t1) t1 = e->start_utc;
+        if (e->located && (a->kinds & (1u << e->kind)) &&
+            vemt_grid_locate(g, e->x, e->y, &cell) && bins[cell] >= 3)
+            pairs[m][0] = cell, pairs[m++][1] = i;
     }
+    qsort(pairs, m, sizeof *pairs, by_cell_then_event);
     double weeks = t1 > t0 ? (double)(t1 - t0) / (7 * 86400.0) : 1;
-    for (size_t c = 0; c < n; c++) {
-        if (bins[c] < 3) continue;
-        size_t m = 0, cell, skipped;
-        for (size_t i = 0; i < ev->n; i++) {
-            const vemt_event *e = &ev->items[i];
-            if (e->located && (a->kinds & (1u << e->kind)) &&
-                vemt_grid_locate(g, e->x, e->y, &cell) && cell == c)
-                which[m++] = i;
-        }
+    for (size_t j = 0; j < m;) {
+        size_t c = pairs[j][0], k = 0, skipped;
+        for (; j < m && pairs[j][0] == c; j++) which[k++] = pairs[j][1];
         double prof[7 * 24], total = 0;
-        vemt_week_profile(ev, which, m, prof, &skipped);
+        vemt_week_profile(ev, which, k, prof, &skipped);
         for (int h = 0; h < 7 * 24; h++) total += prof[h];
         vemt_window_score best;
         vemt_best_windows(prof, a->patrol_hours, &best, 1);
@@ -135,7 +143,7 @@ static vemt_status patrol_windows(const vemt_args *a, const vemt_events *ev,
     qsort(r->patrol, hot, sizeof *r->patrol, by_per_week);
     r->out.patrol = r->patrol;
     r->out.n_patrol = hot < (size_t)a->patrol_top ? hot : (size_t)a->patrol_top;
-    free(which);
+    free(pairs), free(which);
     return VEMT_OK;
 }
 

@@ -41,25 +41,39 @@ static size_t first_in(const cellkey *k, size_t n, int64_t cx, int64_t cy) {
     return lo < n && k[lo].cx == cx && k[lo].cy == cy ? lo : n;
 }
 
-/* Join every pair of chosen events within r (the 3 x 3 neighbouring
- * hash cells of side r hold all candidates). */
+/* Join every pair of chosen events within r. Hash cells have side
+ * r / sqrt(2), so all events of one cell are within r of each other and
+ * join at once; two cells can only hold a linked pair when at most two
+ * cells apart, and once their events share a root no pair of them is
+ * measured again. Keys are sorted by cell. */
 static void link_pairs(const vemt_events *ev, const size_t *pick,
                        const cellkey *k, size_t n, double r, size_t *parent) {
-    for (size_t a = 0; a < n; a++) {
-        const vemt_event *p = &ev->items[pick[k[a].idx]];
-        for (int64_t dx = -1; dx <= 1; dx++)
-            for (int64_t dy = -1; dy <= 1; dy++) {
+    for (size_t a = 0; a < n;) {
+        size_t end = a;
+        while (end < n && k[end].cx == k[a].cx && k[end].cy == k[a].cy) end++;
+        for (size_t i = a + 1; i < end; i++)
+            parent[find(parent, k[i].idx)] = find(parent, k[a].idx);
+        for (int64_t dx = 0; dx <= 2; dx++)
+            for (int64_t dy = -2; dy <= 2; dy++) {
+                if (dx == 0 && dy <= 0) continue; /* each pair of cells once */
                 size_t b = first_in(k, n, k[a].cx + dx, k[a].cy + dy);
-                for (; b < n && k[b].cx == k[a].cx + dx &&
-                       k[b].cy == k[a].cy + dy;
-                     b++) {
-                    const vemt_event *q = &ev->items[pick[k[b].idx]];
-                    if (k[b].idx <= k[a].idx ||
-                        hypot(p->x - q->x, p->y - q->y) > r)
+                for (size_t q = b; q < n && k[q].cx == k[a].cx + dx &&
+                                   k[q].cy == k[a].cy + dy;
+                     q++) {
+                    if (find(parent, k[q].idx) == find(parent, k[a].idx))
                         continue;
-                    parent[find(parent, k[a].idx)] = find(parent, k[b].idx);
+                    const vemt_event *eq = &ev->items[pick[k[q].idx]];
+                    for (size_t i = a; i < end; i++) {
+                        const vemt_event *ei = &ev->items[pick[k[i].idx]];
+                        if (hypot(ei->x - eq->x, ei->y - eq->y) <= r) {
+                            parent[find(parent, k[q].idx)] =
+                                find(parent, k[a].idx);
+                            break;
+                        }
+                    }
                 }
             }
+        a = end;
     }
 }
 
@@ -75,8 +89,9 @@ vemt_status vemt_places_group(const vemt_events *ev, unsigned kinds,
         const vemt_event *e = &ev->items[i];
         place_of[i] = (size_t)-1;
         if (!e->located || !(kinds & (1u << e->kind))) continue;
-        k[n] = (cellkey){(int64_t)floor(e->x / radius_m),
-                         (int64_t)floor(e->y / radius_m), n};
+        double side = radius_m / 1.4142135623730951;
+        k[n] = (cellkey){(int64_t)floor(e->x / side),
+                         (int64_t)floor(e->y / side), n};
         parent[n] = n;
         pick[n++] = i;
     }

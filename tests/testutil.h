@@ -24,12 +24,17 @@ static inline char *test_slurp(const char *path, size_t *n) {
     return buf;
 }
 
-/* True when needle occurs in the n bytes of hay. */
+/* True when needle occurs in the n bytes of hay (memchr finds each
+ * candidate first byte quickly). */
 static inline bool test_contains(const char *hay, size_t n,
                                  const char *needle) {
     size_t k = strlen(needle);
-    for (size_t i = 0; k && i + k <= n; i++)
-        if (hay[i] == needle[0] && !memcmp(hay + i, needle, k)) return true;
+    if (!k || k > n) return false;
+    const char *p = hay, *end = hay + n - k + 1;
+    while (p < end && (p = memchr(p, needle[0], (size_t)(end - p))) != NULL) {
+        if (!memcmp(p, needle, k)) return true;
+        p++;
+    }
     return false;
 }
 
