@@ -2,6 +2,8 @@
  * @brief The study area: a GEOS prepared polygon for fast point and cell
  * tests.
  */
+#include "engine/area.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -168,3 +170,43 @@ vemt_status vemt_area_wkb(const vemt_area *area, unsigned char **wkb,
 }
 
 void vemt_engine_free(void *p) { vemt_free(p); }
+
+/* ---- Units beyond the square grid (issue 4) ---- */
+
+GEOSGeometry *vemt_geom_repair(GEOSContextHandle_t h, GEOSGeometry *g) {
+    return repaired(h, g);
+}
+
+GEOSGeometry *vemt_geom_ring_polygon(GEOSContextHandle_t h, const double *xy,
+                                     size_t n) {
+    GEOSCoordSequence *seq =
+        GEOSCoordSeq_copyFromBuffer_r(h, xy, (unsigned int)n, 0, 0);
+    GEOSGeometry *ring = seq ? GEOSGeom_createLinearRing_r(h, seq) : NULL;
+    if (!ring) {
+        if (seq) GEOSCoordSeq_destroy_r(h, seq);
+        return NULL;
+    }
+    GEOSGeometry *poly = GEOSGeom_createPolygon_r(h, ring, NULL, 0);
+    if (!poly) GEOSGeom_destroy_r(h, ring);
+    return poly;
+}
+
+bool vemt_area_intersects_ring(const vemt_area *area, const double *xy,
+                               size_t n) {
+    vemt_bbox b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (size_t k = 0; k < n; k++) {
+        b.xmin = fmin(b.xmin, xy[2 * k]);
+        b.xmax = fmax(b.xmax, xy[2 * k]);
+        b.ymin = fmin(b.ymin, xy[2 * k + 1]);
+        b.ymax = fmax(b.ymax, xy[2 * k + 1]);
+    }
+    const vemt_bbox *a = &area->bbox;
+    if (b.xmax < a->xmin || b.xmin > a->xmax || b.ymax < a->ymin ||
+        b.ymin > a->ymax)
+        return false;
+    GEOSGeometry *poly = vemt_geom_ring_polygon(area->geos, xy, n);
+    if (!poly) return false;
+    bool hit = GEOSPreparedIntersects_r(area->geos, area->prep, poly) == 1;
+    GEOSGeom_destroy_r(area->geos, poly);
+    return hit;
+}

@@ -151,7 +151,302 @@ vemt_status vemt_gistar_compute(vemt_ctx *ctx, const vemt_weights *w,
 
 /* ---- Units and weights beyond the square grid (issue 4) ---------------- */
 
+/* Grids of either shape. vemt_grid_count, _locate, _cell_bbox (the cell's
+ * bounds), _cell_id, _cell_colrow and _shape work for both; a hexagon's id
+ * is "H<column>_<row>" of its absolute lattice indices (hexgrid.c), so the
+ * same hexagon has the same id in every run with that cell size, and a
+ * hexagon grid's origin (vemt_grid_shape) is the centre of its cell (0, 0).
+ * Weights on any grid come from vemt_weights_grid_band or _contiguity. */
+
+/** Shape of a grid's cells. */
+typedef enum vemt_cell_shape {
+    VEMT_CELL_SQUARE = 0, /* squares of side cell_m */
+    VEMT_CELL_HEX         /* flat-topped hexagons cell_m high (flat to flat) */
+} vemt_cell_shape;
+
+/** Vertices of the largest cell ring, closing vertex included. */
+#define VEMT_CELL_RING_MAX 7
+
+/** Lay flat-topped hexagons cell_m high (between opposite edges; Esri's
+ * "height" of a hexagon bin) over extent, on a lattice anchored at the
+ * CRS origin so runs line up; keep the hexagons that meet the extent and,
+ * with a mask, the mask. Returns VEMT_E_ARG for a bad size or extent or
+ * too many cells. Caller owns *out; free with vemt_grid_destroy(). */
+vemt_status vemt_grid_create_hex(vemt_ctx *ctx, double cell_m,
+                                 const vemt_bbox *extent, const vemt_area *mask,
+                                 vemt_grid **out);
+
+/** Shape of the grid's cells. */
+vemt_cell_shape vemt_grid_cell_shape(const vemt_grid *grid);
+
+/** Centre of cell i. */
+void vemt_grid_cell_centre(const vemt_grid *grid, size_t i, double *x,
+                           double *y);
+
+/** Centres of all cells as x0, y0, x1, y1, ... into xy (2 x ncells). */
+void vemt_grid_centres(const vemt_grid *grid, double *xy);
+
+/** Vertices of cell i counter-clockwise from its south-west (square) or
+ * east (hexagon) vertex, closed, as x, y pairs into xy (room for
+ * VEMT_CELL_RING_MAX pairs). Returns the number of vertices (5 or 7). */
+size_t vemt_grid_cell_ring(const vemt_grid *grid, size_t i, double *xy);
+
+/** Automatic cell size from the extent and the events, after Esri's
+ * Optimized Hot Spot Analysis: the larger of the extent's longer side / 100
+ * and the mean distance from each distinct event location to its nearest
+ * neighbour, rounded up to a multiple of 50 m, at least 50 m (grid.c).
+ * Counts located, in-area events whose kind is in kinds. rule_out (may be
+ * NULL) gets the rule with its numbers. Returns VEMT_E_NOMEM. */
+vemt_status vemt_grid_auto_cell_size_events_m(vemt_ctx *ctx,
+                                              const vemt_bbox *extent,
+                                              const vemt_events *events,
+                                              unsigned kinds, double *cell_m,
+                                              char *rule_out, size_t rule_size);
+
+/** Polygon units (wards, LSOAs, beats): GEOS prepared polygons with an
+ * STRtree for point location. Units are numbered in input order. */
+typedef struct vemt_areas vemt_areas;
+
+/** Build n units from WKB polygons or multipolygons (analysis CRS; invalid
+ * ones repaired as the study area is), with their ids and names (names may
+ * be NULL). Returns VEMT_E_ARG naming the unit for WKB that is not areal
+ * or empty, VEMT_E_DEPENDENCY, VEMT_E_NOMEM. Caller owns *out; free with
+ * vemt_areas_destroy(). */
+vemt_status vemt_areas_create_wkb(vemt_ctx *ctx, size_t n,
+                                  const unsigned char *const *wkb,
+                                  const size_t *wkb_size,
+                                  const char *const *ids,
+                                  const char *const *names, vemt_areas **out);
+
+/** Free the units; NULL is a no-op. */
+void vemt_areas_destroy(vemt_areas *areas);
+
+/** Number of units. */
+size_t vemt_areas_n(const vemt_areas *areas);
+
+/** Id and name of unit i. Borrowed; valid until the units are destroyed. */
+const char *vemt_areas_id(const vemt_areas *areas, size_t i);
+const char *vemt_areas_name(const vemt_areas *areas, size_t i);
+
+/** Extent of all units, and area of unit i in square metres. */
+vemt_bbox vemt_areas_bbox(const vemt_areas *areas);
+double vemt_areas_m2(const vemt_areas *areas, size_t i);
+
+/** Which point stands for a unit in distance weights. */
+typedef enum vemt_centre {
+    VEMT_CENTRE_CENTROID = 0, /* centroid (may fall outside a concave unit) */
+    VEMT_CENTRE_SURFACE       /* GEOS point on surface: always inside */
+} vemt_centre;
+
+/** Centre of every unit as x0, y0, x1, y1, ... into xy (2 x n doubles). */
+void vemt_areas_centres(const vemt_areas *areas, vemt_centre kind, double *xy);
+
+/** The unit holding (x, y); a point on a shared boundary belongs to the
+ * unit with the lowest index. False when no unit holds it. */
+bool vemt_areas_locate(const vemt_areas *areas, double x, double y, size_t *i);
+
+/** Count events per unit as vemt_grid_count does; counts has
+ * vemt_areas_n() entries. Returns the number of events counted. */
+size_t vemt_areas_count(const vemt_areas *areas, const vemt_events *events,
+                        unsigned kinds, double *counts);
+
+/** Unit i as ISO WKB (little-endian). Caller owns *wkb; free with
+ * vemt_engine_free(). Returns VEMT_E_NOMEM or VEMT_E_DEPENDENCY. */
+vemt_status vemt_areas_wkb(const vemt_areas *areas, size_t i,
+                           unsigned char **wkb, size_t *size);
+
+/** Distance band on points xy (x0, y0, x1, y1, ...): j neighbours i when
+ * they are at most band_m apart (1e-9 relative tolerance); with
+ * include_self each unit is its own neighbour. Returns VEMT_E_ARG for a
+ * bad band, non-finite coordinates or more than 2^27 links.
+ * Caller owns *out; free with vemt_weights_destroy(). */
+vemt_status vemt_weights_band(vemt_ctx *ctx, const double *xy, size_t n,
+                              double band_m, bool include_self,
+                              vemt_weights **out);
+
+/** The k nearest other points of each point, as spdep's knearneigh (not
+ * symmetrised); ties in distance go to the lower index. With include_self
+ * each unit is also its own neighbour. Returns VEMT_E_ARG unless
+ * 1 <= k < n. Caller owns *out; free with vemt_weights_destroy(). */
+vemt_status vemt_weights_knn(vemt_ctx *ctx, const double *xy, size_t n,
+                             size_t k, bool include_self, vemt_weights **out);
+
+/** Contiguity: queen shares at least a point, rook a line. */
+typedef enum vemt_contiguity {
+    VEMT_CONTIGUITY_QUEEN = 0,
+    VEMT_CONTIGUITY_ROOK
+} vemt_contiguity;
+
+/** Contiguity of grid cells: squares have 4 rook or 8 queen neighbours,
+ * hexagons 6 of either. Caller owns *out; free with vemt_weights_destroy().
+ */
+vemt_status vemt_weights_grid_contiguity(vemt_ctx *ctx, const vemt_grid *grid,
+                                         vemt_contiguity kind,
+                                         bool include_self, vemt_weights **out);
+
+/** Contiguity of polygon units computed with GEOS: queen when the units
+ * are within snap_m of each other (0: they intersect), rook when, after
+ * snapping one to the other within snap_m, their boundaries share a line
+ * or their interiors overlap (contiguity.c compares this with spdep's
+ * poly2nb). Returns VEMT_E_ARG for a negative snap, VEMT_E_DEPENDENCY,
+ * VEMT_E_NOMEM. Caller owns *out; free with vemt_weights_destroy(). */
+vemt_status vemt_weights_areas_contiguity(vemt_ctx *ctx,
+                                          const vemt_areas *areas,
+                                          vemt_contiguity kind, double snap_m,
+                                          bool include_self,
+                                          vemt_weights **out);
+
+/** Total number of neighbour entries over all units. */
+size_t vemt_weights_links(const vemt_weights *w);
+
 /* ---- Inference: permutations, FDR, Local Moran, scale (issue 4) --------- */
+
+/* Permutation tests, Local Moran and the scale of clustering. Weights are
+ * the binary neighbour lists above; entries of a unit for itself are
+ * ignored by Local and Global Moran, so Gi* weights can be passed. */
+
+/** Permutations of a conditional permutation test by default. */
+#define VEMT_PERMUTATIONS_DEFAULT 999
+
+/** A conditional permutation test (PySAL esda's conditional randomisation,
+ * after Anselin 1995): each unit keeps its value and its neighbours' values
+ * are drawn without replacement from the other n - 1 units. Unit i draws
+ * from its own random stream, derived from seed and i, so results are
+ * identical for every number of threads. */
+typedef struct vemt_perm_opts {
+    size_t permutations; /* R >= 1, e.g. VEMT_PERMUTATIONS_DEFAULT */
+    uint64_t seed;       /* the run's seed */
+    unsigned threads;    /* worker threads; 0 = the number of online CPUs */
+} vemt_perm_opts;
+
+/** Gi* pseudo p-values under conditional permutation (weights with self, as
+ * for vemt_gistar_compute): p_sim[i] = min(1, 2 (min(M_ge, M_le) + 1) /
+ * (R + 1)), M_ge and M_le the permuted Gi* >= and <= the observed one, so
+ * p_sim >= 2 / (R + 1). NaN where Gi* is undefined (all values equal) or the
+ * unit has no neighbour but itself. p_sim (n entries) is the caller's.
+ * Returns VEMT_E_ARG (n does not match the weights, n < 2 or >= 2^32,
+ * R = 0, a non-finite value), VEMT_E_NOMEM. */
+vemt_status vemt_gistar_permute(vemt_ctx *ctx, const vemt_weights *w,
+                                const double *x, size_t n,
+                                const vemt_perm_opts *opts, double *p_sim);
+
+/** Null hypothesis of Local Moran's analytic moments. */
+typedef enum vemt_lisa_null {
+    VEMT_LISA_CONDITIONAL = 0, /* conditional randomisation (spdep default) */
+    VEMT_LISA_TOTAL            /* total randomisation (Anselin 1995) */
+} vemt_lisa_null;
+
+/** Local Moran's I of x[0..n-1] with the weights row-standardised (self
+ * excluded), as spdep::localmoran: ii[i], the z-score under null and its
+ * two-sided normal p (NaN for isolates and where the variance is 0); ii, z
+ * and p (n entries each) are the caller's. Returns VEMT_E_ARG (n does not
+ * match, n < 3), VEMT_E_NOMEM. */
+vemt_status vemt_lisa_compute(vemt_ctx *ctx, const vemt_weights *w,
+                              const double *x, size_t n, vemt_lisa_null null,
+                              double *ii, double *z, double *p);
+
+/** Local Moran's conditional-permutation pseudo p-values, defined as for
+ * vemt_gistar_permute (1 where x[i] is the mean, NaN for isolates). This is
+ * the p of the cluster and outlier types (`lisa_p`), as GeoDa, PySAL and
+ * Esri use the permutation p. Returns as vemt_gistar_permute. */
+vemt_status vemt_lisa_permute(vemt_ctx *ctx, const vemt_weights *w,
+                              const double *x, size_t n,
+                              const vemt_perm_opts *opts, double *p_sim);
+
+/** Cluster and outlier types (GeoDa's LISA cluster map codes). */
+typedef enum vemt_lisa_type {
+    VEMT_LISA_NONE = 0, /* not significant (or I_i = 0) */
+    VEMT_LISA_HH,       /* High-High: high value, high neighbours */
+    VEMT_LISA_LL,       /* Low-Low */
+    VEMT_LISA_LH,       /* Low-High: low value among high neighbours */
+    VEMT_LISA_HL,       /* High-Low */
+    VEMT_LISA_TYPE_END
+} vemt_lisa_type;
+
+/** Significance level of the types by default (on the two-sided p). */
+#define VEMT_LISA_ALPHA 0.05
+
+/** type[i] (a vemt_lisa_type) from the signs of x[i] - mean and of its
+ * neighbours' mean deviation, where p[i] <= alpha; type (n entries) is the
+ * caller's. Returns VEMT_E_ARG, VEMT_E_NOMEM. */
+vemt_status vemt_lisa_types(vemt_ctx *ctx, const vemt_weights *w,
+                            const double *x, size_t n, const double *p,
+                            double alpha, int8_t *type);
+
+/** Name of a type ("High-High"); never NULL, never to be freed. */
+const char *vemt_lisa_type_name(vemt_lisa_type t);
+
+/** Global Moran's I with its test under randomisation. */
+typedef struct vemt_moran {
+    double i, expected, variance; /* I, E(I), Var(I) */
+    double z, p;                  /* z-score, two-sided normal p */
+    size_t n;                     /* units with at least one neighbour */
+} vemt_moran;
+
+/** Global Moran's I of x[0..n-1] under w, binary or row-standardised, as
+ * spdep::moran.test(randomisation = TRUE) (units without neighbours leave
+ * n). z and p are NaN when undefined (all values equal, no links). Returns
+ * VEMT_E_ARG (n does not match, n < 4), VEMT_E_NOMEM. */
+vemt_status vemt_moran_global(vemt_ctx *ctx, const vemt_weights *w,
+                              const double *x, size_t n, bool row_standardise,
+                              vemt_moran *out);
+
+/** Builds the weights of one distance band (self excluded) for incremental
+ * spatial autocorrelation; vemt_moran_incremental takes ownership of *out
+ * and frees it with vemt_weights_destroy(). */
+typedef vemt_status (*vemt_band_weights_fn)(void *data, double band_m,
+                                            vemt_weights **out);
+
+/** Distance bands: start_m, start_m + increment_m, ... (count bands). */
+typedef struct vemt_isa_opts {
+    double start_m, increment_m;
+    size_t count;
+    bool row_standardise; /* Esri's default: true */
+} vemt_isa_opts;
+
+/** Bands by default (Esri's Number of Distance Bands; it allows 2..30). */
+#define VEMT_ISA_BANDS_DEFAULT 10
+/** A peak's z must exceed this (90 % confidence, as Esri's tool). */
+#define VEMT_ISA_PEAK_Z 1.65
+
+/** One band of an incremental spatial autocorrelation profile. */
+typedef struct vemt_isa_band {
+    double band_m;
+    vemt_moran moran;
+} vemt_isa_band;
+
+/** Esri's default bands for points xy (x0, y0, x1, y1, ...; see moran.c):
+ * start at the largest nearest-neighbour distance, step by the mean one,
+ * 10 bands, capped by the standard distance; row standardisation on.
+ * Returns VEMT_E_ARG (n < 2), VEMT_E_NOMEM. */
+vemt_status vemt_moran_isa_defaults(vemt_ctx *ctx, const double *xy, size_t n,
+                                    vemt_isa_opts *out);
+
+/** First and highest peak of a z-score series z[0..m-1], as Esri's
+ * Incremental Spatial Autocorrelation finds them: bands above min_z that a
+ * rise leads to and a fall leaves. SIZE_MAX when there is none; returns
+ * whether there is a peak. */
+bool vemt_moran_peaks(const double *z, size_t m, double min_z, size_t *first,
+                      size_t *max);
+
+/** Incremental spatial autocorrelation: Global Moran's I at each band of
+ * opts, with weights from fn(data, band), into profile (opts->count
+ * entries, the caller's), and the indices of its first and maximum z peaks
+ * (SIZE_MAX: none). Returns VEMT_E_ARG for bad bands, fn's failure (the
+ * bands after it are not computed), VEMT_E_NOMEM. */
+vemt_status vemt_moran_incremental(vemt_ctx *ctx, vemt_band_weights_fn fn,
+                                   void *data, const double *x, size_t n,
+                                   const vemt_isa_opts *opts,
+                                   vemt_isa_band *profile, size_t *first_peak,
+                                   size_t *max_peak);
+
+/** vemt_moran_incremental with distance-band weights on unit centres xy
+ * (x0, y0, x1, y1, ...) from vemt_weights_band. */
+vemt_status vemt_moran_incremental_xy(vemt_ctx *ctx, const double *xy,
+                                      const double *x, size_t n,
+                                      const vemt_isa_opts *opts,
+                                      vemt_isa_band *profile,
+                                      size_t *first_peak, size_t *max_peak);
 
 /* ---- Space-time cube and trends (issue 5) ------------------------------ */
 
@@ -354,5 +649,199 @@ void vemt_best_windows(const double profile[7 * 24], int length_h,
                        vemt_window_score *out, size_t k);
 
 /* ---- Point clusters and density (issue 6) ------------------------------- */
+
+/* Events as points for clustering and density: plain arrays in the
+ * analysis CRS (EPSG:27700 metres), borrowed for the duration of a call.
+ * Cluster labels are int32: 0, 1, ... for clusters, VEMT_LABEL_NOISE for
+ * noise and VEMT_LABEL_EXCLUDED for a point a method left out. */
+
+#define VEMT_LABEL_NOISE (-1)
+#define VEMT_LABEL_EXCLUDED (-2)
+
+/** n points. x and y are required (finite, |value| <= 1e9 m); the other
+ * arrays may be NULL. A point's time t is seconds since the epoch (UTC);
+ * precision (vemt_precision values; NULL = every t to the second) says how
+ * well t is known; weight (>= 0; NULL = 1) is used by the density only. */
+typedef struct vemt_points {
+    size_t n;
+    const double *x, *y;
+    const int64_t *t;
+    const uint8_t *precision;
+    const double *weight;
+} vemt_points;
+
+/** Arrays of the located events of chosen kinds, for vemt_points. */
+typedef struct vemt_event_points {
+    size_t n;
+    double *x, *y;
+    int64_t *t;         /* start_utc */
+    uint8_t *precision; /* vemt_precision */
+    size_t *event;      /* index of the point's event in events->items */
+} vemt_event_points;
+
+/** Fill out with the located events whose kind is in kinds (a bit set of
+ * 1u << vemt_kind), in event order; with in_area_only, only those in the
+ * study area. Returns VEMT_E_NOMEM. Caller owns the contents; free with
+ * vemt_event_points_clear(). */
+vemt_status vemt_event_points_fill(const vemt_events *events, unsigned kinds,
+                                   bool in_area_only, vemt_event_points *out);
+
+/** Free the contents and zero the struct. */
+void vemt_event_points_clear(vemt_event_points *p);
+
+/** A view of p as vemt_points (no weights). Borrowed; valid until p is
+ * cleared. */
+vemt_points vemt_event_points_view(const vemt_event_points *p);
+
+/** DBSCAN and ST-DBSCAN parameters. */
+typedef struct vemt_dbscan_opts {
+    double eps_m;      /* neighbours are at most eps_m apart (>= 0.001) */
+    size_t min_points; /* a core point has at least this many neighbours,
+                          itself included (>= 1) */
+    bool space_time;   /* ST-DBSCAN: neighbours also at most eps_s apart in
+                          time (pts->t required); points with month
+                          precision are left out (VEMT_LABEL_EXCLUDED) */
+    int64_t eps_s;     /* ST-DBSCAN time window in seconds (>= 0) */
+    bool border_noise; /* DBSCAN*: border points are noise too */
+} vemt_dbscan_opts;
+
+/** DBSCAN (Ester et al. 1996) or ST-DBSCAN (Birant & Kut 2007, as QGIS's
+ * native:stdbscanclustering): labels[i] (n entries) gets point i's cluster,
+ * clusters numbered 0.. in input order of their first core point; a border
+ * point joins the lowest-numbered cluster with a core point within reach
+ * (the labels of scikit-learn and QGIS). core (n entries, may be NULL) gets
+ * whether each point is a core point; *n_clusters the number of clusters.
+ * Returns VEMT_E_ARG for bad options, coordinates or missing times,
+ * VEMT_E_NOMEM. */
+vemt_status vemt_dbscan_compute(vemt_ctx *ctx, const vemt_points *pts,
+                                const vemt_dbscan_opts *opts, int32_t *labels,
+                                bool *core, size_t *n_clusters);
+
+/** HDBSCAN parameters. */
+typedef struct vemt_hdbscan_opts {
+    size_t min_cluster_size; /* smallest cluster (>= 2) */
+    size_t min_samples;      /* core distance: to the min_samples-th nearest
+                                point, itself included (0 = min_cluster_size,
+                                R dbscan's single minPts) */
+} vemt_hdbscan_opts;
+
+/** HDBSCAN* (Campello, Moulavi & Sander 2013) as R dbscan::hdbscan() 1.1-11
+ * computes it (ties included; engine/hdbscan.c): labels[i] (n entries) gets
+ * point i's cluster (numbered as R numbers them, minus 1) or
+ * VEMT_LABEL_NOISE; membership (may be NULL) R's membership_prob; outlier
+ * (may be NULL) the GLOSH score (Campello et al. 2015); *n_clusters the
+ * number of clusters; *stability (may be NULL) one stability per cluster.
+ * Memory is linear in n (no distance matrix). Fewer than min_samples points
+ * are all noise. Returns VEMT_E_ARG, VEMT_E_NOMEM. Caller owns *stability;
+ * free with vemt_engine_free(). */
+vemt_status vemt_hdbscan_compute(vemt_ctx *ctx, const vemt_points *pts,
+                                 const vemt_hdbscan_opts *opts, int32_t *labels,
+                                 double *membership, double *outlier,
+                                 size_t *n_clusters, double **stability);
+
+/** Shape of a cluster's outline. */
+typedef enum vemt_hull {
+    VEMT_HULL_CONCAVE = 0, /* GEOS concave hull (GEOSConcaveHull_r) */
+    VEMT_HULL_CONVEX       /* GEOS convex hull */
+} vemt_hull;
+
+/** How to outline and describe clusters; zero fields take the defaults. */
+typedef struct vemt_outline_opts {
+    vemt_hull hull;
+    double concave_ratio; /* GEOS ratio in (0, 1], 1 = convex (default 0.5) */
+    double buffer_m;      /* radius around fewer than 3 distinct locations,
+                             or collinear ones (default 25 m) */
+    int window_h;         /* length of the busiest window, hours (default 3) */
+} vemt_outline_opts;
+
+/** One cluster: its outline and attributes. */
+typedef struct vemt_cluster {
+    int32_t label;
+    size_t n_events;
+    size_t n_locations;    /* distinct (x, y) */
+    double area_m2;        /* of the outline */
+    double density_km2;    /* n_events per square kilometre of outline */
+    double cx, cy;         /* mean centre */
+    int64_t first_utc;     /* earliest t (INT64_MIN when no times) */
+    int64_t last_utc;      /* latest t (INT64_MIN when no times) */
+    size_t n_timed;        /* events known to the minute, in the profile */
+    int busiest_weekday;   /* 0 = Monday; -1 when none are timed */
+    int busiest_hour;      /* local hour (Europe/London) the window starts */
+    int window_h;          /* its length in hours */
+    double busiest_events; /* events in that window */
+    unsigned char *wkb;    /* outline: ISO WKB (little-endian) Polygon */
+    size_t wkb_size;
+} vemt_cluster;
+
+/** A cluster summary per label. */
+typedef struct vemt_clusters {
+    vemt_cluster *items;
+    size_t n;
+} vemt_clusters;
+
+/** Outline and describe clusters 0..n_clusters-1 of labels (n entries, as
+ * vemt_dbscan_compute or vemt_hdbscan_compute wrote them): the outline
+ * from the cluster's distinct locations, its area and density, first and
+ * last times, and the busiest window of window_h hours of the week
+ * (Europe/London; events known to the minute or second). Returns
+ * VEMT_E_ARG, VEMT_E_DEPENDENCY (GEOS), VEMT_E_NOMEM. Caller owns the
+ * contents of *out; free with vemt_clusters_clear(). */
+vemt_status vemt_clusters_summarise(vemt_ctx *ctx, const vemt_points *pts,
+                                    const int32_t *labels, size_t n_clusters,
+                                    const vemt_outline_opts *opts,
+                                    vemt_clusters *out);
+
+/** Free the contents and zero the struct. */
+void vemt_clusters_clear(vemt_clusters *c);
+
+/** Kernels of the density surface. */
+typedef enum vemt_kernel {
+    VEMT_KERNEL_QUARTIC = 0, /* (biweight) the default */
+    VEMT_KERNEL_EPANECHNIKOV,
+    VEMT_KERNEL_TRIANGULAR,
+    VEMT_KERNEL_UNIFORM,
+    VEMT_KERNEL_GAUSSIAN /* bandwidth = sigma, cut at 4 sigma */
+} vemt_kernel;
+
+/** Density surface parameters; zero fields take the defaults. */
+typedef struct vemt_kde_opts {
+    vemt_kernel kernel;
+    double bandwidth_m;      /* radius (sigma for Gaussian); 0 = automatic */
+    double pixel_m;          /* 0 = automatic */
+    const vemt_bbox *extent; /* NULL = the points grown by the kernel reach */
+} vemt_kde_opts;
+
+/** A north-up raster: row 0 is the northernmost, column 0 the westernmost;
+ * (x0, y0) is the north-west corner of pixel (0, 0), so pixel (c, r) spans
+ * x0 + c * pixel_m .. + pixel_m and y0 - r * pixel_m .. - pixel_m (the GDAL
+ * geotransform x0, pixel_m, 0, y0, 0, -pixel_m). */
+typedef struct vemt_raster {
+    double x0, y0;
+    double pixel_m;
+    int ncol, nrow;
+    float *values; /* nrow * ncol, row by row */
+} vemt_raster;
+
+/** Free the contents and zero the struct. */
+void vemt_raster_clear(vemt_raster *r);
+
+/** Automatic bandwidth of a kernel for the points: Silverman's normal
+ * reference rule for two dimensions with the kernel's canonical factor
+ * (engine/kde.c). rule_out (may be NULL) gets the rule with its numbers.
+ * Returns 0 for fewer than 2 points or no spread. */
+double vemt_kde_auto_bandwidth_m(const vemt_points *pts, vemt_kernel kernel,
+                                 char *rule_out, size_t rule_size);
+
+/** Kernel density of the (weighted) points in events per square kilometre
+ * at each pixel centre; each kernel integrates to its point's weight, so
+ * the surface integrates to the total weight. *bandwidth_m gets the
+ * bandwidth used; rule_out (may be NULL) the automatic choices made.
+ * Returns VEMT_E_ARG (bad options or points, raster over 50 million
+ * pixels), VEMT_E_NOMEM. Caller owns the contents of *out; free with
+ * vemt_raster_clear(). */
+vemt_status vemt_kde_compute(vemt_ctx *ctx, const vemt_points *pts,
+                             const vemt_kde_opts *opts, vemt_raster *out,
+                             double *bandwidth_m, char *rule_out,
+                             size_t rule_size);
 
 #endif /* VEMT_ENGINE_ENGINE_H */

@@ -1,25 +1,18 @@
 /** @file grid.c
  * @brief Square grid over the study area, origin snapped to the national
- * grid, cells outside the study-area mask left out.
+ * grid, cells outside the study-area mask left out; what both grid shapes
+ * share (hexagons: hexgrid.c); the automatic cell size.
  */
+#include "engine/grid.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "engine/alloc.h"
-#include "engine/engine.h"
 
-/* A grid larger than this is a mistake (a 1 m cell over a county). */
-#define MAX_CELLS 50000000L
-
-struct vemt_grid {
-    double cell;    /* cell side, metres */
-    double x0, y0;  /* south-west corner of cell (0, 0) */
-    int ncol, nrow; /* full rectangle */
-    size_t n;       /* cells kept after the mask */
-    int32_t *slot;  /* full index -> kept index, or -1 when masked out */
-    size_t *full;   /* kept index -> full index (row * ncol + col) */
-};
+#define MAX_CELLS VEMT_GRID_MAX_CELLS
 
 double vemt_grid_auto_cell_size_m(const vemt_bbox *extent, char *rule_out,
                                   size_t rule_size) {
@@ -70,9 +63,7 @@ vemt_status vemt_grid_create(vemt_ctx *ctx, double cell_m,
     g->ncol = (int)cols;
     g->nrow = (int)rows;
     size_t total = (size_t)g->ncol * (size_t)g->nrow;
-    g->slot = vemt_calloc(total, sizeof *g->slot);
-    g->full = vemt_calloc(total, sizeof *g->full);
-    if (!g->slot || !g->full) {
+    if (vemt_grid_alloc_cells(g)) {
         vemt_grid_destroy(g);
         return VEMT_E_NOMEM;
     }
@@ -117,23 +108,31 @@ void vemt_grid_cell_colrow(const vemt_grid *grid, size_t i, int *col,
 }
 
 vemt_bbox vemt_grid_cell_bbox(const vemt_grid *grid, size_t i) {
+    if (grid->shape == VEMT_CELL_HEX) return vemt_hexgrid_bbox(grid, i);
     int col, row;
     vemt_grid_cell_colrow(grid, i, &col, &row);
     vemt_bbox b;
     b.xmin = grid->x0 + col * grid->cell;
     b.ymin = grid->y0 + row * grid->cell;
-    b.xmax = b.xmin + grid->cell;
-    b.ymax = b.ymin + grid->cell;
+    /* As the next cell computes its minimum, so neighbours share edges
+     * exactly whatever the cell size. */
+    b.xmax = grid->x0 + (col + 1) * grid->cell;
+    b.ymax = grid->y0 + (row + 1) * grid->cell;
     return b;
 }
 
 void vemt_grid_cell_id(const vemt_grid *grid, size_t i, char *buf,
                        size_t size) {
+    if (grid->shape == VEMT_CELL_HEX) {
+        vemt_hexgrid_id(grid, i, buf, size);
+        return;
+    }
     vemt_bbox b = vemt_grid_cell_bbox(grid, i);
     snprintf(buf, size, "%.0f_%.0f", b.xmin, b.ymin);
 }
 
 bool vemt_grid_locate(const vemt_grid *grid, double x, double y, size_t *i) {
+    if (grid->shape == VEMT_CELL_HEX) return vemt_hexgrid_locate(grid, x, y, i);
     double c = floor((x - grid->x0) / grid->cell);
     double r = floor((y - grid->y0) / grid->cell);
     if (!(c >= 0 && c < grid->ncol && r >= 0 && r < grid->nrow)) return false;
@@ -157,4 +156,144 @@ size_t vemt_grid_count(const vemt_grid *grid, const vemt_events *events,
         counted++;
     }
     return counted;
+}
+
+/* ---- Units beyond the square grid (issue 4) ---- */
+
+vemt_status vemt_grid_alloc_cells(vemt_grid *g) {
+    size_t total = (size_t)g->ncol * (size_t)g->nrow;
+    g->slot = vemt_calloc(total, sizeof *g->slot);
+    g->full = vemt_calloc(total, sizeof *g->full);
+    return g->slot && g->full ? VEMT_OK : VEMT_E_NOMEM;
+}
+
+vemt_cell_shape vemt_grid_cell_shape(const vemt_grid *grid) {
+    return grid->shape;
+}
+
+void vemt_grid_cell_centre(const vemt_grid *grid, size_t i, double *x,
+                           double *y) {
+    if (grid->shape == VEMT_CELL_HEX) {
+        vemt_hexgrid_centre(grid, i, x, y);
+        return;
+    }
+    int col, row;
+    vemt_grid_cell_colrow(grid, i, &col, &row);
+    *x = grid->x0 + (col + 0.5) * grid->cell;
+    *y = grid->y0 + (row + 0.5) * grid->cell;
+}
+
+void vemt_grid_centres(const vemt_grid *grid, double *xy) {
+    for (size_t i = 0; i < grid->n; i++)
+        vemt_grid_cell_centre(grid, i, &xy[2 * i], &xy[2 * i + 1]);
+}
+
+size_t vemt_grid_cell_ring(const vemt_grid *grid, size_t i, double *xy) {
+    if (grid->shape == VEMT_CELL_HEX) return vemt_hexgrid_ring(grid, i, xy);
+    vemt_bbox b = vemt_grid_cell_bbox(grid, i);
+    const double ring[5][2] = {{b.xmin, b.ymin},
+                               {b.xmax, b.ymin},
+                               {b.xmax, b.ymax},
+                               {b.xmin, b.ymax},
+                               {b.xmin, b.ymin}};
+    for (int v = 0; v < 5; v++) {
+        xy[2 * v] = ring[v][0];
+        xy[2 * v + 1] = ring[v][1];
+    }
+    return 5;
+}
+
+static int by_xy(const void *a, const void *b) {
+    const double *p = a, *q = b;
+    if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;
+    if (p[1] != q[1]) return p[1] < q[1] ? -1 : 1;
+    return 0;
+}
+
+/* The distinct located, in-area event locations of the kinds, sorted, into
+ * *xy (2 x *n doubles). Coincident events count once: police.uk snaps
+ * events to shared map points, and a zero distance says nothing about how
+ * far apart places with events are. */
+static vemt_status distinct_locations(const vemt_events *events, unsigned kinds,
+                                      double **xy, size_t *n) {
+    *n = 0;
+    *xy = vemt_calloc(2 * (events->n ? events->n : 1), sizeof **xy);
+    if (!*xy) return VEMT_E_NOMEM;
+    size_t m = 0;
+    for (size_t e = 0; e < events->n; e++) {
+        const vemt_event *ev = &events->items[e];
+        if (!ev->located || !ev->in_area || !(kinds & (1u << ev->kind)))
+            continue;
+        (*xy)[2 * m] = ev->x;
+        (*xy)[2 * m + 1] = ev->y;
+        m++;
+    }
+    qsort(*xy, m, 2 * sizeof **xy, by_xy);
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++)
+        if (k == 0 || by_xy(&(*xy)[2 * i], &(*xy)[2 * (k - 1)])) {
+            (*xy)[2 * k] = (*xy)[2 * i];
+            (*xy)[2 * k + 1] = (*xy)[2 * i + 1];
+            k++;
+        }
+    *n = k;
+    return VEMT_OK;
+}
+
+/* Mean nearest-neighbour distance of the points (Clark & Evans 1954,
+ * "Distance to nearest neighbor as a measure of spatial relationships in
+ * populations", Ecology 35(4):445-453, doi:10.2307/1931034: the observed
+ * mean r_A, which Esri's Average Nearest Neighbor tool reports as the
+ * "Observed Mean Distance"). 0 for fewer than 2 points. */
+static vemt_status mean_nn_distance(vemt_ctx *ctx, const double *xy, size_t n,
+                                    double *out) {
+    *out = 0;
+    if (n < 2) return VEMT_OK;
+    vemt_weights *w;
+    vemt_status st = vemt_weights_knn(ctx, xy, n, 1, false, &w);
+    if (st) return st;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        const size_t *nb;
+        size_t k;
+        vemt_weights_neighbours(w, i, &nb, &k);
+        sum +=
+            hypot(xy[2 * i] - xy[2 * nb[0]], xy[2 * i + 1] - xy[2 * nb[0] + 1]);
+    }
+    vemt_weights_destroy(w);
+    *out = sum / (double)n;
+    return VEMT_OK;
+}
+
+/* Esri, "How Optimized Hot Spot Analysis works" (ArcGIS Pro tool
+ * reference, Spatial Statistics; section "Incident aggregation"): for the
+ * fishnet and hexagon aggregations the cell size is the larger of the
+ * extent's longer side / 100 and a distance from the incidents' average
+ * nearest-neighbour distance; the hexagon "height" is that size (Esri's
+ * Cell Size parameter). We round the result up to a multiple of 50 m (at
+ * least 50 m) so that the grid lines up across runs and reads as a round
+ * number, and take the nearest-neighbour distance over distinct locations
+ * without Esri's outlier removal. */
+vemt_status vemt_grid_auto_cell_size_events_m(
+    vemt_ctx *ctx, const vemt_bbox *extent, const vemt_events *events,
+    unsigned kinds, double *cell_m, char *rule_out, size_t rule_size) {
+    double *xy;
+    size_t n;
+    double nn = 0;
+    vemt_status st = distinct_locations(events, kinds, &xy, &n);
+    if (!st) st = mean_nn_distance(ctx, xy, n, &nn);
+    vemt_free(xy);
+    if (st) return st;
+    double longer =
+        fmax(extent->xmax - extent->xmin, extent->ymax - extent->ymin);
+    double raw = fmax(longer / 100.0, nn);
+    *cell_m = fmax(50.0, ceil(raw / 50.0) * 50.0);
+    if (rule_out)
+        snprintf(rule_out, rule_size,
+                 "the larger of the extent's longer side (%.0f m) / 100 and "
+                 "the mean nearest-neighbour distance of %zu distinct event "
+                 "locations (%.1f m), rounded up to a multiple of 50 m, at "
+                 "least 50 m (after Esri's Optimized Hot Spot Analysis)",
+                 longer, n, nn);
+    return VEMT_OK;
 }

@@ -1,16 +1,22 @@
 /** @file weights.c
- * @brief Binary spatial weights as compressed neighbour lists, and the one
- * neighbour search over grid cells.
+ * @brief Binary spatial weights as compressed neighbour lists, built row by
+ * row or from pairs, and the one distance-band search (any unit centres).
  */
+#include "engine/weights.h"
+
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "engine/alloc.h"
-#include "engine/engine.h"
+#include "engine/pindex.h"
 
 struct vemt_weights {
     size_t n;
     size_t *start; /* n + 1 offsets into nbr */
     size_t *nbr;   /* neighbour indices, each row ascending */
+    size_t rows;   /* rows filled so far (== n once built) */
+    size_t cap;    /* capacity of nbr while building */
 };
 
 void vemt_weights_destroy(vemt_weights *w) {
@@ -28,35 +34,145 @@ void vemt_weights_neighbours(const vemt_weights *w, size_t i,
     *count = w->start[i + 1] - w->start[i];
 }
 
-/* Visit the kept cells within band of cell i, in ascending index order
- * (rows south to north, columns west to east). Centre distances are whole
- * multiples of the cell size, so compare in cell units with a relative
- * tolerance: a plain <= on cell x sqrt(2) drops diagonal neighbours. With
- * out == NULL only count them. */
-static size_t band_neighbours(const vemt_grid *g, size_t i, double band_cells,
-                              bool self, size_t *out) {
-    int ncol, nrow, col, row;
-    vemt_grid_shape(g, &ncol, &nrow, NULL, NULL);
-    vemt_grid_cell_colrow(g, i, &col, &row);
-    int reach = (int)floor(band_cells * (1 + 1e-9));
-    double lim2 = band_cells * band_cells * (1 + 1e-9) * (1 + 1e-9);
-    double x0, y0, cell = vemt_grid_cell_m(g);
-    vemt_grid_shape(g, NULL, NULL, &x0, &y0);
-    size_t m = 0;
-    for (int r = row - reach; r <= row + reach; r++) {
-        for (int c = col - reach; c <= col + reach; c++) {
-            if (r < 0 || r >= nrow || c < 0 || c >= ncol) continue;
-            double dr = r - row, dc = c - col;
-            if (dr * dr + dc * dc > lim2) continue;
-            if (!self && r == row && c == col) continue;
-            size_t j;
-            double cx = x0 + (c + 0.5) * cell, cy = y0 + (r + 0.5) * cell;
-            if (!vemt_grid_locate(g, cx, cy, &j)) continue;
-            if (out) out[m] = j;
-            m++;
+size_t vemt_weights_links(const vemt_weights *w) { return w->start[w->n]; }
+
+static int by_index(const void *a, const void *b) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+vemt_status vemt_weights_begin(size_t n, vemt_weights **out) {
+    *out = NULL;
+    vemt_weights *w = vemt_calloc(1, sizeof *w);
+    if (!w) return VEMT_E_NOMEM;
+    w->n = n;
+    w->start = vemt_calloc(n + 1, sizeof *w->start);
+    w->nbr = vemt_calloc(1, sizeof *w->nbr);
+    if (!w->start || !w->nbr) {
+        vemt_weights_destroy(w);
+        return VEMT_E_NOMEM;
+    }
+    w->cap = 1;
+    *out = w;
+    return VEMT_OK;
+}
+
+vemt_status vemt_weights_append(vemt_weights *w, size_t *nbrs, size_t k) {
+    if (w->rows >= w->n) return VEMT_E_ARG;
+    size_t at = w->start[w->rows];
+    if (k > VEMT_WEIGHTS_MAX_LINKS - at) return VEMT_E_ARG;
+    if (vemt_grow((void **)&w->nbr, &w->cap, at + k, sizeof *w->nbr))
+        return VEMT_E_NOMEM;
+    if (k > 1) qsort(nbrs, k, sizeof *nbrs, by_index);
+    if (k) memcpy(w->nbr + at, nbrs, k * sizeof *nbrs);
+    w->start[++w->rows] = at + k;
+    return VEMT_OK;
+}
+
+vemt_status vemt_weights_from_pairs(size_t n, const size_t *pairs,
+                                    size_t npairs, bool include_self,
+                                    vemt_weights **out) {
+    *out = NULL;
+    if (npairs > (VEMT_WEIGHTS_MAX_LINKS - n) / 2) return VEMT_E_ARG;
+    vemt_weights *w;
+    vemt_status st = vemt_weights_begin(n, &w);
+    if (st) return st;
+    size_t total = 2 * npairs + (include_self ? n : 0);
+    size_t *at = vemt_calloc(n + 1, sizeof *at);
+    size_t *nbr = vemt_calloc(total ? total : 1, sizeof *nbr);
+    if (!at || !nbr) {
+        vemt_free(at);
+        vemt_free(nbr);
+        vemt_weights_destroy(w);
+        return VEMT_E_NOMEM;
+    }
+    for (size_t m = 0; m < 2 * npairs; m++) w->start[pairs[m] + 1]++;
+    for (size_t i = 0; i < n; i++)
+        w->start[i + 1] += w->start[i] + (include_self ? 1 : 0);
+    for (size_t i = 0; i < n; i++) {
+        at[i] = w->start[i];
+        if (include_self) nbr[at[i]++] = i;
+    }
+    for (size_t m = 0; m < npairs; m++) {
+        size_t i = pairs[2 * m], j = pairs[2 * m + 1];
+        nbr[at[i]++] = j;
+        nbr[at[j]++] = i;
+    }
+    for (size_t i = 0; i < n; i++)
+        qsort(nbr + w->start[i], w->start[i + 1] - w->start[i], sizeof *nbr,
+              by_index);
+    vemt_free(at);
+    vemt_free(w->nbr);
+    w->nbr = nbr;
+    w->cap = total ? total : 1;
+    w->rows = n;
+    *out = w;
+    return VEMT_OK;
+}
+
+/* The points within lim2 (squared) of point i, from the buckets within
+ * reach of its own, into *buf. */
+static vemt_status band_row(const vemt_pindex *ix, const double *xy, size_t i,
+                            double lim2, long reach, bool self, size_t **buf,
+                            size_t *cap, size_t *k) {
+    long bx, by;
+    double x = xy[2 * i], y = xy[2 * i + 1];
+    vemt_pindex_bucket(ix, x, y, &bx, &by);
+    *k = 0;
+    for (long v = by - reach; v <= by + reach; v++) {
+        if (v < 0 || v >= ix->ny) continue;
+        for (long u = bx - reach; u <= bx + reach; u++) {
+            const size_t *ids;
+            size_t m;
+            if (u < 0 || u >= ix->nx) continue;
+            vemt_pindex_points(ix, u, v, &ids, &m);
+            for (size_t q = 0; q < m; q++) {
+                size_t j = ids[q];
+                double dx = xy[2 * j] - x, dy = xy[2 * j + 1] - y;
+                if ((j == i && !self) || dx * dx + dy * dy > lim2) continue;
+                if (vemt_grow((void **)buf, cap, *k + 1, sizeof **buf))
+                    return VEMT_E_NOMEM;
+                (*buf)[(*k)++] = j;
+            }
         }
     }
-    return m;
+    return VEMT_OK;
+}
+
+/* Distances are compared with a 1e-9 relative tolerance: centres of grid
+ * cells at exactly the band (the diagonal at cell x sqrt(2), a hexagon's
+ * neighbours at the cell size) must not be lost to rounding. */
+vemt_status vemt_weights_band(vemt_ctx *ctx, const double *xy, size_t n,
+                              double band_m, bool include_self,
+                              vemt_weights **out) {
+    *out = NULL;
+    if (!(band_m > 0) || !isfinite(band_m))
+        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
+                              "distance band must be > 0, got %g m", band_m);
+    double reach_m = band_m * (1 + 1e-9), lim2 = reach_m * reach_m;
+    vemt_pindex *ix = NULL;
+    vemt_weights *w = NULL;
+    size_t *buf = NULL, cap = 0, k;
+    vemt_status st = vemt_pindex_create(ctx, xy, n, reach_m, &ix);
+    if (!st) st = vemt_weights_begin(n, &w);
+    long reach = ix ? (long)ceil(reach_m / ix->side) : 0;
+    for (size_t i = 0; i < n && !st; i++) {
+        st = band_row(ix, xy, i, lim2, reach, include_self, &buf, &cap, &k);
+        if (!st) st = vemt_weights_append(w, buf, k);
+    }
+    if (st == VEMT_E_ARG && w)
+        vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
+                       "a %g m band gives more than %zu neighbour links: "
+                       "choose a shorter band",
+                       band_m, VEMT_WEIGHTS_MAX_LINKS);
+    vemt_free(buf);
+    vemt_pindex_destroy(ix);
+    if (st) {
+        vemt_weights_destroy(w);
+        return st;
+    }
+    *out = w;
+    return VEMT_OK;
 }
 
 vemt_status vemt_weights_grid_band(vemt_ctx *ctx, const vemt_grid *grid,
@@ -69,23 +185,11 @@ vemt_status vemt_weights_grid_band(vemt_ctx *ctx, const vemt_grid *grid,
                               "distance band must be > 0 and at most 1000 "
                               "cells, got %g m",
                               band_m);
-    double band_cells = band_m / cell;
-    vemt_weights *w = vemt_calloc(1, sizeof *w);
-    if (!w) return VEMT_E_NOMEM;
-    w->n = vemt_grid_ncells(grid);
-    w->start = vemt_calloc(w->n + 1, sizeof *w->start);
-    if (!w->start) goto nomem;
-    for (size_t i = 0; i < w->n; i++)
-        w->start[i + 1] = w->start[i] + band_neighbours(grid, i, band_cells,
-                                                        include_self, NULL);
-    w->nbr = vemt_calloc(w->start[w->n], sizeof *w->nbr);
-    if (!w->nbr) goto nomem;
-    for (size_t i = 0; i < w->n; i++)
-        band_neighbours(grid, i, band_cells, include_self,
-                        w->nbr + w->start[i]);
-    *out = w;
-    return VEMT_OK;
-nomem:
-    vemt_weights_destroy(w);
-    return VEMT_E_NOMEM;
+    size_t n = vemt_grid_ncells(grid);
+    double *xy = vemt_calloc(2 * (n ? n : 1), sizeof *xy);
+    if (!xy) return VEMT_E_NOMEM;
+    vemt_grid_centres(grid, xy);
+    vemt_status st = vemt_weights_band(ctx, xy, n, band_m, include_self, out);
+    vemt_free(xy);
+    return st;
 }

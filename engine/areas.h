@@ -1,0 +1,30 @@
+/** @file areas.h
+ * @brief Polygon-unit internals shared inside engine/ (private header):
+ * the GEOS geometries and the STRtree query used by contiguity.c.
+ */
+#ifndef VEMT_ENGINE_AREAS_H
+#define VEMT_ENGINE_AREAS_H
+
+#include <geos_c.h>
+
+#include "engine/engine.h"
+
+/** The GEOS handle the units were built with. Borrowed. */
+GEOSContextHandle_t vemt_areas_geos(const vemt_areas *areas);
+
+/** Geometry and prepared geometry of unit i. Borrowed; valid until the
+ * units are destroyed. */
+const GEOSGeometry *vemt_areas_geom(const vemt_areas *areas, size_t i);
+const GEOSPreparedGeometry *vemt_areas_prepared(const vemt_areas *areas,
+                                                size_t i);
+
+/** Bounding box of unit i. */
+vemt_bbox vemt_areas_unit_bbox(const vemt_areas *areas, size_t i);
+
+/** Call visit(data, j) for every unit j whose bounding box meets b, in no
+ * set order. Returns VEMT_E_DEPENDENCY when GEOS fails to build the query
+ * box. */
+vemt_status vemt_areas_query(const vemt_areas *areas, const vemt_bbox *b,
+                             void (*visit)(void *data, size_t j), void *data);
+
+#endif /* VEMT_ENGINE_AREAS_H */

@@ -1,0 +1,358 @@
+/** @file dbscan.c
+ * @brief DBSCAN and ST-DBSCAN over the cell index (cells.c).
+ *
+ * DBSCAN: Ester, Kriegel, Sander & Xu (1996), "A density-based algorithm
+ * for discovering clusters in large spatial databases with noise", Proc.
+ * KDD-96, 226-231 (AAAI, ISBN 1-57735-004-9; no DOI). ST-DBSCAN: Birant &
+ * Kut (2007), "ST-DBSCAN: An algorithm for clustering spatial-temporal
+ * data", Data & Knowledge Engineering 60(1):208-221,
+ * doi:10.1016/j.datak.2006.01.013, with the neighbourhood QGIS's
+ * native:stdbscanclustering uses (distance <= eps and time difference <=
+ * eps2, no cluster-average filter Delta-epsilon). DBSCAN* (border points
+ * are noise): Campello, Moulavi & Sander (2013), doi:10.1007/978-3-642-
+ * 37456-2_14.
+ *
+ * The labels are fixed by sets, not by a search order: core points are
+ * those with at least min_points neighbours (itself included); clusters
+ * are the connected components of core points, numbered in input order of
+ * their first core point; a border point takes the lowest number among the
+ * clusters of its core neighbours. This is what scikit-learn's
+ * dbscan_inner and QGIS's expansion produce (both expand clusters in input
+ * order and give a border point to the first cluster that reaches it).
+ *
+ * Speed follows the grid algorithm of Gunawan (2013), "A faster algorithm
+ * for DBSCAN", MSc thesis, TU Eindhoven, and de Berg, Gunawan & Roeloffzen
+ * (2019), "Faster DB-scan and HDB-scan in low-dimensional Euclidean
+ * spaces", Int. J. Comput. Geom. Appl. 29(1):21-47,
+ * doi:10.1142/S0218195919400028: cells of side just under eps / sqrt 2, so
+ * two points of a cell are always neighbours; counting stops at
+ * min_points; two cells' clusters are joined by the first pair of core
+ * points found within eps. Times (ST-DBSCAN) are sorted within each cell,
+ * so only the points inside the time window are visited.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "engine/alloc.h"
+#include "engine/cells.h"
+#include "engine/points.h"
+
+#define REACH 2 /* cells within eps of a cell of side < eps / sqrt 2 */
+#define AROUND ((2 * REACH + 1) * (2 * REACH + 1))
+
+typedef struct scan {
+    const vemt_cells *c;
+    double eps2;
+    int64_t tau; /* time window (0 without times: all t are 0) */
+    bool timed;  /* ST-DBSCAN: search the time window of each cell */
+    size_t min_pts;
+    uint8_t *core; /* per position in cell order */
+    size_t ncore;
+    size_t *cstart;   /* ncells + 1 offsets into the core list */
+    uint32_t *cpos;   /* core list: positions, cell by cell, by time */
+    double *cx, *cy;  /* core list: coordinates */
+    int64_t *ct;      /* core list: times */
+    uint32_t *run;    /* core list: one past the end of its time run */
+    uint32_t *parent; /* core list: union-find */
+    int32_t *label;   /* core list: cluster */
+} scan;
+
+static void scan_free(scan *s) {
+    vemt_free(s->core);
+    vemt_free(s->cstart);
+    vemt_free(s->cpos);
+    vemt_free(s->cx);
+    vemt_free(s->cy);
+    vemt_free(s->ct);
+    vemt_free(s->run);
+    vemt_free(s->parent);
+    vemt_free(s->label);
+}
+
+/* The run [*a, *b) of the ascending times t[lo..hi) within [t0, t1]
+ * (all of it without times). */
+static void window(const scan *s, const int64_t *t, size_t lo, size_t hi,
+                   int64_t t0, int64_t t1, size_t *a, size_t *b) {
+    if (!s->timed) {
+        *a = lo;
+        *b = hi;
+        return;
+    }
+    *a = vemt_times_lower(t, lo, hi, t0);
+    *b = vemt_times_upper(t, *a, hi, t1);
+}
+
+/* Core flags of the points of cell k (nb: its m cells around, k first). */
+static void find_core(scan *s, size_t k, const size_t *nb, size_t m) {
+    const vemt_cells *c = s->c;
+    for (size_t p = c->start[k]; p < c->start[k + 1]; p++) {
+        int64_t lo = vemt_add_sat(c->t[p], -s->tau);
+        int64_t hi = vemt_add_sat(c->t[p], s->tau);
+        /* Points of the same cell are within eps: count the time window. */
+        size_t a, b;
+        window(s, c->t, c->start[k], c->start[k + 1], lo, hi, &a, &b);
+        size_t cnt = b - a;
+        for (size_t j = 1; j < m && cnt < s->min_pts; j++) {
+            size_t d = nb[j];
+            double near2, far2;
+            vemt_cells_bounds(c, d, c->x[p], c->y[p], &near2, &far2);
+            if (near2 > s->eps2) continue;
+            window(s, c->t, c->start[d], c->start[d + 1], lo, hi, &a, &b);
+            if (far2 <= s->eps2) {
+                cnt += b - a; /* the whole cell is within eps */
+                continue;
+            }
+            for (size_t q = a; q < b && cnt < s->min_pts; q++) {
+                double dx = c->x[p] - c->x[q], dy = c->y[p] - c->y[q];
+                cnt += dx * dx + dy * dy <= s->eps2;
+            }
+        }
+        s->core[p] = cnt >= s->min_pts;
+    }
+}
+
+/* The core list, and the runs of core points of one cell whose successive
+ * times differ by at most tau: each run is connected, so it starts as one
+ * union-find set (every member points at the run's first entry). */
+static vemt_status build_core_list(scan *s) {
+    const vemt_cells *c = s->c;
+    size_t nc = s->ncore ? s->ncore : 1;
+    s->cstart = vemt_calloc(c->ncells + 1, sizeof *s->cstart);
+    s->cpos = vemt_calloc(nc, sizeof *s->cpos);
+    s->cx = vemt_calloc(nc, sizeof *s->cx);
+    s->cy = vemt_calloc(nc, sizeof *s->cy);
+    s->ct = vemt_calloc(nc, sizeof *s->ct);
+    s->run = vemt_calloc(nc, sizeof *s->run);
+    s->parent = vemt_calloc(nc, sizeof *s->parent);
+    s->label = vemt_calloc(nc, sizeof *s->label);
+    if (!s->cstart || !s->cpos || !s->cx || !s->cy || !s->ct || !s->run ||
+        !s->parent || !s->label)
+        return VEMT_E_NOMEM;
+    size_t j = 0;
+    for (size_t k = 0; k < c->ncells; k++) {
+        s->cstart[k] = j;
+        size_t first = j;
+        for (size_t p = c->start[k]; p < c->start[k + 1]; p++) {
+            if (!s->core[p]) continue;
+            if (j > first && c->t[p] > vemt_add_sat(s->ct[j - 1], s->tau)) {
+                for (size_t r = first; r < j; r++) s->run[r] = (uint32_t)j;
+                first = j;
+            }
+            s->cpos[j] = (uint32_t)p;
+            s->cx[j] = c->x[p];
+            s->cy[j] = c->y[p];
+            s->ct[j] = c->t[p];
+            s->parent[j] = (uint32_t)first;
+            j++;
+        }
+        for (size_t r = first; r < j; r++) s->run[r] = (uint32_t)j;
+    }
+    s->cstart[c->ncells] = j;
+    return VEMT_OK;
+}
+
+/* Join the clusters of core points of cells k and d that are neighbours,
+ * visiting each run of d once it is known to be joined. */
+static void connect_cells(scan *s, size_t k, size_t d) {
+    for (size_t a = s->cstart[k]; a < s->cstart[k + 1]; a++) {
+        double near2, far2;
+        vemt_cells_bounds(s->c, d, s->cx[a], s->cy[a], &near2, &far2);
+        if (near2 > s->eps2) continue;
+        int64_t lo = vemt_add_sat(s->ct[a], -s->tau);
+        int64_t hi = vemt_add_sat(s->ct[a], s->tau);
+        size_t j, end;
+        window(s, s->ct, s->cstart[d], s->cstart[d + 1], lo, hi, &j, &end);
+        uint32_t ra = vemt_uf_find(s->parent, (uint32_t)a);
+        while (j < end) {
+            if (vemt_uf_find(s->parent, (uint32_t)j) == ra) {
+                j = s->run[j];
+                continue;
+            }
+            double dx = s->cx[a] - s->cx[j], dy = s->cy[a] - s->cy[j];
+            if (dx * dx + dy * dy <= s->eps2) {
+                vemt_uf_union(s->parent, (uint32_t)a, (uint32_t)j);
+                ra = vemt_uf_find(s->parent, (uint32_t)a);
+                j = s->run[j];
+                continue;
+            }
+            j++;
+        }
+    }
+}
+
+/* Lowest cluster among the core neighbours of the point at position p of
+ * cell k, or VEMT_LABEL_NOISE. */
+static int32_t border_label(const scan *s, size_t p, const size_t *nb,
+                            size_t m) {
+    const vemt_cells *c = s->c;
+    int32_t best = INT32_MAX;
+    int64_t lo = vemt_add_sat(c->t[p], -s->tau);
+    int64_t hi = vemt_add_sat(c->t[p], s->tau);
+    for (size_t i = 0; i < m; i++) {
+        size_t d = nb[i];
+        double near2, far2;
+        vemt_cells_bounds(c, d, c->x[p], c->y[p], &near2, &far2);
+        if (near2 > s->eps2) continue;
+        size_t j, end;
+        window(s, s->ct, s->cstart[d], s->cstart[d + 1], lo, hi, &j, &end);
+        for (; j < end; j++) {
+            if (s->label[j] >= best) continue;
+            double dx = c->x[p] - s->cx[j], dy = c->y[p] - s->cy[j];
+            if (dx * dx + dy * dy <= s->eps2) best = s->label[j];
+        }
+    }
+    return best == INT32_MAX ? VEMT_LABEL_NOISE : best;
+}
+
+/* Number the clusters in input order of their first core point; write the
+ * labels of all indexed points (ids are increasing input indices). */
+static vemt_status number_clusters(scan *s, const uint32_t *act,
+                                   bool border_noise, int32_t *labels,
+                                   bool *core, size_t *n_clusters) {
+    const vemt_cells *c = s->c;
+    uint32_t *inv = vemt_calloc(c->n ? c->n : 1, sizeof *inv);
+    uint32_t *cidx = vemt_calloc(c->n ? c->n : 1, sizeof *cidx);
+    int32_t *root_label = vemt_calloc(s->ncore ? s->ncore : 1, sizeof(int32_t));
+    vemt_status st = inv && cidx && root_label ? VEMT_OK : VEMT_E_NOMEM;
+    size_t nb[AROUND];
+    int32_t next = 0;
+    for (size_t p = 0; !st && p < c->n; p++) {
+        inv[c->id[p]] = (uint32_t)p;
+        cidx[p] = UINT32_MAX;
+    }
+    for (size_t j = 0; !st && j < s->ncore; j++) {
+        cidx[s->cpos[j]] = (uint32_t)j;
+        root_label[j] = -1;
+    }
+    for (size_t i = 0; !st && i < c->n; i++) {
+        uint32_t j = cidx[inv[i]];
+        if (j == UINT32_MAX) continue;
+        uint32_t r = vemt_uf_find(s->parent, j);
+        if (root_label[r] < 0) root_label[r] = next++;
+    }
+    for (size_t j = 0; !st && j < s->ncore; j++)
+        s->label[j] = root_label[vemt_uf_find(s->parent, (uint32_t)j)];
+    for (size_t k = 0; !st && k < c->ncells; k++) {
+        size_t m = vemt_cells_around(c, k, REACH, nb);
+        for (size_t p = c->start[k]; p < c->start[k + 1]; p++) {
+            size_t out = act[c->id[p]];
+            if (core) core[out] = s->core[p];
+            if (s->core[p])
+                labels[out] = s->label[cidx[p]];
+            else if (border_noise)
+                labels[out] = VEMT_LABEL_NOISE;
+            else
+                labels[out] = border_label(s, p, nb, m);
+        }
+    }
+    *n_clusters = (size_t)next;
+    vemt_free(inv);
+    vemt_free(cidx);
+    vemt_free(root_label);
+    return st;
+}
+
+static vemt_status scan_points(vemt_ctx *ctx, const vemt_points *pts,
+                               const vemt_dbscan_opts *o, const uint32_t *act,
+                               const uint32_t *ids, size_t m, int32_t *labels,
+                               bool *core, size_t *n_clusters) {
+    scan s = {0};
+    vemt_cells *c = NULL;
+    /* Just under eps / sqrt 2, so rounding can never put two points more
+     * than eps apart into one cell (coordinates resolve 1e-7 m at 1e9). */
+    double side = o->eps_m / sqrt(2.0) - (1e-6 + 1e-9 * o->eps_m);
+    vemt_status st = vemt_cells_create(
+        ctx, pts->x, pts->y, o->space_time ? pts->t : NULL, ids, m, side, &c);
+    if (st) return st;
+    s.c = c;
+    s.eps2 = o->eps_m * o->eps_m;
+    s.tau = o->space_time ? o->eps_s : 0;
+    s.timed = o->space_time;
+    s.min_pts = o->min_points;
+    s.core = vemt_calloc(m ? m : 1, 1);
+    size_t nb[AROUND];
+    if (!s.core) st = VEMT_E_NOMEM;
+    for (size_t k = 0; !st && k < c->ncells; k++) {
+        size_t cnt = vemt_cells_around(c, k, REACH, nb);
+        find_core(&s, k, nb, cnt);
+    }
+    for (size_t p = 0; !st && p < m; p++) s.ncore += s.core[p];
+    if (!st) st = build_core_list(&s);
+    for (size_t k = 0; !st && k < c->ncells; k++) {
+        if (s.cstart[k] == s.cstart[k + 1]) continue;
+        size_t cnt = vemt_cells_around(c, k, REACH, nb);
+        for (size_t j = 1; j < cnt; j++)
+            if (nb[j] > k && s.cstart[nb[j]] < s.cstart[nb[j] + 1])
+                connect_cells(&s, k, nb[j]);
+    }
+    if (!st)
+        st =
+            number_clusters(&s, act, o->border_noise, labels, core, n_clusters);
+    scan_free(&s);
+    vemt_cells_destroy(c);
+    return st;
+}
+
+static vemt_status check_dbscan_opts(vemt_ctx *ctx, const vemt_dbscan_opts *o) {
+    vemt_error *err = vemt_ctx_err(ctx);
+    if (!(o->eps_m >= 0.001) || !(o->eps_m <= 1e7))
+        return vemt_error_set(err, VEMT_E_ARG,
+                              "DBSCAN eps must be from 0.001 m to 10,000 km, "
+                              "got %g",
+                              o->eps_m);
+    if (o->min_points < 1)
+        return vemt_error_set(err, VEMT_E_ARG,
+                              "DBSCAN min_points must be at least 1");
+    if (o->space_time && o->eps_s < 0)
+        return vemt_error_set(err, VEMT_E_ARG,
+                              "ST-DBSCAN time window must not be negative");
+    return VEMT_OK;
+}
+
+vemt_status vemt_dbscan_compute(vemt_ctx *ctx, const vemt_points *pts,
+                                const vemt_dbscan_opts *opts, int32_t *labels,
+                                bool *core, size_t *n_clusters) {
+    *n_clusters = 0;
+    vemt_status st = check_dbscan_opts(ctx, opts);
+    if (!st) st = vemt_points_check(ctx, pts, opts->space_time, "DBSCAN");
+    if (st) return st;
+    size_t n = pts->n;
+    /* act: input index of each taking part; ids: 0..m-1 in that order. */
+    uint32_t *act = vemt_calloc(n ? n : 1, sizeof *act);
+    uint32_t *ids = vemt_calloc(n ? n : 1, sizeof *ids);
+    if (!act || !ids) st = VEMT_E_NOMEM;
+    size_t m = 0;
+    for (size_t i = 0; !st && i < n; i++) {
+        bool month = pts->precision && pts->precision[i] == VEMT_PREC_MONTH;
+        labels[i] = VEMT_LABEL_EXCLUDED;
+        if (core) core[i] = false;
+        if (opts->space_time && month) continue;
+        act[m] = (uint32_t)i;
+        ids[m] = (uint32_t)m;
+        m++;
+    }
+    if (!st && m == n) {
+        st = scan_points(ctx, pts, opts, act, ids, m, labels, core, n_clusters);
+    } else if (!st) {
+        /* Pack the taking-part points so that ids index them. */
+        double *x = vemt_calloc(m ? m : 1, sizeof *x);
+        double *y = vemt_calloc(m ? m : 1, sizeof *y);
+        int64_t *t = vemt_calloc(m ? m : 1, sizeof *t);
+        if (!x || !y || !t) st = VEMT_E_NOMEM;
+        for (size_t j = 0; !st && j < m; j++) {
+            x[j] = pts->x[act[j]];
+            y[j] = pts->y[act[j]];
+            t[j] = pts->t ? pts->t[act[j]] : 0;
+        }
+        vemt_points packed = {m, x, y, t, NULL, NULL};
+        if (!st)
+            st = scan_points(ctx, &packed, opts, act, ids, m, labels, core,
+                             n_clusters);
+        vemt_free(x);
+        vemt_free(y);
+        vemt_free(t);
+    }
+    vemt_free(act);
+    vemt_free(ids);
+    return st;
+}

@@ -1,0 +1,64 @@
+/** @file kdtree.h
+ * @brief Two-dimensional k-d tree (private header): k-nearest distances,
+ * and nearest-point queries over the points not yet removed under the
+ * mutual reachability distance of HDBSCAN, for Prim's algorithm.
+ */
+#ifndef VEMT_ENGINE_KDTREE_H
+#define VEMT_ENGINE_KDTREE_H
+
+#include <stdint.h>
+
+#include "engine/engine.h"
+
+/** The tree. Plain struct read by hdbscan.c; built by vemt_kdtree_create()
+ * only. Positions are the points' places in tree order. */
+typedef struct vemt_kdtree {
+    size_t n;          /* points */
+    size_t nnodes;     /* nodes; node 0 is the root */
+    double *box;       /* per node: xmin, xmax, ymin, ymax of its points */
+    uint32_t *lo, *hi; /* per node: positions [lo, hi) */
+    uint32_t *kid;     /* per node: first child (second is kid + 1); 0 =
+                          leaf */
+    uint32_t *up;      /* per node: parent (root: itself) */
+    uint32_t *id;      /* per position: the point's index */
+    uint32_t *leaf;    /* per position: its leaf node */
+    double *x, *y;     /* per position: coordinates */
+    /* Removal state for the reachability queries (see vemt_kdtree_arm). */
+    double *cd;      /* per position: core distance */
+    uint8_t *gone;   /* per position: removed */
+    uint32_t *left;  /* per node: points not removed */
+    double *mincd;   /* per node: least core distance not removed */
+    uint32_t *minid; /* per node: least point index not removed */
+} vemt_kdtree;
+
+/** Build the tree over the n points (x, y). Returns VEMT_E_NOMEM. Caller
+ * owns *out; free with vemt_kdtree_destroy(). */
+vemt_status vemt_kdtree_create(const double *x, const double *y, size_t n,
+                               vemt_kdtree **out);
+
+/** Free the tree; NULL is a no-op. */
+void vemt_kdtree_destroy(vemt_kdtree *t);
+
+/** Squared distance from the point at position p to its k-th nearest other
+ * point (coincident points count, at distance 0); heap holds k doubles.
+ * Requires 1 <= k < n. */
+double vemt_kdtree_kth_d2(const vemt_kdtree *t, size_t p, size_t k,
+                          double *heap);
+
+/** Prepare the removal state with core distances cd (by point index).
+ * Returns VEMT_E_NOMEM. */
+vemt_status vemt_kdtree_arm(vemt_kdtree *t, const double *cd);
+
+/** Remove the point at position p from the queries. */
+void vemt_kdtree_remove(vemt_kdtree *t, size_t p);
+
+/** Among the points not removed, the k least far from the point at
+ * position p in mutual reachability distance max(cd_p, cd_q, d(p, q)),
+ * ordered by distance and then by point index: their distances into
+ * value[0..) and point indices into best[0..) (room for k). stack holds
+ * nnodes entries. Returns how many were found (fewer than k when fewer
+ * points are left). */
+size_t vemt_kdtree_nearest_mr(const vemt_kdtree *t, size_t p, size_t k,
+                              uint32_t *stack, double *value, uint32_t *best);
+
+#endif /* VEMT_ENGINE_KDTREE_H */

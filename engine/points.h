@@ -1,0 +1,43 @@
+/** @file points.h
+ * @brief Point-set internals shared by the clustering and density modules
+ * (private header): argument checks and the union-find they use.
+ */
+#ifndef VEMT_ENGINE_POINTS_H
+#define VEMT_ENGINE_POINTS_H
+
+#include "engine/engine.h"
+
+/** Largest |coordinate| accepted, metres: well beyond any projected CRS,
+ * small enough that a double still resolves a micrometre. */
+#define VEMT_POINTS_MAX_COORD 1e9
+
+/** Most points one clustering call takes (labels are int32). */
+#define VEMT_POINTS_MAX ((size_t)INT32_MAX - 1)
+
+/** Check pts: x and y present, finite and within VEMT_POINTS_MAX_COORD;
+ * with need_time, t present; weights (when given) finite and >= 0; n at
+ * most VEMT_POINTS_MAX. what names the caller in the message. Returns
+ * VEMT_E_ARG with the reason in the context. */
+vemt_status vemt_points_check(vemt_ctx *ctx, const vemt_points *pts,
+                              bool need_time, const char *what);
+
+/** Union-find root of i with path halving (parent[i] == i at a root). */
+static inline uint32_t vemt_uf_find(uint32_t *parent, uint32_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+}
+
+/** Join the sets of a and b (the smaller root under the larger, so roots
+ * stay deterministic). Returns false when they were one set already. */
+static inline bool vemt_uf_union(uint32_t *parent, uint32_t a, uint32_t b) {
+    a = vemt_uf_find(parent, a);
+    b = vemt_uf_find(parent, b);
+    if (a == b) return false;
+    if (a < b)
+        parent[b] = a;
+    else
+        parent[a] = b;
+    return true;
+}
+
+#endif /* VEMT_ENGINE_POINTS_H */

@@ -1,0 +1,391 @@
+/** @file test_areas.c
+ * @brief Polygon units (location, counts, centres, bad input) and the
+ * references on real data: GEOS contiguity against spdep's poly2nb on the
+ * Nottingham wards, and Gi* z-scores against spdep on ward, square and
+ * hexagon units of real police.uk burglaries
+ * (tests/ref/nottingham_spdep_ref.h, made by tests/ref/nottingham_spdep.R).
+ */
+#include <gdal.h>
+#include <ogr_api.h>
+#include <proj.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "tests/ref/nottingham_spdep_ref.h"
+#include "tests/test.h"
+#include "tests/wkb.h"
+
+#define WARDS VEMT_FIXTURES "/ref/nottingham_wards_27700.gpkg"
+#define POINTS VEMT_FIXTURES "/ref/nottingham_burglary_27700.csv"
+
+static const char *row(const vemt_weights *w, size_t i, char *buf) {
+    const size_t *nb;
+    size_t k, at = 0;
+    vemt_weights_neighbours(w, i, &nb, &k);
+    buf[0] = 0;
+    for (size_t m = 0; m < k; m++)
+        at += (size_t)snprintf(buf + at, 256 - at, m ? " %zu" : "%zu", nb[m]);
+    return buf;
+}
+
+/* Three boxes: A and B share the edge x = 100; C is apart and U-shaped. */
+static vemt_areas *three(vemt_ctx *ctx, vemt_status *st) {
+    const double a[][4] = {{0, 0, 100, 100}}, b[][4] = {{100, 0, 200, 100}};
+    const double c[][4] = {
+        {500, 0, 510, 100}, {510, 0, 590, 10}, {590, 0, 600, 100}};
+    static unsigned char buf[3][512];
+    const unsigned char *wkb[3] = {buf[0], buf[1], buf[2]};
+    size_t size[3] = {test_wkb_multipolygon(a, 1, buf[0], 512),
+                      test_wkb_multipolygon(b, 1, buf[1], 512),
+                      test_wkb_multipolygon(c, 3, buf[2], 512)};
+    const char *ids[] = {"A", "B", "C"}, *names[] = {"Alpha", "Beta", "Gamma"};
+    vemt_areas *out = NULL;
+    *st = vemt_areas_create_wkb(ctx, 3, wkb, size, ids, names, &out);
+    return out;
+}
+
+TEST(units_locate_count_and_centres) {
+    vemt_ctx *ctx;
+    vemt_status st;
+    vemt_ctx_create(1, &ctx);
+    vemt_areas *a = three(ctx, &st);
+    CHECK_INT_EQ(st, VEMT_OK);
+    if (!a) return;
+    CHECK_INT_EQ(vemt_areas_n(a), 3);
+    CHECK_STR_EQ(vemt_areas_id(a, 1), "B");
+    CHECK_STR_EQ(vemt_areas_name(a, 2), "Gamma");
+    CHECK_NEAR(vemt_areas_m2(a, 2), 100 * 10 * 2 + 80 * 10, 1e-9);
+    vemt_bbox bb = vemt_areas_bbox(a);
+    CHECK(bb.xmin == 0 && bb.xmax == 600 && bb.ymax == 100);
+    size_t i = 99;
+    CHECK(vemt_areas_locate(a, 50, 50, &i) && i == 0);
+    CHECK(vemt_areas_locate(a, 150, 50, &i) && i == 1);
+    CHECK(vemt_areas_locate(a, 100, 50, &i) && i == 0);  /* shared: lowest */
+    CHECK(vemt_areas_locate(a, 595, 100, &i) && i == 2); /* on the edge */
+    CHECK(!vemt_areas_locate(a, 550, 50, &i));           /* in C's notch */
+    CHECK(!vemt_areas_locate(a, 300, 50, &i));
+    CHECK(!vemt_areas_locate(a, NAN, 50, &i));
+    /* The U's centroid lies in its notch; the surface point inside it. */
+    double xy[6];
+    vemt_areas_centres(a, VEMT_CENTRE_CENTROID, xy);
+    CHECK_NEAR(xy[0], 50, 1e-9);
+    CHECK_NEAR(xy[4], 550, 1e-9);
+    CHECK(!vemt_areas_locate(a, xy[4], xy[5], &i));
+    vemt_areas_centres(a, VEMT_CENTRE_SURFACE, xy);
+    CHECK(vemt_areas_locate(a, xy[4], xy[5], &i) && i == 2);
+    /* Counting respects located, in_area and kinds. */
+    vemt_events ev = {0};
+    const double pts[][3] = {{10, 10, 1},  {100, 20, 1}, {150, 20, 1},
+                             {550, 50, 1}, {595, 50, 1}, {20, 20, 0}};
+    for (int k = 0; k < 6; k++) {
+        vemt_event v = {0};
+        v.located = true;
+        v.in_area = pts[k][2] > 0;
+        v.x = pts[k][0];
+        v.y = pts[k][1];
+        vemt_events_push(&ev, &v);
+    }
+    double counts[3];
+    CHECK_INT_EQ(vemt_areas_count(a, &ev, 1u << VEMT_KIND_INCIDENT, counts), 4);
+    CHECK(counts[0] == 2 && counts[1] == 1 && counts[2] == 1);
+    CHECK_INT_EQ(vemt_areas_count(a, &ev, 1u << VEMT_KIND_FOUND_AT, counts), 0);
+    vemt_events_clear(&ev);
+    /* WKB out and back. */
+    unsigned char *wkb;
+    size_t size;
+    CHECK_INT_EQ(vemt_areas_wkb(a, 2, &wkb, &size), VEMT_OK);
+    const unsigned char *one[1] = {wkb};
+    vemt_areas *b = NULL;
+    CHECK_INT_EQ(vemt_areas_create_wkb(ctx, 1, one, &size, NULL, NULL, &b),
+                 VEMT_OK);
+    CHECK_NEAR(vemt_areas_m2(b, 0), vemt_areas_m2(a, 2), 1e-9);
+    CHECK_STR_EQ(vemt_areas_id(b, 0), "");
+    vemt_engine_free(wkb);
+    vemt_areas_destroy(b);
+    vemt_areas_destroy(a);
+    vemt_ctx_destroy(ctx);
+}
+
+TEST(bad_units) {
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    unsigned char box[256], point[21] = {1, 1, 0, 0, 0}, junk[5] = {1, 3, 0};
+    const double b[][4] = {{0, 0, 1, 1}};
+    size_t size[2] = {test_wkb_multipolygon(b, 1, box, sizeof box), 21};
+    const unsigned char *wkb[2] = {box, point};
+    const char *ids[] = {"ok", "pt"};
+    vemt_areas *a = (vemt_areas *)(uintptr_t)8;
+    CHECK_INT_EQ(vemt_areas_create_wkb(ctx, 2, wkb, size, ids, NULL, &a),
+                 VEMT_E_ARG);
+    CHECK(a == NULL);
+    CHECK(strstr(vemt_ctx_error(ctx)->msg, "unit 1 (pt)"));
+    wkb[1] = junk;
+    size[1] = sizeof junk;
+    CHECK_INT_EQ(vemt_areas_create_wkb(ctx, 2, wkb, size, ids, NULL, &a),
+                 VEMT_E_DEPENDENCY);
+    /* A bow tie is repaired into its two triangles. */
+    static const double tie[] = {0, 0, 2, 2, 2, 0, 0, 2, 0, 0};
+    unsigned char bow[256];
+    size_t k = 0, n1 = 1;
+    bow[k++] = 1;
+    k += wkb_put_u32(bow + k, 3);
+    k += wkb_put_u32(bow + k, (uint32_t)n1);
+    k += wkb_put_u32(bow + k, 5);
+    for (int v = 0; v < 10; v++) k += wkb_put_f64(bow + k, tie[v]);
+    const unsigned char *w1[1] = {bow};
+    CHECK_INT_EQ(vemt_areas_create_wkb(ctx, 1, w1, &k, NULL, NULL, &a),
+                 VEMT_OK);
+    CHECK_NEAR(vemt_areas_m2(a, 0), 2, 1e-12);
+    vemt_areas_destroy(a);
+    vemt_ctx_destroy(ctx);
+}
+
+/* ---- Real data: Nottingham wards and police.uk burglaries ---- */
+
+/* The features of a layer of the fixture as WKB, with one text field. */
+typedef struct layer {
+    size_t n;
+    unsigned char *wkb[64];
+    size_t size[64];
+    char *ids[64];
+} layer;
+
+static bool read_layer(const char *name, const char *field, layer *out) {
+    memset(out, 0, sizeof *out);
+    GDALDatasetH ds =
+        GDALOpenEx(WARDS, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    OGRLayerH lyr = ds ? GDALDatasetGetLayerByName(ds, name) : NULL;
+    OGRFeatureH f;
+    while (lyr && out->n < 64 && (f = OGR_L_GetNextFeature(lyr))) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        size_t k = out->n++;
+        out->size[k] = (size_t)OGR_G_WkbSize(g);
+        out->wkb[k] = malloc(out->size[k]);
+        OGR_G_ExportToIsoWkb(g, wkbNDR, out->wkb[k]);
+        int fi = OGR_F_GetFieldIndex(f, field);
+        out->ids[k] = strdup(OGR_F_GetFieldAsString(f, fi));
+        OGR_F_Destroy(f);
+    }
+    if (ds) GDALClose(ds);
+    return lyr != NULL;
+}
+
+static void free_layer(layer *l) {
+    for (size_t k = 0; k < l->n; k++) {
+        free(l->wkb[k]);
+        free(l->ids[k]);
+    }
+}
+
+static vemt_areas *load_wards(vemt_ctx *ctx) {
+    layer l;
+    vemt_areas *a = NULL;
+    if (read_layer("nottingham_wards", "ward_code", &l))
+        vemt_areas_create_wkb(ctx, l.n, (const unsigned char *const *)l.wkb,
+                              l.size, (const char *const *)l.ids, NULL, &a);
+    free_layer(&l);
+    return a;
+}
+
+/* The burglaries, located and in the study area (all are in the city). */
+static void load_points(vemt_events *ev) {
+    FILE *f = fopen(POINTS, "r");
+    char line[128];
+    if (!f) return;
+    if (!fgets(line, sizeof line, f)) line[0] = 0; /* header */
+    vemt_event v = {0};
+    v.located = v.in_area = true;
+    while (fscanf(f, "%lf,%lf", &v.x, &v.y) == 2) vemt_events_push(ev, &v);
+    fclose(f);
+}
+
+/* Pairs (i < j) in exactly one of spdep's list and ours. */
+static size_t differing_pairs(const vemt_weights *w, const int *start,
+                              const int *idx) {
+    size_t diff = 0;
+    for (size_t i = 0; i < NOTT_NWARDS; i++) {
+        const size_t *nb;
+        size_t k;
+        vemt_weights_neighbours(w, i, &nb, &k);
+        for (size_t j = i + 1; j < NOTT_NWARDS; j++) {
+            bool ours = false, theirs = false;
+            for (size_t m = 0; m < k; m++) ours |= nb[m] == j;
+            for (int m = start[i]; m < start[i + 1]; m++)
+                theirs |= (size_t)idx[m] == j;
+            diff += ours != theirs;
+        }
+    }
+    return diff;
+}
+
+/* Neighbour lists first: GEOS contiguity (snap 0) against spdep 1.2-7's
+ * poly2nb (default snap, 1.5e-8 m) on the 20 real wards in EPSG:27700.
+ * Measured: no differing pair, for queen (86 links each) or rook (82). The
+ * ONS boundaries are topologically clean: neighbouring wards share their
+ * boundary vertices, so GEOS's "intersects" and poly2nb's "a vertex pair
+ * within snap" coincide, and where wards share an edge they share at least
+ * two vertices. Wards 1 and 11, and 2 and 12 (0-based), meet at a single
+ * point: queen, not rook, for both. The methods would differ on a vertex
+ * lying on a neighbour's edge without a vertex there (contiguity.c;
+ * tests/test_weights.c builds one). */
+TEST(nottingham_neighbours_vs_poly2nb) {
+    vemt_ctx *ctx;
+    vemt_weights *w;
+    vemt_ctx_create(1, &ctx);
+    vemt_areas *a = load_wards(ctx);
+    CHECK(a && vemt_areas_n(a) == NOTT_NWARDS);
+    if (!a || vemt_areas_n(a) != NOTT_NWARDS) return;
+    for (size_t i = 0; i < NOTT_NWARDS; i++)
+        CHECK_STR_EQ(vemt_areas_id(a, i), nott_ward_code[i]);
+    CHECK_INT_EQ(vemt_weights_areas_contiguity(ctx, a, VEMT_CONTIGUITY_QUEEN, 0,
+                                               false, &w),
+                 VEMT_OK);
+    CHECK_INT_EQ(differing_pairs(w, nott_queen_start, nott_queen), 0);
+    CHECK_INT_EQ(vemt_weights_links(w), nott_queen_start[NOTT_NWARDS]);
+    vemt_weights_destroy(w);
+    CHECK_INT_EQ(vemt_weights_areas_contiguity(ctx, a, VEMT_CONTIGUITY_ROOK, 0,
+                                               false, &w),
+                 VEMT_OK);
+    CHECK_INT_EQ(differing_pairs(w, nott_rook_start, nott_rook), 0);
+    CHECK_INT_EQ(vemt_weights_links(w), nott_rook_start[NOTT_NWARDS]);
+    char b[256];
+    CHECK_STR_EQ(row(w, 1, b), "0 2 3 5 6 12 18"); /* 11: a point only */
+    vemt_weights_destroy(w);
+    /* k = 4 nearest centroids: knearneigh's lists exactly. */
+    double xy[2 * NOTT_NWARDS];
+    vemt_areas_centres(a, VEMT_CENTRE_CENTROID, xy);
+    CHECK_INT_EQ(vemt_weights_knn(ctx, xy, NOTT_NWARDS, 4, false, &w), VEMT_OK);
+    size_t bad = 0;
+    for (size_t i = 0; i < NOTT_NWARDS; i++) {
+        const size_t *nb;
+        size_t k;
+        vemt_weights_neighbours(w, i, &nb, &k);
+        for (size_t m = 0; m < k; m++)
+            bad += nb[m] != (size_t)nott_knn4[4 * i + m];
+    }
+    CHECK_INT_EQ(bad, 0);
+    vemt_weights_destroy(w);
+    vemt_areas_destroy(a);
+    vemt_ctx_destroy(ctx);
+}
+
+TEST(nottingham_ward_gistar) {
+    vemt_ctx *ctx;
+    vemt_weights *w;
+    vemt_ctx_create(1, &ctx);
+    vemt_areas *a = load_wards(ctx);
+    vemt_events ev = {0};
+    load_points(&ev);
+    CHECK_INT_EQ(ev.n, NOTT_NPOINTS);
+    if (!a) return;
+    double x[NOTT_NWARDS], z[NOTT_NWARDS], p[NOTT_NWARDS], xy[2 * NOTT_NWARDS];
+    CHECK_INT_EQ(vemt_areas_count(a, &ev, 1u << VEMT_KIND_INCIDENT, x),
+                 NOTT_NWARD_COUNTED);
+    for (size_t i = 0; i < NOTT_NWARDS; i++)
+        CHECK_NEAR(x[i], nott_ward_count[i], 0);
+    double maxdz = 0;
+    CHECK_INT_EQ(vemt_weights_areas_contiguity(ctx, a, VEMT_CONTIGUITY_QUEEN, 0,
+                                               true, &w),
+                 VEMT_OK);
+    CHECK_INT_EQ(vemt_gistar_compute(ctx, w, x, NOTT_NWARDS, z, p), VEMT_OK);
+    for (size_t i = 0; i < NOTT_NWARDS; i++) {
+        CHECK_NEAR(z[i], nott_ward_z_queen[i], 1e-9);
+        maxdz = fmax(maxdz, fabs(z[i] - nott_ward_z_queen[i]));
+    }
+    vemt_weights_destroy(w);
+    vemt_areas_centres(a, VEMT_CENTRE_CENTROID, xy);
+    CHECK_INT_EQ(vemt_weights_knn(ctx, xy, NOTT_NWARDS, 4, true, &w), VEMT_OK);
+    CHECK_INT_EQ(vemt_gistar_compute(ctx, w, x, NOTT_NWARDS, z, p), VEMT_OK);
+    for (size_t i = 0; i < NOTT_NWARDS; i++) {
+        CHECK_NEAR(z[i], nott_ward_z_knn4[i], 1e-9);
+        maxdz = fmax(maxdz, fabs(z[i] - nott_ward_z_knn4[i]));
+    }
+    fprintf(stderr, "  wards: max |z - spdep| = %.3g\n", maxdz);
+    vemt_weights_destroy(w);
+    vemt_events_clear(&ev);
+    vemt_areas_destroy(a);
+    vemt_ctx_destroy(ctx);
+}
+
+/* Square or hexagon grid of 500 m masked to the city, against spdep. */
+static void check_grid(test_state *t_, bool hex, const nott_cell *ref,
+                       size_t nref) {
+    vemt_ctx *ctx;
+    vemt_area *city = NULL;
+    vemt_grid *g = NULL;
+    vemt_weights *w = NULL;
+    layer l;
+    vemt_ctx_create(1, &ctx);
+    CHECK(read_layer("nottingham_city", "name", &l) && l.n == 1);
+    if (l.n == 1)
+        CHECK_INT_EQ(vemt_area_create_wkb(ctx, l.wkb[0], l.size[0], &city),
+                     VEMT_OK);
+    free_layer(&l);
+    if (!city) return;
+    vemt_events ev = {0};
+    load_points(&ev);
+    CHECK_INT_EQ(vemt_area_flag_events(city, &ev), NOTT_NCITY);
+    vemt_bbox e = vemt_area_bbox(city);
+    CHECK_INT_EQ(hex ? vemt_grid_create_hex(ctx, NOTT_CELL, &e, city, &g)
+                     : vemt_grid_create(ctx, NOTT_CELL, &e, city, &g),
+                 VEMT_OK);
+    size_t n = vemt_grid_ncells(g);
+    CHECK_INT_EQ(n, nref);
+    double *x = calloc(n, sizeof *x), *z = calloc(n, sizeof *z),
+           *p = calloc(n, sizeof *p), x0, y0, maxdz = 0;
+    CHECK_INT_EQ(vemt_grid_count(g, &ev, 1u << VEMT_KIND_INCIDENT, x),
+                 NOTT_NCITY);
+    CHECK_INT_EQ(
+        vemt_weights_grid_contiguity(ctx, g, VEMT_CONTIGUITY_QUEEN, true, &w),
+        VEMT_OK);
+    CHECK_INT_EQ(vemt_gistar_compute(ctx, w, x, n, z, p), VEMT_OK);
+    vemt_grid_shape(g, NULL, NULL, &x0, &y0);
+    for (size_t k = 0; k < nref && n == nref; k++) {
+        double cx = x0 + (ref[k].col + 0.5) * NOTT_CELL;
+        double cy = y0 + (ref[k].row + 0.5) * NOTT_CELL;
+        if (hex) {
+            /* The lattice of hexgrid.c: (3c R / 2, (2r + c odd) s / 2). */
+            cx =
+                (double)(3 * ref[k].col) * (NOTT_CELL / 1.7320508075688772 / 2);
+            cy = (double)(2 * ref[k].row + (ref[k].col % 2 ? 1 : 0)) *
+                 (NOTT_CELL / 2);
+        }
+        size_t i = n;
+        CHECK(vemt_grid_locate(g, cx, cy, &i) && i == k); /* same order */
+        if (i >= n) continue;
+        CHECK_NEAR(x[i], ref[k].count, 0);
+        CHECK_NEAR(z[i], ref[k].z, 1e-9);
+        maxdz = fmax(maxdz, fabs(z[i] - ref[k].z));
+    }
+    fprintf(stderr, "  %s: %zu cells, max |z - spdep| = %.3g\n",
+            hex ? "hexagons" : "squares", n, maxdz);
+    free(x);
+    free(z);
+    free(p);
+    vemt_events_clear(&ev);
+    vemt_weights_destroy(w);
+    vemt_grid_destroy(g);
+    vemt_area_destroy(city);
+    vemt_ctx_destroy(ctx);
+}
+
+TEST(nottingham_square_gistar) {
+    check_grid(t_, false, nott_square,
+               sizeof nott_square / sizeof *nott_square);
+}
+
+TEST(nottingham_hex_gistar) {
+    check_grid(t_, true, nott_hex, sizeof nott_hex / sizeof *nott_hex);
+}
+
+TEST_SUITE(areas) {
+    GDALAllRegister();
+    RUN(units_locate_count_and_centres);
+    RUN(bad_units);
+    RUN(nottingham_neighbours_vs_poly2nb);
+    RUN(nottingham_ward_gistar);
+    RUN(nottingham_square_gistar);
+    RUN(nottingham_hex_gistar);
+    GDALDestroy();
+    proj_cleanup();
+}

@@ -1,0 +1,159 @@
+/** @file test_cluster_alloc.c
+ * @brief Allocation failures along every path of the point-cluster and
+ * density modules (h3 testH3Memory.c; SQLite's anomaly tests): the modules
+ * are compiled into this test with VEMT_ALLOC_TEST, so allocation number N
+ * fails, for N = 1, 2, ... until a call completes; each failing call must
+ * return VEMT_E_NOMEM and leave its outputs clean, and nothing may leak
+ * (ASan's leak check in the sanitizer build).
+ */
+#define VEMT_ALLOC_TEST
+#include "engine/cells.c"
+#include "engine/dbscan.c"
+#include "engine/hdbscan.c"
+#include "engine/hdbtree.c"
+#include "engine/kde.c"
+#include "engine/kdtree.c"
+#include "engine/outline.c"
+#include "engine/points.c"
+#include "tests/test.h"
+
+typedef struct alloc_state {
+    long fail_at; /* the allocation to fail (1-based); 0 = none */
+    long count;
+} alloc_state;
+
+/* The counters live in the test program, not in the library. */
+static alloc_state ALLOC;
+
+static bool fail_now(void) { return ++ALLOC.count == ALLOC.fail_at; }
+
+void *vemt_test_malloc(size_t size) {
+    return fail_now() ? NULL : malloc(size ? size : 1);
+}
+
+void *vemt_test_calloc(size_t n, size_t size) {
+    return fail_now() ? NULL : calloc(n ? n : 1, size ? size : 1);
+}
+
+void *vemt_test_realloc(void *p, size_t size) {
+    return fail_now() ? NULL : realloc(p, size ? size : 1);
+}
+
+enum { N = 300 };
+
+typedef struct fixture {
+    double x[N], y[N];
+    int64_t t[N];
+    int32_t lab[N];
+    double a[N], b[N];
+    bool core[N];
+} fixture;
+
+static void make_points(fixture *f) {
+    for (int i = 0; i < N; i++) {
+        f->x[i] = 1000 + (i % 3) * 500 + (i * 37 % 41);
+        f->y[i] = 2000 + (i * 53 % 47);
+        f->t[i] = (int64_t)i * 3600;
+    }
+}
+
+/* Call step(f, ctx) with allocation N failing, N = 1, 2, ...: every
+ * failure gives VEMT_E_NOMEM; returns how many allocations a full run
+ * makes. */
+static long sweep(test_state *t_, const char *what,
+                  vemt_status (*step)(fixture *, vemt_ctx *), fixture *f) {
+    vemt_ctx *ctx;
+    if (vemt_ctx_create(1, &ctx)) return -1;
+    long n;
+    for (n = 1;; n++) {
+        ALLOC = (alloc_state){n, 0};
+        vemt_status st = step(f, ctx);
+        if (ALLOC.count < n) {
+            CHECK_STATUS(st, VEMT_OK);
+            break;
+        }
+        if (st != VEMT_E_NOMEM)
+            TEST_FAIL_AT(t_, "%s: allocation %ld failed, status %d", what, n,
+                         (int)st);
+    }
+    ALLOC = (alloc_state){0, 0};
+    vemt_ctx_destroy(ctx);
+    fprintf(stderr, "  %s: %ld allocations, each failure handled\n", what,
+            n - 1);
+    return n - 1;
+}
+
+static vemt_status do_dbscan(fixture *f, vemt_ctx *ctx) {
+    vemt_points p = {N, f->x, f->y, f->t, NULL, NULL};
+    vemt_dbscan_opts o = {60, 5, false, 0, false};
+    size_t k;
+    return vemt_dbscan_compute(ctx, &p, &o, f->lab, f->core, &k);
+}
+
+static vemt_status do_stdbscan(fixture *f, vemt_ctx *ctx) {
+    uint8_t prec[N] = {VEMT_PREC_MONTH}; /* one left out: the packed path */
+    vemt_points p = {N, f->x, f->y, f->t, prec, NULL};
+    vemt_dbscan_opts o = {60, 3, true, 86400, false};
+    size_t k;
+    return vemt_dbscan_compute(ctx, &p, &o, f->lab, NULL, &k);
+}
+
+static vemt_status do_hdbscan(fixture *f, vemt_ctx *ctx) {
+    vemt_points p = {N, f->x, f->y, NULL, NULL, NULL};
+    vemt_hdbscan_opts o = {8, 0};
+    size_t k;
+    double *stab = NULL;
+    vemt_status st =
+        vemt_hdbscan_compute(ctx, &p, &o, f->lab, f->a, f->b, &k, &stab);
+    if (st && stab) return VEMT_E_ARG; /* must be NULL on failure */
+    vemt_engine_free(stab);
+    return st;
+}
+
+static vemt_status do_summarise(fixture *f, vemt_ctx *ctx) {
+    vemt_points p = {N, f->x, f->y, f->t, NULL, NULL};
+    for (int i = 0; i < N; i++) f->lab[i] = i % 3;
+    vemt_clusters c;
+    vemt_status st = vemt_clusters_summarise(ctx, &p, f->lab, 3, NULL, &c);
+    if (st && (c.items || c.n)) return VEMT_E_ARG;
+    vemt_clusters_clear(&c);
+    return st;
+}
+
+static vemt_status do_kde(fixture *f, vemt_ctx *ctx) {
+    vemt_points p = {N, f->x, f->y, NULL, NULL, NULL};
+    vemt_kde_opts o = {VEMT_KERNEL_QUARTIC, 0, 0, NULL};
+    vemt_raster r;
+    vemt_status st = vemt_kde_compute(ctx, &p, &o, &r, NULL, NULL, 0);
+    if (st && r.values) return VEMT_E_ARG;
+    vemt_raster_clear(&r);
+    return st;
+}
+
+static vemt_status do_event_points(fixture *f, vemt_ctx *ctx) {
+    (void)f;
+    (void)ctx;
+    vemt_events ev = {0};
+    vemt_event e = {.located = true, .in_area = true};
+    /* vemt_events_push is the library's own, outside the count. */
+    vemt_status st = vemt_events_push(&ev, &e);
+    vemt_event_points p;
+    if (!st) st = vemt_event_points_fill(&ev, 1, true, &p);
+    if (st && (p.x || p.n)) st = VEMT_E_ARG;
+    vemt_event_points_clear(&p);
+    vemt_events_clear(&ev);
+    return st;
+}
+
+TEST(every_path) {
+    static fixture f;
+    make_points(&f);
+    CHECK(sweep(t_, "DBSCAN", do_dbscan, &f) > 5);
+    CHECK(sweep(t_, "ST-DBSCAN", do_stdbscan, &f) > 5);
+    CHECK(sweep(t_, "HDBSCAN", do_hdbscan, &f) > 20);
+    CHECK(sweep(t_, "cluster outlines", do_summarise, &f) > 5);
+    CHECK(sweep(t_, "density", do_kde, &f) > 2);
+    CHECK(sweep(t_, "event points", do_event_points, &f) > 2);
+}
+
+TEST_SUITE(cluster_alloc) { RUN(every_path); }

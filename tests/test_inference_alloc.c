@@ -1,0 +1,116 @@
+/** @file test_inference_alloc.c
+ * @brief Allocation failures along every path of the inference modules
+ * (permutations, Local and Global Moran, incremental spatial
+ * autocorrelation), as tests/test_cluster_alloc.c does for clustering: the
+ * modules are compiled into this test with VEMT_ALLOC_TEST, so allocation
+ * number N fails, for N = 1, 2, ... until a call completes; each failing
+ * call must return VEMT_E_NOMEM, and nothing may leak (ASan's leak check in
+ * the sanitizer build).
+ */
+#define VEMT_ALLOC_TEST
+#include "engine/lisa.c"
+#include "engine/moran.c"
+#include "engine/permute.c"
+#include "tests/test.h"
+
+typedef struct alloc_state {
+    long fail_at; /* the allocation to fail (1-based); 0 = none */
+    long count;
+} alloc_state;
+
+/* The counter lives in the test program, not in the library; allocations
+ * happen on the calling thread only. */
+static alloc_state ALLOC;
+
+static bool fail_now(void) { return ++ALLOC.count == ALLOC.fail_at; }
+
+void *vemt_test_malloc(size_t size) {
+    return fail_now() ? NULL : malloc(size ? size : 1);
+}
+
+void *vemt_test_calloc(size_t n, size_t size) {
+    return fail_now() ? NULL : calloc(n ? n : 1, size ? size : 1);
+}
+
+void *vemt_test_realloc(void *p, size_t size) {
+    return fail_now() ? NULL : realloc(p, size ? size : 1);
+}
+
+enum { NC = 12, N = NC * NC };
+
+typedef struct fixture {
+    double xy[2 * N], x[N], out[3][N];
+    int8_t type[N];
+    vemt_weights *w;
+} fixture;
+
+static vemt_status gistar_perm(fixture *f, vemt_ctx *ctx) {
+    vemt_perm_opts o = {.permutations = 19, .seed = 3, .threads = 3};
+    return vemt_gistar_permute(ctx, f->w, f->x, N, &o, f->out[0]);
+}
+
+static vemt_status lisa_all(fixture *f, vemt_ctx *ctx) {
+    vemt_perm_opts o = {.permutations = 19, .seed = 3, .threads = 2};
+    vemt_status st = vemt_lisa_compute(ctx, f->w, f->x, N, VEMT_LISA_TOTAL,
+                                       f->out[0], f->out[1], f->out[2]);
+    if (!st) st = vemt_lisa_permute(ctx, f->w, f->x, N, &o, f->out[2]);
+    if (!st) st = vemt_lisa_types(ctx, f->w, f->x, N, f->out[2], 0.05, f->type);
+    return st;
+}
+
+static vemt_status moran_all(fixture *f, vemt_ctx *ctx) {
+    vemt_moran m;
+    vemt_isa_band prof[3];
+    vemt_isa_opts o = {100, 100, 3, true};
+    size_t first, max;
+    vemt_status st = vemt_moran_global(ctx, f->w, f->x, N, false, &m);
+    if (!st)
+        st = vemt_moran_incremental_xy(ctx, f->xy, f->x, N, &o, prof, &first,
+                                       &max);
+    return st;
+}
+
+/* Call step with allocation n failing, n = 1, 2, ...: every failure gives
+ * VEMT_E_NOMEM; returns how many allocations a full run makes. */
+static long sweep(test_state *t_, const char *what,
+                  vemt_status (*step)(fixture *, vemt_ctx *), fixture *f) {
+    vemt_ctx *ctx;
+    if (vemt_ctx_create(1, &ctx)) return -1;
+    long n;
+    for (n = 1;; n++) {
+        ALLOC = (alloc_state){n, 0};
+        vemt_status st = step(f, ctx);
+        if (ALLOC.count < n) {
+            CHECK_STATUS(st, VEMT_OK);
+            break;
+        }
+        if (st != VEMT_E_NOMEM)
+            TEST_FAIL_AT(t_, "%s: allocation %ld failed, status %d", what, n,
+                         (int)st);
+    }
+    ALLOC = (alloc_state){0, 0};
+    vemt_ctx_destroy(ctx);
+    fprintf(stderr, "  %s: %ld allocations, each failure handled\n", what,
+            n - 1);
+    return n - 1;
+}
+
+TEST(every_path) {
+    static fixture f;
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    for (int i = 0; i < N; i++) {
+        f.xy[2 * i] = (i % NC) * 100.0;
+        f.xy[2 * i + 1] = (i / NC) * 100.0;
+        f.x[i] = (i * 7) % 5 + (i % NC < 4 ? 6 : 0);
+    }
+    CHECK_STATUS(vemt_weights_band(ctx, f.xy, N, 100 * sqrt(2.0), true, &f.w),
+                 VEMT_OK);
+    CHECK(sweep(t_, "Gi* permutations", gistar_perm, &f) >= 7);
+    CHECK(sweep(t_, "Local Moran", lisa_all, &f) >= 5);
+    CHECK(sweep(t_, "Global Moran and bands", moran_all, &f) >= 4);
+    vemt_weights_destroy(f.w);
+    vemt_ctx_destroy(ctx);
+}
+
+TEST_SUITE(inference_alloc) { RUN(every_path); }

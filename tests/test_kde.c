@@ -1,0 +1,179 @@
+/** @file test_kde.c
+ * @brief Kernel density: each kernel integrates to the number of events
+ * (1 %), weights, the raster's north-up layout, the peak on a planted blob,
+ * Silverman's bandwidth computed by hand, and the argument checks.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "engine/engine.h"
+#include "tests/test.h"
+
+/* A deterministic stream in [0, 1) (Knuth's MMIX LCG, high bits). */
+static double lcg(uint64_t *s) {
+    *s = *s * 6364136223846793005u + 1442695040888963407u;
+    return (double)(*s >> 11) / 9007199254740992.0;
+}
+
+/* Standard normal by Box-Muller. */
+static double gauss(uint64_t *s) {
+    double u = lcg(s), v = lcg(s);
+    return sqrt(-2 * log(1 - u)) * cos(6.283185307179586 * v);
+}
+
+static double integral(const vemt_raster *r) {
+    double sum = 0;
+    for (size_t k = 0; k < (size_t)r->ncol * (size_t)r->nrow; k++)
+        sum += (double)r->values[k];
+    return sum * r->pixel_m * r->pixel_m / 1e6; /* per km^2 x km^2 */
+}
+
+/* 500 points in a 2 km square; the raster reaches past every kernel. */
+TEST(integrates_to_n) {
+    enum { N = 500 };
+    double x[N], y[N], w[N];
+    uint64_t s = 1;
+    for (int i = 0; i < N; i++) {
+        x[i] = 400000 + 2000 * lcg(&s);
+        y[i] = 500000 + 2000 * lcg(&s);
+        w[i] = 2;
+    }
+    vemt_ctx *ctx;
+    CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
+    vemt_points p = {N, x, y, NULL, NULL, NULL};
+    for (int k = 0; k <= VEMT_KERNEL_GAUSSIAN; k++) {
+        vemt_kde_opts o = {(vemt_kernel)k, 300, 0, NULL};
+        vemt_raster r;
+        double h = 0;
+        CHECK_STATUS(vemt_kde_compute(ctx, &p, &o, &r, &h, NULL, 0), VEMT_OK);
+        CHECK_NEAR(h, 300, 0);
+        CHECK(r.pixel_m > 0 && r.pixel_m <= 60); /* extent / 250 or h / 5 */
+        CHECK_NEAR(integral(&r), N, 0.01 * N);
+        vemt_raster_clear(&r);
+        o.pixel_m = 60; /* the coarsest automatic pixel: bandwidth / 5 */
+        CHECK_STATUS(vemt_kde_compute(ctx, &p, &o, &r, NULL, NULL, 0), VEMT_OK);
+        CHECK_NEAR(integral(&r), N, 0.01 * N);
+        vemt_raster_clear(&r);
+        o.pixel_m = 0;
+        p.weight = w; /* weights 2: twice the mass */
+        CHECK_STATUS(vemt_kde_compute(ctx, &p, &o, &r, NULL, NULL, 0), VEMT_OK);
+        CHECK_NEAR(integral(&r), 2 * N, 0.02 * N);
+        vemt_raster_clear(&r);
+        p.weight = NULL;
+    }
+    vemt_ctx_destroy(ctx);
+}
+
+/* One point, an explicit extent: row 0 is the north edge, columns run
+ * east, pixel (c, r) has its centre at x0 + (c + 0.5) p, y0 - (r + 0.5) p. */
+TEST(north_up_layout) {
+    const double x[] = {1000}, y[] = {2000};
+    vemt_bbox e = {900, 1900, 1100, 2300};
+    vemt_ctx *ctx;
+    CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
+    vemt_points p = {1, x, y, NULL, NULL, NULL};
+    vemt_kde_opts o = {VEMT_KERNEL_QUARTIC, 100, 10, &e};
+    vemt_raster r;
+    CHECK_STATUS(vemt_kde_compute(ctx, &p, &o, &r, NULL, NULL, 0), VEMT_OK);
+    CHECK_NEAR(r.x0, 900, 0);
+    CHECK_NEAR(r.y0, 2300, 0);
+    CHECK_INT_EQ(r.ncol, 20);
+    CHECK_INT_EQ(r.nrow, 40);
+    size_t best = 0;
+    for (size_t k = 1; k < 800; k++)
+        if (r.values[k] > r.values[best]) best = k;
+    CHECK_INT_EQ(best / 20, 29); /* y = 2300 - 29.5 x 10 = 2005 */
+    CHECK_INT_EQ(best % 20, 9);  /* x = 900 + 9.5 x 10 = 995 */
+    /* Quartic at 50^0.5 m: 3 / (pi 100^2) (1 - 50 / 100^2)^2 per m^2. */
+    double want = 3 / (3.14159265358979323846 * 1e4) * pow(1 - 0.005, 2) * 1e6;
+    CHECK_NEAR((double)r.values[best], want, 1e-5 * want);
+    CHECK_NEAR((double)r.values[0], 0,
+               0); /* the north-west corner is out of reach */
+    vemt_raster_clear(&r);
+    vemt_ctx_destroy(ctx);
+}
+
+/* A blob of 150 events (sd 100 m) among 300 spread over 10 km: the
+ * densest pixel is at the blob. */
+TEST(peak_on_planted_blob) {
+    enum { N = 450 };
+    double x[N], y[N];
+    uint64_t s = 7;
+    for (int i = 0; i < N; i++) {
+        if (i < 150) {
+            x[i] = 463000 + 100 * gauss(&s);
+            y[i] = 521000 + 100 * gauss(&s);
+        } else {
+            x[i] = 458000 + 10000 * lcg(&s);
+            y[i] = 516000 + 10000 * lcg(&s);
+        }
+    }
+    vemt_ctx *ctx;
+    CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
+    vemt_points p = {N, x, y, NULL, NULL, NULL};
+    vemt_kde_opts o = {VEMT_KERNEL_QUARTIC, 0, 0, NULL};
+    vemt_raster r;
+    double h;
+    char rule[512];
+    CHECK_STATUS(vemt_kde_compute(ctx, &p, &o, &r, &h, rule, sizeof rule),
+                 VEMT_OK);
+    CHECK(strstr(rule, "Silverman") && strstr(rule, "pixel"));
+    size_t best = 0;
+    for (size_t k = 1; k < (size_t)r.ncol * (size_t)r.nrow; k++)
+        if (r.values[k] > r.values[best]) best = k;
+    double bx = r.x0 + ((double)(best % (size_t)r.ncol) + 0.5) * r.pixel_m;
+    double by = r.y0 - ((double)(best / (size_t)r.ncol) + 0.5) * r.pixel_m;
+    CHECK(hypot(bx - 463000, by - 521000) < 100);
+    vemt_raster_clear(&r);
+    vemt_ctx_destroy(ctx);
+}
+
+/* 25 points on a 5 x 5 lattice of 1 m: each axis has sd sqrt(50 / 24) and
+ * IQR 2 (quartiles 1 and 3), so sigma = sd; Silverman's h = A(K) sigma
+ * 25^(-1/6), A = 1 (Gaussian) and 460.8^(1/6) (quartic: 4 pi R(K) /
+ * mu2^2 with R = 9 / (5 pi), mu2 = 1/8). */
+TEST(silverman_bandwidth) {
+    double x[25], y[25];
+    for (int i = 0; i < 25; i++) x[i] = i % 5, y[i] = i / 5;
+    vemt_points p = {25, x, y, NULL, NULL, NULL};
+    double sd = sqrt(50.0 / 24.0), g = sd * pow(25, -1.0 / 6);
+    CHECK_NEAR(vemt_kde_auto_bandwidth_m(&p, VEMT_KERNEL_GAUSSIAN, NULL, 0), g,
+               1e-12);
+    CHECK_NEAR(vemt_kde_auto_bandwidth_m(&p, VEMT_KERNEL_QUARTIC, NULL, 0),
+               pow(460.8, 1.0 / 6) * g, 1e-12);
+    CHECK_NEAR(vemt_kde_auto_bandwidth_m(&p, VEMT_KERNEL_UNIFORM, NULL, 0),
+               2 * g, 1e-12);
+    p.n = 1;
+    CHECK_NEAR(vemt_kde_auto_bandwidth_m(&p, VEMT_KERNEL_QUARTIC, NULL, 0), 0,
+               0);
+}
+
+TEST(bad_arguments) {
+    const double x[] = {0, 1e5}, y[] = {0, 1e5}, w[] = {1, -1};
+    vemt_ctx *ctx;
+    CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
+    vemt_points p = {1, x, y, NULL, NULL, NULL};
+    vemt_raster r;
+    vemt_kde_opts o = {VEMT_KERNEL_QUARTIC, 0, 0, NULL};
+    CHECK_STATUS(vemt_kde_compute(ctx, &p, &o, &r, NULL, NULL, 0), VEMT_E_ARG);
+    p.n = 2;
+    o.bandwidth_m = 100;
+    o.pixel_m = 0.5; /* 200,000 x 200,000 pixels */
+    CHECK_STATUS(vemt_kde_compute(ctx, &p, &o, &r, NULL, NULL, 0), VEMT_E_ARG);
+    CHECK(r.values == NULL);
+    o.pixel_m = 0;
+    p.weight = w;
+    CHECK_STATUS(vemt_kde_compute(ctx, &p, &o, &r, NULL, NULL, 0), VEMT_E_ARG);
+    o.kernel = (vemt_kernel)9;
+    p.weight = NULL;
+    CHECK_STATUS(vemt_kde_compute(ctx, &p, &o, &r, NULL, NULL, 0), VEMT_E_ARG);
+    vemt_ctx_destroy(ctx);
+}
+
+TEST_SUITE(kde) {
+    RUN(integrates_to_n);
+    RUN(north_up_layout);
+    RUN(peak_on_planted_blob);
+    RUN(silverman_bandwidth);
+    RUN(bad_arguments);
+}

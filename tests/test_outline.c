@@ -1,0 +1,172 @@
+/** @file test_outline.c
+ * @brief Cluster outlines and attributes: hull areas against geometry
+ * worked by hand, the buffer for clusters without area, density, times and
+ * the busiest window in local time, the WKB read back by GEOS.
+ */
+#include <geos_c.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "engine/engine.h"
+#include "tests/test.h"
+
+#define PI 3.14159265358979323846
+
+/* Summarise n points all in cluster 0 (times optional). */
+static vemt_status summarise(const double *x, const double *y, const int64_t *t,
+                             const uint8_t *prec, size_t n,
+                             const vemt_outline_opts *o, vemt_clusters *out) {
+    vemt_ctx *ctx;
+    if (vemt_ctx_create(1, &ctx)) return VEMT_E_NOMEM;
+    int32_t *lab = calloc(n, sizeof *lab);
+    vemt_points p = {n, x, y, t, prec, NULL};
+    vemt_status st = vemt_clusters_summarise(ctx, &p, lab, 1, o, out);
+    free(lab);
+    vemt_ctx_destroy(ctx);
+    return st;
+}
+
+/* Area of WKB read back by GEOS; -1 unless it is a valid Polygon. */
+static double wkb_area(const unsigned char *wkb, size_t size) {
+    GEOSContextHandle_t h = GEOS_init_r();
+    GEOSWKBReader *r = GEOSWKBReader_create_r(h);
+    GEOSGeometry *g = GEOSWKBReader_read_r(h, r, wkb, size);
+    double a = -1;
+    if (g && GEOSGeomTypeId_r(h, g) == GEOS_POLYGON && GEOSisValid_r(h, g))
+        GEOSArea_r(h, g, &a);
+    if (g) GEOSGeom_destroy_r(h, g);
+    GEOSWKBReader_destroy_r(h, r);
+    GEOS_finish_r(h);
+    return a;
+}
+
+/* A 100 m square of 11 x 11 points: both hulls are the square. */
+TEST(square) {
+    double x[121], y[121];
+    for (int i = 0; i < 121; i++)
+        x[i] = 1000 + 10 * (i % 11), y[i] = 10 * (i / 11);
+    for (int hull = 0; hull < 2; hull++) {
+        vemt_outline_opts o = {.hull = (vemt_hull)hull};
+        vemt_clusters c;
+        CHECK_STATUS(summarise(x, y, NULL, NULL, 121, &o, &c), VEMT_OK);
+        CHECK_INT_EQ(c.n, 1);
+        CHECK_INT_EQ(c.items[0].n_events, 121);
+        CHECK_INT_EQ(c.items[0].n_locations, 121);
+        CHECK_NEAR(c.items[0].area_m2, 10000, 1e-6);
+        CHECK_NEAR(c.items[0].density_km2, 121 / 0.01, 1e-6);
+        CHECK_NEAR(c.items[0].cx, 1050, 1e-9);
+        CHECK_NEAR(c.items[0].cy, 50, 1e-9);
+        CHECK_NEAR(wkb_area(c.items[0].wkb, c.items[0].wkb_size), 10000, 1e-6);
+        CHECK(c.items[0].first_utc == INT64_MIN);
+        CHECK_INT_EQ(c.items[0].busiest_weekday, -1);
+        vemt_clusters_clear(&c);
+    }
+}
+
+/* An L of points: the convex hull spans the notch, the concave one
+ * follows it. */
+TEST(concave_l) {
+    double x[200], y[200];
+    size_t n = 0;
+    for (int i = 0; i <= 10; i++)
+        for (int j = 0; j <= 10; j++)
+            if (i <= 3 || j <= 3) x[n] = 10.0 * i, y[n++] = 10.0 * j;
+    vemt_clusters cc, cv;
+    vemt_outline_opts o = {.hull = VEMT_HULL_CONCAVE, .concave_ratio = 0.1};
+    CHECK_STATUS(summarise(x, y, NULL, NULL, n, &o, &cc), VEMT_OK);
+    o.hull = VEMT_HULL_CONVEX;
+    CHECK_STATUS(summarise(x, y, NULL, NULL, n, &o, &cv), VEMT_OK);
+    /* The L is 100 x 30 + 30 x 70 = 5,100 m^2; its convex hull adds the
+     * triangle between the arms' ends: 7,550 m^2. */
+    CHECK_NEAR(cv.items[0].area_m2, 7550, 1e-6);
+    CHECK(cc.items[0].area_m2 < 7000 && cc.items[0].area_m2 >= 5100 - 1e-6);
+    vemt_clusters_clear(&cc);
+    vemt_clusters_clear(&cv);
+}
+
+/* One location (5 events), two locations, three in a line: buffered by
+ * 25 m (a 32-gon: area 16 r^2 sin(pi / 16) for a disc). */
+TEST(buffer_without_area) {
+    const double x[] = {10, 10, 10, 10, 10}, y[] = {20, 20, 20, 20, 20};
+    vemt_clusters c;
+    double disc = 16 * 625 * sin(PI / 16);
+    CHECK_STATUS(summarise(x, y, NULL, NULL, 5, NULL, &c), VEMT_OK);
+    CHECK_INT_EQ(c.items[0].n_locations, 1);
+    CHECK_NEAR(c.items[0].area_m2, disc, 1e-6 * disc);
+    CHECK_NEAR(c.items[0].density_km2, 5 / (disc / 1e6), 1e-6);
+    vemt_clusters_clear(&c);
+    const double x2[] = {0, 100, 0}, y2[] = {0, 0, 0};
+    CHECK_STATUS(summarise(x2, y2, NULL, NULL, 3, NULL, &c), VEMT_OK);
+    CHECK_INT_EQ(c.items[0].n_locations, 2);
+    CHECK_NEAR(c.items[0].area_m2, 100 * 50 + disc, 1e-6 * disc);
+    vemt_clusters_clear(&c);
+    const double x3[] = {0, 50, 100}, y3[] = {0, 50, 100};
+    vemt_outline_opts o = {.buffer_m = 10};
+    CHECK_STATUS(summarise(x3, y3, NULL, NULL, 3, &o, &c), VEMT_OK);
+    CHECK_NEAR(c.items[0].area_m2, 100 * sqrt(2) * 20 + 16 * 100 * sin(PI / 16),
+               1e-3);
+    CHECK(wkb_area(c.items[0].wkb, c.items[0].wkb_size) > 0);
+    vemt_clusters_clear(&c);
+}
+
+/* Times: first and last over every event with a time; the busiest window
+ * over those known to the minute, in UK local time (BST in July). */
+TEST(times_and_busiest_window) {
+    const double x[] = {0, 10, 0, 10, 5, 5}, y[] = {0, 0, 10, 10, 5, 5};
+    /* Mon 2024-01-08 09:15 UTC (GMT), Mon 2024-07-08 08:15 UTC (09:15
+     * BST) twice, Sun 2024-07-07 23:30 UTC (Mon 00:30 BST), a Friday with
+     * month precision (not in the profile), Tue 2024-01-09 10:00 UTC. */
+    const int64_t t[] = {1704705300, 1720426500, 1720426500,
+                         1720395000, 1701388800, 1704794400};
+    const uint8_t prec[] = {0, 1, 0, 0, VEMT_PREC_MONTH, 0};
+    vemt_outline_opts o = {.window_h = 1};
+    vemt_clusters c;
+    CHECK_STATUS(summarise(x, y, t, prec, 6, &o, &c), VEMT_OK);
+    const vemt_cluster *k = &c.items[0];
+    CHECK(k->first_utc == 1701388800);
+    CHECK(k->last_utc == 1720426500);
+    CHECK_INT_EQ(k->n_timed, 5);
+    CHECK_INT_EQ(k->busiest_weekday, 0);
+    CHECK_INT_EQ(k->busiest_hour, 9);
+    CHECK_NEAR(k->busiest_events, 3, 0);
+    CHECK_INT_EQ(k->window_h, 1);
+    vemt_clusters_clear(&c);
+    o.window_h = 3; /* 07:00-10:00 holds the three; so does 08-11 (first) */
+    CHECK_STATUS(summarise(x, y, t, prec, 6, &o, &c), VEMT_OK);
+    CHECK_INT_EQ(c.items[0].busiest_hour, 7);
+    CHECK_NEAR(c.items[0].busiest_events, 3, 0);
+    vemt_clusters_clear(&c);
+}
+
+/* Several clusters, noise and excluded points ignored; bad labels. */
+TEST(labels) {
+    const double x[] = {0, 1, 2, 100, 101, 102, 50},
+                 y[] = {0, 1, 0, 0, 1, 0, 50};
+    int32_t lab[] = {1, 1, 1, 0, 0, 0, VEMT_LABEL_NOISE};
+    vemt_ctx *ctx;
+    CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
+    vemt_points p = {7, x, y, NULL, NULL, NULL};
+    vemt_clusters c;
+    CHECK_STATUS(vemt_clusters_summarise(ctx, &p, lab, 3, NULL, &c), VEMT_OK);
+    CHECK_INT_EQ(c.n, 3);
+    CHECK_NEAR(c.items[0].cx, 101, 1e-9);
+    CHECK_NEAR(c.items[1].cx, 1, 1e-9);
+    CHECK_NEAR(c.items[0].area_m2, 1, 1e-9); /* triangle, base 2, height 1 */
+    CHECK_INT_EQ(c.items[2].n_events, 0);    /* an empty cluster */
+    CHECK(c.items[2].wkb == NULL);
+    vemt_clusters_clear(&c);
+    CHECK_STATUS(vemt_clusters_summarise(ctx, &p, lab, 1, NULL, &c),
+                 VEMT_E_ARG);
+    CHECK(c.n == 0 && c.items == NULL);
+    vemt_outline_opts o = {.concave_ratio = 2};
+    CHECK_STATUS(vemt_clusters_summarise(ctx, &p, lab, 2, &o, &c), VEMT_E_ARG);
+    vemt_ctx_destroy(ctx);
+}
+
+TEST_SUITE(outline) {
+    RUN(square);
+    RUN(concave_l);
+    RUN(buffer_without_area);
+    RUN(times_and_busiest_window);
+    RUN(labels);
+}
