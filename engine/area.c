@@ -3,6 +3,7 @@
  * tests.
  */
 #include "engine/area.h"
+#include "engine/areas.h"
 
 #include <math.h>
 #include <string.h>
@@ -209,4 +210,19 @@ bool vemt_area_intersects_ring(const vemt_area *area, const double *xy,
     bool hit = GEOSPreparedIntersects_r(area->geos, area->prep, poly) == 1;
     GEOSGeom_destroy_r(area->geos, poly);
     return hit;
+}
+
+double vemt_areas_share_in(const vemt_areas *areas, size_t i,
+                           const vemt_area *area) {
+    GEOSContextHandle_t h = area->geos;
+    const GEOSGeometry *u = vemt_areas_geom(areas, i);
+    double whole = vemt_areas_m2(areas, i), part = 0;
+    if (!(whole > 0)) return (double)NAN;
+    vemt_bbox b = vemt_areas_unit_bbox(areas, i);
+    if (!vemt_area_intersects_bbox(area, &b)) return 0;
+    if (GEOSPreparedContains_r(h, area->prep, u) == 1) return 1;
+    GEOSGeometry *x = GEOSIntersection_r(h, area->geom, u);
+    bool ok = x && GEOSArea_r(h, x, &part);
+    if (x) GEOSGeom_destroy_r(h, x);
+    return ok ? part / whole : (double)NAN;
 }

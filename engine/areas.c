@@ -170,6 +170,13 @@ void vemt_areas_centres(const vemt_areas *areas, vemt_centre kind, double *xy) {
     }
 }
 
+void vemt_areas_centre(const vemt_areas *areas, size_t i, vemt_centre kind,
+                       double *xy) {
+    const unit *u = &areas->units[i];
+    xy[0] = kind == VEMT_CENTRE_SURFACE ? u->sx : u->cx;
+    xy[1] = kind == VEMT_CENTRE_SURFACE ? u->sy : u->cy;
+}
+
 typedef struct locate_query {
     const vemt_areas *areas;
     GEOSGeometry *pt;

@@ -18,6 +18,10 @@ const GEOSGeometry *vemt_areas_geom(const vemt_areas *areas, size_t i);
 const GEOSPreparedGeometry *vemt_areas_prepared(const vemt_areas *areas,
                                                 size_t i);
 
+/** Centre of unit i into xy[0], xy[1]. */
+void vemt_areas_centre(const vemt_areas *areas, size_t i, vemt_centre kind,
+                       double *xy);
+
 /** Bounding box of unit i. */
 vemt_bbox vemt_areas_unit_bbox(const vemt_areas *areas, size_t i);
 

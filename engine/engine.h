@@ -114,6 +114,14 @@ bool vemt_grid_locate(const vemt_grid *grid, double x, double y, size_t *i);
 size_t vemt_grid_count(const vemt_grid *grid, const vemt_events *events,
                        unsigned kinds, double *counts);
 
+/** Distinct subjects per cell among the events vemt_grid_count counts: an
+ * event without a subject key is a subject of its own (an incident with no
+ * known child still happened to someone). subjects has vemt_grid_ncells()
+ * entries. Returns VEMT_E_NOMEM. */
+vemt_status vemt_grid_count_subjects(const vemt_grid *grid,
+                                     const vemt_events *events, unsigned kinds,
+                                     double *subjects);
+
 /* ---- Spatial weights ---------------------------------------------------- */
 
 /** Binary spatial weights in compressed rows (neighbour lists). */
@@ -161,7 +169,8 @@ vemt_status vemt_gistar_compute(vemt_ctx *ctx, const vemt_weights *w,
 /** Shape of a grid's cells. */
 typedef enum vemt_cell_shape {
     VEMT_CELL_SQUARE = 0, /* squares of side cell_m */
-    VEMT_CELL_HEX         /* flat-topped hexagons cell_m high (flat to flat) */
+    VEMT_CELL_HEX,        /* flat-topped hexagons cell_m high (flat to flat) */
+    VEMT_CELL_AREA        /* polygon units (vemt_grid_create_areas) */
 } vemt_cell_shape;
 
 /** Vertices of the largest cell ring, closing vertex included. */
@@ -188,8 +197,21 @@ void vemt_grid_centres(const vemt_grid *grid, double *xy);
 
 /** Vertices of cell i counter-clockwise from its south-west (square) or
  * east (hexagon) vertex, closed, as x, y pairs into xy (room for
- * VEMT_CELL_RING_MAX pairs). Returns the number of vertices (5 or 7). */
+ * VEMT_CELL_RING_MAX pairs). Returns the number of vertices (5 or 7), 0
+ * for polygon units (use vemt_grid_cell_wkb). */
 size_t vemt_grid_cell_ring(const vemt_grid *grid, size_t i, double *xy);
+
+/** Cell i as ISO WKB (little-endian) Polygon or, for polygon units,
+ * Polygon or MultiPolygon. Caller owns *wkb; free with vemt_engine_free().
+ * Returns VEMT_E_NOMEM or VEMT_E_DEPENDENCY. */
+vemt_status vemt_grid_cell_wkb(const vemt_grid *grid, size_t i,
+                               unsigned char **wkb, size_t *size);
+
+/** Name of cell i: a polygon unit's name, "" for grid cells. Borrowed. */
+const char *vemt_grid_cell_name(const vemt_grid *grid, size_t i);
+
+/** Area of cell i in square metres. */
+double vemt_grid_cell_m2(const vemt_grid *grid, size_t i);
 
 /** Automatic cell size from the extent and the events, after Esri's
  * Optimized Hot Spot Analysis: the larger of the extent's longer side / 100
@@ -245,6 +267,11 @@ void vemt_areas_centres(const vemt_areas *areas, vemt_centre kind, double *xy);
  * unit with the lowest index. False when no unit holds it. */
 bool vemt_areas_locate(const vemt_areas *areas, double x, double y, size_t *i);
 
+/** Share (0..1) of unit i's area that lies in the study area (GEOS
+ * intersection); NaN when GEOS fails. */
+double vemt_areas_share_in(const vemt_areas *areas, size_t i,
+                           const vemt_area *area);
+
 /** Count events per unit as vemt_grid_count does; counts has
  * vemt_areas_n() entries. Returns the number of events counted. */
 size_t vemt_areas_count(const vemt_areas *areas, const vemt_events *events,
@@ -254,6 +281,17 @@ size_t vemt_areas_count(const vemt_areas *areas, const vemt_events *events,
  * vemt_engine_free(). Returns VEMT_E_NOMEM or VEMT_E_DEPENDENCY. */
 vemt_status vemt_areas_wkb(const vemt_areas *areas, size_t i,
                            unsigned char **wkb, size_t *size);
+
+/** The units as a grid (shape VEMT_CELL_AREA), so every analysis of
+ * cells runs on them: a cell is a unit, its id and name the unit's, its
+ * centre the centroid (as spdep takes for polygons), vemt_grid_cell_m 0.
+ * On success the grid owns *areas and sets it to NULL. Returns
+ * VEMT_E_NOMEM. Free with vemt_grid_destroy(). */
+vemt_status vemt_grid_create_areas(vemt_ctx *ctx, vemt_areas **areas,
+                                   vemt_grid **out);
+
+/** The polygon units of an area grid, NULL for other shapes. Borrowed. */
+const vemt_areas *vemt_grid_areas(const vemt_grid *grid);
 
 /** Distance band on points xy (x0, y0, x1, y1, ...): j neighbours i when
  * they are at most band_m apart (1e-9 relative tolerance); with
@@ -843,5 +881,124 @@ vemt_status vemt_kde_compute(vemt_ctx *ctx, const vemt_points *pts,
                              const vemt_kde_opts *opts, vemt_raster *out,
                              double *bandwidth_m, char *rule_out,
                              size_t rule_size);
+
+/* ---- Safeguarding statistics (issue 8) ---- */
+
+/* Near repeats (Knox test), co-location quotients and the child-level Gi*
+ * permutation test. Points are plain arrays in the analysis CRS (metres),
+ * borrowed for the call; permutation options are vemt_perm_opts (R, seed,
+ * threads), and results do not depend on the number of threads. */
+
+/** Distance between two points of a Knox test. */
+typedef enum vemt_metric {
+    VEMT_METRIC_MANHATTAN = 0, /* |dx| + |dy| (NearRepeat's default) */
+    VEMT_METRIC_EUCLIDEAN      /* straight line */
+} vemt_metric;
+
+/** Knox test bands: band k of edges e is the half-open interval
+ * [e[k], e[k + 1]); edges are ascending, e[0] >= 0, and only the last may
+ * be INFINITY, as NearRepeat's default cut(right = FALSE). Pairs below the
+ * first edge or at or past the last are not counted. The first band is
+ * [0, s1) when e[0] = 0; "same location" is a band [0, eps) (NearRepeat's
+ * c(0, 0.001, ...) or c(0, 1, ...) metres), and with times in whole days
+ * "same day" is [0, 1), "the next day" [1, 2). */
+typedef struct vemt_knox_opts {
+    const double *s_edges; /* spatial edges, in the units of x and y */
+    size_t n_s_edges;      /* >= 2: n_s_edges - 1 space bands */
+    const double *t_edges; /* temporal edges, in the units of t */
+    size_t n_t_edges;      /* >= 2 */
+    vemt_metric metric;
+    vemt_perm_opts perm; /* R (VEMT_PERMUTATIONS_DEFAULT), seed, threads */
+} vemt_knox_opts;
+
+/** One cell of a Knox table: pairs whose distance is in the space band
+ * [s_from, s_to) and whose time apart is in [t_from, t_to). */
+typedef struct vemt_knox_cell {
+    double s_from, s_to, t_from, t_to;
+    uint64_t observed;   /* pairs in the data */
+    double expected;     /* mean count over the permutations */
+    double ratio;        /* Knox ratio observed / expected (NaN: 0 / 0;
+                            INFINITY when only expected is 0) */
+    double ratio_median; /* observed / median count (NearRepeat) */
+    double p;            /* (1 + #{permutations >= observed}) / (R + 1) */
+} vemt_knox_cell;
+
+/** Largest number of pairs close in both the widest space band and the
+ * widest time band that one Knox test may hold. */
+#define VEMT_KNOX_MAX_PAIRS ((size_t)1 << 26)
+
+/** Knox near-repeat test with Monte Carlo inference as NearRepeat
+ * (Steenbeek) and the Near Repeat Calculator (Ratcliffe) compute it: each
+ * permutation shuffles the times t among the n points (x, y), and every
+ * (space band, time band) cell counts the unordered pairs in it. cells
+ * gets (n_s_edges - 1) x (n_t_edges - 1) entries, row-major by space band;
+ * it is the caller's. Only pairs within the widest bands are visited.
+ * Returns VEMT_E_ARG (n < 2 or >= 2^32, bad edges, R = 0, non-finite
+ * values, more than VEMT_KNOX_MAX_PAIRS pairs to follow), VEMT_E_NOMEM. */
+vemt_status vemt_knox_compute(vemt_ctx *ctx, const double *x, const double *y,
+                              const double *t, size_t n,
+                              const vemt_knox_opts *opts,
+                              vemt_knox_cell *cells);
+
+/** Neighbours of the local co-location quotient by default (Esri). */
+#define VEMT_CLQ_K_DEFAULT 8
+
+/** Co-location quotient options; k = 0 takes VEMT_CLQ_K_DEFAULT. */
+typedef struct vemt_clq_opts {
+    size_t k;            /* neighbours; the bandwidth is the k-th distance */
+    vemt_perm_opts perm; /* R, seed, threads */
+} vemt_clq_opts;
+
+/** Local co-location quotient LCLQ_{A->B} (Cromley, Hanink & Bentlage
+ * 2014; engine/colocation.c) at every point i of category a among the n
+ * points xy (x0, y0, x1, y1, ...) with categories cat: the Gaussian-kernel
+ * weighted share of category b among the k nearest other points (bandwidth
+ * the k-th distance), over N'_b / (N - 1), N'_b the points of b other than
+ * i. p_sim[i] is the two-sided conditional-permutation pseudo p-value
+ * (as vemt_gistar_permute's): the other points' categories are shuffled
+ * among them. lclq and p_sim (n entries each, the caller's) are NaN at
+ * points not of category a, and where no other point is of b. Returns
+ * VEMT_E_ARG (k >= n, n >= 2^32, R = 0, non-finite coordinates),
+ * VEMT_E_NOMEM. */
+vemt_status vemt_clq_local(vemt_ctx *ctx, const double *xy,
+                           const int32_t *cat, size_t n, int32_t a, int32_t b,
+                           const vemt_clq_opts *opts, double *lclq,
+                           double *p_sim);
+
+/** Global co-location quotient CLQ_{A->B}: the mean of the local quotients
+ * over the points of a (which, with k = 1 and no ties, is Leslie &
+ * Kronenfeld's 2011 CLQ), into *clq; *p_sim its two-sided pseudo p-value
+ * under random labelling of all n points (category counts kept). NaN when
+ * no point is of a or none other of b. Returns as vemt_clq_local. */
+vemt_status vemt_clq_global(vemt_ctx *ctx, const double *xy,
+                            const int32_t *cat, size_t n, int32_t a, int32_t b,
+                            const vemt_clq_opts *opts, double *clq,
+                            double *p_sim);
+
+/** The units where each child was found: child c's distinct units are
+ * units[start[c] .. start[c + 1]), start has n_children + 1 entries. Its
+ * first unit is the child's anchor when it is moved. Borrowed. */
+typedef struct vemt_child_units {
+    size_t n_children;
+    const size_t *start;
+    const size_t *units;
+} vemt_child_units;
+
+/** Child-level (repeat-aware) Gi*: x (n entries, may be NULL) gets the
+ * distinct children found in each unit, z their Gi* z-score under w (with
+ * self, as vemt_gistar_compute), and p_sim a two-sided pseudo p-value
+ * (formula of vemt_gistar_permute) from permutations that move whole
+ * children: each child's set of units is translated, as a rigid block, so
+ * that its anchor lands on a unit drawn at random, and Gi* is recomputed
+ * on the moved children (engine/childperm.c). xy holds the n unit centres
+ * (vemt_grid_centres). z and p_sim (n entries) are the caller's; NaN where
+ * Gi* is undefined. Returns VEMT_E_ARG (sizes, a unit out of range or
+ * listed twice for a child, n < 2, R = 0, non-finite centres),
+ * VEMT_E_NOMEM. */
+vemt_status vemt_gistar_child_permute(vemt_ctx *ctx, const vemt_weights *w,
+                                      const double *xy, size_t n,
+                                      const vemt_child_units *children,
+                                      const vemt_perm_opts *opts, double *x,
+                                      double *z, double *p_sim);
 
 #endif /* VEMT_ENGINE_ENGINE_H */

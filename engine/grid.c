@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine/alloc.h"
 
@@ -83,6 +84,7 @@ vemt_status vemt_grid_create(vemt_ctx *ctx, double cell_m,
 
 void vemt_grid_destroy(vemt_grid *grid) {
     if (!grid) return;
+    vemt_areas_destroy(grid->areas);
     vemt_free(grid->slot);
     vemt_free(grid->full);
     vemt_free(grid);
@@ -102,6 +104,10 @@ void vemt_grid_shape(const vemt_grid *grid, int *ncol, int *nrow, double *x0,
 
 void vemt_grid_cell_colrow(const vemt_grid *grid, size_t i, int *col,
                            int *row) {
+    if (grid->shape == VEMT_CELL_AREA) {
+        *col = *row = -1;
+        return;
+    }
     size_t k = grid->full[i];
     *col = (int)(k % (size_t)grid->ncol);
     *row = (int)(k / (size_t)grid->ncol);
@@ -109,6 +115,7 @@ void vemt_grid_cell_colrow(const vemt_grid *grid, size_t i, int *col,
 
 vemt_bbox vemt_grid_cell_bbox(const vemt_grid *grid, size_t i) {
     if (grid->shape == VEMT_CELL_HEX) return vemt_hexgrid_bbox(grid, i);
+    if (grid->shape == VEMT_CELL_AREA) return vemt_areagrid_bbox(grid, i);
     int col, row;
     vemt_grid_cell_colrow(grid, i, &col, &row);
     vemt_bbox b;
@@ -127,12 +134,18 @@ void vemt_grid_cell_id(const vemt_grid *grid, size_t i, char *buf,
         vemt_hexgrid_id(grid, i, buf, size);
         return;
     }
+    if (grid->shape == VEMT_CELL_AREA) {
+        snprintf(buf, size, "%s", vemt_areas_id(grid->areas, i));
+        return;
+    }
     vemt_bbox b = vemt_grid_cell_bbox(grid, i);
     snprintf(buf, size, "%.0f_%.0f", b.xmin, b.ymin);
 }
 
 bool vemt_grid_locate(const vemt_grid *grid, double x, double y, size_t *i) {
     if (grid->shape == VEMT_CELL_HEX) return vemt_hexgrid_locate(grid, x, y, i);
+    if (grid->shape == VEMT_CELL_AREA)
+        return vemt_areas_locate(grid->areas, x, y, i);
     double c = floor((x - grid->x0) / grid->cell);
     double r = floor((y - grid->y0) / grid->cell);
     if (!(c >= 0 && c < grid->ncol && r >= 0 && r < grid->nrow)) return false;
@@ -158,6 +171,45 @@ size_t vemt_grid_count(const vemt_grid *grid, const vemt_events *events,
     return counted;
 }
 
+/* A counted event's cell and subject, for distinct subjects per cell. */
+typedef struct cell_subject {
+    size_t cell;
+    const char *key; /* "" : a subject of its own */
+    size_t event;
+} cell_subject;
+
+static int by_cell_subject(const void *a, const void *b) {
+    const cell_subject *p = a, *q = b;
+    if (p->cell != q->cell) return p->cell < q->cell ? -1 : 1;
+    int c = strcmp(p->key, q->key);
+    if (c) return c;
+    return (p->event > q->event) - (p->event < q->event);
+}
+
+vemt_status vemt_grid_count_subjects(const vemt_grid *grid,
+                                     const vemt_events *events, unsigned kinds,
+                                     double *subjects) {
+    for (size_t i = 0; i < grid->n; i++) subjects[i] = 0;
+    cell_subject *cs = vemt_calloc(events->n ? events->n : 1, sizeof *cs);
+    if (!cs) return VEMT_E_NOMEM;
+    size_t m = 0;
+    for (size_t e = 0; e < events->n; e++) {
+        const vemt_event *ev = &events->items[e];
+        size_t i;
+        if (!ev->located || !ev->in_area || !(kinds & (1u << ev->kind)) ||
+            !vemt_grid_locate(grid, ev->x, ev->y, &i))
+            continue;
+        cs[m++] = (cell_subject){i, ev->subject_key, e};
+    }
+    qsort(cs, m, sizeof *cs, by_cell_subject);
+    for (size_t k = 0; k < m; k++)
+        if (k == 0 || cs[k].cell != cs[k - 1].cell || !cs[k].key[0] ||
+            strcmp(cs[k].key, cs[k - 1].key))
+            subjects[cs[k].cell] += 1;
+    vemt_free(cs);
+    return VEMT_OK;
+}
+
 /* ---- Units beyond the square grid (issue 4) ---- */
 
 vemt_status vemt_grid_alloc_cells(vemt_grid *g) {
@@ -177,6 +229,10 @@ void vemt_grid_cell_centre(const vemt_grid *grid, size_t i, double *x,
         vemt_hexgrid_centre(grid, i, x, y);
         return;
     }
+    if (grid->shape == VEMT_CELL_AREA) {
+        vemt_areagrid_centre(grid, i, x, y);
+        return;
+    }
     int col, row;
     vemt_grid_cell_colrow(grid, i, &col, &row);
     *x = grid->x0 + (col + 0.5) * grid->cell;
@@ -190,6 +246,7 @@ void vemt_grid_centres(const vemt_grid *grid, double *xy) {
 
 size_t vemt_grid_cell_ring(const vemt_grid *grid, size_t i, double *xy) {
     if (grid->shape == VEMT_CELL_HEX) return vemt_hexgrid_ring(grid, i, xy);
+    if (grid->shape == VEMT_CELL_AREA) return 0; /* vemt_grid_cell_wkb */
     vemt_bbox b = vemt_grid_cell_bbox(grid, i);
     const double ring[5][2] = {{b.xmin, b.ymin},
                                {b.xmax, b.ymin},

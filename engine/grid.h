@@ -23,6 +23,7 @@ struct vemt_grid {
     size_t n;       /* cells kept after the mask */
     int32_t *slot;  /* full index -> kept index, or -1 when masked out */
     size_t *full;   /* kept index -> full index (row * ncol + col) */
+    vemt_areas *areas; /* VEMT_CELL_AREA: the polygon units, owned */
 };
 
 /** Hexagon grid: centre, ring, bounds and id of kept cell i, and the cell
@@ -33,6 +34,10 @@ size_t vemt_hexgrid_ring(const vemt_grid *g, size_t i, double *xy);
 vemt_bbox vemt_hexgrid_bbox(const vemt_grid *g, size_t i);
 void vemt_hexgrid_id(const vemt_grid *g, size_t i, char *buf, size_t size);
 bool vemt_hexgrid_locate(const vemt_grid *g, double x, double y, size_t *i);
+
+/** Polygon-unit grid (areagrid.c): as above for shape VEMT_CELL_AREA. */
+void vemt_areagrid_centre(const vemt_grid *g, size_t i, double *x, double *y);
+vemt_bbox vemt_areagrid_bbox(const vemt_grid *g, size_t i);
 
 /** Allocate the slot and full arrays for a ncol x nrow rectangle; returns
  * VEMT_E_NOMEM. */

@@ -1,0 +1,250 @@
+/** @file test_knox.c
+ * @brief Knox near-repeat test against an independent numpy implementation
+ * (tests/ref/knox_ref.py): exact observed counts; permutation means and
+ * p-values within Monte Carlo error of the exact values from all 7!
+ * assignments of a tiny case; through both pair strategies (pairs close in
+ * space, pairs close in time); the same for any thread count.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "tests/test.h"
+
+/* The tiny case of knox_ref.py. */
+static const double TINY_X[] = {0, 1, 1, 4, 5, 9, 2};
+static const double TINY_Y[] = {0, 0, 2, 4, 4, 1, 7};
+static const double TINY_T[] = {0, 1, 1, 3, 4, 7, 2};
+
+typedef struct ref_cell {
+    int s, t;
+    long observed;
+    double mean; /* exact permutation mean */
+    double p;    /* exact P(count >= observed); -1 when not given */
+} ref_cell;
+
+/* knox_ref.py, tiny: all 5040 permutations enumerated. */
+static const ref_cell TINY_FINITE[] = {
+    {0, 0, 0, 0, 1},
+    {0, 1, 0, 0, 1},
+    {0, 2, 0, 0, 1},
+    {1, 0, 1, 0.14285714285714285, 0.14285714285714285},
+    {1, 1, 2, 0.8571428571428571, 0.19047619047619047},
+    {1, 2, 0, 1.1428571428571428, 1},
+    {2, 0, 0, 0.14285714285714285, 1},
+    {2, 1, 2, 0.8571428571428571, 0.17142857142857143},
+    {2, 2, 1, 1.1428571428571428, 0.79047619047619044},
+};
+static const ref_cell TINY_SPACE_INF[] = {
+    {0, 0, 0, 0.095238095238095233, 1},
+    {0, 1, 2, 0.95238095238095233, 0.18095238095238095},
+    {1, 0, 1, 0.90476190476190477, 0.90476190476190477},
+    {1, 1, 8, 9.0476190476190474, 1},
+};
+static const ref_cell TINY_TIME_INF[] = {
+    {0, 0, 0, 0, 1},
+    {0, 1, 0, 0, 1},
+    {1, 0, 4, 1.3333333333333333, 0.014285714285714285},
+    {1, 1, 0, 2.6666666666666665, 1},
+};
+
+/* knox_ref.py, lcg: exact observed and closed-form means. */
+static const ref_cell LCG_MANHATTAN[] = {
+    {0, 0, 0, 0.006131549609810479, -1}, {0, 1, 1, 0.045551839464882941, -1},
+    {0, 2, 0, 0.037279821627647716, -1}, {0, 3, 0, 0.090590858416945377, -1},
+    {1, 0, 145, 4.9052396878483835, -1}, {1, 1, 634, 36.441471571906355, -1},
+    {1, 2, 0, 29.823857302118171, -1},   {1, 3, 3, 72.472686733556301, -1},
+    {2, 0, 0, 0.45986622073578598, -1},  {2, 1, 1, 3.4163879598662206, -1},
+    {2, 2, 2, 2.7959866220735785, -1},   {2, 3, 6, 6.7943143812709028, -1},
+    {3, 0, 0, 2.6856187290969902, -1},   {3, 1, 10, 19.95170568561873, -1},
+    {3, 2, 19, 16.328561872909699, -1},  {3, 3, 63, 39.67879598662207, -1},
+};
+static const ref_cell LCG_EUCLIDEAN[] = {
+    {0, 0, 0, 0.006131549609810479, -1}, {0, 1, 1, 0.045551839464882941, -1},
+    {0, 2, 0, 0.037279821627647716, -1}, {0, 3, 0, 0.090590858416945377, -1},
+    {1, 0, 145, 5.0094760312151614, -1}, {1, 1, 635, 37.215852842809362, -1},
+    {1, 2, 0, 30.457614269788184, -1},   {1, 3, 3, 74.012731326644371, -1},
+    {2, 0, 0, 0.78483835005574132, -1},  {2, 1, 0, 5.8306354515050165, -1},
+    {2, 2, 5, 4.7718171683389077, -1},   {2, 3, 22, 11.595629877369008, -1},
+    {3, 0, 0, 4.5128205128205128, -1},   {3, 1, 46, 33.526153846153846, -1},
+    {3, 2, 62, 27.437948717948718, -1},  {3, 3, 59, 66.674871794871791, -1},
+};
+
+/* Check every cell against ref: observed exactly, the mean within 6
+ * standard errors of a Poisson-like count (and 0.02), the p-value within
+ * 4 binomial standard errors. */
+static void check_cells(test_state *t_, const vemt_knox_cell *cells,
+                        const ref_cell *ref, size_t nref, size_t nt,
+                        size_t reps) {
+    for (size_t m = 0; m < nref; m++) {
+        const vemt_knox_cell *c = &cells[(size_t)ref[m].s * nt + ref[m].t];
+        CHECK_INT_EQ(c->observed, ref[m].observed);
+        double se = sqrt((ref[m].mean + 1) / (double)reps);
+        CHECK_NEAR(c->expected, ref[m].mean, 6 * se + 0.02);
+        if (ref[m].p >= 0) {
+            double sp = sqrt(ref[m].p * (1 - ref[m].p) / (double)reps);
+            CHECK_NEAR(c->p, ref[m].p, 4 * sp + 2.0 / (double)reps);
+        }
+        if (c->expected > 0)
+            CHECK_NEAR(c->ratio, (double)c->observed / c->expected, 1e-12);
+        else
+            CHECK(c->observed == 0 ? isnan(c->ratio) : isinf(c->ratio));
+    }
+}
+
+static void run_tiny(test_state *t_, const double *se, size_t nse,
+                     const double *te, size_t nte, vemt_metric metric,
+                     const ref_cell *ref, size_t nref) {
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    enum { R = 99999 };
+    vemt_knox_opts o = {.s_edges = se,
+                        .n_s_edges = nse,
+                        .t_edges = te,
+                        .n_t_edges = nte,
+                        .metric = metric,
+                        .perm = {.permutations = R, .seed = 2024}};
+    vemt_knox_cell cells[16];
+    CHECK_INT_EQ(vemt_knox_compute(ctx, TINY_X, TINY_Y, TINY_T, 7, &o, cells),
+                 VEMT_OK);
+    CHECK_INT_EQ(nref, (nse - 1) * (nte - 1));
+    check_cells(t_, cells, ref, nref, nte - 1, R);
+    vemt_ctx_destroy(ctx);
+}
+
+/* Both bands finite (either strategy may be chosen). */
+TEST(tiny_exact_finite_bands) {
+    const double se[] = {0, 1, 3, 6}, te[] = {0, 1, 2, 4};
+    run_tiny(t_, se, 4, te, 4, VEMT_METRIC_MANHATTAN, TINY_FINITE, 9);
+}
+
+/* An infinite space band: every pair is close in space, so the pairs close
+ * in time are followed and distances measured per permutation. */
+TEST(tiny_exact_time_pairs) {
+    const double se[] = {0, 2, INFINITY}, te[] = {0, 1, 3};
+    run_tiny(t_, se, 3, te, 3, VEMT_METRIC_EUCLIDEAN, TINY_SPACE_INF, 4);
+}
+
+/* An infinite time band: the pairs close in space are followed. */
+TEST(tiny_exact_space_pairs) {
+    const double se[] = {0, 1, 4}, te[] = {0, 2, INFINITY};
+    run_tiny(t_, se, 3, te, 3, VEMT_METRIC_MANHATTAN, TINY_TIME_INF, 4);
+}
+
+/* The 300 events of knox_ref.py's lcg_points. */
+static void lcg_points(double *x, double *y, double *t, size_t n) {
+    uint32_t s = 12345;
+#define NEXT() (s = s * 1664525u + 1013904223u, s >> 8)
+    for (size_t i = 0; i < n; i++) {
+        if (i < 40) {
+            x[i] = 1000 + NEXT() % 50;
+            y[i] = 1000 + NEXT() % 50;
+            t[i] = 100 + NEXT() % 5;
+        } else {
+            x[i] = NEXT() % 5000;
+            y[i] = NEXT() % 5000;
+            t[i] = NEXT() % 365;
+        }
+    }
+#undef NEXT
+}
+
+TEST(lcg_against_numpy) {
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    enum { N = 300, R = 1999 };
+    double x[N], y[N], t[N];
+    lcg_points(x, y, t, N);
+    const double se[] = {0, 1, 100, 200, 400}, te[] = {0, 1, 7, 14, 30};
+    vemt_knox_opts o = {.s_edges = se,
+                        .n_s_edges = 5,
+                        .t_edges = te,
+                        .n_t_edges = 5,
+                        .perm = {.permutations = R, .seed = 7}};
+    vemt_knox_cell cells[16];
+    CHECK_INT_EQ(vemt_knox_compute(ctx, x, y, t, N, &o, cells), VEMT_OK);
+    check_cells(t_, cells, LCG_MANHATTAN, 16, 4, R);
+    /* The planted near repeats: 145 pairs against about 5, at the floor. */
+    CHECK_NEAR(cells[4].p, 1.0 / (R + 1), 1e-15);
+    CHECK(cells[4].ratio > 20);
+    CHECK(cells[4].s_from == 1 && cells[4].s_to == 100);
+    CHECK(cells[4].t_from == 0 && cells[4].t_to == 1);
+    o.metric = VEMT_METRIC_EUCLIDEAN;
+    CHECK_INT_EQ(vemt_knox_compute(ctx, x, y, t, N, &o, cells), VEMT_OK);
+    check_cells(t_, cells, LCG_EUCLIDEAN, 16, 4, R);
+    vemt_ctx_destroy(ctx);
+}
+
+TEST(same_for_any_thread_count) {
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    enum { N = 300 };
+    double x[N], y[N], t[N];
+    lcg_points(x, y, t, N);
+    const double se[] = {0, 100, 400}, te[] = {0, 7, 30};
+    vemt_knox_opts o = {.s_edges = se,
+                        .n_s_edges = 3,
+                        .t_edges = te,
+                        .n_t_edges = 3,
+                        .perm = {.permutations = 199, .seed = 9, .threads = 1}};
+    vemt_knox_cell a[4], b[4], c[4];
+    CHECK_INT_EQ(vemt_knox_compute(ctx, x, y, t, N, &o, a), VEMT_OK);
+    o.perm.threads = 2;
+    CHECK_INT_EQ(vemt_knox_compute(ctx, x, y, t, N, &o, b), VEMT_OK);
+    o.perm.threads = 5;
+    CHECK_INT_EQ(vemt_knox_compute(ctx, x, y, t, N, &o, c), VEMT_OK);
+    CHECK(!memcmp(a, b, sizeof a));
+    CHECK(!memcmp(a, c, sizeof a));
+    o.perm.seed = 10; /* another seed, other draws */
+    CHECK_INT_EQ(vemt_knox_compute(ctx, x, y, t, N, &o, c), VEMT_OK);
+    CHECK(a[0].observed == c[0].observed && a[0].expected != c[0].expected);
+    vemt_ctx_destroy(ctx);
+}
+
+TEST(bad_arguments) {
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    const double se[] = {0, 1, 3}, te[] = {0, 1, 2};
+    const double down[] = {0, 3, 1}, mid_inf[] = {0, INFINITY, 5};
+    const double neg[] = {-1, 1}, nan_t[] = {0, 1, NAN, 3, 4, 5, 6};
+    vemt_knox_opts o = {.s_edges = se,
+                        .n_s_edges = 3,
+                        .t_edges = te,
+                        .n_t_edges = 3,
+                        .perm = {.permutations = 9, .seed = 1}};
+    vemt_knox_cell cells[4];
+    CHECK_STATUS(vemt_knox_compute(ctx, TINY_X, TINY_Y, TINY_T, 1, &o, cells),
+                 VEMT_E_ARG);
+    CHECK_STATUS(vemt_knox_compute(ctx, TINY_X, TINY_Y, nan_t, 7, &o, cells),
+                 VEMT_E_ARG);
+    o.s_edges = down;
+    CHECK_STATUS(vemt_knox_compute(ctx, TINY_X, TINY_Y, TINY_T, 7, &o, cells),
+                 VEMT_E_ARG);
+    o.s_edges = mid_inf;
+    CHECK_STATUS(vemt_knox_compute(ctx, TINY_X, TINY_Y, TINY_T, 7, &o, cells),
+                 VEMT_E_ARG);
+    o.s_edges = se;
+    o.t_edges = neg;
+    o.n_t_edges = 2;
+    CHECK_STATUS(vemt_knox_compute(ctx, TINY_X, TINY_Y, TINY_T, 7, &o, cells),
+                 VEMT_E_ARG);
+    o.n_t_edges = 1;
+    o.t_edges = te;
+    CHECK_STATUS(vemt_knox_compute(ctx, TINY_X, TINY_Y, TINY_T, 7, &o, cells),
+                 VEMT_E_ARG);
+    o.n_t_edges = 3;
+    o.perm.permutations = 0;
+    CHECK_STATUS(vemt_knox_compute(ctx, TINY_X, TINY_Y, TINY_T, 7, &o, cells),
+                 VEMT_E_ARG);
+    CHECK(strstr(vemt_ctx_error(ctx)->msg, "permutations") != NULL);
+    vemt_ctx_destroy(ctx);
+}
+
+TEST_SUITE(knox) {
+    RUN(tiny_exact_finite_bands);
+    RUN(tiny_exact_time_pairs);
+    RUN(tiny_exact_space_pairs);
+    RUN(lcg_against_numpy);
+    RUN(same_for_any_thread_count);
+    RUN(bad_arguments);
+}
