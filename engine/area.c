@@ -3,12 +3,12 @@
  * tests.
  */
 #include "engine/area.h"
-#include "engine/areas.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "engine/areas.h"
 #include "engine/ctx.h"
 #include "engine/engine.h"
 

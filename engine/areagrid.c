@@ -41,8 +41,7 @@ vemt_bbox vemt_areagrid_bbox(const vemt_grid *g, size_t i) {
 }
 
 const char *vemt_grid_cell_name(const vemt_grid *grid, size_t i) {
-    return grid->shape == VEMT_CELL_AREA ? vemt_areas_name(grid->areas, i)
-                                         : "";
+    return grid->shape == VEMT_CELL_AREA ? vemt_areas_name(grid->areas, i) : "";
 }
 
 double vemt_grid_cell_m2(const vemt_grid *grid, size_t i) {

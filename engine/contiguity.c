@@ -45,9 +45,8 @@ vemt_status vemt_weights_grid_contiguity(vemt_ctx *ctx, const vemt_grid *grid,
      * against poly2nb on real wards). */
     const vemt_areas *areas = vemt_grid_areas(grid);
     if (areas)
-        return vemt_weights_areas_contiguity(ctx, areas, kind,
-                                             0.0, include_self,
-                                             out);
+        return vemt_weights_areas_contiguity(ctx, areas, kind, 0.0,
+                                             include_self, out);
     /* Neighbours across an edge have centres one cell apart in both
      * lattices (a hexagon's six all do); across a square's corner,
      * cell x sqrt(2). The band search compares with a relative tolerance. */

@@ -960,8 +960,8 @@ typedef struct vemt_clq_opts {
  * points not of category a, and where no other point is of b. Returns
  * VEMT_E_ARG (k >= n, n >= 2^32, R = 0, non-finite coordinates),
  * VEMT_E_NOMEM. */
-vemt_status vemt_clq_local(vemt_ctx *ctx, const double *xy,
-                           const int32_t *cat, size_t n, int32_t a, int32_t b,
+vemt_status vemt_clq_local(vemt_ctx *ctx, const double *xy, const int32_t *cat,
+                           size_t n, int32_t a, int32_t b,
                            const vemt_clq_opts *opts, double *lclq,
                            double *p_sim);
 
@@ -970,8 +970,8 @@ vemt_status vemt_clq_local(vemt_ctx *ctx, const double *xy,
  * Kronenfeld's 2011 CLQ), into *clq; *p_sim its two-sided pseudo p-value
  * under random labelling of all n points (category counts kept). NaN when
  * no point is of a or none other of b. Returns as vemt_clq_local. */
-vemt_status vemt_clq_global(vemt_ctx *ctx, const double *xy,
-                            const int32_t *cat, size_t n, int32_t a, int32_t b,
+vemt_status vemt_clq_global(vemt_ctx *ctx, const double *xy, const int32_t *cat,
+                            size_t n, int32_t a, int32_t b,
                             const vemt_clq_opts *opts, double *clq,
                             double *p_sim);
 

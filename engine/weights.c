@@ -181,7 +181,8 @@ vemt_status vemt_weights_grid_band(vemt_ctx *ctx, const vemt_grid *grid,
     *out = NULL;
     double cell = vemt_grid_cell_m(grid);
     /* Polygon units have no cell size (0): the link cap guards them. */
-    if (!(band_m > 0) || !isfinite(band_m) || (cell > 0 && band_m / cell > 1000))
+    if (!(band_m > 0) || !isfinite(band_m) ||
+        (cell > 0 && band_m / cell > 1000))
         return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
                               "distance band must be > 0 and at most 1000 "
                               "cells, got %g m",
