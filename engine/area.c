@@ -142,8 +142,7 @@ bool vemt_events_bbox(const vemt_events *events, unsigned kinds,
     vemt_bbox b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
     for (size_t i = 0; i < events->n; i++) {
         const vemt_event *ev = &events->items[i];
-        if (!ev->located || !ev->in_area || !(kinds & (1u << ev->kind)))
-            continue;
+        if (!vemt_event_counted(ev, kinds)) continue;
         b.xmin = fmin(b.xmin, ev->x);
         b.ymin = fmin(b.ymin, ev->y);
         b.xmax = fmax(b.xmax, ev->x);

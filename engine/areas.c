@@ -215,8 +215,7 @@ size_t vemt_areas_count(const vemt_areas *areas, const vemt_events *events,
     for (size_t e = 0; e < events->n; e++) {
         const vemt_event *ev = &events->items[e];
         size_t i;
-        if (!ev->located || !ev->in_area || !(kinds & (1u << ev->kind)))
-            continue;
+        if (!vemt_event_counted(ev, kinds)) continue;
         if (!vemt_areas_locate(areas, ev->x, ev->y, &i)) continue;
         counts[i] += 1.0;
         counted++;

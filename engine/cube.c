@@ -74,7 +74,7 @@ static int64_t step_next(const vemt_cube_opts *o, int64_t start) {
 }
 
 static bool counted(const vemt_event *ev, unsigned kinds) {
-    return ev->located && ev->in_area && (kinds & (1u << ev->kind));
+    return vemt_event_counted(ev, kinds);
 }
 
 static int64_t event_end(const vemt_event *ev) {
@@ -324,7 +324,7 @@ vemt_status vemt_cube_series(const vemt_cube *c, const vemt_events *events,
         /* Located-nowhere events count in trends; those located outside the
          * study area do not. */
         if (!(c->opts.kinds & (1u << ev->kind)) ||
-            (ev->located && !ev->in_area) ||
+            (ev->located && !ev->in_area) || ev->excluded ||
             (category && ev->category != category))
             continue;
         st = add_event(&one, ev, 0, i, &seen, &n_seen, &cap);

@@ -162,8 +162,7 @@ size_t vemt_grid_count(const vemt_grid *grid, const vemt_events *events,
     for (size_t e = 0; e < events->n; e++) {
         const vemt_event *ev = &events->items[e];
         size_t i;
-        if (!ev->located || !ev->in_area || !(kinds & (1u << ev->kind)))
-            continue;
+        if (!vemt_event_counted(ev, kinds)) continue;
         if (!vemt_grid_locate(grid, ev->x, ev->y, &i)) continue;
         counts[i] += 1.0;
         counted++;
@@ -196,7 +195,7 @@ vemt_status vemt_grid_count_subjects(const vemt_grid *grid,
     for (size_t e = 0; e < events->n; e++) {
         const vemt_event *ev = &events->items[e];
         size_t i;
-        if (!ev->located || !ev->in_area || !(kinds & (1u << ev->kind)) ||
+        if (!vemt_event_counted(ev, kinds) ||
             !vemt_grid_locate(grid, ev->x, ev->y, &i))
             continue;
         cs[m++] = (cell_subject){i, ev->subject_key, e};
@@ -279,8 +278,7 @@ static vemt_status distinct_locations(const vemt_events *events, unsigned kinds,
     size_t m = 0;
     for (size_t e = 0; e < events->n; e++) {
         const vemt_event *ev = &events->items[e];
-        if (!ev->located || !ev->in_area || !(kinds & (1u << ev->kind)))
-            continue;
+        if (!vemt_event_counted(ev, kinds)) continue;
         (*xy)[2 * m] = ev->x;
         (*xy)[2 * m + 1] = ev->y;
         m++;

@@ -52,7 +52,7 @@ vemt_status vemt_event_points_fill(const vemt_events *events, unsigned kinds,
     for (size_t i = 0; i < events->n; i++) {
         const vemt_event *ev = &events->items[i];
         if (!ev->located || !(kinds & (1u << ev->kind))) continue;
-        if (in_area_only && !ev->in_area) continue;
+        if ((in_area_only && !ev->in_area) || ev->excluded) continue;
         size_t k = out->n++;
         out->x[k] = ev->x;
         out->y[k] = ev->y;

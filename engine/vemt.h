@@ -144,6 +144,8 @@ typedef struct vemt_event {
     bool located;         /* false: no coordinates (counts in trends only) */
     bool in_area;         /* inside the study area (true with no boundary) */
     bool time_ambiguous;  /* local time in the autumn repeat: earlier taken */
+    bool flagged;         /* missing_from at a flagged reporting place */
+    bool excluded;        /* left out of the spatial analyses (flagged) */
     uint8_t looked_after; /* vemt_tristate; episodes only */
     uint32_t ref;         /* source record id (incident or episode id) */
     uint32_t category;    /* incident category */
@@ -151,6 +153,13 @@ typedef struct vemt_event {
     uint32_t lsoa;              /* LSOA code where the source gives one */
     char subject_key[24]; /* keyed pseudonym of child/subject; "" if none */
 } vemt_event;
+
+/** True when the event counts in the spatial analyses of the kinds (a bit
+ * set of 1u << vemt_kind): located, in the study area, not left out. */
+static inline bool vemt_event_counted(const vemt_event *ev, unsigned kinds) {
+    return ev->located && ev->in_area && !ev->excluded &&
+           (kinds & (1u << ev->kind));
+}
 
 /** A growable array of events and the pool of their texts. The struct is
  * plain so that outputs can read it; change it only through the functions

@@ -126,4 +126,18 @@ bool vemt_crs_in_area(const vemt_crs *crs, double a, double b) {
            lat <= crs->area[3];
 }
 
-const char *vemt_crs_pipeline(const vemt_crs *crs) { return crs->pipeline; }
+const char *vemt_crs_pipeline(vemt_crs *crs) {
+    /* A transformation made by proj_create_crs_to_crs picks its operation
+     * per point: only after proj_trans can PROJ say which one it used
+     * (the OSTN15 grid, or the Helmert fallback without it). */
+    PJ *op = crs->bng ? NULL : proj_trans_get_last_used_operation(crs->to_bng);
+    if (op) {
+        PJ_PROJ_INFO info = proj_pj_info(op);
+        const char *d = info.definition && info.definition[0]
+                            ? info.definition
+                            : info.description;
+        if (d && d[0]) snprintf(crs->pipeline, sizeof crs->pipeline, "%s", d);
+        proj_destroy(op);
+    }
+    return crs->pipeline;
+}

@@ -37,7 +37,8 @@ bool vemt_crs_to_bng(const vemt_crs *crs, double a, double b, double *e,
  * itself: its callers check the grid's 0-700 km and 0-1300 km ranges. */
 bool vemt_crs_in_area(const vemt_crs *crs, double a, double b);
 
-/** The PROJ pipeline used, for provenance. Borrowed. */
-const char *vemt_crs_pipeline(const vemt_crs *crs);
+/** The PROJ pipeline used, for provenance: after a transform, the
+ * operation PROJ last used. Borrowed; valid until the next call. */
+const char *vemt_crs_pipeline(vemt_crs *crs);
 
 #endif /* VEMT_INGEST_CRS_H */

@@ -122,6 +122,39 @@ size_t vemt_ingest_merge_across(vemt_events *events, vemt_source *sources,
 vemt_status vemt_boundary_read(vemt_ctx *ctx, const char *path,
                                unsigned char **wkb, size_t *size);
 
+/** Polygon units read from a GIS file, in EPSG:27700. */
+typedef struct vemt_unit_list {
+    size_t n;
+    unsigned char **wkb; /* ISO WKB Polygon or MultiPolygon per unit */
+    size_t *wkb_size;
+    char **ids;          /* the id field's value, or the feature's FID */
+    char **names;        /* the name field's value, "" without one */
+    char id_field[64];   /* the field used for ids ("" = FID) */
+    char name_field[64]; /* the field used for names ("" = none) */
+} vemt_unit_list;
+
+/** Read the polygon features of the first layer of path (any CRS) as
+ * units, transformed to EPSG:27700. id_field and name_field name the
+ * fields (NULL: the first field whose name, without case and punctuation,
+ * is area_id, id, code or ends in cd or code, and name or ends in nm or
+ * name; ids fall back to the FID). Returns VEMT_E_IO (can't open),
+ * VEMT_E_MISSING (a named field is not there), VEMT_E_ARG naming the
+ * feature for one without a polygon, an empty id or an id used twice,
+ * VEMT_E_DEPENDENCY, VEMT_E_NOMEM. Free with vemt_unit_list_clear(). */
+vemt_status vemt_units_read(vemt_ctx *ctx, const char *path,
+                            const char *id_field, const char *name_field,
+                            vemt_unit_list *out);
+
+/** Read reporting places to flag (--flag-places): the polygons and points
+ * of the first layer of path (any CRS), points as circles of radius_m, in
+ * EPSG:27700; names as vemt_units_read guesses them (ids may repeat).
+ * Returns as vemt_units_read, VEMT_E_ARG for radius_m <= 0. */
+vemt_status vemt_flag_places_read(vemt_ctx *ctx, const char *path,
+                                  double radius_m, vemt_unit_list *out);
+
+/** Free the list's contents and zero it. */
+void vemt_unit_list_clear(vemt_unit_list *u);
+
 /** Parse a date or date-time as the inputs' readers do (ISO 8601, whole
  * months and days, UK dates; local times in Europe/London): *start_utc and
  * *end_utc get the first and last instant it stands for. False when it is

@@ -31,7 +31,8 @@ static bool normalise(const char *pc, char *out, size_t size) {
         raw[n++] = (char)toupper((unsigned char)*pc);
     }
     if (n < 5 || n > 7 || size < n + 2) return false;
-    snprintf(out, size, "%.*s %s", (int)(n - 3), raw, raw + n - 3);
+    /* Both parts bounded: raw is not NUL-terminated. */
+    snprintf(out, size, "%.*s %.3s", (int)(n - 3), raw, raw + n - 3);
     return true;
 }
 

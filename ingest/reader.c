@@ -29,9 +29,14 @@ typedef struct file_run {
     vemt_idset *texts;
     unsigned date_flags;
     vemt_csv_record header; /* a CSV's first record */
+    vemt_crs *used_crs;     /* the CRS the coordinates came in, or NULL */
 } file_run;
 
 static void file_run_clear(file_run *fr) {
+    /* The pipeline PROJ actually used, now that it has transformed. */
+    if (fr->used_crs)
+        snprintf(fr->src->pipeline, sizeof fr->src->pipeline, "%s",
+                 vemt_crs_pipeline(fr->used_crs));
     vemt_colmap_clear(&fr->map);
     vemt_idset_destroy(fr->ids);
     vemt_csv_destroy(fr->csv);
@@ -307,10 +312,10 @@ static vemt_status setup_crs(file_run *fr) {
              has_xy    ? xy
              : has_geo ? geo
                        : "postcodes");
+    fr->used_crs = has_xy ? fr->xy_crs : has_geo ? fr->geo_crs : NULL;
     snprintf(fr->src->pipeline, sizeof fr->src->pipeline, "%s",
-             has_xy    ? vemt_crs_pipeline(fr->xy_crs)
-             : has_geo ? vemt_crs_pipeline(fr->geo_crs)
-                       : "none (postcode lookup in EPSG:27700)");
+             fr->used_crs ? vemt_crs_pipeline(fr->used_crs)
+                          : "none (postcode lookup in EPSG:27700)");
     return VEMT_OK;
 }
 

@@ -7,8 +7,9 @@
 #include "tests/test.h"
 
 TEST(mann_kendall_reference) {
-    /* Reference: an independent pure-Python implementation of Kendall's
-     * (1975) formulas (tests/ref values printed with %.17g). */
+    /* Reference: tests/ref/mann_kendall_ref.py, an independent
+     * implementation of Kendall's (1975) formulas with the tie and
+     * continuity corrections and Sen's (1968) slope (printed with %.17g). */
     const double a[] = {1, 3, 2, 4, 4, 5, 3, 6, 7, 7, 8, 6};
     vemt_mk mk;
     CHECK_INT_EQ(vemt_mann_kendall(a, 12, &mk), VEMT_OK);
