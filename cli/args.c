@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/disclose.h"
 #include "engine/vemt.h"
 
 static const char usage_inputs[] =
@@ -63,7 +64,11 @@ void vemt_args_usage(FILE *out, vemt_command command) {
                 "  --seed N             seed for random numbers (default "
                 "1)\n"
                 "  --fdr on|off         control the false discovery rate of "
-                "gi_bin (on)\n"
+                "gi_bin (on)\n",
+                out);
+        if (run) vemt_args_analysis_usage(out);
+        if (run)
+            fputs(
                 "trends (space-time cube, emerging hot spots):\n"
                 "  --time-step S        month (default), week, day or Nd\n"
                 "  --time-start DATE    clip the cube (and --time-end DATE)\n"
@@ -97,6 +102,8 @@ void vemt_args_usage(FILE *out, vemt_command command) {
                 "                       10 public)\n"
                 "  --round-to N         round published counts to multiples "
                 "of N\n"
+                "                       (default 5 partner and public; 1: "
+                "exact)\n"
                 "  --allow-world-readable  write a restricted output into a "
                 "folder\n"
                 "                       others can read\n",
@@ -135,10 +142,14 @@ void vemt_args_usage(FILE *out, vemt_command command) {
         out);
 }
 
-static bool fail(FILE *err, const char *msg, const char *what) {
+bool vemt_args_fail(FILE *err, const char *msg, const char *what) {
     fprintf(err, "vemt: %s%s%s\n", msg, what ? ": " : "", what ? what : "");
     fputs("Try 'vemt run --help' for more information.\n", err);
     return false;
+}
+
+static bool fail(FILE *err, const char *msg, const char *what) {
+    return vemt_args_fail(err, msg, what);
 }
 
 bool vemt_args_add_input(vemt_args *a, const char *path, vemt_source_kind k) {
@@ -431,7 +442,7 @@ static bool is_flag(const char *opt, vemt_args *a) {
     else if (!strcmp(opt, "--allow-world-readable"))
         a->allow_world_readable = true;
     else
-        return false;
+        return vemt_args_analysis_flag(opt, a);
     return true;
 }
 
@@ -440,7 +451,7 @@ static bool one_option(int argc, char **argv, int *i, vemt_args *a, FILE *err) {
     if (strncmp(opt, "--", 2) != 0)
         return fail(err, "unexpected argument", opt);
     const char *eq = strchr(opt, '=');
-    char name[32];
+    char name[40];
     if (eq) { /* --name=value */
         snprintf(name, sizeof name, "%.*s", (int)(eq - opt), opt);
         opt = name;
@@ -448,11 +459,14 @@ static bool one_option(int argc, char **argv, int *i, vemt_args *a, FILE *err) {
     }
     size_t k = 0, n = sizeof options / sizeof options[0];
     while (k < n && strcmp(options[k].name, opt)) k++;
-    if (k == n) return fail(err, "unknown option", opt);
+    bool known = k < n;
+    if (!known) vemt_args_analysis_option(opt, NULL, a, err, &known);
+    if (!known) return fail(err, "unknown option", opt);
     if (!eq) {
         if (*i + 1 >= argc) return fail(err, "missing value for", opt);
         v = argv[++*i];
     }
+    if (k == n) return vemt_args_analysis_option(opt, v, a, err, &known);
     return take_value(options[k].id, opt, v, a, err);
 }
 
@@ -462,6 +476,7 @@ static bool parse_command(int argc, char **argv, vemt_args *a, FILE *err) {
             return false;
     if (a->help) return true;
     if (a->config && !vemt_job_apply(a->config, a, err)) return false;
+    vemt_tier_defaults(a);
     if (!a->demo && a->n_inputs == 0)
         return fail(err, "no input: give --incidents or --missing, or --demo",
                     NULL);
@@ -484,6 +499,7 @@ bool vemt_args_parse(int argc, char **argv, vemt_args *a, FILE *err) {
     a->min_children = 3;
     a->patrol_hours = 3;
     a->patrol_top = 10;
+    vemt_args_analysis_defaults(a);
     if (argc < 2) return fail(err, "no command given", NULL);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {

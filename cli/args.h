@@ -87,11 +87,90 @@ typedef struct vemt_args {
     int patrol_hours;    /* window length (3) */
     int patrol_top;      /* rows kept (10) */
     const char *report;  /* Markdown report path, or NULL */
+    /* hot spots (cli/args_analysis.c) */
+    int grid_shape;         /* vemt_cell_shape: square (0) or hex (1) */
+    const char *areas;      /* --areas PATH: polygon units, or NULL */
+    const char *area_id;    /* field of the units' ids (NULL: guessed) */
+    const char *area_name;  /* field of their names (NULL: guessed) */
+    int weights;            /* vemt_weights_kind; -1: the units' default */
+    double distance_band_m; /* 0: the default; < 0: auto (scale profile) */
+    long knn_k;             /* --k (8) */
+    long permutations;      /* conditional permutations (999; 0: none) */
+    long threads;           /* worker threads (0: every core) */
+    /* clusters and density */
+    unsigned cluster_methods; /* bit set of vemt_cluster_method */
+    bool clusters_given;      /* --clusters given (HDBSCAN on any size) */
+    double eps_m;             /* DBSCAN and ST-DBSCAN distance (200) */
+    long min_points;          /* their minimum points, itself included (5) */
+    double time_eps_s;        /* ST-DBSCAN time window (14 days) */
+    bool dbscan_star;         /* border points are noise */
+    long min_cluster_size;    /* HDBSCAN (10) */
+    long min_samples;         /* HDBSCAN core distance (0: min cluster size) */
+    bool convex;              /* convex hulls instead of concave */
+    double concave_ratio;     /* GEOS concave hull ratio (0.5) */
+    const char *kde_path;     /* --kde PATH.tif, or NULL */
+    bool no_kde;              /* no density surface at all */
+    int kde_kernel;           /* vemt_kernel */
+    double kde_bandwidth_m;   /* 0: automatic */
+    double kde_pixel_m;       /* 0: automatic */
+    /* near repeats and co-location */
+    const char *nr_space;    /* Knox space edges, metres ("0,1,200,...") */
+    const char *nr_time;     /* Knox time edges, days */
+    bool nr_euclidean;       /* distance: Euclidean (default Manhattan) */
+    bool no_near_repeat;     /* skip the Knox test */
+    long clq_k;              /* co-location neighbours (8) */
+    long repeat_episodes;    /* a repeat child: this many episodes (3) */
+    long repeat_days;        /* ... within this many days (90) */
+    const char *flag_places; /* --flag-places PATH, or NULL */
+    double flag_radius_m;    /* around flagged points (50) */
+    bool include_flagged;    /* keep their missing_from in hot spots */
     bool demo;
     bool quiet;
     bool force; /* overwrite outputs that are not vemt's */
     void *job;  /* the parsed job file (json_object), owned */
 } vemt_args;
+
+/** Kinds of spatial weights (--weights). */
+typedef enum vemt_weights_kind {
+    VEMT_WEIGHTS_BAND = 0,
+    VEMT_WEIGHTS_KNN,
+    VEMT_WEIGHTS_QUEEN,
+    VEMT_WEIGHTS_ROOK
+} vemt_weights_kind;
+
+/** Clustering methods (--clusters), as bits of cluster_methods. */
+typedef enum vemt_cluster_method {
+    VEMT_CLUSTER_DBSCAN = 0,
+    VEMT_CLUSTER_STDBSCAN,
+    VEMT_CLUSTER_HDBSCAN,
+    VEMT_CLUSTER_METHODS
+} vemt_cluster_method;
+
+/** Defaults of the hot-spot and cluster options (cli/args_analysis.c). */
+void vemt_args_analysis_defaults(vemt_args *a);
+
+/** Parse one hot-spot or cluster option with its value. *known is false
+ * when opt is not one of them; otherwise returns false after one line and
+ * a hint on err for a bad value. */
+bool vemt_args_analysis_option(const char *opt, const char *v, vemt_args *a,
+                               FILE *err, bool *known);
+
+/** Set a hot-spot or cluster flag (an option without a value); false when
+ * opt is not one. */
+bool vemt_args_analysis_flag(const char *opt, vemt_args *a);
+
+/** Most edges of a band list (--nr-space, --nr-time). */
+#define VEMT_MAX_EDGES 32
+
+/** Parse a band list "0,1,200,...": 2 to max ascending numbers >= 0 into
+ * edges; false when it is not one. */
+bool vemt_args_edges(const char *list, double *edges, size_t max, size_t *n);
+
+/** Print the help of the hot-spot and cluster options. */
+void vemt_args_analysis_usage(FILE *out);
+
+/** One line and a hint on err; returns false. */
+bool vemt_args_fail(FILE *err, const char *msg, const char *what);
 
 /** Parse argv into *args (reading --config too). On a usage error writes
  * one line and a hint to err and returns false. Free with

@@ -14,6 +14,10 @@ const char *vemt_tier_name(int tier) {
     return names[tier >= 0 && tier <= 2 ? tier : 0];
 }
 
+void vemt_tier_defaults(vemt_args *a) {
+    if (a->tier != 0 && a->round_to == 0) a->round_to = VEMT_TIER_ROUND_TO;
+}
+
 double vemt_tier_threshold(const vemt_args *a) {
     if (a->tier == 0) return 0;
     if (a->suppress_below > 0) return a->suppress_below;
@@ -75,9 +79,15 @@ int vemt_tier_protect(const vemt_args *a) {
     return VEMT_EXIT_OK;
 }
 
-static void round_counts(double *x, size_t n, double to) {
-    for (size_t i = 0; to > 0 && i < n; i++)
-        if (!isnan(x[i])) x[i] = round(x[i] / to) * to;
+double vemt_tier_round(double x, double threshold, double to) {
+    if (to <= 0 || isnan(x)) return x;
+    if (round(x) < 1) return 0;
+    double r = to * round(x / to);
+    return threshold > 0 && r < threshold ? to * ceil(threshold / to) : r;
+}
+
+static void round_counts(double *x, size_t n, double threshold, double to) {
+    for (size_t i = 0; i < n; i++) x[i] = vemt_tier_round(x[i], threshold, to);
 }
 
 static double *copy(const double *x, size_t n) {
@@ -86,13 +96,27 @@ static double *copy(const double *x, size_t n) {
     return c;
 }
 
+/* A row (a unit's or a series' steps) whose total is under the threshold
+ * is withheld whole, zeros included: with its zeros published, its withheld
+ * steps are each known to be at least 1, and threshold - 1 of them under a
+ * total under the threshold would all be 1. */
+static void hide_small_rows(double *x, size_t rows, size_t cols, double t) {
+    for (size_t r = 0; cols > 1 && r < rows; r++) {
+        double sum = 0;
+        for (size_t c = 0; c < cols; c++) sum += x[r * cols + c];
+        if (round(sum) < 1 || round(sum) >= t) continue;
+        for (size_t c = 0; c < cols; c++) x[r * cols + c] = (double)NAN;
+    }
+}
+
 /* A counts table published with its row and column totals. */
 static vemt_status table(double **out, const double *x, size_t rows,
                          size_t cols, const vemt_args *a) {
     if (!(*out = copy(x, rows * cols))) return VEMT_E_NOMEM;
     double t = vemt_tier_threshold(a);
+    if (t > 0) hide_small_rows(*out, rows, cols, t);
     if (t > 0) vemt_suppress_table(*out, x, rows, cols, t);
-    round_counts(*out, rows * cols, a->round_to);
+    round_counts(*out, rows * cols, t, a->round_to);
     return VEMT_OK;
 }
 
@@ -106,7 +130,7 @@ static double *row_totals(const double *x, size_t rows, size_t cols) {
 /* Trend rows: each category x steps table with the "all" series as its
  * column totals; derived changes and tests withheld where a count is. */
 static vemt_status publish_rows(const vemt_args *a, vemt_trend_result *tr) {
-    size_t T = vemt_cube_steps(tr->cube), S = tr->out.n_rows / T;
+    size_t T = vemt_cube_steps(tr->cube), S = tr->n_area_rows / T;
     double *e = malloc(S * T * sizeof *e), *s = malloc(S * T * sizeof *s);
     double *pe = NULL, *ps = NULL;
     vemt_status st = e && s ? VEMT_OK : VEMT_E_NOMEM;
@@ -134,10 +158,38 @@ static vemt_status publish_rows(const vemt_args *a, vemt_trend_result *tr) {
     return st;
 }
 
-vemt_status vemt_publish(const vemt_args *a, const double *cells, size_t n,
+/* Rows of polygon units (after the study area's): the cube's published
+ * bins, tests and changes withheld as for the study area's series. */
+static void publish_unit_rows(vemt_trend_result *tr,
+                              const vemt_published *pub) {
+    size_t T = vemt_cube_steps(tr->cube);
+    for (size_t k = tr->n_area_rows; k + T <= tr->out.n_rows; k += T) {
+        size_t u = (k - tr->n_area_rows) / T;
+        bool any = false;
+        for (size_t t = 0; t < T; t++) {
+            vemt_trend_row *r = &tr->rows[k + t];
+            r->n_events = pub->bins_e[u * T + t];
+            r->n_subjects = pub->bins_s[u * T + t];
+            any |= isnan(r->n_events) || isnan(r->n_subjects);
+        }
+        for (size_t t = 0; t < T; t++) {
+            vemt_trend_row *r = &tr->rows[k + t];
+            if (any) r->mk_z = r->mk_p = r->sen_slope = (double)NAN;
+            bool prev = t && !isnan(tr->rows[k + t - 1].n_events) &&
+                        !isnan(r->n_events);
+            if (!prev) r->change_prev = r->change_prev_p = (double)NAN;
+            if (isnan(r->n_events) || any)
+                r->change_year = r->change_year_p = (double)NAN;
+        }
+    }
+}
+
+vemt_status vemt_publish(const vemt_args *a, const double *cells,
+                         const double *subjects, size_t n,
                          vemt_trend_result *tr, vemt_published *pub) {
     memset(pub, 0, sizeof *pub);
     vemt_status st = table(&pub->cells, cells, n, 1, a);
+    if (!st) st = table(&pub->cell_subjects, subjects, n, 1, a);
     if (st || !tr || !tr->cube) return st;
     size_t U = vemt_cube_units(tr->cube), T = vemt_cube_steps(tr->cube);
     const double *e = vemt_cube_events(tr->cube);
@@ -150,6 +202,7 @@ vemt_status vemt_publish(const vemt_args *a, const double *cells, size_t n,
     if (!st) st = table(&pub->unit_s, us, U, 1, a);
     free(ue), free(us);
     if (!st && a->tier) st = publish_rows(a, tr);
+    if (!st && a->tier) publish_unit_rows(tr, pub);
     if (st) return st;
     tr->out.pub_events = pub->bins_e;
     tr->out.pub_subjects = pub->bins_s;
@@ -160,6 +213,7 @@ vemt_status vemt_publish(const vemt_args *a, const double *cells, size_t n,
 
 void vemt_published_clear(vemt_published *pub) {
     free(pub->cells);
+    free(pub->cell_subjects);
     free(pub->bins_e);
     free(pub->bins_s);
     free(pub->unit_e);

@@ -5,6 +5,9 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "cli/disclose.h"
 
 void vemt_report_error(FILE *out, const char *path, const vemt_error *err) {
     const char *src = err->source ? err->source : path;
@@ -110,9 +113,8 @@ static void heading(FILE *out, bool md, const char *text) {
 }
 
 /* "rose 14 % on the same step a year earlier, p = 0.03" for the latest
- * step of the "all" series. */
-static void trend_sentences(FILE *out, const vemt_trends_out *tr, bool md) {
-    heading(out, md, "Trends");
+ * step of the "all" series (restricted tier). */
+static void trend_tests(FILE *out, const vemt_trends_out *tr, bool md) {
     size_t T = vemt_cube_steps(tr->cube);
     const vemt_trend_row *last = &tr->rows[T - 1];
     char when[32];
@@ -137,13 +139,56 @@ static void trend_sentences(FILE *out, const vemt_trends_out *tr, bool md) {
                 last->mk_z, last->mk_p, last->sen_slope);
 }
 
+/* A published count as text: the number, or "withheld" for a null. */
+static const char *count_text(double v, char *buf, size_t size) {
+    if (isnan(v)) return "withheld (small count)";
+    snprintf(buf, size, "%.0f", v);
+    return buf;
+}
+
+/* Outside the restricted tier the trends table gives counts but no tests
+ * or changes (they can be solved back to counts), so the report gives the
+ * latest step's published count and the same step a year earlier. The
+ * rows already hold the published (suppressed, rounded) counts. */
+static void trend_counts(FILE *out, const vemt_trends_out *tr, bool md,
+                         const char *tier) {
+    size_t T = vemt_cube_steps(tr->cube);
+    const vemt_trend_row *last = &tr->rows[T - 1];
+    char when[32], a[32];
+    vemt_time_format_utc(last->step_start_utc, when, sizeof when);
+    when[7] = '\0';
+    fprintf(out, "%sEvents in %s: %s", md ? "- " : "  ", when,
+            count_text(last->n_events, a, sizeof a));
+    if (T > 12 && tr->rows[T - 13].step_start_utc < last->step_start_utc) {
+        const vemt_trend_row *before = &tr->rows[T - 13];
+        vemt_time_format_utc(before->step_start_utc, when, sizeof when);
+        when[7] = '\0';
+        fprintf(out, "; in %s: %s", when,
+                count_text(before->n_events, a, sizeof a));
+    }
+    fprintf(out,
+            ".\n%sTrend tests and changes are withheld in the %s tier (see "
+            "the trends layer for each month's count).\n",
+            md ? "- " : "  ", tier);
+}
+
+static void trend_sentences(FILE *out, const vemt_summary *s, bool md) {
+    heading(out, md, "Trends");
+    if (s->threshold > 0)
+        trend_counts(out, s->trends, md, s->tier);
+    else
+        trend_tests(out, s->trends, md);
+}
+
 void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
     int64_t t0, t1;
     char a[32] = "", b[32] = "";
     if (vemt_outputs_time_range(s->events, &t0, &t1)) {
         vemt_time_format_utc(t0, a, sizeof a);
         vemt_time_format_utc(t1, b, sizeof b);
-        a[10] = b[10] = '\0';
+        /* Outside the restricted tier whole months, as the metadata's
+         * time_window: the first and last events' days would date them. */
+        a[s->threshold > 0 ? 7 : 10] = b[s->threshold > 0 ? 7 : 10] = '\0';
     }
     if (md)
         fprintf(out, "# vemt run summary (%s tier)\n\nData from %s to %s.\n",
@@ -157,8 +202,10 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
             fprintf(out, "%s%s: fewer than %g\n", md ? "- " : "  ",
                     vemt_kind_str((vemt_kind)k), s->threshold);
         else
-            fprintf(out, "%s%s: %zu\n", md ? "- " : "  ",
-                    vemt_kind_str((vemt_kind)k), kinds[k]);
+            fprintf(out, "%s%s: %.0f\n", md ? "- " : "  ",
+                    vemt_kind_str((vemt_kind)k),
+                    vemt_tier_round((double)kinds[k], s->threshold,
+                                    s->threshold > 0 ? s->round_to : 0));
     }
     if (s->grid) {
         heading(out, md, "Hottest cells");
@@ -179,9 +226,11 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
             top[shown] = best;
             char id[48];
             vemt_grid_cell_id(s->grid, best, id, sizeof id);
+            /* The pattern only where emerging_hotspots publishes it. */
+            bool pattern = s->trends && !isnan(s->trends->unit_events[best]);
             fprintf(out, "%scell %s: hot spot at 99 %% confidence%s%s\n",
-                    md ? "- " : "  ", id, s->trends ? ", " : "",
-                    s->trends ? vemt_ehsa_name(s->trends->pattern[best]) : "");
+                    md ? "- " : "  ", id, pattern ? ", " : "",
+                    pattern ? vemt_ehsa_name(s->trends->pattern[best]) : "");
         }
     }
     const vemt_safeguarding_out *sg = s->safeguarding;
@@ -194,12 +243,14 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
         heading(out, md, "Patrol windows (local time)");
         for (size_t i = 0; i < sg->n_patrol && i < 5; i++)
             fprintf(out,
-                    "%s%zu. cell %s, %s %02d:00-%02d:00: %.2f events a "
+                    "%s%zu. %s %s, %s %02d:00-%02d:00: %.2f events a "
                     "week (%.0f %% of its events)\n",
-                    md ? "" : "  ", i + 1, sg->patrol[i].place,
-                    weekday_name(sg->patrol[i].weekday),
+                    md ? "" : "  ", i + 1,
+                    strcmp(sg->patrol[i].place_kind, "cell") ? "DBSCAN cluster"
+                                                             : "cell",
+                    sg->patrol[i].place, weekday_name(sg->patrol[i].weekday),
                     sg->patrol[i].start_hour, sg->patrol[i].end_hour,
                     sg->patrol[i].per_week, 100 * sg->patrol[i].share);
     }
-    if (s->trends) trend_sentences(out, s->trends, md);
+    if (s->trends) trend_sentences(out, s, md);
 }

@@ -44,11 +44,16 @@ typedef struct vemt_summary {
     const vemt_safeguarding_out *safeguarding;
     const char *tier;
     double threshold; /* counts under it are not printed (0: all are) */
+    double round_to;  /* printed counts rounded to this (0: not) */
 } vemt_summary;
 
 /** Print the summary for people: data window, counts by kind, the hottest
  * cells and their patterns, locations of concern (counts only), patrol
- * windows and trend sentences; as Markdown when markdown. */
+ * windows and trend sentences; as Markdown when markdown. Outside the
+ * restricted tier (threshold > 0) it prints only what that tier's tables
+ * publish: the window in whole months, counts suppressed and rounded as in
+ * the tables, patterns only where emerging_hotspots gives them, and the
+ * latest step's published counts instead of the trend tests and changes. */
 void vemt_report_summary(FILE *out, const vemt_summary *s, bool markdown);
 
 #endif /* VEMT_CLI_REPORT_H */

@@ -11,7 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/clusters.h"
 #include "cli/disclose.h"
+#include "cli/flagged.h"
+#include "cli/hotspots.h"
+#include "cli/missing.h"
+#include "cli/params.h"
+#include "cli/repeat.h"
 #include "cli/report.h"
 #include "cli/safeguard.h"
 #include "cli/safety.h"
@@ -23,8 +29,6 @@
 #ifndef VEMT_DEMO_DIR
 #define VEMT_DEMO_DIR "fixtures/demo"
 #endif
-
-#define MAX_PARAMS 16
 
 /* Everything one run holds; freed in one place. */
 typedef struct run {
@@ -40,30 +44,29 @@ typedef struct run {
     vemt_rejects rejects;
     vemt_merges merges;
     vemt_area *area;
-    vemt_grid *grid;
-    vemt_weights *weights;
-    double *counts, *z, *p;
-    int8_t *bins;
+    vemt_hotspot_result hs;
+    vemt_cluster_result cl;
     vemt_trend_result trends;
     vemt_published pub;
     vemt_safeguard_result sg;
+    vemt_repeat_result rep;
+    vemt_missing_result mis;
+    vemt_flagged_result flg;
     bool have_trends;
-    vemt_param params[MAX_PARAMS];
-    size_t n_params;
+    vemt_params params;
     char demo_paths[3][4096];
     FILE *info; /* stdout, or NULL with --quiet */
 } run;
 
 static void run_free(run *r) {
-    free(r->counts);
-    free(r->z);
-    free(r->p);
-    free(r->bins);
     vemt_trends_clear(&r->trends);
     vemt_published_clear(&r->pub);
     vemt_safeguard_clear(&r->sg);
-    vemt_weights_destroy(r->weights);
-    vemt_grid_destroy(r->grid);
+    vemt_repeat_clear(&r->rep);
+    vemt_missing_clear(&r->mis);
+    vemt_flagged_clear(&r->flg);
+    vemt_clusters_result_clear(&r->cl);
+    vemt_hotspots_clear(&r->hs);
     vemt_area_destroy(r->area);
     vemt_events_clear(&r->events);
     vemt_rejects_clear(&r->rejects);
@@ -80,23 +83,6 @@ static int failed(run *r, vemt_status st, const char *path) {
     if (st == VEMT_E_NOMEM || st == VEMT_E_DEPENDENCY)
         return VEMT_EXIT_INTERNAL;
     return VEMT_EXIT_INPUT;
-}
-
-static void add_param(run *r, const char *name, const char *how, double v) {
-    if (r->n_params >= MAX_PARAMS) return;
-    vemt_param *p = &r->params[r->n_params++];
-    p->name = name;
-    p->how = how;
-    snprintf(p->value, sizeof p->value, "%.17g", v);
-}
-
-static void add_param_text(run *r, const char *name, const char *how,
-                           const char *text) {
-    if (r->n_params >= MAX_PARAMS) return;
-    vemt_param *p = &r->params[r->n_params++];
-    p->name = name;
-    p->how = how;
-    snprintf(p->value, sizeof p->value, "%s", text ? text : "");
 }
 
 /* With --demo, inputs default to the bundled demo data. */
@@ -200,71 +186,64 @@ static int read_boundary(run *r) {
     return VEMT_EXIT_OK;
 }
 
-/* Grid, counts, weights and Gi*. */
+/* Units, counts, weights, Gi*, Local Moran; then trends, publication,
+ * safeguarding and clusters. */
 static int analyse(run *r) {
-    vemt_bbox extent;
-    if (r->area) {
-        extent = vemt_area_bbox(r->area);
-    } else if (!vemt_events_bbox(&r->events, r->a.kinds, &extent)) {
-        fprintf(stderr,
-                "vemt: no located %s events in the inputs: nothing to "
-                "map (see the rejects above)\n",
-                r->a.kind_name);
-        return VEMT_EXIT_INPUT;
-    }
-    double cell = r->a.cell_size_m;
-    char rule[160];
-    if (cell > 0) {
-        add_param(r, "cell_size_m", "given", cell);
-    } else {
-        cell = vemt_grid_auto_cell_size_m(&extent, rule, sizeof rule);
-        add_param(r, "cell_size_m", "automatic", cell);
-        add_param_text(r, "cell_size_rule", "automatic", rule);
-        if (r->info)
-            fprintf(r->info, "cell size: %g m (automatic: %s)\n", cell, rule);
-    }
-    int rc = vemt_tier_check(&r->a, cell);
-    if (rc) return rc;
-    vemt_status st = vemt_grid_create(r->ctx, cell, &extent, r->area, &r->grid);
+    vemt_hotspot_result *h = &r->hs;
+    vemt_status st = vemt_flagged_run(r->ctx, &r->a, &r->events, r->info,
+                                      &r->params, &r->flg);
+    if (st) return failed(r, st, r->a.flag_places);
+    st = vemt_hotspots_run(r->ctx, &r->a, r->area, &r->events, r->info,
+                           &r->params, h);
     if (st) return failed(r, st, NULL);
-    size_t n = vemt_grid_ncells(r->grid);
-    r->counts = calloc(n ? n : 1, sizeof *r->counts);
-    r->z = calloc(n ? n : 1, sizeof *r->z);
-    r->p = calloc(n ? n : 1, sizeof *r->p);
-    r->bins = calloc(n ? n : 1, sizeof *r->bins);
-    if (!r->counts || !r->z || !r->p || !r->bins)
-        return failed(r, VEMT_E_NOMEM, NULL);
-    size_t counted =
-        vemt_grid_count(r->grid, &r->events, r->a.kinds, r->counts);
-    double band = cell * sqrt(2.0);
-    add_param(r, "distance_band_m", "default", band);
-    st = vemt_weights_grid_band(r->ctx, r->grid, band, true, &r->weights);
-    if (!st && n >= 2)
-        st = vemt_gistar_compute(r->ctx, r->weights, r->counts, n, r->z, r->p);
-    for (size_t i = 0; n < 2 && i < n; i++) r->z[i] = r->p[i] = NAN;
-    if (!st) st = vemt_significance_bins(r->z, r->p, n, r->a.fdr, r->bins);
-    add_param_text(r, "gi_bin_rule", r->a.fdr ? "default" : "given",
-                   r->a.fdr ? "Benjamini-Hochberg FDR at q = 0.10, 0.05, 0.01"
-                            : "plain p < 0.10, 0.05, 0.01");
-    if (!st && !r->a.no_trends)
-        st = vemt_trends_run(r->ctx, &r->a, r->grid, r->weights, &r->events,
+    int rc =
+        vemt_tier_check(&r->a, h->cell_m > 0 ? h->cell_m : (double)INFINITY);
+    if (rc) return rc;
+    size_t n = vemt_grid_ncells(h->grid);
+    vemt_params_add_text(
+        &r->params, "gi_bin_rule", r->a.fdr ? "default" : "given",
+        r->a.fdr ? "Benjamini-Hochberg FDR at q = 0.10, 0.05, 0.01"
+                 : "plain p < 0.10, 0.05, 0.01");
+    if (!r->a.no_trends)
+        st = vemt_trends_run(r->ctx, &r->a, h->grid, h->weights, &r->events,
                              r->info, &r->trends, &r->have_trends);
     if (!st)
-        st = vemt_publish(&r->a, r->counts, n,
+        st = vemt_publish(&r->a, h->counts, h->subjects, n,
                           r->have_trends ? &r->trends : NULL, &r->pub);
+    if (!st)
+        st = vemt_clusters_run(r->ctx, &r->a, &r->events, r->area, h->grid,
+                               r->pub.cells, r->info, &r->params, &r->cl);
     /* Journeys, places and patrol windows show places: restricted only. */
+    const vemt_cluster_set *dbscan = NULL;
+    for (size_t k = 0; k < r->cl.n_sets; k++)
+        if (!strcmp(r->cl.sets[k].method, "dbscan")) dbscan = &r->cl.sets[k];
     if (!st && r->a.tier == 0)
-        st = vemt_safeguard_run(&r->a, &r->events, r->grid, r->bins, &r->sg);
+        st = vemt_safeguard_run(&r->a, &r->events, h->grid, h->bins, dbscan,
+                                &r->sg);
+    if (!st && r->a.tier == 0)
+        st = vemt_repeat_run(r->ctx, &r->a, &r->events, h->grid, h->weights,
+                             r->info, &r->params, &r->rep);
+    if (!st && r->a.tier == 0)
+        st = vemt_missing_run(&r->a, &r->events, h->grid,
+                              r->have_trends ? r->trends.cube : NULL, &r->mis);
+    if (!st && r->a.tier == 0) {
+        r->sg.out.missing = r->mis.n ? r->mis.rows : NULL;
+        r->sg.out.n_missing = r->mis.n;
+        r->sg.out.repeat_episodes = r->a.repeat_episodes;
+        r->sg.out.repeat_days = r->a.repeat_days;
+        r->sg.out.flagged = r->flg.n ? r->flg.rows : NULL;
+        r->sg.out.n_flagged = r->flg.n;
+        r->sg.out.near_repeat = r->rep.have_nr ? &r->rep.nr : NULL;
+        r->sg.out.found = r->rep.have_found ? &r->rep.found : NULL;
+        r->sg.out.colocation = r->rep.have_clq ? &r->rep.clq : NULL;
+    }
     if (st) return failed(r, st, NULL);
     if (r->info) {
-        fprintf(r->info, "grid: %zu cells of %g m, %zu %s events counted\n", n,
-                cell, counted, r->a.kind_name);
-        if (n < 30)
-            fprintf(r->info,
-                    "warning: fewer than 30 cells: Gi* z-scores are "
-                    "unreliable; choose a smaller --cell-size\n");
-        fputs("hottest cells (Getis-Ord Gi*):\n", r->info);
-        vemt_report_top_cells(r->info, r->grid, r->counts, r->z, 5);
+        fprintf(r->info, "units: %zu %s, %zu %s events counted\n", n,
+                vemt_grid_areas(h->grid) ? "polygons" : "cells", h->counted,
+                r->a.kind_name);
+        fputs("hottest units (Getis-Ord Gi*):\n", r->info);
+        vemt_report_top_cells(r->info, h->grid, h->counts, h->z, 5);
     }
     return VEMT_EXIT_OK;
 }
@@ -275,13 +254,14 @@ static vemt_status write_report(run *r) {
     vemt_summary sm = {r->sources,
                        r->n_sources,
                        &r->events,
-                       r->grid,
+                       r->hs.grid,
                        r->pub.cells,
-                       r->bins,
+                       r->hs.bins,
                        r->have_trends ? &r->trends.out : NULL,
                        r->a.tier == 0 ? &r->sg.out : NULL,
                        vemt_tier_name(r->a.tier),
-                       vemt_tier_threshold(&r->a)};
+                       vemt_tier_threshold(&r->a),
+                       r->a.round_to};
     if (r->info) vemt_report_summary(r->info, &sm, false);
     if (!r->a.report) return VEMT_OK;
     FILE *f = fopen(r->a.report, "w");
@@ -307,25 +287,70 @@ static char *read_text(const char *path) {
     return buf;
 }
 
+static const char *how(bool is_default) {
+    return is_default ? "default" : "given";
+}
+
+/* Every option's value in the provenance, "default" where it is one. */
+static void record_options(run *r) {
+    const vemt_args *a = &r->a;
+    vemt_params *p = &r->params;
+    vemt_params_add(p, "merge_distance_m", how(a->merge_m == 50), a->merge_m);
+    vemt_params_add(p, "merge_time_s", how(a->merge_s == 3600), a->merge_s);
+    vemt_params_add_text(p, "date_order", how(!a->month_first),
+                         a->month_first ? "mdy" : "dmy");
+    if (a->categories)
+        vemt_params_add_text(p, "categories", "given", a->categories);
+    if (a->exclude_categories)
+        vemt_params_add_text(p, "exclude_categories", "given",
+                             a->exclude_categories);
+    vemt_params_add_text(p, "tier", how(a->tier == 0), vemt_tier_name(a->tier));
+    if (a->command != VEMT_CMD_RUN) return;
+    vemt_params_add_text(p, "kind", how(a->kinds == 1u << VEMT_KIND_INCIDENT),
+                         a->kind_name);
+    static const char steps[][8] = {"month", "week", "days"};
+    char step[32];
+    snprintf(step, sizeof step, "%s", steps[a->time_step % 3]);
+    if (a->time_step == 2) snprintf(step, sizeof step, "%dd", a->step_days);
+    vemt_params_add_text(p, "time_step", how(a->time_step == 0), step);
+    if (a->time_start)
+        vemt_params_add_text(p, "time_start", "given", a->time_start);
+    if (a->time_end) vemt_params_add_text(p, "time_end", "given", a->time_end);
+    vemt_params_add_text(p, "time_weighting", how(!a->time_at_start),
+                         a->time_at_start ? "start" : "aoristic");
+    vemt_params_add(p, "time_lag", how(a->time_lag == 1), a->time_lag);
+    static const char windows[][16] = {"cube", "neighbourhood", "individual"};
+    vemt_params_add_text(p, "global_window", how(a->global_window == 0),
+                         windows[a->global_window % 3]);
+    vemt_params_add_text(p, "count", how(!a->count_subjects),
+                         a->count_subjects ? "subjects" : "events");
+    vemt_params_add_text(p, "fdr", how(a->fdr), a->fdr ? "on" : "off");
+    vemt_params_add(p, "place_radius_m", how(a->place_radius == 100),
+                    a->place_radius);
+    vemt_params_add(p, "min_children", how(a->min_children == 3),
+                    (double)a->min_children);
+    vemt_params_add(p, "patrol_window_hours", how(a->patrol_hours == 3),
+                    a->patrol_hours);
+    vemt_params_add(p, "patrol_top", how(a->patrol_top == 10), a->patrol_top);
+}
+
 static int write_outputs(run *r, int argc, char **argv, int64_t started) {
     char seed[24];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->a.seed);
-    add_param_text(r, "seed", r->a.seed_given ? "given" : "default", seed);
-    add_param_text(r, "boundary", r->a.boundary ? "given" : "default",
-                   r->a.boundary ? r->a.boundary : "none (data extent)");
-    if (r->a.command == VEMT_CMD_RUN) {
-        add_param_text(r, "kind", "given", r->a.kind_name);
-        add_param_text(r, "weights", "default",
-                       "binary distance band, self included (Gi*)");
-    }
+    vemt_params_add_text(&r->params, "seed",
+                         r->a.seed_given ? "given" : "default", seed);
+    vemt_params_add_text(&r->params, "boundary",
+                         r->a.boundary && !r->a.demo ? "given" : "default",
+                         r->a.boundary ? r->a.boundary : "none (data extent)");
+    record_options(r);
     static const char *const origins[] = {"key file", "environment variable",
                                           "random per run"};
     char *job = r->a.config ? read_text(r->a.config) : NULL;
     vemt_provenance prov = {
         .argc = argc,
         .argv = argv,
-        .params = r->params,
-        .n_params = r->n_params,
+        .params = r->params.items,
+        .n_params = r->params.n,
         .created_utc = started,
         .key_origin = origins[r->key_origin],
         .attribution = r->a.attribution,
@@ -340,13 +365,25 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
         .merges = &r->merges,
         .sources = r->sources,
         .n_sources = r->n_sources,
-        .grid = r->grid,
+        .grid = r->hs.grid,
         .n_events = r->pub.cells,
-        .gi_z = r->z,
-        .gi_p = r->p,
-        .gi_bin = r->bins,
+        .n_subjects = r->pub.cell_subjects,
+        .gi_z = r->hs.z,
+        .gi_p = r->hs.p,
+        .gi_p_sim = r->hs.p_sim,
+        .gi_bin = r->hs.bins,
+        .lisa_i = r->hs.lisa_i,
+        .lisa_p = r->hs.lisa_p,
+        .lisa_type = r->hs.lisa_type,
+        .scale_profile = r->hs.profile,
+        .n_scale_profile = r->hs.n_profile,
+        .scale_first_peak = r->hs.first_peak,
+        .scale_max_peak = r->hs.max_peak,
         .trends = r->have_trends ? &r->trends.out : NULL,
-        .safeguarding = r->a.tier == 0 && r->grid ? &r->sg.out : NULL,
+        .safeguarding = r->a.tier == 0 && r->hs.grid ? &r->sg.out : NULL,
+        .cluster_sets = r->cl.sets,
+        .n_cluster_sets = r->cl.n_sets,
+        .density = r->cl.density.raster ? &r->cl.density : NULL,
         .provenance = &prov,
         .area = r->area,
         .area_name = r->a.boundary};
@@ -357,6 +394,8 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
     vemt_status st = vemt_outputs_write_gpkg(r->ctx, r->a.out, &out);
     if (!st && r->a.geojson_dir)
         st = vemt_outputs_write_geojson(r->ctx, r->a.geojson_dir, &out);
+    if (!st && r->a.kde_path && r->cl.density.raster)
+        st = vemt_outputs_write_geotiff(r->ctx, r->a.kde_path, &out);
     if (!st && r->a.qgis_project)
         st = vemt_outputs_write_project(r->ctx, r->a.qgis_project, r->a.out,
                                         &out);

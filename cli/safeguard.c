@@ -98,10 +98,61 @@ static int by_cell_then_event(const void *a, const void *b) {
     return (p[1] > q[1]) - (p[1] < q[1]);
 }
 
-/* The busiest window of each hot cell, ranked, the top N kept. Events are
- * located once and sorted by cell, so each hot cell reads only its own. */
+/* The busiest patrol window of the n events which[] (a weekday x hour
+ * profile, aoristic: vemt_week_profile) into p's times; false when none
+ * of them is timed well enough. */
+static bool best_window(const vemt_args *a, const vemt_events *ev,
+                        const size_t *which, size_t n, double weeks,
+                        vemt_patrol_row *p) {
+    double prof[7 * 24], total = 0;
+    size_t skipped;
+    vemt_week_profile(ev, which, n, prof, &skipped);
+    for (int h = 0; h < 7 * 24; h++) total += prof[h];
+    vemt_window_score best;
+    vemt_best_windows(prof, a->patrol_hours, &best, 1);
+    if (best.start_hour < 0 || total <= 0) return false;
+    p->weekday = best.weekday;
+    p->start_hour = best.start_hour % 24;
+    p->end_hour = (best.start_hour + a->patrol_hours) % 24;
+    p->per_week = best.weight / weeks;
+    p->share = best.weight / total;
+    return true;
+}
+
+/* The busiest window of each DBSCAN cluster, appended to *rows after
+ * have rows (place: the cluster_id of the clusters layer's dbscan rows). */
+static vemt_status cluster_windows(const vemt_args *a, const vemt_events *ev,
+                                   const vemt_cluster_set *set, double weeks,
+                                   vemt_patrol_row **rows, size_t have,
+                                   size_t *added) {
+    size_t k = set->clusters->n, *which = calloc(ev->n + 1, sizeof *which);
+    vemt_patrol_row *grown = realloc(*rows, (have + k + 1) * sizeof **rows);
+    if (grown) *rows = grown;
+    if (!which || !grown) {
+        free(which);
+        return VEMT_E_NOMEM;
+    }
+    *added = 0;
+    for (size_t c = 0; c < k; c++) {
+        size_t m = 0;
+        for (size_t i = 0; i < ev->n; i++)
+            if (set->event_label[i] == (int32_t)c) which[m++] = i;
+        vemt_patrol_row *p = &(*rows)[have + *added];
+        if (!best_window(a, ev, which, m, weeks, p)) continue;
+        snprintf(p->place_kind, sizeof p->place_kind, "dbscan cluster");
+        snprintf(p->place, sizeof p->place, "%zu", c);
+        ++*added;
+    }
+    free(which);
+    return VEMT_OK;
+}
+
+/* The busiest window of each hot cell and DBSCAN cluster, ranked, the top
+ * N kept. Events are located once and sorted by cell, so each hot cell
+ * reads only its own. */
 static vemt_status patrol_windows(const vemt_args *a, const vemt_events *ev,
                                   const vemt_grid *g, const int8_t *bins,
+                                  const vemt_cluster_set *clusters,
                                   vemt_safeguard_result *r) {
     size_t n = vemt_grid_ncells(g), hot = 0, m = 0;
     size_t(*pairs)[2] = calloc(ev->n + 1, sizeof *pairs);
@@ -124,21 +175,23 @@ static vemt_status patrol_windows(const vemt_args *a, const vemt_events *ev,
     qsort(pairs, m, sizeof *pairs, by_cell_then_event);
     double weeks = t1 > t0 ? (double)(t1 - t0) / (7 * 86400.0) : 1;
     for (size_t j = 0; j < m;) {
-        size_t c = pairs[j][0], k = 0, skipped;
+        size_t c = pairs[j][0], k = 0;
         for (; j < m && pairs[j][0] == c; j++) which[k++] = pairs[j][1];
-        double prof[7 * 24], total = 0;
-        vemt_week_profile(ev, which, k, prof, &skipped);
-        for (int h = 0; h < 7 * 24; h++) total += prof[h];
-        vemt_window_score best;
-        vemt_best_windows(prof, a->patrol_hours, &best, 1);
-        if (best.start_hour < 0 || total <= 0) continue;
-        vemt_patrol_row *p = &r->patrol[hot++];
+        vemt_patrol_row *p = &r->patrol[hot];
+        if (!best_window(a, ev, which, k, weeks, p)) continue;
+        snprintf(p->place_kind, sizeof p->place_kind, "cell");
         vemt_grid_cell_id(g, c, p->place, sizeof p->place);
-        p->weekday = best.weekday;
-        p->start_hour = best.start_hour % 24;
-        p->end_hour = (best.start_hour + a->patrol_hours) % 24;
-        p->per_week = best.weight / weeks;
-        p->share = best.weight / total;
+        hot++;
+    }
+    if (clusters) {
+        size_t more = 0;
+        vemt_status st =
+            cluster_windows(a, ev, clusters, weeks, &r->patrol, hot, &more);
+        if (st) {
+            free(pairs), free(which);
+            return st;
+        }
+        hot += more;
     }
     qsort(r->patrol, hot, sizeof *r->patrol, by_per_week);
     r->out.patrol = r->patrol;
@@ -149,9 +202,10 @@ static vemt_status patrol_windows(const vemt_args *a, const vemt_events *ev,
 
 vemt_status vemt_safeguard_run(const vemt_args *a, const vemt_events *events,
                                const vemt_grid *grid, const int8_t *gi_bin,
+                               const vemt_cluster_set *dbscan,
                                vemt_safeguard_result *r) {
     memset(r, 0, sizeof *r);
     vemt_status st = places_of_concern(a, events, r);
-    if (!st) st = patrol_windows(a, events, grid, gi_bin, r);
+    if (!st) st = patrol_windows(a, events, grid, gi_bin, dbscan, r);
     return st;
 }

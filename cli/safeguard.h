@@ -17,9 +17,11 @@ typedef struct vemt_safeguard_result {
 
 /** Group found-at and incident locations into places and keep those
  * linked to at least the minimum number of children; find the busiest
- * weekly windows of the hot cells (gi_bin 3). Returns VEMT_E_NOMEM. */
+ * weekly windows of the hot cells (gi_bin 3) and of the DBSCAN clusters
+ * (dbscan may be NULL). Returns VEMT_E_NOMEM. */
 vemt_status vemt_safeguard_run(const vemt_args *a, const vemt_events *events,
                                const vemt_grid *grid, const int8_t *gi_bin,
+                               const vemt_cluster_set *dbscan,
                                vemt_safeguard_result *r);
 
 void vemt_safeguard_clear(vemt_safeguard_result *r);

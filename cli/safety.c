@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "outputs/outputs.h"
@@ -113,7 +114,39 @@ void vemt_safety_clean_stale(const vemt_args *a) {
     each_geojson(a, clean_beside);
 }
 
+/* The folder of path (or path itself with is_dir): an existing,
+ * writable directory, or a message and false. Checked before any input is
+ * read, so a run that could not write everything writes nothing. */
+static bool folder_writable(const char *path, bool is_dir) {
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (is_dir)
+        snprintf(dir, sizeof dir, "%s", path);
+    else if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s",
+                 slash == path ? 1 : (int)(slash - path), path);
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "%s: no such folder for the output%s\n", dir,
+                is_dir ? "" : " (create it first)");
+        return false;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        fprintf(stderr, "%s: the folder is not writable\n", dir);
+        return false;
+    }
+    return true;
+}
+
 int vemt_safety_check(const vemt_args *a) {
+    const char *files[] = {a->out, a->qgis_project, a->kde_path, a->report};
+    for (int i = 0; i < 4; i++)
+        if (files[i] && !folder_writable(files[i], false))
+            return VEMT_EXIT_INPUT;
+    if (a->geojson_dir && !folder_writable(a->geojson_dir, true))
+        return VEMT_EXIT_INPUT;
     const char *paths[] = {a->out, a->qgis_project};
     for (int i = 0; i < 2; i++) {
         if (!paths[i] || a->force || access(paths[i], F_OK) != 0) continue;

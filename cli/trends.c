@@ -22,6 +22,8 @@ void vemt_trends_clear(vemt_trend_result *r) {
     free(r->rows);
     for (size_t i = 0; i < r->n_categories; i++) free(r->categories[i]);
     free(r->categories);
+    for (size_t i = 0; i < r->n_units; i++) free(r->unit_names[i]);
+    free(r->unit_names);
     memset(r, 0, sizeof *r);
 }
 
@@ -93,19 +95,16 @@ static vemt_status classify(vemt_trend_result *r, bool counts_analysed) {
     return VEMT_OK;
 }
 
-/* One series' rows: counts per step, changes and the series' trend. */
-static vemt_status series_rows(vemt_trend_result *r, const vemt_events *ev,
-                               uint32_t category, const char *name,
-                               size_t lag_year, size_t *row) {
+/* The rows of one series n (events, then subjects; 2 x T): counts per
+ * step, changes and the series' trend. */
+static void put_series(vemt_trend_result *r, const double *n, const char *area,
+                       const char *name, size_t lag_year, size_t *row) {
     size_t T = vemt_cube_steps(r->cube);
-    double *n = calloc(2 * T, sizeof *n);
-    if (!n) return VEMT_E_NOMEM;
-    vemt_status st = vemt_cube_series(r->cube, ev, category, n, n + T);
     vemt_mk mk;
-    if (!st) vemt_mann_kendall(n, T, &mk);
-    for (size_t t = 0; !st && t < T; t++) {
+    vemt_mann_kendall(n, T, &mk);
+    for (size_t t = 0; t < T; t++) {
         vemt_trend_row *w = &r->rows[(*row)++];
-        w->area = "study area";
+        w->area = area;
         w->category = name;
         w->step_start_utc = vemt_cube_step_start(r->cube, t);
         w->step_end_utc = vemt_cube_step_end(r->cube, t);
@@ -122,8 +121,49 @@ static vemt_status series_rows(vemt_trend_result *r, const vemt_events *ev,
         w->mk_p = mk.p;
         w->sen_slope = mk.sen_slope;
     }
+}
+
+/* One series of the whole study area (category 0: all). */
+static vemt_status series_rows(vemt_trend_result *r, const vemt_events *ev,
+                               uint32_t category, const char *name,
+                               size_t lag_year, size_t *row) {
+    size_t T = vemt_cube_steps(r->cube);
+    double *n = calloc(2 * T, sizeof *n);
+    if (!n) return VEMT_E_NOMEM;
+    vemt_status st = vemt_cube_series(r->cube, ev, category, n, n + T);
+    if (!st) put_series(r, n, "study area", name, lag_year, row);
     free(n);
     return st;
+}
+
+/* With polygon units (--areas), each unit's series of all events: the
+ * cube's own bins, so the table and hotspot_cube agree (and publish the
+ * same suppressed values outside the restricted tier). */
+static vemt_status unit_rows(vemt_trend_result *r, const vemt_grid *grid,
+                             size_t lag_year, size_t *row) {
+    size_t U = vemt_cube_units(r->cube), T = vemt_cube_steps(r->cube);
+    const double *e = vemt_cube_events(r->cube),
+                 *s = vemt_cube_subjects(r->cube);
+    double *n = calloc(2 * T, sizeof *n);
+    r->unit_names = calloc(U ? U : 1, sizeof *r->unit_names);
+    if (!n || !r->unit_names) {
+        free(n);
+        return VEMT_E_NOMEM;
+    }
+    for (size_t u = 0; u < U; u++) {
+        char id[256];
+        vemt_grid_cell_id(grid, u, id, sizeof id);
+        if (!(r->unit_names[u] = strdup(id))) {
+            free(n);
+            return VEMT_E_NOMEM;
+        }
+        r->n_units++;
+        memcpy(n, e + u * T, T * sizeof *n);
+        memcpy(n + T, s + u * T, T * sizeof *n);
+        put_series(r, n, r->unit_names[u], "all", lag_year, row);
+    }
+    free(n);
+    return VEMT_OK;
 }
 
 /* The distinct categories of the counted events, as pool offsets. */
@@ -149,11 +189,12 @@ static size_t steps_per_year(const vemt_args *a) {
 }
 
 static vemt_status trend_table(vemt_trend_result *r, const vemt_args *a,
-                               const vemt_events *ev) {
+                               const vemt_grid *grid, const vemt_events *ev) {
     uint32_t cats[64];
     size_t nc = categories(ev, a->kinds, cats, 64),
            T = vemt_cube_steps(r->cube);
-    r->rows = calloc((nc + 1) * T, sizeof *r->rows);
+    size_t units = vemt_grid_areas(grid) ? vemt_cube_units(r->cube) : 0;
+    r->rows = calloc((nc + 1 + units) * T, sizeof *r->rows);
     r->categories = calloc(nc + 1, sizeof *r->categories);
     if (!r->rows || !r->categories) return VEMT_E_NOMEM;
     size_t row = 0;
@@ -165,6 +206,8 @@ static vemt_status trend_table(vemt_trend_result *r, const vemt_args *a,
         st = series_rows(r, ev, cats[k], r->categories[r->n_categories++],
                          steps_per_year(a), &row);
     }
+    r->n_area_rows = row;
+    if (!st && units) st = unit_rows(r, grid, steps_per_year(a), &row);
     r->out.rows = r->rows;
     r->out.n_rows = row;
     return st;
@@ -207,7 +250,7 @@ vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_args *a,
     if (!st)
         st = vemt_cube_gistar(ctx, r->cube, w, a->fdr, r->z, r->p, r->bins);
     if (!st) st = classify(r, a->count_subjects);
-    if (!st) st = trend_table(r, a, events);
+    if (!st) st = trend_table(r, a, grid, events);
     if (st) {
         vemt_trends_clear(r);
         return st;

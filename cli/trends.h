@@ -24,6 +24,9 @@ typedef struct vemt_trend_result {
     vemt_trend_row *rows;
     char **categories; /* names of the trend rows' categories */
     size_t n_categories;
+    size_t n_area_rows; /* rows of the study area (all and categories) */
+    char **unit_names;  /* per polygon unit: its id, for the unit rows */
+    size_t n_units;
 } vemt_trend_result;
 
 /** Run the trend analysis. Returns VEMT_OK with *done false (and a note on

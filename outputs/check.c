@@ -153,26 +153,43 @@ static void check_features(checker *c, OGRLayerH l, const char *name,
     }
 }
 
-/* A row of hotspot_cube with one withheld count whose cell total is
- * published elsewhere gives the withheld count back by subtraction. */
-static void check_rows(checker *c, GDALDatasetH ds) {
-    OGRLayerH r = GDALDatasetExecuteSQL(
-        ds,
-        "SELECT cell_id FROM hotspot_cube GROUP BY cell_id HAVING "
-        "sum(n_events IS NULL) = 1 AND cell_id IN (SELECT cell_id FROM "
-        "emerging_hotspots WHERE n_events IS NOT NULL)",
-        NULL, NULL);
+/* Report each key the query returns: a line of hotspot_cube (what) with
+ * exactly one withheld count whose total another layer publishes. */
+static void recoverable(checker *c, GDALDatasetH ds, const char *sql,
+                        const char *what) {
+    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
     OGRFeatureH f;
     while (r && (f = OGR_L_GetNextFeature(r)) != NULL) {
-        char msg[200];
+        char msg[256];
         snprintf(msg, sizeof msg,
-                 "cell %s has one withheld step and a published total: the "
-                 "step can be recovered by subtraction",
-                 OGR_F_GetFieldAsString(f, 0));
+                 "%s %s has one withheld count and a published total: the "
+                 "count can be recovered by subtraction",
+                 what, OGR_F_GetFieldAsString(f, 0));
         problem(c, "hotspot_cube", -1, msg);
         OGR_F_Destroy(f);
     }
     if (r) GDALDatasetReleaseResultSet(ds, r);
+}
+
+/* Rows: a cell's steps against its total in emerging_hotspots. Columns: a
+ * step's cells against the study area's count in trends (category 'all'). */
+static void check_lines(checker *c, GDALDatasetH ds) {
+    if (!GDALDatasetGetLayerByName(ds, "hotspot_cube")) return;
+    if (GDALDatasetGetLayerByName(ds, "emerging_hotspots"))
+        recoverable(c, ds,
+                    "SELECT cell_id FROM hotspot_cube GROUP BY cell_id "
+                    "HAVING sum(n_events IS NULL) = 1 AND cell_id IN "
+                    "(SELECT cell_id FROM emerging_hotspots WHERE n_events "
+                    "IS NOT NULL)",
+                    "cell");
+    if (GDALDatasetGetLayerByName(ds, "trends"))
+        recoverable(c, ds,
+                    "SELECT step_start_utc FROM hotspot_cube GROUP BY "
+                    "step_start_utc HAVING sum(n_events IS NULL) = 1 AND "
+                    "step_start_utc IN (SELECT step_start_utc FROM trends "
+                    "WHERE area = 'study area' AND category = 'all' AND "
+                    "n_events IS NOT NULL)",
+                    "time step");
 }
 
 /* The declared schema and tier in vemt's metadata, or NULL. */
@@ -229,9 +246,7 @@ vemt_status vemt_outputs_check_disclosure(vemt_ctx *ctx, const char *path,
     }
     for (int i = 0; i < GDALDatasetGetLayerCount(ds); i++)
         check_layer(&c, GDALDatasetGetLayer(ds, i));
-    if (GDALDatasetGetLayerByName(ds, "hotspot_cube") &&
-        GDALDatasetGetLayerByName(ds, "emerging_hotspots"))
-        check_rows(&c, ds);
+    check_lines(&c, ds);
     json_object_put(doc);
     GDALClose(ds);
     *problems = c.problems;

@@ -1,6 +1,7 @@
 /** @file gpkg.c
- * @brief What is particular to the GeoPackage: layer options and the
- * metadata tables (GeoPackage 1.2, Metadata extension).
+ * @brief What is particular to the GeoPackage: layer options, the
+ * metadata tables (GeoPackage 1.2, Metadata extension) and the kde raster
+ * table.
  */
 #include <cpl_conv.h>
 #include <cpl_string.h>
@@ -9,6 +10,7 @@
 
 #include "engine/alloc.h"
 #include "outputs/ogr_writer.h"
+#include "outputs/raster.h"
 #include "outputs/style.h"
 
 /* Tables of the GeoPackage Metadata extension (OGC 12-128r15, 2.4), one
@@ -216,7 +218,11 @@ vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
         CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", "512");
     st = vemt_ogr_create(ctx, "GPKG", tmp, &ds);
     if (!st) st = write_layers(ctx, ds, out);
-    st = vemt_ogr_finish(ctx, ds, tmp, path, st);
+    /* GDAL adds a raster table to a closed GeoPackage only. */
+    st = vemt_gdal_close(ds, st);
+    if (!st && vemt_output_has_density(out))
+        st = vemt_raster_write_gpkg(ctx, tmp, out);
+    st = vemt_ogr_finish(ctx, NULL, tmp, path, st);
     CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", NULL);
     vemt_ogr_pop_errors();
     if (st) vemt_ctx_err(ctx)->source = path;

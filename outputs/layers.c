@@ -99,7 +99,29 @@ static const vemt_field_def event_fields[] = {
     {"looked_after", OFTString, OFSTNone, 0},
     {"placing_authority", OFTString, OFSTNone, 0},
     {"lsoa", OFTString, OFSTNone, 0},
+    {"cluster_id", OFTInteger, OFSTNone, 0},
+    {"st_cluster_id", OFTInteger, OFSTNone, 0},
+    {"hdbscan_id", OFTInteger, OFSTNone, 0},
+    {"hdbscan_prob", OFTReal, OFSTNone, 0},
+    {"at_flagged_place", OFTInteger, OFSTBoolean, 0},
 };
+
+/* The event's cluster of each method (fields 16-18; null for noise or
+ * when the method did not run) and its HDBSCAN membership (19). */
+static void set_event_clusters(OGRFeatureH f, const vemt_output *out,
+                               size_t e) {
+    for (int k = 16; k <= 19; k++) OGR_F_SetFieldNull(f, k);
+    for (size_t s = 0; s < out->n_cluster_sets; s++) {
+        const vemt_cluster_set *set = &out->cluster_sets[s];
+        int field = !strcmp(set->method, "dbscan")      ? 16
+                    : !strcmp(set->method, "st-dbscan") ? 17
+                                                        : 18;
+        if (set->event_label[e] >= 0)
+            OGR_F_SetFieldInteger(f, field, set->event_label[e]);
+        if (set->event_prob && set->event_label[e] != VEMT_LABEL_EXCLUDED)
+            put_real(f, 19, set->event_prob[e]);
+    }
+}
 
 static void set_text_or_null(OGRFeatureH f, int i, const char *v) {
     if (v && v[0])
@@ -141,6 +163,8 @@ static vemt_status fill_events(vemt_ctx *ctx, OGRLayerH layer,
         OGR_F_SetFieldInteger(f, 10, ev->located);
         OGR_F_SetFieldInteger(f, 11, ev->in_area);
         set_event_extras(f, out->events, ev);
+        set_event_clusters(f, out, i);
+        OGR_F_SetFieldInteger(f, 20, ev->flagged);
         if (ev->located) {
             OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
             OGR_G_SetPoint_2D(pt, 0, ev->x, ev->y);
@@ -154,28 +178,36 @@ static vemt_status fill_events(vemt_ctx *ctx, OGRLayerH layer,
     return VEMT_OK;
 }
 
-/* Cell i of the grid as a polygon, exterior ring counter-clockwise (the
- * right-hand rule). */
+/* Unit i as a polygon, exterior ring counter-clockwise (the right-hand
+ * rule); polygon units as multipolygons (wards may have islands). NULL
+ * when memory runs out. */
 static OGRGeometryH cell_polygon(const vemt_grid *grid, size_t i) {
-    vemt_bbox b = vemt_grid_cell_bbox(grid, i);
-    OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
-    OGR_G_AddPoint_2D(ring, b.xmin, b.ymin);
-    OGR_G_AddPoint_2D(ring, b.xmax, b.ymin);
-    OGR_G_AddPoint_2D(ring, b.xmax, b.ymax);
-    OGR_G_AddPoint_2D(ring, b.xmin, b.ymax);
-    OGR_G_AddPoint_2D(ring, b.xmin, b.ymin);
-    OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
-    OGR_G_AddGeometryDirectly(poly, ring);
-    return poly;
+    unsigned char *wkb;
+    size_t size;
+    if (vemt_grid_cell_wkb(grid, i, &wkb, &size)) return NULL;
+    OGRGeometryH g = NULL;
+    OGR_G_CreateFromWkbEx(wkb, NULL, &g, size);
+    vemt_engine_free(wkb);
+    if (g && vemt_grid_areas(grid)) g = OGR_G_ForceToMultiPolygon(g);
+    return g;
 }
 
 static const vemt_field_def cell_fields[] = {
     {"cell_id", OFTString, OFSTNone, 0},
+    {"area_id", OFTString, OFSTNone, 0},
+    {"area_name", OFTString, OFSTNone, 0},
     {"n_events", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"n_subjects", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
     {"gi_z", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
     {"gi_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"gi_p_sim", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
     {"gi_bin", OFTInteger, OFSTInt16, 0},
+    {"lisa_i", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"lisa_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"lisa_type", OFTString, OFSTNone, 0},
 };
+
+static double at(const double *x, size_t i) { return x ? x[i] : (double)NAN; }
 
 static vemt_status fill_cells(vemt_ctx *ctx, OGRLayerH layer,
                               const vemt_output *out) {
@@ -185,20 +217,138 @@ static vemt_status fill_cells(vemt_ctx *ctx, OGRLayerH layer,
     map_fields(layer, cell_fields, sizeof cell_fields / sizeof *cell_fields,
                &m);
     size_t n = vemt_grid_ncells(out->grid);
-    char id[48];
+    bool areas = vemt_grid_areas(out->grid) != NULL;
+    char id[128];
     for (size_t i = 0; i < n; i++) {
         OGRFeatureH f = OGR_F_Create(defn);
         vemt_grid_cell_id(out->grid, i, id, sizeof id);
         put_text(f, m.ix[0], id);
-        put_count(f, m.ix[1], out->n_events[i]);
-        put_real(f, m.ix[2], out->gi_z[i]);
-        put_real(f, m.ix[3], out->gi_p[i]);
-        if (m.ix[4] >= 0)
-            OGR_F_SetFieldInteger(f, m.ix[4], out->gi_bin ? out->gi_bin[i] : 0);
-        put_flag(f, &m, isnan(out->n_events[i]));
+        put_text(f, m.ix[1], areas ? id : NULL);
+        put_text(f, m.ix[2], areas ? vemt_grid_cell_name(out->grid, i) : NULL);
+        put_count(f, m.ix[3], out->n_events[i]);
+        put_count(f, m.ix[4], at(out->n_subjects, i));
+        put_real(f, m.ix[5], out->gi_z[i]);
+        put_real(f, m.ix[6], out->gi_p[i]);
+        put_real(f, m.ix[7], at(out->gi_p_sim, i));
+        if (m.ix[8] >= 0)
+            OGR_F_SetFieldInteger(f, m.ix[8], out->gi_bin ? out->gi_bin[i] : 0);
+        put_real(f, m.ix[9], at(out->lisa_i, i));
+        put_real(f, m.ix[10], at(out->lisa_p, i));
+        put_text(f, m.ix[11],
+                 out->lisa_type
+                     ? vemt_lisa_type_name((vemt_lisa_type)out->lisa_type[i])
+                     : NULL);
+        put_flag(f, &m,
+                 isnan(out->n_events[i]) ||
+                     (out->n_subjects && isnan(out->n_subjects[i])));
         OGR_F_SetGeometryDirectly(f, cell_polygon(out->grid, i));
         vemt_status st = add_feature(layer, f);
         if (st) return st;
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def scale_fields[] = {
+    {"band_m", OFTReal, OFSTNone, 0},     {"moran_i", OFTReal, OFSTNone, 0},
+    {"expected_i", OFTReal, OFSTNone, 0}, {"variance_i", OFTReal, OFSTNone, 0},
+    {"z", OFTReal, OFSTNone, 0},          {"p", OFTReal, OFSTNone, 0},
+    {"n_units", OFTInteger, OFSTNone, 0}, {"peak", OFTString, OFSTNone, 0},
+};
+
+/* Incremental spatial autocorrelation: Global Moran's I per band. One
+ * number per band over every unit, so it is published in every tier. */
+static vemt_status fill_scale(vemt_ctx *ctx, OGRLayerH layer,
+                              const vemt_output *out) {
+    (void)ctx;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    fieldmap m;
+    map_fields(layer, scale_fields, sizeof scale_fields / sizeof *scale_fields,
+               &m);
+    for (size_t b = 0; b < out->n_scale_profile; b++) {
+        const vemt_isa_band *band = &out->scale_profile[b];
+        bool first = b == out->scale_first_peak, max = b == out->scale_max_peak;
+        OGRFeatureH f = OGR_F_Create(defn);
+        put_real(f, m.ix[0], band->band_m);
+        put_real(f, m.ix[1], band->moran.i);
+        put_real(f, m.ix[2], band->moran.expected);
+        put_real(f, m.ix[3], band->moran.variance);
+        put_real(f, m.ix[4], band->moran.z);
+        put_real(f, m.ix[5], band->moran.p);
+        put_count(f, m.ix[6], (double)band->moran.n);
+        put_text(f, m.ix[7],
+                 first && max ? "first,max"
+                 : first      ? "first"
+                 : max        ? "max"
+                              : NULL);
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def cluster_fields[] = {
+    {"cluster_id", OFTInteger, OFSTNone, VEMT_FIELD_IDENTIFIER},
+    {"method", OFTString, OFSTNone, 0},
+    {"n_events", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"n_subjects", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"n_locations", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"first_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"last_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"area_m2", OFTReal, OFSTNone, 0},
+    {"density_km2", OFTReal, OFSTNone, 0},
+    {"busiest_weekday", OFTString, OFSTNone, 0},
+    {"busiest_start_hour", OFTInteger, OFSTNone, 0},
+    {"busiest_end_hour", OFTInteger, OFSTNone, 0},
+    {"busiest_share", OFTReal, OFSTNone, 0},
+};
+
+static const char weekday_names[][12] = {"Monday",   "Tuesday", "Wednesday",
+                                         "Thursday", "Friday",  "Saturday",
+                                         "Sunday"};
+
+/* The busiest weekday-hour window of a cluster, or nulls when none of its
+ * events is known to the minute. */
+static void put_window(OGRFeatureH f, const fieldmap *m,
+                       const vemt_cluster *c) {
+    if (c->busiest_weekday < 0 || c->n_timed == 0) {
+        for (int k = 9; k <= 12; k++)
+            if (m->ix[k] >= 0) OGR_F_SetFieldNull(f, m->ix[k]);
+        return;
+    }
+    put_text(f, m->ix[9], weekday_names[c->busiest_weekday % 7]);
+    put_count(f, m->ix[10], c->busiest_hour);
+    put_count(f, m->ix[11], (c->busiest_hour + c->window_h) % 24);
+    put_real(f, m->ix[12], c->busiest_events / (double)c->n_timed);
+}
+
+static vemt_status fill_clusters(vemt_ctx *ctx, OGRLayerH layer,
+                                 const vemt_output *out) {
+    (void)ctx;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    fieldmap m;
+    map_fields(layer, cluster_fields,
+               sizeof cluster_fields / sizeof *cluster_fields, &m);
+    for (size_t s = 0; s < out->n_cluster_sets; s++) {
+        const vemt_cluster_set *set = &out->cluster_sets[s];
+        for (size_t k = 0; k < set->clusters->n; k++) {
+            const vemt_cluster *c = &set->clusters->items[k];
+            OGRFeatureH f = OGR_F_Create(defn);
+            put_count(f, m.ix[0], c->label);
+            put_text(f, m.ix[1], set->method);
+            put_count(f, m.ix[2], (double)c->n_events);
+            put_count(f, m.ix[3], set->n_subjects[k]);
+            put_count(f, m.ix[4], (double)c->n_locations);
+            set_utc(f, m.ix[5], c->first_utc == INT64_MIN ? -1 : c->first_utc);
+            set_utc(f, m.ix[6], c->last_utc == INT64_MIN ? -1 : c->last_utc);
+            put_real(f, m.ix[7], c->area_m2);
+            put_real(f, m.ix[8], c->density_km2);
+            put_window(f, &m, c);
+            OGRGeometryH g = NULL;
+            OGR_G_CreateFromWkbEx(c->wkb, NULL, &g, c->wkb_size);
+            if (g) OGR_F_SetGeometryDirectly(f, g);
+            vemt_status st = add_feature(layer, f);
+            if (st) return st;
+        }
     }
     return VEMT_OK;
 }
@@ -529,14 +679,12 @@ static const vemt_field_def patrol_fields[] = {
     {"end_hour", OFTInteger, OFSTNone, 0},
     {"per_week", OFTReal, OFSTNone, 0},
     {"share", OFTReal, OFSTNone, 0},
+    {"place_kind", OFTString, OFSTNone, 0},
 };
 
 static vemt_status fill_patrol(vemt_ctx *ctx, OGRLayerH layer,
                                const vemt_output *out) {
     (void)ctx;
-    static const char days[][12] = {"Monday",   "Tuesday", "Wednesday",
-                                    "Thursday", "Friday",  "Saturday",
-                                    "Sunday"};
     const vemt_safeguarding_out *sg = out->safeguarding;
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     for (size_t i = 0; i < sg->n_patrol; i++) {
@@ -544,11 +692,218 @@ static vemt_status fill_patrol(vemt_ctx *ctx, OGRLayerH layer,
         OGRFeatureH f = OGR_F_Create(defn);
         OGR_F_SetFieldInteger(f, 0, (int)i + 1);
         put_text(f, 1, p->place);
-        put_text(f, 2, days[p->weekday % 7]);
+        put_text(f, 2, weekday_names[p->weekday % 7]);
         OGR_F_SetFieldInteger(f, 3, p->start_hour);
         OGR_F_SetFieldInteger(f, 4, p->end_hour);
         put_real(f, 5, p->per_week);
         put_real(f, 6, p->share);
+        put_text(f, 7, p->place_kind);
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def near_repeat_fields[] = {
+    {"space_band", OFTString, OFSTNone, 0},
+    {"time_band", OFTString, OFSTNone, 0},
+    {"s_from_m", OFTReal, OFSTNone, 0},
+    {"s_to_m", OFTReal, OFSTNone, 0},
+    {"t_from_days", OFTReal, OFSTNone, 0},
+    {"t_to_days", OFTReal, OFSTNone, 0},
+    {"observed", OFTInteger64, OFSTNone, VEMT_FIELD_COUNT},
+    {"expected", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"knox_ratio", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"median_ratio", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+};
+
+/* "[a, b) unit" in the explicit interval notation of the bands. */
+static void band_label(char *buf, size_t size, double a, double b,
+                       const char *unit) {
+    if (isinf(b))
+        snprintf(buf, size, "[%g, inf) %s", a, unit);
+    else
+        snprintf(buf, size, "[%g, %g) %s", a, b, unit);
+}
+
+static vemt_status fill_near_repeat(vemt_ctx *ctx, OGRLayerH layer,
+                                    const vemt_output *out) {
+    (void)ctx;
+    const vemt_near_repeat_out *nr = out->safeguarding->near_repeat;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    fieldmap m;
+    map_fields(layer, near_repeat_fields,
+               sizeof near_repeat_fields / sizeof *near_repeat_fields, &m);
+    char sb[64], tb[64];
+    for (size_t k = 0; k < nr->n_space * nr->n_time; k++) {
+        const vemt_knox_cell *c = &nr->cells[k];
+        OGRFeatureH f = OGR_F_Create(defn);
+        band_label(sb, sizeof sb, c->s_from, c->s_to, "m");
+        band_label(tb, sizeof tb, c->t_from, c->t_to, "days");
+        put_text(f, m.ix[0], sb);
+        put_text(f, m.ix[1], tb);
+        put_real(f, m.ix[2], c->s_from);
+        put_real(f, m.ix[3], c->s_to);
+        put_real(f, m.ix[4], c->t_from);
+        put_real(f, m.ix[5], c->t_to);
+        if (m.ix[6] >= 0)
+            OGR_F_SetFieldInteger64(f, m.ix[6], (GIntBig)c->observed);
+        put_real(f, m.ix[7], c->expected);
+        put_real(f, m.ix[8], c->ratio);
+        put_real(f, m.ix[9], c->ratio_median);
+        put_real(f, m.ix[10], c->p);
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def found_fields[] = {
+    {"cell_id", OFTString, OFSTNone, 0},
+    {"n_found", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"n_children", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"gi_z", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"gi_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"gi_bin", OFTInteger, OFSTInt16, 0},
+    {"child_gi_z", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"child_p_sim", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"child_significant", OFTInteger, OFSTBoolean, 0},
+};
+
+static vemt_status fill_found(vemt_ctx *ctx, OGRLayerH layer,
+                              const vemt_output *out) {
+    (void)ctx;
+    const vemt_found_out *fo = out->safeguarding->found;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    fieldmap m;
+    map_fields(layer, found_fields, sizeof found_fields / sizeof *found_fields,
+               &m);
+    size_t n = vemt_grid_ncells(out->grid);
+    char id[128];
+    for (size_t i = 0; i < n; i++) {
+        OGRFeatureH f = OGR_F_Create(defn);
+        vemt_grid_cell_id(out->grid, i, id, sizeof id);
+        put_text(f, m.ix[0], id);
+        put_count(f, m.ix[1], fo->n_found[i]);
+        put_count(f, m.ix[2], fo->n_children[i]);
+        put_real(f, m.ix[3], fo->gi_z[i]);
+        put_real(f, m.ix[4], fo->gi_p[i]);
+        if (m.ix[5] >= 0) OGR_F_SetFieldInteger(f, m.ix[5], fo->gi_bin[i]);
+        put_real(f, m.ix[6], fo->child_z[i]);
+        put_real(f, m.ix[7], fo->child_p[i]);
+        /* Hot at child level: positive z and a permutation p of 0.05. */
+        if (m.ix[8] >= 0)
+            OGR_F_SetFieldInteger(f, m.ix[8],
+                                  fo->child_z[i] > 0 && fo->child_p[i] <= 0.05);
+        OGR_F_SetGeometryDirectly(f, cell_polygon(out->grid, i));
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def colocation_fields[] = {
+    {"event_id", OFTInteger64, OFSTNone, VEMT_FIELD_IDENTIFIER},
+    {"kind", OFTString, OFSTNone, 0},
+    {"direction", OFTString, OFSTNone, 0},
+    {"lclq", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"lclq_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+};
+
+static vemt_status fill_colocation(vemt_ctx *ctx, OGRLayerH layer,
+                                   const vemt_output *out) {
+    (void)ctx;
+    const vemt_colocation_out *c = out->safeguarding->colocation;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    fieldmap m;
+    map_fields(layer, colocation_fields,
+               sizeof colocation_fields / sizeof *colocation_fields, &m);
+    for (size_t k = 0; k < c->n; k++) {
+        const vemt_event *e = &out->events->items[c->event[k]];
+        bool found = e->kind == VEMT_KIND_FOUND_AT;
+        OGRFeatureH f = OGR_F_Create(defn);
+        if (m.ix[0] >= 0)
+            OGR_F_SetFieldInteger64(f, m.ix[0], (GIntBig)c->event[k] + 1);
+        put_text(f, m.ix[1], vemt_kind_str((vemt_kind)e->kind));
+        put_text(f, m.ix[2],
+                 found ? "incidents around this found-at place"
+                       : "found-at places around this incident");
+        put_real(f, m.ix[3], c->lclq[k]);
+        put_real(f, m.ix[4], c->p[k]);
+        OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
+        OGR_G_SetPoint_2D(pt, 0, e->x, e->y);
+        OGR_F_SetGeometryDirectly(f, pt);
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def missing_fields[] = {
+    {"area", OFTString, OFSTNone, 0},
+    {"step_start_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"step_end_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"episodes", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"children", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"repeat_children", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"median_duration_h", OFTReal, OFSTNone, 0},
+    {"share_found_out_of_area", OFTReal, OFSTNone, 0},
+    {"share_looked_after", OFTReal, OFSTNone, 0},
+};
+
+static vemt_status fill_missing(vemt_ctx *ctx, OGRLayerH layer,
+                                const vemt_output *out) {
+    (void)ctx;
+    const vemt_safeguarding_out *sg = out->safeguarding;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    fieldmap m;
+    map_fields(layer, missing_fields,
+               sizeof missing_fields / sizeof *missing_fields, &m);
+    for (size_t i = 0; i < sg->n_missing; i++) {
+        const vemt_missing_row *r = &sg->missing[i];
+        OGRFeatureH f = OGR_F_Create(defn);
+        put_text(f, m.ix[0], r->area);
+        set_utc(f, m.ix[1], r->step_start_utc);
+        set_utc(f, m.ix[2], r->step_end_utc);
+        put_count(f, m.ix[3], (double)r->episodes);
+        put_count(f, m.ix[4], (double)r->children);
+        put_count(f, m.ix[5], (double)r->repeat_children);
+        put_real(f, m.ix[6], r->median_duration_h);
+        put_real(f, m.ix[7], r->share_out_of_area);
+        put_real(f, m.ix[8], r->share_looked_after);
+        vemt_status st = add_feature(layer, f);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def flagged_fields[] = {
+    {"name", OFTString, OFSTNone, 0},
+    {"n_missing_from", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"n_children", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"first_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"last_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"in_hot_spots", OFTInteger, OFSTBoolean, 0},
+};
+
+static vemt_status fill_flagged(vemt_ctx *ctx, OGRLayerH layer,
+                                const vemt_output *out) {
+    (void)ctx;
+    const vemt_safeguarding_out *sg = out->safeguarding;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    fieldmap m;
+    map_fields(layer, flagged_fields,
+               sizeof flagged_fields / sizeof *flagged_fields, &m);
+    for (size_t i = 0; i < sg->n_flagged; i++) {
+        const vemt_flagged_row *r = &sg->flagged[i];
+        OGRFeatureH f = OGR_F_Create(defn);
+        put_text(f, m.ix[0], r->name);
+        put_count(f, m.ix[1], (double)r->n_missing_from);
+        put_count(f, m.ix[2], (double)r->n_children);
+        set_utc(f, m.ix[3], r->first_utc);
+        set_utc(f, m.ix[4], r->last_utc);
+        if (m.ix[5] >= 0) OGR_F_SetFieldInteger(f, m.ix[5], r->included);
         vemt_status st = add_feature(layer, f);
         if (st) return st;
     }
@@ -563,10 +918,29 @@ static const vemt_layer_def layer_defs[] = {
      "and in EPSG:27700).",
      wkbMultiPolygon, FIELDS(area_fields), fill_area, VEMT_NEEDS_AREA, false},
     {"hotspot_cells",
-     "Grid cells of the study area: n_events counted per cell, Getis-Ord "
-     "Gi* z-score (gi_z) and two-sided p-value (gi_p), binary weights of "
-     "the cell and its 8 neighbours.",
+     "Units of the study area (grid cells, or the polygons of --areas with "
+     "area_id and area_name): events (n_events) and distinct subjects "
+     "(n_subjects) per unit; Getis-Ord Gi* z-score (gi_z), two-sided "
+     "p-value (gi_p) and conditional-permutation p (gi_p_sim); gi_bin -3..3 "
+     "(cold/hot spot at 99/95/90 % confidence, FDR-controlled by default); "
+     "Local Moran's I (lisa_i), its permutation p (lisa_p) and cluster or "
+     "outlier type (lisa_type). The weights are in the provenance.",
      wkbPolygon, FIELDS(cell_fields), fill_cells, VEMT_NEEDS_GRID, false},
+    {"scale_profile",
+     "Incremental spatial autocorrelation: Global Moran's I of the unit "
+     "counts at a series of distance bands (row-standardised), its "
+     "expectation, variance, z and p under randomisation, and the first and "
+     "highest peaks of z (Esri's Incremental Spatial Autocorrelation).",
+     wkbNone, FIELDS(scale_fields), fill_scale, VEMT_NEEDS_SCALE, false},
+    {"clusters",
+     "Point clusters of the events: one outline per method (dbscan, "
+     "st-dbscan, hdbscan) and cluster_id (the events' cluster_id, "
+     "st_cluster_id and hdbscan_id), with events, distinct subjects and "
+     "locations, first and last times, area, density and the busiest window "
+     "of the week in local time (busiest_share: its share of the events "
+     "known to the minute). Restricted.",
+     wkbPolygon, FIELDS(cluster_fields), fill_clusters, VEMT_NEEDS_CLUSTERS,
+     true},
     {"events",
      "Normalised events, one per incident, missing-from place and found-at "
      "place; times in UTC; subject_key is a keyed pseudonym, never a raw "
@@ -608,11 +982,56 @@ static const vemt_layer_def layer_defs[] = {
      wkbPoint, FIELDS(place_fields), fill_places, VEMT_NEEDS_SAFEGUARDING,
      true},
     {"patrol_windows",
-     "When to patrol: for each hot cell (gi_bin 3) the busiest windows of "
-     "the week in local time, ranked by expected events per week; place is "
-     "the cell_id of hotspot_cells. Restricted.",
+     "When to patrol: for each hot cell (gi_bin 3) and each DBSCAN cluster "
+     "the busiest window of the week in local time, ranked by expected "
+     "events per week; place is the cell_id of hotspot_cells (place_kind "
+     "cell) or the cluster_id of the clusters layer's dbscan rows "
+     "(place_kind dbscan cluster). Restricted.",
      wkbNone, FIELDS(patrol_fields), fill_patrol, VEMT_NEEDS_SAFEGUARDING,
      true},
+    {"missing_summary",
+     "Missing episodes per area (the study area, and each polygon unit of "
+     "--areas by where the child went missing from) and time step: "
+     "episodes starting in the step, distinct children, repeat children "
+     "(a child with an episode that is the --repeat-episodes-th within "
+     "--repeat-days days, 3 in 90 by default), median duration of the "
+     "closed episodes, share found outside the study area (of those found "
+     "at a known place) and share looked after (of those whose status is "
+     "known). Restricted.",
+     wkbNone, FIELDS(missing_fields), fill_missing, VEMT_NEEDS_MISSING, true},
+    {"flagged_places",
+     "Known reporting places (--flag-places: children's homes and other "
+     "places that report many absences): the missing-from episodes that "
+     "started there, distinct children, first and last, and whether they "
+     "were kept in the hot spots (--include-flagged; by default they are "
+     "left out of every spatial analysis and flagged in events). "
+     "Restricted.",
+     wkbNone, FIELDS(flagged_fields), fill_flagged, VEMT_NEEDS_FLAGGED, true},
+    {"near_repeat",
+     "Knox near-repeat test of the counted events (month-only times left "
+     "out): for each space band and time band, in explicit interval notation "
+     "[a, b), the observed pairs of events that close in space and in time, "
+     "the expected number (mean over the permutations that shuffle times "
+     "among the events), the Knox ratio observed / expected, the ratio to "
+     "the median, and the permutation p. Restricted.",
+     wkbNone, FIELDS(near_repeat_fields), fill_near_repeat,
+     VEMT_NEEDS_NEAR_REPEAT, true},
+    {"found_hotspots",
+     "Where missing children are found: found-at events (n_found) and "
+     "distinct children (n_children) per unit, the event-level Gi* (gi_z, "
+     "gi_p, gi_bin with FDR) and the child-level test whose null moves each "
+     "child's found-at places as a whole (child_gi_z on distinct children, "
+     "child_p_sim), so a child found many times in one place can't make a "
+     "hot spot alone. Restricted.",
+     wkbPolygon, FIELDS(found_fields), fill_found, VEMT_NEEDS_FOUND, true},
+    {"colocation",
+     "Local co-location quotients (Cromley, Hanink & Bentlage 2014; "
+     "Gaussian kernel over the k nearest events): at each found-at place, "
+     "of incidents around it, and at each incident, of found-at places "
+     "around it; above 1 means more than the overall mix; lclq_p from "
+     "conditional permutations. Restricted.",
+     wkbPoint, FIELDS(colocation_fields), fill_colocation,
+     VEMT_NEEDS_COLOCATION, true},
     {"merges",
      "Input rows merged into an earlier row as duplicates, each with the "
      "rule that merged it. Restricted.",
@@ -624,6 +1043,18 @@ size_t vemt_layers_count(void) {
 }
 
 const vemt_layer_def *vemt_layers_get(size_t i) { return &layer_defs[i]; }
+
+OGRwkbGeometryType vemt_layer_geom(const vemt_layer_def *def,
+                                   const vemt_output *out) {
+    /* Units' layers of polygon areas hold multipolygons. */
+    bool units = def->needs == VEMT_NEEDS_GRID ||
+                 def->needs == VEMT_NEEDS_TRENDS ||
+                 def->needs == VEMT_NEEDS_FOUND;
+    if (def->geom == wkbPolygon && units && out->grid &&
+        vemt_grid_areas(out->grid))
+        return wkbMultiPolygon;
+    return def->geom;
+}
 
 bool vemt_output_restricted(const vemt_output *out) {
     const char *tier = out->provenance ? out->provenance->tier : NULL;
@@ -648,6 +1079,20 @@ bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out) {
             return out->safeguarding != NULL;
         case VEMT_NEEDS_TRENDS:
             return out->trends != NULL;
+        case VEMT_NEEDS_SCALE:
+            return out->grid != NULL && out->n_scale_profile > 0;
+        case VEMT_NEEDS_CLUSTERS:
+            return out->n_cluster_sets > 0;
+        case VEMT_NEEDS_NEAR_REPEAT:
+            return out->safeguarding && out->safeguarding->near_repeat;
+        case VEMT_NEEDS_FOUND:
+            return out->safeguarding && out->safeguarding->found && out->grid;
+        case VEMT_NEEDS_COLOCATION:
+            return out->safeguarding && out->safeguarding->colocation;
+        case VEMT_NEEDS_MISSING:
+            return out->safeguarding && out->safeguarding->n_missing > 0;
+        case VEMT_NEEDS_FLAGGED:
+            return out->safeguarding && out->safeguarding->n_flagged > 0;
         default:
             return true;
     }

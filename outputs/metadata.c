@@ -26,13 +26,37 @@ static const char *transformation_note(const vemt_source *s) {
     return "as the PROJ pipeline says";
 }
 
-/* A count as the tier publishes it: null from 1 to the threshold - 1. */
-static json_object *count_json(const vemt_output *out, long n) {
-    const vemt_provenance *p = out->provenance;
-    if (p->suppress_below > 0 && n >= 1 && n < p->suppress_below) return NULL;
-    if (p->round_to > 0)
-        n = (long)(p->round_to * floor((double)n / p->round_to + 0.5));
-    return json_object_new_int64(n);
+/* A count as the tier publishes it: NAN (null) from 1 to the threshold - 1,
+ * else rounded to the nearest multiple of round_to but never below the
+ * threshold (the rule of cli/disclose.c for the tables). */
+static double published_count(const vemt_provenance *p, long n) {
+    double t = p->suppress_below, v = (double)n;
+    if (t > 0 && n >= 1 && v < t) return (double)NAN;
+    if (p->round_to <= 0 || n < 1) return v;
+    double r = p->round_to * floor(v / p->round_to + 0.5);
+    if (t > 0 && r < t) r = p->round_to * ceil(t / p->round_to);
+    return r;
+}
+
+enum { ROWS_READ, ROWS_EVENTS = 6, ROWS_N = 7 };
+
+/* A file's accounting as published: read is the total of the five parts
+ * (used, located nowhere, merged, excluded, rejected), and an incidents
+ * file's events are used + located nowhere. A total with exactly one
+ * withheld part gives it back by subtraction, so the smallest other part is
+ * withheld too (zeros included: the pair is then known only as a sum; Cox
+ * 1980), and events are withheld with used or located nowhere. */
+static void published_rows(const vemt_provenance *p, const long *n, double *v) {
+    for (int k = 0; k < ROWS_N; k++) v[k] = published_count(p, n[k]);
+    int hidden = 0, pick = -1;
+    for (int k = ROWS_READ; k < ROWS_EVENTS; k++) {
+        if (isnan(v[k]))
+            hidden++;
+        else if (k > ROWS_READ && (pick < 0 || n[k] < n[pick]))
+            pick = k;
+    }
+    if (hidden == 1 && pick >= 0) v[pick] = (double)NAN;
+    if (isnan(v[1]) || isnan(v[2])) v[ROWS_EVENTS] = (double)NAN;
 }
 
 static json_object *inputs_json(const vemt_output *out) {
@@ -46,15 +70,19 @@ static json_object *inputs_json(const vemt_output *out) {
         json_object_object_add(o, "bytes",
                                json_object_new_int64((int64_t)s->bytes));
         json_object_object_add(o, "sha256", json_object_new_string(s->sha256));
-        const char *names[] = {
+        static const char names[][24] = {
             "rows_read",   "rows_used",     "rows_located_nowhere",
             "rows_merged", "rows_excluded", "rows_rejected",
             "events"};
-        const long counts[] = {s->n_read,   s->n_used,     s->n_nowhere,
-                               s->n_merged, s->n_excluded, s->n_rejected,
-                               s->n_events};
-        for (int k = 0; k < 7; k++)
-            json_object_object_add(o, names[k], count_json(out, counts[k]));
+        const long counts[ROWS_N] = {s->n_read,   s->n_used,     s->n_nowhere,
+                                     s->n_merged, s->n_excluded, s->n_rejected,
+                                     s->n_events};
+        double v[ROWS_N];
+        published_rows(out->provenance, counts, v);
+        for (int k = 0; k < ROWS_N; k++)
+            json_object_object_add(
+                o, names[k],
+                isnan(v[k]) ? NULL : json_object_new_int64((int64_t)v[k]));
         json_object_object_add(
             o, "format", json_object_new_string(s->format ? s->format : ""));
         json_object_object_add(
@@ -118,10 +146,14 @@ char *vemt_outputs_provenance_json(const vemt_output *out) {
         json_object_new_string(
             p->suppress_below > 0
                 ? "counts from 1 to suppress_below - 1 withheld (null, "
-                  "suppressed = 1); complementary suppression so no row or "
-                  "column of a table with published totals holds a single "
-                  "withheld value (Cox 1980); statistics that can be solved "
-                  "back to counts withheld"
+                  "suppressed = 1); a unit's or series' steps withheld whole "
+                  "(zeros too) when its total is under suppress_below; "
+                  "complementary suppression so no row or column of a table "
+                  "with published totals holds a single withheld value (Cox "
+                  "1980); published counts rounded to the nearest multiple "
+                  "of round_to, never below suppress_below, so files over "
+                  "overlapping time windows can't be subtracted exactly; "
+                  "statistics that can be solved back to counts withheld"
                 : "none: restricted tier"));
     json_object_object_add(doc, "disclosure", sup);
 
@@ -134,7 +166,7 @@ char *vemt_outputs_provenance_json(const vemt_output *out) {
                                job ? job : json_object_new_string(p->job_json));
     }
     int64_t t0, t1;
-    if (vemt_outputs_time_range(out->events, &t0, &t1)) {
+    if (vemt_outputs_published_time_range(out, &t0, &t1)) {
         char a[32], b[32];
         vemt_time_format_utc(t0, a, sizeof a);
         vemt_time_format_utc(t1, b, sizeof b);
@@ -159,6 +191,25 @@ char *vemt_outputs_provenance_json(const vemt_output *out) {
 }
 
 void vemt_outputs_free(void *p) { vemt_free(p); }
+
+/* Midnight UTC on the first day of the month holding t, moved by months. */
+static int64_t month_start_utc(int64_t t, int months) {
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int y, m, d;
+    vemt_civil_from_days(days, &y, &m, &d);
+    int k = y * 12 + (m - 1) + months;
+    return vemt_days_from_civil(k / 12, k % 12 + 1, 1) * 86400;
+}
+
+bool vemt_outputs_published_time_range(const vemt_output *out, int64_t *start,
+                                       int64_t *end) {
+    if (!vemt_outputs_time_range(out->events, start, end)) return false;
+    if (vemt_output_restricted(out)) return true;
+    /* Whole months: the first and last events' times would date them. */
+    *start = month_start_utc(*start, 0);
+    *end = month_start_utc(*end, 1) - 1;
+    return true;
+}
 
 /* The disclosure schema vemt declares in its GeoPackages: which fields of
  * each written layer are counts, statistics, identifiers and times, so

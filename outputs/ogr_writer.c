@@ -45,8 +45,21 @@ vemt_status vemt_tmp_path(vemt_ctx *ctx, const char *final, const char *ext,
     return VEMT_OK;
 }
 
-/* Is this a file vemt wrote? A GeoPackage with vemt's provenance row, or a
- * QGIS project whose title is vemt's. */
+/* A GeoTIFF whose software tag names vemt (outputs/raster.c). */
+static bool tiff_is_ours(const char *path) {
+    vemt_ogr_push_errors(NULL);
+    GDALDatasetH ds =
+        GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    const char *sw =
+        ds ? GDALGetMetadataItem(ds, "TIFFTAG_SOFTWARE", NULL) : NULL;
+    bool ours = sw && !strncmp(sw, "vemt ", 5);
+    if (ds) GDALClose(ds);
+    vemt_ogr_pop_errors();
+    return ours;
+}
+
+/* Is this a file vemt wrote? A GeoPackage with vemt's provenance row, a
+ * GeoTIFF vemt made, or a QGIS project whose title is vemt's. */
 bool vemt_outputs_is_vemt_file(const char *path) {
     VSILFILE *f = VSIFOpenL(path, "rb");
     if (!f) return false;
@@ -64,6 +77,8 @@ bool vemt_outputs_is_vemt_file(const char *path) {
                  (int)strlen(base) - 4, base);
         return vemt_outputs_is_vemt_file(inner);
     }
+    if (n >= 4 && (!memcmp(head, "II*\0", 4) || !memcmp(head, "MM\0*", 4)))
+        return tiff_is_ours(path);
     if (strncmp(head, "SQLite format 3", 15)) return false;
     vemt_ogr_push_errors(NULL);
     GDALDatasetH ds =
@@ -95,15 +110,16 @@ static void remove_with_side_files(const char *path) {
     }
 }
 
-vemt_status vemt_ogr_create(vemt_ctx *ctx, const char *driver, const char *path,
-                            GDALDatasetH *ds) {
+vemt_status vemt_gdal_create(vemt_ctx *ctx, const char *driver,
+                             const char *path, int ncol, int nrow, int bands,
+                             GDALDataType type, char **options,
+                             GDALDatasetH *ds) {
     *ds = NULL;
     GDALDriverH drv = GDALGetDriverByName(driver);
     if (!drv)
         return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_DEPENDENCY,
                               "GDAL has no %s driver", driver);
-    remove_with_side_files(path);
-    *ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    *ds = GDALCreate(drv, path, ncol, nrow, bands, type, options);
     if (!*ds) {
         vemt_error *err = vemt_ctx_err(ctx);
         if (err->code == VEMT_OK)
@@ -112,6 +128,12 @@ vemt_status vemt_ogr_create(vemt_ctx *ctx, const char *driver, const char *path,
         return VEMT_E_IO;
     }
     return VEMT_OK;
+}
+
+vemt_status vemt_ogr_create(vemt_ctx *ctx, const char *driver, const char *path,
+                            GDALDatasetH *ds) {
+    remove_with_side_files(path);
+    return vemt_gdal_create(ctx, driver, path, 0, 0, 0, GDT_Unknown, NULL, ds);
 }
 
 static int create_field(OGRLayerH layer, const char *name, OGRFieldType type,
@@ -132,8 +154,8 @@ vemt_status vemt_ogr_write_layer(vemt_ctx *ctx, GDALDatasetH ds,
         OSRImportFromEPSG(bng, 27700);
         OSRSetAxisMappingStrategy(bng, OAMS_TRADITIONAL_GIS_ORDER);
     }
-    OGRLayerH layer =
-        GDALDatasetCreateLayer(ds, def->name, bng, def->geom, options);
+    OGRLayerH layer = GDALDatasetCreateLayer(
+        ds, def->name, bng, vemt_layer_geom(def, out), options);
     if (bng) OSRRelease(bng);
     if (!layer) return VEMT_E_DEPENDENCY;
     bool counts = false;
@@ -162,16 +184,20 @@ vemt_status vemt_ogr_write_layer(vemt_ctx *ctx, GDALDatasetH ds,
     return st;
 }
 
+vemt_status vemt_gdal_close(GDALDatasetH ds, vemt_status st) {
+    if (!ds) return st;
+    /* GDAL 3.6's GDALClose returns nothing: a failed flush shows only as
+     * the last error. */
+    CPLErrorReset();
+    GDALClose(ds);
+    if (CPLGetLastErrorType() >= CE_Failure && st == VEMT_OK)
+        st = VEMT_E_DEPENDENCY;
+    return st;
+}
+
 vemt_status vemt_ogr_finish(vemt_ctx *ctx, GDALDatasetH ds, const char *tmp,
                             const char *final, vemt_status st) {
-    if (ds) {
-        /* GDAL 3.6's GDALClose returns nothing: a failed flush shows only
-         * as the last error. */
-        CPLErrorReset();
-        GDALClose(ds);
-        if (CPLGetLastErrorType() >= CE_Failure && st == VEMT_OK)
-            st = VEMT_E_DEPENDENCY;
-    }
+    st = vemt_gdal_close(ds, st);
     if (st == VEMT_OK && rename(tmp, final) != 0)
         st = vemt_error_set(vemt_ctx_err(ctx), VEMT_E_IO,
                             "can't move the finished output into place: %s",

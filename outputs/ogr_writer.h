@@ -33,10 +33,17 @@ typedef vemt_status (*vemt_layer_fill_fn)(vemt_ctx *ctx, OGRLayerH layer,
 /** What a layer needs from the run to be written. */
 typedef enum vemt_needs {
     VEMT_NEEDS_NOTHING = 0,
-    VEMT_NEEDS_GRID,        /* `vemt run`: the hot-spot grid */
-    VEMT_NEEDS_AREA,        /* a study area (--boundary) */
-    VEMT_NEEDS_TRENDS,      /* the trend analysis */
-    VEMT_NEEDS_SAFEGUARDING /* the safeguarding analyses */
+    VEMT_NEEDS_GRID,         /* `vemt run`: the hot-spot grid */
+    VEMT_NEEDS_AREA,         /* a study area (--boundary) */
+    VEMT_NEEDS_TRENDS,       /* the trend analysis */
+    VEMT_NEEDS_SAFEGUARDING, /* the safeguarding analyses */
+    VEMT_NEEDS_SCALE,        /* the scale profile */
+    VEMT_NEEDS_CLUSTERS,     /* the point clusters */
+    VEMT_NEEDS_NEAR_REPEAT,  /* the Knox test */
+    VEMT_NEEDS_FOUND,        /* the found-at hot spots */
+    VEMT_NEEDS_COLOCATION,   /* the co-location quotients */
+    VEMT_NEEDS_MISSING,      /* the missing-episode summary */
+    VEMT_NEEDS_FLAGGED       /* flagged reporting places */
 } vemt_needs;
 
 /** A layer: name, what it holds, geometry, fields, how to fill it. */
@@ -55,12 +62,24 @@ typedef struct vemt_layer_def {
  * Caller owns the result; free with vemt_free(). */
 char *vemt_outputs_schema_json(const vemt_output *out);
 
+/** The time range an output may publish: the events' earliest start and
+ * latest end (vemt_outputs_time_range) in the restricted tier; otherwise
+ * widened to whole months, from midnight UTC on the first day of the first
+ * month to the last second of the last month, so no event's time is given.
+ * False when there are no events. */
+bool vemt_outputs_published_time_range(const vemt_output *out, int64_t *start,
+                                       int64_t *end);
+
 /** True when the output is for the restricted tier (everything). */
 bool vemt_output_restricted(const vemt_output *out);
 
 /** True when field k of def is written for this output's tier. */
 bool vemt_field_published(const vemt_layer_def *def, size_t k,
                           const vemt_output *out);
+
+/** The geometry type written for def (multipolygons for polygon units). */
+OGRwkbGeometryType vemt_layer_geom(const vemt_layer_def *def,
+                                   const vemt_output *out);
 
 /** True when the layer is written for this output. */
 bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out);
@@ -74,6 +93,16 @@ const vemt_layer_def *vemt_layers_get(size_t i);
 vemt_status vemt_tmp_path(vemt_ctx *ctx, const char *final, const char *ext,
                           char *buf, size_t size);
 
+/** Create a dataset with the named GDAL driver at path (ncol x nrow, bands
+ * of type; 0, 0, 0, GDT_Unknown for vector), passing options; an existing
+ * file is the driver's to replace or (APPEND_SUBDATASET) extend. Returns
+ * VEMT_E_DEPENDENCY (no driver) or VEMT_E_IO. Caller owns *ds; close with
+ * vemt_gdal_close() or vemt_ogr_finish(). */
+vemt_status vemt_gdal_create(vemt_ctx *ctx, const char *driver,
+                             const char *path, int ncol, int nrow, int bands,
+                             GDALDataType type, char **options,
+                             GDALDatasetH *ds);
+
 /** Create a dataset with the named OGR driver at path (removing a stale file
  * first). Caller owns *ds; finish with vemt_ogr_finish(). */
 vemt_status vemt_ogr_create(vemt_ctx *ctx, const char *driver, const char *path,
@@ -84,6 +113,10 @@ vemt_status vemt_ogr_create(vemt_ctx *ctx, const char *driver, const char *path,
 vemt_status vemt_ogr_write_layer(vemt_ctx *ctx, GDALDatasetH ds,
                                  const vemt_layer_def *def,
                                  const vemt_output *out, char **options);
+
+/** Close ds (NULL: nothing to close) and return st, or VEMT_E_DEPENDENCY
+ * when st is VEMT_OK and GDAL reports a failure while closing (flushing). */
+vemt_status vemt_gdal_close(GDALDatasetH ds, vemt_status st);
 
 /** Close ds; when ok and the close succeeds, rename tmp to final, else
  * remove tmp (and any SQLite side files). Returns the first failure. */

@@ -13,7 +13,7 @@
 /** One run parameter as recorded in the provenance. */
 typedef struct vemt_param {
     const char *name; /* e.g. "cell_size_m" */
-    char value[160];  /* as text */
+    char value[512];  /* as text */
     const char *how;  /* "given", "default" or "automatic" */
 } vemt_param;
 
@@ -75,13 +75,63 @@ typedef struct vemt_place_row {
 
 /** A patrol window: when to be at a hot place. */
 typedef struct vemt_patrol_row {
-    char place[48];  /* the hot cell's id */
-    int weekday;     /* 0 = Monday */
-    int start_hour;  /* local time, 0..23 */
-    int end_hour;    /* exclusive; may wrap past midnight */
-    double per_week; /* expected events per week in the window */
-    double share;    /* share of the place's timed events it covers */
+    char place_kind[16]; /* "cell" or "dbscan cluster" */
+    char place[48];      /* the hot cell's id or the cluster's cluster_id */
+    int weekday;         /* 0 = Monday */
+    int start_hour;      /* local time, 0..23 */
+    int end_hour;        /* exclusive; may wrap past midnight */
+    double per_week;     /* expected events per week in the window */
+    double share;        /* share of the place's timed events it covers */
 } vemt_patrol_row;
+
+/** The Knox near-repeat table. All borrowed. */
+typedef struct vemt_near_repeat_out {
+    const vemt_knox_cell *cells; /* space bands x time bands, row-major */
+    size_t n_space, n_time;
+    const char *metric; /* "manhattan" or "euclidean" */
+    size_t n_events;    /* events tested (month-precision ones left out) */
+} vemt_near_repeat_out;
+
+/** Found-at hot spots at two levels: events and distinct children. Per
+ * unit of the output's grid. All borrowed. */
+typedef struct vemt_found_out {
+    const double *n_found, *n_children;
+    const double *gi_z, *gi_p; /* event-level Gi* */
+    const int8_t *gi_bin;      /* FDR bins of the event-level Gi* */
+    const double *child_z;     /* Gi* of distinct children per unit */
+    const double *child_p;     /* its child-level permutation p */
+} vemt_found_out;
+
+/** Local co-location quotients at found-at places (of incidents around
+ * them) and at incidents (of found-at places around them). All borrowed. */
+typedef struct vemt_colocation_out {
+    size_t n;
+    const size_t *event;           /* index into events */
+    const double *lclq, *p;        /* quotient and its permutation p */
+    double global_fi, global_fi_p; /* found-at -> incident, global */
+    double global_if, global_if_p; /* incident -> found-at, global */
+} vemt_colocation_out;
+
+/** Missing episodes of one area in one time step. */
+typedef struct vemt_missing_row {
+    const char *area; /* "study area", or a polygon unit's id */
+    int64_t step_start_utc, step_end_utc;
+    long episodes;             /* starting in the step */
+    long children;             /* distinct children among them */
+    long repeat_children;      /* children with a repeat episode in the step */
+    double median_duration_h;  /* of the closed episodes; NaN: none */
+    double share_out_of_area;  /* of those found at a known place */
+    double share_looked_after; /* of those whose status is known */
+} vemt_missing_row;
+
+/** A known reporting place and its flagged missing_from events. */
+typedef struct vemt_flagged_row {
+    const char *name;            /* its name (or feature id) in the file */
+    long n_missing_from;         /* episodes that started there */
+    long n_children;             /* distinct children among them */
+    int64_t first_utc, last_utc; /* -1: none */
+    bool included;               /* kept in the hot spots (--include-flagged) */
+} vemt_flagged_row;
 
 /** The safeguarding analyses. All borrowed. */
 typedef struct vemt_safeguarding_out {
@@ -89,7 +139,30 @@ typedef struct vemt_safeguarding_out {
     size_t n_places;
     const vemt_patrol_row *patrol;
     size_t n_patrol;
+    const vemt_near_repeat_out *near_repeat; /* or NULL */
+    const vemt_found_out *found;             /* or NULL */
+    const vemt_colocation_out *colocation;   /* or NULL */
+    const vemt_missing_row *missing;         /* areas x steps, or NULL */
+    size_t n_missing;
+    long repeat_episodes, repeat_days; /* the repeat-child rule */
+    const vemt_flagged_row *flagged;   /* or NULL */
+    size_t n_flagged;
 } vemt_safeguarding_out;
+
+/** One clustering method's result. All borrowed. */
+typedef struct vemt_cluster_set {
+    const char *method;            /* "dbscan", "st-dbscan" or "hdbscan" */
+    const vemt_clusters *clusters; /* outlines and attributes, label 0.. */
+    const double *n_subjects;      /* per cluster: distinct subjects */
+    const int32_t *event_label; /* per event (events->n): cluster, < 0 none */
+    const double *event_prob;   /* per event: HDBSCAN membership, or NULL */
+} vemt_cluster_set;
+
+/** The kernel density surface. All borrowed. */
+typedef struct vemt_density_out {
+    const vemt_raster *raster; /* events per km^2, north-up, EPSG:27700 */
+    const char *description;   /* kernel, bandwidth, pixel, what was counted */
+} vemt_density_out;
 
 /** Everything a run writes. All borrowed. Counts arrive as they are to be
  * published (NaN where suppressed; the provenance's tier decides which
@@ -105,11 +178,21 @@ typedef struct vemt_output {
     size_t n_sources;
     const vemt_grid *grid;
     const double *n_events;
+    const double *n_subjects; /* distinct subjects per unit, or NULL */
     const double *gi_z;
     const double *gi_p;
-    const int8_t *gi_bin;                      /* -3..3, or NULL */
+    const double *gi_p_sim;             /* permutation p, or NULL */
+    const int8_t *gi_bin;               /* -3..3, or NULL */
+    const double *lisa_i, *lisa_p;      /* Local Moran, or NULL */
+    const int8_t *lisa_type;            /* vemt_lisa_type, or NULL */
+    const vemt_isa_band *scale_profile; /* incremental Moran, or NULL */
+    size_t n_scale_profile;
+    size_t scale_first_peak, scale_max_peak;   /* SIZE_MAX: none */
     const vemt_trends_out *trends;             /* or NULL: no trend layers */
     const vemt_safeguarding_out *safeguarding; /* or NULL */
+    const vemt_cluster_set *cluster_sets;      /* dbscan, st-dbscan, hdbscan */
+    size_t n_cluster_sets;                     /* 0: no cluster layers */
+    const vemt_density_out *density;           /* or NULL: no kde raster */
     const vemt_provenance *provenance;
     const vemt_area *area; /* the study area, or NULL */
     const char *area_name; /* its source file name */
@@ -138,6 +221,13 @@ bool vemt_outputs_time_range(const vemt_events *events, int64_t *start,
  * VEMT_E_IO or VEMT_E_DEPENDENCY with GDAL's message on failure. */
 vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
                                     const vemt_output *out);
+
+/** Write out->density as a single-band Float32 GeoTIFF at path (EPSG:27700,
+ * north-up, events per km^2, deflate-compressed, its description in the
+ * metadata), to a temporary file renamed into place. Returns VEMT_E_ARG
+ * when there is no density, VEMT_E_IO or VEMT_E_DEPENDENCY. */
+vemt_status vemt_outputs_write_geotiff(vemt_ctx *ctx, const char *path,
+                                       const vemt_output *out);
 
 /** Write one RFC 7946 GeoJSON file per vector layer into dir (which must
  * exist): <layer>.geojson in WGS 84 longitude/latitude, each written to a

@@ -13,6 +13,7 @@
 
 #include "engine/alloc.h"
 #include "outputs/ogr_writer.h"
+#include "outputs/raster.h"
 #include "outputs/strbuf.h"
 #include "outputs/style.h"
 
@@ -22,10 +23,12 @@ static const struct {
     const char *layers[4];
 } tree[] = {
     {NULL, {"study_area"}},
-    {"Hot spots", {"hotspot_cells"}},
+    {"Hot spots", {"hotspot_cells", VEMT_KDE_TABLE}},
     {"Trends", {"emerging_hotspots", "hotspot_cube"}},
     {"Clusters", {"clusters"}},
-    {"Safeguarding", {"locations_of_concern", "missing_journeys"}},
+    {"Safeguarding",
+     {"locations_of_concern", "colocation", "found_hotspots",
+      "missing_journeys"}},
     {"Events", {"events"}},
 };
 
@@ -63,7 +66,15 @@ static void relative_path(const char *from, const char *target, char *out,
     snprintf(out + n, size - n, "%s%s%s", rest, *rest ? "/" : "", name);
 }
 
+static const char bng_srs[] =
+    "<srs><spatialrefsys><authid>EPSG:27700</authid></spatialrefsys></srs>";
+
+static bool is_density(const char *name) {
+    return !strcmp(name, VEMT_KDE_TABLE);
+}
+
 static bool layer_written(const char *name, const vemt_output *out) {
+    if (is_density(name)) return vemt_output_has_density(out);
     for (size_t k = 0; k < vemt_layers_count(); k++) {
         const vemt_layer_def *d = vemt_layers_get(k);
         if (!strcmp(d->name, name)) return vemt_layer_is_written(d, out);
@@ -71,15 +82,30 @@ static bool layer_written(const char *name, const vemt_output *out) {
     return false;
 }
 
-static void tree_layer(vemt_strbuf *b, const char *name, const char *src) {
+/* A layer's data source, XML-escaped: GDAL's GeoPackage raster URI for the
+ * density, OGR's path|layername for the vector layers. */
+static void layer_source(vemt_strbuf *b, const char *name, const char *src) {
+    if (is_density(name)) vemt_sb_printf(b, "GPKG:");
+    vemt_sb_xml(b, src);
+    if (is_density(name))
+        vemt_sb_printf(b, ":%s", name);
+    else
+        vemt_sb_printf(b, "|layername=%s", name);
+}
+
+static void tree_layer(vemt_strbuf *b, const char *name, const char *src,
+                       const vemt_output *o) {
+    /* Under the hot-spot cells the density would be hidden: it starts
+     * unticked there, for the reader to switch between the two. */
+    bool checked = !is_density(name) || !layer_written("hotspot_cells", o);
     vemt_sb_printf(b,
                    "<layer-tree-layer id=\"%s_vemt\" name=\"%s\" "
-                   "providerKey=\"ogr\" checked=\"Qt::Checked\" "
-                   "expanded=\"1\" source=\"",
-                   name, name);
-    vemt_sb_xml(b, src);
-    vemt_sb_printf(b, "|layername=%s\"><customproperties/></layer-tree-layer>",
-                   name);
+                   "providerKey=\"%s\" checked=\"Qt::%s\" expanded=\"1\" "
+                   "source=\"",
+                   name, name, is_density(name) ? "gdal" : "ogr",
+                   checked ? "Checked" : "Unchecked");
+    layer_source(b, name, src);
+    vemt_sb_printf(b, "\"><customproperties/></layer-tree-layer>");
 }
 
 static void layer_tree(vemt_strbuf *b, const char *src, const vemt_output *o) {
@@ -96,7 +122,7 @@ static void layer_tree(vemt_strbuf *b, const char *src, const vemt_output *o) {
                            tree[g].group);
         for (int k = 0; k < 4 && tree[g].layers[k]; k++)
             if (layer_written(tree[g].layers[k], o))
-                tree_layer(b, tree[g].layers[k], src);
+                tree_layer(b, tree[g].layers[k], src, o);
         if (tree[g].group) vemt_sb_printf(b, "</layer-tree-group>");
     }
     vemt_sb_printf(b, "</layer-tree-group>");
@@ -107,24 +133,45 @@ static void map_layer(vemt_strbuf *b, const vemt_style *s, const char *src) {
     vemt_sb_printf(
         b,
         "<maplayer type=\"vector\" geometry=\"%s\" "
-        "wkbType=\"%s\"><id>%s_vemt</id><datasource>",
+        "wkbType=\"%s\"%s><id>%s_vemt</id><datasource>",
         !strcmp(s->geometry, "LineString") ? "Line" : s->geometry,
         !strcmp(s->layer, "study_area") ? "MultiPolygon" : s->geometry,
-        s->layer);
-    vemt_sb_xml(b, src);
+        vemt_style_labels_attr(s), s->layer);
+    layer_source(b, s->layer, src);
     vemt_sb_printf(b,
-                   "|layername=%s</datasource><layername>%s</layername>"
-                   "<srs><spatialrefsys><authid>EPSG:27700</authid>"
-                   "</spatialrefsys></srs><provider encoding=\"UTF-8\">ogr"
-                   "</provider>%s</maplayer>",
-                   s->layer, s->layer, body ? body : "");
+                   "</datasource><layername>%s</layername>%s<provider "
+                   "encoding=\"UTF-8\">ogr</provider>%s</maplayer>",
+                   s->layer, bng_srs, body ? body : "");
+    vemt_free(body);
+}
+
+/* The density raster from the GeoPackage, in graduated classes up to its
+ * largest value (QGIS 3.22 reads no raster style from layer_styles). */
+static void density_layer(vemt_strbuf *b, const char *src,
+                          const vemt_output *o) {
+    const vemt_raster *r = o->density->raster;
+    double lo, hi;
+    vemt_raster_range(r, &lo, &hi);
+    char *body = vemt_style_density_qml_body(hi);
+    vemt_sb_printf(b,
+                   "<maplayer type=\"raster\"><extent><xmin>%.3f</xmin>"
+                   "<ymin>%.3f</ymin><xmax>%.3f</xmax><ymax>%.3f</ymax>"
+                   "</extent><id>%s_vemt</id><datasource>",
+                   r->x0, r->y0 - r->pixel_m * r->nrow,
+                   r->x0 + r->pixel_m * r->ncol, r->y0, VEMT_KDE_TABLE);
+    layer_source(b, VEMT_KDE_TABLE, src);
+    vemt_sb_printf(b,
+                   "</datasource><layername>%s</layername>%s<provider>gdal"
+                   "</provider><noData><noDataList useSrcNoData=\"1\" "
+                   "bandNo=\"1\"/></noData>%s</maplayer>",
+                   VEMT_KDE_TABLE, bng_srs, body ? body : "");
     vemt_free(body);
 }
 
 /* Project time settings: the temporal controller's range. */
 static void time_settings(vemt_strbuf *b, const vemt_output *o) {
     int64_t t0, t1;
-    if (!vemt_outputs_time_range(o->events, &t0, &t1)) return;
+    if (!vemt_outputs_published_time_range(o, &t0, &t1)) return;
     char a[32], c[32];
     vemt_time_format_utc(t0, a, sizeof a);
     vemt_time_format_utc(t1, c, sizeof c);
@@ -157,6 +204,7 @@ static char *project_xml(const char *src, const vemt_output *o) {
     for (size_t i = 0; i < vemt_styles_count(); i++)
         if (layer_written(vemt_styles_get(i)->layer, o))
             map_layer(&b, vemt_styles_get(i), src);
+    if (vemt_output_has_density(o)) density_layer(&b, src, o);
     vemt_sb_printf(&b, "</projectlayers>");
     time_settings(&b, o);
     vemt_sb_printf(&b,

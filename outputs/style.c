@@ -60,6 +60,22 @@ static const vemt_style_class children_classes[] = {
     {NULL, 9.5, 100000, "10 or more children", "165,0,38"},
 };
 
+/* Local co-location quotients around 1 (the overall mix), RdBu. */
+static const vemt_style_class lclq_classes[] = {
+    {NULL, -1, 0.5, "Under half the overall mix", "67,147,195"},
+    {NULL, 0.5, 1, "Less than the overall mix", "146,197,222"},
+    {NULL, 1, 2, "More than the overall mix", "244,165,130"},
+    {NULL, 2, 1e9, "Over twice the overall mix", "202,0,32"},
+};
+
+/* Clustering methods, in the Okabe-Ito colours (distinct for colour-blind
+ * readers): outlines, so overlapping methods' clusters stay visible. */
+static const vemt_style_class method_classes[] = {
+    {"dbscan", 0, 0, "DBSCAN", "0,114,178"},
+    {"st-dbscan", 0, 0, "ST-DBSCAN", "230,159,0"},
+    {"hdbscan", 0, 0, "HDBSCAN", "204,121,167"},
+};
+
 static const vemt_style_class outline_class[] = {
     {NULL, 0, 0, "Study area", "40,40,40"},
 };
@@ -67,26 +83,37 @@ static const vemt_style_class outline_class[] = {
 #define CLASSES(a) a, sizeof a / sizeof a[0]
 
 static const vemt_style styles[] = {
-    {"study_area", "Polygon", VEMT_RENDER_OUTLINE, NULL, false,
+    {"study_area", "Polygon", VEMT_RENDER_OUTLINE, NULL, false, false,
      CLASSES(outline_class), NULL, NULL, NULL,
      "Study area outline (vemt default)"},
-    {"hotspot_cells", "Polygon", VEMT_RENDER_CATEGORISED, "gi_bin", true,
+    {"hotspot_cells", "Polygon", VEMT_RENDER_CATEGORISED, "gi_bin", true, false,
      CLASSES(bin_classes), NULL, NULL, NULL,
      "Getis-Ord Gi* hot and cold spots by confidence (vemt default)"},
     {"emerging_hotspots", "Polygon", VEMT_RENDER_CATEGORISED, "pattern", false,
-     CLASSES(pattern_classes), NULL, NULL, NULL,
+     false, CLASSES(pattern_classes), NULL, NULL, NULL,
      "Emerging hot spot patterns, Esri's categories (vemt default)"},
-    {"hotspot_cube", "Polygon", VEMT_RENDER_CATEGORISED, "gi_bin", true,
+    {"hotspot_cube", "Polygon", VEMT_RENDER_CATEGORISED, "gi_bin", true, false,
      CLASSES(bin_classes), NULL, "step_start_utc", "step_end_utc",
      "Space-time hot spots by time step, time-enabled (vemt default)"},
     {"missing_journeys", "LineString", VEMT_RENDER_CATEGORISED, "looked_after",
-     false, CLASSES(looked_after_classes), NULL, "start_utc", "end_utc",
+     false, false, CLASSES(looked_after_classes), NULL, "start_utc", "end_utc",
      "Missing-episode journeys by looked-after status (vemt "
      "default)"},
     {"locations_of_concern", "Point", VEMT_RENDER_GRADUATED, "n_children", true,
-     CLASSES(children_classes), NULL, NULL, NULL,
+     false, CLASSES(children_classes), NULL, NULL, NULL,
      "Locations of concern by number of children (vemt default)"},
-    {"events", "Point", VEMT_RENDER_CATEGORISED, "kind", false,
+    {"found_hotspots", "Polygon", VEMT_RENDER_CATEGORISED, "gi_bin", true,
+     false, CLASSES(bin_classes), NULL, NULL, NULL,
+     "Where missing children are found: Gi* hot and cold spots by "
+     "confidence (vemt default)"},
+    {"colocation", "Point", VEMT_RENDER_GRADUATED, "lclq", true, false,
+     CLASSES(lclq_classes), NULL, NULL, NULL,
+     "Local co-location quotients against the overall mix (vemt default)"},
+    {"clusters", "Polygon", VEMT_RENDER_CATEGORISED, "method", false, true,
+     CLASSES(method_classes), "n_events", NULL, NULL,
+     "Cluster outlines by method, labelled with their events (vemt "
+     "default)"},
+    {"events", "Point", VEMT_RENDER_CATEGORISED, "kind", false, false,
      CLASSES(kind_classes), NULL, "start_utc", "end_utc",
      "Events by kind, time-enabled (vemt default)"},
 };
@@ -141,20 +168,23 @@ static void qml_symbol(vemt_strbuf *b, const vemt_style *s, size_t i,
                        i, rgb);
         return;
     }
-    bool outline = s->renderer == VEMT_RENDER_OUTLINE;
+    /* Outlines in the class colour: none inside (study area), or a faint
+     * fill (outlined classes) so overlapping outlines stay readable. */
+    bool outline = s->renderer == VEMT_RENDER_OUTLINE || s->outlined;
     vemt_sb_printf(b,
                    "<symbol type=\"fill\" name=\"%zu\" alpha=\"0.8\" "
                    "clip_to_extent=\"1\" force_rhr=\"0\">"
                    "<layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" "
                    "pass=\"0\">"
-                   "<prop k=\"color\" v=\"%s,255\"/>"
+                   "<prop k=\"color\" v=\"%s,%d\"/>"
                    "<prop k=\"outline_color\" v=\"%s,255\"/>"
                    "<prop k=\"outline_width\" v=\"%s\"/>"
                    "<prop k=\"outline_width_unit\" v=\"MM\"/>"
                    "<prop k=\"style\" v=\"%s\"/>"
                    "</layer></symbol>",
-                   i, rgb, outline ? rgb : "160,160,160",
-                   outline ? "0.6" : "0.1", outline ? "no" : "solid");
+                   i, rgb, s->outlined ? 38 : 255,
+                   outline ? rgb : "160,160,160", outline ? "0.6" : "0.1",
+                   s->renderer == VEMT_RENDER_OUTLINE ? "no" : "solid");
 }
 
 static void qml_single(vemt_strbuf *b, const vemt_style *s) {
@@ -214,10 +244,38 @@ static void qml_temporal(vemt_strbuf *b, const vemt_style *s) {
                    s->start_field, s->end_field);
 }
 
+/* Labels from label_field, horizontal over each feature's centroid (inside
+ * polygons), with a white halo: the QgsPalLayerSettings that differ from
+ * QGIS 3.22's defaults. The layer also needs labelsEnabled="1". */
+static void qml_labeling(vemt_strbuf *b, const vemt_style *s) {
+    if (!s->label_field) return;
+    vemt_sb_printf(b,
+                   "<labeling type=\"simple\"><settings calloutType=\"simple\">"
+                   "<text-style fieldName=\"%s\" isExpression=\"0\" "
+                   "fontFamily=\"Sans Serif\" namedStyle=\"Bold\" "
+                   "fontWeight=\"75\" fontSize=\"9\" fontSizeUnit=\"Point\" "
+                   "textColor=\"40,40,40,255\" textOpacity=\"1\">"
+                   "<text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" "
+                   "bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" "
+                   "bufferOpacity=\"0.8\" bufferNoFill=\"1\"/></text-style>"
+                   "<placement placement=\"1\" centroidInside=\"1\" "
+                   "centroidWhole=\"0\" fitInPolygonOnly=\"0\" "
+                   "priority=\"5\"/>"
+                   "<rendering drawLabels=\"1\" obstacle=\"1\" "
+                   "displayAll=\"0\" upsidedownLabels=\"0\"/>"
+                   "</settings></labeling>",
+                   s->label_field);
+}
+
+const char *vemt_style_labels_attr(const vemt_style *s) {
+    return s->label_field ? " labelsEnabled=\"1\"" : "";
+}
+
 char *vemt_style_qml_body(const vemt_style *s) {
     vemt_strbuf b = {0};
     qml_temporal(&b, s);
     qml_renderer(&b, s);
+    qml_labeling(&b, s);
     vemt_sb_printf(&b,
                    "<blendMode>0</blendMode><featureBlendMode>0"
                    "</featureBlendMode><layerOpacity>1</layerOpacity>");
@@ -228,6 +286,56 @@ char *vemt_style_qml_body(const vemt_style *s) {
     return vemt_sb_take(&b);
 }
 
+/* The density surface's classes, light to dark: ColorBrewer's 5-class
+ * YlOrRd (Brewer, Hatchard & Harrower 2003, Cartography and Geographic
+ * Information Science 30(1), https://doi.org/10.1559/152304003100010929). */
+static const char density_ramp[][8] = {"#ffffb2", "#fecc5c", "#fd8d3c",
+                                       "#f03b20", "#bd0026"};
+
+char *vemt_style_density_qml_body(double hi) {
+    if (!(hi > 0)) hi = 1; /* an empty surface still gets valid classes */
+    size_t n = sizeof density_ramp / sizeof density_ramp[0];
+    vemt_strbuf b = {0};
+    vemt_sb_printf(
+        &b,
+        "<pipe><rasterrenderer type=\"singlebandpseudocolor\" band=\"1\" "
+        "opacity=\"1\" alphaBand=\"-1\" nodataColor=\"\" "
+        "classificationMin=\"0\" classificationMax=\"%.17g\">"
+        "<rasterTransparency/><minMaxOrigin><limits>None</limits><extent>"
+        "WholeRaster</extent><statAccuracy>Estimated</statAccuracy>"
+        "<cumulativeCutLower>0.02</cumulativeCutLower><cumulativeCutUpper>"
+        "0.98</cumulativeCutUpper><stdDevFactor>2</stdDevFactor>"
+        "</minMaxOrigin><rastershader><colorrampshader "
+        "colorRampType=\"DISCRETE\" classificationMode=\"2\" clip=\"0\" "
+        "labelPrecision=\"1\" minimumValue=\"0\" maximumValue=\"%.17g\">",
+        hi, hi);
+    /* Discrete: a pixel takes the first class whose value it does not
+     * exceed, so 0 (no event within a bandwidth) is transparent; then
+     * classes of equal width up to the largest value. */
+    vemt_sb_printf(&b,
+                   "<item value=\"0\" color=\"%s\" alpha=\"0\" "
+                   "label=\"0 (none)\"/>",
+                   density_ramp[0]);
+    for (size_t k = 1; k <= n; k++)
+        vemt_sb_printf(&b,
+                       "<item value=\"%.17g\" color=\"%s\" alpha=\"255\" "
+                       "label=\"%.1f – %.1f\"/>",
+                       k == n ? hi : hi * (double)k / (double)n,
+                       density_ramp[k - 1], hi * (double)(k - 1) / (double)n,
+                       hi * (double)k / (double)n);
+    vemt_sb_printf(
+        &b,
+        "</colorrampshader></rastershader></rasterrenderer>"
+        "<brightnesscontrast gamma=\"1\" brightness=\"0\" contrast=\"0\"/>"
+        "<huesaturation saturation=\"0\" grayscaleMode=\"0\" "
+        "colorizeOn=\"0\" invertColors=\"0\" colorizeRed=\"255\" "
+        "colorizeGreen=\"128\" colorizeBlue=\"128\" "
+        "colorizeStrength=\"100\"/><rasterresampler maxOversampling=\"2\"/>"
+        "<resamplingStage>resamplingFilter</resamplingStage></pipe>"
+        "<blendMode>0</blendMode>");
+    return vemt_sb_take(&b);
+}
+
 char *vemt_style_qml(const vemt_style *s) {
     char *body = vemt_style_qml_body(s);
     if (!body) return NULL;
@@ -235,13 +343,49 @@ char *vemt_style_qml(const vemt_style *s) {
     vemt_sb_printf(&b,
                    "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' "
                    "'SYSTEM'>\n<qgis version=\"3.22.16-Białowieża\" "
-                   "styleCategories=\"AllStyleCategories\">%s</qgis>\n",
-                   body);
+                   "styleCategories=\"AllStyleCategories\"%s>%s</qgis>\n",
+                   vemt_style_labels_attr(s), body);
     vemt_free(body);
     return vemt_sb_take(&b);
 }
 
-/* One SLD rule: a filter on the class and its symbolizer. */
+/* The symbolizer of an SLD rule in colour #rrggbb. */
+static void sld_symbolizer(vemt_strbuf *b, const vemt_style *s,
+                           const char *hex) {
+    if (is_point(s))
+        vemt_sb_printf(b,
+                       "<se:PointSymbolizer><se:Graphic><se:Mark>"
+                       "<se:WellKnownName>circle</se:WellKnownName><se:Fill>"
+                       "<se:SvgParameter name=\"fill\">%s</se:SvgParameter>"
+                       "</se:Fill></se:Mark><se:Size>7</se:Size></se:Graphic>"
+                       "</se:PointSymbolizer>",
+                       hex);
+    else if (is_line(s))
+        vemt_sb_printf(b,
+                       "<se:LineSymbolizer><se:Stroke><se:SvgParameter "
+                       "name=\"stroke\">%s</se:SvgParameter></se:Stroke>"
+                       "</se:LineSymbolizer>",
+                       hex);
+    else if (s->outlined)
+        vemt_sb_printf(b,
+                       "<se:PolygonSymbolizer><se:Fill><se:SvgParameter "
+                       "name=\"fill\">%s</se:SvgParameter><se:SvgParameter "
+                       "name=\"fill-opacity\">0.15</se:SvgParameter>"
+                       "</se:Fill><se:Stroke><se:SvgParameter name=\"stroke\">"
+                       "%s</se:SvgParameter><se:SvgParameter "
+                       "name=\"stroke-width\">2</se:SvgParameter></se:Stroke>"
+                       "</se:PolygonSymbolizer>",
+                       hex, hex);
+    else
+        vemt_sb_printf(b,
+                       "<se:PolygonSymbolizer><se:Fill><se:SvgParameter "
+                       "name=\"fill\">%s</se:SvgParameter></se:Fill>"
+                       "<se:Stroke><se:SvgParameter name=\"stroke\">#a0a0a0"
+                       "</se:SvgParameter></se:Stroke></se:PolygonSymbolizer>",
+                       hex);
+}
+
+/* One SLD rule: a filter on the class, its symbolizer and the labels. */
 static void sld_rule(vemt_strbuf *b, const vemt_style *s,
                      const vemt_style_class *c) {
     vemt_sb_printf(b, "<se:Rule><se:Name>");
@@ -272,33 +416,23 @@ static void sld_rule(vemt_strbuf *b, const vemt_style *s,
                        "%s</ogc:PropertyName><ogc:Literal>%.4f</ogc:Literal>"
                        "</ogc:PropertyIsLessThanOrEqualTo></ogc:And>",
                        s->field, c->lo, s->field, c->hi);
+    vemt_sb_printf(b, "</ogc:Filter>");
     int r = 0, g = 0, bl = 0;
+    char hex[8];
     sscanf(c->rgb, "%d,%d,%d", &r, &g, &bl);
-    if (is_point(s))
+    snprintf(hex, sizeof hex, "#%02x%02x%02x", r & 255, g & 255, bl & 255);
+    sld_symbolizer(b, s, hex);
+    if (s->label_field)
         vemt_sb_printf(b,
-                       "</ogc:Filter><se:PointSymbolizer><se:Graphic>"
-                       "<se:Mark><se:WellKnownName>circle</se:WellKnownName>"
-                       "<se:Fill><se:SvgParameter name=\"fill\">#%02x%02x"
-                       "%02x</se:SvgParameter></se:Fill></se:Mark><se:Size>7"
-                       "</se:Size></se:Graphic></se:PointSymbolizer>"
-                       "</se:Rule>",
-                       r, g, bl);
-    else if (is_line(s))
-        vemt_sb_printf(b,
-                       "</ogc:Filter><se:LineSymbolizer><se:Stroke>"
-                       "<se:SvgParameter name=\"stroke\">#%02x%02x%02x"
-                       "</se:SvgParameter></se:Stroke></se:LineSymbolizer>"
-                       "</se:Rule>",
-                       r, g, bl);
-    else
-        vemt_sb_printf(b,
-                       "</ogc:Filter><se:PolygonSymbolizer><se:Fill>"
-                       "<se:SvgParameter name=\"fill\">#%02x%02x%02x"
-                       "</se:SvgParameter></se:Fill><se:Stroke>"
-                       "<se:SvgParameter name=\"stroke\">#a0a0a0"
-                       "</se:SvgParameter></se:Stroke>"
-                       "</se:PolygonSymbolizer></se:Rule>",
-                       r, g, bl);
+                       "<se:TextSymbolizer><se:Label><ogc:PropertyName>%s"
+                       "</ogc:PropertyName></se:Label><se:Font>"
+                       "<se:SvgParameter name=\"font-size\">12"
+                       "</se:SvgParameter></se:Font><se:Halo><se:Radius>2"
+                       "</se:Radius></se:Halo><se:Fill><se:SvgParameter "
+                       "name=\"fill\">#282828</se:SvgParameter></se:Fill>"
+                       "</se:TextSymbolizer>",
+                       s->label_field);
+    vemt_sb_printf(b, "</se:Rule>");
 }
 
 char *vemt_style_sld(const vemt_style *s) {

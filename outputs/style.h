@@ -29,6 +29,7 @@ typedef struct vemt_style {
     vemt_renderer renderer;
     const char *field; /* classified field */
     bool numeric;      /* categorised on a number */
+    bool outlined;     /* polygons: class-coloured outlines, faint fill */
     const vemt_style_class *classes;
     size_t n_classes;
     const char *label_field;             /* labels, or NULL */
@@ -50,6 +51,18 @@ char *vemt_style_qml(const vemt_style *s);
 /** The style as an OGC SLD 1.1 document (renderer only). Caller owns the
  * result; free with vemt_free(). */
 char *vemt_style_sld(const vemt_style *s);
+
+/** The attribute a layer's root element (<qgis> or <maplayer>) carries
+ * when the style has labels: " labelsEnabled=\"1\"", else "". Borrowed,
+ * static. */
+const char *vemt_style_labels_attr(const vemt_style *s);
+
+/** The QML of the density raster's parts for embedding in a project's
+ * <maplayer>: a single-band pseudocolor renderer, transparent at 0 and in
+ * graduated yellow-orange-red classes of equal width up to hi (the
+ * surface's largest value), and the blend mode. Caller owns the result;
+ * free with vemt_free(). NULL when memory runs out. */
+char *vemt_style_density_qml_body(double hi);
 
 /** The QML of a style's parts for embedding in a project's <maplayer>:
  * the renderer, labels, temporal element and geometry type, without the

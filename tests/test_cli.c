@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tests/ref/gistar_spdep_ref.h"
@@ -17,22 +18,8 @@
 
 static char tmpdir[64];
 
-/* Run vemt with args (a shell fragment); capture stderr's first line. */
 static int vemt(const char *args, char *err_line, size_t n) {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>err.txt >out.txt", tmpdir,
-             VEMT_BIN, args);
-    int rc = system(cmd);
-    if (err_line) {
-        char path[128];
-        snprintf(path, sizeof path, "%s/err.txt", tmpdir);
-        FILE *f = fopen(path, "r");
-        err_line[0] = '\0';
-        if (f && fgets(err_line, (int)n, f))
-            err_line[strcspn(err_line, "\n")] = 0;
-        if (f) fclose(f);
-    }
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    return test_vemt(tmpdir, args, err_line, n);
 }
 
 static bool exists(const char *name) {
@@ -338,8 +325,9 @@ TEST(demo_safeguarding_finds_planted_places) {
     if (json_object_object_get_ex(wk, "northing", &v))
         wy = json_object_get_double(v);
     snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM patrol_windows p JOIN hotspot_cells c ON "
-             "c.cell_id = p.place WHERE p.rank <= 3 AND p.weekday IN "
+             "SELECT count(*) FROM (SELECT * FROM patrol_windows WHERE "
+             "place_kind = 'cell' ORDER BY rank LIMIT 3) p JOIN hotspot_cells "
+             "c ON c.cell_id = p.place WHERE p.weekday IN "
              "('Tuesday', 'Wednesday', 'Thursday') AND p.start_hour BETWEEN 18 "
              "AND 21 AND ST_Distance(c.geom, MakePoint(%.1f, %.1f, 27700)) < "
              "400",
@@ -479,10 +467,22 @@ TEST(interrupted_run_leaves_previous_output) {
     for (int k = 0; k < 3; k++) {
         snprintf(cmd, sizeof cmd,
                  "exec '%s' run --incidents big/incidents.csv --cell-size 100 "
-                 "--no-trends --out kept.gpkg 2>/dev/null",
+                 "--no-trends --permutations 0 --clusters none --no-kde --out "
+                 "kept.gpkg 2>/dev/null",
                  VEMT_BIN);
         pid_t pid = start_until_writing(cmd);
         CHECK(pid > 0);
+        /* Kill it while its temporary GeoPackage exists: mid-write. */
+        bool mid = false;
+        snprintf(path, sizeof path,
+                 "ls -A '%s' | grep -q '^.kept.gpkg.vemt-tmp'", tmpdir);
+        for (int tries = 0; tries < 500 && !mid; tries++) {
+            mid = system(path) == 0;
+            struct timespec ms10 = {0, 10000000};
+            if (!mid) nanosleep(&ms10, NULL);
+        }
+        CHECK(mid);
+        snprintf(path, sizeof path, "%s/kept.gpkg", tmpdir);
         kill(pid, sigs[k]);
         int status = 0;
         waitpid(pid, &status, 0);

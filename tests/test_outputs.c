@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "outputs/outputs.h"
+#include "tests/ogrutil.h"
 #include "tests/test.h"
+#include "tests/testutil.h"
 
 typedef struct fixture {
     vemt_ctx *ctx;
@@ -84,26 +86,11 @@ static void setup(fixture *f) {
 }
 
 static void teardown(fixture *f) {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd)) fputs("cleanup failed\n", stderr);
+    test_remove_dir(f->dir);
     vemt_grid_destroy(f->grid);
     vemt_events_clear(&f->events);
     vemt_rejects_clear(&f->rejects);
     vemt_ctx_destroy(f->ctx);
-}
-
-/* First value of a one-column SQL query, as text ("" if none). */
-static void query_text(GDALDatasetH ds, const char *sql, char *buf, size_t n) {
-    buf[0] = '\0';
-    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
-    if (!r) return;
-    OGRFeatureH f = OGR_L_GetNextFeature(r);
-    if (f) {
-        snprintf(buf, n, "%s", OGR_F_GetFieldAsString(f, 0));
-        OGR_F_Destroy(f);
-    }
-    GDALDatasetReleaseResultSet(ds, r);
 }
 
 TEST(gpkg_layers_and_metadata) {
@@ -135,31 +122,32 @@ TEST(gpkg_layers_and_metadata) {
                  "27700");
     CHECK_INT_EQ(OGR_L_GetGeomType(rej), wkbNone);
     /* Date-times as the GeoPackage specification writes them. */
-    query_text(ds, "SELECT start_utc || '' FROM events WHERE fid = 1", buf,
-               sizeof buf);
+    test_query_text(ds, "SELECT start_utc || '' FROM events WHERE fid = 1", buf,
+                    sizeof buf);
     CHECK_STR_EQ(buf, "2024-01-01T01:00:00.000Z");
-    query_text(ds, "SELECT count(*) FROM events WHERE end_utc IS NULL", buf,
-               sizeof buf);
+    test_query_text(ds, "SELECT count(*) FROM events WHERE end_utc IS NULL",
+                    buf, sizeof buf);
     CHECK_STR_EQ(buf, "1");
-    query_text(ds, "SELECT count(*) FROM hotspot_cells WHERE gi_z IS NULL", buf,
-               sizeof buf);
+    test_query_text(ds, "SELECT count(*) FROM hotspot_cells WHERE gi_z IS NULL",
+                    buf, sizeof buf);
     CHECK_STR_EQ(buf, "1");
-    query_text(ds, "SELECT cell_id FROM hotspot_cells WHERE fid = 4", buf,
-               sizeof buf);
+    test_query_text(ds, "SELECT cell_id FROM hotspot_cells WHERE fid = 4", buf,
+                    sizeof buf);
     CHECK_STR_EQ(buf, "460100_520100");
-    query_text(
+    test_query_text(
         ds, "SELECT reason || '|' || \"column\" || '|' || source FROM rejects",
         buf, sizeof buf);
     CHECK_STR_EQ(buf, "not a date: \"x\"|occurred_at|incidents.csv");
-    query_text(ds,
-               "SELECT description FROM gpkg_contents WHERE table_name = "
-               "'events'",
-               buf, sizeof buf);
+    test_query_text(ds,
+                    "SELECT description FROM gpkg_contents WHERE table_name = "
+                    "'events'",
+                    buf, sizeof buf);
     CHECK(strstr(buf, "pseudonym") != NULL);
-    query_text(ds,
-               "SELECT metadata FROM gpkg_metadata WHERE md_standard_uri = "
-               "'urn:vemt:provenance:1'",
-               buf, sizeof buf);
+    test_query_text(
+        ds,
+        "SELECT metadata FROM gpkg_metadata WHERE md_standard_uri = "
+        "'urn:vemt:provenance:1'",
+        buf, sizeof buf);
     json_object *doc = json_tokener_parse(buf);
     CHECK(doc != NULL);
     json_object *v;
@@ -170,22 +158,22 @@ TEST(gpkg_layers_and_metadata) {
     json_object_put(doc);
     /* Styles in the layout QGIS reads: schema '' (never NULL), the exact
      * geometry column, one default row per styled layer, QML and SLD. */
-    query_text(ds,
-               "SELECT group_concat(f_table_name || ':' || "
-               "f_geometry_column || ':' || useAsDefault, ',') FROM "
-               "layer_styles WHERE f_table_schema = '' AND "
-               "f_table_catalog = ''",
-               buf, sizeof buf);
+    test_query_text(ds,
+                    "SELECT group_concat(f_table_name || ':' || "
+                    "f_geometry_column || ':' || useAsDefault, ',') FROM "
+                    "layer_styles WHERE f_table_schema = '' AND "
+                    "f_table_catalog = ''",
+                    buf, sizeof buf);
     CHECK_STR_EQ(buf, "hotspot_cells:geom:1,events:geom:1");
-    query_text(ds,
-               "SELECT count(*) FROM layer_styles WHERE styleQML LIKE "
-               "'%<renderer-v2 type=\"categorizedSymbol\" attr=\"kind\"%' "
-               "AND styleQML LIKE '%<temporal enabled=\"1\" mode=\"2\"%' "
-               "AND styleSLD LIKE '%StyledLayerDescriptor%'",
-               buf, sizeof buf);
+    test_query_text(ds,
+                    "SELECT count(*) FROM layer_styles WHERE styleQML LIKE "
+                    "'%<renderer-v2 type=\"categorizedSymbol\" attr=\"kind\"%' "
+                    "AND styleQML LIKE '%<temporal enabled=\"1\" mode=\"2\"%' "
+                    "AND styleSLD LIKE '%StyledLayerDescriptor%'",
+                    buf, sizeof buf);
     CHECK_STR_EQ(buf, "1");
-    query_text(ds, "SELECT reference_scope FROM gpkg_metadata_reference", buf,
-               sizeof buf);
+    test_query_text(ds, "SELECT reference_scope FROM gpkg_metadata_reference",
+                    buf, sizeof buf);
     CHECK_STR_EQ(buf, "geopackage");
     GDALClose(ds);
     teardown(&f);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 /* Load a whole file into memory (NUL-terminated); caller frees. */
 static inline char *test_slurp(const char *path, size_t *n) {
@@ -36,6 +37,34 @@ static inline bool test_contains(const char *hay, size_t n,
         p++;
     }
     return false;
+}
+
+/* Run the vemt program (VEMT_BIN) with args, a shell fragment, in dir,
+ * stdout to out.txt and stderr to err.txt there; err_line (may be NULL)
+ * gets stderr's first line. Returns the exit status (-1: killed). */
+static inline int test_vemt(const char *dir, const char *args, char *err_line,
+                            size_t n) {
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>err.txt >out.txt", dir,
+             VEMT_BIN, args);
+    int rc = system(cmd);
+    if (err_line) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/err.txt", dir);
+        FILE *f = fopen(path, "r");
+        err_line[0] = '\0';
+        if (f && fgets(err_line, (int)n, f))
+            err_line[strcspn(err_line, "\n")] = 0;
+        if (f) fclose(f);
+    }
+    return rc != -1 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* Remove a scratch folder and everything in it (a test's temporary dir). */
+static inline void test_remove_dir(const char *dir) {
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd)) fputs("cleanup failed\n", stderr);
 }
 
 #endif /* VEMT_TESTS_TESTUTIL_H */

@@ -1,0 +1,284 @@
+/** @file clusters.c
+ * @brief The cluster and density stage: DBSCAN, ST-DBSCAN and HDBSCAN of
+ * the events, their outlines and attributes, and the kernel density
+ * surface (of the events, or of published counts outside the restricted
+ * tier).
+ */
+#include "cli/clusters.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* HDBSCAN's Prim over mutual reachability takes seconds per 100,000
+ * points; past this it runs only when --clusters names it. */
+#define HDBSCAN_DEFAULT_MAX 200000
+
+/* The partner and public tiers' density comes from cells at least this
+ * wide (the public tier's smallest cell). */
+#define DENSITY_MIN_CELL_M 250.0
+
+static const char method_names[][12] = {"dbscan", "st-dbscan", "hdbscan"};
+
+void vemt_clusters_result_clear(vemt_cluster_result *r) {
+    for (int m = 0; m < VEMT_CLUSTER_METHODS; m++) {
+        vemt_clusters_clear(&r->clusters[m]);
+        free(r->labels[m]);
+        free(r->n_subjects[m]);
+    }
+    free(r->prob);
+    vemt_raster_clear(&r->raster);
+    memset(r, 0, sizeof *r);
+}
+
+/* A (cluster, subject) pair, for distinct subjects per cluster. */
+typedef struct member {
+    int32_t label;
+    const char *key;
+    size_t event;
+} member;
+
+static int by_member(const void *a, const void *b) {
+    const member *p = a, *q = b;
+    if (p->label != q->label) return p->label < q->label ? -1 : 1;
+    int c = strcmp(p->key, q->key);
+    if (c) return c;
+    return (p->event > q->event) - (p->event < q->event);
+}
+
+/* Distinct subjects of each cluster; an event without a subject key is a
+ * subject of its own, as in the cells' n_subjects. */
+static double *cluster_subjects(const vemt_events *events,
+                                const vemt_event_points *ep,
+                                const int32_t *labels, size_t k) {
+    double *out = calloc(k ? k : 1, sizeof *out);
+    member *mem = calloc(ep->n ? ep->n : 1, sizeof *mem);
+    size_t m = 0;
+    for (size_t i = 0; out && mem && i < ep->n; i++)
+        if (labels[i] >= 0)
+            mem[m++] =
+                (member){labels[i], events->items[ep->event[i]].subject_key,
+                         ep->event[i]};
+    if (mem) qsort(mem, m, sizeof *mem, by_member);
+    for (size_t i = 0; out && mem && i < m; i++)
+        if (i == 0 || mem[i].label != mem[i - 1].label || !mem[i].key[0] ||
+            strcmp(mem[i].key, mem[i - 1].key))
+            out[mem[i].label] += 1;
+    free(mem);
+    if (!mem) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Labels per event from labels per point (others: VEMT_LABEL_EXCLUDED). */
+static int32_t *event_labels(const vemt_events *events,
+                             const vemt_event_points *ep,
+                             const int32_t *labels) {
+    int32_t *out = malloc((events->n ? events->n : 1) * sizeof *out);
+    for (size_t e = 0; out && e < events->n; e++) out[e] = VEMT_LABEL_EXCLUDED;
+    for (size_t i = 0; out && i < ep->n; i++) out[ep->event[i]] = labels[i];
+    return out;
+}
+
+/* One method over the points: labels, outlines, subjects, the set. */
+static vemt_status one_method(vemt_ctx *ctx, const vemt_args *a,
+                              const vemt_events *events,
+                              const vemt_event_points *ep, int m,
+                              vemt_cluster_result *r, FILE *info) {
+    vemt_points pts = vemt_event_points_view(ep);
+    int32_t *labels = calloc(ep->n, sizeof *labels);
+    double *prob =
+        m == VEMT_CLUSTER_HDBSCAN ? calloc(ep->n, sizeof *prob) : NULL;
+    if (!labels || (m == VEMT_CLUSTER_HDBSCAN && !prob)) {
+        free(labels), free(prob);
+        return VEMT_E_NOMEM;
+    }
+    size_t k = 0;
+    vemt_status st;
+    if (m == VEMT_CLUSTER_HDBSCAN) {
+        vemt_hdbscan_opts o = {(size_t)a->min_cluster_size,
+                               (size_t)a->min_samples};
+        st = vemt_hdbscan_compute(ctx, &pts, &o, labels, prob, NULL, &k, NULL);
+    } else {
+        vemt_dbscan_opts o = {a->eps_m, (size_t)a->min_points,
+                              m == VEMT_CLUSTER_STDBSCAN,
+                              (int64_t)a->time_eps_s, a->dbscan_star};
+        st = vemt_dbscan_compute(ctx, &pts, &o, labels, NULL, &k);
+    }
+    vemt_outline_opts oo = {a->convex ? VEMT_HULL_CONVEX : VEMT_HULL_CONCAVE,
+                            a->concave_ratio, 0, a->patrol_hours};
+    if (!st)
+        st =
+            vemt_clusters_summarise(ctx, &pts, labels, k, &oo, &r->clusters[m]);
+    size_t noise = 0, excluded = 0;
+    for (size_t i = 0; i < ep->n; i++) {
+        noise += labels[i] == VEMT_LABEL_NOISE;
+        excluded += labels[i] == VEMT_LABEL_EXCLUDED;
+    }
+    if (!st && !(r->labels[m] = event_labels(events, ep, labels)))
+        st = VEMT_E_NOMEM;
+    if (!st && !(r->n_subjects[m] = cluster_subjects(events, ep, labels, k)))
+        st = VEMT_E_NOMEM;
+    if (!st && prob) {
+        r->prob = malloc((events->n ? events->n : 1) * sizeof *r->prob);
+        for (size_t e = 0; r->prob && e < events->n; e++) r->prob[e] = NAN;
+        for (size_t i = 0; r->prob && i < ep->n; i++)
+            r->prob[ep->event[i]] = prob[i];
+        if (!r->prob) st = VEMT_E_NOMEM;
+    }
+    free(labels), free(prob);
+    if (st) return st;
+    if (m == VEMT_CLUSTER_STDBSCAN) r->st_excluded = excluded;
+    r->sets[r->n_sets++] = (vemt_cluster_set){
+        method_names[m], &r->clusters[m], r->n_subjects[m], r->labels[m],
+        m == VEMT_CLUSTER_HDBSCAN ? r->prob : NULL};
+    if (info) {
+        fprintf(info, "clusters (%s): %zu, %zu of %zu events in none",
+                method_names[m], k, noise, ep->n);
+        if (excluded)
+            fprintf(info, ", %zu with month-only times left out", excluded);
+        fputc('\n', info);
+    }
+    return VEMT_OK;
+}
+
+static void record(const vemt_args *a, vemt_params *params) {
+    const char *how = a->clusters_given ? "given" : "default";
+    char list[64] = "";
+    for (int m = 0; m < VEMT_CLUSTER_METHODS; m++)
+        if (a->cluster_methods & (1u << m))
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                     list[0] ? "," : "", method_names[m]);
+    vemt_params_add_text(params, "clusters", how, list[0] ? list : "none");
+    if (!a->cluster_methods) return;
+    vemt_params_add(params, "eps_m", "given", a->eps_m);
+    vemt_params_add(params, "min_points", "given", (double)a->min_points);
+    vemt_params_add(params, "time_eps_s", "given", a->time_eps_s);
+    vemt_params_add_text(params, "dbscan_border_points", "given",
+                         a->dbscan_star ? "noise (DBSCAN*)"
+                                        : "join the first cluster reaching "
+                                          "them");
+    vemt_params_add(params, "min_cluster_size", "given",
+                    (double)a->min_cluster_size);
+    vemt_params_add(
+        params, "min_samples", a->min_samples ? "given" : "default",
+        (double)(a->min_samples ? a->min_samples : a->min_cluster_size));
+    char hull[40];
+    if (a->convex)
+        snprintf(hull, sizeof hull, "convex hull");
+    else
+        snprintf(hull, sizeof hull, "concave hull, ratio %.3g",
+                 a->concave_ratio);
+    vemt_params_add_text(params, "cluster_outline", "given", hull);
+}
+
+static const char kernel_names[][16] = {"quartic", "Epanechnikov", "triangular",
+                                        "uniform", "Gaussian"};
+
+/* The density of the events (restricted) or of the published cell counts
+ * at cell centres (partner, public). */
+static vemt_status density(vemt_ctx *ctx, const vemt_args *a,
+                           const vemt_event_points *ep, const vemt_area *area,
+                           const vemt_grid *grid, const double *cells,
+                           FILE *info, vemt_params *params,
+                           vemt_cluster_result *r) {
+    vemt_points pts = vemt_event_points_view(ep);
+    double *xy = NULL, *w = NULL, *x = NULL, *y = NULL;
+    const char *what = "the events";
+    if (a->tier != 0) {
+        double cell = vemt_grid_cell_m(grid);
+        if (!(cell >= DENSITY_MIN_CELL_M)) {
+            if (info)
+                fprintf(info,
+                        "density: not made in the %s tier (it needs grid "
+                        "cells of %.0f m or more)\n",
+                        a->tier == 2 ? "public" : "partner",
+                        DENSITY_MIN_CELL_M);
+            return VEMT_OK;
+        }
+        size_t n = vemt_grid_ncells(grid);
+        xy = calloc(2 * n, sizeof *xy);
+        x = calloc(n, sizeof *x), y = calloc(n, sizeof *y);
+        w = calloc(n, sizeof *w);
+        if (!xy || !x || !y || !w) {
+            free(xy), free(x), free(y), free(w);
+            return VEMT_E_NOMEM;
+        }
+        vemt_grid_centres(grid, xy);
+        for (size_t i = 0; i < n; i++) {
+            x[i] = xy[2 * i], y[i] = xy[2 * i + 1];
+            w[i] = isnan(cells[i]) ? 0 : cells[i]; /* withheld: nothing */
+        }
+        pts = (vemt_points){n, x, y, NULL, NULL, w};
+        what = "the published cell counts at the cell centres";
+    }
+    if (a->kde_bandwidth_m <= 0 &&
+        vemt_kde_auto_bandwidth_m(&pts, (vemt_kernel)a->kde_kernel, NULL, 0) <=
+            0) {
+        if (info)
+            fputs(
+                "density: not made: too few distinct locations for an "
+                "automatic bandwidth (give --kde-bandwidth)\n",
+                info);
+        free(xy), free(x), free(y), free(w);
+        return VEMT_OK;
+    }
+    vemt_bbox box = area ? vemt_area_bbox(area) : (vemt_bbox){0, 0, -1, -1};
+    vemt_kde_opts o = {(vemt_kernel)a->kde_kernel, a->kde_bandwidth_m,
+                       a->kde_pixel_m, area ? &box : NULL};
+    double h = 0;
+    char rule[300] = "";
+    vemt_status st =
+        vemt_kde_compute(ctx, &pts, &o, &r->raster, &h, rule, sizeof rule);
+    free(xy), free(x), free(y), free(w);
+    if (st) return st;
+    snprintf(r->density_desc, sizeof r->density_desc,
+             "Kernel density of %s in events per km2: %s kernel, bandwidth "
+             "%.0f m%s, pixel %.0f m. %s",
+             what, kernel_names[a->kde_kernel], h,
+             a->kde_bandwidth_m > 0 ? " (given)" : " (automatic)",
+             r->raster.pixel_m, rule);
+    r->density = (vemt_density_out){&r->raster, r->density_desc};
+    vemt_params_add_text(params, "kde", "automatic", r->density_desc);
+    if (info)
+        fprintf(info,
+                "density: %s kernel, bandwidth %.0f m, %d x %d pixels of "
+                "%.0f m\n",
+                kernel_names[a->kde_kernel], h, r->raster.ncol, r->raster.nrow,
+                r->raster.pixel_m);
+    return VEMT_OK;
+}
+
+vemt_status vemt_clusters_run(vemt_ctx *ctx, const vemt_args *a,
+                              const vemt_events *events, const vemt_area *area,
+                              const vemt_grid *grid, const double *cells,
+                              FILE *info, vemt_params *params,
+                              vemt_cluster_result *r) {
+    memset(r, 0, sizeof *r);
+    vemt_event_points ep;
+    vemt_status st = vemt_event_points_fill(events, a->kinds, true, &ep);
+    if (st) return st;
+    /* Clusters sit on event coordinates: restricted only. */
+    if (a->tier == 0) {
+        record(a, params);
+        for (int m = 0; !st && m < VEMT_CLUSTER_METHODS; m++) {
+            if (!(a->cluster_methods & (1u << m)) || ep.n == 0) continue;
+            if (m == VEMT_CLUSTER_HDBSCAN && !a->clusters_given &&
+                ep.n > HDBSCAN_DEFAULT_MAX) {
+                if (info)
+                    fprintf(info,
+                            "clusters (hdbscan): not run on %zu events by "
+                            "default (name it in --clusters to run it)\n",
+                            ep.n);
+                continue;
+            }
+            st = one_method(ctx, a, events, &ep, m, r, info);
+        }
+    }
+    if (!st && !a->no_kde && (ep.n > 0 || a->tier != 0))
+        st = density(ctx, a, &ep, area, grid, cells, info, params, r);
+    vemt_event_points_clear(&ep);
+    return st;
+}

@@ -1,0 +1,357 @@
+/** @file hotspots.c
+ * @brief The hot-spot stage: units, counts, weights, Gi* and its
+ * permutation test, FDR bins, Local Moran, the scale profile.
+ */
+#include "cli/hotspots.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/ingest.h"
+
+/* Above this many units the scale profile is computed only when asked
+ * for (--distance-band auto): ten bands of up to ten cells' radius over
+ * 100,000 cells would hold 30 million links each. */
+#define PROFILE_MAX_UNITS 20000
+
+/* The LISA permutations draw from streams of their own, not the Gi*
+ * ones: the same draws for both would correlate their p-values. */
+#define LISA_SEED_OFFSET 0x9E3779B97F4A7C15ULL
+
+void vemt_hotspots_clear(vemt_hotspot_result *r) {
+    vemt_weights_destroy(r->weights);
+    vemt_grid_destroy(r->grid);
+    free(r->counts);
+    free(r->subjects);
+    free(r->z);
+    free(r->p);
+    free(r->p_sim);
+    free(r->bins);
+    free(r->lisa_i);
+    free(r->lisa_z);
+    free(r->lisa_p);
+    free(r->lisa_type);
+    free(r->profile);
+    memset(r, 0, sizeof *r);
+}
+
+static void warn(vemt_hotspot_result *r, FILE *info, const char *text) {
+    size_t used = strlen(r->warnings);
+    snprintf(r->warnings + used, sizeof r->warnings - used, "%s%s",
+             used ? " " : "", text);
+    if (info) fprintf(info, "warning: %s\n", text);
+}
+
+/* The units of the keep mask, as new units (names and ids copied). */
+static vemt_status subset_areas(vemt_ctx *ctx, const vemt_unit_list *ul,
+                                const bool *keep, vemt_areas **out) {
+    size_t m = 0;
+    const unsigned char **wkb = calloc(ul->n, sizeof *wkb);
+    size_t *size = calloc(ul->n, sizeof *size);
+    const char **ids = calloc(ul->n, sizeof *ids);
+    const char **names = calloc(ul->n, sizeof *names);
+    vemt_status st = wkb && size && ids && names ? VEMT_OK : VEMT_E_NOMEM;
+    for (size_t i = 0; !st && i < ul->n; i++) {
+        if (keep && !keep[i]) continue;
+        wkb[m] = ul->wkb[i];
+        size[m] = ul->wkb_size[i];
+        ids[m] = ul->ids[i];
+        names[m++] = ul->names[i];
+    }
+    if (!st) st = vemt_areas_create_wkb(ctx, m, wkb, size, ids, names, out);
+    free(wkb), free(size), free(ids), free(names);
+    return st;
+}
+
+/* --areas: the polygons with at least half their area in the study area
+ * (all without one): generalised boundaries of neighbouring authorities
+ * touch or overlap the study area by slivers, which must not count. */
+static vemt_status area_units(vemt_ctx *ctx, const vemt_args *a,
+                              const vemt_area *area, FILE *info,
+                              vemt_params *params, vemt_hotspot_result *r) {
+    vemt_unit_list ul;
+    vemt_areas *all = NULL, *kept = NULL;
+    bool *keep = NULL;
+    vemt_status st =
+        vemt_units_read(ctx, a->areas, a->area_id, a->area_name, &ul);
+    if (!st) st = subset_areas(ctx, &ul, NULL, &all);
+    size_t n = st ? 0 : vemt_areas_n(all), m = n;
+    if (!st && area) {
+        keep = calloc(n, sizeof *keep);
+        if (!keep) st = VEMT_E_NOMEM;
+        m = 0;
+        for (size_t i = 0; !st && i < n; i++)
+            m += keep[i] = vemt_areas_share_in(all, i, area) >= 0.5;
+        if (!st && m == 0)
+            st =
+                vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
+                               "no unit of %s has half its area or more in the "
+                               "study area",
+                               a->areas);
+        if (!st && m < n) st = subset_areas(ctx, &ul, keep, &kept);
+    }
+    if (!st && info)
+        fprintf(
+            info, "units: %zu polygons of %s (ids from %s, names from %s)%s\n",
+            m, a->areas, ul.id_field[0] ? ul.id_field : "the feature ids",
+            ul.name_field[0] ? ul.name_field : "no field",
+            m < n ? "; those less than half in the study area left out" : "");
+    vemt_params_add_text(params, "areas", "given", a->areas);
+    if (!st) {
+        vemt_areas *use = kept ? kept : all;
+        st = vemt_grid_create_areas(ctx, &use, &r->grid);
+        if (kept)
+            kept = use;
+        else
+            all = use;
+    }
+    vemt_areas_destroy(kept);
+    vemt_areas_destroy(all);
+    vemt_unit_list_clear(&ul);
+    free(keep);
+    return st;
+}
+
+/* A square or hexagon grid over the study area or the events' extent. */
+static vemt_status grid_units(vemt_ctx *ctx, const vemt_args *a,
+                              const vemt_area *area, const vemt_events *events,
+                              FILE *info, vemt_params *params,
+                              vemt_hotspot_result *r) {
+    vemt_bbox extent;
+    if (area)
+        extent = vemt_area_bbox(area);
+    else if (!vemt_events_bbox(events, a->kinds, &extent))
+        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
+                              "no located %s events in the inputs: nothing "
+                              "to map (see the rejects above)",
+                              a->kind_name);
+    double cell = a->cell_size_m;
+    char rule[400];
+    if (cell > 0) {
+        vemt_params_add(params, "cell_size_m", "given", cell);
+    } else {
+        vemt_status st = vemt_grid_auto_cell_size_events_m(
+            ctx, &extent, events, a->kinds, &cell, rule, sizeof rule);
+        if (st) return st;
+        vemt_params_add(params, "cell_size_m", "automatic", cell);
+        vemt_params_add_text(params, "cell_size_rule", "automatic", rule);
+        if (info)
+            fprintf(info, "cell size: %g m (automatic: %s)\n", cell, rule);
+    }
+    bool hex = a->grid_shape == VEMT_CELL_HEX;
+    vemt_params_add_text(
+        params, "grid", a->grid_shape ? "given" : "default",
+        hex ? "hexagons, flat-topped, cell size flat to flat" : "squares");
+    r->cell_m = cell;
+    return hex ? vemt_grid_create_hex(ctx, cell, &extent, area, &r->grid)
+               : vemt_grid_create(ctx, cell, &extent, area, &r->grid);
+}
+
+static vemt_status alloc_arrays(vemt_hotspot_result *r, size_t n, bool perm) {
+    size_t k = n ? n : 1;
+    r->counts = calloc(k, sizeof *r->counts);
+    r->subjects = calloc(k, sizeof *r->subjects);
+    r->z = calloc(k, sizeof *r->z);
+    r->p = calloc(k, sizeof *r->p);
+    r->bins = calloc(k, sizeof *r->bins);
+    r->lisa_i = calloc(k, sizeof *r->lisa_i);
+    r->lisa_z = calloc(k, sizeof *r->lisa_z);
+    r->lisa_p = calloc(k, sizeof *r->lisa_p);
+    r->lisa_type = calloc(k, sizeof *r->lisa_type);
+    if (perm) r->p_sim = calloc(k, sizeof *r->p_sim);
+    bool ok = r->counts && r->subjects && r->z && r->p && r->bins &&
+              r->lisa_i && r->lisa_z && r->lisa_p && r->lisa_type &&
+              (!perm || r->p_sim);
+    return ok ? VEMT_OK : VEMT_E_NOMEM;
+}
+
+/* Incremental spatial autocorrelation on the unit centres (Esri's
+ * defaults: moran.c), into r->profile. */
+static vemt_status scale_profile(vemt_ctx *ctx, vemt_hotspot_result *r,
+                                 const double *xy, size_t n) {
+    vemt_isa_opts o;
+    vemt_status st = vemt_moran_isa_defaults(ctx, xy, n, &o);
+    if (st) return st;
+    r->profile = calloc(o.count, sizeof *r->profile);
+    if (!r->profile) return VEMT_E_NOMEM;
+    r->n_profile = o.count;
+    return vemt_moran_incremental_xy(ctx, xy, r->counts, n, &o, r->profile,
+                                     &r->first_peak, &r->max_peak);
+}
+
+/* The distance band: given, automatic (the profile's first peak, else its
+ * highest, else the default) or the default (adjacent cells). */
+static double choose_band(const vemt_args *a, vemt_hotspot_result *r,
+                          FILE *info, vemt_params *params) {
+    if (a->distance_band_m > 0) {
+        vemt_params_add(params, "distance_band_m", "given", a->distance_band_m);
+        return a->distance_band_m;
+    }
+    size_t peak = r->first_peak != SIZE_MAX ? r->first_peak : r->max_peak;
+    bool want_auto = a->distance_band_m < 0 || r->cell_m == 0;
+    if (want_auto && r->profile && peak != SIZE_MAX) {
+        double band = r->profile[peak].band_m;
+        vemt_params_add(params, "distance_band_m", "automatic", band);
+        vemt_params_add_text(params, "distance_band_rule", "automatic",
+                             r->first_peak != SIZE_MAX
+                                 ? "first peak of the scale profile's z"
+                                 : "highest peak of the scale profile's z");
+        if (info)
+            fprintf(info, "distance band: %.0f m (scale profile peak)\n", band);
+        return band;
+    }
+    if (want_auto)
+        warn(r, info,
+             "The scale profile has no peak: the distance "
+             "band is the default.");
+    double band = r->cell_m > 0 ? r->cell_m * sqrt(2.0) : 0;
+    if (band == 0 && r->profile) band = r->profile[0].band_m;
+    vemt_params_add(params, "distance_band_m", "default", band);
+    return band;
+}
+
+static vemt_status build_weights(vemt_ctx *ctx, const vemt_args *a,
+                                 vemt_hotspot_result *r, const double *xy,
+                                 size_t n, FILE *info, vemt_params *params) {
+    bool areas = vemt_grid_areas(r->grid) != NULL;
+    int kind = a->weights >= 0 ? a->weights
+               : areas         ? VEMT_WEIGHTS_QUEEN
+                               : VEMT_WEIGHTS_BAND;
+    const char *how = a->weights >= 0 ? "given" : "default";
+    vemt_status st;
+    if (kind == VEMT_WEIGHTS_KNN) {
+        st = vemt_weights_knn(ctx, xy, n, (size_t)a->knn_k, true, &r->weights);
+        snprintf(r->weights_desc, sizeof r->weights_desc,
+                 "binary, the %ld nearest units (centroids) and the unit "
+                 "itself (Gi*)",
+                 a->knn_k);
+        vemt_params_add(params, "k", a->weights >= 0 ? "given" : "default",
+                        (double)a->knn_k);
+    } else if (kind == VEMT_WEIGHTS_QUEEN || kind == VEMT_WEIGHTS_ROOK) {
+        vemt_contiguity c = kind == VEMT_WEIGHTS_QUEEN ? VEMT_CONTIGUITY_QUEEN
+                                                       : VEMT_CONTIGUITY_ROOK;
+        st = vemt_weights_grid_contiguity(ctx, r->grid, c, true, &r->weights);
+        snprintf(
+            r->weights_desc, sizeof r->weights_desc,
+            "binary %s contiguity (%s), the unit itself included (Gi*)",
+            c == VEMT_CONTIGUITY_QUEEN ? "queen" : "rook",
+            c == VEMT_CONTIGUITY_QUEEN ? "a shared point" : "a shared edge");
+    } else {
+        r->band_m = choose_band(a, r, info, params);
+        st = vemt_weights_band(ctx, xy, n, r->band_m, true, &r->weights);
+        snprintf(r->weights_desc, sizeof r->weights_desc,
+                 "binary distance band of %.6g m between unit centres, the "
+                 "unit itself included (Gi*)",
+                 r->band_m);
+    }
+    vemt_params_add_text(params, "weights", how, r->weights_desc);
+    return st;
+}
+
+/* Gi*, its permutation p, FDR bins and Local Moran on r->counts. */
+static vemt_status statistics(vemt_ctx *ctx, const vemt_args *a,
+                              vemt_hotspot_result *r, size_t n) {
+    vemt_status st = VEMT_OK;
+    for (size_t i = 0; i < n; i++) {
+        r->z[i] = r->p[i] = r->lisa_i[i] = r->lisa_z[i] = r->lisa_p[i] = NAN;
+        if (r->p_sim) r->p_sim[i] = NAN;
+    }
+    if (n >= 2)
+        st = vemt_gistar_compute(ctx, r->weights, r->counts, n, r->z, r->p);
+    vemt_perm_opts po = {(size_t)a->permutations, a->seed,
+                         (unsigned)a->threads};
+    if (!st && r->p_sim && n >= 2)
+        st = vemt_gistar_permute(ctx, r->weights, r->counts, n, &po, r->p_sim);
+    if (!st) st = vemt_significance_bins(r->z, r->p, n, a->fdr, r->bins);
+    if (st || n < 3) return st;
+    /* Local Moran: the analytic z under conditional randomisation (spdep's
+     * default), and the permutation p for the types where there is one
+     * (GeoDa, PySAL and Esri classify on the permutation p). */
+    st = vemt_lisa_compute(ctx, r->weights, r->counts, n, VEMT_LISA_CONDITIONAL,
+                           r->lisa_i, r->lisa_z, r->lisa_p);
+    po.seed = a->seed ^ LISA_SEED_OFFSET;
+    if (!st && a->permutations > 0)
+        st = vemt_lisa_permute(ctx, r->weights, r->counts, n, &po, r->lisa_p);
+    if (!st)
+        st = vemt_lisa_types(ctx, r->weights, r->counts, n, r->lisa_p,
+                             VEMT_LISA_ALPHA, r->lisa_type);
+    return st;
+}
+
+/* Warnings Esri's tools give too: few units or events, sparse counts,
+ * units whose only neighbour is themselves. */
+static void check_data(vemt_hotspot_result *r, size_t n, FILE *info) {
+    size_t empty = 0, isolated = 0;
+    for (size_t i = 0; i < n; i++) {
+        const size_t *nb;
+        size_t k;
+        empty += r->counts[i] == 0;
+        vemt_weights_neighbours(r->weights, i, &nb, &k);
+        isolated += k <= 1;
+    }
+    char text[200];
+    if (n < 30)
+        warn(r, info,
+             "Fewer than 30 units: Gi* z-scores are unreliable; "
+             "choose smaller cells.");
+    if (r->counted < 30)
+        warn(r, info, "Fewer than 30 events counted: too few for hot spots.");
+    if (n && empty * 10 > n * 9) {
+        snprintf(text, sizeof text,
+                 "%.0f %% of units have no event: the data are sparse for "
+                 "this unit size.",
+                 100.0 * (double)empty / (double)n);
+        warn(r, info, text);
+    }
+    if (isolated) {
+        snprintf(text, sizeof text,
+                 "%zu unit%s no neighbour but %s: %s Gi* is %s own count.",
+                 isolated, isolated == 1 ? " has" : "s have",
+                 isolated == 1 ? "itself" : "themselves",
+                 isolated == 1 ? "its" : "their",
+                 isolated == 1 ? "its" : "their");
+        warn(r, info, text);
+    }
+}
+
+vemt_status vemt_hotspots_run(vemt_ctx *ctx, const vemt_args *a,
+                              const vemt_area *area, const vemt_events *events,
+                              FILE *info, vemt_params *params,
+                              vemt_hotspot_result *r) {
+    memset(r, 0, sizeof *r);
+    r->first_peak = r->max_peak = SIZE_MAX;
+    vemt_status st = a->areas
+                         ? area_units(ctx, a, area, info, params, r)
+                         : grid_units(ctx, a, area, events, info, params, r);
+    size_t n = st ? 0 : vemt_grid_ncells(r->grid);
+    if (!st) st = alloc_arrays(r, n, a->permutations > 0);
+    if (st) return st;
+    r->counted = vemt_grid_count(r->grid, events, a->kinds, r->counts);
+    st = vemt_grid_count_subjects(r->grid, events, a->kinds, r->subjects);
+    double *xy = calloc(2 * (n ? n : 1), sizeof *xy);
+    if (!st && !xy) st = VEMT_E_NOMEM;
+    if (!st) vemt_grid_centres(r->grid, xy);
+    bool need =
+        a->distance_band_m < 0 || (a->distance_band_m == 0 && r->cell_m == 0 &&
+                                   (a->weights == VEMT_WEIGHTS_BAND));
+    if (!st && n >= 4 && (n <= PROFILE_MAX_UNITS || need))
+        st = scale_profile(ctx, r, xy, n);
+    if (!st) st = build_weights(ctx, a, r, xy, n, info, params);
+    free(xy);
+    if (!st) st = statistics(ctx, a, r, n);
+    if (st) return st;
+    vemt_params_add(
+        params, "permutations",
+        a->permutations == VEMT_PERMUTATIONS_DEFAULT ? "default" : "given",
+        (double)a->permutations);
+    vemt_params_add_text(params, "lisa_rule", "default",
+                         "Local Moran's I (Anselin 1995), row-standardised "
+                         "weights without self; lisa_type where lisa_p <= "
+                         "0.05 (permutation p when permutations > 0)");
+    check_data(r, n, info);
+    if (r->warnings[0])
+        vemt_params_add_text(params, "warnings", "automatic", r->warnings);
+    return VEMT_OK;
+}

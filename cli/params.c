@@ -1,0 +1,24 @@
+/** @file params.c
+ * @brief The run's parameters for the provenance.
+ */
+#include "cli/params.h"
+
+#include <stdio.h>
+
+void vemt_params_add(vemt_params *p, const char *name, const char *how,
+                     double v) {
+    if (p->n >= VEMT_MAX_PARAMS) return;
+    vemt_param *q = &p->items[p->n++];
+    q->name = name;
+    q->how = how;
+    snprintf(q->value, sizeof q->value, "%.17g", v);
+}
+
+void vemt_params_add_text(vemt_params *p, const char *name, const char *how,
+                          const char *text) {
+    if (p->n >= VEMT_MAX_PARAMS) return;
+    vemt_param *q = &p->items[p->n++];
+    q->name = name;
+    q->how = how;
+    snprintf(q->value, sizeof q->value, "%s", text ? text : "");
+}

@@ -1,0 +1,26 @@
+/** @file params.h
+ * @brief The run's parameters as the provenance records them: every
+ * option's value and whether it was given, a default or chosen
+ * automatically.
+ */
+#ifndef VEMT_CLI_PARAMS_H
+#define VEMT_CLI_PARAMS_H
+
+#include "outputs/outputs.h"
+
+#define VEMT_MAX_PARAMS 64
+
+/** The parameters recorded so far. */
+typedef struct vemt_params {
+    vemt_param items[VEMT_MAX_PARAMS];
+    size_t n;
+} vemt_params;
+
+/** Record a number (%.17g) or a text; how is "given", "default" or
+ * "automatic". Past VEMT_MAX_PARAMS entries are dropped. */
+void vemt_params_add(vemt_params *p, const char *name, const char *how,
+                     double v);
+void vemt_params_add_text(vemt_params *p, const char *name, const char *how,
+                          const char *text);
+
+#endif /* VEMT_CLI_PARAMS_H */
