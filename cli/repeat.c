@@ -15,7 +15,7 @@ void vemt_repeat_clear(vemt_repeat_result *r) {
     free(r->cells);
     free(r->n_found), free(r->n_children), free(r->gi_z), free(r->gi_p);
     free(r->child_z), free(r->child_p), free(r->gi_bin);
-    free(r->clq_event), free(r->lclq), free(r->lclq_p);
+    free(r->clq_event), free(r->lclq), free(r->lclq_p), free(r->mean_lclq);
     memset(r, 0, sizeof *r);
 }
 
@@ -188,8 +188,8 @@ static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_args *a,
                                        r->child_z, r->child_p);
     free(xy), free(start), free(units);
     if (st) return st;
-    r->found = (vemt_found_out){r->n_found, r->n_children, r->gi_z,   r->gi_p,
-                                r->gi_bin,  r->child_z,    r->child_p};
+    r->found = (vemt_found_out){r->n_found, r->n_children, r->gi_z,    r->gi_p,
+                                r->gi_bin,  r->child_z,    r->child_p, NULL};
     r->have_found = true;
     if (info) {
         size_t hot = 0, child_sig = 0;
@@ -278,6 +278,34 @@ static vemt_status colocation(vemt_ctx *ctx, const vemt_args *a,
     return VEMT_OK;
 }
 
+/* The co-location quotients aggregated to units: the mean quotient of
+ * incidents around the found-at places of each unit (found_hotspots). */
+static vemt_status clq_by_unit(const vemt_events *ev, const vemt_grid *g,
+                               vemt_repeat_result *r) {
+    size_t n = vemt_grid_ncells(g);
+    double *sum = calloc(n ? n : 1, sizeof *sum);
+    r->mean_lclq = calloc(n ? n : 1, sizeof *r->mean_lclq);
+    if (!sum || !r->mean_lclq) {
+        free(sum);
+        return VEMT_E_NOMEM;
+    }
+    for (size_t k = 0; k < r->clq.n; k++) {
+        const vemt_event *e = &ev->items[r->clq.event[k]];
+        size_t u;
+        if (e->kind != VEMT_KIND_FOUND_AT || isnan(r->lclq[k]) ||
+            !vemt_grid_locate(g, e->x, e->y, &u))
+            continue;
+        sum[u] += r->lclq[k];
+        r->mean_lclq[u] += 1; /* count first, mean below */
+    }
+    for (size_t u = 0; u < n; u++)
+        r->mean_lclq[u] =
+            r->mean_lclq[u] > 0 ? sum[u] / r->mean_lclq[u] : (double)NAN;
+    free(sum);
+    r->found.mean_lclq = r->mean_lclq;
+    return VEMT_OK;
+}
+
 vemt_status vemt_repeat_run(vemt_ctx *ctx, const vemt_args *a,
                             const vemt_events *events, const vemt_grid *grid,
                             const vemt_weights *w, FILE *info,
@@ -295,5 +323,6 @@ vemt_status vemt_repeat_run(vemt_ctx *ctx, const vemt_args *a,
     if (!a->no_near_repeat) st = near_repeat(ctx, a, events, info, params, r);
     if (!st) st = found_hotspots(ctx, a, events, grid, w, info, r);
     if (!st) st = colocation(ctx, a, events, info, params, r);
+    if (!st && r->have_found && r->have_clq) st = clq_by_unit(events, grid, r);
     return st;
 }

@@ -25,6 +25,7 @@ typedef struct vemt_repeat_result {
     vemt_colocation_out clq;
     size_t *clq_event;
     double *lclq, *lclq_p;
+    double *mean_lclq; /* per unit, found-at places only */
     bool have_clq;
 } vemt_repeat_result;
 

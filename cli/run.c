@@ -287,6 +287,29 @@ static char *read_text(const char *path) {
     return buf;
 }
 
+/* SHA-256 and size of the files that are not record inputs, into the
+ * provenance (never the key file: it is a secret). */
+static vemt_status hash_aux_files(run *r) {
+    const struct {
+        const char *name, *path;
+    } files[] = {{"boundary_file", r->a.boundary},
+                 {"areas_file", r->a.areas},
+                 {"postcodes_file", r->a.postcodes},
+                 {"flag_places_file", r->a.flag_places}};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (!files[i].path) continue;
+        char hex[65], text[160];
+        uint64_t bytes;
+        vemt_status st =
+            vemt_ingest_file_sha256(r->ctx, files[i].path, hex, &bytes);
+        if (st) return st;
+        snprintf(text, sizeof text, "sha256 %s, %llu bytes", hex,
+                 (unsigned long long)bytes);
+        vemt_params_add_text(&r->params, files[i].name, "automatic", text);
+    }
+    return VEMT_OK;
+}
+
 static const char *how(bool is_default) {
     return is_default ? "default" : "given";
 }
@@ -343,6 +366,8 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
                          r->a.boundary && !r->a.demo ? "given" : "default",
                          r->a.boundary ? r->a.boundary : "none (data extent)");
     record_options(r);
+    vemt_status hs = hash_aux_files(r);
+    if (hs) return failed(r, hs, NULL);
     static const char *const origins[] = {"key file", "environment variable",
                                           "random per run"};
     char *job = r->a.config ? read_text(r->a.config) : NULL;

@@ -162,6 +162,12 @@ void vemt_unit_list_clear(vemt_unit_list *u);
 bool vemt_ingest_parse_time(const char *text, int64_t *start_utc,
                             int64_t *end_utc);
 
+/** SHA-256 (lower-case hex into hex) and size of the file at path, for
+ * the provenance of the files that are not record inputs (boundary, areas,
+ * postcodes, flagged places). Returns VEMT_E_IO naming the file. */
+vemt_status vemt_ingest_file_sha256(vemt_ctx *ctx, const char *path,
+                                    char hex[65], uint64_t *bytes);
+
 /** Free memory returned by ingest functions; NULL is a no-op. */
 void vemt_ingest_free(void *p);
 

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "engine/alloc.h"
+#include "ingest/ingest.h"
 
 static vemt_status io_error(vemt_ctx *ctx, const char *path) {
     vemt_error *err = vemt_ctx_err(ctx);
@@ -98,6 +99,15 @@ vemt_status vemt_load_identity(vemt_ctx *ctx, const char *path,
                                vemt_loaded *out) {
     vemt_status st = load(ctx, path, out, false);
     vemt_loaded_clear(out);
+    return st;
+}
+
+vemt_status vemt_ingest_file_sha256(vemt_ctx *ctx, const char *path,
+                                    char hex[65], uint64_t *bytes) {
+    vemt_loaded l;
+    vemt_status st = vemt_load_identity(ctx, path, &l);
+    snprintf(hex, 65, "%s", st ? "" : l.sha256);
+    *bytes = st ? 0 : l.bytes;
     return st;
 }
 

@@ -769,6 +769,7 @@ static const vemt_field_def found_fields[] = {
     {"child_gi_z", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
     {"child_p_sim", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
     {"child_significant", OFTInteger, OFSTBoolean, 0},
+    {"mean_lclq", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
 };
 
 static vemt_status fill_found(vemt_ctx *ctx, OGRLayerH layer,
@@ -796,6 +797,7 @@ static vemt_status fill_found(vemt_ctx *ctx, OGRLayerH layer,
         if (m.ix[8] >= 0)
             OGR_F_SetFieldInteger(f, m.ix[8],
                                   fo->child_z[i] > 0 && fo->child_p[i] <= 0.05);
+        put_real(f, m.ix[9], fo->mean_lclq ? fo->mean_lclq[i] : (double)NAN);
         OGR_F_SetGeometryDirectly(f, cell_polygon(out->grid, i));
         vemt_status st = add_feature(layer, f);
         if (st) return st;
@@ -1022,7 +1024,8 @@ static const vemt_layer_def layer_defs[] = {
      "gi_p, gi_bin with FDR) and the child-level test whose null moves each "
      "child's found-at places as a whole (child_gi_z on distinct children, "
      "child_p_sim), so a child found many times in one place can't make a "
-     "hot spot alone. Restricted.",
+     "hot spot alone; mean_lclq, the mean co-location quotient of incidents "
+     "around the unit's found-at places. Restricted.",
      wkbPolygon, FIELDS(found_fields), fill_found, VEMT_NEEDS_FOUND, true},
     {"colocation",
      "Local co-location quotients (Cromley, Hanink & Bentlage 2014; "

@@ -100,6 +100,9 @@ typedef struct vemt_found_out {
     const int8_t *gi_bin;      /* FDR bins of the event-level Gi* */
     const double *child_z;     /* Gi* of distinct children per unit */
     const double *child_p;     /* its child-level permutation p */
+    const double *mean_lclq;   /* mean co-location quotient of incidents
+                                  around the unit's found-at places, or
+                                  NULL; NaN where none */
 } vemt_found_out;
 
 /** Local co-location quotients at found-at places (of incidents around

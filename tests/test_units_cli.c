@@ -263,6 +263,7 @@ TEST(scale_profile_gives_the_auto_band) {
     snprintf(want, sizeof want,
              "\"value\":\"%.17g\",\n      \"how\":\"automatic\"", band);
     CHECK(prov && strstr(prov, want));
+    CHECK(prov && strstr(prov, "\"value\":\"sha256 "));
     /* Every option is recorded, defaults too. */
     static const char *const keys[] = {"\"time_step\"",
                                        "\"time_lag\"",
@@ -274,7 +275,8 @@ TEST(scale_profile_gives_the_auto_band) {
                                        "\"weights\"",
                                        "\"clusters\"",
                                        "\"grid\"",
-                                       "\"tier\""};
+                                       "\"tier\"",
+                                       "\"boundary_file\""};
     for (size_t k = 0; prov && k < sizeof keys / sizeof *keys; k++)
         CHECK(strstr(prov, keys[k]) != NULL);
     GDALClose(ds);
@@ -603,6 +605,16 @@ TEST(safeguarding_statistics) {
     }
     l = GDALDatasetGetLayerByName(ds, "colocation");
     CHECK(l && OGR_L_GetFeatureCount(l, 1) > 4000);
+    /* Aggregated to units: the mean over each unit's found-at places. */
+    OGRLayerH q = GDALDatasetExecuteSQL(
+        ds,
+        "SELECT count(*) FROM found_hotspots WHERE (n_found > 0) <> "
+        "(mean_lclq IS NOT NULL)",
+        NULL, NULL);
+    f = q ? OGR_L_GetNextFeature(q) : NULL;
+    CHECK(f && OGR_F_GetFieldAsInteger(f, 0) == 0);
+    if (f) OGR_F_Destroy(f);
+    if (q) GDALDatasetReleaseResultSet(ds, q);
     GDALClose(ds);
 }
 
