@@ -147,8 +147,8 @@ int vemt_safety_check(const vemt_args *a) {
             return VEMT_EXIT_INPUT;
     if (a->geojson_dir && !folder_writable(a->geojson_dir, true))
         return VEMT_EXIT_INPUT;
-    const char *paths[] = {a->out, a->qgis_project};
-    for (int i = 0; i < 2; i++) {
+    const char *paths[] = {a->out, a->qgis_project, a->kde_path};
+    for (int i = 0; i < 3; i++) {
         if (!paths[i] || a->force || access(paths[i], F_OK) != 0) continue;
         if (vemt_outputs_is_vemt_file(paths[i])) continue;
         fprintf(stderr,

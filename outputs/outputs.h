@@ -248,8 +248,9 @@ char *vemt_outputs_provenance_json(const vemt_output *out);
 bool vemt_outputs_temp_path(const char *final, const char *ext, long pid,
                             char *buf, size_t size);
 
-/** True when path is a GeoPackage or QGIS project that vemt wrote (its
- * provenance or title says so), so a run may replace it without --force. */
+/** True when path is a GeoPackage, QGIS project or GeoTIFF that vemt
+ * wrote (its provenance, title or software tag says so), so a run may
+ * replace it without --force. */
 bool vemt_outputs_is_vemt_file(const char *path);
 
 /** Check the GeoPackage at path against a tier's rules (public_tier: the

@@ -300,6 +300,14 @@ TEST(bad_area_options) {
         vemt("run --demo --kde no/such/k.tif --out g.gpkg", line, sizeof line),
         1);
     CHECK(!exists("g.gpkg"));
+    /* A GeoTIFF vemt did not write is not replaced without --force. */
+    char tif[256];
+    snprintf(tif, sizeof tif, "%s/theirs.tif", tmpdir);
+    FILE *t = fopen(tif, "w");
+    if (t) fputs("not a vemt file", t), fclose(t);
+    CHECK_INT_EQ(
+        vemt("run --demo --kde theirs.tif --out g.gpkg", line, sizeof line), 1);
+    CHECK(strstr(line, "theirs.tif: exists and was not written by vemt"));
     CHECK_INT_EQ(
         vemt("run --demo --grid round --out x.gpkg", line, sizeof line), 2);
     CHECK_STR_EQ(line, "vemt: --grid must be square or hex: round");
