@@ -185,7 +185,7 @@ static vemt_status density(vemt_ctx *ctx, const vemt_args *a,
                            FILE *info, vemt_params *params,
                            vemt_cluster_result *r) {
     vemt_points pts = vemt_event_points_view(ep);
-    double *xy = NULL, *w = NULL, *x = NULL, *y = NULL;
+    double *w = NULL, *x = NULL, *y = NULL;
     const char *what = "the events";
     if (a->tier != 0) {
         double cell = vemt_grid_cell_m(grid);
@@ -199,47 +199,48 @@ static vemt_status density(vemt_ctx *ctx, const vemt_args *a,
             return VEMT_OK;
         }
         size_t n = vemt_grid_ncells(grid);
-        xy = calloc(2 * n, sizeof *xy);
         x = calloc(n, sizeof *x), y = calloc(n, sizeof *y);
         w = calloc(n, sizeof *w);
-        if (!xy || !x || !y || !w) {
-            free(xy), free(x), free(y), free(w);
+        if (!x || !y || !w) {
+            free(x), free(y), free(w);
             return VEMT_E_NOMEM;
         }
-        vemt_grid_centres(grid, xy);
         for (size_t i = 0; i < n; i++) {
-            x[i] = xy[2 * i], y[i] = xy[2 * i + 1];
+            vemt_grid_cell_centre(grid, i, &x[i], &y[i]);
             w[i] = isnan(cells[i]) ? 0 : cells[i]; /* withheld: nothing */
         }
         pts = (vemt_points){n, x, y, NULL, NULL, w};
         what = "the published cell counts at the cell centres";
     }
-    if (a->kde_bandwidth_m <= 0 &&
-        vemt_kde_auto_bandwidth_m(&pts, (vemt_kernel)a->kde_kernel, NULL, 0) <=
-            0) {
+    /* The bandwidth once: given, or Silverman's rule (none for fewer than
+     * two distinct locations, and then no surface). */
+    char rule_h[300] = "", rule[300] = "";
+    double h = a->kde_bandwidth_m;
+    if (h <= 0)
+        h = vemt_kde_auto_bandwidth_m(&pts, (vemt_kernel)a->kde_kernel, rule_h,
+                                      sizeof rule_h);
+    if (h <= 0) {
         if (info)
             fputs(
                 "density: not made: too few distinct locations for an "
                 "automatic bandwidth (give --kde-bandwidth)\n",
                 info);
-        free(xy), free(x), free(y), free(w);
+        free(x), free(y), free(w);
         return VEMT_OK;
     }
     vemt_bbox box = area ? vemt_area_bbox(area) : (vemt_bbox){0, 0, -1, -1};
-    vemt_kde_opts o = {(vemt_kernel)a->kde_kernel, a->kde_bandwidth_m,
-                       a->kde_pixel_m, area ? &box : NULL};
-    double h = 0;
-    char rule[300] = "";
+    vemt_kde_opts o = {(vemt_kernel)a->kde_kernel, h, a->kde_pixel_m,
+                       area ? &box : NULL};
     vemt_status st =
         vemt_kde_compute(ctx, &pts, &o, &r->raster, &h, rule, sizeof rule);
-    free(xy), free(x), free(y), free(w);
+    free(x), free(y), free(w);
     if (st) return st;
     snprintf(r->density_desc, sizeof r->density_desc,
              "Kernel density of %s in events per km2: %s kernel, bandwidth "
-             "%.0f m%s, pixel %.0f m. %s",
+             "%.0f m%s, pixel %.0f m. %s%s%s",
              what, kernel_names[a->kde_kernel], h,
              a->kde_bandwidth_m > 0 ? " (given)" : " (automatic)",
-             r->raster.pixel_m, rule);
+             r->raster.pixel_m, rule_h, rule_h[0] && rule[0] ? "; " : "", rule);
     r->density = (vemt_density_out){&r->raster, r->density_desc};
     vemt_params_add_text(params, "kde", "automatic", r->density_desc);
     if (info)

@@ -127,6 +127,24 @@ static double *row_totals(const double *x, size_t rows, size_t cols) {
     return r;
 }
 
+/* One series' T rows get its published counts e and s (NaN: withheld);
+ * what can be solved back to a withheld count goes too: the series'
+ * tests when any count is withheld, a change when either end is. */
+static void publish_series(vemt_trend_row *rows, size_t T, const double *e,
+                           const double *s) {
+    bool any = false;
+    for (size_t t = 0; t < T; t++) any |= isnan(e[t]) || isnan(s[t]);
+    for (size_t t = 0; t < T; t++) {
+        vemt_trend_row *r = &rows[t];
+        r->n_events = e[t];
+        r->n_subjects = s[t];
+        if (any) r->mk_z = r->mk_p = r->sen_slope = (double)NAN;
+        bool prev = t && !isnan(e[t - 1]) && !isnan(e[t]);
+        if (!prev) r->change_prev = r->change_prev_p = (double)NAN;
+        if (isnan(e[t]) || any) r->change_year = r->change_year_p = (double)NAN;
+    }
+}
+
 /* Trend rows: each category x steps table with the "all" series as its
  * column totals; derived changes and tests withheld where a count is. */
 static vemt_status publish_rows(const vemt_args *a, vemt_trend_result *tr) {
@@ -138,22 +156,8 @@ static vemt_status publish_rows(const vemt_args *a, vemt_trend_result *tr) {
         e[i] = tr->rows[i].n_events, s[i] = tr->rows[i].n_subjects;
     if (!st) st = table(&pe, e, S, T, a);
     if (!st) st = table(&ps, s, S, T, a);
-    for (size_t k = 0; !st && k < S; k++) {
-        bool any = false;
-        for (size_t t = 0; t < T; t++)
-            any |= isnan(pe[k * T + t]) || isnan(ps[k * T + t]);
-        for (size_t t = 0; t < T; t++) {
-            vemt_trend_row *r = &tr->rows[k * T + t];
-            r->n_events = pe[k * T + t];
-            r->n_subjects = ps[k * T + t];
-            if (any) /* tests on a series with a withheld count */
-                r->mk_z = r->mk_p = r->sen_slope = (double)NAN;
-            bool prev = t && !isnan(pe[k * T + t - 1]) && !isnan(r->n_events);
-            if (!prev) r->change_prev = r->change_prev_p = (double)NAN;
-            if (isnan(r->n_events) || any)
-                r->change_year = r->change_year_p = (double)NAN;
-        }
-    }
+    for (size_t k = 0; !st && k < S; k++)
+        publish_series(&tr->rows[k * T], T, pe + k * T, ps + k * T);
     free(e), free(s), free(pe), free(ps);
     return st;
 }
@@ -165,22 +169,8 @@ static void publish_unit_rows(vemt_trend_result *tr,
     size_t T = vemt_cube_steps(tr->cube);
     for (size_t k = tr->n_area_rows; k + T <= tr->out.n_rows; k += T) {
         size_t u = (k - tr->n_area_rows) / T;
-        bool any = false;
-        for (size_t t = 0; t < T; t++) {
-            vemt_trend_row *r = &tr->rows[k + t];
-            r->n_events = pub->bins_e[u * T + t];
-            r->n_subjects = pub->bins_s[u * T + t];
-            any |= isnan(r->n_events) || isnan(r->n_subjects);
-        }
-        for (size_t t = 0; t < T; t++) {
-            vemt_trend_row *r = &tr->rows[k + t];
-            if (any) r->mk_z = r->mk_p = r->sen_slope = (double)NAN;
-            bool prev = t && !isnan(tr->rows[k + t - 1].n_events) &&
-                        !isnan(r->n_events);
-            if (!prev) r->change_prev = r->change_prev_p = (double)NAN;
-            if (isnan(r->n_events) || any)
-                r->change_year = r->change_year_p = (double)NAN;
-        }
+        publish_series(&tr->rows[k], T, pub->bins_e + u * T,
+                       pub->bins_s + u * T);
     }
 }
 

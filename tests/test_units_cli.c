@@ -38,6 +38,27 @@ static GDALDatasetH open_out(const char *name) {
     return GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
 }
 
+/* One number from SQL on an open dataset (NaN when it fails). */
+static double ds_num(GDALDatasetH ds, const char *sql) {
+    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, "SQLITE");
+    OGRFeatureH f = r ? OGR_L_GetNextFeature(r) : NULL;
+    double v = f && OGR_F_IsFieldSetAndNotNull(f, 0)
+                   ? OGR_F_GetFieldAsDouble(f, 0)
+                   : (double)NAN;
+    if (f) OGR_F_Destroy(f);
+    if (r) GDALDatasetReleaseResultSet(ds, r);
+    return v;
+}
+
+/* ds_num on a run's output. */
+static double sql_num(const char *name, const char *sql) {
+    GDALDatasetH ds = open_out(name);
+    if (!ds) return NAN;
+    double v = ds_num(ds, sql);
+    GDALClose(ds);
+    return v;
+}
+
 /* The 1,795 burglaries as an incidents CSV vemt reads (one date for all:
  * the reference counts space only). */
 static void write_points(void) {
@@ -443,16 +464,8 @@ TEST(density_on_planted_spots) {
              "--kde-bandwidth 400",
              run);
     CHECK_INT_EQ(vemt(args, NULL, 0), 0);
-    GDALDatasetH ds = open_out("k.gpkg");
-    CHECK(ds != NULL);
-    if (!ds) return;
-    OGRLayerH r = GDALDatasetExecuteSQL(
-        ds, "SELECT sum(n_events) FROM hotspot_cells", NULL, NULL);
-    OGRFeatureH f = r ? OGR_L_GetNextFeature(r) : NULL;
-    double counted = f ? OGR_F_GetFieldAsDouble(f, 0) : 0;
-    if (f) OGR_F_Destroy(f);
-    if (r) GDALDatasetReleaseResultSet(ds, r);
-    GDALClose(ds);
+    double counted =
+        sql_num("k.gpkg", "SELECT sum(n_events) FROM hotspot_cells");
     double sum, x, y, radius = 0;
     CHECK(counted > 3000);
     CHECK(read_density("k.tif", &sum, &x, &y));
@@ -614,15 +627,10 @@ TEST(safeguarding_statistics) {
     l = GDALDatasetGetLayerByName(ds, "colocation");
     CHECK(l && OGR_L_GetFeatureCount(l, 1) > 4000);
     /* Aggregated to units: the mean over each unit's found-at places. */
-    OGRLayerH q = GDALDatasetExecuteSQL(
-        ds,
-        "SELECT count(*) FROM found_hotspots WHERE (n_found > 0) <> "
-        "(mean_lclq IS NOT NULL)",
-        NULL, NULL);
-    f = q ? OGR_L_GetNextFeature(q) : NULL;
-    CHECK(f && OGR_F_GetFieldAsInteger(f, 0) == 0);
-    if (f) OGR_F_Destroy(f);
-    if (q) GDALDatasetReleaseResultSet(ds, q);
+    CHECK_NEAR(ds_num(ds,
+                      "SELECT count(*) FROM found_hotspots WHERE (n_found > "
+                      "0) <> (mean_lclq IS NOT NULL)"),
+               0, 0);
     GDALClose(ds);
 }
 
@@ -727,45 +735,18 @@ TEST(flagged_places) {
     if (!ds) return;
     OGRLayerH l = GDALDatasetGetLayerByName(ds, "flagged_places");
     CHECK(l && OGR_L_GetFeatureCount(l, 1) == 3);
-    OGRLayerH r = GDALDatasetExecuteSQL(
-        ds,
-        "SELECT sum(n_missing_from), min(n_missing_from) FROM "
-        "flagged_places",
-        NULL, NULL);
-    OGRFeatureH g = r ? OGR_L_GetNextFeature(r) : NULL;
-    long total = g ? (long)OGR_F_GetFieldAsInteger64(g, 0) : -1;
-    CHECK(g && OGR_F_GetFieldAsInteger64(g, 1) >= 1);
-    if (g) OGR_F_Destroy(g);
-    if (r) GDALDatasetReleaseResultSet(ds, r);
+    double total = ds_num(ds, "SELECT sum(n_missing_from) FROM flagged_places");
+    CHECK(ds_num(ds, "SELECT min(n_missing_from) FROM flagged_places") >= 1);
     CHECK(total >= 40); /* the repeat child alone goes missing 40 times */
-    r = GDALDatasetExecuteSQL(
-        ds, "SELECT count(*) FROM events WHERE at_flagged_place = 1", NULL,
-        NULL);
-    g = r ? OGR_L_GetNextFeature(r) : NULL;
-    CHECK(g && (long)OGR_F_GetFieldAsInteger64(g, 0) == total);
-    if (g) OGR_F_Destroy(g);
-    if (r) GDALDatasetReleaseResultSet(ds, r);
+    CHECK_NEAR(
+        ds_num(ds, "SELECT count(*) FROM events WHERE at_flagged_place = 1"),
+        total, 0);
     GDALClose(ds);
     for (int k = 0; k < 3; k++) {
         double out = cell_events_at("fl.gpkg", homes[k][0], homes[k][1]);
         double in = cell_events_at("fi.gpkg", homes[k][0], homes[k][1]);
         CHECK(isfinite(out) && isfinite(in) && in > out);
     }
-}
-
-/* One number from SQL on a run's output (NaN when it fails). */
-static double sql_num(const char *name, const char *sql) {
-    GDALDatasetH ds = open_out(name);
-    if (!ds) return NAN;
-    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, "SQLITE");
-    OGRFeatureH f = r ? OGR_L_GetNextFeature(r) : NULL;
-    double v = f && OGR_F_IsFieldSetAndNotNull(f, 0)
-                   ? OGR_F_GetFieldAsDouble(f, 0)
-                   : (double)NAN;
-    if (f) OGR_F_Destroy(f);
-    if (r) GDALDatasetReleaseResultSet(ds, r);
-    GDALClose(ds);
-    return v;
 }
 
 /* The trend options end to end: ISO weeks start on Mondays; too few steps
