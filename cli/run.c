@@ -38,6 +38,7 @@ typedef struct run {
     vemt_key_origin key_origin;
     vemt_postcodes *postcodes;
     vemt_filter *filter;
+    vemt_text_index *texts; /* the events' categories etc., all files */
     vemt_source sources[VEMT_MAX_INPUTS];
     size_t n_sources;
     vemt_events events;
@@ -72,6 +73,7 @@ static void run_free(run *r) {
     vemt_rejects_clear(&r->rejects);
     vemt_merges_clear(&r->merges);
     vemt_filter_destroy(r->filter);
+    vemt_text_index_destroy(r->texts);
     vemt_postcodes_destroy(r->postcodes);
     vemt_pseudo_destroy(r->pseudo);
     vemt_ctx_destroy(r->ctx);
@@ -123,6 +125,7 @@ static int reading_aids(run *r) {
         (st = vemt_filter_create(r->ctx, r->a.categories,
                                  r->a.exclude_categories, &r->filter)))
         return failed(r, st, NULL);
+    if (vemt_text_index_create(&r->texts)) return failed(r, VEMT_E_NOMEM, NULL);
     return VEMT_EXIT_OK;
 }
 
@@ -143,13 +146,16 @@ static int read_inputs(run *r) {
     int rc = reading_aids(r);
     for (int i = 0; rc == VEMT_EXIT_OK && i < r->a.n_inputs; i++) {
         const vemt_input_arg *in = &r->a.inputs[i];
-        vemt_ingest_opts opts = {
-            r->pseudo,
-            r->postcodes,
-            r->filter,
-            &in->columns,
-            in->crs ? in->crs : r->a.crs,
-            in->date_order < 0 ? r->a.month_first : in->date_order == 1};
+        vemt_ingest_opts opts = {.pseudo = r->pseudo,
+                                 .postcodes = r->postcodes,
+                                 .filter = r->filter,
+                                 .columns = &in->columns,
+                                 .crs = in->crs ? in->crs : r->a.crs,
+                                 .month_first = in->date_order < 0
+                                                    ? r->a.month_first
+                                                    : in->date_order == 1,
+                                 .texts = r->texts,
+                                 .parts = r->a.threads == 1 ? 1 : 0};
         vemt_source *s = &r->sources[r->n_sources];
         s->path = in->path;
         s->kind = in->kind;

@@ -83,6 +83,32 @@ vemt_status vemt_events_add_text(vemt_events *events, const char *s, size_t n,
     return VEMT_OK;
 }
 
+vemt_status vemt_events_append(vemt_events *dst, const vemt_events *src) {
+    size_t text = src->text_len > 1 ? src->text_len - 1 : 0;
+    if (dst->text_len == 0) dst->text_len = 1;
+    if (dst->text_len + text > UINT32_MAX ||
+        vemt_grow((void **)&dst->text, &dst->text_cap, dst->text_len + text,
+                  1) ||
+        vemt_grow((void **)&dst->items, &dst->cap, dst->n + src->n,
+                  sizeof *dst->items))
+        return VEMT_E_NOMEM;
+    dst->text[0] = '\0';
+    if (text) memcpy(dst->text + dst->text_len, src->text + 1, text);
+    /* src's offset k (k >= 1) is now at dst's old length - 1 + k. */
+    uint32_t base = (uint32_t)dst->text_len - 1;
+    vemt_event *ev = dst->items + dst->n;
+    memcpy(ev, src->items, src->n * sizeof *ev);
+    for (size_t i = 0; i < src->n; i++, ev++) {
+        ev->ref += ev->ref ? base : 0;
+        ev->category += ev->category ? base : 0;
+        ev->placing_authority += ev->placing_authority ? base : 0;
+        ev->lsoa += ev->lsoa ? base : 0;
+    }
+    dst->text_len += text;
+    dst->n += src->n;
+    return VEMT_OK;
+}
+
 const char *vemt_events_text(const vemt_events *events, uint32_t off) {
     return off && off < events->text_len ? events->text + off : "";
 }

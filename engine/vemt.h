@@ -181,6 +181,11 @@ vemt_status vemt_events_push(vemt_events *events, const vemt_event *ev);
 vemt_status vemt_events_add_text(vemt_events *events, const char *s, size_t n,
                                  uint32_t *off);
 
+/** Append src's events and texts to dst, the events' text offsets moved
+ * to where their texts now are. Returns VEMT_E_NOMEM on failure (dst is
+ * then unchanged). */
+vemt_status vemt_events_append(vemt_events *dst, const vemt_events *src);
+
 /** The text at an offset of the pool ("" for 0). Borrowed; valid until the
  * pool grows or is cleared. */
 const char *vemt_events_text(const vemt_events *events, uint32_t off);
@@ -257,6 +262,8 @@ typedef struct vemt_source {
     long n_excluded;    /* rows left out by a category filter */
     long n_rejected;    /* rows written to rejects */
     long n_events;      /* events produced (an episode may give two) */
+    int threads;        /* threads whose reading counted: 1, or 2 when a
+                           CSV was read in two parts */
     const char *format; /* static: "csv", or the GDAL driver's short name */
     const char *schema; /* static: "vemt incidents", "police.uk street", ... */
     char crs[32];       /* CRS of the coordinates read, e.g. "EPSG:4326" */

@@ -23,6 +23,9 @@ typedef struct vemt_csv_record {
     long row;        /* record number, header = 1 (blank lines skipped) */
     const char *raw; /* the record's bytes in the buffer, without EOL */
     size_t raw_len;
+    const char *packed;  /* the fields back to back, each ending in NUL, or
+                            NULL (rows read through OGR) */
+    size_t packed_len;   /* bytes of packed */
     vemt_status bad;     /* VEMT_OK, VEMT_E_CSV_QUOTE or VEMT_E_ENCODING */
     int bad_column;      /* 1-based field where bad was found, 0 if n/a */
     const char *bad_why; /* static text: what is wrong */
@@ -34,6 +37,12 @@ typedef struct vemt_csv_record {
 vemt_status vemt_csv_create(const char *data, size_t size, char delim,
                             vemt_csv **out);
 
+/** Tokenize data[from..size) as if a record started at from (no BOM, no
+ * header): its rows and lines count from 1 there, so that a second thread
+ * can read the second half of a file. delim must be the file's. */
+vemt_status vemt_csv_create_at(const char *data, size_t size, size_t from,
+                               char delim, vemt_csv **out);
+
 /** Free the tokenizer; NULL is a no-op. */
 void vemt_csv_destroy(vemt_csv *csv);
 
@@ -42,6 +51,12 @@ char vemt_csv_delimiter(const vemt_csv *csv);
 
 /** Bytes consumed so far (for progress). */
 size_t vemt_csv_offset(const vemt_csv *csv);
+
+/** Records returned so far (the header included). */
+long vemt_csv_rows(const vemt_csv *csv);
+
+/** Physical line at the current offset (1-based). */
+long vemt_csv_line(const vemt_csv *csv);
 
 /** Read the next record into *rec. A malformed record still returns VEMT_OK
  * with rec->bad set; after an unclosed quote the tokenizer resumes on the

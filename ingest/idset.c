@@ -40,8 +40,8 @@ static uint64_t mix(uint64_t h) {
     return h ^ (h >> 33);
 }
 
-uint64_t vemt_hash_str(uint64_t h, const char *s) {
-    size_t n = strlen(s), i = 0;
+uint64_t vemt_hash_bytes(uint64_t h, const char *s, size_t n) {
+    size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
@@ -50,6 +50,18 @@ uint64_t vemt_hash_str(uint64_t h, const char *s) {
     uint64_t tail = 0;
     memcpy(&tail, s + i, n - i);
     return mix(h ^ tail ^ ((uint64_t)n << 56));
+}
+
+uint64_t vemt_hash_str(uint64_t h, const char *s) {
+    return vemt_hash_bytes(h, s, strlen(s));
+}
+
+uint64_t vemt_idset_hash(const char *id) {
+    return vemt_hash_str(VEMT_HASH_SEED, id);
+}
+
+void vemt_idset_prefetch(const vemt_idset *set, uint64_t h) {
+    __builtin_prefetch(&set->slots[h & (set->cap - 1)]);
 }
 
 vemt_status vemt_idset_create(vemt_idset **out) {
@@ -68,6 +80,14 @@ vemt_status vemt_idset_create_sized(size_t n, vemt_idset **out) {
         return VEMT_E_NOMEM;
     }
     vemt_advise_huge(set->slots, set->cap * sizeof *set->slots);
+    /* Ids of exports run to 10-20 bytes: room for n of 16 up front. */
+    if (n > 512 &&
+        (vemt_grow((void **)&set->entries, &set->entries_cap, n,
+                   sizeof *set->entries) ||
+         vemt_grow((void **)&set->arena, &set->arena_cap, 16 * n, 1))) {
+        vemt_idset_destroy(set);
+        return VEMT_E_NOMEM;
+    }
     *out = set;
     return VEMT_OK;
 }
@@ -113,10 +133,16 @@ static vemt_status rehash(vemt_idset *set) {
 
 vemt_status vemt_idset_add(vemt_idset *set, const char *id, long row,
                            uint64_t tag, long *first_row, uint64_t *first_tag) {
+    return vemt_idset_add_hashed(set, id, vemt_idset_hash(id), row, tag,
+                                 first_row, first_tag);
+}
+
+vemt_status vemt_idset_add_hashed(vemt_idset *set, const char *id, uint64_t h,
+                                  long row, uint64_t tag, long *first_row,
+                                  uint64_t *first_tag) {
     *first_row = 0;
     if ((set->n + 1) * 2 > set->cap && rehash(set)) return VEMT_E_NOMEM;
     if (set->n + 1 >= UINT32_MAX) return VEMT_E_NOMEM;
-    uint64_t h = vemt_hash_str(VEMT_HASH_SEED, id);
     slot *s = probe(set, set->slots, set->cap, h, id);
     if (s->entry) {
         *first_row = set->entries[s->entry - 1].row;
@@ -142,4 +168,29 @@ bool vemt_idset_find(const vemt_idset *set, const char *id, long *row) {
     if (!s->entry) return false;
     *row = set->entries[s->entry - 1].row;
     return true;
+}
+
+size_t vemt_idset_count(const vemt_idset *set) { return set->n; }
+
+const char *vemt_idset_entry(const vemt_idset *set, size_t k, long *row) {
+    *row = set->entries[k].row;
+    return set->arena + set->entries[k].id;
+}
+
+bool vemt_idset_intersects(const vemt_idset *a, const vemt_idset *b) {
+    enum { AHEAD = 8 }; /* lookups in flight: each is a cache miss */
+    uint64_t h[AHEAD];
+    for (size_t k = 0; k < b->n + AHEAD; k++) {
+        if (k >= AHEAD) {
+            size_t j = k - AHEAD;
+            const char *id = b->arena + b->entries[j].id;
+            if (probe(a, a->slots, a->cap, h[j % AHEAD], id)->entry)
+                return true;
+        }
+        if (k < b->n) {
+            h[k % AHEAD] = vemt_idset_hash(b->arena + b->entries[k].id);
+            vemt_idset_prefetch(a, h[k % AHEAD]);
+        }
+    }
+    return false;
 }

@@ -78,6 +78,17 @@ typedef struct vemt_column_map {
     size_t n;
 } vemt_column_map;
 
+/** The shared texts (categories, LSOA codes, placing authorities) of one
+ * events array, so that every file read into it stores each text once and
+ * equal texts have equal offsets, which the analyses compare. */
+typedef struct vemt_text_index vemt_text_index;
+
+/** Caller owns *out; free with vemt_text_index_destroy(). */
+vemt_status vemt_text_index_create(vemt_text_index **out);
+
+/** Free the index; NULL is a no-op. */
+void vemt_text_index_destroy(vemt_text_index *t);
+
 /** How to read inputs. All pointers borrowed; NULL fields take defaults. */
 typedef struct vemt_ingest_opts {
     const vemt_pseudo *pseudo;       /* required */
@@ -86,7 +97,13 @@ typedef struct vemt_ingest_opts {
     const vemt_column_map *columns;  /* explicit column names */
     const char *crs;                 /* coordinates' CRS ("EPSG:27700" for x/y,
                                         "EPSG:4326" for lon/lat when NULL) */
-    bool month_first; /* dates as mm/dd/yyyy (--date-order mdy) */
+    bool month_first;       /* dates as mm/dd/yyyy (--date-order mdy) */
+    vemt_text_index *texts; /* of the events read into, shared by all the
+                               files read into them (NULL: each file its
+                               own, and a text read from two files gets
+                               two offsets) */
+    int parts; /* CSV read on 2 threads: 0 automatic (files over 4 MB on
+                  two or more processors), 1 never, 2 always (tests) */
 } vemt_ingest_opts;
 
 /** Read one input (src->path, src->kind): CSV (any delimiter, gzip too),

@@ -2,6 +2,7 @@
  * @brief Read whole files, hash them (libsodium SHA-256), and decompress
  * gzip through GDAL's /vsigzip/.
  */
+#define _DEFAULT_SOURCE /* mmap's MAP_POPULATE */
 #include "ingest/load.h"
 
 #include <cpl_vsi.h>
@@ -10,7 +11,9 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine/alloc.h"
 #include "ingest/ingest.h"
@@ -127,12 +130,34 @@ static void *hash_main(void *arg) {
     return NULL;
 }
 
-/* Read a plain file whole, sizing the buffer from fstat. */
+/* Map a regular file read-only: the page cache's pages are used as they
+ * are, with no copy and no zeroed buffer (a 70 MB export was 10 % of its
+ * read in copying and page clearing). Returns false when the file can't
+ * be mapped (a pipe, an empty file), so the caller reads it instead. */
+static bool map_plain(int fd, vemt_loaded *out) {
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0)
+        return false;
+    void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ,
+                   MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (p == MAP_FAILED) return false;
+    out->data = p;
+    out->size = out->bytes = (size_t)sb.st_size;
+    out->mapped = true;
+    return true;
+}
+
+/* Read a plain file whole: mapped when it can be, else read, sizing the
+ * buffer from fstat. */
 static vemt_status read_plain(vemt_ctx *ctx, const char *path,
                               vemt_loaded *out) {
     errno = 0;
     FILE *f = fopen(path, "rb");
     if (!f) return io_error(ctx, path);
+    if (map_plain(fileno(f), out)) {
+        fclose(f);
+        return VEMT_OK;
+    }
     struct stat sb;
     size_t hint = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode)
                       ? (size_t)sb.st_size
@@ -181,7 +206,11 @@ void vemt_load_join(vemt_loaded *l) {
 
 void vemt_loaded_clear(vemt_loaded *l) {
     vemt_load_join(l); /* never free bytes a thread still reads */
-    vemt_free(l->data);
+    if (l->mapped)
+        munmap(l->data, l->size);
+    else
+        vemt_free(l->data);
+    l->mapped = false;
     l->data = NULL;
     l->size = 0;
 }

@@ -12,11 +12,14 @@
 
 /** A file's bytes (decompressed when it was gzip) and its identity. */
 typedef struct vemt_loaded {
-    char *data;      /* NUL-terminated copy of the (decompressed) bytes */
+    char *data;      /* the (decompressed) bytes: NUL-terminated, except
+                        when mapped (vemt_load_file_async of a regular
+                        file): use size */
     size_t size;     /* bytes in data, without the NUL */
     uint64_t bytes;  /* size of the file on disk */
     char sha256[65]; /* of the file on disk, lower-case hex */
     bool gzip;
+    bool mapped;  /* data is a read-only mapping of the file */
     void *hasher; /* a running hash thread of an async load, or NULL */
 } vemt_loaded;
 
@@ -25,8 +28,10 @@ typedef struct vemt_loaded {
  * free with vemt_loaded_clear(). */
 vemt_status vemt_load_file(vemt_ctx *ctx, const char *path, vemt_loaded *out);
 
-/** Load path like vemt_load_file() but compute its SHA-256 on a second
- * thread: out->sha256 is valid only after vemt_load_join(). */
+/** Load path like vemt_load_file() but map a regular file rather than
+ * copy it (data is then read-only and not NUL-terminated), and compute its
+ * SHA-256 on a second thread: out->sha256 is valid only after
+ * vemt_load_join(). */
 vemt_status vemt_load_file_async(vemt_ctx *ctx, const char *path,
                                  vemt_loaded *out);
 

@@ -3,15 +3,66 @@
  * through OGR (spreadsheets, GIS files), map the header, and send every
  * data row to its normaliser, the merges, the filter or the rejects.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "engine/alloc.h"
 #include "ingest/idset.h"
 #include "ingest/load.h"
 #include "ingest/ogr_rows.h"
 #include "ingest/row.h"
+
+struct vemt_text_index {
+    vemt_idset *set;
+};
+
+/* A file's rows can be read as two parts on two threads: the second part
+ * starts at the first line break past the middle, on the guess that a
+ * record starts there. The guess is right when the first part's last
+ * record ends exactly there; it is wrong when a quoted field holds the
+ * line break. Then, or when an id occurs in both parts, the second part's
+ * work is dropped and the first reads on alone, so the result is always
+ * the one-thread result: same events, rejects, merges and counts in the
+ * same order. */
+enum { SPLIT_MIN_BYTES = 4 << 20 }; /* smaller files: one thread */
+
+/* A duplicate-id reject of the second part, whose message names a row. */
+typedef struct conflict {
+    size_t reject;
+    long first_row;
+} conflict;
+
+struct file_run;
+
+/* One part's reader and what it has produced. */
+typedef struct part {
+    struct file_run *fr;
+    vemt_csv *csv;         /* delimited text, or */
+    vemt_ogr_rows *ogr;    /* a spreadsheet or GIS layer (part 0) */
+    size_t stop;           /* no record starts at or past it (0: end) */
+    vemt_source *src;      /* the counts: the file's, or own_src */
+    vemt_events *events;   /* the caller's, or own_events */
+    vemt_rejects *rejects; /* the caller's, or own_rejects */
+    vemt_merges *merges;   /* the caller's, or own_merges */
+    vemt_idset *ids;       /* record ids -> first row, content */
+    vemt_idset *texts;     /* shared texts -> pool offset */
+    vemt_idset *own_texts; /* texts when not the caller's index */
+    vemt_pseudo_cache *pseudonyms;
+    vemt_crs *xy_crs, *geo_crs;
+    conflict *conflicts; /* second part only */
+    size_t n_conflicts, conflicts_cap;
+    vemt_source own_src;
+    vemt_events own_events;
+    vemt_rejects own_rejects;
+    vemt_merges own_merges;
+    atomic_bool *cancel; /* second part: stop, the work is not wanted */
+    vemt_status st;
+    pthread_t thread;
+} part;
 
 /* Everything one file's read holds; freed in one place. */
 typedef struct file_run {
@@ -20,31 +71,41 @@ typedef struct file_run {
     vemt_source *src;
     int source;
     vemt_loaded file;
-    vemt_csv *csv;      /* delimited text, or */
-    vemt_ogr_rows *ogr; /* a spreadsheet or GIS layer */
     vemt_colmap map;
-    vemt_idset *ids;
-    vemt_crs *xy_crs, *geo_crs;
-    vemt_pseudo_cache *pseudonyms;
-    vemt_idset *texts;
     unsigned date_flags;
-    vemt_csv_record header; /* a CSV's first record */
-    vemt_crs *used_crs;     /* the CRS the coordinates came in, or NULL */
+    vemt_csv_record header;           /* a CSV's first record */
+    char xy_def[1024], geo_def[1024]; /* the coordinates' CRS definitions */
+    bool used_xy, used_geo;           /* which of them the rows use */
+    part parts[2];
+    size_t n_parts;
+    atomic_bool cancel;
 } file_run;
+
+static void part_clear(part *pt) {
+    vemt_csv_destroy(pt->csv);
+    vemt_ogr_rows_destroy(pt->ogr);
+    vemt_idset_destroy(pt->ids);
+    vemt_idset_destroy(pt->own_texts);
+    vemt_pseudo_cache_destroy(pt->pseudonyms);
+    vemt_crs_destroy(pt->xy_crs);
+    vemt_crs_destroy(pt->geo_crs);
+    vemt_free(pt->conflicts);
+    vemt_events_clear(&pt->own_events);
+    vemt_rejects_clear(&pt->own_rejects);
+    vemt_merges_clear(&pt->own_merges);
+    memset(pt, 0, sizeof *pt);
+}
 
 static void file_run_clear(file_run *fr) {
     /* The pipeline PROJ actually used, now that it has transformed. */
-    if (fr->used_crs)
+    vemt_crs *used = fr->used_xy    ? fr->parts[0].xy_crs
+                     : fr->used_geo ? fr->parts[0].geo_crs
+                                    : NULL;
+    if (used)
         snprintf(fr->src->pipeline, sizeof fr->src->pipeline, "%s",
-                 vemt_crs_pipeline(fr->used_crs));
+                 vemt_crs_pipeline(used));
+    for (size_t k = 0; k < 2; k++) part_clear(&fr->parts[k]);
     vemt_colmap_clear(&fr->map);
-    vemt_idset_destroy(fr->ids);
-    vemt_csv_destroy(fr->csv);
-    vemt_ogr_rows_destroy(fr->ogr);
-    vemt_crs_destroy(fr->xy_crs);
-    vemt_crs_destroy(fr->geo_crs);
-    vemt_pseudo_cache_destroy(fr->pseudonyms);
-    vemt_idset_destroy(fr->texts);
     vemt_loaded_clear(&fr->file);
 }
 
@@ -60,9 +121,9 @@ static bool is_delimited(const char *path) {
     return false;
 }
 
-static vemt_status next_record(file_run *fr, vemt_csv_record *rec) {
-    return fr->csv ? vemt_csv_next(fr->csv, rec)
-                   : vemt_ogr_rows_next(fr->ogr, rec);
+static vemt_status next_record(part *pt, vemt_csv_record *rec) {
+    return pt->csv ? vemt_csv_next(pt->csv, rec)
+                   : vemt_ogr_rows_next(pt->ogr, rec);
 }
 
 static bool column_is_identifier(const vemt_colmap *map, size_t c) {
@@ -136,6 +197,8 @@ static vemt_status check_shape(vemt_row *row) {
 
 /* Hash of all of a row's fields: equal rows have equal content. */
 static uint64_t content_hash(const vemt_csv_record *rec) {
+    if (rec->packed)
+        return vemt_hash_bytes(VEMT_HASH_SEED, rec->packed, rec->packed_len);
     uint64_t h = VEMT_HASH_SEED;
     for (size_t c = 0; c < rec->n; c++)
         h = vemt_hash_str(h + c, rec->fields[c]);
@@ -144,114 +207,161 @@ static uint64_t content_hash(const vemt_csv_record *rec) {
 
 typedef enum outcome { USED, MERGED, EXCLUDED, REJECTED } outcome;
 
+static vemt_role id_role(const part *pt) {
+    return pt->fr->src->kind == VEMT_SOURCE_INCIDENTS ? VEMT_ROLE_ID
+                                                      : VEMT_ROLE_EPISODE_ID;
+}
+
+/* The row's id and its hash, the id set's slot for it prefetched: the
+ * normalising in between hides the cache miss. NULL for a blank id. */
+static const char *row_id(part *pt, const vemt_row *row, uint64_t *h) {
+    const char *v = vemt_row_text(row, id_role(pt));
+    if (vemt_value_is_blank(v)) return NULL;
+    *h = vemt_idset_hash(v);
+    vemt_idset_prefetch(pt->ids, *h);
+    return v;
+}
+
+#define CONFLICT_TAIL " with different content"
+
+static void conflict_reason(char *why, size_t size, long first) {
+    snprintf(why, size, "id already used at row %ld" CONFLICT_TAIL, first);
+}
+
+/* The message of a conflict, its first row renumbered: the rest (the
+ * quoted id) is kept. */
+static void conflict_renumber(vemt_error *err, long first) {
+    char head[sizeof err->msg], tail[sizeof err->msg];
+    const char *t = strstr(err->msg, CONFLICT_TAIL);
+    snprintf(tail, sizeof tail, "%s", t ? t : "");
+    conflict_reason(head, sizeof head, first);
+    head[strlen(head) - strlen(CONFLICT_TAIL)] = '\0';
+    snprintf(err->msg, sizeof err->msg, "%s%s", head, tail);
+}
+
 /* The same id twice in one file: identical rows are merged (recorded),
  * differing ones are a conflict and rejected naming both rows. Blank ids
  * (police.uk leaves anti-social behaviour ids blank) are never compared. */
-static outcome check_duplicate(file_run *fr, vemt_row *row, vemt_merges *merges,
-                               vemt_status *st) {
-    vemt_role id = fr->src->kind == VEMT_SOURCE_INCIDENTS
-                       ? VEMT_ROLE_ID
-                       : VEMT_ROLE_EPISODE_ID;
-    const char *v = vemt_row_text(row, id);
+static outcome check_duplicate(part *pt, vemt_row *row, const char *v,
+                               uint64_t h, vemt_status *st) {
     long first = 0;
-    uint64_t tag = content_hash(row->rec), first_tag = 0;
-    if (vemt_value_is_blank(v)) return USED;
-    if ((*st = vemt_idset_add(fr->ids, v, row->rec->row, tag, &first,
-                              &first_tag)) ||
+    uint64_t tag, first_tag = 0;
+    if (!v) return USED;
+    tag = content_hash(row->rec);
+    if ((*st = vemt_idset_add_hashed(pt->ids, v, h, row->rec->row, tag, &first,
+                                     &first_tag)) ||
         !first)
         return USED;
+    int source = pt->fr->source;
     if (first_tag == tag) {
-        vemt_merge m = {fr->source,
+        vemt_merge m = {source,
                         first,
-                        fr->source,
+                        source,
                         row->rec->row,
                         "same id and same content in one file",
                         0,
                         0};
-        *st = vemt_merges_push(merges, &m);
+        *st = vemt_merges_push(pt->merges, &m);
         return MERGED;
     }
     char why[96];
-    snprintf(why, sizeof why,
-             "id already used at row %ld with different "
-             "content",
-             first);
-    vemt_row_fail(row, id, VEMT_E_DUPLICATE, why);
+    conflict_reason(why, sizeof why, first);
+    vemt_row_fail(row, id_role(pt), VEMT_E_DUPLICATE, why);
+    if (pt->events == &pt->own_events) { /* the second part's: rows move */
+        if (vemt_grow((void **)&pt->conflicts, &pt->conflicts_cap,
+                      pt->n_conflicts + 1, sizeof *pt->conflicts))
+            *st = VEMT_E_NOMEM;
+        else
+            pt->conflicts[pt->n_conflicts++] =
+                (conflict){pt->rejects->n, first};
+    }
     return REJECTED;
 }
 
 /* Normalise one row and decide what becomes of it. */
-static outcome process_row(file_run *fr, vemt_row *row, vemt_events *events,
-                           vemt_merges *merges, vemt_status *st) {
+static outcome process_row(part *pt, vemt_row *row, vemt_status *st) {
     size_t added = 0;
+    uint64_t h = 0;
+    vemt_events *events = pt->events;
     *st = VEMT_OK;
     if (check_shape(row)) return REJECTED;
-    bool incidents = fr->src->kind == VEMT_SOURCE_INCIDENTS;
-    *st = incidents ? vemt_incident_row(row, fr->source, events, &added)
-                    : vemt_episode_row(row, fr->source, events, &added);
+    const char *id = row_id(pt, row, &h);
+    bool incidents = pt->fr->src->kind == VEMT_SOURCE_INCIDENTS;
+    *st = incidents ? vemt_incident_row(row, pt->fr->source, events, &added)
+                    : vemt_episode_row(row, pt->fr->source, events, &added);
     if (*st == VEMT_E_NOMEM) return REJECTED;
     if (row->err.code) {
         *st = VEMT_OK;
         return REJECTED;
     }
-    outcome o = check_duplicate(fr, row, merges, st);
-    if (o == USED && incidents && fr->opts->filter &&
+    outcome o = check_duplicate(pt, row, id, h, st);
+    const vemt_filter *filter = pt->fr->opts->filter;
+    if (o == USED && incidents && filter &&
         !vemt_filter_keeps(
-            fr->opts->filter,
+            filter,
             vemt_events_text(events, events->items[events->n - 1].category)))
         o = EXCLUDED;
     if (o != USED) events->n -= added; /* the row gives no event */
-    fr->src->n_events += o == USED ? (long)added : 0;
+    pt->src->n_events += o == USED ? (long)added : 0;
     if (o == USED) {
         bool located = false;
         for (size_t k = events->n - added; k < events->n; k++)
             located |= events->items[k].located;
         if (!located)
-            fr->src->n_nowhere++;
+            pt->src->n_nowhere++;
         else
-            fr->src->n_used++;
+            pt->src->n_used++;
     }
     return o;
 }
 
-static vemt_status read_rows(file_run *fr, vemt_events *events,
-                             vemt_rejects *rejects, vemt_merges *merges) {
+static void report_progress(const part *pt) {
+    file_run *fr = pt->fr;
+    if (pt != &fr->parts[0]) return; /* one progress line: the first's */
+    size_t total = pt->stop ? pt->stop : fr->file.size;
+    vemt_ctx_progress(fr->ctx, fr->src->path,
+                      pt->csv ? vemt_csv_offset(pt->csv) : 0,
+                      pt->csv ? total : 0);
+}
+
+static vemt_status read_rows(part *pt) {
     vemt_csv_record rec;
-    char delim = fr->csv ? vemt_csv_delimiter(fr->csv) : ',';
+    file_run *fr = pt->fr;
+    char delim = pt->csv ? vemt_csv_delimiter(pt->csv) : ',';
+    vemt_source *src = pt->src;
     for (;;) {
-        if (next_record(fr, &rec)) return VEMT_E_NOMEM;
+        if (pt->stop && vemt_csv_offset(pt->csv) >= pt->stop) break;
+        if (pt->cancel && src->n_read % 1024 == 0 &&
+            atomic_load_explicit(pt->cancel, memory_order_relaxed))
+            break;
+        if (next_record(pt, &rec)) return VEMT_E_NOMEM;
         if (rec.eof) break;
-        vemt_source *src = fr->src;
         src->n_read++;
         vemt_row row;
         memset(&row, 0, sizeof row);
         row.rec = &rec;
         row.map = &fr->map;
         row.opts = fr->opts;
-        row.xy_crs = fr->xy_crs;
-        row.geo_crs = fr->geo_crs;
+        row.xy_crs = pt->xy_crs;
+        row.geo_crs = pt->geo_crs;
         row.date_flags = fr->date_flags;
-        row.pseudonyms = fr->pseudonyms;
-        row.texts = fr->texts;
+        row.pseudonyms = pt->pseudonyms;
+        row.texts = pt->texts;
         vemt_status st;
-        outcome o = process_row(fr, &row, events, merges, &st);
+        outcome o = process_row(pt, &row, &st);
         if (st) return st;
         src->n_merged += o == MERGED;
         src->n_excluded += o == EXCLUDED;
         if (o == REJECTED) {
             char *raw = reject_text(&row, delim);
             if (!raw) return VEMT_E_NOMEM;
-            st = vemt_rejects_push(rejects, fr->source, &row.err, raw);
+            st = vemt_rejects_push(pt->rejects, fr->source, &row.err, raw);
             vemt_free(raw);
             if (st) return st;
             src->n_rejected++;
         }
-        if (src->n_read % 65536 == 0)
-            vemt_ctx_progress(fr->ctx, src->path,
-                              fr->csv ? vemt_csv_offset(fr->csv) : 0,
-                              fr->csv ? fr->file.size : 0);
+        if (src->n_read % 65536 == 0) report_progress(pt);
     }
-    vemt_ctx_progress(fr->ctx, fr->src->path, 1, 1);
     return VEMT_OK;
 }
 
@@ -259,21 +369,22 @@ static vemt_status read_rows(file_run *fr, vemt_events *events,
 static vemt_status open_source(file_run *fr, const vemt_csv_record **hdr) {
     vemt_error *err = vemt_ctx_err(fr->ctx);
     const char *path = fr->src->path;
+    part *p0 = &fr->parts[0];
     vemt_status st;
     if (is_delimited(path)) {
         if ((st = vemt_load_file_async(fr->ctx, path, &fr->file)) ||
-            (st = vemt_csv_create(fr->file.data, fr->file.size, 0, &fr->csv)))
+            (st = vemt_csv_create(fr->file.data, fr->file.size, 0, &p0->csv)))
             return st;
         fr->src->format = fr->file.gzip ? "csv (gzip)" : "csv";
-        if (vemt_csv_next(fr->csv, &fr->header)) return VEMT_E_NOMEM;
+        if (vemt_csv_next(p0->csv, &fr->header)) return VEMT_E_NOMEM;
         *hdr = &fr->header;
     } else {
         if ((st = vemt_load_identity(fr->ctx, path, &fr->file)) ||
-            (st = vemt_ogr_rows_open(fr->ctx, path, &fr->ogr)))
+            (st = vemt_ogr_rows_open(fr->ctx, path, &p0->ogr)))
             return st;
-        fr->src->format = vemt_ogr_rows_format(fr->ogr);
-        *hdr = vemt_ogr_rows_header(fr->ogr);
-        if (vemt_ogr_rows_is_spreadsheet(fr->ogr))
+        fr->src->format = vemt_ogr_rows_format(p0->ogr);
+        *hdr = vemt_ogr_rows_header(p0->ogr);
+        if (vemt_ogr_rows_is_spreadsheet(p0->ogr))
             fr->date_flags |= VEMT_DATE_SERIAL;
     }
     fr->src->bytes = fr->file.bytes;
@@ -291,51 +402,221 @@ static vemt_status open_source(file_run *fr, const vemt_csv_record **hdr) {
 
 /* The CRS of each kind of coordinate column: the job file's override, the
  * GIS layer's own, or EPSG:27700 for x/y and EPSG:4326 for lon/lat. */
-static vemt_status setup_crs(file_run *fr) {
+static void choose_crs(file_run *fr) {
     char layer[1024] = "";
-    if (fr->ogr) vemt_ogr_rows_crs(fr->ogr, layer, sizeof layer);
-    const char *xy = fr->opts->crs ? fr->opts->crs
-                     : layer[0]    ? layer
-                                   : "EPSG:27700";
-    const char *geo = fr->opts->crs ? fr->opts->crs
-                      : layer[0]    ? layer
-                                    : "EPSG:4326";
-    vemt_status st = vemt_crs_create(fr->ctx, xy, &fr->xy_crs);
-    if (!st) st = vemt_crs_create(fr->ctx, geo, &fr->geo_crs);
-    if (st) return st;
+    if (fr->parts[0].ogr)
+        vemt_ogr_rows_crs(fr->parts[0].ogr, layer, sizeof layer);
+    const char *o = fr->opts->crs;
+    snprintf(fr->xy_def, sizeof fr->xy_def, "%s",
+             o          ? o
+             : layer[0] ? layer
+                        : "EPSG:27700");
+    snprintf(fr->geo_def, sizeof fr->geo_def, "%s",
+             o          ? o
+             : layer[0] ? layer
+                        : "EPSG:4326");
     const int *c = fr->map.col;
-    bool has_xy = c[VEMT_ROLE_EASTING] >= 0 || c[VEMT_ROLE_FROM_EASTING] >= 0;
-    bool has_geo =
-        c[VEMT_ROLE_LONGITUDE] >= 0 || c[VEMT_ROLE_FROM_LONGITUDE] >= 0;
+    fr->used_xy = c[VEMT_ROLE_EASTING] >= 0 || c[VEMT_ROLE_FROM_EASTING] >= 0;
+    fr->used_geo = !fr->used_xy && (c[VEMT_ROLE_LONGITUDE] >= 0 ||
+                                    c[VEMT_ROLE_FROM_LONGITUDE] >= 0);
     snprintf(fr->src->crs, sizeof fr->src->crs, "%.*s",
              (int)sizeof fr->src->crs - 1,
-             has_xy    ? xy
-             : has_geo ? geo
-                       : "postcodes");
-    fr->used_crs = has_xy ? fr->xy_crs : has_geo ? fr->geo_crs : NULL;
-    snprintf(fr->src->pipeline, sizeof fr->src->pipeline, "%s",
-             fr->used_crs ? vemt_crs_pipeline(fr->used_crs)
-                          : "none (postcode lookup in EPSG:27700)");
+             fr->used_xy    ? fr->xy_def
+             : fr->used_geo ? fr->geo_def
+                            : "postcodes");
+}
+
+/* Rows the file probably holds: its size over the first data line's
+ * length. */
+static size_t expected_rows(const file_run *fr) {
+    const part *p0 = &fr->parts[0];
+    if (!p0->csv || !fr->file.size) return 1024;
+    size_t at = vemt_csv_offset(p0->csv);
+    const char *p = fr->file.data + at;
+    const char *nl = memchr(p, '\n', fr->file.size - at);
+    size_t line = nl ? (size_t)(nl - p) + 1 : fr->file.size;
+    return fr->file.size / (line ? line : 1) + 16;
+}
+
+/* A part's own state: its CRS transformations (PROJ contexts are not
+ * shared between threads), id set, memo of pseudonyms and shared texts.
+ * The sets are sized for rows, so a million-row file is not rehashed. */
+static vemt_status part_init(file_run *fr, part *pt, size_t rows,
+                             vemt_idset *texts) {
+    pt->fr = fr;
+    vemt_status st = vemt_crs_create(fr->ctx, fr->xy_def, &pt->xy_crs);
+    if (!st) st = vemt_crs_create(fr->ctx, fr->geo_def, &pt->geo_crs);
+    if (!st) st = vemt_idset_create_sized(rows, &pt->ids);
+    if (!st) st = vemt_pseudo_cache_create(fr->opts->pseudo, &pt->pseudonyms);
+    if (!st && !texts) st = vemt_idset_create(&pt->own_texts);
+    pt->texts = texts ? texts : pt->own_texts;
+    if (!st && vemt_grow((void **)&pt->events->items, &pt->events->cap,
+                         pt->events->n + rows, sizeof *pt->events->items))
+        st = VEMT_E_NOMEM;
+    if (!st)
+        vemt_advise_huge(pt->events->items,
+                         pt->events->cap * sizeof *pt->events->items);
+    return st;
+}
+
+/* The first line break past the middle of the data rows, when the file is
+ * big enough and there are two processors to read it; else 0. */
+static size_t split_point(const file_run *fr) {
+    const part *p0 = &fr->parts[0];
+    int parts = fr->opts->parts;
+    if (!p0->csv || parts == 1) return 0;
+    size_t at = vemt_csv_offset(p0->csv), size = fr->file.size;
+    if (parts == 0 &&
+        (size - at < SPLIT_MIN_BYTES || sysconf(_SC_NPROCESSORS_ONLN) < 2))
+        return 0;
+    size_t mid = at + (size - at) / 2;
+    const char *nl = memchr(fr->file.data + mid, '\n', size - mid);
+    size_t split = nl ? (size_t)(nl - fr->file.data) + 1 : 0;
+    return split < size ? split : 0;
+}
+
+static void *part_main(void *arg) {
+    part *pt = arg;
+    pt->st = read_rows(pt);
+    return NULL;
+}
+
+/* Start reading the second part on its own thread at split. */
+static vemt_status start_second(file_run *fr, size_t split, size_t rows) {
+    part *p1 = &fr->parts[1];
+    p1->src = &p1->own_src;
+    p1->events = &p1->own_events;
+    p1->rejects = &p1->own_rejects;
+    p1->merges = &p1->own_merges;
+    p1->cancel = &fr->cancel;
+    vemt_status st = part_init(fr, p1, rows, NULL);
+    if (!st)
+        st = vemt_csv_create_at(fr->file.data, fr->file.size, split,
+                                vemt_csv_delimiter(fr->parts[0].csv), &p1->csv);
+    if (st) return st;
+    if (pthread_create(&p1->thread, NULL, part_main, p1) != 0) {
+        part_clear(p1); /* no thread to be had: one part */
+        return VEMT_OK;
+    }
+    fr->n_parts = 2;
+    fr->parts[0].stop = split;
     return VEMT_OK;
 }
 
-/* Size the id set and the event array for the rows the file probably holds
- * (its size over the first data line's length), so a million-row file is
- * not rehashed and copied again and again. */
-static vemt_status presize(file_run *fr, vemt_events *events) {
-    size_t rows = 1024;
-    if (fr->csv && fr->file.size) {
-        const char *p = fr->file.data + vemt_csv_offset(fr->csv);
-        const char *nl =
-            memchr(p, '\n', fr->file.size - vemt_csv_offset(fr->csv));
-        size_t line = nl ? (size_t)(nl - p) + 1 : fr->file.size;
-        rows = fr->file.size / (line ? line : 1) + 16;
+/* A small map from the second part's text offsets to the first's. */
+typedef struct offset_map {
+    uint32_t *keys, *values; /* open addressing; key 0: empty */
+    size_t cap;              /* power of two */
+} offset_map;
+
+static uint32_t *offset_slot(const offset_map *m, uint32_t key) {
+    size_t i = (key * 2654435761u) & (m->cap - 1);
+    while (m->keys[i] && m->keys[i] != key) i = (i + 1) & (m->cap - 1);
+    return &m->keys[i];
+}
+
+static uint32_t offset_get(const offset_map *m, uint32_t key) {
+    if (!key) return 0;
+    uint32_t *k = offset_slot(m, key);
+    return *k ? m->values[k - m->keys] : key;
+}
+
+/* Give the second part's shared texts (now at base + their offset) the
+ * first part's offsets, adding those the first part lacks, so that equal
+ * texts keep equal offsets. */
+static vemt_status map_texts(part *p0, const part *p1, uint32_t base,
+                             offset_map *m) {
+    size_t n = vemt_idset_count(p1->own_texts);
+    m->cap = 16;
+    while (m->cap < 2 * n) m->cap *= 2;
+    m->keys = vemt_calloc(m->cap, sizeof *m->keys);
+    m->values = vemt_calloc(m->cap, sizeof *m->values);
+    if (!m->keys || !m->values) return VEMT_E_NOMEM;
+    for (size_t k = 0; k < n; k++) {
+        long off, have, first;
+        uint64_t tag;
+        const char *text = vemt_idset_entry(p1->own_texts, k, &off);
+        uint32_t moved = base + (uint32_t)off;
+        if (!vemt_idset_find(p0->texts, text, &have)) {
+            have = moved;
+            if (vemt_idset_add(p0->texts, text, have, 0, &first, &tag))
+                return VEMT_E_NOMEM;
+        }
+        uint32_t *slot = offset_slot(m, moved);
+        *slot = moved;
+        m->values[slot - m->keys] = (uint32_t)have;
     }
-    if (vemt_grow((void **)&events->items, &events->cap, events->n + rows,
-                  sizeof *events->items))
-        return VEMT_E_NOMEM;
-    vemt_advise_huge(events->items, events->cap * sizeof *events->items);
-    return vemt_idset_create_sized(rows, &fr->ids);
+    return VEMT_OK;
+}
+
+/* Append the second part's results to the first's, its rows and lines
+ * numbered on from where the first part stopped. */
+static vemt_status join_second(part *p0, part *p1) {
+    long rows = vemt_csv_rows(p0->csv), lines = vemt_csv_line(p0->csv) - 1;
+    vemt_events *ev = p0->events;
+    size_t from = ev->n;
+    uint32_t base = (uint32_t)(ev->text_len ? ev->text_len : 1) - 1;
+    offset_map m = {0};
+    vemt_status st = vemt_events_append(ev, &p1->own_events);
+    if (!st) st = map_texts(p0, p1, base, &m);
+    for (size_t i = from; !st && i < ev->n; i++) {
+        vemt_event *e = &ev->items[i];
+        e->source_row += (int32_t)rows;
+        e->category = offset_get(&m, e->category);
+        e->lsoa = offset_get(&m, e->lsoa);
+        e->placing_authority = offset_get(&m, e->placing_authority);
+    }
+    vemt_free(m.keys);
+    vemt_free(m.values);
+    for (size_t k = 0; !st && k < p1->n_conflicts; k++) {
+        vemt_error *err = &p1->own_rejects.items[p1->conflicts[k].reject].err;
+        conflict_renumber(err, p1->conflicts[k].first_row + rows);
+    }
+    for (size_t k = 0; !st && k < p1->own_rejects.n; k++) {
+        vemt_reject *r = &p1->own_rejects.items[k];
+        r->err.row += rows;
+        r->err.line += lines;
+        st = vemt_rejects_push(p0->rejects, r->source, &r->err, r->raw);
+    }
+    for (size_t k = 0; !st && k < p1->own_merges.n; k++) {
+        vemt_merge mg = p1->own_merges.items[k];
+        mg.kept_row += rows;
+        mg.merged_row += rows;
+        st = vemt_merges_push(p0->merges, &mg);
+    }
+    const vemt_source *c = &p1->own_src;
+    vemt_source *s = p0->src;
+    s->n_read += c->n_read;
+    s->n_used += c->n_used;
+    s->n_nowhere += c->n_nowhere;
+    s->n_merged += c->n_merged;
+    s->n_excluded += c->n_excluded;
+    s->n_rejected += c->n_rejected;
+    s->n_events += c->n_events;
+    return st;
+}
+
+/* Read the rows: in two parts when the file was split, and the second
+ * part's work joined when the guess held and no id occurs in both; else
+ * the first part reads on to the end. */
+static vemt_status read_all_rows(file_run *fr) {
+    part *p0 = &fr->parts[0], *p1 = &fr->parts[1];
+    vemt_status st = read_rows(p0);
+    if (fr->n_parts < 2) return st;
+    bool exact = !st && vemt_csv_offset(p0->csv) == p0->stop;
+    if (!exact) atomic_store(&fr->cancel, true);
+    pthread_join(p1->thread, NULL);
+    fr->n_parts = 1;
+    if (st) return st;
+    if (exact && !p1->st && !vemt_idset_intersects(p0->ids, p1->ids)) {
+        fr->src->threads = 2;
+        st = join_second(p0, p1);
+        part_clear(p1);
+        return st;
+    }
+    part_clear(p1);
+    p0->stop = 0;
+    return read_rows(p0);
 }
 
 static const char *schema_name(vemt_source_kind kind, vemt_schema s) {
@@ -348,33 +629,65 @@ vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_ingest_opts *opts,
                              vemt_source *src, int source_index,
                              vemt_events *events, vemt_rejects *rejects,
                              vemt_merges *merges) {
-    file_run fr;
-    memset(&fr, 0, sizeof fr);
-    fr.ctx = ctx;
-    fr.opts = opts;
-    fr.src = src;
-    fr.source = source_index;
-    fr.date_flags = opts->month_first ? VEMT_DATE_MDY : 0;
+    file_run *fr = vemt_calloc(1, sizeof *fr);
+    if (!fr) return VEMT_E_NOMEM;
+    fr->ctx = ctx;
+    fr->opts = opts;
+    fr->src = src;
+    fr->source = source_index;
+    fr->date_flags = opts->month_first ? VEMT_DATE_MDY : 0;
+    fr->n_parts = 1;
+    part *p0 = &fr->parts[0];
+    p0->src = src;
+    p0->events = events;
+    p0->rejects = rejects;
+    p0->merges = merges;
     const vemt_csv_record *hdr = NULL;
-    vemt_status st = open_source(&fr, &hdr);
+    vemt_status st = open_source(fr, &hdr);
     if (!st)
-        st = vemt_colmap_build(ctx, src->kind, hdr, opts->columns, &fr.map);
-    if (!st) st = setup_crs(&fr);
-    if (!st) st = presize(&fr, events);
-    if (!st) st = vemt_pseudo_cache_create(opts->pseudo, &fr.pseudonyms);
-    if (!st) st = vemt_idset_create(&fr.texts);
+        st = vemt_colmap_build(ctx, src->kind, hdr, opts->columns, &fr->map);
+    if (!st) choose_crs(fr);
+    size_t rows = st ? 0 : expected_rows(fr), split = st ? 0 : split_point(fr);
+    if (!st)
+        st = part_init(fr, p0, rows, opts->texts ? opts->texts->set : NULL);
+    if (!st && split) st = start_second(fr, split, rows / 2 + 16);
     if (st) {
         if (!vemt_ctx_err(ctx)->source) vemt_ctx_err(ctx)->source = src->path;
-        file_run_clear(&fr);
+        file_run_clear(fr);
+        vemt_free(fr);
         return st;
     }
-    src->schema = schema_name(src->kind, fr.map.schema);
-    vemt_colmap_describe(&fr.map, src->columns, sizeof src->columns);
-    st = read_rows(&fr, events, rejects, merges);
-    vemt_load_join(&fr.file);
-    memcpy(src->sha256, fr.file.sha256, sizeof src->sha256);
-    file_run_clear(&fr);
+    snprintf(src->pipeline, sizeof src->pipeline, "%s",
+             fr->used_xy    ? vemt_crs_pipeline(p0->xy_crs)
+             : fr->used_geo ? vemt_crs_pipeline(p0->geo_crs)
+                            : "none (postcode lookup in EPSG:27700)");
+    src->schema = schema_name(src->kind, fr->map.schema);
+    vemt_colmap_describe(&fr->map, src->columns, sizeof src->columns);
+    src->threads = 1;
+    st = read_all_rows(fr);
+    vemt_ctx_progress(ctx, src->path, 1, 1);
+    vemt_load_join(&fr->file);
+    memcpy(src->sha256, fr->file.sha256, sizeof src->sha256);
+    file_run_clear(fr);
+    vemt_free(fr);
     return st;
+}
+
+vemt_status vemt_text_index_create(vemt_text_index **out) {
+    *out = vemt_calloc(1, sizeof **out);
+    if (!*out) return VEMT_E_NOMEM;
+    if (vemt_idset_create(&(*out)->set)) {
+        vemt_free(*out);
+        *out = NULL;
+        return VEMT_E_NOMEM;
+    }
+    return VEMT_OK;
+}
+
+void vemt_text_index_destroy(vemt_text_index *t) {
+    if (!t) return;
+    vemt_idset_destroy(t->set);
+    vemt_free(t);
 }
 
 void vemt_ingest_free(void *p) { vemt_free(p); }

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,43 @@ bool vemt_value_is_blank(const char *s) {
     return *s == '\0';
 }
 
+/* A plain decimal ("-454933.60", " 7 ") of at most 15 significant digits
+ * without an exponent, read exactly: its digits m and decimals f give
+ * m / 10^f with m < 2^53 and 10^f exact for f <= 22, so the one division,
+ * correctly rounded in IEEE arithmetic, is the correctly rounded value of
+ * the decimal, the same double strtod returns (Clinger 1990, "How to read
+ * floating point numbers accurately", the fast path). False when s is not
+ * of that shape: the caller then uses strtod. */
+static bool plain_decimal(const char *s, double *out) {
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3, 1e4,  1e5,
+                                   1e6,  1e7,  1e8,  1e9, 1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15};
+    bool neg = *s == '-';
+    if (*s == '-' || *s == '+') s++;
+    uint64_t m = 0;
+    int digits = 0, decimals = -1;
+    for (;; s++) {
+        if (*s >= '0' && *s <= '9') {
+            m = m * 10 + (uint64_t)(*s - '0');
+            digits++;
+            decimals += decimals >= 0;
+        } else if (*s == '.' && decimals < 0) {
+            decimals = 0;
+        } else {
+            break;
+        }
+    }
+    while (*s == ' ' || *s == '\t') s++;
+    if (*s || digits == 0 || digits > 15) return false;
+    double v = decimals > 0 ? (double)m / pow10[decimals] : (double)m;
+    *out = neg ? -v : v;
+    return true;
+}
+
 vemt_status vemt_value_number(const char *s, double *out, const char **why) {
     *why = "";
+    while (*s == ' ') s++;
+    if (plain_decimal(s, out)) return VEMT_OK;
     if (vemt_value_is_blank(s)) {
         *why = "empty";
         return VEMT_E_MISSING;

@@ -1,6 +1,9 @@
 /** @file test_value.c
  * @brief Number and date parsers, including UK summer-time edges.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "ingest/value.h"
 #include "tests/test.h"
 
@@ -19,6 +22,57 @@ TEST(numbers) {
     CHECK_INT_EQ(vemt_value_number("nan", &v, &why), VEMT_E_NUMBER);
     CHECK_INT_EQ(vemt_value_number("1e999", &v, &why), VEMT_E_NUMBER);
     CHECK_INT_EQ(vemt_value_number("12 3", &v, &why), VEMT_E_NUMBER);
+}
+
+/* The exact decimal path must give the very double strtod gives (glibc's
+ * strtod rounds correctly), on random decimals of every length and shape
+ * an export writes, and on the edge shapes. */
+TEST(numbers_match_strtod) {
+    static const char *edge[] = {"-0",
+                                 "+5",
+                                 ".5",
+                                 "5.",
+                                 "-.25",
+                                 "0.0",
+                                 "999999999999999",
+                                 "-999999999999.999",
+                                 "0000000000000001234.5",
+                                 "1234567890123456",
+                                 "0.1",
+                                 "0.3",
+                                 "1e5",
+                                 "2.5E-3",
+                                 " 7\t",
+                                 "454933.6",
+                                 "-1.2345678901234"};
+    char buf[64];
+    double v, ref;
+    const char *why;
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        CHECK_INT_EQ(vemt_value_number(edge[i], &v, &why), VEMT_OK);
+        ref = strtod(edge[i], NULL);
+        CHECK(memcmp(&v, &ref, sizeof v) == 0);
+    }
+    uint64_t x = 88172645463325252ULL; /* xorshift64 (Marsaglia 2003) */
+    for (int k = 0; k < 200000; k++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int nd = 1 + (int)(x % 17),
+            point = (int)((x >> 8) % (unsigned)(nd + 1));
+        size_t n = 0;
+        if (x >> 63) buf[n++] = '-';
+        for (int d = 0; d < nd; d++) {
+            if (d == point && d) buf[n++] = '.';
+            buf[n++] = (char)('0' + (x >> (10 + 3 * (d % 17))) % 10);
+        }
+        buf[n] = '\0';
+        CHECK_INT_EQ(vemt_value_number(buf, &v, &why), VEMT_OK);
+        ref = strtod(buf, NULL);
+        if (memcmp(&v, &ref, sizeof v) != 0) {
+            fprintf(stderr, "  %s: %.17g, strtod %.17g\n", buf, v, ref);
+            CHECK(false);
+            break;
+        }
+    }
 }
 
 TEST(iso_with_zone) {
@@ -92,6 +146,7 @@ TEST(bad_dates) {
 
 TEST_SUITE(value) {
     RUN(numbers);
+    RUN(numbers_match_strtod);
     RUN(iso_with_zone);
     RUN(local_london);
     RUN(days_and_months);
