@@ -81,13 +81,27 @@ static bool has_identifier_column(const vemt_colmap *map) {
 /* The rejected row's text for the rejects table, rebuilt from its fields
  * with identifier fields replaced by their pseudonym. A malformed row's
  * fields can't be trusted to sit in their columns, so when the file has
- * identifier columns its text is withheld rather than risk a raw id. */
+ * identifier columns its text is withheld rather than risk a raw id, and
+ * otherwise it is the row's line as the file has it. */
 static char *reject_text(const vemt_row *row, char delim) {
     const vemt_csv_record *rec = row->rec;
-    if ((rec->bad || rec->n != row->map->n) && has_identifier_column(row->map))
+    bool malformed = rec->bad || rec->n != row->map->n;
+    if (malformed && has_identifier_column(row->map))
         return vemt_strdup(
             "[withheld: malformed row in a file with "
             "identifier columns]");
+    /* Rebuilt from its fields, an unclosed quote's row would hold the
+     * rest of the file (the tokenizer reads those lines again). */
+    if (malformed && rec->raw) {
+        size_t k = rec->raw_len;
+        if (k && rec->raw[k - 1] == '\r') k--;
+        char *out = vemt_malloc(k + 1);
+        if (out) {
+            memcpy(out, rec->raw, k);
+            out[k] = '\0';
+        }
+        return out;
+    }
     size_t cap = 0, n = 0;
     char *out = NULL, key[24];
     for (size_t c = 0; c < rec->n; c++) {
