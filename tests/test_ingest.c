@@ -192,6 +192,11 @@ TEST(nul_bytes_reject_their_rows) {
                      "occurred_at", "NUL byte in the data");
         check_reject(t_, &l.rejects.items[1], VEMT_E_ENCODING, 3, 3, 5,
                      "category", "NUL byte in the data");
+        /* Raw text stays UTF-8 and whole: bad bytes written \xNN. */
+        CHECK_STR_EQ(l.rejects.items[0].raw,
+                     "I1,2024-01-05\\x00 31/02/2024 99:99,460000,520000,drugs");
+        CHECK_STR_EQ(l.rejects.items[1].raw,
+                     "I2,2024-01-05,460000,520000,caf\\x00\\xe9");
     }
     unload(&l);
 }
@@ -353,14 +358,17 @@ static const row_case row_cases[] = {
     /* Invalid UTF-8 in a field: overlong, surrogate, cut short. */
     {"utf8_overlong.csv", VEMT_SOURCE_INCIDENTS, false,
      "id,date,x,y,category\nA,2024-01-01,461000,520000,\xC0\xAF\n",
-     VEMT_E_ENCODING, 2, 2, 5, "category", "invalid UTF-8", NULL, 1, 0, 0, 0},
+     VEMT_E_ENCODING, 2, 2, 5, "category", "invalid UTF-8",
+     "A,2024-01-01,461000,520000,\\xc0\\xaf", 1, 0, 0, 0},
     {"utf8_surrogate.csv", VEMT_SOURCE_INCIDENTS, false,
      "id,date,x,y,category\nA,2024-01-01,461000,520000,\xED\xA0\x80\n",
-     VEMT_E_ENCODING, 2, 2, 5, "category", "invalid UTF-8", NULL, 1, 0, 0, 0},
+     VEMT_E_ENCODING, 2, 2, 5, "category", "invalid UTF-8",
+     "A,2024-01-01,461000,520000,\\xed\\xa0\\x80", 1, 0, 0, 0},
     {"utf8_cut.csv", VEMT_SOURCE_INCIDENTS, false,
      "id,date,x,y,category\nA,2024-01-01,461000,520000,caf\xC3\n"
      "B,2024-01-01,461000,520000,caf\xC3\xA9\n",
-     VEMT_E_ENCODING, 2, 2, 5, "category", "invalid UTF-8", NULL, 2, 1, 0, 0},
+     VEMT_E_ENCODING, 2, 2, 5, "category", "invalid UTF-8",
+     "A,2024-01-01,461000,520000,caf\\xc3", 2, 1, 0, 0},
 };
 
 TEST(bad_input_classes) {
