@@ -260,6 +260,62 @@ TEST(summary_accounts_for_every_row) {
     GDALClose(ds);
 }
 
+/* An episode's two events carry its duration in real seconds: across the
+ * spring change 22:00 to 10:00 is 11 hours, across the autumn one 13. */
+TEST(episode_duration_and_open) {
+    write_file("episodes.csv",
+               "episode_id,child_id,missing_at,returned_at,from_easting,"
+               "from_northing,found_easting,found_northing,looked_after,"
+               "placing_authority\n"
+               "E1,C1,2024-03-30 22:00,2024-03-31 10:00,461000,520000,462000,"
+               "521000,yes,Leeds\n"
+               "E2,C2,2024-10-26 22:00,2024-10-27 10:00,461000,520000,462000,"
+               "521000,no,\n"
+               "E3,C3,2024-05-01T08:00:00Z,2024-05-01T09:30:15Z,461000,520000,"
+               ",,,\n"
+               "E4,C1,2024-06-01 12:00,,461000,520000,,,unknown,\n");
+    write_file("one.csv", "id,date,x,y\nI1,2024-01-01,461000,520000\n");
+    CHECK_INT_EQ(vemt("ingest --missing episodes.csv --incidents one.csv "
+                      "--out ep.gpkg --quiet",
+                      NULL, 0),
+                 0);
+    GDALDatasetH ds = open_out("ep.gpkg");
+    CHECK(ds != NULL);
+    if (!ds) return;
+    static const char *const want[] = {
+        "E1|missing_from|2024-03-30T22:00:00.000Z|2024-03-31T09:00:00.000Z|"
+        "39600|0|yes|Leeds",
+        "E1|found_at|2024-03-31T09:00:00.000Z|2024-03-31T09:00:00.000Z|"
+        "39600|0|yes|Leeds",
+        "E2|missing_from|2024-10-26T21:00:00.000Z|2024-10-27T10:00:00.000Z|"
+        "46800|0|no|",
+        "E2|found_at|2024-10-27T10:00:00.000Z|2024-10-27T10:00:00.000Z|"
+        "46800|0|no|",
+        "E3|missing_from|2024-05-01T08:00:00.000Z|2024-05-01T09:30:15.000Z|"
+        "5415|0|unknown|",
+        "E4|missing_from|2024-06-01T11:00:00.000Z|||1|unknown|",
+        "I1|incident|2024-01-01T00:00:00.000Z|2024-01-01T23:59:59.000Z||||",
+    };
+    OGRLayerH r = GDALDatasetExecuteSQL(
+        ds,
+        "SELECT source_ref || '|' || kind || '|' || start_utc || '|' || "
+        "ifnull(end_utc, '') || '|' || ifnull(duration_s, '') || '|' || "
+        "ifnull(open, '') || '|' || ifnull(looked_after, '') || '|' || "
+        "ifnull(placing_authority, '') FROM events ORDER BY event_id",
+        NULL, NULL);
+    size_t k = 0;
+    OGRFeatureH f;
+    while (r && (f = OGR_L_GetNextFeature(r)) != NULL) {
+        if (k < sizeof want / sizeof want[0])
+            CHECK_STR_EQ(OGR_F_GetFieldAsString(f, 0), want[k]);
+        k++;
+        OGR_F_Destroy(f);
+    }
+    CHECK_INT_EQ(k, sizeof want / sizeof want[0]);
+    if (r) GDALDatasetReleaseResultSet(ds, r);
+    GDALClose(ds);
+}
+
 /* Load the generator's truth for the demo. */
 static json_object *demo_truth(void) {
     char path[512];
@@ -658,6 +714,7 @@ TEST_SUITE(cli) {
     RUN(bad_input_leaves_no_output);
     RUN(rejects_in_compiler_style);
     RUN(summary_accounts_for_every_row);
+    RUN(episode_duration_and_open);
     RUN(demo_end_to_end);
     RUN(demo_trends_find_planted_behaviours);
     RUN(demo_safeguarding_finds_planted_places);
