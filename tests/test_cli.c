@@ -64,7 +64,12 @@ TEST(bad_input_leaves_no_output) {
              "run --missing '%s/bad/number.csv' --out keep.gpkg",
              VEMT_FIXTURES);
     CHECK_INT_EQ(vemt(args, line, sizeof line), 1);
-    CHECK(strstr(line, "required column 'child_id' not found") != NULL);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "%s/bad/number.csv:1: required column 'child_id' not found "
+             "(accepted names: childid|subjectid|personid)",
+             VEMT_FIXTURES);
+    CHECK_STR_EQ(line, want);
     snprintf(args, sizeof args, "%s/keep.gpkg", tmpdir);
     char *after = test_slurp(args, &n_after);
     CHECK(before && after && n_before == n_after &&
