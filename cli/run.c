@@ -192,6 +192,25 @@ static int read_boundary(run *r) {
     return VEMT_EXIT_OK;
 }
 
+/* True, with a warning on stderr, when no event of the --kind is located
+ * in the study area (every row rejected, say): bad rows never stop a run
+ * (issue 3), so the run still writes the events, rejects and merges and
+ * its summary, as `vemt ingest` does, and exits 0. */
+static bool nothing_to_analyse(run *r) {
+    for (size_t i = 0; i < r->events.n; i++)
+        if (vemt_event_counted(&r->events.items[i], r->a.kinds)) return false;
+    char why[160];
+    snprintf(why, sizeof why, "no located %s events in the %s", r->a.kind_name,
+             r->area ? "study area" : "inputs");
+    fprintf(stderr,
+            "vemt: warning: %s: nothing to analyse, so no hot spots or "
+            "trends; the events, rejects and merges are written (see the "
+            "rejects above)\n",
+            why);
+    vemt_params_add_text(&r->params, "analysis", "automatic", why);
+    return true;
+}
+
 /* Units, counts, weights, Gi*, Local Moran; then trends, publication,
  * safeguarding and clusters. */
 static int analyse(run *r) {
@@ -264,7 +283,7 @@ static vemt_status write_report(run *r) {
                        r->pub.cells,
                        r->hs.bins,
                        r->have_trends ? &r->trends.out : NULL,
-                       r->a.tier == 0 ? &r->sg.out : NULL,
+                       r->a.tier == 0 && r->hs.grid ? &r->sg.out : NULL,
                        vemt_tier_name(r->a.tier),
                        vemt_tier_threshold(&r->a),
                        r->a.round_to};
@@ -475,7 +494,9 @@ int vemt_run(const vemt_args *args, int argc, char **argv) {
         if (!vemt_report_sources(r.info, r.sources, r.n_sources))
             rc = VEMT_EXIT_INTERNAL; /* a bug: every row must be counted */
     }
-    if (rc == VEMT_EXIT_OK && r.a.command == VEMT_CMD_RUN) rc = analyse(&r);
+    if (rc == VEMT_EXIT_OK && r.a.command == VEMT_CMD_RUN &&
+        !nothing_to_analyse(&r))
+        rc = analyse(&r);
     if (rc == VEMT_EXIT_OK) rc = write_outputs(&r, argc, argv, started);
     run_free(&r);
     return rc;

@@ -139,16 +139,42 @@ static bool has_identifier_column(const vemt_colmap *map) {
     return false;
 }
 
+/* The record's line as the file has it, without a CR. With escape (the
+ * line holds invalid UTF-8 or a NUL), every byte that is not printable
+ * ASCII or a tab is written \xNN, since the rejects table and GeoJSON hold
+ * UTF-8 text and a NUL would end it. */
+static char *line_text(const vemt_csv_record *rec, bool escape) {
+    size_t k = rec->raw_len, n = 0;
+    if (k && rec->raw[k - 1] == '\r') k--;
+    char *out = vemt_malloc((escape ? 4 * k : k) + 1);
+    if (!out) return NULL;
+    for (size_t i = 0; i < k; i++) {
+        unsigned char ch = (unsigned char)rec->raw[i];
+        if (escape && (ch >= 0x80 || (ch < 0x20 && ch != '\t')))
+            n += (size_t)snprintf(out + n, 5, "\\x%02x", ch);
+        else
+            out[n++] = (char)ch;
+    }
+    out[n] = '\0';
+    return out;
+}
+
 /* The rejected row's text for the rejects table, rebuilt from its fields
  * with identifier fields replaced by their pseudonym. A malformed row's
  * fields can't be trusted to sit in their columns, so when the file has
- * identifier columns its text is withheld rather than risk a raw id. */
+ * identifier columns its text is withheld rather than risk a raw id, and
+ * otherwise it is the row's line as the file has it. */
 static char *reject_text(const vemt_row *row, char delim) {
     const vemt_csv_record *rec = row->rec;
-    if ((rec->bad || rec->n != row->map->n) && has_identifier_column(row->map))
+    bool malformed = rec->bad || rec->n != row->map->n;
+    if (malformed && has_identifier_column(row->map))
         return vemt_strdup(
             "[withheld: malformed row in a file with "
             "identifier columns]");
+    /* Rebuilt from its fields, an unclosed quote's row would hold the
+     * rest of the file (the tokenizer reads those lines again). */
+    if (malformed && rec->raw)
+        return line_text(rec, rec->bad == VEMT_E_ENCODING);
     size_t cap = 0, n = 0;
     char *out = NULL, key[24];
     for (size_t c = 0; c < rec->n; c++) {

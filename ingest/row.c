@@ -4,6 +4,7 @@
 #include "ingest/row.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -319,12 +320,17 @@ const char *vemt_row_text(const vemt_row *row, vemt_role role) {
 static void quote_value(const char *v, char *out, size_t size) {
     size_t n = 0;
     out[n++] = '"';
-    for (size_t i = 0; v[i] && n + 6 < size; i++) {
+    for (size_t i = 0; v[i]; i++) {
         unsigned char ch = (unsigned char)v[i];
-        if (i == 40) {
+        /* Cut before a character, never inside one: half a UTF-8
+         * sequence would make the message invalid UTF-8. Room is kept
+         * for this character (4 bytes at most), "...", '"' and NUL. */
+        bool starts = (ch & 0xC0) != 0x80;
+        if (starts && (i >= 40 || n + 9 > size)) {
             n += (size_t)snprintf(out + n, size - n, "...");
             break;
         }
+        if (n + 6 > size) break; /* a run of stray continuation bytes */
         if (ch < 0x20 || ch == '"' || ch == '\\')
             n += (size_t)snprintf(out + n, size - n, "\\x%02x", ch);
         else
@@ -386,6 +392,14 @@ static vemt_status read_pair(vemt_row *row, vemt_role ra, vemt_role rb,
 static vemt_status pair_to_bng(vemt_row *row, const vemt_crs *crs, vemt_role ra,
                                vemt_role rb, double a, double b, double *x,
                                double *y) {
+    /* Name the value that is no longitude or latitude at all, not just
+     * the pair's first column. */
+    if (vemt_crs_is_geographic(crs) && fabs(b) > 90)
+        return vemt_row_fail(row, rb, VEMT_E_COORD,
+                             "latitude outside -90 to 90");
+    if (vemt_crs_is_geographic(crs) && fabs(a) > 180)
+        return vemt_row_fail(row, ra, VEMT_E_COORD,
+                             "longitude outside -180 to 180");
     if (vemt_crs_is_geographic(crs) && !vemt_crs_in_area(crs, a, b) &&
         vemt_crs_in_area(crs, b, a))
         return vemt_row_fail(row, ra, VEMT_E_COORD,

@@ -104,7 +104,39 @@ static const vemt_field_def event_fields[] = {
     {"hdbscan_id", OFTInteger, OFSTNone, 0},
     {"hdbscan_prob", OFTReal, OFSTNone, 0},
     {"at_flagged_place", OFTInteger, OFSTBoolean, 0},
+    {"duration_s", OFTInteger64, OFSTNone, 0},
+    {"open", OFTInteger, OFSTBoolean, 0},
 };
+
+/* Is b the found_at event of a's episode? The reader writes an episode's
+ * found_at right after its missing_from, with the same source and id. */
+static bool episode_pair(const vemt_event *a, const vemt_event *b) {
+    return a->kind == VEMT_KIND_MISSING_FROM && b->kind == VEMT_KIND_FOUND_AT &&
+           a->source == b->source && a->ref == b->ref;
+}
+
+/* The episode's duration in seconds (field 21: from going missing to the
+ * return, both in UTC, so a daylight-saving change counts as it happened;
+ * null while the episode is open) and whether it is still open (22), on
+ * both of its events; null for incidents. The missing_from event spans
+ * the episode. */
+static void set_episode(OGRFeatureH f, const vemt_events *events, size_t i) {
+    const vemt_event *ev = &events->items[i], *from = NULL;
+    if (ev->kind == VEMT_KIND_MISSING_FROM)
+        from = ev;
+    else if (ev->kind == VEMT_KIND_FOUND_AT && i > 0 &&
+             episode_pair(&events->items[i - 1], ev))
+        from = &events->items[i - 1];
+    OGR_F_SetFieldNull(f, 21);
+    OGR_F_SetFieldNull(f, 22);
+    if (ev->kind == VEMT_KIND_INCIDENT) return;
+    /* A found_at event exists only once the child has returned. */
+    bool open = ev->kind == VEMT_KIND_MISSING_FROM && ev->end_utc == -1;
+    OGR_F_SetFieldInteger(f, 22, open);
+    if (from && !open)
+        OGR_F_SetFieldInteger64(f, 21,
+                                (GIntBig)(from->end_utc - from->start_utc));
+}
 
 /* The event's cluster of each method (fields 16-18; null for noise or
  * when the method did not run) and its HDBSCAN membership (19). */
@@ -165,6 +197,7 @@ static vemt_status fill_events(vemt_ctx *ctx, OGRLayerH layer,
         set_event_extras(f, out->events, ev);
         set_event_clusters(f, out, i);
         OGR_F_SetFieldInteger(f, 20, ev->flagged);
+        set_episode(f, out->events, i);
         if (ev->located) {
             OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
             OGR_G_SetPoint_2D(pt, 0, ev->x, ev->y);
@@ -612,10 +645,7 @@ static vemt_status fill_journeys(vemt_ctx *ctx, OGRLayerH layer,
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     for (size_t i = 0; i + 1 < ev->n; i++) {
         const vemt_event *a = &ev->items[i], *b = &ev->items[i + 1];
-        if (a->kind != VEMT_KIND_MISSING_FROM ||
-            b->kind != VEMT_KIND_FOUND_AT || a->source != b->source ||
-            a->ref != b->ref || !a->located)
-            continue;
+        if (!episode_pair(a, b) || !a->located) continue;
         OGRFeatureH f = OGR_F_Create(defn);
         put_text(f, 0, vemt_events_text(ev, a->ref));
         put_text(f, 1, a->subject_key);
@@ -945,8 +975,10 @@ static const vemt_layer_def layer_defs[] = {
      true},
     {"events",
      "Normalised events, one per incident, missing-from place and found-at "
-     "place; times in UTC; subject_key is a keyed pseudonym, never a raw "
-     "identifier. Restricted: exact locations.",
+     "place; times in UTC; an episode's two events share source_ref and "
+     "carry its duration_s (seconds, null while open) and open; subject_key "
+     "is a keyed pseudonym, never a raw identifier. Restricted: exact "
+     "locations.",
      wkbPoint, FIELDS(event_fields), fill_events, VEMT_NEEDS_NOTHING, true},
     {"rejects",
      "Input rows that could not be used, with file, row, column and reason; "

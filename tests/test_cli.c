@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/ogrutil.h"
 #include "tests/ref/gistar_spdep_ref.h"
 #include "tests/test.h"
 #include "tests/testutil.h"
@@ -63,7 +64,12 @@ TEST(bad_input_leaves_no_output) {
              "run --missing '%s/bad/number.csv' --out keep.gpkg",
              VEMT_FIXTURES);
     CHECK_INT_EQ(vemt(args, line, sizeof line), 1);
-    CHECK(strstr(line, "required column 'child_id' not found") != NULL);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "%s/bad/number.csv:1: required column 'child_id' not found "
+             "(accepted names: childid|subjectid|personid)",
+             VEMT_FIXTURES);
+    CHECK_STR_EQ(line, want);
     snprintf(args, sizeof args, "%s/keep.gpkg", tmpdir);
     char *after = test_slurp(args, &n_after);
     CHECK(before && after && n_before == n_after &&
@@ -92,17 +98,227 @@ TEST(bad_input_leaves_no_output) {
     CHECK(!exists("b.gpkg"));
 }
 
+static long count_where(GDALDatasetH ds, const char *layer, const char *where) {
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, layer);
+    if (!l) return -1;
+    OGR_L_SetAttributeFilter(l, where);
+    long n = (long)OGR_L_GetFeatureCount(l, 1);
+    OGR_L_SetAttributeFilter(l, NULL);
+    return n;
+}
+
+/* Write text to name in the test's folder. */
+static void write_file(const char *name, const char *text) {
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The first line of the test folder's file (out.txt, err.txt) that starts
+ * with prefix, without its newline; "" when there is none. */
+static const char *line_of(const char *file, const char *prefix, char *buf,
+                           size_t n) {
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, file);
+    FILE *f = fopen(path, "r");
+    buf[0] = '\0';
+    while (f && fgets(buf, (int)n, f)) {
+        buf[strcspn(buf, "\n")] = '\0';
+        if (!strncmp(buf, prefix, strlen(prefix))) break;
+        buf[0] = '\0';
+    }
+    if (f) fclose(f);
+    return buf;
+}
+
+/* The summary's "read N, used U, located nowhere L, merged M, excluded X,
+ * rejected R" in line, and whether N = U + L + M + X + R. */
+static bool counts_add_up(const char *line) {
+    const char *p = strstr(line, "read ");
+    long n, u, l, m, x, r;
+    return p &&
+           sscanf(p,
+                  "read %ld, used %ld, located nowhere %ld, merged %ld, "
+                  "excluded %ld, rejected %ld",
+                  &n, &u, &l, &m, &x, &r) == 6 &&
+           n == u + l + m + x + r;
+}
+
+static GDALDatasetH open_out(const char *name) {
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    return GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+}
+
 TEST(rejects_in_compiler_style) {
-    char line[512], args[512];
+    char line[1024], args[1024], want[1024], path[256];
+    snprintf(path, sizeof path, "%s/bad/date.csv", VEMT_FIXTURES);
+    snprintf(args, sizeof args, "run --incidents '%s' --out c.gpkg", path);
+    /* Every row rejected: the reject in compiler style, a warning, and the
+     * run still writes what it read and exits 0 (issue 3: bad rows do not
+     * stop a run). */
+    CHECK_INT_EQ(vemt(args, line, sizeof line), 0);
+    snprintf(want, sizeof want,
+             "%s:2:2: column 'occurred_at': impossible date or time: "
+             "\"31/02/2024\"",
+             path);
+    CHECK_STR_EQ(line, want);
+    CHECK_STR_EQ(line_of("err.txt", "vemt: warning:", line, sizeof line),
+                 "vemt: warning: no located incident events in the inputs: "
+                 "nothing to analyse, so no hot spots or trends; the events, "
+                 "rejects and merges are written (see the rejects above)");
+    snprintf(want, sizeof want,
+             "%s (csv, incidents, EPSG:27700): read 1, used 0, located "
+             "nowhere 0, merged 0, excluded 0, rejected 1",
+             path);
+    CHECK_STR_EQ(line_of("out.txt", path, line, sizeof line), want);
+    GDALDatasetH ds = open_out("c.gpkg");
+    CHECK(ds != NULL);
+    if (ds) {
+        CHECK_INT_EQ(count_where(ds, "events", NULL), 0);
+        CHECK_INT_EQ(count_where(ds, "merges", NULL), 0);
+        CHECK_INT_EQ(count_where(ds, "rejects", NULL), 1);
+        CHECK(GDALDatasetGetLayerByName(ds, "hotspot_cells") == NULL);
+        test_query_text(ds,
+                        "SELECT source || '|' || source_row || '|' || "
+                        "source_line || '|' || \"column\" || '|' || "
+                        "column_number || '|' || reason || '|' || raw FROM "
+                        "rejects",
+                        line, sizeof line);
+        CHECK_STR_EQ(line,
+                     "date.csv|2|2|occurred_at|2|impossible date or time: "
+                     "\"31/02/2024\"|I1,31/02/2024,460000,520000,drugs");
+        GDALClose(ds);
+    }
+    /* vemt ingest writes the same and exits 0. */
+    snprintf(args, sizeof args, "ingest --incidents '%s' --out i.gpkg", path);
+    CHECK_INT_EQ(vemt(args, NULL, 0), 0);
+    ds = open_out("i.gpkg");
+    CHECK(ds != NULL);
+    if (ds) {
+        CHECK_INT_EQ(count_where(ds, "rejects", NULL), 1);
+        GDALClose(ds);
+    }
+    /* --max-reject-rate is what makes bad rows stop a run. */
     snprintf(args, sizeof args,
-             "run --incidents '%s/bad/date.csv' --out c.gpkg --cell-size 100",
-             VEMT_FIXTURES);
-    /* Every row rejected: nothing to map, exit 1 after the reject line. */
+             "run --incidents '%s' --max-reject-rate 0.5 --out r.gpkg", path);
     CHECK_INT_EQ(vemt(args, line, sizeof line), 1);
-    CHECK(strstr(line,
-                 "date.csv:2:2: column 'occurred_at': impossible date "
-                 "or time: \"31/02/2024\"") != NULL);
-    CHECK(!exists("c.gpkg"));
+    snprintf(want, sizeof want,
+             "%s: 1 of 1 rows rejected (100.0%%), more than "
+             "--max-reject-rate 0.5 allows",
+             path);
+    CHECK_STR_EQ(line, want);
+    CHECK(!exists("r.gpkg"));
+}
+
+/* The summary gives each file's counts, used, located nowhere, merged,
+ * excluded and rejected, and they add up to the rows read; the layers
+ * hold the same rows. */
+TEST(summary_accounts_for_every_row) {
+    write_file("mixed.csv",
+               "id,date,x,y,category\n"
+               "A,2024-01-01T10:00Z,461000,520000,grooming\n"
+               "B,2024-01-02T10:00Z,,,grooming\n"
+               "A,2024-01-01T10:00Z,461000,520000,grooming\n"
+               "C,2024-01-03T10:00Z,461100,520100,drugs\n"
+               "D,2024-02-30T10:00Z,461000,520000,grooming\n"
+               "E,2024-01-04T10:00Z,461200,520200,grooming\n");
+    write_file("allbad.csv",
+               "id,date,x,y\n"
+               "F,2024-01-05,abc,520000\n"
+               "G,2024-13-05,461000,520000\n");
+    CHECK_INT_EQ(vemt("run --incidents mixed.csv --incidents allbad.csv "
+                      "--categories grooming --cell-size 100 --out acc.gpkg",
+                      NULL, 0),
+                 0);
+    char line[512];
+    const struct {
+        const char *prefix, *line;
+    } want[] = {
+        {"mixed.csv (",
+         "mixed.csv (csv, incidents, EPSG:27700): read 6, used 2, located "
+         "nowhere 1, merged 1, excluded 1, rejected 1"},
+        {"allbad.csv (",
+         "allbad.csv (csv, incidents, EPSG:27700): read 2, used 0, located "
+         "nowhere 0, merged 0, excluded 0, rejected 2"},
+        {"total: ",
+         "total: read 8, used 2, located nowhere 1, merged 1, excluded 1, "
+         "rejected 3"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        CHECK_STR_EQ(line_of("out.txt", want[i].prefix, line, sizeof line),
+                     want[i].line);
+        CHECK(counts_add_up(line));
+    }
+    GDALDatasetH ds = open_out("acc.gpkg");
+    CHECK(ds != NULL);
+    if (!ds) return;
+    CHECK_INT_EQ(count_where(ds, "events", NULL), 3);
+    CHECK_INT_EQ(count_where(ds, "events", "located = 0"), 1);
+    CHECK_INT_EQ(count_where(ds, "merges", NULL), 1);
+    CHECK_INT_EQ(count_where(ds, "rejects", "source = 'mixed.csv'"), 1);
+    CHECK_INT_EQ(count_where(ds, "rejects", "source = 'allbad.csv'"), 2);
+    CHECK(GDALDatasetGetLayerByName(ds, "hotspot_cells") != NULL);
+    GDALClose(ds);
+}
+
+/* An episode's two events carry its duration in real seconds: across the
+ * spring change 22:00 to 10:00 is 11 hours, across the autumn one 13. */
+TEST(episode_duration_and_open) {
+    write_file("episodes.csv",
+               "episode_id,child_id,missing_at,returned_at,from_easting,"
+               "from_northing,found_easting,found_northing,looked_after,"
+               "placing_authority\n"
+               "E1,C1,2024-03-30 22:00,2024-03-31 10:00,461000,520000,462000,"
+               "521000,yes,Leeds\n"
+               "E2,C2,2024-10-26 22:00,2024-10-27 10:00,461000,520000,462000,"
+               "521000,no,\n"
+               "E3,C3,2024-05-01T08:00:00Z,2024-05-01T09:30:15Z,461000,520000,"
+               ",,,\n"
+               "E4,C1,2024-06-01 12:00,,461000,520000,,,unknown,\n");
+    write_file("one.csv", "id,date,x,y\nI1,2024-01-01,461000,520000\n");
+    CHECK_INT_EQ(vemt("ingest --missing episodes.csv --incidents one.csv "
+                      "--out ep.gpkg --quiet",
+                      NULL, 0),
+                 0);
+    GDALDatasetH ds = open_out("ep.gpkg");
+    CHECK(ds != NULL);
+    if (!ds) return;
+    static const char *const want[] = {
+        "E1|missing_from|2024-03-30T22:00:00.000Z|2024-03-31T09:00:00.000Z|"
+        "39600|0|yes|Leeds",
+        "E1|found_at|2024-03-31T09:00:00.000Z|2024-03-31T09:00:00.000Z|"
+        "39600|0|yes|Leeds",
+        "E2|missing_from|2024-10-26T21:00:00.000Z|2024-10-27T10:00:00.000Z|"
+        "46800|0|no|",
+        "E2|found_at|2024-10-27T10:00:00.000Z|2024-10-27T10:00:00.000Z|"
+        "46800|0|no|",
+        "E3|missing_from|2024-05-01T08:00:00.000Z|2024-05-01T09:30:15.000Z|"
+        "5415|0|unknown|",
+        "E4|missing_from|2024-06-01T11:00:00.000Z|||1|unknown|",
+        "I1|incident|2024-01-01T00:00:00.000Z|2024-01-01T23:59:59.000Z||||",
+    };
+    OGRLayerH r = GDALDatasetExecuteSQL(
+        ds,
+        "SELECT source_ref || '|' || kind || '|' || start_utc || '|' || "
+        "ifnull(end_utc, '') || '|' || ifnull(duration_s, '') || '|' || "
+        "ifnull(open, '') || '|' || ifnull(looked_after, '') || '|' || "
+        "ifnull(placing_authority, '') FROM events ORDER BY event_id",
+        NULL, NULL);
+    size_t k = 0;
+    OGRFeatureH f;
+    while (r && (f = OGR_L_GetNextFeature(r)) != NULL) {
+        if (k < sizeof want / sizeof want[0])
+            CHECK_STR_EQ(OGR_F_GetFieldAsString(f, 0), want[k]);
+        k++;
+        OGR_F_Destroy(f);
+    }
+    CHECK_INT_EQ(k, sizeof want / sizeof want[0]);
+    if (r) GDALDatasetReleaseResultSet(ds, r);
+    GDALClose(ds);
 }
 
 /* Load the generator's truth for the demo. */
@@ -135,15 +351,6 @@ static double cell_z_at(GDALDatasetH ds, double x, double y) {
     }
     if (r) GDALDatasetReleaseResultSet(ds, r);
     return z;
-}
-
-static long count_where(GDALDatasetH ds, const char *layer, const char *where) {
-    OGRLayerH l = GDALDatasetGetLayerByName(ds, layer);
-    if (!l) return -1;
-    OGR_L_SetAttributeFilter(l, where);
-    long n = (long)OGR_L_GetFeatureCount(l, 1);
-    OGR_L_SetAttributeFilter(l, NULL);
-    return n;
 }
 
 /* How many of the demo's raw child and subject ids appear anywhere in the
@@ -511,6 +718,8 @@ TEST_SUITE(cli) {
     RUN(usage_errors);
     RUN(bad_input_leaves_no_output);
     RUN(rejects_in_compiler_style);
+    RUN(summary_accounts_for_every_row);
+    RUN(episode_duration_and_open);
     RUN(demo_end_to_end);
     RUN(demo_trends_find_planted_behaviours);
     RUN(demo_safeguarding_finds_planted_places);
