@@ -710,6 +710,67 @@ TEST(interrupted_run_leaves_previous_output) {
     free(before);
 }
 
+/* The demo's incidents split into two files give the same trend table as
+ * one file: a category read from both counts the events of both (each file
+ * used to intern its categories on its own, and the series of a category
+ * counted only the first file's events). */
+TEST(two_files_one_series_per_category) {
+    char path[256], line[512];
+    snprintf(path, sizeof path, "%s/demo/incidents.csv", VEMT_FIXTURES);
+    FILE *in = fopen(path, "r");
+    char a[256], b[256];
+    snprintf(a, sizeof a, "%s/half_a.csv", tmpdir);
+    snprintf(b, sizeof b, "%s/half_b.csv", tmpdir);
+    FILE *fa = fopen(a, "w"), *fb = fopen(b, "w");
+    CHECK(in && fa && fb);
+    if (!in || !fa || !fb) return;
+    for (long row = 0; fgets(line, sizeof line, in); row++) {
+        if (row == 0) fputs(line, fb); /* both get the header */
+        fputs(line, row == 0 || row % 2 ? fa : fb);
+    }
+    fclose(in);
+    fclose(fa);
+    fclose(fb);
+    CHECK_INT_EQ(vemt("run --incidents half_a.csv --incidents half_b.csv "
+                      "--out halves.gpkg --quiet",
+                      NULL, 0),
+                 0);
+    CHECK_INT_EQ(vemt("run --incidents " VEMT_FIXTURES
+                      "/demo/incidents.csv --out whole.gpkg --quiet",
+                      NULL, 0),
+                 0);
+    GDALDatasetH h = open_out("halves.gpkg"), w = open_out("whole.gpkg");
+    CHECK(h && w);
+    if (!h || !w) return;
+    /* Every category's series counts the events of both files. */
+    const char *sql =
+        "SELECT category, sum(n_events) FROM trends GROUP BY category "
+        "ORDER BY category";
+    OGRLayerH rh = GDALDatasetExecuteSQL(h, sql, NULL, "SQLITE");
+    OGRLayerH rw = GDALDatasetExecuteSQL(w, sql, NULL, "SQLITE");
+    CHECK(rh && rw);
+    int n = 0;
+    OGRFeatureH fh, fw;
+    while (rh && rw && (fw = OGR_L_GetNextFeature(rw)) != NULL) {
+        fh = OGR_L_GetNextFeature(rh);
+        CHECK(fh != NULL);
+        if (fh) {
+            CHECK_STR_EQ(OGR_F_GetFieldAsString(fh, 0),
+                         OGR_F_GetFieldAsString(fw, 0));
+            CHECK_NEAR(OGR_F_GetFieldAsDouble(fh, 1),
+                       OGR_F_GetFieldAsDouble(fw, 1), 1e-9);
+            OGR_F_Destroy(fh);
+        }
+        OGR_F_Destroy(fw);
+        n++;
+    }
+    CHECK(n > 2); /* all, and the demo's categories */
+    if (rh) GDALDatasetReleaseResultSet(h, rh);
+    if (rw) GDALDatasetReleaseResultSet(w, rw);
+    GDALClose(h);
+    GDALClose(w);
+}
+
 TEST_SUITE(cli) {
     strcpy(tmpdir, "/tmp/vemt-test-cli-XXXXXX");
     if (!mkdtemp(tmpdir)) return;
@@ -726,6 +787,7 @@ TEST_SUITE(cli) {
     RUN(cli_matches_spdep);
     RUN(ingest_command_and_job_file);
     RUN(interrupted_run_leaves_previous_output);
+    RUN(two_files_one_series_per_category);
     GDALDestroy();
     proj_cleanup();
     char cmd[128];
