@@ -132,6 +132,54 @@ static void check_rejects(const vemt_rejects *rejects, long n_read) {
     }
 }
 
+/* The same file read in two parts on two threads gives exactly the
+ * one-thread result (see ingest/reader.c). */
+static void same_in_two_parts(const vemt_ingest_opts *opts,
+                              const vemt_source *one, const vemt_events *ev,
+                              const vemt_rejects *rj, const vemt_merges *mg) {
+    vemt_source src;
+    memset(&src, 0, sizeof src);
+    src.path = one->path;
+    src.kind = one->kind;
+    vemt_events events = {0};
+    vemt_rejects rejects = {0};
+    vemt_merges merges = {0};
+    vemt_status st =
+        vemt_ingest_file(fz.ctx, opts, &src, 0, &events, &rejects, &merges);
+    if (st != VEMT_E_NOMEM) {
+        FUZZ_CHECK(st == VEMT_OK);
+        FUZZ_CHECK(src.n_read == one->n_read && src.n_used == one->n_used &&
+                   src.n_nowhere == one->n_nowhere &&
+                   src.n_merged == one->n_merged &&
+                   src.n_excluded == one->n_excluded &&
+                   src.n_rejected == one->n_rejected);
+        FUZZ_CHECK(events.n == ev->n && rejects.n == rj->n &&
+                   merges.n == mg->n);
+        for (size_t i = 0; i < events.n && i < ev->n; i++) {
+            const vemt_event *a = &ev->items[i], *b = &events.items[i];
+            FUZZ_CHECK(a->source_row == b->source_row &&
+                       a->start_utc == b->start_utc && a->kind == b->kind &&
+                       a->located == b->located &&
+                       (!a->located || (a->x == b->x && a->y == b->y)) &&
+                       !strcmp(vemt_events_text(ev, a->category),
+                               vemt_events_text(&events, b->category)));
+        }
+        for (size_t i = 0; i < rejects.n && i < rj->n; i++) {
+            const vemt_reject *a = &rj->items[i], *b = &rejects.items[i];
+            FUZZ_CHECK(a->err.row == b->err.row && a->err.line == b->err.line &&
+                       a->err.column == b->err.column &&
+                       !strcmp(a->err.msg, b->err.msg) &&
+                       !strcmp(a->raw ? a->raw : "", b->raw ? b->raw : ""));
+        }
+        for (size_t i = 0; i < merges.n && i < mg->n; i++)
+            FUZZ_CHECK(merges.items[i].kept_row == mg->items[i].kept_row &&
+                       merges.items[i].merged_row == mg->items[i].merged_row);
+    }
+    vemt_events_clear(&events);
+    vemt_rejects_clear(&rejects);
+    vemt_merges_clear(&merges);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1) return 0;
     unsigned sel = data[0];
@@ -160,6 +208,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     vemt_events events = {0};
     vemt_rejects rejects = {0};
     vemt_merges merges = {0};
+    opts.parts = 1;
     vemt_status st =
         vemt_ingest_file(fz.ctx, &opts, &src, 0, &events, &rejects, &merges);
     /* The header is valid, so only running out of memory may fail the
@@ -173,6 +222,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FUZZ_CHECK(src.n_events == (long)events.n);
         check_events(&events, src.n_read);
         check_rejects(&rejects, src.n_read);
+        opts.parts = 2;
+        same_in_two_parts(&opts, &src, &events, &rejects, &merges);
     }
     vemt_events_clear(&events);
     vemt_rejects_clear(&rejects);
