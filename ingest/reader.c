@@ -470,8 +470,17 @@ static size_t expected_rows(const file_run *fr) {
 static vemt_status part_init(file_run *fr, part *pt, size_t rows,
                              vemt_idset *texts) {
     pt->fr = fr;
-    vemt_status st = vemt_crs_create(fr->ctx, fr->xy_def, &pt->xy_crs);
-    if (!st) st = vemt_crs_create(fr->ctx, fr->geo_def, &pt->geo_crs);
+    /* Only the transformations the file's columns need: each costs PROJ
+     * a search of its database. */
+    const int *c = fr->map.col;
+    bool xy = c[VEMT_ROLE_EASTING] >= 0 || c[VEMT_ROLE_FROM_EASTING] >= 0 ||
+              c[VEMT_ROLE_FOUND_EASTING] >= 0;
+    bool geo = c[VEMT_ROLE_LONGITUDE] >= 0 ||
+               c[VEMT_ROLE_FROM_LONGITUDE] >= 0 ||
+               c[VEMT_ROLE_FOUND_LONGITUDE] >= 0;
+    vemt_status st = VEMT_OK;
+    if (xy) st = vemt_crs_create(fr->ctx, fr->xy_def, &pt->xy_crs);
+    if (!st && geo) st = vemt_crs_create(fr->ctx, fr->geo_def, &pt->geo_crs);
     if (!st) st = vemt_idset_create_sized(rows, &pt->ids);
     if (!st) st = vemt_pseudo_cache_create(fr->opts->pseudo, &pt->pseudonyms);
     if (!st && !texts) st = vemt_idset_create(&pt->own_texts);
