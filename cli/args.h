@@ -218,8 +218,13 @@ void vemt_args_clear(vemt_args *args);
 /** Add an input; false when there are too many. */
 bool vemt_args_add_input(vemt_args *a, const char *path, vemt_source_kind k);
 
-/** Apply a JSON job file (cli/job.c). False with one line on err when it
- * can't be read or is malformed. */
+/** Apply a JSON job file (cli/job.c): each key is an option's long name
+ * without the dashes ("cell_size" or "cell-size") and is given through
+ * vemt_args_give() unless the command line gave that option already;
+ * relative paths are relative to the job file's folder. False after one
+ * line ("PATH: job file: ...") and a hint on err when the file can't be
+ * read, is malformed, names an unknown option or gives a bad value. The
+ * parsed file goes into a->job (freed by vemt_args_clear()). */
 bool vemt_job_apply(const char *path, vemt_args *a, FILE *err);
 
 /** Print the top-level or a command's help text. */
