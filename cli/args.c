@@ -20,8 +20,16 @@ static const char usage_inputs[] =
     "  --missing PATH       missing-episode file (repeatable): episode_id,\n"
     "                       child_id, missing_at, returned_at, from_easting,\n"
     "                       from_northing, found_easting, found_northing, ...\n"
-    "  --config JOB.json    job file: inputs with explicit columns, CRS and\n"
-    "                       date order per file, and any option below\n"
+    "  --config JOB.json    job file (JSON): any other option, named\n"
+    "                       without its dashes (- or _ inside both work):\n"
+    "                       {\"incidents\": [\"a.csv\", {\"path\": "
+    "\"b.xlsx\",\n"
+    "                       \"crs\": \"EPSG:4326\", \"date_order\": \"mdy\",\n"
+    "                       \"columns\": {\"occurred_at\": \"Date\"}}],\n"
+    "                       \"cell_size\": 250, \"no_kde\": true}; true gives "
+    "a\n"
+    "                       flag; paths are relative to the job file; an\n"
+    "                       option on the command line replaces the job's\n"
     "  --crs CRS            CRS of the inputs' coordinates (default "
     "EPSG:27700\n"
     "                       for easting/northing, EPSG:4326 for lon/lat)\n"
@@ -223,50 +231,134 @@ typedef enum opt_id {
     O_MAX_REJECT,
     O_CELL,
     O_SEED,
-    O_KIND
+    O_KIND,
+    O_ANALYSIS,      /* a value parsed by cli/args_analysis.c */
+    O_ANALYSIS_FLAG, /* a flag set by cli/args_analysis.c */
+    O_HELP,
+    O_DEMO,
+    O_QUIET,
+    O_FORCE,
+    O_NO_TRENDS,
+    O_WORLD
 } opt_id;
 
+/* Shorthands for the table's flags. */
+#define VAL VEMT_OPT_VALUE
+#define PATH (VEMT_OPT_VALUE | VEMT_OPT_PATH)
+#define CLI VEMT_OPT_CLI_ONLY
+
+/* The option table: every long option of run and ingest, in the order of
+ * the help text. The command line and job files (cli/job.c) both look
+ * options up here and give them through give(), so they accept the same
+ * options with the same checks. */
 static const struct {
-    char name[24];
+    vemt_option o;
     opt_id id;
 } options[] = {
-    {"--incidents", O_INCIDENTS},
-    {"--missing", O_MISSING},
-    {"--boundary", O_BOUNDARY},
-    {"--out", O_OUT},
-    {"--geojson-dir", O_GEOJSON},
-    {"--key-file", O_KEY},
-    {"--config", O_CONFIG},
-    {"--postcodes", O_POSTCODES},
-    {"--crs", O_CRS},
-    {"--date-order", O_DATE_ORDER},
-    {"--categories", O_CATEGORIES},
-    {"--exclude-categories", O_EXCLUDE},
-    {"--merge-distance", O_MERGE_M},
-    {"--merge-time", O_MERGE_MIN},
-    {"--max-reject-rate", O_MAX_REJECT},
-    {"--cell-size", O_CELL},
-    {"--seed", O_SEED},
-    {"--kind", O_KIND},
-    {"--qgis-project", O_QGIS},
-    {"--time-step", O_TIME_STEP},
-    {"--time-start", O_TIME_START},
-    {"--time-end", O_TIME_END},
-    {"--time-weighting", O_TIME_WEIGHTING},
-    {"--time-lag", O_TIME_LAG},
-    {"--global-window", O_WINDOW},
-    {"--count", O_COUNT},
-    {"--fdr", O_FDR},
-    {"--tier", O_TIER},
-    {"--suppress-below", O_SUPPRESS},
-    {"--round-to", O_ROUND},
-    {"--place-radius", O_PLACE_RADIUS},
-    {"--min-children", O_MIN_CHILDREN},
-    {"--patrol-window-hours", O_PATROL_HOURS},
-    {"--patrol-top", O_PATROL_TOP},
-    {"--report", O_REPORT},
-    {"--attribution", O_ATTRIBUTION},
+    /* inputs */
+    {{"--incidents", PATH | VEMT_OPT_REPEAT}, O_INCIDENTS},
+    {{"--missing", PATH | VEMT_OPT_REPEAT}, O_MISSING},
+    {{"--config", PATH | CLI}, O_CONFIG},
+    {{"--crs", VAL}, O_CRS},
+    {{"--date-order", VAL}, O_DATE_ORDER},
+    {{"--postcodes", PATH}, O_POSTCODES},
+    {{"--categories", VAL}, O_CATEGORIES},
+    {{"--exclude-categories", VAL}, O_EXCLUDE},
+    {{"--merge-distance", VAL}, O_MERGE_M},
+    {{"--merge-time", VAL}, O_MERGE_MIN},
+    {{"--max-reject-rate", VAL}, O_MAX_REJECT},
+    {{"--boundary", PATH}, O_BOUNDARY},
+    {{"--key-file", PATH}, O_KEY},
+    {{"--demo", 0}, O_DEMO},
+    /* analysis */
+    {{"--cell-size", VAL}, O_CELL},
+    {{"--kind", VAL}, O_KIND},
+    {{"--seed", VAL}, O_SEED},
+    {{"--fdr", VAL}, O_FDR},
+    /* hot-spot units and weights (cli/args_analysis.c) */
+    {{"--grid", VAL}, O_ANALYSIS},
+    {{"--areas", PATH}, O_ANALYSIS},
+    {{"--area-id", VAL}, O_ANALYSIS},
+    {{"--area-name", VAL}, O_ANALYSIS},
+    {{"--weights", VAL}, O_ANALYSIS},
+    {{"--distance-band", VAL}, O_ANALYSIS},
+    {{"--k", VAL}, O_ANALYSIS},
+    {{"--permutations", VAL}, O_ANALYSIS},
+    {{"--threads", VAL}, O_ANALYSIS},
+    /* clusters and density (cli/args_analysis.c) */
+    {{"--clusters", VAL}, O_ANALYSIS},
+    {{"--eps", VAL}, O_ANALYSIS},
+    {{"--min-points", VAL}, O_ANALYSIS},
+    {{"--time-eps", VAL}, O_ANALYSIS},
+    {{"--dbscan-star", 0}, O_ANALYSIS_FLAG},
+    {{"--min-cluster-size", VAL}, O_ANALYSIS},
+    {{"--min-samples", VAL}, O_ANALYSIS},
+    {{"--hull", VAL}, O_ANALYSIS},
+    {{"--concave-ratio", VAL}, O_ANALYSIS},
+    {{"--kde", PATH}, O_ANALYSIS},
+    {{"--kde-kernel", VAL}, O_ANALYSIS},
+    {{"--kde-bandwidth", VAL}, O_ANALYSIS},
+    {{"--kde-pixel", VAL}, O_ANALYSIS},
+    {{"--no-kde", 0}, O_ANALYSIS_FLAG},
+    /* near repeats and co-location (cli/args_analysis.c) */
+    {{"--nr-space", VAL}, O_ANALYSIS},
+    {{"--nr-time", VAL}, O_ANALYSIS},
+    {{"--nr-distance", VAL}, O_ANALYSIS},
+    {{"--no-near-repeat", 0}, O_ANALYSIS_FLAG},
+    {{"--clq-k", VAL}, O_ANALYSIS},
+    {{"--repeat-episodes", VAL}, O_ANALYSIS},
+    {{"--repeat-days", VAL}, O_ANALYSIS},
+    {{"--flag-places", PATH}, O_ANALYSIS},
+    {{"--flag-radius", VAL}, O_ANALYSIS},
+    {{"--include-flagged", 0}, O_ANALYSIS_FLAG},
+    /* trends */
+    {{"--time-step", VAL}, O_TIME_STEP},
+    {{"--time-start", VAL}, O_TIME_START},
+    {{"--time-end", VAL}, O_TIME_END},
+    {{"--time-weighting", VAL}, O_TIME_WEIGHTING},
+    {{"--time-lag", VAL}, O_TIME_LAG},
+    {{"--global-window", VAL}, O_WINDOW},
+    {{"--count", VAL}, O_COUNT},
+    {{"--no-trends", 0}, O_NO_TRENDS},
+    /* safeguarding */
+    {{"--place-radius", VAL}, O_PLACE_RADIUS},
+    {{"--min-children", VAL}, O_MIN_CHILDREN},
+    {{"--patrol-window-hours", VAL}, O_PATROL_HOURS},
+    {{"--patrol-top", VAL}, O_PATROL_TOP},
+    {{"--report", PATH}, O_REPORT},
+    /* disclosure control */
+    {{"--tier", VAL}, O_TIER},
+    {{"--suppress-below", VAL}, O_SUPPRESS},
+    {{"--round-to", VAL}, O_ROUND},
+    {{"--allow-world-readable", 0}, O_WORLD},
+    /* outputs */
+    {{"--out", PATH}, O_OUT},
+    {{"--geojson-dir", PATH}, O_GEOJSON},
+    {{"--qgis-project", PATH}, O_QGIS},
+    {{"--attribution", VAL}, O_ATTRIBUTION},
+    {{"--force", 0}, O_FORCE},
+    {{"--quiet", 0}, O_QUIET},
+    {{"--help", CLI}, O_HELP},
 };
+
+#undef VAL
+#undef PATH
+#undef CLI
+
+#define N_OPTIONS (sizeof options / sizeof options[0])
+_Static_assert(N_OPTIONS <= VEMT_MAX_OPTIONS, "raise VEMT_MAX_OPTIONS");
+
+size_t vemt_args_n_options(void) { return N_OPTIONS; }
+
+const vemt_option *vemt_args_option(size_t k) {
+    return k < N_OPTIONS ? &options[k].o : NULL;
+}
+
+int vemt_args_option_find(const char *name) {
+    for (size_t k = 0; k < N_OPTIONS; k++)
+        if (!strcmp(options[k].o.name, name)) return (int)k;
+    return -1;
+}
 
 static bool set_seed(const char *v, vemt_args *a) {
     char *end;
@@ -428,26 +520,47 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_args *a,
     }
 }
 
-static bool is_flag(const char *opt, vemt_args *a) {
-    if (!strcmp(opt, "--help") || !strcmp(opt, "-h"))
-        a->help = true;
-    else if (!strcmp(opt, "--demo"))
-        a->demo = true;
-    else if (!strcmp(opt, "--quiet"))
-        a->quiet = true;
-    else if (!strcmp(opt, "--force"))
-        a->force = true;
-    else if (!strcmp(opt, "--no-trends"))
-        a->no_trends = true;
-    else if (!strcmp(opt, "--allow-world-readable"))
-        a->allow_world_readable = true;
-    else
-        return vemt_args_analysis_flag(opt, a);
-    return true;
+/* The flags: options without a value. */
+static void set_flag(opt_id id, vemt_args *a) {
+    bool *flag[] = {
+        [O_HELP] = &a->help,           [O_DEMO] = &a->demo,
+        [O_QUIET] = &a->quiet,         [O_FORCE] = &a->force,
+        [O_NO_TRENDS] = &a->no_trends, [O_WORLD] = &a->allow_world_readable};
+    *flag[id] = true;
+}
+
+bool vemt_args_give(vemt_args *a, size_t k, const char *v, FILE *err) {
+    if (k >= N_OPTIONS)
+        return fail(err, "internal error: no such option", NULL);
+    const char *opt = options[k].o.name;
+    bool known = true, ok = true;
+    a->given[k] = true;
+    switch (options[k].id) {
+        case O_ANALYSIS:
+            ok = vemt_args_analysis_option(opt, v, a, err, &known);
+            break;
+        case O_ANALYSIS_FLAG:
+            known = vemt_args_analysis_flag(opt, a);
+            break;
+        case O_HELP:
+        case O_DEMO:
+        case O_QUIET:
+        case O_FORCE:
+        case O_NO_TRENDS:
+        case O_WORLD:
+            set_flag(options[k].id, a);
+            break;
+        default:
+            ok = take_value(options[k].id, opt, v, a, err);
+    }
+    /* A table entry its parser does not know is a bug the option tests
+     * catch (tests/test_job.c). */
+    return known ? ok : fail(err, "internal error: no parser for", opt);
 }
 
 static bool one_option(int argc, char **argv, int *i, vemt_args *a, FILE *err) {
-    const char *opt = argv[*i], *v;
+    const char *opt = argv[*i], *v = NULL;
+    if (!strcmp(opt, "-h")) opt = "--help";
     if (strncmp(opt, "--", 2) != 0)
         return fail(err, "unexpected argument", opt);
     const char *eq = strchr(opt, '=');
@@ -457,23 +570,20 @@ static bool one_option(int argc, char **argv, int *i, vemt_args *a, FILE *err) {
         opt = name;
         v = eq + 1;
     }
-    size_t k = 0, n = sizeof options / sizeof options[0];
-    while (k < n && strcmp(options[k].name, opt)) k++;
-    bool known = k < n;
-    if (!known) vemt_args_analysis_option(opt, NULL, a, err, &known);
-    if (!known) return fail(err, "unknown option", opt);
-    if (!eq) {
+    int k = vemt_args_option_find(opt);
+    if (k < 0) return fail(err, "unknown option", opt);
+    if (!(options[k].o.flags & VEMT_OPT_VALUE)) {
+        if (eq) return fail(err, "option takes no value", opt);
+    } else if (!eq) {
         if (*i + 1 >= argc) return fail(err, "missing value for", opt);
         v = argv[++*i];
     }
-    if (k == n) return vemt_args_analysis_option(opt, v, a, err, &known);
-    return take_value(options[k].id, opt, v, a, err);
+    return vemt_args_give(a, (size_t)k, v, err);
 }
 
 static bool parse_command(int argc, char **argv, vemt_args *a, FILE *err) {
     for (int i = 2; i < argc; i++)
-        if (!is_flag(argv[i], a) && !one_option(argc, argv, &i, a, err))
-            return false;
+        if (!one_option(argc, argv, &i, a, err)) return false;
     if (a->help) return true;
     if (a->config && !vemt_job_apply(a->config, a, err)) return false;
     vemt_tier_defaults(a);
@@ -514,8 +624,7 @@ bool vemt_args_parse(int argc, char **argv, vemt_args *a, FILE *err) {
         a->command = VEMT_CMD_CHECK;
         a->tier = 2;
         for (int i = 2; i < argc; i++) {
-            if (is_flag(argv[i], a)) continue;
-            if (!strncmp(argv[i], "--", 2)) {
+            if (argv[i][0] == '-') {
                 if (!one_option(argc, argv, &i, a, err)) return false;
             } else if (!a->check_path) {
                 a->check_path = argv[i];

@@ -12,6 +12,9 @@
 
 #define VEMT_MAX_INPUTS 128
 
+/** Most entries of the option table (vemt_args_option). */
+#define VEMT_MAX_OPTIONS 96
+
 /** Exit statuses of the program. */
 enum {
     VEMT_EXIT_OK = 0,
@@ -127,8 +130,39 @@ typedef struct vemt_args {
     bool demo;
     bool quiet;
     bool force; /* overwrite outputs that are not vemt's */
-    void *job;  /* the parsed job file (json_object), owned */
+    /* options given, by index in the option table: on the command line,
+     * then in the job file for those the command line did not give */
+    bool given[VEMT_MAX_OPTIONS];
+    void *job; /* the parsed job file and its joined paths (json), owned */
 } vemt_args;
+
+/** Bits of vemt_option.flags. */
+#define VEMT_OPT_VALUE 1u    /* takes a value (otherwise a flag) */
+#define VEMT_OPT_PATH 2u     /* the value is a file or folder path */
+#define VEMT_OPT_REPEAT 4u   /* repeatable: each one adds an input */
+#define VEMT_OPT_CLI_ONLY 8u /* command line only (--config, --help) */
+
+/** One long option of `vemt run` and `vemt ingest`. */
+typedef struct vemt_option {
+    char name[24];  /* "--cell-size" */
+    unsigned flags; /* VEMT_OPT_* */
+} vemt_option;
+
+/** Number of entries in the option table: every long option run and
+ * ingest accept, in the order of the help text. */
+size_t vemt_args_n_options(void);
+
+/** Entry k of the option table, NULL past the last. Borrowed (static). */
+const vemt_option *vemt_args_option(size_t k);
+
+/** Index in the option table of a long option ("--cell-size"), or -1. */
+int vemt_args_option_find(const char *name);
+
+/** Give option k of the table with its value (NULL for a flag) exactly as
+ * the command line does: same checks, and on a bad value false after the
+ * same line and hint on err. Marks the option given. value is borrowed and
+ * must outlive *a. */
+bool vemt_args_give(vemt_args *a, size_t k, const char *value, FILE *err);
 
 /** Kinds of spatial weights (--weights). */
 typedef enum vemt_weights_kind {
@@ -172,9 +206,10 @@ void vemt_args_analysis_usage(FILE *out);
 /** One line and a hint on err; returns false. */
 bool vemt_args_fail(FILE *err, const char *msg, const char *what);
 
-/** Parse argv into *args (reading --config too). On a usage error writes
- * one line and a hint to err and returns false. Free with
- * vemt_args_clear(). */
+/** Parse argv into *args, then the job file of --config (vemt_job_apply)
+ * for the options the command line did not give. On a usage error writes
+ * one line and a hint to err and returns false. Strings borrow from argv
+ * and the job file; free with vemt_args_clear() (after a failure too). */
 bool vemt_args_parse(int argc, char **argv, vemt_args *args, FILE *err);
 
 /** Free what parsing allocated. */
@@ -183,8 +218,13 @@ void vemt_args_clear(vemt_args *args);
 /** Add an input; false when there are too many. */
 bool vemt_args_add_input(vemt_args *a, const char *path, vemt_source_kind k);
 
-/** Apply a JSON job file (cli/job.c). False with one line on err when it
- * can't be read or is malformed. */
+/** Apply a JSON job file (cli/job.c): each key is an option's long name
+ * without the dashes ("cell_size" or "cell-size") and is given through
+ * vemt_args_give() unless the command line gave that option already;
+ * relative paths are relative to the job file's folder. False after one
+ * line ("PATH: job file: ...") and a hint on err when the file can't be
+ * read, is malformed, names an unknown option or gives a bad value. The
+ * parsed file goes into a->job (freed by vemt_args_clear()). */
 bool vemt_job_apply(const char *path, vemt_args *a, FILE *err);
 
 /** Print the top-level or a command's help text. */

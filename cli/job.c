@@ -1,162 +1,394 @@
 /** @file job.c
- * @brief JSON job files (json-c): inputs with explicit columns, CRS and
- * date order per file, and run options.
+ * @brief JSON job files (json-c): every option of run and ingest under its
+ * long name, and inputs with explicit columns, CRS and date order per file.
  *
  * {
  *   "incidents": ["a.csv", {"path": "b.xlsx", "crs": "EPSG:4326",
  *                           "date_order": "mdy",
  *                           "columns": {"occurred_at": "Date reported"}}],
- *   "missing": ["episodes.csv"],
+ *   "missing": "episodes.csv",
  *   "files": {"c.csv": {"columns": {"easting": "X"}}},
- *   "boundary": "area.gpkg", "cell_size": 250, "seed": 7, "kind": "all",
- *   "postcodes": "onspd.csv", "categories": "/sexual|grooming/"
+ *   "boundary": "area.gpkg", "cell_size": 250, "distance-band": "auto",
+ *   "permutations": 999, "clusters": "dbscan,hdbscan", "no_kde": true
  * }
  *
- * "files" configures inputs named on the command line. Options given on
- * the command line win over the job file's.
+ * A key is an option's long name without the leading dashes, spelt with
+ * dashes or underscores. It is looked up in the parser's option table and
+ * its value is given through vemt_args_give(), the same code and checks as
+ * the command line, so the two accept the same options and can't drift
+ * apart. Strings and numbers are the option's value (a number as written in
+ * the file), true gives a flag and false leaves it out. Repeatable options
+ * (incidents, missing) take a path, a per-file object or a list of them.
+ * Path-valued options are relative to the job file's folder. "files"
+ * configures inputs named on the command line.
+ *
+ * The command line wins, option by option: a job key whose option the
+ * command line gave is checked but not applied, so a flag stays set, a value
+ * is the command line's, and --incidents (or --missing) on the command line
+ * replaces the job's whole list of that kind.
  */
+#include <errno.h>
 #include <json-c/json.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/args.h"
 
-static bool bad(FILE *err, const char *path, const char *why) {
-    fprintf(err, "%s: job file: %s\n", path, why);
+/* One job file being applied. */
+typedef struct job {
+    const char *path;              /* as given to --config */
+    json_object *keep;             /* the parsed file, then the joined paths */
+    vemt_args *a;                  /* being filled */
+    FILE *err;                     /* where messages go */
+    bool cli[VEMT_MAX_OPTIONS];    /* options the command line gave */
+    bool in_job[VEMT_MAX_OPTIONS]; /* options a job key named already */
+} job;
+
+/* One line, "PATH: job file: "KEY": reason", and the hint; returns false. */
+static bool job_fail(const job *j, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool job_fail(const job *j, const char *key, const char *fmt, ...) {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(j->err, "%s: job file: %s%s%s%s\n", j->path, key ? "\"" : "",
+            key ? key : "", key ? "\": " : "", msg);
+    fputs("Try 'vemt run --help' for more information.\n", j->err);
     return false;
 }
 
-/* Per-input settings: crs, date_order, columns. */
-static bool input_settings(json_object *o, vemt_input_arg *in, const char *path,
-                           FILE *err) {
-    json_object *v;
-    if (json_object_object_get_ex(o, "crs", &v))
-        in->crs = json_object_get_string(v);
-    if (json_object_object_get_ex(o, "date_order", &v)) {
-        const char *d = json_object_get_string(v);
-        if (strcmp(d, "dmy") && strcmp(d, "mdy"))
-            return bad(err, path, "date_order must be \"dmy\" or \"mdy\"");
-        in->date_order = !strcmp(d, "mdy");
+/* A path from the job file: relative ones are relative to the job file's
+ * folder. The joined string lives in j->keep; NULL when too long. */
+static const char *job_path(job *j, const char *p) {
+    const char *slash = strrchr(j->path, '/');
+    if (p[0] == '/' || !slash) return p;
+    char joined[4096];
+    int n = snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - j->path),
+                     j->path, p);
+    if (n < 0 || (size_t)n >= sizeof joined) return NULL;
+    json_object *str = json_object_new_string(joined);
+    if (!str || json_object_array_add(j->keep, str)) {
+        json_object_put(str);
+        return NULL;
     }
-    if (!json_object_object_get_ex(o, "columns", &v)) return true;
+    return json_object_get_string(str);
+}
+
+/* Edit distance (Levenshtein 1966) of two short strings, capped at 99. */
+static size_t distance(const char *s, const char *t) {
+    size_t m = strlen(s), n = strlen(t), row[48], prev;
+    if (m >= 47 || n >= 47) return 99;
+    for (size_t k = 0; k <= n; k++) row[k] = k;
+    for (size_t i = 1; i <= m; i++) {
+        prev = row[0];
+        row[0] = i;
+        for (size_t k = 1; k <= n; k++) {
+            size_t sub = prev + (s[i - 1] != t[k - 1]), here = row[k];
+            size_t best = row[k - 1] + 1 < here + 1 ? row[k - 1] + 1 : here + 1;
+            row[k] = sub < best ? sub : best;
+            prev = here;
+        }
+    }
+    return row[n];
+}
+
+/* The key that was probably meant ("" if none): the option within two
+ * edits, else the only one that starts with the key; spelt with the key's
+ * separator. dashed is the key with dashes, without the leading "--". */
+static void suggest(const char *key, const char *dashed, char *out, size_t n) {
+    size_t best = 3, len = strlen(dashed), prefixed = 0;
+    const char *pick = NULL, *prefix = NULL;
+    for (size_t k = 0; k <= vemt_args_n_options(); k++) {
+        const char *name =
+            k < vemt_args_n_options() ? vemt_args_option(k)->name + 2 : "files";
+        size_t d = distance(dashed, name);
+        if (d < best && d < len) best = d, pick = name;
+        if (len >= 3 && !strncmp(name, dashed, len)) prefixed++, prefix = name;
+    }
+    if (!pick && prefixed == 1) pick = prefix;
+    snprintf(out, n, "%s", pick ? pick : "");
+    bool underscores = strchr(key, '_') || !strchr(key, '-');
+    for (char *c = out; underscores && *c; c++)
+        if (*c == '-') *c = '_';
+}
+
+/* Give option k its value (NULL: a flag) through the command line's code;
+ * its message, if any, comes back prefixed with the job file and key. */
+static bool give(job *j, size_t k, const char *key, const char *value) {
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m) return job_fail(j, key, "out of memory");
+    bool ok = vemt_args_give(j->a, k, value, m);
+    fclose(m);
+    if (!ok) {
+        const char *line = text ? text : "";
+        if (!strncmp(line, "vemt: ", 6)) line += 6;
+        job_fail(j, key, "%.*s", (int)strcspn(line, "\n"), line);
+    }
+    free(text);
+    return ok;
+}
+
+/* A per-file key: path, crs, date_order (or date-order) or columns. */
+static bool input_key(const char *key, const char *want) {
+    for (; *key && *want; key++, want++)
+        if (*key != *want && !(*key == '-' && *want == '_')) return false;
+    return !*key && !*want;
+}
+
+/* The columns of one input: role -> header name. */
+static bool input_columns(job *j, const char *key, json_object *v,
+                          vemt_input_arg *in) {
     if (!json_object_is_type(v, json_type_object))
-        return bad(err, path, "\"columns\" must map roles to column names");
+        return job_fail(j, key, "\"columns\" must map roles to column names");
     json_object_object_foreach(v, role, col) {
         vemt_column_map *m = &in->columns;
         if (m->n >= sizeof m->role / sizeof m->role[0])
-            return bad(err, path, "too many columns");
+            return job_fail(j, key, "too many columns");
+        if (!json_object_is_type(col, json_type_string))
+            return job_fail(j, key, "column \"%s\" must name a column", role);
         m->role[m->n] = role;
         m->column[m->n++] = json_object_get_string(col);
     }
     return true;
 }
 
-/* A path from the job file: relative ones are relative to the job file's
- * folder. The joined string is kept alive inside the job object. */
-static const char *job_path(json_object *job, const char *job_file,
-                            const char *p) {
-    const char *slash = strrchr(job_file, '/');
-    if (p[0] == '/' || !slash) return p;
-    json_object *keep;
-    if (!json_object_object_get_ex(job, " resolved", &keep)) {
-        keep = json_object_new_array();
-        json_object_object_add(job, " resolved", keep);
+/* Per-input settings: crs, date_order, columns ("path" is read by the
+ * caller). */
+static bool input_settings(job *j, const char *key, json_object *o,
+                           vemt_input_arg *in) {
+    json_object_object_foreach(o, name, v) {
+        if (input_key(name, "path")) continue;
+        if (input_key(name, "crs")) {
+            if (!json_object_is_type(v, json_type_string))
+                return job_fail(j, key, "\"crs\" must be a string");
+            in->crs = json_object_get_string(v);
+        } else if (input_key(name, "date_order")) {
+            const char *d = json_object_get_string(v);
+            if (!json_object_is_type(v, json_type_string) ||
+                (strcmp(d, "dmy") && strcmp(d, "mdy")))
+                return job_fail(j, key,
+                                "\"date_order\" must be \"dmy\" or \"mdy\"");
+            in->date_order = !strcmp(d, "mdy");
+        } else if (input_key(name, "columns")) {
+            if (!input_columns(j, key, v, in)) return false;
+        } else {
+            return job_fail(j, key,
+                            "unknown input setting \"%s\" (an input takes "
+                            "path, crs, date_order and columns)",
+                            name);
+        }
     }
-    size_t n = (size_t)(slash - job_file) + 1 + strlen(p) + 1;
-    char *joined = malloc(n);
-    if (!joined) return p;
-    snprintf(joined, n, "%.*s/%s", (int)(slash - job_file), job_file, p);
-    json_object *str = json_object_new_string(joined);
-    free(joined);
-    json_object_array_add(keep, str);
-    return json_object_get_string(str);
+    return true;
 }
 
-static bool add_inputs(json_object *job, const char *key, vemt_source_kind k,
-                       vemt_args *a, const char *path, FILE *err) {
-    json_object *arr;
-    if (!json_object_object_get_ex(job, key, &arr)) return true;
-    if (!json_object_is_type(arr, json_type_array))
-        return bad(err, path, "inputs must be a list");
-    for (size_t i = 0; i < json_object_array_length(arr); i++) {
-        json_object *e = json_object_array_get_idx(arr, i), *p = e;
-        if (json_object_is_type(e, json_type_object) &&
-            !json_object_object_get_ex(e, "path", &p))
-            return bad(err, path, "an input has no \"path\"");
-        if (!vemt_args_add_input(
-                a, job_path(job, path, json_object_get_string(p)), k))
-            return bad(err, path, "too many inputs");
-        if (json_object_is_type(e, json_type_object) &&
-            !input_settings(e, &a->inputs[a->n_inputs - 1], path, err))
+/* One input of a repeatable option: a path, or {path, crs, ...}. */
+static bool give_input(job *j, size_t k, const char *key, json_object *e) {
+    json_object *p = e;
+    bool settings = json_object_is_type(e, json_type_object);
+    if (settings && !json_object_object_get_ex(e, "path", &p))
+        return job_fail(j, key, "an input has no \"path\"");
+    if (!json_object_is_type(p, json_type_string))
+        return job_fail(j, key, "an input is a path or {\"path\": ...}");
+    const char *path = job_path(j, json_object_get_string(p));
+    if (!path) return job_fail(j, key, "path too long");
+    if (!give(j, k, key, path)) return false;
+    return !settings ||
+           input_settings(j, key, e, &j->a->inputs[j->a->n_inputs - 1]);
+}
+
+/* A repeatable option: one input or a list of them. */
+static bool give_inputs(job *j, size_t k, const char *key, json_object *v) {
+    if (!json_object_is_type(v, json_type_array))
+        return give_input(j, k, key, v);
+    for (size_t i = 0; i < json_object_array_length(v); i++)
+        if (!give_input(j, k, key, json_object_array_get_idx(v, i)))
+            return false;
+    return true;
+}
+
+/* The value of an option that takes one: a string or a number, as text. */
+static bool give_value(job *j, size_t k, const char *key, json_object *v) {
+    const vemt_option *o = vemt_args_option(k);
+    json_type t = json_object_get_type(v);
+    if (t == json_type_boolean)
+        return job_fail(j, key, "%s takes a value, not true or false", o->name);
+    if (o->flags & VEMT_OPT_REPEAT) return give_inputs(j, k, key, v);
+    if (t == json_type_null)
+        return job_fail(j, key, "%s needs a value", o->name);
+    if (t == json_type_array || t == json_type_object)
+        return job_fail(j, key, "%s takes one value, not a %s", o->name,
+                        t == json_type_array ? "list" : "object");
+    /* A number as written in the file ("0.25", "2.5e2"): json-c keeps the
+     * text of every number it parsed. */
+    const char *text = json_object_get_string(v);
+    if (o->flags & VEMT_OPT_PATH) text = job_path(j, text);
+    if (!text) return job_fail(j, key, "path too long");
+    return give(j, k, key, text);
+}
+
+/* Give option k the key's value: a flag takes a boolean, other options a
+ * string, a number or (repeatable ones) inputs. */
+static bool give_option(job *j, size_t k, const char *key, json_object *v) {
+    const vemt_option *o = vemt_args_option(k);
+    if (o->flags & VEMT_OPT_VALUE) return give_value(j, k, key, v);
+    if (!json_object_is_type(v, json_type_boolean))
+        return job_fail(j, key, "%s is a flag: give true or false", o->name);
+    return !json_object_get_boolean(v) || give(j, k, key, NULL);
+}
+
+/* A key whose option the command line gave: checked as usual, on a scratch
+ * copy of the options, so a mistake in the job file shows even while the
+ * command line overrides it. */
+static bool check_only(job *j, size_t k, const char *key, json_object *v) {
+    vemt_args *real = j->a, *scratch = malloc(sizeof *scratch);
+    if (!scratch) return job_fail(j, key, "out of memory");
+    memcpy(scratch, real, sizeof *scratch);
+    scratch->n_inputs = 0; /* room for the job's inputs */
+    j->a = scratch;
+    bool ok = give_option(j, k, key, v);
+    j->a = real;
+    free(scratch);
+    return ok;
+}
+
+/* The key's option in the table ("cell_size" -> --cell-size), or -1 after
+ * a message with the nearest name. */
+static int find_key(const job *j, const char *key) {
+    char name[48], hint[40];
+    int n = snprintf(name, sizeof name, "--%s", key);
+    for (char *c = name + 2; *c; c++)
+        if (*c == '_') *c = '-';
+    int k = n > 0 && (size_t)n < sizeof name ? vemt_args_option_find(name) : -1;
+    if (k >= 0) return k;
+    suggest(key, name + 2, hint, sizeof hint);
+    job_fail(j, NULL, "unknown option \"%s\"%s%s%s", key,
+             *hint ? " (did you mean \"" : "", hint, *hint ? "\"?)" : "");
+    return -1;
+}
+
+/* One top-level key other than "files". */
+static bool give_key(job *j, const char *key, json_object *v) {
+    int k = find_key(j, key);
+    if (k < 0) return false;
+    const vemt_option *o = vemt_args_option((size_t)k);
+    if (o->flags & VEMT_OPT_CLI_ONLY)
+        return job_fail(j, key, "%s is for the command line only%s", o->name,
+                        !strcmp(o->name, "--config")
+                            ? " (a job file can't name another)"
+                            : "");
+    if (j->in_job[k])
+        return job_fail(j, key, "%s is given twice in the job file", o->name);
+    j->in_job[k] = true;
+    if (j->cli[k]) return check_only(j, (size_t)k, key, v);
+    return give_option(j, (size_t)k, key, v);
+}
+
+/* "files": settings for inputs named on the command line. */
+static bool configure_files(job *j, json_object *files) {
+    if (!json_object_is_type(files, json_type_object))
+        return job_fail(j, "files", "must map input paths to settings");
+    json_object_object_foreach(files, name, settings) {
+        int i = 0;
+        while (i < j->a->n_inputs && strcmp(j->a->inputs[i].path, name)) i++;
+        if (i == j->a->n_inputs)
+            return job_fail(j, "files",
+                            "\"%s\" is not an input on the command line", name);
+        if (!json_object_is_type(settings, json_type_object))
+            return job_fail(j, "files",
+                            "the settings of \"%s\" must be an object", name);
+        if (!input_settings(j, "files", settings, &j->a->inputs[i]))
             return false;
     }
     return true;
 }
 
-/* "files": settings for inputs named on the command line. */
-static bool configure_files(json_object *job, vemt_args *a, const char *path,
-                            FILE *err) {
-    json_object *files;
-    if (!json_object_object_get_ex(job, "files", &files)) return true;
-    json_object_object_foreach(files, name, settings) {
-        int i = 0;
-        while (i < a->n_inputs && strcmp(a->inputs[i].path, name)) i++;
-        if (i == a->n_inputs)
-            return bad(err, path,
-                       "\"files\" names a file that is not an input");
-        if (!input_settings(settings, &a->inputs[i], path, err)) return false;
+/* The whole file as text (NUL-terminated), or NULL after a message. */
+static char *read_all(const job *j, size_t *n) {
+    FILE *f = fopen(j->path, "rb");
+    if (!f) {
+        job_fail(j, NULL, "can't read: %s", strerror(errno));
+        return NULL;
     }
-    return true;
+    size_t cap = 4096, len = 0, got;
+    char *buf = malloc(cap);
+    while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += got;
+        char *bigger = len + 1 < cap ? buf : realloc(buf, cap *= 2);
+        if (!bigger) free(buf);
+        buf = bigger;
+    }
+    bool bad = !buf || ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        job_fail(j, NULL, buf ? "can't read" : "out of memory");
+        return NULL;
+    }
+    buf[len] = '\0';
+    *n = len;
+    return buf;
 }
 
-/* Text options the command line did not set. */
-static void text_options(json_object *job, vemt_args *a, const char *path) {
-    struct {
-        const char *key;
-        const char **dst;
-    } t[] = {{"boundary", &a->boundary},
-             {"out", &a->out},
-             {"geojson_dir", &a->geojson_dir},
-             {"postcodes", &a->postcodes},
-             {"crs", &a->crs},
-             {"categories", &a->categories},
-             {"exclude_categories", &a->exclude_categories},
-             {"key_file", &a->key_file}};
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        json_object *v;
-        if (!*t[i].dst && json_object_object_get_ex(job, t[i].key, &v))
-            *t[i].dst = json_object_get_string(v);
+/* Parse the job file; a syntax error names its line and column. */
+static json_object *load(const job *j) {
+    size_t n = 0;
+    char *text = read_all(j, &n);
+    if (!text) return NULL;
+    json_tokener *tok = n < INT_MAX ? json_tokener_new() : NULL;
+    if (!tok) {
+        free(text);
+        job_fail(j, NULL, n < INT_MAX ? "out of memory" : "too large");
+        return NULL;
     }
-    /* Files the job names are relative to the job file. */
-    const char **files[] = {&a->boundary, &a->postcodes, &a->key_file};
-    for (size_t i = 0; i < 3; i++)
-        if (*files[i]) *files[i] = job_path(job, path, *files[i]);
-}
-
-static void number_options(json_object *job, vemt_args *a) {
-    json_object *v;
-    if (a->cell_size_m == 0 && json_object_object_get_ex(job, "cell_size", &v))
-        a->cell_size_m = json_object_get_double(v);
-    if (!a->seed_given && json_object_object_get_ex(job, "seed", &v)) {
-        a->seed = (uint64_t)json_object_get_int64(v);
-        a->seed_given = true;
+    json_object *root = json_tokener_parse_ex(tok, text, (int)n);
+    enum json_tokener_error e = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    if (!e && text[end += strspn(text + end, " \t\r\n")])
+        e = json_tokener_error_parse_unexpected; /* text after the value */
+    if (e == json_tokener_continue) e = json_tokener_error_parse_eof;
+    if (e) {
+        long line = 1, col = 1;
+        for (size_t i = 0; i < end && i < n; i++, col++)
+            if (text[i] == '\n') line++, col = 0;
+        fprintf(j->err, "%s:%ld:%ld: job file: %s\n", j->path, line, col,
+                json_tokener_error_desc(e));
+        fputs("Try 'vemt run --help' for more information.\n", j->err);
+        json_object_put(root);
+        root = NULL;
     }
+    json_tokener_free(tok);
+    free(text);
+    return root;
 }
 
 bool vemt_job_apply(const char *path, vemt_args *a, FILE *err) {
-    json_object *job = json_object_from_file(path);
-    if (!job) return bad(err, path, json_util_get_last_err());
-    a->job = job;
-    if (!json_object_is_type(job, json_type_object))
-        return bad(err, path, "the top level must be an object");
-    if (!configure_files(job, a, path, err) ||
-        !add_inputs(job, "incidents", VEMT_SOURCE_INCIDENTS, a, path, err) ||
-        !add_inputs(job, "missing", VEMT_SOURCE_MISSING, a, path, err))
+    job j = {.path = path, .a = a, .err = err};
+    memcpy(j.cli, a->given, sizeof j.cli);
+    json_object *root = load(&j);
+    if (!root) return false;
+    j.keep = json_object_new_array();
+    if (!j.keep || json_object_array_add(j.keep, root)) {
+        json_object_put(root);
+        json_object_put(j.keep);
+        return job_fail(&j, NULL, "out of memory");
+    }
+    a->job = j.keep;
+    if (!json_object_is_type(root, json_type_object))
+        return job_fail(&j, NULL, "the top level must be an object");
+    json_object *files;
+    if (json_object_object_get_ex(root, "files", &files) &&
+        !configure_files(&j, files))
         return false;
-    text_options(job, a, path);
-    number_options(job, a);
-    if (a->cell_size_m != 0 && !(a->cell_size_m >= 1))
-        return bad(err, path, "cell_size must be at least 1 metre");
+    json_object_object_foreach(root, key, v) {
+        if (strcmp(key, "files") && !give_key(&j, key, v)) return false;
+    }
     return true;
 }
