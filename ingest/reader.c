@@ -290,7 +290,8 @@ static vemt_status open_source(file_run *fr, const vemt_csv_record **hdr) {
 }
 
 /* The CRS of each kind of coordinate column: the job file's override, the
- * GIS layer's own, or EPSG:27700 for x/y and EPSG:4326 for lon/lat. */
+ * GIS layer's own, or EPSG:27700 for x/y and EPSG:4326 for lon/lat; each
+ * transformed to the analysis CRS. */
 static vemt_status setup_crs(file_run *fr) {
     char layer[1024] = "";
     if (fr->ogr) vemt_ogr_rows_crs(fr->ogr, layer, sizeof layer);
@@ -300,8 +301,9 @@ static vemt_status setup_crs(file_run *fr) {
     const char *geo = fr->opts->crs ? fr->opts->crs
                       : layer[0]    ? layer
                                     : "EPSG:4326";
-    vemt_status st = vemt_crs_create(fr->ctx, xy, &fr->xy_crs);
-    if (!st) st = vemt_crs_create(fr->ctx, geo, &fr->geo_crs);
+    const char *to = fr->opts->analysis_crs;
+    vemt_status st = vemt_crs_create(fr->ctx, xy, to, &fr->xy_crs);
+    if (!st) st = vemt_crs_create(fr->ctx, geo, to, &fr->geo_crs);
     if (st) return st;
     const int *c = fr->map.col;
     bool has_xy = c[VEMT_ROLE_EASTING] >= 0 || c[VEMT_ROLE_FROM_EASTING] >= 0;
@@ -315,7 +317,7 @@ static vemt_status setup_crs(file_run *fr) {
     fr->used_crs = has_xy ? fr->xy_crs : has_geo ? fr->geo_crs : NULL;
     snprintf(fr->src->pipeline, sizeof fr->src->pipeline, "%s",
              fr->used_crs ? vemt_crs_pipeline(fr->used_crs)
-                          : "none (postcode lookup in EPSG:27700)");
+                          : "none (postcode lookup, in the analysis CRS)");
     return VEMT_OK;
 }
 
