@@ -103,8 +103,8 @@ static json_object *inputs_json(const vemt_output *out) {
 }
 
 /* The analysis CRS: its definition as vemt used it, name, identifier (null
- * without one), WKT2 and PROJJSON (as GDAL, through PROJ, writes them);
- * brief gets the identifier, else the name. */
+ * without one) and WKT2 (as GDAL, through PROJ, writes it); brief gets the
+ * identifier, else the name. */
 static json_object *crs_json(const vemt_output *out, char *brief, size_t size) {
     json_object *o = json_object_new_object();
     const char *def = out->crs ? out->crs : VEMT_ANALYSIS_CRS_DEFAULT;
@@ -122,15 +122,10 @@ static json_object *crs_json(const vemt_output *out, char *brief, size_t size) {
     json_object_object_add(o, "id", id[0] ? json_object_new_string(id) : NULL);
     json_object_object_add(o, "units", json_object_new_string("metre"));
     const char *const wkt2[] = {"FORMAT=WKT2_2019", NULL};
-    char *wkt = NULL, *pj = NULL;
+    char *wkt = NULL;
     if (OSRExportToWktEx(srs, &wkt, wkt2) == OGRERR_NONE)
         json_object_object_add(o, "wkt", json_object_new_string(wkt));
-    if (OSRExportToPROJJSON(srs, &pj, NULL) == OGRERR_NONE) {
-        json_object *doc = json_tokener_parse(pj);
-        if (doc) json_object_object_add(o, "projjson", doc);
-    }
     CPLFree(wkt);
-    CPLFree(pj);
     OSRRelease(srs);
     return o;
 }
