@@ -251,9 +251,13 @@ static char *project_xml(const char *src, const vemt_output *o,
     if (vemt_output_has_density(o)) density_layer(&b, src, o, crs);
     vemt_sb_printf(&b, "</projectlayers>");
     time_settings(&b, o);
+    /* QGIS 3.22 reads <projectCrs> only when SpatialRefSys/
+     * ProjectionsEnabled is set; without it the project has no CRS. */
     vemt_sb_printf(&b,
                    "<properties><Paths><Absolute type=\"bool\">false"
-                   "</Absolute></Paths><CopyrightLabel><Enabled "
+                   "</Absolute></Paths><SpatialRefSys><ProjectionsEnabled "
+                   "type=\"int\">1</ProjectionsEnabled></SpatialRefSys>"
+                   "<CopyrightLabel><Enabled "
                    "type=\"bool\">%s</Enabled><Label type=\"QString\">",
                    attr[0] ? "true" : "false");
     vemt_sb_xml(&b, attr);
