@@ -33,6 +33,10 @@ static const char usage_inputs[] =
     "  --crs CRS            CRS of the inputs' coordinates (default "
     "EPSG:27700\n"
     "                       for easting/northing, EPSG:4326 for lon/lat)\n"
+    "  --analysis-crs CRS   CRS everything is transformed to and analysed in\n"
+    "                       (default " VEMT_ANALYSIS_CRS_DEFAULT
+    "); projected, in metres, e.g.\n"
+    "                       EPSG:32630 (UTM zone 30N), WKT or a PROJ string\n"
     "  --date-order dmy|mdy order of dd/mm/yyyy dates (default dmy)\n"
     "  --postcodes PATH     postcode lookup (ONS Postcode Directory columns\n"
     "                       pcds + oseast1m/osnrth1m or lat/long)\n"
@@ -205,6 +209,7 @@ typedef enum opt_id {
     O_CONFIG,
     O_POSTCODES,
     O_CRS,
+    O_ANALYSIS_CRS,
     O_DATE_ORDER,
     O_CATEGORIES,
     O_EXCLUDE,
@@ -260,6 +265,7 @@ static const struct {
     {{"--missing", PATH | VEMT_OPT_REPEAT}, O_MISSING},
     {{"--config", PATH | CLI}, O_CONFIG},
     {{"--crs", VAL}, O_CRS},
+    {{"--analysis-crs", VAL}, O_ANALYSIS_CRS},
     {{"--date-order", VAL}, O_DATE_ORDER},
     {{"--postcodes", PATH}, O_POSTCODES},
     {{"--categories", VAL}, O_CATEGORIES},
@@ -421,6 +427,7 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_args *a,
                            [O_CONFIG] = &a->config,
                            [O_POSTCODES] = &a->postcodes,
                            [O_CRS] = &a->crs,
+                           [O_ANALYSIS_CRS] = &a->analysis_crs,
                            [O_CATEGORIES] = &a->categories,
                            [O_EXCLUDE] = &a->exclude_categories,
                            [O_QGIS] = &a->qgis_project,

@@ -55,6 +55,7 @@ typedef struct vemt_args {
     const char *config;
     const char *postcodes;
     const char *crs;
+    const char *analysis_crs; /* NULL: VEMT_ANALYSIS_CRS_DEFAULT */
     const char *categories;
     const char *exclude_categories;
     const char *qgis_project;

@@ -48,8 +48,8 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_args *a,
     if (!a->flag_places) return VEMT_OK;
     vemt_unit_list ul;
     vemt_areas *places = NULL;
-    vemt_status st =
-        vemt_flag_places_read(ctx, a->flag_places, a->flag_radius_m, &ul);
+    vemt_status st = vemt_flag_places_read(ctx, a->flag_places, a->analysis_crs,
+                                           a->flag_radius_m, &ul);
     if (!st)
         st = vemt_areas_create_wkb(ctx, ul.n,
                                    (const unsigned char *const *)ul.wkb,
@@ -84,6 +84,9 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_args *a,
         flagged++;
     }
     if (!st) count_children(events, pairs, m, r->rows);
+    if (!st)
+        vemt_params_add_transform(params, "flag_places_transformation",
+                                  &ul.transform);
     free(pairs);
     vemt_areas_destroy(places);
     vemt_unit_list_clear(&ul);

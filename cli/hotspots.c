@@ -74,8 +74,8 @@ static vemt_status area_units(vemt_ctx *ctx, const vemt_args *a,
     vemt_unit_list ul;
     vemt_areas *all = NULL, *kept = NULL;
     bool *keep = NULL;
-    vemt_status st =
-        vemt_units_read(ctx, a->areas, a->area_id, a->area_name, &ul);
+    vemt_status st = vemt_units_read(ctx, a->areas, a->analysis_crs, a->area_id,
+                                     a->area_name, &ul);
     if (!st) st = subset_areas(ctx, &ul, NULL, &all);
     size_t n = st ? 0 : vemt_areas_n(all), m = n;
     if (!st && area) {
@@ -99,6 +99,9 @@ static vemt_status area_units(vemt_ctx *ctx, const vemt_args *a,
             ul.name_field[0] ? ul.name_field : "no field",
             m < n ? "; those less than half in the study area left out" : "");
     vemt_params_add_text(params, "areas", "given", a->areas);
+    if (!st)
+        vemt_params_add_transform(params, "areas_transformation",
+                                  &ul.transform);
     if (!st) {
         vemt_areas *use = kept ? kept : all;
         st = vemt_grid_create_areas(ctx, &use, &r->grid);

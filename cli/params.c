@@ -22,3 +22,10 @@ void vemt_params_add_text(vemt_params *p, const char *name, const char *how,
     q->how = how;
     snprintf(q->value, sizeof q->value, "%s", text ? text : "");
 }
+
+void vemt_params_add_transform(vemt_params *p, const char *name,
+                               const vemt_transform_note *t) {
+    char text[sizeof p->items[0].value];
+    snprintf(text, sizeof text, "from %.100s: %.400s", t->crs, t->pipeline);
+    vemt_params_add_text(p, name, "automatic", text);
+}

@@ -6,9 +6,10 @@
 #ifndef VEMT_CLI_PARAMS_H
 #define VEMT_CLI_PARAMS_H
 
+#include "ingest/ingest.h"
 #include "outputs/outputs.h"
 
-#define VEMT_MAX_PARAMS 64
+#define VEMT_MAX_PARAMS 96
 
 /** The parameters recorded so far. */
 typedef struct vemt_params {
@@ -22,5 +23,10 @@ void vemt_params_add(vemt_params *p, const char *name, const char *how,
                      double v);
 void vemt_params_add_text(vemt_params *p, const char *name, const char *how,
                           const char *text);
+
+/** Record how a file's coordinates reached the analysis CRS ("from CRS:
+ * PROJ operation"), "automatic". */
+void vemt_params_add_transform(vemt_params *p, const char *name,
+                               const vemt_transform_note *t);
 
 #endif /* VEMT_CLI_PARAMS_H */

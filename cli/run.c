@@ -55,6 +55,9 @@ typedef struct run {
     vemt_flagged_result flg;
     bool have_trends;
     vemt_params params;
+    const char *crs_given; /* --analysis-crs as given, or NULL */
+    char *crs;             /* the analysis CRS as checked (a.analysis_crs) */
+    char crs_name[128];
     char demo_paths[3][4096];
     FILE *info; /* stdout, or NULL with --quiet */
 } run;
@@ -76,6 +79,7 @@ static void run_free(run *r) {
     vemt_text_index_destroy(r->texts);
     vemt_postcodes_destroy(r->postcodes);
     vemt_pseudo_destroy(r->pseudo);
+    vemt_ingest_free(r->crs);
     vemt_ctx_destroy(r->ctx);
 }
 
@@ -105,6 +109,30 @@ static void apply_demo(run *r) {
     if (!r->a.out) r->a.out = "vemt-demo.gpkg";
 }
 
+/* --analysis-crs: a projected CRS in metres, checked before anything is
+ * read; from here on every stage gets it as a.analysis_crs. */
+static int check_analysis_crs(run *r) {
+    const char *def = r->crs_given = r->a.analysis_crs;
+    if (!def) def = VEMT_ANALYSIS_CRS_DEFAULT;
+    vemt_status st = vemt_ingest_analysis_crs(r->ctx, def, &r->crs, r->crs_name,
+                                              sizeof r->crs_name);
+    if (st == VEMT_E_NOMEM || st == VEMT_E_DEPENDENCY)
+        return failed(r, st, NULL);
+    if (st) {
+        char opt[96];
+        snprintf(opt, sizeof opt, "--analysis-crs %.60s%s", def,
+                 strlen(def) > 60 ? "..." : "");
+        vemt_args_fail(stderr, opt, vemt_ctx_error(r->ctx)->msg);
+        return VEMT_EXIT_USAGE;
+    }
+    r->a.analysis_crs = r->crs;
+    bool wkt = strchr(r->crs, '[') != NULL; /* no identifier: just the name */
+    if (r->crs_given && r->info)
+        fprintf(r->info, "analysis CRS: %s%s%s%s\n", r->crs_name,
+                wkt ? "" : " (", wkt ? "" : r->crs, wkt ? "" : ")");
+    return VEMT_EXIT_OK;
+}
+
 /* Pseudonym key, postcode lookup and category filter for the inputs. */
 static int reading_aids(run *r) {
     const char *env_key = getenv("VEMT_PSEUDONYM_KEY");
@@ -116,8 +144,12 @@ static int reading_aids(run *r) {
                 "note: no --key-file or VEMT_PSEUDONYM_KEY: pseudonyms use a "
                 "random key and will differ from other runs\n");
     if (r->a.postcodes &&
-        (st = vemt_postcodes_load(r->ctx, r->a.postcodes, &r->postcodes)))
+        (st = vemt_postcodes_load(r->ctx, r->a.postcodes, r->a.analysis_crs,
+                                  &r->postcodes)))
         return failed(r, st, r->a.postcodes);
+    if (r->postcodes)
+        vemt_params_add_transform(&r->params, "postcodes_transformation",
+                                  vemt_postcodes_transform(r->postcodes));
     if (r->postcodes && r->info)
         fprintf(r->info, "postcodes: %zu in %s\n",
                 vemt_postcodes_count(r->postcodes), r->a.postcodes);
@@ -151,6 +183,7 @@ static int read_inputs(run *r) {
                                  .filter = r->filter,
                                  .columns = &in->columns,
                                  .crs = in->crs ? in->crs : r->a.crs,
+                                 .analysis_crs = r->a.analysis_crs,
                                  .month_first = in->date_order < 0
                                                     ? r->a.month_first
                                                     : in->date_order == 1,
@@ -184,7 +217,11 @@ static int read_boundary(run *r) {
     }
     unsigned char *wkb = NULL;
     size_t n = 0;
-    vemt_status st = vemt_boundary_read(r->ctx, r->a.boundary, &wkb, &n);
+    vemt_transform_note note;
+    vemt_status st = vemt_boundary_read(r->ctx, r->a.boundary,
+                                        r->a.analysis_crs, &wkb, &n, &note);
+    if (!st)
+        vemt_params_add_transform(&r->params, "boundary_transformation", &note);
     if (!st) st = vemt_area_create_wkb(r->ctx, wkb, n, &r->area);
     vemt_ingest_free(wkb);
     if (st) return failed(r, st, r->a.boundary);
@@ -345,6 +382,9 @@ static void record_options(run *r) {
     vemt_params *p = &r->params;
     vemt_params_add(p, "merge_distance_m", how(a->merge_m == 50), a->merge_m);
     vemt_params_add(p, "merge_time_s", how(a->merge_s == 3600), a->merge_s);
+    vemt_params_add_text(
+        p, "analysis_crs", how(!r->crs_given),
+        r->crs_given ? r->crs_given : VEMT_ANALYSIS_CRS_DEFAULT);
     vemt_params_add_text(p, "date_order", how(!a->month_first),
                          a->month_first ? "mdy" : "dmy");
     if (a->categories)
@@ -436,7 +476,8 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
         .density = r->cl.density.raster ? &r->cl.density : NULL,
         .provenance = &prov,
         .area = r->area,
-        .area_name = r->a.boundary};
+        .area_name = r->a.boundary,
+        .crs = r->a.analysis_crs};
     if (r->info) {
         fprintf(r->info, "writing %s\n", r->a.out);
         fflush(r->info);
@@ -481,7 +522,8 @@ int vemt_run(const vemt_args *args, int argc, char **argv) {
     }
     if (isatty(STDERR_FILENO))
         vemt_ctx_set_progress(r.ctx, vemt_report_progress, NULL);
-    int rc = vemt_safety_check(&r.a);
+    int rc = check_analysis_crs(&r);
+    if (rc == VEMT_EXIT_OK) rc = vemt_safety_check(&r.a);
     if (rc == VEMT_EXIT_OK) rc = vemt_tier_protect(&r.a);
     if (rc == VEMT_EXIT_OK) {
         vemt_safety_clean_stale(&r.a);

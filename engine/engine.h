@@ -72,8 +72,8 @@ double vemt_grid_auto_cell_size_m(const vemt_bbox *extent, char *rule_out,
                                   size_t rule_size);
 
 /** Lay a grid of cell_m squares over extent, with its origin snapped down
- * to a multiple of cell_m (so runs line up with the national grid); with
- * a mask, keep only the cells that intersect it. Returns VEMT_E_ARG for a
+ * to a multiple of cell_m (so runs line up with the analysis CRS's origin);
+ * with a mask, keep only the cells that intersect it. Returns VEMT_E_ARG for a
  * bad size or extent or too many cells. Caller owns *out; free with
  * vemt_grid_destroy(). */
 vemt_status vemt_grid_create(vemt_ctx *ctx, double cell_m,
@@ -689,7 +689,7 @@ void vemt_best_windows(const double profile[7 * 24], int length_h,
 /* ---- Point clusters and density (issue 6) ------------------------------- */
 
 /* Events as points for clustering and density: plain arrays in the
- * analysis CRS (EPSG:27700 metres), borrowed for the duration of a call.
+ * analysis CRS (metres), borrowed for the duration of a call.
  * Cluster labels are int32: 0, 1, ... for clusters, VEMT_LABEL_NOISE for
  * noise and VEMT_LABEL_EXCLUDED for a point a method left out. */
 

@@ -11,6 +11,11 @@
 
 #define VEMT_VERSION "0.1.0"
 
+/** The analysis CRS when none is given (--analysis-crs): British National
+ * Grid. Every coordinate is transformed to the run's analysis CRS, which
+ * must be projected with axes in metres. */
+#define VEMT_ANALYSIS_CRS_DEFAULT "EPSG:27700"
+
 /** Result of every fallible call; 0 is success (h3 H3Error, GSL, SQLite). */
 typedef enum vemt_status {
     VEMT_OK = 0,
@@ -136,7 +141,7 @@ typedef enum vemt_tristate {
 typedef struct vemt_event {
     int64_t start_utc;
     int64_t end_utc;      /* == start_utc for a single instant; -1 = open */
-    double x, y;          /* analysis CRS (EPSG:27700) metres */
+    double x, y;          /* analysis CRS, metres */
     int32_t source_row;   /* row in its source file (header = 1) */
     int16_t source;       /* index into the run's source list */
     uint8_t kind;         /* vemt_kind */

@@ -1,8 +1,9 @@
 /** @file boundary.c
  * @brief Read polygon layers with OGR and bring them to the analysis CRS
- * (EPSG:27700) through PROJ: the study area (unioned) and the polygon
- * units of --areas (one per feature, with ids and names).
+ * through PROJ: the study area (unioned), the polygon units of --areas
+ * (one per feature, with ids and names) and the places of --flag-places.
  */
+#include <cpl_conv.h>
 #include <cpl_error.h>
 #include <ctype.h>
 #include <gdal.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "ingest/crs.h"
 #include "ingest/ingest.h"
 
 /* GDAL reports through a handler stack; keep its failures in the context
@@ -48,42 +50,83 @@ static OGRGeometryH collect_polygons(OGRLayerH layer) {
     return u;
 }
 
-/* The transformation from the layer's CRS to EPSG:27700 (PROJ through
- * OGR), into *ct. Caller destroys it. */
-static vemt_status bng_transform(vemt_ctx *ctx, OGRLayerH layer,
-                                 OGRCoordinateTransformationH *ct) {
-    *ct = NULL;
-    OGRSpatialReferenceH from = OGR_L_GetSpatialRef(layer);
-    if (!from)
+/* The transformation from the layer's CRS to the analysis CRS (PROJ), into
+ * *crs, and the layer's CRS into note. Caller destroys *crs. */
+static vemt_status layer_transform(vemt_ctx *ctx, OGRLayerH layer,
+                                   const char *analysis_crs, vemt_crs **crs,
+                                   vemt_transform_note *note) {
+    *crs = NULL;
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
+    if (!srs)
         return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
                               "the polygon layer has no coordinate reference "
                               "system");
-    OGRSpatialReferenceH src = OSRClone(from),
-                         bng = OSRNewSpatialReference(NULL);
-    vemt_status st = VEMT_OK;
-    OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
-    OSRSetAxisMappingStrategy(bng, OAMS_TRADITIONAL_GIS_ORDER);
-    if (OSRImportFromEPSG(bng, 27700) != OGRERR_NONE ||
-        !(*ct = OCTNewCoordinateTransformation(src, bng)))
-        st = VEMT_E_DEPENDENCY;
-    OSRDestroySpatialReference(src);
-    OSRDestroySpatialReference(bng);
+    /* OGR hands geometries over in GIS order (longitude or easting
+     * first), as the normalised PROJ transformation expects them. */
+    const char *auth = OSRGetAuthorityName(srs, NULL);
+    const char *code = OSRGetAuthorityCode(srs, NULL);
+    const char *const wkt2[] = {"FORMAT=WKT2_2019", NULL};
+    char id[64], *wkt = NULL;
+    snprintf(id, sizeof id, "%s:%s", auth ? auth : "", code ? code : "");
+    if (!(auth && code) && OSRExportToWktEx(srs, &wkt, wkt2) != OGRERR_NONE)
+        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_DEPENDENCY,
+                              "GDAL can't describe the layer's CRS");
+    vemt_status st = vemt_crs_create(ctx, wkt ? wkt : id, analysis_crs, crs);
+    snprintf(note->crs, sizeof note->crs, "%s",
+             wkt && OSRGetName(srs) ? OSRGetName(srs) : id);
+    CPLFree(wkt);
     return st;
 }
 
-/* Transform g in place from the layer's CRS to EPSG:27700. */
-static vemt_status to_bng(vemt_ctx *ctx, OGRLayerH layer, OGRGeometryH g) {
-    OGRCoordinateTransformationH ct;
-    vemt_status st = bng_transform(ctx, layer, &ct);
-    if (!st && OGR_G_Transform(g, ct) != OGRERR_NONE) st = VEMT_E_DEPENDENCY;
-    if (ct) OCTDestroyCoordinateTransformation(ct);
+/* Transform every vertex of g in place to the analysis CRS. */
+static vemt_status transform_geometry(vemt_ctx *ctx, const vemt_crs *crs,
+                                      OGRGeometryH g) {
+    if (vemt_crs_is_analysis(crs)) return VEMT_OK;
+    int parts = OGR_G_GetGeometryCount(g); /* polygons, rings */
+    for (int i = 0; i < parts; i++) {
+        vemt_status st =
+            transform_geometry(ctx, crs, OGR_G_GetGeometryRef(g, i));
+        if (st) return st;
+    }
+    int n = parts ? 0 : OGR_G_GetPointCount(g);
+    if (n <= 0) return VEMT_OK;
+    double *p = vemt_calloc(3 * (size_t)n, sizeof *p);
+    if (!p) return VEMT_E_NOMEM;
+    int step = 3 * (int)sizeof *p;
+    OGR_G_GetPoints(g, p, step, p + 1, step, p + 2, step);
+    bool ok = vemt_crs_to_analysis_n(crs, p, p + 1, 3, (size_t)n);
+    if (ok)
+        OGR_G_SetPoints(g, n, p, step, p + 1, step,
+                        OGR_G_Is3D(g) ? p + 2 : NULL, step);
+    vemt_free(p);
+    return ok ? VEMT_OK
+              : vemt_error_set(vemt_ctx_err(ctx), VEMT_E_DEPENDENCY,
+                               "PROJ can't transform the layer's coordinates "
+                               "to the analysis CRS");
+}
+
+/* Transform g in place from the layer's CRS to the analysis CRS. */
+static vemt_status to_analysis(vemt_ctx *ctx, OGRLayerH layer,
+                               const char *analysis_crs, OGRGeometryH g,
+                               vemt_transform_note *note) {
+    vemt_crs *crs;
+    vemt_status st = layer_transform(ctx, layer, analysis_crs, &crs, note);
+    if (!st) st = transform_geometry(ctx, crs, g);
+    if (!st)
+        snprintf(note->pipeline, sizeof note->pipeline, "%s",
+                 vemt_crs_pipeline(crs));
+    vemt_crs_destroy(crs);
     return st;
 }
 
 vemt_status vemt_boundary_read(vemt_ctx *ctx, const char *path,
-                               unsigned char **wkb, size_t *size) {
+                               const char *analysis_crs, unsigned char **wkb,
+                               size_t *size, vemt_transform_note *note) {
     *wkb = NULL;
     *size = 0;
+    vemt_transform_note unused;
+    if (!note) note = &unused;
+    memset(note, 0, sizeof *note);
     vemt_error *err = vemt_ctx_err(ctx);
     vemt_status st = VEMT_OK;
     OGRGeometryH g = NULL;
@@ -102,7 +145,7 @@ vemt_status vemt_boundary_read(vemt_ctx *ctx, const char *path,
         st = vemt_error_set(err, VEMT_E_ARG, "no polygon in the first layer");
         goto done;
     }
-    if ((st = to_bng(ctx, layer, g))) goto done;
+    if ((st = to_analysis(ctx, layer, analysis_crs, g, note))) goto done;
     *size = (size_t)OGR_G_WkbSize(g);
     if (!(*wkb = vemt_malloc(*size))) {
         st = VEMT_E_NOMEM;
@@ -191,11 +234,11 @@ static vemt_status grow_units(vemt_unit_list *u, size_t *cap) {
     return VEMT_OK;
 }
 
-/* One feature as unit u->n: its polygon in EPSG:27700, id and name;
+/* One feature as unit u->n: its polygon in the analysis CRS, id and name;
  * with radius_m > 0 points too, as circles of that radius. */
 static vemt_status add_unit(vemt_ctx *ctx, OGRFeatureH f, int id_ix,
-                            int name_ix, OGRCoordinateTransformationH ct,
-                            double radius_m, vemt_unit_list *u) {
+                            int name_ix, const vemt_crs *crs, double radius_m,
+                            vemt_unit_list *u) {
     vemt_error *err = vemt_ctx_err(ctx);
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
     OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : 0;
@@ -212,9 +255,11 @@ static vemt_status add_unit(vemt_ctx *ctx, OGRFeatureH f, int id_ix,
         return vemt_error_set(err, VEMT_E_ARG, "feature %s has an empty id",
                               fid);
     OGRGeometryH c = OGR_G_Clone(g);
-    if (!c || OGR_G_Transform(c, ct) != OGRERR_NONE) {
-        if (c) OGR_G_DestroyGeometry(c);
-        return VEMT_E_DEPENDENCY;
+    if (!c) return VEMT_E_NOMEM;
+    vemt_status st = transform_geometry(ctx, crs, c);
+    if (st) {
+        OGR_G_DestroyGeometry(c);
+        return st;
     }
     if (point) { /* in metres, after the transform */
         OGRGeometryH b = OGR_G_Buffer(c, radius_m, 16);
@@ -229,7 +274,6 @@ static vemt_status add_unit(vemt_ctx *ctx, OGRFeatureH f, int id_ix,
     u->names[k] =
         vemt_strdup(name_ix >= 0 ? OGR_F_GetFieldAsString(f, name_ix) : "");
     u->n++; /* counted now so that clearing frees what was allocated */
-    vemt_status st = VEMT_OK;
     if (!u->wkb[k] || !u->ids[k] || !u->names[k])
         st = VEMT_E_NOMEM;
     else if (OGR_G_ExportToIsoWkb(c, wkbNDR, u->wkb[k]) != OGRERR_NONE)
@@ -260,8 +304,9 @@ static vemt_status unique_ids(vemt_ctx *ctx, const vemt_unit_list *u) {
 }
 
 static vemt_status read_units(vemt_ctx *ctx, OGRLayerH layer,
-                              const char *id_field, const char *name_field,
-                              double radius_m, vemt_unit_list *out) {
+                              const char *analysis_crs, const char *id_field,
+                              const char *name_field, double radius_m,
+                              vemt_unit_list *out) {
     static const char *const id_exact[] = {"areaid", "id", "code", NULL};
     static const char *const id_tails[] = {"cd", "code", NULL};
     static const char *const nm_exact[] = {"areaname", "name", NULL};
@@ -282,17 +327,21 @@ static vemt_status read_units(vemt_ctx *ctx, OGRLayerH layer,
     if (name_ix >= 0)
         snprintf(out->name_field, sizeof out->name_field, "%s",
                  OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, name_ix)));
-    OGRCoordinateTransformationH ct;
-    vemt_status st = bng_transform(ctx, layer, &ct);
+    vemt_crs *crs;
+    vemt_status st =
+        layer_transform(ctx, layer, analysis_crs, &crs, &out->transform);
     size_t cap = 0;
     OGRFeatureH f;
     OGR_L_ResetReading(layer);
     while (!st && (f = OGR_L_GetNextFeature(layer)) != NULL) {
         st = grow_units(out, &cap);
-        if (!st) st = add_unit(ctx, f, id_ix, name_ix, ct, radius_m, out);
+        if (!st) st = add_unit(ctx, f, id_ix, name_ix, crs, radius_m, out);
         OGR_F_Destroy(f);
     }
-    if (ct) OCTDestroyCoordinateTransformation(ct);
+    if (crs)
+        snprintf(out->transform.pipeline, sizeof out->transform.pipeline, "%s",
+                 vemt_crs_pipeline(crs));
+    vemt_crs_destroy(crs);
     if (!st && out->n == 0)
         st = vemt_error_set(err, VEMT_E_ARG, "no polygon in the first layer");
     /* Reporting places may share a name; their ids need not be unique. */
@@ -300,8 +349,9 @@ static vemt_status read_units(vemt_ctx *ctx, OGRLayerH layer,
 }
 
 static vemt_status read_polygons(vemt_ctx *ctx, const char *path,
-                                 const char *id_field, const char *name_field,
-                                 double radius_m, vemt_unit_list *out) {
+                                 const char *analysis_crs, const char *id_field,
+                                 const char *name_field, double radius_m,
+                                 vemt_unit_list *out) {
     memset(out, 0, sizeof *out);
     vemt_error *err = vemt_ctx_err(ctx);
     vemt_status st;
@@ -317,7 +367,8 @@ static vemt_status read_polygons(vemt_ctx *ctx, const char *path,
     else if (!layer)
         st = vemt_error_set(err, VEMT_E_ARG, "no layer in the file");
     else
-        st = read_units(ctx, layer, id_field, name_field, radius_m, out);
+        st = read_units(ctx, layer, analysis_crs, id_field, name_field,
+                        radius_m, out);
     if (st && err->source == NULL) err->source = path;
     if (st) vemt_unit_list_clear(out);
     if (ds) GDALClose(ds);
@@ -326,15 +377,16 @@ static vemt_status read_polygons(vemt_ctx *ctx, const char *path,
 }
 
 vemt_status vemt_units_read(vemt_ctx *ctx, const char *path,
-                            const char *id_field, const char *name_field,
-                            vemt_unit_list *out) {
-    return read_polygons(ctx, path, id_field, name_field, 0, out);
+                            const char *analysis_crs, const char *id_field,
+                            const char *name_field, vemt_unit_list *out) {
+    return read_polygons(ctx, path, analysis_crs, id_field, name_field, 0, out);
 }
 
 vemt_status vemt_flag_places_read(vemt_ctx *ctx, const char *path,
-                                  double radius_m, vemt_unit_list *out) {
+                                  const char *analysis_crs, double radius_m,
+                                  vemt_unit_list *out) {
     if (!(radius_m > 0))
         return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
                               "the radius of flagged places must be > 0");
-    return read_polygons(ctx, path, NULL, NULL, radius_m, out);
+    return read_polygons(ctx, path, analysis_crs, NULL, NULL, radius_m, out);
 }

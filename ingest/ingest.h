@@ -34,16 +34,41 @@ void vemt_pseudo_destroy(vemt_pseudo *p);
 void vemt_pseudo_key(const vemt_pseudo *p, const char *id, char *out,
                      size_t size);
 
+/** Check definition (any CRS PROJ accepts: "EPSG:32630", WKT, a PROJ
+ * string; NULL: VEMT_ANALYSIS_CRS_DEFAULT) as the analysis CRS: projected,
+ * with easting and northing in metres, since cell sizes, distance bands,
+ * eps and bandwidths are metres. On success *canonical gets the definition
+ * every reader and writer is to use ("AUTH:CODE" when the CRS has an
+ * identifier, else its WKT2) and name its name (name_size may be 0).
+ * Returns VEMT_E_ARG saying why, with a suggestion, for an unknown,
+ * geographic, non-metre or otherwise unusable CRS. Caller owns *canonical;
+ * free with vemt_ingest_free(). */
+vemt_status vemt_ingest_analysis_crs(vemt_ctx *ctx, const char *definition,
+                                     char **canonical, char *name,
+                                     size_t name_size);
+
+/** How a file's coordinates reached the analysis CRS, for provenance. */
+typedef struct vemt_transform_note {
+    char crs[128];      /* the file's CRS ("EPSG:4326"), or its name */
+    char pipeline[512]; /* the PROJ operation used */
+} vemt_transform_note;
+
 /** A postcode lookup (ONS Postcode Directory layout). */
 typedef struct vemt_postcodes vemt_postcodes;
 
 /** Load a postcode lookup from a CSV with columns pcds (or pcd) and either
- * oseast1m/osnrth1m (British National Grid) or lat/long (WGS 84).
+ * oseast1m/osnrth1m (British National Grid) or lat/long (WGS 84), and
+ * transform the places to analysis_crs (NULL: VEMT_ANALYSIS_CRS_DEFAULT).
  * Postcodes are normalised (upper case, one space before the inward code).
- * Returns VEMT_E_IO, VEMT_E_MISSING for a missing column, VEMT_E_NOMEM.
- * Caller owns *out; free with vemt_postcodes_destroy(). */
+ * Returns VEMT_E_IO, VEMT_E_MISSING for a missing column, VEMT_E_ARG for
+ * an unknown CRS, VEMT_E_NOMEM. Caller owns *out; free with
+ * vemt_postcodes_destroy(). */
 vemt_status vemt_postcodes_load(vemt_ctx *ctx, const char *path,
-                                vemt_postcodes **out);
+                                const char *analysis_crs, vemt_postcodes **out);
+
+/** The lookup's CRS and the PROJ operation that brought it to the
+ * analysis CRS. Borrowed; valid while pc lives. */
+const vemt_transform_note *vemt_postcodes_transform(const vemt_postcodes *pc);
 
 /** Free the lookup; NULL is a no-op. */
 void vemt_postcodes_destroy(vemt_postcodes *pc);
@@ -51,7 +76,8 @@ void vemt_postcodes_destroy(vemt_postcodes *pc);
 /** Number of postcodes in the lookup. */
 size_t vemt_postcodes_count(const vemt_postcodes *pc);
 
-/** Look a postcode up (any spacing and case). False when unknown. */
+/** Look a postcode up (any spacing and case); the place is in the
+ * analysis CRS. False when unknown. */
 bool vemt_postcodes_find(const vemt_postcodes *pc, const char *postcode,
                          double *easting, double *northing);
 
@@ -97,6 +123,9 @@ typedef struct vemt_ingest_opts {
     const vemt_column_map *columns;  /* explicit column names */
     const char *crs;                 /* coordinates' CRS ("EPSG:27700" for x/y,
                                         "EPSG:4326" for lon/lat when NULL) */
+    const char *analysis_crs;        /* CRS of the events (as checked by
+                                        vemt_ingest_analysis_crs); NULL:
+                                        VEMT_ANALYSIS_CRS_DEFAULT */
     bool month_first;       /* dates as mm/dd/yyyy (--date-order mdy) */
     vemt_text_index *texts; /* of the events read into, shared by all the
                                files read into them (NULL: each file its
@@ -132,14 +161,17 @@ size_t vemt_ingest_merge_across(vemt_events *events, vemt_source *sources,
                                 double max_s);
 
 /** Read a polygon layer that GDAL can open (any CRS), union its features
- * and transform them to EPSG:27700. *wkb receives ISO WKB of a Polygon or
- * MultiPolygon. Caller owns *wkb; free with vemt_ingest_free().
- * Returns VEMT_E_IO when the file can't be opened, VEMT_E_ARG when it has
- * no polygon, VEMT_E_DEPENDENCY when GDAL or PROJ fails. */
+ * and transform them with PROJ to analysis_crs (NULL:
+ * VEMT_ANALYSIS_CRS_DEFAULT). *wkb receives ISO WKB of a Polygon or
+ * MultiPolygon; note (may be NULL) the layer's CRS and the operation used.
+ * Caller owns *wkb; free with vemt_ingest_free(). Returns VEMT_E_IO when
+ * the file can't be opened, VEMT_E_ARG when it has no polygon or CRS,
+ * VEMT_E_DEPENDENCY when GDAL or PROJ fails. */
 vemt_status vemt_boundary_read(vemt_ctx *ctx, const char *path,
-                               unsigned char **wkb, size_t *size);
+                               const char *analysis_crs, unsigned char **wkb,
+                               size_t *size, vemt_transform_note *note);
 
-/** Polygon units read from a GIS file, in EPSG:27700. */
+/** Polygon units read from a GIS file, in the analysis CRS. */
 typedef struct vemt_unit_list {
     size_t n;
     unsigned char **wkb; /* ISO WKB Polygon or MultiPolygon per unit */
@@ -148,10 +180,12 @@ typedef struct vemt_unit_list {
     char **names;        /* the name field's value, "" without one */
     char id_field[64];   /* the field used for ids ("" = FID) */
     char name_field[64]; /* the field used for names ("" = none) */
+    vemt_transform_note transform; /* the layer's CRS, the PROJ operation */
 } vemt_unit_list;
 
 /** Read the polygon features of the first layer of path (any CRS) as
- * units, transformed to EPSG:27700. id_field and name_field name the
+ * units, transformed to analysis_crs (NULL: VEMT_ANALYSIS_CRS_DEFAULT).
+ * id_field and name_field name the
  * fields (NULL: the first field whose name, without case and punctuation,
  * is area_id, id, code or ends in cd or code, and name or ends in nm or
  * name; ids fall back to the FID). Returns VEMT_E_IO (can't open),
@@ -159,15 +193,17 @@ typedef struct vemt_unit_list {
  * feature for one without a polygon, an empty id or an id used twice,
  * VEMT_E_DEPENDENCY, VEMT_E_NOMEM. Free with vemt_unit_list_clear(). */
 vemt_status vemt_units_read(vemt_ctx *ctx, const char *path,
-                            const char *id_field, const char *name_field,
-                            vemt_unit_list *out);
+                            const char *analysis_crs, const char *id_field,
+                            const char *name_field, vemt_unit_list *out);
 
 /** Read reporting places to flag (--flag-places): the polygons and points
- * of the first layer of path (any CRS), points as circles of radius_m, in
- * EPSG:27700; names as vemt_units_read guesses them (ids may repeat).
- * Returns as vemt_units_read, VEMT_E_ARG for radius_m <= 0. */
+ * of the first layer of path (any CRS), in analysis_crs (NULL:
+ * VEMT_ANALYSIS_CRS_DEFAULT), points as circles of radius_m; names as
+ * vemt_units_read guesses them (ids may repeat). Returns as
+ * vemt_units_read, VEMT_E_ARG for radius_m <= 0. */
 vemt_status vemt_flag_places_read(vemt_ctx *ctx, const char *path,
-                                  double radius_m, vemt_unit_list *out);
+                                  const char *analysis_crs, double radius_m,
+                                  vemt_unit_list *out);
 
 /** Free the list's contents and zero it. */
 void vemt_unit_list_clear(vemt_unit_list *u);

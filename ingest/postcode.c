@@ -16,8 +16,9 @@
 
 struct vemt_postcodes {
     vemt_idset *index; /* normalised postcode -> index into xy */
-    double *xy;
+    double *xy;        /* in the analysis CRS */
     size_t n, cap;
+    vemt_transform_note transform;
 };
 
 /* Upper case, no spaces, then one space before the 3-character inward
@@ -59,9 +60,11 @@ static vemt_status add(vemt_postcodes *pc, const char *code, double e,
     return VEMT_OK;
 }
 
-/* Read rows: pcds, and BNG or lat/long (transformed with PROJ). */
+/* Read rows: pcds, and BNG or lat/long, transformed with PROJ to the
+ * analysis CRS. */
 static vemt_status read_rows(vemt_ctx *ctx, vemt_csv *csv,
-                             const vemt_csv_record *hdr, vemt_postcodes *pc) {
+                             const vemt_csv_record *hdr,
+                             const char *analysis_crs, vemt_postcodes *pc) {
     int cp = column(hdr, "pcds", "pcd"), ce = column(hdr, "oseast1m", NULL),
         cn = column(hdr, "osnrth1m", NULL), clat = column(hdr, "lat", NULL),
         clon = column(hdr, "long", NULL);
@@ -70,8 +73,11 @@ static vemt_status read_rows(vemt_ctx *ctx, vemt_csv *csv,
         return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_MISSING,
                               "postcode lookup needs columns pcds and "
                               "oseast1m/osnrth1m or lat/long");
-    vemt_crs *wgs = NULL;
-    vemt_status st = bng ? VEMT_OK : vemt_crs_create(ctx, "EPSG:4326", &wgs);
+    /* The ONS Postcode Directory's grid references are British National
+     * Grid, its lat/long WGS 84. */
+    const char *from = bng ? "EPSG:27700" : "EPSG:4326";
+    vemt_crs *crs = NULL;
+    vemt_status st = vemt_crs_create(ctx, from, analysis_crs, &crs);
     vemt_csv_record r;
     while (!st && !(st = vemt_csv_next(csv, &r)) && !r.eof) {
         double a, b, e, n;
@@ -81,17 +87,20 @@ static vemt_status read_rows(vemt_ctx *ctx, vemt_csv *csv,
             vemt_value_number(r.fields[ca], &a, &why) ||
             vemt_value_number(r.fields[cb], &b, &why))
             continue; /* terminated postcodes have no grid reference */
-        if (bng)
-            e = a, n = b;
-        else if (!vemt_crs_to_bng(wgs, a, b, &e, &n))
-            continue;
+        if (!vemt_crs_to_analysis(crs, a, b, &e, &n)) continue;
         st = add(pc, r.fields[cp], e, n);
     }
-    vemt_crs_destroy(wgs);
+    if (crs) {
+        snprintf(pc->transform.crs, sizeof pc->transform.crs, "%s", from);
+        snprintf(pc->transform.pipeline, sizeof pc->transform.pipeline, "%s",
+                 vemt_crs_pipeline(crs));
+    }
+    vemt_crs_destroy(crs);
     return st;
 }
 
 vemt_status vemt_postcodes_load(vemt_ctx *ctx, const char *path,
+                                const char *analysis_crs,
                                 vemt_postcodes **out) {
     *out = NULL;
     vemt_loaded file;
@@ -117,7 +126,7 @@ vemt_status vemt_postcodes_load(vemt_ctx *ctx, const char *path,
         names[c] = store[c];
     }
     keep.fields = names;
-    st = read_rows(ctx, csv, &keep, pc);
+    st = read_rows(ctx, csv, &keep, analysis_crs, pc);
 done:
     vemt_csv_destroy(csv);
     vemt_loaded_clear(&file);
@@ -138,6 +147,10 @@ void vemt_postcodes_destroy(vemt_postcodes *pc) {
 }
 
 size_t vemt_postcodes_count(const vemt_postcodes *pc) { return pc->n; }
+
+const vemt_transform_note *vemt_postcodes_transform(const vemt_postcodes *pc) {
+    return &pc->transform;
+}
 
 bool vemt_postcodes_find(const vemt_postcodes *pc, const char *postcode,
                          double *easting, double *northing) {

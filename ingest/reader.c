@@ -427,7 +427,8 @@ static vemt_status open_source(file_run *fr, const vemt_csv_record **hdr) {
 }
 
 /* The CRS of each kind of coordinate column: the job file's override, the
- * GIS layer's own, or EPSG:27700 for x/y and EPSG:4326 for lon/lat. */
+ * GIS layer's own, or EPSG:27700 for x/y and EPSG:4326 for lon/lat; each
+ * transformed to the analysis CRS. */
 static void choose_crs(file_run *fr) {
     char layer[1024] = "";
     if (fr->parts[0].ogr)
@@ -478,9 +479,11 @@ static vemt_status part_init(file_run *fr, part *pt, size_t rows,
     bool geo = c[VEMT_ROLE_LONGITUDE] >= 0 ||
                c[VEMT_ROLE_FROM_LONGITUDE] >= 0 ||
                c[VEMT_ROLE_FOUND_LONGITUDE] >= 0;
+    const char *to = fr->opts->analysis_crs;
     vemt_status st = VEMT_OK;
-    if (xy) st = vemt_crs_create(fr->ctx, fr->xy_def, &pt->xy_crs);
-    if (!st && geo) st = vemt_crs_create(fr->ctx, fr->geo_def, &pt->geo_crs);
+    if (xy) st = vemt_crs_create(fr->ctx, fr->xy_def, to, &pt->xy_crs);
+    if (!st && geo)
+        st = vemt_crs_create(fr->ctx, fr->geo_def, to, &pt->geo_crs);
     if (!st) st = vemt_idset_create_sized(rows, &pt->ids);
     if (!st) st = vemt_pseudo_cache_create(fr->opts->pseudo, &pt->pseudonyms);
     if (!st && !texts) st = vemt_idset_create(&pt->own_texts);
@@ -695,7 +698,7 @@ vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_ingest_opts *opts,
     snprintf(src->pipeline, sizeof src->pipeline, "%s",
              fr->used_xy    ? vemt_crs_pipeline(p0->xy_crs)
              : fr->used_geo ? vemt_crs_pipeline(p0->geo_crs)
-                            : "none (postcode lookup in EPSG:27700)");
+                            : "none (postcode lookup, in the analysis CRS)");
     src->schema = schema_name(src->kind, fr->map.schema);
     vemt_colmap_describe(&fr->map, src->columns, sizeof src->columns);
     src->threads = 1;

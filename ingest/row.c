@@ -388,10 +388,11 @@ static vemt_status read_pair(vemt_row *row, vemt_role ra, vemt_role rb,
     return VEMT_OK;
 }
 
-/* Transform a coordinate pair to BNG, checking the area of use. */
-static vemt_status pair_to_bng(vemt_row *row, const vemt_crs *crs, vemt_role ra,
-                               vemt_role rb, double a, double b, double *x,
-                               double *y) {
+/* Transform a coordinate pair to the analysis CRS, checking the area of
+ * use. */
+static vemt_status pair_to_analysis(vemt_row *row, const vemt_crs *crs,
+                                    vemt_role ra, vemt_role rb, double a,
+                                    double b, double *x, double *y) {
     /* Name the value that is no longitude or latitude at all, not just
      * the pair's first column. */
     if (vemt_crs_is_geographic(crs) && fabs(b) > 90)
@@ -413,7 +414,9 @@ static vemt_status pair_to_bng(vemt_row *row, const vemt_crs *crs, vemt_role ra,
             return vemt_row_fail(row, rb, VEMT_E_COORD,
                                  "northing outside British National Grid");
     }
-    if (!vemt_crs_in_area(crs, a, b) || !vemt_crs_to_bng(crs, a, b, x, y))
+    /* Outside the source's or the analysis CRS's area of use: a wrong CRS,
+     * a typo, or a place the analysis CRS does not cover. */
+    if (!vemt_crs_in_area(crs, a, b) || !vemt_crs_to_analysis(crs, a, b, x, y))
         return vemt_row_fail(row, ra, VEMT_E_COORD,
                              "outside the area where the coordinate "
                              "reference system is valid");
@@ -442,14 +445,15 @@ vemt_status vemt_row_place(vemt_row *row, const vemt_place_roles *p, double *x,
     vemt_status st = read_pair(row, p->x, p->y, &a, &b, &given);
     if (st) return st;
     if (given) {
-        if ((st = pair_to_bng(row, row->xy_crs, p->x, p->y, a, b, x, y)))
+        if ((st = pair_to_analysis(row, row->xy_crs, p->x, p->y, a, b, x, y)))
             return st;
         *located = true;
         return VEMT_OK;
     }
     if ((st = read_pair(row, p->lon, p->lat, &a, &b, &given))) return st;
     if (given) {
-        if ((st = pair_to_bng(row, row->geo_crs, p->lon, p->lat, a, b, x, y)))
+        if ((st = pair_to_analysis(row, row->geo_crs, p->lon, p->lat, a, b, x,
+                                   y)))
             return st;
         *located = true;
         return VEMT_OK;

@@ -110,8 +110,8 @@ typedef struct vemt_row {
     const vemt_csv_record *rec;
     const vemt_colmap *map;
     const vemt_ingest_opts *opts;
-    const vemt_crs *xy_crs;        /* projected coordinates -> BNG */
-    const vemt_crs *geo_crs;       /* longitude/latitude -> BNG */
+    const vemt_crs *xy_crs;        /* projected -> analysis CRS */
+    const vemt_crs *geo_crs;       /* longitude/latitude -> analysis CRS */
     unsigned date_flags;           /* VEMT_DATE_* */
     vemt_pseudo_cache *pseudonyms; /* memo of the reader */
     vemt_idset *texts; /* shared texts already in the pool -> offset */
@@ -143,7 +143,7 @@ vemt_status vemt_row_time(vemt_row *row, vemt_role role, vemt_time *t);
 /** Read a place: projected x/y, else longitude/latitude, else a postcode;
  * all blank gives *located = false. A half-given pair, a non-number, (0, 0),
  * swapped latitude/longitude, a point outside the CRS's area of use or an
- * unknown postcode rejects the row. Output in EPSG:27700. */
+ * unknown postcode rejects the row. Output in the analysis CRS. */
 vemt_status vemt_row_place(vemt_row *row, const vemt_place_roles *place,
                            double *x, double *y, bool *located);
 

@@ -947,7 +947,7 @@ static vemt_status fill_flagged(vemt_ctx *ctx, OGRLayerH layer,
 static const vemt_layer_def layer_defs[] = {
     {"study_area",
      "The study area the analysis covers (the --boundary polygons, unioned "
-     "and in EPSG:27700).",
+     "and in the analysis CRS).",
      wkbMultiPolygon, FIELDS(area_fields), fill_area, VEMT_NEEDS_AREA, false},
     {"hotspot_cells",
      "Units of the study area (grid cells, or the polygons of --areas with "

@@ -1,8 +1,10 @@
 /** @file metadata.c
  * @brief The run's provenance as a JSON document (json-c).
  */
+#include <cpl_conv.h>
 #include <json-c/json.h>
 #include <math.h>
+#include <ogr_srs_api.h>
 #include <string.h>
 
 #include "engine/alloc.h"
@@ -22,7 +24,8 @@ static const char *transformation_note(const vemt_source *s) {
     if (strstr(s->pipeline, "helmert"))
         return "7-parameter Helmert (OSTN15 grid not installed: about 2 m "
                "accuracy)";
-    if (!strcmp(s->crs, "EPSG:27700")) return "none (already EPSG:27700)";
+    if (strstr(s->pipeline, "proj=noop") || !strncmp(s->pipeline, "none", 4))
+        return "none (already in the analysis CRS)";
     return "as the PROJ pipeline says";
 }
 
@@ -99,6 +102,34 @@ static json_object *inputs_json(const vemt_output *out) {
     return arr;
 }
 
+/* The analysis CRS: its definition as vemt used it, name, identifier (null
+ * without one) and WKT2 (as GDAL, through PROJ, writes it); brief gets the
+ * identifier, else the name. */
+static json_object *crs_json(const vemt_output *out, char *brief, size_t size) {
+    json_object *o = json_object_new_object();
+    const char *def = out->crs ? out->crs : VEMT_ANALYSIS_CRS_DEFAULT;
+    json_object_object_add(o, "definition", json_object_new_string(def));
+    snprintf(brief, size, "%s", def);
+    OGRSpatialReferenceH srs;
+    if (vemt_output_srs(NULL, out, &srs)) return o;
+    const char *auth = OSRGetAuthorityName(srs, NULL);
+    const char *code = OSRGetAuthorityCode(srs, NULL);
+    const char *name = OSRGetName(srs) ? OSRGetName(srs) : "";
+    char id[64] = "";
+    if (auth && code) snprintf(id, sizeof id, "%s:%s", auth, code);
+    snprintf(brief, size, "%s", id[0] ? id : name);
+    json_object_object_add(o, "name", json_object_new_string(name));
+    json_object_object_add(o, "id", id[0] ? json_object_new_string(id) : NULL);
+    json_object_object_add(o, "units", json_object_new_string("metre"));
+    const char *const wkt2[] = {"FORMAT=WKT2_2019", NULL};
+    char *wkt = NULL;
+    if (OSRExportToWktEx(srs, &wkt, wkt2) == OGRERR_NONE)
+        json_object_object_add(o, "wkt", json_object_new_string(wkt));
+    CPLFree(wkt);
+    OSRRelease(srs);
+    return o;
+}
+
 static json_object *params_json(const vemt_provenance *p) {
     json_object *obj = json_object_new_object();
     for (size_t i = 0; i < p->n_params; i++) {
@@ -125,7 +156,10 @@ char *vemt_outputs_provenance_json(const vemt_output *out) {
     for (int i = 0; i < p->argc; i++)
         json_object_array_add(argv, json_object_new_string(p->argv[i]));
     json_object_object_add(doc, "command_line", argv);
-    json_object_object_add(doc, "crs", json_object_new_string("EPSG:27700"));
+    char brief[160];
+    json_object *crs = crs_json(out, brief, sizeof brief);
+    json_object_object_add(doc, "crs", json_object_new_string(brief));
+    json_object_object_add(doc, "analysis_crs", crs);
     json_object_object_add(
         doc, "time_convention",
         json_object_new_string(

@@ -145,18 +145,29 @@ static int create_field(OGRLayerH layer, const char *name, OGRFieldType type,
     return e == OGRERR_NONE ? 0 : -1;
 }
 
+vemt_status vemt_output_srs(vemt_ctx *ctx, const vemt_output *out,
+                            OGRSpatialReferenceH *srs) {
+    const char *def = out->crs ? out->crs : VEMT_ANALYSIS_CRS_DEFAULT;
+    *srs = OSRNewSpatialReference(NULL);
+    if (*srs && OSRSetFromUserInput(*srs, def) == OGRERR_NONE) {
+        OSRSetAxisMappingStrategy(*srs, OAMS_TRADITIONAL_GIS_ORDER);
+        return VEMT_OK;
+    }
+    if (*srs) OSRRelease(*srs);
+    *srs = NULL;
+    return vemt_error_set(ctx ? vemt_ctx_err(ctx) : NULL, VEMT_E_DEPENDENCY,
+                          "GDAL can't read the analysis CRS '%.80s'", def);
+}
+
 vemt_status vemt_ogr_write_layer(vemt_ctx *ctx, GDALDatasetH ds,
                                  const vemt_layer_def *def,
                                  const vemt_output *out, char **options) {
-    OGRSpatialReferenceH bng = NULL;
-    if (def->geom != wkbNone) {
-        bng = OSRNewSpatialReference(NULL);
-        OSRImportFromEPSG(bng, 27700);
-        OSRSetAxisMappingStrategy(bng, OAMS_TRADITIONAL_GIS_ORDER);
-    }
+    OGRSpatialReferenceH srs = NULL;
+    if (def->geom != wkbNone && vemt_output_srs(ctx, out, &srs))
+        return VEMT_E_DEPENDENCY;
     OGRLayerH layer = GDALDatasetCreateLayer(
-        ds, def->name, bng, vemt_layer_geom(def, out), options);
-    if (bng) OSRRelease(bng);
+        ds, def->name, srs, vemt_layer_geom(def, out), options);
+    if (srs) OSRRelease(srs);
     if (!layer) return VEMT_E_DEPENDENCY;
     bool counts = false;
     for (size_t i = 0; i < def->n_fields; i++) {

@@ -108,8 +108,15 @@ vemt_status vemt_gdal_create(vemt_ctx *ctx, const char *driver,
 vemt_status vemt_ogr_create(vemt_ctx *ctx, const char *driver, const char *path,
                             GDALDatasetH *ds);
 
-/** Create one layer in ds (EPSG:27700 when it has geometry) with the given
- * creation options, and fill it. */
+/** The analysis CRS of out (out->crs, or VEMT_ANALYSIS_CRS_DEFAULT) as a
+ * spatial reference in GIS axis order (easting first), into *srs. Returns
+ * VEMT_E_DEPENDENCY, with GDAL's reason in ctx's error when ctx is not
+ * NULL, when GDAL can't read it. Caller owns *srs; free with OSRRelease(). */
+vemt_status vemt_output_srs(vemt_ctx *ctx, const vemt_output *out,
+                            OGRSpatialReferenceH *srs);
+
+/** Create one layer in ds (in the analysis CRS when it has geometry) with
+ * the given creation options, and fill it. */
 vemt_status vemt_ogr_write_layer(vemt_ctx *ctx, GDALDatasetH ds,
                                  const vemt_layer_def *def,
                                  const vemt_output *out, char **options);

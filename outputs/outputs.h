@@ -163,7 +163,7 @@ typedef struct vemt_cluster_set {
 
 /** The kernel density surface. All borrowed. */
 typedef struct vemt_density_out {
-    const vemt_raster *raster; /* events per km^2, north-up, EPSG:27700 */
+    const vemt_raster *raster; /* events per km^2, north-up, analysis CRS */
     const char *description;   /* kernel, bandwidth, pixel, what was counted */
 } vemt_density_out;
 
@@ -199,6 +199,10 @@ typedef struct vemt_output {
     const vemt_provenance *provenance;
     const vemt_area *area; /* the study area, or NULL */
     const char *area_name; /* its source file name */
+    const char *crs;       /* the analysis CRS, as vemt_ingest_analysis_crs()
+                              names it ("EPSG:32630" or WKT); NULL:
+                              VEMT_ANALYSIS_CRS_DEFAULT. Every layer, the raster
+                              and the project are in it; GeoJSON is WGS 84. */
 } vemt_output;
 
 /** Write a QGIS project (.qgs, or .qgz zipped) at path that opens the
@@ -225,9 +229,9 @@ bool vemt_outputs_time_range(const vemt_events *events, int64_t *start,
 vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
                                     const vemt_output *out);
 
-/** Write out->density as a single-band Float32 GeoTIFF at path (EPSG:27700,
- * north-up, events per km^2, deflate-compressed, its description in the
- * metadata), to a temporary file renamed into place. Returns VEMT_E_ARG
+/** Write out->density as a single-band Float32 GeoTIFF at path (the
+ * analysis CRS, north-up, events per km^2, deflate-compressed, its description
+ * in the metadata), to a temporary file renamed into place. Returns VEMT_E_ARG
  * when there is no density, VEMT_E_IO or VEMT_E_DEPENDENCY. */
 vemt_status vemt_outputs_write_geotiff(vemt_ctx *ctx, const char *path,
                                        const vemt_output *out);

@@ -3,9 +3,11 @@
  * GeoPackage styled, grouped and time-enabled, with relative paths.
  */
 #define _DEFAULT_SOURCE /* realpath */
+#include <cpl_conv.h>
 #include <cpl_vsi.h>
 #include <errno.h>
 #include <limits.h>
+#include <ogr_srs_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,8 +68,48 @@ static void relative_path(const char *from, const char *target, char *out,
     snprintf(out + n, size - n, "%s%s%s", rest, *rest ? "/" : "", name);
 }
 
-static const char bng_srs[] =
-    "<srs><spatialrefsys><authid>EPSG:27700</authid></spatialrefsys></srs>";
+/* The analysis CRS as QGIS reads it: QGIS 3.22 builds the CRS from the
+ * WKT (an authid alone leaves it invalid), and shows authid and
+ * description. Caller owns *out; free with vemt_free(). */
+static vemt_status spatialrefsys(vemt_ctx *ctx, const vemt_output *o,
+                                 char **out) {
+    OGRSpatialReferenceH srs;
+    *out = NULL;
+    vemt_ogr_push_errors(ctx);
+    vemt_status st = vemt_output_srs(ctx, o, &srs);
+    vemt_ogr_pop_errors();
+    if (st) return st;
+    const char *const wkt2[] = {"FORMAT=WKT2_2019", NULL};
+    char *wkt = NULL;
+    if (OSRExportToWktEx(srs, &wkt, wkt2) != OGRERR_NONE)
+        st = vemt_error_set(vemt_ctx_err(ctx), VEMT_E_DEPENDENCY,
+                            "GDAL can't write the analysis CRS as WKT");
+    vemt_strbuf b = {0};
+    vemt_sb_printf(&b, "<spatialrefsys><wkt>");
+    vemt_sb_xml(&b, wkt ? wkt : "");
+    vemt_sb_printf(&b, "</wkt>");
+    const char *auth = OSRGetAuthorityName(srs, NULL);
+    const char *code = OSRGetAuthorityCode(srs, NULL);
+    if (auth && code) {
+        vemt_sb_printf(&b, "<authid>");
+        vemt_sb_xml(&b, auth);
+        vemt_sb_printf(&b, ":");
+        vemt_sb_xml(&b, code);
+        vemt_sb_printf(&b, "</authid>");
+    }
+    vemt_sb_printf(&b, "<description>");
+    vemt_sb_xml(&b, OSRGetName(srs) ? OSRGetName(srs) : "");
+    vemt_sb_printf(&b, "</description></spatialrefsys>");
+    CPLFree(wkt);
+    OSRRelease(srs);
+    *out = vemt_sb_take(&b);
+    if (!st && !*out) st = VEMT_E_NOMEM;
+    if (st) {
+        vemt_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
 
 static bool is_density(const char *name) {
     return !strcmp(name, VEMT_KDE_TABLE);
@@ -128,7 +170,8 @@ static void layer_tree(vemt_strbuf *b, const char *src, const vemt_output *o) {
     vemt_sb_printf(b, "</layer-tree-group>");
 }
 
-static void map_layer(vemt_strbuf *b, const vemt_style *s, const char *src) {
+static void map_layer(vemt_strbuf *b, const vemt_style *s, const char *src,
+                      const char *crs) {
     char *body = vemt_style_qml_body(s);
     vemt_sb_printf(
         b,
@@ -139,16 +182,16 @@ static void map_layer(vemt_strbuf *b, const vemt_style *s, const char *src) {
         vemt_style_labels_attr(s), s->layer);
     layer_source(b, s->layer, src);
     vemt_sb_printf(b,
-                   "</datasource><layername>%s</layername>%s<provider "
-                   "encoding=\"UTF-8\">ogr</provider>%s</maplayer>",
-                   s->layer, bng_srs, body ? body : "");
+                   "</datasource><layername>%s</layername><srs>%s</srs>"
+                   "<provider encoding=\"UTF-8\">ogr</provider>%s</maplayer>",
+                   s->layer, crs, body ? body : "");
     vemt_free(body);
 }
 
 /* The density raster from the GeoPackage, in graduated classes up to its
  * largest value (QGIS 3.22 reads no raster style from layer_styles). */
-static void density_layer(vemt_strbuf *b, const char *src,
-                          const vemt_output *o) {
+static void density_layer(vemt_strbuf *b, const char *src, const vemt_output *o,
+                          const char *crs) {
     const vemt_raster *r = o->density->raster;
     double lo, hi;
     vemt_raster_range(r, &lo, &hi);
@@ -161,10 +204,10 @@ static void density_layer(vemt_strbuf *b, const char *src,
                    r->x0 + r->pixel_m * r->ncol, r->y0, VEMT_KDE_TABLE);
     layer_source(b, VEMT_KDE_TABLE, src);
     vemt_sb_printf(b,
-                   "</datasource><layername>%s</layername>%s<provider>gdal"
-                   "</provider><noData><noDataList useSrcNoData=\"1\" "
-                   "bandNo=\"1\"/></noData>%s</maplayer>",
-                   VEMT_KDE_TABLE, bng_srs, body ? body : "");
+                   "</datasource><layername>%s</layername><srs>%s</srs>"
+                   "<provider>gdal</provider><noData><noDataList "
+                   "useSrcNoData=\"1\" bandNo=\"1\"/></noData>%s</maplayer>",
+                   VEMT_KDE_TABLE, crs, body ? body : "");
     vemt_free(body);
 }
 
@@ -187,7 +230,8 @@ static void time_settings(vemt_strbuf *b, const vemt_output *o) {
                    a, c);
 }
 
-static char *project_xml(const char *src, const vemt_output *o) {
+static char *project_xml(const char *src, const vemt_output *o,
+                         const char *crs) {
     vemt_strbuf b = {0};
     const char *attr = o->provenance && o->provenance->attribution
                            ? o->provenance->attribution
@@ -196,20 +240,24 @@ static char *project_xml(const char *src, const vemt_output *o) {
                    "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' "
                    "'SYSTEM'>\n<qgis projectname=\"vemt\" "
                    "version=\"3.22.16-Białowieża\"><homePath path=\"\"/>"
-                   "<title>vemt hot spots</title><projectCrs>"
-                   "<spatialrefsys><authid>EPSG:27700</authid>"
-                   "</spatialrefsys></projectCrs>");
+                   "<title>vemt hot spots</title><projectCrs>%s"
+                   "</projectCrs>",
+                   crs);
     layer_tree(&b, src, o);
     vemt_sb_printf(&b, "<projectlayers>");
     for (size_t i = 0; i < vemt_styles_count(); i++)
         if (layer_written(vemt_styles_get(i)->layer, o))
-            map_layer(&b, vemt_styles_get(i), src);
-    if (vemt_output_has_density(o)) density_layer(&b, src, o);
+            map_layer(&b, vemt_styles_get(i), src, crs);
+    if (vemt_output_has_density(o)) density_layer(&b, src, o, crs);
     vemt_sb_printf(&b, "</projectlayers>");
     time_settings(&b, o);
+    /* QGIS 3.22 reads <projectCrs> only when SpatialRefSys/
+     * ProjectionsEnabled is set; without it the project has no CRS. */
     vemt_sb_printf(&b,
                    "<properties><Paths><Absolute type=\"bool\">false"
-                   "</Absolute></Paths><CopyrightLabel><Enabled "
+                   "</Absolute></Paths><SpatialRefSys><ProjectionsEnabled "
+                   "type=\"int\">1</ProjectionsEnabled></SpatialRefSys>"
+                   "<CopyrightLabel><Enabled "
                    "type=\"bool\">%s</Enabled><Label type=\"QString\">",
                    attr[0] ? "true" : "false");
     vemt_sb_xml(&b, attr);
@@ -258,7 +306,10 @@ vemt_status vemt_outputs_write_project(vemt_ctx *ctx, const char *path,
     const char *base = strrchr(path, '/');
     snprintf(name, sizeof name, "%.*s.qgs",
              (int)strlen(base ? base + 1 : path) - 4, base ? base + 1 : path);
-    char *xml = project_xml(src, out);
+    char *crs;
+    if ((st = spatialrefsys(ctx, out, &crs))) return st;
+    char *xml = project_xml(src, out, crs);
+    vemt_free(crs);
     if (!xml) return VEMT_E_NOMEM;
     st = write_file(ctx, tmp, zipped, name, xml);
     vemt_free(xml);

@@ -46,16 +46,16 @@ static const char *what_of(const vemt_output *out) {
     return d && d[0] ? d : "Kernel density of the events in " KDE_UNITS;
 }
 
-/* Georeferencing, band description, nodata and metadata. */
-static CPLErr describe(GDALDatasetH ds, const vemt_output *out) {
+/* Georeferencing (the analysis CRS), band description, nodata and
+ * metadata. */
+static CPLErr describe(vemt_ctx *ctx, GDALDatasetH ds, const vemt_output *out) {
     const vemt_raster *r = out->density->raster;
     double gt[6] = {r->x0, r->pixel_m, 0, r->y0, 0, -r->pixel_m};
-    OGRSpatialReferenceH bng = OSRNewSpatialReference(NULL);
-    CPLErr e =
-        OSRImportFromEPSG(bng, 27700) == OGRERR_NONE ? CE_None : CE_Failure;
+    OGRSpatialReferenceH srs = NULL;
+    CPLErr e = vemt_output_srs(ctx, out, &srs) ? CE_Failure : CE_None;
     if (e == CE_None) e = GDALSetGeoTransform(ds, gt);
-    if (e == CE_None) e = GDALSetSpatialRef(ds, bng);
-    OSRRelease(bng);
+    if (e == CE_None) e = GDALSetSpatialRef(ds, srs);
+    if (srs) OSRRelease(srs);
     GDALRasterBandH band = GDALGetRasterBand(ds, 1);
     /* GDAL 3.6's GeoPackage driver records the nodata value yet returns
      * CE_Failure: what counts is that the band has it afterwards. */
@@ -107,7 +107,7 @@ static vemt_status write_raster(vemt_ctx *ctx, const char *driver,
     GDALDatasetH ds = NULL;
     vemt_status st = vemt_gdal_create(ctx, driver, path, r->ncol, r->nrow, 1,
                                       GDT_Float32, options, &ds);
-    if (!st && describe(ds, out) != CE_None) st = VEMT_E_DEPENDENCY;
+    if (!st && describe(ctx, ds, out) != CE_None) st = VEMT_E_DEPENDENCY;
     if (!st) st = write_values(ctx, ds, r);
     return vemt_gdal_close(ds, st);
 }

@@ -73,7 +73,7 @@ static vemt_status read_path(loaded *l, const char *path, vemt_source_kind kind,
     if (postcodes) {
         char lookup[512];
         snprintf(lookup, sizeof lookup, "%s/demo/postcodes.csv", VEMT_FIXTURES);
-        if (vemt_postcodes_load(l->ctx, lookup, &l->postcodes))
+        if (vemt_postcodes_load(l->ctx, lookup, NULL, &l->postcodes))
             return VEMT_E_IO;
         l->opts.postcodes = l->postcodes;
     }

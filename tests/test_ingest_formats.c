@@ -173,7 +173,8 @@ TEST(postcodes) {
     char lookup[512];
     begin(&l);
     snprintf(lookup, sizeof lookup, "%s/demo/postcodes.csv", VEMT_FIXTURES);
-    CHECK_INT_EQ(vemt_postcodes_load(l.ctx, lookup, &l.postcodes), VEMT_OK);
+    CHECK_INT_EQ(vemt_postcodes_load(l.ctx, lookup, NULL, &l.postcodes),
+                 VEMT_OK);
     CHECK_INT_EQ(vemt_postcodes_count(l.postcodes), 40);
     l.opts.postcodes = l.postcodes;
     read_file(&l,

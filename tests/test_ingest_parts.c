@@ -34,7 +34,7 @@ static void reader_open(reader *r, const char *include) {
     vemt_ctx_create(1, &r->ctx);
     vemt_pseudo_create(r->ctx, NULL, "parts key", &r->pseudo, &origin);
     snprintf(path, sizeof path, "%s/demo/postcodes.csv", VEMT_FIXTURES);
-    vemt_postcodes_load(r->ctx, path, &r->postcodes);
+    vemt_postcodes_load(r->ctx, path, NULL, &r->postcodes);
     if (include) vemt_filter_create(r->ctx, include, NULL, &r->filter);
 }
 

@@ -77,7 +77,7 @@ static bool same_text(const char *x, const char *y) {
     return (!x && !y) || (x && y && !strcmp(x, y));
 }
 
-#define N_TEXT 23
+#define N_TEXT 24
 
 /* The text fields of the options: compared by content. */
 static void text_fields(vemt_args *a, const char **f[N_TEXT]) {
@@ -92,7 +92,7 @@ static void text_fields(vemt_args *a, const char **f[N_TEXT]) {
                                 &a->area_id,      &a->area_name,
                                 &a->kde_path,     &a->nr_space,
                                 &a->nr_time,      &a->flag_places,
-                                &a->config};
+                                &a->analysis_crs, &a->config};
     memcpy(f, all, sizeof all);
 }
 
@@ -165,6 +165,7 @@ static const struct {
     {"--incidents", "i.csv", "\"i.csv\""},
     {"--missing", "m.csv", "\"m.csv\""},
     {"--crs", "EPSG:4326", "\"EPSG:4326\""},
+    {"--analysis-crs", "EPSG:32630", "\"EPSG:32630\""},
     {"--date-order", "mdy", "\"mdy\""},
     {"--postcodes", "onspd.csv", "\"onspd.csv\""},
     {"--categories", "/sexual|grooming/", "\"/sexual|grooming/\""},

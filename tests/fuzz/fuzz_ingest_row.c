@@ -83,7 +83,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
                            &origin) ||
         vemt_filter_create(fz.ctx, "drugs,violence,Shoplifting,Person search",
                            "/sexual|grooming/", &fz.filter) ||
-        vemt_postcodes_load(fz.ctx, VEMT_FIXTURES "/demo/postcodes.csv",
+        vemt_postcodes_load(fz.ctx, VEMT_FIXTURES "/demo/postcodes.csv", NULL,
                             &fz.postcodes)) {
         fprintf(stderr, "fuzz_ingest_row: set-up failed: %s\n",
                 vemt_ctx_error(fz.ctx)->msg);

@@ -5,11 +5,13 @@ GDAL's GeoPackage validator and RFC 7946 GeoJSON rules.
 usage: /usr/bin/python3 check_qgis.py VEMT_BINARY WORK_DIR
 
 Runs `vemt run --demo` into WORK_DIR with a GeoPackage, GeoJSON files and a
-QGIS project, then asserts (prints one line per check and a final
-"N passed, N failed"; exit 1 on any failure):
+QGIS project, once in the default analysis CRS (EPSG:27700) and once with
+--analysis-crs EPSG:32630 (into WORK_DIR/utm), then asserts for each run
+(prints one line per check and a final "N passed, N failed"; exit 1 on any
+failure):
 - validate_gpkg.py (python3-gdal) finds no error in the GeoPackage;
 - every layer QGIS lists opens valid, with the feature count OGR reports and
-  EPSG:27700 (tables: no geometry);
+  the run's analysis CRS (tables: no geometry);
 - every vector layer with geometry loads its default style from
   layer_styles and gets vemt's categorised/graduated/outline renderer, not
   QGIS's default single symbol;
@@ -18,8 +20,9 @@ QGIS project, then asserts (prints one line per check and a final
 - when the GeoPackage has `clusters`: its categorised outlines by method
   and its n_events labels come from layer_styles;
 - when it has the `kde` raster table: it opens as a valid Float32 raster in
-  EPSG:27700 with the size GDAL reports, and so does the --kde GeoTIFF;
-- the written project opens: layer tree groups in order, styles applied,
+  the analysis CRS with the size GDAL reports, and so does the --kde GeoTIFF;
+- the written project opens with a valid project CRS, the analysis CRS,
+  and every layer in it: layer tree groups in order, styles applied,
   `events` temporal, the project's time range set, paths relative, `kde`
   (when written) in Hot spots with a single-band pseudocolor renderer
   transparent at 0, `clusters` (when written) in Clusters, labelled.
@@ -41,22 +44,23 @@ from qgis.core import (QgsApplication, QgsProject, QgsRasterLayer,  # noqa: E402
                        QgsVectorLayer, QgsVectorLayerTemporalProperties)
 
 RESULTS = []
+LABEL = [""]  # the run being checked, prefixed to every check's name
 
 
 def check(name, ok, detail=""):
     RESULTS.append(ok)
-    print(("ok   " if ok else "FAIL ") + name +
+    print(("ok   " if ok else "FAIL ") + LABEL[0] + name +
           (": " + detail if detail and not ok else ""))
 
 
-def run_vemt(vemt, work):
+def run_vemt(vemt, work, extra):
     os.makedirs(os.path.join(work, "geojson"), exist_ok=True)
     cmd = [vemt, "run", "--demo", "--out", os.path.join(work, "demo.gpkg"),
            "--geojson-dir", os.path.join(work, "geojson"),
            "--qgis-project", os.path.join(work, "project", "demo.qgz"),
            "--kde", os.path.join(work, "demo_kde.tif"),
            "--attribution", "Contains OS data (c) Crown copyright 2014",
-           "--quiet"]
+           "--quiet"] + extra
     os.makedirs(os.path.join(work, "project"), exist_ok=True)
     r = subprocess.run(cmd, capture_output=True, text=True)
     check("vemt run --demo exits 0", r.returncode == 0, r.stderr[-300:])
@@ -89,7 +93,7 @@ def styled_renderers(gpkg):
     return out
 
 
-def check_layers(gpkg, counts):
+def check_layers(gpkg, counts, crs):
     expected_renderer = {"hotspot_cells": "categorizedSymbol",
                          "emerging_hotspots": "categorizedSymbol",
                          "hotspot_cube": "categorizedSymbol",
@@ -108,8 +112,7 @@ def check_layers(gpkg, counts):
               f"{lyr.featureCount()} != {n}")
         if not lyr.isSpatial():
             continue
-        check(f"{name} CRS", lyr.crs().authid() == "EPSG:27700",
-              lyr.crs().authid())
+        check(f"{name} CRS", lyr.crs().authid() == crs, lyr.crs().authid())
         rtype = lyr.renderer().type() if lyr.renderer() else None
         # A layer this script does not know yet must still have vemt's
         # default style: the renderer its layer_styles row names.
@@ -153,12 +156,12 @@ def check_clusters(gpkg, counts):
     check_labels("clusters", lyr, "n_events")
 
 
-def check_raster(name, uri, width, height):
+def check_raster(name, uri, width, height, crs):
     lyr = QgsRasterLayer(uri, name, "gdal")
     check(f"{name} raster valid", lyr.isValid(), uri)
     if not lyr.isValid():
         return
-    check(f"{name} CRS", lyr.crs().authid() == "EPSG:27700", lyr.crs().authid())
+    check(f"{name} CRS", lyr.crs().authid() == crs, lyr.crs().authid())
     dp = lyr.dataProvider()
     check(f"{name} one Float32 band", lyr.bandCount() == 1 and
           dp.dataType(1) == 6,  # Qgis.DataType.Float32
@@ -167,15 +170,15 @@ def check_raster(name, uri, width, height):
           f"{lyr.width()}x{lyr.height()} != {width}x{height}")
 
 
-def check_density(gpkg, tif):
+def check_density(gpkg, tif, crs):
     if not has_kde(gpkg):
         skip("kde", "no kde raster table in the GeoPackage")
         return
     uri = f"GPKG:{gpkg}:kde"
     ds = gdal.Open(uri)
-    check_raster("kde", uri, ds.RasterXSize, ds.RasterYSize)
+    check_raster("kde", uri, ds.RasterXSize, ds.RasterYSize, crs)
     if os.path.exists(tif):
-        check_raster("kde GeoTIFF", tif, ds.RasterXSize, ds.RasterYSize)
+        check_raster("kde GeoTIFF", tif, ds.RasterXSize, ds.RasterYSize, crs)
         t = gdal.Open(tif)
         check("kde GeoTIFF georeferenced as the kde table",
               all(abs(a - b) < 1e-6 for a, b in
@@ -204,9 +207,11 @@ def layer_path(src):
     return src.split("|")[0]
 
 
-def check_project(path, counts, kde):
+def check_project(path, counts, kde, crs):
     p = QgsProject.instance()
     check("project opens", p.read(path))
+    check("project CRS", p.crs().isValid() and p.crs().authid() == crs,
+          f"{p.crs().authid()}, valid: {p.crs().isValid()}")
     root = p.layerTreeRoot()
     top = [c.name() for c in root.children()]
     want = (["study_area", "Hot spots", "Trends"] +
@@ -215,6 +220,8 @@ def check_project(path, counts, kde):
     check("project layer tree", top == want, str(top))
     for lyr in p.mapLayers().values():
         check(f"project {lyr.name()} valid", lyr.isValid())
+        check(f"project {lyr.name()} CRS", lyr.crs().authid() == crs,
+              lyr.crs().authid())
         check(f"project {lyr.name()} styled",
               lyr.renderer() is not None and lyr.renderer().type() != "singleSymbol"
               or lyr.name() == "study_area")
@@ -228,7 +235,7 @@ def check_project(path, counts, kde):
               and lyr.temporalProperties().startField() == start)
     rng = p.timeSettings().temporalRange()
     check("project time range set", rng.begin().isValid() and rng.end().isValid())
-    check_project_density(p, root, kde)
+    check_project_density(p, root, kde, crs)
     check_project_clusters(p, root, counts)
     p.clear()
 
@@ -238,7 +245,7 @@ def group_layers(root, group):
     return [n.name() for n in g.findLayers()] if g else []
 
 
-def check_project_density(p, root, kde):
+def check_project_density(p, root, kde, crs):
     if not kde:
         skip("project kde", "no kde raster table in the GeoPackage")
         return
@@ -261,8 +268,7 @@ def check_project_density(p, root, kde):
           and all(i.color.alpha() == 255 for i in items[1:])
           and all(a.value < b.value for a, b in zip(items, items[1:])),
           str([(i.value, i.color.alpha()) for i in items]))
-    check("project kde CRS", lyr.crs().authid() == "EPSG:27700",
-          lyr.crs().authid())
+    check("project kde CRS", lyr.crs().authid() == crs, lyr.crs().authid())
 
 
 def check_project_clusters(p, root, counts):
@@ -342,21 +348,26 @@ def main():
     if len(sys.argv) != 3:
         print(__doc__)
         return 2
-    vemt, work = sys.argv[1], sys.argv[2]
-    run_vemt(vemt, work)
-    gpkg = os.path.join(work, "demo.gpkg")
+    vemt, base = sys.argv[1], sys.argv[2]
     app = QgsApplication([], False)
     app.setPrefixPath("/usr", True)
     app.initQgis()
-    check_validator(gpkg)
-    counts = ogr_counts(gpkg)
-    check_layers(gpkg, counts)
-    check_clusters(gpkg, counts)
-    check_density(gpkg, os.path.join(work, "demo_kde.tif"))
-    check_temporal(gpkg)
-    check_project(os.path.join(work, "project", "demo.qgz"), counts,
-                  has_kde(gpkg))
-    check_geojson(os.path.join(work, "geojson"), counts)
+    for work, crs, extra in (
+            (base, "EPSG:27700", []),
+            (os.path.join(base, "utm"), "EPSG:32630",
+             ["--analysis-crs", "EPSG:32630"])):
+        LABEL[0] = "" if not extra else f"[{crs}] "
+        run_vemt(vemt, work, extra)
+        gpkg = os.path.join(work, "demo.gpkg")
+        check_validator(gpkg)
+        counts = ogr_counts(gpkg)
+        check_layers(gpkg, counts, crs)
+        check_clusters(gpkg, counts)
+        check_density(gpkg, os.path.join(work, "demo_kde.tif"), crs)
+        check_temporal(gpkg)
+        check_project(os.path.join(work, "project", "demo.qgz"), counts,
+                      has_kde(gpkg), crs)
+        check_geojson(os.path.join(work, "geojson"), counts)
     app.exitQgis()
     failed = RESULTS.count(False)
     print(f"qgis: {len(RESULTS) - failed} passed, {failed} failed")
