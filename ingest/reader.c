@@ -262,7 +262,12 @@ static void conflict_renumber(vemt_error *err, long first) {
     snprintf(tail, sizeof tail, "%s", t ? t : "");
     conflict_reason(head, sizeof head, first);
     head[strlen(head) - strlen(CONFLICT_TAIL)] = '\0';
-    snprintf(err->msg, sizeof err->msg, "%s%s", head, tail);
+    /* The head is a few dozen bytes; the tail is cut at the message's
+     * size (written in two steps, which gcc's -Wformat-truncation can
+     * bound in a Debug build with sanitizers). */
+    size_t n = strlen(head);
+    memcpy(err->msg, head, n);
+    snprintf(err->msg + n, sizeof err->msg - n, "%s", tail);
 }
 
 /* The same id twice in one file: identical rows are merged (recorded),

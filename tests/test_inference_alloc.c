@@ -11,30 +11,8 @@
 #include "engine/lisa.c"
 #include "engine/moran.c"
 #include "engine/permute.c"
+#include "tests/alloc_fail.h"
 #include "tests/test.h"
-
-typedef struct alloc_state {
-    long fail_at; /* the allocation to fail (1-based); 0 = none */
-    long count;
-} alloc_state;
-
-/* The counter lives in the test program, not in the library; allocations
- * happen on the calling thread only. */
-static alloc_state ALLOC;
-
-static bool fail_now(void) { return ++ALLOC.count == ALLOC.fail_at; }
-
-void *vemt_test_malloc(size_t size) {
-    return fail_now() ? NULL : malloc(size ? size : 1);
-}
-
-void *vemt_test_calloc(size_t n, size_t size) {
-    return fail_now() ? NULL : calloc(n ? n : 1, size ? size : 1);
-}
-
-void *vemt_test_realloc(void *p, size_t size) {
-    return fail_now() ? NULL : realloc(p, size ? size : 1);
-}
 
 enum { NC = 12, N = NC * NC };
 
@@ -78,9 +56,9 @@ static long sweep(test_state *t_, const char *what,
     if (vemt_ctx_create(1, &ctx)) return -1;
     long n;
     for (n = 1;; n++) {
-        ALLOC = (alloc_state){n, 0};
+        alloc_fail_at(n);
         vemt_status st = step(f, ctx);
-        if (ALLOC.count < n) {
+        if (alloc_count() < n) {
             CHECK_STATUS(st, VEMT_OK);
             break;
         }
@@ -88,7 +66,7 @@ static long sweep(test_state *t_, const char *what,
             TEST_FAIL_AT(t_, "%s: allocation %ld failed, status %d", what, n,
                          (int)st);
     }
-    ALLOC = (alloc_state){0, 0};
+    alloc_fail_at(0);
     vemt_ctx_destroy(ctx);
     fprintf(stderr, "  %s: %ld allocations, each failure handled\n", what,
             n - 1);
