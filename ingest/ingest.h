@@ -132,7 +132,7 @@ typedef struct vemt_ingest_opts {
                                own, and a text read from two files gets
                                two offsets) */
     int parts; /* CSV read on 2 threads: 0 automatic (files over 4 MB on
-                  two or more processors), 1 never, 2 always (tests) */
+                  three or more processors), 1 never, 2 always */
 } vemt_ingest_opts;
 
 /** Read one input (src->path, src->kind): CSV (any delimiter, gzip too),

@@ -503,14 +503,16 @@ static vemt_status part_init(file_run *fr, part *pt, size_t rows,
 }
 
 /* The first line break past the middle of the data rows, when the file is
- * big enough and there are two processors to read it; else 0. */
+ * big enough and there are processors for both parts and the hash; else
+ * 0. On two processors the SHA-256 thread takes the second for most of the
+ * read, and two parts measured no faster than one (tests/bench/RESULTS.md). */
 static size_t split_point(const file_run *fr) {
     const part *p0 = &fr->parts[0];
     int parts = fr->opts->parts;
     if (!p0->csv || parts == 1) return 0;
     size_t at = vemt_csv_offset(p0->csv), size = fr->file.size;
     if (parts == 0 &&
-        (size - at < SPLIT_MIN_BYTES || sysconf(_SC_NPROCESSORS_ONLN) < 2))
+        (size - at < SPLIT_MIN_BYTES || sysconf(_SC_NPROCESSORS_ONLN) < 3))
         return 0;
     size_t mid = at + (size - at) / 2;
     const char *nl = memchr(fr->file.data + mid, '\n', size - mid);
