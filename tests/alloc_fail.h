@@ -25,6 +25,8 @@
 #include <stdlib.h>
 
 #include "engine/alloc.h"
+#include "engine/vemt.h"
+#include "tests/test.h"
 
 typedef struct alloc_state {
     atomic_long fail_at; /* the allocation to fail (1-based); 0 = none */
@@ -58,6 +60,35 @@ void *vemt_test_calloc(size_t n, size_t size) {
 
 void *vemt_test_realloc(void *p, size_t size) {
     return fail_now() ? NULL : realloc(p, size ? size : 1);
+}
+
+/** Call step(arg, ctx) with allocation n failing, n = 1, 2, ... until a
+ * call makes fewer than n allocations: every failing call must return
+ * VEMT_E_NOMEM and the last VEMT_OK (leaks show in the sanitizer build).
+ * Returns how many allocations a full call makes, -1 without a context. */
+static inline long alloc_sweep(test_state *t_, const char *what,
+                               vemt_status (*step)(void *, vemt_ctx *),
+                               void *arg) {
+    vemt_ctx *ctx;
+    alloc_fail_at(0);
+    if (vemt_ctx_create(1, &ctx)) return -1;
+    long n;
+    for (n = 1;; n++) {
+        alloc_fail_at(n);
+        vemt_status st = step(arg, ctx);
+        if (alloc_count() < n) {
+            CHECK_STATUS(st, VEMT_OK);
+            break;
+        }
+        if (st != VEMT_E_NOMEM)
+            TEST_FAIL_AT(t_, "%s: allocation %ld failed, status %d", what, n,
+                         (int)st);
+    }
+    alloc_fail_at(0);
+    vemt_ctx_destroy(ctx);
+    fprintf(stderr, "  %s: %ld allocations, each failure handled\n", what,
+            n - 1);
+    return n - 1;
 }
 
 #endif /* VEMT_TESTS_ALLOC_FAIL_H */

@@ -36,40 +36,16 @@ static void make_points(fixture *f) {
     }
 }
 
-/* Call step(f, ctx) with allocation N failing, N = 1, 2, ...: every
- * failure gives VEMT_E_NOMEM; returns how many allocations a full run
- * makes. */
-static long sweep(test_state *t_, const char *what,
-                  vemt_status (*step)(fixture *, vemt_ctx *), fixture *f) {
-    vemt_ctx *ctx;
-    if (vemt_ctx_create(1, &ctx)) return -1;
-    long n;
-    for (n = 1;; n++) {
-        alloc_fail_at(n);
-        vemt_status st = step(f, ctx);
-        if (alloc_count() < n) {
-            CHECK_STATUS(st, VEMT_OK);
-            break;
-        }
-        if (st != VEMT_E_NOMEM)
-            TEST_FAIL_AT(t_, "%s: allocation %ld failed, status %d", what, n,
-                         (int)st);
-    }
-    alloc_fail_at(0);
-    vemt_ctx_destroy(ctx);
-    fprintf(stderr, "  %s: %ld allocations, each failure handled\n", what,
-            n - 1);
-    return n - 1;
-}
-
-static vemt_status do_dbscan(fixture *f, vemt_ctx *ctx) {
+static vemt_status do_dbscan(void *arg, vemt_ctx *ctx) {
+    fixture *f = arg;
     vemt_points p = {N, f->x, f->y, f->t, NULL, NULL};
     vemt_dbscan_opts o = {60, 5, false, 0, false};
     size_t k;
     return vemt_dbscan_compute(ctx, &p, &o, f->lab, f->core, &k);
 }
 
-static vemt_status do_stdbscan(fixture *f, vemt_ctx *ctx) {
+static vemt_status do_stdbscan(void *arg, vemt_ctx *ctx) {
+    fixture *f = arg;
     uint8_t prec[N] = {VEMT_PREC_MONTH}; /* one left out: the packed path */
     vemt_points p = {N, f->x, f->y, f->t, prec, NULL};
     vemt_dbscan_opts o = {60, 3, true, 86400, false};
@@ -77,7 +53,8 @@ static vemt_status do_stdbscan(fixture *f, vemt_ctx *ctx) {
     return vemt_dbscan_compute(ctx, &p, &o, f->lab, NULL, &k);
 }
 
-static vemt_status do_hdbscan(fixture *f, vemt_ctx *ctx) {
+static vemt_status do_hdbscan(void *arg, vemt_ctx *ctx) {
+    fixture *f = arg;
     vemt_points p = {N, f->x, f->y, NULL, NULL, NULL};
     vemt_hdbscan_opts o = {8, 0};
     size_t k;
@@ -89,7 +66,8 @@ static vemt_status do_hdbscan(fixture *f, vemt_ctx *ctx) {
     return st;
 }
 
-static vemt_status do_summarise(fixture *f, vemt_ctx *ctx) {
+static vemt_status do_summarise(void *arg, vemt_ctx *ctx) {
+    fixture *f = arg;
     vemt_points p = {N, f->x, f->y, f->t, NULL, NULL};
     for (int i = 0; i < N; i++) f->lab[i] = i % 3;
     vemt_clusters c;
@@ -99,7 +77,8 @@ static vemt_status do_summarise(fixture *f, vemt_ctx *ctx) {
     return st;
 }
 
-static vemt_status do_kde(fixture *f, vemt_ctx *ctx) {
+static vemt_status do_kde(void *arg, vemt_ctx *ctx) {
+    fixture *f = arg;
     vemt_points p = {N, f->x, f->y, NULL, NULL, NULL};
     vemt_kde_opts o = {VEMT_KERNEL_QUARTIC, 0, 0, NULL};
     vemt_raster r;
@@ -109,7 +88,8 @@ static vemt_status do_kde(fixture *f, vemt_ctx *ctx) {
     return st;
 }
 
-static vemt_status do_event_points(fixture *f, vemt_ctx *ctx) {
+static vemt_status do_event_points(void *arg, vemt_ctx *ctx) {
+    fixture *f = arg;
     (void)f;
     (void)ctx;
     vemt_events ev = {0};
@@ -127,12 +107,12 @@ static vemt_status do_event_points(fixture *f, vemt_ctx *ctx) {
 TEST(every_path) {
     static fixture f;
     make_points(&f);
-    CHECK(sweep(t_, "DBSCAN", do_dbscan, &f) > 5);
-    CHECK(sweep(t_, "ST-DBSCAN", do_stdbscan, &f) > 5);
-    CHECK(sweep(t_, "HDBSCAN", do_hdbscan, &f) > 20);
-    CHECK(sweep(t_, "cluster outlines", do_summarise, &f) > 5);
-    CHECK(sweep(t_, "density", do_kde, &f) > 2);
-    CHECK(sweep(t_, "event points", do_event_points, &f) > 2);
+    CHECK(alloc_sweep(t_, "DBSCAN", do_dbscan, &f) > 5);
+    CHECK(alloc_sweep(t_, "ST-DBSCAN", do_stdbscan, &f) > 5);
+    CHECK(alloc_sweep(t_, "HDBSCAN", do_hdbscan, &f) > 20);
+    CHECK(alloc_sweep(t_, "cluster outlines", do_summarise, &f) > 5);
+    CHECK(alloc_sweep(t_, "density", do_kde, &f) > 2);
+    CHECK(alloc_sweep(t_, "event points", do_event_points, &f) > 2);
 }
 
 TEST_SUITE(cluster_alloc) { RUN(every_path); }

@@ -22,12 +22,14 @@ typedef struct fixture {
     vemt_weights *w;
 } fixture;
 
-static vemt_status gistar_perm(fixture *f, vemt_ctx *ctx) {
+static vemt_status gistar_perm(void *arg, vemt_ctx *ctx) {
+    fixture *f = arg;
     vemt_perm_opts o = {.permutations = 19, .seed = 3, .threads = 3};
     return vemt_gistar_permute(ctx, f->w, f->x, N, &o, f->out[0]);
 }
 
-static vemt_status lisa_all(fixture *f, vemt_ctx *ctx) {
+static vemt_status lisa_all(void *arg, vemt_ctx *ctx) {
+    fixture *f = arg;
     vemt_perm_opts o = {.permutations = 19, .seed = 3, .threads = 2};
     vemt_status st = vemt_lisa_compute(ctx, f->w, f->x, N, VEMT_LISA_TOTAL,
                                        f->out[0], f->out[1], f->out[2]);
@@ -36,7 +38,8 @@ static vemt_status lisa_all(fixture *f, vemt_ctx *ctx) {
     return st;
 }
 
-static vemt_status moran_all(fixture *f, vemt_ctx *ctx) {
+static vemt_status moran_all(void *arg, vemt_ctx *ctx) {
+    fixture *f = arg;
     vemt_moran m;
     vemt_isa_band prof[3];
     vemt_isa_opts o = {100, 100, 3, true};
@@ -46,31 +49,6 @@ static vemt_status moran_all(fixture *f, vemt_ctx *ctx) {
         st = vemt_moran_incremental_xy(ctx, f->xy, f->x, N, &o, prof, &first,
                                        &max);
     return st;
-}
-
-/* Call step with allocation n failing, n = 1, 2, ...: every failure gives
- * VEMT_E_NOMEM; returns how many allocations a full run makes. */
-static long sweep(test_state *t_, const char *what,
-                  vemt_status (*step)(fixture *, vemt_ctx *), fixture *f) {
-    vemt_ctx *ctx;
-    if (vemt_ctx_create(1, &ctx)) return -1;
-    long n;
-    for (n = 1;; n++) {
-        alloc_fail_at(n);
-        vemt_status st = step(f, ctx);
-        if (alloc_count() < n) {
-            CHECK_STATUS(st, VEMT_OK);
-            break;
-        }
-        if (st != VEMT_E_NOMEM)
-            TEST_FAIL_AT(t_, "%s: allocation %ld failed, status %d", what, n,
-                         (int)st);
-    }
-    alloc_fail_at(0);
-    vemt_ctx_destroy(ctx);
-    fprintf(stderr, "  %s: %ld allocations, each failure handled\n", what,
-            n - 1);
-    return n - 1;
 }
 
 TEST(every_path) {
@@ -84,9 +62,9 @@ TEST(every_path) {
     }
     CHECK_STATUS(vemt_weights_band(ctx, f.xy, N, 100 * sqrt(2.0), true, &f.w),
                  VEMT_OK);
-    CHECK(sweep(t_, "Gi* permutations", gistar_perm, &f) >= 7);
-    CHECK(sweep(t_, "Local Moran", lisa_all, &f) >= 5);
-    CHECK(sweep(t_, "Global Moran and bands", moran_all, &f) >= 4);
+    CHECK(alloc_sweep(t_, "Gi* permutations", gistar_perm, &f) >= 7);
+    CHECK(alloc_sweep(t_, "Local Moran", lisa_all, &f) >= 5);
+    CHECK(alloc_sweep(t_, "Global Moran and bands", moran_all, &f) >= 4);
     vemt_weights_destroy(f.w);
     vemt_ctx_destroy(ctx);
 }

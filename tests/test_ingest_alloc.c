@@ -463,7 +463,8 @@ TEST(ingest_every_outcome) {
 }
 
 /* The create paths a caller goes through before reading. */
-static vemt_status load_postcodes(vemt_ctx *ctx) {
+static vemt_status load_postcodes(void *arg, vemt_ctx *ctx) {
+    (void)arg;
     char path[1024];
     vemt_postcodes *pc = (void *)&not_set;
     postcodes_path(path, sizeof path);
@@ -474,7 +475,8 @@ static vemt_status load_postcodes(vemt_ctx *ctx) {
     return st;
 }
 
-static vemt_status make_filter(vemt_ctx *ctx) {
+static vemt_status make_filter(void *arg, vemt_ctx *ctx) {
+    (void)arg;
     vemt_filter *f = (void *)&not_set;
     vemt_status st = vemt_filter_create(ctx, "/sexual|grooming/",
                                         "child-grooming-online,drugs", &f);
@@ -483,7 +485,8 @@ static vemt_status make_filter(vemt_ctx *ctx) {
     return st;
 }
 
-static vemt_status make_pseudo(vemt_ctx *ctx) {
+static vemt_status make_pseudo(void *arg, vemt_ctx *ctx) {
+    (void)arg;
     vemt_pseudo *p = (void *)&not_set;
     vemt_key_origin origin;
     vemt_status st = vemt_pseudo_create(ctx, NULL, "a key", &p, &origin);
@@ -492,7 +495,8 @@ static vemt_status make_pseudo(vemt_ctx *ctx) {
     return st;
 }
 
-static vemt_status make_text_index(vemt_ctx *ctx) {
+static vemt_status make_text_index(void *arg, vemt_ctx *ctx) {
+    (void)arg;
     (void)ctx;
     vemt_text_index *t = (void *)&not_set;
     vemt_status st = vemt_text_index_create(&t);
@@ -501,37 +505,11 @@ static vemt_status make_text_index(vemt_ctx *ctx) {
     return st;
 }
 
-/* Call step with allocation n failing, n = 1, 2, ...: every failure gives
- * VEMT_E_NOMEM; returns how many allocations a full run makes. */
-static long sweep(test_state *t_, const char *what,
-                  vemt_status (*step)(vemt_ctx *)) {
-    vemt_ctx *ctx;
-    alloc_fail_at(0);
-    if (vemt_ctx_create(1, &ctx)) return -1;
-    long n;
-    for (n = 1;; n++) {
-        alloc_fail_at(n);
-        vemt_status st = step(ctx);
-        if (alloc_count() < n) {
-            CHECK_STATUS(st, VEMT_OK);
-            break;
-        }
-        if (st != VEMT_E_NOMEM)
-            TEST_FAIL_AT(t_, "%s: allocation %ld failed, status %d", what, n,
-                         (int)st);
-    }
-    alloc_fail_at(0);
-    vemt_ctx_destroy(ctx);
-    fprintf(stderr, "  %s: %ld allocations, each failure handled\n", what,
-            n - 1);
-    return n - 1;
-}
-
 TEST(create_paths) {
-    CHECK(sweep(t_, "postcode lookup", load_postcodes) > 5);
-    CHECK(sweep(t_, "category filter", make_filter) >= 2);
-    CHECK(sweep(t_, "pseudonymiser", make_pseudo) >= 1);
-    CHECK(sweep(t_, "text index", make_text_index) >= 2);
+    CHECK(alloc_sweep(t_, "postcode lookup", load_postcodes, NULL) > 5);
+    CHECK(alloc_sweep(t_, "category filter", make_filter, NULL) >= 2);
+    CHECK(alloc_sweep(t_, "pseudonymiser", make_pseudo, NULL) >= 1);
+    CHECK(alloc_sweep(t_, "text index", make_text_index, NULL) >= 2);
 }
 
 TEST_SUITE(ingest_alloc) {
