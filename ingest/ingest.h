@@ -145,7 +145,8 @@ typedef struct vemt_ingest_opts {
  * with the location in the context's error, only when the file can't be
  * read (VEMT_E_IO), is empty or lacks a required column (VEMT_E_MISSING),
  * has an ambiguous column or a bad CRS (VEMT_E_ARG), a malformed header, or
- * memory runs out. */
+ * memory runs out (VEMT_E_NOMEM: the arrays may then hold the rows read so
+ * far, to be freed, not used). */
 vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_ingest_opts *opts,
                              vemt_source *src, int source_index,
                              vemt_events *events, vemt_rejects *rejects,

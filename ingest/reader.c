@@ -595,7 +595,10 @@ static vemt_status map_texts(part *p0, const part *p1, uint32_t base,
 }
 
 /* Append the second part's results to the first's, its rows and lines
- * numbered on from where the first part stopped. */
+ * numbered on from where the first part stopped. When memory runs out
+ * part way, the caller's arrays hold some of the second part's rows (as a
+ * one-thread read that runs out holds the rows read so far): the read has
+ * failed, and they are only to be freed. */
 static vemt_status join_second(part *p0, part *p1) {
     long rows = vemt_csv_rows(p0->csv), lines = vemt_csv_line(p0->csv) - 1;
     vemt_events *ev = p0->events;
