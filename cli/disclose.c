@@ -14,17 +14,17 @@ const char *vemt_tier_name(int tier) {
     return names[tier >= 0 && tier <= 2 ? tier : 0];
 }
 
-void vemt_tier_defaults(vemt_args *a) {
+void vemt_tier_defaults(vemt_job *a) {
     if (a->tier != 0 && a->round_to == 0) a->round_to = VEMT_TIER_ROUND_TO;
 }
 
-double vemt_tier_threshold(const vemt_args *a) {
+double vemt_tier_threshold(const vemt_job *a) {
     if (a->tier == 0) return 0;
     if (a->suppress_below > 0) return a->suppress_below;
     return a->tier == 2 ? 10 : 5;
 }
 
-int vemt_tier_check(const vemt_args *a, double cell_m) {
+int vemt_tier_check(const vemt_job *a, double cell_m) {
     if (a->tier != 2) return VEMT_EXIT_OK;
     if (cell_m < 250) {
         fprintf(stderr,
@@ -57,7 +57,7 @@ static bool folder_open_to_others(const char *path) {
     return stat(dir, &st) == 0 && (st.st_mode & (S_IROTH | S_IXOTH));
 }
 
-int vemt_tier_protect(const vemt_args *a) {
+int vemt_tier_protect(const vemt_job *a) {
     if (a->tier != 0) return VEMT_EXIT_OK;
     umask(077); /* restricted files: the owner only */
     /* The demo's data is synthetic, so its outputs may go anywhere. */
@@ -111,7 +111,7 @@ static void hide_small_rows(double *x, size_t rows, size_t cols, double t) {
 
 /* A counts table published with its row and column totals. */
 static vemt_status table(double **out, const double *x, size_t rows,
-                         size_t cols, const vemt_args *a) {
+                         size_t cols, const vemt_job *a) {
     if (!(*out = copy(x, rows * cols))) return VEMT_E_NOMEM;
     double t = vemt_tier_threshold(a);
     if (t > 0) hide_small_rows(*out, rows, cols, t);
@@ -147,7 +147,7 @@ static void publish_series(vemt_trend_row *rows, size_t T, const double *e,
 
 /* Trend rows: each category x steps table with the "all" series as its
  * column totals; derived changes and tests withheld where a count is. */
-static vemt_status publish_rows(const vemt_args *a, vemt_trend_result *tr) {
+static vemt_status publish_rows(const vemt_job *a, vemt_trend_result *tr) {
     size_t T = vemt_cube_steps(tr->cube), S = tr->n_area_rows / T;
     double *e = malloc(S * T * sizeof *e), *s = malloc(S * T * sizeof *s);
     double *pe = NULL, *ps = NULL;
@@ -174,7 +174,7 @@ static void publish_unit_rows(vemt_trend_result *tr,
     }
 }
 
-vemt_status vemt_publish(const vemt_args *a, const double *cells,
+vemt_status vemt_publish(const vemt_job *a, const double *cells,
                          const double *subjects, size_t n,
                          vemt_trend_result *tr, vemt_published *pub) {
     memset(pub, 0, sizeof *pub);

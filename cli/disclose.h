@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "cli/args.h"
-#include "cli/trends.h"
+#include "pipeline/trends.h"
 
 /** The tier's name ("restricted", "partner", "public"). */
 const char *vemt_tier_name(int tier);
@@ -20,10 +20,10 @@ const char *vemt_tier_name(int tier);
 /** Fill in the tier's defaults after parsing: outside the restricted tier
  * published counts are rounded to a multiple of 5 unless --round-to gave
  * another base (--round-to 1: whole numbers). */
-void vemt_tier_defaults(vemt_args *a);
+void vemt_tier_defaults(vemt_job *a);
 
 /** The suppression threshold in force (0 in the restricted tier). */
-double vemt_tier_threshold(const vemt_args *a);
+double vemt_tier_threshold(const vemt_job *a);
 
 /** A published count (x already past suppression; NAN stays NAN): rounded
  * to the nearest multiple of to (0: as it is), and never below the
@@ -36,11 +36,11 @@ double vemt_tier_round(double x, double threshold, double to);
 
 /** Refuse settings a tier does not allow (public: cells under 250 m, steps
  * finer than a month); exit status 0 or 1 after a message. */
-int vemt_tier_check(const vemt_args *a, double cell_m);
+int vemt_tier_check(const vemt_job *a, double cell_m);
 
 /** Restricted outputs: created 0600 (umask 077), and refused in a folder
  * others can read unless allowed; exit status 0 or 1 after a message. */
-int vemt_tier_protect(const vemt_args *a);
+int vemt_tier_protect(const vemt_job *a);
 
 /** Published copies of the counts: cells' events and subjects (n) and, when
  * trends were made, the cube's bins and unit totals and the trend rows,
@@ -52,7 +52,7 @@ typedef struct vemt_published {
     double *bins_e, *bins_s, *unit_e, *unit_s;
 } vemt_published;
 
-vemt_status vemt_publish(const vemt_args *a, const double *cells,
+vemt_status vemt_publish(const vemt_job *a, const double *cells,
                          const double *subjects, size_t n,
                          vemt_trend_result *tr, vemt_published *pub);
 

@@ -8,23 +8,22 @@
 
 #include "cli/args.h"
 #include "cli/disclose.h"
-#include "cli/report.h"
 #include "cli/run.h"
-#include "engine/vemt.h"
 #include "outputs/outputs.h"
+#include "pipeline/pipeline.h"
 
 /* vemt check-disclosure PATH [--tier public|partner]. */
 static int check_disclosure(const vemt_args *a) {
     vemt_ctx *ctx;
     if (vemt_ctx_create(1, &ctx)) return VEMT_EXIT_INTERNAL;
     size_t problems = 0;
-    vemt_args t = *a;
+    vemt_job t = a->job;
     if (t.tier == 0) t.tier = 2; /* restricted: nothing to check against */
     double threshold = vemt_tier_threshold(&t);
     vemt_status st = vemt_outputs_check_disclosure(
         ctx, a->check_path, t.tier == 2, threshold, stdout, &problems);
     if (st)
-        vemt_report_error(stderr, a->check_path, vemt_ctx_error(ctx));
+        vemt_error_print(stderr, a->check_path, vemt_ctx_error(ctx));
     else
         printf("%s: %zu problem%s for the %s tier (threshold %g)\n",
                a->check_path, problems, problems == 1 ? "" : "s",
@@ -46,6 +45,7 @@ int main(int argc, char **argv) {
     }
     if (args.command == VEMT_CMD_VERSION) {
         printf("vemt %s\n", VEMT_VERSION);
+        vemt_args_clear(&args);
         return VEMT_EXIT_OK;
     }
     /* GSL's default handler aborts; the GSL manual advises turning it off

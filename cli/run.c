@@ -1,545 +1,69 @@
 /** @file run.c
- * @brief The run pipeline: read every input, lay the grid over the study
- * area, count, compute Gi*, write the outputs, print the summary.
+ * @brief `vemt run` and `vemt ingest`: the pipeline library with the
+ * program's printing, progress line, signals and exit statuses.
  */
 #include "cli/run.h"
 
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "cli/clusters.h"
 #include "cli/disclose.h"
-#include "cli/flagged.h"
-#include "cli/hotspots.h"
-#include "cli/missing.h"
-#include "cli/params.h"
-#include "cli/repeat.h"
-#include "cli/report.h"
-#include "cli/safeguard.h"
 #include "cli/safety.h"
-#include "cli/trends.h"
-#include "engine/engine.h"
-#include "ingest/ingest.h"
-#include "outputs/outputs.h"
 
-#ifndef VEMT_DEMO_DIR
-#define VEMT_DEMO_DIR "fixtures/demo"
-#endif
-
-/* Everything one run holds; freed in one place. */
-typedef struct run {
-    vemt_args a;
-    vemt_ctx *ctx;
-    vemt_pseudo *pseudo;
-    vemt_key_origin key_origin;
-    vemt_postcodes *postcodes;
-    vemt_filter *filter;
-    vemt_text_index *texts; /* the events' categories etc., all files */
-    vemt_source sources[VEMT_MAX_INPUTS];
-    size_t n_sources;
-    vemt_events events;
-    vemt_rejects rejects;
-    vemt_merges merges;
-    vemt_area *area;
-    vemt_hotspot_result hs;
-    vemt_cluster_result cl;
-    vemt_trend_result trends;
-    vemt_published pub;
-    vemt_safeguard_result sg;
-    vemt_repeat_result rep;
-    vemt_missing_result mis;
-    vemt_flagged_result flg;
-    bool have_trends;
-    vemt_params params;
-    const char *crs_given; /* --analysis-crs as given, or NULL */
-    char *crs;             /* the analysis CRS as checked (a.analysis_crs) */
-    char crs_name[128];
-    char demo_paths[3][4096];
-    FILE *info; /* stdout, or NULL with --quiet */
-} run;
-
-static void run_free(run *r) {
-    vemt_trends_clear(&r->trends);
-    vemt_published_clear(&r->pub);
-    vemt_safeguard_clear(&r->sg);
-    vemt_repeat_clear(&r->rep);
-    vemt_missing_clear(&r->mis);
-    vemt_flagged_clear(&r->flg);
-    vemt_clusters_result_clear(&r->cl);
-    vemt_hotspots_clear(&r->hs);
-    vemt_area_destroy(r->area);
-    vemt_events_clear(&r->events);
-    vemt_rejects_clear(&r->rejects);
-    vemt_merges_clear(&r->merges);
-    vemt_filter_destroy(r->filter);
-    vemt_text_index_destroy(r->texts);
-    vemt_postcodes_destroy(r->postcodes);
-    vemt_pseudo_destroy(r->pseudo);
-    vemt_ingest_free(r->crs);
-    vemt_ctx_destroy(r->ctx);
+/* Info lines on stdout, warnings on stderr, each as soon as it is said. */
+static void on_log(void *user, vemt_log_level level, const char *text) {
+    (void)user;
+    FILE *out = level == VEMT_LOG_WARNING ? stderr : stdout;
+    fputs(text, out);
+    fflush(out);
 }
 
-/* Exit status for a failed library call, after printing its error. */
-static int failed(run *r, vemt_status st, const char *path) {
-    vemt_report_error(stderr, path, vemt_ctx_error(r->ctx));
-    if (st == VEMT_E_NOMEM || st == VEMT_E_DEPENDENCY)
-        return VEMT_EXIT_INTERNAL;
-    return VEMT_EXIT_INPUT;
-}
-
-/* With --demo, inputs default to the bundled demo data. */
-static void apply_demo(run *r) {
-    if (!r->a.demo) return;
-    const char *dir = getenv("VEMT_DEMO_DIR");
-    if (!dir || !*dir) dir = VEMT_DEMO_DIR;
-    static const char names[][24] = {"incidents.csv", "missing.csv",
-                                     "boundary.geojson"};
-    for (int i = 0; i < 3; i++)
-        snprintf(r->demo_paths[i], sizeof r->demo_paths[i], "%s/%s", dir,
-                 names[i]);
-    if (r->a.n_inputs == 0) {
-        vemt_args_add_input(&r->a, r->demo_paths[0], VEMT_SOURCE_INCIDENTS);
-        vemt_args_add_input(&r->a, r->demo_paths[1], VEMT_SOURCE_MISSING);
+/* A progress line on stderr (installed only when stderr is a terminal). */
+static bool on_progress(void *user, const char *stage, uint64_t done,
+                        uint64_t total) {
+    (void)user;
+    if (total) {
+        fprintf(stderr, "\r%s: %3.0f%%", stage,
+                100.0 * (double)done / (double)total);
+        if (done >= total) fputs("\r\033[K", stderr);
+    } else {
+        fprintf(stderr, "\r%s: %llu", stage, (unsigned long long)done);
     }
-    if (!r->a.boundary) r->a.boundary = r->demo_paths[2];
-    if (!r->a.out) r->a.out = "vemt-demo.gpkg";
-}
-
-/* --analysis-crs: a projected CRS in metres, checked before anything is
- * read; from here on every stage gets it as a.analysis_crs. */
-static int check_analysis_crs(run *r) {
-    const char *def = r->crs_given = r->a.analysis_crs;
-    if (!def) def = VEMT_ANALYSIS_CRS_DEFAULT;
-    vemt_status st = vemt_ingest_analysis_crs(r->ctx, def, &r->crs, r->crs_name,
-                                              sizeof r->crs_name);
-    if (st == VEMT_E_NOMEM || st == VEMT_E_DEPENDENCY)
-        return failed(r, st, NULL);
-    if (st) {
-        char opt[96];
-        snprintf(opt, sizeof opt, "--analysis-crs %.60s%s", def,
-                 strlen(def) > 60 ? "..." : "");
-        vemt_args_fail(stderr, opt, vemt_ctx_error(r->ctx)->msg);
-        return VEMT_EXIT_USAGE;
-    }
-    r->a.analysis_crs = r->crs;
-    bool wkt = strchr(r->crs, '[') != NULL; /* no identifier: just the name */
-    if (r->crs_given && r->info)
-        fprintf(r->info, "analysis CRS: %s%s%s%s\n", r->crs_name,
-                wkt ? "" : " (", wkt ? "" : r->crs, wkt ? "" : ")");
-    return VEMT_EXIT_OK;
-}
-
-/* Pseudonym key, postcode lookup and category filter for the inputs. */
-static int reading_aids(run *r) {
-    const char *env_key = getenv("VEMT_PSEUDONYM_KEY");
-    vemt_status st = vemt_pseudo_create(r->ctx, r->a.key_file, env_key,
-                                        &r->pseudo, &r->key_origin);
-    if (st) return failed(r, st, r->a.key_file);
-    if (r->key_origin == VEMT_KEY_RANDOM && r->info)
-        fprintf(r->info,
-                "note: no --key-file or VEMT_PSEUDONYM_KEY: pseudonyms use a "
-                "random key and will differ from other runs\n");
-    if (r->a.postcodes &&
-        (st = vemt_postcodes_load(r->ctx, r->a.postcodes, r->a.analysis_crs,
-                                  &r->postcodes)))
-        return failed(r, st, r->a.postcodes);
-    if (r->postcodes)
-        vemt_params_add_transform(&r->params, "postcodes_transformation",
-                                  vemt_postcodes_transform(r->postcodes));
-    if (r->postcodes && r->info)
-        fprintf(r->info, "postcodes: %zu in %s\n",
-                vemt_postcodes_count(r->postcodes), r->a.postcodes);
-    if ((r->a.categories || r->a.exclude_categories) &&
-        (st = vemt_filter_create(r->ctx, r->a.categories,
-                                 r->a.exclude_categories, &r->filter)))
-        return failed(r, st, NULL);
-    if (vemt_text_index_create(&r->texts)) return failed(r, VEMT_E_NOMEM, NULL);
-    return VEMT_EXIT_OK;
-}
-
-/* --max-reject-rate: too many bad rows in one file stops the run. */
-static int check_reject_rate(run *r, const vemt_source *s) {
-    if (r->a.max_reject_rate < 0 || s->n_read == 0) return VEMT_EXIT_OK;
-    double rate = (double)s->n_rejected / (double)s->n_read;
-    if (rate <= r->a.max_reject_rate) return VEMT_EXIT_OK;
-    fprintf(stderr,
-            "%s: %ld of %ld rows rejected (%.1f%%), more than "
-            "--max-reject-rate %g allows\n",
-            s->path, s->n_rejected, s->n_read, 100 * rate,
-            r->a.max_reject_rate);
-    return VEMT_EXIT_INPUT;
-}
-
-static int read_inputs(run *r) {
-    int rc = reading_aids(r);
-    for (int i = 0; rc == VEMT_EXIT_OK && i < r->a.n_inputs; i++) {
-        const vemt_input_arg *in = &r->a.inputs[i];
-        vemt_ingest_opts opts = {.pseudo = r->pseudo,
-                                 .postcodes = r->postcodes,
-                                 .filter = r->filter,
-                                 .columns = &in->columns,
-                                 .crs = in->crs ? in->crs : r->a.crs,
-                                 .analysis_crs = r->a.analysis_crs,
-                                 .month_first = in->date_order < 0
-                                                    ? r->a.month_first
-                                                    : in->date_order == 1,
-                                 .texts = r->texts,
-                                 .parts = r->a.threads == 1 ? 1 : 0};
-        vemt_source *s = &r->sources[r->n_sources];
-        s->path = in->path;
-        s->kind = in->kind;
-        vemt_status st = vemt_ingest_file(r->ctx, &opts, s, (int)r->n_sources,
-                                          &r->events, &r->rejects, &r->merges);
-        if (st) return failed(r, st, s->path);
-        r->n_sources++;
-        rc = check_reject_rate(r, s);
-    }
-    if (rc == VEMT_EXIT_OK && r->n_sources > 1) {
-        size_t m = vemt_ingest_merge_across(&r->events, r->sources, &r->merges,
-                                            r->a.merge_m, r->a.merge_s);
-        if (m && r->info)
-            fprintf(r->info,
-                    "merged %zu cross-source duplicates (same "
-                    "subject within %g m and %g min)\n",
-                    m, r->a.merge_m, r->a.merge_s / 60);
-    }
-    return rc;
-}
-
-static int read_boundary(run *r) {
-    if (!r->a.boundary) {
-        vemt_area_flag_events(NULL, &r->events);
-        return VEMT_EXIT_OK;
-    }
-    unsigned char *wkb = NULL;
-    size_t n = 0;
-    vemt_transform_note note;
-    vemt_status st = vemt_boundary_read(r->ctx, r->a.boundary,
-                                        r->a.analysis_crs, &wkb, &n, &note);
-    if (!st)
-        vemt_params_add_transform(&r->params, "boundary_transformation", &note);
-    if (!st) st = vemt_area_create_wkb(r->ctx, wkb, n, &r->area);
-    vemt_ingest_free(wkb);
-    if (st) return failed(r, st, r->a.boundary);
-    vemt_area_flag_events(r->area, &r->events);
-    return VEMT_EXIT_OK;
-}
-
-/* True, with a warning on stderr, when no event of the --kind is located
- * in the study area (every row rejected, say): bad rows never stop a run
- * (issue 3), so the run still writes the events, rejects and merges and
- * its summary, as `vemt ingest` does, and exits 0. */
-static bool nothing_to_analyse(run *r) {
-    for (size_t i = 0; i < r->events.n; i++)
-        if (vemt_event_counted(&r->events.items[i], r->a.kinds)) return false;
-    char why[160];
-    snprintf(why, sizeof why, "no located %s events in the %s", r->a.kind_name,
-             r->area ? "study area" : "inputs");
-    fprintf(stderr,
-            "vemt: warning: %s: nothing to analyse, so no hot spots or "
-            "trends; the events, rejects and merges are written (see the "
-            "rejects above)\n",
-            why);
-    vemt_params_add_text(&r->params, "analysis", "automatic", why);
+    fflush(stderr);
     return true;
 }
 
-/* Units, counts, weights, Gi*, Local Moran; then trends, publication,
- * safeguarding and clusters. */
-static int analyse(run *r) {
-    vemt_hotspot_result *h = &r->hs;
-    vemt_status st = vemt_flagged_run(r->ctx, &r->a, &r->events, r->info,
-                                      &r->params, &r->flg);
-    if (st) return failed(r, st, r->a.flag_places);
-    st = vemt_hotspots_run(r->ctx, &r->a, r->area, &r->events, r->info,
-                           &r->params, h);
-    if (st) return failed(r, st, NULL);
-    int rc =
-        vemt_tier_check(&r->a, h->cell_m > 0 ? h->cell_m : (double)INFINITY);
-    if (rc) return rc;
-    size_t n = vemt_grid_ncells(h->grid);
-    vemt_params_add_text(
-        &r->params, "gi_bin_rule", r->a.fdr ? "default" : "given",
-        r->a.fdr ? "Benjamini-Hochberg FDR at q = 0.10, 0.05, 0.01"
-                 : "plain p < 0.10, 0.05, 0.01");
-    if (!r->a.no_trends)
-        st = vemt_trends_run(r->ctx, &r->a, h->grid, h->weights, &r->events,
-                             r->info, &r->trends, &r->have_trends);
-    if (!st)
-        st = vemt_publish(&r->a, h->counts, h->subjects, n,
-                          r->have_trends ? &r->trends : NULL, &r->pub);
-    if (!st)
-        st = vemt_clusters_run(r->ctx, &r->a, &r->events, r->area, h->grid,
-                               r->pub.cells, r->info, &r->params, &r->cl);
-    /* Journeys, places and patrol windows show places: restricted only. */
-    const vemt_cluster_set *dbscan = NULL;
-    for (size_t k = 0; k < r->cl.n_sets; k++)
-        if (!strcmp(r->cl.sets[k].method, "dbscan")) dbscan = &r->cl.sets[k];
-    if (!st && r->a.tier == 0)
-        st = vemt_safeguard_run(&r->a, &r->events, h->grid, h->bins, dbscan,
-                                &r->sg);
-    if (!st && r->a.tier == 0)
-        st = vemt_repeat_run(r->ctx, &r->a, &r->events, h->grid, h->weights,
-                             r->info, &r->params, &r->rep);
-    if (!st && r->a.tier == 0)
-        st = vemt_missing_run(&r->a, &r->events, h->grid,
-                              r->have_trends ? r->trends.cube : NULL, &r->mis);
-    if (!st && r->a.tier == 0) {
-        r->sg.out.missing = r->mis.n ? r->mis.rows : NULL;
-        r->sg.out.n_missing = r->mis.n;
-        r->sg.out.repeat_episodes = r->a.repeat_episodes;
-        r->sg.out.repeat_days = r->a.repeat_days;
-        r->sg.out.flagged = r->flg.n ? r->flg.rows : NULL;
-        r->sg.out.n_flagged = r->flg.n;
-        r->sg.out.near_repeat = r->rep.have_nr ? &r->rep.nr : NULL;
-        r->sg.out.found = r->rep.have_found ? &r->rep.found : NULL;
-        r->sg.out.colocation = r->rep.have_clq ? &r->rep.clq : NULL;
+static void on_temp_file(void *user, const char *path) {
+    (void)user;
+    vemt_safety_add_temp(path);
+}
+
+/* The exit status for a failed pipeline, after its message. */
+static int failed(vemt_status st, const vemt_error *err) {
+    if (st == VEMT_E_OPTION) {
+        vemt_args_fail(stderr, err->msg, NULL);
+        return VEMT_EXIT_USAGE;
     }
-    if (st) return failed(r, st, NULL);
-    if (r->info) {
-        fprintf(r->info, "units: %zu %s, %zu %s events counted\n", n,
-                vemt_grid_areas(h->grid) ? "polygons" : "cells", h->counted,
-                r->a.kind_name);
-        fputs("hottest units (Getis-Ord Gi*):\n", r->info);
-        vemt_report_top_cells(r->info, h->grid, h->counts, h->z, 5);
-    }
-    return VEMT_EXIT_OK;
-}
-
-/* The run summary for people, on stdout and (--report) as Markdown. */
-static vemt_status write_report(run *r) {
-    if (r->a.command != VEMT_CMD_RUN) return VEMT_OK;
-    vemt_summary sm = {r->sources,
-                       r->n_sources,
-                       &r->events,
-                       r->hs.grid,
-                       r->pub.cells,
-                       r->hs.bins,
-                       r->have_trends ? &r->trends.out : NULL,
-                       r->a.tier == 0 && r->hs.grid ? &r->sg.out : NULL,
-                       vemt_tier_name(r->a.tier),
-                       vemt_tier_threshold(&r->a),
-                       r->a.round_to};
-    if (r->info) vemt_report_summary(r->info, &sm, false);
-    if (!r->a.report) return VEMT_OK;
-    FILE *f = fopen(r->a.report, "w");
-    if (!f)
-        return vemt_error_set(vemt_ctx_err(r->ctx), VEMT_E_IO,
-                              "can't write the report %s", r->a.report);
-    vemt_report_summary(f, &sm, true);
-    if (fclose(f) != 0)
-        return vemt_error_set(vemt_ctx_err(r->ctx), VEMT_E_IO,
-                              "can't write the report %s", r->a.report);
-    if (r->info) fprintf(r->info, "wrote report %s\n", r->a.report);
-    return VEMT_OK;
-}
-
-/* A small text file's contents (the job file, for provenance), or NULL. */
-static char *read_text(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *buf = calloc(1, 65537);
-    size_t n = buf ? fread(buf, 1, 65536, f) : 0;
-    if (buf) buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
-/* SHA-256 and size of the files that are not record inputs, into the
- * provenance (never the key file: it is a secret). */
-static vemt_status hash_aux_files(run *r) {
-    const struct {
-        const char *name, *path;
-    } files[] = {{"boundary_file", r->a.boundary},
-                 {"areas_file", r->a.areas},
-                 {"postcodes_file", r->a.postcodes},
-                 {"flag_places_file", r->a.flag_places}};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        if (!files[i].path) continue;
-        char hex[65], text[160];
-        uint64_t bytes;
-        vemt_status st =
-            vemt_ingest_file_sha256(r->ctx, files[i].path, hex, &bytes);
-        if (st) return st;
-        snprintf(text, sizeof text, "sha256 %s, %llu bytes", hex,
-                 (unsigned long long)bytes);
-        vemt_params_add_text(&r->params, files[i].name, "automatic", text);
-    }
-    return VEMT_OK;
-}
-
-static const char *how(bool is_default) {
-    return is_default ? "default" : "given";
-}
-
-/* Every option's value in the provenance, "default" where it is one. */
-static void record_options(run *r) {
-    const vemt_args *a = &r->a;
-    vemt_params *p = &r->params;
-    vemt_params_add(p, "merge_distance_m", how(a->merge_m == 50), a->merge_m);
-    vemt_params_add(p, "merge_time_s", how(a->merge_s == 3600), a->merge_s);
-    vemt_params_add_text(
-        p, "analysis_crs", how(!r->crs_given),
-        r->crs_given ? r->crs_given : VEMT_ANALYSIS_CRS_DEFAULT);
-    vemt_params_add_text(p, "date_order", how(!a->month_first),
-                         a->month_first ? "mdy" : "dmy");
-    if (a->categories)
-        vemt_params_add_text(p, "categories", "given", a->categories);
-    if (a->exclude_categories)
-        vemt_params_add_text(p, "exclude_categories", "given",
-                             a->exclude_categories);
-    vemt_params_add_text(p, "tier", how(a->tier == 0), vemt_tier_name(a->tier));
-    if (a->command != VEMT_CMD_RUN) return;
-    vemt_params_add_text(p, "kind", how(a->kinds == 1u << VEMT_KIND_INCIDENT),
-                         a->kind_name);
-    static const char steps[][8] = {"month", "week", "days"};
-    char step[32];
-    snprintf(step, sizeof step, "%s", steps[a->time_step % 3]);
-    if (a->time_step == 2) snprintf(step, sizeof step, "%dd", a->step_days);
-    vemt_params_add_text(p, "time_step", how(a->time_step == 0), step);
-    if (a->time_start)
-        vemt_params_add_text(p, "time_start", "given", a->time_start);
-    if (a->time_end) vemt_params_add_text(p, "time_end", "given", a->time_end);
-    vemt_params_add_text(p, "time_weighting", how(!a->time_at_start),
-                         a->time_at_start ? "start" : "aoristic");
-    vemt_params_add(p, "time_lag", how(a->time_lag == 1), a->time_lag);
-    static const char windows[][16] = {"cube", "neighbourhood", "individual"};
-    vemt_params_add_text(p, "global_window", how(a->global_window == 0),
-                         windows[a->global_window % 3]);
-    vemt_params_add_text(p, "count", how(!a->count_subjects),
-                         a->count_subjects ? "subjects" : "events");
-    vemt_params_add_text(p, "fdr", how(a->fdr), a->fdr ? "on" : "off");
-    vemt_params_add(p, "place_radius_m", how(a->place_radius == 100),
-                    a->place_radius);
-    vemt_params_add(p, "min_children", how(a->min_children == 3),
-                    (double)a->min_children);
-    vemt_params_add(p, "patrol_window_hours", how(a->patrol_hours == 3),
-                    a->patrol_hours);
-    vemt_params_add(p, "patrol_top", how(a->patrol_top == 10), a->patrol_top);
-}
-
-static int write_outputs(run *r, int argc, char **argv, int64_t started) {
-    char seed[24];
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->a.seed);
-    vemt_params_add_text(&r->params, "seed",
-                         r->a.seed_given ? "given" : "default", seed);
-    vemt_params_add_text(&r->params, "boundary",
-                         r->a.boundary && !r->a.demo ? "given" : "default",
-                         r->a.boundary ? r->a.boundary : "none (data extent)");
-    record_options(r);
-    vemt_status hs = hash_aux_files(r);
-    if (hs) return failed(r, hs, NULL);
-    static const char *const origins[] = {"key file", "environment variable",
-                                          "random per run"};
-    char *job = r->a.config ? read_text(r->a.config) : NULL;
-    vemt_provenance prov = {
-        .argc = argc,
-        .argv = argv,
-        .params = r->params.items,
-        .n_params = r->params.n,
-        .created_utc = started,
-        .key_origin = origins[r->key_origin],
-        .attribution = r->a.attribution,
-        .job_json = job,
-        .tier = vemt_tier_name(r->a.tier),
-        .suppress_below = vemt_tier_threshold(&r->a),
-        .round_to = r->a.round_to,
-        .command = r->a.command == VEMT_CMD_RUN ? "run" : "ingest"};
-    vemt_output out = {
-        .events = &r->events,
-        .rejects = &r->rejects,
-        .merges = &r->merges,
-        .sources = r->sources,
-        .n_sources = r->n_sources,
-        .grid = r->hs.grid,
-        .n_events = r->pub.cells,
-        .n_subjects = r->pub.cell_subjects,
-        .gi_z = r->hs.z,
-        .gi_p = r->hs.p,
-        .gi_p_sim = r->hs.p_sim,
-        .gi_bin = r->hs.bins,
-        .lisa_i = r->hs.lisa_i,
-        .lisa_p = r->hs.lisa_p,
-        .lisa_type = r->hs.lisa_type,
-        .scale_profile = r->hs.profile,
-        .n_scale_profile = r->hs.n_profile,
-        .scale_first_peak = r->hs.first_peak,
-        .scale_max_peak = r->hs.max_peak,
-        .trends = r->have_trends ? &r->trends.out : NULL,
-        .safeguarding = r->a.tier == 0 && r->hs.grid ? &r->sg.out : NULL,
-        .cluster_sets = r->cl.sets,
-        .n_cluster_sets = r->cl.n_sets,
-        .density = r->cl.density.raster ? &r->cl.density : NULL,
-        .provenance = &prov,
-        .area = r->area,
-        .area_name = r->a.boundary,
-        .crs = r->a.analysis_crs};
-    if (r->info) {
-        fprintf(r->info, "writing %s\n", r->a.out);
-        fflush(r->info);
-    }
-    vemt_status st = vemt_outputs_write_gpkg(r->ctx, r->a.out, &out);
-    if (!st && r->a.geojson_dir)
-        st = vemt_outputs_write_geojson(r->ctx, r->a.geojson_dir, &out);
-    if (!st && r->a.kde_path && r->cl.density.raster)
-        st = vemt_outputs_write_geotiff(r->ctx, r->a.kde_path, &out);
-    if (!st && r->a.qgis_project)
-        st = vemt_outputs_write_project(r->ctx, r->a.qgis_project, r->a.out,
-                                        &out);
-    free(job);
-    if (st) return failed(r, st, NULL);
-    if (!st) st = write_report(r);
-    if (r->info && r->a.qgis_project)
-        fprintf(r->info, "wrote QGIS project %s\n", r->a.qgis_project);
-    if (r->info) {
-        fprintf(r->info, "wrote %s (%s tier)\n", r->a.out,
-                vemt_tier_name(r->a.tier));
-        if (r->a.geojson_dir)
-            fprintf(r->info, "wrote GeoJSON layers into %s\n",
-                    r->a.geojson_dir);
-        fprintf(r->info,
-                "open it in QGIS: qgis %s  (or drag the file onto the "
-                "QGIS window)\n",
-                r->a.out);
-    }
-    return VEMT_EXIT_OK;
+    vemt_error_print(stderr, NULL, err);
+    if (st == VEMT_E_NOMEM || st == VEMT_E_DEPENDENCY || st == VEMT_E_CANCELLED)
+        return VEMT_EXIT_INTERNAL;
+    return VEMT_EXIT_INPUT;
 }
 
 int vemt_run(const vemt_args *args, int argc, char **argv) {
-    run r;
-    memset(&r, 0, sizeof r);
-    r.a = *args;
-    r.info = args->quiet ? NULL : stdout;
-    int64_t started = (int64_t)time(NULL);
-    apply_demo(&r);
-    if (vemt_ctx_create(r.a.seed, &r.ctx)) {
-        fputs("vemt: out of memory or a dependency failed to start\n", stderr);
-        return VEMT_EXIT_INTERNAL;
-    }
-    if (isatty(STDERR_FILENO))
-        vemt_ctx_set_progress(r.ctx, vemt_report_progress, NULL);
-    int rc = check_analysis_crs(&r);
-    if (rc == VEMT_EXIT_OK) rc = vemt_safety_check(&r.a);
-    if (rc == VEMT_EXIT_OK) rc = vemt_tier_protect(&r.a);
-    if (rc == VEMT_EXIT_OK) {
-        vemt_safety_clean_stale(&r.a);
-        vemt_safety_arm(&r.a);
-        rc = read_inputs(&r);
-    }
-    if (rc == VEMT_EXIT_OK) rc = read_boundary(&r);
-    if (rc == VEMT_EXIT_OK) {
-        vemt_report_rejects(stderr, &r.rejects, r.sources, 10);
-        if (!vemt_report_sources(r.info, r.sources, r.n_sources))
-            rc = VEMT_EXIT_INTERNAL; /* a bug: every row must be counted */
-    }
-    if (rc == VEMT_EXIT_OK && r.a.command == VEMT_CMD_RUN &&
-        !nothing_to_analyse(&r))
-        rc = analyse(&r);
-    if (rc == VEMT_EXIT_OK) rc = write_outputs(&r, argc, argv, started);
-    run_free(&r);
+    const vemt_job *job = &args->job;
+    int rc = vemt_tier_protect(job);
+    if (rc) return rc;
+    vemt_safety_clean_stale(job);
+    vemt_safety_arm();
+    vemt_callbacks cb = {.log = on_log,
+                         .progress = isatty(STDERR_FILENO) ? on_progress : NULL,
+                         .temp_file = on_temp_file};
+    vemt_result *res = NULL;
+    vemt_error err = {0};
+    vemt_status st = vemt_pipeline_run(job, &cb, &res, &err);
+    if (!st) st = vemt_pipeline_write(res, argc, argv, &err);
+    rc = st ? failed(st, &err) : VEMT_EXIT_OK;
+    vemt_result_destroy(res);
     return rc;
 }

@@ -1,23 +1,22 @@
 /** @file safety.h
- * @brief Safe writing around the outputs: refuse to overwrite files vemt
- * did not write, remove temporary files on SIGINT/SIGTERM and stale ones
- * a hard kill left behind.
+ * @brief Temporary files never outlive a run: removed on SIGINT, SIGTERM or
+ * SIGHUP, and stale ones a hard kill left behind removed.
  */
 #ifndef VEMT_CLI_SAFETY_H
 #define VEMT_CLI_SAFETY_H
 
-#include "cli/args.h"
-
-/** Exit status 0, or 1 after a message when an output path exists and is
- * not a vemt file (unless --force). */
-int vemt_safety_check(const vemt_args *a);
+#include "pipeline/job.h"
 
 /** Remove temporary files of earlier runs that died (their process no
  * longer exists) beside each output. */
-void vemt_safety_clean_stale(const vemt_args *a);
+void vemt_safety_clean_stale(const vemt_job *job);
+
+/** Remember a temporary file of this run (the pipeline's temp_file
+ * callback), for the signal handlers. */
+void vemt_safety_add_temp(const char *path);
 
 /** Install handlers that, on SIGINT, SIGTERM or SIGHUP, remove this run's
  * temporary files and end the process with the signal. */
-void vemt_safety_arm(const vemt_args *a);
+void vemt_safety_arm(void);
 
 #endif /* VEMT_CLI_SAFETY_H */

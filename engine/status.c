@@ -15,6 +15,8 @@ static const char status_strings[][48] = {
     "input/output error",
     "invalid argument",
     "dependency failed",
+    "option not allowed",
+    "cancelled",
     "malformed CSV quoting",
     "wrong number of fields",
     "invalid UTF-8",

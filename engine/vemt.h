@@ -24,6 +24,8 @@ typedef enum vemt_status {
     VEMT_E_ARG,        /* caller bug or bad option value */
     VEMT_E_DEPENDENCY, /* GEOS, PROJ, GDAL or GSL failed; message has its text
                         */
+    VEMT_E_OPTION,     /* a setting the data or the tier can't take (usage) */
+    VEMT_E_CANCELLED,  /* the caller's progress callback asked to stop */
     /* Bad-input classes: contiguous, one fixture and one test each. */
     VEMT_E_CSV_QUOTE, /* unterminated or misplaced quote */
     VEMT_E_CSV_WIDTH, /* row has more or fewer fields than the header */

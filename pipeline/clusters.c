@@ -4,7 +4,10 @@
  * surface (of the events, or of published counts outside the restricted
  * tier).
  */
-#include "cli/clusters.h"
+#include "pipeline/clusters.h"
+
+#include "engine/alloc.h"
+#include "pipeline/log.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -23,10 +26,10 @@ static const char method_names[][12] = {"dbscan", "st-dbscan", "hdbscan"};
 void vemt_clusters_result_clear(vemt_cluster_result *r) {
     for (int m = 0; m < VEMT_CLUSTER_METHODS; m++) {
         vemt_clusters_clear(&r->clusters[m]);
-        free(r->labels[m]);
-        free(r->n_subjects[m]);
+        vemt_free(r->labels[m]);
+        vemt_free(r->n_subjects[m]);
     }
-    free(r->prob);
+    vemt_free(r->prob);
     vemt_raster_clear(&r->raster);
     memset(r, 0, sizeof *r);
 }
@@ -51,8 +54,8 @@ static int by_member(const void *a, const void *b) {
 static double *cluster_subjects(const vemt_events *events,
                                 const vemt_event_points *ep,
                                 const int32_t *labels, size_t k) {
-    double *out = calloc(k ? k : 1, sizeof *out);
-    member *mem = calloc(ep->n ? ep->n : 1, sizeof *mem);
+    double *out = vemt_calloc(k ? k : 1, sizeof *out);
+    member *mem = vemt_calloc(ep->n ? ep->n : 1, sizeof *mem);
     size_t m = 0;
     for (size_t i = 0; out && mem && i < ep->n; i++)
         if (labels[i] >= 0)
@@ -64,9 +67,9 @@ static double *cluster_subjects(const vemt_events *events,
         if (i == 0 || mem[i].label != mem[i - 1].label || !mem[i].key[0] ||
             strcmp(mem[i].key, mem[i - 1].key))
             out[mem[i].label] += 1;
-    free(mem);
+    vemt_free(mem);
     if (!mem) {
-        free(out);
+        vemt_free(out);
         return NULL;
     }
     return out;
@@ -76,23 +79,23 @@ static double *cluster_subjects(const vemt_events *events,
 static int32_t *event_labels(const vemt_events *events,
                              const vemt_event_points *ep,
                              const int32_t *labels) {
-    int32_t *out = malloc((events->n ? events->n : 1) * sizeof *out);
+    int32_t *out = vemt_malloc((events->n ? events->n : 1) * sizeof *out);
     for (size_t e = 0; out && e < events->n; e++) out[e] = VEMT_LABEL_EXCLUDED;
     for (size_t i = 0; out && i < ep->n; i++) out[ep->event[i]] = labels[i];
     return out;
 }
 
 /* One method over the points: labels, outlines, subjects, the set. */
-static vemt_status one_method(vemt_ctx *ctx, const vemt_args *a,
+static vemt_status one_method(vemt_ctx *ctx, const vemt_job *a,
                               const vemt_events *events,
                               const vemt_event_points *ep, int m,
-                              vemt_cluster_result *r, FILE *info) {
+                              vemt_cluster_result *r, const vemt_callbacks *info) {
     vemt_points pts = vemt_event_points_view(ep);
-    int32_t *labels = calloc(ep->n, sizeof *labels);
+    int32_t *labels = vemt_calloc(ep->n, sizeof *labels);
     double *prob =
-        m == VEMT_CLUSTER_HDBSCAN ? calloc(ep->n, sizeof *prob) : NULL;
+        m == VEMT_CLUSTER_HDBSCAN ? vemt_calloc(ep->n, sizeof *prob) : NULL;
     if (!labels || (m == VEMT_CLUSTER_HDBSCAN && !prob)) {
-        free(labels), free(prob);
+        vemt_free(labels), vemt_free(prob);
         return VEMT_E_NOMEM;
     }
     size_t k = 0;
@@ -122,29 +125,29 @@ static vemt_status one_method(vemt_ctx *ctx, const vemt_args *a,
     if (!st && !(r->n_subjects[m] = cluster_subjects(events, ep, labels, k)))
         st = VEMT_E_NOMEM;
     if (!st && prob) {
-        r->prob = malloc((events->n ? events->n : 1) * sizeof *r->prob);
+        r->prob = vemt_malloc((events->n ? events->n : 1) * sizeof *r->prob);
         for (size_t e = 0; r->prob && e < events->n; e++) r->prob[e] = NAN;
         for (size_t i = 0; r->prob && i < ep->n; i++)
             r->prob[ep->event[i]] = prob[i];
         if (!r->prob) st = VEMT_E_NOMEM;
     }
-    free(labels), free(prob);
+    vemt_free(labels), vemt_free(prob);
     if (st) return st;
     if (m == VEMT_CLUSTER_STDBSCAN) r->st_excluded = excluded;
     r->sets[r->n_sets++] = (vemt_cluster_set){
         method_names[m], &r->clusters[m], r->n_subjects[m], r->labels[m],
         m == VEMT_CLUSTER_HDBSCAN ? r->prob : NULL};
     if (info) {
-        fprintf(info, "clusters (%s): %zu, %zu of %zu events in none",
+        vemt_logf(info, "clusters (%s): %zu, %zu of %zu events in none",
                 method_names[m], k, noise, ep->n);
         if (excluded)
-            fprintf(info, ", %zu with month-only times left out", excluded);
-        fputc('\n', info);
+            vemt_logf(info, ", %zu with month-only times left out", excluded);
+        vemt_logs(info, "\n");
     }
     return VEMT_OK;
 }
 
-static void record(const vemt_args *a, vemt_params *params) {
+static void record(const vemt_job *a, vemt_params *params) {
     const char *how = a->clusters_given ? "given" : "default";
     char list[64] = "";
     for (int m = 0; m < VEMT_CLUSTER_METHODS; m++)
@@ -179,10 +182,10 @@ static const char kernel_names[][16] = {"quartic", "Epanechnikov", "triangular",
 
 /* The density of the events (restricted) or of the published cell counts
  * at cell centres (partner, public). */
-static vemt_status density(vemt_ctx *ctx, const vemt_args *a,
+static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
                            const vemt_event_points *ep, const vemt_area *area,
                            const vemt_grid *grid, const double *cells,
-                           FILE *info, vemt_params *params,
+                           const vemt_callbacks *info, vemt_params *params,
                            vemt_cluster_result *r) {
     vemt_points pts = vemt_event_points_view(ep);
     double *w = NULL, *x = NULL, *y = NULL;
@@ -191,18 +194,17 @@ static vemt_status density(vemt_ctx *ctx, const vemt_args *a,
         double cell = vemt_grid_cell_m(grid);
         if (!(cell >= DENSITY_MIN_CELL_M)) {
             if (info)
-                fprintf(info,
-                        "density: not made in the %s tier (it needs grid "
+                vemt_logf(info, "density: not made in the %s tier (it needs grid "
                         "cells of %.0f m or more)\n",
                         a->tier == 2 ? "public" : "partner",
                         DENSITY_MIN_CELL_M);
             return VEMT_OK;
         }
         size_t n = vemt_grid_ncells(grid);
-        x = calloc(n, sizeof *x), y = calloc(n, sizeof *y);
-        w = calloc(n, sizeof *w);
+        x = vemt_calloc(n, sizeof *x), y = vemt_calloc(n, sizeof *y);
+        w = vemt_calloc(n, sizeof *w);
         if (!x || !y || !w) {
-            free(x), free(y), free(w);
+            vemt_free(x), vemt_free(y), vemt_free(w);
             return VEMT_E_NOMEM;
         }
         for (size_t i = 0; i < n; i++) {
@@ -221,11 +223,10 @@ static vemt_status density(vemt_ctx *ctx, const vemt_args *a,
                                       sizeof rule_h);
     if (h <= 0) {
         if (info)
-            fputs(
+            vemt_logs(info, 
                 "density: not made: too few distinct locations for an "
-                "automatic bandwidth (give --kde-bandwidth)\n",
-                info);
-        free(x), free(y), free(w);
+                "automatic bandwidth (give --kde-bandwidth)\n");
+        vemt_free(x), vemt_free(y), vemt_free(w);
         return VEMT_OK;
     }
     vemt_bbox box = area ? vemt_area_bbox(area) : (vemt_bbox){0, 0, -1, -1};
@@ -233,7 +234,7 @@ static vemt_status density(vemt_ctx *ctx, const vemt_args *a,
                        area ? &box : NULL};
     vemt_status st =
         vemt_kde_compute(ctx, &pts, &o, &r->raster, &h, rule, sizeof rule);
-    free(x), free(y), free(w);
+    vemt_free(x), vemt_free(y), vemt_free(w);
     if (st) return st;
     snprintf(r->density_desc, sizeof r->density_desc,
              "Kernel density of %s in events per km2: %s kernel, bandwidth "
@@ -244,18 +245,17 @@ static vemt_status density(vemt_ctx *ctx, const vemt_args *a,
     r->density = (vemt_density_out){&r->raster, r->density_desc};
     vemt_params_add_text(params, "kde", "automatic", r->density_desc);
     if (info)
-        fprintf(info,
-                "density: %s kernel, bandwidth %.0f m, %d x %d pixels of "
+        vemt_logf(info, "density: %s kernel, bandwidth %.0f m, %d x %d pixels of "
                 "%.0f m\n",
                 kernel_names[a->kde_kernel], h, r->raster.ncol, r->raster.nrow,
                 r->raster.pixel_m);
     return VEMT_OK;
 }
 
-vemt_status vemt_clusters_run(vemt_ctx *ctx, const vemt_args *a,
+vemt_status vemt_clusters_run(vemt_ctx *ctx, const vemt_job *a,
                               const vemt_events *events, const vemt_area *area,
                               const vemt_grid *grid, const double *cells,
-                              FILE *info, vemt_params *params,
+                              const vemt_callbacks *info, vemt_params *params,
                               vemt_cluster_result *r) {
     memset(r, 0, sizeof *r);
     vemt_event_points ep;
@@ -269,8 +269,7 @@ vemt_status vemt_clusters_run(vemt_ctx *ctx, const vemt_args *a,
             if (m == VEMT_CLUSTER_HDBSCAN && !a->clusters_given &&
                 ep.n > HDBSCAN_DEFAULT_MAX) {
                 if (info)
-                    fprintf(info,
-                            "clusters (hdbscan): not run on %zu events by "
+                    vemt_logf(info, "clusters (hdbscan): not run on %zu events by "
                             "default (name it in --clusters to run it)\n",
                             ep.n);
                 continue;

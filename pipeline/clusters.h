@@ -3,13 +3,14 @@
  * and HDBSCAN of the events, their outlines, and the kernel density
  * surface.
  */
-#ifndef VEMT_CLI_CLUSTERS_H
-#define VEMT_CLI_CLUSTERS_H
+#ifndef VEMT_PIPELINE_CLUSTERS_H
+#define VEMT_PIPELINE_CLUSTERS_H
 
 #include <stdio.h>
 
-#include "cli/args.h"
-#include "cli/params.h"
+#include "pipeline/job.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/params.h"
 #include "engine/engine.h"
 #include "outputs/outputs.h"
 
@@ -37,13 +38,13 @@ typedef struct vemt_cluster_result {
  * units; the surface covers the study area's extent (area, may be NULL:
  * the events' reach). Records parameters and prints a line per method on info
  * (may be NULL). Returns the engine's failures (message in the context). */
-vemt_status vemt_clusters_run(vemt_ctx *ctx, const vemt_args *a,
+vemt_status vemt_clusters_run(vemt_ctx *ctx, const vemt_job *a,
                               const vemt_events *events, const vemt_area *area,
                               const vemt_grid *grid, const double *cells,
-                              FILE *info, vemt_params *params,
+                              const vemt_callbacks *info, vemt_params *params,
                               vemt_cluster_result *r);
 
 /** Free a result and zero it. */
 void vemt_clusters_result_clear(vemt_cluster_result *r);
 
-#endif /* VEMT_CLI_CLUSTERS_H */
+#endif /* VEMT_PIPELINE_CLUSTERS_H */

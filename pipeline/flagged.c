@@ -2,7 +2,10 @@
  * @brief Known reporting places: flag the missing_from events in them,
  * count them per place, and leave them out of the analyses.
  */
-#include "cli/flagged.h"
+#include "pipeline/flagged.h"
+
+#include "engine/alloc.h"
+#include "pipeline/log.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +13,9 @@
 #include "ingest/ingest.h"
 
 void vemt_flagged_clear(vemt_flagged_result *r) {
-    for (size_t i = 0; i < r->n; i++) free(r->names[i]);
-    free(r->names);
-    free(r->rows);
+    for (size_t i = 0; i < r->n; i++) vemt_free(r->names[i]);
+    vemt_free(r->names);
+    vemt_free(r->rows);
     memset(r, 0, sizeof *r);
 }
 
@@ -41,8 +44,8 @@ static void count_children(const vemt_events *ev, size_t (*pairs)[2], size_t m,
     }
 }
 
-vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_args *a,
-                             vemt_events *events, FILE *info,
+vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_job *a,
+                             vemt_events *events, const vemt_callbacks *info,
                              vemt_params *params, vemt_flagged_result *r) {
     memset(r, 0, sizeof *r);
     if (!a->flag_places) return VEMT_OK;
@@ -56,12 +59,12 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_args *a,
                                    ul.wkb_size, (const char *const *)ul.ids,
                                    (const char *const *)ul.names, &places);
     size_t n = st ? 0 : ul.n, m = 0, flagged = 0;
-    r->rows = st ? NULL : calloc(n + 1, sizeof *r->rows);
-    r->names = st ? NULL : calloc(n + 1, sizeof *r->names);
-    size_t(*pairs)[2] = st ? NULL : calloc(events->n + 1, sizeof *pairs);
+    r->rows = st ? NULL : vemt_calloc(n + 1, sizeof *r->rows);
+    r->names = st ? NULL : vemt_calloc(n + 1, sizeof *r->names);
+    size_t(*pairs)[2] = st ? NULL : vemt_calloc(events->n + 1, sizeof *pairs);
     if (!st && (!r->rows || !r->names || !pairs)) st = VEMT_E_NOMEM;
     for (size_t i = 0; !st && i < n; i++) {
-        r->names[i] = strdup(ul.names[i][0] ? ul.names[i] : ul.ids[i]);
+        r->names[i] = vemt_strdup(ul.names[i][0] ? ul.names[i] : ul.ids[i]);
         if (!r->names[i]) st = VEMT_E_NOMEM;
         r->rows[i] =
             (vemt_flagged_row){r->names[i], 0, 0, -1, -1, a->include_flagged};
@@ -87,7 +90,7 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_args *a,
     if (!st)
         vemt_params_add_transform(params, "flag_places_transformation",
                                   &ul.transform);
-    free(pairs);
+    vemt_free(pairs);
     vemt_areas_destroy(places);
     vemt_unit_list_clear(&ul);
     if (st) {
@@ -104,8 +107,7 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_args *a,
                          a->include_flagged ? "kept in the analyses"
                                             : "left out of the analyses");
     if (info)
-        fprintf(info,
-                "flagged places: %zu in %s, %zu missing-from events at them "
+        vemt_logf(info, "flagged places: %zu in %s, %zu missing-from events at them "
                 "(%s)\n",
                 n, a->flag_places, flagged,
                 a->include_flagged ? "kept in the hot spots"

@@ -4,13 +4,14 @@
  * flagged, listed per place, and left out of the spatial analyses unless
  * --include-flagged.
  */
-#ifndef VEMT_CLI_FLAGGED_H
-#define VEMT_CLI_FLAGGED_H
+#ifndef VEMT_PIPELINE_FLAGGED_H
+#define VEMT_PIPELINE_FLAGGED_H
 
 #include <stdio.h>
 
-#include "cli/args.h"
-#include "cli/params.h"
+#include "pipeline/job.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/params.h"
 #include "engine/engine.h"
 #include "outputs/outputs.h"
 
@@ -24,11 +25,11 @@ typedef struct vemt_flagged_result {
 /** Read a->flag_places and flag the missing_from events located in them
  * (and, without --include-flagged, leave them out of the analyses).
  * Returns the reader's failures (message in the context). */
-vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_args *a,
-                             vemt_events *events, FILE *info,
+vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_job *a,
+                             vemt_events *events, const vemt_callbacks *info,
                              vemt_params *params, vemt_flagged_result *r);
 
 /** Free a result and zero it. */
 void vemt_flagged_clear(vemt_flagged_result *r);
 
-#endif /* VEMT_CLI_FLAGGED_H */
+#endif /* VEMT_PIPELINE_FLAGGED_H */

@@ -2,7 +2,10 @@
  * @brief The hot-spot stage: units, counts, weights, Gi* and its
  * permutation test, FDR bins, Local Moran, the scale profile.
  */
-#include "cli/hotspots.h"
+#include "pipeline/hotspots.h"
+
+#include "engine/alloc.h"
+#include "pipeline/log.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -23,35 +26,35 @@
 void vemt_hotspots_clear(vemt_hotspot_result *r) {
     vemt_weights_destroy(r->weights);
     vemt_grid_destroy(r->grid);
-    free(r->counts);
-    free(r->subjects);
-    free(r->z);
-    free(r->p);
-    free(r->p_sim);
-    free(r->bins);
-    free(r->lisa_i);
-    free(r->lisa_z);
-    free(r->lisa_p);
-    free(r->lisa_type);
-    free(r->profile);
+    vemt_free(r->counts);
+    vemt_free(r->subjects);
+    vemt_free(r->z);
+    vemt_free(r->p);
+    vemt_free(r->p_sim);
+    vemt_free(r->bins);
+    vemt_free(r->lisa_i);
+    vemt_free(r->lisa_z);
+    vemt_free(r->lisa_p);
+    vemt_free(r->lisa_type);
+    vemt_free(r->profile);
     memset(r, 0, sizeof *r);
 }
 
-static void warn(vemt_hotspot_result *r, FILE *info, const char *text) {
+static void warn(vemt_hotspot_result *r, const vemt_callbacks *info, const char *text) {
     size_t used = strlen(r->warnings);
     snprintf(r->warnings + used, sizeof r->warnings - used, "%s%s",
              used ? " " : "", text);
-    if (info) fprintf(info, "warning: %s\n", text);
+    if (info) vemt_logf(info, "warning: %s\n", text);
 }
 
 /* The units of the keep mask, as new units (names and ids copied). */
 static vemt_status subset_areas(vemt_ctx *ctx, const vemt_unit_list *ul,
                                 const bool *keep, vemt_areas **out) {
     size_t m = 0;
-    const unsigned char **wkb = calloc(ul->n, sizeof *wkb);
-    size_t *size = calloc(ul->n, sizeof *size);
-    const char **ids = calloc(ul->n, sizeof *ids);
-    const char **names = calloc(ul->n, sizeof *names);
+    const unsigned char **wkb = vemt_calloc(ul->n, sizeof *wkb);
+    size_t *size = vemt_calloc(ul->n, sizeof *size);
+    const char **ids = vemt_calloc(ul->n, sizeof *ids);
+    const char **names = vemt_calloc(ul->n, sizeof *names);
     vemt_status st = wkb && size && ids && names ? VEMT_OK : VEMT_E_NOMEM;
     for (size_t i = 0; !st && i < ul->n; i++) {
         if (keep && !keep[i]) continue;
@@ -61,15 +64,15 @@ static vemt_status subset_areas(vemt_ctx *ctx, const vemt_unit_list *ul,
         names[m++] = ul->names[i];
     }
     if (!st) st = vemt_areas_create_wkb(ctx, m, wkb, size, ids, names, out);
-    free(wkb), free(size), free(ids), free(names);
+    vemt_free(wkb), vemt_free(size), vemt_free(ids), vemt_free(names);
     return st;
 }
 
 /* --areas: the polygons with at least half their area in the study area
  * (all without one): generalised boundaries of neighbouring authorities
  * touch or overlap the study area by slivers, which must not count. */
-static vemt_status area_units(vemt_ctx *ctx, const vemt_args *a,
-                              const vemt_area *area, FILE *info,
+static vemt_status area_units(vemt_ctx *ctx, const vemt_job *a,
+                              const vemt_area *area, const vemt_callbacks *info,
                               vemt_params *params, vemt_hotspot_result *r) {
     vemt_unit_list ul;
     vemt_areas *all = NULL, *kept = NULL;
@@ -79,7 +82,7 @@ static vemt_status area_units(vemt_ctx *ctx, const vemt_args *a,
     if (!st) st = subset_areas(ctx, &ul, NULL, &all);
     size_t n = st ? 0 : vemt_areas_n(all), m = n;
     if (!st && area) {
-        keep = calloc(n, sizeof *keep);
+        keep = vemt_calloc(n, sizeof *keep);
         if (!keep) st = VEMT_E_NOMEM;
         m = 0;
         for (size_t i = 0; !st && i < n; i++)
@@ -93,8 +96,7 @@ static vemt_status area_units(vemt_ctx *ctx, const vemt_args *a,
         if (!st && m < n) st = subset_areas(ctx, &ul, keep, &kept);
     }
     if (!st && info)
-        fprintf(
-            info, "units: %zu polygons of %s (ids from %s, names from %s)%s\n",
+        vemt_logf(info, "units: %zu polygons of %s (ids from %s, names from %s)%s\n",
             m, a->areas, ul.id_field[0] ? ul.id_field : "the feature ids",
             ul.name_field[0] ? ul.name_field : "no field",
             m < n ? "; those less than half in the study area left out" : "");
@@ -113,14 +115,14 @@ static vemt_status area_units(vemt_ctx *ctx, const vemt_args *a,
     vemt_areas_destroy(kept);
     vemt_areas_destroy(all);
     vemt_unit_list_clear(&ul);
-    free(keep);
+    vemt_free(keep);
     return st;
 }
 
 /* A square or hexagon grid over the study area or the events' extent. */
-static vemt_status grid_units(vemt_ctx *ctx, const vemt_args *a,
+static vemt_status grid_units(vemt_ctx *ctx, const vemt_job *a,
                               const vemt_area *area, const vemt_events *events,
-                              FILE *info, vemt_params *params,
+                              const vemt_callbacks *info, vemt_params *params,
                               vemt_hotspot_result *r) {
     vemt_bbox extent;
     if (area)
@@ -141,7 +143,7 @@ static vemt_status grid_units(vemt_ctx *ctx, const vemt_args *a,
         vemt_params_add(params, "cell_size_m", "automatic", cell);
         vemt_params_add_text(params, "cell_size_rule", "automatic", rule);
         if (info)
-            fprintf(info, "cell size: %g m (automatic: %s)\n", cell, rule);
+            vemt_logf(info, "cell size: %g m (automatic: %s)\n", cell, rule);
     }
     bool hex = a->grid_shape == VEMT_CELL_HEX;
     vemt_params_add_text(
@@ -154,16 +156,16 @@ static vemt_status grid_units(vemt_ctx *ctx, const vemt_args *a,
 
 static vemt_status alloc_arrays(vemt_hotspot_result *r, size_t n, bool perm) {
     size_t k = n ? n : 1;
-    r->counts = calloc(k, sizeof *r->counts);
-    r->subjects = calloc(k, sizeof *r->subjects);
-    r->z = calloc(k, sizeof *r->z);
-    r->p = calloc(k, sizeof *r->p);
-    r->bins = calloc(k, sizeof *r->bins);
-    r->lisa_i = calloc(k, sizeof *r->lisa_i);
-    r->lisa_z = calloc(k, sizeof *r->lisa_z);
-    r->lisa_p = calloc(k, sizeof *r->lisa_p);
-    r->lisa_type = calloc(k, sizeof *r->lisa_type);
-    if (perm) r->p_sim = calloc(k, sizeof *r->p_sim);
+    r->counts = vemt_calloc(k, sizeof *r->counts);
+    r->subjects = vemt_calloc(k, sizeof *r->subjects);
+    r->z = vemt_calloc(k, sizeof *r->z);
+    r->p = vemt_calloc(k, sizeof *r->p);
+    r->bins = vemt_calloc(k, sizeof *r->bins);
+    r->lisa_i = vemt_calloc(k, sizeof *r->lisa_i);
+    r->lisa_z = vemt_calloc(k, sizeof *r->lisa_z);
+    r->lisa_p = vemt_calloc(k, sizeof *r->lisa_p);
+    r->lisa_type = vemt_calloc(k, sizeof *r->lisa_type);
+    if (perm) r->p_sim = vemt_calloc(k, sizeof *r->p_sim);
     bool ok = r->counts && r->subjects && r->z && r->p && r->bins &&
               r->lisa_i && r->lisa_z && r->lisa_p && r->lisa_type &&
               (!perm || r->p_sim);
@@ -177,7 +179,7 @@ static vemt_status scale_profile(vemt_ctx *ctx, vemt_hotspot_result *r,
     vemt_isa_opts o;
     vemt_status st = vemt_moran_isa_defaults(ctx, xy, n, &o);
     if (st) return st;
-    r->profile = calloc(o.count, sizeof *r->profile);
+    r->profile = vemt_calloc(o.count, sizeof *r->profile);
     if (!r->profile) return VEMT_E_NOMEM;
     r->n_profile = o.count;
     return vemt_moran_incremental_xy(ctx, xy, r->counts, n, &o, r->profile,
@@ -186,8 +188,8 @@ static vemt_status scale_profile(vemt_ctx *ctx, vemt_hotspot_result *r,
 
 /* The distance band: given, automatic (the profile's first peak, else its
  * highest, else the default) or the default (adjacent cells). */
-static double choose_band(const vemt_args *a, vemt_hotspot_result *r,
-                          FILE *info, vemt_params *params) {
+static double choose_band(const vemt_job *a, vemt_hotspot_result *r,
+                          const vemt_callbacks *info, vemt_params *params) {
     if (a->distance_band_m > 0) {
         vemt_params_add(params, "distance_band_m", "given", a->distance_band_m);
         return a->distance_band_m;
@@ -202,7 +204,7 @@ static double choose_band(const vemt_args *a, vemt_hotspot_result *r,
                                  ? "first peak of the scale profile's z"
                                  : "highest peak of the scale profile's z");
         if (info)
-            fprintf(info, "distance band: %.0f m (scale profile peak)\n", band);
+            vemt_logf(info, "distance band: %.0f m (scale profile peak)\n", band);
         return band;
     }
     if (want_auto)
@@ -215,9 +217,9 @@ static double choose_band(const vemt_args *a, vemt_hotspot_result *r,
     return band;
 }
 
-static vemt_status build_weights(vemt_ctx *ctx, const vemt_args *a,
+static vemt_status build_weights(vemt_ctx *ctx, const vemt_job *a,
                                  vemt_hotspot_result *r, const double *xy,
-                                 size_t n, FILE *info, vemt_params *params) {
+                                 size_t n, const vemt_callbacks *info, vemt_params *params) {
     bool areas = vemt_grid_areas(r->grid) != NULL;
     int kind = a->weights >= 0 ? a->weights
                : areas         ? VEMT_WEIGHTS_QUEEN
@@ -254,7 +256,7 @@ static vemt_status build_weights(vemt_ctx *ctx, const vemt_args *a,
 }
 
 /* Gi*, its permutation p, FDR bins and Local Moran on r->counts. */
-static vemt_status statistics(vemt_ctx *ctx, const vemt_args *a,
+static vemt_status statistics(vemt_ctx *ctx, const vemt_job *a,
                               vemt_hotspot_result *r, size_t n) {
     vemt_status st = VEMT_OK;
     for (size_t i = 0; i < n; i++) {
@@ -285,7 +287,7 @@ static vemt_status statistics(vemt_ctx *ctx, const vemt_args *a,
 
 /* Warnings Esri's tools give too: few units or events, sparse counts,
  * units whose only neighbour is themselves. */
-static void check_data(vemt_hotspot_result *r, size_t n, FILE *info) {
+static void check_data(vemt_hotspot_result *r, size_t n, const vemt_callbacks *info) {
     size_t empty = 0, isolated = 0;
     for (size_t i = 0; i < n; i++) {
         const size_t *nb;
@@ -319,9 +321,9 @@ static void check_data(vemt_hotspot_result *r, size_t n, FILE *info) {
     }
 }
 
-vemt_status vemt_hotspots_run(vemt_ctx *ctx, const vemt_args *a,
+vemt_status vemt_hotspots_run(vemt_ctx *ctx, const vemt_job *a,
                               const vemt_area *area, const vemt_events *events,
-                              FILE *info, vemt_params *params,
+                              const vemt_callbacks *info, vemt_params *params,
                               vemt_hotspot_result *r) {
     memset(r, 0, sizeof *r);
     r->first_peak = r->max_peak = SIZE_MAX;
@@ -333,7 +335,7 @@ vemt_status vemt_hotspots_run(vemt_ctx *ctx, const vemt_args *a,
     if (st) return st;
     r->counted = vemt_grid_count(r->grid, events, a->kinds, r->counts);
     st = vemt_grid_count_subjects(r->grid, events, a->kinds, r->subjects);
-    double *xy = calloc(2 * (n ? n : 1), sizeof *xy);
+    double *xy = vemt_calloc(2 * (n ? n : 1), sizeof *xy);
     if (!st && !xy) st = VEMT_E_NOMEM;
     if (!st) vemt_grid_centres(r->grid, xy);
     bool need =
@@ -342,7 +344,7 @@ vemt_status vemt_hotspots_run(vemt_ctx *ctx, const vemt_args *a,
     if (!st && n >= 4 && (n <= PROFILE_MAX_UNITS || need))
         st = scale_profile(ctx, r, xy, n);
     if (!st) st = build_weights(ctx, a, r, xy, n, info, params);
-    free(xy);
+    vemt_free(xy);
     if (!st) st = statistics(ctx, a, r, n);
     if (st) return st;
     vemt_params_add(

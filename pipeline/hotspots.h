@@ -3,13 +3,14 @@
  * or polygon areas), counts, weights, Gi* with FDR bins and conditional
  * permutations, Local Moran and the scale profile.
  */
-#ifndef VEMT_CLI_HOTSPOTS_H
-#define VEMT_CLI_HOTSPOTS_H
+#ifndef VEMT_PIPELINE_HOTSPOTS_H
+#define VEMT_PIPELINE_HOTSPOTS_H
 
 #include <stdio.h>
 
-#include "cli/args.h"
-#include "cli/params.h"
+#include "pipeline/job.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/params.h"
 #include "engine/engine.h"
 
 /** What the stage made; everything owned, freed by vemt_hotspots_clear().
@@ -40,12 +41,12 @@ typedef struct vemt_hotspot_result {
  * (may be NULL). Returns VEMT_E_ARG (with the context's error) for a bad
  * setting or no located events, VEMT_E_NOMEM, VEMT_E_DEPENDENCY; the
  * message is in the context. */
-vemt_status vemt_hotspots_run(vemt_ctx *ctx, const vemt_args *a,
+vemt_status vemt_hotspots_run(vemt_ctx *ctx, const vemt_job *a,
                               const vemt_area *area, const vemt_events *events,
-                              FILE *info, vemt_params *params,
+                              const vemt_callbacks *info, vemt_params *params,
                               vemt_hotspot_result *r);
 
 /** Free a result and zero it. */
 void vemt_hotspots_clear(vemt_hotspot_result *r);
 
-#endif /* VEMT_CLI_HOTSPOTS_H */
+#endif /* VEMT_PIPELINE_HOTSPOTS_H */

@@ -1,4 +1,4 @@
-/** @file job.c
+/** @file jobfile.c
  * @brief JSON job files (json-c): every option of run and ingest under its
  * long name, and inputs with explicit columns, CRS and date order per file.
  *
@@ -14,7 +14,7 @@
  *
  * A key is an option's long name without the leading dashes, spelt with
  * dashes or underscores. It is looked up in the parser's option table and
- * its value is given through vemt_args_give(), the same code and checks as
+ * its value is given through vemt_job_give(), the same code and checks as
  * the command line, so the two accept the same options and can't drift
  * apart. Strings and numbers are the option's value (a number as written in
  * the file), true gives a flag and false leaves it out. Repeatable options
@@ -35,19 +35,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/args.h"
+#include "engine/alloc.h"
+#include "pipeline/job.h"
+#include "pipeline/options.h"
 
 /* One job file being applied. */
 typedef struct job {
     const char *path;              /* as given to --config */
-    json_object *keep;             /* the parsed file, then the joined paths */
-    vemt_args *a;                  /* being filled */
-    FILE *err;                     /* where messages go */
+    vemt_job *a;                   /* being filled */
+    vemt_error *err;               /* the first problem */
     bool cli[VEMT_MAX_OPTIONS];    /* options the command line gave */
     bool in_job[VEMT_MAX_OPTIONS]; /* options a job key named already */
 } job;
 
-/* One line, "PATH: job file: "KEY": reason", and the hint; returns false. */
+/* err: source PATH, message "job file: "KEY": reason"; returns false. */
 static bool job_fail(const job *j, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -57,14 +58,15 @@ static bool job_fail(const job *j, const char *key, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(j->err, "%s: job file: %s%s%s%s\n", j->path, key ? "\"" : "",
-            key ? key : "", key ? "\": " : "", msg);
-    fputs("Try 'vemt run --help' for more information.\n", j->err);
+    vemt_error_set(j->err, VEMT_E_ARG, "job file: %s%s%s%s", key ? "\"" : "",
+                   key ? key : "", key ? "\": " : "", msg);
+    j->err->source = j->path;
     return false;
 }
 
 /* A path from the job file: relative ones are relative to the job file's
- * folder. The joined string lives in j->keep; NULL when too long. */
+ * folder. The joined string is the job's; NULL when too long or out of
+ * memory. */
 static const char *job_path(job *j, const char *p) {
     const char *slash = strrchr(j->path, '/');
     if (p[0] == '/' || !slash) return p;
@@ -72,12 +74,7 @@ static const char *job_path(job *j, const char *p) {
     int n = snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - j->path),
                      j->path, p);
     if (n < 0 || (size_t)n >= sizeof joined) return NULL;
-    json_object *str = json_object_new_string(joined);
-    if (!str || json_object_array_add(j->keep, str)) {
-        json_object_put(str);
-        return NULL;
-    }
-    return json_object_get_string(str);
+    return vemt_job_keep(j->a, joined);
 }
 
 /* Edit distance (Levenshtein 1966) of two short strings, capped at 99. */
@@ -104,9 +101,9 @@ static size_t distance(const char *s, const char *t) {
 static void suggest(const char *key, const char *dashed, char *out, size_t n) {
     size_t best = 3, len = strlen(dashed), prefixed = 0;
     const char *pick = NULL, *prefix = NULL;
-    for (size_t k = 0; k <= vemt_args_n_options(); k++) {
+    for (size_t k = 0; k <= vemt_job_n_options(); k++) {
         const char *name =
-            k < vemt_args_n_options() ? vemt_args_option(k)->name + 2 : "files";
+            k < vemt_job_n_options() ? vemt_job_option_at(k)->name + 2 : "files";
         size_t d = distance(dashed, name);
         if (d < best && d < len) best = d, pick = name;
         if (len >= 3 && !strncmp(name, dashed, len)) prefixed++, prefix = name;
@@ -121,19 +118,9 @@ static void suggest(const char *key, const char *dashed, char *out, size_t n) {
 /* Give option k its value (NULL: a flag) through the command line's code;
  * its message, if any, comes back prefixed with the job file and key. */
 static bool give(job *j, size_t k, const char *key, const char *value) {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&text, &len);
-    if (!m) return job_fail(j, key, "out of memory");
-    bool ok = vemt_args_give(j->a, k, value, m);
-    fclose(m);
-    if (!ok) {
-        const char *line = text ? text : "";
-        if (!strncmp(line, "vemt: ", 6)) line += 6;
-        job_fail(j, key, "%.*s", (int)strcspn(line, "\n"), line);
-    }
-    free(text);
-    return ok;
+    vemt_error inner = {0};
+    if (!vemt_job_give(j->a, k, value, &inner)) return true;
+    return job_fail(j, key, "%s", inner.msg);
 }
 
 /* A per-file key: path, crs, date_order (or date-order) or columns. */
@@ -145,7 +132,7 @@ static bool input_key(const char *key, const char *want) {
 
 /* The columns of one input: role -> header name. */
 static bool input_columns(job *j, const char *key, json_object *v,
-                          vemt_input_arg *in) {
+                          vemt_job_input *in) {
     if (!json_object_is_type(v, json_type_object))
         return job_fail(j, key, "\"columns\" must map roles to column names");
     json_object_object_foreach(v, role, col) {
@@ -154,8 +141,11 @@ static bool input_columns(job *j, const char *key, json_object *v,
             return job_fail(j, key, "too many columns");
         if (!json_object_is_type(col, json_type_string))
             return job_fail(j, key, "column \"%s\" must name a column", role);
-        m->role[m->n] = role;
-        m->column[m->n++] = json_object_get_string(col);
+        const char *r = vemt_job_keep(j->a, role);
+        const char *c = vemt_job_keep(j->a, json_object_get_string(col));
+        if (!r || !c) return job_fail(j, key, "out of memory");
+        m->role[m->n] = r;
+        m->column[m->n++] = c;
     }
     return true;
 }
@@ -163,13 +153,14 @@ static bool input_columns(job *j, const char *key, json_object *v,
 /* Per-input settings: crs, date_order, columns ("path" is read by the
  * caller). */
 static bool input_settings(job *j, const char *key, json_object *o,
-                           vemt_input_arg *in) {
+                           vemt_job_input *in) {
     json_object_object_foreach(o, name, v) {
         if (input_key(name, "path")) continue;
         if (input_key(name, "crs")) {
             if (!json_object_is_type(v, json_type_string))
                 return job_fail(j, key, "\"crs\" must be a string");
-            in->crs = json_object_get_string(v);
+            if (!(in->crs = vemt_job_keep(j->a, json_object_get_string(v))))
+                return job_fail(j, key, "out of memory");
         } else if (input_key(name, "date_order")) {
             const char *d = json_object_get_string(v);
             if (!json_object_is_type(v, json_type_string) ||
@@ -216,7 +207,7 @@ static bool give_inputs(job *j, size_t k, const char *key, json_object *v) {
 
 /* The value of an option that takes one: a string or a number, as text. */
 static bool give_value(job *j, size_t k, const char *key, json_object *v) {
-    const vemt_option *o = vemt_args_option(k);
+    const vemt_job_option *o = vemt_job_option_at(k);
     json_type t = json_object_get_type(v);
     if (t == json_type_boolean)
         return job_fail(j, key, "%s takes a value, not true or false", o->name);
@@ -237,7 +228,7 @@ static bool give_value(job *j, size_t k, const char *key, json_object *v) {
 /* Give option k the key's value: a flag takes a boolean, other options a
  * string, a number or (repeatable ones) inputs. */
 static bool give_option(job *j, size_t k, const char *key, json_object *v) {
-    const vemt_option *o = vemt_args_option(k);
+    const vemt_job_option *o = vemt_job_option_at(k);
     if (o->flags & VEMT_OPT_VALUE) return give_value(j, k, key, v);
     if (!json_object_is_type(v, json_type_boolean))
         return job_fail(j, key, "%s is a flag: give true or false", o->name);
@@ -248,14 +239,17 @@ static bool give_option(job *j, size_t k, const char *key, json_object *v) {
  * copy of the options, so a mistake in the job file shows even while the
  * command line overrides it. */
 static bool check_only(job *j, size_t k, const char *key, json_object *v) {
-    vemt_args *real = j->a, *scratch = malloc(sizeof *scratch);
+    vemt_job *real = j->a, *scratch = vemt_malloc(sizeof *scratch);
     if (!scratch) return job_fail(j, key, "out of memory");
     memcpy(scratch, real, sizeof *scratch);
     scratch->n_inputs = 0; /* room for the job's inputs */
+    scratch->owned = NULL; /* its copies are its own */
+    scratch->n_owned = scratch->cap_owned = 0;
     j->a = scratch;
     bool ok = give_option(j, k, key, v);
     j->a = real;
-    free(scratch);
+    vemt_job_clear(scratch);
+    vemt_free(scratch);
     return ok;
 }
 
@@ -266,7 +260,7 @@ static int find_key(const job *j, const char *key) {
     int n = snprintf(name, sizeof name, "--%s", key);
     for (char *c = name + 2; *c; c++)
         if (*c == '_') *c = '-';
-    int k = n > 0 && (size_t)n < sizeof name ? vemt_args_option_find(name) : -1;
+    int k = n > 0 && (size_t)n < sizeof name ? vemt_job_option_find(name) : -1;
     if (k >= 0) return k;
     suggest(key, name + 2, hint, sizeof hint);
     job_fail(j, NULL, "unknown option \"%s\"%s%s%s", key,
@@ -278,7 +272,7 @@ static int find_key(const job *j, const char *key) {
 static bool give_key(job *j, const char *key, json_object *v) {
     int k = find_key(j, key);
     if (k < 0) return false;
-    const vemt_option *o = vemt_args_option((size_t)k);
+    const vemt_job_option *o = vemt_job_option_at((size_t)k);
     if (o->flags & VEMT_OPT_CLI_ONLY)
         return job_fail(j, key, "%s is for the command line only%s", o->name,
                         !strcmp(o->name, "--config")
@@ -318,17 +312,17 @@ static char *read_all(const job *j, size_t *n) {
         return NULL;
     }
     size_t cap = 4096, len = 0, got;
-    char *buf = malloc(cap);
+    char *buf = vemt_malloc(cap);
     while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
         len += got;
-        char *bigger = len + 1 < cap ? buf : realloc(buf, cap *= 2);
-        if (!bigger) free(buf);
+        char *bigger = len + 1 < cap ? buf : vemt_realloc(buf, cap *= 2);
+        if (!bigger) vemt_free(buf);
         buf = bigger;
     }
     bool bad = !buf || ferror(f);
     fclose(f);
     if (bad) {
-        free(buf);
+        vemt_free(buf);
         job_fail(j, NULL, buf ? "can't read" : "out of memory");
         return NULL;
     }
@@ -344,7 +338,7 @@ static json_object *load(const job *j) {
     if (!text) return NULL;
     json_tokener *tok = n < INT_MAX ? json_tokener_new() : NULL;
     if (!tok) {
-        free(text);
+        vemt_free(text);
         job_fail(j, NULL, n < INT_MAX ? "out of memory" : "too large");
         return NULL;
     }
@@ -358,37 +352,41 @@ static json_object *load(const job *j) {
         long line = 1, col = 1;
         for (size_t i = 0; i < end && i < n; i++, col++)
             if (text[i] == '\n') line++, col = 0;
-        fprintf(j->err, "%s:%ld:%ld: job file: %s\n", j->path, line, col,
-                json_tokener_error_desc(e));
-        fputs("Try 'vemt run --help' for more information.\n", j->err);
+        job_fail(j, NULL, "%s", json_tokener_error_desc(e));
+        j->err->line = line;
+        j->err->column = (int)col;
         json_object_put(root);
         root = NULL;
     }
     json_tokener_free(tok);
-    free(text);
+    vemt_free(text);
     return root;
 }
 
-bool vemt_job_apply(const char *path, vemt_args *a, FILE *err) {
-    job j = {.path = path, .a = a, .err = err};
-    memcpy(j.cli, a->given, sizeof j.cli);
-    json_object *root = load(&j);
-    if (!root) return false;
-    j.keep = json_object_new_array();
-    if (!j.keep || json_object_array_add(j.keep, root)) {
-        json_object_put(root);
-        json_object_put(j.keep);
-        return job_fail(&j, NULL, "out of memory");
-    }
-    a->job = j.keep;
+/* Apply the parsed file's keys. */
+static bool apply(job *j, json_object *root) {
     if (!json_object_is_type(root, json_type_object))
-        return job_fail(&j, NULL, "the top level must be an object");
+        return job_fail(j, NULL, "the top level must be an object");
     json_object *files;
     if (json_object_object_get_ex(root, "files", &files) &&
-        !configure_files(&j, files))
+        !configure_files(j, files))
         return false;
     json_object_object_foreach(root, key, v) {
-        if (strcmp(key, "files") && !give_key(&j, key, v)) return false;
+        if (strcmp(key, "files") && !give_key(j, key, v)) return false;
     }
     return true;
+}
+
+vemt_status vemt_job_read_file(vemt_job *a, const char *path,
+                               vemt_error *err) {
+    const char *kept = vemt_job_keep(a, path);
+    if (!kept) return vemt_error_set(err, VEMT_E_NOMEM, "out of memory");
+    job j = {.path = kept, .a = a, .err = err};
+    memcpy(j.cli, a->given, sizeof j.cli);
+    a->config = kept;
+    json_object *root = load(&j);
+    if (!root) return err->code;
+    bool ok = apply(&j, root);
+    json_object_put(root);
+    return ok ? VEMT_OK : err->code;
 }

@@ -3,14 +3,17 @@
  * polygon unit) and time step, episodes, distinct and repeat children,
  * median duration, shares found out of area and looked after.
  */
-#include "cli/missing.h"
+#include "pipeline/missing.h"
+
+#include "engine/alloc.h"
+#include "pipeline/log.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 void vemt_missing_clear(vemt_missing_result *r) {
-    free(r->rows);
+    vemt_free(r->rows);
     memset(r, 0, sizeof *r);
 }
 
@@ -117,15 +120,15 @@ static void summarise(const episode *eps, size_t n, size_t unit, int64_t s,
     row->share_looked_after = known ? (double)la / (double)known : (double)NAN;
 }
 
-vemt_status vemt_missing_run(const vemt_args *a, const vemt_events *events,
+vemt_status vemt_missing_run(const vemt_job *a, const vemt_events *events,
                              const vemt_grid *grid, const vemt_cube *cube,
                              vemt_missing_result *r) {
     memset(r, 0, sizeof *r);
     size_t cap = events->n + 1;
-    episode *eps = calloc(cap, sizeof *eps);
-    const char **keys = calloc(cap, sizeof *keys),
-               **rkeys = calloc(cap, sizeof *rkeys);
-    double *dur = calloc(cap, sizeof *dur);
+    episode *eps = vemt_calloc(cap, sizeof *eps);
+    const char **keys = vemt_calloc(cap, sizeof *keys),
+               **rkeys = vemt_calloc(cap, sizeof *rkeys);
+    double *dur = vemt_calloc(cap, sizeof *dur);
     vemt_status st = eps && keys && rkeys && dur ? VEMT_OK : VEMT_E_NOMEM;
     size_t n = st ? 0 : collect(events, grid, eps);
     /* Steps: the cube's, or the whole data window as one. */
@@ -138,7 +141,7 @@ vemt_status vemt_missing_run(const vemt_args *a, const vemt_events *events,
     size_t U = grid && vemt_grid_areas(grid) ? vemt_grid_ncells(grid) : 0;
     if (!st && n > 0) {
         flag_repeats(eps, n, a->repeat_episodes, a->repeat_days);
-        r->rows = calloc((U + 1) * T, sizeof *r->rows);
+        r->rows = vemt_calloc((U + 1) * T, sizeof *r->rows);
         if (!r->rows) st = VEMT_E_NOMEM;
     }
     for (size_t u = 0; !st && n > 0 && u <= U; u++) {
@@ -154,6 +157,6 @@ vemt_status vemt_missing_run(const vemt_args *a, const vemt_events *events,
             row->step_end_utc = e - 1;
         }
     }
-    free(eps), free(keys), free(rkeys), free(dur);
+    vemt_free(eps), vemt_free(keys), vemt_free(rkeys), vemt_free(dur);
     return st;
 }

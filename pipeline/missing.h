@@ -1,10 +1,10 @@
 /** @file missing.h
  * @brief The missing-episode summary of the safeguarding stage.
  */
-#ifndef VEMT_CLI_MISSING_H
-#define VEMT_CLI_MISSING_H
+#ifndef VEMT_PIPELINE_MISSING_H
+#define VEMT_PIPELINE_MISSING_H
 
-#include "cli/args.h"
+#include "pipeline/job.h"
 #include "engine/engine.h"
 #include "outputs/outputs.h"
 
@@ -18,11 +18,11 @@ typedef struct vemt_missing_result {
  * when grid holds polygon units) and per time step of cube (NULL: the
  * whole window as one step), an episode belonging to the area it went
  * missing from. Returns VEMT_E_NOMEM. */
-vemt_status vemt_missing_run(const vemt_args *a, const vemt_events *events,
+vemt_status vemt_missing_run(const vemt_job *a, const vemt_events *events,
                              const vemt_grid *grid, const vemt_cube *cube,
                              vemt_missing_result *r);
 
 /** Free a result and zero it. */
 void vemt_missing_clear(vemt_missing_result *r);
 
-#endif /* VEMT_CLI_MISSING_H */
+#endif /* VEMT_PIPELINE_MISSING_H */

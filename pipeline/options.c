@@ -1,172 +1,47 @@
-/** @file args.c
- * @brief Command-line parsing: every problem is one line and a hint.
+/** @file options.c
+ * @brief The option table of a job and the checks of each option's value:
+ * every problem is one sentence, and nothing is read before all are
+ * checked.
  */
-#include "cli/args.h"
-
 #include <errno.h>
-#include <json-c/json.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/disclose.h"
-#include "engine/vemt.h"
+#include "engine/alloc.h"
+#include "pipeline/job.h"
+#include "pipeline/options.h"
 
-static const char usage_inputs[] =
-    "inputs:\n"
-    "  --incidents PATH     incidents (repeatable): CSV (any delimiter, .gz\n"
-    "                       too), XLSX, ODS or a GIS file; vemt's columns, or\n"
-    "                       police.uk street-level / stop-and-search exports\n"
-    "  --missing PATH       missing-episode file (repeatable): episode_id,\n"
-    "                       child_id, missing_at, returned_at, from_easting,\n"
-    "                       from_northing, found_easting, found_northing, ...\n"
-    "  --config JOB.json    job file (JSON): any other option, named\n"
-    "                       without its dashes (- or _ inside both work):\n"
-    "                       {\"incidents\": [\"a.csv\", {\"path\": "
-    "\"b.xlsx\",\n"
-    "                       \"crs\": \"EPSG:4326\", \"date_order\": \"mdy\",\n"
-    "                       \"columns\": {\"occurred_at\": \"Date\"}}],\n"
-    "                       \"cell_size\": 250, \"no_kde\": true}; true gives "
-    "a\n"
-    "                       flag; paths are relative to the job file; an\n"
-    "                       option on the command line replaces the job's\n"
-    "  --crs CRS            CRS of the inputs' coordinates (default "
-    "EPSG:27700\n"
-    "                       for easting/northing, EPSG:4326 for lon/lat)\n"
-    "  --analysis-crs CRS   CRS everything is transformed to and analysed in\n"
-    "                       (default " VEMT_ANALYSIS_CRS_DEFAULT
-    "); projected, in metres, e.g.\n"
-    "                       EPSG:32630 (UTM zone 30N), WKT or a PROJ string\n"
-    "  --date-order dmy|mdy order of dd/mm/yyyy dates (default dmy)\n"
-    "  --postcodes PATH     postcode lookup (ONS Postcode Directory columns\n"
-    "                       pcds + oseast1m/osnrth1m or lat/long)\n"
-    "  --categories LIST    analyse only these categories: a,b,c or /regex/\n"
-    "  --exclude-categories LIST  leave these categories out\n"
-    "  --merge-distance M   cross-source duplicates: same subject within M\n"
-    "                       metres (default 50) and\n"
-    "  --merge-time MIN     MIN minutes (default 60) are merged\n"
-    "  --max-reject-rate R  fail (exit 1) when more than R (0-1) of a file's\n"
-    "                       rows are rejected\n"
-    "  --boundary PATH      study-area polygon, any format GDAL reads\n"
-    "  --key-file PATH      key for pseudonyms of child/subject ids (else\n"
-    "                       $VEMT_PSEUDONYM_KEY, else a random key per run)\n"
-    "  --demo               use the bundled demo data (fixtures/demo)\n";
-
-void vemt_args_usage(FILE *out, vemt_command command) {
-    if (command == VEMT_CMD_RUN || command == VEMT_CMD_INGEST) {
-        bool run = command == VEMT_CMD_RUN;
-        fputs(run ? "usage: vemt run [options]\n\n"
-                    "Read agency exports, count events on a grid over the "
-                    "study area,\ncompute Getis-Ord Gi* hot spots and write a "
-                    "GeoPackage.\n\n"
-                  : "usage: vemt ingest [options] --out PATH.gpkg\n\n"
-                    "Read and normalise the inputs only: write the events, "
-                    "rejects and\nmerges layers, so the data can be checked "
-                    "before any analysis.\n\n",
-              out);
-        fputs(usage_inputs, out);
-        if (run)
-            fputs(
-                "analysis:\n"
-                "  --cell-size METRES   grid cell size (default: chosen "
-                "from the extent)\n"
-                "  --kind KIND          events counted in cells: incident "
-                "(default),\n"
-                "                       missing_from, found_at or all\n"
-                "  --seed N             seed for random numbers (default "
-                "1)\n"
-                "  --fdr on|off         control the false discovery rate of "
-                "gi_bin (on)\n",
-                out);
-        if (run) vemt_args_analysis_usage(out);
-        if (run)
-            fputs(
-                "trends (space-time cube, emerging hot spots):\n"
-                "  --time-step S        month (default), week, day or Nd\n"
-                "  --time-start DATE    clip the cube (and --time-end DATE)\n"
-                "  --time-weighting W   aoristic (default: events spread "
-                "over the steps\n"
-                "                       their time range overlaps) or start\n"
-                "  --time-lag K         neighbours in the K previous steps "
-                "(default 1)\n"
-                "  --global-window W    cube (default), neighbourhood or "
-                "individual\n"
-                "  --count C            events (default) or subjects "
-                "(distinct children)\n"
-                "  --no-trends          skip the trend analysis\n"
-                "safeguarding:\n"
-                "  --place-radius M     group places within M metres "
-                "(default 100)\n"
-                "  --min-children N     locations of concern: places linked "
-                "to N or more\n"
-                "                       children (default 3)\n"
-                "  --patrol-window-hours H, --patrol-top N   patrol windows "
-                "(3, 10)\n"
-                "  --report PATH.md     also write the run summary as "
-                "Markdown\n"
-                "disclosure control:\n"
-                "  --tier T             restricted (default: everything), "
-                "partner or public\n"
-                "                       (aggregates only, small counts "
-                "suppressed)\n"
-                "  --suppress-below N   smallest count published (default 5 "
-                "partner,\n"
-                "                       10 public)\n"
-                "  --round-to N         round published counts to multiples "
-                "of N\n"
-                "                       (default 5 partner and public; 1: "
-                "exact)\n"
-                "  --allow-world-readable  write a restricted output into a "
-                "folder\n"
-                "                       others can read\n",
-                out);
-        fputs(
-            "outputs:\n"
-            "  --out PATH.gpkg      GeoPackage to write (default with "
-            "--demo:\n"
-            "                       vemt-demo.gpkg)\n"
-            "  --geojson-dir DIR    also write one GeoJSON file per layer\n"
-            "  --qgis-project PATH  also write a QGIS project (.qgs or .qgz) "
-            "that\n"
-            "                       opens the layers styled and time-enabled\n"
-            "  --attribution TEXT   data attribution to record in the outputs\n"
-            "  --force              overwrite an output that is not vemt's\n"
-            "  --quiet              print only errors\n"
-            "\n"
-            "exit status: 0 success, 1 bad input, 2 bad usage, 3 internal "
-            "error\n",
-            out);
-        return;
-    }
-    fputs(
-        "usage: vemt [--help] [--version] <command> [options]\n"
-        "\n"
-        "vemt finds hot spots and trends of child sexual exploitation and\n"
-        "missing-child episodes for safeguarding partnerships.\n"
-        "\n"
-        "commands:\n"
-        "  run      ingest exports, find hot spots, write a GeoPackage\n"
-        "  ingest   only read and normalise the exports (events, rejects)\n"
-        "  check-disclosure PATH.gpkg [--tier public|partner]\n"
-        "           report every feature that breaks the tier's rules\n"
-        "\n"
-        "Run 'vemt run --help' for the options of run.\n",
-        out);
-}
-
-bool vemt_args_fail(FILE *err, const char *msg, const char *what) {
-    fprintf(err, "vemt: %s%s%s\n", msg, what ? ": " : "", what ? what : "");
-    fputs("Try 'vemt run --help' for more information.\n", err);
+bool vemt_job_fail(vemt_error *err, const char *msg, const char *what) {
+    vemt_error_set(err, VEMT_E_ARG, "%s%s%s", msg, what ? ": " : "",
+                   what ? what : "");
     return false;
 }
 
-static bool fail(FILE *err, const char *msg, const char *what) {
-    return vemt_args_fail(err, msg, what);
+static bool fail(vemt_error *err, const char *msg, const char *what) {
+    return vemt_job_fail(err, msg, what);
 }
 
-bool vemt_args_add_input(vemt_args *a, const char *path, vemt_source_kind k) {
+const char *vemt_job_keep(vemt_job *a, const char *text) {
+    if (!text) return NULL;
+    if (a->n_owned == a->cap_owned) {
+        size_t cap = a->cap_owned ? 2 * a->cap_owned : 16;
+        char **bigger = vemt_realloc(a->owned, cap * sizeof *bigger);
+        if (!bigger) return NULL;
+        a->owned = bigger;
+        a->cap_owned = cap;
+    }
+    char *copy = vemt_strdup(text);
+    if (copy) a->owned[a->n_owned++] = copy;
+    return copy;
+}
+
+/* An input whose path the job owns already. */
+static bool add_input(vemt_job *a, const char *path, vemt_source_kind k) {
     if (a->n_inputs >= VEMT_MAX_INPUTS) return false;
-    vemt_input_arg *in = &a->inputs[a->n_inputs++];
+    vemt_job_input *in = &a->inputs[a->n_inputs++];
     memset(in, 0, sizeof *in);
     in->path = path;
     in->kind = k;
@@ -174,7 +49,7 @@ bool vemt_args_add_input(vemt_args *a, const char *path, vemt_source_kind k) {
     return true;
 }
 
-static bool parse_kind(const char *v, vemt_args *a) {
+static bool parse_kind(const char *v, vemt_job *a) {
     static const char names[][16] = {"incident", "missing_from", "found_at"};
     for (unsigned k = 0; k < 3; k++)
         if (!strcmp(v, names[k])) {
@@ -253,11 +128,11 @@ typedef enum opt_id {
 #define CLI VEMT_OPT_CLI_ONLY
 
 /* The option table: every long option of run and ingest, in the order of
- * the help text. The command line and job files (cli/job.c) both look
+ * the help text. The command line and job files (pipeline/jobfile.c) both look
  * options up here and give them through give(), so they accept the same
  * options with the same checks. */
 static const struct {
-    vemt_option o;
+    vemt_job_option o;
     opt_id id;
 } options[] = {
     /* inputs */
@@ -354,19 +229,31 @@ static const struct {
 #define N_OPTIONS (sizeof options / sizeof options[0])
 _Static_assert(N_OPTIONS <= VEMT_MAX_OPTIONS, "raise VEMT_MAX_OPTIONS");
 
-size_t vemt_args_n_options(void) { return N_OPTIONS; }
+size_t vemt_job_n_options(void) { return N_OPTIONS; }
 
-const vemt_option *vemt_args_option(size_t k) {
+const vemt_job_option *vemt_job_option_at(size_t k) {
     return k < N_OPTIONS ? &options[k].o : NULL;
 }
 
-int vemt_args_option_find(const char *name) {
+int vemt_job_option_find(const char *name) {
     for (size_t k = 0; k < N_OPTIONS; k++)
         if (!strcmp(options[k].o.name, name)) return (int)k;
     return -1;
 }
 
-static bool set_seed(const char *v, vemt_args *a) {
+/* --time-start and --time-end: the first second of the start, and one past
+ * the last second of the end. */
+static bool set_time(bool start, const char *v, vemt_job *a) {
+    int64_t s, e;
+    if (!vemt_ingest_parse_time(v, &s, &e)) return false;
+    if (start)
+        a->time_start = v, a->time_start_utc = s;
+    else
+        a->time_end = v, a->time_end_utc = e + 1;
+    return true;
+}
+
+static bool set_seed(const char *v, vemt_job *a) {
     char *end;
     errno = 0;
     unsigned long long s = strtoull(v, &end, 10);
@@ -377,7 +264,7 @@ static bool set_seed(const char *v, vemt_args *a) {
 }
 
 /* The trend options whose value is one of a few words. */
-static bool trend_choice(opt_id id, const char *v, vemt_args *a, FILE *err) {
+static bool trend_choice(opt_id id, const char *v, vemt_job *a, vemt_error *err) {
     if (id == O_TIME_STEP) {
         char *end;
         long d = strtol(v, &end, 10);
@@ -418,8 +305,8 @@ static bool trend_choice(opt_id id, const char *v, vemt_args *a, FILE *err) {
 }
 
 /* Options that take a value. Returns false on a usage error. */
-static bool take_value(opt_id id, const char *opt, const char *v, vemt_args *a,
-                       FILE *err) {
+static bool take_value(opt_id id, const char *opt, const char *v, vemt_job *a,
+                       vemt_error *err) {
     const char **text[] = {[O_BOUNDARY] = &a->boundary,
                            [O_OUT] = &a->out,
                            [O_GEOJSON] = &a->geojson_dir,
@@ -436,7 +323,7 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_args *a,
     switch (id) {
         case O_INCIDENTS:
         case O_MISSING:
-            if (!vemt_args_add_input(a, v,
+            if (!add_input(a, v,
                                      id == O_MISSING ? VEMT_SOURCE_MISSING
                                                      : VEMT_SOURCE_INCIDENTS))
                 return fail(err, "too many input files", opt);
@@ -486,8 +373,12 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_args *a,
                         v);
         case O_TIME_START:
         case O_TIME_END:
-            *(id == O_TIME_START ? &a->time_start : &a->time_end) = v;
-            return true;
+            return set_time(id == O_TIME_START, v, a) ||
+                   fail(err,
+                        id == O_TIME_START
+                            ? "--time-start needs a date (2024-03 or 2024-03-01)"
+                            : "--time-end needs a date (2024-03 or 2024-03-31)",
+                        v);
         case O_TIME_LAG:
             if (!number(v, 0, 52, &minutes))
                 return fail(err, "--time-lag needs a whole number 0-52", v);
@@ -528,15 +419,17 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_args *a,
 }
 
 /* The flags: options without a value. */
-static void set_flag(opt_id id, vemt_args *a) {
-    bool *flag[] = {
-        [O_HELP] = &a->help,           [O_DEMO] = &a->demo,
-        [O_QUIET] = &a->quiet,         [O_FORCE] = &a->force,
-        [O_NO_TRENDS] = &a->no_trends, [O_WORLD] = &a->allow_world_readable};
+static void set_flag(opt_id id, vemt_job *a) {
+    if (id == O_HELP) return; /* the program's business */
+    bool *flag[] = {[O_DEMO] = &a->demo,
+                    [O_QUIET] = &a->quiet,
+                    [O_FORCE] = &a->force,
+                    [O_NO_TRENDS] = &a->no_trends,
+                    [O_WORLD] = &a->allow_world_readable};
     *flag[id] = true;
 }
 
-bool vemt_args_give(vemt_args *a, size_t k, const char *v, FILE *err) {
+static bool give(vemt_job *a, size_t k, const char *v, vemt_error *err) {
     if (k >= N_OPTIONS)
         return fail(err, "internal error: no such option", NULL);
     const char *opt = options[k].o.name;
@@ -544,10 +437,10 @@ bool vemt_args_give(vemt_args *a, size_t k, const char *v, FILE *err) {
     a->given[k] = true;
     switch (options[k].id) {
         case O_ANALYSIS:
-            ok = vemt_args_analysis_option(opt, v, a, err, &known);
+            ok = vemt_job_analysis_option(opt, v, a, err, &known);
             break;
         case O_ANALYSIS_FLAG:
-            known = vemt_args_analysis_flag(opt, a);
+            known = vemt_job_analysis_flag(opt, a);
             break;
         case O_HELP:
         case O_DEMO:
@@ -565,45 +458,27 @@ bool vemt_args_give(vemt_args *a, size_t k, const char *v, FILE *err) {
     return known ? ok : fail(err, "internal error: no parser for", opt);
 }
 
-static bool one_option(int argc, char **argv, int *i, vemt_args *a, FILE *err) {
-    const char *opt = argv[*i], *v = NULL;
-    if (!strcmp(opt, "-h")) opt = "--help";
-    if (strncmp(opt, "--", 2) != 0)
-        return fail(err, "unexpected argument", opt);
-    const char *eq = strchr(opt, '=');
-    char name[40];
-    if (eq) { /* --name=value */
-        snprintf(name, sizeof name, "%.*s", (int)(eq - opt), opt);
-        opt = name;
-        v = eq + 1;
-    }
-    int k = vemt_args_option_find(opt);
-    if (k < 0) return fail(err, "unknown option", opt);
-    if (!(options[k].o.flags & VEMT_OPT_VALUE)) {
-        if (eq) return fail(err, "option takes no value", opt);
-    } else if (!eq) {
-        if (*i + 1 >= argc) return fail(err, "missing value for", opt);
-        v = argv[++*i];
-    }
-    return vemt_args_give(a, (size_t)k, v, err);
+
+vemt_status vemt_job_give(vemt_job *a, size_t k, const char *value,
+                          vemt_error *err) {
+    const char *v = value;
+    if (value && !(v = vemt_job_keep(a, value)))
+        return vemt_error_set(err, VEMT_E_NOMEM, "out of memory");
+    return give(a, k, v, err) ? VEMT_OK : err->code;
 }
 
-static bool parse_command(int argc, char **argv, vemt_args *a, FILE *err) {
-    for (int i = 2; i < argc; i++)
-        if (!one_option(argc, argv, &i, a, err)) return false;
-    if (a->help) return true;
-    if (a->config && !vemt_job_apply(a->config, a, err)) return false;
-    vemt_tier_defaults(a);
-    if (!a->demo && a->n_inputs == 0)
-        return fail(err, "no input: give --incidents or --missing, or --demo",
-                    NULL);
-    if (!a->demo && !a->out)
-        return fail(err, "--out PATH.gpkg is required", NULL);
-    return true;
+vemt_status vemt_job_add_input(vemt_job *a, const char *path,
+                               vemt_source_kind kind, vemt_error *err) {
+    const char *p = vemt_job_keep(a, path);
+    if (!p) return vemt_error_set(err, VEMT_E_NOMEM, "out of memory");
+    if (!add_input(a, p, kind))
+        return vemt_error_set(err, VEMT_E_ARG, "too many input files");
+    return VEMT_OK;
 }
 
-bool vemt_args_parse(int argc, char **argv, vemt_args *a, FILE *err) {
+void vemt_job_init(vemt_job *a, vemt_job_command command) {
     memset(a, 0, sizeof *a);
+    a->command = command;
     a->kinds = 1u << VEMT_KIND_INCIDENT;
     a->kind_name = "incident";
     a->seed = 1;
@@ -616,40 +491,54 @@ bool vemt_args_parse(int argc, char **argv, vemt_args *a, FILE *err) {
     a->min_children = 3;
     a->patrol_hours = 3;
     a->patrol_top = 10;
-    vemt_args_analysis_defaults(a);
-    if (argc < 2) return fail(err, "no command given", NULL);
-    const char *cmd = argv[1];
-    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-        a->command = VEMT_CMD_HELP;
-        return true;
-    }
-    if (!strcmp(cmd, "--version")) {
-        a->command = VEMT_CMD_VERSION;
-        return true;
-    }
-    if (!strcmp(cmd, "check-disclosure")) {
-        a->command = VEMT_CMD_CHECK;
-        a->tier = 2;
-        for (int i = 2; i < argc; i++) {
-            if (argv[i][0] == '-') {
-                if (!one_option(argc, argv, &i, a, err)) return false;
-            } else if (!a->check_path) {
-                a->check_path = argv[i];
-            } else {
-                return fail(err, "unexpected argument", argv[i]);
-            }
-        }
-        return a->help || a->check_path ||
-               fail(err, "check-disclosure needs a GeoPackage", NULL);
-    }
-    if (!strcmp(cmd, "run") || !strcmp(cmd, "ingest")) {
-        a->command = cmd[0] == 'r' ? VEMT_CMD_RUN : VEMT_CMD_INGEST;
-        return parse_command(argc, argv, a, err);
-    }
-    return fail(err, cmd[0] == '-' ? "unknown option" : "unknown command", cmd);
+    vemt_job_analysis_defaults(a);
 }
 
-void vemt_args_clear(vemt_args *a) {
-    if (a->job) json_object_put(a->job);
-    a->job = NULL;
+void vemt_job_clear(vemt_job *a) {
+    for (size_t i = 0; i < a->n_owned; i++) vemt_free(a->owned[i]);
+    vemt_free(a->owned);
+    memset(a, 0, sizeof *a);
+}
+
+/* With --demo, inputs default to the bundled demo data. */
+static bool apply_demo(vemt_job *a, vemt_error *err) {
+    const char *dir = a->demo_dir ? a->demo_dir : VEMT_DEMO_DIR;
+    static const char names[][24] = {"incidents.csv", "missing.csv",
+                                     "boundary.geojson"};
+    const char *paths[3];
+    for (int i = 0; i < 3; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (!(paths[i] = vemt_job_keep(a, path)))
+            return vemt_error_set(err, VEMT_E_NOMEM, "out of memory"), false;
+    }
+    if (a->n_inputs == 0) {
+        add_input(a, paths[0], VEMT_SOURCE_INCIDENTS);
+        add_input(a, paths[1], VEMT_SOURCE_MISSING);
+    }
+    if (!a->boundary) a->boundary = paths[2];
+    if (!a->out) a->out = "vemt-demo.gpkg";
+    return true;
+}
+
+vemt_status vemt_job_finish(vemt_job *a, vemt_error *err) {
+    vemt_tier_defaults(a);
+    if (a->demo && !apply_demo(a, err)) return err->code;
+    if (a->n_inputs == 0)
+        return fail(err, "no input: give --incidents or --missing, or --demo",
+                    NULL),
+               err->code;
+    if (!a->out) return fail(err, "--out PATH.gpkg is required", NULL), err->code;
+    if (!vemt_job_parse_edges(a->nr_space, a->nr_space_m, VEMT_MAX_EDGES,
+                              &a->n_nr_space) ||
+        !vemt_job_parse_edges(a->nr_time, a->nr_time_days, VEMT_MAX_EDGES,
+                              &a->n_nr_time))
+        return fail(err, "bad near-repeat band edges", NULL), err->code;
+    /* The public tier's rules on what was given; an automatic cell size is
+     * checked when it is chosen. */
+    if (a->command == VEMT_JOB_RUN &&
+        vemt_tier_check_cell(
+            a, a->cell_size_m > 0 ? a->cell_size_m : (double)INFINITY, err))
+        return err->code;
+    return VEMT_OK;
 }

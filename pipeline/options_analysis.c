@@ -1,17 +1,19 @@
-/** @file args_analysis.c
- * @brief The hot-spot, cluster and density options of `vemt run`: units,
+/** @file options_analysis.c
+ * @brief The hot-spot, cluster and density options of a run: units,
  * weights, permutations, DBSCAN, ST-DBSCAN, HDBSCAN and the kernel
  * density surface.
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/args.h"
 #include "engine/engine.h"
+#include "pipeline/job.h"
+#include "pipeline/options.h"
 
-void vemt_args_analysis_defaults(vemt_args *a) {
+void vemt_job_analysis_defaults(vemt_job *a) {
     a->grid_shape = VEMT_CELL_SQUARE;
     a->weights = -1;
     a->knn_k = 8;
@@ -33,67 +35,8 @@ void vemt_args_analysis_defaults(vemt_args *a) {
     a->flag_radius_m = 50;
 }
 
-void vemt_args_analysis_usage(FILE *out) {
-    fputs(
-        "hot-spot units and weights:\n"
-        "  --grid square|hex    cell shape (default square; hexagons are\n"
-        "                       --cell-size high, flat to flat)\n"
-        "  --areas PATH         polygon units instead of a grid (wards, "
-        "LSOAs,\n"
-        "                       beats: any polygon layer GDAL reads, any CRS)\n"
-        "  --area-id FIELD      the units' id field (--area-name FIELD: "
-        "name)\n"
-        "  --weights W          band (grids' default), knn, queen (areas'\n"
-        "                       default) or rook\n"
-        "  --distance-band M    band in metres, or auto (first peak of the\n"
-        "                       scale profile); default cell size x sqrt 2\n"
-        "  --k N                neighbours for --weights knn (default 8)\n"
-        "  --permutations N     conditional permutations for gi_p_sim and\n"
-        "                       lisa_p (default 999; 0: none)\n"
-        "  --threads N          worker threads (default: every core)\n"
-        "clusters and density:\n"
-        "  --clusters LIST      dbscan,st-dbscan,hdbscan (default all; "
-        "HDBSCAN\n"
-        "                       only up to 200,000 events unless named) or\n"
-        "                       none\n"
-        "  --eps M              DBSCAN / ST-DBSCAN distance (default 200 m)\n"
-        "  --min-points N       points within eps for a core point, itself\n"
-        "                       included (default 5)\n"
-        "  --time-eps T         ST-DBSCAN time window: Nh or Nd (default "
-        "14d)\n"
-        "  --dbscan-star        border points are noise (DBSCAN*)\n"
-        "  --min-cluster-size N HDBSCAN smallest cluster (default 10)\n"
-        "  --min-samples N      HDBSCAN core distance neighbours (default:\n"
-        "                       the min cluster size)\n"
-        "  --hull concave|convex  cluster outlines (default concave)\n"
-        "  --concave-ratio R    GEOS concave hull ratio, 0-1 (default 0.5)\n"
-        "  --kde PATH.tif       also write the density surface as GeoTIFF\n"
-        "  --kde-kernel K       quartic (default), epanechnikov, triangular,\n"
-        "                       uniform or gaussian\n"
-        "  --kde-bandwidth M    kernel radius (default: Silverman's rule)\n"
-        "  --kde-pixel M        pixel size (default: from the bandwidth)\n"
-        "  --no-kde             no density surface\n"
-        "near repeats and co-location:\n"
-        "  --nr-space EDGES     Knox space bands, metres: [0, 1) same place,\n"
-        "                       [1, 200), ... (default "
-        "0,1,200,400,600,800,1000)\n"
-        "  --nr-time EDGES      Knox time bands, days (default "
-        "0,7,14,21,28,35)\n"
-        "  --nr-distance D      manhattan (default) or euclidean\n"
-        "  --no-near-repeat     skip the Knox test\n"
-        "  --clq-k N            co-location neighbours (default 8)\n"
-        "  --repeat-episodes N, --repeat-days D  a repeat child has N\n"
-        "                       episodes within D days (default 3, 90)\n"
-        "  --flag-places PATH   children's homes and other reporting places\n"
-        "                       (points or polygons): their missing-from\n"
-        "                       events are flagged, listed, and left out of\n"
-        "                       the hot spots\n"
-        "  --flag-radius M      around flagged points (default 50 m)\n"
-        "  --include-flagged    keep them in the hot spots\n",
-        out);
-}
 
-bool vemt_args_analysis_flag(const char *opt, vemt_args *a) {
+bool vemt_job_analysis_flag(const char *opt, vemt_job *a) {
     if (!strcmp(opt, "--dbscan-star"))
         a->dbscan_star = true;
     else if (!strcmp(opt, "--no-kde"))
@@ -120,7 +63,7 @@ static bool number(const char *v, double lo, double hi, bool whole,
     return true;
 }
 
-bool vemt_args_edges(const char *list, double *edges, size_t max, size_t *n) {
+bool vemt_job_parse_edges(const char *list, double *edges, size_t max, size_t *n) {
     const char *p = list;
     *n = 0;
     while (*p) {
@@ -140,7 +83,7 @@ bool vemt_args_edges(const char *list, double *edges, size_t max, size_t *n) {
     return *n >= 2;
 }
 
-static bool clusters_list(const char *v, vemt_args *a, FILE *err) {
+static bool clusters_list(const char *v, vemt_job *a, vemt_error *err) {
     static const char names[][12] = {"dbscan", "st-dbscan", "hdbscan"};
     a->cluster_methods = 0;
     a->clusters_given = true;
@@ -153,7 +96,7 @@ static bool clusters_list(const char *v, vemt_args *a, FILE *err) {
                (strlen(names[k]) != len || strncmp(p, names[k], len)))
             k++;
         if (k == VEMT_CLUSTER_METHODS)
-            return vemt_args_fail(err,
+            return vemt_job_fail(err,
                                   "--clusters takes dbscan, st-dbscan and "
                                   "hdbscan separated by commas, or none",
                                   v);
@@ -165,13 +108,13 @@ static bool clusters_list(const char *v, vemt_args *a, FILE *err) {
 }
 
 /* --time-eps: hours (Nh) or days (Nd). */
-static bool time_eps(const char *v, vemt_args *a, FILE *err) {
+static bool time_eps(const char *v, vemt_job *a, vemt_error *err) {
     char *end;
     errno = 0;
     double d = strtod(v, &end);
     double unit = !strcmp(end, "h") ? 3600 : !strcmp(end, "d") ? 86400 : 0;
     if (end == v || errno || !unit || !(d >= 0) || d * unit > 3660 * 86400.0)
-        return vemt_args_fail(err, "--time-eps needs hours (12h) or days (14d)",
+        return vemt_job_fail(err, "--time-eps needs hours (12h) or days (14d)",
                               v);
     a->time_eps_s = d * unit;
     return true;
@@ -186,7 +129,7 @@ static bool choice(const char *v, const char (*names)[16], int n, int *out) {
     return false;
 }
 
-static bool words(const char *opt, const char *v, vemt_args *a, FILE *err) {
+static bool words(const char *opt, const char *v, vemt_job *a, vemt_error *err) {
     static const char shapes[][16] = {"square", "hex"};
     static const char weights[][16] = {"band", "knn", "queen", "rook"};
     static const char kernels[][16] = {"quartic", "epanechnikov", "triangular",
@@ -195,20 +138,20 @@ static bool words(const char *opt, const char *v, vemt_args *a, FILE *err) {
     int k;
     if (!strcmp(opt, "--grid")) {
         if (!choice(v, shapes, 2, &a->grid_shape))
-            return vemt_args_fail(err, "--grid must be square or hex", v);
+            return vemt_job_fail(err, "--grid must be square or hex", v);
     } else if (!strcmp(opt, "--weights")) {
         if (!choice(v, weights, 4, &a->weights))
-            return vemt_args_fail(
+            return vemt_job_fail(
                 err, "--weights must be band, knn, queen or rook", v);
     } else if (!strcmp(opt, "--kde-kernel")) {
         if (!choice(v, kernels, 5, &a->kde_kernel))
-            return vemt_args_fail(err,
+            return vemt_job_fail(err,
                                   "--kde-kernel must be quartic, epanechnikov,"
                                   " triangular, uniform or gaussian",
                                   v);
     } else {
         if (!choice(v, hulls, 2, &k))
-            return vemt_args_fail(err, "--hull must be concave or convex", v);
+            return vemt_job_fail(err, "--hull must be concave or convex", v);
         a->convex = k == 1;
     }
     return true;
@@ -240,7 +183,7 @@ static const numeric numerics[] = {
     {"--distance-band", 0.001, 1e6, false, "metres, or auto"},
 };
 
-static void set_number(size_t k, double d, vemt_args *a) {
+static void set_number(size_t k, double d, vemt_job *a) {
     switch (k) {
         case 0:
             a->knn_k = (long)d;
@@ -290,8 +233,8 @@ static void set_number(size_t k, double d, vemt_args *a) {
     }
 }
 
-bool vemt_args_analysis_option(const char *opt, const char *v, vemt_args *a,
-                               FILE *err, bool *known) {
+bool vemt_job_analysis_option(const char *opt, const char *v, vemt_job *a,
+                               vemt_error *err, bool *known) {
     static const char texts[][16] = {
         "--areas",       "--area-id",    "--area-name", "--kde",
         "--nr-space",    "--nr-time",    "--clusters",  "--time-eps",
@@ -308,8 +251,8 @@ bool vemt_args_analysis_option(const char *opt, const char *v, vemt_args *a,
     double edges[VEMT_MAX_EDGES];
     size_t n_edges;
     if ((t == 4 || t == 5) &&
-        !vemt_args_edges(v, edges, VEMT_MAX_EDGES, &n_edges))
-        return vemt_args_fail(err,
+        !vemt_job_parse_edges(v, edges, VEMT_MAX_EDGES, &n_edges))
+        return vemt_job_fail(err,
                               "band edges must be 2 to 32 ascending numbers "
                               ">= 0 separated by commas",
                               v);
@@ -325,7 +268,7 @@ bool vemt_args_analysis_option(const char *opt, const char *v, vemt_args *a,
     }
     if (t == 8) {
         if (strcmp(v, "manhattan") && strcmp(v, "euclidean"))
-            return vemt_args_fail(
+            return vemt_job_fail(
                 err, "--nr-distance must be manhattan or euclidean", v);
         a->nr_euclidean = !strcmp(v, "euclidean");
         return true;
@@ -339,7 +282,7 @@ bool vemt_args_analysis_option(const char *opt, const char *v, vemt_args *a,
     if (!number(v, numerics[k].lo, numerics[k].hi, numerics[k].whole, &d)) {
         char msg[96];
         snprintf(msg, sizeof msg, "%s needs %s", opt, numerics[k].what);
-        return vemt_args_fail(err, msg, v);
+        return vemt_job_fail(err, msg, v);
     }
     set_number(k, d, a);
     return true;

@@ -1,7 +1,10 @@
 /** @file params.c
  * @brief The run's parameters for the provenance.
  */
-#include "cli/params.h"
+#include "pipeline/params.h"
+
+#include "engine/alloc.h"
+#include "pipeline/log.h"
 
 #include <stdio.h>
 

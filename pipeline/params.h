@@ -3,8 +3,8 @@
  * option's value and whether it was given, a default or chosen
  * automatically.
  */
-#ifndef VEMT_CLI_PARAMS_H
-#define VEMT_CLI_PARAMS_H
+#ifndef VEMT_PIPELINE_PARAMS_H
+#define VEMT_PIPELINE_PARAMS_H
 
 #include "ingest/ingest.h"
 #include "outputs/outputs.h"
@@ -29,4 +29,4 @@ void vemt_params_add_text(vemt_params *p, const char *name, const char *how,
 void vemt_params_add_transform(vemt_params *p, const char *name,
                                const vemt_transform_note *t);
 
-#endif /* VEMT_CLI_PARAMS_H */
+#endif /* VEMT_PIPELINE_PARAMS_H */

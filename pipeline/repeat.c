@@ -2,7 +2,10 @@
  * @brief Near repeats (Knox test), found-at hot spots at event and child
  * level, and co-location quotients, from the run's events and units.
  */
-#include "cli/repeat.h"
+#include "pipeline/repeat.h"
+
+#include "engine/alloc.h"
+#include "pipeline/log.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -12,10 +15,10 @@
 enum { CAT_FOUND = 0, CAT_INCIDENT = 1 };
 
 void vemt_repeat_clear(vemt_repeat_result *r) {
-    free(r->cells);
-    free(r->n_found), free(r->n_children), free(r->gi_z), free(r->gi_p);
-    free(r->child_z), free(r->child_p), free(r->gi_bin);
-    free(r->clq_event), free(r->lclq), free(r->lclq_p), free(r->mean_lclq);
+    vemt_free(r->cells);
+    vemt_free(r->n_found), vemt_free(r->n_children), vemt_free(r->gi_z), vemt_free(r->gi_p);
+    vemt_free(r->child_z), vemt_free(r->child_p), vemt_free(r->gi_bin);
+    vemt_free(r->clq_event), vemt_free(r->lclq), vemt_free(r->lclq_p), vemt_free(r->mean_lclq);
     memset(r, 0, sizeof *r);
 }
 
@@ -26,17 +29,13 @@ static bool counted(const vemt_event *e, unsigned kinds) {
 /* Knox (1964) test of the counted events known to the day or better, times
  * in days: pairs close in space and in time more often than the shuffled
  * times give (Johnson et al. 2007; NearRepeat's Monte Carlo). */
-static vemt_status near_repeat(vemt_ctx *ctx, const vemt_args *a,
-                               const vemt_events *ev, FILE *info,
+static vemt_status near_repeat(vemt_ctx *ctx, const vemt_job *a,
+                               const vemt_events *ev, const vemt_callbacks *info,
                                vemt_params *params, vemt_repeat_result *r) {
-    double se[VEMT_MAX_EDGES], te[VEMT_MAX_EDGES];
-    size_t ns, nt, n = 0, month = 0;
-    if (!vemt_args_edges(a->nr_space, se, VEMT_MAX_EDGES, &ns) ||
-        !vemt_args_edges(a->nr_time, te, VEMT_MAX_EDGES, &nt))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "bad near-repeat band edges");
-    double *x = calloc(ev->n + 1, sizeof *x), *y = calloc(ev->n + 1, sizeof *y),
-           *t = calloc(ev->n + 1, sizeof *t);
+    const double *se = a->nr_space_m, *te = a->nr_time_days;
+    size_t ns = a->n_nr_space, nt = a->n_nr_time, n = 0, month = 0;
+    double *x = vemt_calloc(ev->n + 1, sizeof *x), *y = vemt_calloc(ev->n + 1, sizeof *y),
+           *t = vemt_calloc(ev->n + 1, sizeof *t);
     vemt_status st = x && y && t ? VEMT_OK : VEMT_E_NOMEM;
     for (size_t i = 0; !st && i < ev->n; i++) {
         const vemt_event *e = &ev->items[i];
@@ -49,14 +48,13 @@ static vemt_status near_repeat(vemt_ctx *ctx, const vemt_args *a,
     }
     if (!st && n < 2) {
         if (info)
-            fprintf(info,
-                    "near repeats: not tested: %zu events known to the "
+            vemt_logf(info, "near repeats: not tested: %zu events known to the "
                     "day\n",
                     n);
-        free(x), free(y), free(t);
+        vemt_free(x), vemt_free(y), vemt_free(t);
         return VEMT_OK;
     }
-    r->cells = st ? NULL : calloc((ns - 1) * (nt - 1), sizeof *r->cells);
+    r->cells = st ? NULL : vemt_calloc((ns - 1) * (nt - 1), sizeof *r->cells);
     if (!st && !r->cells) st = VEMT_E_NOMEM;
     vemt_knox_opts o = {
         se,
@@ -66,11 +64,10 @@ static vemt_status near_repeat(vemt_ctx *ctx, const vemt_args *a,
         a->nr_euclidean ? VEMT_METRIC_EUCLIDEAN : VEMT_METRIC_MANHATTAN,
         {(size_t)a->permutations, a->seed, (unsigned)a->threads}};
     if (!st) st = vemt_knox_compute(ctx, x, y, t, n, &o, r->cells);
-    free(x), free(y), free(t);
+    vemt_free(x), vemt_free(y), vemt_free(t);
     if (st == VEMT_E_ARG) { /* too many close pairs: narrower bands */
         if (info)
-            fprintf(info,
-                    "near repeats: not tested: %s (give narrower "
+            vemt_logf(info, "near repeats: not tested: %s (give narrower "
                     "--nr-space or --nr-time bands)\n",
                     vemt_ctx_error(ctx)->msg);
         return VEMT_OK;
@@ -88,8 +85,7 @@ static vemt_status near_repeat(vemt_ctx *ctx, const vemt_args *a,
         size_t sig = 0;
         for (size_t k = 0; k < (ns - 1) * (nt - 1); k++)
             sig += r->cells[k].p <= 0.05 && r->cells[k].ratio > 1;
-        fprintf(info,
-                "near repeats: Knox test of %zu events (%zu with month-only "
+        vemt_logf(info, "near repeats: Knox test of %zu events (%zu with month-only "
                 "times left out): %zu of %zu band pairs above chance at "
                 "p <= 0.05\n",
                 n, month, sig, (ns - 1) * (nt - 1));
@@ -114,11 +110,11 @@ static int by_child(const void *p, const void *q) {
 
 static vemt_status child_lists(const vemt_events *ev, const vemt_grid *g,
                                size_t **start, size_t **units, size_t *nc) {
-    found_child *fc = calloc(ev->n + 1, sizeof *fc);
-    *start = calloc(ev->n + 2, sizeof **start);
-    *units = calloc(ev->n + 1, sizeof **units);
+    found_child *fc = vemt_calloc(ev->n + 1, sizeof *fc);
+    *start = vemt_calloc(ev->n + 2, sizeof **start);
+    *units = vemt_calloc(ev->n + 1, sizeof **units);
     if (!fc || !*start || !*units) {
-        free(fc);
+        vemt_free(fc);
         return VEMT_E_NOMEM;
     }
     size_t m = 0, k = 0;
@@ -139,26 +135,26 @@ static vemt_status child_lists(const vemt_events *ev, const vemt_grid *g,
             (*units)[k++] = fc[i].unit;
     }
     (*start)[*nc] = k;
-    free(fc);
+    vemt_free(fc);
     return VEMT_OK;
 }
 
 /* Found-at hot spots: Gi* of the events per unit (FDR bins) beside the
  * child-level test whose null moves whole children (engine/childperm.c),
  * so one child found many times in one place can't make a hot spot. */
-static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_args *a,
+static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_job *a,
                                   const vemt_events *ev, const vemt_grid *g,
-                                  const vemt_weights *w, FILE *info,
+                                  const vemt_weights *w, const vemt_callbacks *info,
                                   vemt_repeat_result *r) {
     size_t n = vemt_grid_ncells(g), nc = 0, *start = NULL, *units = NULL;
     size_t k = n ? n : 1;
-    r->n_found = calloc(k, sizeof *r->n_found);
-    r->n_children = calloc(k, sizeof *r->n_children);
-    r->gi_z = calloc(k, sizeof *r->gi_z), r->gi_p = calloc(k, sizeof *r->gi_p);
-    r->child_z = calloc(k, sizeof *r->child_z);
-    r->child_p = calloc(k, sizeof *r->child_p);
-    r->gi_bin = calloc(k, sizeof *r->gi_bin);
-    double *xy = calloc(2 * k, sizeof *xy);
+    r->n_found = vemt_calloc(k, sizeof *r->n_found);
+    r->n_children = vemt_calloc(k, sizeof *r->n_children);
+    r->gi_z = vemt_calloc(k, sizeof *r->gi_z), r->gi_p = vemt_calloc(k, sizeof *r->gi_p);
+    r->child_z = vemt_calloc(k, sizeof *r->child_z);
+    r->child_p = vemt_calloc(k, sizeof *r->child_p);
+    r->gi_bin = vemt_calloc(k, sizeof *r->gi_bin);
+    double *xy = vemt_calloc(2 * k, sizeof *xy);
     vemt_status st = r->n_found && r->n_children && r->gi_z && r->gi_p &&
                              r->child_z && r->child_p && r->gi_bin && xy
                          ? VEMT_OK
@@ -168,11 +164,10 @@ static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_args *a,
         found = vemt_grid_count(g, ev, 1u << VEMT_KIND_FOUND_AT, r->n_found);
     if (!st && (found < 2 || n < 2)) {
         if (info)
-            fputs(
+            vemt_logs(info, 
                 "found-at hot spots: not tested: too few found-at "
-                "events\n",
-                info);
-        free(xy);
+                "events\n");
+        vemt_free(xy);
         return VEMT_OK;
     }
     if (!st) st = vemt_gistar_compute(ctx, w, r->n_found, n, r->gi_z, r->gi_p);
@@ -186,7 +181,7 @@ static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_args *a,
     if (!st)
         st = vemt_gistar_child_permute(ctx, w, xy, n, &cu, &po, r->n_children,
                                        r->child_z, r->child_p);
-    free(xy), free(start), free(units);
+    vemt_free(xy), vemt_free(start), vemt_free(units);
     if (st) return st;
     r->found = (vemt_found_out){r->n_found, r->n_children, r->gi_z,    r->gi_p,
                                 r->gi_bin,  r->child_z,    r->child_p, NULL};
@@ -197,8 +192,7 @@ static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_args *a,
             hot += r->gi_bin[i] >= 2;
             child_sig += r->gi_bin[i] >= 2 && r->child_p[i] <= 0.05;
         }
-        fprintf(info,
-                "found-at hot spots: %zu units at 95 %% or more (events), %zu "
+        vemt_logf(info, "found-at hot spots: %zu units at 95 %% or more (events), %zu "
                 "of them also at child level (%zu children)\n",
                 hot, child_sig, nc);
     }
@@ -208,18 +202,18 @@ static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_args *a,
 /* Local co-location quotients (Cromley, Hanink & Bentlage 2014) of
  * incidents around found-at places and the reverse, with the global
  * quotients. */
-static vemt_status colocation(vemt_ctx *ctx, const vemt_args *a,
-                              const vemt_events *ev, FILE *info,
+static vemt_status colocation(vemt_ctx *ctx, const vemt_job *a,
+                              const vemt_events *ev, const vemt_callbacks *info,
                               vemt_params *params, vemt_repeat_result *r) {
     size_t n = 0, nf = 0;
     unsigned kinds = (1u << VEMT_KIND_FOUND_AT) | (1u << VEMT_KIND_INCIDENT);
-    double *xy = calloc(2 * (ev->n + 1), sizeof *xy);
-    int32_t *cat = calloc(ev->n + 1, sizeof *cat);
-    r->clq_event = calloc(ev->n + 1, sizeof *r->clq_event);
-    r->lclq = calloc(ev->n + 1, sizeof *r->lclq);
-    r->lclq_p = calloc(ev->n + 1, sizeof *r->lclq_p);
-    double *l2 = calloc(ev->n + 1, sizeof *l2),
-           *p2 = calloc(ev->n + 1, sizeof *p2);
+    double *xy = vemt_calloc(2 * (ev->n + 1), sizeof *xy);
+    int32_t *cat = vemt_calloc(ev->n + 1, sizeof *cat);
+    r->clq_event = vemt_calloc(ev->n + 1, sizeof *r->clq_event);
+    r->lclq = vemt_calloc(ev->n + 1, sizeof *r->lclq);
+    r->lclq_p = vemt_calloc(ev->n + 1, sizeof *r->lclq_p);
+    double *l2 = vemt_calloc(ev->n + 1, sizeof *l2),
+           *p2 = vemt_calloc(ev->n + 1, sizeof *p2);
     vemt_status st =
         xy && cat && r->clq_event && r->lclq && r->lclq_p && l2 && p2
             ? VEMT_OK
@@ -235,11 +229,10 @@ static vemt_status colocation(vemt_ctx *ctx, const vemt_args *a,
     size_t k = (size_t)a->clq_k;
     if (!st && (nf < 2 || n - nf < 2 || n <= k)) {
         if (info)
-            fputs(
+            vemt_logs(info, 
                 "co-location: not measured: too few found-at places "
-                "or incidents\n",
-                info);
-        free(xy), free(cat), free(l2), free(p2);
+                "or incidents\n");
+        vemt_free(xy), vemt_free(cat), vemt_free(l2), vemt_free(p2);
         return VEMT_OK;
     }
     vemt_clq_opts o = {
@@ -261,7 +254,7 @@ static vemt_status colocation(vemt_ctx *ctx, const vemt_args *a,
     if (!st)
         st = vemt_clq_global(ctx, xy, cat, n, CAT_INCIDENT, CAT_FOUND, &o,
                              &c->global_if, &c->global_if_p);
-    free(xy), free(cat), free(l2), free(p2);
+    vemt_free(xy), vemt_free(cat), vemt_free(l2), vemt_free(p2);
     if (st) return st;
     c->n = n;
     c->event = r->clq_event;
@@ -271,8 +264,7 @@ static vemt_status colocation(vemt_ctx *ctx, const vemt_args *a,
     vemt_params_add(params, "clq_k", a->clq_k == 8 ? "default" : "given",
                     (double)a->clq_k);
     if (info)
-        fprintf(info,
-                "co-location: incidents around found-at places CLQ %.2f (p = "
+        vemt_logf(info, "co-location: incidents around found-at places CLQ %.2f (p = "
                 "%.3f), found-at places around incidents %.2f (p = %.3f)\n",
                 c->global_fi, c->global_fi_p, c->global_if, c->global_if_p);
     return VEMT_OK;
@@ -283,10 +275,10 @@ static vemt_status colocation(vemt_ctx *ctx, const vemt_args *a,
 static vemt_status clq_by_unit(const vemt_events *ev, const vemt_grid *g,
                                vemt_repeat_result *r) {
     size_t n = vemt_grid_ncells(g);
-    double *sum = calloc(n ? n : 1, sizeof *sum);
-    r->mean_lclq = calloc(n ? n : 1, sizeof *r->mean_lclq);
+    double *sum = vemt_calloc(n ? n : 1, sizeof *sum);
+    r->mean_lclq = vemt_calloc(n ? n : 1, sizeof *r->mean_lclq);
     if (!sum || !r->mean_lclq) {
-        free(sum);
+        vemt_free(sum);
         return VEMT_E_NOMEM;
     }
     for (size_t k = 0; k < r->clq.n; k++) {
@@ -301,22 +293,21 @@ static vemt_status clq_by_unit(const vemt_events *ev, const vemt_grid *g,
     for (size_t u = 0; u < n; u++)
         r->mean_lclq[u] =
             r->mean_lclq[u] > 0 ? sum[u] / r->mean_lclq[u] : (double)NAN;
-    free(sum);
+    vemt_free(sum);
     r->found.mean_lclq = r->mean_lclq;
     return VEMT_OK;
 }
 
-vemt_status vemt_repeat_run(vemt_ctx *ctx, const vemt_args *a,
+vemt_status vemt_repeat_run(vemt_ctx *ctx, const vemt_job *a,
                             const vemt_events *events, const vemt_grid *grid,
-                            const vemt_weights *w, FILE *info,
+                            const vemt_weights *w, const vemt_callbacks *info,
                             vemt_params *params, vemt_repeat_result *r) {
     memset(r, 0, sizeof *r);
     if (a->permutations == 0) { /* all three are permutation tests */
         if (info)
-            fputs(
+            vemt_logs(info, 
                 "near repeats, child-level found-at hot spots, "
-                "co-location: not tested (--permutations 0)\n",
-                info);
+                "co-location: not tested (--permutations 0)\n");
         return VEMT_OK;
     }
     vemt_status st = VEMT_OK;

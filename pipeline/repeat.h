@@ -3,13 +3,14 @@
  * near-repeat test of the counted events, found-at hot spots at event and
  * child level, and co-location quotients of found-at places and incidents.
  */
-#ifndef VEMT_CLI_REPEAT_H
-#define VEMT_CLI_REPEAT_H
+#ifndef VEMT_PIPELINE_REPEAT_H
+#define VEMT_PIPELINE_REPEAT_H
 
 #include <stdio.h>
 
-#include "cli/args.h"
-#include "cli/params.h"
+#include "pipeline/job.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/params.h"
 #include "engine/engine.h"
 #include "outputs/outputs.h"
 
@@ -34,12 +35,12 @@ typedef struct vemt_repeat_result {
  * be NULL). An analysis without the data it needs (too few events, no
  * found-at events) is skipped with a note. Returns the engine's failures
  * (message in the context). */
-vemt_status vemt_repeat_run(vemt_ctx *ctx, const vemt_args *a,
+vemt_status vemt_repeat_run(vemt_ctx *ctx, const vemt_job *a,
                             const vemt_events *events, const vemt_grid *grid,
-                            const vemt_weights *w, FILE *info,
+                            const vemt_weights *w, const vemt_callbacks *info,
                             vemt_params *params, vemt_repeat_result *r);
 
 /** Free a result and zero it. */
 void vemt_repeat_clear(vemt_repeat_result *r);
 
-#endif /* VEMT_CLI_REPEAT_H */
+#endif /* VEMT_PIPELINE_REPEAT_H */

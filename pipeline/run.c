@@ -1,38 +1,40 @@
 /** @file run.c
- * @brief The run pipeline: read every input, lay the grid over the study
- * area, count, compute Gi*, write the outputs, print the summary.
+ * @brief The run pipeline: read every input, lay the units over the study
+ * area, count, compute every statistic; then write the outputs.
  */
-#include "cli/run.h"
+#include "pipeline/pipeline.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdarg.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/clusters.h"
+#include "pipeline/clusters.h"
 #include "cli/disclose.h"
-#include "cli/flagged.h"
-#include "cli/hotspots.h"
-#include "cli/missing.h"
-#include "cli/params.h"
-#include "cli/repeat.h"
-#include "cli/report.h"
-#include "cli/safeguard.h"
-#include "cli/safety.h"
-#include "cli/trends.h"
+#include "pipeline/flagged.h"
+#include "pipeline/hotspots.h"
+#include "pipeline/log.h"
+#include "pipeline/missing.h"
+#include "pipeline/options.h"
+#include "pipeline/params.h"
+#include "pipeline/repeat.h"
+#include "pipeline/report.h"
+#include "pipeline/safety.h"
+#include "pipeline/safeguard.h"
+#include "pipeline/trends.h"
+#include "engine/alloc.h"
 #include "engine/engine.h"
 #include "ingest/ingest.h"
 #include "outputs/outputs.h"
 
-#ifndef VEMT_DEMO_DIR
-#define VEMT_DEMO_DIR "fixtures/demo"
-#endif
-
 /* Everything one run holds; freed in one place. */
-typedef struct run {
-    vemt_args a;
+struct vemt_result {
+    vemt_job a;    /* the job, with the analysis CRS as checked */
+    vemt_error *err; /* the caller's, while running or writing */
+    vemt_callbacks cb;
     vemt_ctx *ctx;
     vemt_pseudo *pseudo;
     vemt_key_origin key_origin;
@@ -58,11 +60,16 @@ typedef struct run {
     const char *crs_given; /* --analysis-crs as given, or NULL */
     char *crs;             /* the analysis CRS as checked (a.analysis_crs) */
     char crs_name[128];
-    char demo_paths[3][4096];
-    FILE *info; /* stdout, or NULL with --quiet */
-} run;
+    const vemt_callbacks *info; /* &cb, or NULL with --quiet */
+    bool cancelled;             /* the progress callback said stop */
+    int64_t started;            /* when the run started (UTC seconds) */
+    char err_path[4096];        /* a folder an error names */
+};
 
-static void run_free(run *r) {
+typedef struct vemt_result run;
+
+void vemt_result_destroy(run *r) {
+    if (!r) return;
     vemt_trends_clear(&r->trends);
     vemt_published_clear(&r->pub);
     vemt_safeguard_clear(&r->sg);
@@ -81,37 +88,43 @@ static void run_free(run *r) {
     vemt_pseudo_destroy(r->pseudo);
     vemt_ingest_free(r->crs);
     vemt_ctx_destroy(r->ctx);
+    vemt_free(r);
 }
 
-/* Exit status for a failed library call, after printing its error. */
-static int failed(run *r, vemt_status st, const char *path) {
-    vemt_report_error(stderr, path, vemt_ctx_error(r->ctx));
-    if (st == VEMT_E_NOMEM || st == VEMT_E_DEPENDENCY)
-        return VEMT_EXIT_INTERNAL;
-    return VEMT_EXIT_INPUT;
+/* A failed call's status, with the context's error copied to the caller's
+ * (the file named when the error names none). */
+static vemt_status failed(run *r, vemt_status st, const char *path) {
+    *r->err = *vemt_ctx_error(r->ctx);
+    if (!r->err->code) r->err->code = st;
+    if (!r->err->source) r->err->source = path;
+    return st;
 }
 
-/* With --demo, inputs default to the bundled demo data. */
-static void apply_demo(run *r) {
-    if (!r->a.demo) return;
-    const char *dir = getenv("VEMT_DEMO_DIR");
-    if (!dir || !*dir) dir = VEMT_DEMO_DIR;
-    static const char names[][24] = {"incidents.csv", "missing.csv",
-                                     "boundary.geojson"};
-    for (int i = 0; i < 3; i++)
-        snprintf(r->demo_paths[i], sizeof r->demo_paths[i], "%s/%s", dir,
-                 names[i]);
-    if (r->a.n_inputs == 0) {
-        vemt_args_add_input(&r->a, r->demo_paths[0], VEMT_SOURCE_INCIDENTS);
-        vemt_args_add_input(&r->a, r->demo_paths[1], VEMT_SOURCE_MISSING);
-    }
-    if (!r->a.boundary) r->a.boundary = r->demo_paths[2];
-    if (!r->a.out) r->a.out = "vemt-demo.gpkg";
+/* A status with its message, for the checks the pipeline itself makes. */
+static vemt_status fail(run *r, vemt_status st, const char *path,
+                        const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static vemt_status fail(run *r, vemt_status st, const char *path,
+                        const char *fmt, ...) {
+    char msg[sizeof r->err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    vemt_error_set(r->err, st, "%s", msg);
+    r->err->source = path;
+    return st;
+}
+
+/* The progress callback said stop. */
+static vemt_status cancelled(run *r) {
+    return fail(r, VEMT_E_CANCELLED, NULL, "cancelled");
 }
 
 /* --analysis-crs: a projected CRS in metres, checked before anything is
  * read; from here on every stage gets it as a.analysis_crs. */
-static int check_analysis_crs(run *r) {
+static vemt_status check_analysis_crs(run *r) {
     const char *def = r->crs_given = r->a.analysis_crs;
     if (!def) def = VEMT_ANALYSIS_CRS_DEFAULT;
     vemt_status st = vemt_ingest_analysis_crs(r->ctx, def, &r->crs, r->crs_name,
@@ -119,29 +132,24 @@ static int check_analysis_crs(run *r) {
     if (st == VEMT_E_NOMEM || st == VEMT_E_DEPENDENCY)
         return failed(r, st, NULL);
     if (st) {
-        char opt[96];
-        snprintf(opt, sizeof opt, "--analysis-crs %.60s%s", def,
-                 strlen(def) > 60 ? "..." : "");
-        vemt_args_fail(stderr, opt, vemt_ctx_error(r->ctx)->msg);
-        return VEMT_EXIT_USAGE;
+        return fail(r, VEMT_E_OPTION, NULL, "--analysis-crs %.60s%s: %s", def,
+                    strlen(def) > 60 ? "..." : "", vemt_ctx_error(r->ctx)->msg);
     }
     r->a.analysis_crs = r->crs;
     bool wkt = strchr(r->crs, '[') != NULL; /* no identifier: just the name */
     if (r->crs_given && r->info)
-        fprintf(r->info, "analysis CRS: %s%s%s%s\n", r->crs_name,
+        vemt_logf(r->info, "analysis CRS: %s%s%s%s\n", r->crs_name,
                 wkt ? "" : " (", wkt ? "" : r->crs, wkt ? "" : ")");
-    return VEMT_EXIT_OK;
+    return VEMT_OK;
 }
 
 /* Pseudonym key, postcode lookup and category filter for the inputs. */
-static int reading_aids(run *r) {
-    const char *env_key = getenv("VEMT_PSEUDONYM_KEY");
-    vemt_status st = vemt_pseudo_create(r->ctx, r->a.key_file, env_key,
+static vemt_status reading_aids(run *r) {
+    vemt_status st = vemt_pseudo_create(r->ctx, r->a.key_file, r->a.pseudonym_key,
                                         &r->pseudo, &r->key_origin);
     if (st) return failed(r, st, r->a.key_file);
     if (r->key_origin == VEMT_KEY_RANDOM && r->info)
-        fprintf(r->info,
-                "note: no --key-file or VEMT_PSEUDONYM_KEY: pseudonyms use a "
+        vemt_logf(r->info, "note: no --key-file or VEMT_PSEUDONYM_KEY: pseudonyms use a "
                 "random key and will differ from other runs\n");
     if (r->a.postcodes &&
         (st = vemt_postcodes_load(r->ctx, r->a.postcodes, r->a.analysis_crs,
@@ -151,33 +159,31 @@ static int reading_aids(run *r) {
         vemt_params_add_transform(&r->params, "postcodes_transformation",
                                   vemt_postcodes_transform(r->postcodes));
     if (r->postcodes && r->info)
-        fprintf(r->info, "postcodes: %zu in %s\n",
+        vemt_logf(r->info, "postcodes: %zu in %s\n",
                 vemt_postcodes_count(r->postcodes), r->a.postcodes);
     if ((r->a.categories || r->a.exclude_categories) &&
         (st = vemt_filter_create(r->ctx, r->a.categories,
                                  r->a.exclude_categories, &r->filter)))
         return failed(r, st, NULL);
     if (vemt_text_index_create(&r->texts)) return failed(r, VEMT_E_NOMEM, NULL);
-    return VEMT_EXIT_OK;
+    return VEMT_OK;
 }
 
 /* --max-reject-rate: too many bad rows in one file stops the run. */
-static int check_reject_rate(run *r, const vemt_source *s) {
-    if (r->a.max_reject_rate < 0 || s->n_read == 0) return VEMT_EXIT_OK;
+static vemt_status check_reject_rate(run *r, const vemt_source *s) {
+    if (r->a.max_reject_rate < 0 || s->n_read == 0) return VEMT_OK;
     double rate = (double)s->n_rejected / (double)s->n_read;
-    if (rate <= r->a.max_reject_rate) return VEMT_EXIT_OK;
-    fprintf(stderr,
-            "%s: %ld of %ld rows rejected (%.1f%%), more than "
-            "--max-reject-rate %g allows\n",
-            s->path, s->n_rejected, s->n_read, 100 * rate,
-            r->a.max_reject_rate);
-    return VEMT_EXIT_INPUT;
+    if (rate <= r->a.max_reject_rate) return VEMT_OK;
+    return fail(r, VEMT_E_ARG, s->path,
+                "%ld of %ld rows rejected (%.1f%%), more than "
+                "--max-reject-rate %g allows",
+                s->n_rejected, s->n_read, 100 * rate, r->a.max_reject_rate);
 }
 
-static int read_inputs(run *r) {
-    int rc = reading_aids(r);
-    for (int i = 0; rc == VEMT_EXIT_OK && i < r->a.n_inputs; i++) {
-        const vemt_input_arg *in = &r->a.inputs[i];
+static vemt_status read_inputs(run *r) {
+    vemt_status rc = reading_aids(r);
+    for (int i = 0; rc == VEMT_OK && i < r->a.n_inputs; i++) {
+        const vemt_job_input *in = &r->a.inputs[i];
         vemt_ingest_opts opts = {.pseudo = r->pseudo,
                                  .postcodes = r->postcodes,
                                  .filter = r->filter,
@@ -197,23 +203,23 @@ static int read_inputs(run *r) {
         if (st) return failed(r, st, s->path);
         r->n_sources++;
         rc = check_reject_rate(r, s);
+        if (!rc && r->cancelled) rc = cancelled(r);
     }
-    if (rc == VEMT_EXIT_OK && r->n_sources > 1) {
+    if (rc == VEMT_OK && r->n_sources > 1) {
         size_t m = vemt_ingest_merge_across(&r->events, r->sources, &r->merges,
                                             r->a.merge_m, r->a.merge_s);
         if (m && r->info)
-            fprintf(r->info,
-                    "merged %zu cross-source duplicates (same "
+            vemt_logf(r->info, "merged %zu cross-source duplicates (same "
                     "subject within %g m and %g min)\n",
                     m, r->a.merge_m, r->a.merge_s / 60);
     }
     return rc;
 }
 
-static int read_boundary(run *r) {
+static vemt_status read_boundary(run *r) {
     if (!r->a.boundary) {
         vemt_area_flag_events(NULL, &r->events);
-        return VEMT_EXIT_OK;
+        return VEMT_OK;
     }
     unsigned char *wkb = NULL;
     size_t n = 0;
@@ -226,10 +232,10 @@ static int read_boundary(run *r) {
     vemt_ingest_free(wkb);
     if (st) return failed(r, st, r->a.boundary);
     vemt_area_flag_events(r->area, &r->events);
-    return VEMT_EXIT_OK;
+    return VEMT_OK;
 }
 
-/* True, with a warning on stderr, when no event of the --kind is located
+/* True, with a warning, when no event of the --kind is located
  * in the study area (every row rejected, say): bad rows never stop a run
  * (issue 3), so the run still writes the events, rejects and merges and
  * its summary, as `vemt ingest` does, and exits 0. */
@@ -239,18 +245,20 @@ static bool nothing_to_analyse(run *r) {
     char why[160];
     snprintf(why, sizeof why, "no located %s events in the %s", r->a.kind_name,
              r->area ? "study area" : "inputs");
-    fprintf(stderr,
-            "vemt: warning: %s: nothing to analyse, so no hot spots or "
-            "trends; the events, rejects and merges are written (see the "
-            "rejects above)\n",
-            why);
+    char line[400];
+    snprintf(line, sizeof line,
+             "vemt: warning: %s: nothing to analyse, so no hot spots or "
+             "trends; the events, rejects and merges are written (see the "
+             "rejects above)\n",
+             why);
+    vemt_log_text(&r->cb, VEMT_LOG_WARNING, line);
     vemt_params_add_text(&r->params, "analysis", "automatic", why);
     return true;
 }
 
 /* Units, counts, weights, Gi*, Local Moran; then trends, publication,
  * safeguarding and clusters. */
-static int analyse(run *r) {
+static vemt_status analyse(run *r) {
     vemt_hotspot_result *h = &r->hs;
     vemt_status st = vemt_flagged_run(r->ctx, &r->a, &r->events, r->info,
                                       &r->params, &r->flg);
@@ -258,9 +266,10 @@ static int analyse(run *r) {
     st = vemt_hotspots_run(r->ctx, &r->a, r->area, &r->events, r->info,
                            &r->params, h);
     if (st) return failed(r, st, NULL);
-    int rc =
-        vemt_tier_check(&r->a, h->cell_m > 0 ? h->cell_m : (double)INFINITY);
-    if (rc) return rc;
+    if (vemt_tier_check_cell(&r->a,
+                             h->cell_m > 0 ? h->cell_m : (double)INFINITY,
+                             r->err))
+        return r->err->code;
     size_t n = vemt_grid_ncells(h->grid);
     vemt_params_add_text(
         &r->params, "gi_bin_rule", r->a.fdr ? "default" : "given",
@@ -301,18 +310,22 @@ static int analyse(run *r) {
     }
     if (st) return failed(r, st, NULL);
     if (r->info) {
-        fprintf(r->info, "units: %zu %s, %zu %s events counted\n", n,
+        vemt_logf(r->info, "units: %zu %s, %zu %s events counted\n", n,
                 vemt_grid_areas(h->grid) ? "polygons" : "cells", h->counted,
                 r->a.kind_name);
-        fputs("hottest units (Getis-Ord Gi*):\n", r->info);
-        vemt_report_top_cells(r->info, h->grid, h->counts, h->z, 5);
+        vemt_logs(r->info, "hottest units (Getis-Ord Gi*):\n");
+        char *text;
+        size_t len;
+        FILE *m = vemt_log_open(r->info, &text, &len);
+        if (m) vemt_report_top_cells(m, h->grid, h->counts, h->z, 5);
+        vemt_log_flush(r->info, VEMT_LOG_INFO, m, &text);
     }
-    return VEMT_EXIT_OK;
+    return VEMT_OK;
 }
 
 /* The run summary for people, on stdout and (--report) as Markdown. */
 static vemt_status write_report(run *r) {
-    if (r->a.command != VEMT_CMD_RUN) return VEMT_OK;
+    if (r->a.command != VEMT_JOB_RUN) return VEMT_OK;
     vemt_summary sm = {r->sources,
                        r->n_sources,
                        &r->events,
@@ -324,17 +337,21 @@ static vemt_status write_report(run *r) {
                        vemt_tier_name(r->a.tier),
                        vemt_tier_threshold(&r->a),
                        r->a.round_to};
-    if (r->info) vemt_report_summary(r->info, &sm, false);
+    char *text;
+    size_t len;
+    FILE *m = vemt_log_open(r->info, &text, &len);
+    if (m) vemt_report_summary(m, &sm, false);
+    vemt_log_flush(r->info, VEMT_LOG_INFO, m, &text);
     if (!r->a.report) return VEMT_OK;
     FILE *f = fopen(r->a.report, "w");
     if (!f)
-        return vemt_error_set(vemt_ctx_err(r->ctx), VEMT_E_IO,
-                              "can't write the report %s", r->a.report);
+        return fail(r, VEMT_E_IO, NULL, "can't write the report %s",
+                    r->a.report);
     vemt_report_summary(f, &sm, true);
     if (fclose(f) != 0)
-        return vemt_error_set(vemt_ctx_err(r->ctx), VEMT_E_IO,
-                              "can't write the report %s", r->a.report);
-    if (r->info) fprintf(r->info, "wrote report %s\n", r->a.report);
+        return fail(r, VEMT_E_IO, NULL, "can't write the report %s",
+                    r->a.report);
+    if (r->info) vemt_logf(r->info, "wrote report %s\n", r->a.report);
     return VEMT_OK;
 }
 
@@ -342,7 +359,7 @@ static vemt_status write_report(run *r) {
 static char *read_text(const char *path) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
-    char *buf = calloc(1, 65537);
+    char *buf = vemt_calloc(1, 65537);
     size_t n = buf ? fread(buf, 1, 65536, f) : 0;
     if (buf) buf[n] = '\0';
     fclose(f);
@@ -378,7 +395,7 @@ static const char *how(bool is_default) {
 
 /* Every option's value in the provenance, "default" where it is one. */
 static void record_options(run *r) {
-    const vemt_args *a = &r->a;
+    const vemt_job *a = &r->a;
     vemt_params *p = &r->params;
     vemt_params_add(p, "merge_distance_m", how(a->merge_m == 50), a->merge_m);
     vemt_params_add(p, "merge_time_s", how(a->merge_s == 3600), a->merge_s);
@@ -393,7 +410,7 @@ static void record_options(run *r) {
         vemt_params_add_text(p, "exclude_categories", "given",
                              a->exclude_categories);
     vemt_params_add_text(p, "tier", how(a->tier == 0), vemt_tier_name(a->tier));
-    if (a->command != VEMT_CMD_RUN) return;
+    if (a->command != VEMT_JOB_RUN) return;
     vemt_params_add_text(p, "kind", how(a->kinds == 1u << VEMT_KIND_INCIDENT),
                          a->kind_name);
     static const char steps[][8] = {"month", "week", "days"};
@@ -422,7 +439,7 @@ static void record_options(run *r) {
     vemt_params_add(p, "patrol_top", how(a->patrol_top == 10), a->patrol_top);
 }
 
-static int write_outputs(run *r, int argc, char **argv, int64_t started) {
+static vemt_status write_outputs(run *r, int argc, char *const *argv) {
     char seed[24];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->a.seed);
     vemt_params_add_text(&r->params, "seed",
@@ -441,14 +458,14 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
         .argv = argv,
         .params = r->params.items,
         .n_params = r->params.n,
-        .created_utc = started,
+        .created_utc = r->started,
         .key_origin = origins[r->key_origin],
         .attribution = r->a.attribution,
         .job_json = job,
         .tier = vemt_tier_name(r->a.tier),
         .suppress_below = vemt_tier_threshold(&r->a),
         .round_to = r->a.round_to,
-        .command = r->a.command == VEMT_CMD_RUN ? "run" : "ingest"};
+        .command = r->a.command == VEMT_JOB_RUN ? "run" : "ingest"};
     vemt_output out = {
         .events = &r->events,
         .rejects = &r->rejects,
@@ -478,10 +495,7 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
         .area = r->area,
         .area_name = r->a.boundary,
         .crs = r->a.analysis_crs};
-    if (r->info) {
-        fprintf(r->info, "writing %s\n", r->a.out);
-        fflush(r->info);
-    }
+    vemt_logf(r->info, "writing %s\n", r->a.out);
     vemt_status st = vemt_outputs_write_gpkg(r->ctx, r->a.out, &out);
     if (!st && r->a.geojson_dir)
         st = vemt_outputs_write_geojson(r->ctx, r->a.geojson_dir, &out);
@@ -490,56 +504,133 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
     if (!st && r->a.qgis_project)
         st = vemt_outputs_write_project(r->ctx, r->a.qgis_project, r->a.out,
                                         &out);
-    free(job);
+    vemt_free(job);
     if (st) return failed(r, st, NULL);
-    if (!st) st = write_report(r);
+    if ((st = write_report(r))) return st;
     if (r->info && r->a.qgis_project)
-        fprintf(r->info, "wrote QGIS project %s\n", r->a.qgis_project);
+        vemt_logf(r->info, "wrote QGIS project %s\n", r->a.qgis_project);
     if (r->info) {
-        fprintf(r->info, "wrote %s (%s tier)\n", r->a.out,
+        vemt_logf(r->info, "wrote %s (%s tier)\n", r->a.out,
                 vemt_tier_name(r->a.tier));
         if (r->a.geojson_dir)
-            fprintf(r->info, "wrote GeoJSON layers into %s\n",
+            vemt_logf(r->info, "wrote GeoJSON layers into %s\n",
                     r->a.geojson_dir);
-        fprintf(r->info,
-                "open it in QGIS: qgis %s  (or drag the file onto the "
+        vemt_logf(r->info, "open it in QGIS: qgis %s  (or drag the file onto the "
                 "QGIS window)\n",
                 r->a.out);
     }
-    return VEMT_EXIT_OK;
+    return VEMT_OK;
 }
 
-int vemt_run(const vemt_args *args, int argc, char **argv) {
-    run r;
-    memset(&r, 0, sizeof r);
-    r.a = *args;
-    r.info = args->quiet ? NULL : stdout;
-    int64_t started = (int64_t)time(NULL);
-    apply_demo(&r);
-    if (vemt_ctx_create(r.a.seed, &r.ctx)) {
-        fputs("vemt: out of memory or a dependency failed to start\n", stderr);
-        return VEMT_EXIT_INTERNAL;
+/* The engine's progress, passed on; a "stop" is kept until the next stage
+ * boundary. */
+static void on_progress(void *data, const char *stage, uint64_t done,
+                        uint64_t total) {
+    run *r = data;
+    if (!r->cb.progress(r->cb.user, stage, done, total)) r->cancelled = true;
+}
+
+/* Every temporary file the outputs may create, for the caller to remove if
+ * the process is killed. */
+static void announce_temps(run *r) {
+    if (!r->cb.temp_file) return;
+    static const char *const geojson_layers[] = {
+        "study_area", "hotspot_cells",     "events",       "rejects", "merges",
+        "clusters",   "emerging_hotspots", "hotspot_cube", "trends"};
+    static const char sides[][10] = {"", "-wal", "-shm", "-journal"};
+    long pid = (long)getpid();
+    char t[4200], final[4200];
+    for (int i = 0; r->a.out && i < 4; i++)
+        if (vemt_outputs_temp_path(r->a.out, ".gpkg", pid, t,
+                                   sizeof t - sizeof sides[i])) {
+            strcat(t, sides[i]);
+            r->cb.temp_file(r->cb.user, t);
+        }
+    if (r->a.qgis_project) {
+        if (vemt_outputs_temp_path(r->a.qgis_project, ".qgs", pid, t, sizeof t))
+            r->cb.temp_file(r->cb.user, t);
+        if (vemt_outputs_temp_path(r->a.qgis_project, ".zip", pid, t, sizeof t))
+            r->cb.temp_file(r->cb.user, t);
     }
-    if (isatty(STDERR_FILENO))
-        vemt_ctx_set_progress(r.ctx, vemt_report_progress, NULL);
-    int rc = check_analysis_crs(&r);
-    if (rc == VEMT_EXIT_OK) rc = vemt_safety_check(&r.a);
-    if (rc == VEMT_EXIT_OK) rc = vemt_tier_protect(&r.a);
-    if (rc == VEMT_EXIT_OK) {
-        vemt_safety_clean_stale(&r.a);
-        vemt_safety_arm(&r.a);
-        rc = read_inputs(&r);
+    for (size_t i = 0; r->a.geojson_dir &&
+                       i < sizeof geojson_layers / sizeof *geojson_layers;
+         i++) {
+        snprintf(final, sizeof final, "%s/%s.geojson", r->a.geojson_dir,
+                 geojson_layers[i]);
+        if (vemt_outputs_temp_path(final, ".geojson", pid, t, sizeof t))
+            r->cb.temp_file(r->cb.user, t);
     }
-    if (rc == VEMT_EXIT_OK) rc = read_boundary(&r);
-    if (rc == VEMT_EXIT_OK) {
-        vemt_report_rejects(stderr, &r.rejects, r.sources, 10);
-        if (!vemt_report_sources(r.info, r.sources, r.n_sources))
-            rc = VEMT_EXIT_INTERNAL; /* a bug: every row must be counted */
+}
+
+/* Read every input and the boundary, then say what was read. */
+static vemt_status read_all(run *r) {
+    vemt_status rc = read_inputs(r);
+    if (rc == VEMT_OK) rc = read_boundary(r);
+    if (rc) return rc;
+    char *text;
+    size_t len;
+    FILE *m = vemt_log_open(&r->cb, &text, &len);
+    if (m) vemt_report_rejects(m, &r->rejects, r->sources, 10);
+    vemt_log_flush(&r->cb, VEMT_LOG_WARNING, m, &text);
+    m = vemt_log_open(r->info, &text, &len);
+    bool ok = vemt_report_sources(m, r->sources, r->n_sources);
+    vemt_log_flush(r->info, VEMT_LOG_INFO, m, &text);
+    if (!ok) /* a bug: every row must be counted */
+        return fail(r, VEMT_E_ARG, NULL, "internal error: rows unaccounted for");
+    return r->cancelled ? cancelled(r) : VEMT_OK;
+}
+
+vemt_status vemt_pipeline_run(const vemt_job *job, const vemt_callbacks *cb,
+                              vemt_result **out, vemt_error *err) {
+    run *r = *out = vemt_calloc(1, sizeof *r);
+    if (!r) return vemt_error_set(err, VEMT_E_NOMEM, "out of memory");
+    r->a = *job;
+    r->err = err;
+    if (cb) r->cb = *cb;
+    r->info = job->quiet ? NULL : &r->cb;
+    r->started = (int64_t)time(NULL);
+    if (vemt_ctx_create(r->a.seed, &r->ctx))
+        return fail(r, VEMT_E_DEPENDENCY, NULL,
+                    "out of memory or a dependency failed to start");
+    if (r->cb.progress) vemt_ctx_set_progress(r->ctx, on_progress, r);
+    vemt_status rc = check_analysis_crs(r);
+    if (rc == VEMT_OK) rc = vemt_pipeline_check_outputs(&r->a, r->err_path,
+                                         sizeof r->err_path, r->err);
+    if (rc == VEMT_OK) {
+        announce_temps(r);
+        rc = read_all(r);
     }
-    if (rc == VEMT_EXIT_OK && r.a.command == VEMT_CMD_RUN &&
-        !nothing_to_analyse(&r))
-        rc = analyse(&r);
-    if (rc == VEMT_EXIT_OK) rc = write_outputs(&r, argc, argv, started);
-    run_free(&r);
+    if (rc == VEMT_OK && r->a.command == VEMT_JOB_RUN &&
+        !nothing_to_analyse(r))
+        rc = analyse(r);
+    if (rc == VEMT_OK && r->cancelled) rc = cancelled(r);
+    r->err = NULL;
     return rc;
 }
+
+vemt_status vemt_pipeline_write(vemt_result *r, int argc, char *const *argv,
+                                vemt_error *err) {
+    r->err = err;
+    vemt_status st = write_outputs(r, argc, argv);
+    r->err = NULL;
+    return st;
+}
+
+const vemt_source *vemt_result_sources(const vemt_result *r, size_t *n) {
+    *n = r->n_sources;
+    return r->sources;
+}
+
+const vemt_events *vemt_result_events(const vemt_result *r) {
+    return &r->events;
+}
+
+const vemt_rejects *vemt_result_rejects(const vemt_result *r) {
+    return &r->rejects;
+}
+
+const vemt_grid *vemt_result_units(const vemt_result *r) { return r->hs.grid; }
+
+const double *vemt_result_gi_z(const vemt_result *r) { return r->hs.z; }
+
+const int8_t *vemt_result_gi_bin(const vemt_result *r) { return r->hs.bins; }

@@ -1,7 +1,10 @@
 /** @file safeguard.c
  * @brief Locations of concern and patrol windows.
  */
-#include "cli/safeguard.h"
+#include "pipeline/safeguard.h"
+
+#include "engine/alloc.h"
+#include "pipeline/log.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -9,8 +12,8 @@
 #include <string.h>
 
 void vemt_safeguard_clear(vemt_safeguard_result *r) {
-    free(r->places);
-    free(r->patrol);
+    vemt_free(r->places);
+    vemt_free(r->patrol);
     memset(r, 0, sizeof *r);
 }
 
@@ -57,16 +60,16 @@ static void summarise(const vemt_events *ev, const size_t *which, size_t n,
 
 /* Events of each place, in place order: order[] holds event indices,
  * start[p] .. start[p + 1] those of place p. */
-static vemt_status places_of_concern(const vemt_args *a, const vemt_events *ev,
+static vemt_status places_of_concern(const vemt_job *a, const vemt_events *ev,
                                      vemt_safeguard_result *r) {
-    size_t np = 0, *place = calloc(ev->n + 1, sizeof *place);
+    size_t np = 0, *place = vemt_calloc(ev->n + 1, sizeof *place);
     if (!place) return VEMT_E_NOMEM;
     unsigned kinds = (1u << VEMT_KIND_FOUND_AT) | (1u << VEMT_KIND_INCIDENT);
     vemt_status st = vemt_places_group(ev, kinds, a->place_radius, place, &np);
-    size_t *start = calloc(np + 2, sizeof *start),
-           *order = calloc(ev->n + 1, sizeof *order);
-    const char **keys = calloc(ev->n + 1, sizeof *keys);
-    r->places = calloc(np + 1, sizeof *r->places);
+    size_t *start = vemt_calloc(np + 2, sizeof *start),
+           *order = vemt_calloc(ev->n + 1, sizeof *order);
+    const char **keys = vemt_calloc(ev->n + 1, sizeof *keys);
+    r->places = vemt_calloc(np + 1, sizeof *r->places);
     if (!st && (!start || !order || !keys || !r->places)) st = VEMT_E_NOMEM;
     for (size_t i = 0; !st && i < ev->n; i++)
         if (place[i] != SIZE_MAX) start[place[i] + 2]++;
@@ -82,7 +85,7 @@ static vemt_status places_of_concern(const vemt_args *a, const vemt_events *ev,
     qsort(r->places, kept, sizeof *r->places, by_children);
     r->out.places = r->places;
     r->out.n_places = kept;
-    free(place), free(start), free(order), free(keys);
+    vemt_free(place), vemt_free(start), vemt_free(order), vemt_free(keys);
     return st;
 }
 
@@ -101,7 +104,7 @@ static int by_cell_then_event(const void *a, const void *b) {
 /* The busiest patrol window of the n events which[] (a weekday x hour
  * profile, aoristic: vemt_week_profile) into p's times; false when none
  * of them is timed well enough. */
-static bool best_window(const vemt_args *a, const vemt_events *ev,
+static bool best_window(const vemt_job *a, const vemt_events *ev,
                         const size_t *which, size_t n, double weeks,
                         vemt_patrol_row *p) {
     double prof[7 * 24], total = 0;
@@ -121,15 +124,15 @@ static bool best_window(const vemt_args *a, const vemt_events *ev,
 
 /* The busiest window of each DBSCAN cluster, appended to *rows after
  * have rows (place: the cluster_id of the clusters layer's dbscan rows). */
-static vemt_status cluster_windows(const vemt_args *a, const vemt_events *ev,
+static vemt_status cluster_windows(const vemt_job *a, const vemt_events *ev,
                                    const vemt_cluster_set *set, double weeks,
                                    vemt_patrol_row **rows, size_t have,
                                    size_t *added) {
-    size_t k = set->clusters->n, *which = calloc(ev->n + 1, sizeof *which);
-    vemt_patrol_row *grown = realloc(*rows, (have + k + 1) * sizeof **rows);
+    size_t k = set->clusters->n, *which = vemt_calloc(ev->n + 1, sizeof *which);
+    vemt_patrol_row *grown = vemt_realloc(*rows, (have + k + 1) * sizeof **rows);
     if (grown) *rows = grown;
     if (!which || !grown) {
-        free(which);
+        vemt_free(which);
         return VEMT_E_NOMEM;
     }
     *added = 0;
@@ -143,23 +146,23 @@ static vemt_status cluster_windows(const vemt_args *a, const vemt_events *ev,
         snprintf(p->place, sizeof p->place, "%zu", c);
         ++*added;
     }
-    free(which);
+    vemt_free(which);
     return VEMT_OK;
 }
 
 /* The busiest window of each hot cell and DBSCAN cluster, ranked, the top
  * N kept. Events are located once and sorted by cell, so each hot cell
  * reads only its own. */
-static vemt_status patrol_windows(const vemt_args *a, const vemt_events *ev,
+static vemt_status patrol_windows(const vemt_job *a, const vemt_events *ev,
                                   const vemt_grid *g, const int8_t *bins,
                                   const vemt_cluster_set *clusters,
                                   vemt_safeguard_result *r) {
     size_t n = vemt_grid_ncells(g), hot = 0, m = 0;
-    size_t(*pairs)[2] = calloc(ev->n + 1, sizeof *pairs);
-    size_t *which = calloc(ev->n + 1, sizeof *which);
-    r->patrol = calloc(n + 1, sizeof *r->patrol);
+    size_t(*pairs)[2] = vemt_calloc(ev->n + 1, sizeof *pairs);
+    size_t *which = vemt_calloc(ev->n + 1, sizeof *which);
+    r->patrol = vemt_calloc(n + 1, sizeof *r->patrol);
     if (!pairs || !which || !r->patrol) {
-        free(pairs), free(which);
+        vemt_free(pairs), vemt_free(which);
         return VEMT_E_NOMEM;
     }
     int64_t t0 = INT64_MAX, t1 = INT64_MIN;
@@ -188,7 +191,7 @@ static vemt_status patrol_windows(const vemt_args *a, const vemt_events *ev,
         vemt_status st =
             cluster_windows(a, ev, clusters, weeks, &r->patrol, hot, &more);
         if (st) {
-            free(pairs), free(which);
+            vemt_free(pairs), vemt_free(which);
             return st;
         }
         hot += more;
@@ -196,11 +199,11 @@ static vemt_status patrol_windows(const vemt_args *a, const vemt_events *ev,
     qsort(r->patrol, hot, sizeof *r->patrol, by_per_week);
     r->out.patrol = r->patrol;
     r->out.n_patrol = hot < (size_t)a->patrol_top ? hot : (size_t)a->patrol_top;
-    free(pairs), free(which);
+    vemt_free(pairs), vemt_free(which);
     return VEMT_OK;
 }
 
-vemt_status vemt_safeguard_run(const vemt_args *a, const vemt_events *events,
+vemt_status vemt_safeguard_run(const vemt_job *a, const vemt_events *events,
                                const vemt_grid *grid, const int8_t *gi_bin,
                                const vemt_cluster_set *dbscan,
                                vemt_safeguard_result *r) {

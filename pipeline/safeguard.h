@@ -2,10 +2,10 @@
  * @brief The safeguarding stage of `vemt run`: locations of concern and
  * patrol windows (journeys are drawn straight from the events).
  */
-#ifndef VEMT_CLI_SAFEGUARD_H
-#define VEMT_CLI_SAFEGUARD_H
+#ifndef VEMT_PIPELINE_SAFEGUARD_H
+#define VEMT_PIPELINE_SAFEGUARD_H
 
-#include "cli/args.h"
+#include "pipeline/job.h"
 #include "outputs/outputs.h"
 
 /** What the stage made; owned, freed by vemt_safeguard_clear(). */
@@ -19,11 +19,11 @@ typedef struct vemt_safeguard_result {
  * linked to at least the minimum number of children; find the busiest
  * weekly windows of the hot cells (gi_bin 3) and of the DBSCAN clusters
  * (dbscan may be NULL). Returns VEMT_E_NOMEM. */
-vemt_status vemt_safeguard_run(const vemt_args *a, const vemt_events *events,
+vemt_status vemt_safeguard_run(const vemt_job *a, const vemt_events *events,
                                const vemt_grid *grid, const int8_t *gi_bin,
                                const vemt_cluster_set *dbscan,
                                vemt_safeguard_result *r);
 
 void vemt_safeguard_clear(vemt_safeguard_result *r);
 
-#endif /* VEMT_CLI_SAFEGUARD_H */
+#endif /* VEMT_PIPELINE_SAFEGUARD_H */

@@ -1,7 +1,10 @@
 /** @file trends.c
  * @brief Space-time cube, emerging hot spot patterns and the trend table.
  */
-#include "cli/trends.h"
+#include "pipeline/trends.h"
+
+#include "engine/alloc.h"
+#include "pipeline/log.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,23 +14,23 @@
 
 void vemt_trends_clear(vemt_trend_result *r) {
     vemt_cube_destroy(r->cube);
-    free(r->z);
-    free(r->p);
-    free(r->share_hot);
-    free(r->bins);
-    free(r->pattern);
-    free(r->chainey);
-    free(r->mk);
-    free(r->count_mk);
-    free(r->rows);
-    for (size_t i = 0; i < r->n_categories; i++) free(r->categories[i]);
-    free(r->categories);
-    for (size_t i = 0; i < r->n_units; i++) free(r->unit_names[i]);
-    free(r->unit_names);
+    vemt_free(r->z);
+    vemt_free(r->p);
+    vemt_free(r->share_hot);
+    vemt_free(r->bins);
+    vemt_free(r->pattern);
+    vemt_free(r->chainey);
+    vemt_free(r->mk);
+    vemt_free(r->count_mk);
+    vemt_free(r->rows);
+    for (size_t i = 0; i < r->n_categories; i++) vemt_free(r->categories[i]);
+    vemt_free(r->categories);
+    for (size_t i = 0; i < r->n_units; i++) vemt_free(r->unit_names[i]);
+    vemt_free(r->unit_names);
     memset(r, 0, sizeof *r);
 }
 
-static vemt_status cube_opts(const vemt_args *a, vemt_cube_opts *o) {
+static vemt_status cube_opts(const vemt_job *a, vemt_cube_opts *o) {
     memset(o, 0, sizeof *o);
     o->unit = (vemt_step_unit)a->time_step;
     o->n_days = a->step_days;
@@ -36,15 +39,8 @@ static vemt_status cube_opts(const vemt_args *a, vemt_cube_opts *o) {
     o->subjects = a->count_subjects;
     o->time_lag = a->time_lag;
     o->window = (vemt_window)a->global_window;
-    int64_t s, e;
-    if (a->time_start) {
-        if (!vemt_ingest_parse_time(a->time_start, &s, &e)) return VEMT_E_ARG;
-        o->start_utc = s;
-    }
-    if (a->time_end) {
-        if (!vemt_ingest_parse_time(a->time_end, &s, &e)) return VEMT_E_ARG;
-        o->end_utc = e + 1;
-    }
+    if (a->time_start) o->start_utc = a->time_start_utc;
+    if (a->time_end) o->end_utc = a->time_end_utc;
     return VEMT_OK;
 }
 
@@ -69,12 +65,12 @@ static vemt_status classify(vemt_trend_result *r, bool counts_analysed) {
     size_t U = vemt_cube_units(r->cube), T = vemt_cube_steps(r->cube);
     const double *x = counts_analysed ? vemt_cube_subjects(r->cube)
                                       : vemt_cube_events(r->cube);
-    int *bins = calloc(T, sizeof *bins);
-    double *z = calloc(T, sizeof *z);
-    bool *scratch = calloc(T, sizeof *scratch);
+    int *bins = vemt_calloc(T, sizeof *bins);
+    double *z = vemt_calloc(T, sizeof *z);
+    bool *scratch = vemt_calloc(T, sizeof *scratch);
     vemt_chainey_params prm = {0.1, 0.8, 0.2, 0.05};
     if (!bins || !z || !scratch) {
-        free(bins), free(z), free(scratch);
+        vemt_free(bins), vemt_free(z), vemt_free(scratch);
         return VEMT_E_NOMEM;
     }
     for (size_t u = 0; u < U; u++) {
@@ -91,7 +87,7 @@ static vemt_status classify(vemt_trend_result *r, bool counts_analysed) {
         vemt_mann_kendall(x + u * T, T, &r->count_mk[u]);
         r->share_hot[u] = (double)hot / (double)T;
     }
-    free(bins), free(z), free(scratch);
+    vemt_free(bins), vemt_free(z), vemt_free(scratch);
     return VEMT_OK;
 }
 
@@ -128,11 +124,11 @@ static vemt_status series_rows(vemt_trend_result *r, const vemt_events *ev,
                                uint32_t category, const char *name,
                                size_t lag_year, size_t *row) {
     size_t T = vemt_cube_steps(r->cube);
-    double *n = calloc(2 * T, sizeof *n);
+    double *n = vemt_calloc(2 * T, sizeof *n);
     if (!n) return VEMT_E_NOMEM;
     vemt_status st = vemt_cube_series(r->cube, ev, category, n, n + T);
     if (!st) put_series(r, n, "study area", name, lag_year, row);
-    free(n);
+    vemt_free(n);
     return st;
 }
 
@@ -144,17 +140,17 @@ static vemt_status unit_rows(vemt_trend_result *r, const vemt_grid *grid,
     size_t U = vemt_cube_units(r->cube), T = vemt_cube_steps(r->cube);
     const double *e = vemt_cube_events(r->cube),
                  *s = vemt_cube_subjects(r->cube);
-    double *n = calloc(2 * T, sizeof *n);
-    r->unit_names = calloc(U ? U : 1, sizeof *r->unit_names);
+    double *n = vemt_calloc(2 * T, sizeof *n);
+    r->unit_names = vemt_calloc(U ? U : 1, sizeof *r->unit_names);
     if (!n || !r->unit_names) {
-        free(n);
+        vemt_free(n);
         return VEMT_E_NOMEM;
     }
     for (size_t u = 0; u < U; u++) {
         char id[256];
         vemt_grid_cell_id(grid, u, id, sizeof id);
-        if (!(r->unit_names[u] = strdup(id))) {
-            free(n);
+        if (!(r->unit_names[u] = vemt_strdup(id))) {
+            vemt_free(n);
             return VEMT_E_NOMEM;
         }
         r->n_units++;
@@ -162,7 +158,7 @@ static vemt_status unit_rows(vemt_trend_result *r, const vemt_grid *grid,
         memcpy(n + T, s + u * T, T * sizeof *n);
         put_series(r, n, r->unit_names[u], "all", lag_year, row);
     }
-    free(n);
+    vemt_free(n);
     return VEMT_OK;
 }
 
@@ -182,26 +178,26 @@ static size_t categories(const vemt_events *ev, unsigned kinds, uint32_t *out,
     return n;
 }
 
-static size_t steps_per_year(const vemt_args *a) {
+static size_t steps_per_year(const vemt_job *a) {
     if (a->time_step == VEMT_STEP_MONTH) return 12;
     if (a->time_step == VEMT_STEP_WEEK) return 52;
     return 365 % a->step_days == 0 ? (size_t)(365 / a->step_days) : 0;
 }
 
-static vemt_status trend_table(vemt_trend_result *r, const vemt_args *a,
+static vemt_status trend_table(vemt_trend_result *r, const vemt_job *a,
                                const vemt_grid *grid, const vemt_events *ev) {
     uint32_t cats[64];
     size_t nc = categories(ev, a->kinds, cats, 64),
            T = vemt_cube_steps(r->cube);
     size_t units = vemt_grid_areas(grid) ? vemt_cube_units(r->cube) : 0;
-    r->rows = calloc((nc + 1 + units) * T, sizeof *r->rows);
-    r->categories = calloc(nc + 1, sizeof *r->categories);
+    r->rows = vemt_calloc((nc + 1 + units) * T, sizeof *r->rows);
+    r->categories = vemt_calloc(nc + 1, sizeof *r->categories);
     if (!r->rows || !r->categories) return VEMT_E_NOMEM;
     size_t row = 0;
     vemt_status st = series_rows(r, ev, 0, "all", steps_per_year(a), &row);
     for (size_t k = 0; k < nc && !st; k++) {
         /* Copies: the events' text pool may move before outputs run. */
-        r->categories[r->n_categories] = strdup(vemt_events_text(ev, cats[k]));
+        r->categories[r->n_categories] = vemt_strdup(vemt_events_text(ev, cats[k]));
         if (!r->categories[r->n_categories]) return VEMT_E_NOMEM;
         st = series_rows(r, ev, cats[k], r->categories[r->n_categories++],
                          steps_per_year(a), &row);
@@ -215,23 +211,23 @@ static vemt_status trend_table(vemt_trend_result *r, const vemt_args *a,
 
 static vemt_status allocate(vemt_trend_result *r) {
     size_t U = vemt_cube_units(r->cube), n = U * vemt_cube_steps(r->cube);
-    r->z = calloc(n, sizeof *r->z);
-    r->p = calloc(n, sizeof *r->p);
-    r->bins = calloc(n, sizeof *r->bins);
-    r->pattern = calloc(U, sizeof *r->pattern);
-    r->chainey = calloc(U, sizeof *r->chainey);
-    r->mk = calloc(U, sizeof *r->mk);
-    r->count_mk = calloc(U, sizeof *r->count_mk);
-    r->share_hot = calloc(U, sizeof *r->share_hot);
+    r->z = vemt_calloc(n, sizeof *r->z);
+    r->p = vemt_calloc(n, sizeof *r->p);
+    r->bins = vemt_calloc(n, sizeof *r->bins);
+    r->pattern = vemt_calloc(U, sizeof *r->pattern);
+    r->chainey = vemt_calloc(U, sizeof *r->chainey);
+    r->mk = vemt_calloc(U, sizeof *r->mk);
+    r->count_mk = vemt_calloc(U, sizeof *r->count_mk);
+    r->share_hot = vemt_calloc(U, sizeof *r->share_hot);
     return r->z && r->p && r->bins && r->pattern && r->chainey && r->mk &&
                    r->count_mk && r->share_hot
                ? VEMT_OK
                : VEMT_E_NOMEM;
 }
 
-vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_args *a,
+vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_job *a,
                             const vemt_grid *grid, const vemt_weights *w,
-                            const vemt_events *events, FILE *info,
+                            const vemt_events *events, const vemt_callbacks *info,
                             vemt_trend_result *r, bool *done) {
     memset(r, 0, sizeof *r);
     *done = false;
@@ -242,7 +238,7 @@ vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_args *a,
     vemt_status st = vemt_cube_create(ctx, grid, events, &o, &r->cube);
     if (st == VEMT_E_ARG) {
         if (info)
-            fprintf(info, "trends: not analysed: %s\n",
+            vemt_logf(info, "trends: not analysed: %s\n",
                     vemt_ctx_error(ctx)->msg);
         return VEMT_OK;
     }
@@ -268,8 +264,7 @@ vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_args *a,
                                .n_rows = r->out.n_rows};
     *done = true;
     if (info)
-        fprintf(info,
-                "trends: %zu cells x %zu steps, %.0f events, %.0f %% of "
+        vemt_logf(info, "trends: %zu cells x %zu steps, %.0f events, %.0f %% of "
                 "bins empty\n",
                 vemt_cube_units(r->cube), vemt_cube_steps(r->cube),
                 vemt_cube_total(r->cube), 100 * vemt_cube_zero_share(r->cube));

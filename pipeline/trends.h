@@ -2,12 +2,13 @@
  * @brief The trend stage of `vemt run`: space-time cube, emerging hot
  * spots, trend table.
  */
-#ifndef VEMT_CLI_TRENDS_H
-#define VEMT_CLI_TRENDS_H
+#ifndef VEMT_PIPELINE_TRENDS_H
+#define VEMT_PIPELINE_TRENDS_H
 
 #include <stdio.h>
 
-#include "cli/args.h"
+#include "pipeline/job.h"
+#include "pipeline/pipeline.h"
 #include "engine/engine.h"
 #include "outputs/outputs.h"
 
@@ -32,12 +33,12 @@ typedef struct vemt_trend_result {
 /** Run the trend analysis. Returns VEMT_OK with *done false (and a note on
  * info) when the data can't support trends; other failures are errors in
  * the context. */
-vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_args *a,
+vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_job *a,
                             const vemt_grid *grid, const vemt_weights *w,
-                            const vemt_events *events, FILE *info,
+                            const vemt_events *events, const vemt_callbacks *info,
                             vemt_trend_result *r, bool *done);
 
 /** Free a result and zero it. */
 void vemt_trends_clear(vemt_trend_result *r);
 
-#endif /* VEMT_CLI_TRENDS_H */
+#endif /* VEMT_PIPELINE_TRENDS_H */

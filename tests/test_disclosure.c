@@ -718,9 +718,10 @@ TEST(restricted_files_private) {
              VEMT_FIXTURES);
     CHECK_INT_EQ(vemt(args), 0);
     CHECK(stat(path, &st) == 0 && (st.st_mode & 077) == 0);
-    /* The public tier refuses cells under 250 m. */
+    /* The public tier refuses cells under 250 m: a usage error, found
+     * before anything is read. */
     CHECK_INT_EQ(vemt("run --demo --tier public --cell-size 100 --out p.gpkg"),
-                 1);
+                 2);
 }
 
 TEST_SUITE(disclosure) {

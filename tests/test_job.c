@@ -1,5 +1,5 @@
 /** @file test_job.c
- * @brief Job files (cli/job.c) in-process: every option of the parser's
+ * @brief Job files (pipeline/jobfile.c) in-process: every option of the parser's
  * table gives the same parsed options from a job file as from the command
  * line; paths relative to the job file, the command line's precedence, and
  * the messages for unknown keys, booleans and bad values.
@@ -80,14 +80,14 @@ static bool same_text(const char *x, const char *y) {
 #define N_TEXT 24
 
 /* The text fields of the options: compared by content. */
-static void text_fields(vemt_args *a, const char **f[N_TEXT]) {
+static void text_fields(vemt_job *a, const char **f[N_TEXT]) {
     const char **all[N_TEXT] = {&a->boundary,     &a->out,
                                 &a->geojson_dir,  &a->key_file,
                                 &a->postcodes,    &a->crs,
                                 &a->categories,   &a->exclude_categories,
                                 &a->qgis_project, &a->attribution,
                                 &a->kind_name,    &a->time_start,
-                                &a->time_end,     &a->check_path,
+                                &a->time_end,     &a->demo_dir,
                                 &a->report,       &a->areas,
                                 &a->area_id,      &a->area_name,
                                 &a->kde_path,     &a->nr_space,
@@ -98,7 +98,7 @@ static void text_fields(vemt_args *a, const char **f[N_TEXT]) {
 
 /* Compare the text of x and y (the inputs' too) and clear it in both, so
  * what is left can be compared byte for byte. */
-static bool strip_texts(vemt_args *x, vemt_args *y, bool verbose) {
+static bool strip_texts(vemt_job *x, vemt_job *y, bool verbose) {
     const char **fx[N_TEXT], **fy[N_TEXT];
     text_fields(x, fx);
     text_fields(y, fy);
@@ -113,7 +113,7 @@ static bool strip_texts(vemt_args *x, vemt_args *y, bool verbose) {
     }
     for (size_t i = 0; i < N_TEXT; i++) *fx[i] = *fy[i] = NULL;
     for (int i = 0; i < VEMT_MAX_INPUTS; i++) {
-        vemt_input_arg *p = &x->inputs[i], *q = &y->inputs[i];
+        vemt_job_input *p = &x->inputs[i], *q = &y->inputs[i];
         same = same && same_text(p->path, q->path) && same_text(p->crs, q->crs);
         p->path = q->path = p->crs = q->crs = NULL;
         for (size_t k = 0; k < 24; k++) {
@@ -123,7 +123,8 @@ static bool strip_texts(vemt_args *x, vemt_args *y, bool verbose) {
             p->columns.column[k] = q->columns.column[k] = NULL;
         }
     }
-    x->job = y->job = NULL;
+    x->owned = y->owned = NULL; /* the copies the job owns */
+    x->n_owned = y->n_owned = x->cap_owned = y->cap_owned = 0;
     return same;
 }
 
@@ -136,12 +137,12 @@ static bool same_args(const vemt_args *x, const vemt_args *y, bool given) {
     if (!cx || !cy) abort();
     memcpy(cx, x, sizeof *cx);
     memcpy(cy, y, sizeof *cy);
-    bool same = strip_texts(cx, cy, given);
-    int config = vemt_args_option_find("--config");
-    cx->given[config] = cy->given[config] = false;
+    bool same = strip_texts(&cx->job, &cy->job, given);
+    int config = vemt_job_option_find("--config");
+    cx->job.given[config] = cy->job.given[config] = false;
     if (!given) {
-        memset(cx->given, 0, sizeof cx->given);
-        memset(cy->given, 0, sizeof cy->given);
+        memset(cx->job.given, 0, sizeof cx->job.given);
+        memset(cy->job.given, 0, sizeof cy->job.given);
     }
     const unsigned char *bx = (const void *)cx, *by = (const void *)cy;
     for (size_t i = 0; same && i < sizeof *cx; i++)
@@ -271,8 +272,8 @@ static void base_line(const char *opt, char *out, size_t n) {
 /* Case c with the key spelt with underscores or dashes: the job file's
  * options equal the command line's, and differ from the base's. */
 static void check_case(test_state *t_, size_t c, bool underscores) {
-    const vemt_option *o =
-        vemt_args_option((size_t)vemt_args_option_find(cases[c].opt));
+    const vemt_job_option *o =
+        vemt_job_option_at((size_t)vemt_job_option_find(cases[c].opt));
     char base[128], cli[1024], key[48], json[512], value[512];
     base_line(o->name, base, sizeof base);
     snprintf(key, sizeof key, "%s", o->name + 2);
@@ -302,8 +303,8 @@ static void check_case(test_state *t_, size_t c, bool underscores) {
 
 TEST(every_option_from_a_job_file) {
     size_t checked = 0;
-    for (size_t k = 0; k < vemt_args_n_options(); k++) {
-        const vemt_option *o = vemt_args_option(k);
+    for (size_t k = 0; k < vemt_job_n_options(); k++) {
+        const vemt_job_option *o = vemt_job_option_at(k);
         if (is_path_option(o->name) != !!(o->flags & VEMT_OPT_PATH))
             TEST_FAIL_AT(t_, "%s: path flag in the table is wrong", o->name);
         if (o->flags & VEMT_OPT_CLI_ONLY) continue;
@@ -318,7 +319,7 @@ TEST(every_option_from_a_job_file) {
         if (!found) TEST_FAIL_AT(t_, "no test value for %s", o->name);
     }
     CHECK_INT_EQ(checked, N_CASES);
-    CHECK(vemt_args_option(vemt_args_n_options()) == NULL);
+    CHECK(vemt_job_option_at(vemt_job_n_options()) == NULL);
 }
 
 /* Does text mention option name as a whole word ("--k", not "--kde")? */
@@ -347,8 +348,8 @@ TEST(help_and_readme_list_every_option) {
         if (readme) fread(readme, 1, (1 << 20) - 1, f);
         fclose(f);
     }
-    for (size_t k = 0; k < vemt_args_n_options(); k++) {
-        const char *name = vemt_args_option(k)->name;
+    for (size_t k = 0; k < vemt_job_n_options(); k++) {
+        const char *name = vemt_job_option_at(k)->name;
         if (strcmp(name, "--help") && !mentions(help, name))
             TEST_FAIL_AT(t_, "%s is not in the help", name);
         if (readme && !mentions(readme, name))
@@ -358,7 +359,7 @@ TEST(help_and_readme_list_every_option) {
         char name[40];
         size_t len = 2 + strspn(p + 2, "abcdefghijklmnopqrstuvwxyz-");
         snprintf(name, sizeof name, "%.*s", (int)len, p);
-        if (len > 2 && vemt_args_option_find(name) < 0)
+        if (len > 2 && vemt_job_option_find(name) < 0)
             TEST_FAIL_AT(t_, "the help names %s, which the table lacks", name);
     }
     free(help);
@@ -377,24 +378,24 @@ TEST(paths_relative_to_the_job_file) {
         "\"out\": \"/abs/o.gpkg\", \"areas\": \"w.gpkg\", \"crs\": "
         "\"EPSG:27700\"}");
     CHECK(p->ok);
-    CHECK_STR_EQ(p->a.boundary, "cli.gpkg"); /* the command line's own */
-    CHECK_STR_EQ(p->a.out, "/abs/o.gpkg");
-    CHECK_STR_EQ(p->a.crs, "EPSG:27700"); /* not a path */
+    CHECK_STR_EQ(p->a.job.boundary, "cli.gpkg"); /* the command line's own */
+    CHECK_STR_EQ(p->a.job.out, "/abs/o.gpkg");
+    CHECK_STR_EQ(p->a.job.crs, "EPSG:27700"); /* not a path */
     snprintf(want, sizeof want, "%s/w.gpkg", sub);
-    CHECK_STR_EQ(p->a.areas, want);
-    CHECK_INT_EQ(p->a.n_inputs, 3);
+    CHECK_STR_EQ(p->a.job.areas, want);
+    CHECK_INT_EQ(p->a.job.n_inputs, 3);
     snprintf(want, sizeof want, "%s/a.csv", sub);
-    CHECK_STR_EQ(p->a.inputs[0].path, want);
-    CHECK_INT_EQ(p->a.inputs[0].date_order, -1);
+    CHECK_STR_EQ(p->a.job.inputs[0].path, want);
+    CHECK_INT_EQ(p->a.job.inputs[0].date_order, -1);
     snprintf(want, sizeof want, "%s/../b.csv", sub);
-    CHECK_STR_EQ(p->a.inputs[1].path, want);
-    CHECK_STR_EQ(p->a.inputs[1].crs, "EPSG:4326");
-    CHECK_INT_EQ(p->a.inputs[1].date_order, 1);
-    CHECK_INT_EQ(p->a.inputs[1].columns.n, 1);
-    CHECK_STR_EQ(p->a.inputs[1].columns.column[0], "When");
+    CHECK_STR_EQ(p->a.job.inputs[1].path, want);
+    CHECK_STR_EQ(p->a.job.inputs[1].crs, "EPSG:4326");
+    CHECK_INT_EQ(p->a.job.inputs[1].date_order, 1);
+    CHECK_INT_EQ(p->a.job.inputs[1].columns.n, 1);
+    CHECK_STR_EQ(p->a.job.inputs[1].columns.column[0], "When");
     snprintf(want, sizeof want, "%s/m.csv", sub);
-    CHECK_STR_EQ(p->a.inputs[2].path, want);
-    CHECK_INT_EQ(p->a.inputs[2].kind, VEMT_SOURCE_MISSING);
+    CHECK_STR_EQ(p->a.job.inputs[2].path, want);
+    CHECK_INT_EQ(p->a.job.inputs[2].kind, VEMT_SOURCE_MISSING);
     done(p);
     /* A job file named without a folder: paths as they are. */
     snprintf(line, sizeof line, "%s", tmpdir);
@@ -404,8 +405,8 @@ TEST(paths_relative_to_the_job_file) {
     write_job("here.json", "{\"incidents\": \"a.csv\", \"out\": \"o.gpkg\"}");
     p = parse("run --config here.json");
     CHECK(p->ok);
-    CHECK_STR_EQ(p->a.inputs[0].path, "a.csv");
-    CHECK_STR_EQ(p->a.out, "o.gpkg");
+    CHECK_STR_EQ(p->a.job.inputs[0].path, "a.csv");
+    CHECK_STR_EQ(p->a.job.out, "o.gpkg");
     done(p);
     CHECK_INT_EQ(chdir(cwd), 0);
 }
@@ -420,28 +421,28 @@ TEST(command_line_wins) {
                   "job.json", job);
     char want[256];
     CHECK(p->ok);
-    CHECK_NEAR(p->a.cell_size_m, 100, 0);
-    CHECK_INT_EQ(p->a.seed, 5);
-    CHECK(p->a.no_kde);
-    CHECK(p->a.quiet); /* a flag the command line gives stays set */
-    CHECK_STR_EQ(p->a.out, "o.gpkg");
+    CHECK_NEAR(p->a.job.cell_size_m, 100, 0);
+    CHECK_INT_EQ(p->a.job.seed, 5);
+    CHECK(p->a.job.no_kde);
+    CHECK(p->a.job.quiet); /* a flag the command line gives stays set */
+    CHECK_STR_EQ(p->a.job.out, "o.gpkg");
     snprintf(want, sizeof want, "%s/jb.gpkg", tmpdir);
-    CHECK_STR_EQ(p->a.boundary, want);
+    CHECK_STR_EQ(p->a.job.boundary, want);
     /* --incidents replaces the job's incidents; its missing stay. */
-    CHECK_INT_EQ(p->a.n_inputs, 2);
-    CHECK_STR_EQ(p->a.inputs[0].path, "c.csv");
+    CHECK_INT_EQ(p->a.job.n_inputs, 2);
+    CHECK_STR_EQ(p->a.job.inputs[0].path, "c.csv");
     snprintf(want, sizeof want, "%s/jm.csv", tmpdir);
-    CHECK_STR_EQ(p->a.inputs[1].path, want);
-    CHECK_INT_EQ(p->a.inputs[1].kind, VEMT_SOURCE_MISSING);
+    CHECK_STR_EQ(p->a.job.inputs[1].path, want);
+    CHECK_INT_EQ(p->a.job.inputs[1].kind, VEMT_SOURCE_MISSING);
     done(p);
     /* --missing replaces the job's missing; its incidents stay. */
     p = parse_job("run --missing cm.csv", "job.json", job);
     CHECK(p->ok);
-    CHECK_INT_EQ(p->a.n_inputs, 3);
-    CHECK_STR_EQ(p->a.inputs[0].path, "cm.csv");
-    CHECK_INT_EQ(p->a.inputs[1].kind, VEMT_SOURCE_INCIDENTS);
-    CHECK_INT_EQ(p->a.inputs[2].kind, VEMT_SOURCE_INCIDENTS);
-    CHECK(!p->a.quiet);
+    CHECK_INT_EQ(p->a.job.n_inputs, 3);
+    CHECK_STR_EQ(p->a.job.inputs[0].path, "cm.csv");
+    CHECK_INT_EQ(p->a.job.inputs[1].kind, VEMT_SOURCE_INCIDENTS);
+    CHECK_INT_EQ(p->a.job.inputs[2].kind, VEMT_SOURCE_INCIDENTS);
+    CHECK(!p->a.job.quiet);
     done(p);
     /* A key the command line overrides is still checked. */
     p = parse_job("run --demo --cell-size 100", "job.json",
@@ -453,8 +454,8 @@ TEST(command_line_wins) {
                   "{\"files\": {\"c.csv\": {\"columns\": {\"easting\": "
                   "\"X\"}, \"date_order\": \"mdy\"}}}");
     CHECK(p->ok);
-    CHECK_INT_EQ(p->a.inputs[0].columns.n, 1);
-    CHECK_INT_EQ(p->a.inputs[0].date_order, 1);
+    CHECK_INT_EQ(p->a.job.inputs[0].columns.n, 1);
+    CHECK_INT_EQ(p->a.job.inputs[0].date_order, 1);
     done(p);
     /* --help shows the help without reading the job file. */
     p = parse("run --config nothere.json --help");
@@ -540,11 +541,11 @@ TEST(unknown_keys_suggest_the_nearest) {
 
 TEST(booleans_and_other_misuse) {
     parsed *p = parse_job("run --demo", "job.json", "{\"no_kde\": false}");
-    CHECK(p->ok && !p->a.no_kde);
-    CHECK(!p->a.given[vemt_args_option_find("--no-kde")]);
+    CHECK(p->ok && !p->a.job.no_kde);
+    CHECK(!p->a.job.given[vemt_job_option_find("--no-kde")]);
     done(p);
     p = parse_job("run --demo", "job.json", "{\"no-kde\": true}");
-    CHECK(p->ok && p->a.no_kde);
+    CHECK(p->ok && p->a.job.no_kde);
     done(p);
     check_job_message(t_, "{\"no_kde\": \"yes\"}",
                       ": job file: \"no_kde\": --no-kde is a flag: give true "

@@ -2,25 +2,18 @@
  * @brief What the program tells people: errors in compiler style, rejects,
  * progress and the run summary.
  */
-#ifndef VEMT_CLI_REPORT_H
-#define VEMT_CLI_REPORT_H
+#ifndef VEMT_PIPELINE_REPORT_H
+#define VEMT_PIPELINE_REPORT_H
 
 #include <stdio.h>
 
 #include "engine/engine.h"
+#include "pipeline/pipeline.h"
 #include "outputs/outputs.h"
-
-/** Print err as `path:line:column: column 'name': reason` (or as much of
- * that as is known), with `(row N)` when the row differs from the line. */
-void vemt_report_error(FILE *out, const char *path, const vemt_error *err);
 
 /** Print the first max rejects, then a count of the rest. */
 void vemt_report_rejects(FILE *out, const vemt_rejects *rejects,
                          const vemt_source *sources, size_t max);
-
-/** Progress line on stderr (installed only when stderr is a terminal). */
-void vemt_report_progress(void *data, const char *stage, uint64_t done,
-                          uint64_t total);
 
 /** Print each file's format, layout, CRS, column use and accounting (out
  * may be NULL to only check); returns false when a file's counts do not
@@ -56,4 +49,4 @@ typedef struct vemt_summary {
  * latest step's published counts instead of the trend tests and changes. */
 void vemt_report_summary(FILE *out, const vemt_summary *s, bool markdown);
 
-#endif /* VEMT_CLI_REPORT_H */
+#endif /* VEMT_PIPELINE_REPORT_H */

@@ -1,7 +1,8 @@
 /** @file report.c
- * @brief Messages for people: compiler-style errors, accounting, top cells.
+ * @brief Messages for people: compiler-style errors, accounting, top cells
+ * and the run summary.
  */
-#include "cli/report.h"
+#include "pipeline/report.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 
 #include "cli/disclose.h"
 
-void vemt_report_error(FILE *out, const char *path, const vemt_error *err) {
+void vemt_error_print(FILE *out, const char *path, const vemt_error *err) {
     const char *src = err->source ? err->source : path;
     if (src) fprintf(out, "%s:", src);
     if (err->line > 0) fprintf(out, "%ld:", err->line);
@@ -25,25 +26,13 @@ void vemt_report_error(FILE *out, const char *path, const vemt_error *err) {
 void vemt_report_rejects(FILE *out, const vemt_rejects *rejects,
                          const vemt_source *sources, size_t max) {
     for (size_t i = 0; i < rejects->n && i < max; i++)
-        vemt_report_error(out, sources[rejects->items[i].source].path,
+        vemt_error_print(out, sources[rejects->items[i].source].path,
                           &rejects->items[i].err);
     if (rejects->n > max)
         fprintf(out, "... and %zu more rejected rows (see the rejects layer)\n",
                 rejects->n - max);
 }
 
-void vemt_report_progress(void *data, const char *stage, uint64_t done,
-                          uint64_t total) {
-    (void)data;
-    if (total) {
-        fprintf(stderr, "\r%s: %3.0f%%", stage,
-                100.0 * (double)done / (double)total);
-        if (done >= total) fputs("\r\033[K", stderr);
-    } else {
-        fprintf(stderr, "\r%s: %llu", stage, (unsigned long long)done);
-    }
-    fflush(stderr);
-}
 
 bool vemt_report_sources(FILE *out, const vemt_source *sources, size_t n) {
     bool ok = true;

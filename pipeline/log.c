@@ -1,0 +1,57 @@
+/** @file log.c
+ * @brief Lines for people through the caller's log callback.
+ */
+#include "pipeline/log.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "engine/alloc.h"
+
+void vemt_log_text(const vemt_callbacks *cb, vemt_log_level level,
+                   const char *text) {
+    if (cb && cb->log && text && *text) cb->log(cb->user, level, text);
+}
+
+void vemt_logs(const vemt_callbacks *cb, const char *text) {
+    vemt_log_text(cb, VEMT_LOG_INFO, text);
+}
+
+void vemt_logf(const vemt_callbacks *cb, const char *fmt, ...) {
+    if (!cb || !cb->log) return;
+    char small[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof small) {
+        cb->log(cb->user, VEMT_LOG_INFO, small);
+        return;
+    }
+    char *big = vemt_malloc((size_t)n + 1);
+    if (!big) { /* out of memory: the line's start rather than nothing */
+        cb->log(cb->user, VEMT_LOG_INFO, small);
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    cb->log(cb->user, VEMT_LOG_INFO, big);
+    vemt_free(big);
+}
+
+FILE *vemt_log_open(const vemt_callbacks *cb, char **buf, size_t *len) {
+    *buf = NULL;
+    *len = 0;
+    if (!cb || !cb->log) return NULL;
+    return open_memstream(buf, len);
+}
+
+void vemt_log_flush(const vemt_callbacks *cb, vemt_log_level level, FILE *f,
+                    char **buf) {
+    if (!f) return;
+    if (fclose(f) == 0) vemt_log_text(cb, level, *buf); /* set by fclose */
+    free(*buf); /* open_memstream's, not ours */
+    *buf = NULL;
+}

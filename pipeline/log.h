@@ -1,0 +1,32 @@
+/** @file log.h
+ * @brief Lines for people through the caller's log callback; private to
+ * pipeline/.
+ */
+#ifndef VEMT_PIPELINE_LOG_H
+#define VEMT_PIPELINE_LOG_H
+
+#include <stdio.h>
+
+#include "pipeline/pipeline.h"
+
+/** Format and hand to cb->log at VEMT_LOG_INFO; cb NULL or without a log:
+ * nothing. */
+void vemt_logf(const vemt_callbacks *cb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/** Hand text to cb->log at level. */
+void vemt_log_text(const vemt_callbacks *cb, vemt_log_level level,
+                   const char *text);
+
+/** Hand text to cb->log at VEMT_LOG_INFO. */
+void vemt_logs(const vemt_callbacks *cb, const char *text);
+
+/** A memory stream for a printer that writes to a FILE *, or NULL when
+ * nobody listens at level; close it with vemt_log_flush(). */
+FILE *vemt_log_open(const vemt_callbacks *cb, char **buf, size_t *len);
+
+/** Close the stream from vemt_log_open() and hand its text to the log. */
+void vemt_log_flush(const vemt_callbacks *cb, vemt_log_level level, FILE *f,
+                    char **buf);
+
+#endif /* VEMT_PIPELINE_LOG_H */

@@ -1,0 +1,17 @@
+/** @file safety.h
+ * @brief Before anything is read: every output's folder exists and is
+ * writable, and no file vemt did not write is overwritten silently.
+ */
+#ifndef VEMT_PIPELINE_SAFETY_H
+#define VEMT_PIPELINE_SAFETY_H
+
+#include "pipeline/job.h"
+
+/** VEMT_OK, or VEMT_E_IO with err->source the folder (written into dir,
+ * size bytes, which must outlive err) or the file: a folder is missing or
+ * not writable, or an output path exists and is not a vemt file (unless
+ * job->force). */
+vemt_status vemt_pipeline_check_outputs(const vemt_job *job, char *dir,
+                                        size_t size, vemt_error *err);
+
+#endif /* VEMT_PIPELINE_SAFETY_H */
