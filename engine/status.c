@@ -10,21 +10,11 @@
 
 /* One description per code, in enum order (h3 H3ErrorDescriptions). */
 static const char status_strings[][48] = {
-    "success",
-    "out of memory",
-    "input/output error",
-    "invalid argument",
-    "dependency failed",
-    "option not allowed",
-    "cancelled",
-    "malformed CSV quoting",
-    "wrong number of fields",
-    "invalid UTF-8",
-    "missing value",
-    "not a number",
-    "not a valid date",
-    "invalid coordinate",
-    "duplicate identifier",
+    "success",          "out of memory",         "input/output error",
+    "invalid argument", "dependency failed",     "option not allowed",
+    "cancelled",        "malformed CSV quoting", "wrong number of fields",
+    "invalid UTF-8",    "missing value",         "not a number",
+    "not a valid date", "invalid coordinate",    "duplicate identifier",
     "end before start",
 };
 

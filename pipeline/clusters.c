@@ -6,12 +6,12 @@
  */
 #include "pipeline/clusters.h"
 
-#include "engine/alloc.h"
-#include "pipeline/log.h"
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "engine/alloc.h"
+#include "pipeline/log.h"
 
 /* HDBSCAN's Prim over mutual reachability takes seconds per 100,000
  * points; past this it runs only when --clusters names it. */
@@ -89,7 +89,8 @@ static int32_t *event_labels(const vemt_events *events,
 static vemt_status one_method(vemt_ctx *ctx, const vemt_job *a,
                               const vemt_events *events,
                               const vemt_event_points *ep, int m,
-                              vemt_cluster_result *r, const vemt_callbacks *info) {
+                              vemt_cluster_result *r,
+                              const vemt_callbacks *info) {
     vemt_points pts = vemt_event_points_view(ep);
     int32_t *labels = vemt_calloc(ep->n, sizeof *labels);
     double *prob =
@@ -139,7 +140,7 @@ static vemt_status one_method(vemt_ctx *ctx, const vemt_job *a,
         m == VEMT_CLUSTER_HDBSCAN ? r->prob : NULL};
     if (info) {
         vemt_logf(info, "clusters (%s): %zu, %zu of %zu events in none",
-                method_names[m], k, noise, ep->n);
+                  method_names[m], k, noise, ep->n);
         if (excluded)
             vemt_logf(info, ", %zu with month-only times left out", excluded);
         vemt_logs(info, "\n");
@@ -194,10 +195,11 @@ static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
         double cell = vemt_grid_cell_m(grid);
         if (!(cell >= DENSITY_MIN_CELL_M)) {
             if (info)
-                vemt_logf(info, "density: not made in the %s tier (it needs grid "
-                        "cells of %.0f m or more)\n",
-                        a->tier == 2 ? "public" : "partner",
-                        DENSITY_MIN_CELL_M);
+                vemt_logf(info,
+                          "density: not made in the %s tier (it needs grid "
+                          "cells of %.0f m or more)\n",
+                          a->tier == 2 ? "public" : "partner",
+                          DENSITY_MIN_CELL_M);
             return VEMT_OK;
         }
         size_t n = vemt_grid_ncells(grid);
@@ -223,9 +225,9 @@ static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
                                       sizeof rule_h);
     if (h <= 0) {
         if (info)
-            vemt_logs(info, 
-                "density: not made: too few distinct locations for an "
-                "automatic bandwidth (give --kde-bandwidth)\n");
+            vemt_logs(info,
+                      "density: not made: too few distinct locations for an "
+                      "automatic bandwidth (give --kde-bandwidth)\n");
         vemt_free(x), vemt_free(y), vemt_free(w);
         return VEMT_OK;
     }
@@ -245,10 +247,11 @@ static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
     r->density = (vemt_density_out){&r->raster, r->density_desc};
     vemt_params_add_text(params, "kde", "automatic", r->density_desc);
     if (info)
-        vemt_logf(info, "density: %s kernel, bandwidth %.0f m, %d x %d pixels of "
-                "%.0f m\n",
-                kernel_names[a->kde_kernel], h, r->raster.ncol, r->raster.nrow,
-                r->raster.pixel_m);
+        vemt_logf(info,
+                  "density: %s kernel, bandwidth %.0f m, %d x %d pixels of "
+                  "%.0f m\n",
+                  kernel_names[a->kde_kernel], h, r->raster.ncol,
+                  r->raster.nrow, r->raster.pixel_m);
     return VEMT_OK;
 }
 
@@ -269,9 +272,10 @@ vemt_status vemt_clusters_run(vemt_ctx *ctx, const vemt_job *a,
             if (m == VEMT_CLUSTER_HDBSCAN && !a->clusters_given &&
                 ep.n > HDBSCAN_DEFAULT_MAX) {
                 if (info)
-                    vemt_logf(info, "clusters (hdbscan): not run on %zu events by "
-                            "default (name it in --clusters to run it)\n",
-                            ep.n);
+                    vemt_logf(info,
+                              "clusters (hdbscan): not run on %zu events by "
+                              "default (name it in --clusters to run it)\n",
+                              ep.n);
                 continue;
             }
             st = one_method(ctx, a, events, &ep, m, r, info);

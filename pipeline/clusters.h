@@ -8,11 +8,11 @@
 
 #include <stdio.h>
 
-#include "pipeline/job.h"
-#include "pipeline/pipeline.h"
-#include "pipeline/params.h"
 #include "engine/engine.h"
 #include "outputs/outputs.h"
+#include "pipeline/job.h"
+#include "pipeline/params.h"
+#include "pipeline/pipeline.h"
 
 /** What the stage made; everything owned, freed by
  * vemt_clusters_result_clear(). sets[0..n_sets-1] point into the arrays

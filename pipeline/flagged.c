@@ -4,13 +4,12 @@
  */
 #include "pipeline/flagged.h"
 
-#include "engine/alloc.h"
-#include "pipeline/log.h"
-
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/alloc.h"
 #include "ingest/ingest.h"
+#include "pipeline/log.h"
 
 void vemt_flagged_clear(vemt_flagged_result *r) {
     for (size_t i = 0; i < r->n; i++) vemt_free(r->names[i]);
@@ -107,10 +106,11 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_job *a,
                          a->include_flagged ? "kept in the analyses"
                                             : "left out of the analyses");
     if (info)
-        vemt_logf(info, "flagged places: %zu in %s, %zu missing-from events at them "
-                "(%s)\n",
-                n, a->flag_places, flagged,
-                a->include_flagged ? "kept in the hot spots"
-                                   : "left out of the hot spots");
+        vemt_logf(info,
+                  "flagged places: %zu in %s, %zu missing-from events at them "
+                  "(%s)\n",
+                  n, a->flag_places, flagged,
+                  a->include_flagged ? "kept in the hot spots"
+                                     : "left out of the hot spots");
     return VEMT_OK;
 }

@@ -9,11 +9,11 @@
 
 #include <stdio.h>
 
-#include "pipeline/job.h"
-#include "pipeline/pipeline.h"
-#include "pipeline/params.h"
 #include "engine/engine.h"
 #include "outputs/outputs.h"
+#include "pipeline/job.h"
+#include "pipeline/params.h"
+#include "pipeline/pipeline.h"
 
 /** What the stage made; owned, freed by vemt_flagged_clear(). */
 typedef struct vemt_flagged_result {

@@ -4,15 +4,14 @@
  */
 #include "pipeline/hotspots.h"
 
-#include "engine/alloc.h"
-#include "pipeline/log.h"
-
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/alloc.h"
 #include "ingest/ingest.h"
+#include "pipeline/log.h"
 
 /* Above this many units the scale profile is computed only when asked
  * for (--distance-band auto): ten bands of up to ten cells' radius over
@@ -40,7 +39,8 @@ void vemt_hotspots_clear(vemt_hotspot_result *r) {
     memset(r, 0, sizeof *r);
 }
 
-static void warn(vemt_hotspot_result *r, const vemt_callbacks *info, const char *text) {
+static void warn(vemt_hotspot_result *r, const vemt_callbacks *info,
+                 const char *text) {
     size_t used = strlen(r->warnings);
     snprintf(r->warnings + used, sizeof r->warnings - used, "%s%s",
              used ? " " : "", text);
@@ -96,7 +96,8 @@ static vemt_status area_units(vemt_ctx *ctx, const vemt_job *a,
         if (!st && m < n) st = subset_areas(ctx, &ul, keep, &kept);
     }
     if (!st && info)
-        vemt_logf(info, "units: %zu polygons of %s (ids from %s, names from %s)%s\n",
+        vemt_logf(
+            info, "units: %zu polygons of %s (ids from %s, names from %s)%s\n",
             m, a->areas, ul.id_field[0] ? ul.id_field : "the feature ids",
             ul.name_field[0] ? ul.name_field : "no field",
             m < n ? "; those less than half in the study area left out" : "");
@@ -204,7 +205,8 @@ static double choose_band(const vemt_job *a, vemt_hotspot_result *r,
                                  ? "first peak of the scale profile's z"
                                  : "highest peak of the scale profile's z");
         if (info)
-            vemt_logf(info, "distance band: %.0f m (scale profile peak)\n", band);
+            vemt_logf(info, "distance band: %.0f m (scale profile peak)\n",
+                      band);
         return band;
     }
     if (want_auto)
@@ -219,7 +221,8 @@ static double choose_band(const vemt_job *a, vemt_hotspot_result *r,
 
 static vemt_status build_weights(vemt_ctx *ctx, const vemt_job *a,
                                  vemt_hotspot_result *r, const double *xy,
-                                 size_t n, const vemt_callbacks *info, vemt_params *params) {
+                                 size_t n, const vemt_callbacks *info,
+                                 vemt_params *params) {
     bool areas = vemt_grid_areas(r->grid) != NULL;
     int kind = a->weights >= 0 ? a->weights
                : areas         ? VEMT_WEIGHTS_QUEEN
@@ -287,7 +290,8 @@ static vemt_status statistics(vemt_ctx *ctx, const vemt_job *a,
 
 /* Warnings Esri's tools give too: few units or events, sparse counts,
  * units whose only neighbour is themselves. */
-static void check_data(vemt_hotspot_result *r, size_t n, const vemt_callbacks *info) {
+static void check_data(vemt_hotspot_result *r, size_t n,
+                       const vemt_callbacks *info) {
     size_t empty = 0, isolated = 0;
     for (size_t i = 0; i < n; i++) {
         const size_t *nb;

@@ -8,10 +8,10 @@
 
 #include <stdio.h>
 
-#include "pipeline/job.h"
-#include "pipeline/pipeline.h"
-#include "pipeline/params.h"
 #include "engine/engine.h"
+#include "pipeline/job.h"
+#include "pipeline/params.h"
+#include "pipeline/pipeline.h"
 
 /** What the stage made; everything owned, freed by vemt_hotspots_clear().
  * Per-unit arrays have vemt_grid_ncells(grid) entries. */

@@ -109,15 +109,15 @@ typedef struct vemt_job {
     int patrol_top;      /* rows kept (10) */
     const char *report;  /* Markdown report path, or NULL */
     /* hot spots */
-    int grid_shape;           /* vemt_cell_shape: square (0) or hex (1) */
-    const char *areas;        /* --areas PATH: polygon units, or NULL */
-    const char *area_id;      /* field of the units' ids (NULL: guessed) */
-    const char *area_name;    /* field of their names (NULL: guessed) */
-    int weights;              /* vemt_weights_kind; -1: the units' default */
-    double distance_band_m;   /* 0: the default; < 0: auto (scale profile) */
-    long knn_k;               /* --k (8) */
-    long permutations;        /* conditional permutations (999; 0: none) */
-    long threads;             /* worker threads (0: every core) */
+    int grid_shape;         /* vemt_cell_shape: square (0) or hex (1) */
+    const char *areas;      /* --areas PATH: polygon units, or NULL */
+    const char *area_id;    /* field of the units' ids (NULL: guessed) */
+    const char *area_name;  /* field of their names (NULL: guessed) */
+    int weights;            /* vemt_weights_kind; -1: the units' default */
+    double distance_band_m; /* 0: the default; < 0: auto (scale profile) */
+    long knn_k;             /* --k (8) */
+    long permutations;      /* conditional permutations (999; 0: none) */
+    long threads;           /* worker threads (0: every core) */
     /* clusters and density */
     unsigned cluster_methods; /* bit set of vemt_cluster_method */
     bool clusters_given;      /* --clusters given (HDBSCAN on any size) */

@@ -102,8 +102,9 @@ static void suggest(const char *key, const char *dashed, char *out, size_t n) {
     size_t best = 3, len = strlen(dashed), prefixed = 0;
     const char *pick = NULL, *prefix = NULL;
     for (size_t k = 0; k <= vemt_job_n_options(); k++) {
-        const char *name =
-            k < vemt_job_n_options() ? vemt_job_option_at(k)->name + 2 : "files";
+        const char *name = k < vemt_job_n_options()
+                               ? vemt_job_option_at(k)->name + 2
+                               : "files";
         size_t d = distance(dashed, name);
         if (d < best && d < len) best = d, pick = name;
         if (len >= 3 && !strncmp(name, dashed, len)) prefixed++, prefix = name;
@@ -377,8 +378,7 @@ static bool apply(job *j, json_object *root) {
     return true;
 }
 
-vemt_status vemt_job_read_file(vemt_job *a, const char *path,
-                               vemt_error *err) {
+vemt_status vemt_job_read_file(vemt_job *a, const char *path, vemt_error *err) {
     const char *kept = vemt_job_keep(a, path);
     if (!kept) return vemt_error_set(err, VEMT_E_NOMEM, "out of memory");
     job j = {.path = kept, .a = a, .err = err};

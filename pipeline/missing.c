@@ -5,12 +5,12 @@
  */
 #include "pipeline/missing.h"
 
-#include "engine/alloc.h"
-#include "pipeline/log.h"
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "engine/alloc.h"
+#include "pipeline/log.h"
 
 void vemt_missing_clear(vemt_missing_result *r) {
     vemt_free(r->rows);

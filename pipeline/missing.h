@@ -4,9 +4,9 @@
 #ifndef VEMT_PIPELINE_MISSING_H
 #define VEMT_PIPELINE_MISSING_H
 
-#include "pipeline/job.h"
 #include "engine/engine.h"
 #include "outputs/outputs.h"
+#include "pipeline/job.h"
 
 /** The summary rows; owned, freed by vemt_missing_clear(). */
 typedef struct vemt_missing_result {

@@ -3,6 +3,8 @@
  * every problem is one sentence, and nothing is read before all are
  * checked.
  */
+#include "pipeline/options.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -12,7 +14,6 @@
 #include "cli/disclose.h"
 #include "engine/alloc.h"
 #include "pipeline/job.h"
-#include "pipeline/options.h"
 
 bool vemt_job_fail(vemt_error *err, const char *msg, const char *what) {
     vemt_error_set(err, VEMT_E_ARG, "%s%s%s", msg, what ? ": " : "",
@@ -264,7 +265,8 @@ static bool set_seed(const char *v, vemt_job *a) {
 }
 
 /* The trend options whose value is one of a few words. */
-static bool trend_choice(opt_id id, const char *v, vemt_job *a, vemt_error *err) {
+static bool trend_choice(opt_id id, const char *v, vemt_job *a,
+                         vemt_error *err) {
     if (id == O_TIME_STEP) {
         char *end;
         long d = strtol(v, &end, 10);
@@ -324,8 +326,8 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_job *a,
         case O_INCIDENTS:
         case O_MISSING:
             if (!add_input(a, v,
-                                     id == O_MISSING ? VEMT_SOURCE_MISSING
-                                                     : VEMT_SOURCE_INCIDENTS))
+                           id == O_MISSING ? VEMT_SOURCE_MISSING
+                                           : VEMT_SOURCE_INCIDENTS))
                 return fail(err, "too many input files", opt);
             return true;
         case O_TIME_STEP:
@@ -374,11 +376,12 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_job *a,
         case O_TIME_START:
         case O_TIME_END:
             return set_time(id == O_TIME_START, v, a) ||
-                   fail(err,
-                        id == O_TIME_START
-                            ? "--time-start needs a date (2024-03 or 2024-03-01)"
-                            : "--time-end needs a date (2024-03 or 2024-03-31)",
-                        v);
+                   fail(
+                       err,
+                       id == O_TIME_START
+                           ? "--time-start needs a date (2024-03 or 2024-03-01)"
+                           : "--time-end needs a date (2024-03 or 2024-03-31)",
+                       v);
         case O_TIME_LAG:
             if (!number(v, 0, 52, &minutes))
                 return fail(err, "--time-lag needs a whole number 0-52", v);
@@ -458,7 +461,6 @@ static bool give(vemt_job *a, size_t k, const char *v, vemt_error *err) {
     return known ? ok : fail(err, "internal error: no parser for", opt);
 }
 
-
 vemt_status vemt_job_give(vemt_job *a, size_t k, const char *value,
                           vemt_error *err) {
     const char *v = value;
@@ -528,7 +530,8 @@ vemt_status vemt_job_finish(vemt_job *a, vemt_error *err) {
         return fail(err, "no input: give --incidents or --missing, or --demo",
                     NULL),
                err->code;
-    if (!a->out) return fail(err, "--out PATH.gpkg is required", NULL), err->code;
+    if (!a->out)
+        return fail(err, "--out PATH.gpkg is required", NULL), err->code;
     if (!vemt_job_parse_edges(a->nr_space, a->nr_space_m, VEMT_MAX_EDGES,
                               &a->n_nr_space) ||
         !vemt_job_parse_edges(a->nr_time, a->nr_time_days, VEMT_MAX_EDGES,

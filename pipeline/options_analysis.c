@@ -35,7 +35,6 @@ void vemt_job_analysis_defaults(vemt_job *a) {
     a->flag_radius_m = 50;
 }
 
-
 bool vemt_job_analysis_flag(const char *opt, vemt_job *a) {
     if (!strcmp(opt, "--dbscan-star"))
         a->dbscan_star = true;
@@ -63,7 +62,8 @@ static bool number(const char *v, double lo, double hi, bool whole,
     return true;
 }
 
-bool vemt_job_parse_edges(const char *list, double *edges, size_t max, size_t *n) {
+bool vemt_job_parse_edges(const char *list, double *edges, size_t max,
+                          size_t *n) {
     const char *p = list;
     *n = 0;
     while (*p) {
@@ -97,9 +97,9 @@ static bool clusters_list(const char *v, vemt_job *a, vemt_error *err) {
             k++;
         if (k == VEMT_CLUSTER_METHODS)
             return vemt_job_fail(err,
-                                  "--clusters takes dbscan, st-dbscan and "
-                                  "hdbscan separated by commas, or none",
-                                  v);
+                                 "--clusters takes dbscan, st-dbscan and "
+                                 "hdbscan separated by commas, or none",
+                                 v);
         a->cluster_methods |= 1u << k;
         p += len;
         if (*p == ',') p++;
@@ -115,7 +115,7 @@ static bool time_eps(const char *v, vemt_job *a, vemt_error *err) {
     double unit = !strcmp(end, "h") ? 3600 : !strcmp(end, "d") ? 86400 : 0;
     if (end == v || errno || !unit || !(d >= 0) || d * unit > 3660 * 86400.0)
         return vemt_job_fail(err, "--time-eps needs hours (12h) or days (14d)",
-                              v);
+                             v);
     a->time_eps_s = d * unit;
     return true;
 }
@@ -129,7 +129,8 @@ static bool choice(const char *v, const char (*names)[16], int n, int *out) {
     return false;
 }
 
-static bool words(const char *opt, const char *v, vemt_job *a, vemt_error *err) {
+static bool words(const char *opt, const char *v, vemt_job *a,
+                  vemt_error *err) {
     static const char shapes[][16] = {"square", "hex"};
     static const char weights[][16] = {"band", "knn", "queen", "rook"};
     static const char kernels[][16] = {"quartic", "epanechnikov", "triangular",
@@ -146,9 +147,9 @@ static bool words(const char *opt, const char *v, vemt_job *a, vemt_error *err) 
     } else if (!strcmp(opt, "--kde-kernel")) {
         if (!choice(v, kernels, 5, &a->kde_kernel))
             return vemt_job_fail(err,
-                                  "--kde-kernel must be quartic, epanechnikov,"
-                                  " triangular, uniform or gaussian",
-                                  v);
+                                 "--kde-kernel must be quartic, epanechnikov,"
+                                 " triangular, uniform or gaussian",
+                                 v);
     } else {
         if (!choice(v, hulls, 2, &k))
             return vemt_job_fail(err, "--hull must be concave or convex", v);
@@ -234,7 +235,7 @@ static void set_number(size_t k, double d, vemt_job *a) {
 }
 
 bool vemt_job_analysis_option(const char *opt, const char *v, vemt_job *a,
-                               vemt_error *err, bool *known) {
+                              vemt_error *err, bool *known) {
     static const char texts[][16] = {
         "--areas",       "--area-id",    "--area-name", "--kde",
         "--nr-space",    "--nr-time",    "--clusters",  "--time-eps",
@@ -253,9 +254,9 @@ bool vemt_job_analysis_option(const char *opt, const char *v, vemt_job *a,
     if ((t == 4 || t == 5) &&
         !vemt_job_parse_edges(v, edges, VEMT_MAX_EDGES, &n_edges))
         return vemt_job_fail(err,
-                              "band edges must be 2 to 32 ascending numbers "
-                              ">= 0 separated by commas",
-                              v);
+                             "band edges must be 2 to 32 ascending numbers "
+                             ">= 0 separated by commas",
+                             v);
     if (t < 6) {
         *dst[t] = v;
         return true;

@@ -3,10 +3,10 @@
  */
 #include "pipeline/params.h"
 
+#include <stdio.h>
+
 #include "engine/alloc.h"
 #include "pipeline/log.h"
-
-#include <stdio.h>
 
 void vemt_params_add(vemt_params *p, const char *name, const char *how,
                      double v) {

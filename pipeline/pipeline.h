@@ -61,8 +61,8 @@ vemt_status vemt_pipeline_run(const vemt_job *job, const vemt_callbacks *cb,
  * GeoJSON layers, the density GeoTIFF, the QGIS project and the Markdown
  * report; every file is written whole or not at all. argv (argc words,
  * may be 0) is recorded as the command line in the provenance. */
-vemt_status vemt_pipeline_write(vemt_result *res, int argc,
-                                char *const *argv, vemt_error *err);
+vemt_status vemt_pipeline_write(vemt_result *res, int argc, char *const *argv,
+                                vemt_error *err);
 
 /** Free a result; NULL is a no-op. */
 void vemt_result_destroy(vemt_result *res);

@@ -4,21 +4,23 @@
  */
 #include "pipeline/repeat.h"
 
-#include "engine/alloc.h"
-#include "pipeline/log.h"
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "engine/alloc.h"
+#include "pipeline/log.h"
 
 /* Co-location categories: found-at places and incidents. */
 enum { CAT_FOUND = 0, CAT_INCIDENT = 1 };
 
 void vemt_repeat_clear(vemt_repeat_result *r) {
     vemt_free(r->cells);
-    vemt_free(r->n_found), vemt_free(r->n_children), vemt_free(r->gi_z), vemt_free(r->gi_p);
+    vemt_free(r->n_found), vemt_free(r->n_children), vemt_free(r->gi_z),
+        vemt_free(r->gi_p);
     vemt_free(r->child_z), vemt_free(r->child_p), vemt_free(r->gi_bin);
-    vemt_free(r->clq_event), vemt_free(r->lclq), vemt_free(r->lclq_p), vemt_free(r->mean_lclq);
+    vemt_free(r->clq_event), vemt_free(r->lclq), vemt_free(r->lclq_p),
+        vemt_free(r->mean_lclq);
     memset(r, 0, sizeof *r);
 }
 
@@ -30,11 +32,13 @@ static bool counted(const vemt_event *e, unsigned kinds) {
  * in days: pairs close in space and in time more often than the shuffled
  * times give (Johnson et al. 2007; NearRepeat's Monte Carlo). */
 static vemt_status near_repeat(vemt_ctx *ctx, const vemt_job *a,
-                               const vemt_events *ev, const vemt_callbacks *info,
-                               vemt_params *params, vemt_repeat_result *r) {
+                               const vemt_events *ev,
+                               const vemt_callbacks *info, vemt_params *params,
+                               vemt_repeat_result *r) {
     const double *se = a->nr_space_m, *te = a->nr_time_days;
     size_t ns = a->n_nr_space, nt = a->n_nr_time, n = 0, month = 0;
-    double *x = vemt_calloc(ev->n + 1, sizeof *x), *y = vemt_calloc(ev->n + 1, sizeof *y),
+    double *x = vemt_calloc(ev->n + 1, sizeof *x),
+           *y = vemt_calloc(ev->n + 1, sizeof *y),
            *t = vemt_calloc(ev->n + 1, sizeof *t);
     vemt_status st = x && y && t ? VEMT_OK : VEMT_E_NOMEM;
     for (size_t i = 0; !st && i < ev->n; i++) {
@@ -48,9 +52,10 @@ static vemt_status near_repeat(vemt_ctx *ctx, const vemt_job *a,
     }
     if (!st && n < 2) {
         if (info)
-            vemt_logf(info, "near repeats: not tested: %zu events known to the "
-                    "day\n",
-                    n);
+            vemt_logf(info,
+                      "near repeats: not tested: %zu events known to the "
+                      "day\n",
+                      n);
         vemt_free(x), vemt_free(y), vemt_free(t);
         return VEMT_OK;
     }
@@ -67,9 +72,10 @@ static vemt_status near_repeat(vemt_ctx *ctx, const vemt_job *a,
     vemt_free(x), vemt_free(y), vemt_free(t);
     if (st == VEMT_E_ARG) { /* too many close pairs: narrower bands */
         if (info)
-            vemt_logf(info, "near repeats: not tested: %s (give narrower "
-                    "--nr-space or --nr-time bands)\n",
-                    vemt_ctx_error(ctx)->msg);
+            vemt_logf(info,
+                      "near repeats: not tested: %s (give narrower "
+                      "--nr-space or --nr-time bands)\n",
+                      vemt_ctx_error(ctx)->msg);
         return VEMT_OK;
     }
     if (st) return st;
@@ -85,10 +91,11 @@ static vemt_status near_repeat(vemt_ctx *ctx, const vemt_job *a,
         size_t sig = 0;
         for (size_t k = 0; k < (ns - 1) * (nt - 1); k++)
             sig += r->cells[k].p <= 0.05 && r->cells[k].ratio > 1;
-        vemt_logf(info, "near repeats: Knox test of %zu events (%zu with month-only "
-                "times left out): %zu of %zu band pairs above chance at "
-                "p <= 0.05\n",
-                n, month, sig, (ns - 1) * (nt - 1));
+        vemt_logf(info,
+                  "near repeats: Knox test of %zu events (%zu with month-only "
+                  "times left out): %zu of %zu band pairs above chance at "
+                  "p <= 0.05\n",
+                  n, month, sig, (ns - 1) * (nt - 1));
     }
     return VEMT_OK;
 }
@@ -144,13 +151,15 @@ static vemt_status child_lists(const vemt_events *ev, const vemt_grid *g,
  * so one child found many times in one place can't make a hot spot. */
 static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_job *a,
                                   const vemt_events *ev, const vemt_grid *g,
-                                  const vemt_weights *w, const vemt_callbacks *info,
+                                  const vemt_weights *w,
+                                  const vemt_callbacks *info,
                                   vemt_repeat_result *r) {
     size_t n = vemt_grid_ncells(g), nc = 0, *start = NULL, *units = NULL;
     size_t k = n ? n : 1;
     r->n_found = vemt_calloc(k, sizeof *r->n_found);
     r->n_children = vemt_calloc(k, sizeof *r->n_children);
-    r->gi_z = vemt_calloc(k, sizeof *r->gi_z), r->gi_p = vemt_calloc(k, sizeof *r->gi_p);
+    r->gi_z = vemt_calloc(k, sizeof *r->gi_z),
+    r->gi_p = vemt_calloc(k, sizeof *r->gi_p);
     r->child_z = vemt_calloc(k, sizeof *r->child_z);
     r->child_p = vemt_calloc(k, sizeof *r->child_p);
     r->gi_bin = vemt_calloc(k, sizeof *r->gi_bin);
@@ -164,9 +173,9 @@ static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_job *a,
         found = vemt_grid_count(g, ev, 1u << VEMT_KIND_FOUND_AT, r->n_found);
     if (!st && (found < 2 || n < 2)) {
         if (info)
-            vemt_logs(info, 
-                "found-at hot spots: not tested: too few found-at "
-                "events\n");
+            vemt_logs(info,
+                      "found-at hot spots: not tested: too few found-at "
+                      "events\n");
         vemt_free(xy);
         return VEMT_OK;
     }
@@ -192,9 +201,11 @@ static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_job *a,
             hot += r->gi_bin[i] >= 2;
             child_sig += r->gi_bin[i] >= 2 && r->child_p[i] <= 0.05;
         }
-        vemt_logf(info, "found-at hot spots: %zu units at 95 %% or more (events), %zu "
-                "of them also at child level (%zu children)\n",
-                hot, child_sig, nc);
+        vemt_logf(
+            info,
+            "found-at hot spots: %zu units at 95 %% or more (events), %zu "
+            "of them also at child level (%zu children)\n",
+            hot, child_sig, nc);
     }
     return VEMT_OK;
 }
@@ -229,9 +240,9 @@ static vemt_status colocation(vemt_ctx *ctx, const vemt_job *a,
     size_t k = (size_t)a->clq_k;
     if (!st && (nf < 2 || n - nf < 2 || n <= k)) {
         if (info)
-            vemt_logs(info, 
-                "co-location: not measured: too few found-at places "
-                "or incidents\n");
+            vemt_logs(info,
+                      "co-location: not measured: too few found-at places "
+                      "or incidents\n");
         vemt_free(xy), vemt_free(cat), vemt_free(l2), vemt_free(p2);
         return VEMT_OK;
     }
@@ -264,9 +275,10 @@ static vemt_status colocation(vemt_ctx *ctx, const vemt_job *a,
     vemt_params_add(params, "clq_k", a->clq_k == 8 ? "default" : "given",
                     (double)a->clq_k);
     if (info)
-        vemt_logf(info, "co-location: incidents around found-at places CLQ %.2f (p = "
-                "%.3f), found-at places around incidents %.2f (p = %.3f)\n",
-                c->global_fi, c->global_fi_p, c->global_if, c->global_if_p);
+        vemt_logf(info,
+                  "co-location: incidents around found-at places CLQ %.2f (p = "
+                  "%.3f), found-at places around incidents %.2f (p = %.3f)\n",
+                  c->global_fi, c->global_fi_p, c->global_if, c->global_if_p);
     return VEMT_OK;
 }
 
@@ -305,9 +317,9 @@ vemt_status vemt_repeat_run(vemt_ctx *ctx, const vemt_job *a,
     memset(r, 0, sizeof *r);
     if (a->permutations == 0) { /* all three are permutation tests */
         if (info)
-            vemt_logs(info, 
-                "near repeats, child-level found-at hot spots, "
-                "co-location: not tested (--permutations 0)\n");
+            vemt_logs(info,
+                      "near repeats, child-level found-at hot spots, "
+                      "co-location: not tested (--permutations 0)\n");
         return VEMT_OK;
     }
     vemt_status st = VEMT_OK;

@@ -27,12 +27,11 @@ void vemt_report_rejects(FILE *out, const vemt_rejects *rejects,
                          const vemt_source *sources, size_t max) {
     for (size_t i = 0; i < rejects->n && i < max; i++)
         vemt_error_print(out, sources[rejects->items[i].source].path,
-                          &rejects->items[i].err);
+                         &rejects->items[i].err);
     if (rejects->n > max)
         fprintf(out, "... and %zu more rejected rows (see the rejects layer)\n",
                 rejects->n - max);
 }
-
 
 bool vemt_report_sources(FILE *out, const vemt_source *sources, size_t n) {
     bool ok = true;

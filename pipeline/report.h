@@ -8,8 +8,8 @@
 #include <stdio.h>
 
 #include "engine/engine.h"
-#include "pipeline/pipeline.h"
 #include "outputs/outputs.h"
+#include "pipeline/pipeline.h"
 
 /** Print the first max rejects, then a count of the rest. */
 void vemt_report_rejects(FILE *out, const vemt_rejects *rejects,

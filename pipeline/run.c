@@ -2,37 +2,36 @@
  * @brief The run pipeline: read every input, lay the units over the study
  * area, count, compute every statistic; then write the outputs.
  */
-#include "pipeline/pipeline.h"
-
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdarg.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "pipeline/clusters.h"
 #include "cli/disclose.h"
+#include "engine/alloc.h"
+#include "engine/engine.h"
+#include "ingest/ingest.h"
+#include "outputs/outputs.h"
+#include "pipeline/clusters.h"
 #include "pipeline/flagged.h"
 #include "pipeline/hotspots.h"
 #include "pipeline/log.h"
 #include "pipeline/missing.h"
 #include "pipeline/options.h"
 #include "pipeline/params.h"
+#include "pipeline/pipeline.h"
 #include "pipeline/repeat.h"
 #include "pipeline/report.h"
-#include "pipeline/safety.h"
 #include "pipeline/safeguard.h"
+#include "pipeline/safety.h"
 #include "pipeline/trends.h"
-#include "engine/alloc.h"
-#include "engine/engine.h"
-#include "ingest/ingest.h"
-#include "outputs/outputs.h"
 
 /* Everything one run holds; freed in one place. */
 struct vemt_result {
-    vemt_job a;    /* the job, with the analysis CRS as checked */
+    vemt_job a;      /* the job, with the analysis CRS as checked */
     vemt_error *err; /* the caller's, while running or writing */
     vemt_callbacks cb;
     vemt_ctx *ctx;
@@ -139,18 +138,19 @@ static vemt_status check_analysis_crs(run *r) {
     bool wkt = strchr(r->crs, '[') != NULL; /* no identifier: just the name */
     if (r->crs_given && r->info)
         vemt_logf(r->info, "analysis CRS: %s%s%s%s\n", r->crs_name,
-                wkt ? "" : " (", wkt ? "" : r->crs, wkt ? "" : ")");
+                  wkt ? "" : " (", wkt ? "" : r->crs, wkt ? "" : ")");
     return VEMT_OK;
 }
 
 /* Pseudonym key, postcode lookup and category filter for the inputs. */
 static vemt_status reading_aids(run *r) {
-    vemt_status st = vemt_pseudo_create(r->ctx, r->a.key_file, r->a.pseudonym_key,
-                                        &r->pseudo, &r->key_origin);
+    vemt_status st = vemt_pseudo_create(
+        r->ctx, r->a.key_file, r->a.pseudonym_key, &r->pseudo, &r->key_origin);
     if (st) return failed(r, st, r->a.key_file);
     if (r->key_origin == VEMT_KEY_RANDOM && r->info)
-        vemt_logf(r->info, "note: no --key-file or VEMT_PSEUDONYM_KEY: pseudonyms use a "
-                "random key and will differ from other runs\n");
+        vemt_logf(r->info,
+                  "note: no --key-file or VEMT_PSEUDONYM_KEY: pseudonyms use a "
+                  "random key and will differ from other runs\n");
     if (r->a.postcodes &&
         (st = vemt_postcodes_load(r->ctx, r->a.postcodes, r->a.analysis_crs,
                                   &r->postcodes)))
@@ -160,7 +160,7 @@ static vemt_status reading_aids(run *r) {
                                   vemt_postcodes_transform(r->postcodes));
     if (r->postcodes && r->info)
         vemt_logf(r->info, "postcodes: %zu in %s\n",
-                vemt_postcodes_count(r->postcodes), r->a.postcodes);
+                  vemt_postcodes_count(r->postcodes), r->a.postcodes);
     if ((r->a.categories || r->a.exclude_categories) &&
         (st = vemt_filter_create(r->ctx, r->a.categories,
                                  r->a.exclude_categories, &r->filter)))
@@ -209,9 +209,10 @@ static vemt_status read_inputs(run *r) {
         size_t m = vemt_ingest_merge_across(&r->events, r->sources, &r->merges,
                                             r->a.merge_m, r->a.merge_s);
         if (m && r->info)
-            vemt_logf(r->info, "merged %zu cross-source duplicates (same "
-                    "subject within %g m and %g min)\n",
-                    m, r->a.merge_m, r->a.merge_s / 60);
+            vemt_logf(r->info,
+                      "merged %zu cross-source duplicates (same "
+                      "subject within %g m and %g min)\n",
+                      m, r->a.merge_m, r->a.merge_s / 60);
     }
     return rc;
 }
@@ -266,9 +267,8 @@ static vemt_status analyse(run *r) {
     st = vemt_hotspots_run(r->ctx, &r->a, r->area, &r->events, r->info,
                            &r->params, h);
     if (st) return failed(r, st, NULL);
-    if (vemt_tier_check_cell(&r->a,
-                             h->cell_m > 0 ? h->cell_m : (double)INFINITY,
-                             r->err))
+    if (vemt_tier_check_cell(
+            &r->a, h->cell_m > 0 ? h->cell_m : (double)INFINITY, r->err))
         return r->err->code;
     size_t n = vemt_grid_ncells(h->grid);
     vemt_params_add_text(
@@ -311,8 +311,8 @@ static vemt_status analyse(run *r) {
     if (st) return failed(r, st, NULL);
     if (r->info) {
         vemt_logf(r->info, "units: %zu %s, %zu %s events counted\n", n,
-                vemt_grid_areas(h->grid) ? "polygons" : "cells", h->counted,
-                r->a.kind_name);
+                  vemt_grid_areas(h->grid) ? "polygons" : "cells", h->counted,
+                  r->a.kind_name);
         vemt_logs(r->info, "hottest units (Getis-Ord Gi*):\n");
         char *text;
         size_t len;
@@ -511,13 +511,14 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
         vemt_logf(r->info, "wrote QGIS project %s\n", r->a.qgis_project);
     if (r->info) {
         vemt_logf(r->info, "wrote %s (%s tier)\n", r->a.out,
-                vemt_tier_name(r->a.tier));
+                  vemt_tier_name(r->a.tier));
         if (r->a.geojson_dir)
             vemt_logf(r->info, "wrote GeoJSON layers into %s\n",
-                    r->a.geojson_dir);
-        vemt_logf(r->info, "open it in QGIS: qgis %s  (or drag the file onto the "
-                "QGIS window)\n",
-                r->a.out);
+                      r->a.geojson_dir);
+        vemt_logf(r->info,
+                  "open it in QGIS: qgis %s  (or drag the file onto the "
+                  "QGIS window)\n",
+                  r->a.out);
     }
     return VEMT_OK;
 }
@@ -552,8 +553,8 @@ static void announce_temps(run *r) {
         if (vemt_outputs_temp_path(r->a.qgis_project, ".zip", pid, t, sizeof t))
             r->cb.temp_file(r->cb.user, t);
     }
-    for (size_t i = 0; r->a.geojson_dir &&
-                       i < sizeof geojson_layers / sizeof *geojson_layers;
+    for (size_t i = 0;
+         r->a.geojson_dir && i < sizeof geojson_layers / sizeof *geojson_layers;
          i++) {
         snprintf(final, sizeof final, "%s/%s.geojson", r->a.geojson_dir,
                  geojson_layers[i]);
@@ -576,7 +577,8 @@ static vemt_status read_all(run *r) {
     bool ok = vemt_report_sources(m, r->sources, r->n_sources);
     vemt_log_flush(r->info, VEMT_LOG_INFO, m, &text);
     if (!ok) /* a bug: every row must be counted */
-        return fail(r, VEMT_E_ARG, NULL, "internal error: rows unaccounted for");
+        return fail(r, VEMT_E_ARG, NULL,
+                    "internal error: rows unaccounted for");
     return r->cancelled ? cancelled(r) : VEMT_OK;
 }
 
@@ -594,14 +596,14 @@ vemt_status vemt_pipeline_run(const vemt_job *job, const vemt_callbacks *cb,
                     "out of memory or a dependency failed to start");
     if (r->cb.progress) vemt_ctx_set_progress(r->ctx, on_progress, r);
     vemt_status rc = check_analysis_crs(r);
-    if (rc == VEMT_OK) rc = vemt_pipeline_check_outputs(&r->a, r->err_path,
-                                         sizeof r->err_path, r->err);
+    if (rc == VEMT_OK)
+        rc = vemt_pipeline_check_outputs(&r->a, r->err_path, sizeof r->err_path,
+                                         r->err);
     if (rc == VEMT_OK) {
         announce_temps(r);
         rc = read_all(r);
     }
-    if (rc == VEMT_OK && r->a.command == VEMT_JOB_RUN &&
-        !nothing_to_analyse(r))
+    if (rc == VEMT_OK && r->a.command == VEMT_JOB_RUN && !nothing_to_analyse(r))
         rc = analyse(r);
     if (rc == VEMT_OK && r->cancelled) rc = cancelled(r);
     r->err = NULL;

@@ -3,13 +3,13 @@
  */
 #include "pipeline/safeguard.h"
 
-#include "engine/alloc.h"
-#include "pipeline/log.h"
-
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "engine/alloc.h"
+#include "pipeline/log.h"
 
 void vemt_safeguard_clear(vemt_safeguard_result *r) {
     vemt_free(r->places);
@@ -129,7 +129,8 @@ static vemt_status cluster_windows(const vemt_job *a, const vemt_events *ev,
                                    vemt_patrol_row **rows, size_t have,
                                    size_t *added) {
     size_t k = set->clusters->n, *which = vemt_calloc(ev->n + 1, sizeof *which);
-    vemt_patrol_row *grown = vemt_realloc(*rows, (have + k + 1) * sizeof **rows);
+    vemt_patrol_row *grown =
+        vemt_realloc(*rows, (have + k + 1) * sizeof **rows);
     if (grown) *rows = grown;
     if (!which || !grown) {
         vemt_free(which);

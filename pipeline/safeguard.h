@@ -5,8 +5,8 @@
 #ifndef VEMT_PIPELINE_SAFEGUARD_H
 #define VEMT_PIPELINE_SAFEGUARD_H
 
-#include "pipeline/job.h"
 #include "outputs/outputs.h"
+#include "pipeline/job.h"
 
 /** What the stage made; owned, freed by vemt_safeguard_clear(). */
 typedef struct vemt_safeguard_result {

@@ -3,14 +3,13 @@
  */
 #include "pipeline/trends.h"
 
-#include "engine/alloc.h"
-#include "pipeline/log.h"
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/alloc.h"
 #include "ingest/ingest.h"
+#include "pipeline/log.h"
 
 void vemt_trends_clear(vemt_trend_result *r) {
     vemt_cube_destroy(r->cube);
@@ -197,7 +196,8 @@ static vemt_status trend_table(vemt_trend_result *r, const vemt_job *a,
     vemt_status st = series_rows(r, ev, 0, "all", steps_per_year(a), &row);
     for (size_t k = 0; k < nc && !st; k++) {
         /* Copies: the events' text pool may move before outputs run. */
-        r->categories[r->n_categories] = vemt_strdup(vemt_events_text(ev, cats[k]));
+        r->categories[r->n_categories] =
+            vemt_strdup(vemt_events_text(ev, cats[k]));
         if (!r->categories[r->n_categories]) return VEMT_E_NOMEM;
         st = series_rows(r, ev, cats[k], r->categories[r->n_categories++],
                          steps_per_year(a), &row);
@@ -227,8 +227,9 @@ static vemt_status allocate(vemt_trend_result *r) {
 
 vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_job *a,
                             const vemt_grid *grid, const vemt_weights *w,
-                            const vemt_events *events, const vemt_callbacks *info,
-                            vemt_trend_result *r, bool *done) {
+                            const vemt_events *events,
+                            const vemt_callbacks *info, vemt_trend_result *r,
+                            bool *done) {
     memset(r, 0, sizeof *r);
     *done = false;
     vemt_cube_opts o;
@@ -239,7 +240,7 @@ vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_job *a,
     if (st == VEMT_E_ARG) {
         if (info)
             vemt_logf(info, "trends: not analysed: %s\n",
-                    vemt_ctx_error(ctx)->msg);
+                      vemt_ctx_error(ctx)->msg);
         return VEMT_OK;
     }
     if (!st) st = allocate(r);
@@ -264,9 +265,11 @@ vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_job *a,
                                .n_rows = r->out.n_rows};
     *done = true;
     if (info)
-        vemt_logf(info, "trends: %zu cells x %zu steps, %.0f events, %.0f %% of "
-                "bins empty\n",
-                vemt_cube_units(r->cube), vemt_cube_steps(r->cube),
-                vemt_cube_total(r->cube), 100 * vemt_cube_zero_share(r->cube));
+        vemt_logf(info,
+                  "trends: %zu cells x %zu steps, %.0f events, %.0f %% of "
+                  "bins empty\n",
+                  vemt_cube_units(r->cube), vemt_cube_steps(r->cube),
+                  vemt_cube_total(r->cube),
+                  100 * vemt_cube_zero_share(r->cube));
     return VEMT_OK;
 }

@@ -7,10 +7,10 @@
 
 #include <stdio.h>
 
-#include "pipeline/job.h"
-#include "pipeline/pipeline.h"
 #include "engine/engine.h"
 #include "outputs/outputs.h"
+#include "pipeline/job.h"
+#include "pipeline/pipeline.h"
 
 /** What the trend stage made; everything owned, freed by
  * vemt_trends_clear(). */
@@ -35,8 +35,9 @@ typedef struct vemt_trend_result {
  * the context. */
 vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_job *a,
                             const vemt_grid *grid, const vemt_weights *w,
-                            const vemt_events *events, const vemt_callbacks *info,
-                            vemt_trend_result *r, bool *done);
+                            const vemt_events *events,
+                            const vemt_callbacks *info, vemt_trend_result *r,
+                            bool *done);
 
 /** Free a result and zero it. */
 void vemt_trends_clear(vemt_trend_result *r);

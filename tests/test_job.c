@@ -1,8 +1,8 @@
 /** @file test_job.c
- * @brief Job files (pipeline/jobfile.c) in-process: every option of the parser's
- * table gives the same parsed options from a job file as from the command
- * line; paths relative to the job file, the command line's precedence, and
- * the messages for unknown keys, booleans and bad values.
+ * @brief Job files (pipeline/jobfile.c) in-process: every option of the
+ * parser's table gives the same parsed options from a job file as from the
+ * command line; paths relative to the job file, the command line's precedence,
+ * and the messages for unknown keys, booleans and bad values.
  */
 #include <stdbool.h>
 #include <stddef.h>
