@@ -3,6 +3,13 @@
  * trends, clusters and the safeguarding statistics, and write the layers.
  * The program, a binding or a service calls the same three functions:
  * vemt_pipeline_run(), vemt_pipeline_write() and vemt_result_destroy().
+ *
+ * The library registers GDAL's drivers itself and needs no other set-up.
+ * It leaves GSL's process-wide error handler as the program has it: no GSL
+ * call of the library raises a GSL error on any input, but gsl_rng_alloc()
+ * does when memory runs out, and GSL's default handler then aborts; a
+ * program that must survive that calls gsl_set_error_handler_off() once,
+ * as the vemt program does.
  */
 #ifndef VEMT_PIPELINE_PIPELINE_H
 #define VEMT_PIPELINE_PIPELINE_H
@@ -47,7 +54,9 @@ typedef struct vemt_result vemt_result;
 
 /** Run the job (finished with vemt_job_finish()): check its output folders
  * and analysis CRS, read and normalise every input, then (for a run) the
- * whole analysis. job is borrowed and must outlive *out; cb is copied.
+ * whole analysis; GDAL's drivers are registered first (GDALAllRegister(),
+ * which does nothing the second time). job is borrowed and must outlive
+ * *out; cb is copied.
  * On success the caller owns *out. On failure *out holds what was made so
  * far (the caller still destroys it; NULL only when out of memory at
  * once) and err says why: VEMT_E_OPTION (a setting the data or the tier

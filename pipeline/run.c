@@ -2,6 +2,7 @@
  * @brief The run pipeline: read every input, lay the units over the study
  * area, count, compute every statistic; then write the outputs.
  */
+#include <gdal.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -584,6 +585,8 @@ static vemt_status read_all(run *r) {
 
 vemt_status vemt_pipeline_run(const vemt_job *job, const vemt_callbacks *cb,
                               vemt_result **out, vemt_error *err) {
+    /* Every caller needs GDAL's drivers; registering is idempotent. */
+    GDALAllRegister();
     run *r = *out = vemt_calloc(1, sizeof *r);
     if (!r) return vemt_error_set(err, VEMT_E_NOMEM, "out of memory");
     r->a = *job;
