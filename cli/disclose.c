@@ -1,6 +1,7 @@
 /** @file disclose.c
- * @brief Output tiers: what leaves the analyst's hands, and how small
- * counts are withheld so that comparing tables recovers nothing.
+ * @brief The command line's side of the output tiers: its options read into
+ * the rules of disclosure/, the run's counts published under them, and
+ * the permissions of restricted files.
  */
 #include "cli/disclose.h"
 
@@ -9,35 +10,40 @@
 #include <string.h>
 #include <sys/stat.h>
 
-const char *vemt_tier_name(int tier) {
-    static const char names[][12] = {"restricted", "partner", "public"};
-    return names[tier >= 0 && tier <= 2 ? tier : 0];
+/* The rules in force: the tier's, with --suppress-below and --round-to. */
+static void rules_of(const vemt_args *a, vemt_tier_rules *r) {
+    vemt_tier_rules_for((vemt_tier)a->tier, a->suppress_below, a->round_to, r);
 }
 
 void vemt_tier_defaults(vemt_args *a) {
-    if (a->tier != 0 && a->round_to == 0) a->round_to = VEMT_TIER_ROUND_TO;
+    if (a->round_to == 0)
+        a->round_to = vemt_tier_rules_get((vemt_tier)a->tier)->round_to;
 }
 
 double vemt_tier_threshold(const vemt_args *a) {
-    if (a->tier == 0) return 0;
-    if (a->suppress_below > 0) return a->suppress_below;
-    return a->tier == 2 ? 10 : 5;
+    vemt_tier_rules r;
+    rules_of(a, &r);
+    return r.threshold;
 }
 
 int vemt_tier_check(const vemt_args *a, double cell_m) {
-    if (a->tier != 2) return VEMT_EXIT_OK;
-    if (cell_m < 250) {
+    vemt_tier_rules r;
+    rules_of(a, &r);
+    const char *tier = vemt_tier_name(r.tier);
+    if (!vemt_disclosure_cell_allowed(&r, cell_m)) {
         fprintf(stderr,
-                "vemt: the public tier publishes cells of at least "
-                "250 m (this run: %g m); use --cell-size 250 or "
+                "vemt: the %s tier publishes cells of at least "
+                "%g m (this run: %g m); use --cell-size %g or "
                 "more\n",
-                cell_m);
+                tier, r.min_cell_m, cell_m, r.min_cell_m);
         return VEMT_EXIT_INPUT;
     }
-    if (a->time_step != 0) {
+    if (!vemt_disclosure_step_allowed(&r, (vemt_step_unit)a->time_step)) {
+        const char *grain = vemt_grain_name(r.finest_step);
         fprintf(stderr,
-                "vemt: the public tier publishes time steps no finer "
-                "than a month; use --time-step month\n");
+                "vemt: the %s tier publishes time steps no finer "
+                "than a %s; use --time-step %s\n",
+                tier, grain, grain);
         return VEMT_EXIT_INPUT;
     }
     return VEMT_EXIT_OK;
@@ -79,44 +85,14 @@ int vemt_tier_protect(const vemt_args *a) {
     return VEMT_EXIT_OK;
 }
 
-double vemt_tier_round(double x, double threshold, double to) {
-    if (to <= 0 || isnan(x)) return x;
-    if (round(x) < 1) return 0;
-    double r = to * round(x / to);
-    return threshold > 0 && r < threshold ? to * ceil(threshold / to) : r;
-}
-
-static void round_counts(double *x, size_t n, double threshold, double to) {
-    for (size_t i = 0; i < n; i++) x[i] = vemt_tier_round(x[i], threshold, to);
-}
-
-static double *copy(const double *x, size_t n) {
-    double *c = malloc((n ? n : 1) * sizeof *c);
-    if (c) memcpy(c, x, n * sizeof *c);
-    return c;
-}
-
-/* A row (a unit's or a series' steps) whose total is under the threshold
- * is withheld whole, zeros included: with its zeros published, its withheld
- * steps are each known to be at least 1, and threshold - 1 of them under a
- * total under the threshold would all be 1. */
-static void hide_small_rows(double *x, size_t rows, size_t cols, double t) {
-    for (size_t r = 0; cols > 1 && r < rows; r++) {
-        double sum = 0;
-        for (size_t c = 0; c < cols; c++) sum += x[r * cols + c];
-        if (round(sum) < 1 || round(sum) >= t) continue;
-        for (size_t c = 0; c < cols; c++) x[r * cols + c] = (double)NAN;
-    }
-}
-
 /* A counts table published with its row and column totals. */
 static vemt_status table(double **out, const double *x, size_t rows,
                          size_t cols, const vemt_args *a) {
-    if (!(*out = copy(x, rows * cols))) return VEMT_E_NOMEM;
-    double t = vemt_tier_threshold(a);
-    if (t > 0) hide_small_rows(*out, rows, cols, t);
-    if (t > 0) vemt_suppress_table(*out, x, rows, cols, t);
-    round_counts(*out, rows * cols, t, a->round_to);
+    vemt_tier_rules r;
+    rules_of(a, &r);
+    size_t n = rows * cols;
+    if (!(*out = malloc((n ? n : 1) * sizeof **out))) return VEMT_E_NOMEM;
+    vemt_disclosure_publish_table(&r, x, rows, cols, true, *out);
     return VEMT_OK;
 }
 
@@ -191,8 +167,10 @@ vemt_status vemt_publish(const vemt_args *a, const double *cells,
     if (!st) st = table(&pub->unit_e, ue, U, 1, a);
     if (!st) st = table(&pub->unit_s, us, U, 1, a);
     free(ue), free(us);
-    if (!st && a->tier) st = publish_rows(a, tr);
-    if (!st && a->tier) publish_unit_rows(tr, pub);
+    /* Where counts are withheld, so is what can be solved back to them. */
+    bool withholds = vemt_tier_threshold(a) > 0;
+    if (!st && withholds) st = publish_rows(a, tr);
+    if (!st && withholds) publish_unit_rows(tr, pub);
     if (st) return st;
     tr->out.pub_events = pub->bins_e;
     tr->out.pub_subjects = pub->bins_s;

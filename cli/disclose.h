@@ -1,6 +1,7 @@
 /** @file disclose.h
- * @brief Disclosure control for the partner and public tiers: what may be
- * published, small counts suppressed consistently, file permissions.
+ * @brief The command line's side of disclosure control: the tier options
+ * read into the rules of disclosure/, the published copies of the run's
+ * counts, file permissions.
  */
 #ifndef VEMT_CLI_DISCLOSE_H
 #define VEMT_CLI_DISCLOSE_H
@@ -9,33 +10,18 @@
 
 #include "cli/args.h"
 #include "cli/trends.h"
-
-/** The tier's name ("restricted", "partner", "public"). */
-const char *vemt_tier_name(int tier);
-
-/** The base published counts are rounded to outside the restricted tier
- * unless --round-to gives another. */
-#define VEMT_TIER_ROUND_TO 5
+#include "disclosure/disclosure.h"
 
 /** Fill in the tier's defaults after parsing: outside the restricted tier
- * published counts are rounded to a multiple of 5 unless --round-to gave
- * another base (--round-to 1: whole numbers). */
+ * published counts are rounded to the tier's base (disclosure/) unless
+ * --round-to gave another (--round-to 1: whole numbers). */
 void vemt_tier_defaults(vemt_args *a);
 
 /** The suppression threshold in force (0 in the restricted tier). */
 double vemt_tier_threshold(const vemt_args *a);
 
-/** A published count (x already past suppression; NAN stays NAN): rounded
- * to the nearest multiple of to (0: as it is), and never below the
- * threshold, since a published 5 under a threshold of 7 would say
- * "exactly 7" (conventional rounding: Hundepool et al. 2012, "Statistical
- * Disclosure Control", Wiley, section 5.4). The same count always gives the
- * same value, so files that share a count agree on it, and the difference of
- * two published totals is known only to within to - 1 either side. */
-double vemt_tier_round(double x, double threshold, double to);
-
-/** Refuse settings a tier does not allow (public: cells under 250 m, steps
- * finer than a month); exit status 0 or 1 after a message. */
+/** Refuse settings the tier's rules do not allow (public: cells under
+ * 250 m, steps finer than a month); exit status 0 or 1 after a message. */
 int vemt_tier_check(const vemt_args *a, double cell_m);
 
 /** Restricted outputs: created 0600 (umask 077), and refused in a folder

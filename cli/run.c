@@ -248,6 +248,11 @@ static bool nothing_to_analyse(run *r) {
     return true;
 }
 
+/* Whether the tier's rules allow exact locations (the restricted tier's). */
+static bool shows_places(const run *r) {
+    return vemt_tier_rules_get((vemt_tier)r->a.tier)->exact_locations;
+}
+
 /* Units, counts, weights, Gi*, Local Moran; then trends, publication,
  * safeguarding and clusters. */
 static int analyse(run *r) {
@@ -279,16 +284,16 @@ static int analyse(run *r) {
     const vemt_cluster_set *dbscan = NULL;
     for (size_t k = 0; k < r->cl.n_sets; k++)
         if (!strcmp(r->cl.sets[k].method, "dbscan")) dbscan = &r->cl.sets[k];
-    if (!st && r->a.tier == 0)
+    if (!st && shows_places(r))
         st = vemt_safeguard_run(&r->a, &r->events, h->grid, h->bins, dbscan,
                                 &r->sg);
-    if (!st && r->a.tier == 0)
+    if (!st && shows_places(r))
         st = vemt_repeat_run(r->ctx, &r->a, &r->events, h->grid, h->weights,
                              r->info, &r->params, &r->rep);
-    if (!st && r->a.tier == 0)
+    if (!st && shows_places(r))
         st = vemt_missing_run(&r->a, &r->events, h->grid,
                               r->have_trends ? r->trends.cube : NULL, &r->mis);
-    if (!st && r->a.tier == 0) {
+    if (!st && shows_places(r)) {
         r->sg.out.missing = r->mis.n ? r->mis.rows : NULL;
         r->sg.out.n_missing = r->mis.n;
         r->sg.out.repeat_episodes = r->a.repeat_episodes;
@@ -320,8 +325,8 @@ static vemt_status write_report(run *r) {
                        r->pub.cells,
                        r->hs.bins,
                        r->have_trends ? &r->trends.out : NULL,
-                       r->a.tier == 0 && r->hs.grid ? &r->sg.out : NULL,
-                       vemt_tier_name(r->a.tier),
+                       shows_places(r) && r->hs.grid ? &r->sg.out : NULL,
+                       vemt_tier_name((vemt_tier)r->a.tier),
                        vemt_tier_threshold(&r->a),
                        r->a.round_to};
     if (r->info) vemt_report_summary(r->info, &sm, false);
@@ -392,7 +397,8 @@ static void record_options(run *r) {
     if (a->exclude_categories)
         vemt_params_add_text(p, "exclude_categories", "given",
                              a->exclude_categories);
-    vemt_params_add_text(p, "tier", how(a->tier == 0), vemt_tier_name(a->tier));
+    vemt_params_add_text(p, "tier", how(a->tier == 0),
+                         vemt_tier_name((vemt_tier)a->tier));
     if (a->command != VEMT_CMD_RUN) return;
     vemt_params_add_text(p, "kind", how(a->kinds == 1u << VEMT_KIND_INCIDENT),
                          a->kind_name);
@@ -445,7 +451,7 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
         .key_origin = origins[r->key_origin],
         .attribution = r->a.attribution,
         .job_json = job,
-        .tier = vemt_tier_name(r->a.tier),
+        .tier = vemt_tier_name((vemt_tier)r->a.tier),
         .suppress_below = vemt_tier_threshold(&r->a),
         .round_to = r->a.round_to,
         .command = r->a.command == VEMT_CMD_RUN ? "run" : "ingest"};
@@ -470,7 +476,7 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
         .scale_first_peak = r->hs.first_peak,
         .scale_max_peak = r->hs.max_peak,
         .trends = r->have_trends ? &r->trends.out : NULL,
-        .safeguarding = r->a.tier == 0 && r->hs.grid ? &r->sg.out : NULL,
+        .safeguarding = shows_places(r) && r->hs.grid ? &r->sg.out : NULL,
         .cluster_sets = r->cl.sets,
         .n_cluster_sets = r->cl.n_sets,
         .density = r->cl.density.raster ? &r->cl.density : NULL,
@@ -497,7 +503,7 @@ static int write_outputs(run *r, int argc, char **argv, int64_t started) {
         fprintf(r->info, "wrote QGIS project %s\n", r->a.qgis_project);
     if (r->info) {
         fprintf(r->info, "wrote %s (%s tier)\n", r->a.out,
-                vemt_tier_name(r->a.tier));
+                vemt_tier_name((vemt_tier)r->a.tier));
         if (r->a.geojson_dir)
             fprintf(r->info, "wrote GeoJSON layers into %s\n",
                     r->a.geojson_dir);
