@@ -36,7 +36,7 @@ int vemt_tier_check(const vemt_args *a, double cell_m) {
                 "%g m (this run: %g m); use --cell-size %g or "
                 "more\n",
                 tier, r.min_cell_m, cell_m, r.min_cell_m);
-        return VEMT_EXIT_INPUT;
+        return VEMT_EXIT_USAGE;
     }
     if (!vemt_disclosure_step_allowed(&r, (vemt_step_unit)a->time_step)) {
         const char *grain = vemt_grain_name(r.finest_step);
@@ -44,7 +44,7 @@ int vemt_tier_check(const vemt_args *a, double cell_m) {
                 "vemt: the %s tier publishes time steps no finer "
                 "than a %s; use --time-step %s\n",
                 tier, grain, grain);
-        return VEMT_EXIT_INPUT;
+        return VEMT_EXIT_USAGE;
     }
     return VEMT_EXIT_OK;
 }

@@ -21,7 +21,8 @@ void vemt_tier_defaults(vemt_args *a);
 double vemt_tier_threshold(const vemt_args *a);
 
 /** Refuse settings the tier's rules do not allow (public: cells under
- * 250 m, steps finer than a month); exit status 0 or 1 after a message. */
+ * 250 m, steps finer than a month): an option conflict, exit status 2
+ * after a message (else 0). */
 int vemt_tier_check(const vemt_args *a, double cell_m);
 
 /** Restricted outputs: created 0600 (umask 077), and refused in a folder

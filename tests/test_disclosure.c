@@ -721,7 +721,7 @@ TEST(restricted_files_private) {
     CHECK(stat(path, &st) == 0 && (st.st_mode & 077) == 0);
     /* The public tier refuses cells under 250 m. */
     CHECK_INT_EQ(vemt("run --demo --tier public --cell-size 100 --out p.gpkg"),
-                 1);
+                 2);
 }
 
 TEST_SUITE(disclosure) {
