@@ -131,8 +131,11 @@ TEST(time_window_grains) {
 enum { SIDE = 3, N = SIDE * SIDE };
 
 /* A public-tier output of a 3 x 3 grid of 300 m cells with the counts
- * below and one input file's accounting, written under rules. */
+ * below and one input file's accounting, written under rules: the table's
+ * for the public tier, or custom, a copy of them a test changes once. */
 typedef struct world {
+    const vemt_tier_rules *table;
+    vemt_tier_rules custom;
     vemt_ctx *ctx;
     vemt_grid *grid;
     vemt_events events;
@@ -147,6 +150,8 @@ static const double counts[N] = {0, 3, 12, 15, 25, 40, 0, 18, 60};
 
 static void world_setup(world *w) {
     memset(w, 0, sizeof *w);
+    w->table = vemt_tier_rules_get(VEMT_TIER_PUBLIC);
+    w->custom = *w->table;
     vemt_ctx_create(1, &w->ctx);
     /* On the 300 m lattice, so the grid is exactly SIDE x SIDE. */
     vemt_bbox b = {459900, 519900, 459900 + 300 * SIDE - 1,
@@ -182,6 +187,13 @@ static void world_teardown(world *w) {
     vemt_ctx_destroy(w->ctx);
 }
 
+/* The path of w's file name + tail ("name.gpkg", "name/layer.geojson"). */
+static const char *file_in(const world *w, const char *name, const char *tail,
+                           char *buf, size_t size) {
+    snprintf(buf, size, "%s/%s%s", w->dir, name, tail);
+    return buf;
+}
+
 /* Publish the counts and write <name>.gpkg and the GeoJSON folder <name>
  * under rules. */
 static void write_under(test_state *t_, world *w, const vemt_tier_rules *rules,
@@ -190,10 +202,9 @@ static void write_under(test_state *t_, world *w, const vemt_tier_rules *rules,
     CHECK_INT_EQ(vemt_grid_ncells(w->grid), N);
     vemt_disclosure_publish_table(rules, counts, N, 1, true, w->pub);
     w->out.rules = rules;
-    snprintf(path, sizeof path, "%s/%s.gpkg", w->dir, name);
+    file_in(w, name, ".gpkg", path, sizeof path);
     CHECK_INT_EQ(vemt_outputs_write_gpkg(w->ctx, path, &w->out), VEMT_OK);
-    snprintf(path, sizeof path, "%s/%s", w->dir, name);
-    CHECK_INT_EQ(mkdir(path, 0700), 0);
+    CHECK_INT_EQ(mkdir(file_in(w, name, "", path, sizeof path), 0700), 0);
     CHECK_INT_EQ(vemt_outputs_write_geojson(w->ctx, path, &w->out), VEMT_OK);
 }
 
@@ -270,19 +281,18 @@ static size_t problems_under(test_state *t_, vemt_ctx *ctx, const char *path,
 TEST(one_threshold_every_writer_and_checker) {
     world w;
     world_setup(&w);
-    const vemt_tier_rules *table = vemt_tier_rules_get(VEMT_TIER_PUBLIC);
-    vemt_tier_rules strict = *table;
-    strict.threshold = 20; /* the one change */
+    const vemt_tier_rules *table = w.table, *strict = &w.custom;
+    w.custom.threshold = 20; /* the one change */
     write_under(t_, &w, table, "table");
-    write_under(t_, &w, &strict, "strict");
-    const vemt_tier_rules *rules[] = {table, &strict};
+    write_under(t_, &w, strict, "strict");
+    const vemt_tier_rules *rules[] = {table, strict};
     static const char names[][8] = {"table", "strict"};
     double cells[2][N];
     for (int k = 0; k < 2; k++) {
         char gpkg[128], geojson[128];
-        snprintf(gpkg, sizeof gpkg, "%s/%s.gpkg", w.dir, names[k]);
-        snprintf(geojson, sizeof geojson, "%s/%s/hotspot_cells.geojson", w.dir,
-                 names[k]);
+        file_in(&w, names[k], ".gpkg", gpkg, sizeof gpkg);
+        file_in(&w, names[k], "/hotspot_cells.geojson", geojson,
+                sizeof geojson);
         double from_json[N];
         read_cells(t_, gpkg, cells[k]);
         read_cells(t_, geojson, from_json);
@@ -317,28 +327,26 @@ TEST(one_threshold_every_writer_and_checker) {
     /* The checker: each file passes the rules it was written under; the
      * table's file fails the stricter rules, on its cells of 10 and 15. */
     char a[128], b[128];
-    snprintf(a, sizeof a, "%s/table.gpkg", w.dir);
-    snprintf(b, sizeof b, "%s/strict.gpkg", w.dir);
+    file_in(&w, "table", ".gpkg", a, sizeof a);
+    file_in(&w, "strict", ".gpkg", b, sizeof b);
     CHECK_INT_EQ(problems_under(t_, w.ctx, a, table), 0);
-    CHECK_INT_EQ(problems_under(t_, w.ctx, b, &strict), 0);
-    CHECK_INT_EQ(problems_under(t_, w.ctx, a, &strict), 2);
+    CHECK_INT_EQ(problems_under(t_, w.ctx, b, strict), 0);
+    CHECK_INT_EQ(problems_under(t_, w.ctx, a, strict), 2);
     world_teardown(&w);
 }
 
 TEST(one_cell_size_run_and_checker) {
     world w;
     world_setup(&w);
-    const vemt_tier_rules *table = vemt_tier_rules_get(VEMT_TIER_PUBLIC);
-    vemt_tier_rules wide = *table;
-    wide.min_cell_m = 400; /* the one change */
-    write_under(t_, &w, table, "cells");
+    w.custom.min_cell_m = 400; /* the one change */
+    write_under(t_, &w, w.table, "cells");
     /* The run's check and the checker both refuse the 300 m cells. */
-    CHECK(vemt_disclosure_cell_allowed(table, 300));
-    CHECK(!vemt_disclosure_cell_allowed(&wide, 300));
+    CHECK(vemt_disclosure_cell_allowed(w.table, 300));
+    CHECK(!vemt_disclosure_cell_allowed(&w.custom, 300));
     char path[128];
-    snprintf(path, sizeof path, "%s/cells.gpkg", w.dir);
-    CHECK_INT_EQ(problems_under(t_, w.ctx, path, table), 0);
-    CHECK_INT_EQ(problems_under(t_, w.ctx, path, &wide), N);
+    file_in(&w, "cells", ".gpkg", path, sizeof path);
+    CHECK_INT_EQ(problems_under(t_, w.ctx, path, w.table), 0);
+    CHECK_INT_EQ(problems_under(t_, w.ctx, path, &w.custom), N);
     world_teardown(&w);
 }
 
@@ -349,14 +357,12 @@ TEST(one_layer_list_and_date_grain) {
     ev.start_utc = vemt_days_from_civil(2024, 1, 17) * 86400 + 15 * 3600;
     ev.end_utc = ev.start_utc;
     vemt_events_push(&w.events, &ev);
-    const vemt_tier_rules *table = vemt_tier_rules_get(VEMT_TIER_PUBLIC);
-    vemt_tier_rules custom = *table;
     static const char *const only_cells[] = {"hotspot_cells", NULL};
-    custom.layers = only_cells;
-    custom.finest_date = VEMT_GRAIN_DAY;
+    w.custom.layers = only_cells; /* the changes */
+    w.custom.finest_date = VEMT_GRAIN_DAY;
     /* The writer leaves out what the list leaves out, and the metadata
      * dates to the grain. */
-    const vemt_tier_rules *rules[] = {table, &custom};
+    const vemt_tier_rules *rules[] = {w.table, &w.custom};
     static const char names[][8] = {"table", "custom"};
     static const char starts[][32] = {"2024-01-01T00:00:00.000Z",
                                       "2024-01-17T00:00:00.000Z"};
@@ -366,7 +372,7 @@ TEST(one_layer_list_and_date_grain) {
     for (int k = 0; k < 2; k++) {
         char path[128];
         write_under(t_, &w, rules[k], names[k]);
-        snprintf(path, sizeof path, "%s/%s.gpkg", w.dir, names[k]);
+        file_in(&w, names[k], ".gpkg", path, sizeof path);
         GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
         CHECK(ds && GDALDatasetGetLayerByName(ds, "hotspot_cells"));
         CHECK(ds && (GDALDatasetGetLayerByName(ds, "scale_profile") != NULL) ==
