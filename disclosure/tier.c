@@ -2,7 +2,6 @@
  * @brief The output tiers and their rules: the one table that says what
  * each tier may publish, and the checks the run and the checker share.
  */
-#include <math.h>
 #include <string.h>
 
 #include "disclosure/disclosure.h"
@@ -21,12 +20,36 @@ static const char *const shared_layers[] = {
  * published counts at cell centres, for cells at least as wide as the
  * public tier's smallest. */
 static const vemt_tier_rules rules_table[] = {
-    {VEMT_TIER_RESTRICTED, 0, 0, 0, VEMT_GRAIN_ANY, VEMT_GRAIN_ANY, true, 0, 0,
-     NULL},
-    {VEMT_TIER_PARTNER, 5, 5, 0, VEMT_GRAIN_ANY, VEMT_GRAIN_MONTH, false, 250,
-     WITHHELD, shared_layers},
-    {VEMT_TIER_PUBLIC, 10, 5, 250, VEMT_GRAIN_MONTH, VEMT_GRAIN_MONTH, false,
-     250, WITHHELD, shared_layers},
+    {.tier = VEMT_TIER_RESTRICTED,
+     .threshold = 0,
+     .round_to = 0,
+     .min_cell_m = 0,
+     .finest_step = VEMT_GRAIN_ANY,
+     .finest_date = VEMT_GRAIN_ANY,
+     .exact_locations = true,
+     .density_min_cell_m = 0,
+     .withheld_roles = 0,
+     .layers = NULL},
+    {.tier = VEMT_TIER_PARTNER,
+     .threshold = 5,
+     .round_to = 5,
+     .min_cell_m = 0,
+     .finest_step = VEMT_GRAIN_ANY,
+     .finest_date = VEMT_GRAIN_MONTH,
+     .exact_locations = false,
+     .density_min_cell_m = 250,
+     .withheld_roles = WITHHELD,
+     .layers = shared_layers},
+    {.tier = VEMT_TIER_PUBLIC,
+     .threshold = 10,
+     .round_to = 5,
+     .min_cell_m = 250,
+     .finest_step = VEMT_GRAIN_MONTH,
+     .finest_date = VEMT_GRAIN_MONTH,
+     .exact_locations = false,
+     .density_min_cell_m = 250,
+     .withheld_roles = WITHHELD,
+     .layers = shared_layers},
 };
 
 static const char tier_names[][12] = {"restricted", "partner", "public"};
