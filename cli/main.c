@@ -19,15 +19,16 @@ static int check_disclosure(const vemt_args *a) {
     size_t problems = 0;
     vemt_job t = a->job;
     if (t.tier == 0) t.tier = 2; /* restricted: nothing to check against */
-    double threshold = vemt_tier_threshold(&t);
-    vemt_status st = vemt_outputs_check_disclosure(
-        ctx, a->check_path, t.tier == 2, threshold, stdout, &problems);
+    vemt_tier_rules rules;
+    vemt_tier_rules_for((vemt_tier)t.tier, t.suppress_below, 0, &rules);
+    vemt_status st = vemt_outputs_check_disclosure(ctx, a->check_path, &rules,
+                                                   stdout, &problems);
     if (st)
         vemt_error_print(stderr, a->check_path, vemt_ctx_error(ctx));
     else
         printf("%s: %zu problem%s for the %s tier (threshold %g)\n",
                a->check_path, problems, problems == 1 ? "" : "s",
-               vemt_tier_name(t.tier), threshold);
+               vemt_tier_name(rules.tier), rules.threshold);
     vemt_ctx_destroy(ctx);
     return st ? VEMT_EXIT_INPUT : problems ? VEMT_EXIT_INPUT : VEMT_EXIT_OK;
 }

@@ -644,19 +644,6 @@ vemt_status vemt_cube_gistar(vemt_ctx *ctx, const vemt_cube *cube,
                              const vemt_weights *w, bool fdr, double *z,
                              double *p, int8_t *bins);
 
-/* ---- Disclosure control (issue 9) --------------------------------------- */
-
-/** Suppress a rows x cols table of counts x (row-major) in place for
- * publication with its row and column totals: counts from 1 to threshold - 1
- * become NaN (primary), then in any row or column holding exactly one NaN
- * the smallest other value (by orig, the unsuppressed table) becomes NaN too
- * (secondary), until no row or column has a single one (Cox 1980, "Suppression
- * methodology and statistical disclosure control", J. Am. Stat. Assoc.
- * 75(370):377-385). A one-column table is a single line. Returns the number
- * of values withheld. */
-size_t vemt_suppress_table(double *x, const double *orig, size_t rows,
-                           size_t cols, double threshold);
-
 /* ---- Places and patrol windows (issue 8) -------------------------------- */
 
 /** Group the located events whose kind is in kinds into places: events

@@ -15,8 +15,7 @@
 typedef struct checker {
     FILE *report;
     const char *path;
-    bool public_tier;
-    double threshold;
+    const vemt_tier_rules *rules;
     json_object *schema; /* the declared schema's "layers", or NULL */
     size_t problems;
 } checker;
@@ -46,11 +45,6 @@ static bool in_list(json_object *arr, const char *name) {
     return false;
 }
 
-static bool ends_with(const char *s, const char *tail) {
-    size_t n = strlen(s), k = strlen(tail);
-    return n >= k && !strcmp(s + n - k, tail);
-}
-
 /* A field's role by the declared schema, else by vemt's naming
  * conventions (for files without the declaration). */
 static unsigned role_of(const checker *c, const char *layer, const char *f) {
@@ -64,19 +58,11 @@ static unsigned role_of(const checker *c, const char *layer, const char *f) {
                  : 0;
         return r;
     }
-    if (!strncmp(f, "n_", 2) || strstr(f, "count")) return VEMT_FIELD_COUNT;
-    if (!strcmp(f, "gi_z") || !strcmp(f, "gi_p") || !strncmp(f, "lisa_i", 6) ||
-        !strncmp(f, "mk_", 3) || !strcmp(f, "sen_slope") ||
-        !strncmp(f, "change_", 7) || !strncmp(f, "count_mk", 8))
-        return VEMT_FIELD_STATISTIC;
-    if (!strcmp(f, "subject_key") || !strcmp(f, "source_ref") ||
-        !strcmp(f, "child_id") || !strcmp(f, "episode_id") ||
-        !strcmp(f, "event_id") || !strcmp(f, "raw") || ends_with(f, "_key"))
-        return VEMT_FIELD_IDENTIFIER;
-    return 0;
+    return vemt_disclosure_role_by_name(f);
 }
 
-/* Rules on a layer's fields: statistics and identifiers must be gone. */
+/* Rules on a layer's fields: those of roles the tier withholds (statistics,
+ * identifiers) must be gone. */
 static void check_fields(checker *c, OGRLayerH l, const char *name,
                          unsigned *roles) {
     OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
@@ -84,14 +70,15 @@ static void check_fields(checker *c, OGRLayerH l, const char *name,
         const char *f = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i));
         char msg[256];
         roles[i] = role_of(c, name, f);
-        if (roles[i] & VEMT_FIELD_STATISTIC) {
+        unsigned withheld = roles[i] & c->rules->withheld_roles;
+        if (withheld & VEMT_FIELD_STATISTIC) {
             snprintf(msg, sizeof msg,
                      "field '%s' can be solved back to counts and is "
                      "withheld outside the restricted tier",
                      f);
             problem(c, name, -1, msg);
         }
-        if (roles[i] & VEMT_FIELD_IDENTIFIER) {
+        if (withheld & VEMT_FIELD_IDENTIFIER) {
             snprintf(msg, sizeof msg, "field '%s' identifies records or people",
                      f);
             problem(c, name, -1, msg);
@@ -99,8 +86,9 @@ static void check_fields(checker *c, OGRLayerH l, const char *name,
     }
 }
 
-/* Per feature: counts 0 or >= threshold (or null); public: cells of at
- * least 250 m and steps of at least a month. */
+/* Per feature: counts 0 or >= threshold (or null); units no smaller than
+ * the tier's smallest cell and steps no finer than its finest (public:
+ * 250 m, a month). */
 static void check_features(checker *c, OGRLayerH l, const char *name,
                            const unsigned *roles) {
     OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
@@ -123,20 +111,20 @@ static void check_features(checker *c, OGRLayerH l, const char *name,
                      "count '%s' = %g is under the threshold "
                      "of %g",
                      OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i)), v,
-                     c->threshold);
-            if (round(v) >= 1 && round(v) < c->threshold)
+                     c->rules->threshold);
+            if (round(v) >= 1 && round(v) < c->rules->threshold)
                 problem(c, name, fid, msg);
         }
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         char msg[160];
-        if (c->public_tier && has_counts && g &&
-            OGR_G_Area(g) < 250.0 * 250.0 * (1 - 1e-9)) {
+        if (has_counts && g &&
+            !vemt_disclosure_area_allowed(c->rules, OGR_G_Area(g))) {
             snprintf(msg, sizeof msg,
-                     "unit of %.0f m2 is smaller than a 250 m cell",
-                     OGR_G_Area(g));
+                     "unit of %.0f m2 is smaller than a %g m cell",
+                     OGR_G_Area(g), c->rules->min_cell_m);
             problem(c, name, fid, msg);
         }
-        if (c->public_tier && s0 >= 0 && s1 >= 0) {
+        if (c->rules->finest_step > VEMT_GRAIN_ANY && s0 >= 0 && s1 >= 0) {
             int y0, m0, d0, h, mi, tz, y1, m1, d1;
             float sec;
             OGR_F_GetFieldAsDateTimeEx(f, s0, &y0, &m0, &d0, &h, &mi, &sec,
@@ -146,8 +134,10 @@ static void check_features(checker *c, OGRLayerH l, const char *name,
             double days = (double)(vemt_days_from_civil(y1, m1, d1) -
                                    vemt_days_from_civil(y0, m0, d0));
             snprintf(msg, sizeof msg,
-                     "time step of %.0f days is finer than a month", days + 1);
-            if (days < 27) problem(c, name, fid, msg);
+                     "time step of %.0f days is finer than a %s", days + 1,
+                     vemt_grain_name(c->rules->finest_step));
+            if (!vemt_disclosure_span_allowed(c->rules, days + 1))
+                problem(c, name, fid, msg);
         }
         OGR_F_Destroy(f);
     }
@@ -211,8 +201,9 @@ static void check_layer(checker *c, OGRLayerH l) {
     const char *name = OGR_L_GetName(l);
     if (!strcmp(name, "layer_styles")) return;
     OGRwkbGeometryType t = wkbFlatten(OGR_L_GetGeomType(l));
-    if (t == wkbPoint || t == wkbMultiPoint || t == wkbLineString ||
-        t == wkbMultiLineString)
+    bool points = t == wkbPoint || t == wkbMultiPoint || t == wkbLineString ||
+                  t == wkbMultiLineString;
+    if (points && !c->rules->exact_locations)
         problem(c, name, -1,
                 "point or line layer: individual events, journeys or places "
                 "are restricted");
@@ -222,7 +213,7 @@ static void check_layer(checker *c, OGRLayerH l) {
 }
 
 vemt_status vemt_outputs_check_disclosure(vemt_ctx *ctx, const char *path,
-                                          bool public_tier, double threshold,
+                                          const vemt_tier_rules *rules,
                                           FILE *report, size_t *problems) {
     *problems = 0;
     vemt_ogr_push_errors(ctx);
@@ -235,7 +226,7 @@ vemt_status vemt_outputs_check_disclosure(vemt_ctx *ctx, const char *path,
         err->source = path;
         return VEMT_E_IO;
     }
-    checker c = {report, path, public_tier, threshold, NULL, 0};
+    checker c = {report, path, rules, NULL, 0};
     json_object *doc = read_schema(ds);
     if (!doc || !json_object_object_get_ex(doc, "layers", &c.schema)) {
         c.schema = NULL;

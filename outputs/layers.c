@@ -948,7 +948,7 @@ static const vemt_layer_def layer_defs[] = {
     {"study_area",
      "The study area the analysis covers (the --boundary polygons, unioned "
      "and in the analysis CRS).",
-     wkbMultiPolygon, FIELDS(area_fields), fill_area, VEMT_NEEDS_AREA, false},
+     wkbMultiPolygon, FIELDS(area_fields), fill_area, VEMT_NEEDS_AREA},
     {"hotspot_cells",
      "Units of the study area (grid cells, or the polygons of --areas with "
      "area_id and area_name): events (n_events) and distinct subjects "
@@ -957,13 +957,13 @@ static const vemt_layer_def layer_defs[] = {
      "(cold/hot spot at 99/95/90 % confidence, FDR-controlled by default); "
      "Local Moran's I (lisa_i), its permutation p (lisa_p) and cluster or "
      "outlier type (lisa_type). The weights are in the provenance.",
-     wkbPolygon, FIELDS(cell_fields), fill_cells, VEMT_NEEDS_GRID, false},
+     wkbPolygon, FIELDS(cell_fields), fill_cells, VEMT_NEEDS_GRID},
     {"scale_profile",
      "Incremental spatial autocorrelation: Global Moran's I of the unit "
      "counts at a series of distance bands (row-standardised), its "
      "expectation, variance, z and p under randomisation, and the first and "
      "highest peaks of z (Esri's Incremental Spatial Autocorrelation).",
-     wkbNone, FIELDS(scale_fields), fill_scale, VEMT_NEEDS_SCALE, false},
+     wkbNone, FIELDS(scale_fields), fill_scale, VEMT_NEEDS_SCALE},
     {"clusters",
      "Point clusters of the events: one outline per method (dbscan, "
      "st-dbscan, hdbscan) and cluster_id (the events' cluster_id, "
@@ -971,58 +971,54 @@ static const vemt_layer_def layer_defs[] = {
      "locations, first and last times, area, density and the busiest window "
      "of the week in local time (busiest_share: its share of the events "
      "known to the minute). Restricted.",
-     wkbPolygon, FIELDS(cluster_fields), fill_clusters, VEMT_NEEDS_CLUSTERS,
-     true},
+     wkbPolygon, FIELDS(cluster_fields), fill_clusters, VEMT_NEEDS_CLUSTERS},
     {"events",
      "Normalised events, one per incident, missing-from place and found-at "
      "place; times in UTC; an episode's two events share source_ref and "
      "carry its duration_s (seconds, null while open) and open; subject_key "
      "is a keyed pseudonym, never a raw identifier. Restricted: exact "
      "locations.",
-     wkbPoint, FIELDS(event_fields), fill_events, VEMT_NEEDS_NOTHING, true},
+     wkbPoint, FIELDS(event_fields), fill_events, VEMT_NEEDS_NOTHING},
     {"rejects",
      "Input rows that could not be used, with file, row, column and reason; "
      "identifiers in raw are pseudonymised. Restricted.",
-     wkbNone, FIELDS(reject_fields), fill_rejects, VEMT_NEEDS_NOTHING, true},
+     wkbNone, FIELDS(reject_fields), fill_rejects, VEMT_NEEDS_NOTHING},
     {"emerging_hotspots",
      "Emerging hot spot pattern of each cell over the time steps (Esri's "
      "categories and wording; chainey_pattern as R sfhotspot names them), "
      "Mann-Kendall test and Sen's slope of its space-time Gi* z-series, "
      "events and the share of steps that were hot.",
-     wkbPolygon, FIELDS(emerging_fields), fill_emerging, VEMT_NEEDS_TRENDS,
-     false},
+     wkbPolygon, FIELDS(emerging_fields), fill_emerging, VEMT_NEEDS_TRENDS},
     {"hotspot_cube",
      "The space-time cube: one feature per cell and time step, events "
      "(aoristic weights), distinct subjects, space-time Gi* z, p and bin "
      "(FDR across all bins). Time-enabled.",
-     wkbPolygon, FIELDS(cube_fields), fill_cube, VEMT_NEEDS_TRENDS, false},
+     wkbPolygon, FIELDS(cube_fields), fill_cube, VEMT_NEEDS_TRENDS},
     {"trends",
      "Counts per time step for the study area, all and by category: events, "
      "distinct subjects, change against the previous step and a year "
      "earlier with an exact Poisson test, and the series' Mann-Kendall test "
      "and Sen's slope.",
-     wkbNone, FIELDS(trend_fields), fill_trends, VEMT_NEEDS_TRENDS, false},
+     wkbNone, FIELDS(trend_fields), fill_trends, VEMT_NEEDS_TRENDS},
     {"missing_journeys",
      "Each missing episode as a line from where the child went missing to "
      "where they were found, with its duration, distance, looked-after "
      "status, placing authority and whether either end is outside the study "
      "area. Restricted.",
      wkbLineString, FIELDS(journey_fields), fill_journeys,
-     VEMT_NEEDS_SAFEGUARDING, true},
+     VEMT_NEEDS_SAFEGUARDING},
     {"locations_of_concern",
      "Places (found-at and incident locations grouped within the place "
      "radius) linked to at least the minimum number of distinct children, "
      "ranked by children, then events. Restricted.",
-     wkbPoint, FIELDS(place_fields), fill_places, VEMT_NEEDS_SAFEGUARDING,
-     true},
+     wkbPoint, FIELDS(place_fields), fill_places, VEMT_NEEDS_SAFEGUARDING},
     {"patrol_windows",
      "When to patrol: for each hot cell (gi_bin 3) and each DBSCAN cluster "
      "the busiest window of the week in local time, ranked by expected "
      "events per week; place is the cell_id of hotspot_cells (place_kind "
      "cell) or the cluster_id of the clusters layer's dbscan rows "
      "(place_kind dbscan cluster). Restricted.",
-     wkbNone, FIELDS(patrol_fields), fill_patrol, VEMT_NEEDS_SAFEGUARDING,
-     true},
+     wkbNone, FIELDS(patrol_fields), fill_patrol, VEMT_NEEDS_SAFEGUARDING},
     {"missing_summary",
      "Missing episodes per area (the study area, and each polygon unit of "
      "--areas by where the child went missing from) and time step: "
@@ -1032,7 +1028,7 @@ static const vemt_layer_def layer_defs[] = {
      "closed episodes, share found outside the study area (of those found "
      "at a known place) and share looked after (of those whose status is "
      "known). Restricted.",
-     wkbNone, FIELDS(missing_fields), fill_missing, VEMT_NEEDS_MISSING, true},
+     wkbNone, FIELDS(missing_fields), fill_missing, VEMT_NEEDS_MISSING},
     {"flagged_places",
      "Known reporting places (--flag-places: children's homes and other "
      "places that report many absences): the missing-from episodes that "
@@ -1040,7 +1036,7 @@ static const vemt_layer_def layer_defs[] = {
      "were kept in the hot spots (--include-flagged; by default they are "
      "left out of every spatial analysis and flagged in events). "
      "Restricted.",
-     wkbNone, FIELDS(flagged_fields), fill_flagged, VEMT_NEEDS_FLAGGED, true},
+     wkbNone, FIELDS(flagged_fields), fill_flagged, VEMT_NEEDS_FLAGGED},
     {"near_repeat",
      "Knox near-repeat test of the counted events (month-only times left "
      "out): for each space band and time band, in explicit interval notation "
@@ -1049,7 +1045,7 @@ static const vemt_layer_def layer_defs[] = {
      "among the events), the Knox ratio observed / expected, the ratio to "
      "the median, and the permutation p. Restricted.",
      wkbNone, FIELDS(near_repeat_fields), fill_near_repeat,
-     VEMT_NEEDS_NEAR_REPEAT, true},
+     VEMT_NEEDS_NEAR_REPEAT},
     {"found_hotspots",
      "Where missing children are found: found-at events (n_found) and "
      "distinct children (n_children) per unit, the event-level Gi* (gi_z, "
@@ -1058,7 +1054,7 @@ static const vemt_layer_def layer_defs[] = {
      "child_p_sim), so a child found many times in one place can't make a "
      "hot spot alone; mean_lclq, the mean co-location quotient of incidents "
      "around the unit's found-at places. Restricted.",
-     wkbPolygon, FIELDS(found_fields), fill_found, VEMT_NEEDS_FOUND, true},
+     wkbPolygon, FIELDS(found_fields), fill_found, VEMT_NEEDS_FOUND},
     {"colocation",
      "Local co-location quotients (Cromley, Hanink & Bentlage 2014; "
      "Gaussian kernel over the k nearest events): at each found-at place, "
@@ -1066,11 +1062,11 @@ static const vemt_layer_def layer_defs[] = {
      "around it; above 1 means more than the overall mix; lclq_p from "
      "conditional permutations. Restricted.",
      wkbPoint, FIELDS(colocation_fields), fill_colocation,
-     VEMT_NEEDS_COLOCATION, true},
+     VEMT_NEEDS_COLOCATION},
     {"merges",
      "Input rows merged into an earlier row as duplicates, each with the "
      "rule that merged it. Restricted.",
-     wkbNone, FIELDS(merge_fields), fill_merges, VEMT_NEEDS_NOTHING, true},
+     wkbNone, FIELDS(merge_fields), fill_merges, VEMT_NEEDS_NOTHING},
 };
 
 size_t vemt_layers_count(void) {
@@ -1091,20 +1087,33 @@ OGRwkbGeometryType vemt_layer_geom(const vemt_layer_def *def,
     return def->geom;
 }
 
-bool vemt_output_restricted(const vemt_output *out) {
-    const char *tier = out->provenance ? out->provenance->tier : NULL;
-    return !tier || !strcmp(tier, "restricted");
+void vemt_output_rules(const vemt_output *out, vemt_tier_rules *rules) {
+    if (out->rules) {
+        *rules = *out->rules;
+        return;
+    }
+    const vemt_provenance *p = out->provenance;
+    vemt_tier tier = VEMT_TIER_RESTRICTED;
+    /* A tier vemt does not know gets the strictest rules. */
+    if (p && p->tier && !vemt_tier_parse(p->tier, &tier))
+        tier = VEMT_TIER_PUBLIC;
+    *rules = *vemt_tier_rules_get(tier);
+    /* The run's threshold and rounding, as its provenance records them. */
+    rules->threshold = p ? p->suppress_below : 0;
+    rules->round_to = p ? p->round_to : 0;
 }
 
 bool vemt_field_published(const vemt_layer_def *def, size_t k,
                           const vemt_output *out) {
-    return vemt_output_restricted(out) ||
-           !(def->fields[k].flags &
-             (VEMT_FIELD_STATISTIC | VEMT_FIELD_IDENTIFIER));
+    vemt_tier_rules rules;
+    vemt_output_rules(out, &rules);
+    return vemt_disclosure_field_allowed(&rules, def->fields[k].flags);
 }
 
 bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out) {
-    if (def->restricted && !vemt_output_restricted(out)) return false;
+    vemt_tier_rules rules;
+    vemt_output_rules(out, &rules);
+    if (!vemt_disclosure_layer_allowed(&rules, def->name)) return false;
     switch (def->needs) {
         case VEMT_NEEDS_GRID:
             return out->grid != NULL;

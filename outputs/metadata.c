@@ -29,40 +29,28 @@ static const char *transformation_note(const vemt_source *s) {
     return "as the PROJ pipeline says";
 }
 
-/* A count as the tier publishes it: NAN (null) from 1 to the threshold - 1,
- * else rounded to the nearest multiple of round_to but never below the
- * threshold (the rule of cli/disclose.c for the tables). */
-static double published_count(const vemt_provenance *p, long n) {
-    double t = p->suppress_below, v = (double)n;
-    if (t > 0 && n >= 1 && v < t) return (double)NAN;
-    if (p->round_to <= 0 || n < 1) return v;
-    double r = p->round_to * floor(v / p->round_to + 0.5);
-    if (t > 0 && r < t) r = p->round_to * ceil(t / p->round_to);
-    return r;
-}
-
 enum { ROWS_READ, ROWS_EVENTS = 6, ROWS_N = 7 };
 
-/* A file's accounting as published: read is the total of the five parts
- * (used, located nowhere, merged, excluded, rejected), and an incidents
- * file's events are used + located nowhere. A total with exactly one
- * withheld part gives it back by subtraction, so the smallest other part is
- * withheld too (zeros included: the pair is then known only as a sum; Cox
- * 1980), and events are withheld with used or located nowhere. */
-static void published_rows(const vemt_provenance *p, const long *n, double *v) {
-    for (int k = 0; k < ROWS_N; k++) v[k] = published_count(p, n[k]);
-    int hidden = 0, pick = -1;
-    for (int k = ROWS_READ; k < ROWS_EVENTS; k++) {
-        if (isnan(v[k]))
-            hidden++;
-        else if (k > ROWS_READ && (pick < 0 || n[k] < n[pick]))
-            pick = k;
-    }
-    if (hidden == 1 && pick >= 0) v[pick] = (double)NAN;
+/* A file's accounting as published under rules, as the tables are
+ * (vemt_disclosure_publish_table): read is the total of the five parts
+ * (used, located nowhere, merged, excluded, rejected), a one-column table
+ * whose total is published when read is, and an incidents file's events
+ * are used + located nowhere, so they are withheld with either. */
+static void published_rows(const vemt_tier_rules *rules, const long *n,
+                           double *v) {
+    double x[ROWS_N];
+    for (int k = 0; k < ROWS_N; k++) x[k] = (double)n[k];
+    vemt_disclosure_publish_table(rules, &x[ROWS_READ], 1, 1, false,
+                                  &v[ROWS_READ]);
+    vemt_disclosure_publish_table(rules, &x[1], ROWS_EVENTS - 1, 1,
+                                  !isnan(v[ROWS_READ]), &v[1]);
+    vemt_disclosure_publish_table(rules, &x[ROWS_EVENTS], 1, 1, false,
+                                  &v[ROWS_EVENTS]);
     if (isnan(v[1]) || isnan(v[2])) v[ROWS_EVENTS] = (double)NAN;
 }
 
-static json_object *inputs_json(const vemt_output *out) {
+static json_object *inputs_json(const vemt_output *out,
+                                const vemt_tier_rules *rules) {
     json_object *arr = json_object_new_array();
     for (size_t i = 0; i < out->n_sources; i++) {
         const vemt_source *s = &out->sources[i];
@@ -81,7 +69,7 @@ static json_object *inputs_json(const vemt_output *out) {
                                      s->n_merged, s->n_excluded, s->n_rejected,
                                      s->n_events};
         double v[ROWS_N];
-        published_rows(out->provenance, counts, v);
+        published_rows(rules, counts, v);
         for (int k = 0; k < ROWS_N; k++)
             json_object_object_add(
                 o, names[k],
@@ -145,6 +133,8 @@ static json_object *params_json(const vemt_provenance *p) {
 
 char *vemt_outputs_provenance_json(const vemt_output *out) {
     const vemt_provenance *p = out->provenance;
+    vemt_tier_rules rules;
+    vemt_output_rules(out, &rules);
     json_object *doc = json_object_new_object();
     char when[32];
     vemt_time_format_utc(p->created_utc, when, sizeof when);
@@ -172,13 +162,13 @@ char *vemt_outputs_provenance_json(const vemt_output *out) {
                            json_object_new_string(p->tier ? p->tier : ""));
     json_object *sup = json_object_new_object();
     json_object_object_add(sup, "suppress_below",
-                           json_object_new_double(p->suppress_below));
+                           json_object_new_double(rules.threshold));
     json_object_object_add(sup, "round_to",
-                           json_object_new_double(p->round_to));
+                           json_object_new_double(rules.round_to));
     json_object_object_add(
         sup, "rule",
         json_object_new_string(
-            p->suppress_below > 0
+            rules.threshold > 0
                 ? "counts from 1 to suppress_below - 1 withheld (null, "
                   "suppressed = 1); a unit's or series' steps withheld whole "
                   "(zeros too) when its total is under suppress_below; "
@@ -210,7 +200,7 @@ char *vemt_outputs_provenance_json(const vemt_output *out) {
         json_object_object_add(doc, "time_window", w);
     }
     json_object_object_add(doc, "parameters", params_json(p));
-    json_object_object_add(doc, "inputs", inputs_json(out));
+    json_object_object_add(doc, "inputs", inputs_json(out, &rules));
     json_object_object_add(
         doc, "statistics",
         json_object_new_string(
@@ -226,22 +216,14 @@ char *vemt_outputs_provenance_json(const vemt_output *out) {
 
 void vemt_outputs_free(void *p) { vemt_free(p); }
 
-/* Midnight UTC on the first day of the month holding t, moved by months. */
-static int64_t month_start_utc(int64_t t, int months) {
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-    int y, m, d;
-    vemt_civil_from_days(days, &y, &m, &d);
-    int k = y * 12 + (m - 1) + months;
-    return vemt_days_from_civil(k / 12, k % 12 + 1, 1) * 86400;
-}
-
 bool vemt_outputs_published_time_range(const vemt_output *out, int64_t *start,
                                        int64_t *end) {
     if (!vemt_outputs_time_range(out->events, start, end)) return false;
-    if (vemt_output_restricted(out)) return true;
-    /* Whole months: the first and last events' times would date them. */
-    *start = month_start_utc(*start, 0);
-    *end = month_start_utc(*end, 1) - 1;
+    /* Outside the restricted tier whole months: the first and last events'
+     * times would date them. */
+    vemt_tier_rules rules;
+    vemt_output_rules(out, &rules);
+    vemt_disclosure_time_window(&rules, start, end);
     return true;
 }
 
@@ -253,11 +235,12 @@ char *vemt_outputs_schema_json(const vemt_output *out) {
                                      "times"};
     json_object *doc = json_object_new_object(),
                 *layers = json_object_new_object();
+    vemt_tier_rules rules;
+    vemt_output_rules(out, &rules);
     json_object_object_add(doc, "tier",
                            json_object_new_string(out->provenance->tier));
-    json_object_object_add(
-        doc, "suppress_below",
-        json_object_new_double(out->provenance->suppress_below));
+    json_object_object_add(doc, "suppress_below",
+                           json_object_new_double(rules.threshold));
     for (size_t i = 0; i < vemt_layers_count(); i++) {
         const vemt_layer_def *d = vemt_layers_get(i);
         if (!vemt_layer_is_written(d, out)) continue;

@@ -177,9 +177,11 @@ vemt_status vemt_ogr_write_layer(vemt_ctx *ctx, GDALDatasetH ds,
                          def->fields[i].subtype))
             return VEMT_E_DEPENDENCY;
     }
-    /* Outside the restricted tier counts under the threshold are null and
+    /* Where the tier withholds counts under a threshold they are null and
      * flagged, so a reader can tell "suppressed" from "no data". */
-    if (counts && !vemt_output_restricted(out) &&
+    vemt_tier_rules rules;
+    vemt_output_rules(out, &rules);
+    if (counts && rules.threshold > 0 &&
         create_field(layer, "suppressed", OFTInteger, OFSTBoolean))
         return VEMT_E_DEPENDENCY;
     /* One transaction per layer where the format has them (GeoPackage):

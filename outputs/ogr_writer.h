@@ -15,16 +15,9 @@ typedef struct vemt_field_def {
     const char *name;
     OGRFieldType type;
     OGRFieldSubType subtype;
-    unsigned flags; /* VEMT_FIELD_*: how disclosure control treats it */
+    unsigned flags; /* vemt_field_role bits: how disclosure control treats
+                       it (disclosure/disclosure.h) */
 } vemt_field_def;
-
-/** Field roles for disclosure control (and its declared schema). */
-enum {
-    VEMT_FIELD_COUNT = 1,      /* a count: suppressed below the threshold */
-    VEMT_FIELD_STATISTIC = 2,  /* solvable back to counts: restricted only */
-    VEMT_FIELD_IDENTIFIER = 4, /* identifies a record or person */
-    VEMT_FIELD_TIME = 8        /* a date-time */
-};
 
 /** Fill a created layer with its features. */
 typedef vemt_status (*vemt_layer_fill_fn)(vemt_ctx *ctx, OGRLayerH layer,
@@ -54,8 +47,8 @@ typedef struct vemt_layer_def {
     const vemt_field_def *fields;
     size_t n_fields;
     vemt_layer_fill_fn fill;
-    vemt_needs needs; /* what the run must have for the layer */
-    bool restricted;  /* written in the restricted tier only */
+    vemt_needs needs; /* what the run must have for the layer; the tier's
+                         rules decide whether it may be written */
 } vemt_layer_def;
 
 /** The disclosure schema (JSON) declared in the GeoPackage's metadata.
@@ -63,15 +56,17 @@ typedef struct vemt_layer_def {
 char *vemt_outputs_schema_json(const vemt_output *out);
 
 /** The time range an output may publish: the events' earliest start and
- * latest end (vemt_outputs_time_range) in the restricted tier; otherwise
- * widened to whole months, from midnight UTC on the first day of the first
- * month to the last second of the last month, so no event's time is given.
- * False when there are no events. */
+ * latest end (vemt_outputs_time_range), widened to the rules' finest_date
+ * (vemt_disclosure_time_window: whole months outside the restricted tier),
+ * so no event's time is given. False when there are no events. */
 bool vemt_outputs_published_time_range(const vemt_output *out, int64_t *start,
                                        int64_t *end);
 
-/** True when the output is for the restricted tier (everything). */
-bool vemt_output_restricted(const vemt_output *out);
+/** The disclosure rules out is written under: out->rules, or the
+ * provenance's tier's rules with its suppress_below and round_to (the
+ * restricted tier's without a provenance; the public tier's for a tier
+ * name that is none of the three). */
+void vemt_output_rules(const vemt_output *out, vemt_tier_rules *rules);
 
 /** True when field k of def is written for this output's tier. */
 bool vemt_field_published(const vemt_layer_def *def, size_t k,

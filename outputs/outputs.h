@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "disclosure/disclosure.h"
 #include "engine/engine.h"
 #include "engine/vemt.h"
 
@@ -168,8 +169,8 @@ typedef struct vemt_density_out {
 } vemt_density_out;
 
 /** Everything a run writes. All borrowed. Counts arrive as they are to be
- * published (NaN where suppressed; the provenance's tier decides which
- * layers and fields are written). grid may be NULL (`vemt ingest`):
+ * published (NaN where suppressed; the tier's rules decide which layers and
+ * fields are written). grid may be NULL (`vemt ingest`):
  * then no analysis layer is written. The cell arrays have
  * vemt_grid_ncells(grid) entries; gi_z and gi_p may hold NaN (written as
  * null). */
@@ -197,12 +198,15 @@ typedef struct vemt_output {
     size_t n_cluster_sets;                     /* 0: no cluster layers */
     const vemt_density_out *density;           /* or NULL: no kde raster */
     const vemt_provenance *provenance;
-    const vemt_area *area; /* the study area, or NULL */
-    const char *area_name; /* its source file name */
-    const char *crs;       /* the analysis CRS, as vemt_ingest_analysis_crs()
-                              names it ("EPSG:32630" or WKT); NULL:
-                              VEMT_ANALYSIS_CRS_DEFAULT. Every layer, the raster
-                              and the project are in it; GeoJSON is WGS 84. */
+    const vemt_tier_rules *rules; /* the disclosure rules in force; NULL: the
+                                     provenance's tier's (disclosure/), with
+                                     its suppress_below and round_to */
+    const vemt_area *area;        /* the study area, or NULL */
+    const char *area_name;        /* its source file name */
+    const char *crs; /* the analysis CRS, as vemt_ingest_analysis_crs()
+                        names it ("EPSG:32630" or WKT); NULL:
+                        VEMT_ANALYSIS_CRS_DEFAULT. Every layer, the raster
+                        and the project are in it; GeoJSON is WGS 84. */
 } vemt_output;
 
 /** Write a QGIS project (.qgs, or .qgz zipped) at path that opens the
@@ -257,16 +261,16 @@ bool vemt_outputs_temp_path(const char *final, const char *ext, long pid,
  * replace it without --force. */
 bool vemt_outputs_is_vemt_file(const char *path);
 
-/** Check the GeoPackage at path against a tier's rules (public_tier: the
- * public rules, else partner's), writing one line per problem to report:
- * point or line layers, counts from 1 to threshold - 1, fields that are
- * statistics or identifiers, (public) units under 250 m and time steps
- * finer than a month, and withheld values recoverable from totals. The
- * roles of fields come from the schema vemt declares in its metadata, or
- * from their names. *problems gets the count. Returns VEMT_E_IO when the
- * file can't be opened. */
+/** Check the GeoPackage at path against a tier's rules, writing one line
+ * per problem to report: point or line layers (without exact locations),
+ * counts from 1 to rules->threshold - 1, fields of withheld roles
+ * (statistics, identifiers), units smaller than rules->min_cell_m square,
+ * time steps finer than rules->finest_step, and withheld values
+ * recoverable from totals. The roles of fields come from the schema vemt
+ * declares in its metadata, or from their names. *problems gets the count.
+ * Returns VEMT_E_IO when the file can't be opened. */
 vemt_status vemt_outputs_check_disclosure(vemt_ctx *ctx, const char *path,
-                                          bool public_tier, double threshold,
+                                          const vemt_tier_rules *rules,
                                           FILE *report, size_t *problems);
 
 /** Free memory returned by outputs functions; NULL is a no-op. */

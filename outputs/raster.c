@@ -17,9 +17,12 @@
 #define KDE_UNITS "events per km2"
 
 bool vemt_output_has_density(const vemt_output *out) {
+    vemt_tier_rules rules;
+    vemt_output_rules(out, &rules);
     return out->density && out->density->raster &&
            out->density->raster->values && out->density->raster->ncol > 0 &&
-           out->density->raster->nrow > 0;
+           out->density->raster->nrow > 0 &&
+           vemt_disclosure_layer_allowed(&rules, VEMT_KDE_TABLE);
 }
 
 void vemt_raster_range(const vemt_raster *r, double *lo, double *hi) {

@@ -13,7 +13,8 @@
 /** Value written for pixels without a value (non-finite densities). */
 #define VEMT_KDE_NODATA (-9999.0)
 
-/** True when out has a density surface to write. */
+/** True when out has a density surface to write and its tier's rules allow
+ * the kde layer. */
 bool vemt_output_has_density(const vemt_output *out);
 
 /** Add out->density's raster to the GeoPackage at path, which must be

@@ -10,16 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "disclosure/disclosure.h"
 #include "engine/alloc.h"
 #include "pipeline/log.h"
 
 /* HDBSCAN's Prim over mutual reachability takes seconds per 100,000
  * points; past this it runs only when --clusters names it. */
 #define HDBSCAN_DEFAULT_MAX 200000
-
-/* The partner and public tiers' density comes from cells at least this
- * wide (the public tier's smallest cell). */
-#define DENSITY_MIN_CELL_M 250.0
 
 static const char method_names[][12] = {"dbscan", "st-dbscan", "hdbscan"};
 
@@ -191,15 +188,16 @@ static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
     vemt_points pts = vemt_event_points_view(ep);
     double *w = NULL, *x = NULL, *y = NULL;
     const char *what = "the events";
-    if (a->tier != 0) {
+    const vemt_tier_rules *rules = vemt_tier_rules_get((vemt_tier)a->tier);
+    if (!rules->exact_locations) {
         double cell = vemt_grid_cell_m(grid);
-        if (!(cell >= DENSITY_MIN_CELL_M)) {
+        if (!(cell >= rules->density_min_cell_m)) {
             if (info)
                 vemt_logf(info,
                           "density: not made in the %s tier (it needs grid "
                           "cells of %.0f m or more)\n",
-                          a->tier == 2 ? "public" : "partner",
-                          DENSITY_MIN_CELL_M);
+                          vemt_tier_name(rules->tier),
+                          rules->density_min_cell_m);
             return VEMT_OK;
         }
         size_t n = vemt_grid_ncells(grid);
@@ -265,7 +263,8 @@ vemt_status vemt_clusters_run(vemt_ctx *ctx, const vemt_job *a,
     vemt_status st = vemt_event_points_fill(events, a->kinds, true, &ep);
     if (st) return st;
     /* Clusters sit on event coordinates: restricted only. */
-    if (a->tier == 0) {
+    const vemt_tier_rules *rules = vemt_tier_rules_get((vemt_tier)a->tier);
+    if (rules->exact_locations) {
         record(a, params);
         for (int m = 0; !st && m < VEMT_CLUSTER_METHODS; m++) {
             if (!(a->cluster_methods & (1u << m)) || ep.n == 0) continue;
@@ -281,7 +280,7 @@ vemt_status vemt_clusters_run(vemt_ctx *ctx, const vemt_job *a,
             st = one_method(ctx, a, events, &ep, m, r, info);
         }
     }
-    if (!st && !a->no_kde && (ep.n > 0 || a->tier != 0))
+    if (!st && !a->no_kde && (ep.n > 0 || !rules->exact_locations))
         st = density(ctx, a, &ep, area, grid, cells, info, params, r);
     vemt_event_points_clear(&ep);
     return st;

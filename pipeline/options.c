@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/disclose.h"
 #include "engine/alloc.h"
 #include "pipeline/job.h"
+#include "pipeline/publish.h"
 
 bool vemt_job_fail(vemt_error *err, const char *msg, const char *what) {
     vemt_error_set(err, VEMT_E_ARG, "%s%s%s", msg, what ? ": " : "",

@@ -29,9 +29,4 @@ bool vemt_job_analysis_option(const char *opt, const char *v, vemt_job *job,
  * opt is not one. */
 bool vemt_job_analysis_flag(const char *opt, vemt_job *job);
 
-/** The public tier's rules on the cell size and the time step: VEMT_OK, or
- * VEMT_E_ARG with the reason in err. */
-vemt_status vemt_tier_check_cell(const vemt_job *job, double cell_m,
-                                 vemt_error *err);
-
 #endif /* VEMT_PIPELINE_OPTIONS_H */

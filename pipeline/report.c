@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/disclose.h"
+#include "pipeline/publish.h"
 
 void vemt_error_print(FILE *out, const char *path, const vemt_error *err) {
     const char *src = err->source ? err->source : path;
@@ -192,8 +192,8 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
         else
             fprintf(out, "%s%s: %.0f\n", md ? "- " : "  ",
                     vemt_kind_str((vemt_kind)k),
-                    vemt_tier_round((double)kinds[k], s->threshold,
-                                    s->threshold > 0 ? s->round_to : 0));
+                    vemt_disclosure_round((double)kinds[k], s->threshold,
+                                          s->threshold > 0 ? s->round_to : 0));
     }
     if (s->grid) {
         heading(out, md, "Hottest cells");

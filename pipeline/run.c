@@ -11,7 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/disclose.h"
 #include "engine/alloc.h"
 #include "engine/engine.h"
 #include "ingest/ingest.h"
@@ -24,6 +23,7 @@
 #include "pipeline/options.h"
 #include "pipeline/params.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/publish.h"
 #include "pipeline/repeat.h"
 #include "pipeline/report.h"
 #include "pipeline/safeguard.h"
@@ -89,6 +89,12 @@ void vemt_result_destroy(run *r) {
     vemt_ingest_free(r->crs);
     vemt_ctx_destroy(r->ctx);
     vemt_free(r);
+}
+
+/* The tier may show where events happened: journeys, places, patrol
+ * windows. */
+static bool shows_places(const run *r) {
+    return vemt_tier_rules_get((vemt_tier)r->a.tier)->exact_locations;
 }
 
 /* A failed call's status, with the context's error copied to the caller's
@@ -289,16 +295,16 @@ static vemt_status analyse(run *r) {
     const vemt_cluster_set *dbscan = NULL;
     for (size_t k = 0; k < r->cl.n_sets; k++)
         if (!strcmp(r->cl.sets[k].method, "dbscan")) dbscan = &r->cl.sets[k];
-    if (!st && r->a.tier == 0)
+    if (!st && shows_places(r))
         st = vemt_safeguard_run(&r->a, &r->events, h->grid, h->bins, dbscan,
                                 &r->sg);
-    if (!st && r->a.tier == 0)
+    if (!st && shows_places(r))
         st = vemt_repeat_run(r->ctx, &r->a, &r->events, h->grid, h->weights,
                              r->info, &r->params, &r->rep);
-    if (!st && r->a.tier == 0)
+    if (!st && shows_places(r))
         st = vemt_missing_run(&r->a, &r->events, h->grid,
                               r->have_trends ? r->trends.cube : NULL, &r->mis);
-    if (!st && r->a.tier == 0) {
+    if (!st && shows_places(r)) {
         r->sg.out.missing = r->mis.n ? r->mis.rows : NULL;
         r->sg.out.n_missing = r->mis.n;
         r->sg.out.repeat_episodes = r->a.repeat_episodes;
@@ -334,8 +340,8 @@ static vemt_status write_report(run *r) {
                        r->pub.cells,
                        r->hs.bins,
                        r->have_trends ? &r->trends.out : NULL,
-                       r->a.tier == 0 && r->hs.grid ? &r->sg.out : NULL,
-                       vemt_tier_name(r->a.tier),
+                       shows_places(r) && r->hs.grid ? &r->sg.out : NULL,
+                       vemt_tier_name((vemt_tier)r->a.tier),
                        vemt_tier_threshold(&r->a),
                        r->a.round_to};
     char *text;
@@ -410,7 +416,8 @@ static void record_options(run *r) {
     if (a->exclude_categories)
         vemt_params_add_text(p, "exclude_categories", "given",
                              a->exclude_categories);
-    vemt_params_add_text(p, "tier", how(a->tier == 0), vemt_tier_name(a->tier));
+    vemt_params_add_text(p, "tier", how(a->tier == 0),
+                         vemt_tier_name((vemt_tier)a->tier));
     if (a->command != VEMT_JOB_RUN) return;
     vemt_params_add_text(p, "kind", how(a->kinds == 1u << VEMT_KIND_INCIDENT),
                          a->kind_name);
@@ -463,7 +470,7 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
         .key_origin = origins[r->key_origin],
         .attribution = r->a.attribution,
         .job_json = job,
-        .tier = vemt_tier_name(r->a.tier),
+        .tier = vemt_tier_name((vemt_tier)r->a.tier),
         .suppress_below = vemt_tier_threshold(&r->a),
         .round_to = r->a.round_to,
         .command = r->a.command == VEMT_JOB_RUN ? "run" : "ingest"};
@@ -488,7 +495,7 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
         .scale_first_peak = r->hs.first_peak,
         .scale_max_peak = r->hs.max_peak,
         .trends = r->have_trends ? &r->trends.out : NULL,
-        .safeguarding = r->a.tier == 0 && r->hs.grid ? &r->sg.out : NULL,
+        .safeguarding = shows_places(r) && r->hs.grid ? &r->sg.out : NULL,
         .cluster_sets = r->cl.sets,
         .n_cluster_sets = r->cl.n_sets,
         .density = r->cl.density.raster ? &r->cl.density : NULL,
@@ -512,7 +519,7 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
         vemt_logf(r->info, "wrote QGIS project %s\n", r->a.qgis_project);
     if (r->info) {
         vemt_logf(r->info, "wrote %s (%s tier)\n", r->a.out,
-                  vemt_tier_name(r->a.tier));
+                  vemt_tier_name((vemt_tier)r->a.tier));
         if (r->a.geojson_dir)
             vemt_logf(r->info, "wrote GeoJSON layers into %s\n",
                       r->a.geojson_dir);

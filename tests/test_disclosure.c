@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "disclosure/disclosure.h"
 #include "engine/engine.h"
 #include "ingest/ingest.h"
 #include "tests/test.h"
