@@ -12,7 +12,7 @@
 #include "engine/engine.h"
 
 void vemt_args_analysis_defaults(vemt_args *a) {
-    a->grid_shape = VEMT_CELL_SQUARE;
+    a->grid_shape = VEMT_UNIT_SQUARE;
     a->weights = -1;
     a->knn_k = 8;
     a->permutations = VEMT_PERMUTATIONS_DEFAULT;

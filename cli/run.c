@@ -44,7 +44,7 @@ typedef struct run {
     vemt_events events;
     vemt_rejects rejects;
     vemt_merges merges;
-    vemt_area *area;
+    vemt_study_area *area;
     vemt_hotspot_result hs;
     vemt_cluster_result cl;
     vemt_trend_result trends;
@@ -71,7 +71,7 @@ static void run_free(run *r) {
     vemt_flagged_clear(&r->flg);
     vemt_clusters_result_clear(&r->cl);
     vemt_hotspots_clear(&r->hs);
-    vemt_area_destroy(r->area);
+    vemt_study_area_destroy(r->area);
     vemt_events_clear(&r->events);
     vemt_rejects_clear(&r->rejects);
     vemt_merges_clear(&r->merges);
@@ -212,7 +212,7 @@ static int read_inputs(run *r) {
 
 static int read_boundary(run *r) {
     if (!r->a.boundary) {
-        vemt_area_flag_events(NULL, &r->events);
+        vemt_study_area_flag_events(NULL, &r->events);
         return VEMT_EXIT_OK;
     }
     unsigned char *wkb = NULL;
@@ -222,10 +222,10 @@ static int read_boundary(run *r) {
                                         r->a.analysis_crs, &wkb, &n, &note);
     if (!st)
         vemt_params_add_transform(&r->params, "boundary_transformation", &note);
-    if (!st) st = vemt_area_create_wkb(r->ctx, wkb, n, &r->area);
+    if (!st) st = vemt_study_area_create_wkb(r->ctx, wkb, n, &r->area);
     vemt_ingest_free(wkb);
     if (st) return failed(r, st, r->a.boundary);
-    vemt_area_flag_events(r->area, &r->events);
+    vemt_study_area_flag_events(r->area, &r->events);
     return VEMT_EXIT_OK;
 }
 
@@ -261,7 +261,7 @@ static int analyse(run *r) {
     int rc =
         vemt_tier_check(&r->a, h->cell_m > 0 ? h->cell_m : (double)INFINITY);
     if (rc) return rc;
-    size_t n = vemt_grid_ncells(h->grid);
+    size_t n = vemt_units_count(h->grid);
     vemt_params_add_text(
         &r->params, "gi_bin_rule", r->a.fdr ? "default" : "given",
         r->a.fdr ? "Benjamini-Hochberg FDR at q = 0.10, 0.05, 0.01"
@@ -302,7 +302,7 @@ static int analyse(run *r) {
     if (st) return failed(r, st, NULL);
     if (r->info) {
         fprintf(r->info, "units: %zu %s, %zu %s events counted\n", n,
-                vemt_grid_areas(h->grid) ? "polygons" : "cells", h->counted,
+                vemt_units_polygons(h->grid) ? "polygons" : "cells", h->counted,
                 r->a.kind_name);
         fputs("hottest units (Getis-Ord Gi*):\n", r->info);
         vemt_report_top_cells(r->info, h->grid, h->counts, h->z, 5);

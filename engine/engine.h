@@ -23,47 +23,49 @@ bool vemt_events_bbox(const vemt_events *events, unsigned kinds,
 /* ---- Study area -------------------------------------------------------- */
 
 /** A study-area polygon (GEOS prepared geometry behind an opaque handle). */
-typedef struct vemt_area vemt_area;
+typedef struct vemt_study_area vemt_study_area;
 
 /** Build the study area from WKB (Polygon or MultiPolygon, analysis CRS).
  * Returns VEMT_E_DEPENDENCY with GEOS's message for invalid WKB or a
  * geometry that is not areal. Caller owns *out; free with
- * vemt_area_destroy(). */
-vemt_status vemt_area_create_wkb(vemt_ctx *ctx, const unsigned char *wkb,
-                                 size_t size, vemt_area **out);
+ * vemt_study_area_destroy(). */
+vemt_status vemt_study_area_create_wkb(vemt_ctx *ctx, const unsigned char *wkb,
+                                       size_t size, vemt_study_area **out);
 
 /** Free the area; NULL is a no-op. */
-void vemt_area_destroy(vemt_area *area);
+void vemt_study_area_destroy(vemt_study_area *area);
 
 /** Bounding box of the area. */
-vemt_bbox vemt_area_bbox(const vemt_area *area);
+vemt_bbox vemt_study_area_bbox(const vemt_study_area *area);
 
 /** Area in square metres. */
-double vemt_area_m2(const vemt_area *area);
+double vemt_study_area_m2(const vemt_study_area *area);
 
 /** The area as ISO WKB (little-endian) into *wkb. Caller owns *wkb; free
  * with vemt_engine_free(). Returns VEMT_E_NOMEM or VEMT_E_DEPENDENCY. */
-vemt_status vemt_area_wkb(const vemt_area *area, unsigned char **wkb,
-                          size_t *size);
+vemt_status vemt_study_area_wkb(const vemt_study_area *area,
+                                unsigned char **wkb, size_t *size);
 
 /** Free memory returned by engine functions; NULL is a no-op. */
 void vemt_engine_free(void *p);
 
 /** True when (x, y) lies in the area or on its boundary. */
-bool vemt_area_covers_xy(const vemt_area *area, double x, double y);
+bool vemt_study_area_covers_xy(const vemt_study_area *area, double x, double y);
 
 /** True when the rectangle and the area share any point. */
-bool vemt_area_intersects_bbox(const vemt_area *area, const vemt_bbox *b);
+bool vemt_study_area_intersects_bbox(const vemt_study_area *area,
+                                     const vemt_bbox *b);
 
 /** Set each located event's in_area flag against the area (NULL area: all
  * true). Returns the number of located events inside. */
-size_t vemt_area_flag_events(const vemt_area *area, vemt_events *events);
+size_t vemt_study_area_flag_events(const vemt_study_area *area,
+                                   vemt_events *events);
 
 /* ---- Square grid ------------------------------------------------------- */
 
 /** A square grid over the study area; cells outside the mask are left out.
  * Cells are numbered 0..n-1 in row-major order from the south-west. */
-typedef struct vemt_grid vemt_grid;
+typedef struct vemt_units vemt_units;
 
 /** Automatic cell size for an extent: the longer side / 100, rounded up to
  * a multiple of 50 m, and at least 50 m (the rule is described in
@@ -75,52 +77,54 @@ double vemt_grid_auto_cell_size_m(const vemt_bbox *extent, char *rule_out,
  * to a multiple of cell_m (so runs line up with the analysis CRS's origin);
  * with a mask, keep only the cells that intersect it. Returns VEMT_E_ARG for a
  * bad size or extent or too many cells. Caller owns *out; free with
- * vemt_grid_destroy(). */
-vemt_status vemt_grid_create(vemt_ctx *ctx, double cell_m,
-                             const vemt_bbox *extent, const vemt_area *mask,
-                             vemt_grid **out);
+ * vemt_units_destroy(). */
+vemt_status vemt_units_create_square(vemt_ctx *ctx, double cell_m,
+                                     const vemt_bbox *extent,
+                                     const vemt_study_area *mask,
+                                     vemt_units **out);
 
 /** Free the grid; NULL is a no-op. */
-void vemt_grid_destroy(vemt_grid *grid);
+void vemt_units_destroy(vemt_units *grid);
 
 /** Number of cells kept (after the mask). */
-size_t vemt_grid_ncells(const vemt_grid *grid);
+size_t vemt_units_count(const vemt_units *grid);
 
 /** Cell size in metres. */
-double vemt_grid_cell_m(const vemt_grid *grid);
+double vemt_units_cell_m(const vemt_units *grid);
 
 /** Columns and rows of the full rectangle, and its south-west origin. */
-void vemt_grid_shape(const vemt_grid *grid, int *ncol, int *nrow, double *x0,
-                     double *y0);
+void vemt_units_lattice(const vemt_units *grid, int *ncol, int *nrow,
+                        double *x0, double *y0);
 
 /** Column and row of cell i in the full rectangle. */
-void vemt_grid_cell_colrow(const vemt_grid *grid, size_t i, int *col, int *row);
+void vemt_units_colrow(const vemt_units *grid, size_t i, int *col, int *row);
 
 /** Bounds of cell i. */
-vemt_bbox vemt_grid_cell_bbox(const vemt_grid *grid, size_t i);
+vemt_bbox vemt_units_bbox(const vemt_units *grid, size_t i);
 
 /** Stable id of cell i: "<easting>_<northing>" of its south-west corner in
  * whole metres, so the same cell has the same id in every run. */
-void vemt_grid_cell_id(const vemt_grid *grid, size_t i, char *buf, size_t size);
+void vemt_units_id(const vemt_units *grid, size_t i, char *buf, size_t size);
 
 /** The cell holding (x, y) (a point on a west or south edge belongs to that
  * cell). Returns false when the point is off the grid or its cell was
  * masked out. */
-bool vemt_grid_locate(const vemt_grid *grid, double x, double y, size_t *i);
+bool vemt_units_locate(const vemt_units *grid, double x, double y, size_t *i);
 
 /** Count events per cell: located, in-area events whose kind is in kinds
- * (bit set of 1u << vemt_kind). counts has vemt_grid_ncells() entries and
+ * (bit set of 1u << vemt_kind). counts has vemt_units_count() entries and
  * is overwritten. Returns the number of events counted. */
-size_t vemt_grid_count(const vemt_grid *grid, const vemt_events *events,
-                       unsigned kinds, double *counts);
+size_t vemt_units_count_events(const vemt_units *grid,
+                               const vemt_events *events, unsigned kinds,
+                               double *counts);
 
-/** Distinct subjects per cell among the events vemt_grid_count counts: an
- * event without a subject key is a subject of its own (an incident with no
- * known child still happened to someone). subjects has vemt_grid_ncells()
+/** Distinct subjects per cell among the events vemt_units_count_events counts:
+ * an event without a subject key is a subject of its own (an incident with no
+ * known child still happened to someone). subjects has vemt_units_count()
  * entries. Returns VEMT_E_NOMEM. */
-vemt_status vemt_grid_count_subjects(const vemt_grid *grid,
-                                     const vemt_events *events, unsigned kinds,
-                                     double *subjects);
+vemt_status vemt_units_count_subjects(const vemt_units *grid,
+                                      const vemt_events *events, unsigned kinds,
+                                      double *subjects);
 
 /* ---- Spatial weights ---------------------------------------------------- */
 
@@ -132,9 +136,9 @@ typedef struct vemt_weights vemt_weights;
  * diagonal neighbours at cell_m x sqrt(2) are not lost to rounding. With
  * include_self each cell is its own neighbour (Gi*). Caller owns *out; free
  * with vemt_weights_destroy(). */
-vemt_status vemt_weights_grid_band(vemt_ctx *ctx, const vemt_grid *grid,
-                                   double band_m, bool include_self,
-                                   vemt_weights **out);
+vemt_status vemt_weights_units_band(vemt_ctx *ctx, const vemt_units *grid,
+                                    double band_m, bool include_self,
+                                    vemt_weights **out);
 
 /** Free the weights; NULL is a no-op. */
 void vemt_weights_destroy(vemt_weights *w);
@@ -159,59 +163,59 @@ vemt_status vemt_gistar_compute(vemt_ctx *ctx, const vemt_weights *w,
 
 /* ---- Units and weights beyond the square grid (issue 4) ---------------- */
 
-/* Grids of either shape. vemt_grid_count, _locate, _cell_bbox (the cell's
- * bounds), _cell_id, _cell_colrow and _shape work for both; a hexagon's id
- * is "H<column>_<row>" of its absolute lattice indices (hexgrid.c), so the
+/* Grids of either shape. vemt_units_count_events, _locate, _cell_bbox (the
+ * cell's bounds), _cell_id, _cell_colrow and _shape work for both; a hexagon's
+ * id is "H<column>_<row>" of its absolute lattice indices (hexgrid.c), so the
  * same hexagon has the same id in every run with that cell size, and a
- * hexagon grid's origin (vemt_grid_shape) is the centre of its cell (0, 0).
- * Weights on any grid come from vemt_weights_grid_band or _contiguity. */
+ * hexagon grid's origin (vemt_units_lattice) is the centre of its cell (0, 0).
+ * Weights on any grid come from vemt_weights_units_band or _contiguity. */
 
 /** Shape of a grid's cells. */
-typedef enum vemt_cell_shape {
-    VEMT_CELL_SQUARE = 0, /* squares of side cell_m */
-    VEMT_CELL_HEX,        /* flat-topped hexagons cell_m high (flat to flat) */
-    VEMT_CELL_AREA        /* polygon units (vemt_grid_create_areas) */
-} vemt_cell_shape;
+typedef enum vemt_unit_shape {
+    VEMT_UNIT_SQUARE = 0, /* squares of side cell_m */
+    VEMT_UNIT_HEX,        /* flat-topped hexagons cell_m high (flat to flat) */
+    VEMT_UNIT_POLYGON     /* polygon units (vemt_units_create_polygons) */
+} vemt_unit_shape;
 
 /** Vertices of the largest cell ring, closing vertex included. */
-#define VEMT_CELL_RING_MAX 7
+#define VEMT_UNIT_RING_MAX 7
 
 /** Lay flat-topped hexagons cell_m high (between opposite edges; Esri's
  * "height" of a hexagon bin) over extent, on a lattice anchored at the
  * CRS origin so runs line up; keep the hexagons that meet the extent and,
  * with a mask, the mask. Returns VEMT_E_ARG for a bad size or extent or
- * too many cells. Caller owns *out; free with vemt_grid_destroy(). */
-vemt_status vemt_grid_create_hex(vemt_ctx *ctx, double cell_m,
-                                 const vemt_bbox *extent, const vemt_area *mask,
-                                 vemt_grid **out);
+ * too many cells. Caller owns *out; free with vemt_units_destroy(). */
+vemt_status vemt_units_create_hex(vemt_ctx *ctx, double cell_m,
+                                  const vemt_bbox *extent,
+                                  const vemt_study_area *mask,
+                                  vemt_units **out);
 
 /** Shape of the grid's cells. */
-vemt_cell_shape vemt_grid_cell_shape(const vemt_grid *grid);
+vemt_unit_shape vemt_units_shape(const vemt_units *grid);
 
 /** Centre of cell i. */
-void vemt_grid_cell_centre(const vemt_grid *grid, size_t i, double *x,
-                           double *y);
+void vemt_units_centre(const vemt_units *grid, size_t i, double *x, double *y);
 
 /** Centres of all cells as x0, y0, x1, y1, ... into xy (2 x ncells). */
-void vemt_grid_centres(const vemt_grid *grid, double *xy);
+void vemt_units_centres(const vemt_units *grid, double *xy);
 
 /** Vertices of cell i counter-clockwise from its south-west (square) or
  * east (hexagon) vertex, closed, as x, y pairs into xy (room for
- * VEMT_CELL_RING_MAX pairs). Returns the number of vertices (5 or 7), 0
- * for polygon units (use vemt_grid_cell_wkb). */
-size_t vemt_grid_cell_ring(const vemt_grid *grid, size_t i, double *xy);
+ * VEMT_UNIT_RING_MAX pairs). Returns the number of vertices (5 or 7), 0
+ * for polygon units (use vemt_units_wkb). */
+size_t vemt_units_ring(const vemt_units *grid, size_t i, double *xy);
 
 /** Cell i as ISO WKB (little-endian) Polygon or, for polygon units,
  * Polygon or MultiPolygon. Caller owns *wkb; free with vemt_engine_free().
  * Returns VEMT_E_NOMEM or VEMT_E_DEPENDENCY. */
-vemt_status vemt_grid_cell_wkb(const vemt_grid *grid, size_t i,
-                               unsigned char **wkb, size_t *size);
+vemt_status vemt_units_wkb(const vemt_units *grid, size_t i,
+                           unsigned char **wkb, size_t *size);
 
 /** Name of cell i: a polygon unit's name, "" for grid cells. Borrowed. */
-const char *vemt_grid_cell_name(const vemt_grid *grid, size_t i);
+const char *vemt_units_name(const vemt_units *grid, size_t i);
 
 /** Area of cell i in square metres. */
-double vemt_grid_cell_m2(const vemt_grid *grid, size_t i);
+double vemt_units_m2(const vemt_units *grid, size_t i);
 
 /** Automatic cell size from the extent and the events, after Esri's
  * Optimized Hot Spot Analysis: the larger of the extent's longer side / 100
@@ -227,32 +231,33 @@ vemt_status vemt_grid_auto_cell_size_events_m(vemt_ctx *ctx,
 
 /** Polygon units (wards, LSOAs, beats): GEOS prepared polygons with an
  * STRtree for point location. Units are numbered in input order. */
-typedef struct vemt_areas vemt_areas;
+typedef struct vemt_polygons vemt_polygons;
 
 /** Build n units from WKB polygons or multipolygons (analysis CRS; invalid
  * ones repaired as the study area is), with their ids and names (names may
  * be NULL). Returns VEMT_E_ARG naming the unit for WKB that is not areal
  * or empty, VEMT_E_DEPENDENCY, VEMT_E_NOMEM. Caller owns *out; free with
- * vemt_areas_destroy(). */
-vemt_status vemt_areas_create_wkb(vemt_ctx *ctx, size_t n,
-                                  const unsigned char *const *wkb,
-                                  const size_t *wkb_size,
-                                  const char *const *ids,
-                                  const char *const *names, vemt_areas **out);
+ * vemt_polygons_destroy(). */
+vemt_status vemt_polygons_create_wkb(vemt_ctx *ctx, size_t n,
+                                     const unsigned char *const *wkb,
+                                     const size_t *wkb_size,
+                                     const char *const *ids,
+                                     const char *const *names,
+                                     vemt_polygons **out);
 
 /** Free the units; NULL is a no-op. */
-void vemt_areas_destroy(vemt_areas *areas);
+void vemt_polygons_destroy(vemt_polygons *areas);
 
 /** Number of units. */
-size_t vemt_areas_n(const vemt_areas *areas);
+size_t vemt_polygons_count(const vemt_polygons *areas);
 
 /** Id and name of unit i. Borrowed; valid until the units are destroyed. */
-const char *vemt_areas_id(const vemt_areas *areas, size_t i);
-const char *vemt_areas_name(const vemt_areas *areas, size_t i);
+const char *vemt_polygons_id(const vemt_polygons *areas, size_t i);
+const char *vemt_polygons_name(const vemt_polygons *areas, size_t i);
 
 /** Extent of all units, and area of unit i in square metres. */
-vemt_bbox vemt_areas_bbox(const vemt_areas *areas);
-double vemt_areas_m2(const vemt_areas *areas, size_t i);
+vemt_bbox vemt_polygons_extent(const vemt_polygons *areas);
+double vemt_polygons_m2(const vemt_polygons *areas, size_t i);
 
 /** Which point stands for a unit in distance weights. */
 typedef enum vemt_centre {
@@ -261,37 +266,40 @@ typedef enum vemt_centre {
 } vemt_centre;
 
 /** Centre of every unit as x0, y0, x1, y1, ... into xy (2 x n doubles). */
-void vemt_areas_centres(const vemt_areas *areas, vemt_centre kind, double *xy);
+void vemt_polygons_centres(const vemt_polygons *areas, vemt_centre kind,
+                           double *xy);
 
 /** The unit holding (x, y); a point on a shared boundary belongs to the
  * unit with the lowest index. False when no unit holds it. */
-bool vemt_areas_locate(const vemt_areas *areas, double x, double y, size_t *i);
+bool vemt_polygons_locate(const vemt_polygons *areas, double x, double y,
+                          size_t *i);
 
 /** Share (0..1) of unit i's area that lies in the study area (GEOS
  * intersection); NaN when GEOS fails. */
-double vemt_areas_share_in(const vemt_areas *areas, size_t i,
-                           const vemt_area *area);
+double vemt_polygons_share_in(const vemt_polygons *areas, size_t i,
+                              const vemt_study_area *area);
 
-/** Count events per unit as vemt_grid_count does; counts has
- * vemt_areas_n() entries. Returns the number of events counted. */
-size_t vemt_areas_count(const vemt_areas *areas, const vemt_events *events,
-                        unsigned kinds, double *counts);
+/** Count events per unit as vemt_units_count_events does; counts has
+ * vemt_polygons_count() entries. Returns the number of events counted. */
+size_t vemt_polygons_count_events(const vemt_polygons *areas,
+                                  const vemt_events *events, unsigned kinds,
+                                  double *counts);
 
 /** Unit i as ISO WKB (little-endian). Caller owns *wkb; free with
  * vemt_engine_free(). Returns VEMT_E_NOMEM or VEMT_E_DEPENDENCY. */
-vemt_status vemt_areas_wkb(const vemt_areas *areas, size_t i,
-                           unsigned char **wkb, size_t *size);
+vemt_status vemt_polygons_wkb(const vemt_polygons *areas, size_t i,
+                              unsigned char **wkb, size_t *size);
 
-/** The units as a grid (shape VEMT_CELL_AREA), so every analysis of
+/** The units as a grid (shape VEMT_UNIT_POLYGON), so every analysis of
  * cells runs on them: a cell is a unit, its id and name the unit's, its
- * centre the centroid (as spdep takes for polygons), vemt_grid_cell_m 0.
+ * centre the centroid (as spdep takes for polygons), vemt_units_cell_m 0.
  * On success the grid owns *areas and sets it to NULL. Returns
- * VEMT_E_NOMEM. Free with vemt_grid_destroy(). */
-vemt_status vemt_grid_create_areas(vemt_ctx *ctx, vemt_areas **areas,
-                                   vemt_grid **out);
+ * VEMT_E_NOMEM. Free with vemt_units_destroy(). */
+vemt_status vemt_units_create_polygons(vemt_ctx *ctx, vemt_polygons **areas,
+                                       vemt_units **out);
 
 /** The polygon units of an area grid, NULL for other shapes. Borrowed. */
-const vemt_areas *vemt_grid_areas(const vemt_grid *grid);
+const vemt_polygons *vemt_units_polygons(const vemt_units *grid);
 
 /** Distance band on points xy (x0, y0, x1, y1, ...): j neighbours i when
  * they are at most band_m apart (1e-9 relative tolerance); with
@@ -318,9 +326,10 @@ typedef enum vemt_contiguity {
 /** Contiguity of grid cells: squares have 4 rook or 8 queen neighbours,
  * hexagons 6 of either. Caller owns *out; free with vemt_weights_destroy().
  */
-vemt_status vemt_weights_grid_contiguity(vemt_ctx *ctx, const vemt_grid *grid,
-                                         vemt_contiguity kind,
-                                         bool include_self, vemt_weights **out);
+vemt_status vemt_weights_units_contiguity(vemt_ctx *ctx, const vemt_units *grid,
+                                          vemt_contiguity kind,
+                                          bool include_self,
+                                          vemt_weights **out);
 
 /** Contiguity of polygon units computed with GEOS: queen when the units
  * are within snap_m of each other (0: they intersect), rook when, after
@@ -328,11 +337,11 @@ vemt_status vemt_weights_grid_contiguity(vemt_ctx *ctx, const vemt_grid *grid,
  * or their interiors overlap (contiguity.c compares this with spdep's
  * poly2nb). Returns VEMT_E_ARG for a negative snap, VEMT_E_DEPENDENCY,
  * VEMT_E_NOMEM. Caller owns *out; free with vemt_weights_destroy(). */
-vemt_status vemt_weights_areas_contiguity(vemt_ctx *ctx,
-                                          const vemt_areas *areas,
-                                          vemt_contiguity kind, double snap_m,
-                                          bool include_self,
-                                          vemt_weights **out);
+vemt_status vemt_weights_polygons_contiguity(vemt_ctx *ctx,
+                                             const vemt_polygons *areas,
+                                             vemt_contiguity kind,
+                                             double snap_m, bool include_self,
+                                             vemt_weights **out);
 
 /** Total number of neighbour entries over all units. */
 size_t vemt_weights_links(const vemt_weights *w);
@@ -606,7 +615,7 @@ typedef struct vemt_cube vemt_cube;
 /** Count events of the grid's cells per time step. Fails with VEMT_E_ARG
  * naming the reason when fewer than 60 events or 10 steps fall in the
  * cube. Caller owns *out; free with vemt_cube_destroy(). */
-vemt_status vemt_cube_create(vemt_ctx *ctx, const vemt_grid *grid,
+vemt_status vemt_cube_create(vemt_ctx *ctx, const vemt_units *grid,
                              const vemt_events *events,
                              const vemt_cube_opts *opts, vemt_cube **out);
 
@@ -991,7 +1000,7 @@ typedef struct vemt_child_units {
  * children: each child's set of units is translated, as a rigid block, so
  * that its anchor lands on a unit drawn at random, and Gi* is recomputed
  * on the moved children (engine/childperm.c). xy holds the n unit centres
- * (vemt_grid_centres). z and p_sim (n entries) are the caller's; NaN where
+ * (vemt_units_centres). z and p_sim (n entries) are the caller's; NaN where
  * Gi* is undefined. Returns VEMT_E_ARG (sizes, a unit out of range or
  * listed twice for a child, n < 2, R = 0, non-finite centres),
  * VEMT_E_NOMEM. */

@@ -175,11 +175,11 @@ vemt_status vemt_weights_band(vemt_ctx *ctx, const double *xy, size_t n,
     return VEMT_OK;
 }
 
-vemt_status vemt_weights_grid_band(vemt_ctx *ctx, const vemt_grid *grid,
-                                   double band_m, bool include_self,
-                                   vemt_weights **out) {
+vemt_status vemt_weights_units_band(vemt_ctx *ctx, const vemt_units *units,
+                                    double band_m, bool include_self,
+                                    vemt_weights **out) {
     *out = NULL;
-    double cell = vemt_grid_cell_m(grid);
+    double cell = vemt_units_cell_m(units);
     /* Polygon units have no cell size (0): the link cap guards them. */
     if (!(band_m > 0) || !isfinite(band_m) ||
         (cell > 0 && band_m / cell > 1000))
@@ -187,10 +187,10 @@ vemt_status vemt_weights_grid_band(vemt_ctx *ctx, const vemt_grid *grid,
                               "distance band must be > 0 and at most 1000 "
                               "cells, got %g m",
                               band_m);
-    size_t n = vemt_grid_ncells(grid);
+    size_t n = vemt_units_count(units);
     double *xy = vemt_calloc(2 * (n ? n : 1), sizeof *xy);
     if (!xy) return VEMT_E_NOMEM;
-    vemt_grid_centres(grid, xy);
+    vemt_units_centres(units, xy);
     vemt_status st = vemt_weights_band(ctx, xy, n, band_m, include_self, out);
     vemt_free(xy);
     return st;

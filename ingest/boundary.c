@@ -376,9 +376,9 @@ static vemt_status read_polygons(vemt_ctx *ctx, const char *path,
     return st;
 }
 
-vemt_status vemt_units_read(vemt_ctx *ctx, const char *path,
-                            const char *analysis_crs, const char *id_field,
-                            const char *name_field, vemt_unit_list *out) {
+vemt_status vemt_unit_list_read(vemt_ctx *ctx, const char *path,
+                                const char *analysis_crs, const char *id_field,
+                                const char *name_field, vemt_unit_list *out) {
     return read_polygons(ctx, path, analysis_crs, id_field, name_field, 0, out);
 }
 

@@ -171,7 +171,7 @@ typedef struct vemt_density_out {
  * published (NaN where suppressed; the provenance's tier decides which
  * layers and fields are written). grid may be NULL (`vemt ingest`):
  * then no analysis layer is written. The cell arrays have
- * vemt_grid_ncells(grid) entries; gi_z and gi_p may hold NaN (written as
+ * vemt_units_count(grid) entries; gi_z and gi_p may hold NaN (written as
  * null). */
 typedef struct vemt_output {
     const vemt_events *events;
@@ -179,7 +179,7 @@ typedef struct vemt_output {
     const vemt_merges *merges;
     const vemt_source *sources;
     size_t n_sources;
-    const vemt_grid *grid;
+    const vemt_units *grid;
     const double *n_events;
     const double *n_subjects; /* distinct subjects per unit, or NULL */
     const double *gi_z;
@@ -197,12 +197,12 @@ typedef struct vemt_output {
     size_t n_cluster_sets;                     /* 0: no cluster layers */
     const vemt_density_out *density;           /* or NULL: no kde raster */
     const vemt_provenance *provenance;
-    const vemt_area *area; /* the study area, or NULL */
-    const char *area_name; /* its source file name */
-    const char *crs;       /* the analysis CRS, as vemt_ingest_analysis_crs()
-                              names it ("EPSG:32630" or WKT); NULL:
-                              VEMT_ANALYSIS_CRS_DEFAULT. Every layer, the raster
-                              and the project are in it; GeoJSON is WGS 84. */
+    const vemt_study_area *area; /* the study area, or NULL */
+    const char *area_name;       /* its source file name */
+    const char *crs; /* the analysis CRS, as vemt_ingest_analysis_crs()
+                        names it ("EPSG:32630" or WKT); NULL:
+                        VEMT_ANALYSIS_CRS_DEFAULT. Every layer, the raster
+                        and the project are in it; GeoJSON is WGS 84. */
 } vemt_output;
 
 /** Write a QGIS project (.qgs, or .qgz zipped) at path that opens the
