@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define VEMT_VERSION "0.1.0"
 
 /** The analysis CRS when none is given (--analysis-crs): British National
@@ -278,5 +282,9 @@ typedef struct vemt_source {
 
 /** True when the source's counts reconcile (see vemt_source). */
 bool vemt_source_reconciles(const vemt_source *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* VEMT_ENGINE_VEMT_H */
