@@ -91,8 +91,8 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_args *a,
     vemt_polygons_destroy(places);
     vemt_unit_list_clear(&ul);
     if (st) {
-        vemt_error *err = vemt_ctx_err(ctx);
-        if (!err->source) err->source = a->flag_places;
+        if (!vemt_ctx_error(ctx)->source)
+            vemt_ctx_set_source(ctx, a->flag_places);
         return st;
     }
     vemt_params_add_text(params, "flag_places", "given", a->flag_places);

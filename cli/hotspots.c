@@ -85,8 +85,7 @@ static vemt_status area_units(vemt_ctx *ctx, const vemt_args *a,
         for (size_t i = 0; !st && i < n; i++)
             m += keep[i] = vemt_polygons_share_in(all, i, area) >= 0.5;
         if (!st && m == 0)
-            st =
-                vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
+            st = vemt_ctx_fail(ctx, VEMT_E_ARG,
                                "no unit of %s has half its area or more in the "
                                "study area",
                                a->areas);
@@ -126,10 +125,10 @@ static vemt_status grid_units(vemt_ctx *ctx, const vemt_args *a,
     if (area)
         extent = vemt_study_area_bbox(area);
     else if (!vemt_events_bbox(events, a->kinds, &extent))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "no located %s events in the inputs: nothing "
-                              "to map (see the rejects above)",
-                              a->kind_name);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "no located %s events in the inputs: nothing "
+                             "to map (see the rejects above)",
+                             a->kind_name);
     double cell = a->cell_size_m;
     char rule[400];
     if (cell > 0) {

@@ -33,8 +33,7 @@ static vemt_status near_repeat(vemt_ctx *ctx, const vemt_args *a,
     size_t ns, nt, n = 0, month = 0;
     if (!vemt_args_edges(a->nr_space, se, VEMT_MAX_EDGES, &ns) ||
         !vemt_args_edges(a->nr_time, te, VEMT_MAX_EDGES, &nt))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "bad near-repeat band edges");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "bad near-repeat band edges");
     double *x = calloc(ev->n + 1, sizeof *x), *y = calloc(ev->n + 1, sizeof *y),
            *t = calloc(ev->n + 1, sizeof *t);
     vemt_status st = x && y && t ? VEMT_OK : VEMT_E_NOMEM;

@@ -328,12 +328,12 @@ static vemt_status write_report(run *r) {
     if (!r->a.report) return VEMT_OK;
     FILE *f = fopen(r->a.report, "w");
     if (!f)
-        return vemt_error_set(vemt_ctx_err(r->ctx), VEMT_E_IO,
-                              "can't write the report %s", r->a.report);
+        return vemt_ctx_fail(r->ctx, VEMT_E_IO, "can't write the report %s",
+                             r->a.report);
     vemt_report_summary(f, &sm, true);
     if (fclose(f) != 0)
-        return vemt_error_set(vemt_ctx_err(r->ctx), VEMT_E_IO,
-                              "can't write the report %s", r->a.report);
+        return vemt_ctx_fail(r->ctx, VEMT_E_IO, "can't write the report %s",
+                             r->a.report);
     if (r->info) fprintf(r->info, "wrote report %s\n", r->a.report);
     return VEMT_OK;
 }

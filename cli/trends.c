@@ -237,8 +237,8 @@ vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_args *a,
     *done = false;
     vemt_cube_opts o;
     if (cube_opts(a, &o))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "--time-start/--time-end: not a date");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "--time-start/--time-end: not a date");
     vemt_status st = vemt_cube_create(ctx, grid, events, &o, &r->cube);
     if (st == VEMT_E_ARG) {
         if (info)

@@ -131,26 +131,25 @@ static void child_item(void *arg, size_t item) {
 /* Children's lists in range and distinct; the largest set. */
 static vemt_status check_children(vemt_ctx *ctx, const vemt_child_units *ch,
                                   size_t n, uint32_t *stamp, size_t *max_set) {
-    vemt_error *err = vemt_ctx_err(ctx);
     if (ch->n_children >= UINT32_MAX || !ch->start || ch->start[0] != 0)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "children's units must start at offset 0, "
-                              "fewer than 2^32 children");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "children's units must start at offset 0, "
+                             "fewer than 2^32 children");
     memset(stamp, 0xff, n * sizeof *stamp);
     *max_set = 1;
     for (size_t c = 0; c < ch->n_children; c++) {
         if (ch->start[c + 1] < ch->start[c])
-            return vemt_error_set(err, VEMT_E_ARG,
-                                  "child %zu's unit offsets go backwards", c);
+            return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                                 "child %zu's unit offsets go backwards", c);
         size_t k = ch->start[c + 1] - ch->start[c];
         if (k > *max_set) *max_set = k;
         for (size_t j = ch->start[c]; j < ch->start[c + 1]; j++) {
             size_t u = ch->units[j];
             if (u >= n || stamp[u] == (uint32_t)c)
-                return vemt_error_set(err, VEMT_E_ARG,
-                                      "child %zu lists unit %zu, out of range "
-                                      "or twice",
-                                      c, u);
+                return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                                     "child %zu lists unit %zu, out of range "
+                                     "or twice",
+                                     c, u);
             stamp[u] = (uint32_t)c;
         }
     }
@@ -226,11 +225,11 @@ vemt_status vemt_gistar_child_permute(vemt_ctx *ctx, const vemt_weights *w,
                                       double *z, double *p_sim) {
     if (n != vemt_weights_n(w) || n < 2 || n >= UINT32_MAX ||
         opts->permutations < 1)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "the child-level test needs 2 to 2^32 - 1 units "
-                              "matching the weights (got %zu for %zu) and "
-                              "R >= 1",
-                              n, vemt_weights_n(w));
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the child-level test needs 2 to 2^32 - 1 units "
+                             "matching the weights (got %zu for %zu) and "
+                             "R >= 1",
+                             n, vemt_weights_n(w));
     child_run r = {.ctx = ctx,
                    .w = w,
                    .xy = xy,

@@ -175,16 +175,15 @@ static void free_run(clq_run *r, clq_worker *wk, unsigned nw) {
 static vemt_status setup(vemt_ctx *ctx, const double *xy, const int32_t *cat,
                          size_t n, const vemt_clq_opts *opts, bool local,
                          clq_run *r, clq_worker **wk, unsigned *nw) {
-    vemt_error *err = vemt_ctx_err(ctx);
     r->k = opts->k ? opts->k : VEMT_CLQ_K_DEFAULT;
     if (n >= UINT32_MAX || r->k >= n)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "co-location needs more points than neighbours "
-                              "and fewer than 2^32 (got %zu points, k = %zu)",
-                              n, r->k);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "co-location needs more points than neighbours "
+                             "and fewer than 2^32 (got %zu points, k = %zu)",
+                             n, r->k);
     if (opts->perm.permutations < 1)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "the number of permutations must be >= 1");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the number of permutations must be >= 1");
     size_t n_b = 0;
     for (size_t i = 0; i < n; i++) {
         r->n_a += cat[i] == r->a;

@@ -40,8 +40,8 @@ vemt_status vemt_weights_units_contiguity(vemt_ctx *ctx,
                                           vemt_weights **out) {
     *out = NULL;
     if (kind != VEMT_CONTIGUITY_QUEEN && kind != VEMT_CONTIGUITY_ROOK)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "unknown contiguity %d", (int)kind);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "unknown contiguity %d",
+                             (int)kind);
     /* Polygon units: GEOS topology, snap 0 (as tests/test_areas.c checks
      * against poly2nb on real wards). */
     const vemt_polygons *polys = vemt_units_polygons(units);
@@ -233,10 +233,10 @@ vemt_status vemt_weights_polygons_contiguity(vemt_ctx *ctx,
     *out = NULL;
     if (!(snap_m >= 0) || !isfinite(snap_m) ||
         (kind != VEMT_CONTIGUITY_QUEEN && kind != VEMT_CONTIGUITY_ROOK))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "contiguity needs a snap distance >= 0 m and "
-                              "queen or rook, got %g m and %d",
-                              snap_m, (int)kind);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "contiguity needs a snap distance >= 0 m and "
+                             "queen or rook, got %g m and %d",
+                             snap_m, (int)kind);
     job jb = {.a = polys, .kind = kind, .snap = snap_m};
     size_t *pairs = NULL, np = 0, cap = 0, n = vemt_polygons_count(polys);
     vemt_status st = collect_segments(&jb);

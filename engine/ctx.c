@@ -3,6 +3,8 @@
  */
 #include "engine/ctx.h"
 
+#include <stdio.h>
+
 #include "engine/alloc.h"
 
 struct vemt_ctx {
@@ -48,7 +50,27 @@ void vemt_ctx_destroy(vemt_ctx *ctx) {
 
 const vemt_error *vemt_ctx_error(const vemt_ctx *ctx) { return &ctx->err; }
 
-vemt_error *vemt_ctx_err(vemt_ctx *ctx) { return &ctx->err; }
+vemt_status vemt_ctx_fail(vemt_ctx *ctx, vemt_status code, const char *fmt,
+                          ...) {
+    if (!ctx) return code;
+    va_list ap;
+    va_start(ap, fmt);
+    vemt_error_vset(&ctx->err, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void vemt_ctx_set_source(vemt_ctx *ctx, const char *source) {
+    ctx->err.source = source;
+}
+
+void vemt_ctx_set_location(vemt_ctx *ctx, long row, long line, int column,
+                           const char *field) {
+    ctx->err.row = row;
+    ctx->err.line = line;
+    ctx->err.column = column;
+    snprintf(ctx->err.field, sizeof ctx->err.field, "%s", field ? field : "");
+}
 
 uint64_t vemt_ctx_seed(const vemt_ctx *ctx) { return ctx->seed; }
 

@@ -206,27 +206,26 @@ vemt_status vemt_cube_create(vemt_ctx *ctx, const vemt_units *units,
                              const vemt_events *events,
                              const vemt_cube_opts *opts, vemt_cube **out) {
     *out = NULL;
-    vemt_error *err = vemt_ctx_err(ctx);
     if (opts->unit == VEMT_STEP_DAYS && opts->n_days < 1)
-        return vemt_error_set(err, VEMT_E_ARG, "time step of %d days",
-                              opts->n_days);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "time step of %d days",
+                             opts->n_days);
     vemt_cube *c = vemt_calloc(1, sizeof *c);
     if (!c) return VEMT_E_NOMEM;
     c->opts = *opts;
     c->units = vemt_units_count(units);
     vemt_status st = make_edges(c, events);
     if (st == VEMT_E_ARG)
-        vemt_error_set(err, VEMT_E_ARG, "no events in the cube's time window");
+        vemt_ctx_fail(ctx, VEMT_E_ARG, "no events in the cube's time window");
     if (!st) {
         c->events = vemt_calloc(c->units * c->steps, sizeof *c->events);
         c->subjects = vemt_calloc(c->units * c->steps, sizeof *c->subjects);
         st = c->events && c->subjects ? fill(c, units, events) : VEMT_E_NOMEM;
     }
     if (!st && (c->total < 60 || c->steps < 10))
-        st = vemt_error_set(err, VEMT_E_ARG,
-                            "too little data for trends: %.0f events in %zu "
-                            "time steps (at least 60 events and 10 steps)",
-                            c->total, c->steps);
+        st = vemt_ctx_fail(ctx, VEMT_E_ARG,
+                           "too little data for trends: %.0f events in %zu "
+                           "time steps (at least 60 events and 10 steps)",
+                           c->total, c->steps);
     if (st) {
         vemt_cube_destroy(c);
         return st;
@@ -274,9 +273,9 @@ vemt_status vemt_cube_gistar(vemt_ctx *ctx, const vemt_cube *c,
                              const vemt_weights *w, bool fdr, double *z,
                              double *p, int8_t *bins) {
     if (vemt_weights_n(w) != c->units)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "weights for %zu units, cube has %zu",
-                              vemt_weights_n(w), c->units);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "weights for %zu units, cube has %zu",
+                             vemt_weights_n(w), c->units);
     const double *x = c->opts.subjects ? c->subjects : c->events;
     size_t T = c->steps, k = c->opts.window == VEMT_WINDOW_INDIVIDUAL
                                  ? 0

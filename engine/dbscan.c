@@ -294,18 +294,17 @@ static vemt_status scan_points(vemt_ctx *ctx, const vemt_points *pts,
 }
 
 static vemt_status check_dbscan_opts(vemt_ctx *ctx, const vemt_dbscan_opts *o) {
-    vemt_error *err = vemt_ctx_err(ctx);
     if (!(o->eps_m >= 0.001) || !(o->eps_m <= 1e7))
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "DBSCAN eps must be from 0.001 m to 10,000 km, "
-                              "got %g",
-                              o->eps_m);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "DBSCAN eps must be from 0.001 m to 10,000 km, "
+                             "got %g",
+                             o->eps_m);
     if (o->min_points < 1)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "DBSCAN min_points must be at least 1");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "DBSCAN min_points must be at least 1");
     if (o->space_time && o->eps_s < 0)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "ST-DBSCAN time window must not be negative");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "ST-DBSCAN time window must not be negative");
     return VEMT_OK;
 }
 

@@ -34,20 +34,19 @@ double vemt_grid_auto_cell_size_m(const vemt_bbox *extent, char *rule_out,
 
 static vemt_status check_shape(vemt_ctx *ctx, double cell, const vemt_bbox *e,
                                double *cols, double *rows) {
-    vemt_error *err = vemt_ctx_err(ctx);
     if (!(cell >= 1.0) || !isfinite(cell))
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "cell size must be at least 1 m, got %g", cell);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "cell size must be at least 1 m, got %g", cell);
     if (!vemt_bbox_is_valid(e))
-        return vemt_error_set(err, VEMT_E_ARG, "empty extent for the grid");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "empty extent for the grid");
     double x0 = floor(e->xmin / cell) * cell, y0 = floor(e->ymin / cell) * cell;
     *cols = floor((e->xmax - x0) / cell) + 1;
     *rows = floor((e->ymax - y0) / cell) + 1;
     if (*cols * *rows > (double)MAX_CELLS)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "a %g m grid over this extent has %.0f cells "
-                              "(at most %ld): choose a larger cell size",
-                              cell, *cols * *rows, MAX_CELLS);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "a %g m grid over this extent has %.0f cells "
+                             "(at most %ld): choose a larger cell size",
+                             cell, *cols * *rows, MAX_CELLS);
     return VEMT_OK;
 }
 

@@ -125,12 +125,11 @@ static bool hex_owner(double s, double x, double y, long *oc, long *orow) {
 /* Columns and rows of lattice hexagons that may meet the extent. */
 static vemt_status hex_shape(vemt_ctx *ctx, double s, const vemt_bbox *e,
                              long *c0, long *r0, int *ncol, int *nrow) {
-    vemt_error *err = vemt_ctx_err(ctx);
     if (!(s >= 1.0) || !isfinite(s))
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "cell size must be at least 1 m, got %g", s);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "cell size must be at least 1 m, got %g", s);
     if (!vemt_bbox_is_valid(e))
-        return vemt_error_set(err, VEMT_E_ARG, "empty extent for the grid");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "empty extent for the grid");
     double step = s * SQRT3 / 2, rad = s / SQRT3;
     double cmin = ceil((e->xmin - rad) / step);
     double cmax = floor((e->xmax + rad) / step);
@@ -138,10 +137,10 @@ static vemt_status hex_shape(vemt_ctx *ctx, double s, const vemt_bbox *e,
     double cols = cmax - cmin + 1, rows = rmax - rmin + 1;
     if (cols * rows > (double)VEMT_GRID_MAX_CELLS || fabs(cmin) > 1e15 ||
         fabs(rmin) > 1e15)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "a %g m hexagon grid over this extent has %.0f "
-                              "cells (at most %ld): choose a larger cell size",
-                              s, cols * rows, VEMT_GRID_MAX_CELLS);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "a %g m hexagon grid over this extent has %.0f "
+                             "cells (at most %ld): choose a larger cell size",
+                             s, cols * rows, VEMT_GRID_MAX_CELLS);
     *c0 = (long)cmin;
     *r0 = (long)rmin;
     *ncol = (int)cols;

@@ -232,10 +232,10 @@ static vemt_status make_pairs(vemt_ctx *ctx, knox_run *r) {
     r->space_mode = ns < nt;
     r->npairs = r->space_mode ? ns : nt;
     if (r->npairs > cap)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "the Knox test would follow more than %zu pairs; "
-                              "narrow the widest space or time band",
-                              cap);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the Knox test would follow more than %zu pairs; "
+                             "narrow the widest space or time band",
+                             cap);
     r->pairs = vemt_calloc(r->npairs ? r->npairs : 1, sizeof *r->pairs);
     if (!r->pairs) return VEMT_E_NOMEM;
     if (!r->space_mode)
@@ -247,19 +247,19 @@ static vemt_status make_pairs(vemt_ctx *ctx, knox_run *r) {
 
 /* ---- Checks and the table ------------------------------------------------ */
 
-static vemt_status check_edges(vemt_error *err, const double *e, size_t ne,
+static vemt_status check_edges(vemt_ctx *ctx, const double *e, size_t ne,
                                const char *what) {
     if (!e || ne < 2)
-        return vemt_error_set(
-            err, VEMT_E_ARG, "the Knox test needs at least two %s edges", what);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the Knox test needs at least two %s edges", what);
     for (size_t k = 0; k < ne; k++) {
         bool ok = k + 1 == ne ? !isnan(e[k]) : isfinite(e[k]);
         if (!ok || e[k] < 0 || (k > 0 && !(e[k] > e[k - 1])))
-            return vemt_error_set(err, VEMT_E_ARG,
-                                  "%s edge %zu must be finite (only the last "
-                                  "may be infinite), >= 0 and above the one "
-                                  "before",
-                                  what, k + 1);
+            return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                                 "%s edge %zu must be finite (only the last "
+                                 "may be infinite), >= 0 and above the one "
+                                 "before",
+                                 what, k + 1);
     }
     return VEMT_OK;
 }
@@ -267,22 +267,21 @@ static vemt_status check_edges(vemt_error *err, const double *e, size_t ne,
 static vemt_status check_args(vemt_ctx *ctx, const double *x, const double *y,
                               const double *t, size_t n,
                               const vemt_knox_opts *o) {
-    vemt_error *err = vemt_ctx_err(ctx);
     if (n < 2 || n >= UINT32_MAX)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "the Knox test needs 2 to 2^32 - 1 events "
-                              "(got %zu)",
-                              n);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the Knox test needs 2 to 2^32 - 1 events "
+                             "(got %zu)",
+                             n);
     if (o->perm.permutations < 1)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "the number of permutations must be >= 1");
-    vemt_status st = check_edges(err, o->s_edges, o->n_s_edges, "space");
-    if (!st) st = check_edges(err, o->t_edges, o->n_t_edges, "time");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the number of permutations must be >= 1");
+    vemt_status st = check_edges(ctx, o->s_edges, o->n_s_edges, "space");
+    if (!st) st = check_edges(ctx, o->t_edges, o->n_t_edges, "time");
     if (st) return st;
     for (size_t i = 0; i < n; i++)
         if (!isfinite(x[i]) || !isfinite(y[i]) || !isfinite(t[i]))
-            return vemt_error_set(
-                err, VEMT_E_ARG, "event %zu has a non-finite place or time", i);
+            return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                                 "event %zu has a non-finite place or time", i);
     return VEMT_OK;
 }
 

@@ -238,20 +238,19 @@ static perm_worker *make_workers(perm_run *run, unsigned nt) {
 static vemt_status check_args(vemt_ctx *ctx, const vemt_weights *w,
                               const double *x, size_t n,
                               const vemt_perm_opts *opts, double *maxabs) {
-    vemt_error *err = vemt_ctx_err(ctx);
     if (n != vemt_weights_n(w) || n < 2 || n >= UINT32_MAX)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "permutations need 2 to 2^32 - 1 units "
-                              "matching the weights (got %zu for %zu)",
-                              n, vemt_weights_n(w));
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "permutations need 2 to 2^32 - 1 units "
+                             "matching the weights (got %zu for %zu)",
+                             n, vemt_weights_n(w));
     if (opts->permutations < 1)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "the number of permutations must be >= 1");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the number of permutations must be >= 1");
     *maxabs = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(x[i]))
-            return vemt_error_set(err, VEMT_E_ARG,
-                                  "value of unit %zu is not finite", i);
+            return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                                 "value of unit %zu is not finite", i);
         if (fabs(x[i]) > *maxabs) *maxabs = fabs(x[i]);
     }
     return VEMT_OK;

@@ -54,8 +54,8 @@ vemt_status vemt_pindex_create(vemt_ctx *ctx, const double *xy, size_t n,
                                double side, vemt_pindex **out) {
     *out = NULL;
     if (!all_finite(xy, n))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "a unit's centre is not a finite coordinate");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "a unit's centre is not a finite coordinate");
     vemt_pindex *ix = vemt_calloc(1, sizeof *ix);
     if (!ix) return VEMT_E_NOMEM;
     vemt_bbox b = n ? extent_of(xy, n) : (vemt_bbox){0, 0, 0, 0};

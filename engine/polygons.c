@@ -64,9 +64,9 @@ static vemt_status load_unit(vemt_ctx *ctx, GEOSWKBReader *reader, unit *u,
     int t = GEOSGeomTypeId_r(h, u->geom);
     if ((t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON) ||
         GEOSisEmpty_r(h, u->geom) != 0)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "unit %zu (%s) is not a non-empty polygon", i,
-                              u->id);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "unit %zu (%s) is not a non-empty polygon", i,
+                             u->id);
     return measure(h, u) ? VEMT_OK : VEMT_E_DEPENDENCY;
 }
 

@@ -71,10 +71,10 @@ static vemt_status place(vemt_ctx *ctx, vemt_stindex *c, const double *x,
     double cols = floor((xmax - xmin) / c->side) + 1;
     double rows = floor((ymax - ymin) / c->side) + 1;
     if (cols * rows > 4.6e18)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "a search radius of %g m is too small for an "
-                              "extent of %.0f x %.0f m",
-                              c->side, xmax - xmin, ymax - ymin);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "a search radius of %g m is too small for an "
+                             "extent of %.0f x %.0f m",
+                             c->side, xmax - xmin, ymax - ymin);
     c->span = (uint64_t)cols;
     for (size_t i = 0; i < n; i++) {
         uint64_t cx = (uint64_t)floor((x[ids[i]] - xmin) / c->side);

@@ -62,8 +62,7 @@ vemt_status vemt_study_area_create_wkb(vemt_ctx *ctx, const unsigned char *wkb,
         goto done;
     }
     if (!is_areal(h, a->geom)) {
-        st = vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                            "study area is not a polygon");
+        st = vemt_ctx_fail(ctx, VEMT_E_ARG, "study area is not a polygon");
         goto done;
     }
     a->prep = GEOSPrepare_r(h, a->geom);

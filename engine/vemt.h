@@ -26,8 +26,7 @@ typedef enum vemt_status {
     VEMT_E_NOMEM,      /* allocation failed */
     VEMT_E_IO,         /* open/read/write failed; message carries strerror */
     VEMT_E_ARG,        /* caller bug or bad option value */
-    VEMT_E_DEPENDENCY, /* GEOS, PROJ, GDAL or GSL failed; message has its text
-                        */
+    VEMT_E_DEPENDENCY, /* GEOS, PROJ, GDAL or GSL failed; msg has its text */
     /* Bad-input classes: contiguous, one fixture and one test each. */
     VEMT_E_CSV_QUOTE, /* unterminated or misplaced quote */
     VEMT_E_CSV_WIDTH, /* row has more or fewer fields than the header */
@@ -81,9 +80,20 @@ void vemt_ctx_destroy(vemt_ctx *ctx);
 /** The last failure in this context. Borrowed; valid until the next call. */
 const vemt_error *vemt_ctx_error(const vemt_ctx *ctx);
 
-/** Writable error slot of the context, for library code filling it.
- * Borrowed; valid until the context is destroyed. */
-vemt_error *vemt_ctx_err(vemt_ctx *ctx);
+/** Record a failure in the context as vemt_error_set does (location reset)
+ * and return code: `return vemt_ctx_fail(ctx, VEMT_E_IO, "...")`. A NULL
+ * ctx records nothing. */
+vemt_status vemt_ctx_fail(vemt_ctx *ctx, vemt_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/** Name the source of the last failure (input path or dependency; NULL for
+ * none). Borrowed: source must outlive every read of the error. */
+void vemt_ctx_set_source(vemt_ctx *ctx, const char *source);
+
+/** Place the last failure in its input: row and line (1-based; 0 = n/a),
+ * column (1-based; 0 = n/a) and field (header name; NULL = ""). */
+void vemt_ctx_set_location(vemt_ctx *ctx, long row, long line, int column,
+                           const char *field);
 
 /** The seed the context was created with. */
 uint64_t vemt_ctx_seed(const vemt_ctx *ctx);
@@ -204,11 +214,10 @@ void vemt_events_clear(vemt_events *events);
 
 /** An input row that could not be used, with the reason. */
 typedef struct vemt_reject {
-    vemt_error
-        err;    /* code, row, line, column, field, msg (err.source unused) */
-    int source; /* index into the run's source list */
-    char *raw;  /* the row text with identifier fields pseudonymised;
-                   owned by the array */
+    vemt_error err; /* code, row, line, column, field, msg (no source) */
+    int source;     /* index into the run's source list */
+    char *raw;      /* the row text with identifier fields pseudonymised;
+                       owned by the array */
 } vemt_reject;
 
 /** A growable array of rejects. */

@@ -147,8 +147,8 @@ vemt_status vemt_weights_band(vemt_ctx *ctx, const double *xy, size_t n,
                               vemt_weights **out) {
     *out = NULL;
     if (!(band_m > 0) || !isfinite(band_m))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "distance band must be > 0, got %g m", band_m);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "distance band must be > 0, got %g m", band_m);
     double reach_m = band_m * (1 + 1e-9), lim2 = reach_m * reach_m;
     vemt_pindex *ix = NULL;
     vemt_weights *w = NULL;
@@ -161,10 +161,10 @@ vemt_status vemt_weights_band(vemt_ctx *ctx, const double *xy, size_t n,
         if (!st) st = vemt_weights_append(w, buf, k);
     }
     if (st == VEMT_E_ARG && w)
-        vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                       "a %g m band gives more than %zu neighbour links: "
-                       "choose a shorter band",
-                       band_m, VEMT_WEIGHTS_MAX_LINKS);
+        vemt_ctx_fail(ctx, VEMT_E_ARG,
+                      "a %g m band gives more than %zu neighbour links: "
+                      "choose a shorter band",
+                      band_m, VEMT_WEIGHTS_MAX_LINKS);
     vemt_free(buf);
     vemt_pindex_destroy(ix);
     if (st) {
@@ -183,10 +183,10 @@ vemt_status vemt_weights_units_band(vemt_ctx *ctx, const vemt_units *units,
     /* Polygon units have no cell size (0): the link cap guards them. */
     if (!(band_m > 0) || !isfinite(band_m) ||
         (cell > 0 && band_m / cell > 1000))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "distance band must be > 0 and at most 1000 "
-                              "cells, got %g m",
-                              band_m);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "distance band must be > 0 and at most 1000 "
+                             "cells, got %g m",
+                             band_m);
     size_t n = vemt_units_count(units);
     double *xy = vemt_calloc(2 * (n ? n : 1), sizeof *xy);
     if (!xy) return VEMT_E_NOMEM;
