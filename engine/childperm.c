@@ -43,7 +43,8 @@ typedef struct child_run {
     size_t n;
     const vemt_child_units *ch;
     const vemt_perm_opts *perm;
-    double *snap_r; /* per unit: half the distance to its nearest unit */
+    double *snap_r;  /* per unit: half the distance to its nearest unit */
+    double snap_max; /* the largest of them */
     vemt_pindex *ix;
     const double *z_obs;
     size_t max_set;
@@ -60,25 +61,17 @@ typedef struct child_worker {
 /* The unit whose centre is nearest to (px, py) among those within their
  * snapping radius of it; false when there is none. */
 static bool snap(const child_run *r, double px, double py, size_t *out) {
-    long bx, by;
-    vemt_pindex_bucket(r->ix, px, py, &bx, &by);
     double best = HUGE_VAL;
-    for (long v = by - 1; v <= by + 1; v++)
-        for (long u = bx - 1; u <= bx + 1; u++) {
-            if (u < 0 || v < 0 || u >= r->ix->nx || v >= r->ix->ny) continue;
-            const size_t *ids;
-            size_t c;
-            vemt_pindex_points(r->ix, u, v, &ids, &c);
-            for (size_t q = 0; q < c; q++) {
-                double dx = r->xy[2 * ids[q]] - px;
-                double dy = r->xy[2 * ids[q] + 1] - py;
-                double d = sqrt(dx * dx + dy * dy);
-                if (d <= r->snap_r[ids[q]] * (1 + 1e-9) && d < best) {
-                    best = d;
-                    *out = ids[q];
-                }
-            }
+    size_t j;
+    for (vemt_pindex_iter it = vemt_pindex_near(r->ix, px, py, r->snap_max);
+         vemt_pindex_next(&it, &j);) {
+        double dx = r->xy[2 * j] - px, dy = r->xy[2 * j + 1] - py;
+        double d = sqrt(dx * dx + dy * dy);
+        if (d <= r->snap_r[j] * (1 + 1e-9) && d < best) {
+            best = d;
+            *out = j;
         }
+    }
     return best < HUGE_VAL;
 }
 
@@ -172,6 +165,7 @@ static vemt_status snapping(vemt_ctx *ctx, child_run *r) {
         if (r->snap_r[i] > side) side = r->snap_r[i];
     }
     vemt_weights_destroy(nn);
+    r->snap_max = side;
     return vemt_pindex_create(ctx, r->xy, r->n, side > 0 ? side : 1, &r->ix);
 }
 

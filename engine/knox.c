@@ -191,27 +191,17 @@ static vemt_status space_pairs(vemt_ctx *ctx, const knox_run *r, knox_pair *out,
     }
     st = vemt_pindex_create(ctx, xy, r->n, smax, &ix);
     if (st) goto done;
-    size_t m = 0;
+    size_t m = 0, j;
     for (size_t i = 0; i < r->n && m <= cap; i++) {
-        long bx, by;
-        vemt_pindex_bucket(ix, r->x[i], r->y[i], &bx, &by);
-        for (long v = by - 1; v <= by + 1 && m <= cap; v++)
-            for (long u = bx - 1; u <= bx + 1 && m <= cap; u++) {
-                if (u < 0 || v < 0 || u >= ix->nx || v >= ix->ny) continue;
-                const size_t *ids;
-                size_t c;
-                vemt_pindex_points(ix, u, v, &ids, &c);
-                for (size_t q = 0; q < c && m <= cap; q++) {
-                    if (ids[q] <= i) continue;
-                    int sb =
-                        band_of(o->s_edges, o->n_s_edges, dist(r, i, ids[q]));
-                    if (sb < 0) continue;
-                    if (out)
-                        out[m] = (knox_pair){(uint32_t)i, (uint32_t)ids[q],
-                                             (uint32_t)sb};
-                    m++;
-                }
-            }
+        vemt_pindex_iter it = vemt_pindex_near(ix, r->x[i], r->y[i], smax);
+        while (m <= cap && vemt_pindex_next(&it, &j)) {
+            if (j <= i) continue;
+            int sb = band_of(o->s_edges, o->n_s_edges, dist(r, i, j));
+            if (sb < 0) continue;
+            if (out)
+                out[m] = (knox_pair){(uint32_t)i, (uint32_t)j, (uint32_t)sb};
+            m++;
+        }
     }
     *count = m;
 done:

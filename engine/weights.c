@@ -110,31 +110,20 @@ vemt_status vemt_weights_from_pairs(size_t n, const size_t *pairs,
     return VEMT_OK;
 }
 
-/* The points within lim2 (squared) of point i, from the buckets within
- * reach of its own, into *buf. */
+/* The points within reach_m (lim2 its square) of point i into *buf. */
 static vemt_status band_row(const vemt_pindex *ix, const double *xy, size_t i,
-                            double lim2, long reach, bool self, size_t **buf,
-                            size_t *cap, size_t *k) {
-    long bx, by;
+                            double reach_m, double lim2, bool self,
+                            size_t **buf, size_t *cap, size_t *k) {
     double x = xy[2 * i], y = xy[2 * i + 1];
-    vemt_pindex_bucket(ix, x, y, &bx, &by);
+    size_t j;
     *k = 0;
-    for (long v = by - reach; v <= by + reach; v++) {
-        if (v < 0 || v >= ix->ny) continue;
-        for (long u = bx - reach; u <= bx + reach; u++) {
-            const size_t *ids;
-            size_t m;
-            if (u < 0 || u >= ix->nx) continue;
-            vemt_pindex_points(ix, u, v, &ids, &m);
-            for (size_t q = 0; q < m; q++) {
-                size_t j = ids[q];
-                double dx = xy[2 * j] - x, dy = xy[2 * j + 1] - y;
-                if ((j == i && !self) || dx * dx + dy * dy > lim2) continue;
-                if (vemt_grow((void **)buf, cap, *k + 1, sizeof **buf))
-                    return VEMT_E_NOMEM;
-                (*buf)[(*k)++] = j;
-            }
-        }
+    for (vemt_pindex_iter it = vemt_pindex_near(ix, x, y, reach_m);
+         vemt_pindex_next(&it, &j);) {
+        double dx = xy[2 * j] - x, dy = xy[2 * j + 1] - y;
+        if ((j == i && !self) || dx * dx + dy * dy > lim2) continue;
+        if (vemt_grow((void **)buf, cap, *k + 1, sizeof **buf))
+            return VEMT_E_NOMEM;
+        (*buf)[(*k)++] = j;
     }
     return VEMT_OK;
 }
@@ -155,9 +144,8 @@ vemt_status vemt_weights_band(vemt_ctx *ctx, const double *xy, size_t n,
     size_t *buf = NULL, cap = 0, k;
     vemt_status st = vemt_pindex_create(ctx, xy, n, reach_m, &ix);
     if (!st) st = vemt_weights_begin(n, &w);
-    long reach = ix ? (long)ceil(reach_m / ix->side) : 0;
     for (size_t i = 0; i < n && !st; i++) {
-        st = band_row(ix, xy, i, lim2, reach, include_self, &buf, &cap, &k);
+        st = band_row(ix, xy, i, reach_m, lim2, include_self, &buf, &cap, &k);
         if (!st) st = vemt_weights_append(w, buf, k);
     }
     if (st == VEMT_E_ARG && w)
