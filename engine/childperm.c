@@ -231,7 +231,7 @@ vemt_status vemt_gistar_child_permute(vemt_ctx *ctx, const vemt_weights *w,
                    .ch = children,
                    .perm = opts,
                    .z_obs = z};
-    unsigned nw = vemt_permute_threads(opts);
+    unsigned nw = vemt_mc_threads(opts);
     child_worker *wk = NULL;
     double *xo = x ? x : vemt_calloc(n, sizeof *xo);
     r.snap_r = vemt_calloc(n, sizeof *r.snap_r);
@@ -244,8 +244,8 @@ vemt_status vemt_gistar_child_permute(vemt_ctx *ctx, const vemt_weights *w,
     st = VEMT_E_NOMEM;
     if (!(wk = make_workers(&r, nw))) goto done;
     if ((st = observe(&r, wk, xo, z))) goto done;
-    vemt_mc_run(ctx, "child permutations", opts->permutations, wk, sizeof *wk,
-                nw, child_item);
+    vemt_mc_run(ctx, "child permutations", opts->permutations, 1, wk,
+                sizeof *wk, nw, child_item);
     for (size_t i = 0; i < n; i++) {
         size_t ge = 0, le = 0;
         for (unsigned t = 0; t < nw; t++) {

@@ -9,7 +9,6 @@
 
 struct vemt_ctx {
     GEOSContextHandle_t geos; /* GEOS_init_r(); errors land in err */
-    gsl_rng *rng;             /* seeded from the run options, never the clock */
     uint64_t seed;
     vemt_error err; /* last failure in this context */
     vemt_progress_fn progress;
@@ -29,14 +28,11 @@ vemt_status vemt_ctx_create(uint64_t seed, vemt_ctx **out) {
     if (!ctx) return VEMT_E_NOMEM;
     ctx->seed = seed;
     ctx->geos = GEOS_init_r();
-    ctx->rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!ctx->geos || !ctx->rng) {
+    if (!ctx->geos) {
         vemt_ctx_destroy(ctx);
         return VEMT_E_DEPENDENCY;
     }
     GEOSContext_setErrorMessageHandler_r(ctx->geos, on_geos_error_r, ctx);
-    /* gsl_rng_set takes an unsigned long; fold the seed so all bits count. */
-    gsl_rng_set(ctx->rng, (unsigned long)(seed ^ (seed >> 32)));
     *out = ctx;
     return VEMT_OK;
 }
@@ -44,7 +40,6 @@ vemt_status vemt_ctx_create(uint64_t seed, vemt_ctx **out) {
 void vemt_ctx_destroy(vemt_ctx *ctx) {
     if (!ctx) return;
     if (ctx->geos) GEOS_finish_r(ctx->geos);
-    if (ctx->rng) gsl_rng_free(ctx->rng);
     vemt_free(ctx);
 }
 
@@ -85,5 +80,3 @@ void vemt_ctx_progress(const vemt_ctx *ctx, const char *stage, uint64_t done,
 }
 
 GEOSContextHandle_t vemt_ctx_geos(vemt_ctx *ctx) { return ctx->geos; }
-
-gsl_rng *vemt_ctx_rng(vemt_ctx *ctx) { return ctx->rng; }

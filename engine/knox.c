@@ -329,7 +329,7 @@ vemt_status vemt_knox_compute(vemt_ctx *ctx, const double *x, const double *y,
     r.nt = opts->n_t_edges - 1;
     r.ncell = r.ns * r.nt;
     size_t reps = opts->perm.permutations;
-    unsigned nw = vemt_permute_threads(&opts->perm);
+    unsigned nw = vemt_mc_threads(&opts->perm);
     knox_worker *wk = vemt_calloc(nw, sizeof *wk);
     uint32_t *obs = vemt_calloc(r.ncell, sizeof *obs);
     r.order = vemt_calloc(n, sizeof *r.order);
@@ -346,7 +346,8 @@ vemt_status vemt_knox_compute(vemt_ctx *ctx, const double *x, const double *y,
     sort_by_time(r.order, wk[0].perm, n, t);
     if ((st = make_pairs(ctx, &r))) goto done;
     count_cells(&r, NULL, wk[0].tp, obs);
-    vemt_mc_run(ctx, "knox permutations", reps, wk, sizeof *wk, nw, knox_item);
+    vemt_mc_run(ctx, "knox permutations", reps, 1, wk, sizeof *wk, nw,
+                knox_item);
     st = fill_cells(&r, obs, cells);
 done:
     for (unsigned k = 0; wk && k < nw; k++) {

@@ -66,7 +66,7 @@ vemt_status vemt_error_set(vemt_error *err, vemt_status code, const char *fmt,
 typedef void (*vemt_progress_fn)(void *data, const char *stage, uint64_t done,
                                  uint64_t total);
 
-/** Per-thread context: GEOS handle, PROJ context, RNG, last error. */
+/** Per-thread context: GEOS handle, the run's seed, last error. */
 typedef struct vemt_ctx vemt_ctx;
 
 /** Create a context whose random streams derive from seed.
