@@ -157,20 +157,31 @@ bool vemt_units_locate(const vemt_units *units, double x, double y, size_t *i) {
     return true;
 }
 
-size_t vemt_units_count_events(const vemt_units *units,
-                               const vemt_events *events, unsigned kinds,
-                               double *counts) {
-    for (size_t i = 0; i < units->n; i++) counts[i] = 0;
+size_t vemt_count_events_by(const vemt_events *events, unsigned kinds,
+                            vemt_locate_fn locate, const void *where,
+                            double *counts, size_t n) {
+    for (size_t i = 0; i < n; i++) counts[i] = 0;
     size_t counted = 0;
     for (size_t e = 0; e < events->n; e++) {
         const vemt_event *ev = &events->items[e];
         size_t i;
         if (!vemt_event_counted(ev, kinds)) continue;
-        if (!vemt_units_locate(units, ev->x, ev->y, &i)) continue;
+        if (!locate(where, ev->x, ev->y, &i)) continue;
         counts[i] += 1.0;
         counted++;
     }
     return counted;
+}
+
+static bool locate_unit(const void *units, double x, double y, size_t *i) {
+    return vemt_units_locate(units, x, y, i);
+}
+
+size_t vemt_units_count_events(const vemt_units *units,
+                               const vemt_events *events, unsigned kinds,
+                               double *counts) {
+    return vemt_count_events_by(events, kinds, locate_unit, units, counts,
+                                units->n);
 }
 
 /* A counted event's cell and subject, for distinct subjects per cell. */

@@ -36,6 +36,17 @@ vemt_bbox vemt_hexgrid_bbox(const vemt_units *g, size_t i);
 void vemt_hexgrid_id(const vemt_units *g, size_t i, char *buf, size_t size);
 bool vemt_hexgrid_locate(const vemt_units *g, double x, double y, size_t *i);
 
+/** Where a point lies among places (units, polygons): false for nowhere. */
+typedef bool (*vemt_locate_fn)(const void *where, double x, double y,
+                               size_t *i);
+
+/** Count the events vemt_event_counted() keeps for kinds by the place
+ * locate gives them among n places: counts (n entries) is overwritten.
+ * Returns the number of events counted. */
+size_t vemt_count_events_by(const vemt_events *events, unsigned kinds,
+                            vemt_locate_fn locate, const void *where,
+                            double *counts, size_t n);
+
 /** Allocate the slot and full arrays for a ncol x nrow rectangle; returns
  * VEMT_E_NOMEM. */
 vemt_status vemt_units_alloc_lattice(vemt_units *g);

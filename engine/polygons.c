@@ -12,6 +12,7 @@
 
 #include "engine/alloc.h"
 #include "engine/ctx.h"
+#include "engine/grid.h"
 #include "engine/study_area.h"
 
 typedef struct unit {
@@ -213,20 +214,15 @@ bool vemt_polygons_locate(const vemt_polygons *polys, double x, double y,
     return q.found;
 }
 
+static bool locate_polygon(const void *polys, double x, double y, size_t *i) {
+    return vemt_polygons_locate(polys, x, y, i);
+}
+
 size_t vemt_polygons_count_events(const vemt_polygons *polys,
                                   const vemt_events *events, unsigned kinds,
                                   double *counts) {
-    for (size_t i = 0; i < polys->n; i++) counts[i] = 0;
-    size_t counted = 0;
-    for (size_t e = 0; e < events->n; e++) {
-        const vemt_event *ev = &events->items[e];
-        size_t i;
-        if (!vemt_event_counted(ev, kinds)) continue;
-        if (!vemt_polygons_locate(polys, ev->x, ev->y, &i)) continue;
-        counts[i] += 1.0;
-        counted++;
-    }
-    return counted;
+    return vemt_count_events_by(events, kinds, locate_polygon, polys, counts,
+                                polys->n);
 }
 
 vemt_status vemt_polygons_wkb(const vemt_polygons *polys, size_t i,

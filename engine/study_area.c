@@ -136,6 +136,17 @@ size_t vemt_study_area_flag_events(const vemt_study_area *area,
     return inside;
 }
 
+vemt_bbox vemt_bbox_of_xy(const double *xy, size_t n) {
+    vemt_bbox b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (size_t i = 0; i < n; i++) {
+        b.xmin = fmin(b.xmin, xy[2 * i]);
+        b.xmax = fmax(b.xmax, xy[2 * i]);
+        b.ymin = fmin(b.ymin, xy[2 * i + 1]);
+        b.ymax = fmax(b.ymax, xy[2 * i + 1]);
+    }
+    return b;
+}
+
 bool vemt_bbox_is_valid(const vemt_bbox *b) {
     return b->xmin <= b->xmax && b->ymin <= b->ymax && isfinite(b->xmin) &&
            isfinite(b->xmax) && isfinite(b->ymin) && isfinite(b->ymax);
@@ -197,13 +208,7 @@ GEOSGeometry *vemt_geom_ring_polygon(GEOSContextHandle_t h, const double *xy,
 
 bool vemt_study_area_intersects_ring(const vemt_study_area *area,
                                      const double *xy, size_t n) {
-    vemt_bbox b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
-    for (size_t k = 0; k < n; k++) {
-        b.xmin = fmin(b.xmin, xy[2 * k]);
-        b.xmax = fmax(b.xmax, xy[2 * k]);
-        b.ymin = fmin(b.ymin, xy[2 * k + 1]);
-        b.ymax = fmax(b.ymax, xy[2 * k + 1]);
-    }
+    vemt_bbox b = vemt_bbox_of_xy(xy, n);
     const vemt_bbox *a = &area->bbox;
     if (b.xmax < a->xmin || b.xmin > a->xmax || b.ymax < a->ymin ||
         b.ymin > a->ymax)

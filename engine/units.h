@@ -20,6 +20,9 @@ typedef struct vemt_bbox {
 /** True when the box holds at least one point (xmin <= xmax). */
 bool vemt_bbox_is_valid(const vemt_bbox *b);
 
+/** Extent of the n points xy (x, y pairs); an invalid box when n is 0. */
+vemt_bbox vemt_bbox_of_xy(const double *xy, size_t n);
+
 /** Extent of the located events whose kind is in kinds (a bit set of
  * 1u << vemt_kind) and that are in the study area. Returns false (and an
  * invalid box) when there is none. */
