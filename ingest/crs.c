@@ -223,8 +223,7 @@ const char *vemt_crs_pipeline(vemt_crs *crs) {
     "cell sizes, distances and bandwidths are metres: use a projected " \
     "CRS in metres, e.g. the study area's UTM zone (EPSG:32630 for 6W-0E)"
 
-/* Why crs can't be the analysis CRS, into the context's error; VEMT_OK when it
- * can. */
+/* Why crs can't be the analysis CRS, into ctx's error; VEMT_OK if it can. */
 static vemt_status check_metric(PJ_CONTEXT *c, const PJ *crs, vemt_ctx *ctx) {
     const char *name = proj_get_name(crs) ? proj_get_name(crs) : "the CRS";
     PJ_TYPE t = proj_get_type(crs);
