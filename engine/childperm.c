@@ -43,7 +43,8 @@ typedef struct child_run {
     size_t n;
     const vemt_child_units *ch;
     const vemt_perm_opts *perm;
-    double *snap_r; /* per unit: half the distance to its nearest unit */
+    double *snap_r;  /* per unit: half the distance to its nearest unit */
+    double snap_max; /* the largest of them */
     vemt_pindex *ix;
     const double *z_obs;
     size_t max_set;
@@ -60,25 +61,17 @@ typedef struct child_worker {
 /* The unit whose centre is nearest to (px, py) among those within their
  * snapping radius of it; false when there is none. */
 static bool snap(const child_run *r, double px, double py, size_t *out) {
-    long bx, by;
-    vemt_pindex_bucket(r->ix, px, py, &bx, &by);
     double best = HUGE_VAL;
-    for (long v = by - 1; v <= by + 1; v++)
-        for (long u = bx - 1; u <= bx + 1; u++) {
-            if (u < 0 || v < 0 || u >= r->ix->nx || v >= r->ix->ny) continue;
-            const size_t *ids;
-            size_t c;
-            vemt_pindex_points(r->ix, u, v, &ids, &c);
-            for (size_t q = 0; q < c; q++) {
-                double dx = r->xy[2 * ids[q]] - px;
-                double dy = r->xy[2 * ids[q] + 1] - py;
-                double d = sqrt(dx * dx + dy * dy);
-                if (d <= r->snap_r[ids[q]] * (1 + 1e-9) && d < best) {
-                    best = d;
-                    *out = ids[q];
-                }
-            }
+    size_t j;
+    for (vemt_pindex_iter it = vemt_pindex_near(r->ix, px, py, r->snap_max);
+         vemt_pindex_next(&it, &j);) {
+        double dx = r->xy[2 * j] - px, dy = r->xy[2 * j + 1] - py;
+        double d = sqrt(dx * dx + dy * dy);
+        if (d <= r->snap_r[j] * (1 + 1e-9) && d < best) {
+            best = d;
+            *out = j;
         }
+    }
     return best < HUGE_VAL;
 }
 
@@ -131,26 +124,25 @@ static void child_item(void *arg, size_t item) {
 /* Children's lists in range and distinct; the largest set. */
 static vemt_status check_children(vemt_ctx *ctx, const vemt_child_units *ch,
                                   size_t n, uint32_t *stamp, size_t *max_set) {
-    vemt_error *err = vemt_ctx_err(ctx);
     if (ch->n_children >= UINT32_MAX || !ch->start || ch->start[0] != 0)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "children's units must start at offset 0, "
-                              "fewer than 2^32 children");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "children's units must start at offset 0, "
+                             "fewer than 2^32 children");
     memset(stamp, 0xff, n * sizeof *stamp);
     *max_set = 1;
     for (size_t c = 0; c < ch->n_children; c++) {
         if (ch->start[c + 1] < ch->start[c])
-            return vemt_error_set(err, VEMT_E_ARG,
-                                  "child %zu's unit offsets go backwards", c);
+            return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                                 "child %zu's unit offsets go backwards", c);
         size_t k = ch->start[c + 1] - ch->start[c];
         if (k > *max_set) *max_set = k;
         for (size_t j = ch->start[c]; j < ch->start[c + 1]; j++) {
             size_t u = ch->units[j];
             if (u >= n || stamp[u] == (uint32_t)c)
-                return vemt_error_set(err, VEMT_E_ARG,
-                                      "child %zu lists unit %zu, out of range "
-                                      "or twice",
-                                      c, u);
+                return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                                     "child %zu lists unit %zu, out of range "
+                                     "or twice",
+                                     c, u);
             stamp[u] = (uint32_t)c;
         }
     }
@@ -173,6 +165,7 @@ static vemt_status snapping(vemt_ctx *ctx, child_run *r) {
         if (r->snap_r[i] > side) side = r->snap_r[i];
     }
     vemt_weights_destroy(nn);
+    r->snap_max = side;
     return vemt_pindex_create(ctx, r->xy, r->n, side > 0 ? side : 1, &r->ix);
 }
 
@@ -226,11 +219,11 @@ vemt_status vemt_gistar_child_permute(vemt_ctx *ctx, const vemt_weights *w,
                                       double *z, double *p_sim) {
     if (n != vemt_weights_n(w) || n < 2 || n >= UINT32_MAX ||
         opts->permutations < 1)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "the child-level test needs 2 to 2^32 - 1 units "
-                              "matching the weights (got %zu for %zu) and "
-                              "R >= 1",
-                              n, vemt_weights_n(w));
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the child-level test needs 2 to 2^32 - 1 units "
+                             "matching the weights (got %zu for %zu) and "
+                             "R >= 1",
+                             n, vemt_weights_n(w));
     child_run r = {.ctx = ctx,
                    .w = w,
                    .xy = xy,
@@ -238,7 +231,7 @@ vemt_status vemt_gistar_child_permute(vemt_ctx *ctx, const vemt_weights *w,
                    .ch = children,
                    .perm = opts,
                    .z_obs = z};
-    unsigned nw = vemt_permute_threads(opts);
+    unsigned nw = vemt_mc_threads(opts);
     child_worker *wk = NULL;
     double *xo = x ? x : vemt_calloc(n, sizeof *xo);
     r.snap_r = vemt_calloc(n, sizeof *r.snap_r);
@@ -251,8 +244,8 @@ vemt_status vemt_gistar_child_permute(vemt_ctx *ctx, const vemt_weights *w,
     st = VEMT_E_NOMEM;
     if (!(wk = make_workers(&r, nw))) goto done;
     if ((st = observe(&r, wk, xo, z))) goto done;
-    vemt_mc_run(ctx, "child permutations", opts->permutations, wk, sizeof *wk,
-                nw, child_item);
+    vemt_mc_run(ctx, "child permutations", opts->permutations, 1, wk,
+                sizeof *wk, nw, child_item);
     for (size_t i = 0; i < n; i++) {
         size_t ge = 0, le = 0;
         for (unsigned t = 0; t < nw; t++) {

@@ -175,16 +175,15 @@ static void free_run(clq_run *r, clq_worker *wk, unsigned nw) {
 static vemt_status setup(vemt_ctx *ctx, const double *xy, const int32_t *cat,
                          size_t n, const vemt_clq_opts *opts, bool local,
                          clq_run *r, clq_worker **wk, unsigned *nw) {
-    vemt_error *err = vemt_ctx_err(ctx);
     r->k = opts->k ? opts->k : VEMT_CLQ_K_DEFAULT;
     if (n >= UINT32_MAX || r->k >= n)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "co-location needs more points than neighbours "
-                              "and fewer than 2^32 (got %zu points, k = %zu)",
-                              n, r->k);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "co-location needs more points than neighbours "
+                             "and fewer than 2^32 (got %zu points, k = %zu)",
+                             n, r->k);
     if (opts->perm.permutations < 1)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "the number of permutations must be >= 1");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the number of permutations must be >= 1");
     size_t n_b = 0;
     for (size_t i = 0; i < n; i++) {
         r->n_a += cat[i] == r->a;
@@ -194,7 +193,7 @@ static vemt_status setup(vemt_ctx *ctx, const double *xy, const int32_t *cat,
     r->expected_share = (double)r->n_b_other / (double)(n - 1);
     r->nb = vemt_calloc(n * r->k, sizeof *r->nb);
     r->g = vemt_calloc(n * r->k, sizeof *r->g);
-    *nw = vemt_permute_threads(&opts->perm);
+    *nw = vemt_mc_threads(&opts->perm);
     *wk = vemt_calloc(*nw, sizeof **wk);
     if (!r->nb || !r->g || !*wk) return VEMT_E_NOMEM;
     for (unsigned t = 0; t < *nw; t++) {
@@ -229,7 +228,7 @@ vemt_status vemt_clq_local(vemt_ctx *ctx, const double *xy, const int32_t *cat,
     unsigned nw = 0;
     vemt_status st = setup(ctx, xy, cat, n, opts, true, &r, &wk, &nw);
     if (!st)
-        vemt_mc_run(ctx, "co-location permutations", n, wk, sizeof *wk, nw,
+        vemt_mc_run(ctx, "co-location permutations", n, 1, wk, sizeof *wk, nw,
                     local_item);
     free_run(&r, wk, nw);
     return st;
@@ -252,7 +251,7 @@ vemt_status vemt_clq_global(vemt_ctx *ctx, const double *xy, const int32_t *cat,
      * CLQ_{A->B} = (C_{A->B} / N_A) / (N'_B / (N - 1))). */
     double obs = global_sum(&r, cat), tol = 1e-12 * (double)r.n_a;
     *clq = obs / (double)r.n_a / r.expected_share;
-    vemt_mc_run(ctx, "co-location permutations", reps, wk, sizeof *wk, nw,
+    vemt_mc_run(ctx, "co-location permutations", reps, 1, wk, sizeof *wk, nw,
                 global_item);
     size_t ge = 0, le = 0;
     for (size_t k = 0; k < reps; k++) {

@@ -30,31 +30,32 @@
 #include <stdlib.h>
 
 #include "engine/alloc.h"
-#include "engine/areas.h"
+#include "engine/polygons.h"
 #include "engine/weights.h"
 
-vemt_status vemt_weights_grid_contiguity(vemt_ctx *ctx, const vemt_grid *grid,
-                                         vemt_contiguity kind,
-                                         bool include_self,
-                                         vemt_weights **out) {
+vemt_status vemt_weights_units_contiguity(vemt_ctx *ctx,
+                                          const vemt_units *units,
+                                          vemt_contiguity kind,
+                                          bool include_self,
+                                          vemt_weights **out) {
     *out = NULL;
     if (kind != VEMT_CONTIGUITY_QUEEN && kind != VEMT_CONTIGUITY_ROOK)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "unknown contiguity %d", (int)kind);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "unknown contiguity %d",
+                             (int)kind);
     /* Polygon units: GEOS topology, snap 0 (as tests/test_areas.c checks
      * against poly2nb on real wards). */
-    const vemt_areas *areas = vemt_grid_areas(grid);
-    if (areas)
-        return vemt_weights_areas_contiguity(ctx, areas, kind, 0.0,
-                                             include_self, out);
+    const vemt_polygons *polys = vemt_units_polygons(units);
+    if (polys)
+        return vemt_weights_polygons_contiguity(ctx, polys, kind, 0.0,
+                                                include_self, out);
     /* Neighbours across an edge have centres one cell apart in both
      * lattices (a hexagon's six all do); across a square's corner,
      * cell x sqrt(2). The band search compares with a relative tolerance. */
-    double cell = vemt_grid_cell_m(grid), band = cell;
-    if (vemt_grid_cell_shape(grid) == VEMT_CELL_SQUARE &&
+    double cell = vemt_units_cell_m(units), band = cell;
+    if (vemt_units_shape(units) == VEMT_UNIT_SQUARE &&
         kind == VEMT_CONTIGUITY_QUEEN)
         band = cell * sqrt(2.0);
-    return vemt_weights_grid_band(ctx, grid, band, include_self, out);
+    return vemt_weights_units_band(ctx, units, band, include_self, out);
 }
 
 /* A boundary segment with its end points in lexicographic order. */
@@ -74,7 +75,7 @@ static int by_seg(const void *p, const void *q) {
 /* One contiguity computation: the units, the rule, and every unit's
  * boundary segments, sorted (segs[start[i]..start[i + 1]]). */
 typedef struct job {
-    const vemt_areas *a;
+    const vemt_polygons *a;
     vemt_contiguity kind;
     double snap;
     seg *segs;
@@ -105,12 +106,12 @@ static bool add_ring(job *jb, GEOSContextHandle_t h, const GEOSGeometry *ring) {
 /* Every unit's boundary segments (exterior and interior rings of every
  * part), for the fast test. */
 static vemt_status collect_segments(job *jb) {
-    GEOSContextHandle_t h = vemt_areas_geos(jb->a);
-    size_t n = vemt_areas_n(jb->a);
+    GEOSContextHandle_t h = vemt_polygons_geos(jb->a);
+    size_t n = vemt_polygons_count(jb->a);
     jb->start = vemt_calloc(n + 1, sizeof *jb->start);
     if (!jb->start) return VEMT_E_NOMEM;
     for (size_t i = 0; i < n; i++) {
-        const GEOSGeometry *g = vemt_areas_geom(jb->a, i);
+        const GEOSGeometry *g = vemt_polygons_geom(jb->a, i);
         bool multi = GEOSGeomTypeId_r(h, g) == GEOS_MULTIPOLYGON;
         int parts = multi ? GEOSGetNumGeometries_r(h, g) : 1;
         for (int p = 0; p < parts; p++) {
@@ -167,9 +168,9 @@ static int by_index(const void *a, const void *b) {
  * DE-9IM matrix, after snapping i to j when snap > 0. 1 yes, 0 no, -1 when
  * GEOS fails. */
 static int shares_line(const job *jb, size_t i, size_t j) {
-    GEOSContextHandle_t h = vemt_areas_geos(jb->a);
-    const GEOSGeometry *gi = vemt_areas_geom(jb->a, i);
-    const GEOSGeometry *gj = vemt_areas_geom(jb->a, j);
+    GEOSContextHandle_t h = vemt_polygons_geos(jb->a);
+    const GEOSGeometry *gi = vemt_polygons_geom(jb->a, i);
+    const GEOSGeometry *gj = vemt_polygons_geom(jb->a, j);
     GEOSGeometry *snapped =
         jb->snap > 0 ? GEOSSnap_r(h, gi, gj, jb->snap) : NULL;
     if (jb->snap > 0 && !snapped) return -1;
@@ -187,9 +188,9 @@ static int shares_line(const job *jb, size_t i, size_t j) {
  * clean tessellations, whose neighbours share their edges' vertices. */
 static int adjacent(const job *jb, size_t i, size_t j) {
     if (share_segment(jb, i, j)) return 1;
-    GEOSContextHandle_t h = vemt_areas_geos(jb->a);
-    const GEOSPreparedGeometry *pi = vemt_areas_prepared(jb->a, i);
-    const GEOSGeometry *gj = vemt_areas_geom(jb->a, j);
+    GEOSContextHandle_t h = vemt_polygons_geos(jb->a);
+    const GEOSPreparedGeometry *pi = vemt_polygons_prepared(jb->a, i);
+    const GEOSGeometry *gj = vemt_polygons_geom(jb->a, j);
     char q = jb->snap > 0 ? GEOSPreparedDistanceWithin_r(h, pi, gj, jb->snap)
                           : GEOSPreparedIntersects_r(h, pi, gj);
     if (q == 2) return -1;
@@ -200,14 +201,14 @@ static int adjacent(const job *jb, size_t i, size_t j) {
 /* Append the neighbours j > i of unit i to *pairs as (i, j). */
 static vemt_status unit_pairs(job *jb, size_t i, size_t **pairs, size_t *np,
                               size_t *cap) {
-    vemt_bbox b = vemt_areas_unit_bbox(jb->a, i);
+    vemt_bbox b = vemt_polygons_bbox(jb->a, i);
     b.xmin -= jb->snap;
     b.ymin -= jb->snap;
     b.xmax += jb->snap;
     b.ymax += jb->snap;
     jb->i = i;
     jb->ncand = 0;
-    vemt_status st = vemt_areas_query(jb->a, &b, collect, jb);
+    vemt_status st = vemt_polygons_query(jb->a, &b, collect, jb);
     if (st) return st;
     if (jb->nomem) return VEMT_E_NOMEM;
     if (jb->ncand > 1) qsort(jb->cand, jb->ncand, sizeof *jb->cand, by_index);
@@ -224,20 +225,20 @@ static vemt_status unit_pairs(job *jb, size_t i, size_t **pairs, size_t *np,
     return VEMT_OK;
 }
 
-vemt_status vemt_weights_areas_contiguity(vemt_ctx *ctx,
-                                          const vemt_areas *areas,
-                                          vemt_contiguity kind, double snap_m,
-                                          bool include_self,
-                                          vemt_weights **out) {
+vemt_status vemt_weights_polygons_contiguity(vemt_ctx *ctx,
+                                             const vemt_polygons *polys,
+                                             vemt_contiguity kind,
+                                             double snap_m, bool include_self,
+                                             vemt_weights **out) {
     *out = NULL;
     if (!(snap_m >= 0) || !isfinite(snap_m) ||
         (kind != VEMT_CONTIGUITY_QUEEN && kind != VEMT_CONTIGUITY_ROOK))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "contiguity needs a snap distance >= 0 m and "
-                              "queen or rook, got %g m and %d",
-                              snap_m, (int)kind);
-    job jb = {.a = areas, .kind = kind, .snap = snap_m};
-    size_t *pairs = NULL, np = 0, cap = 0, n = vemt_areas_n(areas);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "contiguity needs a snap distance >= 0 m and "
+                             "queen or rook, got %g m and %d",
+                             snap_m, (int)kind);
+    job jb = {.a = polys, .kind = kind, .snap = snap_m};
+    size_t *pairs = NULL, np = 0, cap = 0, n = vemt_polygons_count(polys);
     vemt_status st = collect_segments(&jb);
     for (size_t i = 0; i < n && !st; i++)
         st = unit_pairs(&jb, i, &pairs, &np, &cap);

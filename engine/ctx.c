@@ -3,11 +3,12 @@
  */
 #include "engine/ctx.h"
 
+#include <stdio.h>
+
 #include "engine/alloc.h"
 
 struct vemt_ctx {
     GEOSContextHandle_t geos; /* GEOS_init_r(); errors land in err */
-    gsl_rng *rng;             /* seeded from the run options, never the clock */
     uint64_t seed;
     vemt_error err; /* last failure in this context */
     vemt_progress_fn progress;
@@ -27,14 +28,11 @@ vemt_status vemt_ctx_create(uint64_t seed, vemt_ctx **out) {
     if (!ctx) return VEMT_E_NOMEM;
     ctx->seed = seed;
     ctx->geos = GEOS_init_r();
-    ctx->rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!ctx->geos || !ctx->rng) {
+    if (!ctx->geos) {
         vemt_ctx_destroy(ctx);
         return VEMT_E_DEPENDENCY;
     }
     GEOSContext_setErrorMessageHandler_r(ctx->geos, on_geos_error_r, ctx);
-    /* gsl_rng_set takes an unsigned long; fold the seed so all bits count. */
-    gsl_rng_set(ctx->rng, (unsigned long)(seed ^ (seed >> 32)));
     *out = ctx;
     return VEMT_OK;
 }
@@ -42,13 +40,32 @@ vemt_status vemt_ctx_create(uint64_t seed, vemt_ctx **out) {
 void vemt_ctx_destroy(vemt_ctx *ctx) {
     if (!ctx) return;
     if (ctx->geos) GEOS_finish_r(ctx->geos);
-    if (ctx->rng) gsl_rng_free(ctx->rng);
     vemt_free(ctx);
 }
 
 const vemt_error *vemt_ctx_error(const vemt_ctx *ctx) { return &ctx->err; }
 
-vemt_error *vemt_ctx_err(vemt_ctx *ctx) { return &ctx->err; }
+vemt_status vemt_ctx_fail(vemt_ctx *ctx, vemt_status code, const char *fmt,
+                          ...) {
+    if (!ctx) return code;
+    va_list ap;
+    va_start(ap, fmt);
+    vemt_error_vset(&ctx->err, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void vemt_ctx_set_source(vemt_ctx *ctx, const char *source) {
+    ctx->err.source = source;
+}
+
+void vemt_ctx_set_location(vemt_ctx *ctx, long row, long line, int column,
+                           const char *field) {
+    ctx->err.row = row;
+    ctx->err.line = line;
+    ctx->err.column = column;
+    snprintf(ctx->err.field, sizeof ctx->err.field, "%s", field ? field : "");
+}
 
 uint64_t vemt_ctx_seed(const vemt_ctx *ctx) { return ctx->seed; }
 
@@ -63,5 +80,3 @@ void vemt_ctx_progress(const vemt_ctx *ctx, const char *stage, uint64_t done,
 }
 
 GEOSContextHandle_t vemt_ctx_geos(vemt_ctx *ctx) { return ctx->geos; }
-
-gsl_rng *vemt_ctx_rng(vemt_ctx *ctx) { return ctx->rng; }

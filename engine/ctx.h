@@ -5,15 +5,15 @@
 #define VEMT_ENGINE_CTX_H
 
 #include <geos_c.h>
-#include <gsl/gsl_rng.h>
+#include <stdarg.h>
 
 #include "engine/vemt.h"
 
+/** vemt_error_set with a va_list (for vemt_ctx_fail). */
+vemt_status vemt_error_vset(vemt_error *err, vemt_status code, const char *fmt,
+                            va_list ap) __attribute__((format(printf, 3, 0)));
+
 /** The GEOS handle of a context. Borrowed; valid for the context's life. */
 GEOSContextHandle_t vemt_ctx_geos(vemt_ctx *ctx);
-
-/** The context's random generator, seeded from the run's seed.
- * Borrowed; valid for the context's life. */
-gsl_rng *vemt_ctx_rng(vemt_ctx *ctx);
 
 #endif /* VEMT_ENGINE_CTX_H */

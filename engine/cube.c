@@ -184,7 +184,7 @@ static void count_subjects(vemt_cube *c, presence *seen, size_t n) {
             c->subjects[seen[i].bin] += 1;
 }
 
-static vemt_status fill(vemt_cube *c, const vemt_grid *grid,
+static vemt_status fill(vemt_cube *c, const vemt_units *units,
                         const vemt_events *events) {
     presence *seen = NULL;
     size_t n_seen = 0, cap = 0;
@@ -193,7 +193,7 @@ static vemt_status fill(vemt_cube *c, const vemt_grid *grid,
         const vemt_event *ev = &events->items[i];
         size_t unit;
         if (!counted(ev, c->opts.kinds) ||
-            !vemt_grid_locate(grid, ev->x, ev->y, &unit))
+            !vemt_units_locate(units, ev->x, ev->y, &unit))
             continue;
         st = add_event(c, ev, unit, i, &seen, &n_seen, &cap);
     }
@@ -202,31 +202,30 @@ static vemt_status fill(vemt_cube *c, const vemt_grid *grid,
     return st;
 }
 
-vemt_status vemt_cube_create(vemt_ctx *ctx, const vemt_grid *grid,
+vemt_status vemt_cube_create(vemt_ctx *ctx, const vemt_units *units,
                              const vemt_events *events,
                              const vemt_cube_opts *opts, vemt_cube **out) {
     *out = NULL;
-    vemt_error *err = vemt_ctx_err(ctx);
     if (opts->unit == VEMT_STEP_DAYS && opts->n_days < 1)
-        return vemt_error_set(err, VEMT_E_ARG, "time step of %d days",
-                              opts->n_days);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "time step of %d days",
+                             opts->n_days);
     vemt_cube *c = vemt_calloc(1, sizeof *c);
     if (!c) return VEMT_E_NOMEM;
     c->opts = *opts;
-    c->units = vemt_grid_ncells(grid);
+    c->units = vemt_units_count(units);
     vemt_status st = make_edges(c, events);
     if (st == VEMT_E_ARG)
-        vemt_error_set(err, VEMT_E_ARG, "no events in the cube's time window");
+        vemt_ctx_fail(ctx, VEMT_E_ARG, "no events in the cube's time window");
     if (!st) {
         c->events = vemt_calloc(c->units * c->steps, sizeof *c->events);
         c->subjects = vemt_calloc(c->units * c->steps, sizeof *c->subjects);
-        st = c->events && c->subjects ? fill(c, grid, events) : VEMT_E_NOMEM;
+        st = c->events && c->subjects ? fill(c, units, events) : VEMT_E_NOMEM;
     }
     if (!st && (c->total < 60 || c->steps < 10))
-        st = vemt_error_set(err, VEMT_E_ARG,
-                            "too little data for trends: %.0f events in %zu "
-                            "time steps (at least 60 events and 10 steps)",
-                            c->total, c->steps);
+        st = vemt_ctx_fail(ctx, VEMT_E_ARG,
+                           "too little data for trends: %.0f events in %zu "
+                           "time steps (at least 60 events and 10 steps)",
+                           c->total, c->steps);
     if (st) {
         vemt_cube_destroy(c);
         return st;
@@ -274,9 +273,9 @@ vemt_status vemt_cube_gistar(vemt_ctx *ctx, const vemt_cube *c,
                              const vemt_weights *w, bool fdr, double *z,
                              double *p, int8_t *bins) {
     if (vemt_weights_n(w) != c->units)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "weights for %zu units, cube has %zu",
-                              vemt_weights_n(w), c->units);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "weights for %zu units, cube has %zu",
+                             vemt_weights_n(w), c->units);
     const double *x = c->opts.subjects ? c->subjects : c->events;
     size_t T = c->steps, k = c->opts.window == VEMT_WINDOW_INDIVIDUAL
                                  ? 0

@@ -1,5 +1,5 @@
 /** @file dbscan.c
- * @brief DBSCAN and ST-DBSCAN over the cell index (cells.c).
+ * @brief DBSCAN and ST-DBSCAN over the space-time index (stindex.c).
  *
  * DBSCAN: Ester, Kriegel, Sander & Xu (1996), "A density-based algorithm
  * for discovering clusters in large spatial databases with noise", Proc.
@@ -34,14 +34,14 @@
 #include <string.h>
 
 #include "engine/alloc.h"
-#include "engine/cells.h"
 #include "engine/points.h"
+#include "engine/stindex.h"
 
 #define REACH 2 /* cells within eps of a cell of side < eps / sqrt 2 */
 #define AROUND ((2 * REACH + 1) * (2 * REACH + 1))
 
 typedef struct scan {
-    const vemt_cells *c;
+    const vemt_stindex *c;
     double eps2;
     int64_t tau; /* time window (0 without times: all t are 0) */
     bool timed;  /* ST-DBSCAN: search the time window of each cell */
@@ -84,7 +84,7 @@ static void window(const scan *s, const int64_t *t, size_t lo, size_t hi,
 
 /* Core flags of the points of cell k (nb: its m cells around, k first). */
 static void find_core(scan *s, size_t k, const size_t *nb, size_t m) {
-    const vemt_cells *c = s->c;
+    const vemt_stindex *c = s->c;
     for (size_t p = c->start[k]; p < c->start[k + 1]; p++) {
         int64_t lo = vemt_add_sat(c->t[p], -s->tau);
         int64_t hi = vemt_add_sat(c->t[p], s->tau);
@@ -95,7 +95,7 @@ static void find_core(scan *s, size_t k, const size_t *nb, size_t m) {
         for (size_t j = 1; j < m && cnt < s->min_pts; j++) {
             size_t d = nb[j];
             double near2, far2;
-            vemt_cells_bounds(c, d, c->x[p], c->y[p], &near2, &far2);
+            vemt_stindex_bounds(c, d, c->x[p], c->y[p], &near2, &far2);
             if (near2 > s->eps2) continue;
             window(s, c->t, c->start[d], c->start[d + 1], lo, hi, &a, &b);
             if (far2 <= s->eps2) {
@@ -115,7 +115,7 @@ static void find_core(scan *s, size_t k, const size_t *nb, size_t m) {
  * times differ by at most tau: each run is connected, so it starts as one
  * union-find set (every member points at the run's first entry). */
 static vemt_status build_core_list(scan *s) {
-    const vemt_cells *c = s->c;
+    const vemt_stindex *c = s->c;
     size_t nc = s->ncore ? s->ncore : 1;
     s->cstart = vemt_calloc(c->ncells + 1, sizeof *s->cstart);
     s->cpos = vemt_calloc(nc, sizeof *s->cpos);
@@ -156,7 +156,7 @@ static vemt_status build_core_list(scan *s) {
 static void connect_cells(scan *s, size_t k, size_t d) {
     for (size_t a = s->cstart[k]; a < s->cstart[k + 1]; a++) {
         double near2, far2;
-        vemt_cells_bounds(s->c, d, s->cx[a], s->cy[a], &near2, &far2);
+        vemt_stindex_bounds(s->c, d, s->cx[a], s->cy[a], &near2, &far2);
         if (near2 > s->eps2) continue;
         int64_t lo = vemt_add_sat(s->ct[a], -s->tau);
         int64_t hi = vemt_add_sat(s->ct[a], s->tau);
@@ -184,14 +184,14 @@ static void connect_cells(scan *s, size_t k, size_t d) {
  * cell k, or VEMT_LABEL_NOISE. */
 static int32_t border_label(const scan *s, size_t p, const size_t *nb,
                             size_t m) {
-    const vemt_cells *c = s->c;
+    const vemt_stindex *c = s->c;
     int32_t best = INT32_MAX;
     int64_t lo = vemt_add_sat(c->t[p], -s->tau);
     int64_t hi = vemt_add_sat(c->t[p], s->tau);
     for (size_t i = 0; i < m; i++) {
         size_t d = nb[i];
         double near2, far2;
-        vemt_cells_bounds(c, d, c->x[p], c->y[p], &near2, &far2);
+        vemt_stindex_bounds(c, d, c->x[p], c->y[p], &near2, &far2);
         if (near2 > s->eps2) continue;
         size_t j, end;
         window(s, s->ct, s->cstart[d], s->cstart[d + 1], lo, hi, &j, &end);
@@ -209,7 +209,7 @@ static int32_t border_label(const scan *s, size_t p, const size_t *nb,
 static vemt_status number_clusters(scan *s, const uint32_t *act,
                                    bool border_noise, int32_t *labels,
                                    bool *core, size_t *n_clusters) {
-    const vemt_cells *c = s->c;
+    const vemt_stindex *c = s->c;
     uint32_t *inv = vemt_calloc(c->n ? c->n : 1, sizeof *inv);
     uint32_t *cidx = vemt_calloc(c->n ? c->n : 1, sizeof *cidx);
     int32_t *root_label = vemt_calloc(s->ncore ? s->ncore : 1, sizeof(int32_t));
@@ -233,7 +233,7 @@ static vemt_status number_clusters(scan *s, const uint32_t *act,
     for (size_t j = 0; !st && j < s->ncore; j++)
         s->label[j] = root_label[vemt_uf_find(s->parent, (uint32_t)j)];
     for (size_t k = 0; !st && k < c->ncells; k++) {
-        size_t m = vemt_cells_around(c, k, REACH, nb);
+        size_t m = vemt_stindex_around(c, k, REACH, nb);
         for (size_t p = c->start[k]; p < c->start[k + 1]; p++) {
             size_t out = act[c->id[p]];
             if (core) core[out] = s->core[p];
@@ -257,11 +257,11 @@ static vemt_status scan_points(vemt_ctx *ctx, const vemt_points *pts,
                                const uint32_t *ids, size_t m, int32_t *labels,
                                bool *core, size_t *n_clusters) {
     scan s = {0};
-    vemt_cells *c = NULL;
+    vemt_stindex *c = NULL;
     /* Just under eps / sqrt 2, so rounding can never put two points more
      * than eps apart into one cell (coordinates resolve 1e-7 m at 1e9). */
     double side = o->eps_m / sqrt(2.0) - (1e-6 + 1e-9 * o->eps_m);
-    vemt_status st = vemt_cells_create(
+    vemt_status st = vemt_stindex_create(
         ctx, pts->x, pts->y, o->space_time ? pts->t : NULL, ids, m, side, &c);
     if (st) return st;
     s.c = c;
@@ -273,14 +273,14 @@ static vemt_status scan_points(vemt_ctx *ctx, const vemt_points *pts,
     size_t nb[AROUND];
     if (!s.core) st = VEMT_E_NOMEM;
     for (size_t k = 0; !st && k < c->ncells; k++) {
-        size_t cnt = vemt_cells_around(c, k, REACH, nb);
+        size_t cnt = vemt_stindex_around(c, k, REACH, nb);
         find_core(&s, k, nb, cnt);
     }
     for (size_t p = 0; !st && p < m; p++) s.ncore += s.core[p];
     if (!st) st = build_core_list(&s);
     for (size_t k = 0; !st && k < c->ncells; k++) {
         if (s.cstart[k] == s.cstart[k + 1]) continue;
-        size_t cnt = vemt_cells_around(c, k, REACH, nb);
+        size_t cnt = vemt_stindex_around(c, k, REACH, nb);
         for (size_t j = 1; j < cnt; j++)
             if (nb[j] > k && s.cstart[nb[j]] < s.cstart[nb[j] + 1])
                 connect_cells(&s, k, nb[j]);
@@ -289,23 +289,22 @@ static vemt_status scan_points(vemt_ctx *ctx, const vemt_points *pts,
         st =
             number_clusters(&s, act, o->border_noise, labels, core, n_clusters);
     scan_free(&s);
-    vemt_cells_destroy(c);
+    vemt_stindex_destroy(c);
     return st;
 }
 
 static vemt_status check_dbscan_opts(vemt_ctx *ctx, const vemt_dbscan_opts *o) {
-    vemt_error *err = vemt_ctx_err(ctx);
     if (!(o->eps_m >= 0.001) || !(o->eps_m <= 1e7))
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "DBSCAN eps must be from 0.001 m to 10,000 km, "
-                              "got %g",
-                              o->eps_m);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "DBSCAN eps must be from 0.001 m to 10,000 km, "
+                             "got %g",
+                             o->eps_m);
     if (o->min_points < 1)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "DBSCAN min_points must be at least 1");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "DBSCAN min_points must be at least 1");
     if (o->space_time && o->eps_s < 0)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "ST-DBSCAN time window must not be negative");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "ST-DBSCAN time window must not be negative");
     return VEMT_OK;
 }
 

@@ -21,10 +21,10 @@ vemt_status vemt_gistar_compute(vemt_ctx *ctx, const vemt_weights *w,
                                 const double *x, size_t n, double *z,
                                 double *p) {
     if (n != vemt_weights_n(w) || n < 2)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "Gi* needs at least 2 units matching the "
-                              "weights (got %zu for %zu)",
-                              n, vemt_weights_n(w));
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "Gi* needs at least 2 units matching the "
+                             "weights (got %zu for %zu)",
+                             n, vemt_weights_n(w));
     double sum = 0;
     for (size_t i = 0; i < n; i++) sum += x[i];
     double mean = sum / (double)n, ss = 0;

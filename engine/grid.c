@@ -1,7 +1,8 @@
 /** @file grid.c
- * @brief Square grid over the study area, origin snapped to the national
- * grid, cells outside the study-area mask left out; what both grid shapes
- * share (hexagons: hexgrid.c); the automatic cell size.
+ * @brief Analysis units on a square grid over the study area, origin
+ * snapped to the national grid, cells outside the study-area mask left
+ * out; what every unit shape shares (hexagons: hexgrid.c, polygons:
+ * units.c); the automatic cell size.
  */
 #include "engine/grid.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "engine/polygons.h"
 
 #define MAX_CELLS VEMT_GRID_MAX_CELLS
 
@@ -32,31 +34,31 @@ double vemt_grid_auto_cell_size_m(const vemt_bbox *extent, char *rule_out,
 
 static vemt_status check_shape(vemt_ctx *ctx, double cell, const vemt_bbox *e,
                                double *cols, double *rows) {
-    vemt_error *err = vemt_ctx_err(ctx);
     if (!(cell >= 1.0) || !isfinite(cell))
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "cell size must be at least 1 m, got %g", cell);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "cell size must be at least 1 m, got %g", cell);
     if (!vemt_bbox_is_valid(e))
-        return vemt_error_set(err, VEMT_E_ARG, "empty extent for the grid");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "empty extent for the grid");
     double x0 = floor(e->xmin / cell) * cell, y0 = floor(e->ymin / cell) * cell;
     *cols = floor((e->xmax - x0) / cell) + 1;
     *rows = floor((e->ymax - y0) / cell) + 1;
     if (*cols * *rows > (double)MAX_CELLS)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "a %g m grid over this extent has %.0f cells "
-                              "(at most %ld): choose a larger cell size",
-                              cell, *cols * *rows, MAX_CELLS);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "a %g m grid over this extent has %.0f cells "
+                             "(at most %ld): choose a larger cell size",
+                             cell, *cols * *rows, MAX_CELLS);
     return VEMT_OK;
 }
 
-vemt_status vemt_grid_create(vemt_ctx *ctx, double cell_m,
-                             const vemt_bbox *extent, const vemt_area *mask,
-                             vemt_grid **out) {
+vemt_status vemt_units_create_square(vemt_ctx *ctx, double cell_m,
+                                     const vemt_bbox *extent,
+                                     const vemt_study_area *mask,
+                                     vemt_units **out) {
     *out = NULL;
     double cols = 0, rows = 0;
     vemt_status st = check_shape(ctx, cell_m, extent, &cols, &rows);
     if (st) return st;
-    vemt_grid *g = vemt_calloc(1, sizeof *g);
+    vemt_units *g = vemt_calloc(1, sizeof *g);
     if (!g) return VEMT_E_NOMEM;
     g->cell = cell_m;
     g->x0 = floor(extent->xmin / cell_m) * cell_m;
@@ -64,8 +66,8 @@ vemt_status vemt_grid_create(vemt_ctx *ctx, double cell_m,
     g->ncol = (int)cols;
     g->nrow = (int)rows;
     size_t total = (size_t)g->ncol * (size_t)g->nrow;
-    if (vemt_grid_alloc_cells(g)) {
-        vemt_grid_destroy(g);
+    if (vemt_units_alloc_lattice(g)) {
+        vemt_units_destroy(g);
         return VEMT_E_NOMEM;
     }
     for (size_t k = 0; k < total; k++) {
@@ -74,7 +76,7 @@ vemt_status vemt_grid_create(vemt_ctx *ctx, double cell_m,
                        g->y0 + (double)(k / (size_t)g->ncol) * cell_m, 0, 0};
         b.xmax = b.xmin + cell_m;
         b.ymax = b.ymin + cell_m;
-        if (mask && !vemt_area_intersects_bbox(mask, &b)) continue;
+        if (mask && !vemt_study_area_intersects_bbox(mask, &b)) continue;
         g->slot[k] = (int32_t)g->n;
         g->full[g->n++] = k;
     }
@@ -82,92 +84,104 @@ vemt_status vemt_grid_create(vemt_ctx *ctx, double cell_m,
     return VEMT_OK;
 }
 
-void vemt_grid_destroy(vemt_grid *grid) {
-    if (!grid) return;
-    vemt_areas_destroy(grid->areas);
-    vemt_free(grid->slot);
-    vemt_free(grid->full);
-    vemt_free(grid);
+void vemt_units_destroy(vemt_units *units) {
+    if (!units) return;
+    vemt_polygons_destroy(units->polys);
+    vemt_free(units->slot);
+    vemt_free(units->full);
+    vemt_free(units);
 }
 
-size_t vemt_grid_ncells(const vemt_grid *grid) { return grid->n; }
+size_t vemt_units_count(const vemt_units *units) { return units->n; }
 
-double vemt_grid_cell_m(const vemt_grid *grid) { return grid->cell; }
+double vemt_units_cell_m(const vemt_units *units) { return units->cell; }
 
-void vemt_grid_shape(const vemt_grid *grid, int *ncol, int *nrow, double *x0,
-                     double *y0) {
-    if (ncol) *ncol = grid->ncol;
-    if (nrow) *nrow = grid->nrow;
-    if (x0) *x0 = grid->x0;
-    if (y0) *y0 = grid->y0;
+void vemt_units_lattice(const vemt_units *units, int *ncol, int *nrow,
+                        double *x0, double *y0) {
+    if (ncol) *ncol = units->ncol;
+    if (nrow) *nrow = units->nrow;
+    if (x0) *x0 = units->x0;
+    if (y0) *y0 = units->y0;
 }
 
-void vemt_grid_cell_colrow(const vemt_grid *grid, size_t i, int *col,
-                           int *row) {
-    if (grid->shape == VEMT_CELL_AREA) {
+void vemt_units_colrow(const vemt_units *units, size_t i, int *col, int *row) {
+    if (units->shape == VEMT_UNIT_POLYGON) {
         *col = *row = -1;
         return;
     }
-    size_t k = grid->full[i];
-    *col = (int)(k % (size_t)grid->ncol);
-    *row = (int)(k / (size_t)grid->ncol);
+    size_t k = units->full[i];
+    *col = (int)(k % (size_t)units->ncol);
+    *row = (int)(k / (size_t)units->ncol);
 }
 
-vemt_bbox vemt_grid_cell_bbox(const vemt_grid *grid, size_t i) {
-    if (grid->shape == VEMT_CELL_HEX) return vemt_hexgrid_bbox(grid, i);
-    if (grid->shape == VEMT_CELL_AREA) return vemt_areagrid_bbox(grid, i);
+vemt_bbox vemt_units_bbox(const vemt_units *units, size_t i) {
+    if (units->shape == VEMT_UNIT_HEX) return vemt_hexgrid_bbox(units, i);
+    if (units->shape == VEMT_UNIT_POLYGON)
+        return vemt_polygons_bbox(units->polys, i);
     int col, row;
-    vemt_grid_cell_colrow(grid, i, &col, &row);
+    vemt_units_colrow(units, i, &col, &row);
     vemt_bbox b;
-    b.xmin = grid->x0 + col * grid->cell;
-    b.ymin = grid->y0 + row * grid->cell;
+    b.xmin = units->x0 + col * units->cell;
+    b.ymin = units->y0 + row * units->cell;
     /* As the next cell computes its minimum, so neighbours share edges
      * exactly whatever the cell size. */
-    b.xmax = grid->x0 + (col + 1) * grid->cell;
-    b.ymax = grid->y0 + (row + 1) * grid->cell;
+    b.xmax = units->x0 + (col + 1) * units->cell;
+    b.ymax = units->y0 + (row + 1) * units->cell;
     return b;
 }
 
-void vemt_grid_cell_id(const vemt_grid *grid, size_t i, char *buf,
-                       size_t size) {
-    if (grid->shape == VEMT_CELL_HEX) {
-        vemt_hexgrid_id(grid, i, buf, size);
+void vemt_units_id(const vemt_units *units, size_t i, char *buf, size_t size) {
+    if (units->shape == VEMT_UNIT_HEX) {
+        vemt_hexgrid_id(units, i, buf, size);
         return;
     }
-    if (grid->shape == VEMT_CELL_AREA) {
-        snprintf(buf, size, "%s", vemt_areas_id(grid->areas, i));
+    if (units->shape == VEMT_UNIT_POLYGON) {
+        snprintf(buf, size, "%s", vemt_polygons_id(units->polys, i));
         return;
     }
-    vemt_bbox b = vemt_grid_cell_bbox(grid, i);
+    vemt_bbox b = vemt_units_bbox(units, i);
     snprintf(buf, size, "%.0f_%.0f", b.xmin, b.ymin);
 }
 
-bool vemt_grid_locate(const vemt_grid *grid, double x, double y, size_t *i) {
-    if (grid->shape == VEMT_CELL_HEX) return vemt_hexgrid_locate(grid, x, y, i);
-    if (grid->shape == VEMT_CELL_AREA)
-        return vemt_areas_locate(grid->areas, x, y, i);
-    double c = floor((x - grid->x0) / grid->cell);
-    double r = floor((y - grid->y0) / grid->cell);
-    if (!(c >= 0 && c < grid->ncol && r >= 0 && r < grid->nrow)) return false;
-    int32_t s = grid->slot[(size_t)r * (size_t)grid->ncol + (size_t)c];
+bool vemt_units_locate(const vemt_units *units, double x, double y, size_t *i) {
+    if (units->shape == VEMT_UNIT_HEX)
+        return vemt_hexgrid_locate(units, x, y, i);
+    if (units->shape == VEMT_UNIT_POLYGON)
+        return vemt_polygons_locate(units->polys, x, y, i);
+    double c = floor((x - units->x0) / units->cell);
+    double r = floor((y - units->y0) / units->cell);
+    if (!(c >= 0 && c < units->ncol && r >= 0 && r < units->nrow)) return false;
+    int32_t s = units->slot[(size_t)r * (size_t)units->ncol + (size_t)c];
     if (s < 0) return false;
     *i = (size_t)s;
     return true;
 }
 
-size_t vemt_grid_count(const vemt_grid *grid, const vemt_events *events,
-                       unsigned kinds, double *counts) {
-    for (size_t i = 0; i < grid->n; i++) counts[i] = 0;
+size_t vemt_count_events_by(const vemt_events *events, unsigned kinds,
+                            vemt_locate_fn locate, const void *where,
+                            double *counts, size_t n) {
+    for (size_t i = 0; i < n; i++) counts[i] = 0;
     size_t counted = 0;
     for (size_t e = 0; e < events->n; e++) {
         const vemt_event *ev = &events->items[e];
         size_t i;
         if (!vemt_event_counted(ev, kinds)) continue;
-        if (!vemt_grid_locate(grid, ev->x, ev->y, &i)) continue;
+        if (!locate(where, ev->x, ev->y, &i)) continue;
         counts[i] += 1.0;
         counted++;
     }
     return counted;
+}
+
+static bool locate_unit(const void *units, double x, double y, size_t *i) {
+    return vemt_units_locate(units, x, y, i);
+}
+
+size_t vemt_units_count_events(const vemt_units *units,
+                               const vemt_events *events, unsigned kinds,
+                               double *counts) {
+    return vemt_count_events_by(events, kinds, locate_unit, units, counts,
+                                units->n);
 }
 
 /* A counted event's cell and subject, for distinct subjects per cell. */
@@ -185,10 +199,10 @@ static int by_cell_subject(const void *a, const void *b) {
     return (p->event > q->event) - (p->event < q->event);
 }
 
-vemt_status vemt_grid_count_subjects(const vemt_grid *grid,
-                                     const vemt_events *events, unsigned kinds,
-                                     double *subjects) {
-    for (size_t i = 0; i < grid->n; i++) subjects[i] = 0;
+vemt_status vemt_units_count_subjects(const vemt_units *units,
+                                      const vemt_events *events, unsigned kinds,
+                                      double *subjects) {
+    for (size_t i = 0; i < units->n; i++) subjects[i] = 0;
     cell_subject *cs = vemt_calloc(events->n ? events->n : 1, sizeof *cs);
     if (!cs) return VEMT_E_NOMEM;
     size_t m = 0;
@@ -196,7 +210,7 @@ vemt_status vemt_grid_count_subjects(const vemt_grid *grid,
         const vemt_event *ev = &events->items[e];
         size_t i;
         if (!vemt_event_counted(ev, kinds) ||
-            !vemt_grid_locate(grid, ev->x, ev->y, &i))
+            !vemt_units_locate(units, ev->x, ev->y, &i))
             continue;
         cs[m++] = (cell_subject){i, ev->subject_key, e};
     }
@@ -209,44 +223,48 @@ vemt_status vemt_grid_count_subjects(const vemt_grid *grid,
     return VEMT_OK;
 }
 
-/* ---- Units beyond the square grid (issue 4) ---- */
+/* ---- Every unit shape ---- */
 
-vemt_status vemt_grid_alloc_cells(vemt_grid *g) {
+vemt_status vemt_units_alloc_lattice(vemt_units *g) {
     size_t total = (size_t)g->ncol * (size_t)g->nrow;
     g->slot = vemt_calloc(total, sizeof *g->slot);
     g->full = vemt_calloc(total, sizeof *g->full);
     return g->slot && g->full ? VEMT_OK : VEMT_E_NOMEM;
 }
 
-vemt_cell_shape vemt_grid_cell_shape(const vemt_grid *grid) {
-    return grid->shape;
+vemt_unit_shape vemt_units_shape(const vemt_units *units) {
+    return units->shape;
 }
 
-void vemt_grid_cell_centre(const vemt_grid *grid, size_t i, double *x,
-                           double *y) {
-    if (grid->shape == VEMT_CELL_HEX) {
-        vemt_hexgrid_centre(grid, i, x, y);
+void vemt_units_centre(const vemt_units *units, size_t i, double *x,
+                       double *y) {
+    if (units->shape == VEMT_UNIT_HEX) {
+        vemt_hexgrid_centre(units, i, x, y);
         return;
     }
-    if (grid->shape == VEMT_CELL_AREA) {
-        vemt_areagrid_centre(grid, i, x, y);
+    if (units->shape == VEMT_UNIT_POLYGON) {
+        /* Centroids, as spdep's distance weights on sf polygons take them. */
+        double xy[2];
+        vemt_polygons_centre(units->polys, i, VEMT_CENTRE_CENTROID, xy);
+        *x = xy[0];
+        *y = xy[1];
         return;
     }
     int col, row;
-    vemt_grid_cell_colrow(grid, i, &col, &row);
-    *x = grid->x0 + (col + 0.5) * grid->cell;
-    *y = grid->y0 + (row + 0.5) * grid->cell;
+    vemt_units_colrow(units, i, &col, &row);
+    *x = units->x0 + (col + 0.5) * units->cell;
+    *y = units->y0 + (row + 0.5) * units->cell;
 }
 
-void vemt_grid_centres(const vemt_grid *grid, double *xy) {
-    for (size_t i = 0; i < grid->n; i++)
-        vemt_grid_cell_centre(grid, i, &xy[2 * i], &xy[2 * i + 1]);
+void vemt_units_centres(const vemt_units *units, double *xy) {
+    for (size_t i = 0; i < units->n; i++)
+        vemt_units_centre(units, i, &xy[2 * i], &xy[2 * i + 1]);
 }
 
-size_t vemt_grid_cell_ring(const vemt_grid *grid, size_t i, double *xy) {
-    if (grid->shape == VEMT_CELL_HEX) return vemt_hexgrid_ring(grid, i, xy);
-    if (grid->shape == VEMT_CELL_AREA) return 0; /* vemt_grid_cell_wkb */
-    vemt_bbox b = vemt_grid_cell_bbox(grid, i);
+size_t vemt_units_ring(const vemt_units *units, size_t i, double *xy) {
+    if (units->shape == VEMT_UNIT_HEX) return vemt_hexgrid_ring(units, i, xy);
+    if (units->shape == VEMT_UNIT_POLYGON) return 0; /* vemt_units_wkb */
+    vemt_bbox b = vemt_units_bbox(units, i);
     const double ring[5][2] = {{b.xmin, b.ymin},
                                {b.xmax, b.ymin},
                                {b.xmax, b.ymax},

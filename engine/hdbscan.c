@@ -235,8 +235,8 @@ vemt_status vemt_hdbscan_compute(vemt_ctx *ctx, const vemt_points *pts,
     size_t mcs = opts->min_cluster_size;
     size_t ms = opts->min_samples ? opts->min_samples : mcs;
     if (mcs < 2)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "HDBSCAN min_cluster_size must be at least 2");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "HDBSCAN min_cluster_size must be at least 2");
     vemt_status st = vemt_points_check(ctx, pts, false, "HDBSCAN");
     if (st) return st;
     vemt_hdb_out o = {labels, membership, outlier, 0, NULL};

@@ -28,8 +28,8 @@
 #include <stdio.h>
 
 #include "engine/alloc.h"
-#include "engine/area.h"
 #include "engine/grid.h"
+#include "engine/study_area.h"
 
 #define SQRT3 1.7320508075688772
 
@@ -49,7 +49,7 @@ static void lattice_centre(double s, long c, long r, double *x, double *y) {
 }
 
 /* Absolute column and row of kept cell i. */
-static void cell_cr(const vemt_grid *g, size_t i, long *c, long *r) {
+static void cell_cr(const vemt_units *g, size_t i, long *c, long *r) {
     size_t k = g->full[i];
     *c = g->col0 + (long)(k % (size_t)g->ncol);
     *r = g->row0 + (long)(k / (size_t)g->ncol);
@@ -125,12 +125,11 @@ static bool hex_owner(double s, double x, double y, long *oc, long *orow) {
 /* Columns and rows of lattice hexagons that may meet the extent. */
 static vemt_status hex_shape(vemt_ctx *ctx, double s, const vemt_bbox *e,
                              long *c0, long *r0, int *ncol, int *nrow) {
-    vemt_error *err = vemt_ctx_err(ctx);
     if (!(s >= 1.0) || !isfinite(s))
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "cell size must be at least 1 m, got %g", s);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "cell size must be at least 1 m, got %g", s);
     if (!vemt_bbox_is_valid(e))
-        return vemt_error_set(err, VEMT_E_ARG, "empty extent for the grid");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "empty extent for the grid");
     double step = s * SQRT3 / 2, rad = s / SQRT3;
     double cmin = ceil((e->xmin - rad) / step);
     double cmax = floor((e->xmax + rad) / step);
@@ -138,10 +137,10 @@ static vemt_status hex_shape(vemt_ctx *ctx, double s, const vemt_bbox *e,
     double cols = cmax - cmin + 1, rows = rmax - rmin + 1;
     if (cols * rows > (double)VEMT_GRID_MAX_CELLS || fabs(cmin) > 1e15 ||
         fabs(rmin) > 1e15)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "a %g m hexagon grid over this extent has %.0f "
-                              "cells (at most %ld): choose a larger cell size",
-                              s, cols * rows, VEMT_GRID_MAX_CELLS);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "a %g m hexagon grid over this extent has %.0f "
+                             "cells (at most %ld): choose a larger cell size",
+                             s, cols * rows, VEMT_GRID_MAX_CELLS);
     *c0 = (long)cmin;
     *r0 = (long)rmin;
     *ncol = (int)cols;
@@ -149,37 +148,38 @@ static vemt_status hex_shape(vemt_ctx *ctx, double s, const vemt_bbox *e,
     return VEMT_OK;
 }
 
-vemt_status vemt_grid_create_hex(vemt_ctx *ctx, double cell_m,
-                                 const vemt_bbox *extent, const vemt_area *mask,
-                                 vemt_grid **out) {
+vemt_status vemt_units_create_hex(vemt_ctx *ctx, double cell_m,
+                                  const vemt_bbox *extent,
+                                  const vemt_study_area *mask,
+                                  vemt_units **out) {
     *out = NULL;
     long c0 = 0, r0 = 0;
     int ncol = 0, nrow = 0;
     vemt_status st = hex_shape(ctx, cell_m, extent, &c0, &r0, &ncol, &nrow);
     if (st) return st;
-    vemt_grid *g = vemt_calloc(1, sizeof *g);
+    vemt_units *g = vemt_calloc(1, sizeof *g);
     if (!g) return VEMT_E_NOMEM;
-    g->shape = VEMT_CELL_HEX;
+    g->shape = VEMT_UNIT_HEX;
     g->cell = cell_m;
     g->col0 = c0;
     g->row0 = r0;
     g->ncol = ncol;
     g->nrow = nrow;
     lattice_centre(cell_m, c0, r0, &g->x0, &g->y0);
-    if (vemt_grid_alloc_cells(g)) {
-        vemt_grid_destroy(g);
+    if (vemt_units_alloc_lattice(g)) {
+        vemt_units_destroy(g);
         return VEMT_E_NOMEM;
     }
     size_t total = (size_t)ncol * (size_t)nrow;
     for (size_t k = 0; k < total; k++) {
         long c = c0 + (long)(k % (size_t)ncol),
              r = r0 + (long)(k / (size_t)ncol);
-        double cx, cy, ring[2 * VEMT_CELL_RING_MAX];
+        double cx, cy, ring[2 * VEMT_UNIT_RING_MAX];
         g->slot[k] = -1;
         lattice_centre(cell_m, c, r, &cx, &cy);
         if (!hex_meets_box(cell_m, cx, cy, extent)) continue;
         lattice_ring(cell_m, c, r, ring);
-        if (mask && !vemt_area_intersects_ring(mask, ring, 7)) continue;
+        if (mask && !vemt_study_area_intersects_ring(mask, ring, 7)) continue;
         g->slot[k] = (int32_t)g->n;
         g->full[g->n++] = k;
     }
@@ -187,32 +187,32 @@ vemt_status vemt_grid_create_hex(vemt_ctx *ctx, double cell_m,
     return VEMT_OK;
 }
 
-void vemt_hexgrid_centre(const vemt_grid *g, size_t i, double *x, double *y) {
+void vemt_hexgrid_centre(const vemt_units *g, size_t i, double *x, double *y) {
     long c, r;
     cell_cr(g, i, &c, &r);
     lattice_centre(g->cell, c, r, x, y);
 }
 
-size_t vemt_hexgrid_ring(const vemt_grid *g, size_t i, double *xy) {
+size_t vemt_hexgrid_ring(const vemt_units *g, size_t i, double *xy) {
     long c, r;
     cell_cr(g, i, &c, &r);
     return lattice_ring(g->cell, c, r, xy);
 }
 
-vemt_bbox vemt_hexgrid_bbox(const vemt_grid *g, size_t i) {
+vemt_bbox vemt_hexgrid_bbox(const vemt_units *g, size_t i) {
     double cx, cy, rad = g->cell / SQRT3;
     vemt_hexgrid_centre(g, i, &cx, &cy);
     vemt_bbox b = {cx - rad, cy - g->cell / 2, cx + rad, cy + g->cell / 2};
     return b;
 }
 
-void vemt_hexgrid_id(const vemt_grid *g, size_t i, char *buf, size_t size) {
+void vemt_hexgrid_id(const vemt_units *g, size_t i, char *buf, size_t size) {
     long c, r;
     cell_cr(g, i, &c, &r);
     snprintf(buf, size, "H%ld_%ld", c, r);
 }
 
-bool vemt_hexgrid_locate(const vemt_grid *g, double x, double y, size_t *i) {
+bool vemt_hexgrid_locate(const vemt_units *g, double x, double y, size_t *i) {
     long c, r;
     if (!hex_owner(g->cell, x, y, &c, &r)) return false;
     long col = c - g->col0, row = r - g->row0;

@@ -169,17 +169,16 @@ static void splat(const vemt_raster *g, double *acc, vemt_kernel k, double h,
 }
 
 static vemt_status check_kde_opts(vemt_ctx *ctx, const vemt_kde_opts *o) {
-    vemt_error *err = vemt_ctx_err(ctx);
     if ((unsigned)o->kernel > VEMT_KERNEL_GAUSSIAN)
-        return vemt_error_set(err, VEMT_E_ARG, "unknown kernel %d",
-                              (int)o->kernel);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "unknown kernel %d",
+                             (int)o->kernel);
     if (!(o->bandwidth_m >= 0 && o->bandwidth_m <= 1e6) ||
         !(o->pixel_m >= 0 && o->pixel_m <= 1e6))
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "density bandwidth and pixel size must be from "
-                              "0 (automatic) to 1,000 km");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "density bandwidth and pixel size must be from "
+                             "0 (automatic) to 1,000 km");
     if (o->extent && !vemt_bbox_is_valid(o->extent))
-        return vemt_error_set(err, VEMT_E_ARG, "empty extent for the density");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "empty extent for the density");
     return VEMT_OK;
 }
 
@@ -197,8 +196,8 @@ static vemt_status lay_out(vemt_ctx *ctx, const vemt_points *pts,
         e.ymax = fmax(e.ymax, pts->y[i] + r);
     }
     if (!vemt_bbox_is_valid(&e))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "no points and no extent for the density");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "no points and no extent for the density");
     double shorter = fmin(e.xmax - e.xmin, e.ymax - e.ymin);
     double p = o->pixel_m > 0 ? o->pixel_m : fmin(shorter / 250, h / 5);
     if (rule && o->pixel_m <= 0)
@@ -212,11 +211,11 @@ static vemt_status lay_out(vemt_ctx *ctx, const vemt_points *pts,
     double ncol = fmax(1, ceil((e.xmax - g->x0) / p));
     double nrow = fmax(1, ceil((g->y0 - e.ymin) / p));
     if (!(ncol * nrow <= MAX_PIXELS))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "a %.2f m density raster over this extent has "
-                              "%.0f pixels (at most %.0f): choose larger "
-                              "pixels",
-                              p, ncol * nrow, MAX_PIXELS);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "a %.2f m density raster over this extent has "
+                             "%.0f pixels (at most %.0f): choose larger "
+                             "pixels",
+                             p, ncol * nrow, MAX_PIXELS);
     g->ncol = (int)ncol;
     g->nrow = (int)nrow;
     return VEMT_OK;
@@ -236,9 +235,9 @@ vemt_status vemt_kde_compute(vemt_ctx *ctx, const vemt_points *pts,
         st = auto_bandwidth(pts, opts->kernel, &h, rule_h, sizeof rule_h);
     if (st) return st;
     if (!(h > 0))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "no automatic bandwidth for fewer than 2 "
-                              "distinct points: give one");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "no automatic bandwidth for fewer than 2 "
+                             "distinct points: give one");
     st = lay_out(ctx, pts, opts, h, out, rule_p, sizeof rule_p);
     if (st) return st;
     size_t npix = (size_t)out->ncol * (size_t)out->nrow;

@@ -104,10 +104,10 @@ vemt_status vemt_weights_knn(vemt_ctx *ctx, const double *xy, size_t n,
                              size_t k, bool include_self, vemt_weights **out) {
     *out = NULL;
     if (k < 1 || k >= n)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "k nearest neighbours needs 1 <= k < number of "
-                              "units, got k = %zu for %zu units",
-                              k, n);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "k nearest neighbours needs 1 <= k < number of "
+                             "units, got k = %zu for %zu units",
+                             k, n);
     vemt_pindex *ix = NULL;
     vemt_weights *w = NULL;
     knn_best b = {k, 0, vemt_calloc(k + 1, sizeof(size_t)),

@@ -191,27 +191,17 @@ static vemt_status space_pairs(vemt_ctx *ctx, const knox_run *r, knox_pair *out,
     }
     st = vemt_pindex_create(ctx, xy, r->n, smax, &ix);
     if (st) goto done;
-    size_t m = 0;
+    size_t m = 0, j;
     for (size_t i = 0; i < r->n && m <= cap; i++) {
-        long bx, by;
-        vemt_pindex_bucket(ix, r->x[i], r->y[i], &bx, &by);
-        for (long v = by - 1; v <= by + 1 && m <= cap; v++)
-            for (long u = bx - 1; u <= bx + 1 && m <= cap; u++) {
-                if (u < 0 || v < 0 || u >= ix->nx || v >= ix->ny) continue;
-                const size_t *ids;
-                size_t c;
-                vemt_pindex_points(ix, u, v, &ids, &c);
-                for (size_t q = 0; q < c && m <= cap; q++) {
-                    if (ids[q] <= i) continue;
-                    int sb =
-                        band_of(o->s_edges, o->n_s_edges, dist(r, i, ids[q]));
-                    if (sb < 0) continue;
-                    if (out)
-                        out[m] = (knox_pair){(uint32_t)i, (uint32_t)ids[q],
-                                             (uint32_t)sb};
-                    m++;
-                }
-            }
+        vemt_pindex_iter it = vemt_pindex_near(ix, r->x[i], r->y[i], smax);
+        while (m <= cap && vemt_pindex_next(&it, &j)) {
+            if (j <= i) continue;
+            int sb = band_of(o->s_edges, o->n_s_edges, dist(r, i, j));
+            if (sb < 0) continue;
+            if (out)
+                out[m] = (knox_pair){(uint32_t)i, (uint32_t)j, (uint32_t)sb};
+            m++;
+        }
     }
     *count = m;
 done:
@@ -232,10 +222,10 @@ static vemt_status make_pairs(vemt_ctx *ctx, knox_run *r) {
     r->space_mode = ns < nt;
     r->npairs = r->space_mode ? ns : nt;
     if (r->npairs > cap)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "the Knox test would follow more than %zu pairs; "
-                              "narrow the widest space or time band",
-                              cap);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the Knox test would follow more than %zu pairs; "
+                             "narrow the widest space or time band",
+                             cap);
     r->pairs = vemt_calloc(r->npairs ? r->npairs : 1, sizeof *r->pairs);
     if (!r->pairs) return VEMT_E_NOMEM;
     if (!r->space_mode)
@@ -247,19 +237,19 @@ static vemt_status make_pairs(vemt_ctx *ctx, knox_run *r) {
 
 /* ---- Checks and the table ------------------------------------------------ */
 
-static vemt_status check_edges(vemt_error *err, const double *e, size_t ne,
+static vemt_status check_edges(vemt_ctx *ctx, const double *e, size_t ne,
                                const char *what) {
     if (!e || ne < 2)
-        return vemt_error_set(
-            err, VEMT_E_ARG, "the Knox test needs at least two %s edges", what);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the Knox test needs at least two %s edges", what);
     for (size_t k = 0; k < ne; k++) {
         bool ok = k + 1 == ne ? !isnan(e[k]) : isfinite(e[k]);
         if (!ok || e[k] < 0 || (k > 0 && !(e[k] > e[k - 1])))
-            return vemt_error_set(err, VEMT_E_ARG,
-                                  "%s edge %zu must be finite (only the last "
-                                  "may be infinite), >= 0 and above the one "
-                                  "before",
-                                  what, k + 1);
+            return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                                 "%s edge %zu must be finite (only the last "
+                                 "may be infinite), >= 0 and above the one "
+                                 "before",
+                                 what, k + 1);
     }
     return VEMT_OK;
 }
@@ -267,22 +257,21 @@ static vemt_status check_edges(vemt_error *err, const double *e, size_t ne,
 static vemt_status check_args(vemt_ctx *ctx, const double *x, const double *y,
                               const double *t, size_t n,
                               const vemt_knox_opts *o) {
-    vemt_error *err = vemt_ctx_err(ctx);
     if (n < 2 || n >= UINT32_MAX)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "the Knox test needs 2 to 2^32 - 1 events "
-                              "(got %zu)",
-                              n);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the Knox test needs 2 to 2^32 - 1 events "
+                             "(got %zu)",
+                             n);
     if (o->perm.permutations < 1)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "the number of permutations must be >= 1");
-    vemt_status st = check_edges(err, o->s_edges, o->n_s_edges, "space");
-    if (!st) st = check_edges(err, o->t_edges, o->n_t_edges, "time");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the number of permutations must be >= 1");
+    vemt_status st = check_edges(ctx, o->s_edges, o->n_s_edges, "space");
+    if (!st) st = check_edges(ctx, o->t_edges, o->n_t_edges, "time");
     if (st) return st;
     for (size_t i = 0; i < n; i++)
         if (!isfinite(x[i]) || !isfinite(y[i]) || !isfinite(t[i]))
-            return vemt_error_set(
-                err, VEMT_E_ARG, "event %zu has a non-finite place or time", i);
+            return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                                 "event %zu has a non-finite place or time", i);
     return VEMT_OK;
 }
 
@@ -340,7 +329,7 @@ vemt_status vemt_knox_compute(vemt_ctx *ctx, const double *x, const double *y,
     r.nt = opts->n_t_edges - 1;
     r.ncell = r.ns * r.nt;
     size_t reps = opts->perm.permutations;
-    unsigned nw = vemt_permute_threads(&opts->perm);
+    unsigned nw = vemt_mc_threads(&opts->perm);
     knox_worker *wk = vemt_calloc(nw, sizeof *wk);
     uint32_t *obs = vemt_calloc(r.ncell, sizeof *obs);
     r.order = vemt_calloc(n, sizeof *r.order);
@@ -357,7 +346,8 @@ vemt_status vemt_knox_compute(vemt_ctx *ctx, const double *x, const double *y,
     sort_by_time(r.order, wk[0].perm, n, t);
     if ((st = make_pairs(ctx, &r))) goto done;
     count_cells(&r, NULL, wk[0].tp, obs);
-    vemt_mc_run(ctx, "knox permutations", reps, wk, sizeof *wk, nw, knox_item);
+    vemt_mc_run(ctx, "knox permutations", reps, 1, wk, sizeof *wk, nw,
+                knox_item);
     st = fill_cells(&r, obs, cells);
 done:
     for (unsigned k = 0; wk && k < nw; k++) {

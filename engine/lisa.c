@@ -30,10 +30,10 @@ static double lag_dev(const vemt_weights *w, const double *z, size_t i,
 static vemt_status check_units(vemt_ctx *ctx, const vemt_weights *w, size_t n,
                                size_t least) {
     if (n == vemt_weights_n(w) && n >= least) return VEMT_OK;
-    return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                          "Local Moran's I needs at least %zu units matching "
-                          "the weights (got %zu for %zu)",
-                          least, n, vemt_weights_n(w));
+    return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                         "Local Moran's I needs at least %zu units matching "
+                         "the weights (got %zu for %zu)",
+                         least, n, vemt_weights_n(w));
 }
 
 /* Moments of the deviations from the mean: m2 = sum z^2 / n and

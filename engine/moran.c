@@ -109,10 +109,10 @@ vemt_status vemt_moran_global(vemt_ctx *ctx, const vemt_weights *w,
                               const double *x, size_t n, bool row_standardise,
                               vemt_moran *out) {
     if (n != vemt_weights_n(w) || n < 4)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "Moran's I needs at least 4 units matching the "
-                              "weights (got %zu for %zu)",
-                              n, vemt_weights_n(w));
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "Moran's I needs at least 4 units matching the "
+                             "weights (got %zu for %zu)",
+                             n, vemt_weights_n(w));
     double sum = 0, zz = 0, z4 = 0;
     for (size_t i = 0; i < n; i++) sum += x[i];
     double *dev = vemt_malloc(n * sizeof *dev);
@@ -178,9 +178,9 @@ vemt_status vemt_moran_incremental(vemt_ctx *ctx, vemt_band_weights_fn fn,
     *first_peak = *max_peak = SIZE_MAX;
     if (!(opts->start_m > 0) || !(opts->increment_m >= 0) || opts->count < 1 ||
         !isfinite(opts->start_m + opts->increment_m))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "distance bands need a start > 0, an increment "
-                              ">= 0 and a count >= 1");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "distance bands need a start > 0, an increment "
+                             ">= 0 and a count >= 1");
     double *z = vemt_malloc(opts->count * sizeof *z);
     if (!z) return VEMT_E_NOMEM;
     vemt_status st = VEMT_OK;

@@ -191,9 +191,9 @@ static vemt_status resolve(vemt_ctx *ctx, const vemt_outline_opts *in,
     if (!(o->concave_ratio > 0 && o->concave_ratio <= 1) ||
         !(o->buffer_m > 0 && o->buffer_m <= 1e5) || o->window_h < 1 ||
         o->window_h > 7 * 24)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "outline options: ratio in (0, 1], buffer in "
-                              "(0, 100 km], window 1 to 168 hours");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "outline options: ratio in (0, 1], buffer in "
+                             "(0, 100 km], window 1 to 168 hours");
     return VEMT_OK;
 }
 
@@ -207,9 +207,9 @@ vemt_status vemt_clusters_summarise(vemt_ctx *ctx, const vemt_points *pts,
     if (!st) st = vemt_points_check(ctx, pts, false, "cluster outlines");
     for (size_t i = 0; !st && i < pts->n; i++)
         if (labels[i] >= (int64_t)n_clusters || labels[i] < VEMT_LABEL_EXCLUDED)
-            st = vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                                "point %zu has label %d (clusters: %zu)", i,
-                                (int)labels[i], n_clusters);
+            st = vemt_ctx_fail(ctx, VEMT_E_ARG,
+                               "point %zu has label %d (clusters: %zu)", i,
+                               (int)labels[i], n_clusters);
     if (st) return st;
     size_t *start = NULL, *mem = NULL;
     double *xy = vemt_calloc(2 * (pts->n ? pts->n : 1), sizeof *xy);

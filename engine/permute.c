@@ -8,88 +8,9 @@
 
 #include <float.h>
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <unistd.h>
 
 #include "engine/alloc.h"
-
-/* ---- Random streams ----------------------------------------------------- */
-
-/* The splitmix64 output function (Steele, Lea & Flood 2014, "Fast splittable
- * pseudorandom number generators", OOPSLA, doi:10.1145/2660193.2660195). */
-static uint64_t mix64(uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
-/* xoshiro256** 1.0 (Blackman & Vigna 2021, "Scrambled linear pseudorandom
- * number generators", ACM TOMS 47(4):36, doi:10.1145/3460772). Not a GSL
- * generator: gsl_rng_set() takes one unsigned long (taus2 keeps only 32 bits
- * of it, so 100,000 unit streams would collide) and reseeding mt19937 per
- * unit costs more than the unit's draws. */
-typedef struct rng {
-    uint64_t s[4];
-    uint64_t spare; /* the low half of the last output, not yet used */
-    bool has_spare;
-} rng;
-
-static inline uint64_t rotl(uint64_t x, int k) {
-    return (x << k) | (x >> (64 - k));
-}
-
-static inline uint64_t rng_next(rng *r) {
-    uint64_t *s = r->s, out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return out;
-}
-
-/* The stream of unit `unit` in the run seeded `seed`: splitmix64 from a key
- * mixing both fills the state, as Blackman & Vigna advise seeding xoshiro. */
-static void rng_seed(rng *r, uint64_t seed, uint64_t unit) {
-    uint64_t key = mix64(mix64(seed) ^ unit);
-    for (int j = 0; j < 4; j++) {
-        key += 0x9e3779b97f4a7c15u;
-        r->s[j] = mix64(key);
-    }
-    r->spare = 0;
-    r->has_spare = false;
-}
-
-/* 32 random bits: the high, then the low half of each 64-bit output. */
-static inline uint64_t rng_next32(rng *r) {
-    if (r->has_spare) {
-        r->has_spare = false;
-        return r->spare;
-    }
-    uint64_t v = rng_next(r);
-    r->spare = v & 0xffffffffu;
-    r->has_spare = true;
-    return v >> 32;
-}
-
-/* Uniform integer in [0, range), range >= 1, by Lemire's nearly divisionless
- * method (Lemire 2019, "Fast random integer generation in an interval", ACM
- * TOMACS 29(1):3, doi:10.1145/3230636): unbiased, a division only on the
- * rare rejection path. */
-static inline uint32_t rng_below(rng *r, uint32_t range) {
-    uint64_t m = rng_next32(r) * (uint64_t)range;
-    uint32_t low = (uint32_t)m;
-    if (low < range) {
-        uint32_t floor = (uint32_t)(-range) % range;
-        while (low < floor) {
-            m = rng_next32(r) * (uint64_t)range;
-            low = (uint32_t)m;
-        }
-    }
-    return (uint32_t)(m >> 32);
-}
+#include "engine/montecarlo.h"
 
 /* ---- The permutation loop ----------------------------------------------- */
 
@@ -101,15 +22,12 @@ typedef struct perm_run {
     uint64_t seed;
     double tol; /* sums this close to the observed one are ties */
     double *p;
-    atomic_size_t next; /* first unit not yet handed out */
 } perm_run;
 
 typedef struct perm_worker {
     perm_run *run;
     double *pool;    /* the n values, permuted in place and restored */
     uint32_t *swaps; /* positions swapped by the current draw */
-    pthread_t thread;
-    bool started;
 } perm_worker;
 
 #define PERM_CHUNK 32
@@ -120,10 +38,10 @@ typedef struct perm_worker {
  * pool is back in its original order and the next unit's draws do not
  * depend on which units this thread handled before. */
 static inline double draw_sum(double *pool, uint32_t cand, uint32_t k,
-                              uint32_t *swaps, rng *r) {
+                              uint32_t *swaps, vemt_stream *r) {
     double s = 0;
     for (uint32_t j = 0; j < k; j++) {
-        uint32_t t = j + rng_below(r, cand - j);
+        uint32_t t = j + vemt_stream_pick(r, cand - j);
         double v = pool[t];
         pool[t] = pool[j];
         pool[j] = v;
@@ -162,8 +80,7 @@ static double unit_p(const perm_run *run, perm_worker *wk, size_t i) {
     double *pool = wk->pool, tol = run->tol * (double)drawn, v = pool[i];
     pool[i] = pool[last];
     pool[last] = v;
-    rng r;
-    rng_seed(&r, run->seed, i);
+    vemt_stream r = vemt_stream_for(run->seed, i);
     for (size_t rep = 0; rep < run->permutations; rep++) {
         double s =
             draw_sum(pool, (uint32_t)last, (uint32_t)drawn, wk->swaps, &r);
@@ -172,35 +89,13 @@ static double unit_p(const perm_run *run, perm_worker *wk, size_t i) {
     }
     pool[last] = pool[i];
     pool[i] = v;
-    double p = 2.0 * (double)((ge < le ? ge : le) + 1) /
-               (double)(run->permutations + 1);
-    return p < 1 ? p : 1;
+    return vemt_mc_p_two_sided(ge, le, run->permutations);
 }
 
-/* Take chunks of units until none is left; returns the units handed out so
- * far when this thread's chunk is done (for progress). */
-static size_t work_chunk(perm_worker *wk, bool *more) {
-    perm_run *run = wk->run;
-    size_t a = atomic_fetch_add(&run->next, PERM_CHUNK);
-    *more = a < run->n;
-    if (!*more) return run->n;
-    size_t b = a + PERM_CHUNK < run->n ? a + PERM_CHUNK : run->n;
-    for (size_t i = a; i < b; i++) run->p[i] = unit_p(run, wk, i);
-    return b;
-}
-
-static void *worker_main(void *arg) {
-    bool more = true;
-    while (more) work_chunk(arg, &more);
-    return NULL;
-}
-
-unsigned vemt_permute_threads(const vemt_perm_opts *opts) {
-    long t = opts->threads;
-    if (t == 0) t = sysconf(_SC_NPROCESSORS_ONLN);
-    if (t < 1) t = 1;
-    return t > (long)VEMT_PERM_MAX_THREADS ? VEMT_PERM_MAX_THREADS
-                                           : (unsigned)t;
+/* Unit `i` with a worker's copy of the values (vemt_mc_run). */
+static void unit_item(void *worker, size_t i) {
+    perm_worker *wk = worker;
+    wk->run->p[i] = unit_p(wk->run, wk, i);
 }
 
 static void free_workers(perm_worker *wk, unsigned nt) {
@@ -238,20 +133,19 @@ static perm_worker *make_workers(perm_run *run, unsigned nt) {
 static vemt_status check_args(vemt_ctx *ctx, const vemt_weights *w,
                               const double *x, size_t n,
                               const vemt_perm_opts *opts, double *maxabs) {
-    vemt_error *err = vemt_ctx_err(ctx);
     if (n != vemt_weights_n(w) || n < 2 || n >= UINT32_MAX)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "permutations need 2 to 2^32 - 1 units "
-                              "matching the weights (got %zu for %zu)",
-                              n, vemt_weights_n(w));
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "permutations need 2 to 2^32 - 1 units "
+                             "matching the weights (got %zu for %zu)",
+                             n, vemt_weights_n(w));
     if (opts->permutations < 1)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "the number of permutations must be >= 1");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the number of permutations must be >= 1");
     *maxabs = 0;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(x[i]))
-            return vemt_error_set(err, VEMT_E_ARG,
-                                  "value of unit %zu is not finite", i);
+            return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                                 "value of unit %zu is not finite", i);
         if (fabs(x[i]) > *maxabs) *maxabs = fabs(x[i]);
     }
     return VEMT_OK;
@@ -275,23 +169,14 @@ vemt_status vemt_permute_pseudo_p(vemt_ctx *ctx, const vemt_weights *w,
                     .seed = opts->seed,
                     .tol = 64 * DBL_EPSILON * maxabs,
                     .p = p_sim};
-    atomic_init(&run.next, 0);
-    unsigned nt = vemt_permute_threads(opts);
+    /* No more workers (each with a copy of the values) than chunks. */
+    unsigned nt = vemt_mc_threads(opts);
     if ((size_t)nt > (n + PERM_CHUNK - 1) / PERM_CHUNK)
         nt = (unsigned)((n + PERM_CHUNK - 1) / PERM_CHUNK);
     perm_worker *wk = make_workers(&run, nt);
     if (!wk) return VEMT_E_NOMEM;
-    /* A thread that cannot start leaves its share to the others. */
-    for (unsigned t = 1; t < nt; t++)
-        wk[t].started =
-            pthread_create(&wk[t].thread, NULL, worker_main, &wk[t]) == 0;
-    bool more = true;
-    while (more) {
-        size_t done = work_chunk(&wk[0], &more);
-        vemt_ctx_progress(ctx, "permutations", done, n);
-    }
-    for (unsigned t = 1; t < nt; t++)
-        if (wk[t].started) pthread_join(wk[t].thread, NULL);
+    vemt_mc_run(ctx, "permutations", n, PERM_CHUNK, wk, sizeof *wk, nt,
+                unit_item);
     free_workers(wk, nt);
     return VEMT_OK;
 }

@@ -33,11 +33,4 @@ vemt_status vemt_permute_pseudo_p(vemt_ctx *ctx, const vemt_weights *w,
                                   const uint8_t *kind,
                                   const vemt_perm_opts *opts, double *p_sim);
 
-/** The number of worker threads opts asks for (0: the online CPUs), at
- * least 1 and at most VEMT_PERM_MAX_THREADS. */
-unsigned vemt_permute_threads(const vemt_perm_opts *opts);
-
-/** Most worker threads one permutation run starts. */
-#define VEMT_PERM_MAX_THREADS 256u
-
 #endif /* VEMT_ENGINE_PERMUTE_H */

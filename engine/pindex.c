@@ -10,17 +10,6 @@
 
 #include "engine/alloc.h"
 
-static vemt_bbox extent_of(const double *xy, size_t n) {
-    vemt_bbox b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
-    for (size_t i = 0; i < n; i++) {
-        b.xmin = fmin(b.xmin, xy[2 * i]);
-        b.xmax = fmax(b.xmax, xy[2 * i]);
-        b.ymin = fmin(b.ymin, xy[2 * i + 1]);
-        b.ymax = fmax(b.ymax, xy[2 * i + 1]);
-    }
-    return b;
-}
-
 static bool all_finite(const double *xy, size_t n) {
     for (size_t i = 0; i < 2 * n; i++)
         if (!isfinite(xy[i])) return false;
@@ -54,11 +43,11 @@ vemt_status vemt_pindex_create(vemt_ctx *ctx, const double *xy, size_t n,
                                double side, vemt_pindex **out) {
     *out = NULL;
     if (!all_finite(xy, n))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "a unit's centre is not a finite coordinate");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "a unit's centre is not a finite coordinate");
     vemt_pindex *ix = vemt_calloc(1, sizeof *ix);
     if (!ix) return VEMT_E_NOMEM;
-    vemt_bbox b = n ? extent_of(xy, n) : (vemt_bbox){0, 0, 0, 0};
+    vemt_bbox b = n ? vemt_bbox_of_xy(xy, n) : (vemt_bbox){0, 0, 0, 0};
     size_grid(ix, &b, n, side);
     size_t nb = (size_t)ix->nx * (size_t)ix->ny;
     ix->start = vemt_calloc(nb + 1, sizeof *ix->start);

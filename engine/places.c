@@ -1,6 +1,6 @@
 /** @file places.c
- * @brief Places: events grouped within a radius (single linkage over a
- * grid hash), with the distinct children linked to each; and the
+ * @brief Places: events grouped within a radius (single linkage over the
+ * point index), with the distinct children linked to each; and the
  * weekday x hour profile of a set of events for patrol windows.
  */
 #include <math.h>
@@ -9,6 +9,7 @@
 
 #include "engine/alloc.h"
 #include "engine/engine.h"
+#include "engine/pindex.h"
 
 /* Union-find with path halving. */
 static size_t find(size_t *parent, size_t i) {
@@ -16,64 +17,21 @@ static size_t find(size_t *parent, size_t i) {
     return i;
 }
 
-typedef struct cellkey {
-    int64_t cx, cy;
-    size_t idx; /* index into the chosen events */
-} cellkey;
-
-static int by_cell(const void *a, const void *b) {
-    const cellkey *p = a, *q = b;
-    if (p->cx != q->cx) return p->cx < q->cx ? -1 : 1;
-    if (p->cy != q->cy) return p->cy < q->cy ? -1 : 1;
-    return (p->idx > q->idx) - (p->idx < q->idx);
-}
-
-/* First entry of cell (cx, cy) in the sorted keys, or n. */
-static size_t first_in(const cellkey *k, size_t n, int64_t cx, int64_t cy) {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (k[mid].cx < cx || (k[mid].cx == cx && k[mid].cy < cy))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && k[lo].cx == cx && k[lo].cy == cy ? lo : n;
-}
-
-/* Join every pair of chosen events within r. Hash cells have side
- * r / sqrt(2), so all events of one cell are within r of each other and
- * join at once; two cells can only hold a linked pair when at most two
- * cells apart, and once their events share a root no pair of them is
- * measured again. Keys are sorted by cell. */
-static void link_pairs(const vemt_events *ev, const size_t *pick,
-                       const cellkey *k, size_t n, double r, size_t *parent) {
-    for (size_t a = 0; a < n;) {
-        size_t end = a;
-        while (end < n && k[end].cx == k[a].cx && k[end].cy == k[a].cy) end++;
-        for (size_t i = a + 1; i < end; i++)
-            parent[find(parent, k[i].idx)] = find(parent, k[a].idx);
-        for (int64_t dx = 0; dx <= 2; dx++)
-            for (int64_t dy = -2; dy <= 2; dy++) {
-                if (dx == 0 && dy <= 0) continue; /* each pair of cells once */
-                size_t b = first_in(k, n, k[a].cx + dx, k[a].cy + dy);
-                for (size_t q = b; q < n && k[q].cx == k[a].cx + dx &&
-                                   k[q].cy == k[a].cy + dy;
-                     q++) {
-                    if (find(parent, k[q].idx) == find(parent, k[a].idx))
-                        continue;
-                    const vemt_event *eq = &ev->items[pick[k[q].idx]];
-                    for (size_t i = a; i < end; i++) {
-                        const vemt_event *ei = &ev->items[pick[k[i].idx]];
-                        if (hypot(ei->x - eq->x, ei->y - eq->y) <= r) {
-                            parent[find(parent, k[q].idx)] =
-                                find(parent, k[a].idx);
-                            break;
-                        }
-                    }
-                }
-            }
-        a = end;
+/* Join every pair of the n points xy within r of each other, each pair
+ * once, through the point index; pairs already in one place are not
+ * measured again. */
+static void link_pairs(const vemt_pindex *ix, const double *xy, size_t n,
+                       double r, size_t *parent) {
+    for (size_t i = 0; i < n; i++) {
+        size_t j;
+        for (vemt_pindex_iter it =
+                 vemt_pindex_near(ix, xy[2 * i], xy[2 * i + 1], r);
+             vemt_pindex_next(&it, &j);) {
+            if (j <= i || find(parent, j) == find(parent, i)) continue;
+            if (hypot(xy[2 * i] - xy[2 * j], xy[2 * i + 1] - xy[2 * j + 1]) <=
+                r)
+                parent[find(parent, j)] = find(parent, i);
+        }
     }
 }
 
@@ -81,23 +39,23 @@ vemt_status vemt_places_group(const vemt_events *ev, unsigned kinds,
                               double radius_m, size_t *place_of,
                               size_t *n_places) {
     size_t n = 0, *pick = vemt_calloc(ev->n + 1, sizeof *pick);
-    cellkey *k = vemt_calloc(ev->n + 1, sizeof *k);
+    double *xy = vemt_calloc(2 * (ev->n + 1), sizeof *xy);
     size_t *parent = vemt_calloc(ev->n + 1, sizeof *parent);
     size_t *label = vemt_calloc(ev->n + 1, sizeof *label);
-    vemt_status st = pick && k && parent && label ? VEMT_OK : VEMT_E_NOMEM;
+    vemt_pindex *ix = NULL;
+    vemt_status st = pick && xy && parent && label ? VEMT_OK : VEMT_E_NOMEM;
     for (size_t i = 0; !st && i < ev->n; i++) {
         const vemt_event *e = &ev->items[i];
         place_of[i] = (size_t)-1;
         if (!e->located || !(kinds & (1u << e->kind))) continue;
-        double side = radius_m / 1.4142135623730951;
-        k[n] = (cellkey){(int64_t)floor(e->x / side),
-                         (int64_t)floor(e->y / side), n};
+        xy[2 * n] = e->x;
+        xy[2 * n + 1] = e->y;
         parent[n] = n;
         pick[n++] = i;
     }
+    if (!st) st = vemt_pindex_create(NULL, xy, n, radius_m, &ix);
     if (!st) {
-        qsort(k, n, sizeof *k, by_cell);
-        link_pairs(ev, pick, k, n, radius_m, parent);
+        link_pairs(ix, xy, n, radius_m, parent);
         /* Number places in order of their first event. */
         size_t places = 0;
         for (size_t i = 0; i < n; i++) label[i] = (size_t)-1;
@@ -108,8 +66,9 @@ vemt_status vemt_places_group(const vemt_events *ev, unsigned kinds,
         }
         *n_places = places;
     }
+    vemt_pindex_destroy(ix);
     vemt_free(pick);
-    vemt_free(k);
+    vemt_free(xy);
     vemt_free(parent);
     vemt_free(label);
     return st;

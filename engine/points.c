@@ -11,27 +11,26 @@
 
 vemt_status vemt_points_check(vemt_ctx *ctx, const vemt_points *pts,
                               bool need_time, const char *what) {
-    vemt_error *err = vemt_ctx_err(ctx);
     if (pts->n > VEMT_POINTS_MAX)
-        return vemt_error_set(err, VEMT_E_ARG, "%s: %zu points (at most %zu)",
-                              what, pts->n, VEMT_POINTS_MAX);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "%s: %zu points (at most %zu)",
+                             what, pts->n, VEMT_POINTS_MAX);
     if (pts->n && (!pts->x || !pts->y))
-        return vemt_error_set(err, VEMT_E_ARG, "%s: no coordinates", what);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "%s: no coordinates", what);
     if (need_time && pts->n && !pts->t)
-        return vemt_error_set(err, VEMT_E_ARG, "%s: no times", what);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "%s: no times", what);
     for (size_t i = 0; i < pts->n; i++) {
         double x = pts->x[i], y = pts->y[i];
         if (!(fabs(x) <= VEMT_POINTS_MAX_COORD) ||
             !(fabs(y) <= VEMT_POINTS_MAX_COORD))
-            return vemt_error_set(err, VEMT_E_ARG,
-                                  "%s: point %zu has no finite projected "
-                                  "coordinates",
-                                  what, i);
+            return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                                 "%s: point %zu has no finite projected "
+                                 "coordinates",
+                                 what, i);
         if (pts->weight && !(pts->weight[i] >= 0 && isfinite(pts->weight[i])))
-            return vemt_error_set(err, VEMT_E_ARG,
-                                  "%s: point %zu has a negative or "
-                                  "non-finite weight",
-                                  what, i);
+            return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                                 "%s: point %zu has a negative or "
+                                 "non-finite weight",
+                                 what, i);
     }
     return VEMT_OK;
 }

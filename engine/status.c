@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "engine/ctx.h"
 #include "engine/vemt.h"
 
 /* One description per code, in enum order (h3 H3ErrorDescriptions). */
@@ -31,14 +32,20 @@ bool vemt_status_is_input(vemt_status code) {
     return code >= VEMT_E_CSV_QUOTE && code < VEMT_STATUS_END;
 }
 
-vemt_status vemt_error_set(vemt_error *err, vemt_status code, const char *fmt,
-                           ...) {
+vemt_status vemt_error_vset(vemt_error *err, vemt_status code, const char *fmt,
+                            va_list ap) {
     if (!err) return code;
     memset(err, 0, sizeof *err);
     err->code = code;
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    return code;
+}
+
+vemt_status vemt_error_set(vemt_error *err, vemt_status code, const char *fmt,
+                           ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    vemt_error_vset(err, code, fmt, ap);
     va_end(ap);
     return code;
 }

@@ -110,31 +110,20 @@ vemt_status vemt_weights_from_pairs(size_t n, const size_t *pairs,
     return VEMT_OK;
 }
 
-/* The points within lim2 (squared) of point i, from the buckets within
- * reach of its own, into *buf. */
+/* The points within reach_m (lim2 its square) of point i into *buf. */
 static vemt_status band_row(const vemt_pindex *ix, const double *xy, size_t i,
-                            double lim2, long reach, bool self, size_t **buf,
-                            size_t *cap, size_t *k) {
-    long bx, by;
+                            double reach_m, double lim2, bool self,
+                            size_t **buf, size_t *cap, size_t *k) {
     double x = xy[2 * i], y = xy[2 * i + 1];
-    vemt_pindex_bucket(ix, x, y, &bx, &by);
+    size_t j;
     *k = 0;
-    for (long v = by - reach; v <= by + reach; v++) {
-        if (v < 0 || v >= ix->ny) continue;
-        for (long u = bx - reach; u <= bx + reach; u++) {
-            const size_t *ids;
-            size_t m;
-            if (u < 0 || u >= ix->nx) continue;
-            vemt_pindex_points(ix, u, v, &ids, &m);
-            for (size_t q = 0; q < m; q++) {
-                size_t j = ids[q];
-                double dx = xy[2 * j] - x, dy = xy[2 * j + 1] - y;
-                if ((j == i && !self) || dx * dx + dy * dy > lim2) continue;
-                if (vemt_grow((void **)buf, cap, *k + 1, sizeof **buf))
-                    return VEMT_E_NOMEM;
-                (*buf)[(*k)++] = j;
-            }
-        }
+    for (vemt_pindex_iter it = vemt_pindex_near(ix, x, y, reach_m);
+         vemt_pindex_next(&it, &j);) {
+        double dx = xy[2 * j] - x, dy = xy[2 * j + 1] - y;
+        if ((j == i && !self) || dx * dx + dy * dy > lim2) continue;
+        if (vemt_grow((void **)buf, cap, *k + 1, sizeof **buf))
+            return VEMT_E_NOMEM;
+        (*buf)[(*k)++] = j;
     }
     return VEMT_OK;
 }
@@ -147,24 +136,23 @@ vemt_status vemt_weights_band(vemt_ctx *ctx, const double *xy, size_t n,
                               vemt_weights **out) {
     *out = NULL;
     if (!(band_m > 0) || !isfinite(band_m))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "distance band must be > 0, got %g m", band_m);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "distance band must be > 0, got %g m", band_m);
     double reach_m = band_m * (1 + 1e-9), lim2 = reach_m * reach_m;
     vemt_pindex *ix = NULL;
     vemt_weights *w = NULL;
     size_t *buf = NULL, cap = 0, k;
     vemt_status st = vemt_pindex_create(ctx, xy, n, reach_m, &ix);
     if (!st) st = vemt_weights_begin(n, &w);
-    long reach = ix ? (long)ceil(reach_m / ix->side) : 0;
     for (size_t i = 0; i < n && !st; i++) {
-        st = band_row(ix, xy, i, lim2, reach, include_self, &buf, &cap, &k);
+        st = band_row(ix, xy, i, reach_m, lim2, include_self, &buf, &cap, &k);
         if (!st) st = vemt_weights_append(w, buf, k);
     }
     if (st == VEMT_E_ARG && w)
-        vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                       "a %g m band gives more than %zu neighbour links: "
-                       "choose a shorter band",
-                       band_m, VEMT_WEIGHTS_MAX_LINKS);
+        vemt_ctx_fail(ctx, VEMT_E_ARG,
+                      "a %g m band gives more than %zu neighbour links: "
+                      "choose a shorter band",
+                      band_m, VEMT_WEIGHTS_MAX_LINKS);
     vemt_free(buf);
     vemt_pindex_destroy(ix);
     if (st) {
@@ -175,22 +163,22 @@ vemt_status vemt_weights_band(vemt_ctx *ctx, const double *xy, size_t n,
     return VEMT_OK;
 }
 
-vemt_status vemt_weights_grid_band(vemt_ctx *ctx, const vemt_grid *grid,
-                                   double band_m, bool include_self,
-                                   vemt_weights **out) {
+vemt_status vemt_weights_units_band(vemt_ctx *ctx, const vemt_units *units,
+                                    double band_m, bool include_self,
+                                    vemt_weights **out) {
     *out = NULL;
-    double cell = vemt_grid_cell_m(grid);
+    double cell = vemt_units_cell_m(units);
     /* Polygon units have no cell size (0): the link cap guards them. */
     if (!(band_m > 0) || !isfinite(band_m) ||
         (cell > 0 && band_m / cell > 1000))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "distance band must be > 0 and at most 1000 "
-                              "cells, got %g m",
-                              band_m);
-    size_t n = vemt_grid_ncells(grid);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "distance band must be > 0 and at most 1000 "
+                             "cells, got %g m",
+                             band_m);
+    size_t n = vemt_units_count(units);
     double *xy = vemt_calloc(2 * (n ? n : 1), sizeof *xy);
     if (!xy) return VEMT_E_NOMEM;
-    vemt_grid_centres(grid, xy);
+    vemt_units_centres(units, xy);
     vemt_status st = vemt_weights_band(ctx, xy, n, band_m, include_self, out);
     vemt_free(xy);
     return st;

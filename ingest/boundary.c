@@ -22,7 +22,7 @@ static void on_cpl_error(CPLErr cls, CPLErrorNum num, const char *msg) {
     (void)num;
     vemt_ctx *ctx = CPLGetErrorHandlerUserData();
     if (cls >= CE_Failure && ctx)
-        vemt_error_set(vemt_ctx_err(ctx), VEMT_E_DEPENDENCY, "GDAL: %s", msg);
+        vemt_ctx_fail(ctx, VEMT_E_DEPENDENCY, "GDAL: %s", msg);
 }
 
 /* Union every polygon of the layer into one geometry (owned by caller). */
@@ -58,9 +58,9 @@ static vemt_status layer_transform(vemt_ctx *ctx, OGRLayerH layer,
     *crs = NULL;
     OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
     if (!srs)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "the polygon layer has no coordinate reference "
-                              "system");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the polygon layer has no coordinate reference "
+                             "system");
     /* OGR hands geometries over in GIS order (longitude or easting
      * first), as the normalised PROJ transformation expects them. */
     const char *auth = OSRGetAuthorityName(srs, NULL);
@@ -69,8 +69,8 @@ static vemt_status layer_transform(vemt_ctx *ctx, OGRLayerH layer,
     char id[64], *wkt = NULL;
     snprintf(id, sizeof id, "%s:%s", auth ? auth : "", code ? code : "");
     if (!(auth && code) && OSRExportToWktEx(srs, &wkt, wkt2) != OGRERR_NONE)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_DEPENDENCY,
-                              "GDAL can't describe the layer's CRS");
+        return vemt_ctx_fail(ctx, VEMT_E_DEPENDENCY,
+                             "GDAL can't describe the layer's CRS");
     vemt_status st = vemt_crs_create(ctx, wkt ? wkt : id, analysis_crs, crs);
     snprintf(note->crs, sizeof note->crs, "%s",
              wkt && OSRGetName(srs) ? OSRGetName(srs) : id);
@@ -100,9 +100,9 @@ static vemt_status transform_geometry(vemt_ctx *ctx, const vemt_crs *crs,
                         OGR_G_Is3D(g) ? p + 2 : NULL, step);
     vemt_free(p);
     return ok ? VEMT_OK
-              : vemt_error_set(vemt_ctx_err(ctx), VEMT_E_DEPENDENCY,
-                               "PROJ can't transform the layer's coordinates "
-                               "to the analysis CRS");
+              : vemt_ctx_fail(ctx, VEMT_E_DEPENDENCY,
+                              "PROJ can't transform the layer's coordinates "
+                              "to the analysis CRS");
 }
 
 /* Transform g in place from the layer's CRS to the analysis CRS. */
@@ -127,7 +127,6 @@ vemt_status vemt_boundary_read(vemt_ctx *ctx, const char *path,
     vemt_transform_note unused;
     if (!note) note = &unused;
     memset(note, 0, sizeof *note);
-    vemt_error *err = vemt_ctx_err(ctx);
     vemt_status st = VEMT_OK;
     OGRGeometryH g = NULL;
     CPLPushErrorHandlerEx(on_cpl_error, ctx);
@@ -135,14 +134,14 @@ vemt_status vemt_boundary_read(vemt_ctx *ctx, const char *path,
     GDALDatasetH ds =
         GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
-        st = vemt_error_set(
-            err, VEMT_E_IO, "can't open as a vector dataset (%s)",
+        st = vemt_ctx_fail(
+            ctx, VEMT_E_IO, "can't open as a vector dataset (%s)",
             CPLGetLastErrorMsg()[0] ? CPLGetLastErrorMsg() : "unknown format");
         goto done;
     }
     OGRLayerH layer = GDALDatasetGetLayer(ds, 0);
     if (!layer || !(g = collect_polygons(layer))) {
-        st = vemt_error_set(err, VEMT_E_ARG, "no polygon in the first layer");
+        st = vemt_ctx_fail(ctx, VEMT_E_ARG, "no polygon in the first layer");
         goto done;
     }
     if ((st = to_analysis(ctx, layer, analysis_crs, g, note))) goto done;
@@ -154,7 +153,7 @@ vemt_status vemt_boundary_read(vemt_ctx *ctx, const char *path,
     if (OGR_G_ExportToIsoWkb(g, wkbNDR, *wkb) != OGRERR_NONE)
         st = VEMT_E_DEPENDENCY;
 done:
-    if (st && err->source == NULL) err->source = path;
+    if (st && !vemt_ctx_error(ctx)->source) vemt_ctx_set_source(ctx, path);
     if (st) {
         vemt_free(*wkb);
         *wkb = NULL;
@@ -239,7 +238,6 @@ static vemt_status grow_units(vemt_unit_list *u, size_t *cap) {
 static vemt_status add_unit(vemt_ctx *ctx, OGRFeatureH f, int id_ix,
                             int name_ix, const vemt_crs *crs, double radius_m,
                             vemt_unit_list *u) {
-    vemt_error *err = vemt_ctx_err(ctx);
     OGRGeometryH g = OGR_F_GetGeometryRef(f);
     OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : 0;
     char fid[32];
@@ -248,12 +246,12 @@ static vemt_status add_unit(vemt_ctx *ctx, OGRFeatureH f, int id_ix,
     bool point = t == wkbPoint || t == wkbMultiPoint;
     if ((t != wkbPolygon && t != wkbMultiPolygon && !(point && radius_m > 0)) ||
         OGR_G_IsEmpty(g))
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "feature %s ('%s') has no polygon%s", fid, id,
-                              radius_m > 0 ? " or point" : "");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "feature %s ('%s') has no polygon%s", fid, id,
+                             radius_m > 0 ? " or point" : "");
     if (!id[0])
-        return vemt_error_set(err, VEMT_E_ARG, "feature %s has an empty id",
-                              fid);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "feature %s has an empty id",
+                             fid);
     OGRGeometryH c = OGR_G_Clone(g);
     if (!c) return VEMT_E_NOMEM;
     vemt_status st = transform_geometry(ctx, crs, c);
@@ -295,10 +293,10 @@ static vemt_status unique_ids(vemt_ctx *ctx, const vemt_unit_list *u) {
     vemt_status st = VEMT_OK;
     for (size_t i = 1; i < u->n && !st; i++)
         if (!strcmp(*order[i], *order[i - 1]))
-            st = vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                                "two units have the id '%s' (give --area-id "
-                                "a field whose values are unique)",
-                                *order[i]);
+            st = vemt_ctx_fail(ctx, VEMT_E_ARG,
+                               "two units have the id '%s' (give --area-id "
+                               "a field whose values are unique)",
+                               *order[i]);
     vemt_free(order);
     return st;
 }
@@ -311,16 +309,15 @@ static vemt_status read_units(vemt_ctx *ctx, OGRLayerH layer,
     static const char *const id_tails[] = {"cd", "code", NULL};
     static const char *const nm_exact[] = {"areaname", "name", NULL};
     static const char *const nm_tails[] = {"nm", "name", NULL};
-    vemt_error *err = vemt_ctx_err(ctx);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     int id_ix = find_field(defn, id_field, id_exact, id_tails);
     int name_ix = find_field(defn, name_field, nm_exact, nm_tails);
     if (id_field && id_ix < 0)
-        return vemt_error_set(err, VEMT_E_MISSING, "no field '%s' for ids",
-                              id_field);
+        return vemt_ctx_fail(ctx, VEMT_E_MISSING, "no field '%s' for ids",
+                             id_field);
     if (name_field && name_ix < 0)
-        return vemt_error_set(err, VEMT_E_MISSING, "no field '%s' for names",
-                              name_field);
+        return vemt_ctx_fail(ctx, VEMT_E_MISSING, "no field '%s' for names",
+                             name_field);
     if (id_ix >= 0)
         snprintf(out->id_field, sizeof out->id_field, "%s",
                  OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, id_ix)));
@@ -343,7 +340,7 @@ static vemt_status read_units(vemt_ctx *ctx, OGRLayerH layer,
                  vemt_crs_pipeline(crs));
     vemt_crs_destroy(crs);
     if (!st && out->n == 0)
-        st = vemt_error_set(err, VEMT_E_ARG, "no polygon in the first layer");
+        st = vemt_ctx_fail(ctx, VEMT_E_ARG, "no polygon in the first layer");
     /* Reporting places may share a name; their ids need not be unique. */
     return st || radius_m > 0 ? st : unique_ids(ctx, out);
 }
@@ -353,7 +350,6 @@ static vemt_status read_polygons(vemt_ctx *ctx, const char *path,
                                  const char *name_field, double radius_m,
                                  vemt_unit_list *out) {
     memset(out, 0, sizeof *out);
-    vemt_error *err = vemt_ctx_err(ctx);
     vemt_status st;
     CPLPushErrorHandlerEx(on_cpl_error, ctx);
     CPLErrorReset();
@@ -361,24 +357,24 @@ static vemt_status read_polygons(vemt_ctx *ctx, const char *path,
         GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     OGRLayerH layer = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
     if (!ds)
-        st = vemt_error_set(
-            err, VEMT_E_IO, "can't open as a vector dataset (%s)",
+        st = vemt_ctx_fail(
+            ctx, VEMT_E_IO, "can't open as a vector dataset (%s)",
             CPLGetLastErrorMsg()[0] ? CPLGetLastErrorMsg() : "unknown format");
     else if (!layer)
-        st = vemt_error_set(err, VEMT_E_ARG, "no layer in the file");
+        st = vemt_ctx_fail(ctx, VEMT_E_ARG, "no layer in the file");
     else
         st = read_units(ctx, layer, analysis_crs, id_field, name_field,
                         radius_m, out);
-    if (st && err->source == NULL) err->source = path;
+    if (st && !vemt_ctx_error(ctx)->source) vemt_ctx_set_source(ctx, path);
     if (st) vemt_unit_list_clear(out);
     if (ds) GDALClose(ds);
     CPLPopErrorHandler();
     return st;
 }
 
-vemt_status vemt_units_read(vemt_ctx *ctx, const char *path,
-                            const char *analysis_crs, const char *id_field,
-                            const char *name_field, vemt_unit_list *out) {
+vemt_status vemt_unit_list_read(vemt_ctx *ctx, const char *path,
+                                const char *analysis_crs, const char *id_field,
+                                const char *name_field, vemt_unit_list *out) {
     return read_polygons(ctx, path, analysis_crs, id_field, name_field, 0, out);
 }
 
@@ -386,7 +382,7 @@ vemt_status vemt_flag_places_read(vemt_ctx *ctx, const char *path,
                                   const char *analysis_crs, double radius_m,
                                   vemt_unit_list *out) {
     if (!(radius_m > 0))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "the radius of flagged places must be > 0");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the radius of flagged places must be > 0");
     return read_polygons(ctx, path, analysis_crs, NULL, NULL, radius_m, out);
 }

@@ -126,9 +126,9 @@ vemt_status vemt_crs_create(vemt_ctx *ctx, const char *from, const char *to,
     }
     vemt_status st = VEMT_OK;
     if (!crs->to_analysis || !crs->to_lonlat)
-        st = vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                            "unknown or unusable CRS '%.80s' (PROJ: %.100s)",
-                            src && !dst ? to : from, proj_reason(c, crs->log));
+        st = vemt_ctx_fail(ctx, VEMT_E_ARG,
+                           "unknown or unusable CRS '%.80s' (PROJ: %.100s)",
+                           src && !dst ? to : from, proj_reason(c, crs->log));
     else
         describe(crs, src, dst);
     proj_destroy(src);
@@ -223,30 +223,30 @@ const char *vemt_crs_pipeline(vemt_crs *crs) {
     "cell sizes, distances and bandwidths are metres: use a projected " \
     "CRS in metres, e.g. the study area's UTM zone (EPSG:32630 for 6W-0E)"
 
-/* Why crs can't be the analysis CRS, into err; VEMT_OK when it can. */
-static vemt_status check_metric(PJ_CONTEXT *c, const PJ *crs, vemt_error *err) {
+/* Why crs can't be the analysis CRS, into ctx's error; VEMT_OK if it can. */
+static vemt_status check_metric(PJ_CONTEXT *c, const PJ *crs, vemt_ctx *ctx) {
     const char *name = proj_get_name(crs) ? proj_get_name(crs) : "the CRS";
     PJ_TYPE t = proj_get_type(crs);
     if (t == PJ_TYPE_GEOGRAPHIC_2D_CRS || t == PJ_TYPE_GEOGRAPHIC_3D_CRS)
-        return vemt_error_set(
-            err, VEMT_E_ARG,
+        return vemt_ctx_fail(
+            ctx, VEMT_E_ARG,
             "%.60s is a geographic CRS (degrees), but " METRES_HINT, name);
     if (t == PJ_TYPE_COMPOUND_CRS)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "%.60s is a compound CRS: give its horizontal "
-                              "part, a projected CRS in metres",
-                              name);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "%.60s is a compound CRS: give its horizontal "
+                             "part, a projected CRS in metres",
+                             name);
     if (t != PJ_TYPE_PROJECTED_CRS)
-        return vemt_error_set(err, VEMT_E_ARG,
-                              "%.60s is not a projected CRS, and " METRES_HINT,
-                              name);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "%.60s is not a projected CRS, and " METRES_HINT,
+                             name);
     PJ *cs = proj_crs_get_coordinate_system(c, crs);
     int n = cs ? proj_cs_get_axis_count(c, cs) : 0;
     vemt_status st = n == 2 ? VEMT_OK
-                            : vemt_error_set(err, VEMT_E_ARG,
-                                             "%.60s does not have two axes, "
-                                             "easting and northing",
-                                             name);
+                            : vemt_ctx_fail(ctx, VEMT_E_ARG,
+                                            "%.60s does not have two axes, "
+                                            "easting and northing",
+                                            name);
     bool east = false, north = false;
     for (int i = 0; i < n && !st; i++) {
         const char *dir = NULL, *unit = NULL;
@@ -254,17 +254,17 @@ static vemt_status check_metric(PJ_CONTEXT *c, const PJ *crs, vemt_error *err) {
         proj_cs_get_axis_info(c, cs, i, NULL, NULL, &dir, &to_metres, &unit,
                               NULL, NULL);
         if (fabs(to_metres - 1) > 1e-12)
-            st = vemt_error_set(err, VEMT_E_ARG,
-                                "%.60s has axes in %.30s, but " METRES_HINT,
-                                name, unit ? unit : "units other than metres");
+            st = vemt_ctx_fail(ctx, VEMT_E_ARG,
+                               "%.60s has axes in %.30s, but " METRES_HINT,
+                               name, unit ? unit : "units other than metres");
         east |= dir && !strcmp(dir, "east");
         north |= dir && !strcmp(dir, "north");
     }
     if (!st && !(east && north))
-        st = vemt_error_set(err, VEMT_E_ARG,
-                            "%.60s does not have axes pointing east and "
-                            "north, which grids and rasters need",
-                            name);
+        st = vemt_ctx_fail(ctx, VEMT_E_ARG,
+                           "%.60s does not have axes pointing east and "
+                           "north, which grids and rasters need",
+                           name);
     proj_destroy(cs);
     return st;
 }
@@ -289,17 +289,15 @@ vemt_status vemt_ingest_analysis_crs(vemt_ctx *ctx, const char *definition,
     *canonical = NULL;
     if (name_size) name[0] = '\0';
     if (!definition) definition = VEMT_ANALYSIS_CRS_DEFAULT;
-    vemt_error *err = vemt_ctx_err(ctx);
     char log[LOG_SIZE];
     PJ_CONTEXT *c = quiet_context(log);
     if (!c)
-        return vemt_error_set(err, VEMT_E_DEPENDENCY,
-                              "PROJ: can't create a context");
+        return vemt_ctx_fail(ctx, VEMT_E_DEPENDENCY,
+                             "PROJ: can't create a context");
     PJ *crs = create_crs(c, definition), *base = NULL;
     vemt_status st = VEMT_OK;
     if (!crs || !proj_is_crs(crs)) {
-        st =
-            vemt_error_set(err, VEMT_E_ARG,
+        st = vemt_ctx_fail(ctx, VEMT_E_ARG,
                            "unknown coordinate reference system '%.80s' "
                            "(PROJ: %.100s)",
                            definition, crs ? "not a CRS" : proj_reason(c, log));
@@ -308,7 +306,7 @@ vemt_status vemt_ingest_analysis_crs(vemt_ctx *ctx, const char *definition,
     /* A CRS with +towgs84 is a bound CRS: what counts is its base. */
     if (proj_get_type(crs) == PJ_TYPE_BOUND_CRS)
         base = proj_get_source_crs(c, crs);
-    if ((st = check_metric(c, base ? base : crs, err))) goto done;
+    if ((st = check_metric(c, base ? base : crs, ctx))) goto done;
     if (!(*canonical = canonical_definition(c, crs))) st = VEMT_E_NOMEM;
     if (name_size)
         snprintf(name, name_size, "%s",

@@ -34,8 +34,8 @@ static vemt_status compile(vemt_ctx *ctx, const char *spec, matcher *m) {
         if (rc) {
             char why[128];
             regerror(rc, &m->re, why, sizeof why);
-            return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                                  "bad category pattern %s: %s", spec, why);
+            return vemt_ctx_fail(ctx, VEMT_E_ARG, "bad category pattern %s: %s",
+                                 spec, why);
         }
         m->regex = true;
         return VEMT_OK;

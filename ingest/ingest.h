@@ -7,6 +7,10 @@
 
 #include "engine/vemt.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Keyed pseudonymiser for child and subject identifiers. */
 typedef struct vemt_pseudo vemt_pseudo;
 
@@ -193,15 +197,15 @@ typedef struct vemt_unit_list {
  * VEMT_E_MISSING (a named field is not there), VEMT_E_ARG naming the
  * feature for one without a polygon, an empty id or an id used twice,
  * VEMT_E_DEPENDENCY, VEMT_E_NOMEM. Free with vemt_unit_list_clear(). */
-vemt_status vemt_units_read(vemt_ctx *ctx, const char *path,
-                            const char *analysis_crs, const char *id_field,
-                            const char *name_field, vemt_unit_list *out);
+vemt_status vemt_unit_list_read(vemt_ctx *ctx, const char *path,
+                                const char *analysis_crs, const char *id_field,
+                                const char *name_field, vemt_unit_list *out);
 
 /** Read reporting places to flag (--flag-places): the polygons and points
  * of the first layer of path (any CRS), in analysis_crs (NULL:
  * VEMT_ANALYSIS_CRS_DEFAULT), points as circles of radius_m; names as
- * vemt_units_read guesses them (ids may repeat). Returns as
- * vemt_units_read, VEMT_E_ARG for radius_m <= 0. */
+ * vemt_unit_list_read guesses them (ids may repeat). Returns as
+ * vemt_unit_list_read, VEMT_E_ARG for radius_m <= 0. */
 vemt_status vemt_flag_places_read(vemt_ctx *ctx, const char *path,
                                   const char *analysis_crs, double radius_m,
                                   vemt_unit_list *out);
@@ -224,5 +228,9 @@ vemt_status vemt_ingest_file_sha256(vemt_ctx *ctx, const char *path,
 
 /** Free memory returned by ingest functions; NULL is a no-op. */
 void vemt_ingest_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* VEMT_INGEST_INGEST_H */

@@ -19,10 +19,9 @@
 #include "ingest/ingest.h"
 
 static vemt_status io_error(vemt_ctx *ctx, const char *path) {
-    vemt_error *err = vemt_ctx_err(ctx);
-    vemt_error_set(err, VEMT_E_IO, "can't read: %s",
-                   errno ? strerror(errno) : "unknown error");
-    err->source = path;
+    vemt_ctx_fail(ctx, VEMT_E_IO, "can't read: %s",
+                  errno ? strerror(errno) : "unknown error");
+    vemt_ctx_set_source(ctx, path);
     return VEMT_E_IO;
 }
 

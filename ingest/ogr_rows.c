@@ -32,7 +32,7 @@ static void on_cpl_error(CPLErr cls, CPLErrorNum num, const char *msg) {
     (void)num;
     vemt_ctx *ctx = CPLGetErrorHandlerUserData();
     if (cls >= CE_Failure && ctx)
-        vemt_error_set(vemt_ctx_err(ctx), VEMT_E_IO, "GDAL: %s", msg);
+        vemt_ctx_fail(ctx, VEMT_E_IO, "GDAL: %s", msg);
 }
 
 static vemt_status build_header(vemt_ogr_rows *r) {
@@ -74,13 +74,12 @@ vemt_status vemt_ogr_rows_open(vemt_ctx *ctx, const char *path,
     r->ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_opts,
                        NULL);
     CPLPopErrorHandler();
-    vemt_error *err = vemt_ctx_err(ctx);
     if (!r->ds || !(r->layer = GDALDatasetGetLayer(r->ds, 0))) {
-        if (!r->ds && err->code == VEMT_OK)
-            vemt_error_set(err, VEMT_E_IO, "not a format GDAL can read");
+        if (!r->ds && vemt_ctx_error(ctx)->code == VEMT_OK)
+            vemt_ctx_fail(ctx, VEMT_E_IO, "not a format GDAL can read");
         else if (r->ds)
-            vemt_error_set(err, VEMT_E_IO, "file has no table or layer");
-        err->source = path;
+            vemt_ctx_fail(ctx, VEMT_E_IO, "file has no table or layer");
+        vemt_ctx_set_source(ctx, path);
         vemt_ogr_rows_destroy(r);
         return VEMT_E_IO;
     }

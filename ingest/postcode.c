@@ -70,9 +70,9 @@ static vemt_status read_rows(vemt_ctx *ctx, vemt_csv *csv,
         clon = column(hdr, "long", NULL);
     bool bng = ce >= 0 && cn >= 0;
     if (cp < 0 || (!bng && (clat < 0 || clon < 0)))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_MISSING,
-                              "postcode lookup needs columns pcds and "
-                              "oseast1m/osnrth1m or lat/long");
+        return vemt_ctx_fail(ctx, VEMT_E_MISSING,
+                             "postcode lookup needs columns pcds and "
+                             "oseast1m/osnrth1m or lat/long");
     /* The ONS Postcode Directory's grid references are British National
      * Grid, its lat/long WGS 84. */
     const char *from = bng ? "EPSG:27700" : "EPSG:4326";
@@ -131,7 +131,7 @@ done:
     vemt_csv_destroy(csv);
     vemt_loaded_clear(&file);
     if (st) {
-        if (!vemt_ctx_err(ctx)->source) vemt_ctx_err(ctx)->source = path;
+        if (!vemt_ctx_error(ctx)->source) vemt_ctx_set_source(ctx, path);
         vemt_postcodes_destroy(pc);
         return st;
     }

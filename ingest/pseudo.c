@@ -24,21 +24,20 @@ static void derive_key(vemt_pseudo *p, const unsigned char *material,
 
 static vemt_status key_from_file(vemt_ctx *ctx, const char *path,
                                  vemt_pseudo *p) {
-    vemt_error *err = vemt_ctx_err(ctx);
     unsigned char buf[4096];
     FILE *f = fopen(path, "rb");
     if (!f) {
-        vemt_error_set(err, VEMT_E_IO, "can't read key file: %s",
-                       strerror(errno));
-        err->source = path;
+        vemt_ctx_fail(ctx, VEMT_E_IO, "can't read key file: %s",
+                      strerror(errno));
+        vemt_ctx_set_source(ctx, path);
         return VEMT_E_IO;
     }
     size_t n = fread(buf, 1, sizeof buf, f);
     fclose(f);
     while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) n--;
     if (n == 0) {
-        vemt_error_set(err, VEMT_E_ARG, "key file is empty");
-        err->source = path;
+        vemt_ctx_fail(ctx, VEMT_E_ARG, "key file is empty");
+        vemt_ctx_set_source(ctx, path);
         return VEMT_E_ARG;
     }
     derive_key(p, buf, n);
@@ -51,8 +50,8 @@ vemt_status vemt_pseudo_create(vemt_ctx *ctx, const char *key_file,
                                vemt_key_origin *origin) {
     *out = NULL;
     if (sodium_init() < 0)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_DEPENDENCY,
-                              "libsodium failed to initialise");
+        return vemt_ctx_fail(ctx, VEMT_E_DEPENDENCY,
+                             "libsodium failed to initialise");
     vemt_pseudo *p = vemt_calloc(1, sizeof *p);
     if (!p) return VEMT_E_NOMEM;
     if (key_file) {

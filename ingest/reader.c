@@ -398,7 +398,6 @@ static vemt_status read_rows(part *pt) {
 
 /* Open the file and read its header row. */
 static vemt_status open_source(file_run *fr, const vemt_csv_record **hdr) {
-    vemt_error *err = vemt_ctx_err(fr->ctx);
     const char *path = fr->src->path;
     part *p0 = &fr->parts[0];
     vemt_status st;
@@ -420,12 +419,11 @@ static vemt_status open_source(file_run *fr, const vemt_csv_record **hdr) {
     }
     fr->src->bytes = fr->file.bytes;
     if ((*hdr)->eof || (*hdr)->n == 0)
-        return vemt_error_set(err, VEMT_E_MISSING,
-                              "file is empty: expected a header row");
+        return vemt_ctx_fail(fr->ctx, VEMT_E_MISSING,
+                             "file is empty: expected a header row");
     if ((*hdr)->bad) {
-        vemt_error_set(err, (*hdr)->bad, "header row: %s", (*hdr)->bad_why);
-        err->row = err->line = 1;
-        err->column = (*hdr)->bad_column;
+        vemt_ctx_fail(fr->ctx, (*hdr)->bad, "header row: %s", (*hdr)->bad_why);
+        vemt_ctx_set_location(fr->ctx, 1, 1, (*hdr)->bad_column, NULL);
         return (*hdr)->bad;
     }
     return VEMT_OK;
@@ -700,7 +698,7 @@ vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_ingest_opts *opts,
         st = part_init(fr, p0, rows, opts->texts ? opts->texts->set : NULL);
     if (!st && split) st = start_second(fr, split, rows / 2 + 16);
     if (st) {
-        if (!vemt_ctx_err(ctx)->source) vemt_ctx_err(ctx)->source = src->path;
+        if (!vemt_ctx_error(ctx)->source) vemt_ctx_set_source(ctx, src->path);
         file_run_clear(fr);
         vemt_free(fr);
         return st;

@@ -140,23 +140,17 @@ static vemt_status find_role(vemt_ctx *ctx, const role_spec *spec,
     }
     *col = exact >= 0 ? exact : found;
     if (exact < 0 && second >= 0) {
-        vemt_error *err = vemt_ctx_err(ctx);
-        vemt_error_set(err, VEMT_E_ARG,
-                       "columns '%s' and '%s' could both be %s: rename one",
-                       map->header[found], map->header[second], spec->name);
-        err->row = 1;
-        err->line = 1;
-        err->column = second + 1;
-        snprintf(err->field, sizeof err->field, "%s", map->header[second]);
+        vemt_ctx_fail(ctx, VEMT_E_ARG,
+                      "columns '%s' and '%s' could both be %s: rename one",
+                      map->header[found], map->header[second], spec->name);
+        vemt_ctx_set_location(ctx, 1, 1, second + 1, map->header[second]);
         return VEMT_E_ARG;
     }
     if (*col < 0 && spec->required) {
-        vemt_error *err = vemt_ctx_err(ctx);
-        vemt_error_set(err, VEMT_E_MISSING,
-                       "required column '%s' not found (accepted names: %s)",
-                       spec->name, spec->aliases);
-        err->row = 1;
-        err->line = 1;
+        vemt_ctx_fail(ctx, VEMT_E_MISSING,
+                      "required column '%s' not found (accepted names: %s)",
+                      spec->name, spec->aliases);
+        vemt_ctx_set_location(ctx, 1, 1, 0, NULL);
         return VEMT_E_MISSING;
     }
     return VEMT_OK;
@@ -175,9 +169,8 @@ static int column_named(const vemt_colmap *map, const char *name) {
 
 /* Place the context's error on the header row and return its code. */
 static vemt_status at_header(vemt_ctx *ctx) {
-    vemt_error *err = vemt_ctx_err(ctx);
-    err->row = err->line = 1;
-    return err->code;
+    vemt_ctx_set_location(ctx, 1, 1, 0, NULL);
+    return vemt_ctx_error(ctx)->code;
 }
 
 /* Apply the job file's explicit names: they win over aliases. */
@@ -188,16 +181,16 @@ static vemt_status explicit_columns(vemt_ctx *ctx, const role_spec *specs,
         size_t s = 0;
         while (s < nspecs && strcmp(specs[s].name, cols->role[k])) s++;
         if (s == nspecs) {
-            vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                           "job file maps unknown role '%s'", cols->role[k]);
+            vemt_ctx_fail(ctx, VEMT_E_ARG, "job file maps unknown role '%s'",
+                          cols->role[k]);
             return at_header(ctx);
         }
         int c = column_named(map, cols->column[k]);
         if (c < 0) {
-            vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                           "job file names column '%s', which the "
-                           "header does not have",
-                           cols->column[k]);
+            vemt_ctx_fail(ctx, VEMT_E_ARG,
+                          "job file names column '%s', which the "
+                          "header does not have",
+                          cols->column[k]);
             return at_header(ctx);
         }
         map->col[specs[s].role] = c;
@@ -227,18 +220,18 @@ static vemt_status check_place(vemt_ctx *ctx, const vemt_colmap *map,
     for (int k = 0; k < 2; k++) {
         bool a = c[pairs[k][0]] >= 0, b = c[pairs[k][1]] >= 0;
         if (a != b) {
-            vemt_error_set(vemt_ctx_err(ctx), VEMT_E_MISSING,
-                           "column '%s' has no partner column",
-                           vemt_role_name(pairs[k][a ? 0 : 1]));
+            vemt_ctx_fail(ctx, VEMT_E_MISSING,
+                          "column '%s' has no partner column",
+                          vemt_role_name(pairs[k][a ? 0 : 1]));
             return at_header(ctx);
         }
         any |= a && b;
     }
     if (!any) {
-        vemt_error_set(vemt_ctx_err(ctx), VEMT_E_MISSING,
-                       "no location columns for %s: need easting/"
-                       "northing, longitude/latitude or a postcode",
-                       what);
+        vemt_ctx_fail(ctx, VEMT_E_MISSING,
+                      "no location columns for %s: need easting/"
+                      "northing, longitude/latitude or a postcode",
+                      what);
         return at_header(ctx);
     }
     return VEMT_OK;

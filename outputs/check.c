@@ -221,9 +221,8 @@ vemt_status vemt_outputs_check_disclosure(vemt_ctx *ctx, const char *path,
         GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     vemt_ogr_pop_errors();
     if (!ds) {
-        vemt_error *err = vemt_ctx_err(ctx);
-        vemt_error_set(err, VEMT_E_IO, "can't open as a GeoPackage");
-        err->source = path;
+        vemt_ctx_fail(ctx, VEMT_E_IO, "can't open as a GeoPackage");
+        vemt_ctx_set_source(ctx, path);
         return VEMT_E_IO;
     }
     checker c = {report, path, rules, NULL, 0};

@@ -12,8 +12,7 @@ static vemt_status write_one(vemt_ctx *ctx, const char *dir,
     char path[4096], tmp[4200];
     int n = snprintf(path, sizeof path, "%s/%s.geojson", dir, def->name);
     if (n < 0 || (size_t)n >= sizeof path)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "GeoJSON folder path too long");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "GeoJSON folder path too long");
     vemt_status st = vemt_tmp_path(ctx, path, ".geojson", tmp, sizeof tmp);
     if (st) return st;
     GDALDatasetH ds = NULL;
@@ -26,7 +25,7 @@ static vemt_status write_one(vemt_ctx *ctx, const char *dir,
     if (!st) st = vemt_ogr_write_layer(ctx, ds, def, out, lco);
     CSLDestroy(lco);
     st = vemt_ogr_finish(ctx, ds, tmp, path, st);
-    if (st) vemt_ctx_err(ctx)->source = def->name;
+    if (st) vemt_ctx_set_source(ctx, def->name);
     return st;
 }
 

@@ -225,6 +225,6 @@ vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
     st = vemt_ogr_finish(ctx, NULL, tmp, path, st);
     CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", NULL);
     vemt_ogr_pop_errors();
-    if (st) vemt_ctx_err(ctx)->source = path;
+    if (st) vemt_ctx_set_source(ctx, path);
     return st;
 }

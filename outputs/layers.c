@@ -214,14 +214,14 @@ static vemt_status fill_events(vemt_ctx *ctx, OGRLayerH layer,
 /* Unit i as a polygon, exterior ring counter-clockwise (the right-hand
  * rule); polygon units as multipolygons (wards may have islands). NULL
  * when memory runs out. */
-static OGRGeometryH cell_polygon(const vemt_grid *grid, size_t i) {
+static OGRGeometryH cell_polygon(const vemt_units *grid, size_t i) {
     unsigned char *wkb;
     size_t size;
-    if (vemt_grid_cell_wkb(grid, i, &wkb, &size)) return NULL;
+    if (vemt_units_wkb(grid, i, &wkb, &size)) return NULL;
     OGRGeometryH g = NULL;
     OGR_G_CreateFromWkbEx(wkb, NULL, &g, size);
     vemt_engine_free(wkb);
-    if (g && vemt_grid_areas(grid)) g = OGR_G_ForceToMultiPolygon(g);
+    if (g && vemt_units_polygons(grid)) g = OGR_G_ForceToMultiPolygon(g);
     return g;
 }
 
@@ -249,15 +249,15 @@ static vemt_status fill_cells(vemt_ctx *ctx, OGRLayerH layer,
     fieldmap m;
     map_fields(layer, cell_fields, sizeof cell_fields / sizeof *cell_fields,
                &m);
-    size_t n = vemt_grid_ncells(out->grid);
-    bool areas = vemt_grid_areas(out->grid) != NULL;
+    size_t n = vemt_units_count(out->grid);
+    bool areas = vemt_units_polygons(out->grid) != NULL;
     char id[128];
     for (size_t i = 0; i < n; i++) {
         OGRFeatureH f = OGR_F_Create(defn);
-        vemt_grid_cell_id(out->grid, i, id, sizeof id);
+        vemt_units_id(out->grid, i, id, sizeof id);
         put_text(f, m.ix[0], id);
         put_text(f, m.ix[1], areas ? id : NULL);
-        put_text(f, m.ix[2], areas ? vemt_grid_cell_name(out->grid, i) : NULL);
+        put_text(f, m.ix[2], areas ? vemt_units_name(out->grid, i) : NULL);
         put_count(f, m.ix[3], out->n_events[i]);
         put_count(f, m.ix[4], at(out->n_subjects, i));
         put_real(f, m.ix[5], out->gi_z[i]);
@@ -410,7 +410,7 @@ static vemt_status fill_cube(vemt_ctx *ctx, OGRLayerH layer,
                &m);
     char id[48];
     for (size_t u = 0; u < units; u++) {
-        vemt_grid_cell_id(out->grid, u, id, sizeof id);
+        vemt_units_id(out->grid, u, id, sizeof id);
         for (size_t t = 0; t < steps; t++) {
             size_t b = u * steps + t;
             OGRFeatureH f = OGR_F_Create(defn);
@@ -459,7 +459,7 @@ static vemt_status fill_emerging(vemt_ctx *ctx, OGRLayerH layer,
     char id[48];
     for (size_t u = 0; u < units; u++) {
         OGRFeatureH f = OGR_F_Create(defn);
-        vemt_grid_cell_id(out->grid, u, id, sizeof id);
+        vemt_units_id(out->grid, u, id, sizeof id);
         put_text(f, m.ix[0], id);
         /* Patterns withheld (NULL) where the cell's total is suppressed. */
         bool hidden = isnan(tr->unit_events[u]);
@@ -608,7 +608,7 @@ static vemt_status fill_area(vemt_ctx *ctx, OGRLayerH layer,
     unsigned char *wkb = NULL;
     size_t n = 0;
     if (!out->area) return VEMT_OK;
-    vemt_status st = vemt_area_wkb(out->area, &wkb, &n);
+    vemt_status st = vemt_study_area_wkb(out->area, &wkb, &n);
     if (st) return st;
     OGRGeometryH g = NULL;
     if (OGR_G_CreateFromWkb(wkb, NULL, &g, (int)n) != OGRERR_NONE) {
@@ -618,7 +618,7 @@ static vemt_status fill_area(vemt_ctx *ctx, OGRLayerH layer,
     vemt_engine_free(wkb);
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
     OGR_F_SetFieldString(f, 0, out->area_name ? base_name(out->area_name) : "");
-    OGR_F_SetFieldDouble(f, 1, vemt_area_m2(out->area) / 1e6);
+    OGR_F_SetFieldDouble(f, 1, vemt_study_area_m2(out->area) / 1e6);
     OGR_F_SetGeometryDirectly(f, OGR_G_ForceToMultiPolygon(g));
     return add_feature(layer, f);
 }
@@ -810,11 +810,11 @@ static vemt_status fill_found(vemt_ctx *ctx, OGRLayerH layer,
     fieldmap m;
     map_fields(layer, found_fields, sizeof found_fields / sizeof *found_fields,
                &m);
-    size_t n = vemt_grid_ncells(out->grid);
+    size_t n = vemt_units_count(out->grid);
     char id[128];
     for (size_t i = 0; i < n; i++) {
         OGRFeatureH f = OGR_F_Create(defn);
-        vemt_grid_cell_id(out->grid, i, id, sizeof id);
+        vemt_units_id(out->grid, i, id, sizeof id);
         put_text(f, m.ix[0], id);
         put_count(f, m.ix[1], fo->n_found[i]);
         put_count(f, m.ix[2], fo->n_children[i]);
@@ -1082,7 +1082,7 @@ OGRwkbGeometryType vemt_layer_geom(const vemt_layer_def *def,
                  def->needs == VEMT_NEEDS_TRENDS ||
                  def->needs == VEMT_NEEDS_FOUND;
     if (def->geom == wkbPolygon && units && out->grid &&
-        vemt_grid_areas(out->grid))
+        vemt_units_polygons(out->grid))
         return wkbMultiPolygon;
     return def->geom;
 }

@@ -17,7 +17,7 @@ static void on_cpl_error(CPLErr cls, CPLErrorNum num, const char *msg) {
     (void)num;
     vemt_ctx *ctx = CPLGetErrorHandlerUserData(); /* NULL: stay quiet */
     if (cls >= CE_Failure && ctx)
-        vemt_error_set(vemt_ctx_err(ctx), VEMT_E_DEPENDENCY, "GDAL: %s", msg);
+        vemt_ctx_fail(ctx, VEMT_E_DEPENDENCY, "GDAL: %s", msg);
 }
 
 void vemt_ogr_push_errors(vemt_ctx *ctx) {
@@ -40,8 +40,8 @@ bool vemt_outputs_temp_path(const char *final, const char *ext, long pid,
 vemt_status vemt_tmp_path(vemt_ctx *ctx, const char *final, const char *ext,
                           char *buf, size_t size) {
     if (!vemt_outputs_temp_path(final, ext, (long)getpid(), buf, size))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "output path too long: %s", final);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG, "output path too long: %s",
+                             final);
     return VEMT_OK;
 }
 
@@ -117,14 +117,13 @@ vemt_status vemt_gdal_create(vemt_ctx *ctx, const char *driver,
     *ds = NULL;
     GDALDriverH drv = GDALGetDriverByName(driver);
     if (!drv)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_DEPENDENCY,
-                              "GDAL has no %s driver", driver);
+        return vemt_ctx_fail(ctx, VEMT_E_DEPENDENCY, "GDAL has no %s driver",
+                             driver);
     *ds = GDALCreate(drv, path, ncol, nrow, bands, type, options);
     if (!*ds) {
-        vemt_error *err = vemt_ctx_err(ctx);
-        if (err->code == VEMT_OK)
-            vemt_error_set(err, VEMT_E_IO, "can't create output");
-        err->source = NULL;
+        if (vemt_ctx_error(ctx)->code == VEMT_OK)
+            vemt_ctx_fail(ctx, VEMT_E_IO, "can't create output");
+        vemt_ctx_set_source(ctx, NULL);
         return VEMT_E_IO;
     }
     return VEMT_OK;
@@ -155,8 +154,8 @@ vemt_status vemt_output_srs(vemt_ctx *ctx, const vemt_output *out,
     }
     if (*srs) OSRRelease(*srs);
     *srs = NULL;
-    return vemt_error_set(ctx ? vemt_ctx_err(ctx) : NULL, VEMT_E_DEPENDENCY,
-                          "GDAL can't read the analysis CRS '%.80s'", def);
+    return vemt_ctx_fail(ctx, VEMT_E_DEPENDENCY,
+                         "GDAL can't read the analysis CRS '%.80s'", def);
 }
 
 vemt_status vemt_ogr_write_layer(vemt_ctx *ctx, GDALDatasetH ds,
@@ -212,9 +211,9 @@ vemt_status vemt_ogr_finish(vemt_ctx *ctx, GDALDatasetH ds, const char *tmp,
                             const char *final, vemt_status st) {
     st = vemt_gdal_close(ds, st);
     if (st == VEMT_OK && rename(tmp, final) != 0)
-        st = vemt_error_set(vemt_ctx_err(ctx), VEMT_E_IO,
-                            "can't move the finished output into place: %s",
-                            strerror(errno));
+        st = vemt_ctx_fail(ctx, VEMT_E_IO,
+                           "can't move the finished output into place: %s",
+                           strerror(errno));
     if (st) remove_with_side_files(tmp);
     return st;
 }

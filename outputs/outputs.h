@@ -11,6 +11,10 @@
 #include "engine/engine.h"
 #include "engine/vemt.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** One run parameter as recorded in the provenance. */
 typedef struct vemt_param {
     const char *name; /* e.g. "cell_size_m" */
@@ -172,7 +176,7 @@ typedef struct vemt_density_out {
  * published (NaN where suppressed; the tier's rules decide which layers and
  * fields are written). grid may be NULL (`vemt ingest`):
  * then no analysis layer is written. The cell arrays have
- * vemt_grid_ncells(grid) entries; gi_z and gi_p may hold NaN (written as
+ * vemt_units_count(grid) entries; gi_z and gi_p may hold NaN (written as
  * null). */
 typedef struct vemt_output {
     const vemt_events *events;
@@ -180,7 +184,7 @@ typedef struct vemt_output {
     const vemt_merges *merges;
     const vemt_source *sources;
     size_t n_sources;
-    const vemt_grid *grid;
+    const vemt_units *grid;
     const double *n_events;
     const double *n_subjects; /* distinct subjects per unit, or NULL */
     const double *gi_z;
@@ -201,7 +205,7 @@ typedef struct vemt_output {
     const vemt_tier_rules *rules; /* the disclosure rules in force; NULL: the
                                      provenance's tier's (disclosure/), with
                                      its suppress_below and round_to */
-    const vemt_area *area;        /* the study area, or NULL */
+    const vemt_study_area *area;  /* the study area, or NULL */
     const char *area_name;        /* its source file name */
     const char *crs; /* the analysis CRS, as vemt_ingest_analysis_crs()
                         names it ("EPSG:32630" or WKT); NULL:
@@ -275,5 +279,9 @@ vemt_status vemt_outputs_check_disclosure(vemt_ctx *ctx, const char *path,
 
 /** Free memory returned by outputs functions; NULL is a no-op. */
 void vemt_outputs_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* VEMT_OUTPUTS_OUTPUTS_H */

@@ -82,8 +82,8 @@ static vemt_status spatialrefsys(vemt_ctx *ctx, const vemt_output *o,
     const char *const wkt2[] = {"FORMAT=WKT2_2019", NULL};
     char *wkt = NULL;
     if (OSRExportToWktEx(srs, &wkt, wkt2) != OGRERR_NONE)
-        st = vemt_error_set(vemt_ctx_err(ctx), VEMT_E_DEPENDENCY,
-                            "GDAL can't write the analysis CRS as WKT");
+        st = vemt_ctx_fail(ctx, VEMT_E_DEPENDENCY,
+                           "GDAL can't write the analysis CRS as WKT");
     vemt_strbuf b = {0};
     vemt_sb_printf(&b, "<spatialrefsys><wkt>");
     vemt_sb_xml(&b, wkt ? wkt : "");
@@ -282,9 +282,8 @@ static vemt_status write_file(vemt_ctx *ctx, const char *tmp, bool zipped,
     VSILFILE *f = VSIFOpenL(vpath, "wb");
     size_t n = strlen(text);
     if (!f || VSIFWriteL(text, 1, n, f) != n || VSIFCloseL(f) != 0)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_IO,
-                              "can't write the QGIS project: %s",
-                              strerror(errno));
+        return vemt_ctx_fail(ctx, VEMT_E_IO, "can't write the QGIS project: %s",
+                             strerror(errno));
     return VEMT_OK;
 }
 
@@ -294,9 +293,9 @@ vemt_status vemt_outputs_write_project(vemt_ctx *ctx, const char *path,
     size_t n = strlen(path);
     bool zipped = n > 4 && !strcasecmp(path + n - 4, ".qgz");
     if (!zipped && !(n > 4 && !strcasecmp(path + n - 4, ".qgs")))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "a QGIS project must end in .qgs or .qgz: %s",
-                              path);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "a QGIS project must end in .qgs or .qgz: %s",
+                             path);
     char src[PATH_MAX], tmp[4096], name[256];
     relative_path(path, gpkg_path, src, sizeof src);
     /* GDAL writes zips only under a name it knows as a zip. */
@@ -314,6 +313,6 @@ vemt_status vemt_outputs_write_project(vemt_ctx *ctx, const char *path,
     st = write_file(ctx, tmp, zipped, name, xml);
     vemt_free(xml);
     st = vemt_ogr_finish(ctx, NULL, tmp, path, st);
-    if (st) vemt_ctx_err(ctx)->source = path;
+    if (st) vemt_ctx_set_source(ctx, path);
     return st;
 }

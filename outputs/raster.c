@@ -85,8 +85,8 @@ static vemt_status write_values(vemt_ctx *ctx, GDALDatasetH ds,
                                 const vemt_raster *r) {
     float *row = vemt_calloc((size_t)r->ncol, sizeof *row);
     if (!row)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_NOMEM,
-                              "out of memory writing the density raster");
+        return vemt_ctx_fail(ctx, VEMT_E_NOMEM,
+                             "out of memory writing the density raster");
     GDALRasterBandH band = GDALGetRasterBand(ds, 1);
     vemt_status st = VEMT_OK;
     for (int y = 0; y < r->nrow && !st; y++) {
@@ -116,8 +116,7 @@ static vemt_status write_raster(vemt_ctx *ctx, const char *driver,
 }
 
 static vemt_status no_density(vemt_ctx *ctx) {
-    return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                          "no density surface to write");
+    return vemt_ctx_fail(ctx, VEMT_E_ARG, "no density surface to write");
 }
 
 vemt_status vemt_outputs_write_geotiff(vemt_ctx *ctx, const char *path,
@@ -135,7 +134,7 @@ vemt_status vemt_outputs_write_geotiff(vemt_ctx *ctx, const char *path,
     st = vemt_ogr_finish(ctx, NULL, tmp, path, st);
     vemt_ogr_pop_errors();
     CSLDestroy(opt);
-    if (st) vemt_ctx_err(ctx)->source = path;
+    if (st) vemt_ctx_set_source(ctx, path);
     return st;
 }
 

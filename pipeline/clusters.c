@@ -181,16 +181,16 @@ static const char kernel_names[][16] = {"quartic", "Epanechnikov", "triangular",
 /* The density of the events (restricted) or of the published cell counts
  * at cell centres (partner, public). */
 static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
-                           const vemt_event_points *ep, const vemt_area *area,
-                           const vemt_grid *grid, const double *cells,
-                           const vemt_callbacks *info, vemt_params *params,
-                           vemt_cluster_result *r) {
+                           const vemt_event_points *ep,
+                           const vemt_study_area *area, const vemt_units *grid,
+                           const double *cells, const vemt_callbacks *info,
+                           vemt_params *params, vemt_cluster_result *r) {
     vemt_points pts = vemt_event_points_view(ep);
     double *w = NULL, *x = NULL, *y = NULL;
     const char *what = "the events";
     const vemt_tier_rules *rules = vemt_tier_rules_get((vemt_tier)a->tier);
     if (!rules->exact_locations) {
-        double cell = vemt_grid_cell_m(grid);
+        double cell = vemt_units_cell_m(grid);
         if (!(cell >= rules->density_min_cell_m)) {
             if (info)
                 vemt_logf(info,
@@ -200,7 +200,7 @@ static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
                           rules->density_min_cell_m);
             return VEMT_OK;
         }
-        size_t n = vemt_grid_ncells(grid);
+        size_t n = vemt_units_count(grid);
         x = vemt_calloc(n, sizeof *x), y = vemt_calloc(n, sizeof *y);
         w = vemt_calloc(n, sizeof *w);
         if (!x || !y || !w) {
@@ -208,7 +208,7 @@ static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
             return VEMT_E_NOMEM;
         }
         for (size_t i = 0; i < n; i++) {
-            vemt_grid_cell_centre(grid, i, &x[i], &y[i]);
+            vemt_units_centre(grid, i, &x[i], &y[i]);
             w[i] = isnan(cells[i]) ? 0 : cells[i]; /* withheld: nothing */
         }
         pts = (vemt_points){n, x, y, NULL, NULL, w};
@@ -229,7 +229,8 @@ static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
         vemt_free(x), vemt_free(y), vemt_free(w);
         return VEMT_OK;
     }
-    vemt_bbox box = area ? vemt_area_bbox(area) : (vemt_bbox){0, 0, -1, -1};
+    vemt_bbox box =
+        area ? vemt_study_area_bbox(area) : (vemt_bbox){0, 0, -1, -1};
     vemt_kde_opts o = {(vemt_kernel)a->kde_kernel, h, a->kde_pixel_m,
                        area ? &box : NULL};
     vemt_status st =
@@ -254,8 +255,9 @@ static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
 }
 
 vemt_status vemt_clusters_run(vemt_ctx *ctx, const vemt_job *a,
-                              const vemt_events *events, const vemt_area *area,
-                              const vemt_grid *grid, const double *cells,
+                              const vemt_events *events,
+                              const vemt_study_area *area,
+                              const vemt_units *grid, const double *cells,
                               const vemt_callbacks *info, vemt_params *params,
                               vemt_cluster_result *r) {
     memset(r, 0, sizeof *r);

@@ -39,8 +39,9 @@ typedef struct vemt_cluster_result {
  * the events' reach). Records parameters and prints a line per method on info
  * (may be NULL). Returns the engine's failures (message in the context). */
 vemt_status vemt_clusters_run(vemt_ctx *ctx, const vemt_job *a,
-                              const vemt_events *events, const vemt_area *area,
-                              const vemt_grid *grid, const double *cells,
+                              const vemt_events *events,
+                              const vemt_study_area *area,
+                              const vemt_units *grid, const double *cells,
                               const vemt_callbacks *info, vemt_params *params,
                               vemt_cluster_result *r);
 

@@ -49,14 +49,14 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_job *a,
     memset(r, 0, sizeof *r);
     if (!a->flag_places) return VEMT_OK;
     vemt_unit_list ul;
-    vemt_areas *places = NULL;
+    vemt_polygons *places = NULL;
     vemt_status st = vemt_flag_places_read(ctx, a->flag_places, a->analysis_crs,
                                            a->flag_radius_m, &ul);
     if (!st)
-        st = vemt_areas_create_wkb(ctx, ul.n,
-                                   (const unsigned char *const *)ul.wkb,
-                                   ul.wkb_size, (const char *const *)ul.ids,
-                                   (const char *const *)ul.names, &places);
+        st = vemt_polygons_create_wkb(ctx, ul.n,
+                                      (const unsigned char *const *)ul.wkb,
+                                      ul.wkb_size, (const char *const *)ul.ids,
+                                      (const char *const *)ul.names, &places);
     size_t n = st ? 0 : ul.n, m = 0, flagged = 0;
     r->rows = st ? NULL : vemt_calloc(n + 1, sizeof *r->rows);
     r->names = st ? NULL : vemt_calloc(n + 1, sizeof *r->names);
@@ -73,7 +73,7 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_job *a,
         vemt_event *ev = &events->items[e];
         size_t p;
         if (ev->kind != VEMT_KIND_MISSING_FROM || !ev->located ||
-            !vemt_areas_locate(places, ev->x, ev->y, &p))
+            !vemt_polygons_locate(places, ev->x, ev->y, &p))
             continue;
         ev->flagged = true;
         ev->excluded = !a->include_flagged;
@@ -90,11 +90,11 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_job *a,
         vemt_params_add_transform(params, "flag_places_transformation",
                                   &ul.transform);
     vemt_free(pairs);
-    vemt_areas_destroy(places);
+    vemt_polygons_destroy(places);
     vemt_unit_list_clear(&ul);
     if (st) {
-        vemt_error *err = vemt_ctx_err(ctx);
-        if (!err->source) err->source = a->flag_places;
+        if (!vemt_ctx_error(ctx)->source)
+            vemt_ctx_set_source(ctx, a->flag_places);
         return st;
     }
     vemt_params_add_text(params, "flag_places", "given", a->flag_places);

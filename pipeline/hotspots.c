@@ -24,7 +24,7 @@
 
 void vemt_hotspots_clear(vemt_hotspot_result *r) {
     vemt_weights_destroy(r->weights);
-    vemt_grid_destroy(r->grid);
+    vemt_units_destroy(r->grid);
     vemt_free(r->counts);
     vemt_free(r->subjects);
     vemt_free(r->z);
@@ -49,7 +49,7 @@ static void warn(vemt_hotspot_result *r, const vemt_callbacks *info,
 
 /* The units of the keep mask, as new units (names and ids copied). */
 static vemt_status subset_areas(vemt_ctx *ctx, const vemt_unit_list *ul,
-                                const bool *keep, vemt_areas **out) {
+                                const bool *keep, vemt_polygons **out) {
     size_t m = 0;
     const unsigned char **wkb = vemt_calloc(ul->n, sizeof *wkb);
     size_t *size = vemt_calloc(ul->n, sizeof *size);
@@ -63,7 +63,7 @@ static vemt_status subset_areas(vemt_ctx *ctx, const vemt_unit_list *ul,
         ids[m] = ul->ids[i];
         names[m++] = ul->names[i];
     }
-    if (!st) st = vemt_areas_create_wkb(ctx, m, wkb, size, ids, names, out);
+    if (!st) st = vemt_polygons_create_wkb(ctx, m, wkb, size, ids, names, out);
     vemt_free(wkb), vemt_free(size), vemt_free(ids), vemt_free(names);
     return st;
 }
@@ -72,24 +72,24 @@ static vemt_status subset_areas(vemt_ctx *ctx, const vemt_unit_list *ul,
  * (all without one): generalised boundaries of neighbouring authorities
  * touch or overlap the study area by slivers, which must not count. */
 static vemt_status area_units(vemt_ctx *ctx, const vemt_job *a,
-                              const vemt_area *area, const vemt_callbacks *info,
-                              vemt_params *params, vemt_hotspot_result *r) {
+                              const vemt_study_area *area,
+                              const vemt_callbacks *info, vemt_params *params,
+                              vemt_hotspot_result *r) {
     vemt_unit_list ul;
-    vemt_areas *all = NULL, *kept = NULL;
+    vemt_polygons *all = NULL, *kept = NULL;
     bool *keep = NULL;
-    vemt_status st = vemt_units_read(ctx, a->areas, a->analysis_crs, a->area_id,
-                                     a->area_name, &ul);
+    vemt_status st = vemt_unit_list_read(ctx, a->areas, a->analysis_crs,
+                                         a->area_id, a->area_name, &ul);
     if (!st) st = subset_areas(ctx, &ul, NULL, &all);
-    size_t n = st ? 0 : vemt_areas_n(all), m = n;
+    size_t n = st ? 0 : vemt_polygons_count(all), m = n;
     if (!st && area) {
         keep = vemt_calloc(n, sizeof *keep);
         if (!keep) st = VEMT_E_NOMEM;
         m = 0;
         for (size_t i = 0; !st && i < n; i++)
-            m += keep[i] = vemt_areas_share_in(all, i, area) >= 0.5;
+            m += keep[i] = vemt_polygons_share_in(all, i, area) >= 0.5;
         if (!st && m == 0)
-            st =
-                vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
+            st = vemt_ctx_fail(ctx, VEMT_E_ARG,
                                "no unit of %s has half its area or more in the "
                                "study area",
                                a->areas);
@@ -106,15 +106,15 @@ static vemt_status area_units(vemt_ctx *ctx, const vemt_job *a,
         vemt_params_add_transform(params, "areas_transformation",
                                   &ul.transform);
     if (!st) {
-        vemt_areas *use = kept ? kept : all;
-        st = vemt_grid_create_areas(ctx, &use, &r->grid);
+        vemt_polygons *use = kept ? kept : all;
+        st = vemt_units_create_polygons(ctx, &use, &r->grid);
         if (kept)
             kept = use;
         else
             all = use;
     }
-    vemt_areas_destroy(kept);
-    vemt_areas_destroy(all);
+    vemt_polygons_destroy(kept);
+    vemt_polygons_destroy(all);
     vemt_unit_list_clear(&ul);
     vemt_free(keep);
     return st;
@@ -122,17 +122,18 @@ static vemt_status area_units(vemt_ctx *ctx, const vemt_job *a,
 
 /* A square or hexagon grid over the study area or the events' extent. */
 static vemt_status grid_units(vemt_ctx *ctx, const vemt_job *a,
-                              const vemt_area *area, const vemt_events *events,
+                              const vemt_study_area *area,
+                              const vemt_events *events,
                               const vemt_callbacks *info, vemt_params *params,
                               vemt_hotspot_result *r) {
     vemt_bbox extent;
     if (area)
-        extent = vemt_area_bbox(area);
+        extent = vemt_study_area_bbox(area);
     else if (!vemt_events_bbox(events, a->kinds, &extent))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "no located %s events in the inputs: nothing "
-                              "to map (see the rejects above)",
-                              a->kind_name);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "no located %s events in the inputs: nothing "
+                             "to map (see the rejects above)",
+                             a->kind_name);
     double cell = a->cell_size_m;
     char rule[400];
     if (cell > 0) {
@@ -146,13 +147,13 @@ static vemt_status grid_units(vemt_ctx *ctx, const vemt_job *a,
         if (info)
             vemt_logf(info, "cell size: %g m (automatic: %s)\n", cell, rule);
     }
-    bool hex = a->grid_shape == VEMT_CELL_HEX;
+    bool hex = a->grid_shape == VEMT_UNIT_HEX;
     vemt_params_add_text(
         params, "grid", a->grid_shape ? "given" : "default",
         hex ? "hexagons, flat-topped, cell size flat to flat" : "squares");
     r->cell_m = cell;
-    return hex ? vemt_grid_create_hex(ctx, cell, &extent, area, &r->grid)
-               : vemt_grid_create(ctx, cell, &extent, area, &r->grid);
+    return hex ? vemt_units_create_hex(ctx, cell, &extent, area, &r->grid)
+               : vemt_units_create_square(ctx, cell, &extent, area, &r->grid);
 }
 
 static vemt_status alloc_arrays(vemt_hotspot_result *r, size_t n, bool perm) {
@@ -223,7 +224,7 @@ static vemt_status build_weights(vemt_ctx *ctx, const vemt_job *a,
                                  vemt_hotspot_result *r, const double *xy,
                                  size_t n, const vemt_callbacks *info,
                                  vemt_params *params) {
-    bool areas = vemt_grid_areas(r->grid) != NULL;
+    bool areas = vemt_units_polygons(r->grid) != NULL;
     int kind = a->weights >= 0 ? a->weights
                : areas         ? VEMT_WEIGHTS_QUEEN
                                : VEMT_WEIGHTS_BAND;
@@ -240,7 +241,7 @@ static vemt_status build_weights(vemt_ctx *ctx, const vemt_job *a,
     } else if (kind == VEMT_WEIGHTS_QUEEN || kind == VEMT_WEIGHTS_ROOK) {
         vemt_contiguity c = kind == VEMT_WEIGHTS_QUEEN ? VEMT_CONTIGUITY_QUEEN
                                                        : VEMT_CONTIGUITY_ROOK;
-        st = vemt_weights_grid_contiguity(ctx, r->grid, c, true, &r->weights);
+        st = vemt_weights_units_contiguity(ctx, r->grid, c, true, &r->weights);
         snprintf(
             r->weights_desc, sizeof r->weights_desc,
             "binary %s contiguity (%s), the unit itself included (Gi*)",
@@ -326,7 +327,8 @@ static void check_data(vemt_hotspot_result *r, size_t n,
 }
 
 vemt_status vemt_hotspots_run(vemt_ctx *ctx, const vemt_job *a,
-                              const vemt_area *area, const vemt_events *events,
+                              const vemt_study_area *area,
+                              const vemt_events *events,
                               const vemt_callbacks *info, vemt_params *params,
                               vemt_hotspot_result *r) {
     memset(r, 0, sizeof *r);
@@ -334,14 +336,14 @@ vemt_status vemt_hotspots_run(vemt_ctx *ctx, const vemt_job *a,
     vemt_status st = a->areas
                          ? area_units(ctx, a, area, info, params, r)
                          : grid_units(ctx, a, area, events, info, params, r);
-    size_t n = st ? 0 : vemt_grid_ncells(r->grid);
+    size_t n = st ? 0 : vemt_units_count(r->grid);
     if (!st) st = alloc_arrays(r, n, a->permutations > 0);
     if (st) return st;
-    r->counted = vemt_grid_count(r->grid, events, a->kinds, r->counts);
-    st = vemt_grid_count_subjects(r->grid, events, a->kinds, r->subjects);
+    r->counted = vemt_units_count_events(r->grid, events, a->kinds, r->counts);
+    st = vemt_units_count_subjects(r->grid, events, a->kinds, r->subjects);
     double *xy = vemt_calloc(2 * (n ? n : 1), sizeof *xy);
     if (!st && !xy) st = VEMT_E_NOMEM;
-    if (!st) vemt_grid_centres(r->grid, xy);
+    if (!st) vemt_units_centres(r->grid, xy);
     bool need =
         a->distance_band_m < 0 || (a->distance_band_m == 0 && r->cell_m == 0 &&
                                    (a->weights == VEMT_WEIGHTS_BAND));

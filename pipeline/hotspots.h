@@ -14,9 +14,9 @@
 #include "pipeline/pipeline.h"
 
 /** What the stage made; everything owned, freed by vemt_hotspots_clear().
- * Per-unit arrays have vemt_grid_ncells(grid) entries. */
+ * Per-unit arrays have vemt_units_count(grid) entries. */
 typedef struct vemt_hotspot_result {
-    vemt_grid *grid;       /* the units: cells or polygon areas */
+    vemt_units *grid;      /* the units: cells or polygon areas */
     vemt_weights *weights; /* binary, self included (Gi*; Moran skips self) */
     double *counts;        /* events per unit */
     double *subjects;      /* distinct subjects per unit */
@@ -42,7 +42,8 @@ typedef struct vemt_hotspot_result {
  * setting or no located events, VEMT_E_NOMEM, VEMT_E_DEPENDENCY; the
  * message is in the context. */
 vemt_status vemt_hotspots_run(vemt_ctx *ctx, const vemt_job *a,
-                              const vemt_area *area, const vemt_events *events,
+                              const vemt_study_area *area,
+                              const vemt_events *events,
                               const vemt_callbacks *info, vemt_params *params,
                               vemt_hotspot_result *r);
 

@@ -109,7 +109,7 @@ typedef struct vemt_job {
     int patrol_top;      /* rows kept (10) */
     const char *report;  /* Markdown report path, or NULL */
     /* hot spots */
-    int grid_shape;         /* vemt_cell_shape: square (0) or hex (1) */
+    int grid_shape;         /* vemt_unit_shape: square (0) or hex (1) */
     const char *areas;      /* --areas PATH: polygon units, or NULL */
     const char *area_id;    /* field of the units' ids (NULL: guessed) */
     const char *area_name;  /* field of their names (NULL: guessed) */

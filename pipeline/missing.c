@@ -33,10 +33,10 @@ static int by_child_time(const void *p, const void *q) {
 }
 
 /* The reader writes an episode's found_at right after its missing_from. */
-static size_t collect(const vemt_events *ev, const vemt_grid *grid,
+static size_t collect(const vemt_events *ev, const vemt_units *grid,
                       episode *eps) {
     size_t n = 0;
-    bool areas = grid && vemt_grid_areas(grid);
+    bool areas = grid && vemt_units_polygons(grid);
     for (size_t i = 0; i < ev->n; i++) {
         const vemt_event *a = &ev->items[i];
         if (a->kind != VEMT_KIND_MISSING_FROM) continue;
@@ -44,7 +44,7 @@ static size_t collect(const vemt_events *ev, const vemt_grid *grid,
         bool found = b && b->kind == VEMT_KIND_FOUND_AT &&
                      b->source == a->source && b->ref == a->ref;
         size_t u = SIZE_MAX;
-        if (!areas || !a->located || !vemt_grid_locate(grid, a->x, a->y, &u))
+        if (!areas || !a->located || !vemt_units_locate(grid, a->x, a->y, &u))
             u = SIZE_MAX;
         eps[n++] = (episode){a, found ? b : NULL, false, u};
     }
@@ -121,7 +121,7 @@ static void summarise(const episode *eps, size_t n, size_t unit, int64_t s,
 }
 
 vemt_status vemt_missing_run(const vemt_job *a, const vemt_events *events,
-                             const vemt_grid *grid, const vemt_cube *cube,
+                             const vemt_units *grid, const vemt_cube *cube,
                              vemt_missing_result *r) {
     memset(r, 0, sizeof *r);
     size_t cap = events->n + 1;
@@ -138,7 +138,7 @@ vemt_status vemt_missing_run(const vemt_job *a, const vemt_events *events,
         t1 = eps[i].from->start_utc > t1 ? eps[i].from->start_utc : t1;
     }
     size_t T = cube ? vemt_cube_steps(cube) : 1;
-    size_t U = grid && vemt_grid_areas(grid) ? vemt_grid_ncells(grid) : 0;
+    size_t U = grid && vemt_units_polygons(grid) ? vemt_units_count(grid) : 0;
     if (!st && n > 0) {
         flag_repeats(eps, n, a->repeat_episodes, a->repeat_days);
         r->rows = vemt_calloc((U + 1) * T, sizeof *r->rows);
@@ -151,8 +151,8 @@ vemt_status vemt_missing_run(const vemt_job *a, const vemt_events *events,
             int64_t e = cube ? vemt_cube_step_end(cube, t) : t1 + 1;
             summarise(eps, n, u ? u - 1 : SIZE_MAX, s, e, keys, rkeys, dur,
                       row);
-            row->area =
-                u ? vemt_areas_id(vemt_grid_areas(grid), u - 1) : "study area";
+            row->area = u ? vemt_polygons_id(vemt_units_polygons(grid), u - 1)
+                          : "study area";
             row->step_start_utc = s;
             row->step_end_utc = e - 1;
         }

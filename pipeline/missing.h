@@ -19,7 +19,7 @@ typedef struct vemt_missing_result {
  * whole window as one step), an episode belonging to the area it went
  * missing from. Returns VEMT_E_NOMEM. */
 vemt_status vemt_missing_run(const vemt_job *a, const vemt_events *events,
-                             const vemt_grid *grid, const vemt_cube *cube,
+                             const vemt_units *grid, const vemt_cube *cube,
                              vemt_missing_result *r);
 
 /** Free a result and zero it. */

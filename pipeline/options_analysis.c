@@ -14,7 +14,7 @@
 #include "pipeline/options.h"
 
 void vemt_job_analysis_defaults(vemt_job *a) {
-    a->grid_shape = VEMT_CELL_SQUARE;
+    a->grid_shape = VEMT_UNIT_SQUARE;
     a->weights = -1;
     a->knn_k = 8;
     a->permutations = VEMT_PERMUTATIONS_DEFAULT;

@@ -87,7 +87,7 @@ const vemt_rejects *vemt_result_rejects(const vemt_result *res);
 
 /** The analysis units (NULL for an ingest or a run with nothing to
  * analyse) and their Gi* z and bins (unit order). Borrowed. */
-const vemt_grid *vemt_result_units(const vemt_result *res);
+const vemt_units *vemt_result_units(const vemt_result *res);
 const double *vemt_result_gi_z(const vemt_result *res);
 const int8_t *vemt_result_gi_bin(const vemt_result *res);
 

@@ -115,7 +115,7 @@ static int by_child(const void *p, const void *q) {
     return (a->unit > b->unit) - (a->unit < b->unit);
 }
 
-static vemt_status child_lists(const vemt_events *ev, const vemt_grid *g,
+static vemt_status child_lists(const vemt_events *ev, const vemt_units *g,
                                size_t **start, size_t **units, size_t *nc) {
     found_child *fc = vemt_calloc(ev->n + 1, sizeof *fc);
     *start = vemt_calloc(ev->n + 2, sizeof **start);
@@ -130,7 +130,7 @@ static vemt_status child_lists(const vemt_events *ev, const vemt_grid *g,
         const vemt_event *e = &ev->items[i];
         size_t u;
         if (counted(e, 1u << VEMT_KIND_FOUND_AT) &&
-            vemt_grid_locate(g, e->x, e->y, &u))
+            vemt_units_locate(g, e->x, e->y, &u))
             fc[m++] = (found_child){e->subject_key, i, u};
     }
     qsort(fc, m, sizeof *fc, by_child);
@@ -150,11 +150,11 @@ static vemt_status child_lists(const vemt_events *ev, const vemt_grid *g,
  * child-level test whose null moves whole children (engine/childperm.c),
  * so one child found many times in one place can't make a hot spot. */
 static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_job *a,
-                                  const vemt_events *ev, const vemt_grid *g,
+                                  const vemt_events *ev, const vemt_units *g,
                                   const vemt_weights *w,
                                   const vemt_callbacks *info,
                                   vemt_repeat_result *r) {
-    size_t n = vemt_grid_ncells(g), nc = 0, *start = NULL, *units = NULL;
+    size_t n = vemt_units_count(g), nc = 0, *start = NULL, *units = NULL;
     size_t k = n ? n : 1;
     r->n_found = vemt_calloc(k, sizeof *r->n_found);
     r->n_children = vemt_calloc(k, sizeof *r->n_children);
@@ -170,7 +170,8 @@ static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_job *a,
                          : VEMT_E_NOMEM;
     size_t found = 0;
     if (!st)
-        found = vemt_grid_count(g, ev, 1u << VEMT_KIND_FOUND_AT, r->n_found);
+        found = vemt_units_count_events(g, ev, 1u << VEMT_KIND_FOUND_AT,
+                                        r->n_found);
     if (!st && (found < 2 || n < 2)) {
         if (info)
             vemt_logs(info,
@@ -183,7 +184,7 @@ static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_job *a,
     if (!st)
         st = vemt_significance_bins(r->gi_z, r->gi_p, n, a->fdr, r->gi_bin);
     if (!st) st = child_lists(ev, g, &start, &units, &nc);
-    if (!st) vemt_grid_centres(g, xy);
+    if (!st) vemt_units_centres(g, xy);
     vemt_child_units cu = {nc, start, units};
     vemt_perm_opts po = {(size_t)a->permutations, a->seed,
                          (unsigned)a->threads};
@@ -284,9 +285,9 @@ static vemt_status colocation(vemt_ctx *ctx, const vemt_job *a,
 
 /* The co-location quotients aggregated to units: the mean quotient of
  * incidents around the found-at places of each unit (found_hotspots). */
-static vemt_status clq_by_unit(const vemt_events *ev, const vemt_grid *g,
+static vemt_status clq_by_unit(const vemt_events *ev, const vemt_units *g,
                                vemt_repeat_result *r) {
-    size_t n = vemt_grid_ncells(g);
+    size_t n = vemt_units_count(g);
     double *sum = vemt_calloc(n ? n : 1, sizeof *sum);
     r->mean_lclq = vemt_calloc(n ? n : 1, sizeof *r->mean_lclq);
     if (!sum || !r->mean_lclq) {
@@ -297,7 +298,7 @@ static vemt_status clq_by_unit(const vemt_events *ev, const vemt_grid *g,
         const vemt_event *e = &ev->items[r->clq.event[k]];
         size_t u;
         if (e->kind != VEMT_KIND_FOUND_AT || isnan(r->lclq[k]) ||
-            !vemt_grid_locate(g, e->x, e->y, &u))
+            !vemt_units_locate(g, e->x, e->y, &u))
             continue;
         sum[u] += r->lclq[k];
         r->mean_lclq[u] += 1; /* count first, mean below */
@@ -311,7 +312,7 @@ static vemt_status clq_by_unit(const vemt_events *ev, const vemt_grid *g,
 }
 
 vemt_status vemt_repeat_run(vemt_ctx *ctx, const vemt_job *a,
-                            const vemt_events *events, const vemt_grid *grid,
+                            const vemt_events *events, const vemt_units *grid,
                             const vemt_weights *w, const vemt_callbacks *info,
                             vemt_params *params, vemt_repeat_result *r) {
     memset(r, 0, sizeof *r);

@@ -36,7 +36,7 @@ typedef struct vemt_repeat_result {
  * found-at events) is skipped with a note. Returns the engine's failures
  * (message in the context). */
 vemt_status vemt_repeat_run(vemt_ctx *ctx, const vemt_job *a,
-                            const vemt_events *events, const vemt_grid *grid,
+                            const vemt_events *events, const vemt_units *grid,
                             const vemt_weights *w, const vemt_callbacks *info,
                             vemt_params *params, vemt_repeat_result *r);
 

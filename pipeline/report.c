@@ -69,9 +69,9 @@ static int by_z_desc(const void *a, const void *b) {
     return (za < zb) - (za > zb);
 }
 
-void vemt_report_top_cells(FILE *out, const vemt_grid *grid,
+void vemt_report_top_cells(FILE *out, const vemt_units *grid,
                            const double *counts, const double *z, size_t max) {
-    size_t n = vemt_grid_ncells(grid), m = 0;
+    size_t n = vemt_units_count(grid), m = 0;
     ranked *r = calloc(n ? n : 1, sizeof *r);
     if (!r) return;
     for (size_t i = 0; i < n; i++)
@@ -79,7 +79,7 @@ void vemt_report_top_cells(FILE *out, const vemt_grid *grid,
     qsort(r, m, sizeof *r, by_z_desc);
     char id[48];
     for (size_t k = 0; k < m && k < max && r[k].z > 0; k++) {
-        vemt_grid_cell_id(grid, r[k].i, id, sizeof id);
+        vemt_units_id(grid, r[k].i, id, sizeof id);
         fprintf(out, "  cell %-14s  events %4.0f  gi_z %6.2f\n", id,
                 counts[r[k].i], r[k].z);
     }
@@ -197,7 +197,7 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
     }
     if (s->grid) {
         heading(out, md, "Hottest cells");
-        size_t n = vemt_grid_ncells(s->grid), top[5], shown = 0;
+        size_t n = vemt_units_count(s->grid), top[5], shown = 0;
         /* The 99 % hot cells with the most events, busiest first. */
         for (; shown < 5; shown++) {
             size_t best = n;
@@ -213,7 +213,7 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
             if (best == n) break;
             top[shown] = best;
             char id[48];
-            vemt_grid_cell_id(s->grid, best, id, sizeof id);
+            vemt_units_id(s->grid, best, id, sizeof id);
             /* The pattern only where emerging_hotspots publishes it. */
             bool pattern = s->trends && !isnan(s->trends->unit_events[best]);
             fprintf(out, "%scell %s: hot spot at 99 %% confidence%s%s\n",

@@ -21,7 +21,7 @@ void vemt_report_rejects(FILE *out, const vemt_rejects *rejects,
 bool vemt_report_sources(FILE *out, const vemt_source *sources, size_t n);
 
 /** Print the hottest cells (highest gi_z), at most max. */
-void vemt_report_top_cells(FILE *out, const vemt_grid *grid,
+void vemt_report_top_cells(FILE *out, const vemt_units *grid,
                            const double *counts, const double *z, size_t max);
 
 /** What the run summary tells. All borrowed; trends and safeguarding may
@@ -30,7 +30,7 @@ typedef struct vemt_summary {
     const vemt_source *sources;
     size_t n_sources;
     const vemt_events *events;
-    const vemt_grid *grid;
+    const vemt_units *grid;
     const double *cells; /* published cell counts */
     const int8_t *bins;
     const vemt_trends_out *trends;

@@ -46,7 +46,7 @@ struct vemt_result {
     vemt_events events;
     vemt_rejects rejects;
     vemt_merges merges;
-    vemt_area *area;
+    vemt_study_area *area;
     vemt_hotspot_result hs;
     vemt_cluster_result cl;
     vemt_trend_result trends;
@@ -78,7 +78,7 @@ void vemt_result_destroy(run *r) {
     vemt_flagged_clear(&r->flg);
     vemt_clusters_result_clear(&r->cl);
     vemt_hotspots_clear(&r->hs);
-    vemt_area_destroy(r->area);
+    vemt_study_area_destroy(r->area);
     vemt_events_clear(&r->events);
     vemt_rejects_clear(&r->rejects);
     vemt_merges_clear(&r->merges);
@@ -226,7 +226,7 @@ static vemt_status read_inputs(run *r) {
 
 static vemt_status read_boundary(run *r) {
     if (!r->a.boundary) {
-        vemt_area_flag_events(NULL, &r->events);
+        vemt_study_area_flag_events(NULL, &r->events);
         return VEMT_OK;
     }
     unsigned char *wkb = NULL;
@@ -236,10 +236,10 @@ static vemt_status read_boundary(run *r) {
                                         r->a.analysis_crs, &wkb, &n, &note);
     if (!st)
         vemt_params_add_transform(&r->params, "boundary_transformation", &note);
-    if (!st) st = vemt_area_create_wkb(r->ctx, wkb, n, &r->area);
+    if (!st) st = vemt_study_area_create_wkb(r->ctx, wkb, n, &r->area);
     vemt_ingest_free(wkb);
     if (st) return failed(r, st, r->a.boundary);
-    vemt_area_flag_events(r->area, &r->events);
+    vemt_study_area_flag_events(r->area, &r->events);
     return VEMT_OK;
 }
 
@@ -277,7 +277,7 @@ static vemt_status analyse(run *r) {
     if (vemt_tier_check_cell(
             &r->a, h->cell_m > 0 ? h->cell_m : (double)INFINITY, r->err))
         return r->err->code;
-    size_t n = vemt_grid_ncells(h->grid);
+    size_t n = vemt_units_count(h->grid);
     vemt_params_add_text(
         &r->params, "gi_bin_rule", r->a.fdr ? "default" : "given",
         r->a.fdr ? "Benjamini-Hochberg FDR at q = 0.10, 0.05, 0.01"
@@ -318,8 +318,8 @@ static vemt_status analyse(run *r) {
     if (st) return failed(r, st, NULL);
     if (r->info) {
         vemt_logf(r->info, "units: %zu %s, %zu %s events counted\n", n,
-                  vemt_grid_areas(h->grid) ? "polygons" : "cells", h->counted,
-                  r->a.kind_name);
+                  vemt_units_polygons(h->grid) ? "polygons" : "cells",
+                  h->counted, r->a.kind_name);
         vemt_logs(r->info, "hottest units (Getis-Ord Gi*):\n");
         char *text;
         size_t len;
@@ -641,7 +641,7 @@ const vemt_rejects *vemt_result_rejects(const vemt_result *r) {
     return &r->rejects;
 }
 
-const vemt_grid *vemt_result_units(const vemt_result *r) { return r->hs.grid; }
+const vemt_units *vemt_result_units(const vemt_result *r) { return r->hs.grid; }
 
 const double *vemt_result_gi_z(const vemt_result *r) { return r->hs.z; }
 

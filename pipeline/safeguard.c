@@ -155,10 +155,10 @@ static vemt_status cluster_windows(const vemt_job *a, const vemt_events *ev,
  * N kept. Events are located once and sorted by cell, so each hot cell
  * reads only its own. */
 static vemt_status patrol_windows(const vemt_job *a, const vemt_events *ev,
-                                  const vemt_grid *g, const int8_t *bins,
+                                  const vemt_units *g, const int8_t *bins,
                                   const vemt_cluster_set *clusters,
                                   vemt_safeguard_result *r) {
-    size_t n = vemt_grid_ncells(g), hot = 0, m = 0;
+    size_t n = vemt_units_count(g), hot = 0, m = 0;
     size_t(*pairs)[2] = vemt_calloc(ev->n + 1, sizeof *pairs);
     size_t *which = vemt_calloc(ev->n + 1, sizeof *which);
     r->patrol = vemt_calloc(n + 1, sizeof *r->patrol);
@@ -173,7 +173,7 @@ static vemt_status patrol_windows(const vemt_job *a, const vemt_events *ev,
         if (e->start_utc < t0) t0 = e->start_utc;
         if (e->start_utc > t1) t1 = e->start_utc;
         if (e->located && (a->kinds & (1u << e->kind)) &&
-            vemt_grid_locate(g, e->x, e->y, &cell) && bins[cell] >= 3)
+            vemt_units_locate(g, e->x, e->y, &cell) && bins[cell] >= 3)
             pairs[m][0] = cell, pairs[m++][1] = i;
     }
     qsort(pairs, m, sizeof *pairs, by_cell_then_event);
@@ -184,7 +184,7 @@ static vemt_status patrol_windows(const vemt_job *a, const vemt_events *ev,
         vemt_patrol_row *p = &r->patrol[hot];
         if (!best_window(a, ev, which, k, weeks, p)) continue;
         snprintf(p->place_kind, sizeof p->place_kind, "cell");
-        vemt_grid_cell_id(g, c, p->place, sizeof p->place);
+        vemt_units_id(g, c, p->place, sizeof p->place);
         hot++;
     }
     if (clusters) {
@@ -205,7 +205,7 @@ static vemt_status patrol_windows(const vemt_job *a, const vemt_events *ev,
 }
 
 vemt_status vemt_safeguard_run(const vemt_job *a, const vemt_events *events,
-                               const vemt_grid *grid, const int8_t *gi_bin,
+                               const vemt_units *grid, const int8_t *gi_bin,
                                const vemt_cluster_set *dbscan,
                                vemt_safeguard_result *r) {
     memset(r, 0, sizeof *r);

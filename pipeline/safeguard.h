@@ -20,7 +20,7 @@ typedef struct vemt_safeguard_result {
  * weekly windows of the hot cells (gi_bin 3) and of the DBSCAN clusters
  * (dbscan may be NULL). Returns VEMT_E_NOMEM. */
 vemt_status vemt_safeguard_run(const vemt_job *a, const vemt_events *events,
-                               const vemt_grid *grid, const int8_t *gi_bin,
+                               const vemt_units *grid, const int8_t *gi_bin,
                                const vemt_cluster_set *dbscan,
                                vemt_safeguard_result *r);
 

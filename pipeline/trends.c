@@ -134,7 +134,7 @@ static vemt_status series_rows(vemt_trend_result *r, const vemt_events *ev,
 /* With polygon units (--areas), each unit's series of all events: the
  * cube's own bins, so the table and hotspot_cube agree (and publish the
  * same suppressed values outside the restricted tier). */
-static vemt_status unit_rows(vemt_trend_result *r, const vemt_grid *grid,
+static vemt_status unit_rows(vemt_trend_result *r, const vemt_units *grid,
                              size_t lag_year, size_t *row) {
     size_t U = vemt_cube_units(r->cube), T = vemt_cube_steps(r->cube);
     const double *e = vemt_cube_events(r->cube),
@@ -147,7 +147,7 @@ static vemt_status unit_rows(vemt_trend_result *r, const vemt_grid *grid,
     }
     for (size_t u = 0; u < U; u++) {
         char id[256];
-        vemt_grid_cell_id(grid, u, id, sizeof id);
+        vemt_units_id(grid, u, id, sizeof id);
         if (!(r->unit_names[u] = vemt_strdup(id))) {
             vemt_free(n);
             return VEMT_E_NOMEM;
@@ -184,11 +184,11 @@ static size_t steps_per_year(const vemt_job *a) {
 }
 
 static vemt_status trend_table(vemt_trend_result *r, const vemt_job *a,
-                               const vemt_grid *grid, const vemt_events *ev) {
+                               const vemt_units *grid, const vemt_events *ev) {
     uint32_t cats[64];
     size_t nc = categories(ev, a->kinds, cats, 64),
            T = vemt_cube_steps(r->cube);
-    size_t units = vemt_grid_areas(grid) ? vemt_cube_units(r->cube) : 0;
+    size_t units = vemt_units_polygons(grid) ? vemt_cube_units(r->cube) : 0;
     r->rows = vemt_calloc((nc + 1 + units) * T, sizeof *r->rows);
     r->categories = vemt_calloc(nc + 1, sizeof *r->categories);
     if (!r->rows || !r->categories) return VEMT_E_NOMEM;
@@ -226,7 +226,7 @@ static vemt_status allocate(vemt_trend_result *r) {
 }
 
 vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_job *a,
-                            const vemt_grid *grid, const vemt_weights *w,
+                            const vemt_units *grid, const vemt_weights *w,
                             const vemt_events *events,
                             const vemt_callbacks *info, vemt_trend_result *r,
                             bool *done) {
@@ -234,8 +234,8 @@ vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_job *a,
     *done = false;
     vemt_cube_opts o;
     if (cube_opts(a, &o))
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "--time-start/--time-end: not a date");
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "--time-start/--time-end: not a date");
     vemt_status st = vemt_cube_create(ctx, grid, events, &o, &r->cube);
     if (st == VEMT_E_ARG) {
         if (info)

@@ -34,7 +34,7 @@ typedef struct vemt_trend_result {
  * info) when the data can't support trends; other failures are errors in
  * the context. */
 vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_job *a,
-                            const vemt_grid *grid, const vemt_weights *w,
+                            const vemt_units *grid, const vemt_weights *w,
                             const vemt_events *events,
                             const vemt_callbacks *info, vemt_trend_result *r,
                             bool *done);

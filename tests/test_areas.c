@@ -29,7 +29,7 @@ static const char *row(const vemt_weights *w, size_t i, char *buf) {
 }
 
 /* Three boxes: A and B share the edge x = 100; C is apart and U-shaped. */
-static vemt_areas *three(vemt_ctx *ctx, vemt_status *st) {
+static vemt_polygons *three(vemt_ctx *ctx, vemt_status *st) {
     const double a[][4] = {{0, 0, 100, 100}}, b[][4] = {{100, 0, 200, 100}};
     const double c[][4] = {
         {500, 0, 510, 100}, {510, 0, 590, 10}, {590, 0, 600, 100}};
@@ -39,8 +39,8 @@ static vemt_areas *three(vemt_ctx *ctx, vemt_status *st) {
                       test_wkb_multipolygon(b, 1, buf[1], 512),
                       test_wkb_multipolygon(c, 3, buf[2], 512)};
     const char *ids[] = {"A", "B", "C"}, *names[] = {"Alpha", "Beta", "Gamma"};
-    vemt_areas *out = NULL;
-    *st = vemt_areas_create_wkb(ctx, 3, wkb, size, ids, names, &out);
+    vemt_polygons *out = NULL;
+    *st = vemt_polygons_create_wkb(ctx, 3, wkb, size, ids, names, &out);
     return out;
 }
 
@@ -48,31 +48,31 @@ TEST(units_locate_count_and_centres) {
     vemt_ctx *ctx;
     vemt_status st;
     vemt_ctx_create(1, &ctx);
-    vemt_areas *a = three(ctx, &st);
+    vemt_polygons *a = three(ctx, &st);
     CHECK_INT_EQ(st, VEMT_OK);
     if (!a) return;
-    CHECK_INT_EQ(vemt_areas_n(a), 3);
-    CHECK_STR_EQ(vemt_areas_id(a, 1), "B");
-    CHECK_STR_EQ(vemt_areas_name(a, 2), "Gamma");
-    CHECK_NEAR(vemt_areas_m2(a, 2), 100 * 10 * 2 + 80 * 10, 1e-9);
-    vemt_bbox bb = vemt_areas_bbox(a);
+    CHECK_INT_EQ(vemt_polygons_count(a), 3);
+    CHECK_STR_EQ(vemt_polygons_id(a, 1), "B");
+    CHECK_STR_EQ(vemt_polygons_name(a, 2), "Gamma");
+    CHECK_NEAR(vemt_polygons_m2(a, 2), 100 * 10 * 2 + 80 * 10, 1e-9);
+    vemt_bbox bb = vemt_polygons_extent(a);
     CHECK(bb.xmin == 0 && bb.xmax == 600 && bb.ymax == 100);
     size_t i = 99;
-    CHECK(vemt_areas_locate(a, 50, 50, &i) && i == 0);
-    CHECK(vemt_areas_locate(a, 150, 50, &i) && i == 1);
-    CHECK(vemt_areas_locate(a, 100, 50, &i) && i == 0);  /* shared: lowest */
-    CHECK(vemt_areas_locate(a, 595, 100, &i) && i == 2); /* on the edge */
-    CHECK(!vemt_areas_locate(a, 550, 50, &i));           /* in C's notch */
-    CHECK(!vemt_areas_locate(a, 300, 50, &i));
-    CHECK(!vemt_areas_locate(a, NAN, 50, &i));
+    CHECK(vemt_polygons_locate(a, 50, 50, &i) && i == 0);
+    CHECK(vemt_polygons_locate(a, 150, 50, &i) && i == 1);
+    CHECK(vemt_polygons_locate(a, 100, 50, &i) && i == 0);  /* shared: lowest */
+    CHECK(vemt_polygons_locate(a, 595, 100, &i) && i == 2); /* on the edge */
+    CHECK(!vemt_polygons_locate(a, 550, 50, &i));           /* in C's notch */
+    CHECK(!vemt_polygons_locate(a, 300, 50, &i));
+    CHECK(!vemt_polygons_locate(a, NAN, 50, &i));
     /* The U's centroid lies in its notch; the surface point inside it. */
     double xy[6];
-    vemt_areas_centres(a, VEMT_CENTRE_CENTROID, xy);
+    vemt_polygons_centres(a, VEMT_CENTRE_CENTROID, xy);
     CHECK_NEAR(xy[0], 50, 1e-9);
     CHECK_NEAR(xy[4], 550, 1e-9);
-    CHECK(!vemt_areas_locate(a, xy[4], xy[5], &i));
-    vemt_areas_centres(a, VEMT_CENTRE_SURFACE, xy);
-    CHECK(vemt_areas_locate(a, xy[4], xy[5], &i) && i == 2);
+    CHECK(!vemt_polygons_locate(a, xy[4], xy[5], &i));
+    vemt_polygons_centres(a, VEMT_CENTRE_SURFACE, xy);
+    CHECK(vemt_polygons_locate(a, xy[4], xy[5], &i) && i == 2);
     /* Counting respects located, in_area and kinds. */
     vemt_events ev = {0};
     const double pts[][3] = {{10, 10, 1},  {100, 20, 1}, {150, 20, 1},
@@ -86,23 +86,27 @@ TEST(units_locate_count_and_centres) {
         vemt_events_push(&ev, &v);
     }
     double counts[3];
-    CHECK_INT_EQ(vemt_areas_count(a, &ev, 1u << VEMT_KIND_INCIDENT, counts), 4);
+    CHECK_INT_EQ(
+        vemt_polygons_count_events(a, &ev, 1u << VEMT_KIND_INCIDENT, counts),
+        4);
     CHECK(counts[0] == 2 && counts[1] == 1 && counts[2] == 1);
-    CHECK_INT_EQ(vemt_areas_count(a, &ev, 1u << VEMT_KIND_FOUND_AT, counts), 0);
+    CHECK_INT_EQ(
+        vemt_polygons_count_events(a, &ev, 1u << VEMT_KIND_FOUND_AT, counts),
+        0);
     vemt_events_clear(&ev);
     /* WKB out and back. */
     unsigned char *wkb;
     size_t size;
-    CHECK_INT_EQ(vemt_areas_wkb(a, 2, &wkb, &size), VEMT_OK);
+    CHECK_INT_EQ(vemt_polygons_wkb(a, 2, &wkb, &size), VEMT_OK);
     const unsigned char *one[1] = {wkb};
-    vemt_areas *b = NULL;
-    CHECK_INT_EQ(vemt_areas_create_wkb(ctx, 1, one, &size, NULL, NULL, &b),
+    vemt_polygons *b = NULL;
+    CHECK_INT_EQ(vemt_polygons_create_wkb(ctx, 1, one, &size, NULL, NULL, &b),
                  VEMT_OK);
-    CHECK_NEAR(vemt_areas_m2(b, 0), vemt_areas_m2(a, 2), 1e-9);
-    CHECK_STR_EQ(vemt_areas_id(b, 0), "");
+    CHECK_NEAR(vemt_polygons_m2(b, 0), vemt_polygons_m2(a, 2), 1e-9);
+    CHECK_STR_EQ(vemt_polygons_id(b, 0), "");
     vemt_engine_free(wkb);
-    vemt_areas_destroy(b);
-    vemt_areas_destroy(a);
+    vemt_polygons_destroy(b);
+    vemt_polygons_destroy(a);
     vemt_ctx_destroy(ctx);
 }
 
@@ -114,14 +118,14 @@ TEST(bad_units) {
     size_t size[2] = {test_wkb_multipolygon(b, 1, box, sizeof box), 21};
     const unsigned char *wkb[2] = {box, point};
     const char *ids[] = {"ok", "pt"};
-    vemt_areas *a = (vemt_areas *)(uintptr_t)8;
-    CHECK_INT_EQ(vemt_areas_create_wkb(ctx, 2, wkb, size, ids, NULL, &a),
+    vemt_polygons *a = (vemt_polygons *)(uintptr_t)8;
+    CHECK_INT_EQ(vemt_polygons_create_wkb(ctx, 2, wkb, size, ids, NULL, &a),
                  VEMT_E_ARG);
     CHECK(a == NULL);
     CHECK(strstr(vemt_ctx_error(ctx)->msg, "unit 1 (pt)"));
     wkb[1] = junk;
     size[1] = sizeof junk;
-    CHECK_INT_EQ(vemt_areas_create_wkb(ctx, 2, wkb, size, ids, NULL, &a),
+    CHECK_INT_EQ(vemt_polygons_create_wkb(ctx, 2, wkb, size, ids, NULL, &a),
                  VEMT_E_DEPENDENCY);
     /* A bow tie is repaired into its two triangles. */
     static const double tie[] = {0, 0, 2, 2, 2, 0, 0, 2, 0, 0};
@@ -133,10 +137,10 @@ TEST(bad_units) {
     k += wkb_put_u32(bow + k, 5);
     for (int v = 0; v < 10; v++) k += wkb_put_f64(bow + k, tie[v]);
     const unsigned char *w1[1] = {bow};
-    CHECK_INT_EQ(vemt_areas_create_wkb(ctx, 1, w1, &k, NULL, NULL, &a),
+    CHECK_INT_EQ(vemt_polygons_create_wkb(ctx, 1, w1, &k, NULL, NULL, &a),
                  VEMT_OK);
-    CHECK_NEAR(vemt_areas_m2(a, 0), 2, 1e-12);
-    vemt_areas_destroy(a);
+    CHECK_NEAR(vemt_polygons_m2(a, 0), 2, 1e-12);
+    vemt_polygons_destroy(a);
     vemt_ctx_destroy(ctx);
 }
 
@@ -177,12 +181,12 @@ static void free_layer(layer *l) {
     }
 }
 
-static vemt_areas *load_wards(vemt_ctx *ctx) {
+static vemt_polygons *load_wards(vemt_ctx *ctx) {
     layer l;
-    vemt_areas *a = NULL;
+    vemt_polygons *a = NULL;
     if (read_layer("nottingham_wards", "ward_code", &l))
-        vemt_areas_create_wkb(ctx, l.n, (const unsigned char *const *)l.wkb,
-                              l.size, (const char *const *)l.ids, NULL, &a);
+        vemt_polygons_create_wkb(ctx, l.n, (const unsigned char *const *)l.wkb,
+                                 l.size, (const char *const *)l.ids, NULL, &a);
     free_layer(&l);
     return a;
 }
@@ -232,19 +236,19 @@ TEST(nottingham_neighbours_vs_poly2nb) {
     vemt_ctx *ctx;
     vemt_weights *w;
     vemt_ctx_create(1, &ctx);
-    vemt_areas *a = load_wards(ctx);
-    CHECK(a && vemt_areas_n(a) == NOTT_NWARDS);
-    if (!a || vemt_areas_n(a) != NOTT_NWARDS) return;
+    vemt_polygons *a = load_wards(ctx);
+    CHECK(a && vemt_polygons_count(a) == NOTT_NWARDS);
+    if (!a || vemt_polygons_count(a) != NOTT_NWARDS) return;
     for (size_t i = 0; i < NOTT_NWARDS; i++)
-        CHECK_STR_EQ(vemt_areas_id(a, i), nott_ward_code[i]);
-    CHECK_INT_EQ(vemt_weights_areas_contiguity(ctx, a, VEMT_CONTIGUITY_QUEEN, 0,
-                                               false, &w),
+        CHECK_STR_EQ(vemt_polygons_id(a, i), nott_ward_code[i]);
+    CHECK_INT_EQ(vemt_weights_polygons_contiguity(ctx, a, VEMT_CONTIGUITY_QUEEN,
+                                                  0, false, &w),
                  VEMT_OK);
     CHECK_INT_EQ(differing_pairs(w, nott_queen_start, nott_queen), 0);
     CHECK_INT_EQ(vemt_weights_links(w), nott_queen_start[NOTT_NWARDS]);
     vemt_weights_destroy(w);
-    CHECK_INT_EQ(vemt_weights_areas_contiguity(ctx, a, VEMT_CONTIGUITY_ROOK, 0,
-                                               false, &w),
+    CHECK_INT_EQ(vemt_weights_polygons_contiguity(ctx, a, VEMT_CONTIGUITY_ROOK,
+                                                  0, false, &w),
                  VEMT_OK);
     CHECK_INT_EQ(differing_pairs(w, nott_rook_start, nott_rook), 0);
     CHECK_INT_EQ(vemt_weights_links(w), nott_rook_start[NOTT_NWARDS]);
@@ -253,7 +257,7 @@ TEST(nottingham_neighbours_vs_poly2nb) {
     vemt_weights_destroy(w);
     /* k = 4 nearest centroids: knearneigh's lists exactly. */
     double xy[2 * NOTT_NWARDS];
-    vemt_areas_centres(a, VEMT_CENTRE_CENTROID, xy);
+    vemt_polygons_centres(a, VEMT_CENTRE_CENTROID, xy);
     CHECK_INT_EQ(vemt_weights_knn(ctx, xy, NOTT_NWARDS, 4, false, &w), VEMT_OK);
     size_t bad = 0;
     for (size_t i = 0; i < NOTT_NWARDS; i++) {
@@ -265,7 +269,7 @@ TEST(nottingham_neighbours_vs_poly2nb) {
     }
     CHECK_INT_EQ(bad, 0);
     vemt_weights_destroy(w);
-    vemt_areas_destroy(a);
+    vemt_polygons_destroy(a);
     vemt_ctx_destroy(ctx);
 }
 
@@ -273,19 +277,20 @@ TEST(nottingham_ward_gistar) {
     vemt_ctx *ctx;
     vemt_weights *w;
     vemt_ctx_create(1, &ctx);
-    vemt_areas *a = load_wards(ctx);
+    vemt_polygons *a = load_wards(ctx);
     vemt_events ev = {0};
     load_points(&ev);
     CHECK_INT_EQ(ev.n, NOTT_NPOINTS);
     if (!a) return;
     double x[NOTT_NWARDS], z[NOTT_NWARDS], p[NOTT_NWARDS], xy[2 * NOTT_NWARDS];
-    CHECK_INT_EQ(vemt_areas_count(a, &ev, 1u << VEMT_KIND_INCIDENT, x),
-                 NOTT_NWARD_COUNTED);
+    CHECK_INT_EQ(
+        vemt_polygons_count_events(a, &ev, 1u << VEMT_KIND_INCIDENT, x),
+        NOTT_NWARD_COUNTED);
     for (size_t i = 0; i < NOTT_NWARDS; i++)
         CHECK_NEAR(x[i], nott_ward_count[i], 0);
     double maxdz = 0;
-    CHECK_INT_EQ(vemt_weights_areas_contiguity(ctx, a, VEMT_CONTIGUITY_QUEEN, 0,
-                                               true, &w),
+    CHECK_INT_EQ(vemt_weights_polygons_contiguity(ctx, a, VEMT_CONTIGUITY_QUEEN,
+                                                  0, true, &w),
                  VEMT_OK);
     CHECK_INT_EQ(vemt_gistar_compute(ctx, w, x, NOTT_NWARDS, z, p), VEMT_OK);
     for (size_t i = 0; i < NOTT_NWARDS; i++) {
@@ -293,7 +298,7 @@ TEST(nottingham_ward_gistar) {
         maxdz = fmax(maxdz, fabs(z[i] - nott_ward_z_queen[i]));
     }
     vemt_weights_destroy(w);
-    vemt_areas_centres(a, VEMT_CENTRE_CENTROID, xy);
+    vemt_polygons_centres(a, VEMT_CENTRE_CENTROID, xy);
     CHECK_INT_EQ(vemt_weights_knn(ctx, xy, NOTT_NWARDS, 4, true, &w), VEMT_OK);
     CHECK_INT_EQ(vemt_gistar_compute(ctx, w, x, NOTT_NWARDS, z, p), VEMT_OK);
     for (size_t i = 0; i < NOTT_NWARDS; i++) {
@@ -303,7 +308,7 @@ TEST(nottingham_ward_gistar) {
     fprintf(stderr, "  wards: max |z - spdep| = %.3g\n", maxdz);
     vemt_weights_destroy(w);
     vemt_events_clear(&ev);
-    vemt_areas_destroy(a);
+    vemt_polygons_destroy(a);
     vemt_ctx_destroy(ctx);
 }
 
@@ -311,35 +316,36 @@ TEST(nottingham_ward_gistar) {
 static void check_grid(test_state *t_, bool hex, const nott_cell *ref,
                        size_t nref) {
     vemt_ctx *ctx;
-    vemt_area *city = NULL;
-    vemt_grid *g = NULL;
+    vemt_study_area *city = NULL;
+    vemt_units *g = NULL;
     vemt_weights *w = NULL;
     layer l;
     vemt_ctx_create(1, &ctx);
     CHECK(read_layer("nottingham_city", "name", &l) && l.n == 1);
     if (l.n == 1)
-        CHECK_INT_EQ(vemt_area_create_wkb(ctx, l.wkb[0], l.size[0], &city),
-                     VEMT_OK);
+        CHECK_INT_EQ(
+            vemt_study_area_create_wkb(ctx, l.wkb[0], l.size[0], &city),
+            VEMT_OK);
     free_layer(&l);
     if (!city) return;
     vemt_events ev = {0};
     load_points(&ev);
-    CHECK_INT_EQ(vemt_area_flag_events(city, &ev), NOTT_NCITY);
-    vemt_bbox e = vemt_area_bbox(city);
-    CHECK_INT_EQ(hex ? vemt_grid_create_hex(ctx, NOTT_CELL, &e, city, &g)
-                     : vemt_grid_create(ctx, NOTT_CELL, &e, city, &g),
+    CHECK_INT_EQ(vemt_study_area_flag_events(city, &ev), NOTT_NCITY);
+    vemt_bbox e = vemt_study_area_bbox(city);
+    CHECK_INT_EQ(hex ? vemt_units_create_hex(ctx, NOTT_CELL, &e, city, &g)
+                     : vemt_units_create_square(ctx, NOTT_CELL, &e, city, &g),
                  VEMT_OK);
-    size_t n = vemt_grid_ncells(g);
+    size_t n = vemt_units_count(g);
     CHECK_INT_EQ(n, nref);
     double *x = calloc(n, sizeof *x), *z = calloc(n, sizeof *z),
            *p = calloc(n, sizeof *p), x0, y0, maxdz = 0;
-    CHECK_INT_EQ(vemt_grid_count(g, &ev, 1u << VEMT_KIND_INCIDENT, x),
+    CHECK_INT_EQ(vemt_units_count_events(g, &ev, 1u << VEMT_KIND_INCIDENT, x),
                  NOTT_NCITY);
     CHECK_INT_EQ(
-        vemt_weights_grid_contiguity(ctx, g, VEMT_CONTIGUITY_QUEEN, true, &w),
+        vemt_weights_units_contiguity(ctx, g, VEMT_CONTIGUITY_QUEEN, true, &w),
         VEMT_OK);
     CHECK_INT_EQ(vemt_gistar_compute(ctx, w, x, n, z, p), VEMT_OK);
-    vemt_grid_shape(g, NULL, NULL, &x0, &y0);
+    vemt_units_lattice(g, NULL, NULL, &x0, &y0);
     for (size_t k = 0; k < nref && n == nref; k++) {
         double cx = x0 + (ref[k].col + 0.5) * NOTT_CELL;
         double cy = y0 + (ref[k].row + 0.5) * NOTT_CELL;
@@ -351,7 +357,7 @@ static void check_grid(test_state *t_, bool hex, const nott_cell *ref,
                  (NOTT_CELL / 2);
         }
         size_t i = n;
-        CHECK(vemt_grid_locate(g, cx, cy, &i) && i == k); /* same order */
+        CHECK(vemt_units_locate(g, cx, cy, &i) && i == k); /* same order */
         if (i >= n) continue;
         CHECK_NEAR(x[i], ref[k].count, 0);
         CHECK_NEAR(z[i], ref[k].z, 1e-9);
@@ -364,8 +370,8 @@ static void check_grid(test_state *t_, bool hex, const nott_cell *ref,
     free(p);
     vemt_events_clear(&ev);
     vemt_weights_destroy(w);
-    vemt_grid_destroy(g);
-    vemt_area_destroy(city);
+    vemt_units_destroy(g);
+    vemt_study_area_destroy(city);
     vemt_ctx_destroy(ctx);
 }
 

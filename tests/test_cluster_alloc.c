@@ -7,7 +7,6 @@
  * (ASan's leak check in the sanitizer build).
  */
 #define VEMT_ALLOC_TEST
-#include "engine/cells.c"
 #include "engine/dbscan.c"
 #include "engine/hdbscan.c"
 #include "engine/hdbtree.c"
@@ -15,6 +14,7 @@
 #include "engine/kdtree.c"
 #include "engine/outline.c"
 #include "engine/points.c"
+#include "engine/stindex.c"
 #include "tests/alloc_fail.h"
 #include "tests/test.h"
 

@@ -137,7 +137,7 @@ typedef struct world {
     const vemt_tier_rules *table;
     vemt_tier_rules custom;
     vemt_ctx *ctx;
-    vemt_grid *grid;
+    vemt_units *grid;
     vemt_events events;
     vemt_source src;
     double z[N], p[N], pub[N];
@@ -156,7 +156,7 @@ static void world_setup(world *w) {
     /* On the 300 m lattice, so the grid is exactly SIDE x SIDE. */
     vemt_bbox b = {459900, 519900, 459900 + 300 * SIDE - 1,
                    519900 + 300 * SIDE - 1};
-    vemt_grid_create(w->ctx, 300, &b, NULL, &w->grid);
+    vemt_units_create_square(w->ctx, 300, &b, NULL, &w->grid);
     w->src = (vemt_source){.path = "in.csv",
                            .kind = VEMT_SOURCE_INCIDENTS,
                            .n_read = 100,
@@ -182,7 +182,7 @@ static void world_setup(world *w) {
 
 static void world_teardown(world *w) {
     test_remove_dir(w->dir);
-    vemt_grid_destroy(w->grid);
+    vemt_units_destroy(w->grid);
     vemt_events_clear(&w->events);
     vemt_ctx_destroy(w->ctx);
 }
@@ -199,7 +199,7 @@ static const char *file_in(const world *w, const char *name, const char *tail,
 static void write_under(test_state *t_, world *w, const vemt_tier_rules *rules,
                         const char *name) {
     char path[128];
-    CHECK_INT_EQ(vemt_grid_ncells(w->grid), N);
+    CHECK_INT_EQ(vemt_units_count(w->grid), N);
     vemt_disclosure_publish_table(rules, counts, N, 1, true, w->pub);
     w->out.rules = rules;
     file_in(w, name, ".gpkg", path, sizeof path);

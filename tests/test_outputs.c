@@ -21,7 +21,7 @@ typedef struct fixture {
     vemt_events events;
     vemt_rejects rejects;
     vemt_source src;
-    vemt_grid *grid;
+    vemt_units *grid;
     double counts[4], z[4], p[4];
     vemt_param params[1];
     vemt_provenance prov;
@@ -56,7 +56,7 @@ static void setup(fixture *f) {
     vemt_rejects_push(&f->rejects, 0, &e, "I2,x,1,2,drugs");
     f->src.path = "/somewhere/incidents.csv";
     vemt_bbox b = {460000, 520000, 460150, 520150};
-    vemt_grid_create(f->ctx, 100, &b, NULL, &f->grid);
+    vemt_units_create_square(f->ctx, 100, &b, NULL, &f->grid);
     for (int i = 0; i < 4; i++)
         f->counts[i] = i, f->z[i] = i - 1.5, f->p[i] = 0.5;
     f->z[3] = NAN;
@@ -87,7 +87,7 @@ static void setup(fixture *f) {
 
 static void teardown(fixture *f) {
     test_remove_dir(f->dir);
-    vemt_grid_destroy(f->grid);
+    vemt_units_destroy(f->grid);
     vemt_events_clear(&f->events);
     vemt_rejects_clear(&f->rejects);
     vemt_ctx_destroy(f->ctx);

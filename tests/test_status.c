@@ -32,6 +32,33 @@ TEST(error_set) {
     CHECK_INT_EQ(vemt_error_set(NULL, VEMT_E_IO, "ignored"), VEMT_E_IO);
 }
 
+/* The context's error is read-only outside the engine: vemt_ctx_fail and
+ * the setters are the only ways to write it. */
+TEST(ctx_fail) {
+    vemt_ctx *ctx;
+    CHECK_INT_EQ(vemt_ctx_create(1, &ctx), VEMT_OK);
+    CHECK_INT_EQ(vemt_ctx_fail(ctx, VEMT_E_MISSING, "no %s", "column"),
+                 VEMT_E_MISSING);
+    vemt_ctx_set_source(ctx, "in.csv");
+    vemt_ctx_set_location(ctx, 3, 4, 2, "occurred_at");
+    const vemt_error *e = vemt_ctx_error(ctx);
+    CHECK_INT_EQ(e->code, VEMT_E_MISSING);
+    CHECK_STR_EQ(e->msg, "no column");
+    CHECK_STR_EQ(e->source, "in.csv");
+    CHECK_INT_EQ(e->row, 3);
+    CHECK_INT_EQ(e->line, 4);
+    CHECK_INT_EQ(e->column, 2);
+    CHECK_STR_EQ(e->field, "occurred_at");
+    /* A new failure resets the location, as vemt_error_set does. */
+    CHECK_INT_EQ(vemt_ctx_fail(ctx, VEMT_E_IO, "again"), VEMT_E_IO);
+    CHECK(e->source == NULL && e->row == 0 && e->column == 0);
+    CHECK_STR_EQ(e->field, "");
+    vemt_ctx_set_location(ctx, 1, 1, 0, NULL);
+    CHECK_STR_EQ(e->field, "");
+    CHECK_INT_EQ(vemt_ctx_fail(NULL, VEMT_E_ARG, "ignored"), VEMT_E_ARG);
+    vemt_ctx_destroy(ctx);
+}
+
 TEST(calendar) {
     char buf[32];
     CHECK_INT_EQ(vemt_days_from_civil(1970, 1, 1), 0);
@@ -50,5 +77,6 @@ TEST_SUITE(status) {
     RUN(strings_unique);
     RUN(input_range);
     RUN(error_set);
+    RUN(ctx_fail);
     RUN(calendar);
 }

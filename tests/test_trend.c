@@ -137,10 +137,10 @@ TEST(fdr_bins) {
 }
 
 /* A grid of 4 x 3 cells of 100 m and events placed in it. */
-static vemt_grid *small_grid(vemt_ctx *ctx) {
+static vemt_units *small_grid(vemt_ctx *ctx) {
     vemt_bbox e = {0, 0, 350, 250};
-    vemt_grid *g = NULL;
-    vemt_grid_create(ctx, 100, &e, NULL, &g);
+    vemt_units *g = NULL;
+    vemt_units_create_square(ctx, 100, &e, NULL, &g);
     return g;
 }
 
@@ -164,7 +164,7 @@ static int64_t day(int y, int m, int d) {
 TEST(cube_counts_and_aoristic_weights) {
     vemt_ctx *ctx;
     vemt_ctx_create(1, &ctx);
-    vemt_grid *g = small_grid(ctx);
+    vemt_units *g = small_grid(ctx);
     vemt_events ev = {0};
     /* 60 instant events, one a month in Jan..Dec 2024 in cell 0, by 2
      * subjects; then a range spanning 15 Jan - 14 Feb (31 days: 17 in
@@ -199,16 +199,16 @@ TEST(cube_counts_and_aoristic_weights) {
     CHECK_INT_EQ(vemt_cube_create(ctx, g, &ev, &o, &c), VEMT_E_ARG);
     CHECK(strstr(vemt_ctx_error(ctx)->msg, "at least 60 events") != NULL);
     vemt_events_clear(&ev);
-    vemt_grid_destroy(g);
+    vemt_units_destroy(g);
     vemt_ctx_destroy(ctx);
 }
 
 TEST(space_time_gistar_matches_spdep) {
     vemt_ctx *ctx;
     vemt_ctx_create(1, &ctx);
-    vemt_grid *g = small_grid(ctx);
+    vemt_units *g = small_grid(ctx);
     vemt_weights *w;
-    vemt_weights_grid_band(ctx, g, 100 * sqrt(2.0), true, &w);
+    vemt_weights_units_band(ctx, g, 100 * sqrt(2.0), true, &w);
     vemt_events ev = {0};
     /* Recreate the reference counts as events: unit u = row * 4 + col,
      * step t = month t of 2024. */
@@ -233,7 +233,7 @@ TEST(space_time_gistar_matches_spdep) {
     vemt_cube_destroy(c);
     vemt_events_clear(&ev);
     vemt_weights_destroy(w);
-    vemt_grid_destroy(g);
+    vemt_units_destroy(g);
     vemt_ctx_destroy(ctx);
 }
 

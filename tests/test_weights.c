@@ -160,15 +160,15 @@ TEST(knn_semantics) {
 
 TEST(grid_contiguity) {
     vemt_ctx *ctx;
-    vemt_grid *sq, *hx;
+    vemt_units *sq, *hx;
     vemt_weights *w;
     vemt_ctx_create(1, &ctx);
     vemt_bbox e = {0, 0, 499, 499};
-    vemt_grid_create(ctx, 100, &e, NULL, &sq);
-    vemt_grid_create_hex(ctx, 100, &e, NULL, &hx);
+    vemt_units_create_square(ctx, 100, &e, NULL, &sq);
+    vemt_units_create_hex(ctx, 100, &e, NULL, &hx);
     size_t mid, corner;
-    CHECK(vemt_grid_locate(sq, 250, 250, &mid));
-    CHECK(vemt_grid_locate(sq, 10, 10, &corner));
+    CHECK(vemt_units_locate(sq, 250, 250, &mid));
+    CHECK(vemt_units_locate(sq, 10, 10, &corner));
     const struct {
         vemt_contiguity kind;
         bool self;
@@ -179,8 +179,8 @@ TEST(grid_contiguity) {
     for (int c = 0; c < 3; c++) {
         const size_t *nb;
         size_t k;
-        CHECK_INT_EQ(vemt_weights_grid_contiguity(ctx, sq, sq_cases[c].kind,
-                                                  sq_cases[c].self, &w),
+        CHECK_INT_EQ(vemt_weights_units_contiguity(ctx, sq, sq_cases[c].kind,
+                                                   sq_cases[c].self, &w),
                      VEMT_OK);
         vemt_weights_neighbours(w, mid, &nb, &k);
         CHECK_INT_EQ(k, sq_cases[c].mid);
@@ -189,28 +189,28 @@ TEST(grid_contiguity) {
         vemt_weights_destroy(w);
     }
     /* Hexagons: six neighbours, each one cell size away, queen or rook. */
-    CHECK(vemt_grid_locate(hx, 250, 250, &mid));
+    CHECK(vemt_units_locate(hx, 250, 250, &mid));
     for (int kind = 0; kind < 2; kind++) {
         const size_t *nb;
         size_t k;
         double x, y, nx, ny;
-        CHECK_INT_EQ(vemt_weights_grid_contiguity(
+        CHECK_INT_EQ(vemt_weights_units_contiguity(
                          ctx, hx, (vemt_contiguity)kind, false, &w),
                      VEMT_OK);
         vemt_weights_neighbours(w, mid, &nb, &k);
         CHECK_INT_EQ(k, 6);
-        vemt_grid_cell_centre(hx, mid, &x, &y);
+        vemt_units_centre(hx, mid, &x, &y);
         for (size_t m = 0; m < k; m++) {
-            vemt_grid_cell_centre(hx, nb[m], &nx, &ny);
+            vemt_units_centre(hx, nb[m], &nx, &ny);
             CHECK_NEAR(hypot(nx - x, ny - y), 100, 1e-9);
         }
         vemt_weights_destroy(w);
     }
     CHECK_INT_EQ(
-        vemt_weights_grid_contiguity(ctx, hx, (vemt_contiguity)7, false, &w),
+        vemt_weights_units_contiguity(ctx, hx, (vemt_contiguity)7, false, &w),
         VEMT_E_ARG);
-    vemt_grid_destroy(sq);
-    vemt_grid_destroy(hx);
+    vemt_units_destroy(sq);
+    vemt_units_destroy(hx);
     vemt_ctx_destroy(ctx);
 }
 
@@ -240,7 +240,7 @@ static size_t wkb_polygon(const double *const *rings, const size_t *npts,
  *  11: x -100.5..-0.5, y 200..300: 0.5 m west of 6 (a gap);
  *  12: a 300 m square at (1000, 1000) with a 100 m hole, and 13 filling it.
  */
-static vemt_areas *layout(vemt_ctx *ctx) {
+static vemt_polygons *layout(vemt_ctx *ctx) {
     static const double sq[9][10] = {
         BOX(0, 0, 100, 100),     BOX(100, 0, 200, 100),
         BOX(200, 0, 300, 100),   BOX(0, 100, 100, 200),
@@ -268,8 +268,8 @@ static vemt_areas *layout(vemt_ctx *ctx) {
     size[12] = wkb_polygon(donut, two, 2, buf[12]);
     size[13] = wkb_polygon(&one[3], &five, 1, buf[13]);
     for (int i = 0; i < 14; i++) wkb[i] = buf[i];
-    vemt_areas *a = NULL;
-    vemt_areas_create_wkb(ctx, 14, wkb, size, NULL, NULL, &a);
+    vemt_polygons *a = NULL;
+    vemt_polygons_create_wkb(ctx, 14, wkb, size, NULL, NULL, &a);
     return a;
 }
 
@@ -277,12 +277,12 @@ TEST(polygon_contiguity_known_layout) {
     vemt_ctx *ctx;
     vemt_weights *w;
     vemt_ctx_create(1, &ctx);
-    vemt_areas *a = layout(ctx);
+    vemt_polygons *a = layout(ctx);
     CHECK(a != NULL);
     if (!a) return;
     char b[256];
-    CHECK_INT_EQ(vemt_weights_areas_contiguity(ctx, a, VEMT_CONTIGUITY_QUEEN, 0,
-                                               false, &w),
+    CHECK_INT_EQ(vemt_weights_polygons_contiguity(ctx, a, VEMT_CONTIGUITY_QUEEN,
+                                                  0, false, &w),
                  VEMT_OK);
     CHECK_STR_EQ(row(w, 4, b), "0 1 2 3 5 6 7 8");
     CHECK_STR_EQ(row(w, 0, b), "1 3 4");
@@ -293,8 +293,8 @@ TEST(polygon_contiguity_known_layout) {
     CHECK_STR_EQ(row(w, 12, b), "13"); /* island in a hole */
     CHECK_INT_EQ(vemt_weights_links(w), 2 * (20 + 2 + 1 + 1));
     vemt_weights_destroy(w);
-    CHECK_INT_EQ(vemt_weights_areas_contiguity(ctx, a, VEMT_CONTIGUITY_ROOK, 0,
-                                               true, &w),
+    CHECK_INT_EQ(vemt_weights_polygons_contiguity(ctx, a, VEMT_CONTIGUITY_ROOK,
+                                                  0, true, &w),
                  VEMT_OK);
     CHECK_STR_EQ(row(w, 4, b), "1 3 4 5 7");
     CHECK_STR_EQ(row(w, 0, b), "0 1 3");
@@ -303,16 +303,16 @@ TEST(polygon_contiguity_known_layout) {
     CHECK_STR_EQ(row(w, 13, b), "12 13");
     vemt_weights_destroy(w);
     /* With a 1 m snap the gap closes, for queen and for rook. */
-    CHECK_INT_EQ(vemt_weights_areas_contiguity(ctx, a, VEMT_CONTIGUITY_ROOK, 1,
-                                               false, &w),
+    CHECK_INT_EQ(vemt_weights_polygons_contiguity(ctx, a, VEMT_CONTIGUITY_ROOK,
+                                                  1, false, &w),
                  VEMT_OK);
     CHECK_STR_EQ(row(w, 11, b), "6");
     CHECK_STR_EQ(row(w, 10, b), "");
     vemt_weights_destroy(w);
-    CHECK_INT_EQ(vemt_weights_areas_contiguity(ctx, a, VEMT_CONTIGUITY_QUEEN,
-                                               -1, false, &w),
+    CHECK_INT_EQ(vemt_weights_polygons_contiguity(ctx, a, VEMT_CONTIGUITY_QUEEN,
+                                                  -1, false, &w),
                  VEMT_E_ARG);
-    vemt_areas_destroy(a);
+    vemt_polygons_destroy(a);
     vemt_ctx_destroy(ctx);
 }
 

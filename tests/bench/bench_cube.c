@@ -22,7 +22,7 @@ static vemt_status read_events(const char *path, vemt_ctx *ctx,
     vemt_rejects rj = {0};
     vemt_merges mg = {0};
     vemt_status st = vemt_ingest_file(ctx, &opts, &s, 0, ev, &rj, &mg);
-    vemt_area_flag_events(NULL, ev);
+    vemt_study_area_flag_events(NULL, ev);
     vemt_rejects_clear(&rj);
     vemt_merges_clear(&mg);
     vemt_pseudo_destroy(p);
@@ -37,10 +37,10 @@ static void run_cube(const char *name, vemt_ctx *ctx, vemt_events *ev,
         e = *extent;
     else
         vemt_events_bbox(ev, 1, &e);
-    vemt_grid *g;
+    vemt_units *g;
     vemt_weights *w;
-    vemt_grid_create(ctx, cell, &e, NULL, &g);
-    vemt_weights_grid_band(ctx, g, cell * 1.4142135623730951, true, &w);
+    vemt_units_create_square(ctx, cell, &e, NULL, &g);
+    vemt_weights_units_band(ctx, g, cell * 1.4142135623730951, true, &w);
     vemt_cube_opts o = {.unit = VEMT_STEP_MONTH, .kinds = 1, .time_lag = 1};
     double best = 0;
     size_t n = 0;
@@ -55,9 +55,9 @@ static void run_cube(const char *name, vemt_ctx *ctx, vemt_events *ev,
         vemt_cube_destroy(c);
     });
     printf("  %zu cells x steps = %zu bins, %zu events: %.0f bins/s\n",
-           vemt_grid_ncells(g), n, ev->n, (double)n / best);
+           vemt_units_count(g), n, ev->n, (double)n / best);
     vemt_weights_destroy(w);
-    vemt_grid_destroy(g);
+    vemt_units_destroy(g);
 }
 
 int main(void) {

@@ -38,7 +38,7 @@ pts <- st_as_sf(data.frame(x = xy[, 1], y = xy[, 2]), coords = c("x", "y"), crs 
 in_city <- lengths(st_intersects(pts, city)) > 0
 
 ## Wards: counts (a point on a shared boundary goes to the lowest index, as
-## vemt_areas_locate does), poly2nb queen and rook (default snap), k = 4
+## vemt_polygons_locate does), poly2nb queen and rook (default snap), k = 4
 ## nearest centroids, Gi* with self included.
 hits <- st_intersects(pts, w)
 ward_of <- sapply(hits, function(v) if (length(v)) min(v) else NA)

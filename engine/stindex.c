@@ -1,5 +1,5 @@
-/** @file cells.c
- * @brief Cell index for fixed-radius searches: the "cell method" of
+/** @file stindex.c
+ * @brief Space-time index for fixed-radius searches: the "cell method" of
  * Bentley, Stanat & Williams (1977), "The complexity of finding
  * fixed-radius near neighbors", Information Processing Letters 6(6):
  * 209-212, doi:10.1016/0020-0190(77)90070-9, with a hash of the occupied
@@ -7,7 +7,7 @@
  * a stable least-significant-digit radix sort, first on time and then on
  * cell, so each cell lists its points by time and then by id.
  */
-#include "engine/cells.h"
+#include "engine/stindex.h"
 
 #include <math.h>
 #include <string.h>
@@ -39,13 +39,13 @@ static void radix_sort(uint64_t *key, uint32_t *ids, uint64_t *ktmp,
 
 static uint64_t hash_key(uint64_t k) { return k * 0x9E3779B97F4A7C15ull; }
 
-static void hash_put(vemt_cells *c, size_t cell) {
+static void hash_put(vemt_stindex *c, size_t cell) {
     size_t h = (size_t)(hash_key(c->key[cell]) >> 20) & c->hmask;
     while (c->slot[h]) h = (h + 1) & c->hmask;
     c->slot[h] = (uint32_t)cell + 1;
 }
 
-size_t vemt_cells_find(const vemt_cells *c, int64_t col, int64_t row) {
+size_t vemt_stindex_find(const vemt_stindex *c, int64_t col, int64_t row) {
     if (col < 0 || row < 0 || (uint64_t)col >= c->span) return SIZE_MAX;
     uint64_t k = (uint64_t)row * c->span + (uint64_t)col;
     size_t h = (size_t)(hash_key(k) >> 20) & c->hmask;
@@ -55,7 +55,7 @@ size_t vemt_cells_find(const vemt_cells *c, int64_t col, int64_t row) {
 }
 
 /* Column and row of every point; the extent's span in cells. */
-static vemt_status place(vemt_ctx *ctx, vemt_cells *c, const double *x,
+static vemt_status place(vemt_ctx *ctx, vemt_stindex *c, const double *x,
                          const double *y, const uint32_t *ids, size_t n,
                          uint64_t *key) {
     double xmin = INFINITY, ymin = INFINITY, xmax = -INFINITY, ymax = -INFINITY;
@@ -71,10 +71,10 @@ static vemt_status place(vemt_ctx *ctx, vemt_cells *c, const double *x,
     double cols = floor((xmax - xmin) / c->side) + 1;
     double rows = floor((ymax - ymin) / c->side) + 1;
     if (cols * rows > 4.6e18)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "a search radius of %g m is too small for an "
-                              "extent of %.0f x %.0f m",
-                              c->side, xmax - xmin, ymax - ymin);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "a search radius of %g m is too small for an "
+                             "extent of %.0f x %.0f m",
+                             c->side, xmax - xmin, ymax - ymin);
     c->span = (uint64_t)cols;
     for (size_t i = 0; i < n; i++) {
         uint64_t cx = (uint64_t)floor((x[ids[i]] - xmin) / c->side);
@@ -85,7 +85,7 @@ static vemt_status place(vemt_ctx *ctx, vemt_cells *c, const double *x,
 }
 
 /* Runs of equal keys become cells; copy coordinates in cell order. */
-static vemt_status fill_cells(vemt_cells *c, const double *x, const double *y,
+static vemt_status fill_cells(vemt_stindex *c, const double *x, const double *y,
                               const int64_t *t, const uint64_t *key) {
     size_t n = c->n, m = 0;
     for (size_t i = 0; i < n; i++) m += i == 0 || key[i] != key[i - 1];
@@ -120,7 +120,7 @@ static vemt_status fill_cells(vemt_cells *c, const double *x, const double *y,
 }
 
 /* Order c->id by time (when given), then stably by cell key. */
-static vemt_status order_points(vemt_ctx *ctx, vemt_cells *c, const double *x,
+static vemt_status order_points(vemt_ctx *ctx, vemt_stindex *c, const double *x,
                                 const double *y, const int64_t *t,
                                 uint64_t **key_out) {
     size_t n = c->n, cap = n ? n : 1;
@@ -150,11 +150,11 @@ static vemt_status order_points(vemt_ctx *ctx, vemt_cells *c, const double *x,
     return st;
 }
 
-vemt_status vemt_cells_create(vemt_ctx *ctx, const double *x, const double *y,
-                              const int64_t *t, const uint32_t *ids, size_t n,
-                              double side, vemt_cells **out) {
+vemt_status vemt_stindex_create(vemt_ctx *ctx, const double *x, const double *y,
+                                const int64_t *t, const uint32_t *ids, size_t n,
+                                double side, vemt_stindex **out) {
     *out = NULL;
-    vemt_cells *c = vemt_calloc(1, sizeof *c);
+    vemt_stindex *c = vemt_calloc(1, sizeof *c);
     if (!c) return VEMT_E_NOMEM;
     c->n = n;
     c->side = side;
@@ -168,14 +168,14 @@ vemt_status vemt_cells_create(vemt_ctx *ctx, const double *x, const double *y,
     if (!st) st = fill_cells(c, x, y, t, key);
     vemt_free(key);
     if (st) {
-        vemt_cells_destroy(c);
+        vemt_stindex_destroy(c);
         return st;
     }
     *out = c;
     return VEMT_OK;
 }
 
-void vemt_cells_destroy(vemt_cells *c) {
+void vemt_stindex_destroy(vemt_stindex *c) {
     if (!c) return;
     vemt_free(c->col);
     vemt_free(c->row);
@@ -189,13 +189,14 @@ void vemt_cells_destroy(vemt_cells *c) {
     vemt_free(c);
 }
 
-size_t vemt_cells_around(const vemt_cells *c, size_t k, int reach, size_t *nb) {
+size_t vemt_stindex_around(const vemt_stindex *c, size_t k, int reach,
+                           size_t *nb) {
     size_t m = 0;
     nb[m++] = k;
     for (int dr = -reach; dr <= reach; dr++)
         for (int dc = -reach; dc <= reach; dc++) {
             if (!dr && !dc) continue;
-            size_t j = vemt_cells_find(c, c->col[k] + dc, c->row[k] + dr);
+            size_t j = vemt_stindex_find(c, c->col[k] + dc, c->row[k] + dr);
             if (j != SIZE_MAX) nb[m++] = j;
         }
     return m;

@@ -1,9 +1,9 @@
-/** @file area.h
+/** @file study_area.h
  * @brief Study-area internals shared inside engine/ (private header): GEOS
  * helpers used by the study area, the hexagon grid and polygon units.
  */
-#ifndef VEMT_ENGINE_AREA_H
-#define VEMT_ENGINE_AREA_H
+#ifndef VEMT_ENGINE_STUDY_AREA_H
+#define VEMT_ENGINE_STUDY_AREA_H
 
 #include <geos_c.h>
 
@@ -11,8 +11,8 @@
 
 /** True when the closed polygon with the n vertices xy (x, y pairs, first
  * repeated last) and the area share any point. */
-bool vemt_area_intersects_ring(const vemt_area *area, const double *xy,
-                               size_t n);
+bool vemt_study_area_intersects_ring(const vemt_study_area *area,
+                                     const double *xy, size_t n);
 
 /** g itself when valid, else its repair by GEOS MakeValid ("structure"
  * method); g is consumed either way. Returns NULL when GEOS fails. Caller
@@ -24,4 +24,4 @@ GEOSGeometry *vemt_geom_repair(GEOSContextHandle_t h, GEOSGeometry *g);
 GEOSGeometry *vemt_geom_ring_polygon(GEOSContextHandle_t h, const double *xy,
                                      size_t n);
 
-#endif /* VEMT_ENGINE_AREA_H */
+#endif /* VEMT_ENGINE_STUDY_AREA_H */

@@ -1,18 +1,18 @@
-/** @file area.c
+/** @file study_area.c
  * @brief The study area: a GEOS prepared polygon for fast point and cell
  * tests.
  */
-#include "engine/area.h"
+#include "engine/study_area.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "engine/alloc.h"
-#include "engine/areas.h"
 #include "engine/ctx.h"
 #include "engine/engine.h"
+#include "engine/polygons.h"
 
-struct vemt_area {
+struct vemt_study_area {
     GEOSContextHandle_t geos; /* borrowed from the creating context */
     GEOSGeometry *geom;
     const GEOSPreparedGeometry *prep;
@@ -43,12 +43,12 @@ static GEOSGeometry *repaired(GEOSContextHandle_t h, GEOSGeometry *g) {
     return fixed;
 }
 
-vemt_status vemt_area_create_wkb(vemt_ctx *ctx, const unsigned char *wkb,
-                                 size_t size, vemt_area **out) {
+vemt_status vemt_study_area_create_wkb(vemt_ctx *ctx, const unsigned char *wkb,
+                                       size_t size, vemt_study_area **out) {
     *out = NULL;
     GEOSContextHandle_t h = vemt_ctx_geos(ctx);
     vemt_status st = VEMT_OK;
-    vemt_area *a = vemt_calloc(1, sizeof *a);
+    vemt_study_area *a = vemt_calloc(1, sizeof *a);
     GEOSWKBReader *reader = GEOSWKBReader_create_r(h);
     if (!a || !reader) {
         st = VEMT_E_NOMEM;
@@ -62,8 +62,7 @@ vemt_status vemt_area_create_wkb(vemt_ctx *ctx, const unsigned char *wkb,
         goto done;
     }
     if (!is_areal(h, a->geom)) {
-        st = vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                            "study area is not a polygon");
+        st = vemt_ctx_fail(ctx, VEMT_E_ARG, "study area is not a polygon");
         goto done;
     }
     a->prep = GEOSPrepare_r(h, a->geom);
@@ -77,25 +76,28 @@ vemt_status vemt_area_create_wkb(vemt_ctx *ctx, const unsigned char *wkb,
 done:
     if (reader) GEOSWKBReader_destroy_r(h, reader);
     if (st != VEMT_OK) {
-        vemt_area_destroy(a);
+        vemt_study_area_destroy(a);
         return st;
     }
     *out = a;
     return VEMT_OK;
 }
 
-void vemt_area_destroy(vemt_area *area) {
+void vemt_study_area_destroy(vemt_study_area *area) {
     if (!area) return;
     if (area->prep) GEOSPreparedGeom_destroy_r(area->geos, area->prep);
     if (area->geom) GEOSGeom_destroy_r(area->geos, area->geom);
     vemt_free(area);
 }
 
-vemt_bbox vemt_area_bbox(const vemt_area *area) { return area->bbox; }
+vemt_bbox vemt_study_area_bbox(const vemt_study_area *area) {
+    return area->bbox;
+}
 
-double vemt_area_m2(const vemt_area *area) { return area->area_m2; }
+double vemt_study_area_m2(const vemt_study_area *area) { return area->area_m2; }
 
-bool vemt_area_covers_xy(const vemt_area *area, double x, double y) {
+bool vemt_study_area_covers_xy(const vemt_study_area *area, double x,
+                               double y) {
     const vemt_bbox *b = &area->bbox;
     if (x < b->xmin || x > b->xmax || y < b->ymin || y > b->ymax) return false;
     GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(area->geos, x, y);
@@ -105,7 +107,8 @@ bool vemt_area_covers_xy(const vemt_area *area, double x, double y) {
     return in;
 }
 
-bool vemt_area_intersects_bbox(const vemt_area *area, const vemt_bbox *b) {
+bool vemt_study_area_intersects_bbox(const vemt_study_area *area,
+                                     const vemt_bbox *b) {
     const vemt_bbox *a = &area->bbox;
     if (b->xmax < a->xmin || b->xmin > a->xmax || b->ymax < a->ymin ||
         b->ymin > a->ymax)
@@ -118,7 +121,8 @@ bool vemt_area_intersects_bbox(const vemt_area *area, const vemt_bbox *b) {
     return hit;
 }
 
-size_t vemt_area_flag_events(const vemt_area *area, vemt_events *events) {
+size_t vemt_study_area_flag_events(const vemt_study_area *area,
+                                   vemt_events *events) {
     size_t inside = 0;
     for (size_t i = 0; i < events->n; i++) {
         vemt_event *ev = &events->items[i];
@@ -126,10 +130,21 @@ size_t vemt_area_flag_events(const vemt_area *area, vemt_events *events) {
             ev->in_area = false;
             continue;
         }
-        ev->in_area = !area || vemt_area_covers_xy(area, ev->x, ev->y);
+        ev->in_area = !area || vemt_study_area_covers_xy(area, ev->x, ev->y);
         inside += ev->in_area;
     }
     return inside;
+}
+
+vemt_bbox vemt_bbox_of_xy(const double *xy, size_t n) {
+    vemt_bbox b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    for (size_t i = 0; i < n; i++) {
+        b.xmin = fmin(b.xmin, xy[2 * i]);
+        b.xmax = fmax(b.xmax, xy[2 * i]);
+        b.ymin = fmin(b.ymin, xy[2 * i + 1]);
+        b.ymax = fmax(b.ymax, xy[2 * i + 1]);
+    }
+    return b;
 }
 
 bool vemt_bbox_is_valid(const vemt_bbox *b) {
@@ -152,8 +167,8 @@ bool vemt_events_bbox(const vemt_events *events, unsigned kinds,
     return vemt_bbox_is_valid(&b);
 }
 
-vemt_status vemt_area_wkb(const vemt_area *area, unsigned char **wkb,
-                          size_t *size) {
+vemt_status vemt_study_area_wkb(const vemt_study_area *area,
+                                unsigned char **wkb, size_t *size) {
     *wkb = NULL;
     *size = 0;
     GEOSWKBWriter *w = GEOSWKBWriter_create_r(area->geos);
@@ -171,7 +186,7 @@ vemt_status vemt_area_wkb(const vemt_area *area, unsigned char **wkb,
 
 void vemt_engine_free(void *p) { vemt_free(p); }
 
-/* ---- Units beyond the square grid (issue 4) ---- */
+/* ---- GEOS helpers for hexagons and polygon units ---- */
 
 GEOSGeometry *vemt_geom_repair(GEOSContextHandle_t h, GEOSGeometry *g) {
     return repaired(h, g);
@@ -191,15 +206,9 @@ GEOSGeometry *vemt_geom_ring_polygon(GEOSContextHandle_t h, const double *xy,
     return poly;
 }
 
-bool vemt_area_intersects_ring(const vemt_area *area, const double *xy,
-                               size_t n) {
-    vemt_bbox b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
-    for (size_t k = 0; k < n; k++) {
-        b.xmin = fmin(b.xmin, xy[2 * k]);
-        b.xmax = fmax(b.xmax, xy[2 * k]);
-        b.ymin = fmin(b.ymin, xy[2 * k + 1]);
-        b.ymax = fmax(b.ymax, xy[2 * k + 1]);
-    }
+bool vemt_study_area_intersects_ring(const vemt_study_area *area,
+                                     const double *xy, size_t n) {
+    vemt_bbox b = vemt_bbox_of_xy(xy, n);
     const vemt_bbox *a = &area->bbox;
     if (b.xmax < a->xmin || b.xmin > a->xmax || b.ymax < a->ymin ||
         b.ymin > a->ymax)
@@ -211,14 +220,14 @@ bool vemt_area_intersects_ring(const vemt_area *area, const double *xy,
     return hit;
 }
 
-double vemt_areas_share_in(const vemt_areas *areas, size_t i,
-                           const vemt_area *area) {
+double vemt_polygons_share_in(const vemt_polygons *polys, size_t i,
+                              const vemt_study_area *area) {
     GEOSContextHandle_t h = area->geos;
-    const GEOSGeometry *u = vemt_areas_geom(areas, i);
-    double whole = vemt_areas_m2(areas, i), part = 0;
+    const GEOSGeometry *u = vemt_polygons_geom(polys, i);
+    double whole = vemt_polygons_m2(polys, i), part = 0;
     if (!(whole > 0)) return (double)NAN;
-    vemt_bbox b = vemt_areas_unit_bbox(areas, i);
-    if (!vemt_area_intersects_bbox(area, &b)) return 0;
+    vemt_bbox b = vemt_polygons_bbox(polys, i);
+    if (!vemt_study_area_intersects_bbox(area, &b)) return 0;
     if (GEOSPreparedContains_r(h, area->prep, u) == 1) return 1;
     GEOSGeometry *x = GEOSIntersection_r(h, area->geom, u);
     bool ok = x && GEOSArea_r(h, x, &part);

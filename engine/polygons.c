@@ -1,18 +1,19 @@
-/** @file areas.c
- * @brief Polygon units (wards, LSOAs, beats): GEOS prepared polygons, an
- * STRtree over their envelopes for point location (the Sort-Tile-Recursive
- * packed R-tree of Leutenegger, Lopez & Edgington 1997, Proc. 13th ICDE
- * 497-506, doi:10.1109/ICDE.1997.582015, as GEOS implements it), centres
- * for distance weights.
+/** @file polygons.c
+ * @brief The polygon set behind polygon units (wards, LSOAs, beats): GEOS
+ * prepared polygons, an STRtree over their envelopes for point location (the
+ * Sort-Tile-Recursive packed R-tree of Leutenegger, Lopez & Edgington 1997,
+ * Proc. 13th ICDE 497-506, doi:10.1109/ICDE.1997.582015, as GEOS implements
+ * it), centres for distance weights.
  */
-#include "engine/areas.h"
+#include "engine/polygons.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "engine/alloc.h"
-#include "engine/area.h"
 #include "engine/ctx.h"
+#include "engine/grid.h"
+#include "engine/study_area.h"
 
 typedef struct unit {
     GEOSGeometry *geom;
@@ -24,7 +25,7 @@ typedef struct unit {
     double sx, sy; /* point on surface */
 } unit;
 
-struct vemt_areas {
+struct vemt_polygons {
     GEOSContextHandle_t geos; /* borrowed from the creating context */
     size_t n;
     unit *units;
@@ -64,9 +65,9 @@ static vemt_status load_unit(vemt_ctx *ctx, GEOSWKBReader *reader, unit *u,
     int t = GEOSGeomTypeId_r(h, u->geom);
     if ((t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON) ||
         GEOSisEmpty_r(h, u->geom) != 0)
-        return vemt_error_set(vemt_ctx_err(ctx), VEMT_E_ARG,
-                              "unit %zu (%s) is not a non-empty polygon", i,
-                              u->id);
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "unit %zu (%s) is not a non-empty polygon", i,
+                             u->id);
     return measure(h, u) ? VEMT_OK : VEMT_E_DEPENDENCY;
 }
 
@@ -77,7 +78,7 @@ static void ignore_item(void *item, void *data) {
 
 /* Insert every unit in the STRtree, then query once so that GEOS builds
  * the tree now rather than inside a later, logically const, call. */
-static vemt_status build_tree(vemt_areas *a) {
+static vemt_status build_tree(vemt_polygons *a) {
     GEOSContextHandle_t h = a->geos;
     a->tree = GEOSSTRtree_create_r(h, 10);
     if (!a->tree) return VEMT_E_DEPENDENCY;
@@ -100,16 +101,17 @@ static vemt_status build_tree(vemt_areas *a) {
     return VEMT_OK;
 }
 
-vemt_status vemt_areas_create_wkb(vemt_ctx *ctx, size_t n,
-                                  const unsigned char *const *wkb,
-                                  const size_t *wkb_size,
-                                  const char *const *ids,
-                                  const char *const *names, vemt_areas **out) {
+vemt_status vemt_polygons_create_wkb(vemt_ctx *ctx, size_t n,
+                                     const unsigned char *const *wkb,
+                                     const size_t *wkb_size,
+                                     const char *const *ids,
+                                     const char *const *names,
+                                     vemt_polygons **out) {
     *out = NULL;
     GEOSContextHandle_t h = vemt_ctx_geos(ctx);
     vemt_status st = VEMT_OK;
     GEOSWKBReader *reader = GEOSWKBReader_create_r(h);
-    vemt_areas *a = vemt_calloc(1, sizeof *a);
+    vemt_polygons *a = vemt_calloc(1, sizeof *a);
     if (a) {
         a->geos = h;
         a->n = n;
@@ -123,62 +125,65 @@ vemt_status vemt_areas_create_wkb(vemt_ctx *ctx, size_t n,
     if (!st) st = build_tree(a);
     if (reader) GEOSWKBReader_destroy_r(h, reader);
     if (st) {
-        vemt_areas_destroy(a);
+        vemt_polygons_destroy(a);
         return st;
     }
     *out = a;
     return VEMT_OK;
 }
 
-void vemt_areas_destroy(vemt_areas *areas) {
-    if (!areas) return;
-    GEOSContextHandle_t h = areas->geos;
-    if (areas->tree) GEOSSTRtree_destroy_r(h, areas->tree);
-    for (size_t i = 0; areas->units && i < areas->n; i++) {
-        unit *u = &areas->units[i];
+void vemt_polygons_destroy(vemt_polygons *polys) {
+    if (!polys) return;
+    GEOSContextHandle_t h = polys->geos;
+    if (polys->tree) GEOSSTRtree_destroy_r(h, polys->tree);
+    for (size_t i = 0; polys->units && i < polys->n; i++) {
+        unit *u = &polys->units[i];
         if (u->prep) GEOSPreparedGeom_destroy_r(h, u->prep);
         if (u->geom) GEOSGeom_destroy_r(h, u->geom);
         vemt_free(u->id);
         vemt_free(u->name);
     }
-    vemt_free(areas->units);
-    vemt_free(areas->items);
-    vemt_free(areas);
+    vemt_free(polys->units);
+    vemt_free(polys->items);
+    vemt_free(polys);
 }
 
-size_t vemt_areas_n(const vemt_areas *areas) { return areas->n; }
+size_t vemt_polygons_count(const vemt_polygons *polys) { return polys->n; }
 
-const char *vemt_areas_id(const vemt_areas *areas, size_t i) {
-    return areas->units[i].id;
+const char *vemt_polygons_id(const vemt_polygons *polys, size_t i) {
+    return polys->units[i].id;
 }
 
-const char *vemt_areas_name(const vemt_areas *areas, size_t i) {
-    return areas->units[i].name;
+const char *vemt_polygons_name(const vemt_polygons *polys, size_t i) {
+    return polys->units[i].name;
 }
 
-vemt_bbox vemt_areas_bbox(const vemt_areas *areas) { return areas->bbox; }
-
-double vemt_areas_m2(const vemt_areas *areas, size_t i) {
-    return areas->units[i].m2;
+vemt_bbox vemt_polygons_extent(const vemt_polygons *polys) {
+    return polys->bbox;
 }
 
-void vemt_areas_centres(const vemt_areas *areas, vemt_centre kind, double *xy) {
-    for (size_t i = 0; i < areas->n; i++) {
-        const unit *u = &areas->units[i];
+double vemt_polygons_m2(const vemt_polygons *polys, size_t i) {
+    return polys->units[i].m2;
+}
+
+void vemt_polygons_centres(const vemt_polygons *polys, vemt_centre kind,
+                           double *xy) {
+    for (size_t i = 0; i < polys->n; i++) {
+        const unit *u = &polys->units[i];
         xy[2 * i] = kind == VEMT_CENTRE_SURFACE ? u->sx : u->cx;
         xy[2 * i + 1] = kind == VEMT_CENTRE_SURFACE ? u->sy : u->cy;
     }
 }
 
-void vemt_areas_centre(const vemt_areas *areas, size_t i, vemt_centre kind,
-                       double *xy) {
-    const unit *u = &areas->units[i];
+void vemt_polygons_centre(const vemt_polygons *polys, size_t i,
+                          vemt_centre kind, double *xy) {
+    const unit *u = &polys->units[i];
     xy[0] = kind == VEMT_CENTRE_SURFACE ? u->sx : u->cx;
     xy[1] = kind == VEMT_CENTRE_SURFACE ? u->sy : u->cy;
 }
 
 typedef struct locate_query {
-    const vemt_areas *areas;
+    const vemt_polygons *polys;
     GEOSGeometry *pt;
     size_t best;
     bool found;
@@ -188,50 +193,47 @@ static void locate_item(void *item, void *data) {
     locate_query *q = data;
     size_t j = *(const size_t *)item;
     if (q->found && j >= q->best) return;
-    if (GEOSPreparedIntersects_r(q->areas->geos, q->areas->units[j].prep,
+    if (GEOSPreparedIntersects_r(q->polys->geos, q->polys->units[j].prep,
                                  q->pt) == 1) {
         q->best = j;
         q->found = true;
     }
 }
 
-bool vemt_areas_locate(const vemt_areas *areas, double x, double y, size_t *i) {
-    const vemt_bbox *b = &areas->bbox;
+bool vemt_polygons_locate(const vemt_polygons *polys, double x, double y,
+                          size_t *i) {
+    const vemt_bbox *b = &polys->bbox;
     if (!(x >= b->xmin && x <= b->xmax && y >= b->ymin && y <= b->ymax))
         return false;
-    locate_query q = {areas, GEOSGeom_createPointFromXY_r(areas->geos, x, y), 0,
+    locate_query q = {polys, GEOSGeom_createPointFromXY_r(polys->geos, x, y), 0,
                       false};
     if (!q.pt) return false;
-    GEOSSTRtree_query_r(areas->geos, areas->tree, q.pt, locate_item, &q);
-    GEOSGeom_destroy_r(areas->geos, q.pt);
+    GEOSSTRtree_query_r(polys->geos, polys->tree, q.pt, locate_item, &q);
+    GEOSGeom_destroy_r(polys->geos, q.pt);
     if (q.found) *i = q.best;
     return q.found;
 }
 
-size_t vemt_areas_count(const vemt_areas *areas, const vemt_events *events,
-                        unsigned kinds, double *counts) {
-    for (size_t i = 0; i < areas->n; i++) counts[i] = 0;
-    size_t counted = 0;
-    for (size_t e = 0; e < events->n; e++) {
-        const vemt_event *ev = &events->items[e];
-        size_t i;
-        if (!vemt_event_counted(ev, kinds)) continue;
-        if (!vemt_areas_locate(areas, ev->x, ev->y, &i)) continue;
-        counts[i] += 1.0;
-        counted++;
-    }
-    return counted;
+static bool locate_polygon(const void *polys, double x, double y, size_t *i) {
+    return vemt_polygons_locate(polys, x, y, i);
 }
 
-vemt_status vemt_areas_wkb(const vemt_areas *areas, size_t i,
-                           unsigned char **wkb, size_t *size) {
-    GEOSContextHandle_t h = areas->geos;
+size_t vemt_polygons_count_events(const vemt_polygons *polys,
+                                  const vemt_events *events, unsigned kinds,
+                                  double *counts) {
+    return vemt_count_events_by(events, kinds, locate_polygon, polys, counts,
+                                polys->n);
+}
+
+vemt_status vemt_polygons_wkb(const vemt_polygons *polys, size_t i,
+                              unsigned char **wkb, size_t *size) {
+    GEOSContextHandle_t h = polys->geos;
     *wkb = NULL;
     *size = 0;
     GEOSWKBWriter *w = GEOSWKBWriter_create_r(h);
     if (!w) return VEMT_E_NOMEM;
     GEOSWKBWriter_setByteOrder_r(h, w, GEOS_WKB_NDR);
-    unsigned char *g = GEOSWKBWriter_write_r(h, w, areas->units[i].geom, size);
+    unsigned char *g = GEOSWKBWriter_write_r(h, w, polys->units[i].geom, size);
     GEOSWKBWriter_destroy_r(h, w);
     if (!g) return VEMT_E_DEPENDENCY;
     /* Copy into our allocator so one free function serves every caller. */
@@ -241,21 +243,21 @@ vemt_status vemt_areas_wkb(const vemt_areas *areas, size_t i,
     return *wkb ? VEMT_OK : VEMT_E_NOMEM;
 }
 
-GEOSContextHandle_t vemt_areas_geos(const vemt_areas *areas) {
-    return areas->geos;
+GEOSContextHandle_t vemt_polygons_geos(const vemt_polygons *polys) {
+    return polys->geos;
 }
 
-const GEOSGeometry *vemt_areas_geom(const vemt_areas *areas, size_t i) {
-    return areas->units[i].geom;
+const GEOSGeometry *vemt_polygons_geom(const vemt_polygons *polys, size_t i) {
+    return polys->units[i].geom;
 }
 
-const GEOSPreparedGeometry *vemt_areas_prepared(const vemt_areas *areas,
-                                                size_t i) {
-    return areas->units[i].prep;
+const GEOSPreparedGeometry *vemt_polygons_prepared(const vemt_polygons *polys,
+                                                   size_t i) {
+    return polys->units[i].prep;
 }
 
-vemt_bbox vemt_areas_unit_bbox(const vemt_areas *areas, size_t i) {
-    return areas->units[i].bbox;
+vemt_bbox vemt_polygons_bbox(const vemt_polygons *polys, size_t i) {
+    return polys->units[i].bbox;
 }
 
 typedef struct visit_query {
@@ -268,14 +270,15 @@ static void visit_item(void *item, void *data) {
     q->visit(q->data, *(const size_t *)item);
 }
 
-vemt_status vemt_areas_query(const vemt_areas *areas, const vemt_bbox *b,
-                             void (*visit)(void *data, size_t j), void *data) {
-    GEOSContextHandle_t h = areas->geos;
+vemt_status vemt_polygons_query(const vemt_polygons *polys, const vemt_bbox *b,
+                                void (*visit)(void *data, size_t j),
+                                void *data) {
+    GEOSContextHandle_t h = polys->geos;
     GEOSGeometry *box =
         GEOSGeom_createRectangle_r(h, b->xmin, b->ymin, b->xmax, b->ymax);
     if (!box) return VEMT_E_DEPENDENCY;
     visit_query q = {visit, data};
-    GEOSSTRtree_query_r(h, areas->tree, box, visit_item, &q);
+    GEOSSTRtree_query_r(h, polys->tree, box, visit_item, &q);
     GEOSGeom_destroy_r(h, box);
     return VEMT_OK;
 }

@@ -1,0 +1,174 @@
+/** @file trends.h
+ * @brief Public API of the analyses over time: the space-time cube and its
+ * Gi*, Mann-Kendall and Poisson trend tests, emerging hot spot and Chainey
+ * patterns.
+ */
+#ifndef VEMT_ENGINE_TRENDS_H
+#define VEMT_ENGINE_TRENDS_H
+
+#include "engine/stats.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Trend tests --------------------------------------------------------- */
+
+/** A Mann-Kendall trend test and Sen's slope. */
+typedef struct vemt_mk {
+    double s, var_s;  /* Kendall's S and its variance with the tie correction */
+    double z, p;      /* continuity-corrected z, two-sided normal p */
+    double tau;       /* Kendall's tau-b against time */
+    double sen_slope; /* Sen's median pairwise slope, per step */
+    size_t n;
+} vemt_mk;
+
+/** Mann-Kendall test of x[0..n-1] in time order. Returns VEMT_E_ARG for
+ * n < 3, VEMT_E_NOMEM. */
+vemt_status vemt_mann_kendall(const double *x, size_t n, vemt_mk *out);
+
+/** Two-sided exact p-value that counts a and b over equal exposure come
+ * from one Poisson rate (conditional binomial test). */
+double vemt_poisson_change_p(double a, double b);
+
+/* ---- Patterns: emerging hot spots, Chainey ------------------------------- */
+
+/** Emerging hot spot categories, Esri's wording (vemt_ehsa_name()). */
+typedef enum vemt_ehsa {
+    VEMT_EHSA_NONE = 0,
+    VEMT_EHSA_NEW_HOT,
+    VEMT_EHSA_CONSECUTIVE_HOT,
+    VEMT_EHSA_INTENSIFYING_HOT,
+    VEMT_EHSA_PERSISTENT_HOT,
+    VEMT_EHSA_DIMINISHING_HOT,
+    VEMT_EHSA_SPORADIC_HOT,
+    VEMT_EHSA_OSCILLATING_HOT,
+    VEMT_EHSA_HISTORICAL_HOT,
+    VEMT_EHSA_NEW_COLD,
+    VEMT_EHSA_CONSECUTIVE_COLD,
+    VEMT_EHSA_INTENSIFYING_COLD,
+    VEMT_EHSA_PERSISTENT_COLD,
+    VEMT_EHSA_DIMINISHING_COLD,
+    VEMT_EHSA_SPORADIC_COLD,
+    VEMT_EHSA_OSCILLATING_COLD,
+    VEMT_EHSA_HISTORICAL_COLD,
+    VEMT_EHSA_END
+} vemt_ehsa;
+
+/** Category name ("New Hot Spot"); never NULL. */
+const char *vemt_ehsa_name(vemt_ehsa e);
+
+/** Classify one location from its bins (-3..3 per step, 0 = not
+ * significant) and Gi* z-series over t steps; the trend is significant at
+ * mk_alpha. Definitions and order in engine/ehsa.c. */
+vemt_ehsa vemt_ehsa_classify(const int *bins, const double *z, size_t t,
+                             double mk_alpha);
+
+/** Chainey's categories as sfhotspot names them. */
+typedef enum vemt_chainey {
+    VEMT_CHAINEY_NONE = 0,
+    VEMT_CHAINEY_PERSISTENT_HOT,
+    VEMT_CHAINEY_EMERGING_HOT,
+    VEMT_CHAINEY_FORMER_HOT,
+    VEMT_CHAINEY_INTERMITTENT_HOT,
+    VEMT_CHAINEY_PERSISTENT_COLD,
+    VEMT_CHAINEY_EMERGING_COLD,
+    VEMT_CHAINEY_FORMER_COLD,
+    VEMT_CHAINEY_INTERMITTENT_COLD,
+    VEMT_CHAINEY_MIXED,
+    VEMT_CHAINEY_END
+} vemt_chainey;
+
+/** sfhotspot::hotspot_classify_params(): 0.1, 0.8, 0.2, 0.05. */
+typedef struct vemt_chainey_params {
+    double hotspot_prop, persistent_prop, recent_prop, critical_p;
+} vemt_chainey_params;
+
+/** Category name ("persistent hot spot"); never NULL. */
+const char *vemt_chainey_name(vemt_chainey c);
+
+/** Classify one location from its Gi* z and p over t steps; scratch holds
+ * t booleans. */
+vemt_chainey vemt_chainey_classify(const double *z, const double *p, size_t t,
+                                   const vemt_chainey_params *prm,
+                                   bool *scratch);
+
+/* ---- Space-time cube ----------------------------------------------------- */
+
+/** Length of a time step. */
+typedef enum vemt_step_unit {
+    VEMT_STEP_MONTH = 0, /* calendar months (UTC) */
+    VEMT_STEP_WEEK,      /* ISO weeks, Monday 00:00 UTC */
+    VEMT_STEP_DAYS       /* n_days-day steps from the first day */
+} vemt_step_unit;
+
+/** Where Gi*'s mean and variance come from (Esri's global window). */
+typedef enum vemt_window {
+    VEMT_WINDOW_CUBE = 0,      /* every bin of the cube */
+    VEMT_WINDOW_NEIGHBOURHOOD, /* the bins of steps t-k..t */
+    VEMT_WINDOW_INDIVIDUAL     /* step t alone; no neighbours in time */
+} vemt_window;
+
+/** How to build a cube. */
+typedef struct vemt_cube_opts {
+    vemt_step_unit unit;
+    int n_days;        /* VEMT_STEP_DAYS */
+    int64_t start_utc; /* clip; 0 = from the data */
+    int64_t end_utc;   /* clip; 0 = to the data */
+    bool at_start;     /* count spanning events at their start, not
+                          spread over their steps (aoristic) */
+    unsigned kinds;    /* bit set of 1u << vemt_kind */
+    bool subjects;     /* analyse distinct subjects instead of events */
+    int time_lag;      /* k: neighbours in steps t-k..t */
+    vemt_window window;
+} vemt_cube_opts;
+
+/** Units x time steps: counts, distinct subjects, Gi* per bin. */
+typedef struct vemt_cube vemt_cube;
+
+/** Count the events of each unit per time step. Fails with VEMT_E_ARG
+ * naming the reason when fewer than 60 events or 10 steps fall in the
+ * cube. Caller owns *out; free with vemt_cube_destroy(). */
+vemt_status vemt_cube_create(vemt_ctx *ctx, const vemt_units *units,
+                             const vemt_events *events,
+                             const vemt_cube_opts *opts, vemt_cube **out);
+
+/** Free the cube; NULL is a no-op. */
+void vemt_cube_destroy(vemt_cube *cube);
+
+/** Units and steps. Bins are numbered unit * steps + step. */
+size_t vemt_cube_units(const vemt_cube *cube);
+size_t vemt_cube_steps(const vemt_cube *cube);
+
+/** First instant of step t, and first instant after it. */
+int64_t vemt_cube_step_start(const vemt_cube *cube, size_t t);
+int64_t vemt_cube_step_end(const vemt_cube *cube, size_t t);
+
+/** Events (aoristic weights) and distinct subjects per bin; borrowed. */
+const double *vemt_cube_events(const vemt_cube *cube);
+const double *vemt_cube_subjects(const vemt_cube *cube);
+
+/** Events counted, and the share of bins that are zero. */
+double vemt_cube_total(const vemt_cube *cube);
+double vemt_cube_zero_share(const vemt_cube *cube);
+
+/** Counts per step of the whole study area (events located inside it or
+ * nowhere), of one category (a text offset of events; 0 = all), with the
+ * cube's steps, kinds and weighting: n_events and n_subjects get one value
+ * per step. Returns VEMT_E_NOMEM. */
+vemt_status vemt_cube_series(const vemt_cube *cube, const vemt_events *events,
+                             uint32_t category, double *n_events,
+                             double *n_subjects);
+
+/** Space-time Gi* of every bin under the unit weights w (self included)
+ * with the cube's time lag and window; z, p and bins (FDR across all bins
+ * when fdr) have units x steps entries. */
+vemt_status vemt_cube_gistar(vemt_ctx *ctx, const vemt_cube *cube,
+                             const vemt_weights *w, bool fdr, double *z,
+                             double *p, int8_t *bins);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VEMT_ENGINE_TRENDS_H */
