@@ -13,17 +13,9 @@
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "gdalutil/gdalutil.h"
 #include "ingest/crs.h"
 #include "ingest/ingest.h"
-
-/* GDAL reports through a handler stack; keep its failures in the context
- * instead of printing them (library code never prints). */
-static void on_cpl_error(CPLErr cls, CPLErrorNum num, const char *msg) {
-    (void)num;
-    vemt_ctx *ctx = CPLGetErrorHandlerUserData();
-    if (cls >= CE_Failure && ctx)
-        vemt_ctx_fail(ctx, VEMT_E_DEPENDENCY, "GDAL: %s", msg);
-}
 
 /* Union every polygon of the layer into one geometry (owned by caller). */
 static OGRGeometryH collect_polygons(OGRLayerH layer) {
@@ -129,8 +121,8 @@ vemt_status vemt_boundary_read(vemt_ctx *ctx, const char *path,
     memset(note, 0, sizeof *note);
     vemt_status st = VEMT_OK;
     OGRGeometryH g = NULL;
-    CPLPushErrorHandlerEx(on_cpl_error, ctx);
-    CPLErrorReset();
+    vemt_gdal_errors ge;
+    vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
     GDALDatasetH ds =
         GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) {
@@ -161,7 +153,7 @@ done:
     }
     if (g) OGR_G_DestroyGeometry(g);
     if (ds) GDALClose(ds);
-    CPLPopErrorHandler();
+    vemt_gdal_errors_pop();
     return st;
 }
 
@@ -351,8 +343,8 @@ static vemt_status read_polygons(vemt_ctx *ctx, const char *path,
                                  vemt_unit_list *out) {
     memset(out, 0, sizeof *out);
     vemt_status st;
-    CPLPushErrorHandlerEx(on_cpl_error, ctx);
-    CPLErrorReset();
+    vemt_gdal_errors ge;
+    vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
     GDALDatasetH ds =
         GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     OGRLayerH layer = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
@@ -368,7 +360,7 @@ static vemt_status read_polygons(vemt_ctx *ctx, const char *path,
     if (st && !vemt_ctx_error(ctx)->source) vemt_ctx_set_source(ctx, path);
     if (st) vemt_unit_list_clear(out);
     if (ds) GDALClose(ds);
-    CPLPopErrorHandler();
+    vemt_gdal_errors_pop();
     return st;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "gdalutil/gdalutil.h"
 
 struct vemt_ogr_rows {
     GDALDatasetH ds;
@@ -27,13 +28,6 @@ struct vemt_ogr_rows {
     vemt_csv_record header;
     long row;
 };
-
-static void on_cpl_error(CPLErr cls, CPLErrorNum num, const char *msg) {
-    (void)num;
-    vemt_ctx *ctx = CPLGetErrorHandlerUserData();
-    if (cls >= CE_Failure && ctx)
-        vemt_ctx_fail(ctx, VEMT_E_IO, "GDAL: %s", msg);
-}
 
 static vemt_status build_header(vemt_ogr_rows *r) {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(r->layer);
@@ -69,11 +63,11 @@ vemt_status vemt_ogr_rows_open(vemt_ctx *ctx, const char *path,
     if (!r) return VEMT_E_NOMEM;
     /* Spreadsheets: the first row is always the header. */
     const char *const open_opts[] = {"HEADERS=FORCE", NULL};
-    CPLPushErrorHandlerEx(on_cpl_error, ctx);
-    CPLErrorReset();
+    vemt_gdal_errors ge;
+    vemt_gdal_errors_push(&ge, ctx, VEMT_E_IO);
     r->ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, open_opts,
                        NULL);
-    CPLPopErrorHandler();
+    vemt_gdal_errors_pop();
     if (!r->ds || !(r->layer = GDALDatasetGetLayer(r->ds, 0))) {
         if (!r->ds && vemt_ctx_error(ctx)->code == VEMT_OK)
             vemt_ctx_fail(ctx, VEMT_E_IO, "not a format GDAL can read");

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gdalutil/gdalutil.h"
 #include "outputs/ogr_writer.h"
 
 typedef struct checker {
@@ -216,10 +217,11 @@ vemt_status vemt_outputs_check_disclosure(vemt_ctx *ctx, const char *path,
                                           const vemt_tier_rules *rules,
                                           FILE *report, size_t *problems) {
     *problems = 0;
-    vemt_ogr_push_errors(ctx);
+    vemt_gdal_errors ge;
+    vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
     GDALDatasetH ds =
         GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    vemt_ogr_pop_errors();
+    vemt_gdal_errors_pop();
     if (!ds) {
         vemt_ctx_fail(ctx, VEMT_E_IO, "can't open as a GeoPackage");
         vemt_ctx_set_source(ctx, path);

@@ -4,6 +4,7 @@
 #include <cpl_string.h>
 #include <stdio.h>
 
+#include "gdalutil/gdalutil.h"
 #include "outputs/ogr_writer.h"
 
 static vemt_status write_one(vemt_ctx *ctx, const char *dir,
@@ -32,13 +33,14 @@ static vemt_status write_one(vemt_ctx *ctx, const char *dir,
 vemt_status vemt_outputs_write_geojson(vemt_ctx *ctx, const char *dir,
                                        const vemt_output *out) {
     vemt_status st = VEMT_OK;
-    vemt_ogr_push_errors(ctx);
+    vemt_gdal_errors ge;
+    vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
     for (size_t i = 0; i < vemt_layers_count() && !st; i++) {
         const vemt_layer_def *def = vemt_layers_get(i);
         if (!vemt_layer_is_written(def, out)) continue;
         vemt_ctx_progress(ctx, "write GeoJSON", i, vemt_layers_count());
         st = write_one(ctx, dir, def, out);
     }
-    vemt_ogr_pop_errors();
+    vemt_gdal_errors_pop();
     return st;
 }

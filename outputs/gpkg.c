@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "gdalutil/gdalutil.h"
 #include "outputs/ogr_writer.h"
 #include "outputs/raster.h"
 #include "outputs/style.h"
@@ -209,7 +210,8 @@ vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
     vemt_status st = vemt_tmp_path(ctx, path, ".gpkg", tmp, sizeof tmp);
     if (st) return st;
     GDALDatasetH ds = NULL;
-    vemt_ogr_push_errors(ctx);
+    vemt_gdal_errors ge;
+    vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
     /* SQLite's default 2 MB page cache makes the R-tree build of a large
      * events layer re-read pages from the OS all the time: 512 MB (used
      * only as needed) takes a 1M-point layer from 39 s to 15 s. A user's
@@ -224,7 +226,7 @@ vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
         st = vemt_raster_write_gpkg(ctx, tmp, out);
     st = vemt_ogr_finish(ctx, NULL, tmp, path, st);
     CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", NULL);
-    vemt_ogr_pop_errors();
+    vemt_gdal_errors_pop();
     if (st) vemt_ctx_set_source(ctx, path);
     return st;
 }

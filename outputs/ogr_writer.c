@@ -13,19 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void on_cpl_error(CPLErr cls, CPLErrorNum num, const char *msg) {
-    (void)num;
-    vemt_ctx *ctx = CPLGetErrorHandlerUserData(); /* NULL: stay quiet */
-    if (cls >= CE_Failure && ctx)
-        vemt_ctx_fail(ctx, VEMT_E_DEPENDENCY, "GDAL: %s", msg);
-}
-
-void vemt_ogr_push_errors(vemt_ctx *ctx) {
-    CPLPushErrorHandlerEx(on_cpl_error, ctx);
-    CPLErrorReset();
-}
-
-void vemt_ogr_pop_errors(void) { CPLPopErrorHandler(); }
+#include "gdalutil/gdalutil.h"
 
 bool vemt_outputs_temp_path(const char *final, const char *ext, long pid,
                             char *buf, size_t size) {
@@ -47,14 +35,15 @@ vemt_status vemt_tmp_path(vemt_ctx *ctx, const char *final, const char *ext,
 
 /* A GeoTIFF whose software tag names vemt (outputs/raster.c). */
 static bool tiff_is_ours(const char *path) {
-    vemt_ogr_push_errors(NULL);
+    vemt_gdal_errors ge;
+    vemt_gdal_errors_push(&ge, NULL, VEMT_E_DEPENDENCY);
     GDALDatasetH ds =
         GDALOpenEx(path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
     const char *sw =
         ds ? GDALGetMetadataItem(ds, "TIFFTAG_SOFTWARE", NULL) : NULL;
     bool ours = sw && !strncmp(sw, "vemt ", 5);
     if (ds) GDALClose(ds);
-    vemt_ogr_pop_errors();
+    vemt_gdal_errors_pop();
     return ours;
 }
 
@@ -80,7 +69,8 @@ bool vemt_outputs_is_vemt_file(const char *path) {
     if (n >= 4 && (!memcmp(head, "II*\0", 4) || !memcmp(head, "MM\0*", 4)))
         return tiff_is_ours(path);
     if (strncmp(head, "SQLite format 3", 15)) return false;
-    vemt_ogr_push_errors(NULL);
+    vemt_gdal_errors ge;
+    vemt_gdal_errors_push(&ge, NULL, VEMT_E_DEPENDENCY);
     GDALDatasetH ds =
         GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     bool ours = false;
@@ -96,7 +86,7 @@ bool vemt_outputs_is_vemt_file(const char *path) {
         if (r) GDALDatasetReleaseResultSet(ds, r);
         GDALClose(ds);
     }
-    vemt_ogr_pop_errors();
+    vemt_gdal_errors_pop();
     return ours;
 }
 

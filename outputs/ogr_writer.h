@@ -125,9 +125,4 @@ vemt_status vemt_gdal_close(GDALDatasetH ds, vemt_status st);
 vemt_status vemt_ogr_finish(vemt_ctx *ctx, GDALDatasetH ds, const char *tmp,
                             const char *final, vemt_status st);
 
-/** Keep GDAL's failures in the context while the writer runs. Push before
- * GDAL calls and pop after, on the same thread. */
-void vemt_ogr_push_errors(vemt_ctx *ctx);
-void vemt_ogr_pop_errors(void);
-
 #endif /* VEMT_OUTPUTS_OGR_WRITER_H */

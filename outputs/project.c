@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "engine/alloc.h"
+#include "gdalutil/gdalutil.h"
 #include "outputs/ogr_writer.h"
 #include "outputs/raster.h"
 #include "outputs/strbuf.h"
@@ -75,9 +76,10 @@ static vemt_status spatialrefsys(vemt_ctx *ctx, const vemt_output *o,
                                  char **out) {
     OGRSpatialReferenceH srs;
     *out = NULL;
-    vemt_ogr_push_errors(ctx);
+    vemt_gdal_errors ge;
+    vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
     vemt_status st = vemt_output_srs(ctx, o, &srs);
-    vemt_ogr_pop_errors();
+    vemt_gdal_errors_pop();
     if (st) return st;
     const char *const wkt2[] = {"FORMAT=WKT2_2019", NULL};
     char *wkt = NULL;

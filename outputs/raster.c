@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "gdalutil/gdalutil.h"
 #include "outputs/ogr_writer.h"
 
 #define KDE_UNITS "events per km2"
@@ -129,10 +130,11 @@ vemt_status vemt_outputs_write_geotiff(vemt_ctx *ctx, const char *path,
     opt = CSLSetNameValue(opt, "COMPRESS", "DEFLATE");
     opt = CSLSetNameValue(opt, "PREDICTOR", "3"); /* floating point */
     opt = CSLSetNameValue(opt, "TILED", "YES");
-    vemt_ogr_push_errors(ctx);
+    vemt_gdal_errors ge;
+    vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
     st = write_raster(ctx, "GTiff", tmp, out, opt);
     st = vemt_ogr_finish(ctx, NULL, tmp, path, st);
-    vemt_ogr_pop_errors();
+    vemt_gdal_errors_pop();
     CSLDestroy(opt);
     if (st) vemt_ctx_set_source(ctx, path);
     return st;

@@ -20,8 +20,8 @@ bool vemt_output_has_density(const vemt_output *out);
 /** Add out->density's raster to the GeoPackage at path, which must be
  * written and closed, as the raster table kde: Float32 TIFF tiles (tiled
  * gridded coverage extension), the analysis CRS, the description and tier in
- * gpkg_contents and the metadata. Run between vemt_ogr_push_errors() and
- * vemt_ogr_pop_errors(). Returns VEMT_E_ARG when there is no density,
+ * gpkg_contents and the metadata. Run between vemt_gdal_errors_push() and
+ * vemt_gdal_errors_pop(). Returns VEMT_E_ARG when there is no density,
  * VEMT_E_IO, VEMT_E_DEPENDENCY or VEMT_E_NOMEM. */
 vemt_status vemt_raster_write_gpkg(vemt_ctx *ctx, const char *path,
                                    const vemt_output *out);
