@@ -7,7 +7,6 @@
 #include <stdio.h>
 
 #include "cli/args.h"
-#include "cli/disclose.h"
 #include "cli/run.h"
 #include "outputs/outputs.h"
 #include "pipeline/pipeline.h"

@@ -5,9 +5,9 @@
 #include "cli/run.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/disclose.h"
 #include "cli/safety.h"
 
 /* Info lines on stdout, warnings on stderr, each as soon as it is said. */
@@ -52,8 +52,9 @@ static int failed(vemt_status st, const vemt_error *err) {
 
 int vemt_run(const vemt_args *args, int argc, char **argv) {
     const vemt_job *job = &args->job;
-    int rc = vemt_tier_protect(job);
-    if (rc) return rc;
+    /* Restricted files for the owner only, side files and all (the
+     * library also makes each output private as it creates it). */
+    if (vemt_tier_rules_get((vemt_tier)job->tier)->exact_locations) umask(077);
     vemt_safety_clean_stale(job);
     vemt_safety_arm();
     vemt_callbacks cb = {.log = on_log,
@@ -63,7 +64,7 @@ int vemt_run(const vemt_args *args, int argc, char **argv) {
     vemt_error err = {0};
     vemt_status st = vemt_pipeline_run(job, &cb, &res, &err);
     if (!st) st = vemt_pipeline_write(res, argc, argv, &err);
-    rc = st ? failed(st, &err) : VEMT_EXIT_OK;
+    int rc = st ? failed(st, &err) : VEMT_EXIT_OK;
     vemt_result_destroy(res);
     return rc;
 }

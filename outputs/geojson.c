@@ -23,6 +23,7 @@ static vemt_status write_one(vemt_ctx *ctx, const char *dir,
     lco = CSLSetNameValue(lco, "RFC7946", "YES");
     lco = CSLSetNameValue(lco, "COORDINATE_PRECISION", "7");
     st = vemt_ogr_create(ctx, "GeoJSON", tmp, &ds);
+    if (!st) st = vemt_output_protect(ctx, out, tmp);
     if (!st) st = vemt_ogr_write_layer(ctx, ds, def, out, lco);
     CSLDestroy(lco);
     st = vemt_ogr_finish(ctx, ds, tmp, path, st);

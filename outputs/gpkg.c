@@ -219,6 +219,7 @@ vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
     if (!CPLGetConfigOption("OGR_SQLITE_CACHE", NULL))
         CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", "512");
     st = vemt_ogr_create(ctx, "GPKG", tmp, &ds);
+    if (!st) st = vemt_output_protect(ctx, out, tmp);
     if (!st) st = write_layers(ctx, ds, out);
     /* GDAL adds a raster table to a closed GeoPackage only. */
     st = vemt_gdal_close(ds, st);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gdalutil/gdalutil.h"
@@ -117,6 +118,18 @@ vemt_status vemt_gdal_create(vemt_ctx *ctx, const char *driver,
         return VEMT_E_IO;
     }
     return VEMT_OK;
+}
+
+vemt_status vemt_output_protect(vemt_ctx *ctx, const vemt_output *out,
+                                const char *path) {
+    vemt_tier_rules rules;
+    vemt_output_rules(out, &rules);
+    if (!rules.exact_locations || chmod(path, S_IRUSR | S_IWUSR) == 0)
+        return VEMT_OK;
+    vemt_ctx_fail(ctx, VEMT_E_IO, "can't make the output private: %s",
+                  strerror(errno));
+    vemt_ctx_set_source(ctx, path);
+    return VEMT_E_IO;
 }
 
 vemt_status vemt_ogr_create(vemt_ctx *ctx, const char *driver, const char *path,

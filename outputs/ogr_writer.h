@@ -68,6 +68,14 @@ bool vemt_outputs_published_time_range(const vemt_output *out, int64_t *start,
  * name that is none of the three). */
 void vemt_output_rules(const vemt_output *out, vemt_tier_rules *rules);
 
+/** A file just created for out (before anything is written into it): made
+ * readable by its owner only (0600) when out's rules show where events
+ * happened (the restricted tier), so that a caller's umask can't leave a
+ * child's location readable by others. SQLite gives a GeoPackage's
+ * journal and WAL files the database file's mode. VEMT_E_IO on failure. */
+vemt_status vemt_output_protect(vemt_ctx *ctx, const vemt_output *out,
+                                const char *path);
+
 /** True when field k of def is written for this output's tier. */
 bool vemt_field_published(const vemt_layer_def *def, size_t k,
                           const vemt_output *out);

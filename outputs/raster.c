@@ -111,6 +111,8 @@ static vemt_status write_raster(vemt_ctx *ctx, const char *driver,
     GDALDatasetH ds = NULL;
     vemt_status st = vemt_gdal_create(ctx, driver, path, r->ncol, r->nrow, 1,
                                       GDT_Float32, options, &ds);
+    /* A GeoTIFF is new here; a GeoPackage's file was protected when made. */
+    if (!st && strcmp(driver, "GPKG")) st = vemt_output_protect(ctx, out, path);
     if (!st && describe(ctx, ds, out) != CE_None) st = VEMT_E_DEPENDENCY;
     if (!st) st = write_values(ctx, ds, r);
     return vemt_gdal_close(ds, st);

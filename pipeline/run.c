@@ -2,12 +2,14 @@
  * @brief The run pipeline: read every input, lay the units over the study
  * area, count, compute every statistic; then write the outputs.
  */
+#include <fcntl.h>
 #include <gdal.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -350,7 +352,13 @@ static vemt_status write_report(run *r) {
     if (m) vemt_report_summary(m, &sm, false);
     vemt_log_flush(r->info, VEMT_LOG_INFO, m, &text);
     if (!r->a.report) return VEMT_OK;
-    FILE *f = fopen(r->a.report, "w");
+    /* Created for the owner only where the tier shows places, as every
+     * other output (outputs/ogr_writer.c). */
+    int fd = open(r->a.report, O_WRONLY | O_CREAT | O_TRUNC,
+                  shows_places(r) ? 0600 : 0666);
+    if (fd >= 0 && shows_places(r)) fchmod(fd, 0600); /* an older file */
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f && fd >= 0) close(fd);
     if (!f)
         return fail(r, VEMT_E_IO, NULL, "can't write the report %s",
                     r->a.report);

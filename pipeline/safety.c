@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "disclosure/disclosure.h"
 #include "outputs/outputs.h"
 
 /* err: source the folder, the reason. */
@@ -41,6 +42,45 @@ static vemt_status folder_writable(const char *path, bool is_dir, char *dir,
     return VEMT_OK;
 }
 
+/* Is path's folder readable or searchable by others? */
+static bool folder_open_to_others(const char *path) {
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    struct stat st;
+    return stat(dir, &st) == 0 && (st.st_mode & (S_IROTH | S_IXOTH));
+}
+
+/* A tier that shows where events happened writes only into folders others
+ * can't read (the demo's data is synthetic, so its outputs may go
+ * anywhere): with the files made private at creation (outputs/), nobody
+ * else can reach a child's location whatever the caller's umask. */
+static vemt_status private_folders(const vemt_job *a, vemt_error *err) {
+    if (!vemt_tier_rules_get((vemt_tier)a->tier)->exact_locations || a->demo ||
+        a->allow_world_readable)
+        return VEMT_OK;
+    const char *paths[] = {a->out, a->qgis_project, a->geojson_dir, a->kde_path,
+                           a->report};
+    for (int i = 0; i < 5; i++) {
+        char probe[4200];
+        if (!paths[i]) continue;
+        snprintf(probe, sizeof probe, "%s%s", paths[i], i == 2 ? "/x" : "");
+        if (!folder_open_to_others(probe)) continue;
+        vemt_error_set(err, VEMT_E_IO,
+                       "its folder can be read by other users; a restricted "
+                       "output holds children's locations: choose a private "
+                       "folder or give --allow-world-readable");
+        err->source = paths[i];
+        return VEMT_E_IO;
+    }
+    return VEMT_OK;
+}
+
 vemt_status vemt_pipeline_check_outputs(const vemt_job *a, char *dir,
                                         size_t size, vemt_error *err) {
     const char *files[] = {a->out, a->qgis_project, a->kde_path, a->report};
@@ -59,5 +99,5 @@ vemt_status vemt_pipeline_check_outputs(const vemt_job *a, char *dir,
         err->source = paths[i];
         st = VEMT_E_IO;
     }
-    return st;
+    return st ? st : private_folders(a, err);
 }

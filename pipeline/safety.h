@@ -1,6 +1,7 @@
 /** @file safety.h
  * @brief Before anything is read: every output's folder exists and is
- * writable, and no file vemt did not write is overwritten silently.
+ * writable (and private, for a restricted output), and no file vemt did not
+ * write is overwritten silently.
  */
 #ifndef VEMT_PIPELINE_SAFETY_H
 #define VEMT_PIPELINE_SAFETY_H
@@ -9,8 +10,9 @@
 
 /** VEMT_OK, or VEMT_E_IO with err->source the folder (written into dir,
  * size bytes, which must outlive err) or the file: a folder is missing or
- * not writable, or an output path exists and is not a vemt file (unless
- * job->force). */
+ * not writable, an output path exists and is not a vemt file (unless
+ * job->force), or a restricted output's folder can be read by others
+ * (unless job->allow_world_readable or job->demo). */
 vemt_status vemt_pipeline_check_outputs(const vemt_job *job, char *dir,
                                         size_t size, vemt_error *err);
 
