@@ -266,6 +266,7 @@ static vemt_status analyse(run *r) {
     st = vemt_hotspots_run(r->ctx, &r->a, r->area, &r->events, r->info,
                            &r->params, h);
     if (st) return failed(r, st, NULL);
+    if (r->cancelled) return cancelled(r); /* the stages that report end here */
     if (vemt_tier_check_cell(&r->a,
                              h->cell_m > 0 ? h->cell_m : (double)INFINITY,
                              r->err))
