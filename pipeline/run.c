@@ -95,7 +95,11 @@ void vemt_result_destroy(run *r) {
  * (the file named when the error names none). */
 static vemt_status failed(run *r, vemt_status st, const char *path) {
     *r->err = *vemt_ctx_error(r->ctx);
-    if (!r->err->code) r->err->code = st;
+    /* The context's last error may be another call's (a stage that ran
+     * out of memory sets none; GDAL complains while cleaning up): then
+     * the status says what happened. */
+    if (r->err->code != st)
+        vemt_error_set(r->err, st, "%s", vemt_status_str(st));
     if (!r->err->source) r->err->source = path;
     return st;
 }
@@ -590,9 +594,11 @@ vemt_status vemt_pipeline_run(const vemt_job *job, const vemt_callbacks *cb,
     if (cb) r->cb = *cb;
     r->info = job->quiet ? NULL : &r->cb;
     r->started = (int64_t)time(NULL);
-    if (vemt_ctx_create(r->a.seed, &r->ctx))
-        return fail(r, VEMT_E_DEPENDENCY, NULL,
-                    "out of memory or a dependency failed to start");
+    vemt_status cs = vemt_ctx_create(r->a.seed, &r->ctx);
+    if (cs) /* VEMT_E_NOMEM, or GEOS or GSL failed to start */
+        return fail(r, cs, NULL, "%s",
+                    cs == VEMT_E_NOMEM ? "out of memory"
+                                       : "a dependency failed to start");
     if (r->cb.progress) vemt_ctx_set_progress(r->ctx, on_progress, r);
     vemt_status rc = check_analysis_crs(r);
     if (rc == VEMT_OK) rc = vemt_pipeline_check_outputs(&r->a, r->err_path,
