@@ -64,17 +64,27 @@ static bool job_fail(const job *j, const char *key, const char *fmt, ...) {
     return false;
 }
 
+/* Out of memory: VEMT_E_NOMEM, not a mistake in the file; returns false. */
+static bool job_nomem(const job *j) {
+    vemt_error_set(j->err, VEMT_E_NOMEM, "out of memory");
+    j->err->source = j->path;
+    return false;
+}
+
 /* A path from the job file: relative ones are relative to the job file's
- * folder. The joined string is the job's; NULL when too long or out of
- * memory. */
-static const char *job_path(job *j, const char *p) {
+ * folder. The joined string is the job's; NULL after a message when too
+ * long or out of memory. */
+static const char *job_path(job *j, const char *key, const char *p) {
     const char *slash = strrchr(j->path, '/');
     if (p[0] == '/' || !slash) return p;
     char joined[4096];
     int n = snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - j->path),
                      j->path, p);
-    if (n < 0 || (size_t)n >= sizeof joined) return NULL;
-    return vemt_job_keep(j->a, joined);
+    if (n < 0 || (size_t)n >= sizeof joined)
+        return job_fail(j, key, "path too long"), NULL;
+    const char *kept = vemt_job_keep(j->a, joined);
+    if (!kept) job_nomem(j);
+    return kept;
 }
 
 /* Edit distance (Levenshtein 1966) of two short strings, capped at 99. */
@@ -121,6 +131,7 @@ static void suggest(const char *key, const char *dashed, char *out, size_t n) {
 static bool give(job *j, size_t k, const char *key, const char *value) {
     vemt_error inner = {0};
     if (!vemt_job_give(j->a, k, value, &inner)) return true;
+    if (inner.code == VEMT_E_NOMEM) return job_nomem(j);
     return job_fail(j, key, "%s", inner.msg);
 }
 
@@ -144,7 +155,7 @@ static bool input_columns(job *j, const char *key, json_object *v,
             return job_fail(j, key, "column \"%s\" must name a column", role);
         const char *r = vemt_job_keep(j->a, role);
         const char *c = vemt_job_keep(j->a, json_object_get_string(col));
-        if (!r || !c) return job_fail(j, key, "out of memory");
+        if (!r || !c) return job_nomem(j);
         m->role[m->n] = r;
         m->column[m->n++] = c;
     }
@@ -161,7 +172,7 @@ static bool input_settings(job *j, const char *key, json_object *o,
             if (!json_object_is_type(v, json_type_string))
                 return job_fail(j, key, "\"crs\" must be a string");
             if (!(in->crs = vemt_job_keep(j->a, json_object_get_string(v))))
-                return job_fail(j, key, "out of memory");
+                return job_nomem(j);
         } else if (input_key(name, "date_order")) {
             const char *d = json_object_get_string(v);
             if (!json_object_is_type(v, json_type_string) ||
@@ -189,8 +200,8 @@ static bool give_input(job *j, size_t k, const char *key, json_object *e) {
         return job_fail(j, key, "an input has no \"path\"");
     if (!json_object_is_type(p, json_type_string))
         return job_fail(j, key, "an input is a path or {\"path\": ...}");
-    const char *path = job_path(j, json_object_get_string(p));
-    if (!path) return job_fail(j, key, "path too long");
+    const char *path = job_path(j, key, json_object_get_string(p));
+    if (!path) return false;
     if (!give(j, k, key, path)) return false;
     return !settings ||
            input_settings(j, key, e, &j->a->inputs[j->a->n_inputs - 1]);
@@ -221,8 +232,8 @@ static bool give_value(job *j, size_t k, const char *key, json_object *v) {
     /* A number as written in the file ("0.25", "2.5e2"): json-c keeps the
      * text of every number it parsed. */
     const char *text = json_object_get_string(v);
-    if (o->flags & VEMT_OPT_PATH) text = job_path(j, text);
-    if (!text) return job_fail(j, key, "path too long");
+    if (o->flags & VEMT_OPT_PATH) text = job_path(j, key, text);
+    if (!text) return false;
     return give(j, k, key, text);
 }
 
@@ -241,7 +252,7 @@ static bool give_option(job *j, size_t k, const char *key, json_object *v) {
  * command line overrides it. */
 static bool check_only(job *j, size_t k, const char *key, json_object *v) {
     vemt_job *real = j->a, *scratch = vemt_malloc(sizeof *scratch);
-    if (!scratch) return job_fail(j, key, "out of memory");
+    if (!scratch) return job_nomem(j);
     memcpy(scratch, real, sizeof *scratch);
     scratch->n_inputs = 0; /* room for the job's inputs */
     scratch->owned = NULL; /* its copies are its own */
@@ -320,11 +331,14 @@ static char *read_all(const job *j, size_t *n) {
         if (!bigger) vemt_free(buf);
         buf = bigger;
     }
-    bool bad = !buf || ferror(f);
+    bool nomem = !buf, bad = nomem || ferror(f);
     fclose(f);
     if (bad) {
         vemt_free(buf);
-        job_fail(j, NULL, buf ? "can't read" : "out of memory");
+        if (nomem)
+            job_nomem(j);
+        else
+            job_fail(j, NULL, "can't read");
         return NULL;
     }
     buf[len] = '\0';
@@ -340,7 +354,10 @@ static json_object *load(const job *j) {
     json_tokener *tok = n < INT_MAX ? json_tokener_new() : NULL;
     if (!tok) {
         vemt_free(text);
-        job_fail(j, NULL, n < INT_MAX ? "out of memory" : "too large");
+        if (n < INT_MAX)
+            job_nomem(j);
+        else
+            job_fail(j, NULL, "too large");
         return NULL;
     }
     json_object *root = json_tokener_parse_ex(tok, text, (int)n);

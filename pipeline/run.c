@@ -103,7 +103,11 @@ static bool shows_places(const run *r) {
  * (the file named when the error names none). */
 static vemt_status failed(run *r, vemt_status st, const char *path) {
     *r->err = *vemt_ctx_error(r->ctx);
-    if (!r->err->code) r->err->code = st;
+    /* The context's last error may be another call's (a stage that ran
+     * out of memory sets none; GDAL complains while cleaning up): then
+     * the status says what happened. */
+    if (r->err->code != st)
+        vemt_error_set(r->err, st, "%s", vemt_status_str(st));
     if (!r->err->source) r->err->source = path;
     return st;
 }
@@ -276,6 +280,7 @@ static vemt_status analyse(run *r) {
     st = vemt_hotspots_run(r->ctx, &r->a, r->area, &r->events, r->info,
                            &r->params, h);
     if (st) return failed(r, st, NULL);
+    if (r->cancelled) return cancelled(r); /* the stages that report end here */
     if (vemt_tier_check_cell(
             &r->a, h->cell_m > 0 ? h->cell_m : (double)INFINITY, r->err))
         return r->err->code;
@@ -609,9 +614,11 @@ vemt_status vemt_pipeline_run(const vemt_job *job, const vemt_callbacks *cb,
     if (cb) r->cb = *cb;
     r->info = job->quiet ? NULL : &r->cb;
     r->started = (int64_t)time(NULL);
-    if (vemt_ctx_create(r->a.seed, &r->ctx))
-        return fail(r, VEMT_E_DEPENDENCY, NULL,
-                    "out of memory or a dependency failed to start");
+    vemt_status cs = vemt_ctx_create(r->a.seed, &r->ctx);
+    if (cs) /* VEMT_E_NOMEM, or GEOS or GSL failed to start */
+        return fail(r, cs, NULL, "%s",
+                    cs == VEMT_E_NOMEM ? "out of memory"
+                                       : "a dependency failed to start");
     if (r->cb.progress) vemt_ctx_set_progress(r->ctx, on_progress, r);
     vemt_status rc = check_analysis_crs(r);
     if (rc == VEMT_OK)

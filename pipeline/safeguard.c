@@ -82,7 +82,8 @@ static vemt_status places_of_concern(const vemt_job *a, const vemt_events *ev,
         summarise(ev, order + start[p], start[p + 1] - start[p], keys, &row);
         if (row.n_children >= a->min_children) r->places[kept++] = row;
     }
-    qsort(r->places, kept, sizeof *r->places, by_children);
+    if (kept) /* r->places is NULL when out of memory */
+        qsort(r->places, kept, sizeof *r->places, by_children);
     r->out.places = r->places;
     r->out.n_places = kept;
     vemt_free(place), vemt_free(start), vemt_free(order), vemt_free(keys);

@@ -81,9 +81,13 @@ static vemt_status classify(vemt_trend_result *r, bool counts_analysed) {
         }
         r->pattern[u] = vemt_ehsa_classify(bins, z, T, 0.05);
         r->chainey[u] = chainey_of(r, u, T, &prm, scratch);
-        vemt_mann_kendall(z, T, &r->mk[u]);
-        /* The counts analysed: events, or distinct subjects (--count). */
-        vemt_mann_kendall(x + u * T, T, &r->count_mk[u]);
+        /* The trends of the z series and of the counts analysed: events,
+         * or distinct subjects (--count). */
+        if (vemt_mann_kendall(z, T, &r->mk[u]) == VEMT_E_NOMEM ||
+            vemt_mann_kendall(x + u * T, T, &r->count_mk[u]) == VEMT_E_NOMEM) {
+            vemt_free(bins), vemt_free(z), vemt_free(scratch);
+            return VEMT_E_NOMEM;
+        }
         r->share_hot[u] = (double)hot / (double)T;
     }
     vemt_free(bins), vemt_free(z), vemt_free(scratch);
@@ -91,12 +95,13 @@ static vemt_status classify(vemt_trend_result *r, bool counts_analysed) {
 }
 
 /* The rows of one series n (events, then subjects; 2 x T): counts per
- * step, changes and the series' trend. */
-static void put_series(vemt_trend_result *r, const double *n, const char *area,
-                       const char *name, size_t lag_year, size_t *row) {
+ * step, changes and the series' trend. Returns VEMT_E_NOMEM. */
+static vemt_status put_series(vemt_trend_result *r, const double *n,
+                              const char *area, const char *name,
+                              size_t lag_year, size_t *row) {
     size_t T = vemt_cube_steps(r->cube);
     vemt_mk mk;
-    vemt_mann_kendall(n, T, &mk);
+    if (vemt_mann_kendall(n, T, &mk) == VEMT_E_NOMEM) return VEMT_E_NOMEM;
     for (size_t t = 0; t < T; t++) {
         vemt_trend_row *w = &r->rows[(*row)++];
         w->area = area;
@@ -116,6 +121,7 @@ static void put_series(vemt_trend_result *r, const double *n, const char *area,
         w->mk_p = mk.p;
         w->sen_slope = mk.sen_slope;
     }
+    return VEMT_OK;
 }
 
 /* One series of the whole study area (category 0: all). */
@@ -126,7 +132,7 @@ static vemt_status series_rows(vemt_trend_result *r, const vemt_events *ev,
     double *n = vemt_calloc(2 * T, sizeof *n);
     if (!n) return VEMT_E_NOMEM;
     vemt_status st = vemt_cube_series(r->cube, ev, category, n, n + T);
-    if (!st) put_series(r, n, "study area", name, lag_year, row);
+    if (!st) st = put_series(r, n, "study area", name, lag_year, row);
     vemt_free(n);
     return st;
 }
@@ -155,7 +161,10 @@ static vemt_status unit_rows(vemt_trend_result *r, const vemt_units *grid,
         r->n_units++;
         memcpy(n, e + u * T, T * sizeof *n);
         memcpy(n + T, s + u * T, T * sizeof *n);
-        put_series(r, n, r->unit_names[u], "all", lag_year, row);
+        if (put_series(r, n, r->unit_names[u], "all", lag_year, row)) {
+            vemt_free(n);
+            return VEMT_E_NOMEM;
+        }
     }
     vemt_free(n);
     return VEMT_OK;

@@ -36,6 +36,11 @@ typedef struct alloc_state {
 /* The counters live in the test program, not in the library. */
 static alloc_state ALLOC;
 
+/* Called with the number of every allocation asked for, when set: a test
+ * that wants to know where each one comes from (say, to fail each call
+ * site once) records it here. NULL: nobody is told. */
+static void (*alloc_observer)(long n);
+
 /** Count allocations from 0 again and make number n fail (0: none). */
 static inline void alloc_fail_at(long n) {
     atomic_store(&ALLOC.fail_at, n);
@@ -47,7 +52,9 @@ static inline long alloc_count(void) { return atomic_load(&ALLOC.count); }
 
 /* One allocation asked for: true when it is the one to fail. */
 static inline bool fail_now(void) {
-    return atomic_fetch_add(&ALLOC.count, 1) + 1 == atomic_load(&ALLOC.fail_at);
+    long n = atomic_fetch_add(&ALLOC.count, 1) + 1;
+    if (alloc_observer) alloc_observer(n);
+    return n == atomic_load(&ALLOC.fail_at);
 }
 
 void *vemt_test_malloc(size_t size) {
