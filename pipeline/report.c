@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/alloc.h"
 #include "pipeline/publish.h"
 
 void vemt_error_print(FILE *out, const char *path, const vemt_error *err) {
@@ -72,7 +73,7 @@ static int by_z_desc(const void *a, const void *b) {
 void vemt_report_top_cells(FILE *out, const vemt_units *grid,
                            const double *counts, const double *z, size_t max) {
     size_t n = vemt_units_count(grid), m = 0;
-    ranked *r = calloc(n ? n : 1, sizeof *r);
+    ranked *r = vemt_calloc(n ? n : 1, sizeof *r);
     if (!r) return;
     for (size_t i = 0; i < n; i++)
         if (isfinite(z[i])) r[m++] = (ranked){z[i], i};
@@ -83,7 +84,7 @@ void vemt_report_top_cells(FILE *out, const vemt_units *grid,
         fprintf(out, "  cell %-14s  events %4.0f  gi_z %6.2f\n", id,
                 counts[r[k].i], r[k].z);
     }
-    free(r);
+    vemt_free(r);
 }
 
 static const char *weekday_name(int d) {

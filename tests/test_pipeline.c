@@ -564,6 +564,52 @@ TEST(temp_files) {
     seen_clear(&s);
 }
 
+/* Is path readable or writable by anyone but its owner? */
+static bool open_to_others(const char *path) {
+    struct stat st;
+    return stat(path, &st) != 0 || (st.st_mode & 077) != 0;
+}
+
+TEST(restricted_files_private_whatever_the_umask) {
+    /* A binding does not set a umask: the library makes each restricted
+     * output its owner's alone, and refuses a folder others can read. */
+    mode_t old = umask(022);
+    seen s = {0};
+    vemt_job job;
+    vemt_result *res;
+    vemt_error err = {0};
+    char out[300], dir[256], report[256], open_dir[256], path[300];
+    snprintf(out, sizeof out, "%s/private.gpkg", tmpdir);
+    snprintf(dir, sizeof dir, "%s/private-layers", tmpdir);
+    snprintf(report, sizeof report, "%s/private.md", tmpdir);
+    CHECK(mkdir(dir, 0700) == 0);
+    const char *words[] = {SMALL_RUN, "--out",    out,    "--geojson-dir",
+                           dir,       "--report", report, NULL};
+    CHECK_STATUS(run_job(VEMT_JOB_RUN, words, &s, &job, &res, &err), VEMT_OK);
+    if (res) CHECK_STATUS(vemt_pipeline_write(res, 0, NULL, &err), VEMT_OK);
+    CHECK(!open_to_others(out));
+    CHECK(!open_to_others(report));
+    snprintf(path, sizeof path, "%s/events.geojson", dir);
+    CHECK(!open_to_others(path));
+    vemt_result_destroy(res);
+    vemt_job_clear(&job);
+    seen_clear(&s);
+    /* A folder others can read: refused before anything is read. */
+    snprintf(open_dir, sizeof open_dir, "%s/open", tmpdir);
+    CHECK(mkdir(open_dir, 0755) == 0 && chmod(open_dir, 0755) == 0);
+    snprintf(out, sizeof out, "%s/r.gpkg", open_dir);
+    const char *open_words[] = {SMALL_RUN, "--out", out, NULL};
+    CHECK_STATUS(run_job(VEMT_JOB_RUN, open_words, &s, &job, &res, &err),
+                 VEMT_E_IO);
+    CHECK_STR_EQ(err.source ? err.source : "", out);
+    CHECK(strstr(err.msg, "its folder can be read by other users") != NULL);
+    CHECK(access(out, F_OK) != 0);
+    vemt_result_destroy(res);
+    vemt_job_clear(&job);
+    seen_clear(&s);
+    umask(old);
+}
+
 TEST(ingest_job) {
     seen s = {0};
     vemt_job job;
@@ -651,6 +697,7 @@ TEST_SUITE(pipeline) {
     RUN(warnings_and_quiet);
     RUN(progress_cancels);
     RUN(temp_files);
+    RUN(restricted_files_private_whatever_the_umask);
     RUN(ingest_job);
     RUN(deterministic);
     RUN(result_destroy_null);
