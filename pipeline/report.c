@@ -163,8 +163,8 @@ static void trend_counts(FILE *out, const vemt_trends_out *tr, bool md,
 
 static void trend_sentences(FILE *out, const vemt_summary *s, bool md) {
     heading(out, md, "Trends");
-    if (s->threshold > 0)
-        trend_counts(out, s->trends, md, s->tier);
+    if (s->rules->threshold > 0)
+        trend_counts(out, s->trends, md, vemt_tier_name(s->rules->tier));
     else
         trend_tests(out, s->trends, md);
 }
@@ -173,28 +173,31 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
     int64_t t0, t1;
     char a[32] = "", b[32] = "";
     if (vemt_outputs_time_range(s->events, &t0, &t1)) {
+        /* Whole units of the tier's date grain, as the metadata's
+         * time_window: the first and last events' days would date them. */
+        vemt_disclosure_time_window(s->rules, &t0, &t1);
         vemt_time_format_utc(t0, a, sizeof a);
         vemt_time_format_utc(t1, b, sizeof b);
-        /* Outside the restricted tier whole months, as the metadata's
-         * time_window: the first and last events' days would date them. */
-        a[s->threshold > 0 ? 7 : 10] = b[s->threshold > 0 ? 7 : 10] = '\0';
+        size_t len = s->rules->finest_date == VEMT_GRAIN_MONTH ? 7 : 10;
+        a[len] = b[len] = '\0';
     }
     if (md)
         fprintf(out, "# vemt run summary (%s tier)\n\nData from %s to %s.\n",
-                s->tier, a, b);
+                vemt_tier_name(s->rules->tier), a, b);
     size_t kinds[VEMT_KIND_END] = {0};
     for (size_t i = 0; i < s->events->n; i++) kinds[s->events->items[i].kind]++;
     heading(out, md, "Events by kind");
     for (int k = 0; k < VEMT_KIND_END; k++) {
         /* Outside the restricted tier a small count is not given. */
-        if (kinds[k] && (double)kinds[k] < s->threshold)
+        if (kinds[k] && (double)kinds[k] < s->rules->threshold)
             fprintf(out, "%s%s: fewer than %g\n", md ? "- " : "  ",
-                    vemt_kind_str((vemt_kind)k), s->threshold);
+                    vemt_kind_str((vemt_kind)k), s->rules->threshold);
         else
             fprintf(out, "%s%s: %.0f\n", md ? "- " : "  ",
                     vemt_kind_str((vemt_kind)k),
-                    vemt_disclosure_round((double)kinds[k], s->threshold,
-                                          s->threshold > 0 ? s->round_to : 0));
+                    vemt_disclosure_round(
+                        (double)kinds[k], s->rules->threshold,
+                        s->rules->threshold > 0 ? s->rules->round_to : 0));
     }
     if (s->grid) {
         heading(out, md, "Hottest cells");

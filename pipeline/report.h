@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "disclosure/disclosure.h"
 #include "engine/engine.h"
 #include "outputs/outputs.h"
 #include "pipeline/pipeline.h"
@@ -35,9 +36,9 @@ typedef struct vemt_summary {
     const int8_t *bins;
     const vemt_trends_out *trends;
     const vemt_safeguarding_out *safeguarding;
-    const char *tier;
-    double threshold; /* counts under it are not printed (0: all are) */
-    double round_to;  /* printed counts rounded to this (0: not) */
+    const vemt_tier_rules *rules; /* the disclosure rules in force: counts
+                                     under the threshold are not printed,
+                                     the rest rounded, dates to the grain */
 } vemt_summary;
 
 /** Print the summary for people: data window, counts by kind, the hottest

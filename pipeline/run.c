@@ -340,6 +340,9 @@ static vemt_status analyse(run *r) {
 /* The run summary for people, on stdout and (--report) as Markdown. */
 static vemt_status write_report(run *r) {
     if (r->a.command != VEMT_JOB_RUN) return VEMT_OK;
+    vemt_tier_rules rules;
+    vemt_tier_rules_for((vemt_tier)r->a.tier, r->a.suppress_below,
+                        r->a.round_to, &rules);
     vemt_summary sm = {r->sources,
                        r->n_sources,
                        &r->events,
@@ -348,9 +351,7 @@ static vemt_status write_report(run *r) {
                        r->hs.bins,
                        r->have_trends ? &r->trends.out : NULL,
                        shows_places(r) && r->hs.grid ? &r->sg.out : NULL,
-                       vemt_tier_name((vemt_tier)r->a.tier),
-                       vemt_tier_threshold(&r->a),
-                       r->a.round_to};
+                       &rules};
     char *text;
     size_t len;
     FILE *m = vemt_log_open(r->info, &text, &len);
