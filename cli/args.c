@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file args.c
  * @brief Command-line parsing: every problem is one line and a hint.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file args.h
  * @brief Command-line parsing for the vemt program: argv into a job
  * (pipeline/job.h), and the help text.

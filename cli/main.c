@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file main.c
  * @brief The vemt program: parse the command line, run, clean up.
  */

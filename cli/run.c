@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file run.c
  * @brief `vemt run` and `vemt ingest`: the pipeline library with the
  * program's printing, progress line, signals and exit statuses.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file run.h
  * @brief `vemt run` and `vemt ingest`: the pipeline with the program's
  * printing, signals and exit statuses.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file safety.c
  * @brief Temporary files never outlive a run: removed on SIGINT, SIGTERM
  * and SIGHUP, and those of earlier runs that died removed beside each

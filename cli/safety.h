@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file safety.h
  * @brief Temporary files never outlive a run: removed on SIGINT, SIGTERM or
  * SIGHUP, and stale ones a hard kill left behind removed.

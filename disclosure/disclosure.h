@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file disclosure.h
  * @brief Public API of disclosure/: the output tiers, each tier's rules in
  * one table, and the one way a table of counts is prepared for publication

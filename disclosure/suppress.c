@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file suppress.c
  * @brief Small-count suppression for published tables: primary suppression
  * of counts under a threshold, and secondary (complementary) suppression so

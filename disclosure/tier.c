@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file tier.c
  * @brief The output tiers and their rules: the one table that says what
  * each tier may publish, and the checks the run and the checker share.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file alloc.c
  * @brief Allocation wrappers (see alloc.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file alloc.h
  * @brief The library's allocation functions. Every allocation in engine/,
  * ingest/ and outputs/ goes through these, so that a test build can make

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file bins.c
  * @brief Confidence bins of local statistics, with the false discovery
  * rate controlled as Esri's Gi_Bin does.

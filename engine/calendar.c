@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file calendar.c
  * @brief Proleptic Gregorian day numbers, after H. Hinnant, "chrono-
  * Compatible Low-Level Date Algorithms" (2013), days_from_civil and

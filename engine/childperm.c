@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file childperm.c
  * @brief Child-level (repeat-aware) Gi*: Gi* on the number of distinct
  * children found in each unit, with a permutation null that moves whole

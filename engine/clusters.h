@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file clusters.h
  * @brief Public API of point clusters and density: events as points,
  * DBSCAN, ST-DBSCAN, HDBSCAN, cluster outlines and kernel density.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file colocation.c
  * @brief Local and global co-location quotients of two categories of
  * points, with an adaptive Gaussian kernel over the k nearest neighbours

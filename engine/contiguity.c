@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file contiguity.c
  * @brief Queen and rook contiguity: grid cells by their lattice, polygon
  * units with GEOS.

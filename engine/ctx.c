@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file ctx.c
  * @brief The per-thread context (PROJ's "context subsystem" in plain view).
  */

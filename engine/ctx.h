@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file ctx.h
  * @brief Context internals shared inside engine/ (private header).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file cube.c
  * @brief The space-time cube: grid cells x time steps, aoristic counts,
  * distinct subjects, and space-time Gi*.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file dbscan.c
  * @brief DBSCAN and ST-DBSCAN over the space-time index (stindex.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file ehsa.c
  * @brief Emerging hot spot categories (Esri's definitions) and Chainey's
  * persistent / emerging / former / intermittent categories (as R's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file engine.h
  * @brief The engine's whole public API: includes the topic headers (units,
  * statistics, trends, clusters, safeguarding). Each has its own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file gistar.c
  * @brief Getis-Ord Gi* local statistic with analytic inference.
  */

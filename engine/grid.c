@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file grid.c
  * @brief Analysis units on a square grid over the study area, origin
  * snapped to the national grid, cells outside the study-area mask left

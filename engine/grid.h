@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file grid.h
  * @brief Internals of the analysis units shared inside engine/ (private
  * header): the struct behind vemt_units, read by grid.c (squares and what

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file hdbscan.c
  * @brief HDBSCAN*: core distances and the mutual reachability minimum
  * spanning tree, in memory linear in n.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file hdbscan.h
  * @brief HDBSCAN internals shared by hdbscan.c (core distances, Prim's
  * path) and hdbtree.c (R's cluster tree, selection and scores); private.

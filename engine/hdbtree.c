@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file hdbtree.c
  * @brief HDBSCAN* cluster tree, excess-of-mass selection, labels,
  * membership and GLOSH scores, exactly as R dbscan 1.1-11 computes them

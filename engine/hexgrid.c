@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file hexgrid.c
  * @brief Grid of flat-topped hexagons on a lattice anchored at the CRS
  * origin, cells outside the study-area mask left out.

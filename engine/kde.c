@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file kde.c
  * @brief Kernel density surface of (weighted) points on a north-up raster.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file kdtree.c
  * @brief Two-dimensional k-d tree (Bentley 1975, "Multidimensional binary
  * search trees used for associative searching", Communications of the ACM

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file kdtree.h
  * @brief Two-dimensional k-d tree (private header): k-nearest distances,
  * and nearest-point queries over the points not yet removed under the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file knn.c
  * @brief k-nearest-neighbour weights over the bucket index.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file knox.c
  * @brief Knox near-repeat test with Monte Carlo inference, as the Near
  * Repeat Calculator and NearRepeat compute it, visiting only the pairs that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file lisa.c
  * @brief Local Moran's I (a LISA) with analytic and conditional-permutation
  * inference, and its cluster and outlier types.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file montecarlo.c
  * @brief The one loop that hands Monte Carlo work items to threads: items
  * are taken in chunks from a shared counter, so threads that finish early

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file montecarlo.h
  * @brief Monte Carlo internals shared inside engine/ (private header): the
  * one random stream, one per work item and derived from the run's seed and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file moran.c
  * @brief Global Moran's I with its randomisation test, and incremental
  * spatial autocorrelation: Moran's I over a series of distance bands and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file outline.c
  * @brief Cluster outlines and attributes: a GEOS hull of each cluster's
  * distinct locations, its area and event density, first and last times,

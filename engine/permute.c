@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file permute.c
  * @brief Conditional permutation inference for local statistics (Gi* here,
  * Local Moran in lisa.c): each unit's value held fixed, its neighbours'

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file permute.h
  * @brief Conditional permutation internals shared inside engine/ (private
  * header): the one permutation loop behind Gi* and Local Moran's pseudo

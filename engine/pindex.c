@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file pindex.c
  * @brief Bucket index of points: a uniform grid ("cell method" of Bentley,
  * Stanat & Williams 1977, "The complexity of finding fixed-radius near

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file pindex.h
  * @brief Bucket index of points (private header): a uniform grid of square
  * buckets over the points' extent, each listing its points, for the

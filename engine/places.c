@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file places.c
  * @brief Places: events grouped within a radius (single linkage over the
  * point index), with the distinct children linked to each; and the

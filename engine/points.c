@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file points.c
  * @brief Events as plain point arrays for clustering and density, and the
  * checks those functions share.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file points.h
  * @brief Point-set internals shared by the clustering and density modules
  * (private header): argument checks and the union-find they use.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file polygons.c
  * @brief The polygon set behind polygon units (wards, LSOAs, beats): GEOS
  * prepared polygons, an STRtree over their envelopes for point location (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file polygons.h
  * @brief Internals of the polygon set shared inside engine/ (private header):
  * the GEOS geometries and the STRtree query used by contiguity.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file safeguarding.h
  * @brief Public API of the repeat and safeguarding statistics: the Knox
  * near-repeat test, co-location quotients, the child-level Gi* test,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file stats.h
  * @brief Public API of the local and global statistics on units: spatial
  * weights, Getis-Ord Gi*, conditional permutation tests, Local and Global

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file status.c
  * @brief Status strings, the error setter, and the record arrays.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file stindex.c
  * @brief Space-time index for fixed-radius searches: the "cell method" of
  * Bentley, Stanat & Williams (1977), "The complexity of finding

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file stindex.h
  * @brief Space-time index for the fixed-radius searches of DBSCAN and
  * ST-DBSCAN (private header): square cells of one side over the plane, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file study_area.c
  * @brief The study area: a GEOS prepared polygon for fast point and cell
  * tests.

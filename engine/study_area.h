@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file study_area.h
  * @brief Study-area internals shared inside engine/ (private header): GEOS
  * helpers used by the study area, the hexagon grid and polygon units.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file trend.c
  * @brief Trend statistics of a series: the Mann-Kendall test with Sen's
  * slope, and the exact test of a change between two counts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file trends.h
  * @brief Public API of the analyses over time: the space-time cube and its
  * Gi*, Mann-Kendall and Poisson trend tests, emerging hot spot and Chainey

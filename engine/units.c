@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file units.c
  * @brief Polygon units (shape VEMT_UNIT_POLYGON), so counts, weights, Gi*,
  * the cube and the outputs treat wards or beats as they treat squares and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file units.h
  * @brief Public API of the spatial units: the study area, the analysis
  * units (squares, hexagons or polygons), the polygon set and the spatial

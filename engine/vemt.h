@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file vemt.h
  * @brief Base shared by every layer: status codes, errors, the context,
  * and the record structs that flow ingest -> engine -> outputs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file weights.c
  * @brief Binary spatial weights as compressed neighbour lists, built row by
  * row or from pairs, and the one distance-band search (any unit centres).

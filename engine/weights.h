@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file weights.h
  * @brief Weights internals shared inside engine/ (private header): building
  * compressed neighbour lists row by row or from pairs.

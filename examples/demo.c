@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file demo.c
  * @brief Run the bundled demo through the vemt library and write its
  * GeoPackage: what `vemt run --demo --out OUT.gpkg` does, through the

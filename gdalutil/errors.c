@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file errors.c
  * @brief GDAL's failures kept in the context (see gdalutil.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file gdalutil.h
  * @brief What ingest/ and outputs/ share of GDAL: the one handler that
  * keeps GDAL's failures in the context instead of printing them (library

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file boundary.c
  * @brief Read polygon layers with OGR and bring them to the analysis CRS
  * through PROJ: the study area (unioned), the polygon units of --areas

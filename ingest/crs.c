@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file crs.c
  * @brief PROJ transformations to the analysis CRS, normalised to GIS axis
  * order, and the check that the analysis CRS is projected in metres.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file crs.h
  * @brief Coordinate transformation into the analysis CRS with PROJ, and
  * area-of-use checks (private to ingest/).

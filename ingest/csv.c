@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file csv.c
  * @brief RFC 4180 tokenizer (quoted fields, doubled quotes, embedded
  * delimiters and newlines, CRLF or LF, BOM, delimiter detection).

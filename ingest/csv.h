@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file csv.h
  * @brief RFC 4180 tokenizer: bytes -> fields, tracking line, row and column
  * (private to ingest/; tests include it).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file episode.c
  * @brief Normaliser for missing-from-home-or-care episode rows: one episode
  * gives a missing_from event and, when known, a found_at event.

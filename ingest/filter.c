@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file filter.c
  * @brief Category filters: exact names or a POSIX extended regular
  * expression written between slashes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file idset.c
  * @brief Open-addressing hash set of identifiers, made for millions of
  * rows: 8-byte slots (a 32-bit hash fragment and an entry number) probed

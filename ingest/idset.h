@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file idset.h
  * @brief A set of record identifiers with the row each was first seen on
  * (private to ingest/).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file incident.c
  * @brief Normaliser for police incident rows (vemt's own layout and the
  * police.uk exports).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file ingest.h
  * @brief Public API of ingest/: read agency exports into normalised events
  * and rejects, pseudonymise identifiers, read study-area boundaries.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file load.c
  * @brief Read whole files, hash them (libsodium SHA-256), and decompress
  * gzip through GDAL's /vsigzip/.

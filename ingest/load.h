@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file load.h
  * @brief Whole-file loading with SHA-256, gzip handled (private to
  * ingest/).

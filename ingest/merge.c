@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file merge.c
  * @brief Cross-source duplicates: the same incident exported by two
  * agencies.

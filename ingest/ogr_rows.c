@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file ogr_rows.c
  * @brief Spreadsheets and GIS layers through OGR, as text records.
  */

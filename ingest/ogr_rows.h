@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file ogr_rows.h
  * @brief Rows of a spreadsheet or GIS layer read through OGR, as text
  * records like the CSV tokenizer's (private to ingest/).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file postcode.c
  * @brief Postcode lookup in the ONS Postcode Directory's column layout.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file pseudo.c
  * @brief Keyed pseudonyms for child and subject identifiers (libsodium).
  */

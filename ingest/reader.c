@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file reader.c
  * @brief Read one input: load and hash it, tokenize (CSV) or read it
  * through OGR (spreadsheets, GIS files), map the header, and send every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file row.c
  * @brief Header mapping and typed field readers for the normalisers.
  */

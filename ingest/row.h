@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file row.h
  * @brief Column roles, header mapping and the typed field readers shared by
  * the normalisers (private to ingest/).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file value.c
  * @brief Number and date parsers; Europe/London to UTC by coded rules.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file value.h
  * @brief The ONLY parsers for numbers and dates in vemt (private to ingest/;
  * tests include it).

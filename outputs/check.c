@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file check.c
  * @brief `vemt check-disclosure`: re-read any GeoPackage (vemt's, or one
  * edited by hand in QGIS) and report every feature that breaks a tier's

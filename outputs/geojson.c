@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file geojson.c
  * @brief What is particular to GeoJSON: one RFC 7946 file per layer.
  */

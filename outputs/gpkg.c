@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file gpkg.c
  * @brief What is particular to the GeoPackage: layer options, the
  * metadata tables (GeoPackage 1.2, Metadata extension) and the kde raster

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file layers.c
  * @brief What each output layer holds: fields and features, independent of
  * the format written.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file metadata.c
  * @brief The run's provenance as a JSON document (json-c).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file ogr_writer.c
  * @brief The one OGR writer: datasets, layers, temp-then-rename.
  */

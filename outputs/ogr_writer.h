@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file ogr_writer.h
  * @brief The one OGR writer behind both export formats, and the layer
  * descriptions it writes (private to outputs/).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file outputs.h
  * @brief Public API of outputs/: write the run's layers as a GeoPackage
  * and as GeoJSON files, with the run's provenance.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file project.c
  * @brief A QGIS project (.qgs XML, or .qgz zipped) that opens vemt's
  * GeoPackage styled, grouped and time-enabled, with relative paths.

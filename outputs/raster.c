@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file raster.c
  * @brief The kernel density surface written through GDAL: a Float32
  * GeoTIFF (deflate, floating-point predictor, tiled) and the GeoPackage's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file raster.h
  * @brief The kernel density surface as a raster: a GeoTIFF, and the kde
  * raster table of the GeoPackage (private to outputs/).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file strbuf.c
  * @brief Growable text buffer.
  */

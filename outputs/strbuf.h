@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file strbuf.h
  * @brief A growable text buffer for generated documents (private to
  * outputs/).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file style.c
  * @brief The default styles of vemt's layers, from one table, written as
  * QGIS QML (renderer-v2, labeling, temporal) and OGC SLD 1.1.

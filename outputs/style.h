@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file style.h
  * @brief Default map styles, described once per layer and rendered as
  * QGIS QML and OGC SLD (private to outputs/).

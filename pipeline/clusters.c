@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file clusters.c
  * @brief The cluster and density stage: DBSCAN, ST-DBSCAN and HDBSCAN of
  * the events, their outlines and attributes, and the kernel density

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file clusters.h
  * @brief The cluster and density stage of `vemt run`: DBSCAN, ST-DBSCAN
  * and HDBSCAN of the events, their outlines, and the kernel density

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file flagged.c
  * @brief Known reporting places: flag the missing_from events in them,
  * count them per place, and leave them out of the analyses.

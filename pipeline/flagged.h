@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file flagged.h
  * @brief Known reporting places (--flag-places): children's homes and
  * other places that report many absences. Their missing_from events are

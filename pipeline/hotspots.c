@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file hotspots.c
  * @brief The hot-spot stage: units, counts, weights, Gi* and its
  * permutation test, FDR bins, Local Moran, the scale profile.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file hotspots.h
  * @brief The hot-spot stage of `vemt run`: units (square or hexagon grid,
  * or polygon areas), counts, weights, Gi* with FDR bins and conditional

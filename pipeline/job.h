@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file job.h
  * @brief A vemt job: every option of a run or an ingest, typed, filled
  * from option names and values (the command line's, a job file's or a

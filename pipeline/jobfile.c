@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file jobfile.c
  * @brief JSON job files (json-c): every option of run and ingest under its
  * long name, and inputs with explicit columns, CRS and date order per file.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file log.c
  * @brief Lines for people through the caller's log callback.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file missing.c
  * @brief The missing-episode summary: per area (the study area and each
  * polygon unit) and time step, episodes, distinct and repeat children,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file missing.h
  * @brief The missing-episode summary of the safeguarding stage.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file options.c
  * @brief The option table of a job and the checks of each option's value:
  * every problem is one sentence, and nothing is read before all are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file options.h
  * @brief What the option parsers of a job share (pipeline/options.c,
  * options_analysis.c, jobfile.c); private to pipeline/.

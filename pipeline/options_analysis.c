@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file options_analysis.c
  * @brief The hot-spot, cluster and density options of a run: units,
  * weights, permutations, DBSCAN, ST-DBSCAN, HDBSCAN and the kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file params.c
  * @brief The run's parameters for the provenance.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file params.h
  * @brief The run's parameters as the provenance records them: every
  * option's value and whether it was given, a default or chosen

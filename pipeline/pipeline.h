@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file pipeline.h
  * @brief The whole analysis from a job: read every input, find hot spots,
  * trends, clusters and the safeguarding statistics, and write the layers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file publish.c
  * @brief A job's side of the output tiers: its options read into the rules
  * of disclosure/, its settings checked against them, and the run's counts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file publish.h
  * @brief A job's side of disclosure control: the tier options read into the
  * rules of disclosure/, and the published copies of the run's counts.

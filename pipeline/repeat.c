@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file repeat.c
  * @brief Near repeats (Knox test), found-at hot spots at event and child
  * level, and co-location quotients, from the run's events and units.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file repeat.h
  * @brief Repeats and co-location in the safeguarding stage: the Knox
  * near-repeat test of the counted events, found-at hot spots at event and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file report.c
  * @brief Messages for people: compiler-style errors, accounting, top cells
  * and the run summary.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file report.h
  * @brief What the program tells people: errors in compiler style, rejects,
  * progress and the run summary.

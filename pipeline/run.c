@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file run.c
  * @brief The run pipeline: read every input, lay the units over the study
  * area, count, compute every statistic; then write the outputs.

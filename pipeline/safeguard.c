@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file safeguard.c
  * @brief Locations of concern and patrol windows.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file safeguard.h
  * @brief The safeguarding stage of `vemt run`: locations of concern and
  * patrol windows (journeys are drawn straight from the events).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file safety.c
  * @brief A run that could not write everything writes nothing: the output
  * folders are checked before any input is read.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file safety.h
  * @brief Before anything is read: every output's folder exists and is
  * writable (and private, for a restricted output), and no file vemt did not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file trends.c
  * @brief Space-time cube, emerging hot spot patterns and the trend table.
  */

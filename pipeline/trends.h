@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file trends.h
  * @brief The trend stage of `vemt run`: space-time cube, emerging hot
  * spots, trend table.

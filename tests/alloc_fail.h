@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file alloc_fail.h
  * @brief The allocation-failure harness of the anomaly tests (h3
  * testH3Memory.c; SQLite's anomaly tests): the definitions of

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The committed demo data is exactly what the generator makes (seed 1).
 # usage: check_fixtures.sh VEMT_FIXTURES_BIN FIXTURES_DIR
 gen=$1 fixtures=$2 fail=0

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Fails when a library defines a writable object (.data or .bss): the house
 # style allows no mutable global or file-scope static state.
 # usage: check_globals.sh LIB.a...

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Each public header compiles alone as C11 with warnings as errors (and as
 # C++ when a C++ compiler is at hand), has extern "C" guards, is at most
 # 400 lines, and includes only standard headers and other vemt public

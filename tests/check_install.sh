@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The installed interface can't rot: install the build into a fresh prefix,
 # compile examples/demo.c against it with nothing but pkg-config's flags,
 # run it from the source root and check that its GeoPackage has the hot

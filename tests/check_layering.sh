@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The layers, each depending only on those after it:
 #   pipeline -> outputs | ingest -> gdalutil -> disclosure -> engine
 # ingest and outputs never call each other; the engine knows no file format

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Canonical dump of a GeoPackage's tables, for the demo_tables golden test.
 
 The guard of behaviour-preserving refactors: with a fixed key file and seed,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file ogrutil.h
  * @brief Helpers the tests that read outputs back through OGR share.
  */

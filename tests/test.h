@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test.h
  * @brief The test harness (after h3's test.h and liblwgeom's cu_tester):
  * TEST_SUITE expands to main; an argument runs one test by name.

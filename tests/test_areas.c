@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_areas.c
  * @brief Polygon units (location, counts, centres, bad input) and the
  * references on real data: GEOS contiguity against spdep's poly2nb on the

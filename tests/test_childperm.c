@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_childperm.c
  * @brief Child-level Gi*: one child found 50 times in one unit makes an
  * event-level hot spot but not a child-level one; six children found in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_cli.c
  * @brief End to end: the vemt program's exit statuses and messages, and a
  * demo run checked through GDAL against the generator's ground truth.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_cluster_alloc.c
  * @brief Allocation failures along every path of the point-cluster and
  * density modules (h3 testH3Memory.c; SQLite's anomaly tests): the modules

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_colocation.c
  * @brief Local and global co-location quotients against an independent
  * numpy implementation (tests/ref/colocation_ref.py): quotients to 1e-12,

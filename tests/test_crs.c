@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_crs.c
  * @brief The analysis CRS: which CRSs are accepted and refused, and that
  * inputs, postcodes and polygon layers land where PROJ puts them in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_crs_cli.c
  * @brief End to end: `vemt run --demo --analysis-crs EPSG:32630` writes
  * every layer, the kde raster, the GeoTIFF and the QGIS project in UTM

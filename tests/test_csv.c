@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_csv.c
  * @brief The RFC 4180 tokenizer.
  */

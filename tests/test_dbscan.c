@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_dbscan.c
  * @brief DBSCAN and ST-DBSCAN: the labelling rules on hand-made points,
  * argument checks, and agreement with scikit-learn and QGIS (labels, core

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_disclosure.c
  * @brief Output tiers: the demo in each tier, suppression that totals can't
  * undo, check-disclosure on hand-made files, file permissions.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_disclosure_metadata.c
  * @brief Disclosure control in the provenance: row accounting that can't be
  * solved back by subtraction, and time windows in whole months outside the

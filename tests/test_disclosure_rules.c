@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_disclosure_rules.c
  * @brief The tiers' rules live in one place: the table of disclosure/.
  * A rule changed there (here: in a copy of a tier's rules, the one object

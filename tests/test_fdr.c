@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_fdr.c
  * @brief gi_bin as Esri's FDR-corrected Gi_Bin (vemt_significance_bins):
  * Benjamini-Hochberg cut-offs computed by hand (ties and the step-up rule

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_gistar.c
  * @brief Gi* against R spdep's localG (tests/ref/gistar_spdep_ref.h) to
  * 1e-9, on a full grid and on a masked one.

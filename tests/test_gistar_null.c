@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_gistar_null.c
  * @brief Gi* bins on data with no pattern (issue 4's done-when): 50 seeds of
  * 4,500 uniform random points on a 30 x 30 grid (5 events per cell on

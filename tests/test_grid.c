@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_grid.c
  * @brief Grid snapping, cell location, masks and band weights.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_hdbscan.c
  * @brief HDBSCAN against R dbscan::hdbscan() (tests/ref/hdbscan_r_ref.h,
  * made by tests/ref/hdbscan_r.R): labels, membership, GLOSH scores and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_hexgrid.c
  * @brief Hexagon grid: lattice and stable ids, exact location on edges and
  * vertices, masks, rings and centres of both shapes, counting, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_inference_alloc.c
  * @brief Allocation failures along every path of the inference modules
  * (permutations, Local and Global Moran, incremental spatial

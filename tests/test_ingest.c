@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_ingest.c
  * @brief Reading whole files: every bad-input class of issue 3 with the
  * exact reason, row and column and reconciled counts (one fixture per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_ingest_alloc.c
  * @brief Allocation failures along every path of vemt_ingest_file() and
  * the create paths it reads with (h3 testH3Memory.c; SQLite's anomaly

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_ingest_formats.c
  * @brief Ingest of real police.uk exports, spreadsheets, GIS files, CRSs,
  * postcodes, time edges, duplicates, filters and job-file columns.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_ingest_parts.c
  * @brief A CSV read in two parts on two threads gives exactly what one
  * thread gives: the same events, texts, rejects (rows, lines, reasons, raw

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_job.c
  * @brief Job files (pipeline/jobfile.c) in-process: every option of the
  * parser's table gives the same parsed options from a job file as from the

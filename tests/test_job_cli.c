@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_job_cli.c
  * @brief End to end: `vemt run --config JOB.json` with analysis options in
  * the job file (cell size, permutations, no density, no trends, no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_kde.c
  * @brief Kernel density: each kernel integrates to the number of events
  * (1 %), weights, the raster's north-up layout, the peak on a planted blob,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_knox.c
  * @brief Knox near-repeat test against an independent numpy implementation
  * (tests/ref/knox_ref.py): exact observed counts; permutation means and

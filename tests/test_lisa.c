@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_lisa.c
  * @brief Local Moran's I against R spdep 1.2-7's localmoran to 1e-9
  * (statistic, z and p under conditional and total randomisation, isolates),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_moran.c
  * @brief Global Moran's I against R spdep 1.2-7's moran.test
  * (randomisation) to 1e-9, binary and row-standardised, with isolates; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_outline.c
  * @brief Cluster outlines and attributes: hull areas against geometry
  * worked by hand, the buffer for clusters without area, density, times and

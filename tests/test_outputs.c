@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_outputs.c
  * @brief The writer: read a written GeoPackage and GeoJSON back through OGR
  * and check layers, CRS, fields, times, metadata and safe replacement.

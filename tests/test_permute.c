@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_permute.c
  * @brief Conditional permutation inference for Gi*: reproducible for any
  * thread count, bounded, at its floor on a planted hot spot, exact on a

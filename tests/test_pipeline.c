@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_pipeline.c
  * @brief The pipeline library in-process (issue 14): jobs filled and
  * checked through vemt_job_*, then vemt_pipeline_run() and

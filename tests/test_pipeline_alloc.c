@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_pipeline_alloc.c
  * @brief Allocation failures through the whole pipeline (issue 14; h3
  * testH3Memory.c, SQLite's anomaly tests): building a job, reading a job

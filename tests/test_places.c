@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_places.c
  * @brief Places grouped within a radius, weekly profiles and patrol
  * windows.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_raster.c
  * @brief The density raster: write a known 7 x 5 surface as a GeoTIFF and
  * as the GeoPackage's kde table, read both back through GDAL and check

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_status.c
  * @brief Status strings are non-empty and unique; input classes are a
  * range (h3 testDescribeH3Error).

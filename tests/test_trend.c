@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_trend.c
  * @brief Mann-Kendall, Poisson change, emerging hot spot and Chainey
  * categories, FDR bins, the space-time cube and its Gi*.

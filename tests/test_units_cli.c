@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_units_cli.c
  * @brief End to end: `vemt run` on polygon units, hexagons and squares of
  * real police.uk burglaries against R spdep's Gi*, permutation p-values

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_value.c
  * @brief Number and date parsers, including UK summer-time edges.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_weights.c
  * @brief Spatial weights beyond the square band: distance bands and k
  * nearest neighbours on any points (checked against brute force, ties

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file testutil.h
  * @brief Small helpers the end-to-end tests share: whole files and byte
  * searches.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file wkb.h
  * @brief Test helper: little-endian WKB MultiPolygon of axis-aligned boxes.
  */

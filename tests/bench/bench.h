@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file bench.h
  * @brief Benchmark timing (after h3's benchmark.h): CLOCK_MONOTONIC, time
  * per iteration and the iteration count. Benchmarks are programs of their

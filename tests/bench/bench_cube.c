@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file bench_cube.c
  * @brief The space-time cube and its Gi*: the demo (4,000 incidents over
  * Redcar & Cleveland, 24 months) and 1,000,000 events x 24 monthly steps x

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file bench_dbscan.c
  * @brief DBSCAN, ST-DBSCAN and HDBSCAN on generated incidents: time per
  * run and the result. Peer comparison: tests/bench/RESULTS.md.

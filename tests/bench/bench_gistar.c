@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file bench_gistar.c
  * @brief Gi* (analytic z and p) plus its conditional permutation test with
  * 999 draws on 100,000 cells (a 400 x 250 grid of 100 m, queen + self

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The spdep side of bench_gistar: Gi* and its permutation test on the same
 # cells, with the same weights, as the benchmark times in vemt.
 #

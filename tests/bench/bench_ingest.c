@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file bench_ingest.c
  * @brief Parse and normalise a 1,000,000-row incident CSV (the fixture
  * generator's, seed 1) with vemt_ingest_file, and report MB/s.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file fuzz.h
  * @brief The libFuzzer entry points every target defines, and the check
  * that turns a broken invariant into a crash the fuzzer reports.

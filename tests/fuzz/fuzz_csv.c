@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file fuzz_csv.c
  * @brief Fuzz target: raw bytes through the RFC 4180 tokenizer
  * (vemt_csv_create, vemt_csv_next until eof), touching every field and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file fuzz_ingest_row.c
  * @brief Fuzz target: data rows under a real header, through the public
  * vemt_ingest_file(), then the accounting invariant and the promises of

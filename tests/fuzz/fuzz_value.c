@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file fuzz_value.c
  * @brief Fuzz target: the bytes as one NUL-terminated field through the
  * number parser and the date parser with every flag combination (0..7),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file standalone.c
  * @brief A main that replays files through LLVMFuzzerTestOneInput, so
  * that every fuzz target also builds with gcc and CTest can replay the

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """End-to-end check of vemt's outputs in real QGIS (PyQGIS, headless),
 GDAL's GeoPackage validator and RFC 7946 GeoJSON rules.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Independent co-location quotient reference for tests/test_colocation.c
 (numpy only).
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file csv_table.h
  * @brief Test helper: a plain CSV file (no quoted fields, as every file of
  * fixtures/ref and fixtures/demo/incidents.csv is) as a table of strings,

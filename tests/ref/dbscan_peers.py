@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Reference labels for tests/test_dbscan.c from the DBSCAN / ST-DBSCAN peers.
 
 Not run at test time. From the repository root, with Debian's python3-sklearn,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file dbscan_ref.h
  * @brief Reference DBSCAN / ST-DBSCAN results of scikit-learn 1.2.1 and
  * QGIS 3.22.16-Białowieża (native:dbscanclustering /

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file gistar_spdep_ref.h
  * @brief Reference Gi* z-scores computed by R spdep (independent peer).
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Reference for tests/ref/hdbscan_r_ref.h and fixtures/ref/hdbscan_*_r.csv
 # (tests/test_hdbscan.c): R dbscan::hdbscan() on a published example (the
 # package's "moons" data, minPts = 5, as in the hdbscan vignette of Hahsler,

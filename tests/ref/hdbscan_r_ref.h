@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file hdbscan_r_ref.h
  * @brief Reference HDBSCAN results of R dbscan::hdbscan() (independent
  * peer): per case the points, minPts, clusters, noise and the stability of

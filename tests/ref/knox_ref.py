@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Independent Knox-test reference for tests/test_knox.c (numpy only).
 
 Run: /usr/bin/python3 tests/ref/knox_ref.py > /tmp/knox_ref.txt

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Reference for tests/ref/lisa_spdep_ref.h, from the repository root:
 #   Rscript tests/ref/lisa_spdep.R > tests/ref/lisa_spdep_ref.h &&
 #   clang-format -i tests/ref/lisa_spdep_ref.h

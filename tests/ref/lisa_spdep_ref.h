@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file lisa_spdep_ref.h
  * @brief Local and global Moran's I and Gi* permutation p-values from R spdep
  * 1.2-7 (independent peer); made by tests/ref/lisa_spdep.R, which says how. */

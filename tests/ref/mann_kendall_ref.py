@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Reference values of tests/test_trend.c's mann_kendall_reference.
 
 An implementation of the Mann-Kendall test independent of vemt's

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Reference for tests/ref/nottingham_spdep_ref.h (tests/test_areas.c): real
 # Nottingham ward polygons and real police.uk burglaries (2022), counted per
 # ward, per 500 m square and per 500 m hexagon, with R spdep's neighbour

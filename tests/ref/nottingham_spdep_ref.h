@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file nottingham_spdep_ref.h
  * @brief Reference neighbour lists and Gi* z-scores computed by R spdep on
  * real Nottingham wards and real police.uk burglaries (independent peer).

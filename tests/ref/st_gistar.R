@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Reference for tests/ref/st_gistar_ref.h: Rscript tests/ref/st_gistar.R
 # (R 4.2.2, spdep 1.2-7). Not run at test time.
 suppressPackageStartupMessages(library(spdep))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file st_gistar_ref.h
  * @brief Space-time Gi* reference computed by R spdep (independent peer).
  *
