@@ -195,12 +195,13 @@ typedef struct vemt_raster {
 /** Free the contents and zero the struct. */
 void vemt_raster_clear(vemt_raster *r);
 
-/** Automatic bandwidth of a kernel for the points: Silverman's normal
- * reference rule for two dimensions with the kernel's canonical factor
- * (engine/kde.c). rule_out (may be NULL) gets the rule with its numbers.
- * Returns 0 for fewer than 2 points or no spread. */
-double vemt_kde_auto_bandwidth_m(const vemt_points *pts, vemt_kernel kernel,
-                                 char *rule_out, size_t rule_size);
+/** Automatic bandwidth of a kernel for the points into *h_m: Silverman's
+ * normal reference rule for two dimensions with the kernel's canonical
+ * factor (engine/kde.c); 0 for fewer than 2 points or no spread. rule_out
+ * (may be NULL) gets the rule with its numbers. Returns VEMT_E_NOMEM. */
+vemt_status vemt_kde_auto_bandwidth(const vemt_points *pts, vemt_kernel kernel,
+                                    double *h_m, char *rule_out,
+                                    size_t rule_size);
 
 /** Kernel density of the (weighted) points in events per square kilometre
  * at each pixel centre; each kernel integrates to its point's weight, so

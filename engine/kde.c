@@ -139,10 +139,10 @@ static vemt_status auto_bandwidth(const vemt_points *pts, vemt_kernel kernel,
     return VEMT_OK;
 }
 
-double vemt_kde_auto_bandwidth_m(const vemt_points *pts, vemt_kernel kernel,
-                                 char *rule_out, size_t rule_size) {
-    double h;
-    return auto_bandwidth(pts, kernel, &h, rule_out, rule_size) ? 0 : h;
+vemt_status vemt_kde_auto_bandwidth(const vemt_points *pts, vemt_kernel kernel,
+                                    double *h_m, char *rule_out,
+                                    size_t rule_size) {
+    return auto_bandwidth(pts, kernel, h_m, rule_out, rule_size);
 }
 
 /* Add point (x, y)'s kernel times scale to the pixels within reach r. */

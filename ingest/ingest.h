@@ -161,10 +161,12 @@ vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_ingest_opts *opts,
  * (subject_key set) from different sources within max_m metres and max_s
  * seconds of each other; the later source's row is merged into the
  * earlier and recorded in merges; sources' counts move from used to
- * merged. Events are removed from the array. Returns the number merged. */
-size_t vemt_ingest_merge_across(vemt_events *events, vemt_source *sources,
-                                vemt_merges *merges, double max_m,
-                                double max_s);
+ * merged. Events are removed from the array; *merged is the number
+ * merged. Returns VEMT_E_NOMEM (then the run can't go on: the sources'
+ * counts may be part-way). */
+vemt_status vemt_ingest_merge_across(vemt_events *events, vemt_source *sources,
+                                     vemt_merges *merges, double max_m,
+                                     double max_s, size_t *merged);
 
 /** Read a polygon layer that GDAL can open (any CRS), union its features
  * and transform them with PROJ to analysis_crs (NULL:

@@ -37,10 +37,10 @@ static bool duplicate(const vemt_event *a, const vemt_event *b, double max_m,
 /* The rule, in the order a reader can check it: for each subject, events
  * in time order; an event merges into the earliest kept event of another
  * source within max_s before it and max_m of it. Merged events are marked
- * in drop[]. */
-static size_t mark(keyed *k, size_t n, bool *drop, vemt_source *sources,
-                   vemt_merges *merges, double max_m, double max_s) {
-    size_t merged = 0;
+ * in drop[] and counted in *merged. Returns VEMT_E_NOMEM. */
+static vemt_status mark(keyed *k, size_t n, bool *drop, vemt_source *sources,
+                        vemt_merges *merges, double max_m, double max_s,
+                        size_t *merged) {
     for (size_t i = 1; i < n; i++) {
         const vemt_event *b = k[i].ev;
         for (size_t j = i; j-- > 0;) {
@@ -59,28 +59,29 @@ static size_t mark(keyed *k, size_t n, bool *drop, vemt_source *sources,
                             "merge distance and time",
                             d,
                             s};
-            if (vemt_merges_push(merges, &m)) return merged;
+            if (vemt_merges_push(merges, &m)) return VEMT_E_NOMEM;
             drop[k[i].index] = true;
             sources[b->source].n_used--;
             sources[b->source].n_merged++;
             sources[b->source].n_events--;
-            merged++;
+            (*merged)++;
             break;
         }
     }
-    return merged;
+    return VEMT_OK;
 }
 
-size_t vemt_ingest_merge_across(vemt_events *events, vemt_source *sources,
-                                vemt_merges *merges, double max_m,
-                                double max_s) {
+vemt_status vemt_ingest_merge_across(vemt_events *events, vemt_source *sources,
+                                     vemt_merges *merges, double max_m,
+                                     double max_s, size_t *merged) {
     size_t n = 0;
+    *merged = 0;
     keyed *k = vemt_calloc(events->n, sizeof *k);
     bool *drop = vemt_calloc(events->n, sizeof *drop);
     if (!k || !drop) {
         vemt_free(k);
         vemt_free(drop);
-        return 0;
+        return VEMT_E_NOMEM;
     }
     for (size_t i = 0; i < events->n; i++) {
         const vemt_event *ev = &events->items[i];
@@ -88,12 +89,12 @@ size_t vemt_ingest_merge_across(vemt_events *events, vemt_source *sources,
             k[n++] = (keyed){ev, i};
     }
     qsort(k, n, sizeof *k, by_subject_time);
-    size_t merged = mark(k, n, drop, sources, merges, max_m, max_s);
+    vemt_status st = mark(k, n, drop, sources, merges, max_m, max_s, merged);
     size_t w = 0;
-    for (size_t i = 0; i < events->n; i++)
+    for (size_t i = 0; !st && i < events->n; i++)
         if (!drop[i]) events->items[w++] = events->items[i];
-    events->n = w;
+    if (!st) events->n = w;
     vemt_free(k);
     vemt_free(drop);
-    return merged;
+    return st;
 }

@@ -226,6 +226,20 @@ static OGRGeometryH cell_polygon(const vemt_units *grid, size_t i) {
     return g;
 }
 
+/* Add f with unit i's polygon as its geometry; f is consumed either way.
+ * VEMT_E_NOMEM when the polygon can't be made: a unit is never written
+ * without its shape. */
+static vemt_status add_unit_feature(OGRLayerH layer, OGRFeatureH f,
+                                    const vemt_units *grid, size_t i) {
+    OGRGeometryH g = cell_polygon(grid, i);
+    if (!g) {
+        OGR_F_Destroy(f);
+        return VEMT_E_NOMEM;
+    }
+    OGR_F_SetGeometryDirectly(f, g);
+    return add_feature(layer, f);
+}
+
 static const vemt_field_def cell_fields[] = {
     {"cell_id", OFTString, OFSTNone, 0},
     {"area_id", OFTString, OFSTNone, 0},
@@ -275,8 +289,7 @@ static vemt_status fill_cells(vemt_ctx *ctx, OGRLayerH layer,
         put_flag(f, &m,
                  isnan(out->n_events[i]) ||
                      (out->n_subjects && isnan(out->n_subjects[i])));
-        OGR_F_SetGeometryDirectly(f, cell_polygon(out->grid, i));
-        vemt_status st = add_feature(layer, f);
+        vemt_status st = add_unit_feature(layer, f, out->grid, i);
         if (st) return st;
     }
     return VEMT_OK;
@@ -424,8 +437,7 @@ static vemt_status fill_cube(vemt_ctx *ctx, OGRLayerH layer,
             put_real(f, m.ix[6], tr->p[b]);
             OGR_F_SetFieldInteger(f, m.ix[7], tr->bins[b]);
             put_flag(f, &m, isnan(ne[b]) || isnan(ns[b]));
-            OGR_F_SetGeometryDirectly(f, cell_polygon(out->grid, u));
-            vemt_status st = add_feature(layer, f);
+            vemt_status st = add_unit_feature(layer, f, out->grid, u);
             if (st) return st;
         }
         vemt_ctx_progress(ctx, "write hotspot_cube", u + 1, units);
@@ -478,8 +490,7 @@ static vemt_status fill_emerging(vemt_ctx *ctx, OGRLayerH layer,
         put_real(f, m.ix[10], tr->count_mk[u].p);
         put_real(f, m.ix[11], tr->count_mk[u].sen_slope);
         put_flag(f, &m, hidden || isnan(tr->unit_subjects[u]));
-        OGR_F_SetGeometryDirectly(f, cell_polygon(out->grid, u));
-        vemt_status st = add_feature(layer, f);
+        vemt_status st = add_unit_feature(layer, f, out->grid, u);
         if (st) return st;
     }
     return VEMT_OK;
@@ -829,8 +840,7 @@ static vemt_status fill_found(vemt_ctx *ctx, OGRLayerH layer,
             OGR_F_SetFieldInteger(f, m.ix[8],
                                   fo->child_z[i] > 0 && fo->child_p[i] <= 0.05);
         put_real(f, m.ix[9], fo->mean_lclq ? fo->mean_lclq[i] : (double)NAN);
-        OGR_F_SetGeometryDirectly(f, cell_polygon(out->grid, i));
-        vemt_status st = add_feature(layer, f);
+        vemt_status st = add_unit_feature(layer, f, out->grid, i);
         if (st) return st;
     }
     return VEMT_OK;

@@ -219,9 +219,11 @@ static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
      * two distinct locations, and then no surface). */
     char rule_h[300] = "", rule[300] = "";
     double h = a->kde_bandwidth_m;
-    if (h <= 0)
-        h = vemt_kde_auto_bandwidth_m(&pts, (vemt_kernel)a->kde_kernel, rule_h,
-                                      sizeof rule_h);
+    if (h <= 0 && vemt_kde_auto_bandwidth(&pts, (vemt_kernel)a->kde_kernel, &h,
+                                          rule_h, sizeof rule_h)) {
+        vemt_free(x), vemt_free(y), vemt_free(w);
+        return vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
+    }
     if (h <= 0) {
         if (info)
             vemt_logs(info,

@@ -71,11 +71,12 @@ static int by_z_desc(const void *a, const void *b) {
     return (za < zb) - (za > zb);
 }
 
-void vemt_report_top_cells(FILE *out, const vemt_units *grid,
-                           const double *counts, const double *z, size_t max) {
+vemt_status vemt_report_top_cells(FILE *out, const vemt_units *grid,
+                                  const double *counts, const double *z,
+                                  size_t max) {
     size_t n = vemt_units_count(grid), m = 0;
     ranked *r = vemt_calloc(n ? n : 1, sizeof *r);
-    if (!r) return;
+    if (!r) return VEMT_E_NOMEM;
     for (size_t i = 0; i < n; i++)
         if (isfinite(z[i])) r[m++] = (ranked){z[i], i};
     qsort(r, m, sizeof *r, by_z_desc);
@@ -86,6 +87,7 @@ void vemt_report_top_cells(FILE *out, const vemt_units *grid,
                 counts[r[k].i], r[k].z);
     }
     vemt_free(r);
+    return VEMT_OK;
 }
 
 static const char *weekday_name(int d) {

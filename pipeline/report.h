@@ -22,9 +22,11 @@ void vemt_report_rejects(FILE *out, const vemt_rejects *rejects,
  * reconcile (see vemt_source). */
 bool vemt_report_sources(FILE *out, const vemt_source *sources, size_t n);
 
-/** Print the hottest cells (highest gi_z), at most max. */
-void vemt_report_top_cells(FILE *out, const vemt_units *grid,
-                           const double *counts, const double *z, size_t max);
+/** Print the hottest cells (highest gi_z), at most max. Returns
+ * VEMT_E_NOMEM (nothing printed). */
+vemt_status vemt_report_top_cells(FILE *out, const vemt_units *grid,
+                                  const double *counts, const double *z,
+                                  size_t max);
 
 /** What the run summary tells. All borrowed; trends and safeguarding may
  * be NULL. */

@@ -220,8 +220,10 @@ static vemt_status read_inputs(run *r) {
         if (!rc && r->cancelled) rc = cancelled(r);
     }
     if (rc == VEMT_OK && r->n_sources > 1) {
-        size_t m = vemt_ingest_merge_across(&r->events, r->sources, &r->merges,
-                                            r->a.merge_m, r->a.merge_s);
+        size_t m = 0;
+        if (vemt_ingest_merge_across(&r->events, r->sources, &r->merges,
+                                     r->a.merge_m, r->a.merge_s, &m))
+            return fail(r, VEMT_E_NOMEM, NULL, "out of memory");
         if (m && r->info)
             vemt_logf(r->info,
                       "merged %zu cross-source duplicates (same "
@@ -332,8 +334,9 @@ static vemt_status analyse(run *r) {
         char *text;
         size_t len;
         FILE *m = vemt_log_open(r->info, &text, &len);
-        if (m) vemt_report_top_cells(m, h->grid, h->counts, h->z, 5);
+        if (m) st = vemt_report_top_cells(m, h->grid, h->counts, h->z, 5);
         vemt_log_flush(r->info, VEMT_LOG_INFO, m, &text);
+        if (st) return fail(r, st, NULL, "out of memory");
     }
     return VEMT_OK;
 }

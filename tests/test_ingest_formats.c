@@ -262,8 +262,11 @@ TEST(duplicates_and_merges) {
                         "X10,2024-01-03T10:10Z,462020,520000,C3\n"),
               VEMT_SOURCE_INCIDENTS, 1);
     vemt_source both[2] = {first, l.src};
-    CHECK_INT_EQ(vemt_ingest_merge_across(&l.events, both, &l.merges, 50, 3600),
-                 1);
+    size_t merged = 0;
+    CHECK_STATUS(
+        vemt_ingest_merge_across(&l.events, both, &l.merges, 50, 3600, &merged),
+        VEMT_OK);
+    CHECK_INT_EQ(merged, 1);
     CHECK_INT_EQ(both[1].n_merged, 1);
     CHECK_INT_EQ(both[1].n_used, 1);
     CHECK(vemt_source_reconciles(&both[1]));

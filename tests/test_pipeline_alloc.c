@@ -22,13 +22,9 @@
  * each call, so ASan's leak check (the sanitizer build, detect_leaks=1)
  * finds any leak, and a failed write leaves no file. VEMT_OK is accepted
  * only with the reference result, every logged line included: a failure
- * that changes nothing (the ingest's memo of pseudonyms stops growing;
- * vemt_ingest_merge_across() merges nothing, and there is nothing to merge
- * across these files). Two known failures that degrade the result with
- * VEMT_OK, outside pipeline/, are counted apart and printed: the engine's
- * automatic KDE bandwidth (vemt_kde_auto_bandwidth_m returns 0, so no
- * density surface) and a unit written without its polygon
- * (outputs/layers.c cell_polygon).
+ * that changes nothing (the ingest's memo of pseudonyms stops growing). Nothing
+ * may degrade the result with VEMT_OK (the automatic KDE bandwidth and a unit's
+ * polygon once did: they now say VEMT_E_NOMEM).
  *
  * Coverage: a run makes about 1,100 allocations from about 390 call sites
  * (a site: the allocating function and its callers, six frames deep), a
@@ -258,24 +254,9 @@ static const char *line_of(const char *log, const char *prefix) {
     return NULL;
 }
 
-/* The engine's automatic KDE bandwidth (vemt_kde_auto_bandwidth_m,
- * engine/kde.c) returns 0 when its allocation fails, as for too few
- * points: the run then goes on without a density surface, with VEMT_OK.
- * A known limitation of that function's interface, counted apart: got is
- * ref with its density line replaced by "not made". */
-static bool only_density_lost(const outcome *ref, const outcome *got) {
-    const char *a = line_of(ref->log, "density: ");
-    const char *b = line_of(got->log, "density: not made: ");
-    if (!same_numbers(ref, got) || !a || !b || a - ref->log != b - got->log ||
-        memcmp(ref->log, got->log, (size_t)(a - ref->log)))
-        return false;
-    const char *a_end = strchr(a, '\n'), *b_end = strchr(b, '\n');
-    return a_end && b_end && !strcmp(a_end, b_end);
-}
-
 /* Sweep tallies. */
 typedef struct tally {
-    long swept, nomem, harmless, no_density;
+    long swept, nomem, harmless;
 } tally;
 
 /* One run with allocation n failing (0: none); its outcome (cleared by
@@ -308,8 +289,6 @@ static void judge(test_state *t_, long n, const outcome *ref,
         t->nomem++;
     else if (same(got, ref))
         t->harmless++;
-    else if (only_density_lost(ref, got))
-        t->no_density++;
     else
         TEST_FAIL_AT(t_, "run: allocation %ld failed: status %d (%s)%s", n,
                      (int)got->st, vemt_status_str(got->st),
@@ -412,9 +391,8 @@ TEST(run_sweep) {
     outcome_clear(&ref);
     fprintf(stderr,
             "  run: %ld allocations from %zu call sites; %ld failures swept: "
-            "%ld VEMT_E_NOMEM, %ld VEMT_OK with the same result, %ld VEMT_OK "
-            "without the density surface (engine/kde.c)\n",
-            total, n_sites, t.swept, t.nomem, t.harmless, t.no_density);
+            "%ld VEMT_E_NOMEM, %ld VEMT_OK with the same result\n",
+            total, n_sites, t.swept, t.nomem, t.harmless);
     CHECK(t.nomem > t.swept * 9 / 10);
     vemt_job_clear(&job);
 }
@@ -513,7 +491,7 @@ TEST(write_sweep) {
     CHECK_INT_EQ(SITES.n, ref.count);
     long *pick;
     size_t n_sites, n_pick = schedule(&pick, &n_sites);
-    long nomem = 0, same_file = 0, no_polygon = 0;
+    long nomem = 0, same_file = 0;
     for (size_t i = 0; i < n_pick; i++) {
         long n = pick[i];
         write_once(&job, n, false, &got);
@@ -531,24 +509,16 @@ TEST(write_sweep) {
         else if (got.st == VEMT_OK && got.gpkg == ref.gpkg &&
                  got.no_geometry == ref.no_geometry)
             same_file++;
-        else if (got.st == VEMT_OK && got.gpkg == ref.gpkg &&
-                 got.no_geometry == ref.no_geometry + 1)
-            no_polygon++; /* outputs/layers.c cell_polygon(): see below */
         else
             TEST_FAIL_AT(t_, "write: allocation %ld failed: status %d (%s)%s",
                          n, (int)got.st, vemt_status_str(got.st),
                          got.st ? "" : ", a different file");
     }
     free(pick);
-    /* cell_polygon() in outputs/layers.c returns NULL when its allocation
-     * fails, and the feature is written without its polygon, with
-     * VEMT_OK: counted apart until the writer reports it. */
     fprintf(stderr,
             "  write: %ld allocations from %zu call sites; %zu failures "
-            "swept: %ld VEMT_E_NOMEM, %ld VEMT_OK with the same file, %ld "
-            "VEMT_OK with a unit written without its polygon "
-            "(outputs/layers.c)\n",
-            ref.count, n_sites, n_pick, nomem, same_file, no_polygon);
+            "swept: %ld VEMT_E_NOMEM, %ld VEMT_OK with the same file\n",
+            ref.count, n_sites, n_pick, nomem, same_file);
     CHECK(nomem > (long)n_pick * 3 / 4);
     vemt_job_clear(&job);
 }
