@@ -114,8 +114,8 @@ typedef enum opt_id {
     O_CELL,
     O_SEED,
     O_KIND,
-    O_ANALYSIS,      /* a value parsed by cli/args_analysis.c */
-    O_ANALYSIS_FLAG, /* a flag set by cli/args_analysis.c */
+    O_ANALYSIS,      /* a value parsed by pipeline/options_analysis.c */
+    O_ANALYSIS_FLAG, /* a flag set by pipeline/options_analysis.c */
     O_HELP,
     O_DEMO,
     O_QUIET,
@@ -158,7 +158,7 @@ static const struct {
     {{"--kind", VAL}, O_KIND},
     {{"--seed", VAL}, O_SEED},
     {{"--fdr", VAL}, O_FDR},
-    /* hot-spot units and weights (cli/args_analysis.c) */
+    /* hot-spot units and weights (pipeline/options_analysis.c) */
     {{"--grid", VAL}, O_ANALYSIS},
     {{"--areas", PATH}, O_ANALYSIS},
     {{"--area-id", VAL}, O_ANALYSIS},
@@ -168,7 +168,7 @@ static const struct {
     {{"--k", VAL}, O_ANALYSIS},
     {{"--permutations", VAL}, O_ANALYSIS},
     {{"--threads", VAL}, O_ANALYSIS},
-    /* clusters and density (cli/args_analysis.c) */
+    /* clusters and density (pipeline/options_analysis.c) */
     {{"--clusters", VAL}, O_ANALYSIS},
     {{"--eps", VAL}, O_ANALYSIS},
     {{"--min-points", VAL}, O_ANALYSIS},
@@ -183,7 +183,7 @@ static const struct {
     {{"--kde-bandwidth", VAL}, O_ANALYSIS},
     {{"--kde-pixel", VAL}, O_ANALYSIS},
     {{"--no-kde", 0}, O_ANALYSIS_FLAG},
-    /* near repeats and co-location (cli/args_analysis.c) */
+    /* near repeats and co-location (pipeline/options_analysis.c) */
     {{"--nr-space", VAL}, O_ANALYSIS},
     {{"--nr-time", VAL}, O_ANALYSIS},
     {{"--nr-distance", VAL}, O_ANALYSIS},
