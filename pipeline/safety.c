@@ -20,18 +20,24 @@ static vemt_status refuse(vemt_error *err, const char *dir, const char *why) {
     return VEMT_E_IO;
 }
 
-/* The folder of path (or path itself with is_dir): an existing, writable
- * directory. Its name is kept in dir for the error. */
-static vemt_status folder_writable(const char *path, bool is_dir, char *dir,
-                                   size_t size, vemt_error *err) {
+/* The folder path is in, into dir: "." for a bare name, "/" at the root. */
+static void folder_of(const char *path, char *dir, size_t size) {
     const char *slash = strrchr(path, '/');
-    if (is_dir)
-        snprintf(dir, size, "%s", path);
-    else if (!slash)
+    if (!slash)
         snprintf(dir, size, ".");
     else
         snprintf(dir, size, "%.*s", slash == path ? 1 : (int)(slash - path),
                  path);
+}
+
+/* The folder of path (or path itself with is_dir): an existing, writable
+ * directory. Its name is kept in dir for the error. */
+static vemt_status folder_writable(const char *path, bool is_dir, char *dir,
+                                   size_t size, vemt_error *err) {
+    if (is_dir)
+        snprintf(dir, size, "%s", path);
+    else
+        folder_of(path, dir, size);
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return refuse(err, dir,
@@ -46,13 +52,7 @@ static vemt_status folder_writable(const char *path, bool is_dir, char *dir,
 /* Is path's folder readable or searchable by others? */
 static bool folder_open_to_others(const char *path) {
     char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    folder_of(path, dir, sizeof dir);
     struct stat st;
     return stat(dir, &st) == 0 && (st.st_mode & (S_IROTH | S_IXOTH));
 }
