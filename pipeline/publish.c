@@ -13,7 +13,7 @@
 #include "pipeline/options.h"
 
 /* The rules in force: the tier's, with --suppress-below and --round-to. */
-static void rules_of(const vemt_job *a, vemt_tier_rules *r) {
+void vemt_job_rules(const vemt_job *a, vemt_tier_rules *r) {
     vemt_tier_rules_for((vemt_tier)a->tier, a->suppress_below, a->round_to, r);
 }
 
@@ -24,14 +24,14 @@ void vemt_tier_defaults(vemt_job *a) {
 
 double vemt_tier_threshold(const vemt_job *a) {
     vemt_tier_rules r;
-    rules_of(a, &r);
+    vemt_job_rules(a, &r);
     return r.threshold;
 }
 
 vemt_status vemt_tier_check_cell(const vemt_job *a, double cell_m,
                                  vemt_error *err) {
     vemt_tier_rules r;
-    rules_of(a, &r);
+    vemt_job_rules(a, &r);
     const char *tier = vemt_tier_name(r.tier);
     if (!vemt_disclosure_cell_allowed(&r, cell_m))
         return vemt_error_set(err, VEMT_E_ARG,
@@ -52,7 +52,7 @@ vemt_status vemt_tier_check_cell(const vemt_job *a, double cell_m,
 static vemt_status table(double **out, const double *x, size_t rows,
                          size_t cols, const vemt_job *a) {
     vemt_tier_rules r;
-    rules_of(a, &r);
+    vemt_job_rules(a, &r);
     size_t n = rows * cols;
     if (!(*out = vemt_malloc((n ? n : 1) * sizeof **out))) return VEMT_E_NOMEM;
     vemt_disclosure_publish_table(&r, x, rows, cols, true, *out);

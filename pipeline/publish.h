@@ -10,6 +10,10 @@
 #include "pipeline/job.h"
 #include "pipeline/trends.h"
 
+/** The disclosure rules in force for the job: its tier's, with its
+ * --suppress-below and --round-to. */
+void vemt_job_rules(const vemt_job *job, vemt_tier_rules *rules);
+
 /** Fill in the tier's defaults after parsing: outside the restricted tier
  * published counts are rounded to the tier's base (disclosure/) unless
  * --round-to gave another (--round-to 1: whole numbers). */

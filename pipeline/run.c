@@ -345,8 +345,7 @@ static vemt_status analyse(run *r) {
 static vemt_status write_report(run *r) {
     if (r->a.command != VEMT_JOB_RUN) return VEMT_OK;
     vemt_tier_rules rules;
-    vemt_tier_rules_for((vemt_tier)r->a.tier, r->a.suppress_below,
-                        r->a.round_to, &rules);
+    vemt_job_rules(&r->a, &rules);
     vemt_summary sm = {r->sources,
                        r->n_sources,
                        &r->events,
