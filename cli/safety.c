@@ -34,18 +34,13 @@ void vemt_safety_add_temp(const char *path) {
     n_temps++; /* after the copy: the handler reads only whole entries */
 }
 
-static const char *const geojson_layers[] = {
-    "study_area", "hotspot_cells",     "events",       "rejects", "merges",
-    "clusters",   "emerging_hotspots", "hotspot_cube", "trends"};
-
 /* Call fn with the path of every GeoJSON file the run may write. */
 static void each_geojson(const vemt_job *a, void (*fn)(const char *final)) {
-    for (size_t i = 0;
-         a->geojson_dir && i < sizeof geojson_layers / sizeof *geojson_layers;
+    const char *name;
+    for (size_t i = 0; a->geojson_dir && (name = vemt_outputs_layer_name(i));
          i++) {
         char final[TEMP_LEN];
-        snprintf(final, sizeof final, "%s/%s.geojson", a->geojson_dir,
-                 geojson_layers[i]);
+        snprintf(final, sizeof final, "%s/%s.geojson", a->geojson_dir, name);
         fn(final);
     }
 }
@@ -97,5 +92,6 @@ static void clean_beside(const char *final) {
 void vemt_safety_clean_stale(const vemt_job *a) {
     if (a->out) clean_beside(a->out);
     if (a->qgis_project) clean_beside(a->qgis_project);
+    if (a->kde_path) clean_beside(a->kde_path);
     each_geojson(a, clean_beside);
 }

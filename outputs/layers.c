@@ -1086,6 +1086,10 @@ size_t vemt_layers_count(void) {
 
 const vemt_layer_def *vemt_layers_get(size_t i) { return &layer_defs[i]; }
 
+const char *vemt_outputs_layer_name(size_t i) {
+    return i < vemt_layers_count() ? layer_defs[i].name : NULL;
+}
+
 OGRwkbGeometryType vemt_layer_geom(const vemt_layer_def *def,
                                    const vemt_output *out) {
     /* Units' layers of polygon areas hold multipolygons. */

@@ -255,6 +255,11 @@ vemt_status vemt_outputs_write_geojson(vemt_ctx *ctx, const char *dir,
  * with vemt_outputs_free(). NULL when memory runs out. */
 char *vemt_outputs_provenance_json(const vemt_output *out);
 
+/** The name of output layer i, NULL past the last: every layer vemt can
+ * write (a GeoPackage table, or the GeoJSON file "<name>.geojson"), whether
+ * or not a run writes it. Borrowed, static. */
+const char *vemt_outputs_layer_name(size_t i);
+
 /** The temporary name the writers use for final while writing it:
  * "<dir>/.<name>.vemt-tmp-<pid><ext>" (ext ".gpkg", ".geojson", ".qgs",
  * ".zip"). Returns false when buf is too small. */

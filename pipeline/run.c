@@ -556,13 +556,18 @@ static void on_progress(void *data, const char *stage, uint64_t done,
     if (!r->cb.progress(r->cb.user, stage, done, total)) r->cancelled = true;
 }
 
+/* Announce the temporary name of final (written with extension ext). */
+static void announce(run *r, const char *final, const char *ext, long pid) {
+    char t[4200];
+    if (vemt_outputs_temp_path(final, ext, pid, t, sizeof t))
+        r->cb.temp_file(r->cb.user, t);
+}
+
 /* Every temporary file the outputs may create, for the caller to remove if
- * the process is killed. */
+ * the process is killed: the GeoPackage with SQLite's side files, the QGIS
+ * project, the density GeoTIFF and each GeoJSON layer. */
 static void announce_temps(run *r) {
     if (!r->cb.temp_file) return;
-    static const char *const geojson_layers[] = {
-        "study_area", "hotspot_cells",     "events",       "rejects", "merges",
-        "clusters",   "emerging_hotspots", "hotspot_cube", "trends"};
     static const char sides[][10] = {"", "-wal", "-shm", "-journal"};
     long pid = (long)getpid();
     char t[4200], final[4200];
@@ -573,18 +578,15 @@ static void announce_temps(run *r) {
             r->cb.temp_file(r->cb.user, t);
         }
     if (r->a.qgis_project) {
-        if (vemt_outputs_temp_path(r->a.qgis_project, ".qgs", pid, t, sizeof t))
-            r->cb.temp_file(r->cb.user, t);
-        if (vemt_outputs_temp_path(r->a.qgis_project, ".zip", pid, t, sizeof t))
-            r->cb.temp_file(r->cb.user, t);
+        announce(r, r->a.qgis_project, ".qgs", pid);
+        announce(r, r->a.qgis_project, ".zip", pid);
     }
-    for (size_t i = 0;
-         r->a.geojson_dir && i < sizeof geojson_layers / sizeof *geojson_layers;
+    if (r->a.kde_path) announce(r, r->a.kde_path, ".tif", pid);
+    const char *name;
+    for (size_t i = 0; r->a.geojson_dir && (name = vemt_outputs_layer_name(i));
          i++) {
-        snprintf(final, sizeof final, "%s/%s.geojson", r->a.geojson_dir,
-                 geojson_layers[i]);
-        if (vemt_outputs_temp_path(final, ".geojson", pid, t, sizeof t))
-            r->cb.temp_file(r->cb.user, t);
+        snprintf(final, sizeof final, "%s/%s.geojson", r->a.geojson_dir, name);
+        announce(r, final, ".geojson", pid);
     }
 }
 

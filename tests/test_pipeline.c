@@ -540,14 +540,16 @@ TEST(temp_files) {
      * SQLite side files, the project's, each GeoJSON layer's. */
     CHECK(s.n_temps >= 4 + 1 + 9);
     CHECK_INT_EQ(s.temps_existing, 0);
-    bool gpkg = false, project = false, layer = false;
+    bool gpkg = false, project = false, layer = false, concern = false;
     for (int i = 0; i < s.n_temps; i++) {
         gpkg |= !strncmp(s.temps[i], tmpdir, strlen(tmpdir)) &&
                 strstr(base(s.temps[i]), "temp") && strstr(s.temps[i], ".gpkg");
         project |= strstr(s.temps[i], ".qgs") != NULL;
         layer |= !strncmp(s.temps[i], geojson, strlen(geojson));
+        /* Every layer the writer may make, children's places included. */
+        concern |= strstr(s.temps[i], ".locations_of_concern.geojson") != NULL;
     }
-    CHECK(gpkg && project && layer);
+    CHECK(gpkg && project && layer && concern);
     if (res) CHECK_STATUS(vemt_pipeline_write(res, 0, NULL, &err), VEMT_OK);
     for (int i = 0; i < s.n_temps; i++)
         if (access(s.temps[i], F_OK) == 0)
