@@ -118,6 +118,14 @@ typedef struct vemt_cube_opts {
     int64_t end_utc;   /* clip; 0 = to the data */
     bool at_start;     /* count spanning events at their start, not
                           spread over their steps (aoristic) */
+    const vemt_tz *zone;       /* calendar of the steps (NULL: UTC) */
+    const vemt_tz *input_zone; /* zone the day and month labels of day- and
+                                  month-precision events were read in
+                                  (NULL: UTC) */
+    bool spread_months;        /* spread month-precision events evenly over
+                                  the days of their month when steps are
+                                  shorter than a month (else they make
+                                  vemt_cube_create fail) */
     unsigned kinds;    /* bit set of 1u << vemt_kind */
     bool subjects;     /* analyse distinct subjects instead of events */
     int time_lag;      /* k: neighbours in steps t-k..t */

@@ -120,6 +120,69 @@ void vemt_civil_from_days(int64_t days, int *y, int *m, int *d);
  * on the last Sunday of March to 01:00 UTC on the last Sunday of October. */
 bool vemt_uk_summer_time(int64_t t);
 
+/* ---- Time zones ------------------------------------------------------ */
+
+/* Calendar time: police.uk months and dates are labels in a zone, steps
+ * are calendar periods of a zone. A zone is the history of its offsets
+ * from UTC as the system's tzdata (TZif files, RFC 8536) records it:
+ * every transition, then the POSIX TZ rule of its footer for later times.
+ * The engine never reads files nor the process-wide TZ: ingest's
+ * vemt_tz_load() reads the TZif file, vemt_tz_parse() reads its bytes. */
+
+/** A time zone. Immutable once made; share it freely between threads. */
+typedef struct vemt_tz vemt_tz;
+
+/** The name given to the standard UTC zone. */
+#define VEMT_TZ_UTC "UTC"
+
+/** The zone of police.uk labels and of vemt's calendar by default. */
+#define VEMT_TZ_DEFAULT "Europe/London"
+
+/** UTC: a static zone, never freed (vemt_tz_destroy ignores it). A NULL
+ * zone given to any function below means this one. */
+const vemt_tz *vemt_tz_utc(void);
+
+/** Make the zone called name (kept for messages and provenance) from the
+ * bytes of a TZif file, version 1 to 4. Returns VEMT_E_ARG when the bytes
+ * are not TZif or their footer rule is not understood, VEMT_E_NOMEM.
+ * Caller frees *out with vemt_tz_destroy(). */
+vemt_status vemt_tz_parse(const char *name, const void *data, size_t size,
+                          vemt_tz **out);
+
+/** Free a zone; NULL and vemt_tz_utc() are no-ops. */
+void vemt_tz_destroy(vemt_tz *tz);
+
+/** The zone's name as given ("Europe/London"). */
+const char *vemt_tz_name(const vemt_tz *tz);
+
+/** Seconds east of UTC in force at instant t (UTC seconds). */
+int32_t vemt_tz_offset(const vemt_tz *tz, int64_t t);
+
+/** Local wall-clock time of instant t, as seconds since 1970-01-01 00:00
+ * of the local calendar: t + offset. */
+static inline int64_t vemt_tz_wall(const vemt_tz *tz, int64_t t) {
+    return t + vemt_tz_offset(tz, t);
+}
+
+/** How a wall-clock time maps to instants. */
+typedef enum vemt_tz_fit {
+    VEMT_TZ_UNIQUE = 0, /* one instant */
+    VEMT_TZ_REPEATED,   /* the clocks went back: two; the earlier is given */
+    VEMT_TZ_SKIPPED     /* the clocks went forward: none; the instant the
+                           skipped span ends (the first valid local time
+                           after it) is given */
+} vemt_tz_fit;
+
+/** The instant of local wall-clock time wall (seconds as above). */
+vemt_tz_fit vemt_tz_instant(const vemt_tz *tz, int64_t wall, int64_t *utc);
+
+/** The local calendar date of instant t, as days since 1970-01-01. */
+int64_t vemt_tz_date(const vemt_tz *tz, int64_t t);
+
+/** The first instant of local date day (its midnight, or the end of a
+ * skipped span over midnight). */
+int64_t vemt_tz_day_start(const vemt_tz *tz, int64_t day);
+
 /** Format t (seconds since the epoch) as `YYYY-MM-DDTHH:MM:SS.000Z`, the
  * GeoPackage date-time form, into buf (at least 25 bytes). */
 void vemt_time_format_utc(int64_t t, char *buf, size_t size);

@@ -132,6 +132,9 @@ typedef struct vemt_ingest_opts {
                                         vemt_ingest_analysis_crs); NULL:
                                         VEMT_ANALYSIS_CRS_DEFAULT */
     bool month_first;       /* dates as mm/dd/yyyy (--date-order mdy) */
+    const vemt_tz *zone;    /* zone of times without an offset and of
+                               date and month labels (--input-time-zone);
+                               NULL: UTC */
     vemt_text_index *texts; /* of the events read into, shared by all the
                                files read into them (NULL: each file its
                                own, and a text read from two files gets
@@ -139,6 +142,14 @@ typedef struct vemt_ingest_opts {
     int parts; /* CSV read on 2 threads: 0 automatic (files over 4 MB on
                   three or more processors), 1 never, 2 always */
 } vemt_ingest_opts;
+
+/** Load the time zone called name (an IANA name such as "Europe/London")
+ * from the system's tzdata: the TZif file of that name under the folder
+ * $TZDIR names, else /usr/share/zoneinfo. Fails with VEMT_E_ARG naming the
+ * zone when there is no such zone (or the name is not a plain relative
+ * path), VEMT_E_IO when it can't be read, VEMT_E_NOMEM. "UTC" is always
+ * known. Caller frees *out with vemt_tz_destroy(). */
+vemt_status vemt_tz_load(vemt_ctx *ctx, const char *name, vemt_tz **out);
 
 /** Read one input (src->path, src->kind): CSV (any delimiter, gzip too),
  * XLSX, ODS, or any vector format GDAL reads (point geometries are the

@@ -93,6 +93,18 @@ typedef struct vemt_job {
     int64_t time_start_utc;            /* first second of time_start */
     int64_t time_end_utc;              /* one past the last of time_end */
     bool time_at_start;                /* --time-weighting start */
+    const char *time_zone;             /* --time-zone: the analysis calendar
+                                          (default Europe/London) */
+    const char *input_time_zone;       /* --input-time-zone: offset-less
+                                          input times and labels (default
+                                          Europe/London) */
+    vemt_tz *tz, *input_tz;            /* those zones, loaded by
+                                          vemt_job_finish(); never NULL
+                                          after it */
+    bool spread_months;                /* --spread-months: month-only
+                                          events spread evenly over the days
+                                          of their month under weekly or
+                                          daily steps (else an error) */
     int time_lag;
     int global_window; /* vemt_window */
     bool count_subjects;
