@@ -97,6 +97,9 @@ typedef enum opt_id {
     O_TIME_END,
     O_TIME_WEIGHTING,
     O_TIME_LAG,
+    O_TIME_ZONE,
+    O_INPUT_TIME_ZONE,
+    O_SPREAD_MONTHS,
     O_WINDOW,
     O_COUNT,
     O_FDR,
@@ -144,6 +147,7 @@ static const struct {
     {{"--crs", VAL}, O_CRS},
     {{"--analysis-crs", VAL}, O_ANALYSIS_CRS},
     {{"--date-order", VAL}, O_DATE_ORDER},
+    {{"--input-time-zone", VAL}, O_INPUT_TIME_ZONE},
     {{"--postcodes", PATH}, O_POSTCODES},
     {{"--categories", VAL}, O_CATEGORIES},
     {{"--exclude-categories", VAL}, O_EXCLUDE},
@@ -200,6 +204,8 @@ static const struct {
     {{"--time-end", VAL}, O_TIME_END},
     {{"--time-weighting", VAL}, O_TIME_WEIGHTING},
     {{"--time-lag", VAL}, O_TIME_LAG},
+    {{"--time-zone", VAL}, O_TIME_ZONE},
+    {{"--spread-months", 0}, O_SPREAD_MONTHS},
     {{"--global-window", VAL}, O_WINDOW},
     {{"--count", VAL}, O_COUNT},
     {{"--no-trends", 0}, O_NO_TRENDS},
@@ -244,10 +250,13 @@ int vemt_job_option_find(const char *name) {
 }
 
 /* --time-start and --time-end: the first second of the start, and one past
- * the last second of the end. */
-static bool set_time(bool start, const char *v, vemt_job *a) {
+ * the last second of the end, in the analysis calendar (read again in
+ * vemt_job_finish() once --time-zone is known; zone NULL: UTC, to check the
+ * value when it is given). */
+static bool set_time(bool start, const char *v, const vemt_tz *zone,
+                     vemt_job *a) {
     int64_t s, e;
-    if (!vemt_ingest_parse_time(v, &s, &e)) return false;
+    if (!vemt_ingest_parse_time(v, zone, &s, &e)) return false;
     if (start)
         a->time_start = v, a->time_start_utc = s;
     else
@@ -321,7 +330,9 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_job *a,
                            [O_CATEGORIES] = &a->categories,
                            [O_EXCLUDE] = &a->exclude_categories,
                            [O_QGIS] = &a->qgis_project,
-                           [O_ATTRIBUTION] = &a->attribution};
+                           [O_ATTRIBUTION] = &a->attribution,
+                           [O_TIME_ZONE] = &a->time_zone,
+                           [O_INPUT_TIME_ZONE] = &a->input_time_zone};
     double minutes;
     switch (id) {
         case O_INCIDENTS:
@@ -376,7 +387,7 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_job *a,
                         v);
         case O_TIME_START:
         case O_TIME_END:
-            return set_time(id == O_TIME_START, v, a) ||
+            return set_time(id == O_TIME_START, v, NULL, a) ||
                    fail(
                        err,
                        id == O_TIME_START
@@ -429,7 +440,8 @@ static void set_flag(opt_id id, vemt_job *a) {
                     [O_QUIET] = &a->quiet,
                     [O_FORCE] = &a->force,
                     [O_NO_TRENDS] = &a->no_trends,
-                    [O_WORLD] = &a->allow_world_readable};
+                    [O_WORLD] = &a->allow_world_readable,
+                    [O_SPREAD_MONTHS] = &a->spread_months};
     *flag[id] = true;
 }
 
@@ -452,6 +464,7 @@ static bool give(vemt_job *a, size_t k, const char *v, vemt_error *err) {
         case O_FORCE:
         case O_NO_TRENDS:
         case O_WORLD:
+        case O_SPREAD_MONTHS:
             set_flag(options[k].id, a);
             break;
         default:
@@ -489,6 +502,7 @@ void vemt_job_init(vemt_job *a, vemt_job_command command) {
     a->merge_s = 3600;
     a->max_reject_rate = -1;
     a->time_lag = 1;
+    a->time_zone = a->input_time_zone = VEMT_TZ_DEFAULT;
     a->fdr = true;
     a->place_radius = 100;
     a->min_children = 3;
@@ -498,6 +512,8 @@ void vemt_job_init(vemt_job *a, vemt_job_command command) {
 }
 
 void vemt_job_clear(vemt_job *a) {
+    vemt_tz_destroy(a->tz);
+    vemt_tz_destroy(a->input_tz);
     for (size_t i = 0; i < a->n_owned; i++) vemt_free(a->owned[i]);
     vemt_free(a->owned);
     memset(a, 0, sizeof *a);
@@ -524,6 +540,42 @@ static bool apply_demo(vemt_job *a, vemt_error *err) {
     return true;
 }
 
+/* Load the zone called name for option opt into *tz (any zone there was
+ * freed first). */
+static bool load_zone(const char *opt, const char *name, vemt_tz **tz,
+                      vemt_error *err) {
+    vemt_tz_destroy(*tz);
+    *tz = NULL;
+    vemt_status st = vemt_tz_load(NULL, name, tz);
+    if (st == VEMT_E_NOMEM)
+        return vemt_error_set(err, st, "out of memory"), false;
+    if (st == VEMT_E_IO)
+        return vemt_error_set(err, VEMT_E_ARG,
+                              "%s: the time zone file of \"%s\" can't be read",
+                              opt, name),
+               false;
+    if (st)
+        return vemt_error_set(err, VEMT_E_ARG,
+                              "%s: no time zone called \"%s\" in the "
+                              "system's tzdata (an IANA name such as "
+                              "Europe/London or UTC)",
+                              opt, name),
+               false;
+    return true;
+}
+
+/* The zones, and the clip dates read in the analysis calendar. */
+static bool finish_time(vemt_job *a, vemt_error *err) {
+    if (!load_zone("--time-zone", a->time_zone, &a->tz, err) ||
+        !load_zone("--input-time-zone", a->input_time_zone, &a->input_tz, err))
+        return false;
+    if (a->time_start && !set_time(true, a->time_start, a->tz, a))
+        return fail(err, "--time-start needs a date", a->time_start);
+    if (a->time_end && !set_time(false, a->time_end, a->tz, a))
+        return fail(err, "--time-end needs a date", a->time_end);
+    return true;
+}
+
 vemt_status vemt_job_finish(vemt_job *a, vemt_error *err) {
     vemt_tier_defaults(a);
     if (a->demo && !apply_demo(a, err)) return err->code;
@@ -544,5 +596,6 @@ vemt_status vemt_job_finish(vemt_job *a, vemt_error *err) {
         vemt_tier_check_cell(
             a, a->cell_size_m > 0 ? a->cell_size_m : (double)INFINITY, err))
         return err->code;
+    if (!finish_time(a, err)) return err->code;
     return VEMT_OK;
 }

@@ -172,6 +172,43 @@ static void trend_sentences(FILE *out, const vemt_summary *s, bool md) {
         trend_tests(out, s->trends, md);
 }
 
+/* The calendar of the run: the zones, and whether month-only events were
+ * spread over days (--spread-months), so no weekly or daily count of theirs
+ * is read as observed. */
+static void calendar(FILE *out, const vemt_summary *s, bool md) {
+    const vemt_job *a = s->job;
+    if (!a) return;
+    heading(out, md, "Calendar");
+    fprintf(out,
+            "%sSteps, weekdays and hours are local time in %s "
+            "(--time-zone); input times without an offset, dates and "
+            "months were read as local time in %s (--input-time-zone).\n",
+            md ? "- " : "  ", a->time_zone, a->input_time_zone);
+    size_t months = 0;
+    for (size_t i = 0; i < s->events->n; i++) {
+        const vemt_event *e = &s->events->items[i];
+        months +=
+            vemt_event_counted(e, a->kinds) && e->precision == VEMT_PREC_MONTH;
+    }
+    if (a->command != VEMT_JOB_RUN || a->no_trends || !a->spread_months ||
+        a->time_step == VEMT_STEP_MONTH || months == 0)
+        return;
+    /* A count as the tier publishes it, as for the kinds below. */
+    const vemt_tier_rules *r = s->rules;
+    char n[48];
+    if ((double)months < r->threshold)
+        snprintf(n, sizeof n, "Fewer than %g", r->threshold);
+    else
+        snprintf(n, sizeof n, "%.0f",
+                 vemt_disclosure_round((double)months, r->threshold,
+                                       r->threshold > 0 ? r->round_to : 0));
+    fprintf(out,
+            "%s%s month-only events were spread evenly over the days of "
+            "their month (--spread-months): their share of each week or day "
+            "is an estimate, not an observed count.\n",
+            md ? "- " : "  ", n);
+}
+
 void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
     int64_t t0, t1;
     char a[32] = "", b[32] = "";
@@ -187,6 +224,7 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
     if (md)
         fprintf(out, "# vemt run summary (%s tier)\n\nData from %s to %s.\n",
                 vemt_tier_name(s->rules->tier), a, b);
+    calendar(out, s, md);
     size_t kinds[VEMT_KIND_END] = {0};
     for (size_t i = 0; i < s->events->n; i++) kinds[s->events->items[i].kind]++;
     heading(out, md, "Events by kind");

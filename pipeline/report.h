@@ -42,9 +42,12 @@ typedef struct vemt_summary {
     const vemt_tier_rules *rules; /* the disclosure rules in force: counts
                                      under the threshold are not printed,
                                      the rest rounded, dates to the grain */
+    const vemt_job *job;          /* the run's options: its zones and
+                                     whether month-only events were spread */
 } vemt_summary;
 
-/** Print the summary for people: data window, counts by kind, the hottest
+/** Print the summary for people: data window, the calendar (zones, month-
+ * only events spread), counts by kind, the hottest
  * cells and their patterns, locations of concern (counts only), patrol
  * windows and trend sentences; as Markdown when markdown. Outside the
  * restricted tier (threshold > 0) it prints only what that tier's tables

@@ -207,6 +207,7 @@ static vemt_status read_inputs(run *r) {
                                  .month_first = in->date_order < 0
                                                     ? r->a.month_first
                                                     : in->date_order == 1,
+                                 .zone = r->a.input_tz,
                                  .texts = r->texts,
                                  .parts = r->a.threads == 1 ? 1 : 0};
         vemt_source *s = &r->sources[r->n_sources];
@@ -354,7 +355,8 @@ static vemt_status write_report(run *r) {
                        r->hs.bins,
                        r->have_trends ? &r->trends.out : NULL,
                        shows_places(r) && r->hs.grid ? &r->sg.out : NULL,
-                       &rules};
+                       &rules,
+                       &r->a};
     char *text;
     size_t len;
     FILE *m = vemt_log_open(r->info, &text, &len);
@@ -428,6 +430,9 @@ static void record_options(run *r) {
         r->crs_given ? r->crs_given : VEMT_ANALYSIS_CRS_DEFAULT);
     vemt_params_add_text(p, "date_order", how(!a->month_first),
                          a->month_first ? "mdy" : "dmy");
+    vemt_params_add_text(p, "input_time_zone",
+                         how(!strcmp(a->input_time_zone, VEMT_TZ_DEFAULT)),
+                         a->input_time_zone);
     if (a->categories)
         vemt_params_add_text(p, "categories", "given", a->categories);
     if (a->exclude_categories)
@@ -449,6 +454,11 @@ static void record_options(run *r) {
     vemt_params_add_text(p, "time_weighting", how(!a->time_at_start),
                          a->time_at_start ? "start" : "aoristic");
     vemt_params_add(p, "time_lag", how(a->time_lag == 1), a->time_lag);
+    vemt_params_add_text(p, "time_zone",
+                         how(!strcmp(a->time_zone, VEMT_TZ_DEFAULT)),
+                         a->time_zone);
+    vemt_params_add_text(p, "spread_months", how(!a->spread_months),
+                         a->spread_months ? "yes" : "no");
     static const char windows[][16] = {"cube", "neighbourhood", "individual"};
     vemt_params_add_text(p, "global_window", how(a->global_window == 0),
                          windows[a->global_window % 3]);

@@ -139,6 +139,15 @@ static bool same_args(const vemt_args *x, const vemt_args *y, bool given) {
     memcpy(cx, x, sizeof *cx);
     memcpy(cy, y, sizeof *cy);
     bool same = strip_texts(&cx->job, &cy->job, given);
+    /* The zones: by name, as loaded. */
+    same = same && same_text(cx->job.time_zone, cy->job.time_zone) &&
+           same_text(cx->job.input_time_zone, cy->job.input_time_zone) &&
+           same_text(vemt_tz_name(cx->job.tz), vemt_tz_name(cy->job.tz)) &&
+           same_text(vemt_tz_name(cx->job.input_tz),
+                     vemt_tz_name(cy->job.input_tz));
+    cx->job.time_zone = cy->job.time_zone = NULL;
+    cx->job.input_time_zone = cy->job.input_time_zone = NULL;
+    cx->job.tz = cy->job.tz = cx->job.input_tz = cy->job.input_tz = NULL;
     int config = vemt_job_option_find("--config");
     cx->job.given[config] = cy->job.given[config] = false;
     if (!given) {
@@ -169,6 +178,7 @@ static const struct {
     {"--crs", "EPSG:4326", "\"EPSG:4326\""},
     {"--analysis-crs", "EPSG:32630", "\"EPSG:32630\""},
     {"--date-order", "mdy", "\"mdy\""},
+    {"--input-time-zone", "America/New_York", "\"America/New_York\""},
     {"--postcodes", "onspd.csv", "\"onspd.csv\""},
     {"--categories", "/sexual|grooming/", "\"/sexual|grooming/\""},
     {"--exclude-categories", "drugs,theft", "\"drugs,theft\""},
@@ -226,6 +236,8 @@ static const struct {
     {"--time-end", "2024-12-31", "\"2024-12-31\""},
     {"--time-weighting", "start", "\"start\""},
     {"--time-lag", "2", "2"},
+    {"--time-zone", "UTC", "\"UTC\""},
+    {"--spread-months", NULL, "true"},
     {"--global-window", "individual", "\"individual\""},
     {"--count", "subjects", "\"subjects\""},
     {"--no-trends", NULL, "true"},
