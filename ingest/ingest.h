@@ -228,11 +228,11 @@ vemt_status vemt_flag_places_read(vemt_ctx *ctx, const char *path,
 void vemt_unit_list_clear(vemt_unit_list *u);
 
 /** Parse a date or date-time as the inputs' readers do (ISO 8601, whole
- * months and days, UK dates; local times in Europe/London): *start_utc and
- * *end_utc get the first and last instant it stands for. False when it is
- * not a date. */
-bool vemt_ingest_parse_time(const char *text, int64_t *start_utc,
-                            int64_t *end_utc);
+ * months and days, UK dates; times without an offset, days and months are
+ * local to zone, NULL: UTC): *start_utc and *end_utc get the first and
+ * last instant it stands for. False when it is not a date. */
+bool vemt_ingest_parse_time(const char *text, const vemt_tz *zone,
+                            int64_t *start_utc, int64_t *end_utc);
 
 /** SHA-256 (lower-case hex into hex) and size of the file at path, for
  * the provenance of the files that are not record inputs (boundary, areas,

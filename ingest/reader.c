@@ -739,11 +739,11 @@ void vemt_text_index_destroy(vemt_text_index *t) {
 
 void vemt_ingest_free(void *p) { vemt_free(p); }
 
-bool vemt_ingest_parse_time(const char *text, int64_t *start_utc,
-                            int64_t *end_utc) {
+bool vemt_ingest_parse_time(const char *text, const vemt_tz *zone,
+                            int64_t *start_utc, int64_t *end_utc) {
     vemt_time t;
     const char *why;
-    if (vemt_value_time(text, 0, &t, &why)) return false;
+    if (vemt_value_time(text, 0, zone, &t, &why)) return false;
     *start_utc = t.start_utc;
     *end_utc = t.end_utc;
     return true;

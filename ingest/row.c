@@ -358,7 +358,8 @@ vemt_status vemt_row_time(vemt_row *row, vemt_role role, vemt_time *t) {
     const char *why;
     unsigned flags = row->date_flags;
     if (row->map->month[role]) flags |= VEMT_DATE_MONTH;
-    vemt_status st = vemt_value_time(vemt_row_text(row, role), flags, t, &why);
+    vemt_status st = vemt_value_time(vemt_row_text(row, role), flags,
+                                     row->opts->zone, t, &why);
     return st ? vemt_row_fail(row, role, st, why) : VEMT_OK;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file value.c
- * @brief Number and date parsers; Europe/London to UTC by coded rules.
+ * @brief Number and date parsers; local times to UTC through a time zone.
  */
 #include "ingest/value.h"
 
@@ -88,29 +88,6 @@ static int days_in_month(int y, int m) {
     return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
 
-static bool in_bst(int y, int64_t t) {
-    (void)y; /* the engine's rule finds the year itself */
-    return vemt_uk_summer_time(t);
-}
-
-/* Convert a Europe/London wall-clock time (given as seconds as if it were
- * UTC) to UTC. Returns false in the spring gap. */
-static bool london_to_utc(int year, int64_t wall, int64_t *utc,
-                          bool *ambiguous) {
-    int64_t as_gmt = wall, as_bst = wall - 3600;
-    bool gmt_ok = !in_bst(year, as_gmt), bst_ok = in_bst(year, as_bst);
-    *ambiguous = gmt_ok && bst_ok;
-    if (bst_ok) {
-        *utc = as_bst; /* the earlier instant when both exist */
-        return true;
-    }
-    if (gmt_ok) {
-        *utc = as_gmt;
-        return true;
-    }
-    return false;
-}
-
 /* Read exactly n digits at *p into *v. */
 static bool digits(const char **p, int n, int *v) {
     int x = 0;
@@ -192,18 +169,21 @@ static bool parse_shape(const char *s, unsigned flags, fields *f,
     return true;
 }
 
-/* Local wall time -> UTC, or explicit offset; sets *why on failure. */
-static bool to_utc(const fields *f, int64_t wall, int64_t *utc, bool *ambiguous,
-                   const char **why) {
+/* Local wall time in zone -> UTC, or explicit offset; sets *why on
+ * failure. */
+static bool to_utc(const fields *f, const vemt_tz *zone, int64_t wall,
+                   int64_t *utc, bool *ambiguous, const char **why) {
     *ambiguous = false;
     if (f->zone) {
         *utc = wall - f->offset_s;
         return true;
     }
-    if (!london_to_utc(f->y, wall, utc, ambiguous)) {
+    vemt_tz_fit fit = vemt_tz_instant(zone, wall, utc);
+    if (fit == VEMT_TZ_SKIPPED) {
         *why = "local time does not exist (clocks went forward)";
         return false;
     }
+    *ambiguous = fit == VEMT_TZ_REPEATED; /* the earlier instant is taken */
     return true;
 }
 
@@ -228,8 +208,8 @@ static bool excel_serial(const char *s, fields *f, vemt_precision *prec) {
     return true;
 }
 
-vemt_status vemt_value_time(const char *s, unsigned flags, vemt_time *out,
-                            const char **why) {
+vemt_status vemt_value_time(const char *s, unsigned flags, const vemt_tz *zone,
+                            vemt_time *out, const char **why) {
     *why = "";
     memset(out, 0, sizeof *out);
     if (vemt_value_is_blank(s)) {
@@ -256,20 +236,19 @@ vemt_status vemt_value_time(const char *s, unsigned flags, vemt_time *out,
         f.h = f.mi = f.s = 0;
     }
     int64_t day = vemt_days_from_civil(f.y, f.mo, f.d);
-    int64_t wall = day * 86400 + f.h * 3600 + f.mi * 60 + f.s, span = 0;
-    if (prec == VEMT_PREC_MONTH) span = days_in_month(f.y, f.mo) * 86400;
-    if (prec == VEMT_PREC_DAY) span = 86400;
-    bool amb = false, amb_end = false;
-    if (!to_utc(&f, wall, &out->start_utc, &amb, why)) return VEMT_E_DATE;
-    out->end_utc = out->start_utc;
-    if (span) {
-        /* A day or month stands for its whole local span: last instant is
-         * one second before the next span starts (local midnight). */
-        if (!to_utc(&f, wall + span, &out->end_utc, &amb_end, why))
-            return VEMT_E_DATE;
-        out->end_utc -= 1;
-    }
     out->precision = prec;
-    out->ambiguous = amb;
+    if (prec >= VEMT_PREC_DAY) {
+        /* A day or a month stands for its whole local span: from its first
+         * local midnight to one second before the next span's. */
+        int64_t next =
+            day + (prec == VEMT_PREC_MONTH ? days_in_month(f.y, f.mo) : 1);
+        out->start_utc = vemt_tz_day_start(zone, day);
+        out->end_utc = vemt_tz_day_start(zone, next) - 1;
+        return VEMT_OK;
+    }
+    int64_t wall = day * 86400 + f.h * 3600 + f.mi * 60 + f.s;
+    if (!to_utc(&f, zone, wall, &out->start_utc, &out->ambiguous, why))
+        return VEMT_E_DATE;
+    out->end_utc = out->start_utc;
     return VEMT_OK;
 }

@@ -40,12 +40,13 @@ enum {
  * `YYYY/MM/DD[ hh:mm[:ss]]` (as GDAL prints dates), UK
  * `dd/mm/yyyy[ hh:mm[:ss]]` (mm/dd/yyyy with VEMT_DATE_MDY) and, with
  * VEMT_DATE_SERIAL, Excel serial day numbers (1900 date system). Times without
- * a zone are Europe/London and are converted with the UK summer-time rules: a
- * local time in the spring gap does not exist (VEMT_E_DATE), one in the autumn
- * repeat takes the earlier instant and sets ambiguous. A date alone stands for
- * its whole local day. Returns VEMT_E_MISSING for blank, VEMT_E_DATE otherwise,
- * reason in why (a static string). */
-vemt_status vemt_value_time(const char *s, unsigned flags, vemt_time *out,
-                            const char **why);
+ * an offset are local time in zone (--input-time-zone; NULL: UTC): a local
+ * time in a spring gap does not exist (VEMT_E_DATE), one in an autumn repeat
+ * takes the earlier instant and sets ambiguous. A date alone stands for its
+ * whole local day in zone, a month for its whole local month. An explicit
+ * offset or Z wins over zone. Returns VEMT_E_MISSING for blank, VEMT_E_DATE
+ * otherwise, reason in why (a static string). */
+vemt_status vemt_value_time(const char *s, unsigned flags, const vemt_tz *zone,
+                            vemt_time *out, const char **why);
 
 #endif /* VEMT_INGEST_VALUE_H */

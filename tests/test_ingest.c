@@ -52,6 +52,7 @@ typedef struct loaded {
     vemt_ctx *ctx;
     vemt_pseudo *pseudo;
     vemt_postcodes *postcodes;
+    vemt_tz *zone;
     vemt_ingest_opts opts;
     vemt_source src;
     vemt_events events;
@@ -71,6 +72,8 @@ static vemt_status read_path(loaded *l, const char *path, vemt_source_kind kind,
     l->src.path = l->path;
     l->src.kind = kind;
     l->opts.pseudo = l->pseudo;
+    vemt_tz_load(l->ctx, VEMT_TZ_DEFAULT, &l->zone); /* as a run's default */
+    l->opts.zone = l->zone;
     if (postcodes) {
         char lookup[512];
         snprintf(lookup, sizeof lookup, "%s/demo/postcodes.csv", VEMT_FIXTURES);
@@ -108,6 +111,7 @@ static void unload(loaded *l) {
     vemt_rejects_clear(&l->rejects);
     vemt_merges_clear(&l->merges);
     vemt_postcodes_destroy(l->postcodes);
+    vemt_tz_destroy(l->zone);
     vemt_pseudo_destroy(l->pseudo);
     vemt_ctx_destroy(l->ctx);
 }

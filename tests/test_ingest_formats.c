@@ -20,6 +20,7 @@ typedef struct loaded {
     vemt_pseudo *pseudo;
     vemt_postcodes *postcodes;
     vemt_filter *filter;
+    vemt_tz *zone;
     vemt_ingest_opts opts;
     vemt_source src;
     vemt_events events;
@@ -34,6 +35,8 @@ static void begin(loaded *l) {
     vemt_ctx_create(1, &l->ctx);
     vemt_pseudo_create(l->ctx, NULL, "test key", &l->pseudo, &o);
     l->opts.pseudo = l->pseudo;
+    vemt_tz_load(l->ctx, VEMT_TZ_DEFAULT, &l->zone); /* as a run's default */
+    l->opts.zone = l->zone;
 }
 
 static vemt_status read_file(loaded *l, const char *path, vemt_source_kind k,
@@ -51,6 +54,7 @@ static void end(loaded *l) {
     vemt_merges_clear(&l->merges);
     vemt_filter_destroy(l->filter);
     vemt_postcodes_destroy(l->postcodes);
+    vemt_tz_destroy(l->zone);
     vemt_pseudo_destroy(l->pseudo);
     vemt_ctx_destroy(l->ctx);
 }

@@ -51,6 +51,7 @@ static struct {
     vemt_pseudo *pseudo;
     vemt_filter *filter;
     vemt_postcodes *postcodes;
+    vemt_tz *zone; /* Europe/London, the default --input-time-zone */
     char dir[512];
     char path[600];
 } fz;
@@ -62,6 +63,7 @@ static void teardown(void) {
     vemt_filter_destroy(fz.filter);
     vemt_postcodes_destroy(fz.postcodes);
     vemt_pseudo_destroy(fz.pseudo);
+    vemt_tz_destroy(fz.zone);
     if (fz.path[0]) unlink(fz.path);
     if (fz.dir[0]) rmdir(fz.dir);
 }
@@ -85,7 +87,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         vemt_filter_create(fz.ctx, "drugs,violence,Shoplifting,Person search",
                            "/sexual|grooming/", &fz.filter) ||
         vemt_postcodes_load(fz.ctx, VEMT_FIXTURES "/demo/postcodes.csv", NULL,
-                            &fz.postcodes)) {
+                            &fz.postcodes) ||
+        vemt_tz_load(fz.ctx, VEMT_TZ_DEFAULT, &fz.zone)) {
         fprintf(stderr, "fuzz_ingest_row: set-up failed: %s\n",
                 vemt_ctx_error(fz.ctx)->msg);
         abort();
@@ -202,6 +205,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     opts.month_first = sel & 8;
     opts.filter = sel & 16 ? fz.filter : NULL;
     opts.postcodes = sel & 32 ? fz.postcodes : NULL;
+    opts.zone = sel & 64 ? NULL : fz.zone; /* UTC now and then */
     vemt_source src;
     memset(&src, 0, sizeof src);
     src.path = fz.path;
