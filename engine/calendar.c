@@ -38,26 +38,8 @@ void vemt_time_format_utc(int64_t t, char *buf, size_t size) {
              (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
 }
 
-static int days_in(int y, int m) {
-    static const char dim[12] = {31, 28, 31, 30, 31, 30,
-                                 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : dim[m - 1];
-}
-
-/* UTC instant of 01:00 UTC on the last Sunday of month m of year y: when UK
- * summer time starts (March) and ends (October) under the EU rule the UK
- * has followed since 1996 (Summer Time Order 2002). Earlier years are
- * converted with the same rule. */
-static int64_t last_sunday_0100_utc(int y, int m) {
-    int64_t days = vemt_days_from_civil(y, m, days_in(y, m));
-    int64_t wday = ((days % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday */
-    return (days - wday) * 86400 + 3600;
-}
-
-bool vemt_uk_summer_time(int64_t t) {
-    int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-    int y, m, d;
-    vemt_civil_from_days(day, &y, &m, &d);
-    return t >= last_sunday_0100_utc(y, 3) && t < last_sunday_0100_utc(y, 10);
+int32_t vemt_event_date(const vemt_tz *zone, const vemt_tz *input_zone,
+                        int64_t start_utc, int precision) {
+    const vemt_tz *z = precision >= VEMT_PREC_DAY ? input_zone : zone;
+    return (int32_t)vemt_tz_date(z, start_utc);
 }

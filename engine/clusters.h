@@ -57,18 +57,31 @@ void vemt_event_points_clear(vemt_event_points *p);
  * cleared. */
 vemt_points vemt_event_points_view(const vemt_event_points *p);
 
+/** The calendar dates of p's points for time gaps (vemt_event_date with
+ * the analysis zone and the input zone), or NULL when out of memory.
+ * Caller frees the array with vemt_free(). */
+int32_t *vemt_event_points_dates(const vemt_event_points *p,
+                                 const vemt_tz *zone,
+                                 const vemt_tz *input_zone);
+
 /* ---- DBSCAN, ST-DBSCAN, HDBSCAN ------------------------------------------ */
 
 /** DBSCAN and ST-DBSCAN parameters. */
 typedef struct vemt_dbscan_opts {
-    double eps_m;      /* neighbours are at most eps_m apart (>= 0.001) */
-    size_t min_points; /* a core point has at least this many neighbours,
-                          itself included (>= 1) */
-    bool space_time;   /* ST-DBSCAN: neighbours also at most eps_s apart in
-                          time (pts->t required); points with month
-                          precision are left out (VEMT_LABEL_EXCLUDED) */
-    int64_t eps_s;     /* ST-DBSCAN time window in seconds (>= 0) */
-    bool border_noise; /* DBSCAN*: border points are noise too */
+    double eps_m;        /* neighbours are at most eps_m apart (>= 0.001) */
+    size_t min_points;   /* a core point has at least this many neighbours,
+                            itself included (>= 1) */
+    bool space_time;     /* ST-DBSCAN: neighbours also at most eps_s apart in
+                            time (pts->t required); points with month
+                            precision are left out (VEMT_LABEL_EXCLUDED) */
+    int64_t eps_s;       /* ST-DBSCAN time window in seconds (>= 0) */
+    bool border_noise;   /* DBSCAN*: border points are noise too */
+    const int32_t *date; /* ST-DBSCAN calendar time (README "Time gaps";
+                            NULL: elapsed time only): per point its date,
+                            days since 1970-01-01 (vemt_event_date). Two
+                            exact times (pts->precision second or minute)
+                            are apart by elapsed time, any other pair by
+                            calendar days x 86400 s */
 } vemt_dbscan_opts;
 
 /** DBSCAN (Ester et al. 1996) or ST-DBSCAN (Birant & Kut 2007, as QGIS's
@@ -120,6 +133,8 @@ typedef struct vemt_outline_opts {
     double buffer_m;      /* radius around fewer than 3 distinct locations,
                              or collinear ones (default 25 m) */
     int window_h;         /* length of the busiest window, hours (default 3) */
+    const vemt_tz *zone;  /* its weekdays and hours are local time in this
+                             zone, the analysis zone (NULL: UTC) */
 } vemt_outline_opts;
 
 /** One cluster: its outline and attributes. */
@@ -134,7 +149,7 @@ typedef struct vemt_cluster {
     int64_t last_utc;      /* latest t (INT64_MIN when no times) */
     size_t n_timed;        /* events known to the minute, in the profile */
     int busiest_weekday;   /* 0 = Monday; -1 when none are timed */
-    int busiest_hour;      /* local hour (Europe/London) the window starts */
+    int busiest_hour;      /* local hour (opts->zone) the window starts */
     int window_h;          /* its length in hours */
     double busiest_events; /* events in that window */
     unsigned char *wkb;    /* outline: ISO WKB (little-endian) Polygon */
@@ -151,7 +166,7 @@ typedef struct vemt_clusters {
  * vemt_dbscan_compute or vemt_hdbscan_compute wrote them): the outline
  * from the cluster's distinct locations, its area and density, first and
  * last times, and the busiest window of window_h hours of the week
- * (Europe/London; events known to the minute or second). Returns
+ * (local time in opts->zone; events known to the minute or second). Returns
  * VEMT_E_ARG, VEMT_E_DEPENDENCY (GEOS), VEMT_E_NOMEM. Caller owns the
  * contents of *out; free with vemt_clusters_clear(). */
 vemt_status vemt_clusters_summarise(vemt_ctx *ctx, const vemt_points *pts,

@@ -15,7 +15,7 @@
  * buffered by buffer_m instead. Density is events per square kilometre of
  * the outline. The busiest window is that of vemt_best_windows() (the
  * patrol windows) over the weekday x hour counts of the cluster's events
- * known to the minute or second, in Europe/London local time.
+ * known to the minute or second, in local time of the analysis zone.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -129,9 +129,9 @@ static vemt_status to_wkb(GEOSContextHandle_t h, const GEOSGeometry *g,
     return c->wkb ? VEMT_OK : VEMT_E_NOMEM;
 }
 
-/* Hour of the week (0 = Monday 00:00) of t in Europe/London local time. */
-static int week_hour(int64_t t) {
-    int64_t s = t + (vemt_uk_summer_time(t) ? 3600 : 0);
+/* Hour of the week (0 = Monday 00:00) of t in local time of zone. */
+static int week_hour(const vemt_tz *zone, int64_t t) {
+    int64_t s = vemt_tz_wall(zone, t);
     int64_t h = s >= 0 ? s / 3600 : -((-s + 3599) / 3600);
     int64_t day = h >= 0 ? h / 24 : -((-h + 23) / 24);
     int wd = (int)(((day + 3) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
@@ -140,7 +140,7 @@ static int week_hour(int64_t t) {
 
 /* Centre, first and last times and the busiest window of the members. */
 static void describe(const vemt_points *pts, const size_t *mem, size_t m,
-                     int window_h, vemt_cluster *c) {
+                     const vemt_outline_opts *o, vemt_cluster *c) {
     double profile[7 * 24] = {0}, sx = 0, sy = 0;
     c->first_utc = c->last_utc = INT64_MIN;
     for (size_t j = 0; j < m; j++) {
@@ -152,14 +152,14 @@ static void describe(const vemt_points *pts, const size_t *mem, size_t m,
         if (c->first_utc == INT64_MIN || t < c->first_utc) c->first_utc = t;
         if (c->last_utc == INT64_MIN || t > c->last_utc) c->last_utc = t;
         if (pts->precision && pts->precision[i] > VEMT_PREC_MINUTE) continue;
-        profile[week_hour(t)] += 1;
+        profile[week_hour(o->zone, t)] += 1;
         c->n_timed++;
     }
     c->cx = m ? sx / (double)m : (double)NAN;
     c->cy = m ? sy / (double)m : (double)NAN;
     vemt_window_score best;
-    vemt_best_windows(profile, window_h, &best, 1);
-    c->window_h = window_h;
+    vemt_best_windows(profile, o->window_h, &best, 1);
+    c->window_h = o->window_h;
     c->busiest_weekday = best.start_hour >= 0 ? best.start_hour / 24 : -1;
     c->busiest_hour = best.start_hour >= 0 ? best.start_hour % 24 : -1;
     c->busiest_events = best.weight;
@@ -170,7 +170,7 @@ static vemt_status summarise_one(GEOSContextHandle_t h, const vemt_points *pts,
                                  const vemt_outline_opts *o, double *xy,
                                  vemt_cluster *c) {
     c->n_events = m;
-    describe(pts, mem, m, o->window_h, c);
+    describe(pts, mem, m, o, c);
     if (!m) return VEMT_OK;
     c->n_locations = distinct(pts, mem, m, xy);
     GEOSGeometry *g;

@@ -79,9 +79,10 @@ vemt_status vemt_places_group(const vemt_events *ev, unsigned kinds,
  * minute or second puts weight 1 in its hour; one known only as a range of
  * at most a week spreads 1 over the hours it overlaps; day- and month-
  * precision events carry no hour and are skipped (counted in *skipped).
- * Hours are Europe/London local time; weekday 0 is Monday. */
+ * Hours are local time in zone; weekday 0 is Monday. */
 void vemt_week_profile(const vemt_events *ev, const size_t *which, size_t n,
-                       double profile[7 * 24], size_t *skipped) {
+                       const vemt_tz *zone, double profile[7 * 24],
+                       size_t *skipped) {
     memset(profile, 0, 7 * 24 * sizeof *profile);
     *skipped = 0;
     for (size_t j = 0; j < n; j++) {
@@ -91,9 +92,9 @@ void vemt_week_profile(const vemt_events *ev, const size_t *which, size_t n,
             ++*skipped;
             continue;
         }
-        /* Patrols are planned in local time: Europe/London. */
-        s += vemt_uk_summer_time(s) ? 3600 : 0;
-        t += vemt_uk_summer_time(t) ? 3600 : 0;
+        /* Patrols are planned in local time: the analysis zone's. */
+        s = vemt_tz_wall(zone, s);
+        t = vemt_tz_wall(zone, t);
         int64_t h0 = s / 3600, h1 = t / 3600;
         double w = 1.0 / (double)(h1 - h0 + 1);
         for (int64_t h = h0; h <= h1; h++) {

@@ -76,3 +76,12 @@ vemt_points vemt_event_points_view(const vemt_event_points *p) {
     vemt_points v = {p->n, p->x, p->y, p->t, p->precision, NULL};
     return v;
 }
+
+int32_t *vemt_event_points_dates(const vemt_event_points *p,
+                                 const vemt_tz *zone,
+                                 const vemt_tz *input_zone) {
+    int32_t *date = vemt_calloc(p->n ? p->n : 1, sizeof *date);
+    for (size_t i = 0; date && i < p->n; i++)
+        date[i] = vemt_event_date(zone, input_zone, p->t[i], p->precision[i]);
+    return date;
+}

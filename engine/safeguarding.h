@@ -40,6 +40,15 @@ typedef struct vemt_knox_opts {
     size_t n_t_edges;      /* >= 2 */
     vemt_metric metric;
     vemt_perm_opts perm; /* R (VEMT_PERMUTATIONS_DEFAULT), seed, threads */
+    /* Calendar time (README "Time gaps"; NULL: every pair is apart by the
+     * difference of its t): per event, its calendar date in days since
+     * 1970-01-01 (vemt_event_date; t is then in days too) and its
+     * vemt_precision. Two exact times (second or minute precision) are
+     * apart by the difference of their t, elapsed time; any other pair by
+     * the difference of its dates, calendar days. A permutation moves an
+     * event's t, date and precision together. */
+    const int32_t *date;
+    const uint8_t *precision;
 } vemt_knox_opts;
 
 /** One cell of a Knox table: pairs whose distance is in the space band
@@ -142,12 +151,13 @@ vemt_status vemt_places_group(const vemt_events *events, unsigned kinds,
                               double radius_m, size_t *place_of,
                               size_t *n_places);
 
-/** Weekday x hour (Europe/London local time; weekday 0 = Monday) profile of
- * events which[0..n): aoristic weights over the hours of each event's time
- * range; day- and month-precision events and ranges over a week are skipped and
- * counted. */
+/** Weekday x hour (local time in zone, the analysis zone; NULL: UTC;
+ * weekday 0 = Monday) profile of events which[0..n): aoristic weights over
+ * the hours of each event's time range; day- and month-precision events and
+ * ranges over a week are skipped and counted. */
 void vemt_week_profile(const vemt_events *events, const size_t *which, size_t n,
-                       double profile[7 * 24], size_t *skipped);
+                       const vemt_tz *zone, double profile[7 * 24],
+                       size_t *skipped);
 
 /** A patrol window: weekday, hour of the week it starts, its weight. */
 typedef struct vemt_window_score {

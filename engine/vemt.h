@@ -116,10 +116,6 @@ int64_t vemt_days_from_civil(int y, int m, int d);
 /** The proleptic Gregorian date of a day number since 1970-01-01. */
 void vemt_civil_from_days(int64_t days, int *y, int *m, int *d);
 
-/** True when UK summer time (BST, UTC+1) is in force at t: from 01:00 UTC
- * on the last Sunday of March to 01:00 UTC on the last Sunday of October. */
-bool vemt_uk_summer_time(int64_t t);
-
 /* ---- Time zones ------------------------------------------------------ */
 
 /* Calendar time: police.uk months and dates are labels in a zone, steps
@@ -245,6 +241,14 @@ static inline bool vemt_event_counted(const vemt_event *ev, unsigned kinds) {
     return ev->located && ev->in_area && !ev->excluded &&
            (kinds & (1u << ev->kind));
 }
+
+/** The calendar date, in days since 1970-01-01, an event's time gaps
+ * count from (README "Time gaps"): a day- or month-precision time is dated
+ * by its label, the local date of start_utc in input_zone; an exact time
+ * (second or minute precision) by its local date in zone, the analysis
+ * zone. NULL zones are UTC. */
+int32_t vemt_event_date(const vemt_tz *zone, const vemt_tz *input_zone,
+                        int64_t start_utc, int precision);
 
 /** A growable array of events and the pool of their texts. The struct is
  * plain so that outputs can read it; change it only through the functions

@@ -111,7 +111,7 @@ static bool best_window(const vemt_job *a, const vemt_events *ev,
                         vemt_patrol_row *p) {
     double prof[7 * 24], total = 0;
     size_t skipped;
-    vemt_week_profile(ev, which, n, prof, &skipped);
+    vemt_week_profile(ev, which, n, a->tz, prof, &skipped);
     for (int h = 0; h < 7 * 24; h++) total += prof[h];
     vemt_window_score best;
     vemt_best_windows(prof, a->patrol_hours, &best, 1);

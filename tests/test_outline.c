@@ -10,6 +10,7 @@
 
 #include "engine/engine.h"
 #include "tests/test.h"
+#include "tests/tzutil.h"
 
 #define PI 3.14159265358979323846
 
@@ -120,7 +121,9 @@ TEST(times_and_busiest_window) {
     const int64_t t[] = {1704705300, 1720426500, 1720426500,
                          1720395000, 1701388800, 1704794400};
     const uint8_t prec[] = {0, 1, 0, 0, VEMT_PREC_MONTH, 0};
-    vemt_outline_opts o = {.window_h = 1};
+    vemt_tz *london = test_zone("Europe/London");
+    CHECK(london != NULL);
+    vemt_outline_opts o = {.window_h = 1, .zone = london};
     vemt_clusters c;
     CHECK_STATUS(summarise(x, y, t, prec, 6, &o, &c), VEMT_OK);
     const vemt_cluster *k = &c.items[0];
@@ -137,6 +140,26 @@ TEST(times_and_busiest_window) {
     CHECK_INT_EQ(c.items[0].busiest_hour, 7);
     CHECK_NEAR(c.items[0].busiest_events, 3, 0);
     vemt_clusters_clear(&c);
+    /* In UTC the two July events are at 08:15, the January one at 09:15. */
+    o.window_h = 1;
+    o.zone = NULL;
+    CHECK_STATUS(summarise(x, y, t, prec, 6, &o, &c), VEMT_OK);
+    CHECK_INT_EQ(c.items[0].busiest_weekday, 0);
+    CHECK_INT_EQ(c.items[0].busiest_hour, 8);
+    CHECK_NEAR(c.items[0].busiest_events, 2, 0);
+    vemt_clusters_clear(&c);
+    /* New York: the July events at 04:15 EDT (UTC-4), the January one at
+     * 04:15 EST (UTC-5), all three on Monday. */
+    vemt_tz *ny = test_zone("America/New_York");
+    CHECK(ny != NULL);
+    o.zone = ny;
+    CHECK_STATUS(summarise(x, y, t, prec, 6, &o, &c), VEMT_OK);
+    CHECK_INT_EQ(c.items[0].busiest_weekday, 0);
+    CHECK_INT_EQ(c.items[0].busiest_hour, 4);
+    CHECK_NEAR(c.items[0].busiest_events, 3, 0);
+    vemt_clusters_clear(&c);
+    vemt_tz_destroy(ny);
+    vemt_tz_destroy(london);
 }
 
 /* Several clusters, noise and excluded points ignored; bad labels. */

@@ -5,6 +5,7 @@
  */
 #include "engine/engine.h"
 #include "tests/test.h"
+#include "tests/tzutil.h"
 
 static void put(vemt_events *ev, double x, double y, int64_t t,
                 vemt_precision prec) {
@@ -55,7 +56,13 @@ TEST(profile_and_windows) {
     put(&ev, 0, 0, tue, VEMT_PREC_MONTH);
     size_t which[5] = {0, 1, 2, 3, 4}, skipped;
     double prof[7 * 24];
-    vemt_week_profile(&ev, which, 5, prof, &skipped);
+    vemt_tz *london = test_zone("Europe/London");
+    CHECK(london != NULL);
+    vemt_week_profile(&ev, which, 5, NULL, prof, &skipped); /* UTC */
+    CHECK_NEAR(prof[2 * 24 + 18], 1, 0);
+    CHECK_NEAR(prof[2 * 24 + 19], 0, 0);
+    vemt_week_profile(&ev, which, 5, london, prof, &skipped);
+    vemt_tz_destroy(london);
     CHECK_INT_EQ(skipped, 1);
     CHECK_NEAR(prof[1 * 24 + 19], 3, 0);
     CHECK_NEAR(prof[2 * 24 + 19], 1, 0); /* local time, not UTC */
