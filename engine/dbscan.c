@@ -30,6 +30,11 @@
  * min_points; two cells' clusters are joined by the first pair of core
  * points found within eps. Times (ST-DBSCAN) are sorted within each cell,
  * so only the points inside the time window are visited.
+ *
+ * Time gaps are elapsed time between exact times and calendar days when
+ * either time is known only to the day (README "Time gaps"): with dates,
+ * the window searched in the index is wider by a slack that bounds the
+ * difference of the two measures, and each pair is checked exactly.
  */
 #include <math.h>
 #include <string.h>
@@ -46,6 +51,13 @@ typedef struct scan {
     double eps2;
     int64_t tau; /* time window (0 without times: all t are 0) */
     bool timed;  /* ST-DBSCAN: search the time window of each cell */
+    /* Calendar time (README "Time gaps"): a pair with a day-precision time
+     * is apart by calendar days, so the index is searched by t over a window
+     * wider by the slack and each pair is checked. */
+    bool dated;
+    int64_t reach;  /* half-width of the window searched: tau (+ slack) */
+    int64_t *cal;   /* per position: its date's midnight, date * 86400 */
+    uint8_t *exact; /* per position: an exact (second or minute) time */
     size_t min_pts;
     uint8_t *core; /* per position in cell order */
     size_t ncore;
@@ -59,6 +71,8 @@ typedef struct scan {
 } scan;
 
 static void scan_free(scan *s) {
+    vemt_free(s->cal);
+    vemt_free(s->exact);
     vemt_free(s->core);
     vemt_free(s->cstart);
     vemt_free(s->cpos);
@@ -83,29 +97,49 @@ static void window(const scan *s, const int64_t *t, size_t lo, size_t hi,
     *b = vemt_times_upper(t, *a, hi, t1);
 }
 
+/* Are the points at positions p and q within the time window? Elapsed
+ * time when both times are exact, else calendar days (dated only). */
+static bool near_in_time(const scan *s, size_t p, size_t q) {
+    const vemt_stindex *c = s->c;
+    int64_t d =
+        s->exact[p] && s->exact[q] ? c->t[p] - c->t[q] : s->cal[p] - s->cal[q];
+    return (d < 0 ? -d : d) <= s->tau;
+}
+
+/* Points of positions [a, b) within the time window of position p, counted
+ * up to the one that makes need. */
+static size_t count_in_time(const scan *s, size_t p, size_t a, size_t b,
+                            size_t need) {
+    if (!s->dated) return b - a;
+    size_t cnt = 0;
+    for (size_t q = a; q < b && cnt < need; q++) cnt += near_in_time(s, p, q);
+    return cnt;
+}
+
 /* Core flags of the points of cell k (nb: its m cells around, k first). */
 static void find_core(scan *s, size_t k, const size_t *nb, size_t m) {
     const vemt_stindex *c = s->c;
     for (size_t p = c->start[k]; p < c->start[k + 1]; p++) {
-        int64_t lo = vemt_add_sat(c->t[p], -s->tau);
-        int64_t hi = vemt_add_sat(c->t[p], s->tau);
+        int64_t lo = vemt_add_sat(c->t[p], -s->reach);
+        int64_t hi = vemt_add_sat(c->t[p], s->reach);
         /* Points of the same cell are within eps: count the time window. */
         size_t a, b;
         window(s, c->t, c->start[k], c->start[k + 1], lo, hi, &a, &b);
-        size_t cnt = b - a;
+        size_t cnt = count_in_time(s, p, a, b, s->min_pts);
         for (size_t j = 1; j < m && cnt < s->min_pts; j++) {
             size_t d = nb[j];
             double near2, far2;
             vemt_stindex_bounds(c, d, c->x[p], c->y[p], &near2, &far2);
             if (near2 > s->eps2) continue;
             window(s, c->t, c->start[d], c->start[d + 1], lo, hi, &a, &b);
-            if (far2 <= s->eps2) {
-                cnt += b - a; /* the whole cell is within eps */
+            if (far2 <= s->eps2) { /* the whole cell is within eps */
+                cnt += count_in_time(s, p, a, b, s->min_pts - cnt);
                 continue;
             }
             for (size_t q = a; q < b && cnt < s->min_pts; q++) {
                 double dx = c->x[p] - c->x[q], dy = c->y[p] - c->y[q];
-                cnt += dx * dx + dy * dy <= s->eps2;
+                cnt += dx * dx + dy * dy <= s->eps2 &&
+                       (!s->dated || near_in_time(s, p, q));
             }
         }
         s->core[p] = cnt >= s->min_pts;
@@ -135,7 +169,13 @@ static vemt_status build_core_list(scan *s) {
         size_t first = j;
         for (size_t p = c->start[k]; p < c->start[k + 1]; p++) {
             if (!s->core[p]) continue;
-            if (j > first && c->t[p] > vemt_add_sat(s->ct[j - 1], s->tau)) {
+            /* A run ends where the next core point is out of the time
+             * window of the one before it. */
+            bool apart =
+                j > first &&
+                (s->dated ? !near_in_time(s, s->cpos[j - 1], p)
+                          : c->t[p] > vemt_add_sat(s->ct[j - 1], s->tau));
+            if (apart) {
                 for (size_t r = first; r < j; r++) s->run[r] = (uint32_t)j;
                 first = j;
             }
@@ -159,8 +199,8 @@ static void connect_cells(scan *s, size_t k, size_t d) {
         double near2, far2;
         vemt_stindex_bounds(s->c, d, s->cx[a], s->cy[a], &near2, &far2);
         if (near2 > s->eps2) continue;
-        int64_t lo = vemt_add_sat(s->ct[a], -s->tau);
-        int64_t hi = vemt_add_sat(s->ct[a], s->tau);
+        int64_t lo = vemt_add_sat(s->ct[a], -s->reach);
+        int64_t hi = vemt_add_sat(s->ct[a], s->reach);
         size_t j, end;
         window(s, s->ct, s->cstart[d], s->cstart[d + 1], lo, hi, &j, &end);
         uint32_t ra = vemt_uf_find(s->parent, (uint32_t)a);
@@ -170,7 +210,8 @@ static void connect_cells(scan *s, size_t k, size_t d) {
                 continue;
             }
             double dx = s->cx[a] - s->cx[j], dy = s->cy[a] - s->cy[j];
-            if (dx * dx + dy * dy <= s->eps2) {
+            if (dx * dx + dy * dy <= s->eps2 &&
+                (!s->dated || near_in_time(s, s->cpos[a], s->cpos[j]))) {
                 vemt_uf_union(s->parent, (uint32_t)a, (uint32_t)j);
                 ra = vemt_uf_find(s->parent, (uint32_t)a);
                 j = s->run[j];
@@ -187,8 +228,8 @@ static int32_t border_label(const scan *s, size_t p, const size_t *nb,
                             size_t m) {
     const vemt_stindex *c = s->c;
     int32_t best = INT32_MAX;
-    int64_t lo = vemt_add_sat(c->t[p], -s->tau);
-    int64_t hi = vemt_add_sat(c->t[p], s->tau);
+    int64_t lo = vemt_add_sat(c->t[p], -s->reach);
+    int64_t hi = vemt_add_sat(c->t[p], s->reach);
     for (size_t i = 0; i < m; i++) {
         size_t d = nb[i];
         double near2, far2;
@@ -199,7 +240,9 @@ static int32_t border_label(const scan *s, size_t p, const size_t *nb,
         for (; j < end; j++) {
             if (s->label[j] >= best) continue;
             double dx = c->x[p] - s->cx[j], dy = c->y[p] - s->cy[j];
-            if (dx * dx + dy * dy <= s->eps2) best = s->label[j];
+            if (dx * dx + dy * dy <= s->eps2 &&
+                (!s->dated || near_in_time(s, p, s->cpos[j])))
+                best = s->label[j];
         }
     }
     return best == INT32_MAX ? VEMT_LABEL_NOISE : best;
@@ -253,10 +296,40 @@ static vemt_status number_clusters(scan *s, const uint32_t *act,
     return st;
 }
 
+/* With calendar dates (opts->date) and a time known only to the day among
+ * the points: every position's date and exactness, and the window searched
+ * widened by the slack, twice the largest |date * 86400 - t|, since a pair
+ * within tau in calendar days is at most that further apart in t. */
+static vemt_status date_positions(scan *s, const vemt_points *pts,
+                                  const int32_t *date) {
+    const vemt_stindex *c = s->c;
+    bool any_day = false;
+    for (size_t i = 0; date && pts->precision && i < c->n; i++)
+        any_day |= pts->precision[i] > VEMT_PREC_MINUTE;
+    s->reach = s->tau;
+    if (!s->timed || !any_day) return VEMT_OK;
+    s->dated = true;
+    s->cal = vemt_calloc(c->n, sizeof *s->cal);
+    s->exact = vemt_calloc(c->n, sizeof *s->exact);
+    if (!s->cal || !s->exact) return VEMT_E_NOMEM;
+    int64_t slack = 0;
+    for (size_t p = 0; p < c->n; p++) {
+        uint32_t i = c->id[p];
+        s->cal[p] = (int64_t)date[i] * 86400;
+        s->exact[p] = pts->precision[i] <= VEMT_PREC_MINUTE;
+        int64_t off = s->cal[p] - c->t[p];
+        off = off < 0 ? -off : off;
+        if (off > slack) slack = off;
+    }
+    s->reach = vemt_add_sat(s->tau, vemt_add_sat(slack, slack));
+    return VEMT_OK;
+}
+
 static vemt_status scan_points(vemt_ctx *ctx, const vemt_points *pts,
-                               const vemt_dbscan_opts *o, const uint32_t *act,
-                               const uint32_t *ids, size_t m, int32_t *labels,
-                               bool *core, size_t *n_clusters) {
+                               const int32_t *date, const vemt_dbscan_opts *o,
+                               const uint32_t *act, const uint32_t *ids,
+                               size_t m, int32_t *labels, bool *core,
+                               size_t *n_clusters) {
     scan s = {0};
     vemt_stindex *c = NULL;
     /* Just under eps / sqrt 2, so rounding can never put two points more
@@ -273,6 +346,7 @@ static vemt_status scan_points(vemt_ctx *ctx, const vemt_points *pts,
     s.core = vemt_calloc(m ? m : 1, 1);
     size_t nb[AROUND];
     if (!s.core) st = VEMT_E_NOMEM;
+    if (!st) st = date_positions(&s, pts, date);
     for (size_t k = 0; !st && k < c->ncells; k++) {
         size_t cnt = vemt_stindex_around(c, k, REACH, nb);
         find_core(&s, k, nb, cnt);
@@ -332,25 +406,35 @@ vemt_status vemt_dbscan_compute(vemt_ctx *ctx, const vemt_points *pts,
         m++;
     }
     if (!st && m == n) {
-        st = scan_points(ctx, pts, opts, act, ids, m, labels, core, n_clusters);
+        st = scan_points(ctx, pts, opts->date, opts, act, ids, m, labels, core,
+                         n_clusters);
     } else if (!st) {
         /* Pack the taking-part points so that ids index them. */
-        double *x = vemt_calloc(m ? m : 1, sizeof *x);
-        double *y = vemt_calloc(m ? m : 1, sizeof *y);
-        int64_t *t = vemt_calloc(m ? m : 1, sizeof *t);
-        if (!x || !y || !t) st = VEMT_E_NOMEM;
+        size_t cap = m ? m : 1;
+        double *x = vemt_calloc(cap, sizeof *x);
+        double *y = vemt_calloc(cap, sizeof *y);
+        int64_t *t = vemt_calloc(cap, sizeof *t);
+        uint8_t *prec = pts->precision ? vemt_calloc(cap, 1) : NULL;
+        int32_t *date = opts->date ? vemt_calloc(cap, sizeof *date) : NULL;
+        if (!x || !y || !t || (pts->precision && !prec) ||
+            (opts->date && !date))
+            st = VEMT_E_NOMEM;
         for (size_t j = 0; !st && j < m; j++) {
             x[j] = pts->x[act[j]];
             y[j] = pts->y[act[j]];
             t[j] = pts->t ? pts->t[act[j]] : 0;
+            if (prec) prec[j] = pts->precision[act[j]];
+            if (date) date[j] = opts->date[act[j]];
         }
-        vemt_points packed = {m, x, y, t, NULL, NULL};
+        vemt_points packed = {m, x, y, t, prec, NULL};
         if (!st)
-            st = scan_points(ctx, &packed, opts, act, ids, m, labels, core,
-                             n_clusters);
+            st = scan_points(ctx, &packed, date, opts, act, ids, m, labels,
+                             core, n_clusters);
         vemt_free(x);
         vemt_free(y);
         vemt_free(t);
+        vemt_free(prec);
+        vemt_free(date);
     }
     vemt_free(act);
     vemt_free(ids);

@@ -20,6 +20,13 @@
  * whichever set is smaller, as (point, point, space band) or as (time
  * slot, time slot, time band), and measures the other distance anew for
  * each permutation.
+ *
+ * With calendar dates, two exact times are apart by elapsed time and any
+ * pair with a day-precision time by calendar days, as the Near Repeat
+ * Calculator counts days between dates: 2022-03-21 and 2022-03-28 are 7
+ * days apart although the clocks changed between them. A time slot is all
+ * of an event's time (t, date, precision), so the gap of two slots is the
+ * same in every permutation.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -38,6 +45,10 @@ typedef struct knox_pair {
 
 typedef struct knox_run {
     const double *x, *y, *t;
+    const int32_t *date; /* calendar dates (NULL: t only) */
+    const uint8_t *prec; /* precisions, with date */
+    double slack;        /* at most the date gap less the t gap of a pair:
+                            twice the largest |date - t| (0 without date) */
     size_t n;
     const vemt_knox_opts *o;
     size_t ns, nt, ncell; /* space bands, time bands, cells */
@@ -74,6 +85,15 @@ static double dist(const knox_run *r, size_t i, size_t j) {
     return dist_xy(r->o->metric, r->x[i], r->y[i], r->x[j], r->y[j]);
 }
 
+/* Time apart of the times of events u and v (time slots): calendar days
+ * unless both times are exact (README "Time gaps"). */
+static double gap(const knox_run *r, size_t u, size_t v) {
+    if (r->date &&
+        (r->prec[u] > VEMT_PREC_MINUTE || r->prec[v] > VEMT_PREC_MINUTE))
+        return fabs((double)r->date[u] - (double)r->date[v]);
+    return fabs(r->t[u] - r->t[v]);
+}
+
 /* Count the cells of one assignment of times to points into counts: perm
  * maps a point to the time slot it takes (space mode) or a time slot to
  * the point that takes it (time mode); NULL is the data. */
@@ -81,6 +101,16 @@ static void count_cells(const knox_run *r, const uint32_t *perm, double *tp,
                         uint32_t *counts) {
     memset(counts, 0, r->ncell * sizeof *counts);
     const vemt_knox_opts *o = r->o;
+    if (r->space_mode && r->date) {
+        /* A point takes every part of its slot's time. */
+        for (size_t m = 0; m < r->npairs; m++) {
+            const knox_pair *p = &r->pairs[m];
+            size_t u = perm ? perm[p->a] : p->a, v = perm ? perm[p->b] : p->b;
+            int tb = band_of(o->t_edges, o->n_t_edges, gap(r, u, v));
+            if (tb >= 0) counts[p->band * r->nt + (size_t)tb]++;
+        }
+        return;
+    }
     if (r->space_mode) {
         for (size_t i = 0; i < r->n; i++) tp[i] = r->t[perm ? perm[i] : i];
         for (size_t m = 0; m < r->npairs; m++) {
@@ -134,16 +164,19 @@ static void sort_by_time(uint32_t *a, uint32_t *tmp, size_t n,
 }
 
 /* Pairs of time slots (k < l in time order) in the time bands; with
- * out NULL only counted, stopping past cap. */
+ * out NULL only counted, stopping past cap. Slots are in order of t: with
+ * calendar dates, a pair within the widest band is less than the slack
+ * further apart in t. */
 static size_t time_pairs(const knox_run *r, knox_pair *out, size_t cap) {
     const vemt_knox_opts *o = r->o;
-    double tmax = o->t_edges[o->n_t_edges - 1];
+    double tmax = o->t_edges[o->n_t_edges - 1], reach = tmax + r->slack;
     size_t m = 0;
     for (size_t k = 0; k < r->n && m <= cap; k++) {
         double tk = r->t[r->order[k]];
         for (size_t l = k + 1; l < r->n; l++) {
             double d = r->t[r->order[l]] - tk;
-            if (!(d < tmax)) break;
+            if (!(d < reach)) break;
+            if (r->date) d = gap(r, r->order[k], r->order[l]);
             int tb = band_of(o->t_edges, o->n_t_edges, d);
             if (tb < 0) continue;
             if (out)
@@ -273,6 +306,10 @@ static vemt_status check_args(vemt_ctx *ctx, const double *x, const double *y,
         if (!isfinite(x[i]) || !isfinite(y[i]) || !isfinite(t[i]))
             return vemt_ctx_fail(ctx, VEMT_E_ARG,
                                  "event %zu has a non-finite place or time", i);
+    if (o->date && !o->precision)
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the Knox test's calendar dates need the "
+                             "events' precisions");
     return VEMT_OK;
 }
 
@@ -326,6 +363,12 @@ vemt_status vemt_knox_compute(vemt_ctx *ctx, const double *x, const double *y,
     vemt_status st = check_args(ctx, x, y, t, n, opts);
     if (st) return st;
     knox_run r = {.x = x, .y = y, .t = t, .n = n, .o = opts};
+    r.date = opts->date;
+    r.prec = opts->precision;
+    for (size_t i = 0; r.date && i < n; i++) {
+        double off = fabs((double)r.date[i] - t[i]);
+        if (2 * off > r.slack) r.slack = 2 * off;
+    }
     r.ns = opts->n_s_edges - 1;
     r.nt = opts->n_t_edges - 1;
     r.ncell = r.ns * r.nt;

@@ -104,13 +104,19 @@ static vemt_status one_method(vemt_ctx *ctx, const vemt_job *a,
                                (size_t)a->min_samples};
         st = vemt_hdbscan_compute(ctx, &pts, &o, labels, prob, NULL, &k, NULL);
     } else {
-        vemt_dbscan_opts o = {a->eps_m, (size_t)a->min_points,
-                              m == VEMT_CLUSTER_STDBSCAN,
-                              (int64_t)a->time_eps_s, a->dbscan_star};
-        st = vemt_dbscan_compute(ctx, &pts, &o, labels, NULL, &k);
+        bool st_dbscan = m == VEMT_CLUSTER_STDBSCAN;
+        int32_t *date =
+            st_dbscan ? vemt_event_points_dates(ep, a->tz, a->input_tz) : NULL;
+        vemt_dbscan_opts o = {a->eps_m,       (size_t)a->min_points,
+                              st_dbscan,      (int64_t)a->time_eps_s,
+                              a->dbscan_star, date};
+        st = st_dbscan && !date
+                 ? VEMT_E_NOMEM
+                 : vemt_dbscan_compute(ctx, &pts, &o, labels, NULL, &k);
+        vemt_free(date);
     }
     vemt_outline_opts oo = {a->convex ? VEMT_HULL_CONVEX : VEMT_HULL_CONCAVE,
-                            a->concave_ratio, 0, a->patrol_hours};
+                            a->concave_ratio, 0, a->patrol_hours, a->tz};
     if (!st)
         st =
             vemt_clusters_summarise(ctx, &pts, labels, k, &oo, &r->clusters[m]);

@@ -41,7 +41,10 @@ static vemt_status near_repeat(vemt_ctx *ctx, const vemt_job *a,
     double *x = vemt_calloc(ev->n + 1, sizeof *x),
            *y = vemt_calloc(ev->n + 1, sizeof *y),
            *t = vemt_calloc(ev->n + 1, sizeof *t);
-    vemt_status st = x && y && t ? VEMT_OK : VEMT_E_NOMEM;
+    /* Calendar time: gaps in calendar days unless both times are exact. */
+    int32_t *date = vemt_calloc(ev->n + 1, sizeof *date);
+    uint8_t *prec = vemt_calloc(ev->n + 1, sizeof *prec);
+    vemt_status st = x && y && t && date && prec ? VEMT_OK : VEMT_E_NOMEM;
     for (size_t i = 0; !st && i < ev->n; i++) {
         const vemt_event *e = &ev->items[i];
         if (!counted(e, a->kinds)) continue;
@@ -49,6 +52,9 @@ static vemt_status near_repeat(vemt_ctx *ctx, const vemt_job *a,
             month++;
             continue;
         }
+        date[n] =
+            vemt_event_date(a->tz, a->input_tz, e->start_utc, e->precision);
+        prec[n] = e->precision;
         x[n] = e->x, y[n] = e->y, t[n++] = (double)e->start_utc / 86400.0;
     }
     if (!st && n < 2) {
@@ -57,7 +63,8 @@ static vemt_status near_repeat(vemt_ctx *ctx, const vemt_job *a,
                       "near repeats: not tested: %zu events known to the "
                       "day\n",
                       n);
-        vemt_free(x), vemt_free(y), vemt_free(t);
+        vemt_free(x), vemt_free(y), vemt_free(t), vemt_free(date),
+            vemt_free(prec);
         return VEMT_OK;
     }
     r->cells = st ? NULL : vemt_calloc((ns - 1) * (nt - 1), sizeof *r->cells);
@@ -68,9 +75,11 @@ static vemt_status near_repeat(vemt_ctx *ctx, const vemt_job *a,
         te,
         nt,
         a->nr_euclidean ? VEMT_METRIC_EUCLIDEAN : VEMT_METRIC_MANHATTAN,
-        {(size_t)a->permutations, a->seed, (unsigned)a->threads}};
+        {(size_t)a->permutations, a->seed, (unsigned)a->threads},
+        date,
+        prec};
     if (!st) st = vemt_knox_compute(ctx, x, y, t, n, &o, r->cells);
-    vemt_free(x), vemt_free(y), vemt_free(t);
+    vemt_free(x), vemt_free(y), vemt_free(t), vemt_free(date), vemt_free(prec);
     if (st == VEMT_E_ARG) { /* too many close pairs: narrower bands */
         if (info)
             vemt_logf(info,

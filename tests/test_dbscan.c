@@ -4,7 +4,8 @@
  * argument checks, and agreement with scikit-learn and QGIS (labels, core
  * points, numbering) on generated points, the demo incidents and a real
  * police.uk month (tests/ref/dbscan_ref.h, made by
- * tests/ref/dbscan_peers.py).
+ * tests/ref/dbscan_peers.py); ST-DBSCAN's time gaps in calendar days for
+ * day-precision events against a brute-force reference.
  */
 #include <math.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include "tests/ref/csv_table.h"
 #include "tests/ref/dbscan_ref.h"
 #include "tests/test.h"
+#include "tests/tzutil.h"
 
 /* Run DBSCAN on n points (t may be NULL); labels and core into the given
  * arrays. Returns the status. */
@@ -246,9 +248,12 @@ static void check_case(test_state *t_, const dbscan_ref *ref) {
     int32_t *lb = calloc(pts.n, 4);
     bool *core = calloc(pts.n, sizeof *core);
     size_t k, same = 0, same_core = 0, same_qgis = 0, ncore = 0;
-    vemt_dbscan_opts o = {ref->eps_m, (size_t)ref->min_points,
-                          ref->eps_days > 0, (int64_t)(ref->eps_days * 86400),
-                          false};
+    vemt_dbscan_opts o = {ref->eps_m,
+                          (size_t)ref->min_points,
+                          ref->eps_days > 0,
+                          (int64_t)(ref->eps_days * 86400),
+                          false,
+                          NULL};
     CHECK_STATUS(run(pts.x, pts.y, pts.t, pts.n, o, lab, core, &k), VEMT_OK);
     for (size_t i = 0; i < pts.n; i++) {
         peer[i] = atoi(csv_get(&tb, i, 1));
@@ -321,6 +326,172 @@ TEST(event_points) {
     vemt_events_clear(&ev);
 }
 
+/* ---- Calendar time --------------------------------------------------- */
+
+/* Dated 2022-10-24 and 2022-10-31 (the clocks went back on the 30th): 7
+ * calendar days, 7 days and 1 hour elapsed. With eps-time 7 days the two
+ * day-precision events are neighbours in calendar days, not in elapsed
+ * time; two exact times 7 days and 1 hour apart are not, dates or not. */
+TEST(calendar_days_across_the_clock_change) {
+    vemt_tz *z = test_zone("Europe/London");
+    CHECK(z != NULL);
+    if (!z) return;
+    const double x[] = {0, 0}, y[] = {0, 0};
+    int64_t t[2] = {vemt_tz_day_start(z, vemt_days_from_civil(2022, 10, 24)),
+                    vemt_tz_day_start(z, vemt_days_from_civil(2022, 10, 31))};
+    CHECK_INT_EQ(t[1] - t[0], 7 * 86400 + 3600);
+    uint8_t prec[2] = {VEMT_PREC_DAY, VEMT_PREC_DAY};
+    int32_t date[2];
+    for (int i = 0; i < 2; i++) date[i] = vemt_event_date(z, z, t[i], prec[i]);
+    CHECK_INT_EQ(date[1] - date[0], 7);
+    vemt_ctx *ctx;
+    CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
+    vemt_points p = {2, x, y, t, prec, NULL};
+    vemt_dbscan_opts o = {.eps_m = 10,
+                          .min_points = 2,
+                          .space_time = true,
+                          .eps_s = 7 * 86400,
+                          .date = date};
+    int32_t lab[2];
+    size_t k;
+    CHECK_STATUS(vemt_dbscan_compute(ctx, &p, &o, lab, NULL, &k), VEMT_OK);
+    CHECK(k == 1 && lab[0] == 0 && lab[1] == 0);
+    o.date = NULL; /* elapsed time only */
+    CHECK_STATUS(vemt_dbscan_compute(ctx, &p, &o, lab, NULL, &k), VEMT_OK);
+    CHECK(k == 0 && lab[0] == VEMT_LABEL_NOISE && lab[1] == VEMT_LABEL_NOISE);
+    /* Exact: noon GMT... noon BST a week later is 7 d 1 h after. */
+    prec[0] = prec[1] = VEMT_PREC_MINUTE;
+    t[0] += 12 * 3600, t[1] += 12 * 3600;
+    for (int i = 0; i < 2; i++) date[i] = vemt_event_date(z, z, t[i], prec[i]);
+    o.date = date;
+    CHECK_STATUS(vemt_dbscan_compute(ctx, &p, &o, lab, NULL, &k), VEMT_OK);
+    CHECK_INT_EQ(k, 0);
+    vemt_ctx_destroy(ctx);
+    vemt_tz_destroy(z);
+}
+
+/* ST-DBSCAN by its definition, pair by pair: neighbours within eps in
+ * space and within eps_s as a time gap (elapsed between exact times, else
+ * calendar days); core points have min_points neighbours; clusters are the
+ * connected core points numbered in input order; a border point takes the
+ * lowest cluster among its core neighbours; month precision is left out. */
+static void brute_st_dbscan(const double *x, const double *y, const int64_t *t,
+                            const uint8_t *prec, const int32_t *date, size_t n,
+                            const vemt_dbscan_opts *o, int32_t *lab) {
+    bool *core = calloc(n, 1), *in = calloc(n, 1);
+    int32_t *comp = calloc(n, sizeof *comp);
+    size_t *stack = calloc(n, sizeof *stack);
+#define NEAR(i, j)                                                    \
+    ((x[i] - x[j]) * (x[i] - x[j]) + (y[i] - y[j]) * (y[i] - y[j]) <= \
+         o->eps_m * o->eps_m &&                                       \
+     (prec[i] <= VEMT_PREC_MINUTE && prec[j] <= VEMT_PREC_MINUTE      \
+          ? llabs(t[i] - t[j])                                        \
+          : llabs(((int64_t)date[i] - date[j]) * 86400)) <= o->eps_s)
+    for (size_t i = 0; i < n; i++) {
+        in[i] = prec[i] != VEMT_PREC_MONTH;
+        comp[i] = -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t cnt = 0;
+        for (size_t j = 0; in[i] && j < n; j++) cnt += in[j] && NEAR(i, j);
+        core[i] = in[i] && cnt >= o->min_points;
+    }
+    int32_t next = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!core[i] || comp[i] >= 0) continue;
+        size_t top = 0;
+        stack[top++] = i;
+        comp[i] = next;
+        while (top) {
+            size_t a = stack[--top];
+            for (size_t j = 0; j < n; j++)
+                if (core[j] && comp[j] < 0 && NEAR(a, j)) {
+                    comp[j] = next;
+                    stack[top++] = j;
+                }
+        }
+        next++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!in[i]) {
+            lab[i] = VEMT_LABEL_EXCLUDED;
+            continue;
+        }
+        if (core[i]) {
+            lab[i] = comp[i];
+            continue;
+        }
+        int32_t best = INT32_MAX;
+        for (size_t j = 0; j < n; j++)
+            if (core[j] && NEAR(i, j) && comp[j] < best) best = comp[j];
+        lab[i] = best == INT32_MAX ? VEMT_LABEL_NOISE : best;
+    }
+#undef NEAR
+    free(core), free(in), free(comp), free(stack);
+}
+
+/* Generated London events of spring 2022 (a third known only to the day,
+ * some to the month), in clumps, against the brute force, for several
+ * time windows. */
+TEST(calendar_days_against_brute_force) {
+    vemt_tz *z = test_zone("Europe/London");
+    CHECK(z != NULL);
+    if (!z) return;
+    enum { N = 1500 };
+    double *x = calloc(N, sizeof *x), *y = calloc(N, sizeof *y);
+    int64_t *t = calloc(N, sizeof *t);
+    uint8_t *prec = calloc(N, 1);
+    int32_t *date = calloc(N, sizeof *date), *lab = calloc(N, 4),
+            *want = calloc(N, 4);
+    uint32_t s = 99;
+#define NEXT() (s = s * 1664525u + 1013904223u, s >> 8)
+    int64_t y0 = vemt_days_from_civil(2022, 1, 1) * 86400;
+    for (int month_only = 0; month_only < 2; month_only++) {
+        for (size_t i = 0; i < N; i++) {
+            double cx = (double)(NEXT() % 8) * 400;
+            x[i] = cx + (double)(NEXT() % 150);
+            y[i] = (double)(NEXT() % 150);
+            /* 60 days over the spring clock change (2022-03-27). */
+            int64_t day = 50 + (int64_t)(NEXT() % 60);
+            t[i] = y0 + day * 86400 + (int64_t)(NEXT() % 86400);
+            uint32_t r = NEXT() % 12;
+            prec[i] = r < 4                  ? VEMT_PREC_DAY
+                      : r == 4 && month_only ? VEMT_PREC_MONTH
+                      : r < 8                ? VEMT_PREC_MINUTE
+                                             : VEMT_PREC_SECOND;
+            if (prec[i] >= VEMT_PREC_DAY)
+                t[i] = vemt_tz_day_start(z, vemt_tz_date(z, t[i]));
+            date[i] = vemt_event_date(z, z, t[i], prec[i]);
+        }
+        vemt_points p = {N, x, y, t, prec, NULL};
+        const int64_t windows[] = {86400, 7 * 86400, 10 * 86400 + 1800};
+        for (int w = 0; w < 3; w++) {
+            vemt_dbscan_opts o = {.eps_m = 60,
+                                  .min_points = 4,
+                                  .space_time = true,
+                                  .eps_s = windows[w],
+                                  .date = date};
+            vemt_ctx *ctx;
+            vemt_ctx_create(1, &ctx);
+            size_t k;
+            CHECK_STATUS(vemt_dbscan_compute(ctx, &p, &o, lab, NULL, &k),
+                         VEMT_OK);
+            vemt_ctx_destroy(ctx);
+            brute_st_dbscan(x, y, t, prec, date, N, &o, want);
+            size_t same = 0, clustered = 0;
+            for (size_t i = 0; i < N; i++) {
+                same += lab[i] == want[i];
+                clustered += want[i] >= 0;
+            }
+            CHECK_INT_EQ(same, N);
+            CHECK(clustered > N / 10); /* the case has clusters to find */
+        }
+    }
+#undef NEXT
+    free(x), free(y), free(t), free(prec), free(date), free(lab), free(want);
+    vemt_tz_destroy(z);
+}
+
 TEST_SUITE(dbscan) {
     RUN(border_joins_lowest_cluster);
     RUN(closed_ball_and_duplicates);
@@ -332,4 +503,6 @@ TEST_SUITE(dbscan) {
     RUN(peers_demo_st);
     RUN(peers_policeuk);
     RUN(event_points);
+    RUN(calendar_days_across_the_clock_change);
+    RUN(calendar_days_against_brute_force);
 }

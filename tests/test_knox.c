@@ -4,13 +4,17 @@
  * (tests/ref/knox_ref.py): exact observed counts; permutation means and
  * p-values within Monte Carlo error of the exact values from all 7!
  * assignments of a tiny case; through both pair strategies (pairs close in
- * space, pairs close in time); the same for any thread count.
+ * space, pairs close in time); the same for any thread count; time gaps
+ * in calendar days for day-precision events and elapsed time for exact
+ * ones, across the clock changes of Europe/London.
  */
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "engine/engine.h"
 #include "tests/test.h"
+#include "tests/tzutil.h"
 
 /* The tiny case of knox_ref.py. */
 static const double TINY_X[] = {0, 1, 1, 4, 5, 9, 2};
@@ -241,6 +245,162 @@ TEST(bad_arguments) {
     vemt_ctx_destroy(ctx);
 }
 
+/* ---- Calendar time --------------------------------------------------- */
+
+/* A London day's first instant (its label's local midnight). */
+static int64_t london_day(const vemt_tz *z, int y, int m, int d) {
+    return vemt_tz_day_start(z, vemt_days_from_civil(y, m, d));
+}
+
+/* Observed counts of the bands [0, 7) and [7, 14) days for two events at
+ * one place, with calendar dates (dated) or with elapsed time only. */
+static void two_events(test_state *t_, const vemt_tz *z, const int64_t s[2],
+                       const uint8_t prec[2], bool dated, uint64_t want[2]) {
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    const double x[2] = {0, 0}, y[2] = {0, 0};
+    double t[2];
+    int32_t date[2];
+    for (int i = 0; i < 2; i++) {
+        t[i] = (double)s[i] / 86400.0;
+        date[i] = vemt_event_date(z, z, s[i], prec[i]);
+    }
+    const double se[] = {0, 1}, te[] = {0, 7, 14};
+    vemt_knox_opts o = {.s_edges = se,
+                        .n_s_edges = 2,
+                        .t_edges = te,
+                        .n_t_edges = 3,
+                        .perm = {.permutations = 9, .seed = 1},
+                        .date = dated ? date : NULL,
+                        .precision = dated ? prec : NULL};
+    vemt_knox_cell cells[2];
+    CHECK_STATUS(vemt_knox_compute(ctx, x, y, t, 2, &o, cells), VEMT_OK);
+    CHECK_INT_EQ(cells[0].observed, want[0]);
+    CHECK_INT_EQ(cells[1].observed, want[1]);
+    vemt_ctx_destroy(ctx);
+}
+
+/* Dated 2022-03-21 and 2022-03-28 (the clocks went forward on the 27th):
+ * 6.958 days elapsed, 7 calendar days, band [7, 14) as in January; two
+ * exact times 6 d 23.5 h apart stay in [0, 7) though their dates are 7
+ * days apart; a day and an exact time count calendar days. */
+TEST(calendar_days_across_the_clock_change) {
+    vemt_tz *z = test_zone("Europe/London");
+    CHECK(z != NULL);
+    if (!z) return;
+    const uint8_t day[2] = {VEMT_PREC_DAY, VEMT_PREC_DAY};
+    int64_t march[2] = {london_day(z, 2022, 3, 21), london_day(z, 2022, 3, 28)};
+    CHECK_INT_EQ(march[1] - march[0], 7 * 86400 - 3600);
+    two_events(t_, z, march, day, true, (uint64_t[]){0, 1});
+    two_events(t_, z, march, day, false, (uint64_t[]){1, 0}); /* elapsed */
+    int64_t jan[2] = {london_day(z, 2022, 1, 10), london_day(z, 2022, 1, 17)};
+    two_events(t_, z, jan, day, true, (uint64_t[]){0, 1});
+    two_events(t_, z, jan, day, false, (uint64_t[]){0, 1});
+    /* Exact: 2022-03-21 12:00 GMT and 2022-03-28 12:30 BST. */
+    const uint8_t exact[2] = {VEMT_PREC_MINUTE, VEMT_PREC_SECOND};
+    int64_t e[2] = {march[0] + 12 * 3600,
+                    march[0] + 12 * 3600 + 6 * 86400 + 23 * 3600 + 1800};
+    CHECK_INT_EQ(vemt_event_date(z, z, e[1], VEMT_PREC_MINUTE) -
+                     vemt_event_date(z, z, e[0], VEMT_PREC_MINUTE),
+                 7);
+    two_events(t_, z, e, exact, true, (uint64_t[]){1, 0});
+    /* The day 2022-03-21 and 00:30 BST on the 28th (23:30 UTC on the 27th,
+     * 6.979 days after the day's start): 7 calendar days. */
+    const uint8_t mixed[2] = {VEMT_PREC_DAY, VEMT_PREC_MINUTE};
+    int64_t m[2] = {march[0], march[1] + 1800};
+    two_events(t_, z, m, mixed, true, (uint64_t[]){0, 1});
+    two_events(t_, z, m, mixed, false, (uint64_t[]){1, 0});
+    vemt_tz_destroy(z);
+}
+
+/* n events of 2022 in London, every third known only to the day, a
+ * cluster of near repeats among the first 40; t in days, dates and
+ * precisions as the pipeline gives them. */
+static void lcg_dated(const vemt_tz *z, double *x, double *y, double *t,
+                      int32_t *date, uint8_t *prec, size_t n) {
+    uint32_t s = 777;
+#define NEXT() (s = s * 1664525u + 1013904223u, s >> 8)
+    int64_t y0 = vemt_days_from_civil(2022, 1, 1) * 86400;
+    for (size_t i = 0; i < n; i++) {
+        bool near = i < 40;
+        x[i] = near ? 1000 + NEXT() % 50 : NEXT() % 5000;
+        y[i] = near ? 1000 + NEXT() % 50 : NEXT() % 5000;
+        int64_t days = near ? 84 + NEXT() % 14 : NEXT() % 365;
+        int64_t at = y0 + days * 86400 + (int64_t)(NEXT() % 86400);
+        prec[i] = i % 3 ? VEMT_PREC_MINUTE : VEMT_PREC_DAY;
+        if (prec[i] == VEMT_PREC_DAY) /* its label's local midnight */
+            at = vemt_tz_day_start(z, vemt_tz_date(z, at));
+        t[i] = (double)at / 86400.0;
+        date[i] = vemt_event_date(z, z, at, prec[i]);
+    }
+#undef NEXT
+}
+
+/* Calendar time through both pair strategies: the observed counts equal a
+ * count of every pair by the rule, and the permutation means come near the
+ * exact mean S_s T_t / C(n, 2) (S_s pairs in space band s, T_t pairs of
+ * times in time band t; a uniform shuffle puts each pair of times on each
+ * pair of places alike); the same for any thread count. */
+TEST(calendar_days_both_strategies) {
+    vemt_tz *z = test_zone("Europe/London");
+    CHECK(z != NULL);
+    if (!z) return;
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    enum { N = 300, R = 1999 };
+    double x[N], y[N], t[N];
+    int32_t date[N];
+    uint8_t prec[N];
+    lcg_dated(z, x, y, t, date, prec, N);
+    /* A last edge between whole days: a pair of a day and an exact time
+     * 29 dates apart is in the band but up to 30 days apart in t. */
+    const double te[] = {0, 1, 7, 14, 29.5};
+    const double narrow[] = {0, 1, 100, 200}, wide[] = {0, 100, 1000, INFINITY};
+    const double *ses[2] = {narrow, wide};
+    for (int k = 0; k < 2; k++) {
+        const double *se = ses[k];
+        vemt_knox_opts o = {.s_edges = se,
+                            .n_s_edges = 4,
+                            .t_edges = te,
+                            .n_t_edges = 5,
+                            .perm = {.permutations = R, .seed = 3},
+                            .date = date,
+                            .precision = prec};
+        vemt_knox_cell c[12], c2[12];
+        CHECK_STATUS(vemt_knox_compute(ctx, x, y, t, N, &o, c), VEMT_OK);
+        uint64_t obs[12] = {0};
+        double S[3] = {0}, T[4] = {0};
+        for (size_t i = 0; i < N; i++)
+            for (size_t j = i + 1; j < N; j++) {
+                double d = fabs(x[i] - x[j]) + fabs(y[i] - y[j]);
+                bool exact =
+                    prec[i] <= VEMT_PREC_MINUTE && prec[j] <= VEMT_PREC_MINUTE;
+                double g = exact ? fabs(t[i] - t[j])
+                                 : fabs((double)date[i] - (double)date[j]);
+                int sb = -1, tb = -1;
+                for (int b = 0; b < 3; b++)
+                    if (d >= se[b] && d < se[b + 1]) sb = b;
+                for (int b = 0; b < 4; b++)
+                    if (g >= te[b] && g < te[b + 1]) tb = b;
+                if (sb >= 0) S[sb]++;
+                if (tb >= 0) T[tb]++;
+                if (sb >= 0 && tb >= 0) obs[sb * 4 + tb]++;
+            }
+        double pairs = N * (N - 1) / 2.0;
+        for (int c_ = 0; c_ < 12; c_++) {
+            CHECK_INT_EQ(c[c_].observed, obs[c_]);
+            double mean = S[c_ / 4] * T[c_ % 4] / pairs;
+            /* Five Monte Carlo standard errors of a count near Poisson. */
+            CHECK_NEAR(c[c_].expected, mean, 5 * sqrt(mean / R) + 1e-12);
+        }
+        o.perm.threads = 3;
+        CHECK_STATUS(vemt_knox_compute(ctx, x, y, t, N, &o, c2), VEMT_OK);
+        CHECK(!memcmp(c, c2, sizeof c));
+    }
+    vemt_ctx_destroy(ctx);
+    vemt_tz_destroy(z);
+}
+
 TEST_SUITE(knox) {
     RUN(tiny_exact_finite_bands);
     RUN(tiny_exact_time_pairs);
@@ -248,4 +408,6 @@ TEST_SUITE(knox) {
     RUN(lcg_against_numpy);
     RUN(same_for_any_thread_count);
     RUN(bad_arguments);
+    RUN(calendar_days_across_the_clock_change);
+    RUN(calendar_days_both_strategies);
 }

@@ -95,8 +95,8 @@ static void run(const char *method, const pts *p, size_t min_pts, int reps) {
             name, reps, best,
             st = vemt_hdbscan_compute(ctx, &v, &o, lab, NULL, NULL, &k, NULL));
     } else {
-        vemt_dbscan_opts o = {250, min_pts, !strcmp(method, "stdbscan"),
-                              14 * 86400, false};
+        vemt_dbscan_opts o = {250,        min_pts, !strcmp(method, "stdbscan"),
+                              14 * 86400, false,   NULL};
         BENCH(name, reps, best,
               st = vemt_dbscan_compute(ctx, &v, &o, lab, NULL, &k));
     }
