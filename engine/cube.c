@@ -5,6 +5,7 @@
  */
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 
 struct vemt_cube {
     size_t units, steps;
+    int64_t *days;    /* steps + 1 first local dates of the steps */
     int64_t *edges;   /* steps + 1 step boundaries, seconds UTC */
     double *events;   /* units x steps, aoristic weights */
     double *subjects; /* units x steps, distinct subjects */
@@ -22,6 +24,7 @@ struct vemt_cube {
 
 void vemt_cube_destroy(vemt_cube *cube) {
     if (!cube) return;
+    vemt_free(cube->days);
     vemt_free(cube->edges);
     vemt_free(cube->events);
     vemt_free(cube->subjects);
@@ -36,6 +39,32 @@ int64_t vemt_cube_step_start(const vemt_cube *c, size_t t) {
 int64_t vemt_cube_step_end(const vemt_cube *c, size_t t) {
     return c->edges[t + 1];
 }
+int64_t vemt_cube_step_first_day(const vemt_cube *c, size_t t) {
+    return c->days[t];
+}
+int64_t vemt_cube_step_days(const vemt_cube *c, size_t t) {
+    return c->days[t + 1] - c->days[t];
+}
+
+void vemt_cube_step_label(const vemt_cube *c, size_t t, char *buf,
+                          size_t size) {
+    int y, m, d;
+    int64_t day = c->days[t];
+    if (c->opts.unit == VEMT_STEP_WEEK) {
+        /* ISO 8601: the week belongs to the year of its Thursday. */
+        vemt_civil_from_days(day + 3, &y, &m, &d);
+        int64_t jan4 = vemt_days_from_civil(y, 1, 4);
+        int64_t week1 = jan4 - ((jan4 + 3) % 7 + 7) % 7;
+        snprintf(buf, size, "%04d-W%02d", y, (int)((day - week1) / 7 + 1));
+        return;
+    }
+    vemt_civil_from_days(day, &y, &m, &d);
+    if (c->opts.unit == VEMT_STEP_MONTH)
+        snprintf(buf, size, "%04d-%02d", y, m);
+    else
+        snprintf(buf, size, "%04d-%02d-%02d", y, m, d);
+}
+
 const double *vemt_cube_events(const vemt_cube *c) { return c->events; }
 const double *vemt_cube_subjects(const vemt_cube *c) { return c->subjects; }
 double vemt_cube_total(const vemt_cube *c) { return c->total; }
@@ -46,32 +75,26 @@ double vemt_cube_zero_share(const vemt_cube *c) {
     return n ? (double)z / (double)n : 0;
 }
 
-static int64_t floor_div(int64_t a, int64_t b) {
-    return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
-/* The first instant of the step holding t. */
-static int64_t step_floor(const vemt_cube_opts *o, int64_t t) {
-    int64_t day = floor_div(t, 86400);
+/* The first local date of the step holding local date day. */
+static int64_t step_floor(const vemt_cube_opts *o, int64_t day) {
     if (o->unit == VEMT_STEP_MONTH) {
         int y, m, d;
         vemt_civil_from_days(day, &y, &m, &d);
-        return vemt_days_from_civil(y, m, 1) * 86400;
+        return vemt_days_from_civil(y, m, 1);
     }
     if (o->unit == VEMT_STEP_WEEK) /* ISO weeks: 1969-12-29 was a Monday */
-        return (day - (((day + 3) % 7) + 7) % 7) * 86400;
-    return day * 86400;
+        return day - (((day + 3) % 7) + 7) % 7;
+    return day;
 }
 
-static int64_t step_next(const vemt_cube_opts *o, int64_t start) {
+static int64_t step_next(const vemt_cube_opts *o, int64_t first) {
     if (o->unit == VEMT_STEP_MONTH) {
         int y, m, d;
-        vemt_civil_from_days(floor_div(start, 86400), &y, &m, &d);
+        vemt_civil_from_days(first, &y, &m, &d);
         return vemt_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1,
-                                    1) *
-               86400;
+                                    1);
     }
-    return start + (o->unit == VEMT_STEP_WEEK ? 7 : o->n_days) * 86400;
+    return first + (o->unit == VEMT_STEP_WEEK ? 7 : o->n_days);
 }
 
 static bool counted(const vemt_event *ev, unsigned kinds) {
@@ -82,37 +105,60 @@ static int64_t event_end(const vemt_event *ev) {
     return ev->end_utc >= ev->start_utc ? ev->end_utc : ev->start_utc;
 }
 
-/* Step boundaries from the clip window or the counted events' range. */
+/* A day- or month-precision event is a label: the local dates it names in
+ * the zone it was read in, whatever the analysis zone. */
+static bool is_label(const vemt_event *ev) {
+    return ev->precision >= VEMT_PREC_DAY;
+}
+
+/* The first and last local dates of an event: its labels, or the analysis
+ * zone's dates of its first and last instants. */
+static void event_days(const vemt_cube_opts *o, const vemt_event *ev,
+                       int64_t *first, int64_t *last) {
+    const vemt_tz *tz = is_label(ev) ? o->input_zone : o->zone;
+    *first = vemt_tz_date(tz, ev->start_utc);
+    *last = vemt_tz_date(tz, event_end(ev));
+}
+
+/* Steps from the clip window or the counted events' dates: calendar
+ * periods of the analysis zone, bounded by its local midnights. */
 static vemt_status make_edges(vemt_cube *c, const vemt_events *events) {
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     for (size_t i = 0; i < events->n; i++) {
         const vemt_event *ev = &events->items[i];
         if (!counted(ev, c->opts.kinds)) continue;
-        if (ev->start_utc < lo) lo = ev->start_utc;
-        if (event_end(ev) > hi) hi = event_end(ev);
+        int64_t a, b;
+        event_days(&c->opts, ev, &a, &b);
+        if (a < lo) lo = a;
+        if (b > hi) hi = b;
     }
-    if (c->opts.start_utc) lo = c->opts.start_utc;
-    if (c->opts.end_utc) hi = c->opts.end_utc - 1;
+    if (c->opts.start_utc) lo = vemt_tz_date(c->opts.zone, c->opts.start_utc);
+    if (c->opts.end_utc) hi = vemt_tz_date(c->opts.zone, c->opts.end_utc - 1);
     if (lo > hi) return VEMT_E_ARG;
     int64_t first = step_floor(&c->opts, lo);
     size_t cap = 0;
-    for (int64_t t = first; t <= hi; t = step_next(&c->opts, t)) {
-        if (vemt_grow((void **)&c->edges, &cap, c->steps + 2, sizeof *c->edges))
+    for (int64_t d = first; d <= hi; d = step_next(&c->opts, d)) {
+        if (vemt_grow((void **)&c->days, &cap, c->steps + 2, sizeof *c->days))
             return VEMT_E_NOMEM;
-        c->edges[c->steps++] = t;
+        c->days[c->steps++] = d;
         if (c->steps > 100000) return VEMT_E_ARG;
     }
-    c->edges[c->steps] = step_next(&c->opts, c->edges[c->steps - 1]);
+    c->days[c->steps] = step_next(&c->opts, c->days[c->steps - 1]);
+    c->edges = vemt_calloc(c->steps + 1, sizeof *c->edges);
+    if (!c->edges) return VEMT_E_NOMEM;
+    for (size_t t = 0; t <= c->steps; t++)
+        c->edges[t] = vemt_tz_day_start(c->opts.zone, c->days[t]);
     return VEMT_OK;
 }
 
-/* Index of the step holding t, or -1 outside the cube (binary search). */
-static long step_of(const vemt_cube *c, int64_t t) {
-    if (t < c->edges[0] || t >= c->edges[c->steps]) return -1;
-    size_t lo = 0, hi = c->steps;
+/* Index of the step holding v in the ascending bounds b[0..steps], or -1
+ * outside them (binary search). */
+static long find_step(const int64_t *b, size_t steps, int64_t v) {
+    if (v < b[0] || v >= b[steps]) return -1;
+    size_t lo = 0, hi = steps;
     while (hi - lo > 1) {
         size_t mid = (lo + hi) / 2;
-        if (c->edges[mid] <= t)
+        if (b[mid] <= v)
             lo = mid;
         else
             hi = mid;
@@ -140,38 +186,70 @@ static uint64_t subject_hash(const vemt_event *ev, size_t index) {
     return h & ~((uint64_t)1 << 63);
 }
 
+/* Add weight w of an event to bin (unit, t) and note its subject. */
+static vemt_status add_weight(vemt_cube *c, const vemt_event *ev, size_t unit,
+                              size_t index, long t, double w, presence **seen,
+                              size_t *n_seen, size_t *cap) {
+    if (w <= 0) return VEMT_OK;
+    size_t bin = unit * c->steps + (size_t)t;
+    c->events[bin] += w;
+    c->total += w;
+    if (vemt_grow((void **)seen, cap, *n_seen + 1, sizeof **seen))
+        return VEMT_E_NOMEM;
+    (*seen)[(*n_seen)++] = (presence){bin, subject_hash(ev, index)};
+    return VEMT_OK;
+}
+
 /* Spread one event over the steps its time range overlaps (aoristic
  * weighting, Ratcliffe 2002, "Aoristic signatures and the spatio-temporal
  * analysis of high volume crime patterns", J. Quant. Criminol. 18(1):23-43,
- * doi:10.1023/A:1013240828824), or count it at its start. */
+ * doi:10.1023/A:1013240828824), or count it at its start. A label event
+ * (a date or a month) is spread over its calendar days, each day whole in
+ * one step, so an event that lies wholly inside a step counts 1 there; an
+ * exact range is spread over the seconds it overlaps. The part of a range
+ * outside the cube's window is not counted. */
 static vemt_status add_event(vemt_cube *c, const vemt_event *ev, size_t unit,
                              size_t index, presence **seen, size_t *n_seen,
                              size_t *cap) {
-    int64_t s = ev->start_utc, e = event_end(ev) + 1;
-    bool instant = c->opts.at_start || e - s <= 1;
-    long first, last;
-    if (instant) {
-        first = last = step_of(c, s);
-        if (first < 0) return VEMT_OK;
-    } else {
-        /* The part of the range outside the cube's window is not counted. */
-        int64_t a = s > c->edges[0] ? s : c->edges[0];
-        int64_t b = e < c->edges[c->steps] ? e : c->edges[c->steps];
-        if (a >= b) return VEMT_OK;
-        first = step_of(c, a);
-        last = step_of(c, b - 1);
+    if (is_label(ev)) {
+        int64_t d0, d1;
+        event_days(&c->opts, ev, &d0, &d1);
+        if (c->opts.at_start) d1 = d0;
+        double n = (double)(d1 - d0 + 1);
+        int64_t a = d0 > c->days[0] ? d0 : c->days[0];
+        int64_t b = d1 < c->days[c->steps] - 1 ? d1 : c->days[c->steps] - 1;
+        if (a > b) return VEMT_OK;
+        long first = find_step(c->days, c->steps, a);
+        long last = find_step(c->days, c->steps, b);
+        for (long t = first; t <= last; t++) {
+            int64_t x = a > c->days[t] ? a : c->days[t];
+            int64_t y = b < c->days[t + 1] - 1 ? b : c->days[t + 1] - 1;
+            vemt_status st =
+                add_weight(c, ev, unit, index, t, (double)(y - x + 1) / n, seen,
+                           n_seen, cap);
+            if (st) return st;
+        }
+        return VEMT_OK;
     }
+    int64_t s = ev->start_utc, e = event_end(ev) + 1;
+    if (c->opts.at_start || e - s <= 1) {
+        long t = find_step(c->edges, c->steps, s);
+        return t < 0
+                   ? VEMT_OK
+                   : add_weight(c, ev, unit, index, t, 1.0, seen, n_seen, cap);
+    }
+    int64_t a = s > c->edges[0] ? s : c->edges[0];
+    int64_t b = e < c->edges[c->steps] ? e : c->edges[c->steps];
+    if (a >= b) return VEMT_OK;
+    long first = find_step(c->edges, c->steps, a);
+    long last = find_step(c->edges, c->steps, b - 1);
     for (long t = first; t <= last; t++) {
-        int64_t a = s > c->edges[t] ? s : c->edges[t];
-        int64_t b = e < c->edges[t + 1] ? e : c->edges[t + 1];
-        double w = instant ? 1.0 : (double)(b - a) / (double)(e - s);
-        if (w <= 0) continue;
-        size_t bin = unit * c->steps + (size_t)t;
-        c->events[bin] += w;
-        c->total += w;
-        if (vemt_grow((void **)seen, cap, *n_seen + 1, sizeof **seen))
-            return VEMT_E_NOMEM;
-        (*seen)[(*n_seen)++] = (presence){bin, subject_hash(ev, index)};
+        int64_t x = s > c->edges[t] ? s : c->edges[t];
+        int64_t y = e < c->edges[t + 1] ? e : c->edges[t + 1];
+        vemt_status st =
+            add_weight(c, ev, unit, index, t, (double)(y - x) / (double)(e - s),
+                       seen, n_seen, cap);
+        if (st) return st;
     }
     return VEMT_OK;
 }
@@ -203,6 +281,15 @@ static vemt_status fill(vemt_cube *c, const vemt_units *units,
     return st;
 }
 
+/* True when ev counts in a whole-area series of the cube's kinds (and of
+ * category, unless 0): located-nowhere events count in trends; those
+ * located outside the study area do not. */
+static bool in_series(const vemt_cube_opts *o, const vemt_event *ev,
+                      uint32_t category) {
+    return (o->kinds & (1u << ev->kind)) && !(ev->located && !ev->in_area) &&
+           !ev->excluded && (!category || ev->category == category);
+}
+
 vemt_status vemt_cube_create(vemt_ctx *ctx, const vemt_units *units,
                              const vemt_events *events,
                              const vemt_cube_opts *opts, vemt_cube **out) {
@@ -210,6 +297,23 @@ vemt_status vemt_cube_create(vemt_ctx *ctx, const vemt_units *units,
     if (opts->unit == VEMT_STEP_DAYS && opts->n_days < 1)
         return vemt_ctx_fail(ctx, VEMT_E_ARG, "time step of %d days",
                              opts->n_days);
+    if (opts->unit != VEMT_STEP_MONTH && !opts->spread_months) {
+        size_t months = 0, n = 0;
+        for (size_t i = 0; i < events->n; i++) {
+            if (!in_series(opts, &events->items[i], 0)) continue;
+            n++;
+            months += events->items[i].precision == VEMT_PREC_MONTH;
+        }
+        if (months)
+            return vemt_ctx_fail(
+                ctx, VEMT_E_OPTION,
+                "%zu of the %zu events give only a month, not a day (as "
+                "police.uk does): %s steps would spread them evenly over "
+                "their month without saying so. Use --time-step month, or "
+                "--spread-months to spread them evenly over the days of "
+                "their month (the report and the provenance then say so)",
+                months, n, opts->unit == VEMT_STEP_WEEK ? "weekly" : "daily");
+    }
     vemt_cube *c = vemt_calloc(1, sizeof *c);
     if (!c) return VEMT_E_NOMEM;
     c->opts = *opts;
@@ -321,12 +425,7 @@ vemt_status vemt_cube_series(const vemt_cube *c, const vemt_events *events,
     for (size_t t = 0; t < c->steps; t++) n_events[t] = n_subjects[t] = 0;
     for (size_t i = 0; i < events->n && !st; i++) {
         const vemt_event *ev = &events->items[i];
-        /* Located-nowhere events count in trends; those located outside the
-         * study area do not. */
-        if (!(c->opts.kinds & (1u << ev->kind)) ||
-            (ev->located && !ev->in_area) || ev->excluded ||
-            (category && ev->category != category))
-            continue;
+        if (!in_series(&c->opts, ev, category)) continue;
         st = add_event(&one, ev, 0, i, &seen, &n_seen, &cap);
     }
     if (!st) count_subjects(&one, seen, n_seen);

@@ -98,9 +98,9 @@ vemt_chainey vemt_chainey_classify(const double *z, const double *p, size_t t,
 
 /** Length of a time step. */
 typedef enum vemt_step_unit {
-    VEMT_STEP_MONTH = 0, /* calendar months (UTC) */
-    VEMT_STEP_WEEK,      /* ISO weeks, Monday 00:00 UTC */
-    VEMT_STEP_DAYS       /* n_days-day steps from the first day */
+    VEMT_STEP_MONTH = 0, /* calendar months of the cube's zone */
+    VEMT_STEP_WEEK,      /* ISO weeks, from local Monday 00:00 */
+    VEMT_STEP_DAYS       /* n_days local days from the first day */
 } vemt_step_unit;
 
 /** Where Gi*'s mean and variance come from (Esri's global window). */
@@ -113,11 +113,11 @@ typedef enum vemt_window {
 /** How to build a cube. */
 typedef struct vemt_cube_opts {
     vemt_step_unit unit;
-    int n_days;        /* VEMT_STEP_DAYS */
-    int64_t start_utc; /* clip; 0 = from the data */
-    int64_t end_utc;   /* clip; 0 = to the data */
-    bool at_start;     /* count spanning events at their start, not
-                          spread over their steps (aoristic) */
+    int n_days;                /* VEMT_STEP_DAYS */
+    int64_t start_utc;         /* clip; 0 = from the data */
+    int64_t end_utc;           /* clip; 0 = to the data */
+    bool at_start;             /* count spanning events at their start, not
+                                  spread over their steps (aoristic) */
     const vemt_tz *zone;       /* calendar of the steps (NULL: UTC) */
     const vemt_tz *input_zone; /* zone the day and month labels of day- and
                                   month-precision events were read in
@@ -126,18 +126,20 @@ typedef struct vemt_cube_opts {
                                   the days of their month when steps are
                                   shorter than a month (else they make
                                   vemt_cube_create fail) */
-    unsigned kinds;    /* bit set of 1u << vemt_kind */
-    bool subjects;     /* analyse distinct subjects instead of events */
-    int time_lag;      /* k: neighbours in steps t-k..t */
+    unsigned kinds;            /* bit set of 1u << vemt_kind */
+    bool subjects;             /* analyse distinct subjects instead of events */
+    int time_lag;              /* k: neighbours in steps t-k..t */
     vemt_window window;
 } vemt_cube_opts;
 
 /** Units x time steps: counts, distinct subjects, Gi* per bin. */
 typedef struct vemt_cube vemt_cube;
 
-/** Count the events of each unit per time step. Fails with VEMT_E_ARG
- * naming the reason when fewer than 60 events or 10 steps fall in the
- * cube. Caller owns *out; free with vemt_cube_destroy(). */
+/** Count the events of each unit per time step: calendar periods of
+ * opts->zone. Fails with VEMT_E_ARG naming the reason when fewer than 60
+ * events or 10 steps fall in the cube, and with VEMT_E_OPTION when steps
+ * are weeks or days and some events give only a month (unless
+ * opts->spread_months). Caller owns *out; free with vemt_cube_destroy(). */
 vemt_status vemt_cube_create(vemt_ctx *ctx, const vemt_units *units,
                              const vemt_events *events,
                              const vemt_cube_opts *opts, vemt_cube **out);
@@ -149,9 +151,20 @@ void vemt_cube_destroy(vemt_cube *cube);
 size_t vemt_cube_units(const vemt_cube *cube);
 size_t vemt_cube_steps(const vemt_cube *cube);
 
-/** First instant of step t, and first instant after it. */
+/** First instant of step t (its first local midnight, UTC seconds), and
+ * the first instant after it. */
 int64_t vemt_cube_step_start(const vemt_cube *cube, size_t t);
 int64_t vemt_cube_step_end(const vemt_cube *cube, size_t t);
+
+/** Local calendar date (days since 1970-01-01 in the cube's zone) of the
+ * first day of step t, and the number of calendar days in it. */
+int64_t vemt_cube_step_first_day(const vemt_cube *cube, size_t t);
+int64_t vemt_cube_step_days(const vemt_cube *cube, size_t t);
+
+/** The step's local label into buf: "2022-04" (months), "2022-W14" (ISO
+ * weeks), "2022-04-05" (its first day, for day steps). */
+void vemt_cube_step_label(const vemt_cube *cube, size_t t, char *buf,
+                          size_t size);
 
 /** Events (aoristic weights) and distinct subjects per bin; borrowed. */
 const double *vemt_cube_events(const vemt_cube *cube);

@@ -41,6 +41,9 @@ static vemt_status cube_opts(const vemt_job *a, vemt_cube_opts *o) {
     o->window = (vemt_window)a->global_window;
     if (a->time_start) o->start_utc = a->time_start_utc;
     if (a->time_end) o->end_utc = a->time_end_utc;
+    o->zone = a->tz;
+    o->input_zone = a->input_tz;
+    o->spread_months = a->spread_months;
     return VEMT_OK;
 }
 
