@@ -28,6 +28,44 @@ static void set_utc(OGRFeatureH f, int i, int64_t t) {
                              (int)(secs / 60 % 60), (float)(secs % 60), 100);
 }
 
+static void set_date(OGRFeatureH f, int i, int64_t day) {
+    if (i < 0) return;
+    int y, m, d;
+    vemt_civil_from_days(day, &y, &m, &d);
+    OGR_F_SetFieldDateTimeEx(f, i, y, m, d, 0, 0, 0, 0);
+}
+
+/* The step of cube c that starts at start_utc, or -1. */
+static long cube_step(const vemt_cube *c, int64_t start_utc) {
+    size_t lo = 0, hi = c ? vemt_cube_steps(c) : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t s = vemt_cube_step_start(c, mid);
+        if (s == start_utc) return (long)mid;
+        if (s < start_utc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* Step t's local label and its first and last local dates into fields i,
+ * i + 1 and i + 2 (null when t < 0). */
+static void put_step(OGRFeatureH f, const int *ix, const vemt_cube *c, long t) {
+    if (t < 0) {
+        for (int k = 0; k < 3; k++)
+            if (ix[k] >= 0) OGR_F_SetFieldNull(f, ix[k]);
+        return;
+    }
+    char label[24];
+    vemt_cube_step_label(c, (size_t)t, label, sizeof label);
+    if (ix[0] >= 0) OGR_F_SetFieldString(f, ix[0], label);
+    int64_t first = vemt_cube_step_first_day(c, (size_t)t);
+    set_date(f, ix[1], first);
+    set_date(f, ix[2], first + vemt_cube_step_days(c, (size_t)t) - 1);
+}
+
 /* Where each field of a layer's description went in the layer (-1: not
  * written for this tier), and the "suppressed" flag field, if any. */
 typedef struct fieldmap {
@@ -404,6 +442,9 @@ static const vemt_field_def cube_fields[] = {
     {"cell_id", OFTString, OFSTNone, 0},
     {"step_start_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
     {"step_end_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"step", OFTString, OFSTNone, 0},
+    {"step_first_day", OFTDate, OFSTNone, 0},
+    {"step_last_day", OFTDate, OFSTNone, 0},
     {"n_events", OFTReal, OFSTNone, VEMT_FIELD_COUNT},
     {"n_subjects", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
     {"gi_z", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
@@ -431,11 +472,12 @@ static vemt_status fill_cube(vemt_ctx *ctx, OGRLayerH layer,
             put_text(f, m.ix[0], id);
             set_utc(f, m.ix[1], vemt_cube_step_start(tr->cube, t));
             set_utc(f, m.ix[2], vemt_cube_step_end(tr->cube, t) - 1);
-            put_real(f, m.ix[3], ne[b]);
-            put_count(f, m.ix[4], ns[b]);
-            put_real(f, m.ix[5], tr->z[b]);
-            put_real(f, m.ix[6], tr->p[b]);
-            OGR_F_SetFieldInteger(f, m.ix[7], tr->bins[b]);
+            put_step(f, m.ix + 3, tr->cube, (long)t);
+            put_real(f, m.ix[6], ne[b]);
+            put_count(f, m.ix[7], ns[b]);
+            put_real(f, m.ix[8], tr->z[b]);
+            put_real(f, m.ix[9], tr->p[b]);
+            OGR_F_SetFieldInteger(f, m.ix[10], tr->bins[b]);
             put_flag(f, &m, isnan(ne[b]) || isnan(ns[b]));
             vemt_status st = add_unit_feature(layer, f, out->grid, u);
             if (st) return st;
@@ -501,6 +543,9 @@ static const vemt_field_def trend_fields[] = {
     {"category", OFTString, OFSTNone, 0},
     {"step_start_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
     {"step_end_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"step", OFTString, OFSTNone, 0},
+    {"step_first_day", OFTDate, OFSTNone, 0},
+    {"step_last_day", OFTDate, OFSTNone, 0},
     {"n_events", OFTReal, OFSTNone, VEMT_FIELD_COUNT},
     {"n_subjects", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
     {"change_prev", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
@@ -526,12 +571,14 @@ static vemt_status fill_trends(vemt_ctx *ctx, OGRLayerH layer,
         put_text(f, m.ix[1], r->category);
         set_utc(f, m.ix[2], r->step_start_utc);
         set_utc(f, m.ix[3], r->step_end_utc - 1);
-        put_real(f, m.ix[4], r->n_events);
-        put_count(f, m.ix[5], r->n_subjects);
+        put_step(f, m.ix + 4, out->trends->cube,
+                 cube_step(out->trends->cube, r->step_start_utc));
+        put_real(f, m.ix[7], r->n_events);
+        put_count(f, m.ix[8], r->n_subjects);
         const double v[] = {r->change_prev,   r->change_prev_p, r->change_year,
                             r->change_year_p, r->mk_z,          r->mk_p,
                             r->sen_slope};
-        for (int k = 0; k < 7; k++) put_real(f, m.ix[6 + k], v[k]);
+        for (int k = 0; k < 7; k++) put_real(f, m.ix[9 + k], v[k]);
         put_flag(f, &m, isnan(r->n_events) || isnan(r->n_subjects));
         vemt_status st = add_feature(layer, f);
         if (st) return st;
