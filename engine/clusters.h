@@ -76,7 +76,7 @@ typedef struct vemt_dbscan_opts {
                             precision are left out (VEMT_LABEL_EXCLUDED) */
     int64_t eps_s;       /* ST-DBSCAN time window in seconds (>= 0) */
     bool border_noise;   /* DBSCAN*: border points are noise too */
-    const int32_t *date; /* ST-DBSCAN calendar time (README "Time gaps";
+    const int32_t *date; /* ST-DBSCAN calendar time (README, Terms: time gap;
                             NULL: elapsed time only): per point its date,
                             days since 1970-01-01 (vemt_event_date). Two
                             exact times (pts->precision second or minute)

@@ -32,7 +32,7 @@
  * so only the points inside the time window are visited.
  *
  * Time gaps are elapsed time between exact times and calendar days when
- * either time is known only to the day (README "Time gaps"): with dates,
+ * either time is known only to the day (README, Terms: time gap): with dates,
  * the window searched in the index is wider by a slack that bounds the
  * difference of the two measures, and each pair is checked exactly.
  */
@@ -51,7 +51,7 @@ typedef struct scan {
     double eps2;
     int64_t tau; /* time window (0 without times: all t are 0) */
     bool timed;  /* ST-DBSCAN: search the time window of each cell */
-    /* Calendar time (README "Time gaps"): a pair with a day-precision time
+    /* Calendar time (README, Terms: time gap): a pair with a day-precision time
      * is apart by calendar days, so the index is searched by t over a window
      * wider by the slack and each pair is checked. */
     bool dated;

@@ -86,7 +86,7 @@ static double dist(const knox_run *r, size_t i, size_t j) {
 }
 
 /* Time apart of the times of events u and v (time slots): calendar days
- * unless both times are exact (README "Time gaps"). */
+ * unless both times are exact (README, Terms: time gap). */
 static double gap(const knox_run *r, size_t u, size_t v) {
     if (r->date &&
         (r->prec[u] > VEMT_PREC_MINUTE || r->prec[v] > VEMT_PREC_MINUTE))

@@ -40,7 +40,7 @@ typedef struct vemt_knox_opts {
     size_t n_t_edges;      /* >= 2 */
     vemt_metric metric;
     vemt_perm_opts perm; /* R (VEMT_PERMUTATIONS_DEFAULT), seed, threads */
-    /* Calendar time (README "Time gaps"; NULL: every pair is apart by the
+    /* Calendar time (README, Terms: time gap; NULL: every pair is apart by the
      * difference of its t): per event, its calendar date in days since
      * 1970-01-01 (vemt_event_date; t is then in days too) and its
      * vemt_precision. Two exact times (second or minute precision) are

@@ -243,7 +243,7 @@ static inline bool vemt_event_counted(const vemt_event *ev, unsigned kinds) {
 }
 
 /** The calendar date, in days since 1970-01-01, an event's time gaps
- * count from (README "Time gaps"): a day- or month-precision time is dated
+ * count from (README, Terms: time gap): a day- or month-precision time is dated
  * by its label, the local date of start_utc in input_zone; an exact time
  * (second or minute precision) by its local date in zone, the analysis
  * zone. NULL zones are UTC. */
