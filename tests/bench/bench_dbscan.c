@@ -6,7 +6,10 @@
  *   bench_dbscan                             the suite: 100,000 and
  *       1,000,000 incidents of the fixture generator (seed 1)
  *   bench_dbscan METHOD POINTS.csv [MIN] [REPS]
- *       METHOD dbscan, stdbscan or hdbscan (or load: read only, the
+ *       METHOD dbscan, stdbscan, stdbscan-days (every third incident
+ *       known only to its UTC day: time gaps in calendar days, the
+ *       index searched with a slack and each pair checked) or hdbscan
+ *       (or load: read only, the
  *       baseline for peak memory) on a CSV with columns easting,
  *       northing (and occurred_at, ISO 8601 UTC, for stdbscan), such as
  *       ../shared/peers/gen_points.py writes; eps 250 m (14 days), MIN
@@ -83,6 +86,18 @@ static void run(const char *method, const pts *p, size_t min_pts, int reps) {
     vemt_ctx_create(1, &ctx);
     vemt_points v = {p->n, p->x, p->y, p->t, NULL, NULL};
     int32_t *lab = malloc(p->n * sizeof *lab);
+    bool days = !strcmp(method, "stdbscan-days");
+    int64_t *t = days ? malloc(p->n * sizeof *t) : NULL;
+    uint8_t *prec = days ? malloc(p->n) : NULL;
+    int32_t *date = days ? malloc(p->n * sizeof *date) : NULL;
+    for (size_t i = 0; days && i < p->n; i++) {
+        int64_t d =
+            p->t[i] >= 0 ? p->t[i] / 86400 : -((-p->t[i] + 86399) / 86400);
+        prec[i] = i % 3 ? VEMT_PREC_SECOND : VEMT_PREC_DAY;
+        t[i] = i % 3 ? p->t[i] : d * 86400;
+        date[i] = (int32_t)d;
+    }
+    if (days) v.t = t, v.precision = prec;
     size_t k = 0, noise = 0;
     char name[96];
     double best = 0;
@@ -95,8 +110,9 @@ static void run(const char *method, const pts *p, size_t min_pts, int reps) {
             name, reps, best,
             st = vemt_hdbscan_compute(ctx, &v, &o, lab, NULL, NULL, &k, NULL));
     } else {
-        vemt_dbscan_opts o = {250,        min_pts, !strcmp(method, "stdbscan"),
-                              14 * 86400, false,   NULL};
+        vemt_dbscan_opts o = {
+            250,        min_pts, days || !strcmp(method, "stdbscan"),
+            14 * 86400, false,   date};
         BENCH(name, reps, best,
               st = vemt_dbscan_compute(ctx, &v, &o, lab, NULL, &k));
     }
@@ -109,6 +125,7 @@ static void run(const char *method, const pts *p, size_t min_pts, int reps) {
             "(points included)\n",
             k, noise, best, peak_mb());
     free(lab);
+    free(t), free(prec), free(date);
     vemt_ctx_destroy(ctx);
 }
 
@@ -127,6 +144,7 @@ static int suite(void) {
     if (!load("bench-ingest/incidents.csv", 100000, &p)) return 1;
     run("dbscan", &p, 100, 3);
     run("stdbscan", &p, 100, 3);
+    run("stdbscan-days", &p, 100, 3);
     run("hdbscan", &p, 100, 1);
     free_pts(&p);
     if (!load("bench-ingest/incidents.csv", 0, &p)) return 1;
