@@ -33,7 +33,7 @@ typedef struct vemt_hotspot_result {
     double band_m;                          /* the band used, or 0 */
     size_t counted;                         /* events counted in units */
     char weights_desc[200];                 /* what the weights are */
-    char warnings[400];                     /* "" or sentences */
+    char warnings[800];                     /* "" or sentences */
 } vemt_hotspot_result;
 
 /** Lay the units over the study area (area may be NULL: the extent of the

@@ -241,10 +241,25 @@ static vemt_status read_boundary(run *r) {
     unsigned char *wkb = NULL;
     size_t n = 0;
     vemt_transform_note note;
-    vemt_status st = vemt_boundary_read(r->ctx, r->a.boundary,
-                                        r->a.analysis_crs, &wkb, &n, &note);
+    char *repairs = NULL;
+    vemt_status st =
+        vemt_boundary_read(r->ctx, r->a.boundary, r->a.boundary_where,
+                           r->a.analysis_crs, &wkb, &n, &note, &repairs);
     if (!st)
         vemt_params_add_transform(&r->params, "boundary_transformation", &note);
+    if (r->a.boundary_where)
+        vemt_params_add_text(&r->params, "boundary_where", "given",
+                             r->a.boundary_where);
+    if (repairs) { /* one line a repaired feature */
+        for (const char *p = repairs; r->info && *p;) {
+            size_t len = strcspn(p, "\n");
+            vemt_logf(r->info, "warning: %.*s\n", (int)len, p);
+            p += len + (p[len] == '\n');
+        }
+        vemt_params_add_text(&r->params, "boundary_repairs", "automatic",
+                             repairs);
+    }
+    vemt_ingest_free(repairs);
     if (!st) st = vemt_study_area_create_wkb(r->ctx, wkb, n, &r->area);
     vemt_ingest_free(wkb);
     if (st) return failed(r, st, r->a.boundary);
@@ -410,6 +425,22 @@ static vemt_status hash_aux_files(run *r) {
                  (unsigned long long)bytes);
         vemt_params_add_text(&r->params, files[i].name, "automatic", text);
     }
+    /* The second and later --areas files together. */
+    char more[512] = "";
+    size_t used = 0;
+    for (int k = 1; k < r->a.n_areas; k++) {
+        char hex[65];
+        uint64_t bytes;
+        vemt_status st =
+            vemt_ingest_file_sha256(r->ctx, r->a.area_files[k], hex, &bytes);
+        if (st) return st;
+        int w = snprintf(more + used, sizeof more - used,
+                         "%s%s: sha256 %s, %llu bytes", k > 1 ? "; " : "",
+                         r->a.area_files[k], hex, (unsigned long long)bytes);
+        if (w > 0 && (size_t)w < sizeof more - used) used += (size_t)w;
+    }
+    if (used)
+        vemt_params_add_text(&r->params, "areas_more_files", "automatic", more);
     return VEMT_OK;
 }
 
