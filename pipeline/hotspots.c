@@ -6,6 +6,7 @@
 #include "pipeline/hotspots.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ void vemt_hotspots_clear(vemt_hotspot_result *r) {
     vemt_free(r->lisa_p);
     vemt_free(r->lisa_type);
     vemt_free(r->profile);
+    vemt_free(r->alerts);
     memset(r, 0, sizeof *r);
 }
 
@@ -69,11 +71,30 @@ static vemt_status subset_areas(vemt_ctx *ctx, const vemt_unit_list *ul,
     return st;
 }
 
-/* Each line of text (lines ending in newlines) as a warning in the log. */
-static void log_lines(const vemt_callbacks *info, const char *text) {
-    for (const char *p = text; info && p && *p;) {
+/* Append "warning: <text>\n" to r->alerts (dropped when out of memory:
+ * the warnings' sentence still counts them). */
+static void alert(vemt_hotspot_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void alert(vemt_hotspot_result *r, const char *fmt, ...) {
+    char line[700];
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    size_t used = r->alerts ? strlen(r->alerts) : 0, add = strlen(line);
+    if (k < 0) return;
+    char *more = vemt_realloc(r->alerts, used + add + 12);
+    if (!more) return;
+    r->alerts = more;
+    snprintf(r->alerts + used, add + 12, "warning: %s\n", line);
+}
+
+/* Each line of text (lines ending in newlines) as an alert. */
+static void alert_lines(vemt_hotspot_result *r, const char *text) {
+    for (const char *p = text; p && *p;) {
         size_t len = strcspn(p, "\n");
-        vemt_logf(info, "warning: %.*s\n", (int)len, p);
+        alert(r, "%.*s", (int)len, p);
         p += len + (p[len] == '\n');
     }
 }
@@ -110,7 +131,7 @@ static vemt_status area_units(vemt_ctx *ctx, const vemt_job *a,
         vemt_unit_list_read(ctx, (size_t)a->n_areas, a->area_files, where,
                             a->analysis_crs, a->area_id, a->area_name, &ul);
     if (!st && ul.n_repaired) {
-        log_lines(info, ul.warnings);
+        alert_lines(r, ul.warnings);
         char text[160];
         snprintf(text, sizeof text,
                  "%zu area polygon%s invalid and repaired with GEOS "
@@ -350,10 +371,9 @@ static vemt_status statistics(vemt_ctx *ctx, const vemt_job *a,
 }
 
 /* The units with no neighbour but themselves (islands), by id and name,
- * as spdep prints its "no-neighbour observations": every one in the log,
- * the first few in the warnings of the provenance. */
-static void name_islands(vemt_hotspot_result *r, size_t n,
-                         const vemt_callbacks *info) {
+ * as spdep prints its "no-neighbour observations": every one in the
+ * alerts, the first few in the warnings of the provenance. */
+static void name_islands(vemt_hotspot_result *r, size_t n) {
     const vemt_polygons *polys = vemt_units_polygons(r->grid);
     char list[200] = "";
     size_t used = 0, shown = 0, total = 0;
@@ -365,9 +385,8 @@ static void name_islands(vemt_hotspot_result *r, size_t n,
         char id[64];
         vemt_units_id(r->grid, i, id, sizeof id);
         const char *name = polys ? vemt_polygons_name(polys, i) : "";
-        if (info)
-            vemt_logf(info, "warning: no neighbour: unit %s%s%s%s\n", id,
-                      name[0] ? " (" : "", name, name[0] ? ")" : "");
+        alert(r, "no neighbour: unit %s%s%s%s", id, name[0] ? " (" : "", name,
+              name[0] ? ")" : "");
         total++;
         if (used + strlen(id) + 4 < sizeof list - 8) {
             int w = snprintf(list + used, sizeof list - used, "%s%s",
@@ -416,8 +435,9 @@ static void check_data(vemt_hotspot_result *r, size_t n,
                  isolated == 1 ? "itself" : "themselves",
                  isolated == 1 ? "its" : "their",
                  isolated == 1 ? "its" : "their");
-        warn(r, info, text);
-        name_islands(r, n, info);
+        warn(r, NULL, text);
+        alert(r, "%s", text);
+        name_islands(r, n);
     }
 }
 

@@ -251,9 +251,11 @@ static vemt_status read_boundary(run *r) {
         vemt_params_add_text(&r->params, "boundary_where", "given",
                              r->a.boundary_where);
     if (repairs) { /* one line a repaired feature */
-        for (const char *p = repairs; r->info && *p;) {
+        for (const char *p = repairs; *p;) {
             size_t len = strcspn(p, "\n");
-            vemt_logf(r->info, "warning: %.*s\n", (int)len, p);
+            char line[700];
+            snprintf(line, sizeof line, "warning: %.*s\n", (int)len, p);
+            vemt_log_text(&r->cb, VEMT_LOG_WARNING, line);
             p += len + (p[len] == '\n');
         }
         vemt_params_add_text(&r->params, "boundary_repairs", "automatic",
@@ -297,6 +299,7 @@ static vemt_status analyse(run *r) {
     if (st) return failed(r, st, r->a.flag_places);
     st = vemt_hotspots_run(r->ctx, &r->a, r->area, &r->events, r->info,
                            &r->params, h);
+    if (h->alerts) vemt_log_text(&r->cb, VEMT_LOG_WARNING, h->alerts);
     if (st) return failed(r, st, NULL);
     if (r->cancelled) return cancelled(r); /* the stages that report end here */
     if (vemt_tier_check_cell(
