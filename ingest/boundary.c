@@ -92,7 +92,7 @@ static vemt_status checked(vemt_ctx *ctx, OGRGeometryH g, const char *label,
     if (!st && (OGR_G_CreateFromWkb(fixed, NULL, out, (int)fn) != OGRERR_NONE ||
                 !*out))
         st = VEMT_E_DEPENDENCY;
-    vemt_engine_free(fixed);
+    vemt_free(fixed); /* vemt_engine_free, without the study area's file */
     return st;
 }
 
