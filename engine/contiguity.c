@@ -1,32 +1,35 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file contiguity.c
  * @brief Queen and rook contiguity: grid cells by their lattice, polygon
- * units with GEOS.
+ * units by spdep's poly2nb rule on their vertices.
  *
- * Polygons. spdep's poly2nb (Bivand & Wong 2018, "Comparing implementations
- * of global and local indicators of spatial association", TEST 27:716-748,
- * doi:10.1007/s11749-018-0599-x; spdep 1.2-7 R/poly2nb.R and src/polypoly.c)
- * compares vertices: queen when the two polygons have at least one pair of
- * vertices within snap of each other, rook when at least two. We use GEOS
- * topology instead, on the candidate pairs whose envelopes (grown by snap)
- * meet in the units' STRtree:
+ * Polygons follow spdep's poly2nb exactly (Bivand & Wong 2018, "Comparing
+ * implementations of global and local indicators of spatial association",
+ * TEST 27:716-748, doi:10.1007/s11749-018-0599-x; spdep 1.2-7 R/poly2nb.R
+ * and src/polypoly.c), so that a neighbour list can be compared with
+ * spdep's for equality (tests/test_areas.c, tests/ref/README.md):
  *
- * - queen: the polygons intersect (snap 0) or lie within snap of each
- *   other (GEOSPreparedDistanceWithin);
- * - rook: a queen pair whose boundaries have a segment in common (same
- *   end points; this fast path, tried first, also settles queen), or whose
- * DE-9IM matrix, after snapping the first to the second within snap (GEOSSnap,
- *   JTS's GeometrySnapper), has boundaries meeting in a line (BB = 1) or
- *   interiors overlapping (II != F).
+ * - a polygon's vertices are every coordinate of every ring (exterior and
+ *   holes) of every part, in order, ring-closing vertices included, less
+ *   the very first coordinate of the feature (poly2nb takes
+ *   sf::st_coordinates(pl) and drops row 1 of each feature, spdep issue
+ *   50), so a ring's start is counted once for the first ring and twice
+ *   for later rings and parts;
+ * - two polygons are queen neighbours when at least one pair of vertices,
+ *   one from each, lies within snap: |dx| <= snap, |dy| <= snap and
+ *   hypot(dx, dy) <= snap (polypolyC, Micah Altman 2010), and rook
+ *   neighbours when at least two such pairs do.
  *
- * The two agree on tessellations whose neighbours share vertices. They
- * differ where a vertex of one polygon lies on an edge of another without
- * a vertex there (GEOS: queen; poly2nb: not, unless snap reaches a vertex),
- * and for rook where two polygons share two separate points but no edge
- * (poly2nb: rook; GEOS: queen only). tests/test_areas.c counts the
- * differences on real ward boundaries. snap is in CRS units (metres):
- * poly2nb's default, sqrt(.Machine$double.eps), is 1.5e-8 m, in effect 0.
+ * The vertex test is all there is: a vertex lying on a neighbour's edge
+ * without a vertex there does not make them neighbours (unless snap
+ * reaches a vertex), and two polygons with two separate vertex pairs in
+ * common are rook neighbours although they share no edge. The candidate
+ * pairs come from the units' STRtree (envelopes grown by snap); in each
+ * pair only the vertices within the other's envelope, grown by snap, are
+ * compared, through a copy of each polygon's vertices sorted by x, so
+ * large polygons cost n log n, not n^2. snap is in CRS units (metres).
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -36,22 +39,21 @@
 
 vemt_status vemt_weights_units_contiguity(vemt_ctx *ctx,
                                           const vemt_units *units,
-                                          vemt_contiguity kind,
+                                          vemt_contiguity kind, double snap_m,
                                           bool include_self,
                                           vemt_weights **out) {
     *out = NULL;
     if (kind != VEMT_CONTIGUITY_QUEEN && kind != VEMT_CONTIGUITY_ROOK)
         return vemt_ctx_fail(ctx, VEMT_E_ARG, "unknown contiguity %d",
                              (int)kind);
-    /* Polygon units: GEOS topology, snap 0 (as tests/test_areas.c checks
-     * against poly2nb on real wards). */
     const vemt_polygons *polys = vemt_units_polygons(units);
     if (polys)
-        return vemt_weights_polygons_contiguity(ctx, polys, kind, 0.0,
+        return vemt_weights_polygons_contiguity(ctx, polys, kind, snap_m,
                                                 include_self, out);
     /* Neighbours across an edge have centres one cell apart in both
      * lattices (a hexagon's six all do); across a square's corner,
-     * cell x sqrt(2). The band search compares with a relative tolerance. */
+     * cell x sqrt(2). The band search compares with a relative tolerance.
+     * Grid cells share their vertices exactly, so snap plays no part. */
     double cell = vemt_units_cell_m(units), band = cell;
     if (vemt_units_shape(units) == VEMT_UNIT_SQUARE &&
         kind == VEMT_CONTIGUITY_QUEEN)
@@ -59,28 +61,27 @@ vemt_status vemt_weights_units_contiguity(vemt_ctx *ctx,
     return vemt_weights_units_band(ctx, units, band, include_self, out);
 }
 
-/* A boundary segment with its end points in lexicographic order. */
-typedef struct seg {
-    double ax, ay, bx, by;
-} seg;
+/* A vertex. */
+typedef struct pt {
+    double x, y;
+} pt;
 
-static int by_seg(const void *p, const void *q) {
-    const seg *a = p, *b = q;
-    if (a->ax != b->ax) return a->ax < b->ax ? -1 : 1;
-    if (a->ay != b->ay) return a->ay < b->ay ? -1 : 1;
-    if (a->bx != b->bx) return a->bx < b->bx ? -1 : 1;
-    if (a->by != b->by) return a->by < b->by ? -1 : 1;
+static int by_x(const void *p, const void *q) {
+    const pt *a = p, *b = q;
+    if (a->x != b->x) return a->x < b->x ? -1 : 1;
+    if (a->y != b->y) return a->y < b->y ? -1 : 1;
     return 0;
 }
 
 /* One contiguity computation: the units, the rule, and every unit's
- * boundary segments, sorted (segs[start[i]..start[i + 1]]). */
+ * vertices as poly2nb takes them, sorted by x (v[start[i]..start[i + 1]]). */
 typedef struct job {
     const vemt_polygons *a;
-    vemt_contiguity kind;
+    int need; /* vertex pairs within snap: 1 queen, 2 rook */
     double snap;
-    seg *segs;
-    size_t *start, nsegs, cap;
+    pt *v;
+    size_t *start, nv, cap;
+    bool first;                   /* the feature's first coordinate is next */
     size_t i, *cand, ncand, ccap; /* STRtree candidates j > i */
     bool nomem;
 } job;
@@ -89,24 +90,25 @@ static bool add_ring(job *jb, GEOSContextHandle_t h, const GEOSGeometry *ring) {
     const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(h, ring) : NULL;
     unsigned int n = 0;
     if (!cs || !GEOSCoordSeq_getSize_r(h, cs, &n)) return false;
-    double px = 0, py = 0, x, y;
-    for (unsigned int k = 0; k < n; k++, px = x, py = y) {
+    for (unsigned int k = 0; k < n; k++) {
+        double x, y;
         if (!GEOSCoordSeq_getXY_r(h, cs, k, &x, &y)) return false;
-        if (k == 0 || (x == px && y == py)) continue;
-        if (vemt_grow((void **)&jb->segs, &jb->cap, jb->nsegs + 1,
-                      sizeof *jb->segs)) {
+        if (jb->first) { /* poly2nb drops row 1 of st_coordinates */
+            jb->first = false;
+            continue;
+        }
+        if (vemt_grow((void **)&jb->v, &jb->cap, jb->nv + 1, sizeof *jb->v)) {
             jb->nomem = true;
             return false;
         }
-        bool fwd = px < x || (px == x && py < y);
-        jb->segs[jb->nsegs++] = fwd ? (seg){px, py, x, y} : (seg){x, y, px, py};
+        jb->v[jb->nv++] = (pt){x, y};
     }
     return true;
 }
 
-/* Every unit's boundary segments (exterior and interior rings of every
- * part), for the fast test. */
-static vemt_status collect_segments(job *jb) {
+/* Every unit's vertices (exterior and interior rings of every part, in
+ * st_coordinates order), sorted by x. */
+static vemt_status collect_vertices(job *jb) {
     GEOSContextHandle_t h = vemt_polygons_geos(jb->a);
     size_t n = vemt_polygons_count(jb->a);
     jb->start = vemt_calloc(n + 1, sizeof *jb->start);
@@ -115,6 +117,7 @@ static vemt_status collect_segments(job *jb) {
         const GEOSGeometry *g = vemt_polygons_geom(jb->a, i);
         bool multi = GEOSGeomTypeId_r(h, g) == GEOS_MULTIPOLYGON;
         int parts = multi ? GEOSGetNumGeometries_r(h, g) : 1;
+        jb->first = true;
         for (int p = 0; p < parts; p++) {
             const GEOSGeometry *poly = multi ? GEOSGetGeometryN_r(h, g, p) : g;
             int holes = poly ? GEOSGetNumInteriorRings_r(h, poly) : -1;
@@ -124,27 +127,53 @@ static vemt_status collect_segments(job *jb) {
                 ok = add_ring(jb, h, GEOSGetInteriorRingN_r(h, poly, r));
             if (!ok) return jb->nomem ? VEMT_E_NOMEM : VEMT_E_DEPENDENCY;
         }
-        jb->start[i + 1] = jb->nsegs;
-        if (jb->nsegs - jb->start[i] > 1)
-            qsort(jb->segs + jb->start[i], jb->nsegs - jb->start[i],
-                  sizeof *jb->segs, by_seg);
+        jb->start[i + 1] = jb->nv;
+        if (jb->nv - jb->start[i] > 1)
+            qsort(jb->v + jb->start[i], jb->nv - jb->start[i], sizeof *jb->v,
+                  by_x);
     }
     return VEMT_OK;
 }
 
-/* Do units i and j have a boundary segment in common (same end points)?
- * A merge of the two sorted lists. */
-static bool share_segment(const job *jb, size_t i, size_t j) {
-    const seg *a = jb->segs + jb->start[i], *b = jb->segs + jb->start[j];
-    size_t na = jb->start[i + 1] - jb->start[i];
-    size_t nb = jb->start[j + 1] - jb->start[j], p = 0, q = 0;
-    while (p < na && q < nb) {
-        int c = by_seg(&a[p], &b[q]);
-        if (c == 0) return true;
-        if (c < 0)
-            p++;
+/* The first of the n vertices (sorted by x) with x >= lo. */
+static size_t lower(const pt *v, size_t n, double lo) {
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (v[m].x < lo)
+            a = m + 1;
         else
-            q++;
+            b = m;
+    }
+    return a;
+}
+
+/* Half-width of the x window searched around a coordinate: wider than snap
+ * by enough that rounding in x - snap can't leave out a vertex that
+ * polypolyC's |x1 - x2| <= snap would take; that exact test decides. */
+static double window(double snap, double x) {
+    return 2 * snap + 4 * DBL_EPSILON * fabs(x) + DBL_MIN;
+}
+
+/* Are units i and j neighbours: at least jb->need pairs of vertices, one
+ * of each, within snap (polypolyC's test, pair by pair). */
+static bool adjacent(const job *jb, size_t i, size_t j) {
+    const pt *a = jb->v + jb->start[i], *b = jb->v + jb->start[j];
+    size_t na = jb->start[i + 1] - jb->start[i];
+    size_t nb = jb->start[j + 1] - jb->start[j];
+    if (!na || !nb) return false;
+    double sn = jb->snap;
+    /* Only a's vertices within b's x range (grown) can pair. */
+    double bx0 = b[0].x, bx1 = b[nb - 1].x;
+    size_t p = lower(a, na, bx0 - window(sn, bx0));
+    int k = 0;
+    for (; p < na && a[p].x <= bx1 + window(sn, bx1); p++) {
+        double x1 = a[p].x, y1 = a[p].y, w = window(sn, x1);
+        for (size_t q = lower(b, nb, x1 - w); q < nb && b[q].x <= x1 + w; q++) {
+            double xd = x1 - b[q].x, yd = y1 - b[q].y;
+            if (fabs(xd) > sn || fabs(yd) > sn) continue;
+            if (hypot(xd, yd) <= sn && ++k >= jb->need) return true;
+        }
     }
     return false;
 }
@@ -165,48 +194,14 @@ static int by_index(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-/* Rook for a queen pair without a segment in common: GEOS decides on the
- * DE-9IM matrix, after snapping i to j when snap > 0. 1 yes, 0 no, -1 when
- * GEOS fails. */
-static int shares_line(const job *jb, size_t i, size_t j) {
-    GEOSContextHandle_t h = vemt_polygons_geos(jb->a);
-    const GEOSGeometry *gi = vemt_polygons_geom(jb->a, i);
-    const GEOSGeometry *gj = vemt_polygons_geom(jb->a, j);
-    GEOSGeometry *snapped =
-        jb->snap > 0 ? GEOSSnap_r(h, gi, gj, jb->snap) : NULL;
-    if (jb->snap > 0 && !snapped) return -1;
-    char *m = GEOSRelate_r(h, snapped ? snapped : gi, gj);
-    if (snapped) GEOSGeom_destroy_r(h, snapped);
-    if (!m) return -1;
-    int rook = m[0] != 'F' || m[4] == '1';
-    GEOSFree_r(h, m);
-    return rook;
-}
-
-/* 1 when units i and j are neighbours of the job's kind, 0 when not, -1
- * when GEOS fails (its message is in the context). A boundary segment in
- * common makes them queen and rook neighbours at once: the fast path on
- * clean tessellations, whose neighbours share their edges' vertices. */
-static int adjacent(const job *jb, size_t i, size_t j) {
-    if (share_segment(jb, i, j)) return 1;
-    GEOSContextHandle_t h = vemt_polygons_geos(jb->a);
-    const GEOSPreparedGeometry *pi = vemt_polygons_prepared(jb->a, i);
-    const GEOSGeometry *gj = vemt_polygons_geom(jb->a, j);
-    char q = jb->snap > 0 ? GEOSPreparedDistanceWithin_r(h, pi, gj, jb->snap)
-                          : GEOSPreparedIntersects_r(h, pi, gj);
-    if (q == 2) return -1;
-    if (q != 1 || jb->kind == VEMT_CONTIGUITY_QUEEN) return q;
-    return shares_line(jb, i, j);
-}
-
 /* Append the neighbours j > i of unit i to *pairs as (i, j). */
 static vemt_status unit_pairs(job *jb, size_t i, size_t **pairs, size_t *np,
                               size_t *cap) {
     vemt_bbox b = vemt_polygons_bbox(jb->a, i);
-    b.xmin -= jb->snap;
-    b.ymin -= jb->snap;
-    b.xmax += jb->snap;
-    b.ymax += jb->snap;
+    b.xmin -= window(jb->snap, b.xmin);
+    b.ymin -= window(jb->snap, b.ymin);
+    b.xmax += window(jb->snap, b.xmax);
+    b.ymax += window(jb->snap, b.ymax);
     jb->i = i;
     jb->ncand = 0;
     vemt_status st = vemt_polygons_query(jb->a, &b, collect, jb);
@@ -214,9 +209,7 @@ static vemt_status unit_pairs(job *jb, size_t i, size_t **pairs, size_t *np,
     if (jb->nomem) return VEMT_E_NOMEM;
     if (jb->ncand > 1) qsort(jb->cand, jb->ncand, sizeof *jb->cand, by_index);
     for (size_t m = 0; m < jb->ncand; m++) {
-        int adj = adjacent(jb, i, jb->cand[m]);
-        if (adj < 0) return VEMT_E_DEPENDENCY;
-        if (!adj) continue;
+        if (!adjacent(jb, i, jb->cand[m])) continue;
         if (vemt_grow((void **)pairs, cap, 2 * (*np + 1), sizeof **pairs))
             return VEMT_E_NOMEM;
         (*pairs)[2 * *np] = i;
@@ -238,13 +231,15 @@ vemt_status vemt_weights_polygons_contiguity(vemt_ctx *ctx,
                              "contiguity needs a snap distance >= 0 m and "
                              "queen or rook, got %g m and %d",
                              snap_m, (int)kind);
-    job jb = {.a = polys, .kind = kind, .snap = snap_m};
+    job jb = {.a = polys,
+              .need = kind == VEMT_CONTIGUITY_QUEEN ? 1 : 2,
+              .snap = snap_m};
     size_t *pairs = NULL, np = 0, cap = 0, n = vemt_polygons_count(polys);
-    vemt_status st = collect_segments(&jb);
+    vemt_status st = collect_vertices(&jb);
     for (size_t i = 0; i < n && !st; i++)
         st = unit_pairs(&jb, i, &pairs, &np, &cap);
     if (!st) st = vemt_weights_from_pairs(n, pairs, np, include_self, out);
-    vemt_free(jb.segs);
+    vemt_free(jb.v);
     vemt_free(jb.start);
     vemt_free(jb.cand);
     vemt_free(pairs);

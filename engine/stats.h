@@ -50,18 +50,19 @@ typedef enum vemt_contiguity {
 } vemt_contiguity;
 
 /** Contiguity of units: squares have 4 rook or 8 queen neighbours,
- * hexagons 6 of either, polygon units as vemt_weights_polygons_contiguity
- * with snap 0. Caller owns *out; free with vemt_weights_destroy(). */
+ * hexagons 6 of either (snap_m plays no part), polygon units as
+ * vemt_weights_polygons_contiguity with snap_m. Caller owns *out; free with
+ * vemt_weights_destroy(). */
 vemt_status vemt_weights_units_contiguity(vemt_ctx *ctx,
                                           const vemt_units *units,
-                                          vemt_contiguity kind,
+                                          vemt_contiguity kind, double snap_m,
                                           bool include_self,
                                           vemt_weights **out);
 
-/** Contiguity of polygons computed with GEOS: queen when they are within
- * snap_m of each other (0: they intersect), rook when, after snapping one
- * to the other within snap_m, their boundaries share a line or their
- * interiors overlap (contiguity.c compares this with spdep's poly2nb).
+/** Contiguity of polygons by spdep's poly2nb rule (contiguity.c): queen
+ * when at least one pair of boundary vertices, one of each polygon, lies
+ * within snap_m (Euclidean, <=), rook when at least two pairs do; a
+ * polygon's vertices are those of all its rings and parts, less the first.
  * Returns VEMT_E_ARG for a negative snap, VEMT_E_DEPENDENCY, VEMT_E_NOMEM.
  * Caller owns *out; free with vemt_weights_destroy(). */
 vemt_status vemt_weights_polygons_contiguity(vemt_ctx *ctx,

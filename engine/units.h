@@ -89,6 +89,17 @@ vemt_status vemt_polygons_create_wkb(vemt_ctx *ctx, size_t n,
                                      const char *const *names,
                                      vemt_polygons **out);
 
+/** Check polygon WKB (any CRS) with GEOS. Valid: *reason "" and *fixed
+ * NULL. Invalid: *reason gets GEOS's reason (GEOSisValidReason, with the
+ * place) and *fixed the repair (GEOS MakeValid, "structure" method,
+ * polygonal parts only) as ISO WKB, or NULL with *fixed_size 0 when no
+ * area is left. Caller owns *fixed; free with vemt_engine_free(). Returns
+ * VEMT_E_DEPENDENCY (unreadable WKB, GEOS failing), VEMT_E_NOMEM. */
+vemt_status vemt_polygon_wkb_check(vemt_ctx *ctx, const unsigned char *wkb,
+                                   size_t size, char *reason,
+                                   size_t reason_size, unsigned char **fixed,
+                                   size_t *fixed_size);
+
 /** Free the polygons; NULL is a no-op. */
 void vemt_polygons_destroy(vemt_polygons *polys);
 

@@ -179,39 +179,57 @@ vemt_status vemt_ingest_merge_across(vemt_events *events, vemt_source *sources,
                                      vemt_merges *merges, double max_m,
                                      double max_s, size_t *merged);
 
-/** Read a polygon layer that GDAL can open (any CRS), union its features
- * and transform them with PROJ to analysis_crs (NULL:
- * VEMT_ANALYSIS_CRS_DEFAULT). *wkb receives ISO WKB of a Polygon or
- * MultiPolygon; note (may be NULL) the layer's CRS and the operation used.
- * Caller owns *wkb; free with vemt_ingest_free(). Returns VEMT_E_IO when
- * the file can't be opened, VEMT_E_ARG when it has no polygon or CRS,
- * VEMT_E_DEPENDENCY when GDAL or PROJ fails. */
+/** Read a polygon layer that GDAL can open (any CRS): the features of its
+ * first layer that match where (an OGR SQL attribute filter,
+ * OGR_L_SetAttributeFilter; NULL: all), each checked with GEOS and repaired
+ * when invalid (vemt_polygon_wkb_check), unioned and transformed with PROJ
+ * to analysis_crs (NULL: VEMT_ANALYSIS_CRS_DEFAULT). *wkb receives ISO WKB
+ * of a Polygon or MultiPolygon; note (may be NULL) the layer's CRS and the
+ * operation used; *warnings (may be NULL) one line per repaired feature
+ * ("PATH: feature FID (FIELD 'id') is not a valid polygon (GEOS's reason):
+ * repaired ...") or NULL when none was. Caller owns *wkb and *warnings;
+ * free with vemt_ingest_free(). Returns VEMT_E_IO when the file can't be
+ * opened, VEMT_E_ARG when it has no polygon or CRS, when where is not valid
+ * or selects no feature, or when a repair leaves no area (naming the
+ * feature), VEMT_E_DEPENDENCY when GDAL or PROJ fails. */
 vemt_status vemt_boundary_read(vemt_ctx *ctx, const char *path,
-                               const char *analysis_crs, unsigned char **wkb,
-                               size_t *size, vemt_transform_note *note);
+                               const char *where, const char *analysis_crs,
+                               unsigned char **wkb, size_t *size,
+                               vemt_transform_note *note, char **warnings);
 
-/** Polygon units read from a GIS file, in the analysis CRS. */
+/** Polygon units read from GIS files, in the analysis CRS. */
 typedef struct vemt_unit_list {
     size_t n;
     unsigned char **wkb; /* ISO WKB Polygon or MultiPolygon per unit */
     size_t *wkb_size;
     char **ids;          /* the id field's value, or the feature's FID */
     char **names;        /* the name field's value, "" without one */
-    char id_field[64];   /* the field used for ids ("" = FID) */
-    char name_field[64]; /* the field used for names ("" = none) */
-    vemt_transform_note transform; /* the layer's CRS, the PROJ operation */
+    size_t *file;        /* index of the unit's file among those read */
+    char id_field[64];   /* the field(s) used for ids ("" = FID) */
+    char name_field[64]; /* the field(s) used for names ("" = none) */
+    vemt_transform_note transform; /* the first file's CRS and operation */
+    char *warnings;                /* one line per repaired feature, or NULL */
+    size_t n_repaired;             /* lines in warnings */
 } vemt_unit_list;
 
-/** Read the polygon features of the first layer of path (any CRS) as
- * units, transformed to analysis_crs (NULL: VEMT_ANALYSIS_CRS_DEFAULT).
- * id_field and name_field name the
+/** Read the polygon features of the first layer of each of the n_files
+ * paths (any CRS; layers combined in order) as units, transformed to
+ * analysis_crs (NULL: VEMT_ANALYSIS_CRS_DEFAULT), keeping the features that
+ * match wheres[k] (an OGR SQL attribute filter for file k; wheres or an
+ * entry NULL: all). Invalid polygons are repaired as vemt_boundary_read
+ * does, one line each in out->warnings. id_field and name_field name the
  * fields (NULL: the first field whose name, without case and punctuation,
  * is area_id, id, code or ends in cd or code, and name or ends in nm or
  * name; ids fall back to the FID). Returns VEMT_E_IO (can't open),
  * VEMT_E_MISSING (a named field is not there), VEMT_E_ARG naming the
- * feature for one without a polygon, an empty id or an id used twice,
- * VEMT_E_DEPENDENCY, VEMT_E_NOMEM. Free with vemt_unit_list_clear(). */
-vemt_status vemt_unit_list_read(vemt_ctx *ctx, const char *path,
+ * feature for one without a polygon, an empty id, a repair that leaves no
+ * area, for an id used twice (naming both files when they differ), for a
+ * where clause that is not valid or selects nothing; the error's source is
+ * the file. VEMT_E_DEPENDENCY, VEMT_E_NOMEM. Free with
+ * vemt_unit_list_clear(). */
+vemt_status vemt_unit_list_read(vemt_ctx *ctx, size_t n_files,
+                                const char *const *paths,
+                                const char *const *wheres,
                                 const char *analysis_crs, const char *id_field,
                                 const char *name_field, vemt_unit_list *out);
 

@@ -6,6 +6,7 @@
 #include "pipeline/hotspots.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ void vemt_hotspots_clear(vemt_hotspot_result *r) {
     vemt_free(r->lisa_p);
     vemt_free(r->lisa_type);
     vemt_free(r->profile);
+    vemt_free(r->alerts);
     memset(r, 0, sizeof *r);
 }
 
@@ -69,6 +71,49 @@ static vemt_status subset_areas(vemt_ctx *ctx, const vemt_unit_list *ul,
     return st;
 }
 
+/* Append "warning: <text>\n" to r->alerts (dropped when out of memory:
+ * the warnings' sentence still counts them). */
+static void alert(vemt_hotspot_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void alert(vemt_hotspot_result *r, const char *fmt, ...) {
+    char line[700];
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    size_t used = r->alerts ? strlen(r->alerts) : 0, add = strlen(line);
+    if (k < 0) return;
+    char *more = vemt_realloc(r->alerts, used + add + 12);
+    if (!more) return;
+    r->alerts = more;
+    snprintf(r->alerts + used, add + 12, "warning: %s\n", line);
+}
+
+/* Each line of text (lines ending in newlines) as an alert. */
+static void alert_lines(vemt_hotspot_result *r, const char *text) {
+    for (const char *p = text; p && *p;) {
+        size_t len = strcspn(p, "\n");
+        alert(r, "%.*s", (int)len, p);
+        p += len + (p[len] == '\n');
+    }
+}
+
+/* The --areas files as one text, each with its own where clause (a job
+ * file's) in brackets. */
+static void areas_text(const vemt_job *a, char *out, size_t size) {
+    size_t used = 0;
+    out[0] = '\0';
+    for (int k = 0; k < a->n_areas && used < size; k++) {
+        int w = snprintf(out + used, size - used, "%s%s%s%s%s", k ? "; " : "",
+                         a->area_files[k], a->area_where[k] ? " (where " : "",
+                         a->area_where[k] ? a->area_where[k] : "",
+                         a->area_where[k] ? ")" : "");
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+}
+
 /* --areas: the polygons with at least half their area in the study area
  * (all without one): generalised boundaries of neighbouring authorities
  * touch or overlap the study area by slivers, which must not count. */
@@ -79,8 +124,21 @@ static vemt_status area_units(vemt_ctx *ctx, const vemt_job *a,
     vemt_unit_list ul;
     vemt_polygons *all = NULL, *kept = NULL;
     bool *keep = NULL;
-    vemt_status st = vemt_unit_list_read(ctx, a->areas, a->analysis_crs,
-                                         a->area_id, a->area_name, &ul);
+    const char *where[VEMT_MAX_AREAS];
+    for (int k = 0; k < a->n_areas; k++)
+        where[k] = a->area_where[k] ? a->area_where[k] : a->areas_where;
+    vemt_status st =
+        vemt_unit_list_read(ctx, (size_t)a->n_areas, a->area_files, where,
+                            a->analysis_crs, a->area_id, a->area_name, &ul);
+    if (!st && ul.n_repaired) {
+        alert_lines(r, ul.warnings);
+        char text[160];
+        snprintf(text, sizeof text,
+                 "%zu area polygon%s invalid and repaired with GEOS "
+                 "MakeValid (see the log).",
+                 ul.n_repaired, ul.n_repaired == 1 ? " was" : "s were");
+        warn(r, NULL, text);
+    }
     if (!st) st = subset_areas(ctx, &ul, NULL, &all);
     size_t n = st ? 0 : vemt_polygons_count(all), m = n;
     if (!st && area) {
@@ -91,18 +149,25 @@ static vemt_status area_units(vemt_ctx *ctx, const vemt_job *a,
             m += keep[i] = vemt_polygons_share_in(all, i, area) >= 0.5;
         if (!st && m == 0)
             st = vemt_ctx_fail(ctx, VEMT_E_ARG,
-                               "no unit of %s has half its area or more in the "
-                               "study area",
-                               a->areas);
+                               "no unit of %s%s has half its area or more in "
+                               "the study area",
+                               a->areas,
+                               a->n_areas > 1 ? " and the other "
+                                                "--areas files"
+                                              : "");
         if (!st && m < n) st = subset_areas(ctx, &ul, keep, &kept);
     }
+    char files[512];
+    areas_text(a, files, sizeof files);
     if (!st && info)
         vemt_logf(
             info, "units: %zu polygons of %s (ids from %s, names from %s)%s\n",
-            m, a->areas, ul.id_field[0] ? ul.id_field : "the feature ids",
+            m, files, ul.id_field[0] ? ul.id_field : "the feature ids",
             ul.name_field[0] ? ul.name_field : "no field",
             m < n ? "; those less than half in the study area left out" : "");
-    vemt_params_add_text(params, "areas", "given", a->areas);
+    vemt_params_add_text(params, "areas", "given", files);
+    if (a->areas_where)
+        vemt_params_add_text(params, "areas_where", "given", a->areas_where);
     if (!st)
         vemt_params_add_transform(params, "areas_transformation",
                                   &ul.transform);
@@ -242,12 +307,27 @@ static vemt_status build_weights(vemt_ctx *ctx, const vemt_job *a,
     } else if (kind == VEMT_WEIGHTS_QUEEN || kind == VEMT_WEIGHTS_ROOK) {
         vemt_contiguity c = kind == VEMT_WEIGHTS_QUEEN ? VEMT_CONTIGUITY_QUEEN
                                                        : VEMT_CONTIGUITY_ROOK;
-        st = vemt_weights_units_contiguity(ctx, r->grid, c, true, &r->weights);
-        snprintf(
-            r->weights_desc, sizeof r->weights_desc,
-            "binary %s contiguity (%s), the unit itself included (Gi*)",
-            c == VEMT_CONTIGUITY_QUEEN ? "queen" : "rook",
-            c == VEMT_CONTIGUITY_QUEEN ? "a shared point" : "a shared edge");
+        st = vemt_weights_units_contiguity(ctx, r->grid, c, a->snap_m, true,
+                                           &r->weights);
+        if (areas) {
+            snprintf(r->weights_desc, sizeof r->weights_desc,
+                     "binary %s contiguity (spdep poly2nb's rule: at least %s "
+                     "of boundary vertices within %g m), the unit itself "
+                     "included (Gi*)",
+                     c == VEMT_CONTIGUITY_QUEEN ? "queen" : "rook",
+                     c == VEMT_CONTIGUITY_QUEEN ? "one pair" : "two pairs",
+                     a->snap_m);
+            vemt_params_add(params, "snap_m",
+                            a->snap_m == 0.001 ? "default" : "given",
+                            a->snap_m);
+        } else {
+            snprintf(
+                r->weights_desc, sizeof r->weights_desc,
+                "binary %s contiguity (%s), the unit itself included (Gi*)",
+                c == VEMT_CONTIGUITY_QUEEN ? "queen" : "rook",
+                c == VEMT_CONTIGUITY_QUEEN ? "a shared point"
+                                           : "a shared edge");
+        }
     } else {
         r->band_m = choose_band(a, r, info, params);
         st = vemt_weights_band(ctx, xy, n, r->band_m, true, &r->weights);
@@ -290,6 +370,36 @@ static vemt_status statistics(vemt_ctx *ctx, const vemt_job *a,
     return st;
 }
 
+/* The units with no neighbour but themselves (islands), by id and name,
+ * as spdep prints its "no-neighbour observations": every one in the
+ * alerts, the first few in the warnings of the provenance. */
+static void name_islands(vemt_hotspot_result *r, size_t n) {
+    const vemt_polygons *polys = vemt_units_polygons(r->grid);
+    char list[200] = "";
+    size_t used = 0, shown = 0, total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const size_t *nb;
+        size_t k;
+        vemt_weights_neighbours(r->weights, i, &nb, &k);
+        if (k > 1) continue;
+        char id[64];
+        vemt_units_id(r->grid, i, id, sizeof id);
+        const char *name = polys ? vemt_polygons_name(polys, i) : "";
+        alert(r, "no neighbour: unit %s%s%s%s", id, name[0] ? " (" : "", name,
+              name[0] ? ")" : "");
+        total++;
+        if (used + strlen(id) + 4 < sizeof list - 8) {
+            int w = snprintf(list + used, sizeof list - used, "%s%s",
+                             shown ? ", " : "", id);
+            if (w > 0) used += (size_t)w, shown++;
+        }
+    }
+    char text[300];
+    snprintf(text, sizeof text, "Units with no neighbour: %s%s.", list,
+             shown < total ? ", ..." : "");
+    warn(r, NULL, text);
+}
+
 /* Warnings Esri's tools give too: few units or events, sparse counts,
  * units whose only neighbour is themselves. */
 static void check_data(vemt_hotspot_result *r, size_t n,
@@ -318,12 +428,16 @@ static void check_data(vemt_hotspot_result *r, size_t n,
     }
     if (isolated) {
         snprintf(text, sizeof text,
-                 "%zu unit%s no neighbour but %s: %s Gi* is %s own count.",
+                 "%zu unit%s no neighbour but %s (no-neighbour "
+                 "observations): %s Gi* is %s own count standardised, (x - "
+                 "mean) / s.",
                  isolated, isolated == 1 ? " has" : "s have",
                  isolated == 1 ? "itself" : "themselves",
                  isolated == 1 ? "its" : "their",
                  isolated == 1 ? "its" : "their");
-        warn(r, info, text);
+        warn(r, NULL, text);
+        alert(r, "%s", text);
+        name_islands(r, n);
     }
 }
 

@@ -33,7 +33,10 @@ typedef struct vemt_hotspot_result {
     double band_m;                          /* the band used, or 0 */
     size_t counted;                         /* events counted in units */
     char weights_desc[200];                 /* what the weights are */
-    char warnings[400];                     /* "" or sentences */
+    char warnings[800];                     /* "" or sentences */
+    char *alerts; /* lines a person must look at ("warning: ...\n"; the
+                     caller logs them as warnings), or NULL: repaired area
+                     polygons, units without a neighbour */
 } vemt_hotspot_result;
 
 /** Lay the units over the study area (area may be NULL: the extent of the

@@ -24,6 +24,9 @@ extern "C" {
 /** Most entries of the option table (vemt_job_option). */
 #define VEMT_MAX_OPTIONS 96
 
+/** Most --areas files of one job. */
+#define VEMT_MAX_AREAS 32
+
 /** Most edges of a band list (--nr-space, --nr-time). */
 #define VEMT_MAX_EDGES 32
 
@@ -65,6 +68,7 @@ typedef struct vemt_job {
     vemt_job_input inputs[VEMT_MAX_INPUTS];
     int n_inputs;
     const char *boundary;
+    const char *boundary_where; /* --boundary-where: OGR SQL filter, or NULL */
     const char *out;
     const char *geojson_dir;
     const char *key_file;
@@ -122,15 +126,21 @@ typedef struct vemt_job {
     int patrol_top;      /* rows kept (10) */
     const char *report;  /* Markdown report path, or NULL */
     /* hot spots */
-    int grid_shape;         /* vemt_unit_shape: square (0) or hex (1) */
-    const char *areas;      /* --areas PATH: polygon units, or NULL */
-    const char *area_id;    /* field of the units' ids (NULL: guessed) */
-    const char *area_name;  /* field of their names (NULL: guessed) */
-    int weights;            /* vemt_weights_kind; -1: the units' default */
-    double distance_band_m; /* 0: the default; < 0: auto (scale profile) */
-    long knn_k;             /* --k (8) */
-    long permutations;      /* conditional permutations (999; 0: none) */
-    long threads;           /* worker threads (0: every core) */
+    int grid_shape;    /* vemt_unit_shape: square (0) or hex (1) */
+    const char *areas; /* the first --areas PATH: polygon units, or NULL */
+    const char *area_files[VEMT_MAX_AREAS]; /* every --areas PATH, in order */
+    const char *area_where[VEMT_MAX_AREAS]; /* a job file's "where" for that
+                                               file (NULL: areas_where) */
+    int n_areas;
+    const char *areas_where; /* --areas-where: OGR SQL filter, or NULL */
+    double snap_m;           /* --snap: polygon contiguity tolerance (0.001) */
+    const char *area_id;     /* field of the units' ids (NULL: guessed) */
+    const char *area_name;   /* field of their names (NULL: guessed) */
+    int weights;             /* vemt_weights_kind; -1: the units' default */
+    double distance_band_m;  /* 0: the default; < 0: auto (scale profile) */
+    long knn_k;              /* --k (8) */
+    long permutations;       /* conditional permutations (999; 0: none) */
+    long threads;            /* worker threads (0: every core) */
     /* clusters and density */
     unsigned cluster_methods; /* bit set of vemt_cluster_method */
     bool clusters_given;      /* --clusters given (HDBSCAN on any size) */

@@ -19,7 +19,9 @@
  * the command line, so the two accept the same options and can't drift
  * apart. Strings and numbers are the option's value (a number as written in
  * the file), true gives a flag and false leaves it out. Repeatable options
- * (incidents, missing) take a path, a per-file object or a list of them.
+ * (incidents, missing, areas) take a path, a per-file object or a list of
+ * them; an areas object takes "path" and "where" (an OGR SQL filter for
+ * that file, instead of --areas-where).
  * Path-valued options are relative to the job file's folder. "files"
  * configures inputs named on the command line.
  *
@@ -193,7 +195,28 @@ static bool input_settings(job *j, const char *key, json_object *o,
     return true;
 }
 
-/* One input of a repeatable option: a path, or {path, crs, ...}. */
+/* The settings of one --areas file: "where", an OGR SQL filter for that
+ * file alone ("path" is read by the caller). */
+static bool areas_settings(job *j, const char *key, json_object *o) {
+    json_object_object_foreach(o, name, v) {
+        if (input_key(name, "path")) continue;
+        if (!input_key(name, "where"))
+            return job_fail(j, key,
+                            "unknown areas setting \"%s\" (an areas file "
+                            "takes path and where)",
+                            name);
+        const char *w = json_object_get_string(v);
+        if (!json_object_is_type(v, json_type_string) || !*w)
+            return job_fail(j, key, "\"where\" must be a non-empty string");
+        const char *kept = vemt_job_keep(j->a, w);
+        if (!kept) return job_nomem(j);
+        j->a->area_where[j->a->n_areas - 1] = kept;
+    }
+    return true;
+}
+
+/* One input of a repeatable option: a path, or {path, crs, ...} ({path,
+ * where} for areas). */
 static bool give_input(job *j, size_t k, const char *key, json_object *e) {
     json_object *p = e;
     bool settings = json_object_is_type(e, json_type_object);
@@ -204,8 +227,10 @@ static bool give_input(job *j, size_t k, const char *key, json_object *e) {
     const char *path = job_path(j, key, json_object_get_string(p));
     if (!path) return false;
     if (!give(j, k, key, path)) return false;
-    return !settings ||
-           input_settings(j, key, e, &j->a->inputs[j->a->n_inputs - 1]);
+    if (!settings) return true;
+    if (!strcmp(vemt_job_option_at(k)->name, "--areas"))
+        return areas_settings(j, key, e);
+    return input_settings(j, key, e, &j->a->inputs[j->a->n_inputs - 1]);
 }
 
 /* A repeatable option: one input or a list of them. */
@@ -256,6 +281,8 @@ static bool check_only(job *j, size_t k, const char *key, json_object *v) {
     if (!scratch) return job_nomem(j);
     memcpy(scratch, real, sizeof *scratch);
     scratch->n_inputs = 0; /* room for the job's inputs */
+    scratch->n_areas = 0;  /* and areas files */
+    scratch->areas = NULL;
     scratch->owned = NULL; /* its copies are its own */
     scratch->n_owned = scratch->cap_owned = 0;
     j->a = scratch;

@@ -155,6 +155,7 @@ static const struct {
     {{"--merge-time", VAL}, O_MERGE_MIN},
     {{"--max-reject-rate", VAL}, O_MAX_REJECT},
     {{"--boundary", PATH}, O_BOUNDARY},
+    {{"--boundary-where", VAL}, O_ANALYSIS},
     {{"--key-file", PATH}, O_KEY},
     {{"--demo", 0}, O_DEMO},
     /* analysis */
@@ -164,10 +165,12 @@ static const struct {
     {{"--fdr", VAL}, O_FDR},
     /* hot-spot units and weights (pipeline/options_analysis.c) */
     {{"--grid", VAL}, O_ANALYSIS},
-    {{"--areas", PATH}, O_ANALYSIS},
+    {{"--areas", PATH | VEMT_OPT_REPEAT}, O_ANALYSIS},
+    {{"--areas-where", VAL}, O_ANALYSIS},
     {{"--area-id", VAL}, O_ANALYSIS},
     {{"--area-name", VAL}, O_ANALYSIS},
     {{"--weights", VAL}, O_ANALYSIS},
+    {{"--snap", VAL}, O_ANALYSIS},
     {{"--distance-band", VAL}, O_ANALYSIS},
     {{"--k", VAL}, O_ANALYSIS},
     {{"--permutations", VAL}, O_ANALYSIS},

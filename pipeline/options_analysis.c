@@ -18,6 +18,7 @@ void vemt_job_analysis_defaults(vemt_job *a) {
     a->grid_shape = VEMT_UNIT_SQUARE;
     a->weights = -1;
     a->knn_k = 8;
+    a->snap_m = 0.001;
     a->permutations = VEMT_PERMUTATIONS_DEFAULT;
     a->cluster_methods = (1u << VEMT_CLUSTER_DBSCAN) |
                          (1u << VEMT_CLUSTER_STDBSCAN) |
@@ -82,6 +83,16 @@ bool vemt_job_parse_edges(const char *list, double *edges, size_t max,
         p = end;
     }
     return *n >= 2;
+}
+
+/* --areas: one more file of polygon units (repeatable). */
+static bool add_areas(const char *v, vemt_job *a, vemt_error *err) {
+    if (a->n_areas >= VEMT_MAX_AREAS)
+        return vemt_job_fail(err, "too many --areas files", v);
+    a->area_where[a->n_areas] = NULL;
+    a->area_files[a->n_areas++] = v;
+    if (!a->areas) a->areas = v;
+    return true;
 }
 
 static bool clusters_list(const char *v, vemt_job *a, vemt_error *err) {
@@ -182,6 +193,7 @@ static const numeric numerics[] = {
     {"--repeat-episodes", 2, 1000, true, "a whole number from 2"},
     {"--repeat-days", 1, 3660, true, "a whole number of days from 1"},
     {"--flag-radius", 1, 5000, false, "metres from 1 to 5000"},
+    {"--snap", 0, 1000, false, "metres from 0 to 1000"},
     {"--distance-band", 0.001, 1e6, false, "metres, or auto"},
 };
 
@@ -229,6 +241,9 @@ static void set_number(size_t k, double d, vemt_job *a) {
         case 13:
             a->flag_radius_m = d;
             break;
+        case 14:
+            a->snap_m = d;
+            break;
         default:
             a->distance_band_m = d;
             break;
@@ -237,11 +252,11 @@ static void set_number(size_t k, double d, vemt_job *a) {
 
 bool vemt_job_analysis_option(const char *opt, const char *v, vemt_job *a,
                               vemt_error *err, bool *known) {
-    static const char texts[][16] = {
-        "--areas",       "--area-id",    "--area-name", "--kde",
-        "--nr-space",    "--nr-time",    "--clusters",  "--time-eps",
-        "--nr-distance", "--grid",       "--weights",   "--kde-kernel",
-        "--hull",        "--flag-places"};
+    static const char texts[][20] = {
+        "--areas",       "--area-id",     "--area-name",      "--kde",
+        "--nr-space",    "--nr-time",     "--clusters",       "--time-eps",
+        "--nr-distance", "--grid",        "--weights",        "--kde-kernel",
+        "--hull",        "--areas-where", "--boundary-where", "--flag-places"};
     size_t nt = sizeof texts / sizeof texts[0];
     size_t nn = sizeof numerics / sizeof numerics[0], t = 0, k = 0;
     while (t < nt && strcmp(opt, texts[t])) t++;
@@ -258,8 +273,15 @@ bool vemt_job_analysis_option(const char *opt, const char *v, vemt_job *a,
                              "band edges must be 2 to 32 ascending numbers "
                              ">= 0 separated by commas",
                              v);
+    if (t == 0) return add_areas(v, a, err);
     if (t < 6) {
         *dst[t] = v;
+        return true;
+    }
+    if (t == nt - 2 || t == nt - 3) {
+        if (!*v)
+            return vemt_job_fail(err, "a where clause can't be empty", opt);
+        *(t == nt - 3 ? &a->areas_where : &a->boundary_where) = v;
         return true;
     }
     if (t == 6) return clusters_list(v, a, err);

@@ -242,10 +242,27 @@ static vemt_status read_boundary(run *r) {
     unsigned char *wkb = NULL;
     size_t n = 0;
     vemt_transform_note note;
-    vemt_status st = vemt_boundary_read(r->ctx, r->a.boundary,
-                                        r->a.analysis_crs, &wkb, &n, &note);
+    char *repairs = NULL;
+    vemt_status st =
+        vemt_boundary_read(r->ctx, r->a.boundary, r->a.boundary_where,
+                           r->a.analysis_crs, &wkb, &n, &note, &repairs);
     if (!st)
         vemt_params_add_transform(&r->params, "boundary_transformation", &note);
+    if (r->a.boundary_where)
+        vemt_params_add_text(&r->params, "boundary_where", "given",
+                             r->a.boundary_where);
+    if (repairs) { /* one line a repaired feature */
+        for (const char *p = repairs; *p;) {
+            size_t len = strcspn(p, "\n");
+            char line[700];
+            snprintf(line, sizeof line, "warning: %.*s\n", (int)len, p);
+            vemt_log_text(&r->cb, VEMT_LOG_WARNING, line);
+            p += len + (p[len] == '\n');
+        }
+        vemt_params_add_text(&r->params, "boundary_repairs", "automatic",
+                             repairs);
+    }
+    vemt_ingest_free(repairs);
     if (!st) st = vemt_study_area_create_wkb(r->ctx, wkb, n, &r->area);
     vemt_ingest_free(wkb);
     if (st) return failed(r, st, r->a.boundary);
@@ -283,6 +300,7 @@ static vemt_status analyse(run *r) {
     if (st) return failed(r, st, r->a.flag_places);
     st = vemt_hotspots_run(r->ctx, &r->a, r->area, &r->events, r->info,
                            &r->params, h);
+    if (h->alerts) vemt_log_text(&r->cb, VEMT_LOG_WARNING, h->alerts);
     if (st) return failed(r, st, NULL);
     if (r->cancelled) return cancelled(r); /* the stages that report end here */
     if (vemt_tier_check_cell(
@@ -412,6 +430,22 @@ static vemt_status hash_aux_files(run *r) {
                  (unsigned long long)bytes);
         vemt_params_add_text(&r->params, files[i].name, "automatic", text);
     }
+    /* The second and later --areas files together. */
+    char more[512] = "";
+    size_t used = 0;
+    for (int k = 1; k < r->a.n_areas; k++) {
+        char hex[65];
+        uint64_t bytes;
+        vemt_status st =
+            vemt_ingest_file_sha256(r->ctx, r->a.area_files[k], hex, &bytes);
+        if (st) return st;
+        int w = snprintf(more + used, sizeof more - used,
+                         "%s%s: sha256 %s, %llu bytes", k > 1 ? "; " : "",
+                         r->a.area_files[k], hex, (unsigned long long)bytes);
+        if (w > 0 && (size_t)w < sizeof more - used) used += (size_t)w;
+    }
+    if (used)
+        vemt_params_add_text(&r->params, "areas_more_files", "automatic", more);
     return VEMT_OK;
 }
 

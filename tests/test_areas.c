@@ -1,17 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_areas.c
  * @brief Polygon units (location, counts, centres, bad input) and the
- * references on real data: GEOS contiguity against spdep's poly2nb on the
- * Nottingham wards, and Gi* z-scores against spdep on ward, square and
- * hexagon units of real police.uk burglaries
+ * references on real data: contiguity by poly2nb's rule against spdep's
+ * poly2nb on the Nottingham wards and on the Cleveland LSOAs
+ * (tests/ref/cleveland_lsoa_*.txt, made by tests/ref/cleveland_lsoa_poly2nb.R),
+ * lattice neighbours of lon/lat raster cells, and Gi* z-scores against spdep
+ * on ward, square and hexagon units of real police.uk burglaries
  * (tests/ref/nottingham_spdep_ref.h, made by tests/ref/nottingham_spdep.R).
  */
 #include <gdal.h>
 #include <ogr_api.h>
 #include <proj.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
+#include "ingest/ingest.h"
 #include "tests/ref/nottingham_spdep_ref.h"
 #include "tests/test.h"
 #include "tests/wkb.h"
@@ -223,16 +228,12 @@ static size_t differing_pairs(const vemt_weights *w, const int *start,
     return diff;
 }
 
-/* Neighbour lists first: GEOS contiguity (snap 0) against spdep 1.2-7's
+/* Neighbour lists first: poly2nb's rule (snap 0) against spdep 1.2-7's
  * poly2nb (default snap, 1.5e-8 m) on the 20 real wards in EPSG:27700.
  * Measured: no differing pair, for queen (86 links each) or rook (82). The
  * ONS boundaries are topologically clean: neighbouring wards share their
- * boundary vertices, so GEOS's "intersects" and poly2nb's "a vertex pair
- * within snap" coincide, and where wards share an edge they share at least
- * two vertices. Wards 1 and 11, and 2 and 12 (0-based), meet at a single
- * point: queen, not rook, for both. The methods would differ on a vertex
- * lying on a neighbour's edge without a vertex there (contiguity.c;
- * tests/test_weights.c builds one). */
+ * boundary vertices exactly. Wards 1 and 11, and 2 and 12 (0-based), meet
+ * at a single point: queen, not rook. */
 TEST(nottingham_neighbours_vs_poly2nb) {
     vemt_ctx *ctx;
     vemt_weights *w;
@@ -342,9 +343,9 @@ static void check_grid(test_state *t_, bool hex, const nott_cell *ref,
            *p = calloc(n, sizeof *p), x0, y0, maxdz = 0;
     CHECK_INT_EQ(vemt_units_count_events(g, &ev, 1u << VEMT_KIND_INCIDENT, x),
                  NOTT_NCITY);
-    CHECK_INT_EQ(
-        vemt_weights_units_contiguity(ctx, g, VEMT_CONTIGUITY_QUEEN, true, &w),
-        VEMT_OK);
+    CHECK_INT_EQ(vemt_weights_units_contiguity(ctx, g, VEMT_CONTIGUITY_QUEEN, 0,
+                                               true, &w),
+                 VEMT_OK);
     CHECK_INT_EQ(vemt_gistar_compute(ctx, w, x, n, z, p), VEMT_OK);
     vemt_units_lattice(g, NULL, NULL, &x0, &y0);
     for (size_t k = 0; k < nref && n == nref; k++) {
@@ -385,6 +386,211 @@ TEST(nottingham_hex_gistar) {
     check_grid(t_, true, nott_hex, sizeof nott_hex / sizeof *nott_hex);
 }
 
+/* ---- spdep's poly2nb rule on real and lon/lat boundaries ---- */
+
+#define BOUNDARIES VEMT_FIXTURES "/boundaries"
+
+/* Polygon units read as `--areas` reads them: the files combined and
+ * transformed to British National Grid by ingest. */
+static vemt_polygons *read_areas(vemt_ctx *ctx, size_t n,
+                                 const char *const *paths) {
+    vemt_unit_list ul;
+    vemt_polygons *a = NULL;
+    if (vemt_unit_list_read(ctx, n, paths, NULL, "EPSG:27700", NULL, NULL, &ul))
+        return NULL;
+    vemt_polygons_create_wkb(ctx, ul.n, (const unsigned char *const *)ul.wkb,
+                             ul.wkb_size, (const char *const *)ul.ids,
+                             (const char *const *)ul.names, &a);
+    vemt_unit_list_clear(&ul);
+    return a;
+}
+
+/* The pairs "ID1 ID2" (ID1 < ID2) of w, sorted, one a line. */
+static int by_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static size_t pair_lines(const vemt_polygons *a, const vemt_weights *w,
+                         char ***out) {
+    size_t n = vemt_polygons_count(a), np = 0;
+    char **lines = calloc(vemt_weights_links(w) + 1, sizeof *lines);
+    for (size_t i = 0; lines && i < n; i++) {
+        const size_t *nb;
+        size_t k;
+        vemt_weights_neighbours(w, i, &nb, &k);
+        for (size_t m = 0; m < k; m++) {
+            const char *p = vemt_polygons_id(a, i),
+                       *q = vemt_polygons_id(a, nb[m]);
+            if (nb[m] == i || strcmp(p, q) > 0) continue;
+            lines[np] = malloc(strlen(p) + strlen(q) + 2);
+            sprintf(lines[np++], "%s %s", p, q);
+        }
+    }
+    qsort(lines, np, sizeof *lines, by_str);
+    *out = lines;
+    return np;
+}
+
+/* Pairs in exactly one of ours and the reference file's (comment lines
+ * skipped); the first differing pair is printed. */
+static size_t differ_from_file(const char *path, char **ours, size_t n) {
+    FILE *f = fopen(path, "r");
+    if (!f) return (size_t)-1;
+    char line[128];
+    size_t k = 0, diff = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#') continue;
+        line[strcspn(line, "\n")] = 0;
+        int c = 1;
+        while (k < n && (c = strcmp(ours[k], line)) < 0) {
+            if (!diff++) fprintf(stderr, "  only vemt: %s\n", ours[k]);
+            k++;
+        }
+        if (c == 0) {
+            k++;
+        } else if (!diff++) {
+            fprintf(stderr, "  only spdep: %s\n", line);
+        }
+    }
+    for (; k < n; k++)
+        if (!diff++) fprintf(stderr, "  only vemt: %s\n", ours[k]);
+    fclose(f);
+    return diff;
+}
+
+static void free_lines(char **lines, size_t n) {
+    for (size_t i = 0; i < n; i++) free(lines[i]);
+    free(lines);
+}
+
+/* The 352 Cleveland LSOAs, four files combined and projected to British
+ * National Grid, against spdep 1.2-7's poly2nb(snap = 0.001) in R on the
+ * same files (tests/ref/cleveland_lsoa_poly2nb.R): the pairs are equal,
+ * queen (995) and rook (955). The files hold 80 truly adjacent pairs whose
+ * shared vertices differ by 2e-9 to 1.7e-5 m, and two self-touching rings
+ * (E01033471, E01012289) that ingest repairs with GEOS MakeValid. Exact
+ * intersection (snap 0) loses the near-misses. */
+TEST(cleveland_lsoa_equal_poly2nb) {
+    vemt_ctx *ctx;
+    vemt_weights *w = NULL;
+    vemt_ctx_create(1, &ctx);
+    const char *const files[] = {BOUNDARIES "/lsoa_E06000001.geojson",
+                                 BOUNDARIES "/lsoa_E06000002.geojson",
+                                 BOUNDARIES "/lsoa_E06000003.geojson",
+                                 BOUNDARIES "/lsoa_E06000004.geojson"};
+    vemt_polygons *a = read_areas(ctx, 4, files);
+    CHECK(a && vemt_polygons_count(a) == 352);
+    if (!a) return;
+    static const char *const refs[] = {
+        VEMT_FIXTURES "/../tests/ref/cleveland_lsoa_queen.txt",
+        VEMT_FIXTURES "/../tests/ref/cleveland_lsoa_rook.txt"};
+    static const size_t n_ref[] = {995, 955};
+    for (int kind = 0; kind < 2; kind++) {
+        char **lines = NULL;
+        CHECK_INT_EQ(vemt_weights_polygons_contiguity(
+                         ctx, a, (vemt_contiguity)kind, 0.001, false, &w),
+                     VEMT_OK);
+        size_t np = w ? pair_lines(a, w, &lines) : 0;
+        CHECK_INT_EQ(np, n_ref[kind]);
+        CHECK_INT_EQ(differ_from_file(refs[kind], lines, np), 0);
+        free_lines(lines, np);
+        vemt_weights_destroy(w);
+    }
+    /* Without a tolerance the near-misses are lost. */
+    CHECK_INT_EQ(vemt_weights_polygons_contiguity(ctx, a, VEMT_CONTIGUITY_QUEEN,
+                                                  0, false, &w),
+                 VEMT_OK);
+    CHECK(w && vemt_weights_links(w) < 2 * 995);
+    vemt_weights_destroy(w);
+    vemt_polygons_destroy(a);
+    vemt_ctx_destroy(ctx);
+}
+
+/* A raster of 10 x 8 cells of 0.01 degrees near Middlesbrough, written as
+ * GeoJSON polygons in longitude and latitude, each cell with its own
+ * corners (x0 + i d computed per cell, as raster-to-polygon tools do, so
+ * neighbours' shared corners may differ in the last bit), read as --areas
+ * reads them and transformed to British National Grid: every cell keeps
+ * its lattice neighbours, queen 8 / 5 / 3 (inside, edge, corner) and rook
+ * 4 / 3 / 2. */
+TEST(lonlat_raster_keeps_lattice_neighbours) {
+    enum { NX = 10, NY = 8 };
+    char dir[] = "/tmp/vemt-raster-XXXXXX", path[64];
+    bool made = mkdtemp(dir) != NULL;
+    snprintf(path, sizeof path, "%s/cells.geojson", dir);
+    FILE *f = made ? fopen(path, "w") : NULL;
+    CHECK(f != NULL);
+    if (!f) return;
+    fputs("{\"type\": \"FeatureCollection\", \"features\": [\n", f);
+    for (int r = 0; r < NY; r++)
+        for (int c = 0; c < NX; c++) {
+            double x0 = -1.27 + 0.01 * c, y0 = 54.52 + 0.01 * r;
+            double x1 = x0 + 0.01, y1 = y0 + 0.01;
+            fprintf(f,
+                    "%s{\"type\": \"Feature\", \"properties\": {\"id\": "
+                    "\"r%dc%d\"}, \"geometry\": {\"type\": \"Polygon\", "
+                    "\"coordinates\": [[[%.17g, %.17g], [%.17g, %.17g], "
+                    "[%.17g, %.17g], [%.17g, %.17g], [%.17g, %.17g]]]}}\n",
+                    r || c ? "," : "", r, c, x0, y0, x1, y0, x1, y1, x0, y1, x0,
+                    y0);
+        }
+    fputs("]}\n", f);
+    fclose(f);
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    const char *files[] = {path};
+    vemt_polygons *a = read_areas(ctx, 1, files);
+    CHECK(a && vemt_polygons_count(a) == NX * NY);
+    for (int kind = 0; a && kind < 2; kind++) {
+        vemt_weights *w = NULL;
+        CHECK_INT_EQ(vemt_weights_polygons_contiguity(
+                         ctx, a, (vemt_contiguity)kind, 0.001, false, &w),
+                     VEMT_OK);
+        size_t bad = 0;
+        for (int r = 0; w && r < NY; r++)
+            for (int c = 0; c < NX; c++) {
+                const size_t *nb;
+                size_t k, want = 0;
+                for (int dr = -1; dr <= 1; dr++)
+                    for (int dc = -1; dc <= 1; dc++) {
+                        int rr = r + dr, cc = c + dc;
+                        if ((dr || dc) && rr >= 0 && rr < NY && cc >= 0 &&
+                            cc < NX && (kind == 0 || !dr || !dc))
+                            want++;
+                    }
+                vemt_weights_neighbours(w, (size_t)(r * NX + c), &nb, &k);
+                bad += k != want;
+                for (size_t m = 0; m < k;
+                     m++) { /* and they are the right ones */
+                    int rr = (int)nb[m] / NX, cc = (int)nb[m] % NX;
+                    bad += abs(rr - r) > 1 || abs(cc - c) > 1 ||
+                           (kind == 1 && rr != r && cc != c);
+                }
+            }
+        CHECK_INT_EQ(bad, 0);
+        /* 2 x (horizontal + vertical (+ diagonal)) adjacencies */
+        CHECK_INT_EQ(vemt_weights_links(w),
+                     kind == 0 ? 2 * ((NX - 1) * NY + NX * (NY - 1) +
+                                      2 * (NX - 1) * (NY - 1))
+                               : 2 * ((NX - 1) * NY + NX * (NY - 1)));
+        vemt_weights_destroy(w);
+    }
+    /* Two rows' shared edges differ in the last bit of latitude: without a
+     * tolerance the cells across them are no rook neighbours. */
+    vemt_weights *w0 = NULL;
+    if (a)
+        CHECK_INT_EQ(vemt_weights_polygons_contiguity(
+                         ctx, a, VEMT_CONTIGUITY_ROOK, 0, false, &w0),
+                     VEMT_OK);
+    CHECK(!a ||
+          (w0 && vemt_weights_links(w0) < 2 * ((NX - 1) * NY + NX * (NY - 1))));
+    vemt_weights_destroy(w0);
+    vemt_polygons_destroy(a);
+    vemt_ctx_destroy(ctx);
+    remove(path);
+    rmdir(dir);
+}
+
 TEST_SUITE(areas) {
     GDALAllRegister();
     RUN(units_locate_count_and_centres);
@@ -393,6 +599,8 @@ TEST_SUITE(areas) {
     RUN(nottingham_ward_gistar);
     RUN(nottingham_square_gistar);
     RUN(nottingham_hex_gistar);
+    RUN(cleveland_lsoa_equal_poly2nb);
+    RUN(lonlat_raster_keeps_lattice_neighbours);
     GDALDestroy();
     proj_cleanup();
 }

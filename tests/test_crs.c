@@ -349,7 +349,9 @@ TEST(polygons_in_utm) {
     unsigned char *wkb = NULL;
     size_t n = 0;
     vemt_transform_note note;
-    CHECK_INT_EQ(vemt_boundary_read(ctx, path, UTM, &wkb, &n, &note), VEMT_OK);
+    CHECK_INT_EQ(
+        vemt_boundary_read(ctx, path, NULL, UTM, &wkb, &n, &note, NULL),
+        VEMT_OK);
     OGRGeometryH area = wkb ? from_wkb(wkb, n) : NULL;
     OGREnvelope env = {0, 0, 0, 0};
     if (area) OGR_G_GetEnvelope(area, &env);

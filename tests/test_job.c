@@ -78,22 +78,23 @@ static bool same_text(const char *x, const char *y) {
     return (!x && !y) || (x && y && !strcmp(x, y));
 }
 
-#define N_TEXT 24
+#define N_TEXT 26
 
 /* The text fields of the options: compared by content. */
 static void text_fields(vemt_job *a, const char **f[N_TEXT]) {
-    const char **all[N_TEXT] = {&a->boundary,     &a->out,
-                                &a->geojson_dir,  &a->key_file,
-                                &a->postcodes,    &a->crs,
-                                &a->categories,   &a->exclude_categories,
-                                &a->qgis_project, &a->attribution,
-                                &a->kind_name,    &a->time_start,
-                                &a->time_end,     &a->demo_dir,
-                                &a->report,       &a->areas,
-                                &a->area_id,      &a->area_name,
-                                &a->kde_path,     &a->nr_space,
-                                &a->nr_time,      &a->flag_places,
-                                &a->analysis_crs, &a->config};
+    const char **all[N_TEXT] = {&a->boundary,       &a->out,
+                                &a->geojson_dir,    &a->key_file,
+                                &a->postcodes,      &a->crs,
+                                &a->categories,     &a->exclude_categories,
+                                &a->qgis_project,   &a->attribution,
+                                &a->kind_name,      &a->time_start,
+                                &a->time_end,       &a->demo_dir,
+                                &a->report,         &a->areas,
+                                &a->area_id,        &a->area_name,
+                                &a->kde_path,       &a->nr_space,
+                                &a->nr_time,        &a->flag_places,
+                                &a->boundary_where, &a->areas_where,
+                                &a->analysis_crs,   &a->config};
     memcpy(f, all, sizeof all);
 }
 
@@ -113,6 +114,12 @@ static bool strip_texts(vemt_job *x, vemt_job *y, bool verbose) {
         }
     }
     for (size_t i = 0; i < N_TEXT; i++) *fx[i] = *fy[i] = NULL;
+    for (int i = 0; i < VEMT_MAX_AREAS; i++) {
+        same = same && same_text(x->area_files[i], y->area_files[i]) &&
+               same_text(x->area_where[i], y->area_where[i]);
+        x->area_files[i] = y->area_files[i] = NULL;
+        x->area_where[i] = y->area_where[i] = NULL;
+    }
     for (int i = 0; i < VEMT_MAX_INPUTS; i++) {
         vemt_job_input *p = &x->inputs[i], *q = &y->inputs[i];
         same = same && same_text(p->path, q->path) && same_text(p->crs, q->crs);
@@ -186,6 +193,8 @@ static const struct {
     {"--merge-time", "30", "30"},
     {"--max-reject-rate", "0.25", "0.25"},
     {"--boundary", "area.gpkg", "\"area.gpkg\""},
+    {"--boundary-where", "LAD13NM='Middlesbrough'",
+     "\"LAD13NM='Middlesbrough'\""},
     {"--key-file", "k.key", "\"k.key\""},
     {"--demo", NULL, "true"},
     {"--cell-size", "250", "250"},
@@ -196,9 +205,13 @@ static const struct {
     {"--fdr", "off", "\"off\""},
     {"--grid", "hex", "\"hex\""},
     {"--areas", "wards.gpkg", "\"wards.gpkg\""},
+    {"--areas", "wards.gpkg", "{\"path\": \"wards.gpkg\"}"},
+    {"--areas-where", "WD13NM<>'Zetland'", "\"WD13NM<>'Zetland'\""},
     {"--area-id", "WD23CD", "\"WD23CD\""},
     {"--area-name", "WD23NM", "\"WD23NM\""},
     {"--weights", "knn", "\"knn\""},
+    {"--snap", "0.1", "0.1"},
+    {"--snap", "0", "0"},
     {"--distance-band", "300", "300"},
     {"--distance-band", "auto", "\"auto\""},
     {"--k", "6", "6"},

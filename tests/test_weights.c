@@ -2,8 +2,8 @@
 /** @file test_weights.c
  * @brief Spatial weights beyond the square band: distance bands and k
  * nearest neighbours on any points (checked against brute force, ties
- * included), grid contiguity of both shapes, and GEOS polygon contiguity on
- * a constructed layout with a known answer.
+ * included), grid contiguity of both shapes, and polygon contiguity
+ * (spdep's poly2nb rule) on a constructed layout with a known answer.
  */
 #include <stdint.h>
 
@@ -180,7 +180,7 @@ TEST(grid_contiguity) {
     for (int c = 0; c < 3; c++) {
         const size_t *nb;
         size_t k;
-        CHECK_INT_EQ(vemt_weights_units_contiguity(ctx, sq, sq_cases[c].kind,
+        CHECK_INT_EQ(vemt_weights_units_contiguity(ctx, sq, sq_cases[c].kind, 0,
                                                    sq_cases[c].self, &w),
                      VEMT_OK);
         vemt_weights_neighbours(w, mid, &nb, &k);
@@ -196,7 +196,7 @@ TEST(grid_contiguity) {
         size_t k;
         double x, y, nx, ny;
         CHECK_INT_EQ(vemt_weights_units_contiguity(
-                         ctx, hx, (vemt_contiguity)kind, false, &w),
+                         ctx, hx, (vemt_contiguity)kind, 0, false, &w),
                      VEMT_OK);
         vemt_weights_neighbours(w, mid, &nb, &k);
         CHECK_INT_EQ(k, 6);
@@ -207,9 +207,9 @@ TEST(grid_contiguity) {
         }
         vemt_weights_destroy(w);
     }
-    CHECK_INT_EQ(
-        vemt_weights_units_contiguity(ctx, hx, (vemt_contiguity)7, false, &w),
-        VEMT_E_ARG);
+    CHECK_INT_EQ(vemt_weights_units_contiguity(ctx, hx, (vemt_contiguity)7, 0,
+                                               false, &w),
+                 VEMT_E_ARG);
     vemt_units_destroy(sq);
     vemt_units_destroy(hx);
     vemt_ctx_destroy(ctx);
@@ -288,19 +288,25 @@ TEST(polygon_contiguity_known_layout) {
     CHECK_STR_EQ(row(w, 4, b), "0 1 2 3 5 6 7 8");
     CHECK_STR_EQ(row(w, 0, b), "1 3 4");
     CHECK_STR_EQ(row(w, 2, b), "1 4 5 9");
-    CHECK_STR_EQ(row(w, 9, b), "2 5"); /* 5 only through a T-junction */
+    /* spdep's poly2nb compares vertices only: 5's corner on 9's edge, a
+     * T-junction without a vertex of 9 there, does not make them
+     * neighbours (GEOS's "intersects" did). */
+    CHECK_STR_EQ(row(w, 9, b), "2");
     CHECK_STR_EQ(row(w, 10, b), "8");  /* a single shared point */
     CHECK_STR_EQ(row(w, 11, b), "");   /* the 0.5 m gap */
     CHECK_STR_EQ(row(w, 12, b), "13"); /* island in a hole */
-    CHECK_INT_EQ(vemt_weights_links(w), 2 * (20 + 2 + 1 + 1));
+    CHECK_INT_EQ(vemt_weights_links(w), 2 * (20 + 1 + 1 + 1));
     vemt_weights_destroy(w);
     CHECK_INT_EQ(vemt_weights_polygons_contiguity(ctx, a, VEMT_CONTIGUITY_ROOK,
                                                   0, true, &w),
                  VEMT_OK);
     CHECK_STR_EQ(row(w, 4, b), "1 3 4 5 7");
     CHECK_STR_EQ(row(w, 0, b), "0 1 3");
-    CHECK_STR_EQ(row(w, 9, b), "2 5 9"); /* edges of positive length */
-    CHECK_STR_EQ(row(w, 10, b), "10");   /* the point is not an edge */
+    /* 9 has one vertex, (300, 0), in common with 2 and none with 5: one
+     * pair is queen, not rook, although the two share the edge from
+     * (300, 0) to (300, 100) (poly2nb's rule; 9 has no vertex at 100). */
+    CHECK_STR_EQ(row(w, 9, b), "9");
+    CHECK_STR_EQ(row(w, 10, b), "10"); /* the point is not an edge */
     CHECK_STR_EQ(row(w, 13, b), "12 13");
     vemt_weights_destroy(w);
     /* With a 1 m snap the gap closes, for queen and for rook. */
@@ -317,6 +323,47 @@ TEST(polygon_contiguity_known_layout) {
     vemt_ctx_destroy(ctx);
 }
 
+/* spdep's poly2nb rule on its edge cases (contiguity.c): two separate
+ * vertex pairs make rook neighbours without a shared edge, and the snap
+ * distance counts with <=. */
+TEST(polygon_contiguity_poly2nb_rule) {
+    vemt_ctx *ctx;
+    vemt_weights *w;
+    vemt_ctx_create(1, &ctx);
+    /* 0: a triangle on y = 0; 1: an arrow below it touching it at (0, 0)
+     * and (10, 0) only; 2 and 3: boxes 0.5 m apart (x 30 to 30.5). */
+    static const double tri[] = {0, 0, 10, 0, 5, 5, 0, 0},
+                        arrow[] = {0, 0, 5, -5, 10, 0, 5, -1, 0, 0},
+                        c[] = BOX(20, 0, 30, 10), d[] = BOX(30.5, 0, 40, 10);
+    const double *rings[] = {tri, arrow, c, d};
+    size_t npts[] = {4, 5, 5, 5}, size[4];
+    unsigned char buf[4][256];
+    const unsigned char *wkb[4];
+    for (int i = 0; i < 4; i++) {
+        size[i] = wkb_polygon(&rings[i], &npts[i], 1, buf[i]);
+        wkb[i] = buf[i];
+    }
+    vemt_polygons *a = NULL;
+    CHECK_INT_EQ(vemt_polygons_create_wkb(ctx, 4, wkb, size, NULL, NULL, &a),
+                 VEMT_OK);
+    if (!a) return;
+    char b[256];
+    CHECK_INT_EQ(vemt_weights_polygons_contiguity(ctx, a, VEMT_CONTIGUITY_ROOK,
+                                                  0.5, false, &w),
+                 VEMT_OK);
+    CHECK_STR_EQ(row(w, 0, b), "1"); /* two points, no edge: rook */
+    CHECK_STR_EQ(row(w, 2, b), "3"); /* exactly 0.5 m: within */
+    vemt_weights_destroy(w);
+    CHECK_INT_EQ(vemt_weights_polygons_contiguity(ctx, a, VEMT_CONTIGUITY_QUEEN,
+                                                  0.4999, false, &w),
+                 VEMT_OK);
+    CHECK_STR_EQ(row(w, 2, b), ""); /* just beyond */
+    CHECK_STR_EQ(row(w, 1, b), "0");
+    vemt_weights_destroy(w);
+    vemt_polygons_destroy(a);
+    vemt_ctx_destroy(ctx);
+}
+
 TEST_SUITE(weights) {
     RUN(band_on_points);
     RUN(band_matches_brute_force);
@@ -324,4 +371,5 @@ TEST_SUITE(weights) {
     RUN(knn_semantics);
     RUN(grid_contiguity);
     RUN(polygon_contiguity_known_layout);
+    RUN(polygon_contiguity_poly2nb_rule);
 }
