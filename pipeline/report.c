@@ -213,8 +213,13 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
     int64_t t0, t1;
     char a[32] = "", b[32] = "";
     if (vemt_outputs_time_range(s->events, &t0, &t1)) {
-        /* Whole units of the tier's date grain, as the metadata's
-         * time_window: the first and last events' days would date them. */
+        /* Dates of the analysis zone's calendar (a police.uk month label
+         * is its local month), in whole units of the tier's date grain, as
+         * the metadata's time_window: the first and last events' days
+         * would date them. */
+        const vemt_tz *tz = s->job ? s->job->tz : NULL;
+        t0 = vemt_tz_wall(tz, t0);
+        t1 = vemt_tz_wall(tz, t1);
         vemt_disclosure_time_window(s->rules, &t0, &t1);
         vemt_time_format_utc(t0, a, sizeof a);
         vemt_time_format_utc(t1, b, sizeof b);
