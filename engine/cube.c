@@ -307,11 +307,10 @@ vemt_status vemt_cube_create(vemt_ctx *ctx, const vemt_units *units,
         if (months)
             return vemt_ctx_fail(
                 ctx, VEMT_E_OPTION,
-                "%zu of the %zu events give only a month, not a day (as "
-                "police.uk does): %s steps would spread them evenly over "
-                "their month without saying so. Use --time-step month, or "
-                "--spread-months to spread them evenly over the days of "
-                "their month (the report and the provenance then say so)",
+                "%zu of %zu events give only a month (as police.uk does): %s "
+                "steps would have to spread them over their month. Use "
+                "--time-step month, or --spread-months to spread them evenly "
+                "over its days (the report then says so)",
                 months, n, opts->unit == VEMT_STEP_WEEK ? "weekly" : "daily");
     }
     vemt_cube *c = vemt_calloc(1, sizeof *c);

@@ -157,7 +157,7 @@ TEST(month_only_events_and_weekly_steps) {
     CHECK_INT_EQ(vemt_cube_create(l.ctx, l.grid, &l.events, &o, &c),
                  VEMT_E_OPTION);
     const char *msg = vemt_ctx_error(l.ctx)->msg;
-    CHECK(strstr(msg, "1795 of the 1795 events give only a month") != NULL);
+    CHECK(strstr(msg, "1795 of 1795 events give only a month") != NULL);
     CHECK(strstr(msg, "--time-step month") != NULL);
     CHECK(strstr(msg, "--spread-months") != NULL);
     o.spread_months = true;

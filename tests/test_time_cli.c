@@ -187,6 +187,24 @@ static bool file_has(const char *name, const char *text) {
     return strstr(buf, text) != NULL;
 }
 
+/* Police.uk months under weekly steps, not asked to spread them: a usage
+ * error that counts them and names both ways out, before any output. */
+TEST(month_only_events_refuse_weekly_steps) {
+    char args[1024];
+    snprintf(args, sizeof args,
+             "run --incidents '%s/policeuk/nottingham_burglary.csv.gz' "
+             "--time-step week --no-kde --clusters none --no-near-repeat "
+             "--permutations 9 --out w.gpkg --quiet",
+             VEMT_FIXTURES);
+    CHECK_INT_EQ(vemt(args, NULL, 0), 2);
+    CHECK(file_has("err.txt", "1795 of 1795 events give only a month"));
+    CHECK(file_has("err.txt", "--time-step month"));
+    CHECK(file_has("err.txt", "--spread-months"));
+    char path[256];
+    snprintf(path, sizeof path, "%s/w.gpkg", tmpdir);
+    CHECK(access(path, F_OK) != 0);
+}
+
 /* Police.uk months under weekly steps, spread on request: the options in
  * the provenance and the report, which says the events were spread. */
 TEST(zones_and_spreading_recorded) {
@@ -234,6 +252,7 @@ TEST_SUITE(time_cli) {
     RUN(input_zone_moves_local_times);
     RUN(london_gap_and_repeat);
     RUN(unknown_zone_is_a_usage_error);
+    RUN(month_only_events_refuse_weekly_steps);
     RUN(zones_and_spreading_recorded);
     test_remove_dir(tmpdir);
     GDALDestroy();
