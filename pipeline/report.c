@@ -230,6 +230,17 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
         fprintf(out, "# vemt run summary (%s tier)\n\nData from %s to %s.\n",
                 vemt_tier_name(s->rules->tier), a, b);
     calendar(out, s, md);
+    if (md && s->alerts && *s->alerts) {
+        /* On stderr already; the report keeps them with the results. */
+        heading(out, md, "Warnings");
+        for (const char *p = s->alerts; *p;) {
+            size_t n = strcspn(p, "\n");
+            const char *t = p;
+            if (!strncmp(t, "warning: ", 9)) t += 9;
+            fprintf(out, "- %.*s\n", (int)(n - (size_t)(t - p)), t);
+            p += n + (p[n] == '\n');
+        }
+    }
     size_t kinds[VEMT_KIND_END] = {0};
     for (size_t i = 0; i < s->events->n; i++) kinds[s->events->items[i].kind]++;
     heading(out, md, "Events by kind");

@@ -44,6 +44,9 @@ typedef struct vemt_summary {
                                      the rest rounded, dates to the grain */
     const vemt_job *job;          /* the run's options: its zones and
                                      whether month-only events were spread */
+    const char *alerts; /* "warning: ...\n" lines a person must look at
+                           (repaired polygons, units with no neighbour), or
+                           NULL; the Markdown summary lists them */
 } vemt_summary;
 
 /** Print the summary for people: data window, the calendar (zones, month-

@@ -374,7 +374,8 @@ static vemt_status write_report(run *r) {
                        r->have_trends ? &r->trends.out : NULL,
                        shows_places(r) && r->hs.grid ? &r->sg.out : NULL,
                        &rules,
-                       &r->a};
+                       &r->a,
+                       r->hs.alerts};
     char *text;
     size_t len;
     FILE *m = vemt_log_open(r->info, &text, &len);

@@ -85,7 +85,9 @@ TEST(job_file_areas_list_and_an_island) {
     FILE *f = fopen(path, "w");
     if (f) fputs(job, f), fclose(f);
     incidents(inc, sizeof inc);
-    snprintf(args, sizeof args, "run %s %s --config job.json --out island.gpkg",
+    snprintf(args, sizeof args,
+             "run %s %s --config job.json --out island.gpkg --report "
+             "island.md",
              inc, flags);
     CHECK_INT_EQ(vemt(args, NULL, 0), 0);
     char *log = run_output();
@@ -94,6 +96,18 @@ TEST(job_file_areas_list_and_an_island) {
                         "(Headland and Harbour)\n"));
     CHECK(log && strstr(log, "1 unit has no neighbour but itself"));
     free(log);
+    /* The Markdown summary keeps the warnings with the results. */
+    char md_path[128];
+    size_t md_len = 0;
+    snprintf(md_path, sizeof md_path, "%s/island.md", tmpdir);
+    char *md_text = test_slurp(md_path, &md_len);
+    CHECK(md_text && strstr(md_text,
+                            "## Warnings\n\n- 1 unit has no "
+                            "neighbour but itself"));
+    CHECK(md_text && strstr(md_text,
+                            "\n- no neighbour: unit E05008947 "
+                            "(Headland and Harbour)\n"));
+    free(md_text);
     GDALDatasetH ds = open_out("island.gpkg");
     CHECK(ds != NULL);
     if (!ds) return;
