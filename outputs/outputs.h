@@ -48,6 +48,14 @@ typedef struct vemt_trend_row {
     double change_prev, change_prev_p; /* vs the previous step; NaN: none */
     double change_year, change_year_p; /* vs a year earlier; NaN: none */
     double mk_z, mk_p, sen_slope;      /* of the whole series */
+    /* Changes are of events per day: rate_per_day = events wholly inside
+     * the step / its calendar days; the p-values test two Poisson rates
+     * with those exposures. */
+    double days, rate_per_day;
+    double mk_n;                 /* steps used by the Mann-Kendall test */
+    const char *mk_note;         /* why mk_* are null; NULL: they are not */
+    double sk_z, sk_p, sk_slope; /* seasonal Kendall (months, >= 2 years;
+                                    slope per year); NaN: not computed */
 } vemt_trend_row;
 
 /** The trend analysis: the cube with its space-time Gi*, the pattern of
@@ -67,6 +75,8 @@ typedef struct vemt_trends_out {
     const double *unit_events, *unit_subjects; /* per unit totals, likewise */
     const vemt_trend_row *rows;
     size_t n_rows;
+    size_t n_whole;  /* events of the study area wholly inside one step */
+    size_t n_spread; /* ... spread over more than one: not in the rates */
 } vemt_trends_out;
 
 /** A location of concern: a place linked to several children. */
