@@ -120,33 +120,16 @@ static long step_of(const vemt_cube *c, int64_t t) {
     return (long)lo;
 }
 
-/* A (bin, subject) pair, for counting distinct subjects. */
-typedef struct presence {
-    size_t bin;
-    uint64_t who;
-} presence;
-
-static int by_bin_who(const void *a, const void *b) {
-    const presence *p = a, *q = b;
-    if (p->bin != q->bin) return p->bin < q->bin ? -1 : 1;
-    return (p->who > q->who) - (p->who < q->who);
-}
-
-static uint64_t subject_hash(const vemt_event *ev, size_t index) {
-    if (!ev->subject_key[0]) return ((uint64_t)1 << 63) | index;
-    uint64_t h = 1469598103934665603ULL;
-    for (const char *s = ev->subject_key; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h & ~((uint64_t)1 << 63);
-}
+/* A (bin, subject) pair, for counting distinct subjects by the one rule
+ * of engine/subjects.c (exact keys; events without a key unknown). */
+typedef vemt_subject_pair presence;
 
 /* Spread one event over the steps its time range overlaps (aoristic
  * weighting, Ratcliffe 2002, "Aoristic signatures and the spatio-temporal
  * analysis of high volume crime patterns", J. Quant. Criminol. 18(1):23-43,
  * doi:10.1023/A:1013240828824), or count it at its start. */
 static vemt_status add_event(vemt_cube *c, const vemt_event *ev, size_t unit,
-                             size_t index, presence **seen, size_t *n_seen,
-                             size_t *cap) {
+                             presence **seen, size_t *n_seen, size_t *cap) {
     int64_t s = ev->start_utc, e = event_end(ev) + 1;
     bool instant = c->opts.at_start || e - s <= 1;
     long first, last;
@@ -171,18 +154,14 @@ static vemt_status add_event(vemt_cube *c, const vemt_event *ev, size_t unit,
         c->total += w;
         if (vemt_grow((void **)seen, cap, *n_seen + 1, sizeof **seen))
             return VEMT_E_NOMEM;
-        (*seen)[(*n_seen)++] = (presence){bin, subject_hash(ev, index)};
+        (*seen)[(*n_seen)++] = (presence){bin, ev->subject_key};
     }
     return VEMT_OK;
 }
 
-/* Distinct subjects per bin from the sorted (bin, subject) pairs. */
-static void count_subjects(vemt_cube *c, presence *seen, size_t n) {
-    qsort(seen, n, sizeof *seen, by_bin_who);
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || seen[i].bin != seen[i - 1].bin ||
-            seen[i].who != seen[i - 1].who)
-            c->subjects[seen[i].bin] += 1;
+/* Distinct subjects per bin from the (bin, subject) pairs. */
+static vemt_status count_subjects(vemt_cube *c, presence *seen, size_t n) {
+    return vemt_subjects_count(seen, n, c->subjects, c->units * c->steps, NULL);
 }
 
 static vemt_status fill(vemt_cube *c, const vemt_units *units,
@@ -196,9 +175,9 @@ static vemt_status fill(vemt_cube *c, const vemt_units *units,
         if (!counted(ev, c->opts.kinds) ||
             !vemt_units_locate(units, ev->x, ev->y, &unit))
             continue;
-        st = add_event(c, ev, unit, i, &seen, &n_seen, &cap);
+        st = add_event(c, ev, unit, &seen, &n_seen, &cap);
     }
-    if (!st) count_subjects(c, seen, n_seen);
+    if (!st) st = count_subjects(c, seen, n_seen);
     vemt_free(seen);
     return st;
 }
@@ -327,9 +306,9 @@ vemt_status vemt_cube_series(const vemt_cube *c, const vemt_events *events,
             (ev->located && !ev->in_area) || ev->excluded ||
             (category && ev->category != category))
             continue;
-        st = add_event(&one, ev, 0, i, &seen, &n_seen, &cap);
+        st = add_event(&one, ev, 0, &seen, &n_seen, &cap);
     }
-    if (!st) count_subjects(&one, seen, n_seen);
+    if (!st) st = count_subjects(&one, seen, n_seen);
     vemt_free(seen);
     return st;
 }

@@ -82,7 +82,7 @@ typedef struct vemt_trends_out {
 /** A location of concern: a place linked to several children. */
 typedef struct vemt_place_row {
     double x, y;     /* the place's centre (mean of its events) */
-    long n_children; /* distinct children and subjects */
+    long n_children; /* distinct known children and subjects */
     long n_events;
     int64_t first_utc, last_utc;
     char kinds[48];       /* e.g. "found_at,incident" */
@@ -136,7 +136,7 @@ typedef struct vemt_missing_row {
     const char *area; /* "study area", or a polygon unit's id */
     int64_t step_start_utc, step_end_utc;
     long episodes;             /* starting in the step */
-    long children;             /* distinct children among them */
+    long children;             /* distinct known children among them */
     long repeat_children;      /* children with a repeat episode in the step */
     double median_duration_h;  /* of the closed episodes; NaN: none */
     double share_out_of_area;  /* of those found at a known place */

@@ -229,6 +229,24 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
                         (double)kinds[k], s->rules->threshold,
                         s->rules->threshold > 0 ? s->rules->round_to : 0));
     }
+    /* The rule of distinct subjects (engine/subjects.c): events without a
+     * subject key are of unknown subjects, in no subject or child count. */
+    size_t unknown = vemt_subjects_unknown(s->events, ~0u);
+    if (unknown) {
+        double shown = vemt_disclosure_round(
+            (double)unknown, s->rules->threshold,
+            s->rules->threshold > 0 ? s->rules->round_to : 0);
+        if ((double)unknown < s->rules->threshold)
+            fprintf(out, "%sFewer than %g events", md ? "- " : "  ",
+                    s->rules->threshold);
+        else
+            fprintf(out, "%s%.0f events", md ? "- " : "  ", shown);
+        fprintf(out,
+                " have no subject key: their subjects are unknown and left "
+                "out of every count of distinct subjects and children "
+                "(n_subjects, n_children, --min-children, the child-level "
+                "test).\n");
+    }
     if (s->grid) {
         heading(out, md, "Hottest cells");
         size_t n = vemt_units_count(s->grid), top[5], shown = 0;
