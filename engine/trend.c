@@ -114,10 +114,15 @@ vemt_status vemt_mann_kendall_min(const double *x, size_t n, size_t min_steps,
     size_t k = st ? 0 : kept_values(x, n, 0, 1, v, pos);
     out->n = k;
     if (!st && k < min_steps) {
-        set_null(out, k < n ? "fewer than the minimum of steps with a value "
-                              "(Gi* z is undefined in a step with no "
-                              "variance)"
-                            : "fewer than the minimum of steps");
+        /* The trend outputs' minimum is VEMT_MK_MIN_STEPS (10). */
+        _Static_assert(VEMT_MK_MIN_STEPS == 10, "the reasons say 10");
+        bool outputs = min_steps == VEMT_MK_MIN_STEPS;
+        set_null(out,
+                 k < n ? (outputs ? "fewer than 10 steps with a value "
+                                    "(Gi* z is undefined in a step "
+                                    "whose window has no variance)"
+                                  : "too few steps with a value")
+                       : (outputs ? "fewer than 10 steps" : "too few steps"));
         st = min_steps == 3 ? VEMT_E_ARG : VEMT_OK;
         goto done;
     }
