@@ -35,7 +35,7 @@ vemt_status vemt_subjects_count(vemt_subject_pair *pairs, size_t n,
     }
     /* Sorted by (group, key): each group's equal keys are adjacent, so
      * the distinct ones are counted in one pass, O(n log n) in all. */
-    qsort(pairs, m, sizeof *pairs, by_group_key);
+    if (m > 1) qsort(pairs, m, sizeof *pairs, by_group_key);
     for (size_t i = 0; i < m; i++)
         if (i == 0 || pairs[i].group != pairs[i - 1].group ||
             strcmp(pairs[i].key, pairs[i - 1].key))
