@@ -114,7 +114,8 @@ unsigned vemt_disclosure_role_by_name(const char *f) {
     if (!strncmp(f, "n_", 2) || strstr(f, "count")) return VEMT_FIELD_COUNT;
     if (!strcmp(f, "gi_z") || !strcmp(f, "gi_p") || !strncmp(f, "lisa_i", 6) ||
         !strncmp(f, "mk_", 3) || !strcmp(f, "sen_slope") ||
-        !strncmp(f, "change_", 7) || !strncmp(f, "count_mk", 8))
+        !strncmp(f, "change_", 7) || !strncmp(f, "count_mk", 8) ||
+        !strcmp(f, "rate_per_day"))
         return VEMT_FIELD_STATISTIC;
     if (!strcmp(f, "subject_key") || !strcmp(f, "source_ref") ||
         !strcmp(f, "child_id") || !strcmp(f, "episode_id") ||

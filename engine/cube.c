@@ -166,37 +166,35 @@ static long find_step(const int64_t *b, size_t steps, int64_t v) {
     return (long)lo;
 }
 
-/* A (bin, subject) pair, for counting distinct subjects. */
-typedef struct presence {
-    size_t bin;
-    uint64_t who;
-} presence;
+/* A (bin, subject) pair, for counting distinct subjects by the one rule
+ * of engine/subjects.c (exact keys; events without a key unknown). */
+typedef vemt_subject_pair presence;
 
-static int by_bin_who(const void *a, const void *b) {
-    const presence *p = a, *q = b;
-    if (p->bin != q->bin) return p->bin < q->bin ? -1 : 1;
-    return (p->who > q->who) - (p->who < q->who);
-}
-
-static uint64_t subject_hash(const vemt_event *ev, size_t index) {
-    if (!ev->subject_key[0]) return ((uint64_t)1 << 63) | index;
-    uint64_t h = 1469598103934665603ULL;
-    for (const char *s = ev->subject_key; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h & ~((uint64_t)1 << 63);
+long vemt_cube_event_step(const vemt_cube *c, const vemt_event *ev) {
+    long a, b;
+    if (is_label(ev)) {
+        int64_t d0, d1;
+        event_days(&c->opts, ev, &d0, &d1);
+        a = find_step(c->days, c->steps, d0);
+        b = find_step(c->days, c->steps, d1);
+    } else {
+        a = find_step(c->edges, c->steps, ev->start_utc);
+        b = find_step(c->edges, c->steps, event_end(ev));
+    }
+    return a >= 0 && a == b ? a : -1;
 }
 
 /* Add weight w of an event to bin (unit, t) and note its subject. */
 static vemt_status add_weight(vemt_cube *c, const vemt_event *ev, size_t unit,
-                              size_t index, long t, double w, presence **seen,
-                              size_t *n_seen, size_t *cap) {
+                              long t, double w, presence **seen, size_t *n_seen,
+                              size_t *cap) {
     if (w <= 0) return VEMT_OK;
     size_t bin = unit * c->steps + (size_t)t;
     c->events[bin] += w;
     c->total += w;
     if (vemt_grow((void **)seen, cap, *n_seen + 1, sizeof **seen))
         return VEMT_E_NOMEM;
-    (*seen)[(*n_seen)++] = (presence){bin, subject_hash(ev, index)};
+    (*seen)[(*n_seen)++] = (presence){bin, ev->subject_key};
     return VEMT_OK;
 }
 
@@ -209,8 +207,7 @@ static vemt_status add_weight(vemt_cube *c, const vemt_event *ev, size_t unit,
  * exact range is spread over the seconds it overlaps. The part of a range
  * outside the cube's window is not counted. */
 static vemt_status add_event(vemt_cube *c, const vemt_event *ev, size_t unit,
-                             size_t index, presence **seen, size_t *n_seen,
-                             size_t *cap) {
+                             presence **seen, size_t *n_seen, size_t *cap) {
     if (is_label(ev)) {
         int64_t d0, d1;
         event_days(&c->opts, ev, &d0, &d1);
@@ -224,9 +221,8 @@ static vemt_status add_event(vemt_cube *c, const vemt_event *ev, size_t unit,
         for (long t = first; t <= last; t++) {
             int64_t x = a > c->days[t] ? a : c->days[t];
             int64_t y = b < c->days[t + 1] - 1 ? b : c->days[t + 1] - 1;
-            vemt_status st =
-                add_weight(c, ev, unit, index, t, (double)(y - x + 1) / n, seen,
-                           n_seen, cap);
+            vemt_status st = add_weight(c, ev, unit, t, (double)(y - x + 1) / n,
+                                        seen, n_seen, cap);
             if (st) return st;
         }
         return VEMT_OK;
@@ -234,9 +230,8 @@ static vemt_status add_event(vemt_cube *c, const vemt_event *ev, size_t unit,
     int64_t s = ev->start_utc, e = event_end(ev) + 1;
     if (c->opts.at_start || e - s <= 1) {
         long t = find_step(c->edges, c->steps, s);
-        return t < 0
-                   ? VEMT_OK
-                   : add_weight(c, ev, unit, index, t, 1.0, seen, n_seen, cap);
+        return t < 0 ? VEMT_OK
+                     : add_weight(c, ev, unit, t, 1.0, seen, n_seen, cap);
     }
     int64_t a = s > c->edges[0] ? s : c->edges[0];
     int64_t b = e < c->edges[c->steps] ? e : c->edges[c->steps];
@@ -247,20 +242,16 @@ static vemt_status add_event(vemt_cube *c, const vemt_event *ev, size_t unit,
         int64_t x = s > c->edges[t] ? s : c->edges[t];
         int64_t y = e < c->edges[t + 1] ? e : c->edges[t + 1];
         vemt_status st =
-            add_weight(c, ev, unit, index, t, (double)(y - x) / (double)(e - s),
-                       seen, n_seen, cap);
+            add_weight(c, ev, unit, t, (double)(y - x) / (double)(e - s), seen,
+                       n_seen, cap);
         if (st) return st;
     }
     return VEMT_OK;
 }
 
-/* Distinct subjects per bin from the sorted (bin, subject) pairs. */
-static void count_subjects(vemt_cube *c, presence *seen, size_t n) {
-    qsort(seen, n, sizeof *seen, by_bin_who);
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || seen[i].bin != seen[i - 1].bin ||
-            seen[i].who != seen[i - 1].who)
-            c->subjects[seen[i].bin] += 1;
+/* Distinct subjects per bin from the (bin, subject) pairs. */
+static vemt_status count_subjects(vemt_cube *c, presence *seen, size_t n) {
+    return vemt_subjects_count(seen, n, c->subjects, c->units * c->steps, NULL);
 }
 
 static vemt_status fill(vemt_cube *c, const vemt_units *units,
@@ -274,9 +265,9 @@ static vemt_status fill(vemt_cube *c, const vemt_units *units,
         if (!counted(ev, c->opts.kinds) ||
             !vemt_units_locate(units, ev->x, ev->y, &unit))
             continue;
-        st = add_event(c, ev, unit, i, &seen, &n_seen, &cap);
+        st = add_event(c, ev, unit, &seen, &n_seen, &cap);
     }
-    if (!st) count_subjects(c, seen, n_seen);
+    if (!st) st = count_subjects(c, seen, n_seen);
     vemt_free(seen);
     return st;
 }
@@ -425,9 +416,9 @@ vemt_status vemt_cube_series(const vemt_cube *c, const vemt_events *events,
     for (size_t i = 0; i < events->n && !st; i++) {
         const vemt_event *ev = &events->items[i];
         if (!in_series(&c->opts, ev, category)) continue;
-        st = add_event(&one, ev, 0, i, &seen, &n_seen, &cap);
+        st = add_event(&one, ev, 0, &seen, &n_seen, &cap);
     }
-    if (!st) count_subjects(&one, seen, n_seen);
+    if (!st) st = count_subjects(&one, seen, n_seen);
     vemt_free(seen);
     return st;
 }

@@ -67,8 +67,10 @@ static int final_side(const int *bins, size_t t, int sign, const double *z,
     while (run < t && bins[t - 1 - run] * sign > 0) run++;
     if (10 * n_same >= 9 * t) {
         vemt_mk mk;
-        if (vemt_mann_kendall(z, t, &mk) == VEMT_OK && mk.p < mk_alpha &&
-            mk.s != 0)
+        /* Steps whose z is NaN are left out; with fewer than
+         * VEMT_MK_MIN_STEPS left there is no trend (Persistent). */
+        if (vemt_mann_kendall_min(z, t, VEMT_MK_MIN_STEPS, &mk) == VEMT_OK &&
+            mk.p < mk_alpha && mk.s != 0)
             /* Intensifying: clustering grows on this side (z away from 0). */
             return mk.s * sign > 0 ? 3 : 5;
         return 4;

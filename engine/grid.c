@@ -185,26 +185,11 @@ size_t vemt_units_count_events(const vemt_units *units,
                                 units->n);
 }
 
-/* A counted event's cell and subject, for distinct subjects per cell. */
-typedef struct cell_subject {
-    size_t cell;
-    const char *key; /* "" : a subject of its own */
-    size_t event;
-} cell_subject;
-
-static int by_cell_subject(const void *a, const void *b) {
-    const cell_subject *p = a, *q = b;
-    if (p->cell != q->cell) return p->cell < q->cell ? -1 : 1;
-    int c = strcmp(p->key, q->key);
-    if (c) return c;
-    return (p->event > q->event) - (p->event < q->event);
-}
-
 vemt_status vemt_units_count_subjects(const vemt_units *units,
                                       const vemt_events *events, unsigned kinds,
                                       double *subjects) {
     for (size_t i = 0; i < units->n; i++) subjects[i] = 0;
-    cell_subject *cs = vemt_calloc(events->n ? events->n : 1, sizeof *cs);
+    vemt_subject_pair *cs = vemt_calloc(events->n ? events->n : 1, sizeof *cs);
     if (!cs) return VEMT_E_NOMEM;
     size_t m = 0;
     for (size_t e = 0; e < events->n; e++) {
@@ -213,15 +198,11 @@ vemt_status vemt_units_count_subjects(const vemt_units *units,
         if (!vemt_event_counted(ev, kinds) ||
             !vemt_units_locate(units, ev->x, ev->y, &i))
             continue;
-        cs[m++] = (cell_subject){i, ev->subject_key, e};
+        cs[m++] = (vemt_subject_pair){i, ev->subject_key};
     }
-    qsort(cs, m, sizeof *cs, by_cell_subject);
-    for (size_t k = 0; k < m; k++)
-        if (k == 0 || cs[k].cell != cs[k - 1].cell || !cs[k].key[0] ||
-            strcmp(cs[k].key, cs[k - 1].key))
-            subjects[cs[k].cell] += 1;
+    vemt_status st = vemt_subjects_count(cs, m, subjects, units->n, NULL);
     vemt_free(cs);
-    return VEMT_OK;
+    return st;
 }
 
 /* ---- Every unit shape ---- */

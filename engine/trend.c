@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file trend.c
  * @brief Trend statistics of a series: the Mann-Kendall test with Sen's
- * slope, and the exact test of a change between two counts.
+ * slope (steps without a value left out), the seasonal Kendall test, and
+ * the exact test of a change between two rates.
  */
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -11,8 +12,13 @@
 #include "engine/alloc.h"
 #include "engine/engine.h"
 
+/* A total order on doubles, NaN after every number, so qsort never meets
+ * an inconsistent comparison (x < NaN, NaN < x and x == NaN are all false
+ * under the usual operators). */
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
+    int nx = isnan(x), ny = isnan(y);
+    if (nx || ny) return nx - ny;
     return (x > y) - (x < y);
 }
 
@@ -31,65 +37,184 @@ static void tie_sums(double *sorted, size_t n, double *var_term,
     }
 }
 
-/* Sen's slope (Sen 1968, J. Am. Stat. Assoc. 63(324):1379-1389,
- * doi:10.1080/01621459.1968.10480934): the median of the slopes of all
- * pairs of points of the series. */
-static vemt_status sen_slope(const double *x, size_t n, double *slope) {
-    size_t m = n * (n - 1) / 2, k = 0;
-    double *s = vemt_calloc(m ? m : 1, sizeof *s);
-    if (!s) return VEMT_E_NOMEM;
+/* Kendall's S of one series and its variance under no trend with the tie
+ * correction (Kendall 1975, eq. 4.3):
+ *   S = sum_{i<j} sign(x_j - x_i),
+ *   Var(S) = [n(n-1)(2n+5) - sum_g t_g(t_g-1)(2t_g+5)] / 18,
+ * and the tied pairs sum_g t_g(t_g-1)/2. Returns VEMT_E_NOMEM. */
+static vemt_status kendall_s(const double *x, size_t n, double *s,
+                             double *var_s, double *tied_pairs) {
+    *s = *var_s = *tied_pairs = 0;
+    if (n < 2) return VEMT_OK;
     for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
-            s[k++] = (x[j] - x[i]) / (double)(j - i);
-    qsort(s, m, sizeof *s, cmp_double);
-    *slope = m % 2 ? s[m / 2] : 0.5 * (s[m / 2 - 1] + s[m / 2]);
-    vemt_free(s);
-    return VEMT_OK;
-}
-
-/* Mann-Kendall trend test (Mann 1945, Econometrica 13(3):245-259,
- * doi:10.2307/1907187; Kendall 1975, "Rank Correlation Methods", 4th ed.):
- *   S = sum_{i<j} sign(x_j - x_i)
- *   Var(S) = [n(n-1)(2n+5) - sum_g t_g(t_g-1)(2t_g+5)] / 18   (ties)
- *   z = (S - 1)/sqrt(Var) if S > 0, (S + 1)/sqrt(Var) if S < 0, else 0
- *       (continuity correction), p = 2 (1 - Phi(|z|)).
- * tau is Kendall's tau-b against time (no ties in time):
- *   S / sqrt(n0 (n0 - n1)), n0 = n(n-1)/2, n1 = sum_g t_g(t_g-1)/2. */
-vemt_status vemt_mann_kendall(const double *x, size_t n, vemt_mk *out) {
-    memset(out, 0, sizeof *out);
-    out->n = n;
-    if (n < 3) return VEMT_E_ARG;
-    double s = 0;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++) s += (x[j] > x[i]) - (x[j] < x[i]);
+        for (size_t j = i + 1; j < n; j++) *s += (x[j] > x[i]) - (x[j] < x[i]);
     double *sorted = vemt_malloc(n * sizeof *sorted);
     if (!sorted) return VEMT_E_NOMEM;
     memcpy(sorted, x, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, cmp_double);
-    double ties, tied_pairs, dn = (double)n;
-    tie_sums(sorted, n, &ties, &tied_pairs);
+    double ties, dn = (double)n;
+    tie_sums(sorted, n, &ties, tied_pairs);
     vemt_free(sorted);
-    out->s = s;
-    out->var_s = (dn * (dn - 1) * (2 * dn + 5) - ties) / 18.0;
-    double sd = sqrt(out->var_s);
-    out->z = sd > 0 ? (s > 0 ? (s - 1) / sd : s < 0 ? (s + 1) / sd : 0) : 0;
-    out->p = 2.0 * gsl_cdf_ugaussian_Q(fabs(out->z));
-    double n0 = dn * (dn - 1) / 2;
-    out->tau = n0 - tied_pairs > 0 ? s / sqrt(n0 * (n0 - tied_pairs)) : 0;
-    return sen_slope(x, n, &out->sen_slope);
+    *var_s = (dn * (dn - 1) * (2 * dn + 5) - ties) / 18.0;
+    return VEMT_OK;
 }
 
-/* Exact conditional test that two Poisson counts over equal exposure come
- * from the same rate (Przyborowski & Wilenski 1940, Biometrika 31:313-323,
- * doi:10.1093/biomet/31.3-4.313): given a + b, a ~ Binomial(a + b, 1/2);
- * two-sided p = min(1, 2 min(P(X <= a), P(X >= a))). Counts are rounded. */
-double vemt_poisson_change_p(double a, double b) {
+/* The continuity-corrected z of S and its two-sided normal p. */
+static void z_and_p(vemt_mk *out) {
+    double sd = sqrt(out->var_s), s = out->s;
+    out->z = sd > 0 ? (s > 0 ? (s - 1) / sd : s < 0 ? (s + 1) / sd : 0) : 0;
+    out->p = 2.0 * gsl_cdf_ugaussian_Q(fabs(out->z));
+}
+
+static double median_sorted(const double *s, size_t m) {
+    if (m == 0) return (double)NAN;
+    return m % 2 ? s[m / 2] : 0.5 * (s[m / 2 - 1] + s[m / 2]);
+}
+
+/* Null statistics with the reason. */
+static void set_null(vemt_mk *out, const char *reason) {
+    out->s = out->var_s = out->z = out->p = out->tau = out->sen_slope =
+        (double)NAN;
+    out->null_reason = reason;
+}
+
+/* The values of x[first], x[first + stride], ... that are not NaN, and
+ * their positions (in strides): the time index of a kept step stays its
+ * own, so a slope spans the true distance. Returns the number kept. */
+static size_t kept_values(const double *x, size_t n, size_t first,
+                          size_t stride, double *v, double *pos) {
+    size_t k = 0;
+    for (size_t i = first, step = 0; i < n; i += stride, step++)
+        if (!isnan(x[i])) {
+            v[k] = x[i];
+            pos[k++] = (double)step;
+        }
+    return k;
+}
+
+/* Mann-Kendall trend test (Mann 1945, Econometrica 13(3):245-259,
+ * doi:10.2307/1907187; Kendall 1975, "Rank Correlation Methods", 4th ed.):
+ *   z = (S - 1)/sqrt(Var) if S > 0, (S + 1)/sqrt(Var) if S < 0, else 0
+ *       (continuity correction), p = 2 (1 - Phi(|z|)).
+ * tau is Kendall's tau-b against time (no ties in time):
+ *   S / sqrt(n0 (n0 - n1)), n0 = n(n-1)/2, n1 = sum_g t_g(t_g-1)/2.
+ * Sen's slope (Sen 1968, J. Am. Stat. Assoc. 63(324):1379-1389,
+ * doi:10.1080/01621459.1968.10480934): the median of the slopes
+ * (x_j - x_i) / (t_j - t_i) of all pairs of kept steps. Steps whose value
+ * is NaN are left out of both; the steps keep their time index. */
+vemt_status vemt_mann_kendall_min(const double *x, size_t n, size_t min_steps,
+                                  vemt_mk *out) {
+    memset(out, 0, sizeof *out);
+    if (min_steps < 3) min_steps = 3;
+    double *v = vemt_calloc(n ? n : 1, sizeof *v),
+           *pos = vemt_calloc(n ? n : 1, sizeof *pos);
+    size_t m = 0;
+    double *slopes = NULL;
+    vemt_status st = v && pos ? VEMT_OK : VEMT_E_NOMEM;
+    size_t k = st ? 0 : kept_values(x, n, 0, 1, v, pos);
+    out->n = k;
+    if (!st && k < min_steps) {
+        /* The trend outputs' minimum is VEMT_MK_MIN_STEPS (10). */
+        _Static_assert(VEMT_MK_MIN_STEPS == 10, "the reasons say 10");
+        bool outputs = min_steps == VEMT_MK_MIN_STEPS;
+        set_null(out,
+                 k < n ? (outputs ? "fewer than 10 steps with a value "
+                                    "(Gi* z is undefined in a step "
+                                    "whose window has no variance)"
+                                  : "too few steps with a value")
+                       : (outputs ? "fewer than 10 steps" : "too few steps"));
+        st = min_steps == 3 ? VEMT_E_ARG : VEMT_OK;
+        goto done;
+    }
+    double tied_pairs;
+    if (!st) st = kendall_s(v, k, &out->s, &out->var_s, &tied_pairs);
+    if (st) goto done;
+    z_and_p(out);
+    double dk = (double)k, n0 = dk * (dk - 1) / 2;
+    out->tau = n0 - tied_pairs > 0 ? out->s / sqrt(n0 * (n0 - tied_pairs)) : 0;
+    if (!(slopes = vemt_calloc(k * (k - 1) / 2, sizeof *slopes))) {
+        st = VEMT_E_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = i + 1; j < k; j++)
+            slopes[m++] = (v[j] - v[i]) / (pos[j] - pos[i]);
+    qsort(slopes, m, sizeof *slopes, cmp_double);
+    out->sen_slope = median_sorted(slopes, m);
+done:
+    vemt_free(v), vemt_free(pos), vemt_free(slopes);
+    return st;
+}
+
+vemt_status vemt_mann_kendall(const double *x, size_t n, vemt_mk *out) {
+    return vemt_mann_kendall_min(x, n, 3, out);
+}
+
+/* The seasonal Kendall test (Hirsch, Slack & Smith 1982, "Techniques of
+ * trend analysis for monthly water quality data", Water Resour. Res.
+ * 18(1):107-121, doi:10.1029/WR018i001p00107): season g holds the steps
+ * g, g + period, ...; each season's Kendall S_g and Var(S_g) (with that
+ * season's tie correction) are computed on its own, then
+ *   S = sum_g S_g, Var(S) = sum_g Var(S_g),
+ *   z = (S - 1)/sqrt(Var) if S > 0, (S + 1)/sqrt(Var) if S < 0, else 0,
+ * p = 2 (1 - Phi(|z|)). The seasonal Kendall slope estimator (ibid.) is
+ * the median over all seasons of the within-season slopes
+ * (x_j - x_i) / (year_j - year_i): change per period (per year for
+ * months). tau is S / sum_g n_g(n_g-1)/2. NaN steps are left out. */
+vemt_status vemt_seasonal_kendall(const double *x, size_t n, size_t period,
+                                  vemt_mk *out) {
+    memset(out, 0, sizeof *out);
+    if (period < 2 || n < 2 * period) {
+        set_null(out, "fewer than two full cycles of seasons");
+        return VEMT_E_ARG;
+    }
+    size_t per = (n + period - 1) / period, m = 0;
+    double *v = vemt_calloc(per, sizeof *v),
+           *pos = vemt_calloc(per, sizeof *pos);
+    double *slopes = vemt_calloc(period * per * per / 2 + 1, sizeof *slopes);
+    vemt_status st = v && pos && slopes ? VEMT_OK : VEMT_E_NOMEM;
+    double pairs = 0;
+    for (size_t g = 0; !st && g < period; g++) {
+        size_t k = kept_values(x, n, g, period, v, pos);
+        double s, var, tied;
+        st = kendall_s(v, k, &s, &var, &tied);
+        out->s += s, out->var_s += var, out->n += k;
+        pairs += (double)k * (double)(k - 1) / 2;
+        for (size_t i = 0; i < k; i++)
+            for (size_t j = i + 1; j < k; j++)
+                slopes[m++] = (v[j] - v[i]) / (pos[j] - pos[i]);
+    }
+    if (!st && m == 0) set_null(out, "no season with two values");
+    if (!st && m > 0) {
+        z_and_p(out);
+        out->tau = out->s / pairs;
+        qsort(slopes, m, sizeof *slopes, cmp_double);
+        out->sen_slope = median_sorted(slopes, m);
+    }
+    vemt_free(v), vemt_free(pos), vemt_free(slopes);
+    return st;
+}
+
+/* Exact conditional test that two Poisson counts a and b, observed over
+ * exposures (days) ta and tb, come from the same rate per day
+ * (Przyborowski & Wilenski 1940, Biometrika 31:313-323,
+ * doi:10.1093/biomet/31.3-4.313; Krishnamoorthy & Thomson 2004, J. Stat.
+ * Plan. Inference 119(1):23-35, doi:10.1016/S0378-3758(02)00408-1): given
+ * n = a + b, a ~ Binomial(n, ta / (ta + tb)) under equal rates; two-sided
+ * p = min(1, 2 min(P(X <= a), P(X >= a))). Counts are rounded. */
+double vemt_poisson_rate_p(double a, double ta, double b, double tb) {
+    if (!(ta > 0) || !(tb > 0)) return (double)NAN;
     unsigned ia = (unsigned)llround(a < 0 ? 0 : a);
     unsigned ib = (unsigned)llround(b < 0 ? 0 : b);
     unsigned n = ia + ib;
     if (n == 0) return 1.0;
-    double lo = gsl_cdf_binomial_P(ia, 0.5, n);
-    double hi = ia ? gsl_cdf_binomial_Q(ia - 1, 0.5, n) : 1.0;
+    double q = ta / (ta + tb);
+    double lo = gsl_cdf_binomial_P(ia, q, n);
+    double hi = ia ? gsl_cdf_binomial_Q(ia - 1, q, n) : 1.0;
     double p = 2.0 * fmin(lo, hi);
     return p > 1 ? 1 : p;
+}
+
+double vemt_poisson_change_p(double a, double b) {
+    return vemt_poisson_rate_p(a, 1, b, 1);
 }

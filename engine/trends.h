@@ -20,16 +20,46 @@ typedef struct vemt_mk {
     double s, var_s;  /* Kendall's S and its variance with the tie correction */
     double z, p;      /* continuity-corrected z, two-sided normal p */
     double tau;       /* Kendall's tau-b against time */
-    double sen_slope; /* Sen's median pairwise slope, per step */
-    size_t n;
+    double sen_slope; /* Sen's median pairwise slope, per step (seasonal
+                         Kendall: per cycle of seasons, i.e. per year) */
+    size_t n;         /* steps used: those whose value is not NaN */
+    const char *null_reason; /* NULL, or why the statistics are NaN (a
+                                static string; never freed) */
 } vemt_mk;
 
-/** Mann-Kendall test of x[0..n-1] in time order. Returns VEMT_E_ARG for
- * n < 3, VEMT_E_NOMEM. */
+/** Fewest steps with a value for a Mann-Kendall test in the trend outputs;
+ * with fewer, its statistics are null with the reason. */
+#define VEMT_MK_MIN_STEPS 10
+
+/** Mann-Kendall test of x[0..n-1] in time order. Steps whose value is NaN
+ * are left out (the others keep their time index, so Sen's slope uses
+ * true step distances); out->n is the number used. Returns VEMT_E_ARG
+ * (statistics NaN, out->null_reason set) for fewer than 3 steps used,
+ * VEMT_E_NOMEM. */
 vemt_status vemt_mann_kendall(const double *x, size_t n, vemt_mk *out);
 
-/** Two-sided exact p-value that counts a and b over equal exposure come
- * from one Poisson rate (conditional binomial test). */
+/** As vemt_mann_kendall(), but with fewer than min_steps steps used the
+ * statistics are NaN with out->null_reason set and VEMT_OK is returned
+ * (VEMT_E_ARG when min_steps is 3 or less, as vemt_mann_kendall()).
+ * Returns VEMT_E_NOMEM. */
+vemt_status vemt_mann_kendall_min(const double *x, size_t n, size_t min_steps,
+                                  vemt_mk *out);
+
+/** Seasonal Kendall test (Hirsch, Slack & Smith 1982) of x[0..n-1] in time
+ * order with `period` seasons (12 for months): S and its variance summed
+ * over the seasons, continuity-corrected z, two-sided p, and the seasonal
+ * Kendall slope per cycle (per year) in sen_slope. NaN steps are left
+ * out. Returns VEMT_E_ARG (statistics NaN) when n < 2 x period,
+ * VEMT_E_NOMEM. */
+vemt_status vemt_seasonal_kendall(const double *x, size_t n, size_t period,
+                                  vemt_mk *out);
+
+/** Two-sided exact p-value that a events over exposure ta and b events
+ * over exposure tb (e.g. days) come from one Poisson rate (conditional
+ * binomial test). NaN when an exposure is not positive. */
+double vemt_poisson_rate_p(double a, double ta, double b, double tb);
+
+/** vemt_poisson_rate_p() over equal exposures. */
 double vemt_poisson_change_p(double a, double b);
 
 /* ---- Patterns: emerging hot spots, Chainey ------------------------------- */
@@ -165,6 +195,11 @@ int64_t vemt_cube_step_days(const vemt_cube *cube, size_t t);
  * weeks), "2022-04-05" (its first day, for day steps). */
 void vemt_cube_step_label(const vemt_cube *cube, size_t t, char *buf,
                           size_t size);
+
+/** The step that wholly holds the event's time (its label dates, or its
+ * time range), or -1 when none does: it lies outside the cube or spans
+ * steps. */
+long vemt_cube_event_step(const vemt_cube *cube, const vemt_event *ev);
 
 /** Events (aoristic weights) and distinct subjects per bin; borrowed. */
 const double *vemt_cube_events(const vemt_cube *cube);

@@ -257,12 +257,35 @@ size_t vemt_units_count_events(const vemt_units *units,
                                double *counts);
 
 /** Distinct subjects per unit among the events vemt_units_count_events
- * counts: an event without a subject key is a subject of its own (an
- * incident with no known child still happened to someone). subjects has
- * vemt_units_count() entries. Returns VEMT_E_NOMEM. */
+ * counts, by vemt_subjects_count()'s rule (events without a subject key
+ * are unknown subjects, not counted). subjects has vemt_units_count()
+ * entries. Returns VEMT_E_NOMEM. */
 vemt_status vemt_units_count_subjects(const vemt_units *units,
                                       const vemt_events *events, unsigned kinds,
                                       double *subjects);
+
+/** A (group, subject) pair for vemt_subjects_count(): group is the
+ * caller's index (a unit, a bin, a cluster, a place); key is a
+ * vemt_event's subject_key, borrowed. */
+typedef struct vemt_subject_pair {
+    size_t group;
+    const char *key;
+} vemt_subject_pair;
+
+/** Add the number of distinct subjects of each group to counts[group]
+ * (n_groups entries; the caller zeroes them). The one rule for every
+ * analysis: subjects are equal when their keys are equal (strcmp; exact,
+ * no hashing); a pair whose key is "" (or NULL) is an unknown subject,
+ * counted in no group and in *n_unknown (may be NULL). Sorts and
+ * compacts pairs in place, O(n log n). Returns VEMT_E_ARG when a group is
+ * n_groups or more (counts untouched then). */
+vemt_status vemt_subjects_count(vemt_subject_pair *pairs, size_t n,
+                                double *counts, size_t n_groups,
+                                size_t *n_unknown);
+
+/** Events whose kind is in kinds (bit set of 1u << vemt_kind) with no
+ * subject key: the unknown subjects, for the report. */
+size_t vemt_subjects_unknown(const vemt_events *events, unsigned kinds);
 
 /** Centre of unit i. */
 void vemt_units_centre(const vemt_units *units, size_t i, double *x, double *y);

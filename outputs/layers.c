@@ -500,6 +500,8 @@ static const vemt_field_def emerging_fields[] = {
     {"count_mk_z", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
     {"count_mk_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
     {"count_sen_slope", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"mk_n", OFTInteger, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"mk_note", OFTString, OFSTNone, VEMT_FIELD_STATISTIC},
 };
 
 static vemt_status fill_emerging(vemt_ctx *ctx, OGRLayerH layer,
@@ -531,6 +533,9 @@ static vemt_status fill_emerging(vemt_ctx *ctx, OGRLayerH layer,
         put_real(f, m.ix[9], tr->count_mk[u].z);
         put_real(f, m.ix[10], tr->count_mk[u].p);
         put_real(f, m.ix[11], tr->count_mk[u].sen_slope);
+        /* Steps whose Gi* z is defined, used by mk_*; why they are null. */
+        put_count(f, m.ix[12], (double)tr->mk[u].n);
+        put_text(f, m.ix[13], tr->mk[u].null_reason);
         put_flag(f, &m, hidden || isnan(tr->unit_subjects[u]));
         vemt_status st = add_unit_feature(layer, f, out->grid, u);
         if (st) return st;
@@ -555,6 +560,13 @@ static const vemt_field_def trend_fields[] = {
     {"mk_z", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
     {"mk_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
     {"sen_slope", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"days", OFTInteger, OFSTNone, 0},
+    {"rate_per_day", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"mk_n", OFTInteger, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"mk_note", OFTString, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"mk_seasonal_z", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"mk_seasonal_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"mk_seasonal_slope", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
 };
 
 static vemt_status fill_trends(vemt_ctx *ctx, OGRLayerH layer,
@@ -579,6 +591,12 @@ static vemt_status fill_trends(vemt_ctx *ctx, OGRLayerH layer,
                             r->change_year_p, r->mk_z,          r->mk_p,
                             r->sen_slope};
         for (int k = 0; k < 7; k++) put_real(f, m.ix[9 + k], v[k]);
+        put_count(f, m.ix[16], r->days);
+        put_real(f, m.ix[17], r->rate_per_day);
+        put_count(f, m.ix[18], r->mk_n);
+        put_text(f, m.ix[19], r->mk_note);
+        const double sk[] = {r->sk_z, r->sk_p, r->sk_slope};
+        for (int k = 0; k < 3; k++) put_real(f, m.ix[20 + k], sk[k]);
         put_flag(f, &m, isnan(r->n_events) || isnan(r->n_subjects));
         vemt_status st = add_feature(layer, f);
         if (st) return st;

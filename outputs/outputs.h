@@ -48,6 +48,14 @@ typedef struct vemt_trend_row {
     double change_prev, change_prev_p; /* vs the previous step; NaN: none */
     double change_year, change_year_p; /* vs a year earlier; NaN: none */
     double mk_z, mk_p, sen_slope;      /* of the whole series */
+    /* Changes are of events per day: rate_per_day = events wholly inside
+     * the step / its calendar days; the p-values test two Poisson rates
+     * with those exposures. */
+    double days, rate_per_day;
+    double mk_n;                 /* steps used by the Mann-Kendall test */
+    const char *mk_note;         /* why mk_* are null; NULL: they are not */
+    double sk_z, sk_p, sk_slope; /* seasonal Kendall (months, >= 2 years;
+                                    slope per year); NaN: not computed */
 } vemt_trend_row;
 
 /** The trend analysis: the cube with its space-time Gi*, the pattern of
@@ -67,12 +75,14 @@ typedef struct vemt_trends_out {
     const double *unit_events, *unit_subjects; /* per unit totals, likewise */
     const vemt_trend_row *rows;
     size_t n_rows;
+    size_t n_whole;  /* events of the study area wholly inside one step */
+    size_t n_spread; /* ... spread over more than one: not in the rates */
 } vemt_trends_out;
 
 /** A location of concern: a place linked to several children. */
 typedef struct vemt_place_row {
     double x, y;     /* the place's centre (mean of its events) */
-    long n_children; /* distinct children and subjects */
+    long n_children; /* distinct known children and subjects */
     long n_events;
     int64_t first_utc, last_utc;
     char kinds[48];       /* e.g. "found_at,incident" */
@@ -126,7 +136,7 @@ typedef struct vemt_missing_row {
     const char *area; /* "study area", or a polygon unit's id */
     int64_t step_start_utc, step_end_utc;
     long episodes;             /* starting in the step */
-    long children;             /* distinct children among them */
+    long children;             /* distinct known children among them */
     long repeat_children;      /* children with a repeat episode in the step */
     double median_duration_h;  /* of the closed episodes; NaN: none */
     double share_out_of_area;  /* of those found at a known place */

@@ -32,44 +32,24 @@ void vemt_clusters_result_clear(vemt_cluster_result *r) {
     memset(r, 0, sizeof *r);
 }
 
-/* A (cluster, subject) pair, for distinct subjects per cluster. */
-typedef struct member {
-    int32_t label;
-    const char *key;
-    size_t event;
-} member;
-
-static int by_member(const void *a, const void *b) {
-    const member *p = a, *q = b;
-    if (p->label != q->label) return p->label < q->label ? -1 : 1;
-    int c = strcmp(p->key, q->key);
-    if (c) return c;
-    return (p->event > q->event) - (p->event < q->event);
-}
-
-/* Distinct subjects of each cluster; an event without a subject key is a
- * subject of its own, as in the cells' n_subjects. */
+/* Distinct subjects of each cluster, by the engine's one rule
+ * (vemt_subjects_count: exact keys; events without a key are unknown
+ * subjects, not counted). */
 static double *cluster_subjects(const vemt_events *events,
                                 const vemt_event_points *ep,
                                 const int32_t *labels, size_t k) {
     double *out = vemt_calloc(k ? k : 1, sizeof *out);
-    member *mem = vemt_calloc(ep->n ? ep->n : 1, sizeof *mem);
+    vemt_subject_pair *mem = vemt_calloc(ep->n ? ep->n : 1, sizeof *mem);
     size_t m = 0;
     for (size_t i = 0; out && mem && i < ep->n; i++)
         if (labels[i] >= 0)
-            mem[m++] =
-                (member){labels[i], events->items[ep->event[i]].subject_key,
-                         ep->event[i]};
-    if (mem) qsort(mem, m, sizeof *mem, by_member);
-    for (size_t i = 0; out && mem && i < m; i++)
-        if (i == 0 || mem[i].label != mem[i - 1].label || !mem[i].key[0] ||
-            strcmp(mem[i].key, mem[i - 1].key))
-            out[mem[i].label] += 1;
-    vemt_free(mem);
-    if (!mem) {
+            mem[m++] = (vemt_subject_pair){
+                (size_t)labels[i], events->items[ep->event[i]].subject_key};
+    if (!mem || vemt_subjects_count(mem, m, out, k, NULL)) {
         vemt_free(out);
-        return NULL;
+        out = NULL;
     }
+    vemt_free(mem);
     return out;
 }
 

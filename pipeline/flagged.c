@@ -19,29 +19,17 @@ void vemt_flagged_clear(vemt_flagged_result *r) {
     memset(r, 0, sizeof *r);
 }
 
-static int by_place_key(const void *p, const void *q) {
-    const size_t *a = p, *b = q; /* (place, event) */
-    if (a[0] != b[0]) return a[0] < b[0] ? -1 : 1;
-    return (a[1] > b[1]) - (a[1] < b[1]);
-}
-
-/* Distinct children of place rows: pairs (place, event) sorted by place,
- * keys compared within each place. */
-static void count_children(const vemt_events *ev, size_t (*pairs)[2], size_t m,
-                           vemt_flagged_row *rows) {
-    qsort(pairs, m, sizeof *pairs, by_place_key);
-    for (size_t i = 0; i < m;) {
-        size_t p = pairs[i][0], j = i;
-        while (j < m && pairs[j][0] == p) j++;
-        for (size_t k = i; k < j; k++) {
-            const char *key = ev->items[pairs[k][1]].subject_key;
-            bool seen = false;
-            for (size_t l = i; key[0] && l < k && !seen; l++)
-                seen = !strcmp(key, ev->items[pairs[l][1]].subject_key);
-            rows[p].n_children += !seen;
-        }
-        i = j;
-    }
+/* Distinct children of each place from the (place, subject) pairs, by
+ * the engine's one rule (vemt_subjects_count: exact keys, O(n log n);
+ * episodes of unknown children, without a key, are not counted). */
+static vemt_status count_children(vemt_subject_pair *pairs, size_t m,
+                                  vemt_flagged_row *rows, size_t n) {
+    double *c = vemt_calloc(n + 1, sizeof *c);
+    if (!c) return VEMT_E_NOMEM;
+    vemt_status st = vemt_subjects_count(pairs, m, c, n, NULL);
+    for (size_t p = 0; !st && p < n; p++) rows[p].n_children = (long)c[p];
+    vemt_free(c);
+    return st;
 }
 
 vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_job *a,
@@ -61,7 +49,8 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_job *a,
     size_t n = st ? 0 : ul.n, m = 0, flagged = 0;
     r->rows = st ? NULL : vemt_calloc(n + 1, sizeof *r->rows);
     r->names = st ? NULL : vemt_calloc(n + 1, sizeof *r->names);
-    size_t(*pairs)[2] = st ? NULL : vemt_calloc(events->n + 1, sizeof *pairs);
+    vemt_subject_pair *pairs =
+        st ? NULL : vemt_calloc(events->n + 1, sizeof *pairs);
     if (!st && (!r->rows || !r->names || !pairs)) st = VEMT_E_NOMEM;
     for (size_t i = 0; !st && i < n; i++) {
         r->names[i] = vemt_strdup(ul.names[i][0] ? ul.names[i] : ul.ids[i]);
@@ -83,10 +72,10 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_job *a,
         if (row->first_utc < 0 || ev->start_utc < row->first_utc)
             row->first_utc = ev->start_utc;
         if (ev->start_utc > row->last_utc) row->last_utc = ev->start_utc;
-        pairs[m][0] = p, pairs[m++][1] = e;
+        pairs[m++] = (vemt_subject_pair){p, ev->subject_key};
         flagged++;
     }
-    if (!st) count_children(events, pairs, m, r->rows);
+    if (!st) st = count_children(pairs, m, r->rows, n);
     if (!st)
         vemt_params_add_transform(params, "flag_places_transformation",
                                   &ul.transform);

@@ -73,24 +73,20 @@ static int by_double(const void *p, const void *q) {
     return (a > b) - (a < b);
 }
 
-static int by_key(const void *p, const void *q) {
-    return strcmp(*(const char *const *)p, *(const char *const *)q);
-}
-
-/* Distinct non-empty keys among n (sorted in place); empty keys count one
- * each (unknown children are children too). */
-static long distinct(const char **keys, size_t n) {
-    qsort(keys, n, sizeof *keys, by_key);
-    long d = 0;
-    for (size_t i = 0; i < n; i++)
-        d += !keys[i][0] || i == 0 || strcmp(keys[i], keys[i - 1]);
-    return d;
+/* Distinct children among n (group 0), by the engine's one rule
+ * (vemt_subjects_count): episodes of unknown children (no subject key)
+ * are not counted. */
+static long distinct(vemt_subject_pair *keys, size_t n) {
+    double d = 0;
+    vemt_subjects_count(keys, n, &d, 1, NULL);
+    return (long)d;
 }
 
 /* The row of the episodes of unit (SIZE_MAX: all) starting in [s, e). */
 static void summarise(const episode *eps, size_t n, size_t unit, int64_t s,
-                      int64_t e, const char **keys, const char **rkeys,
-                      double *dur, vemt_missing_row *row) {
+                      int64_t e, vemt_subject_pair *keys,
+                      vemt_subject_pair *rkeys, double *dur,
+                      vemt_missing_row *row) {
     size_t nk = 0, nr = 0, nd = 0;
     long found = 0, out = 0, known = 0, la = 0;
     for (size_t i = 0; i < n; i++) {
@@ -98,8 +94,8 @@ static void summarise(const episode *eps, size_t n, size_t unit, int64_t s,
         if ((unit != SIZE_MAX && eps[i].unit != unit) || f->start_utc < s ||
             f->start_utc >= e)
             continue;
-        keys[nk++] = f->subject_key;
-        if (eps[i].repeat) rkeys[nr++] = f->subject_key;
+        keys[nk++] = (vemt_subject_pair){0, f->subject_key};
+        if (eps[i].repeat) rkeys[nr++] = (vemt_subject_pair){0, f->subject_key};
         if (f->end_utc >= f->start_utc)
             dur[nd++] = (double)(f->end_utc - f->start_utc) / 3600.0;
         if (eps[i].found && eps[i].found->located) {
@@ -127,8 +123,8 @@ vemt_status vemt_missing_run(const vemt_job *a, const vemt_events *events,
     memset(r, 0, sizeof *r);
     size_t cap = events->n + 1;
     episode *eps = vemt_calloc(cap, sizeof *eps);
-    const char **keys = vemt_calloc(cap, sizeof *keys),
-               **rkeys = vemt_calloc(cap, sizeof *rkeys);
+    vemt_subject_pair *keys = vemt_calloc(cap, sizeof *keys),
+                      *rkeys = vemt_calloc(cap, sizeof *rkeys);
     double *dur = vemt_calloc(cap, sizeof *dur);
     vemt_status st = eps && keys && rkeys && dur ? VEMT_OK : VEMT_E_NOMEM;
     size_t n = st ? 0 : collect(events, grid, eps);

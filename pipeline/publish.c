@@ -78,6 +78,8 @@ static void publish_series(vemt_trend_row *rows, size_t T, const double *e,
         r->n_events = e[t];
         r->n_subjects = s[t];
         if (any) r->mk_z = r->mk_p = r->sen_slope = (double)NAN;
+        if (any) r->sk_z = r->sk_p = r->sk_slope = (double)NAN;
+        if (isnan(e[t]) || any) r->rate_per_day = (double)NAN;
         bool prev = t && !isnan(e[t - 1]) && !isnan(e[t]);
         if (!prev) r->change_prev = r->change_prev_p = (double)NAN;
         if (isnan(e[t]) || any) r->change_year = r->change_year_p = (double)NAN;

@@ -110,8 +110,10 @@ static vemt_status near_repeat(vemt_ctx *ctx, const vemt_job *a,
     return VEMT_OK;
 }
 
-/* Each child's distinct units of its found-at events, as CSR lists; an
- * event without a subject key is a child of its own. */
+/* Each child's distinct units of its found-at events, as CSR lists. By the
+ * engine's rule of distinct subjects (vemt_subjects_count), an event
+ * without a subject key is of an unknown child: left out of the child
+ * counts and the child-level test (counted in *unknown). */
 typedef struct found_child {
     const char *key;
     size_t event, unit;
@@ -121,12 +123,12 @@ static int by_child(const void *p, const void *q) {
     const found_child *a = p, *b = q;
     int c = strcmp(a->key, b->key);
     if (c) return c;
-    if (!a->key[0] && a->event != b->event) return a->event < b->event ? -1 : 1;
     return (a->unit > b->unit) - (a->unit < b->unit);
 }
 
 static vemt_status child_lists(const vemt_events *ev, const vemt_units *g,
-                               size_t **start, size_t **units, size_t *nc) {
+                               size_t **start, size_t **units, size_t *nc,
+                               size_t *unknown) {
     found_child *fc = vemt_calloc(ev->n + 1, sizeof *fc);
     *start = vemt_calloc(ev->n + 2, sizeof **start);
     *units = vemt_calloc(ev->n + 1, sizeof **units);
@@ -135,18 +137,21 @@ static vemt_status child_lists(const vemt_events *ev, const vemt_units *g,
         return VEMT_E_NOMEM;
     }
     size_t m = 0, k = 0;
-    *nc = 0;
+    *nc = *unknown = 0;
     for (size_t i = 0; i < ev->n; i++) {
         const vemt_event *e = &ev->items[i];
         size_t u;
-        if (counted(e, 1u << VEMT_KIND_FOUND_AT) &&
-            vemt_units_locate(g, e->x, e->y, &u))
+        if (!counted(e, 1u << VEMT_KIND_FOUND_AT) ||
+            !vemt_units_locate(g, e->x, e->y, &u))
+            continue;
+        if (e->subject_key[0])
             fc[m++] = (found_child){e->subject_key, i, u};
+        else
+            (*unknown)++;
     }
     qsort(fc, m, sizeof *fc, by_child);
     for (size_t i = 0; i < m; i++) {
-        bool new_child = i == 0 || strcmp(fc[i].key, fc[i - 1].key) ||
-                         (!fc[i].key[0] && fc[i].event != fc[i - 1].event);
+        bool new_child = i == 0 || strcmp(fc[i].key, fc[i - 1].key);
         if (new_child) (*start)[(*nc)++] = k;
         if (new_child || fc[i].unit != fc[i - 1].unit)
             (*units)[k++] = fc[i].unit;
@@ -165,7 +170,7 @@ static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_job *a,
                                   const vemt_callbacks *info,
                                   vemt_repeat_result *r) {
     size_t n = vemt_units_count(g), nc = 0, *start = NULL, *units = NULL;
-    size_t k = n ? n : 1;
+    size_t k = n ? n : 1, unknown = 0;
     r->n_found = vemt_calloc(k, sizeof *r->n_found);
     r->n_children = vemt_calloc(k, sizeof *r->n_children);
     r->gi_z = vemt_calloc(k, sizeof *r->gi_z),
@@ -193,7 +198,7 @@ static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_job *a,
     if (!st) st = vemt_gistar_compute(ctx, w, r->n_found, n, r->gi_z, r->gi_p);
     if (!st)
         st = vemt_significance_bins(r->gi_z, r->gi_p, n, a->fdr, r->gi_bin);
-    if (!st) st = child_lists(ev, g, &start, &units, &nc);
+    if (!st) st = child_lists(ev, g, &start, &units, &nc, &unknown);
     if (!st) vemt_units_centres(g, xy);
     vemt_child_units cu = {nc, start, units};
     vemt_perm_opts po = {(size_t)a->permutations, a->seed,
@@ -215,8 +220,9 @@ static vemt_status found_hotspots(vemt_ctx *ctx, const vemt_job *a,
         vemt_logf(
             info,
             "found-at hot spots: %zu units at 95 %% or more (events), %zu "
-            "of them also at child level (%zu children)\n",
-            hot, child_sig, nc);
+            "of them also at child level (%zu children; %zu found-at "
+            "events without a subject key left out as unknown)\n",
+            hot, child_sig, nc, unknown);
     }
     return VEMT_OK;
 }

@@ -104,28 +104,55 @@ static void heading(FILE *out, bool md, const char *text) {
         fprintf(out, "%s:\n", text);
 }
 
-/* "rose 14 % on the same step a year earlier, p = 0.03" for the latest
- * step of the "all" series (restricted tier). */
+/* "rose 14 % on the same month a year earlier" for the latest step of the
+ * "all" series (restricted tier): rates per day of the events wholly
+ * inside each step, tested as two Poisson rates with the days as
+ * exposures. The trend's direction comes from the seasonal Kendall test
+ * when there is one (months, two years or more), so a summer peak is not
+ * read as a trend; else from Mann-Kendall. */
 static void trend_tests(FILE *out, const vemt_trends_out *tr, bool md) {
     size_t T = vemt_cube_steps(tr->cube);
     const vemt_trend_row *last = &tr->rows[T - 1];
+    const char *dash = md ? "- " : "  ";
     char when[32];
     vemt_time_format_utc(last->step_start_utc, when, sizeof when);
     when[7] = '\0';
-    if (isfinite(last->change_year) && last->n_events - last->change_year > 0)
+    double before = last->rate_per_day - last->change_year;
+    if (isfinite(last->change_year) && before > 0)
         fprintf(out,
-                "%sEvents in %s %s %.0f %% on the same month a year "
-                "earlier (exact Poisson test p = %.2g).\n",
-                md ? "- " : "  ", when,
-                last->change_year >= 0 ? "rose" : "fell",
-                fabs(100 * last->change_year /
-                     (last->n_events - last->change_year)),
-                last->change_year_p);
-    if (isfinite(last->mk_p))
+                "%sEvents per day in %s %s %.0f %% on the same month a year "
+                "earlier (%.3g vs %.3g per day; exact test of two Poisson "
+                "rates p = %.2g).\n",
+                dash, when, last->change_year >= 0 ? "rose" : "fell",
+                fabs(100 * last->change_year / before), last->rate_per_day,
+                before, last->change_year_p);
+    if (tr->n_spread)
+        fprintf(out,
+                "%sChanges between steps compare events per day of the %zu "
+                "events wholly inside one step; %zu events spread over more "
+                "than one step are left out of them.\n",
+                dash, tr->n_whole, tr->n_spread);
+    if (isfinite(last->sk_p))
+        fprintf(out,
+                "%sOver all %zu months the trend is %s (seasonal Kendall "
+                "test, Hirsch, Slack & Smith 1982: z = %.2f, p = %.2g; slope "
+                "%.2f events per year), comparing each month with the same "
+                "month of other years.\n",
+                dash, T,
+                last->sk_p < 0.05 ? (last->sk_z > 0 ? "rising" : "falling")
+                                  : "not significant",
+                last->sk_z, last->sk_p, last->sk_slope);
+    if (isfinite(last->mk_p) && isfinite(last->sk_p))
+        fprintf(out,
+                "%sMann-Kendall over all %zu steps, seasons not taken into "
+                "account: z = %.2f, p = %.2g; Sen's slope %.2f events per "
+                "step.\n",
+                dash, T, last->mk_z, last->mk_p, last->sen_slope);
+    else if (isfinite(last->mk_p))
         fprintf(out,
                 "%sOver all %zu steps the trend is %s (Mann-Kendall z = "
                 "%.2f, p = %.2g; Sen's slope %.2f events per step).\n",
-                md ? "- " : "  ", T,
+                dash, T,
                 last->mk_p < 0.05 ? (last->mk_z > 0 ? "rising" : "falling")
                                   : "not significant",
                 last->mk_z, last->mk_p, last->sen_slope);
@@ -255,6 +282,24 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
                     vemt_disclosure_round(
                         (double)kinds[k], s->rules->threshold,
                         s->rules->threshold > 0 ? s->rules->round_to : 0));
+    }
+    /* The rule of distinct subjects (engine/subjects.c): events without a
+     * subject key are of unknown subjects, in no subject or child count. */
+    size_t unknown = vemt_subjects_unknown(s->events, ~0u);
+    if (unknown) {
+        double shown = vemt_disclosure_round(
+            (double)unknown, s->rules->threshold,
+            s->rules->threshold > 0 ? s->rules->round_to : 0);
+        if ((double)unknown < s->rules->threshold)
+            fprintf(out, "%sFewer than %g events", md ? "- " : "  ",
+                    s->rules->threshold);
+        else
+            fprintf(out, "%s%.0f events", md ? "- " : "  ", shown);
+        fprintf(out,
+                " have no subject key: their subjects are unknown and left "
+                "out of every count of distinct subjects and children "
+                "(n_subjects, n_children, --min-children, the child-level "
+                "test).\n");
     }
     if (s->grid) {
         heading(out, md, "Hottest cells");

@@ -25,13 +25,11 @@ static int by_children(const void *a, const void *b) {
     return (p->n_events < q->n_events) - (p->n_events > q->n_events);
 }
 
-static int by_subject(const void *a, const void *b) {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Summarise one place's events (their indices in which[0..n)). */
+/* Summarise one place's events (their indices in which[0..n)); its
+ * children are counted by the engine's one rule (vemt_subjects_count:
+ * events without a subject key are of unknown children, not counted). */
 static void summarise(const vemt_events *ev, const size_t *which, size_t n,
-                      const char **keys, vemt_place_row *p) {
+                      vemt_subject_pair *keys, vemt_place_row *p) {
     memset(p, 0, sizeof *p);
     size_t nk = 0;
     bool kinds[VEMT_KIND_END] = {false};
@@ -43,15 +41,15 @@ static void summarise(const vemt_events *ev, const size_t *which, size_t n,
         if (!j || e->start_utc < p->first_utc) p->first_utc = e->start_utc;
         if (!j || end > p->last_utc) p->last_utc = end;
         kinds[e->kind] = true;
-        if (e->subject_key[0]) keys[nk++] = e->subject_key;
+        keys[nk++] = (vemt_subject_pair){0, e->subject_key};
         const char *cat = vemt_events_text(ev, e->category);
         if (*cat && !strstr(p->categories, cat) &&
             strlen(p->categories) + strlen(cat) + 2 < sizeof p->categories)
             strcat(strcat(p->categories, p->categories[0] ? "," : ""), cat);
     }
-    qsort(keys, nk, sizeof *keys, by_subject);
-    for (size_t j = 0; j < nk; j++)
-        p->n_children += !j || strcmp(keys[j], keys[j - 1]);
+    double children = 0;
+    vemt_subjects_count(keys, nk, &children, 1, NULL);
+    p->n_children = (long)children;
     p->n_events = (long)n;
     for (int k = 0; k < VEMT_KIND_END; k++)
         if (kinds[k] && strlen(p->kinds) + 16 < sizeof p->kinds)
@@ -69,7 +67,7 @@ static vemt_status places_of_concern(const vemt_job *a, const vemt_events *ev,
     vemt_status st = vemt_places_group(ev, kinds, a->place_radius, place, &np);
     size_t *start = vemt_calloc(np + 2, sizeof *start),
            *order = vemt_calloc(ev->n + 1, sizeof *order);
-    const char **keys = vemt_calloc(ev->n + 1, sizeof *keys);
+    vemt_subject_pair *keys = vemt_calloc(ev->n + 1, sizeof *keys);
     r->places = vemt_calloc(np + 1, sizeof *r->places);
     if (!st && (!start || !order || !keys || !r->places)) st = VEMT_E_NOMEM;
     for (size_t i = 0; !st && i < ev->n; i++)

@@ -63,7 +63,9 @@ static vemt_chainey chainey_of(const vemt_trend_result *r, size_t u, size_t T,
     return vemt_chainey_classify(zz, pp, n, prm, scratch);
 }
 
-/* Each unit's pattern from its Gi* series (NaN z read as 0). */
+/* Each unit's pattern from its Gi* series. A NaN z (a step whose window
+ * has no variance: Gi* undefined) is not significant for the bins, and is
+ * left out of the Mann-Kendall tests. */
 static vemt_status classify(vemt_trend_result *r, bool counts_analysed) {
     size_t U = vemt_cube_units(r->cube), T = vemt_cube_steps(r->cube);
     const double *x = counts_analysed ? vemt_cube_subjects(r->cube)
@@ -80,15 +82,16 @@ static vemt_status classify(vemt_trend_result *r, bool counts_analysed) {
         size_t hot = 0;
         for (size_t t = 0; t < T; t++) {
             bins[t] = r->bins[u * T + t];
-            z[t] = isnan(r->z[u * T + t]) ? 0 : r->z[u * T + t];
+            z[t] = r->z[u * T + t];
             hot += bins[t] > 0;
         }
         r->pattern[u] = vemt_ehsa_classify(bins, z, T, 0.05);
         r->chainey[u] = chainey_of(r, u, T, &prm, scratch);
         /* The trends of the z series and of the counts analysed: events,
          * or distinct subjects (--count). */
-        if (vemt_mann_kendall(z, T, &r->mk[u]) == VEMT_E_NOMEM ||
-            vemt_mann_kendall(x + u * T, T, &r->count_mk[u]) == VEMT_E_NOMEM) {
+        if (vemt_mann_kendall_min(z, T, VEMT_MK_MIN_STEPS, &r->mk[u]) ||
+            vemt_mann_kendall_min(x + u * T, T, VEMT_MK_MIN_STEPS,
+                                  &r->count_mk[u])) {
             vemt_free(bins), vemt_free(z), vemt_free(scratch);
             return VEMT_E_NOMEM;
         }
@@ -98,14 +101,66 @@ static vemt_status classify(vemt_trend_result *r, bool counts_analysed) {
     return VEMT_OK;
 }
 
-/* The rows of one series n (events, then subjects; 2 x T): counts per
- * step, changes and the series' trend. Returns VEMT_E_NOMEM. */
-static vemt_status put_series(vemt_trend_result *r, const double *n,
-                              const char *area, const char *name,
-                              size_t lag_year, size_t *row) {
+/* Integer counts of the events wholly inside one step, per step: of the
+ * study area (grid NULL: the events vemt_cube_series counts, of one
+ * category or all) or per unit of grid (the events the cube counts; out
+ * has units x steps). Events spread over more than one step are left out
+ * of the period comparisons (counted in *spread). */
+static void whole_counts(const vemt_trend_result *r, const vemt_job *a,
+                         const vemt_events *ev, uint32_t category,
+                         const vemt_units *grid, double *out, size_t *spread) {
     size_t T = vemt_cube_steps(r->cube);
-    vemt_mk mk;
-    if (vemt_mann_kendall(n, T, &mk) == VEMT_E_NOMEM) return VEMT_E_NOMEM;
+    size_t U = grid ? vemt_cube_units(r->cube) : 1;
+    for (size_t i = 0; i < U * T; i++) out[i] = 0;
+    *spread = 0;
+    for (size_t i = 0; i < ev->n; i++) {
+        const vemt_event *e = &ev->items[i];
+        size_t u = 0;
+        if (grid ? !vemt_event_counted(e, a->kinds) ||
+                       !vemt_units_locate(grid, e->x, e->y, &u)
+                 : !(a->kinds & (1u << e->kind)) ||
+                       (e->located && !e->in_area) || e->excluded ||
+                       (category && e->category != category))
+            continue;
+        long t = vemt_cube_event_step(r->cube, e);
+        if (t >= 0)
+            out[u * T + (size_t)t] += 1;
+        else
+            (*spread)++;
+    }
+}
+
+/* Calendar days of step t in the analysis zone (a step across a clock
+ * change still has its whole days). */
+static double step_days(const vemt_cube *c, size_t t) {
+    return (double)vemt_cube_step_days(c, t);
+}
+
+/* Rates per day of two steps compared: the difference, and the exact
+ * conditional test of two Poisson rates with the days as exposures. */
+static void rate_change(const vemt_trend_row *now, const vemt_trend_row *then,
+                        double wn, double wt, double *change, double *p) {
+    *change = now->rate_per_day - then->rate_per_day;
+    *p = vemt_poisson_rate_p(wn, now->days, wt, then->days);
+}
+
+/* The rows of one series n (events, then subjects; 2 x T) with its counts
+ * wholly inside each step (whole): counts per step, changes of the rate
+ * per day and the series' trends; seasons 12 for monthly steps (seasonal
+ * Kendall test from 24 steps), else 0. Returns VEMT_E_NOMEM. */
+static vemt_status put_series(vemt_trend_result *r, const double *n,
+                              const double *whole, const char *area,
+                              const char *name, size_t lag_year, size_t seasons,
+                              size_t *row) {
+    size_t T = vemt_cube_steps(r->cube);
+    vemt_mk mk, sk;
+    if (vemt_mann_kendall_min(n, T, VEMT_MK_MIN_STEPS, &mk))
+        return VEMT_E_NOMEM;
+    vemt_status st =
+        seasons ? vemt_seasonal_kendall(n, T, seasons, &sk) : VEMT_E_ARG;
+    if (st == VEMT_E_NOMEM) return st;
+    if (st) sk.z = sk.p = sk.sen_slope = (double)NAN;
+    vemt_trend_row *first = &r->rows[*row];
     for (size_t t = 0; t < T; t++) {
         vemt_trend_row *w = &r->rows[(*row)++];
         w->area = area;
@@ -114,29 +169,49 @@ static vemt_status put_series(vemt_trend_result *r, const double *n,
         w->step_end_utc = vemt_cube_step_end(r->cube, t);
         w->n_events = n[t];
         w->n_subjects = n[T + t];
-        w->change_prev = t ? n[t] - n[t - 1] : (double)NAN;
-        w->change_prev_p =
-            t ? vemt_poisson_change_p(n[t], n[t - 1]) : (double)NAN;
-        bool year = lag_year && t >= lag_year;
-        w->change_year = year ? n[t] - n[t - lag_year] : (double)NAN;
-        w->change_year_p =
-            year ? vemt_poisson_change_p(n[t], n[t - lag_year]) : (double)NAN;
+        w->days = step_days(r->cube, t);
+        w->rate_per_day = whole[t] / w->days;
+        w->change_prev = w->change_prev_p = (double)NAN;
+        if (t)
+            rate_change(w, w - 1, whole[t], whole[t - 1], &w->change_prev,
+                        &w->change_prev_p);
+        w->change_year = w->change_year_p = (double)NAN;
+        if (lag_year && t >= lag_year)
+            rate_change(w, &first[t - lag_year], whole[t], whole[t - lag_year],
+                        &w->change_year, &w->change_year_p);
         w->mk_z = mk.z;
         w->mk_p = mk.p;
         w->sen_slope = mk.sen_slope;
+        w->mk_n = (double)mk.n;
+        w->mk_note = mk.null_reason;
+        w->sk_z = sk.z;
+        w->sk_p = sk.p;
+        w->sk_slope = sk.sen_slope;
     }
     return VEMT_OK;
 }
 
+static size_t seasons_of(const vemt_job *a) {
+    return a->time_step == VEMT_STEP_MONTH ? 12 : 0;
+}
+
 /* One series of the whole study area (category 0: all). */
-static vemt_status series_rows(vemt_trend_result *r, const vemt_events *ev,
-                               uint32_t category, const char *name,
-                               size_t lag_year, size_t *row) {
-    size_t T = vemt_cube_steps(r->cube);
-    double *n = vemt_calloc(2 * T, sizeof *n);
+static vemt_status series_rows(vemt_trend_result *r, const vemt_job *a,
+                               const vemt_events *ev, uint32_t category,
+                               const char *name, size_t lag_year, size_t *row) {
+    size_t T = vemt_cube_steps(r->cube), spread;
+    double *n = vemt_calloc(3 * T, sizeof *n);
     if (!n) return VEMT_E_NOMEM;
     vemt_status st = vemt_cube_series(r->cube, ev, category, n, n + T);
-    if (!st) st = put_series(r, n, "study area", name, lag_year, row);
+    whole_counts(r, a, ev, category, NULL, n + 2 * T, &spread);
+    if (!category) {
+        r->out.n_spread = spread;
+        r->out.n_whole = 0;
+        for (size_t t = 0; t < T; t++) r->out.n_whole += (size_t)n[2 * T + t];
+    }
+    if (!st)
+        st = put_series(r, n, n + 2 * T, "study area", name, lag_year,
+                        seasons_of(a), row);
     vemt_free(n);
     return st;
 }
@@ -144,34 +219,32 @@ static vemt_status series_rows(vemt_trend_result *r, const vemt_events *ev,
 /* With polygon units (--areas), each unit's series of all events: the
  * cube's own bins, so the table and hotspot_cube agree (and publish the
  * same suppressed values outside the restricted tier). */
-static vemt_status unit_rows(vemt_trend_result *r, const vemt_units *grid,
+static vemt_status unit_rows(vemt_trend_result *r, const vemt_job *a,
+                             const vemt_units *grid, const vemt_events *ev,
                              size_t lag_year, size_t *row) {
-    size_t U = vemt_cube_units(r->cube), T = vemt_cube_steps(r->cube);
+    size_t U = vemt_cube_units(r->cube), T = vemt_cube_steps(r->cube), spread;
     const double *e = vemt_cube_events(r->cube),
                  *s = vemt_cube_subjects(r->cube);
-    double *n = vemt_calloc(2 * T, sizeof *n);
+    double *n = vemt_calloc(2 * T, sizeof *n),
+           *whole = vemt_calloc(U * T + 1, sizeof *whole);
     r->unit_names = vemt_calloc(U ? U : 1, sizeof *r->unit_names);
-    if (!n || !r->unit_names) {
-        vemt_free(n);
-        return VEMT_E_NOMEM;
-    }
-    for (size_t u = 0; u < U; u++) {
+    vemt_status st = n && whole && r->unit_names ? VEMT_OK : VEMT_E_NOMEM;
+    if (!st) whole_counts(r, a, ev, 0, grid, whole, &spread);
+    for (size_t u = 0; !st && u < U; u++) {
         char id[256];
         vemt_units_id(grid, u, id, sizeof id);
         if (!(r->unit_names[u] = vemt_strdup(id))) {
-            vemt_free(n);
-            return VEMT_E_NOMEM;
+            st = VEMT_E_NOMEM;
+            break;
         }
         r->n_units++;
         memcpy(n, e + u * T, T * sizeof *n);
         memcpy(n + T, s + u * T, T * sizeof *n);
-        if (put_series(r, n, r->unit_names[u], "all", lag_year, row)) {
-            vemt_free(n);
-            return VEMT_E_NOMEM;
-        }
+        st = put_series(r, n, whole + u * T, r->unit_names[u], "all", lag_year,
+                        seasons_of(a), row);
     }
-    vemt_free(n);
-    return VEMT_OK;
+    vemt_free(n), vemt_free(whole);
+    return st;
 }
 
 /* The distinct categories of the counted events, as pool offsets. */
@@ -206,17 +279,17 @@ static vemt_status trend_table(vemt_trend_result *r, const vemt_job *a,
     r->categories = vemt_calloc(nc + 1, sizeof *r->categories);
     if (!r->rows || !r->categories) return VEMT_E_NOMEM;
     size_t row = 0;
-    vemt_status st = series_rows(r, ev, 0, "all", steps_per_year(a), &row);
+    vemt_status st = series_rows(r, a, ev, 0, "all", steps_per_year(a), &row);
     for (size_t k = 0; k < nc && !st; k++) {
         /* Copies: the events' text pool may move before outputs run. */
         r->categories[r->n_categories] =
             vemt_strdup(vemt_events_text(ev, cats[k]));
         if (!r->categories[r->n_categories]) return VEMT_E_NOMEM;
-        st = series_rows(r, ev, cats[k], r->categories[r->n_categories++],
+        st = series_rows(r, a, ev, cats[k], r->categories[r->n_categories++],
                          steps_per_year(a), &row);
     }
     r->n_area_rows = row;
-    if (!st && units) st = unit_rows(r, grid, steps_per_year(a), &row);
+    if (!st && units) st = unit_rows(r, a, grid, ev, steps_per_year(a), &row);
     r->out.rows = r->rows;
     r->out.n_rows = row;
     return st;
@@ -275,7 +348,9 @@ vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_job *a,
                                .count_mk = r->count_mk,
                                .share_hot = r->share_hot,
                                .rows = r->rows,
-                               .n_rows = r->out.n_rows};
+                               .n_rows = r->out.n_rows,
+                               .n_whole = r->out.n_whole,
+                               .n_spread = r->out.n_spread};
     *done = true;
     if (info)
         vemt_logf(info,
@@ -284,5 +359,11 @@ vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_job *a,
                   vemt_cube_units(r->cube), vemt_cube_steps(r->cube),
                   vemt_cube_total(r->cube),
                   100 * vemt_cube_zero_share(r->cube));
+    if (info)
+        vemt_logf(info,
+                  "trends: period comparisons use rates per day of the %zu "
+                  "events wholly inside one step; %zu spread over more than "
+                  "one step are left out of them\n",
+                  r->out.n_whole, r->out.n_spread);
     return VEMT_OK;
 }

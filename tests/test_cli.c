@@ -772,6 +772,53 @@ TEST(two_files_one_series_per_category) {
     GDALClose(w);
 }
 
+TEST(empty_step_left_out_of_mann_kendall) {
+    /* The demo's incidents without June 2024: under --global-window
+     * individual that step is wholly empty, so its Gi* z is undefined
+     * (NaN) in every cell, and Mann-Kendall uses the other 23 steps. */
+    char path[256], line[512];
+    snprintf(path, sizeof path, "%s/demo/incidents.csv", VEMT_FIXTURES);
+    FILE *in = fopen(path, "r");
+    char out[256];
+    snprintf(out, sizeof out, "%s/no_june.csv", tmpdir);
+    FILE *fo = fopen(out, "w");
+    CHECK(in && fo);
+    if (!in || !fo) {
+        if (in) fclose(in);
+        if (fo) fclose(fo);
+        return;
+    }
+    while (fgets(line, sizeof line, in))
+        if (!strstr(line, ",2024-06-")) fputs(line, fo);
+    fclose(in);
+    fclose(fo);
+    CHECK_INT_EQ(vemt("run --incidents no_june.csv --global-window individual "
+                      "--out no_june.gpkg --quiet",
+                      NULL, 0),
+                 0);
+    GDALDatasetH ds = open_out("no_june.gpkg");
+    CHECK(ds != NULL);
+    if (!ds) return;
+    long cells = count_where(ds, "emerging_hotspots", NULL);
+    CHECK(cells > 0);
+    CHECK_INT_EQ(count_where(ds, "emerging_hotspots", "mk_n = 23"), cells);
+    CHECK_INT_EQ(count_where(ds, "emerging_hotspots", "mk_note IS NULL"),
+                 cells);
+    /* June alone has no z: one null per cell. */
+    CHECK_INT_EQ(count_where(ds, "hotspot_cube", "gi_z IS NULL"), cells);
+    /* The study area's series has no NaN: all 24 steps, and June's rate
+     * per day over its 30 days is 0. */
+    CHECK_INT_EQ(count_where(ds, "trends",
+                             "area = 'study area' AND category = 'all' AND "
+                             "mk_n = 24"),
+                 24);
+    CHECK_INT_EQ(count_where(ds, "trends",
+                             "area = 'study area' AND category = 'all' AND "
+                             "days = 30 AND rate_per_day = 0"),
+                 1);
+    GDALClose(ds);
+}
+
 TEST_SUITE(cli) {
     strcpy(tmpdir, "/tmp/vemt-test-cli-XXXXXX");
     if (!mkdtemp(tmpdir)) return;
@@ -789,6 +836,7 @@ TEST_SUITE(cli) {
     RUN(ingest_command_and_job_file);
     RUN(interrupted_run_leaves_previous_output);
     RUN(two_files_one_series_per_category);
+    RUN(empty_step_left_out_of_mann_kendall);
     GDALDestroy();
     proj_cleanup();
     char cmd[128];

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/** @file test_subjects.c
+ * @brief The one counter of distinct subjects (engine/subjects.c): exact
+ * keys, keyless events unknown, and the analyses that use it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "tests/test.h"
+
+TEST(distinct_keys_counted_exactly) {
+    /* Keys are compared byte for byte: the old counter of the cube hashed
+     * them to 63 bits, so two children could be taken for one; here keys
+     * that differ in their last byte, or where one is a prefix of the
+     * other, are distinct, and equal keys count once per group. */
+    const char *a = "AAAAAAAAAAAAAAAAAAAAAA1", *b = "AAAAAAAAAAAAAAAAAAAAAA2";
+    vemt_subject_pair p[] = {{0, a},      {0, b},  {0, a}, {0, "abc"},
+                             {0, "abcd"}, {1, a},  {1, a}, {1, ""},
+                             {1, NULL},   {2, ""}, {2, b}, {0, "abc"}};
+    double n[3] = {0, 0, 0};
+    size_t unknown = 99;
+    CHECK_INT_EQ(vemt_subjects_count(p, sizeof p / sizeof *p, n, 3, &unknown),
+                 VEMT_OK);
+    CHECK_NEAR(n[0], 4, 0); /* a, b, abc, abcd */
+    CHECK_NEAR(n[1], 1, 0); /* a twice; the keyless are unknown */
+    CHECK_NEAR(n[2], 1, 0); /* b; the keyless is unknown */
+    CHECK_INT_EQ((long)unknown, 3);
+    /* Counts add to what is there (several passes into one array). */
+    vemt_subject_pair q[] = {{2, a}};
+    CHECK_INT_EQ(vemt_subjects_count(q, 1, n, 3, NULL), VEMT_OK);
+    CHECK_NEAR(n[2], 2, 0);
+    /* A group outside the counts is a caller's bug, and counts stay. */
+    vemt_subject_pair bad[] = {{0, a}, {3, b}};
+    CHECK_INT_EQ(vemt_subjects_count(bad, 2, n, 3, NULL), VEMT_E_ARG);
+    CHECK_NEAR(n[0], 4, 0);
+    CHECK_INT_EQ(vemt_subjects_count(NULL, 0, n, 3, &unknown), VEMT_OK);
+    CHECK_INT_EQ((long)unknown, 0);
+}
+
+static void put(vemt_events *ev, double x, double y, unsigned kind,
+                const char *who) {
+    vemt_event v = {0};
+    v.x = x;
+    v.y = y;
+    v.start_utc = v.end_utc = 1704067200; /* 2024-01-01 */
+    v.located = v.in_area = true;
+    v.kind = (uint8_t)kind;
+    snprintf(v.subject_key, sizeof v.subject_key, "%s", who);
+    vemt_events_push(ev, &v);
+}
+
+TEST(cells_count_known_subjects_and_report_unknown) {
+    vemt_ctx *ctx;
+    vemt_units *g;
+    vemt_ctx_create(1, &ctx);
+    vemt_bbox e = {0, 0, 200, 100};
+    CHECK_INT_EQ(vemt_units_create_square(ctx, 100, &e, NULL, &g), VEMT_OK);
+    vemt_events ev = {0};
+    /* Cell 0: child A twice, B once, two events without a key. Cell 1:
+     * only events without a key. An episode kind not counted: ignored. */
+    put(&ev, 50, 50, VEMT_KIND_INCIDENT, "A");
+    put(&ev, 60, 50, VEMT_KIND_INCIDENT, "A");
+    put(&ev, 70, 50, VEMT_KIND_INCIDENT, "B");
+    put(&ev, 80, 50, VEMT_KIND_INCIDENT, "");
+    put(&ev, 90, 50, VEMT_KIND_INCIDENT, "");
+    put(&ev, 150, 50, VEMT_KIND_INCIDENT, "");
+    put(&ev, 150, 50, VEMT_KIND_FOUND_AT, "C");
+    size_t cells = vemt_units_count(g), c0, c1;
+    CHECK(cells <= 16);
+    CHECK(vemt_units_locate(g, 50, 50, &c0));
+    CHECK(vemt_units_locate(g, 150, 50, &c1));
+    double n[16], s[16];
+    unsigned kinds = 1u << VEMT_KIND_INCIDENT;
+    CHECK_INT_EQ((long)vemt_units_count_events(g, &ev, kinds, n), 6);
+    CHECK_INT_EQ(vemt_units_count_subjects(g, &ev, kinds, s), VEMT_OK);
+    CHECK_NEAR(n[c0], 5, 0);
+    CHECK_NEAR(s[c0], 2, 0); /* A and B; the keyless are unknown */
+    CHECK_NEAR(n[c1], 1, 0);
+    CHECK_NEAR(s[c1], 0, 0); /* formerly 1: a keyless event was a subject */
+    CHECK_INT_EQ((long)vemt_subjects_unknown(&ev, kinds), 3);
+    CHECK_INT_EQ((long)vemt_subjects_unknown(&ev, ~0u), 3);
+    CHECK_INT_EQ((long)vemt_subjects_unknown(&ev, 1u << VEMT_KIND_FOUND_AT), 0);
+    vemt_events_clear(&ev);
+    vemt_units_destroy(g);
+    vemt_ctx_destroy(ctx);
+}
+
+TEST_SUITE(subjects) {
+    RUN(distinct_keys_counted_exactly);
+    RUN(cells_count_known_subjects_and_report_unknown);
+}
