@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tests/provutil.h"
 #include "tests/test.h"
 #include "tests/testutil.h"
 
@@ -91,19 +92,12 @@ static long contents_rows(GDALDatasetH ds, const char *table) {
     return n;
 }
 
-/* The provenance document of an output (caller puts it), or NULL. */
+/* The provenance document of an output in the test's folder, or NULL
+ * (caller puts it). */
 static json_object *provenance(const char *name) {
-    GDALDatasetH ds = open_out(name);
-    if (!ds) return NULL;
-    char **md = GDALGetMetadata(ds, NULL);
-    const char *text = NULL;
-    for (char **m = md; m && *m; m++)
-        if (!strncmp(*m, "GPKG_METADATA_ITEM_", 19) &&
-            strstr(*m, "\"parameters\""))
-            text = strchr(*m, '=') + 1;
-    json_object *doc = text ? json_tokener_parse(text) : NULL;
-    GDALClose(ds);
-    return doc;
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    return test_provenance(path);
 }
 
 /* A provenance parameter's value, or "". */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tests/ogrutil.h"
+#include "tests/provutil.h"
 #include "tests/test.h"
 #include "tests/testutil.h"
 
@@ -149,19 +150,12 @@ TEST(unknown_zone_is_a_usage_error) {
     CHECK(access("m.gpkg", F_OK) != 0);
 }
 
-/* The provenance document of an output, or NULL (caller puts it). */
+/* The provenance document of an output in the test's folder, or NULL
+ * (caller puts it). */
 static json_object *provenance(const char *name) {
-    GDALDatasetH ds = open_out(name);
-    if (!ds) return NULL;
-    char **md = GDALGetMetadata(ds, NULL);
-    const char *text = NULL;
-    for (char **m = md; m && *m; m++)
-        if (!strncmp(*m, "GPKG_METADATA_ITEM_", 19) &&
-            strstr(*m, "\"parameters\""))
-            text = strchr(*m, '=') + 1;
-    json_object *doc = text ? json_tokener_parse(text) : NULL;
-    GDALClose(ds);
-    return doc;
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    return test_provenance(path);
 }
 
 /* A provenance parameter's value and how it was set ("" if absent). */
