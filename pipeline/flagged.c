@@ -5,6 +5,7 @@
  */
 #include "pipeline/flagged.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ void vemt_flagged_clear(vemt_flagged_result *r) {
     for (size_t i = 0; i < r->n; i++) vemt_free(r->names[i]);
     vemt_free(r->names);
     vemt_free(r->rows);
+    vemt_free(r->alerts);
     memset(r, 0, sizeof *r);
 }
 
@@ -41,6 +43,17 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_job *a,
     vemt_polygons *places = NULL;
     vemt_status st = vemt_flag_places_read(ctx, a->flag_places, a->analysis_crs,
                                            a->flag_radius_m, &ul);
+    /* A repaired place is a warning a person must see, as for areas: the
+     * caller logs r->alerts whatever the verbosity. */
+    for (const char *w = st ? NULL : ul.warnings; w && *w;) {
+        size_t len = strcspn(w, "\n");
+        size_t used = r->alerts ? strlen(r->alerts) : 0;
+        char *more = vemt_realloc(r->alerts, used + len + 11);
+        if (!more) break; /* the provenance still counts the repairs */
+        r->alerts = more;
+        snprintf(r->alerts + used, len + 11, "warning: %.*s\n", (int)len, w);
+        w += len + (w[len] == '\n');
+    }
     if (!st)
         st = vemt_polygons_create_wkb(ctx, ul.n,
                                       (const unsigned char *const *)ul.wkb,

@@ -21,6 +21,8 @@ typedef struct vemt_flagged_result {
     vemt_flagged_row *rows; /* one per place, in file order */
     size_t n;
     char **names; /* the rows' names */
+    char *alerts; /* "warning: ...\n" per repaired place, or NULL: the
+                     caller logs them */
 } vemt_flagged_result;
 
 /** Read a->flag_places and flag the missing_from events located in them

@@ -297,6 +297,7 @@ static vemt_status analyse(run *r) {
     vemt_hotspot_result *h = &r->hs;
     vemt_status st = vemt_flagged_run(r->ctx, &r->a, &r->events, r->info,
                                       &r->params, &r->flg);
+    if (r->flg.alerts) vemt_log_text(&r->cb, VEMT_LOG_WARNING, r->flg.alerts);
     if (st) return failed(r, st, r->a.flag_places);
     st = vemt_hotspots_run(r->ctx, &r->a, r->area, &r->events, r->info,
                            &r->params, h);

@@ -182,6 +182,18 @@ TEST(areas_twice_boundary_where_and_repair) {
     CHECK(prov && strstr(prov, "\"boundary_repairs\""));
     CHECK(prov && strstr(prov, "\"areas_more_files\""));
     GDALClose(ds);
+    /* Flagged places are repaired with the same warning. */
+    snprintf(args, sizeof args,
+             "run %s %s --flag-places "
+             "'%s/lad_cleveland_pfa_from_topojson.geojson' --out flag.gpkg",
+             inc, flags, BOUNDARIES);
+    CHECK_INT_EQ(vemt(args, NULL, 0), 0);
+    log = run_output();
+    CHECK(log && strstr(log,
+                        "lad_cleveland_pfa_from_topojson.geojson: "
+                        "feature 1 (LAD13CD 'E06000002') is not a valid "
+                        "polygon (Self-intersection["));
+    free(log);
     /* The same file twice: its ids are in both. */
     snprintf(args, sizeof args,
              "run %s %s --areas '%s/wards_E06000001.geojson' --areas "
