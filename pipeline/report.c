@@ -104,6 +104,15 @@ static void heading(FILE *out, bool md, const char *text) {
         fprintf(out, "%s:\n", text);
 }
 
+/* What a step of the cube is called: "month", "week" or "period". */
+static const char *step_noun(const vemt_cube *c) {
+    int64_t d = vemt_cube_step_days(c, 0);
+    char label[32];
+    vemt_cube_step_label(c, 0, label, sizeof label);
+    if (strchr(label, 'W')) return "week";
+    return d >= 28 && strlen(label) == 7 ? "month" : "period";
+}
+
 /* "rose 14 % on the same month a year earlier" for the latest step of the
  * "all" series (restricted tier): rates per day of the events wholly
  * inside each step, tested as two Poisson rates with the days as
@@ -115,17 +124,16 @@ static void trend_tests(FILE *out, const vemt_trends_out *tr, bool md) {
     const vemt_trend_row *last = &tr->rows[T - 1];
     const char *dash = md ? "- " : "  ";
     char when[32];
-    vemt_time_format_utc(last->step_start_utc, when, sizeof when);
-    when[7] = '\0';
+    vemt_cube_step_label(tr->cube, T - 1, when, sizeof when);
     double before = last->rate_per_day - last->change_year;
     if (isfinite(last->change_year) && before > 0)
         fprintf(out,
-                "%sEvents per day in %s %s %.0f %% on the same month a year "
+                "%sEvents per day in %s %s %.0f %% on the same %s a year "
                 "earlier (%.3g vs %.3g per day; exact test of two Poisson "
                 "rates p = %.2g).\n",
                 dash, when, last->change_year >= 0 ? "rose" : "fell",
-                fabs(100 * last->change_year / before), last->rate_per_day,
-                before, last->change_year_p);
+                fabs(100 * last->change_year / before), step_noun(tr->cube),
+                last->rate_per_day, before, last->change_year_p);
     if (tr->n_spread)
         fprintf(out,
                 "%sChanges between steps compare events per day of the %zu "
@@ -174,14 +182,14 @@ static void trend_counts(FILE *out, const vemt_trends_out *tr, bool md,
     size_t T = vemt_cube_steps(tr->cube);
     const vemt_trend_row *last = &tr->rows[T - 1];
     char when[32], a[32];
-    vemt_time_format_utc(last->step_start_utc, when, sizeof when);
-    when[7] = '\0';
+    vemt_cube_step_label(tr->cube, T - 1, when, sizeof when);
     fprintf(out, "%sEvents in %s: %s", md ? "- " : "  ", when,
             count_text(last->n_events, a, sizeof a));
-    if (T > 12 && tr->rows[T - 13].step_start_utc < last->step_start_utc) {
+    /* Monthly steps (the only ones these tiers publish): the same month a
+     * year earlier is 12 steps back. */
+    if (T > 12 && vemt_cube_step_days(tr->cube, T - 1) >= 28) {
         const vemt_trend_row *before = &tr->rows[T - 13];
-        vemt_time_format_utc(before->step_start_utc, when, sizeof when);
-        when[7] = '\0';
+        vemt_cube_step_label(tr->cube, T - 13, when, sizeof when);
         fprintf(out, "; in %s: %s", when,
                 count_text(before->n_events, a, sizeof a));
     }

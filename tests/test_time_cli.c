@@ -181,6 +181,22 @@ static bool file_has(const char *name, const char *text) {
     return strstr(buf, text) != NULL;
 }
 
+/* The report names a step by its local label: Merseyside's last month is
+ * May 2020, whose first instant is 23:00 UTC on 30 April. */
+TEST(report_names_local_months) {
+    char args[1024];
+    snprintf(args, sizeof args,
+             "run --incidents "
+             "'%s/policeuk/merseyside_shoplifting_13months_sample.csv' "
+             "--no-kde --clusters none --no-near-repeat --permutations 9 "
+             "--report ms.md --out ms.gpkg --quiet",
+             VEMT_FIXTURES);
+    CHECK_INT_EQ(vemt(args, NULL, 0), 0);
+    CHECK(file_has("ms.md", "Data from 2019-05-01 to 2020-05-31."));
+    CHECK(file_has("ms.md", "Events per day in 2020-05 "));
+    CHECK(file_has("ms.md", "Over all 13 steps"));
+}
+
 /* Police.uk months under weekly steps, not asked to spread them: a usage
  * error that counts them and names both ways out, before any output. */
 TEST(month_only_events_refuse_weekly_steps) {
@@ -247,6 +263,7 @@ TEST_SUITE(time_cli) {
     RUN(london_gap_and_repeat);
     RUN(unknown_zone_is_a_usage_error);
     RUN(month_only_events_refuse_weekly_steps);
+    RUN(report_names_local_months);
     RUN(zones_and_spreading_recorded);
     test_remove_dir(tmpdir);
     GDALDestroy();
