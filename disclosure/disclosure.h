@@ -121,9 +121,11 @@ bool vemt_disclosure_step_allowed(const vemt_tier_rules *rules,
 bool vemt_disclosure_span_allowed(const vemt_tier_rules *rules, double days);
 
 /** Widen the time window [*start, *end] (UTC seconds) to whole units of
- * rules->finest_date: from the first second of the unit holding *start to
- * the last second of the unit holding *end, so no event's time is given. */
-void vemt_disclosure_time_window(const vemt_tier_rules *rules, int64_t *start,
+ * rules->finest_date in the calendar of zone (the analysis zone; NULL:
+ * UTC): from the local midnight that starts the unit holding *start to the
+ * last second of the unit holding *end, so no event's time is given. */
+void vemt_disclosure_time_window(const vemt_tier_rules *rules,
+                                 const vemt_tz *zone, int64_t *start,
                                  int64_t *end);
 
 /** A published count (x already past suppression; NaN stays NaN): rounded

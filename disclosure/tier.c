@@ -147,11 +147,6 @@ bool vemt_disclosure_span_allowed(const vemt_tier_rules *rules, double days) {
     return !(days < grain_days[g <= VEMT_GRAIN_MONTH ? g : VEMT_GRAIN_MONTH]);
 }
 
-/* Whole days before t (floor division, so times before 1970 too). */
-static int64_t day_of(int64_t t) {
-    return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-}
-
 /* The first day of the grain's unit holding day d, moved by n units. */
 static int64_t unit_start(vemt_grain g, int64_t d, int n) {
     if (g == VEMT_GRAIN_DAY) return d + n;
@@ -165,10 +160,13 @@ static int64_t unit_start(vemt_grain g, int64_t d, int n) {
     return vemt_days_from_civil(k / 12, k % 12 + 1, 1);
 }
 
-void vemt_disclosure_time_window(const vemt_tier_rules *rules, int64_t *start,
+void vemt_disclosure_time_window(const vemt_tier_rules *rules,
+                                 const vemt_tz *zone, int64_t *start,
                                  int64_t *end) {
     vemt_grain g = rules->finest_date;
     if (g == VEMT_GRAIN_ANY || (unsigned)g > VEMT_GRAIN_MONTH) return;
-    *start = unit_start(g, day_of(*start), 0) * 86400;
-    *end = unit_start(g, day_of(*end), 1) * 86400 - 1;
+    int64_t first = unit_start(g, vemt_tz_date(zone, *start), 0);
+    int64_t after = unit_start(g, vemt_tz_date(zone, *end), 1);
+    *start = vemt_tz_day_start(zone, first);
+    *end = vemt_tz_day_start(zone, after) - 1;
 }

@@ -224,7 +224,7 @@ bool vemt_outputs_published_time_range(const vemt_output *out, int64_t *start,
      * times would date them. */
     vemt_tier_rules rules;
     vemt_output_rules(out, &rules);
-    vemt_disclosure_time_window(&rules, start, end);
+    vemt_disclosure_time_window(&rules, out->zone, start, end);
     return true;
 }
 

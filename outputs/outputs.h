@@ -218,10 +218,12 @@ typedef struct vemt_output {
                                      its suppress_below and round_to */
     const vemt_study_area *area;  /* the study area, or NULL */
     const char *area_name;        /* its source file name */
-    const char *crs; /* the analysis CRS, as vemt_ingest_analysis_crs()
-                        names it ("EPSG:32630" or WKT); NULL:
-                        VEMT_ANALYSIS_CRS_DEFAULT. Every layer, the raster
-                        and the project are in it; GeoJSON is WGS 84. */
+    const vemt_tz *zone; /* the analysis calendar (--time-zone) that time
+                            windows are rounded in; NULL: UTC */
+    const char *crs;     /* the analysis CRS, as vemt_ingest_analysis_crs()
+                            names it ("EPSG:32630" or WKT); NULL:
+                            VEMT_ANALYSIS_CRS_DEFAULT. Every layer, the raster
+                            and the project are in it; GeoJSON is WGS 84. */
 } vemt_output;
 
 /** Write a QGIS project (.qgs, or .qgz zipped) at path that opens the

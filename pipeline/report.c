@@ -253,11 +253,9 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
          * the metadata's time_window: the first and last events' days
          * would date them. */
         const vemt_tz *tz = s->job ? s->job->tz : NULL;
-        t0 = vemt_tz_wall(tz, t0);
-        t1 = vemt_tz_wall(tz, t1);
-        vemt_disclosure_time_window(s->rules, &t0, &t1);
-        vemt_time_format_utc(t0, a, sizeof a);
-        vemt_time_format_utc(t1, b, sizeof b);
+        vemt_disclosure_time_window(s->rules, tz, &t0, &t1);
+        vemt_time_format_utc(vemt_tz_wall(tz, t0), a, sizeof a);
+        vemt_time_format_utc(vemt_tz_wall(tz, t1), b, sizeof b);
         size_t len = s->rules->finest_date == VEMT_GRAIN_MONTH ? 7 : 10;
         a[len] = b[len] = '\0';
     }

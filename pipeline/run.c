@@ -565,6 +565,7 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
         .provenance = &prov,
         .area = r->area,
         .area_name = r->a.boundary,
+        .zone = r->a.tz,
         .crs = r->a.analysis_crs};
     vemt_logf(r->info, "writing %s\n", r->a.out);
     vemt_status st = vemt_outputs_write_gpkg(r->ctx, r->a.out, &out);

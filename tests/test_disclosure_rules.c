@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "disclosure/disclosure.h"
+#include "ingest/ingest.h"
 #include "outputs/outputs.h"
 #include "tests/ogrutil.h"
 #include "tests/test.h"
@@ -121,10 +122,33 @@ TEST(time_window_grains) {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int64_t a = t0, b = t1;
         r.finest_date = cases[i].grain;
-        vemt_disclosure_time_window(&r, &a, &b);
+        vemt_disclosure_time_window(&r, NULL, &a, &b);
         CHECK_INT_EQ(a, cases[i].start);
         CHECK_INT_EQ(b, cases[i].end);
     }
+}
+
+/* In the London calendar a month starts at local midnight: 00:30 BST on
+ * 1 April 2022 is 23:30 UTC on 31 March, and its window is April's, from
+ * 23:00 UTC on 31 March to 22:59:59 UTC on 30 April. */
+TEST(time_window_in_the_analysis_zone) {
+    vemt_tier_rules r = *vemt_tier_rules_get(VEMT_TIER_PUBLIC);
+    r.finest_date = VEMT_GRAIN_MONTH;
+    vemt_ctx *ctx = NULL;
+    vemt_ctx_create(1, &ctx);
+    vemt_tz *london = NULL;
+    CHECK_INT_EQ(vemt_tz_load(ctx, "Europe/London", &london), VEMT_OK);
+    int64_t mar31 = vemt_days_from_civil(2022, 3, 31) * 86400;
+    int64_t a = mar31 + 23 * 3600 + 1800, b = a;
+    vemt_disclosure_time_window(&r, london, &a, &b);
+    CHECK_INT_EQ(a, mar31 + 23 * 3600);
+    CHECK_INT_EQ(b, vemt_days_from_civil(2022, 4, 30) * 86400 + 23 * 3600 - 1);
+    /* The same instant in the UTC calendar is March's. */
+    a = b = mar31 + 23 * 3600 + 1800;
+    vemt_disclosure_time_window(&r, NULL, &a, &b);
+    CHECK_INT_EQ(a, vemt_days_from_civil(2022, 3, 1) * 86400);
+    vemt_tz_destroy(london);
+    vemt_ctx_destroy(ctx);
 }
 
 /* ---- One rule changed in one place: everything follows ----------------- */
@@ -398,6 +422,7 @@ TEST_SUITE(disclosure_rules) {
     RUN(tier_names_and_table);
     RUN(publish_table);
     RUN(time_window_grains);
+    RUN(time_window_in_the_analysis_zone);
     RUN(one_threshold_every_writer_and_checker);
     RUN(one_cell_size_run_and_checker);
     RUN(one_layer_list_and_date_grain);
