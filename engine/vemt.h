@@ -116,6 +116,11 @@ int64_t vemt_days_from_civil(int y, int m, int d);
 /** The proleptic Gregorian date of a day number since 1970-01-01. */
 void vemt_civil_from_days(int64_t days, int *y, int *m, int *d);
 
+/** No time: the end of an open episode, a first or last time not yet
+ * seen. Every real time, back to 1900 and before 1970 (negative), is
+ * greater. */
+#define VEMT_TIME_NONE INT64_MIN
+
 /* ---- Time zones ------------------------------------------------------ */
 
 /* Calendar time: police.uk months and dates are labels in a zone, steps
@@ -216,7 +221,8 @@ typedef enum vemt_tristate {
  * them with vemt_events_text(). */
 typedef struct vemt_event {
     int64_t start_utc;
-    int64_t end_utc;      /* == start_utc for a single instant; -1 = open */
+    int64_t end_utc;      /* == start_utc for a single instant;
+                             VEMT_TIME_NONE: open */
     double x, y;          /* analysis CRS, metres */
     int32_t source_row;   /* row in its source file (header = 1) */
     int16_t source;       /* index into the run's source list */

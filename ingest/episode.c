@@ -70,7 +70,7 @@ vemt_status vemt_episode_row(vemt_row *row, int source, vemt_events *events,
     ev.source = (int16_t)source;
     ev.source_row = (int32_t)row->rec->row;
     ev.start_utc = from.start_utc;
-    ev.end_utc = returned ? back.end_utc : -1; /* -1: still open */
+    ev.end_utc = returned ? back.end_utc : VEMT_TIME_NONE; /* still open */
     ev.precision = (uint8_t)from.precision;
     ev.time_ambiguous = from.ambiguous;
     ev.in_area = ev.located;

@@ -14,14 +14,16 @@ static const char *base_name(const char *path) {
     return slash ? slash + 1 : path;
 }
 
-/* Set a UTC date-time field (OGR TZFlag 100 = UTC) or null for t < 0. */
+/* Set a UTC date-time field (OGR TZFlag 100 = UTC), or null for
+ * VEMT_TIME_NONE; times before 1970 are negative and real. */
 static void set_utc(OGRFeatureH f, int i, int64_t t) {
     if (i < 0) return;
-    if (t < 0) {
+    if (t == VEMT_TIME_NONE) {
         OGR_F_SetFieldNull(f, i);
         return;
     }
-    int64_t days = t / 86400, secs = t % 86400;
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t secs = t - days * 86400;
     int y, m, d;
     vemt_civil_from_days(days, &y, &m, &d);
     OGR_F_SetFieldDateTimeEx(f, i, y, m, d, (int)(secs / 3600),
@@ -170,7 +172,8 @@ static void set_episode(OGRFeatureH f, const vemt_events *events, size_t i) {
     OGR_F_SetFieldNull(f, 22);
     if (ev->kind == VEMT_KIND_INCIDENT) return;
     /* A found_at event exists only once the child has returned. */
-    bool open = ev->kind == VEMT_KIND_MISSING_FROM && ev->end_utc == -1;
+    bool open =
+        ev->kind == VEMT_KIND_MISSING_FROM && ev->end_utc == VEMT_TIME_NONE;
     OGR_F_SetFieldInteger(f, 22, open);
     if (from && !open)
         OGR_F_SetFieldInteger64(f, 21,
@@ -423,8 +426,8 @@ static vemt_status fill_clusters(vemt_ctx *ctx, OGRLayerH layer,
             put_count(f, m.ix[2], (double)c->n_events);
             put_count(f, m.ix[3], set->n_subjects[k]);
             put_count(f, m.ix[4], (double)c->n_locations);
-            set_utc(f, m.ix[5], c->first_utc == INT64_MIN ? -1 : c->first_utc);
-            set_utc(f, m.ix[6], c->last_utc == INT64_MIN ? -1 : c->last_utc);
+            set_utc(f, m.ix[5], c->first_utc);
+            set_utc(f, m.ix[6], c->last_utc);
             put_real(f, m.ix[7], c->area_m2);
             put_real(f, m.ix[8], c->density_km2);
             put_window(f, &m, c);
@@ -1227,7 +1230,7 @@ bool vemt_outputs_time_range(const vemt_events *events, int64_t *start,
     bool any = false;
     for (size_t i = 0; i < events->n; i++) {
         const vemt_event *ev = &events->items[i];
-        int64_t e = ev->end_utc >= 0 ? ev->end_utc : ev->start_utc;
+        int64_t e = ev->end_utc >= ev->start_utc ? ev->end_utc : ev->start_utc;
         if (!any || ev->start_utc < *start) *start = ev->start_utc;
         if (!any || e > *end) *end = e;
         any = true;

@@ -68,8 +68,9 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_job *a,
     for (size_t i = 0; !st && i < n; i++) {
         r->names[i] = vemt_strdup(ul.names[i][0] ? ul.names[i] : ul.ids[i]);
         if (!r->names[i]) st = VEMT_E_NOMEM;
-        r->rows[i] =
-            (vemt_flagged_row){r->names[i], 0, 0, -1, -1, a->include_flagged};
+        r->rows[i] = (vemt_flagged_row){
+            r->names[i],       0, 0, VEMT_TIME_NONE, VEMT_TIME_NONE,
+            a->include_flagged};
         r->n++;
     }
     for (size_t e = 0; !st && e < events->n; e++) {
@@ -82,7 +83,7 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_job *a,
         ev->excluded = !a->include_flagged;
         vemt_flagged_row *row = &r->rows[p];
         row->n_missing_from++;
-        if (row->first_utc < 0 || ev->start_utc < row->first_utc)
+        if (row->first_utc == VEMT_TIME_NONE || ev->start_utc < row->first_utc)
             row->first_utc = ev->start_utc;
         if (ev->start_utc > row->last_utc) row->last_utc = ev->start_utc;
         pairs[m++] = (vemt_subject_pair){p, ev->subject_key};

@@ -44,7 +44,7 @@ static void setup(fixture *f) {
     vemt_events_add_text(&f->events, "drugs", 5, &ev.category);
     vemt_events_push(&f->events, &ev);
     ev.kind = VEMT_KIND_MISSING_FROM;
-    ev.end_utc = -1; /* open episode */
+    ev.end_utc = VEMT_TIME_NONE; /* open episode */
     ev.located = ev.in_area = false;
     strcpy(ev.subject_key, "0123456789abcdef0123");
     vemt_events_push(&f->events, &ev);

@@ -181,6 +181,32 @@ static bool file_has(const char *name, const char *text) {
     return strstr(buf, text) != NULL;
 }
 
+/* Times before 1970 are real times, not "open": 1900 in GMT, a date of
+ * 1955 in British Summer Time (from 23:00 UTC the day before), and the
+ * last second of 1969. */
+TEST(dates_back_to_1900) {
+    write_file("old.csv",
+               "id,occurred_at,easting,northing,category\n"
+               "A,1900-01-01 10:00,460000,520000,x\n"
+               "B,1955-06-15,460010,520000,x\n"
+               "C,1969-12-31T23:59:59Z,460020,520000,x\n");
+    CHECK_INT_EQ(
+        vemt("ingest --incidents old.csv --out old.gpkg --quiet", NULL, 0), 0);
+    GDALDatasetH ds = open_out("old.gpkg");
+    CHECK(ds != NULL);
+    if (!ds) return;
+    char v[256];
+    field_of_row(ds, "events", "start_utc", 2, v, sizeof v);
+    CHECK_STR_EQ(v, "1900/01/01 10:00:00+00");
+    field_of_row(ds, "events", "start_utc", 3, v, sizeof v);
+    CHECK_STR_EQ(v, "1955/06/14 23:00:00+00");
+    field_of_row(ds, "events", "end_utc", 3, v, sizeof v);
+    CHECK_STR_EQ(v, "1955/06/15 22:59:59+00");
+    field_of_row(ds, "events", "end_utc", 4, v, sizeof v);
+    CHECK_STR_EQ(v, "1969/12/31 23:59:59+00");
+    GDALClose(ds);
+}
+
 /* The report names a step by its local label: Merseyside's last month is
  * May 2020, whose first instant is 23:00 UTC on 30 April. */
 TEST(report_names_local_months) {
@@ -264,6 +290,7 @@ TEST_SUITE(time_cli) {
     RUN(unknown_zone_is_a_usage_error);
     RUN(month_only_events_refuse_weekly_steps);
     RUN(report_names_local_months);
+    RUN(dates_back_to_1900);
     RUN(zones_and_spreading_recorded);
     test_remove_dir(tmpdir);
     GDALDestroy();
