@@ -110,6 +110,13 @@ void vemt_ctx_progress(const vemt_ctx *ctx, const char *stage, uint64_t done,
 
 /* ---- Calendar ------------------------------------------------------- */
 
+/** a / b rounded down (b > 0): the day or hour holding a time before 1970
+ * too, where C's division rounds towards zero. */
+static inline int64_t vemt_floor_div(int64_t a, int64_t b) {
+    int64_t q = a / b;
+    return q * b > a ? q - 1 : q;
+}
+
 /** Days since 1970-01-01 of a proleptic Gregorian date (no range check). */
 int64_t vemt_days_from_civil(int y, int m, int d);
 

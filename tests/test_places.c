@@ -82,7 +82,27 @@ TEST(profile_and_windows) {
     vemt_events_clear(&ev);
 }
 
+/* Times before 1970 are negative: hours and weekdays round down, so
+ * Sunday 28 December 1969 10:00 UTC is Sunday at 10, not a negative hour
+ * written before the profile (it was, before floor division). */
+TEST(profile_before_1970) {
+    vemt_events ev = {0};
+    int64_t sun = vemt_days_from_civil(1969, 12, 28) * 86400;
+    put(&ev, 0, 0, sun + 10 * 3600, VEMT_PREC_MINUTE);
+    put(&ev, 0, 0, sun + 23 * 3600 + 1800, VEMT_PREC_MINUTE);
+    size_t which[] = {0, 1}, skipped;
+    double prof[7 * 24];
+    vemt_week_profile(&ev, which, 2, NULL, prof, &skipped);
+    CHECK_NEAR(prof[6 * 24 + 10], 1, 0);
+    CHECK_NEAR(prof[6 * 24 + 23], 1, 0);
+    double sum = 0;
+    for (int h = 0; h < 7 * 24; h++) sum += prof[h];
+    CHECK_NEAR(sum, 2, 0);
+    vemt_events_clear(&ev);
+}
+
 TEST_SUITE(places) {
     RUN(single_linkage_places);
     RUN(profile_and_windows);
+    RUN(profile_before_1970);
 }
