@@ -57,11 +57,6 @@ void vemt_tz_destroy(vemt_tz *tz) {
 
 const char *vemt_tz_name(const vemt_tz *tz) { return or_utc(tz)->name; }
 
-static int64_t floor_div(int64_t a, int64_t b) {
-    int64_t q = a / b;
-    return q * b > a ? q - 1 : q;
-}
-
 static bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 /* ---- The POSIX rule ------------------------------------------------- */
@@ -90,7 +85,7 @@ static int64_t rule_instant(const tz_when *w, int y, int32_t off) {
 static int32_t rule_offset(const tz_rule *r, int64_t t) {
     if (!r->has_dst) return r->std_off;
     int y, m, d;
-    vemt_civil_from_days(floor_div(t + r->std_off, 86400), &y, &m, &d);
+    vemt_civil_from_days(vemt_floor_div(t + r->std_off, 86400), &y, &m, &d);
     /* Summer time starts on standard time and ends on summer time. */
     int64_t s = rule_instant(&r->start, y, r->std_off);
     int64_t e = rule_instant(&r->end, y, r->dst_off);
@@ -272,12 +267,14 @@ vemt_status vemt_tz_parse(const char *name, const void *data, size_t size,
         st = read_block(tz, &h, p + 44, 4);
     } else if (!st) {
         const unsigned char *q = p + 44 + v1;
-        tzif_head h2;
+        tzif_head h2 = {0};
         size_t rest = size - 44 - v1;
         if (!read_head(q, rest, &h2) || 44 + block_size(&h2, 8) > rest)
             st = VEMT_E_ARG;
         if (!st) st = read_block(tz, &h2, q + 44, 8);
-        const char *foot = (const char *)q + 44 + block_size(&h2, 8);
+        /* Only past the checks above does the footer lie in the bytes. */
+        const char *foot =
+            st ? NULL : (const char *)q + 44 + block_size(&h2, 8);
         const char *end = (const char *)p + size;
         if (!st && (foot >= end || *foot != '\n')) st = VEMT_E_ARG;
         const char *nl =
@@ -353,7 +350,7 @@ vemt_tz_fit vemt_tz_instant(const vemt_tz *tz, int64_t wall, int64_t *utc) {
 }
 
 int64_t vemt_tz_date(const vemt_tz *tz, int64_t t) {
-    return floor_div(vemt_tz_wall(tz, t), 86400);
+    return vemt_floor_div(vemt_tz_wall(tz, t), 86400);
 }
 
 int64_t vemt_tz_day_start(const vemt_tz *tz, int64_t day) {

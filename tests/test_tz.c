@@ -133,6 +133,31 @@ TEST(unknown_and_bad_zones) {
     vemt_ctx_destroy(ctx);
 }
 
+/* Every cut of a real file is refused, never misread or read past its end
+ * (the suite also runs under AddressSanitizer). */
+TEST(truncated_files) {
+    FILE *f = fopen("/usr/share/zoneinfo/Europe/London", "rb");
+    CHECK(f != NULL);
+    if (!f) return;
+    static unsigned char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    vemt_tz *tz = NULL;
+    size_t ok = 0;
+    for (size_t len = 0; len < n; len++) {
+        unsigned char *copy = malloc(len ? len : 1);
+        memcpy(copy, buf, len);
+        vemt_status st = vemt_tz_parse("cut", copy, len, &tz);
+        ok += st == VEMT_OK;
+        vemt_tz_destroy(tz);
+        tz = NULL;
+        free(copy);
+    }
+    CHECK_INT_EQ(ok, 0);
+    CHECK_INT_EQ(vemt_tz_parse("whole", buf, n, &tz), VEMT_OK);
+    vemt_tz_destroy(tz);
+}
+
 /* A version 1 file of one transition, built here: times are 32-bit and
  * there is no footer, so the last type holds for ever. */
 TEST(version_one_file) {
@@ -160,5 +185,6 @@ TEST_SUITE(tz) {
     RUN(wall_times_in_the_gap_and_the_repeat);
     RUN(dates_and_midnights);
     RUN(unknown_and_bad_zones);
+    RUN(truncated_files);
     RUN(version_one_file);
 }
