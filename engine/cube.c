@@ -171,17 +171,15 @@ static long find_step(const int64_t *b, size_t steps, int64_t v) {
 typedef vemt_subject_pair presence;
 
 long vemt_cube_event_step(const vemt_cube *c, const vemt_event *ev) {
-    long a, b;
+    const int64_t *b = c->edges;
+    int64_t s = ev->start_utc, e = event_end(ev);
     if (is_label(ev)) {
-        int64_t d0, d1;
-        event_days(&c->opts, ev, &d0, &d1);
-        a = find_step(c->days, c->steps, d0);
-        b = find_step(c->days, c->steps, d1);
-    } else {
-        a = find_step(c->edges, c->steps, ev->start_utc);
-        b = find_step(c->edges, c->steps, event_end(ev));
+        b = c->days;
+        event_days(&c->opts, ev, &s, &e);
     }
-    return a >= 0 && a == b ? a : -1;
+    if (e < b[0] || s >= b[c->steps]) return VEMT_CUBE_OUTSIDE;
+    long first = find_step(b, c->steps, s), last = find_step(b, c->steps, e);
+    return first >= 0 && first == last ? first : VEMT_CUBE_SPANS;
 }
 
 /* Add weight w of an event to bin (unit, t) and note its subject. */

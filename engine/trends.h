@@ -196,9 +196,14 @@ int64_t vemt_cube_step_days(const vemt_cube *cube, size_t t);
 void vemt_cube_step_label(const vemt_cube *cube, size_t t, char *buf,
                           size_t size);
 
+/** vemt_cube_event_step() of an event wholly outside the cube's steps. */
+#define VEMT_CUBE_OUTSIDE (-1)
+/** vemt_cube_event_step() of an event over more than one step, or over a
+ * step and time outside the cube. */
+#define VEMT_CUBE_SPANS (-2)
+
 /** The step that wholly holds the event's time (its label dates, or its
- * time range), or -1 when none does: it lies outside the cube or spans
- * steps. */
+ * time range), else VEMT_CUBE_OUTSIDE or VEMT_CUBE_SPANS. */
 long vemt_cube_event_step(const vemt_cube *cube, const vemt_event *ev);
 
 /** Events (aoristic weights) and distinct subjects per bin; borrowed. */

@@ -125,8 +125,8 @@ static void whole_counts(const vemt_trend_result *r, const vemt_job *a,
         long t = vemt_cube_event_step(r->cube, e);
         if (t >= 0)
             out[u * T + (size_t)t] += 1;
-        else
-            (*spread)++;
+        else if (t == VEMT_CUBE_SPANS)
+            (*spread)++; /* those outside the window are not in the cube */
     }
 }
 

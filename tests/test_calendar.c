@@ -122,6 +122,43 @@ TEST(nottingham_months_are_the_published_counts) {
     unload(&l);
 }
 
+/* The step wholly holding an event, told apart from events outside the
+ * cube (a clipped window) and events over two steps. */
+TEST(event_steps) {
+    loaded l;
+    CHECK_INT_EQ(load(&l, "nottingham_burglary.csv.gz"), VEMT_OK);
+    vemt_cube_opts o = monthly(&l);
+    /* From 1 March 2022, London: 00:00 GMT. */
+    o.start_utc = vemt_days_from_civil(2022, 3, 1) * 86400;
+    vemt_cube *c = NULL;
+    CHECK_INT_EQ(vemt_cube_create(l.ctx, l.grid, &l.events, &o, &c), VEMT_OK);
+    if (!c) {
+        unload(&l);
+        return;
+    }
+    CHECK_INT_EQ(vemt_cube_steps(c), 10);
+    size_t n[3] = {0, 0, 0};
+    for (size_t i = 0; i < l.events.n; i++) {
+        long t = vemt_cube_event_step(c, &l.events.items[i]);
+        n[t >= 0 ? 0 : t == VEMT_CUBE_OUTSIDE ? 1 : 2]++;
+    }
+    CHECK_INT_EQ(n[0], 1795 - 150 - 184); /* March to December */
+    CHECK_INT_EQ(n[1], 150 + 184);        /* January and February */
+    CHECK_INT_EQ(n[2], 0);
+    /* A label from April to May spans two steps. */
+    vemt_event ev = l.events.items[0];
+    ev.start_utc =
+        vemt_tz_day_start(l.london, vemt_days_from_civil(2022, 4, 1));
+    ev.end_utc =
+        vemt_tz_day_start(l.london, vemt_days_from_civil(2022, 6, 1)) - 1;
+    CHECK_INT_EQ(vemt_cube_event_step(c, &ev), VEMT_CUBE_SPANS);
+    ev.end_utc =
+        vemt_tz_day_start(l.london, vemt_days_from_civil(2022, 5, 1)) - 1;
+    CHECK_INT_EQ(vemt_cube_event_step(c, &ev), 1);
+    vemt_cube_destroy(c);
+    unload(&l);
+}
+
 /* Merseyside's 13 months give 13 steps, with no phantom step before. */
 TEST(thirteen_months_give_thirteen_steps) {
     loaded l;
@@ -282,6 +319,7 @@ TEST(dates_and_instants_in_weeks_and_days) {
 
 TEST_SUITE(calendar) {
     RUN(nottingham_months_are_the_published_counts);
+    RUN(event_steps);
     RUN(thirteen_months_give_thirteen_steps);
     RUN(month_only_events_and_weekly_steps);
     RUN(dates_and_instants_in_weeks_and_days);
