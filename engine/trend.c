@@ -5,6 +5,7 @@
  * the exact test of a change between two rates.
  */
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,18 +201,47 @@ vemt_status vemt_seasonal_kendall(const double *x, size_t n, size_t period,
  * (Przyborowski & Wilenski 1940, Biometrika 31:313-323,
  * doi:10.1093/biomet/31.3-4.313; Krishnamoorthy & Thomson 2004, J. Stat.
  * Plan. Inference 119(1):23-35, doi:10.1016/S0378-3758(02)00408-1): given
- * n = a + b, a ~ Binomial(n, ta / (ta + tb)) under equal rates; two-sided
- * p = min(1, 2 min(P(X <= a), P(X >= a))). Counts are rounded. */
+ * n = a + b, a ~ Binomial(n, q = ta / (ta + tb)) under equal rates. The
+ * two-sided p sums the outcomes no more likely than a (Clopper & Pearson's
+ * "minimum likelihood" rule, as R's binom.test and so poisson.test compute
+ * it, with R's relative tolerance 1e-7): P(X <= a) plus the far tail of
+ * the outcomes at most as likely, found by bisection on the far side of
+ * the mode, where the probabilities fall monotonically. Counts are
+ * rounded. */
 double vemt_poisson_rate_p(double a, double ta, double b, double tb) {
     if (!(ta > 0) || !(tb > 0)) return (double)NAN;
-    unsigned ia = (unsigned)llround(a < 0 ? 0 : a);
-    unsigned ib = (unsigned)llround(b < 0 ? 0 : b);
-    unsigned n = ia + ib;
+    unsigned x = (unsigned)llround(a < 0 ? 0 : a);
+    unsigned n = x + (unsigned)llround(b < 0 ? 0 : b);
     if (n == 0) return 1.0;
-    double q = ta / (ta + tb);
-    double lo = gsl_cdf_binomial_P(ia, q, n);
-    double hi = ia ? gsl_cdf_binomial_Q(ia - 1, q, n) : 1.0;
-    double p = 2.0 * fmin(lo, hi);
+    double q = ta / (ta + tb), m = n * q;
+    double d = gsl_ran_binomial_pdf(x, q, n) * (1 + 1e-7);
+    double p;
+    if ((double)x == m) return 1.0;
+    if ((double)x < m) {
+        /* The first k above the mode with P(k) <= d: all from it on. */
+        unsigned lo = (unsigned)ceil(m), hi = n + 1;
+        while (lo < hi) {
+            unsigned mid = lo + (hi - lo) / 2;
+            if (gsl_ran_binomial_pdf(mid, q, n) <= d)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        p = gsl_cdf_binomial_P(x, q, n) +
+            (lo <= n ? gsl_cdf_binomial_Q(lo - 1, q, n) : 0);
+    } else {
+        /* The last k below the mode with P(k) <= d: all up to it. */
+        unsigned lo = 0, hi = (unsigned)floor(m) + 1; /* count of them */
+        while (lo < hi) {
+            unsigned mid = lo + (hi - lo) / 2;
+            if (gsl_ran_binomial_pdf(mid, q, n) <= d)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        p = (lo ? gsl_cdf_binomial_P(lo - 1, q, n) : 0) +
+            gsl_cdf_binomial_Q(x - 1, q, n);
+    }
     return p > 1 ? 1 : p;
 }
 

@@ -67,8 +67,17 @@ def sk(x, per=12):
 
 
 def rate_p(a, ta, b, tb):
-    n, q = a + b, ta / (ta + tb)
-    return min(1, 2 * min(stats.binom.cdf(a, n, q), stats.binom.sf(a - 1, n, q)))
+    """R's poisson.test(c(a, b), c(ta, tb)), two-sided: binom.test's sum of
+    the outcomes no more likely than a (relative tolerance 1e-7), here in
+    exact rational arithmetic."""
+    from fractions import Fraction
+    n = a + b
+    if n == 0:
+        return 1.0
+    q = Fraction(ta, ta + tb)
+    pmf = [math.comb(n, k) * q ** k * (1 - q) ** (n - k) for k in range(n + 1)]
+    d = pmf[a] * Fraction(10000001, 10000000)
+    return float(min(1, sum(v for v in pmf if v <= d)))
 
 
 def show(name, vals):
@@ -88,4 +97,4 @@ show("peak mk", mk(peak))
 show("peak seasonal", sk(peak))
 show("rates", [rate_p(2800, 28, 3100, 31), rate_p(2800, 1, 3100, 1),
                rate_p(40, 28, 30, 31), rate_p(12, 30, 25, 31),
-               rate_p(0, 28, 5, 31)])
+               rate_p(0, 28, 5, 31), rate_p(10, 31, 20, 28)])
