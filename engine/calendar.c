@@ -30,7 +30,7 @@ void vemt_civil_from_days(int64_t days, int *y, int *m, int *d) {
 }
 
 void vemt_time_format_utc(int64_t t, char *buf, size_t size) {
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t days = vemt_floor_div(t, 86400);
     int64_t secs = t - days * 86400;
     int y, m, d;
     vemt_civil_from_days(days, &y, &m, &d);

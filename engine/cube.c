@@ -111,13 +111,15 @@ static bool is_label(const vemt_event *ev) {
     return ev->precision >= VEMT_PREC_DAY;
 }
 
-/* The first and last local dates of an event: its labels, or the analysis
- * zone's dates of its first and last instants. */
+/* The first and last local dates of an event by the time-gap rule
+ * (vemt_event_date): its labels, or the analysis zone's dates of its first
+ * and last instants. */
 static void event_days(const vemt_cube_opts *o, const vemt_event *ev,
                        int64_t *first, int64_t *last) {
-    const vemt_tz *tz = is_label(ev) ? o->input_zone : o->zone;
-    *first = vemt_tz_date(tz, ev->start_utc);
-    *last = vemt_tz_date(tz, event_end(ev));
+    *first =
+        vemt_event_date(o->zone, o->input_zone, ev->start_utc, ev->precision);
+    *last =
+        vemt_event_date(o->zone, o->input_zone, event_end(ev), ev->precision);
 }
 
 /* Steps from the clip window or the counted events' dates: calendar

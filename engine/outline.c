@@ -131,11 +131,7 @@ static vemt_status to_wkb(GEOSContextHandle_t h, const GEOSGeometry *g,
 
 /* Hour of the week (0 = Monday 00:00) of t in local time of zone. */
 static int week_hour(const vemt_tz *zone, int64_t t) {
-    int64_t s = vemt_tz_wall(zone, t);
-    int64_t h = s >= 0 ? s / 3600 : -((-s + 3599) / 3600);
-    int64_t day = h >= 0 ? h / 24 : -((-h + 23) / 24);
-    int wd = (int)(((day + 3) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
-    return wd * 24 + (int)(h - day * 24);
+    return vemt_week_hour(vemt_floor_div(vemt_tz_wall(zone, t), 3600));
 }
 
 /* Centre, first and last times and the busiest window of the members. */

@@ -98,11 +98,7 @@ void vemt_week_profile(const vemt_events *ev, const size_t *which, size_t n,
         /* Floor division: times before 1970 are negative. */
         int64_t h0 = vemt_floor_div(s, 3600), h1 = vemt_floor_div(t, 3600);
         double w = 1.0 / (double)(h1 - h0 + 1);
-        for (int64_t h = h0; h <= h1; h++) {
-            int64_t day = vemt_floor_div(h, 24), hour = h - day * 24;
-            int wd = (int)(((day + 3) % 7 + 7) % 7); /* 1970-01-01: Thu */
-            profile[wd * 24 + hour] += w;
-        }
+        for (int64_t h = h0; h <= h1; h++) profile[vemt_week_hour(h)] += w;
     }
 }
 

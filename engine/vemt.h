@@ -117,6 +117,14 @@ static inline int64_t vemt_floor_div(int64_t a, int64_t b) {
     return q * b > a ? q - 1 : q;
 }
 
+/** Hour of the week (0 = Monday 00:00 .. 167 = Sunday 23:00) of h, hours
+ * since 1970-01-01 00:00 of a local calendar (a Thursday). */
+static inline int vemt_week_hour(int64_t h) {
+    int64_t day = vemt_floor_div(h, 24);
+    int wd = (int)(((day + 3) % 7 + 7) % 7);
+    return wd * 24 + (int)(h - day * 24);
+}
+
 /** Days since 1970-01-01 of a proleptic Gregorian date (no range check). */
 int64_t vemt_days_from_civil(int y, int m, int d);
 

@@ -22,7 +22,7 @@ static void set_utc(OGRFeatureH f, int i, int64_t t) {
         OGR_F_SetFieldNull(f, i);
         return;
     }
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t days = vemt_floor_div(t, 86400);
     int64_t secs = t - days * 86400;
     int y, m, d;
     vemt_civil_from_days(days, &y, &m, &d);

@@ -130,12 +130,6 @@ static void whole_counts(const vemt_trend_result *r, const vemt_job *a,
     }
 }
 
-/* Calendar days of step t in the analysis zone (a step across a clock
- * change still has its whole days). */
-static double step_days(const vemt_cube *c, size_t t) {
-    return (double)vemt_cube_step_days(c, t);
-}
-
 /* Rates per day of two steps compared: the difference, and the exact
  * conditional test of two Poisson rates with the days as exposures. */
 static void rate_change(const vemt_trend_row *now, const vemt_trend_row *then,
@@ -169,7 +163,7 @@ static vemt_status put_series(vemt_trend_result *r, const double *n,
         w->step_end_utc = vemt_cube_step_end(r->cube, t);
         w->n_events = n[t];
         w->n_subjects = n[T + t];
-        w->days = step_days(r->cube, t);
+        w->days = (double)vemt_cube_step_days(r->cube, t); /* calendar */
         w->rate_per_day = whole[t] / w->days;
         w->change_prev = w->change_prev_p = (double)NAN;
         if (t)
