@@ -5,7 +5,6 @@
  */
 #include "pipeline/flagged.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,15 +44,7 @@ vemt_status vemt_flagged_run(vemt_ctx *ctx, const vemt_job *a,
                                            a->flag_radius_m, &ul);
     /* A repaired place is a warning a person must see, as for areas: the
      * caller logs r->alerts whatever the verbosity. */
-    for (const char *w = st ? NULL : ul.warnings; w && *w;) {
-        size_t len = strcspn(w, "\n");
-        size_t used = r->alerts ? strlen(r->alerts) : 0;
-        char *more = vemt_realloc(r->alerts, used + len + 11);
-        if (!more) break; /* the provenance still counts the repairs */
-        r->alerts = more;
-        snprintf(r->alerts + used, len + 11, "warning: %.*s\n", (int)len, w);
-        w += len + (w[len] == '\n');
-    }
+    if (!st) vemt_alerts_add(&r->alerts, ul.warnings);
     if (!st)
         st = vemt_polygons_create_wkb(ctx, ul.n,
                                       (const unsigned char *const *)ul.wkb,

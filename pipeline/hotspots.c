@@ -82,21 +82,7 @@ static void alert(vemt_hotspot_result *r, const char *fmt, ...) {
     va_start(ap, fmt);
     int k = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    size_t used = r->alerts ? strlen(r->alerts) : 0, add = strlen(line);
-    if (k < 0) return;
-    char *more = vemt_realloc(r->alerts, used + add + 12);
-    if (!more) return;
-    r->alerts = more;
-    snprintf(r->alerts + used, add + 12, "warning: %s\n", line);
-}
-
-/* Each line of text (lines ending in newlines) as an alert. */
-static void alert_lines(vemt_hotspot_result *r, const char *text) {
-    for (const char *p = text; p && *p;) {
-        size_t len = strcspn(p, "\n");
-        alert(r, "%.*s", (int)len, p);
-        p += len + (p[len] == '\n');
-    }
+    if (k >= 0) vemt_alerts_add(&r->alerts, line);
 }
 
 /* The --areas files as one text, each with its own where clause (a job
@@ -131,7 +117,7 @@ static vemt_status area_units(vemt_ctx *ctx, const vemt_job *a,
         vemt_unit_list_read(ctx, (size_t)a->n_areas, a->area_files, where,
                             a->analysis_crs, a->area_id, a->area_name, &ul);
     if (!st && ul.n_repaired) {
-        alert_lines(r, ul.warnings);
+        vemt_alerts_add(&r->alerts, ul.warnings);
         char text[160];
         snprintf(text, sizeof text,
                  "%zu area polygon%s invalid and repaired with GEOS "

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine/alloc.h"
 
@@ -55,4 +56,16 @@ void vemt_log_flush(const vemt_callbacks *cb, vemt_log_level level, FILE *f,
     if (fclose(f) == 0) vemt_log_text(cb, level, *buf); /* set by fclose */
     free(*buf); /* open_memstream's, not ours */
     *buf = NULL;
+}
+
+void vemt_alerts_add(char **alerts, const char *lines) {
+    for (const char *p = lines; p && *p;) {
+        size_t len = strcspn(p, "\n");
+        size_t used = *alerts ? strlen(*alerts) : 0;
+        char *more = vemt_realloc(*alerts, used + len + 11);
+        if (!more) return;
+        *alerts = more;
+        snprintf(more + used, len + 11, "warning: %.*s\n", (int)len, p);
+        p += len + (p[len] == '\n');
+    }
 }

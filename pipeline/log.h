@@ -30,4 +30,10 @@ FILE *vemt_log_open(const vemt_callbacks *cb, char **buf, size_t *len);
 void vemt_log_flush(const vemt_callbacks *cb, vemt_log_level level, FILE *f,
                     char **buf);
 
+/** Append each line of lines (newline-separated) to *alerts as "warning:
+ * <line>\n": the warnings a person must see whatever the verbosity, which
+ * the caller logs at VEMT_LOG_WARNING. Lines that don't fit in memory are
+ * dropped (the provenance still counts what they warn of). */
+void vemt_alerts_add(char **alerts, const char *lines);
+
 #endif /* VEMT_PIPELINE_LOG_H */
