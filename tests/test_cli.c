@@ -110,12 +110,7 @@ static long count_where(GDALDatasetH ds, const char *layer, const char *where) {
 
 /* Write text to name in the test's folder. */
 static void write_file(const char *name, const char *text) {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) return;
-    fputs(text, f);
-    fclose(f);
+    test_write_file(tmpdir, name, text);
 }
 
 /* The first line of the test folder's file (out.txt, err.txt) that starts

@@ -32,12 +32,7 @@ static GDALDatasetH open_out(const char *name) {
 }
 
 static void write_file(const char *name, const char *text) {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) return;
-    fputs(text, f);
-    fclose(f);
+    test_write_file(tmpdir, name, text);
 }
 
 /* The smallest and largest area of the hot-spot cells, and their number. */

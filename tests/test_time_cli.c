@@ -27,12 +27,7 @@ static int vemt(const char *args, char *err_line, size_t n) {
 }
 
 static void write_file(const char *name, const char *text) {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) return;
-    fputs(text, f);
-    fclose(f);
+    test_write_file(tmpdir, name, text);
 }
 
 static GDALDatasetH open_out(const char *name) {

@@ -61,6 +61,18 @@ static inline int test_vemt(const char *dir, const char *args, char *err_line,
     return rc != -1 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+/* Write text to the file name in folder dir (nothing on failure: the
+ * test's checks of what reads it then fail). */
+static inline void test_write_file(const char *dir, const char *name,
+                                   const char *text) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) return;
+    fputs(text, f);
+    fclose(f);
+}
+
 /* Remove a scratch folder and everything in it (a test's temporary dir). */
 static inline void test_remove_dir(const char *dir) {
     char cmd[4200];
