@@ -10,6 +10,12 @@
 
 #include "engine/engine.h"
 
+/** GEOS MakeValid by the "structure" method with collapsed parts (lines,
+ * points) dropped: the one repair of every polygon vemt reads (repair.c,
+ * study_area.c). g stays the caller's; NULL when GEOS fails. */
+GEOSGeometry *vemt_geos_make_valid(GEOSContextHandle_t h,
+                                   const GEOSGeometry *g);
+
 /** The GEOS handle the units were built with. Borrowed. */
 GEOSContextHandle_t vemt_polygons_geos(const vemt_polygons *polys);
 

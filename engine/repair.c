@@ -9,6 +9,20 @@
 #include "engine/alloc.h"
 #include "engine/ctx.h"
 #include "engine/engine.h"
+#include "engine/polygons.h"
+
+GEOSGeometry *vemt_geos_make_valid(GEOSContextHandle_t h,
+                                   const GEOSGeometry *g) {
+    /* "structure" keeps the areas the rings enclose, dissolving parts that
+     * share edges; collapsed parts are dropped. */
+    GEOSMakeValidParams *params = GEOSMakeValidParams_create_r(h);
+    if (!params) return NULL;
+    GEOSMakeValidParams_setMethod_r(h, params, GEOS_MAKE_VALID_STRUCTURE);
+    GEOSMakeValidParams_setKeepCollapsed_r(h, params, 0);
+    GEOSGeometry *fixed = GEOSMakeValidWithParams_r(h, g, params);
+    GEOSMakeValidParams_destroy_r(h, params);
+    return fixed;
+}
 
 /* Append clones of the non-empty polygons in g (any depth) to *parts. */
 static bool add_polygons(GEOSContextHandle_t h, const GEOSGeometry *g,
@@ -62,16 +76,8 @@ vemt_status vemt_polygon_wkb_check(vemt_ctx *ctx, const unsigned char *wkb,
     char *why = GEOSisValidReason_r(h, g);
     snprintf(reason, reason_size, "%s", why ? why : "invalid geometry");
     if (why) GEOSFree_r(h, why);
-    /* The "structure" method keeps the areas rings enclose; collapsed
-     * parts (lines, points) are dropped, and any left are filtered out. */
-    GEOSMakeValidParams *params = GEOSMakeValidParams_create_r(h);
-    GEOSGeometry *mv = NULL;
-    if (params) {
-        GEOSMakeValidParams_setMethod_r(h, params, GEOS_MAKE_VALID_STRUCTURE);
-        GEOSMakeValidParams_setKeepCollapsed_r(h, params, 0);
-        mv = GEOSMakeValidWithParams_r(h, g, params);
-        GEOSMakeValidParams_destroy_r(h, params);
-    }
+    /* The areas rings enclose; any non-areal parts left are filtered out. */
+    GEOSGeometry *mv = vemt_geos_make_valid(h, g);
     GEOSGeom_destroy_r(h, g);
     if (!mv) return VEMT_E_DEPENDENCY;
     int t = GEOSGeomTypeId_r(h, mv);

@@ -28,18 +28,10 @@ static bool is_areal(GEOSContextHandle_t h, const GEOSGeometry *g) {
 
 /* Repair self-intersections and overlapping parts that hand-made
  * boundaries often carry; returns the geometry to keep (g itself or its
- * repaired copy). The "structure" method keeps an areal result, dissolving
- * parts that share edges. */
+ * repaired copy). */
 static GEOSGeometry *repaired(GEOSContextHandle_t h, GEOSGeometry *g) {
     if (GEOSisValid_r(h, g) == 1) return g;
-    GEOSMakeValidParams *params = GEOSMakeValidParams_create_r(h);
-    GEOSGeometry *fixed = NULL;
-    if (params) {
-        GEOSMakeValidParams_setMethod_r(h, params, GEOS_MAKE_VALID_STRUCTURE);
-        GEOSMakeValidParams_setKeepCollapsed_r(h, params, 0);
-        fixed = GEOSMakeValidWithParams_r(h, g, params);
-        GEOSMakeValidParams_destroy_r(h, params);
-    }
+    GEOSGeometry *fixed = vemt_geos_make_valid(h, g);
     GEOSGeom_destroy_r(h, g);
     return fixed;
 }
