@@ -93,6 +93,17 @@ static size_t kept_values(const double *x, size_t n, size_t first,
     return k;
 }
 
+/* The slopes (v_j - v_i) / (pos_j - pos_i) of the k(k-1)/2 pairs i < j
+ * into out; returns how many. */
+static size_t pair_slopes(const double *v, const double *pos, size_t k,
+                          double *out) {
+    size_t m = 0;
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = i + 1; j < k; j++)
+            out[m++] = (v[j] - v[i]) / (pos[j] - pos[i]);
+    return m;
+}
+
 /* Mann-Kendall trend test (Mann 1945, Econometrica 13(3):245-259,
  * doi:10.2307/1907187; Kendall 1975, "Rank Correlation Methods", 4th ed.):
  *   z = (S - 1)/sqrt(Var) if S > 0, (S + 1)/sqrt(Var) if S < 0, else 0
@@ -137,9 +148,7 @@ vemt_status vemt_mann_kendall_min(const double *x, size_t n, size_t min_steps,
         st = VEMT_E_NOMEM;
         goto done;
     }
-    for (size_t i = 0; i < k; i++)
-        for (size_t j = i + 1; j < k; j++)
-            slopes[m++] = (v[j] - v[i]) / (pos[j] - pos[i]);
+    m = pair_slopes(v, pos, k, slopes);
     qsort(slopes, m, sizeof *slopes, cmp_double);
     out->sen_slope = median_sorted(slopes, m);
 done:
@@ -181,9 +190,7 @@ vemt_status vemt_seasonal_kendall(const double *x, size_t n, size_t period,
         st = kendall_s(v, k, &s, &var, &tied);
         out->s += s, out->var_s += var, out->n += k;
         pairs += (double)k * (double)(k - 1) / 2;
-        for (size_t i = 0; i < k; i++)
-            for (size_t j = i + 1; j < k; j++)
-                slopes[m++] = (v[j] - v[i]) / (pos[j] - pos[i]);
+        m += pair_slopes(v, pos, k, slopes + m);
     }
     if (!st && m == 0) set_null(out, "no season with two values");
     if (!st && m > 0) {
