@@ -74,16 +74,45 @@ typedef struct vemt_tier_rules {
     unsigned withheld_roles;   /* vemt_field_role bits of fields not written */
     const char *const *layers; /* layers it may carry, NULL-terminated; NULL:
                                   every layer */
+    double dominance;          /* a unit or bin where one subject gives more
+                                  than this share of the events publishes no
+                                  count, bin or pattern; 0: no rule */
+    const struct vemt_allowed_layer *allow; /* the allow-list: every table and
+                                  column it may publish, terminated by a
+                                  NULL name; NULL: everything */
+    const char *const *metadata; /* provenance keys it may publish ("a" top
+                                  level, "parameters.x" a parameter),
+                                  NULL-terminated; NULL: every key */
 } vemt_tier_rules;
+
+/** What geometry an allowed table may hold. */
+typedef enum vemt_allowed_geom {
+    VEMT_ALLOW_NONE = 0, /* no geometry: an attribute table */
+    VEMT_ALLOW_UNITS,    /* polygons of analysis units, each at least the
+                            tier's smallest unit area */
+    VEMT_ALLOW_AREA,     /* the study area's outline (any size) */
+    VEMT_ALLOW_RASTER    /* a raster (the density surface) */
+} vemt_allowed_geom;
+
+/** One table a tier may publish, with every column it may hold. */
+typedef struct vemt_allowed_layer {
+    const char *name;
+    vemt_allowed_geom geom;
+    const char *const *columns; /* NULL-terminated; the geometry and fid
+                                   columns are not listed */
+    const char *const *counts;  /* the columns among them that are counts
+                                   (withheld below the threshold), or NULL */
+} vemt_allowed_layer;
 
 /** The library's rules for tier (restricted for a value out of range).
  * Borrowed, static: never freed. */
 const vemt_tier_rules *vemt_tier_rules_get(vemt_tier tier);
 
 /** The rules in force for a run in tier: the table's, with the options a
- * user may give. suppress_below > 0 replaces the threshold of a tier that
- * withholds counts (a tier with threshold 0 keeps 0); round_to > 0 replaces
- * the rounding base. Fills *out. */
+ * user may give. The tier's values are floors: suppress_below raises the
+ * threshold of a tier that withholds counts (a tier with threshold 0 keeps
+ * 0), round_to raises its rounding base, and neither lowers them (in the
+ * restricted tier round_to > 0 sets the base). Fills *out. */
 void vemt_tier_rules_for(vemt_tier tier, double suppress_below, double round_to,
                          vemt_tier_rules *out);
 
@@ -91,6 +120,30 @@ void vemt_tier_rules_for(vemt_tier tier, double suppress_below, double round_to,
  * "kde" raster, ...). */
 bool vemt_disclosure_layer_allowed(const vemt_tier_rules *rules,
                                    const char *layer);
+
+/** The allow-list entry of layer under rules, or NULL when the tier may not
+ * publish it. For rules without an allow-list (restricted) NULL too: test
+ * rules->allow first. */
+const vemt_allowed_layer *vemt_disclosure_allowed_layer(
+    const vemt_tier_rules *rules, const char *layer);
+
+/** True when rules allow column of layer: always without an allow-list,
+ * else when the column is on the layer's list. */
+bool vemt_disclosure_column_allowed(const vemt_tier_rules *rules,
+                                    const char *layer, const char *column);
+
+/** True when column of layer is a count under rules' allow-list (false
+ * without one). */
+bool vemt_disclosure_column_is_count(const vemt_tier_rules *rules,
+                                     const char *layer, const char *column);
+
+/** True when rules allow the provenance key: a top-level key ("tier"), or
+ * "parameters.NAME" for a parameter. Always true without a list. */
+bool vemt_disclosure_metadata_allowed(const vemt_tier_rules *rules,
+                                      const char *key);
+
+/** The smallest unit area rules publish, in square metres (0: any). */
+double vemt_disclosure_min_area(const vemt_tier_rules *rules);
 
 /** True when rules allow a field with these vemt_field_role bits. */
 bool vemt_disclosure_field_allowed(const vemt_tier_rules *rules,
@@ -136,6 +189,57 @@ void vemt_disclosure_time_window(const vemt_tier_rules *rules,
  * same value, so files that share a count agree on it, and the difference of
  * two published totals is known only to within to - 1 either side. */
 double vemt_disclosure_round(double x, double threshold, double to);
+
+/** The dominance rule (Hundepool et al. 2012, section 4.2, the (1, k)
+ * rule with k = rules->dominance): true when a group of n_events events of
+ * n_subjects distinct subjects, the largest of which gave top events,
+ * publishes no count, bin or pattern: fewer distinct subjects than the
+ * threshold, or top / n_events over the share. Events without a subject
+ * key count, all of them together, as one subject of the group (the
+ * conservative reading). Always false without a threshold. */
+bool vemt_disclosure_dominated(const vemt_tier_rules *rules, double n_events,
+                               double n_subjects, double top);
+
+/** One table for the disclosure audit: rows x cols published cells with
+ * the published row totals, column totals and grand total. A published
+ * value v rounded to a base r > 1 means the true value lies in
+ * [v - r/2, v + r/2]; NaN means withheld (the true value is then any
+ * count >= 0). Margins not published at all are NULL (rows, cols) or NaN
+ * (total) and are still known to be the sums. */
+typedef struct vemt_audit_table {
+    size_t rows, cols;
+    const double *cells;   /* rows x cols, row-major */
+    const double *row_tot; /* rows, or NULL */
+    const double *col_tot; /* cols, or NULL */
+    double total;          /* NaN: withheld */
+    double round_to;       /* 0 or 1: published values are exact */
+} vemt_audit_table;
+
+/** The audit (as tau-ARGUS's, Hundepool et al. 2012, section 5.5; de Wolf
+ * 2002): for every withheld cell of t, the smallest and largest value it can
+ * take given everything t publishes, by linear programming (GLPK, the
+ * simplex warm-started from one cell's bound to the next), into lo and hi
+ * (rows x cols each; published cells get their own interval). *unprotected
+ * gets the number of withheld cells whose range hi - lo is narrower than
+ * protect (the tier's threshold). Returns VEMT_E_NOMEM, or VEMT_E_DEPENDENCY
+ * when GLPK fails. */
+vemt_status vemt_disclosure_audit(const vemt_audit_table *t, double protect,
+                                  double *lo, double *hi, size_t *unprotected);
+
+/** The writer's side of the audit: given the true counts x (rows x cols)
+ * and pub, their published copy from vemt_disclosure_publish_table() (NaN
+ * withheld, others rounded), with row and column totals and the grand
+ * total published (rounded, or withheld where they are under the
+ * threshold), withhold more published cells of pub (the smallest first,
+ * in the rows and columns of the unprotected cells) until the audit finds
+ * every withheld cell protected. row_pub, col_pub and total_pub are the
+ * published margins (in and out: a margin is withheld too when needed).
+ * *added gets the number of cells withheld here. */
+vemt_status vemt_disclosure_protect(const vemt_tier_rules *rules,
+                                    const double *x, size_t rows, size_t cols,
+                                    double *pub, double *row_pub,
+                                    double *col_pub, double *total_pub,
+                                    size_t *added);
 
 /** Suppress a rows x cols table of counts x (row-major) in place for
  * publication with its row and column totals: counts from 1 to threshold - 1

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "disclosure/disclosure.h"
+#include "disclosure/allow.h"
 
 /* Outside the restricted tier: areas and their aggregates only. Anything
  * not listed is restricted (README, "Sharing results: output tiers"). */
@@ -30,17 +30,23 @@ static const vemt_tier_rules rules_table[] = {
      .exact_locations = true,
      .density_min_cell_m = 0,
      .withheld_roles = 0,
-     .layers = NULL},
+     .layers = NULL,
+     .dominance = 0,
+     .allow = NULL,
+     .metadata = NULL},
     {.tier = VEMT_TIER_PARTNER,
      .threshold = 5,
      .round_to = 5,
-     .min_cell_m = 0,
+     .min_cell_m = 100,
      .finest_step = VEMT_GRAIN_ANY,
      .finest_date = VEMT_GRAIN_MONTH,
      .exact_locations = false,
      .density_min_cell_m = 250,
      .withheld_roles = WITHHELD,
-     .layers = shared_layers},
+     .layers = shared_layers,
+     .dominance = 0.5,
+     .allow = vemt_shared_allow,
+     .metadata = vemt_shared_metadata},
     {.tier = VEMT_TIER_PUBLIC,
      .threshold = 10,
      .round_to = 5,
@@ -50,7 +56,10 @@ static const vemt_tier_rules rules_table[] = {
      .exact_locations = false,
      .density_min_cell_m = 250,
      .withheld_roles = WITHHELD,
-     .layers = shared_layers},
+     .layers = shared_layers,
+     .dominance = 0.5,
+     .allow = vemt_shared_allow,
+     .metadata = vemt_shared_metadata},
 };
 
 static const char tier_names[][12] = {"restricted", "partner", "public"};
@@ -87,9 +96,12 @@ const vemt_tier_rules *vemt_tier_rules_get(vemt_tier tier) {
 void vemt_tier_rules_for(vemt_tier tier, double suppress_below, double round_to,
                          vemt_tier_rules *out) {
     *out = *vemt_tier_rules_get(tier);
-    if (out->threshold > 0 && suppress_below > 0)
+    /* The tier's values are floors: an option can only tighten them. */
+    if (out->threshold > 0 && suppress_below > out->threshold)
         out->threshold = suppress_below;
-    if (round_to > 0) out->round_to = round_to;
+    if (out->threshold > 0 && round_to > out->round_to)
+        out->round_to = round_to;
+    if (out->threshold == 0 && round_to > 0) out->round_to = round_to;
 }
 
 bool vemt_disclosure_layer_allowed(const vemt_tier_rules *rules,

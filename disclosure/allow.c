@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/** @file allow.c
+ * @brief What the partner and public tiers may publish, as an allow-list:
+ * every table, every column and every provenance key. The writers write
+ * nothing that is not on it, and the checker fails anything that is not,
+ * whatever a file says of itself. And the dominance rule.
+ */
+#include "disclosure/allow.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Columns shared by the tables of a time step. */
+#define STEP_COLUMNS \
+    "step_start_utc", "step_end_utc", "step", "step_first_day", "step_last_day"
+
+static const char *const unit_counts[] = {"n_events", "n_subjects", NULL};
+
+static const char *const area_columns[] = {"name", "area_km2", NULL};
+static const char *const cell_columns[] = {
+    "cell_id", "area_id",   "area_name",  "n_events", "n_subjects",
+    "gi_bin",  "lisa_type", "suppressed", NULL};
+/* Moran's I, its expectation, variance, z and p over every unit can be
+ * solved for suppressed cells (finding 1 of issue 16): only the bands and
+ * the peaks' places are published. */
+static const char *const scale_columns[] = {"band_m", "n_units", "peak", NULL};
+static const char *const emerging_columns[] = {
+    "cell_id",    "pattern",   "chainey_pattern", "n_events",
+    "n_subjects", "share_hot", "suppressed",      NULL};
+static const char *const cube_columns[] = {
+    "cell_id", STEP_COLUMNS, "n_events", "n_subjects",
+    "gi_bin",  "suppressed", NULL};
+static const char *const trend_columns[] = {
+    "area",       "category", STEP_COLUMNS, "n_events",
+    "n_subjects", "days",     "suppressed", NULL};
+/* The styles QGIS reads from a GeoPackage (outputs/style.c). */
+static const char *const style_columns[] = {"id",
+                                            "f_table_catalog",
+                                            "f_table_schema",
+                                            "f_table_name",
+                                            "f_geometry_column",
+                                            "styleName",
+                                            "styleQML",
+                                            "styleSLD",
+                                            "useAsDefault",
+                                            "description",
+                                            "owner",
+                                            "ui",
+                                            "update_time",
+                                            NULL};
+
+const vemt_allowed_layer vemt_shared_allow[] = {
+    {"study_area", VEMT_ALLOW_AREA, area_columns, NULL},
+    {"hotspot_cells", VEMT_ALLOW_UNITS, cell_columns, unit_counts},
+    {"scale_profile", VEMT_ALLOW_NONE, scale_columns, NULL},
+    {"kde", VEMT_ALLOW_RASTER, NULL, NULL},
+    {"emerging_hotspots", VEMT_ALLOW_UNITS, emerging_columns, unit_counts},
+    {"hotspot_cube", VEMT_ALLOW_UNITS, cube_columns, unit_counts},
+    {"trends", VEMT_ALLOW_NONE, trend_columns, unit_counts},
+    {"layer_styles", VEMT_ALLOW_NONE, style_columns, NULL},
+    {NULL, VEMT_ALLOW_NONE, NULL, NULL}};
+
+/* The provenance outside the restricted tier: what was asked for and the
+ * rules, never a number computed from the data (no row accounting, no
+ * extent, no nearest-neighbour distance, no hash of an input). A key
+ * allows everything under it. */
+const char *const vemt_shared_metadata[] = {"program",
+                                            "version",
+                                            "created_utc",
+                                            "crs",
+                                            "analysis_crs",
+                                            "time_convention",
+                                            "pseudonym_key",
+                                            "command",
+                                            "tier",
+                                            "disclosure",
+                                            "time_window",
+                                            "statistics",
+                                            "inputs.kind",
+                                            "inputs.format",
+                                            "inputs.layout",
+                                            "parameters.cell_size_m",
+                                            "parameters.grid",
+                                            "parameters.distance_band_m",
+                                            "parameters.weights",
+                                            "parameters.permutations",
+                                            "parameters.lisa_rule",
+                                            "parameters.gi_bin_rule",
+                                            "parameters.seed",
+                                            "parameters.analysis_crs",
+                                            "parameters.date_order",
+                                            "parameters.input_time_zone",
+                                            "parameters.time_zone",
+                                            "parameters.tier",
+                                            "parameters.kind",
+                                            "parameters.time_step",
+                                            "parameters.time_weighting",
+                                            "parameters.time_lag",
+                                            "parameters.spread_months",
+                                            "parameters.global_window",
+                                            "parameters.count",
+                                            "parameters.fdr",
+                                            "parameters.merge_distance_m",
+                                            "parameters.merge_time_s",
+                                            "parameters.dominance",
+                                            NULL};
+
+static bool same(const char *a, const char *b) { return !strcmp(a, b); }
+
+static bool listed(const char *const *list, const char *name) {
+    for (; list && *list; list++)
+        if (same(*list, name)) return true;
+    return false;
+}
+
+const vemt_allowed_layer *vemt_disclosure_allowed_layer(
+    const vemt_tier_rules *rules, const char *layer) {
+    for (const vemt_allowed_layer *l = rules->allow; l && l->name; l++)
+        if (same(l->name, layer)) return l;
+    return NULL;
+}
+
+bool vemt_disclosure_column_allowed(const vemt_tier_rules *rules,
+                                    const char *layer, const char *column) {
+    if (!rules->allow) return true;
+    const vemt_allowed_layer *l = vemt_disclosure_allowed_layer(rules, layer);
+    return l && listed(l->columns, column);
+}
+
+bool vemt_disclosure_column_is_count(const vemt_tier_rules *rules,
+                                     const char *layer, const char *column) {
+    const vemt_allowed_layer *l = vemt_disclosure_allowed_layer(rules, layer);
+    return l && listed(l->counts, column);
+}
+
+/* A key is allowed when it, or a key above it ("inputs" for
+ * "inputs.kind"), is listed. */
+bool vemt_disclosure_metadata_allowed(const vemt_tier_rules *rules,
+                                      const char *key) {
+    if (!rules->metadata) return true;
+    for (const char *const *m = rules->metadata; *m; m++) {
+        size_t n = strlen(*m);
+        if (!strncmp(key, *m, n) && (key[n] == '\0' || key[n] == '.'))
+            return true;
+    }
+    return false;
+}
+
+double vemt_disclosure_min_area(const vemt_tier_rules *rules) {
+    return rules->min_cell_m * rules->min_cell_m;
+}
+
+bool vemt_disclosure_dominated(const vemt_tier_rules *rules, double n_events,
+                               double n_subjects, double top) {
+    if (!(rules->threshold > 0) || !(round(n_events) >= 1)) return false;
+    if (round(n_subjects) < rules->threshold) return true;
+    return rules->dominance > 0 && top > rules->dominance * n_events;
+}
