@@ -269,6 +269,7 @@ vemt_status vemt_boundary_read(vemt_ctx *ctx, const char *path,
     vemt_status st = VEMT_OK;
     OGRGeometryH g = NULL;
     notes w = {.path = path};
+    if ((st = vemt_ingest_check_path(ctx, path))) return st;
     vemt_gdal_errors ge;
     vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
     GDALDatasetH ds =
@@ -556,6 +557,7 @@ static vemt_status read_polygons(vemt_ctx *ctx, size_t n_files,
     size_t cap = 0;
     for (size_t k = 0; k < n_files && !st; k++) {
         const char *path = paths[k];
+        if ((st = vemt_ingest_check_path(ctx, path))) break;
         vemt_gdal_errors ge;
         vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
         GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY,

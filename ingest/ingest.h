@@ -252,6 +252,13 @@ void vemt_unit_list_clear(vemt_unit_list *u);
 bool vemt_ingest_parse_time(const char *text, const vemt_tz *zone,
                             int64_t *start_utc, int64_t *end_utc);
 
+/** Whether path is something vemt reads: a regular file, "-" (standard
+ * input), a folder (GDAL opens shapefile folders) or a GDAL virtual path
+ * ("/vsizip/..."). A character or block device, a FIFO or a socket is
+ * VEMT_E_IO naming the path and what it is (/dev/zero would never end); a
+ * path that does not exist is left for the open to report. */
+vemt_status vemt_ingest_check_path(vemt_ctx *ctx, const char *path);
+
 /** SHA-256 (lower-case hex into hex) and size of the file at path, for
  * the provenance of the files that are not record inputs (boundary, areas,
  * postcodes, flagged places). Returns VEMT_E_IO naming the file. */

@@ -112,6 +112,7 @@ static void file_run_clear(file_run *fr) {
 
 /* Delimited text by name: .csv, .tsv, .tab, .txt, optionally .gz. */
 static bool is_delimited(const char *path) {
+    if (vemt_load_is_stdin(path)) return true; /* "-": CSV on stdin */
     static const char exts[][9] = {".csv",    ".tsv",    ".tab",    ".txt",
                                    ".csv.gz", ".tsv.gz", ".tab.gz", ".txt.gz"};
     size_t n = strlen(path);
@@ -410,7 +411,8 @@ static vemt_status open_source(file_run *fr, const vemt_csv_record **hdr) {
         if (vemt_csv_next(p0->csv, &fr->header)) return VEMT_E_NOMEM;
         *hdr = &fr->header;
     } else {
-        if ((st = vemt_load_identity(fr->ctx, path, &fr->file)) ||
+        if ((st = vemt_ingest_check_path(fr->ctx, path)) ||
+            (st = vemt_load_identity(fr->ctx, path, &fr->file)) ||
             (st = vemt_ogr_rows_open(fr->ctx, path, &p0->ogr)))
             return st;
         fr->src->format = vemt_ogr_rows_format(p0->ogr);
@@ -712,6 +714,14 @@ vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_ingest_opts *opts,
     vemt_colmap_describe(&fr->map, src->columns, sizeof src->columns);
     src->threads = 1;
     st = read_all_rows(fr);
+    if (!st && fr->file.damage[0]) {
+        vemt_ctx_fail(ctx, VEMT_E_IO,
+                      "%s; %ld rows were read before it, and nothing of "
+                      "this file is used (get a whole copy of it)",
+                      fr->file.damage, src->n_read);
+        vemt_ctx_set_source(ctx, src->path);
+        st = VEMT_E_IO;
+    }
     vemt_ctx_progress(ctx, src->path, 1, 1);
     vemt_load_join(&fr->file);
     memcpy(src->sha256, fr->file.sha256, sizeof src->sha256);

@@ -123,8 +123,49 @@ static bool alias_match(const char *aliases, const char *name) {
     return false;
 }
 
+/* Columns c and d (0-based) have one name, exactly or after the folding
+ * the matcher does: which column the file meant can't be told. */
+static vemt_status same_name(vemt_ctx *ctx, const vemt_colmap *map, size_t c,
+                             size_t d, const char *role) {
+    bool exact = !strcmp(map->header[c], map->header[d]);
+    vemt_ctx_fail(ctx, VEMT_E_ARG,
+                  "columns %zu ('%s') and %zu ('%s') have the same name%s%s%s: "
+                  "rename one",
+                  c + 1, map->header[c], d + 1, map->header[d],
+                  exact ? "" : " once case and punctuation are ignored",
+                  role ? ", and either could be " : "", role ? role : "");
+    vemt_ctx_set_location(ctx, 1, 1, (int)d + 1, map->header[d]);
+    return VEMT_E_ARG;
+}
+
+/* A column of column c's folded name other than c, or -1. */
+static int namesake(const vemt_colmap *map, size_t c) {
+    char a[64], b[64];
+    normalise_name(map->header[c], a, sizeof a);
+    if (!a[0]) return -1;
+    for (size_t d = 0; d < map->n; d++) {
+        if (d == c) continue;
+        normalise_name(map->header[d], b, sizeof b);
+        if (!strcmp(a, b)) return (int)d;
+    }
+    return -1;
+}
+
+/* Two columns of exactly one (non-blank) name anywhere in the header: a
+ * file that says "id,id" can't say which it means. */
+static vemt_status exact_duplicates(vemt_ctx *ctx, const vemt_colmap *map) {
+    for (size_t c = 0; c < map->n; c++) {
+        if (vemt_value_is_blank(map->header[c])) continue;
+        for (size_t d = c + 1; d < map->n; d++)
+            if (!strcmp(map->header[c], map->header[d]))
+                return same_name(ctx, map, c, d, NULL);
+    }
+    return VEMT_OK;
+}
+
 /* Find the column of one role: an exact canonical name beats aliases; two
- * alias matches are ambiguous. */
+ * alias matches are ambiguous, and so are two candidates of one name
+ * after folding ("Easting" and "easting"). */
 static vemt_status find_role(vemt_ctx *ctx, const role_spec *spec,
                              const vemt_colmap *map, int *col) {
     char name[64], canon[64];
@@ -140,6 +181,11 @@ static vemt_status find_role(vemt_ctx *ctx, const role_spec *spec,
             second = (int)c;
     }
     *col = exact >= 0 ? exact : found;
+    for (size_t c = 0; c < map->n; c++) {
+        normalise_name(map->header[c], name, sizeof name);
+        int d = alias_match(spec->aliases, name) ? namesake(map, c) : -1;
+        if (d > (int)c) return same_name(ctx, map, c, (size_t)d, spec->name);
+    }
     if (exact < 0 && second >= 0) {
         vemt_ctx_fail(ctx, VEMT_E_ARG,
                       "columns '%s' and '%s' could both be %s: rename one",
@@ -194,6 +240,9 @@ static vemt_status explicit_columns(vemt_ctx *ctx, const role_spec *specs,
                           cols->column[k]);
             return at_header(ctx);
         }
+        int d = namesake(map, (size_t)c);
+        if (d >= 0)
+            return same_name(ctx, map, (size_t)c, (size_t)d, specs[s].name);
         map->col[specs[s].role] = c;
         fixed[specs[s].role] = true;
     }
@@ -258,6 +307,7 @@ vemt_status vemt_colmap_build(vemt_ctx *ctx, vemt_source_kind kind,
     const role_spec *specs = roles_of(kind, &nspecs);
     bool fixed[VEMT_ROLE_END] = {false};
     vemt_status st = copy_header(hdr, map);
+    if (!st) st = exact_duplicates(ctx, map);
     if (!st) st = explicit_columns(ctx, specs, nspecs, cols, map, fixed);
     for (size_t s = 0; s < nspecs && !st; s++)
         if (!fixed[specs[s].role])
