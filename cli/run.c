@@ -40,7 +40,18 @@ static void on_temp_file(void *user, const char *path) {
 }
 
 /* The exit status for a failed pipeline, after its message. */
-static int failed(vemt_status st, const vemt_error *err) {
+static int failed(vemt_status st, const vemt_error *given) {
+    /* A failure always says what failed: an error that carries no message
+     * or another status (a stage that set none) gets the status's own
+     * words, never "success". */
+    vemt_error e = *given;
+    if (e.code == VEMT_OK || !e.msg[0]) {
+        vemt_error_set(&e, st, "failed: %s (no further detail)",
+                       vemt_status_str(st));
+        e.source = given->source;
+    }
+    e.code = st;
+    const vemt_error *err = &e;
     if (st == VEMT_E_OPTION) {
         vemt_args_fail(stderr, err->msg, NULL);
         return VEMT_EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include <cpl_error.h>
 #include <ctype.h>
 #include <gdal.h>
+#include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <stdarg.h>
@@ -256,6 +257,33 @@ static vemt_status to_analysis(vemt_ctx *ctx, OGRLayerH layer,
     return st;
 }
 
+/* A study area the analysis can use: finite coordinates within the range
+ * of a projected CRS in metres (the Earth is about 4e7 m round), and an
+ * area of at least one square metre. Else VEMT_E_ARG with the cause, so
+ * the message names the boundary file rather than what later chokes on
+ * it (a vertex at 1e308 made the distance bands fail). */
+static vemt_status check_extent(vemt_ctx *ctx, OGRGeometryH g) {
+    OGREnvelope e;
+    OGR_G_GetEnvelope(g, &e);
+    const double lim = 1e8;
+    if (!(fabs(e.MinX) < lim && fabs(e.MaxX) < lim && fabs(e.MinY) < lim &&
+          fabs(e.MaxY) < lim))
+        return vemt_ctx_fail(
+            ctx, VEMT_E_ARG,
+            "a vertex lies outside any projected CRS in metres (the "
+            "polygons' extent reaches %.3g, %.3g to %.3g, %.3g in the "
+            "analysis CRS): check the file's coordinates and its CRS",
+            e.MinX, e.MinY, e.MaxX, e.MaxY);
+    double area = OGR_G_Area(g);
+    if (!(area >= 1))
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "the study area has no area (%.3g m2): a "
+                             "boundary must be a polygon that encloses the "
+                             "places to analyse",
+                             area);
+    return VEMT_OK;
+}
+
 vemt_status vemt_boundary_read(vemt_ctx *ctx, const char *path,
                                const char *where, const char *analysis_crs,
                                unsigned char **wkb, size_t *size,
@@ -288,6 +316,7 @@ vemt_status vemt_boundary_read(vemt_ctx *ctx, const char *path,
         goto done;
     }
     if ((st = to_analysis(ctx, layer, analysis_crs, g, note))) goto done;
+    if ((st = check_extent(ctx, g))) goto done;
     *size = (size_t)OGR_G_WkbSize(g);
     if (!(*wkb = vemt_malloc(*size))) {
         st = VEMT_E_NOMEM;

@@ -139,8 +139,11 @@ typedef struct vemt_ingest_opts {
                                files read into them (NULL: each file its
                                own, and a text read from two files gets
                                two offsets) */
-    int parts; /* CSV read on 2 threads: 0 automatic (files over 4 MB on
-                  three or more processors), 1 never, 2 always */
+    int parts;      /* CSV read on 2 threads: 0 automatic (files over 4 MB on
+                       three or more processors), 1 never, 2 always */
+    bool centroids; /* --centroids: a GIS file's line, polygon or
+                       multipoint events are located at their centroid
+                       (else rejected with the geometry's type) */
 } vemt_ingest_opts;
 
 /** Load the time zone called name (an IANA name such as "Europe/London")

@@ -28,17 +28,19 @@ struct vemt_ogr_rows {
     const char **names;  /* header names (borrowed from OGR or static) */
     vemt_csv_record header;
     long row;
+    bool geometry_used; /* the x/y columns are the rows' location */
+    bool centroids;     /* take a non-point geometry's centroid */
+    long n_centroids;   /* rows located at a centroid */
 };
 
 static vemt_status build_header(vemt_ogr_rows *r) {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(r->layer);
     r->nfields = OGR_FD_GetFieldCount(defn);
-    OGRwkbGeometryType gt = wkbFlatten(OGR_L_GetGeomType(r->layer));
     OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(r->layer);
-    /* Point layers, and layers of any geometry (CSV conversions often
-     * declare "unknown"): point geometries give the location. */
-    r->points = (gt == wkbPoint || gt == wkbUnknown) && srs &&
-                OGR_FD_GetGeomFieldCount(defn) > 0;
+    /* Every layer with geometry and a CRS: point geometries give the
+     * location; others are rejected with their type, or give their
+     * centroid when asked (vemt_ogr_rows_use_geometry). */
+    r->points = srs && OGR_FD_GetGeomFieldCount(defn) > 0;
     r->geographic = r->points && OSRIsGeographic(srs);
     size_t n = (size_t)r->nfields + (r->points ? 2 : 0);
     r->text = vemt_calloc(n, sizeof *r->text);
@@ -156,6 +158,79 @@ static char *field_text(OGRFeatureH f, int i) {
     return vemt_strdup(buf);
 }
 
+void vemt_ogr_rows_use_geometry(vemt_ogr_rows *r, const vemt_colmap *map,
+                                bool centroids) {
+    r->centroids = centroids;
+    r->geometry_used = false;
+    for (int k = 0; r->points && k < VEMT_ROLE_END; k++)
+        r->geometry_used |=
+            map->col[k] == r->nfields || map->col[k] == r->nfields + 1;
+}
+
+bool vemt_ogr_rows_is_empty(const vemt_ogr_rows *r) {
+    return r->nfields == 0 && OGR_L_GetFeatureCount(r->layer, TRUE) == 0;
+}
+
+long vemt_ogr_rows_centroids(const vemt_ogr_rows *r) { return r->n_centroids; }
+
+/* Why a geometry is not a location (static text for the reject). */
+static const char *not_a_point(OGRwkbGeometryType t) {
+    switch (t) {
+        case wkbLineString:
+            return "geometry is a LineString, not a point (--centroids "
+                   "takes its centroid)";
+        case wkbPolygon:
+            return "geometry is a Polygon, not a point (--centroids takes "
+                   "its centroid)";
+        case wkbMultiPoint:
+            return "geometry is a MultiPoint of several points, not a point "
+                   "(--centroids takes their centroid)";
+        case wkbMultiLineString:
+            return "geometry is a MultiLineString, not a point (--centroids "
+                   "takes its centroid)";
+        case wkbMultiPolygon:
+            return "geometry is a MultiPolygon, not a point (--centroids "
+                   "takes its centroid)";
+        case wkbGeometryCollection:
+            return "geometry is a GeometryCollection, not a point "
+                   "(--centroids takes its centroid)";
+        default:
+            return "geometry is not a point (--centroids takes its "
+                   "centroid)";
+    }
+}
+
+/* The row's location from its geometry into a and b ("" and "" for none);
+ * a geometry that is not a point either gives its centroid (centroids) or
+ * marks the record bad with its type. A MultiPoint of one point is that
+ * point. */
+static void geometry_xy(vemt_ogr_rows *r, OGRGeometryH g, vemt_csv_record *rec,
+                        char *a, char *b, size_t n) {
+    if (!g || OGR_G_IsEmpty(g)) return;
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbMultiPoint && OGR_G_GetGeometryCount(g) == 1) {
+        g = OGR_G_GetGeometryRef(g, 0);
+        t = wkbFlatten(OGR_G_GetGeometryType(g));
+    }
+    if (t == wkbPoint) {
+        snprintf(a, n, "%.10g", OGR_G_GetX(g, 0));
+        snprintf(b, n, "%.10g", OGR_G_GetY(g, 0));
+        return;
+    }
+    if (!r->geometry_used) return;
+    OGRGeometryH c = r->centroids ? OGR_G_CreateGeometry(wkbPoint) : NULL;
+    if (c && OGR_G_Centroid(g, c) == OGRERR_NONE && !OGR_G_IsEmpty(c)) {
+        snprintf(a, n, "%.10g", OGR_G_GetX(c, 0));
+        snprintf(b, n, "%.10g", OGR_G_GetY(c, 0));
+        r->n_centroids++;
+    } else {
+        rec->bad = VEMT_E_COORD;
+        rec->bad_column = r->nfields + 1;
+        rec->bad_why = c ? "geometry has no centroid" : not_a_point(t);
+    }
+    if (c) OGR_G_DestroyGeometry(c);
+}
+
 vemt_status vemt_ogr_rows_next(vemt_ogr_rows *r, vemt_csv_record *rec) {
     memset(rec, 0, sizeof *rec);
     free_texts(r);
@@ -167,13 +242,8 @@ vemt_status vemt_ogr_rows_next(vemt_ogr_rows *r, vemt_csv_record *rec) {
     for (int i = 0; i < r->nfields; i++)
         if (!(r->text[i] = field_text(f, i))) goto nomem;
     if (r->points) {
-        OGRGeometryH g = OGR_F_GetGeometryRef(f);
         char a[32] = "", b[32] = "";
-        if (g && !OGR_G_IsEmpty(g) &&
-            wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint) {
-            snprintf(a, sizeof a, "%.10g", OGR_G_GetX(g, 0));
-            snprintf(b, sizeof b, "%.10g", OGR_G_GetY(g, 0));
-        }
+        geometry_xy(r, OGR_F_GetGeometryRef(f), rec, a, b, sizeof a);
         if (!(r->text[r->nfields] = vemt_strdup(a)) ||
             !(r->text[r->nfields + 1] = vemt_strdup(b)))
             goto nomem;

@@ -416,6 +416,10 @@ static vemt_status open_source(file_run *fr, const vemt_csv_record **hdr) {
             (st = vemt_ogr_rows_open(fr->ctx, path, &p0->ogr)))
             return st;
         fr->src->format = vemt_ogr_rows_format(p0->ogr);
+        if (vemt_ogr_rows_is_empty(p0->ogr))
+            return vemt_ctx_fail(fr->ctx, VEMT_E_MISSING,
+                                 "file is empty: its layer has no features "
+                                 "and no fields");
         *hdr = vemt_ogr_rows_header(p0->ogr);
         if (vemt_ogr_rows_is_spreadsheet(p0->ogr))
             fr->date_flags |= VEMT_DATE_SERIAL;
@@ -674,6 +678,15 @@ static const char *schema_name(vemt_source_kind kind, vemt_schema s) {
     return kind == VEMT_SOURCE_INCIDENTS ? "incidents" : "missing episodes";
 }
 
+/* --centroids: how many rows it located, after the column use. */
+static void note_centroids(vemt_source *src, long n) {
+    size_t k = strlen(src->columns);
+    snprintf(src->columns + k, sizeof src->columns - k,
+             "; %ld line, polygon or multipoint geometries located at their "
+             "centroid (--centroids)",
+             n);
+}
+
 vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_ingest_opts *opts,
                              vemt_source *src, int source_index,
                              vemt_events *events, vemt_rejects *rejects,
@@ -695,6 +708,8 @@ vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_ingest_opts *opts,
     vemt_status st = open_source(fr, &hdr);
     if (!st)
         st = vemt_colmap_build(ctx, src->kind, hdr, opts->columns, &fr->map);
+    if (!st && p0->ogr)
+        vemt_ogr_rows_use_geometry(p0->ogr, &fr->map, opts->centroids);
     if (!st) choose_crs(fr);
     size_t rows = st ? 0 : expected_rows(fr), split = st ? 0 : split_point(fr);
     if (!st)
@@ -722,6 +737,9 @@ vemt_status vemt_ingest_file(vemt_ctx *ctx, const vemt_ingest_opts *opts,
         vemt_ctx_set_source(ctx, src->path);
         st = VEMT_E_IO;
     }
+    if (p0->ogr && vemt_ogr_rows_centroids(p0->ogr)) /* said in the summary
+                                                        and provenance */
+        note_centroids(src, vemt_ogr_rows_centroids(p0->ogr));
     vemt_ctx_progress(ctx, src->path, 1, 1);
     vemt_load_join(&fr->file);
     memcpy(src->sha256, fr->file.sha256, sizeof src->sha256);

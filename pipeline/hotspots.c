@@ -14,6 +14,7 @@
 #include "engine/alloc.h"
 #include "ingest/ingest.h"
 #include "pipeline/log.h"
+#include "pipeline/memory.h"
 
 /* Above this many units the scale profile is computed only when asked
  * for (--distance-band auto): ten bands of up to ten cells' radius over
@@ -199,6 +200,8 @@ static vemt_status grid_units(vemt_ctx *ctx, const vemt_job *a,
         if (info)
             vemt_logf(info, "cell size: %g m (automatic: %s)\n", cell, rule);
     }
+    vemt_status mst = vemt_memory_check_grid(ctx, a, &extent, cell, events);
+    if (mst) return mst; /* pipeline/memory.c: before the grid's arrays */
     bool hex = a->grid_shape == VEMT_UNIT_HEX;
     vemt_params_add_text(
         params, "grid", a->grid_shape ? "given" : "default",

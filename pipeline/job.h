@@ -173,7 +173,11 @@ typedef struct vemt_job {
     bool demo;
     const char *demo_dir; /* the demo data's folder (NULL: the built-in) */
     bool quiet;
-    bool force; /* overwrite outputs that are not vemt's */
+    bool force;          /* overwrite outputs that are not vemt's */
+    bool centroids;      /* --centroids: non-point GIS events at their
+                            centroid (else rejected) */
+    uint64_t max_memory; /* --max-memory bytes; 0: 80 % of physical memory
+                            (pipeline/memory.c) */
     /* options given, by index in the option table */
     bool given[VEMT_MAX_OPTIONS];
     /* the strings the job owns */

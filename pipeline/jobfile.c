@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "engine/alloc.h"
 #include "pipeline/job.h"
@@ -346,6 +347,13 @@ static bool configure_files(job *j, json_object *files) {
 
 /* The whole file as text (NUL-terminated), or NULL after a message. */
 static char *read_all(const job *j, size_t *n) {
+    struct stat sb;
+    if (stat(j->path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        job_fail(j, NULL,
+                 "not a regular file (a device, FIFO, socket or folder): "
+                 "a job file is a JSON file");
+        return NULL;
+    }
     FILE *f = fopen(j->path, "rb");
     if (!f) {
         job_fail(j, NULL, "can't read: %s", strerror(errno));
@@ -374,6 +382,76 @@ static char *read_all(const job *j, size_t *n) {
     return buf;
 }
 
+/* A problem at byte at of the text: its line and column in err. */
+static void fail_at(const job *j, const char *text, size_t at,
+                    const char *why) {
+    long line = 1, col = 1;
+    for (size_t i = 0; i < at; i++, col++)
+        if (text[i] == '\n') line++, col = 0;
+    job_fail(j, NULL, "%s", why);
+    j->err->line = line;
+    j->err->column = (int)col;
+}
+
+/* One object's keys seen so far while scanning: their text (dashes as
+ * underscores) and line. */
+typedef struct seen_key {
+    size_t depth;
+    char name[64];
+    long line;
+} seen_key;
+
+/* Scan the JSON text (already parsed: it is valid) for a key given twice
+ * in one object, which json-c would keep the last of without a word;
+ * "cell_size" and "cell-size" are one key. False after a message naming
+ * the key and both lines. */
+static bool unique_keys(const job *j, const char *text, size_t n) {
+    seen_key *keys = NULL;
+    size_t n_keys = 0, cap = 0, depth = 0;
+    bool in_object[64] = {false}, want_key = false, ok = true;
+    long line = 1;
+    for (size_t i = 0; ok && i < n; i++) {
+        char c = text[i];
+        if (c == '\n') line++;
+        if (c == '{' || c == '[') {
+            if (++depth < 64) in_object[depth] = c == '{';
+            want_key = c == '{';
+        } else if (c == '}' || c == ']') {
+            while (n_keys && keys[n_keys - 1].depth >= depth) n_keys--;
+            depth--;
+            want_key = false;
+        } else if (c == ',') {
+            want_key = depth < 64 && in_object[depth];
+        } else if (c == '"') {
+            size_t start = ++i;
+            while (i < n && text[i] != '"') i += text[i] == '\\' ? 2 : 1;
+            if (!want_key) continue;
+            want_key = false;
+            seen_key k = {depth, "", line};
+            size_t len =
+                i - start < sizeof k.name - 1 ? i - start : sizeof k.name - 1;
+            for (size_t m = 0; m < len; m++)
+                k.name[m] = text[start + m] == '-' ? '_' : text[start + m];
+            for (size_t m = n_keys; m-- > 0 && keys[m].depth == depth;) {
+                if (strcmp(keys[m].name, k.name)) continue;
+                job_fail(j, k.name,
+                         "given twice in one object, at lines %ld and %ld "
+                         "(\"a_b\" and \"a-b\" are one key): keep one",
+                         keys[m].line, line);
+                j->err->line = line;
+                ok = false;
+                break;
+            }
+            if (ok && vemt_grow((void **)&keys, &cap, n_keys + 1, sizeof *keys))
+                ok = job_nomem(j);
+            else if (ok)
+                keys[n_keys++] = k;
+        }
+    }
+    vemt_free(keys);
+    return ok;
+}
+
 /* Parse the job file; a syntax error names its line and column. */
 static json_object *load(const job *j) {
     size_t n = 0;
@@ -391,16 +469,20 @@ static json_object *load(const job *j) {
     json_object *root = json_tokener_parse_ex(tok, text, (int)n);
     enum json_tokener_error e = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);
-    if (!e && text[end += strspn(text + end, " \t\r\n")])
-        e = json_tokener_error_parse_unexpected; /* text after the value */
+    end += strspn(text + end, " \t\r\n");
+    if (!e && end < n) { /* text after the value, a NUL byte included */
+        json_object_put(root);
+        root = NULL;
+        fail_at(j, text, end,
+                text[end] ? "text after the end of the JSON object"
+                          : "a NUL byte after the end of the JSON object");
+    } else if (!e && !unique_keys(j, text, n)) {
+        json_object_put(root);
+        root = NULL;
+    }
     if (e == json_tokener_continue) e = json_tokener_error_parse_eof;
     if (e) {
-        long line = 1, col = 1;
-        for (size_t i = 0; i < end && i < n; i++, col++)
-            if (text[i] == '\n') line++, col = 0;
-        job_fail(j, NULL, "%s", json_tokener_error_desc(e));
-        j->err->line = line;
-        j->err->column = (int)col;
+        fail_at(j, text, end, json_tokener_error_desc(e));
         json_object_put(root);
         root = NULL;
     }

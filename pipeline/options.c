@@ -154,6 +154,8 @@ static const struct {
     {{"--merge-distance", VAL}, O_MERGE_M},
     {{"--merge-time", VAL}, O_MERGE_MIN},
     {{"--max-reject-rate", VAL}, O_MAX_REJECT},
+    {{"--centroids", 0}, O_ANALYSIS_FLAG},
+    {{"--max-memory", VAL}, O_ANALYSIS},
     {{"--boundary", PATH}, O_BOUNDARY},
     {{"--boundary-where", VAL}, O_ANALYSIS},
     {{"--key-file", PATH}, O_KEY},

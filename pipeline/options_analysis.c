@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "pipeline/job.h"
+#include "pipeline/memory.h"
 #include "pipeline/options.h"
 
 void vemt_job_analysis_defaults(vemt_job *a) {
@@ -46,6 +47,8 @@ bool vemt_job_analysis_flag(const char *opt, vemt_job *a) {
         a->no_near_repeat = true;
     else if (!strcmp(opt, "--include-flagged"))
         a->include_flagged = true;
+    else if (!strcmp(opt, "--centroids"))
+        a->centroids = true;
     else
         return false;
     return true;
@@ -252,6 +255,14 @@ static void set_number(size_t k, double d, vemt_job *a) {
 
 bool vemt_job_analysis_option(const char *opt, const char *v, vemt_job *a,
                               vemt_error *err, bool *known) {
+    if (!strcmp(opt, "--max-memory")) {
+        *known = true;
+        return !v || vemt_memory_parse_size(v, &a->max_memory) ||
+               vemt_job_fail(err,
+                             "--max-memory needs a size: bytes, or a number "
+                             "with K, M, G or T (512M, 4G)",
+                             v);
+    }
     static const char texts[][20] = {
         "--areas",       "--area-id",     "--area-name",      "--kde",
         "--nr-space",    "--nr-time",     "--clusters",       "--time-eps",

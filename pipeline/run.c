@@ -22,6 +22,7 @@
 #include "pipeline/flagged.h"
 #include "pipeline/hotspots.h"
 #include "pipeline/log.h"
+#include "pipeline/memory.h"
 #include "pipeline/missing.h"
 #include "pipeline/options.h"
 #include "pipeline/params.h"
@@ -209,7 +210,8 @@ static vemt_status read_inputs(run *r) {
                                                     : in->date_order == 1,
                                  .zone = r->a.input_tz,
                                  .texts = r->texts,
-                                 .parts = r->a.threads == 1 ? 1 : 0};
+                                 .parts = r->a.threads == 1 ? 1 : 0,
+                                 .centroids = r->a.centroids};
         vemt_source *s = &r->sources[r->n_sources];
         s->path = in->path;
         s->kind = in->kind;
@@ -476,6 +478,14 @@ static void record_options(run *r) {
                              a->exclude_categories);
     vemt_params_add_text(p, "tier", how(a->tier == 0),
                          vemt_tier_name((vemt_tier)a->tier));
+    vemt_params_add_text(p, "centroids", how(!a->centroids),
+                         a->centroids ? "yes: line, polygon and multipoint "
+                                        "events located at their centroid"
+                                      : "no: non-point geometries rejected");
+    vemt_params_add(
+        p, "max_memory_bytes",
+        a->max_memory ? "given" : "default (80 % of physical memory)",
+        (double)vemt_memory_limit(a));
     if (a->command != VEMT_JOB_RUN) return;
     vemt_params_add_text(p, "kind", how(a->kinds == 1u << VEMT_KIND_INCIDENT),
                          a->kind_name);

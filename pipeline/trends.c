@@ -11,6 +11,7 @@
 #include "engine/alloc.h"
 #include "ingest/ingest.h"
 #include "pipeline/log.h"
+#include "pipeline/memory.h"
 
 void vemt_trends_clear(vemt_trend_result *r) {
     vemt_cube_destroy(r->cube);
@@ -316,7 +317,11 @@ vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_job *a,
     if (cube_opts(a, &o))
         return vemt_ctx_fail(ctx, VEMT_E_ARG,
                              "--time-start/--time-end: not a date");
-    vemt_status st = vemt_cube_create(ctx, grid, events, &o, &r->cube);
+    /* Stop before the cube's units x steps arrays when they would not fit
+     * (exit 2, saying what to change). */
+    vemt_status st = vemt_memory_check_cube(ctx, a, grid, events);
+    if (st) return st;
+    st = vemt_cube_create(ctx, grid, events, &o, &r->cube);
     if (st == VEMT_E_ARG) {
         if (info)
             vemt_logf(info, "trends: not analysed: %s\n",
