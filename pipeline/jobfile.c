@@ -393,11 +393,11 @@ static void fail_at(const job *j, const char *text, size_t at,
     j->err->column = (int)col;
 }
 
-/* One object's keys seen so far while scanning: their text (dashes as
- * underscores) and line. */
+/* One object's keys seen so far while scanning: as written, with dashes
+ * as underscores, and their line. */
 typedef struct seen_key {
     size_t depth;
-    char name[64];
+    char raw[48], name[48];
     long line;
 } seen_key;
 
@@ -427,17 +427,18 @@ static bool unique_keys(const job *j, const char *text, size_t n) {
             while (i < n && text[i] != '"') i += text[i] == '\\' ? 2 : 1;
             if (!want_key) continue;
             want_key = false;
-            seen_key k = {depth, "", line};
+            seen_key k = {depth, "", "", line};
             size_t len =
                 i - start < sizeof k.name - 1 ? i - start : sizeof k.name - 1;
+            memcpy(k.raw, text + start, len);
             for (size_t m = 0; m < len; m++)
-                k.name[m] = text[start + m] == '-' ? '_' : text[start + m];
+                k.name[m] = k.raw[m] == '-' ? '_' : k.raw[m];
             for (size_t m = n_keys; m-- > 0 && keys[m].depth == depth;) {
                 if (strcmp(keys[m].name, k.name)) continue;
-                job_fail(j, k.name,
-                         "given twice in one object, at lines %ld and %ld "
-                         "(\"a_b\" and \"a-b\" are one key): keep one",
-                         keys[m].line, line);
+                job_fail(j, k.raw,
+                         "given twice in one object, as \"%s\" at line %ld "
+                         "and \"%s\" at line %ld: keep one",
+                         keys[m].raw, keys[m].line, k.raw, line);
                 j->err->line = line;
                 ok = false;
                 break;

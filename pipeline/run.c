@@ -484,7 +484,7 @@ static void record_options(run *r) {
                                       : "no: non-point geometries rejected");
     vemt_params_add(
         p, "max_memory_bytes",
-        a->max_memory ? "given" : "default (80 % of physical memory)",
+        a->max_memory ? "given" : "default (80 % of memory or ulimit)",
         (double)vemt_memory_limit(a));
     if (a->command != VEMT_JOB_RUN) return;
     vemt_params_add_text(p, "kind", how(a->kinds == 1u << VEMT_KIND_INCIDENT),

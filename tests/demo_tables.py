@@ -48,6 +48,9 @@ MASKS = [
     # The command line (the program's path, the output path, --threads):
     # the options that matter are recorded one by one in "parameters".
     (re.compile(r'("command_line"\s*:\s*\[)[^\]]*(\])'), r"\1<ARGV>\2"),
+    # The default --max-memory: 80 % of this machine's memory.
+    (re.compile(r'("max_memory_bytes"\s*:\s*\{\s*"value"\s*:\s*")[^"]*(")'),
+     r"\1<MEMORY>\2"),
     # The folder part of absolute file paths (the checkout or VEMT_DEMO_DIR):
     # a "/" that starts a path, not one inside a word, a number or a URL.
     (re.compile(r'(?<![\w.:/~-])/(?:[^/\s"\'<>&|]+/)+(?=[^/\s"\'<>&|]+)'),
@@ -65,7 +68,8 @@ HEADER = """\
 # The CTest test demo_tables runs the same with --threads 1 and 2 and compares.
 # Masked: gpkg_contents.last_change, gpkg_metadata_reference.timestamp,
 # layer_styles.update_time, and in text the provenance's created_utc, its
-# command_line and the folders of absolute paths.
+# command_line, the default max_memory_bytes and the folders of absolute
+# paths.
 # To see which rows differ, dump the GeoPackages of the old and the new code
 # with `--full` and diff them.
 # This file changes only on purpose: a change of output is a change of

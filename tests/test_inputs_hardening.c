@@ -323,8 +323,9 @@ TEST(job_file_duplicate_keys_and_trailing_text) {
                " \"cell-size\": 600}\n");
     CHECK_INT_EQ(vemt("run --config dup.json --out d.gpkg", NULL, 0), 2);
     CHECK(
-        err_has("dup.json:3: job file: \"cell_size\": given twice in one "
-                "object, at lines 2 and 3"));
+        err_has("dup.json:3: job file: \"cell-size\": given twice in one "
+                "object, as \"cell_size\" at line 2 and \"cell-size\" at line "
+                "3: keep one"));
     /* The same key twice (json-c keeps the last without a word). */
     write_file("dup2.json",
                "{\"demo\": true,\n \"permutations\": 99,\n"

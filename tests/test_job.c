@@ -192,6 +192,8 @@ static const struct {
     {"--merge-distance", "25", "25"},
     {"--merge-time", "30", "30"},
     {"--max-reject-rate", "0.25", "0.25"},
+    {"--centroids", NULL, "true"},
+    {"--max-memory", "512M", "\"512M\""},
     {"--boundary", "area.gpkg", "\"area.gpkg\""},
     {"--boundary-where", "LAD13NM='Middlesbrough'",
      "\"LAD13NM='Middlesbrough'\""},
@@ -591,8 +593,9 @@ TEST(booleans_and_other_misuse) {
                       ": job file: \"cell_size\": --cell-size takes one "
                       "value, not a list");
     check_job_message(t_, "{\"cell_size\": 250, \"cell-size\": 300}",
-                      ": job file: \"cell-size\": --cell-size is given twice "
-                      "in the job file");
+                      ":1: job file: \"cell-size\": given twice in one "
+                      "object, as \"cell_size\" at line 1 and \"cell-size\" "
+                      "at line 1: keep one");
     check_job_message(t_, "{\"config\": \"other.json\"}",
                       ": job file: \"config\": --config is for the command "
                       "line only (a job file can't name another)");
