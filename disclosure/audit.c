@@ -320,6 +320,47 @@ static void partner(audit *a, size_t c) {
     top_add(cd, down, c);
     top_add(ru, up, c);
     top_add(cu, up, c);
+    /* A cell of a row with no published total is its column's reservoir:
+     * it moves without changing any sum but its column's. */
+    if (rs == NONE) {
+        sum_add(&cu->pair[0], down);
+        sum_add(&cu->pair[1], up);
+    }
+}
+
+/* Column k's reservoir down (d = 0) or up (1), less cell c's own term.
+ * (A column with no published total is no freer: its change would move
+ * the grand total.) */
+static double reservoir(const audit *a, size_t k, int d, size_t c) {
+    double own = 0;
+    if (a->rsum[c / a->t->cols] == NONE && c % a->t->cols == k)
+        own = d == 0 ? cell_down(a, c) : cell_up(a, c);
+    return sum_less(&col_top(a, k, 1)->pair[d], own);
+}
+
+/* The second pass, once every reservoir is known: each published row's
+ * cells moving down (up) against their columns' reservoirs. */
+static void partner_reservoir(audit *a, size_t c) {
+    size_t cols = a->t->cols, i = c / cols, j = c % cols;
+    if (a->rsum[i] == NONE) return;
+    screen_top *r = row_top(a, i, 1);
+    sum_add(&r->pair[0], fmin(cell_down(a, c), reservoir(a, j, 1, c)));
+    sum_add(&r->pair[1], fmin(cell_up(a, c), reservoir(a, j, 0, c)));
+}
+
+/* Cell c against the reservoirs, every column's sum unchanged: c's column
+ * by its reservoir, c's row by its slack and its other cells, each with
+ * its own column's reservoir. */
+static double reservoir_move(const audit *a, size_t c, bool up) {
+    size_t cols = a->t->cols, i = c / cols, j = c % cols;
+    int d = up ? 0 : 1;
+    double own_col = reservoir(a, j, d, c);
+    if (a->rsum[i] == NONE) return own_col;
+    double own = up ? fmin(cell_down(a, c), reservoir(a, j, 1, c))
+                    : fmin(cell_up(a, c), reservoir(a, j, 0, c));
+    double row = (up ? sum_up : sum_down)(a, a->rsum[i]) +
+                 sum_less(&row_top(a, i, 1)->pair[d], own);
+    return fmin(row, own_col);
 }
 
 /* How far cell c moves up (or down) by the screen's moves. */
@@ -338,7 +379,8 @@ static double reach(const audit *a, size_t c, bool up) {
         sum_less(&col_top(a, j, 0)->pair[d], fmin(own, back(a, rs)));
     double alone = fmin(slack(a, rs), fmin(slack(a, cs), slack(a, ts)));
     double pairs = fmin(slack(a, cs), in_row) + fmin(slack(a, rs), in_col);
-    double move = fmax(alone, fmax(pairs, rectangles(a, c, up)));
+    double move = fmax(fmax(alone, reservoir_move(a, c, up)),
+                       fmax(pairs, rectangles(a, c, up)));
     return up ? move : fmin(move, cell_down(a, c));
 }
 
@@ -362,6 +404,7 @@ static void screen(audit *a, const block *b) {
         }
     }
     for (size_t x = 0; x < b->ncells; x++) partner(a, b->cells[x]);
+    for (size_t x = 0; x < b->ncells; x++) partner_reservoir(a, b->cells[x]);
     const unsigned char *check = a->opts->check;
     for (size_t x = 0; x < b->ncells; x++) {
         size_t c = b->cells[x];
