@@ -556,24 +556,18 @@ static vemt_status first_point(audit *a, glp_prob *lp, const block *b) {
     remember(a, lp, b);
     for (size_t x = 0; x < b->ncells; x++)
         a->pt[b->cells[x]] = glp_get_col_prim(lp, a->col[b->cells[x]]);
-    if (!a->opts->exact) screen(a, b);
-    /* A basic solution sits at a vertex, where most withheld cells are 0
-     * and the screen's moves are short. The interior-point method with a
-     * zero objective ends near the analytic centre instead (every point is
-     * optimal, so the central path stays there): a better point for the
-     * screen, when it converges (else the vertex stays). */
-    glp_iptcp ip;
-    glp_init_iptcp(&ip);
-    ip.msg_lev = GLP_MSG_OFF;
-    if (glp_interior(lp, &ip) == 0 && glp_ipt_status(lp) == GLP_OPT) {
-        for (size_t x = 0; x < b->ncells; x++) {
-            size_t c = b->cells[x];
-            double v = glp_ipt_col_prim(lp, a->col[c]);
-            /* inside its bounds: the screen's moves start from here */
-            a->pt[c] = fmin(fmax(v, a->blo[c]), a->bhi[c]);
-        }
+    return st;
+}
+
+/* Move the screen's point a fifth of the way to the LP's new vertex (a
+ * convex combination of feasible points is feasible) and screen again:
+ * each LP's vertex puts mass where the last point had none. */
+static void blend(audit *a, glp_prob *lp, const block *b) {
+    for (size_t x = 0; x < b->ncells; x++) {
+        size_t c = b->cells[x];
+        a->pt[c] += (glp_get_col_prim(lp, a->col[c]) - a->pt[c]) / 5;
     }
-    return VEMT_OK;
+    screen(a, b);
 }
 
 /* Audit the withheld cells of one block into lo and hi (NaN on entry for
@@ -622,6 +616,7 @@ static vemt_status audit_block(audit *a, const block *b, double *lo,
         }
         st = optimise(a, lp, b, c, GLP_MAX, &hi[c]);
         if (st != VEMT_OK) break;
+        if (fast) blend(a, lp, b);
         if (fast && wide(a, a->plo[c], hi[c])) {
             lo[c] = a->plo[c];
             continue;

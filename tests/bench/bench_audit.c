@@ -6,11 +6,13 @@
  * row, column and grand totals), protected by vemt_disclosure_protect()
  * and then audited as the checker audits a file (no true counts).
  *
- *   bench_audit [UNITS [STEPS [MEAN [LPFILE]]]]
+ *   bench_audit [UNITS [STEPS [MEAN [LPFILE [ROUND]]]]]
  *       UNITS x STEPS cells (default 5000 x 24), MEAN events per cell
- *       (default 0.5); with LPFILE, one of the audit's LPs (maximise the
- *       first withheld cell over the whole published table) is written
- *       there in CPLEX LP format for GLPK's glpsol (the peer run).
+ *       (default 0.5); with LPFILE (not "-"), one of the audit's LPs
+ *       (maximise the first withheld cell over the whole published table)
+ *       is written there in CPLEX LP format for GLPK's glpsol (the peer
+ *       run), and that cell's exact range is computed alone; ROUND
+ *       replaces the public tier's rounding base (0: exact counts).
  */
 #include <glpk.h>
 #include <math.h>
@@ -97,7 +99,9 @@ static int write_lp(const char *path, const double *pub, const double *rt,
         glp_set_row_bnds(lp, i, GLP_DB, fmax(0, v - h), v + h);
         glp_set_mat_row(lp, i, len, ind, val);
     }
+    int was = glp_term_out(GLP_OFF);
     int ret = glp_write_lp(lp, NULL, path);
+    glp_term_out(was);
     free(ind);
     free(val);
     glp_delete_prob(lp);
@@ -108,9 +112,11 @@ int main(int argc, char **argv) {
     size_t units = argc > 1 ? strtoul(argv[1], NULL, 10) : 5000;
     size_t steps = argc > 2 ? strtoul(argv[2], NULL, 10) : 24;
     double mean = argc > 3 ? strtod(argv[3], NULL) : 0.5;
-    const char *lpfile = argc > 4 ? argv[4] : NULL;
+    const char *lpfile = argc > 4 && strcmp(argv[4], "-") ? argv[4] : NULL;
     size_t n = units * steps;
-    const vemt_tier_rules *rules = vemt_tier_rules_get(VEMT_TIER_PUBLIC);
+    vemt_tier_rules public_rules = *vemt_tier_rules_get(VEMT_TIER_PUBLIC);
+    if (argc > 5) public_rules.round_to = strtod(argv[5], NULL);
+    const vemt_tier_rules *rules = &public_rules;
     double *x = calloc(n, sizeof *x), *pub = calloc(n, sizeof *pub);
     double *lo = calloc(n, sizeof *lo), *hi = calloc(n, sizeof *hi);
     double *rt = calloc(units, sizeof *rt), *ct = calloc(steps, sizeof *ct);
@@ -163,6 +169,19 @@ int main(int argc, char **argv) {
         if (first < n && write_lp(lpfile, pub, rt, ct, total, units, steps,
                                   rules->round_to, first) == 0)
             printf("wrote %s: maximise cell %zu\n", lpfile, first);
+        /* The same cell through the library, exactly (its block's first
+         * solve, then its two LPs warm-started). */
+        unsigned char *only = calloc(n, 1);
+        only[first < n ? first : 0] = 1;
+        vemt_audit_opts one = {.check = only, .exact = true};
+        double t_one = 0;
+        BENCH("one cell's exact range (3 solves)", 1, t_one,
+              st = vemt_audit_run(&tab, rules->threshold, &one, lo, hi, &bad,
+                                  &stats));
+        if (first < n)
+            printf("cell %zu: [%g, %g], %zu LPs, %.2f s\n", first, lo[first],
+                   hi[first], stats.lps, t_one);
+        free(only);
     }
     free(x);
     free(pub);
