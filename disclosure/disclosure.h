@@ -142,6 +142,12 @@ bool vemt_disclosure_column_is_count(const vemt_tier_rules *rules,
 bool vemt_disclosure_metadata_allowed(const vemt_tier_rules *rules,
                                       const char *key);
 
+/** True when some key under key ("inputs" for "inputs.kind") is allowed:
+ * a writer pruning its provenance descends into key rather than drop it.
+ * Always true without a list. */
+bool vemt_disclosure_metadata_below(const vemt_tier_rules *rules,
+                                    const char *key);
+
 /** The smallest unit area rules publish, in square metres (0: any). */
 double vemt_disclosure_min_area(const vemt_tier_rules *rules);
 

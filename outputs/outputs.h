@@ -73,6 +73,9 @@ typedef struct vemt_trends_out {
     const double *pub_events, *pub_subjects;   /* per bin, as published: NaN =
                                                   suppressed */
     const double *unit_events, *unit_subjects; /* per unit totals, likewise */
+    const uint8_t *bin_hidden;     /* per bin: gi_bin withheld, or NULL */
+    const uint8_t *pattern_hidden; /* per unit: patterns and share_hot
+                                      withheld, or NULL */
     const vemt_trend_row *rows;
     size_t n_rows;
     size_t n_whole;  /* events of the study area wholly inside one step */
@@ -202,6 +205,9 @@ typedef struct vemt_output {
     const double *gi_p;
     const double *gi_p_sim;             /* permutation p, or NULL */
     const int8_t *gi_bin;               /* -3..3, or NULL */
+    const uint8_t *bin_hidden;          /* per unit: gi_bin and lisa_type
+                                           withheld (their neighbourhood's
+                                           counts are), or NULL */
     const double *lisa_i, *lisa_p;      /* Local Moran, or NULL */
     const int8_t *lisa_type;            /* vemt_lisa_type, or NULL */
     const vemt_isa_band *scale_profile; /* incremental Moran, or NULL */

@@ -307,7 +307,8 @@ static vemt_status analyse(run *r) {
     if (st) return failed(r, st, NULL);
     if (r->cancelled) return cancelled(r); /* the stages that report end here */
     if (vemt_tier_check_cell(
-            &r->a, h->cell_m > 0 ? h->cell_m : (double)INFINITY, r->err))
+            &r->a, h->cell_m > 0 ? h->cell_m : (double)INFINITY, r->err) ||
+        vemt_tier_check_units(&r->a, h->grid, r->err))
         return r->err->code;
     size_t n = vemt_units_count(h->grid);
     vemt_params_add_text(
@@ -318,8 +319,8 @@ static vemt_status analyse(run *r) {
         st = vemt_trends_run(r->ctx, &r->a, h->grid, h->weights, &r->events,
                              r->info, &r->trends, &r->have_trends);
     if (!st)
-        st = vemt_publish(&r->a, h->counts, h->subjects, n,
-                          r->have_trends ? &r->trends : NULL, &r->pub);
+        st =
+            vemt_publish(&r->a, h, r->have_trends ? &r->trends : NULL, &r->pub);
     if (!st)
         st = vemt_clusters_run(r->ctx, &r->a, &r->events, r->area, h->grid,
                                r->pub.cells, r->info, &r->params, &r->cl);
@@ -378,7 +379,8 @@ static vemt_status write_report(run *r) {
                        shows_places(r) && r->hs.grid ? &r->sg.out : NULL,
                        &rules,
                        &r->a,
-                       r->hs.alerts};
+                       r->hs.alerts,
+                       r->pub.unit_hidden};
     char *text;
     size_t len;
     FILE *m = vemt_log_open(r->info, &text, &len);
@@ -556,6 +558,7 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
         .grid = r->hs.grid,
         .n_events = r->pub.cells,
         .n_subjects = r->pub.cell_subjects,
+        .bin_hidden = r->pub.unit_hidden,
         .gi_z = r->hs.z,
         .gi_p = r->hs.p,
         .gi_p_sim = r->hs.p_sim,
