@@ -12,8 +12,8 @@
 #include "outputs/ogr_writer.h"
 
 static vemt_status write_one(vemt_ctx *ctx, const char *dir,
-                             const vemt_layer_def *def,
-                             const vemt_output *out) {
+                             const vemt_layer_def *def, const vemt_output *out,
+                             const vemt_gdal_errors *ge) {
     char path[4096], tmp[4200];
     int n = snprintf(path, sizeof path, "%s/%s.geojson", dir, def->name);
     if (n < 0 || (size_t)n >= sizeof path)
@@ -31,7 +31,7 @@ static vemt_status write_one(vemt_ctx *ctx, const char *dir,
     if (!st) st = vemt_output_protect(ctx, out, tmp);
     if (!st) st = vemt_ogr_write_layer(ctx, ds, def, out, lco);
     CSLDestroy(lco);
-    st = vemt_ogr_finish(ctx, out, ds, tmp, path, VEMT_COMMIT_GEOJSON, st);
+    st = vemt_ogr_finish(ctx, out, ds, tmp, path, VEMT_COMMIT_GEOJSON, ge, st);
     if (st) { /* path dies here: the folder names the file, the message
                  the layer */
         char msg[sizeof vemt_ctx_error(ctx)->msg];
@@ -75,7 +75,7 @@ vemt_status vemt_outputs_write_geojson(vemt_ctx *ctx, const char *dir,
         const vemt_layer_def *def = vemt_layers_get(i);
         if (!vemt_layer_is_written(def, out)) continue;
         vemt_ctx_progress(ctx, "write GeoJSON", i, vemt_layers_count());
-        st = write_one(ctx, dir, def, out);
+        st = write_one(ctx, dir, def, out, &ge);
     }
     if (!st && out->commit) st = stale_layers(ctx, dir, out);
     vemt_gdal_errors_pop();

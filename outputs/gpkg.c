@@ -228,7 +228,7 @@ vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
     st = vemt_gdal_close(ds, st);
     if (!st && vemt_output_has_density(out))
         st = vemt_raster_write_gpkg(ctx, tmp, out);
-    st = vemt_ogr_finish(ctx, out, NULL, tmp, path, VEMT_COMMIT_GPKG, st);
+    st = vemt_ogr_finish(ctx, out, NULL, tmp, path, VEMT_COMMIT_GPKG, &ge, st);
     CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", NULL);
     vemt_gdal_errors_pop();
     if (st) vemt_ctx_set_source(ctx, path);

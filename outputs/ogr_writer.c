@@ -213,9 +213,10 @@ vemt_status vemt_gdal_close(GDALDatasetH ds, vemt_status st) {
 
 vemt_status vemt_ogr_finish(vemt_ctx *ctx, const vemt_output *out,
                             GDALDatasetH ds, const char *tmp, const char *final,
-                            vemt_commit_kind kind, vemt_status st) {
+                            vemt_commit_kind kind, const vemt_gdal_errors *ge,
+                            vemt_status st) {
     st = vemt_gdal_close(ds, st);
-    int e = errno;
+    int e = ge && ge->disk_errno ? ge->disk_errno : errno;
     if (st) {
         st = vemt_output_write_failed(ctx, final, tmp, e, st);
         remove_with_side_files(tmp);

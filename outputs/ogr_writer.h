@@ -9,6 +9,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include "gdalutil/gdalutil.h"
 #include "outputs/outputs.h"
 
 /** A field of a layer. */
@@ -141,10 +142,11 @@ vemt_status vemt_output_write_failed(vemt_ctx *ctx, const char *final,
  * succeeds, register tmp (holding kind) for final in out->commit, or
  * without one rename it into place at once; else remove tmp (and any
  * SQLite side files) and return the failure as
- * vemt_output_write_failed() words it. */
+ * vemt_output_write_failed() words it (ge: the writer's GDAL error
+ * handler, which may have seen the disk fill up; or NULL). */
 vemt_status vemt_ogr_finish(vemt_ctx *ctx, const vemt_output *out,
-                            GDALDatasetH ds, const char *tmp,
-                            const char *final, vemt_commit_kind kind,
+                            GDALDatasetH ds, const char *tmp, const char *final,
+                            vemt_commit_kind kind, const vemt_gdal_errors *ge,
                             vemt_status st);
 
 #endif /* VEMT_OUTPUTS_OGR_WRITER_H */

@@ -316,7 +316,8 @@ vemt_status vemt_outputs_write_project(vemt_ctx *ctx, const char *path,
     errno = 0;
     st = write_file(ctx, tmp, zipped, name, xml);
     vemt_free(xml);
-    st = vemt_ogr_finish(ctx, out, NULL, tmp, path, VEMT_COMMIT_PROJECT, st);
+    st = vemt_ogr_finish(ctx, out, NULL, tmp, path, VEMT_COMMIT_PROJECT, NULL,
+                         st);
     if (st) vemt_ctx_set_source(ctx, path);
     return st;
 }

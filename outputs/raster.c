@@ -138,7 +138,7 @@ vemt_status vemt_outputs_write_geotiff(vemt_ctx *ctx, const char *path,
     vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
     errno = 0;
     st = write_raster(ctx, "GTiff", tmp, out, opt);
-    st = vemt_ogr_finish(ctx, out, NULL, tmp, path, VEMT_COMMIT_TIFF, st);
+    st = vemt_ogr_finish(ctx, out, NULL, tmp, path, VEMT_COMMIT_TIFF, &ge, st);
     vemt_gdal_errors_pop();
     CSLDestroy(opt);
     if (st) vemt_ctx_set_source(ctx, path);
