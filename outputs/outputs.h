@@ -267,7 +267,9 @@ vemt_status vemt_outputs_write_geotiff(vemt_ctx *ctx, const char *path,
 
 /** Write one RFC 7946 GeoJSON file per vector layer into dir (which must
  * exist): <layer>.geojson in WGS 84 longitude/latitude, each written to a
- * temporary file and renamed into place. */
+ * temporary file and renamed into place. With out->commit, the files of
+ * vemt's layers in dir that this output does not write are also
+ * registered there for removal (vemt_commit_removal()). */
 vemt_status vemt_outputs_write_geojson(vemt_ctx *ctx, const char *dir,
                                        const vemt_output *out);
 

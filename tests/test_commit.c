@@ -360,6 +360,26 @@ TEST(full_disk_fails_and_keeps_previous_outputs) {
     for (int i = 0; i < 3; i++) CHECK(umount(m[i]) == 0);
 }
 
+/* Where no tmpfs can be mounted, a file size limit (RLIMIT_FSIZE, SIGXFSZ
+ * ignored) makes the writes fail just the same, for anyone. */
+TEST(file_size_limit_fails_the_write) {
+    char line[1024], p[256], args[1024];
+    CHECK_INT_EQ(vemt("run --demo --no-trends --out lim.gpkg --quiet", NULL, 0),
+                 0);
+    size_t n0;
+    char *before = test_slurp(path_in("lim.gpkg", p, sizeof p), &n0);
+    snprintf(args, sizeof args,
+             "--version >/dev/null; trap '' XFSZ; ulimit -f 1000; '%s' run "
+             "--demo --no-trends --out lim.gpkg --quiet",
+             VEMT_BIN);
+    CHECK_INT_EQ(vemt(args, NULL, 0), 1);
+    last_err_line(line, sizeof line);
+    CHECK(!strncmp(line, "lim.gpkg: can't write: ", 23));
+    CHECK(same_bytes(p, before, n0));
+    CHECK(!leftovers_in(tmpdir));
+    free(before);
+}
+
 TEST_SUITE(commit) {
     strcpy(tmpdir, "/tmp/vemt-test-commit-XXXXXX");
     if (!mkdtemp(tmpdir)) return;
@@ -368,5 +388,6 @@ TEST_SUITE(commit) {
     RUN(killed_commit_rolled_forward_or_undone);
     RUN(public_run_removes_stale_restricted_geojson);
     RUN(full_disk_fails_and_keeps_previous_outputs);
+    RUN(file_size_limit_fails_the_write);
     test_remove_dir(tmpdir);
 }
