@@ -550,6 +550,30 @@ static bool manifest_of(const vemt_job *a, char *buf, size_t size) {
     return a->geojson_dir && vemt_commit_manifest_path(inside, buf, size);
 }
 
+/* The checker's first lines as warnings, the temporary's name replaced by
+ * the output's (the file the user asked for). */
+static void show_problems(run *r, const char *text, const char *tmp) {
+    const size_t max = 20;
+    size_t k = strlen(tmp), shown = 0, total = 0;
+    for (const char *p = text; p && *p; total++) {
+        size_t n = strcspn(p, "\n");
+        if (shown < max) {
+            char line[1200];
+            bool named = n >= k && !strncmp(p, tmp, k);
+            snprintf(line, sizeof line, "%s%.*s\n", named ? r->a.out : "",
+                     (int)(named ? n - k : n), named ? p + k : p);
+            vemt_log_text(&r->cb, VEMT_LOG_WARNING, line);
+            shown++;
+        }
+        p += n + (p[n] == '\n');
+    }
+    if (total > shown) {
+        char more[96];
+        snprintf(more, sizeof more, "... and %zu more lines\n", total - shown);
+        vemt_log_text(&r->cb, VEMT_LOG_WARNING, more);
+    }
+}
+
 /* At partner and public tiers the GeoPackage about to be committed must
  * pass vemt's own disclosure checker: a file it fails is the writer's bug,
  * never to be published (an internal error, exit 3). Its problems go to
@@ -562,16 +586,14 @@ static vemt_status audit_outputs(run *r, const vemt_commit *c) {
     vemt_tier_rules rules;
     vemt_job_rules(&r->a, &rules);
     char *text = NULL;
-    size_t len, problems = 0;
-    FILE *m = vemt_log_open(&r->cb, &text, &len);
-    FILE *sink = m ? m : fopen("/dev/null", "w");
-    vemt_status st = sink ? vemt_outputs_check_disclosure(r->ctx, tmp, &rules,
-                                                          sink, &problems)
-                          : VEMT_E_IO;
-    if (m)
-        vemt_log_flush(&r->cb, VEMT_LOG_WARNING, m, &text);
-    else if (sink)
-        fclose(sink);
+    size_t len = 0, problems = 0;
+    FILE *m = open_memstream(&text, &len);
+    vemt_status st =
+        m ? vemt_outputs_check_disclosure(r->ctx, tmp, &rules, m, &problems)
+          : VEMT_E_NOMEM;
+    if (m) fclose(m);
+    if (!st && problems) show_problems(r, text, tmp);
+    free(text); /* open_memstream's buffer is the C library's */
     if (st) return failed(r, st, r->a.out);
     if (problems == 0) return VEMT_OK;
     return fail(r, VEMT_E_DEPENDENCY, r->a.out,

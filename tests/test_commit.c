@@ -380,6 +380,27 @@ TEST(file_size_limit_fails_the_write) {
     free(before);
 }
 
+/* A public output that vemt's own checker fails is never committed: a
+ * 250 m hexagon (54,127 m2) is under the public tier's 250 m square (issue
+ * 16, finding 4). Once the writer refuses such units before writing (exit
+ * 2), the audit is the second line of defence; either way nothing is
+ * written. */
+TEST(output_failing_the_checker_is_not_committed) {
+    char line[1024], p[256];
+    int rc = vemt(
+        "run --demo --no-trends --tier public --grid hex "
+        "--cell-size 250 --out hex.gpkg --quiet",
+        NULL, 0);
+    CHECK(rc == 3 || rc == 2);
+    last_err_line(line, sizeof line);
+    if (rc == 3)
+        CHECK(strstr(line,
+                     "hex.gpkg: internal error: the public-tier output "
+                     "fails vemt's own disclosure check") == line);
+    CHECK(access(path_in("hex.gpkg", p, sizeof p), F_OK) != 0);
+    CHECK(!leftovers_in(tmpdir));
+}
+
 TEST_SUITE(commit) {
     strcpy(tmpdir, "/tmp/vemt-test-commit-XXXXXX");
     if (!mkdtemp(tmpdir)) return;
@@ -389,5 +410,6 @@ TEST_SUITE(commit) {
     RUN(public_run_removes_stale_restricted_geojson);
     RUN(full_disk_fails_and_keeps_previous_outputs);
     RUN(file_size_limit_fails_the_write);
+    RUN(output_failing_the_checker_is_not_committed);
     test_remove_dir(tmpdir);
 }
