@@ -42,7 +42,9 @@ typedef struct entry {
 struct vemt_commit {
     entry *items;
     size_t n, cap;
-    bool applied;
+    bool begun;   /* the manifest is written: the renames are the next
+                     run's to finish if this one can't */
+    bool applied; /* every rename done and the manifest removed */
 };
 
 vemt_status vemt_commit_create(vemt_ctx *ctx, vemt_commit **out) {
@@ -66,7 +68,8 @@ static void remove_temp(const char *path) {
 void vemt_commit_destroy(vemt_commit *c) {
     if (!c) return;
     for (size_t i = 0; i < c->n; i++) {
-        if (c->items[i].tmp && !c->items[i].done) remove_temp(c->items[i].tmp);
+        if (c->items[i].tmp && !c->items[i].done && !(c->begun && !c->applied))
+            remove_temp(c->items[i].tmp);
         vemt_free(c->items[i].tmp);
         vemt_free(c->items[i].final);
     }
@@ -320,6 +323,7 @@ vemt_status vemt_commit_apply(vemt_ctx *ctx, vemt_commit *c,
         }
     vemt_status st = write_manifest(ctx, c, manifest);
     if (st) return st;
+    c->begun = true;
     for (size_t i = 0; i < c->n && !st; i++) {
         entry *e = &c->items[i];
         int rc = e->tmp ? rename(e->tmp, e->final) : unlink(e->final);

@@ -325,8 +325,9 @@ bool vemt_outputs_text_is_valid(const char *text, size_t *bad_at);
 vemt_status vemt_commit_create(vemt_ctx *ctx, vemt_commit **out);
 
 /** Free c, removing every temporary it holds that was not renamed into
- * place (so a run that fails before the commit leaves nothing behind).
- * NULL is a no-op. */
+ * place (so a run that fails before the commit leaves nothing behind),
+ * except after a vemt_commit_apply() that failed once its manifest was
+ * written: those are the next run's to roll forward. NULL is a no-op. */
 void vemt_commit_destroy(vemt_commit *c);
 
 /** Register the finished temporary tmp, to be renamed to final at the

@@ -545,9 +545,10 @@ static bool manifest_of(const vemt_job *a, char *buf, size_t size) {
     const char *files[] = {a->out, a->qgis_project, a->kde_path, a->report};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         if (files[i]) return vemt_commit_manifest_path(files[i], buf, size);
+    if (!a->geojson_dir) return false;
     char inside[4200];
     snprintf(inside, sizeof inside, "%s/vemt", a->geojson_dir);
-    return a->geojson_dir && vemt_commit_manifest_path(inside, buf, size);
+    return vemt_commit_manifest_path(inside, buf, size);
 }
 
 /* The checker's first lines as warnings, the temporary's name replaced by
