@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gdal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -401,9 +402,71 @@ TEST(output_failing_the_checker_is_not_committed) {
     CHECK(!leftovers_in(tmpdir));
 }
 
+/* The library's commit by itself: read-back catches a GeoJSON file cut
+ * mid-JSON and an ill-formed project; destroy without apply removes every
+ * temporary and replaces nothing; apply renames and removes the stale. */
+TEST(commit_reads_back_then_renames) {
+    char p[256], t[256];
+    vemt_ctx *ctx = NULL;
+    CHECK_INT_EQ(vemt_ctx_create(1, &ctx), VEMT_OK);
+    test_write_file(tmpdir, "u.geojson", "old\n");
+    test_write_file(tmpdir, ".u.geojson.vemt-tmp-1.geojson",
+                    "{\"type\": \"FeatureCollection\", \"features\": [{\"ty");
+    test_write_file(tmpdir, ".u.qgs.vemt-tmp-1.qgs", "<qgis><title>x</qgis>");
+    vemt_commit *c = NULL;
+    CHECK_INT_EQ(vemt_commit_create(ctx, &c), VEMT_OK);
+    CHECK_INT_EQ(
+        vemt_commit_add(ctx, c,
+                        path_in(".u.geojson.vemt-tmp-1.geojson", t, sizeof t),
+                        path_in("u.geojson", p, sizeof p), VEMT_COMMIT_GEOJSON),
+        VEMT_OK);
+    CHECK_INT_EQ(vemt_commit_verify(ctx, c), VEMT_E_IO);
+    CHECK_STR_EQ(vemt_ctx_error(ctx)->msg,
+                 "the finished file does not read back whole");
+    CHECK_STR_EQ(vemt_ctx_error(ctx)->source, p);
+    vemt_commit_destroy(c);
+    CHECK(access(t, F_OK) != 0); /* removed */
+    size_t n;
+    char *old = test_slurp(p, &n);
+    CHECK(old && !strcmp(old, "old\n"));
+    free(old);
+    CHECK_INT_EQ(vemt_commit_create(ctx, &c), VEMT_OK);
+    vemt_commit_add(ctx, c, path_in(".u.qgs.vemt-tmp-1.qgs", t, sizeof t),
+                    path_in("u.qgs", p, sizeof p), VEMT_COMMIT_PROJECT);
+    CHECK_INT_EQ(vemt_commit_verify(ctx, c), VEMT_E_IO);
+    vemt_commit_destroy(c);
+    CHECK(access(t, F_OK) != 0 && access(p, F_OK) != 0);
+    /* A good one: renamed into place, a stale layer file removed, the
+     * manifest gone. */
+    test_write_file(tmpdir, ".u.md.vemt-tmp-1", "new report\n");
+    test_write_file(tmpdir, "events.geojson", "stale\n");
+    CHECK_INT_EQ(vemt_commit_create(ctx, &c), VEMT_OK);
+    vemt_commit_add(ctx, c, path_in(".u.md.vemt-tmp-1", t, sizeof t),
+                    path_in("u.md", p, sizeof p), VEMT_COMMIT_TEXT);
+    vemt_commit_remove(ctx, c, path_in("events.geojson", t, sizeof t));
+    CHECK_STR_EQ(vemt_commit_removal(c, 0), t);
+    CHECK(vemt_commit_removal(c, 1) == NULL);
+    char manifest[256];
+    CHECK(vemt_commit_manifest_path(path_in("u.gpkg", p, sizeof p), manifest,
+                                    sizeof manifest));
+    CHECK_STR_EQ(strrchr(manifest, '/'), "/.u.gpkg.vemt-commit");
+    CHECK_INT_EQ(vemt_commit_verify(ctx, c), VEMT_OK);
+    CHECK_INT_EQ(vemt_commit_apply(ctx, c, manifest), VEMT_OK);
+    vemt_commit_destroy(c);
+    char *rep = test_slurp(path_in("u.md", p, sizeof p), &n);
+    CHECK(rep && !strcmp(rep, "new report\n"));
+    free(rep);
+    CHECK(access(path_in("events.geojson", p, sizeof p), F_OK) != 0);
+    CHECK(access(manifest, F_OK) != 0);
+    CHECK(!leftovers_in(tmpdir));
+    vemt_ctx_destroy(ctx);
+}
+
 TEST_SUITE(commit) {
     strcpy(tmpdir, "/tmp/vemt-test-commit-XXXXXX");
     if (!mkdtemp(tmpdir)) return;
+    GDALAllRegister();
+    RUN(commit_reads_back_then_renames);
     RUN(outputs_may_not_collide);
     RUN(attribution_must_be_plain_text);
     RUN(killed_commit_rolled_forward_or_undone);
@@ -411,5 +474,6 @@ TEST_SUITE(commit) {
     RUN(full_disk_fails_and_keeps_previous_outputs);
     RUN(file_size_limit_fails_the_write);
     RUN(output_failing_the_checker_is_not_committed);
+    GDALDestroy();
     test_remove_dir(tmpdir);
 }
