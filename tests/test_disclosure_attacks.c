@@ -316,6 +316,17 @@ TEST(units_smaller_than_the_tier_refused) {
     char path[256];
     snprintf(path, sizeof path, "%s/a.gpkg", tmpdir);
     CHECK(access(path, F_OK) != 0);
+    /* The real Output Areas of Redcar and Cleveland ran at the public tier
+     * with exit 0 (the checker then found them undersized): 220 of the
+     * 464 are under 62,500 m2. */
+    CHECK_INT_EQ(vemt("run --demo --areas " VEMT_FIXTURES
+                      "/boundaries/oa_E06000003.geojson --tier public --out "
+                      "oa.gpkg",
+                      err, sizeof err),
+                 2);
+    CHECK(strstr(err,
+                 "220 of 464 areas are smaller than the public tier's "
+                 "smallest unit (62500 m2), first: E00061002 (17251 m2)"));
     /* Without the tiny one the areas are published. */
     write_areas("big.geojson", 8, false);
     CHECK_INT_EQ(vemt("run --incidents inc.csv --areas big.geojson --area-id "
