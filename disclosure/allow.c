@@ -80,7 +80,7 @@ const char *const vemt_shared_metadata[] = {
     "parameters.time_lag", "parameters.spread_months",
     "parameters.global_window", "parameters.count", "parameters.fdr",
     "parameters.merge_distance_m", "parameters.merge_time_s",
-    "parameters.max_memory", "parameters.centroids",
+    "parameters.max_memory_bytes", "parameters.centroids",
     NULL
     /* clang-format on */
 };
