@@ -283,17 +283,30 @@ bool vemt_outputs_temp_path(const char *final, const char *ext, long pid,
  * replace it without --force. */
 bool vemt_outputs_is_vemt_file(const char *path);
 
-/** Check the GeoPackage at path against a tier's rules, writing one line
- * per problem to report: point or line layers (without exact locations),
- * counts from 1 to rules->threshold - 1, fields of withheld roles
- * (statistics, identifiers), units smaller than rules->min_cell_m square,
- * time steps finer than rules->finest_step, and withheld values
- * recoverable from totals. The roles of fields come from the schema vemt
- * declares in its metadata, or from their names. *problems gets the count.
- * Returns VEMT_E_IO when the file can't be opened. */
+/** Audit the output at path against rules (the tier's allow-list; never
+ * against a schema the file declares), writing one line per class of
+ * problem, with its count and first examples, to report. path is a
+ * GeoPackage (every table in sqlite_master and gpkg_contents, every column,
+ * every feature's own geometry, counts, time steps, the metadata and the
+ * provenance's keys, and the linked-table audit of hotspot_cube and trends
+ * by vemt_disclosure_audit), a GeoJSON file (a layer named by its file
+ * name), a folder (every file in it: an allowed layer's GeoJSON, else a
+ * problem), a GeoTIFF (the kde surface and its metadata), a QGIS project
+ * (.qgs, .qgz: well-formed, only allowed layers) or a Markdown report (no
+ * coordinates, no pseudonyms). *problems gets the number of problems.
+ * Returns VEMT_E_IO when path can't be opened, VEMT_E_NOMEM. */
 vemt_status vemt_outputs_check_disclosure(vemt_ctx *ctx, const char *path,
                                           const vemt_tier_rules *rules,
                                           FILE *report, size_t *problems);
+
+/** vemt_outputs_check_disclosure() for each of n paths, then a summary
+ * line (problems, paths, the tier's rules) to report. *problems gets the
+ * total. Stops at the first path that can't be checked. */
+vemt_status vemt_outputs_check_disclosure_paths(vemt_ctx *ctx,
+                                                const char *const *paths,
+                                                size_t n,
+                                                const vemt_tier_rules *rules,
+                                                FILE *report, size_t *problems);
 
 /** Free memory returned by outputs functions; NULL is a no-op. */
 void vemt_outputs_free(void *p);
