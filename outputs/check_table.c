@@ -109,7 +109,8 @@ static void check_counts(const row_check *r, OGRFeatureH f) {
         if (!vemt_disclosure_column_is_count(c->rules, r->name, col) ||
             !OGR_F_IsFieldSetAndNotNull(f, i))
             continue;
-        const char *text = OGR_F_GetFieldAsString(f, i);
+        char text[64]; /* OGR's string is overwritten by the next call */
+        snprintf(text, sizeof text, "%s", OGR_F_GetFieldAsString(f, i));
         char *end = NULL;
         double v = strtod(text, &end);
         if (end == text || *end) v = (double)NAN; /* not a number at all */
