@@ -138,17 +138,14 @@ static void check_key(walk *w, const char *path) {
 
 static void walk_value(walk *w, json_object *v, const char *path) {
     if (json_object_is_type(v, json_type_object)) {
-        bool any = false;
+        /* An empty object or array holds nothing: no key to check. */
         json_object_object_foreach(v, key, child) {
             char sub[512];
             snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "", key);
             walk_value(w, child, sub);
-            any = true;
         }
-        if (!any && path[0]) check_key(w, path);
     } else if (json_object_is_type(v, json_type_array)) {
         size_t n = json_object_array_length(v);
-        if (n == 0 && path[0]) check_key(w, path);
         for (size_t i = 0; i < n; i++)
             walk_value(w, json_object_array_get_idx(v, i), path);
     } else if (path[0]) {
