@@ -201,7 +201,7 @@ void vemt_check_project(vemt_checker *c) {
     if (n > 4 && !strcasecmp(path + n - 4, ".qgz")) {
         /* A .qgz is a zip holding the .qgs. */
         char zip[4096];
-        snprintf(zip, sizeof zip, "/vsizip/%s", c->path);
+        snprintf(zip, sizeof zip, "/vsizip/{%s}", c->path);
         char **files = VSIReadDir(zip);
         path[0] = '\0';
         for (size_t i = 0; files && files[i]; i++) {

@@ -7,6 +7,7 @@
  * finds a withheld count its totals give away; the output is one line per
  * class of problem.
  */
+#include <cpl_vsi.h>
 #include <gdal.h>
 #include <math.h>
 #include <ogr_api.h>
@@ -325,6 +326,18 @@ TEST(project_and_report) {
                     "<datasource>./p.gpkg|layername=hotspot_cells"
                     "</datasource></maplayer></projectlayers></qgis>\n");
     FLAGS("p.qgs", "project layers the public tier may not publish", 1,
+          "events (./r.gpkg|layername=events)");
+    /* A .qgz is the same project zipped (GDAL writes the zip). */
+    char zip[256], qgs[256];
+    snprintf(zip, sizeof zip, "/vsizip/{%s/p.qgz}/p.qgs", tmpdir);
+    snprintf(qgs, sizeof qgs, "%s/p.qgs", tmpdir);
+    size_t n;
+    char *text = test_slurp(qgs, &n);
+    VSILFILE *z = text ? VSIFOpenL(zip, "wb") : NULL;
+    CHECK(z && VSIFWriteL(text, 1, n, z) == n);
+    if (z) VSIFCloseL(z);
+    free(text);
+    FLAGS("p.qgz", "project layers the public tier may not publish", 1,
           "events (./r.gpkg|layername=events)");
     test_write_file(dir, "bad.qgs", "<qgis><title>a\001b</title></qgis>\n");
     FLAGS("bad.qgs", "projects that are not well-formed XML", 1,
