@@ -89,10 +89,10 @@ void vemt_check_folder(vemt_checker *c);
 void vemt_check_geojson(vemt_checker *c, const char *file, const char *layer);
 
 /** The linked-table audit: hotspot_cube's withheld counts against its
- * margins (cells: hotspot_cells, else emerging_hotspots; steps: trends'
- * study area, all), and trends' categories against the 'all' series. Any
- * layer may be NULL. */
+ * margins (units: hotspot_cells' n_events, else emerging_hotspots'; steps:
+ * trends' study area, all), and trends' categories against the 'all'
+ * series. Any layer may be NULL. */
 void vemt_check_audit(vemt_checker *c, OGRLayerH cube, OGRLayerH cells,
-                      OGRLayerH trends);
+                      OGRLayerH emerging, OGRLayerH trends);
 
 #endif /* VEMT_OUTPUTS_CHECK_H */

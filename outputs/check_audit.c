@@ -9,7 +9,8 @@
  * been disclosed.
  *
  * Two tables: hotspot_cube's units x steps of n_events, with the units'
- * totals (hotspot_cells.n_events by cell_id, or emerging_hotspots') and
+ * totals (hotspot_cells.n_events by cell_id; emerging_hotspots' where
+ * hotspot_cells has none: the same total) and
  * the steps' totals (trends, area 'study area', category 'all'); and
  * trends' categories x steps, with the 'all' series as the steps' totals.
  * n_subjects is not audited: distinct subjects do not add up (a subject
@@ -167,14 +168,15 @@ static void read_step_totals(OGRLayerH trends, const keyset *cols,
     }
 }
 
-/* The units' totals: n_events of the units' layer by cell_id. */
+/* The units' totals: n_events of the units' layer by cell_id, where no
+ * total was read yet. */
 static void read_unit_totals(OGRLayerH units, const keyset *rows,
                              double *row_tot) {
     OGRFeatureH f;
     OGR_L_ResetReading(units);
     while ((f = OGR_L_GetNextFeature(units)) != NULL) {
         long i = keyset_find(rows, text_of(f, "cell_id"));
-        if (i >= 0) row_tot[i] = count_of(f, "n_events");
+        if (i >= 0 && isnan(row_tot[i])) row_tot[i] = count_of(f, "n_events");
         OGR_F_Destroy(f);
     }
 }
@@ -211,10 +213,10 @@ static void report(vemt_checker *c, const char *table, const char *row_name,
     vemt_free(hi);
 }
 
-/* Read table s from layer with its margins (units: row totals, trends:
- * step totals; either may be NULL) and audit it. */
+/* Read table s from layer with its margins (units, then units2: row
+ * totals; trends: step totals; any may be NULL) and audit it. */
 static void audit_one(vemt_checker *c, OGRLayerH layer, source s,
-                      OGRLayerH units, OGRLayerH trends) {
+                      OGRLayerH units, OGRLayerH units2, OGRLayerH trends) {
     keyset rows = {0}, cols = {0};
     double *cells = NULL, *row_tot = NULL, *col_tot = NULL;
     if (!read_keys(layer, s, &rows, &cols)) goto nomem;
@@ -229,6 +231,7 @@ static void audit_one(vemt_checker *c, OGRLayerH layer, source s,
     for (size_t j = 0; col_tot && j < cols.n; j++) col_tot[j] = NAN;
     read_cells(layer, s, &rows, &cols, "n_events", cells);
     if (units) read_unit_totals(units, &rows, row_tot);
+    if (units2) read_unit_totals(units2, &rows, row_tot);
     if (trends) read_step_totals(trends, &cols, col_tot);
     /* The grand total is the steps' totals' sum; only exact totals give it
      * as one more published value (a sum of rounded totals is known only
@@ -259,8 +262,12 @@ done:
 }
 
 void vemt_check_audit(vemt_checker *c, OGRLayerH cube, OGRLayerH cells,
-                      OGRLayerH trends) {
+                      OGRLayerH emerging, OGRLayerH trends) {
     if (!(c->rules->threshold > 0)) return; /* nothing is withheld */
-    if (cube) audit_one(c, cube, CUBE, cells, trends);
-    if (trends) audit_one(c, trends, CATEGORY, NULL, trends);
+    if (!cells) {
+        cells = emerging;
+        emerging = NULL;
+    }
+    if (cube) audit_one(c, cube, CUBE, cells, emerging, trends);
+    if (trends) audit_one(c, trends, CATEGORY, NULL, NULL, trends);
 }

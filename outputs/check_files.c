@@ -119,14 +119,13 @@ void vemt_check_folder(vemt_checker *c) {
     closedir(dir);
     GDALDatasetH cube = open_layer(c->path, "hotspot_cube");
     GDALDatasetH cells = open_layer(c->path, "hotspot_cells");
-    if (!cells) cells = open_layer(c->path, "emerging_hotspots");
+    GDALDatasetH emerging = open_layer(c->path, "emerging_hotspots");
     GDALDatasetH trends = open_layer(c->path, "trends");
-    if (cube || trends)
-        vemt_check_audit(c, first_layer(cube), first_layer(cells),
-                         first_layer(trends));
-    if (cube) GDALClose(cube);
-    if (cells) GDALClose(cells);
-    if (trends) GDALClose(trends);
+    vemt_check_audit(c, first_layer(cube), first_layer(cells),
+                     first_layer(emerging), first_layer(trends));
+    GDALDatasetH opened[] = {cube, cells, emerging, trends};
+    for (size_t i = 0; i < 4; i++)
+        if (opened[i]) GDALClose(opened[i]);
 }
 
 /* The whole of path (a file, or a /vsizip/ member) as a string, or NULL. */

@@ -195,8 +195,7 @@ void vemt_check_gpkg(vemt_checker *c, GDALDatasetH ds) {
     check_tables(c, ds);
     vemt_check_gpkg_metadata(c, ds);
     vemt_check_audit(c, GDALDatasetGetLayerByName(ds, "hotspot_cube"),
-                     GDALDatasetGetLayerByName(ds, "hotspot_cells")
-                         ? GDALDatasetGetLayerByName(ds, "hotspot_cells")
-                         : GDALDatasetGetLayerByName(ds, "emerging_hotspots"),
+                     GDALDatasetGetLayerByName(ds, "hotspot_cells"),
+                     GDALDatasetGetLayerByName(ds, "emerging_hotspots"),
                      GDALDatasetGetLayerByName(ds, "trends"));
 }
