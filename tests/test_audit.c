@@ -440,6 +440,32 @@ TEST(protect_nothing_to_do) {
     CHECK_INT_EQ(added, 0);
 }
 
+/* When no published cell is left in the row or column of an unprotected
+ * cell, protect() withholds a margin: here [3, 4] (both withheld) with
+ * the row total 7 and the grand total 7 published: each cell in [0, 7],
+ * under 10 wide; the row total goes, then the grand total (which alone
+ * still says 7), and the cells are then unbounded. */
+TEST(protect_margins) {
+    vemt_tier_rules rules = *vemt_tier_rules_get(VEMT_TIER_PARTNER);
+    rules.round_to = 0;
+    rules.threshold = 10;
+    const double x[2] = {3, 4};
+    double pub[2] = {NA, NA}, rt[1] = {7}, ct[2] = {NA, NA}, total = 7;
+    size_t added = 9;
+    CHECK_STATUS(
+        vemt_disclosure_protect(&rules, x, 1, 2, pub, rt, ct, &total, &added),
+        VEMT_OK);
+    CHECK_INT_EQ(added, 0); /* no cell: margins only */
+    CHECK(isnan(rt[0]));
+    CHECK(isnan(total));
+    vemt_audit_table t = {1, 2, pub, rt, ct, total, 0};
+    double lo[2], hi[2];
+    size_t bad = 9;
+    CHECK_STATUS(vemt_disclosure_audit(&t, 10, lo, hi, &bad), VEMT_OK);
+    CHECK_INT_EQ(bad, 0);
+    CHECK(isinf(hi[0]) && isinf(hi[1]));
+}
+
 TEST_SUITE(audit) {
     RUN(two_by_two_all_withheld);
     RUN(single_withheld_in_row);
@@ -451,4 +477,5 @@ TEST_SUITE(audit) {
     RUN(screen_sound);
     RUN(protect_random);
     RUN(protect_nothing_to_do);
+    RUN(protect_margins);
 }
