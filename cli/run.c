@@ -56,7 +56,6 @@ int vemt_run(const vemt_args *args, int argc, char **argv) {
     /* Restricted files for the owner only, side files and all (the
      * library also makes each output private as it creates it). */
     if (vemt_tier_rules_get((vemt_tier)job->tier)->exact_locations) umask(077);
-    vemt_safety_clean_stale(job);
     vemt_safety_arm();
     vemt_callbacks cb = {.log = on_log,
                          .progress = isatty(STDERR_FILENO) ? on_progress : NULL,

@@ -1,16 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file safety.h
  * @brief Temporary files never outlive a run: removed on SIGINT, SIGTERM or
- * SIGHUP, and stale ones a hard kill left behind removed.
+ * SIGHUP, except once the commit has begun.
  */
 #ifndef VEMT_CLI_SAFETY_H
 #define VEMT_CLI_SAFETY_H
 
 #include "pipeline/job.h"
-
-/** Remove temporary files of earlier runs that died (their process no
- * longer exists) beside each output. */
-void vemt_safety_clean_stale(const vemt_job *job);
 
 /** Remember a temporary file of this run (the pipeline's temp_file
  * callback), for the signal handlers. */

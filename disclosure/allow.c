@@ -64,46 +64,26 @@ const vemt_allowed_layer vemt_shared_allow[] = {
  * rules, never a number computed from the data (no row accounting, no
  * extent, no nearest-neighbour distance, no hash of an input). A key
  * allows everything under it. */
-const char *const vemt_shared_metadata[] = {"program",
-                                            "version",
-                                            "created_utc",
-                                            "crs",
-                                            "analysis_crs",
-                                            "time_convention",
-                                            "pseudonym_key",
-                                            "command",
-                                            "tier",
-                                            "disclosure",
-                                            "time_window",
-                                            "statistics",
-                                            "inputs.kind",
-                                            "inputs.format",
-                                            "inputs.layout",
-                                            "parameters.cell_size_m",
-                                            "parameters.grid",
-                                            "parameters.distance_band_m",
-                                            "parameters.weights",
-                                            "parameters.permutations",
-                                            "parameters.lisa_rule",
-                                            "parameters.gi_bin_rule",
-                                            "parameters.seed",
-                                            "parameters.analysis_crs",
-                                            "parameters.date_order",
-                                            "parameters.input_time_zone",
-                                            "parameters.time_zone",
-                                            "parameters.tier",
-                                            "parameters.kind",
-                                            "parameters.time_step",
-                                            "parameters.time_weighting",
-                                            "parameters.time_lag",
-                                            "parameters.spread_months",
-                                            "parameters.global_window",
-                                            "parameters.count",
-                                            "parameters.fdr",
-                                            "parameters.merge_distance_m",
-                                            "parameters.merge_time_s",
-                                            "parameters.dominance",
-                                            NULL};
+const char *const vemt_shared_metadata[] = {
+    /* clang-format off */
+    "program", "version", "created_utc", "command_line", "attribution",
+    "job_file", "crs", "analysis_crs", "time_convention", "pseudonym_key",
+    "command", "tier", "disclosure", "time_window", "statistics",
+    "inputs.kind", "inputs.format", "inputs.layout",
+    "parameters.cell_size_m", "parameters.grid",
+    "parameters.distance_band_m", "parameters.weights",
+    "parameters.permutations", "parameters.lisa_rule",
+    "parameters.gi_bin_rule", "parameters.seed", "parameters.analysis_crs",
+    "parameters.date_order", "parameters.input_time_zone",
+    "parameters.time_zone", "parameters.tier", "parameters.kind",
+    "parameters.time_step", "parameters.time_weighting",
+    "parameters.time_lag", "parameters.spread_months",
+    "parameters.global_window", "parameters.count", "parameters.fdr",
+    "parameters.merge_distance_m", "parameters.merge_time_s",
+    "parameters.max_memory", "parameters.centroids",
+    NULL
+    /* clang-format on */
+};
 
 static bool same(const char *a, const char *b) { return !strcmp(a, b); }
 
@@ -143,6 +123,15 @@ bool vemt_disclosure_metadata_allowed(const vemt_tier_rules *rules,
         if (!strncmp(key, *m, n) && (key[n] == '\0' || key[n] == '.'))
             return true;
     }
+    return false;
+}
+
+bool vemt_disclosure_metadata_below(const vemt_tier_rules *rules,
+                                    const char *key) {
+    if (!rules->metadata) return true;
+    size_t n = strlen(key);
+    for (const char *const *m = rules->metadata; *m; m++)
+        if (!strncmp(*m, key, n) && (*m)[n] == '.') return true;
     return false;
 }
 

@@ -142,6 +142,12 @@ bool vemt_disclosure_column_is_count(const vemt_tier_rules *rules,
 bool vemt_disclosure_metadata_allowed(const vemt_tier_rules *rules,
                                       const char *key);
 
+/** True when some key under key ("inputs" for "inputs.kind") is allowed:
+ * a writer pruning its provenance descends into key rather than drop it.
+ * Always true without a list. */
+bool vemt_disclosure_metadata_below(const vemt_tier_rules *rules,
+                                    const char *key);
+
 /** The smallest unit area rules publish, in square metres (0: any). */
 double vemt_disclosure_min_area(const vemt_tier_rules *rules);
 
@@ -216,13 +222,17 @@ typedef struct vemt_audit_table {
 } vemt_audit_table;
 
 /** The audit (as tau-ARGUS's, Hundepool et al. 2012, section 5.5; de Wolf
- * 2002): for every withheld cell of t, the smallest and largest value it can
- * take given everything t publishes, by linear programming (GLPK, the
- * simplex warm-started from one cell's bound to the next), into lo and hi
- * (rows x cols each; published cells get their own interval). *unprotected
- * gets the number of withheld cells whose range hi - lo is narrower than
- * protect (the tier's threshold). Returns VEMT_E_NOMEM, or VEMT_E_DEPENDENCY
- * when GLPK fails. */
+ * 2002): for every withheld cell of t, the range of values it can take
+ * given everything t publishes, into lo and hi (rows x cols each; published
+ * cells get their own interval). A cell that feasible moves of withheld
+ * cells (alone, in pairs, around rectangles) already show to range at least
+ * protect wide gets such a range (one it certainly reaches); every other
+ * cell gets its exact smallest and largest values by linear programming
+ * (GLPK, the simplex warm-started from one cell's bound to the next), so
+ * every unprotected cell's range is exact. *unprotected gets the number of
+ * withheld cells whose range hi - lo is narrower than protect (the tier's
+ * threshold). Returns VEMT_E_NOMEM, VEMT_E_ARG for values no table can
+ * have, or VEMT_E_DEPENDENCY when GLPK fails. */
 vemt_status vemt_disclosure_audit(const vemt_audit_table *t, double protect,
                                   double *lo, double *hi, size_t *unprotected);
 

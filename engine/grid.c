@@ -185,22 +185,43 @@ size_t vemt_units_count_events(const vemt_units *units,
                                 units->n);
 }
 
-vemt_status vemt_units_count_subjects(const vemt_units *units,
-                                      const vemt_events *events, unsigned kinds,
-                                      double *subjects) {
-    for (size_t i = 0; i < units->n; i++) subjects[i] = 0;
+/* The (unit, subject) pair of each event vemt_units_count_events counts,
+ * into a new array (*m of them); NULL when memory runs out. */
+static vemt_subject_pair *unit_pairs(const vemt_units *units,
+                                     const vemt_events *events, unsigned kinds,
+                                     size_t *m) {
     vemt_subject_pair *cs = vemt_calloc(events->n ? events->n : 1, sizeof *cs);
-    if (!cs) return VEMT_E_NOMEM;
-    size_t m = 0;
-    for (size_t e = 0; e < events->n; e++) {
+    *m = 0;
+    for (size_t e = 0; cs && e < events->n; e++) {
         const vemt_event *ev = &events->items[e];
         size_t i;
         if (!vemt_event_counted(ev, kinds) ||
             !vemt_units_locate(units, ev->x, ev->y, &i))
             continue;
-        cs[m++] = (vemt_subject_pair){i, ev->subject_key};
+        cs[(*m)++] = (vemt_subject_pair){i, ev->subject_key};
     }
+    return cs;
+}
+
+vemt_status vemt_units_count_subjects(const vemt_units *units,
+                                      const vemt_events *events, unsigned kinds,
+                                      double *subjects) {
+    for (size_t i = 0; i < units->n; i++) subjects[i] = 0;
+    size_t m;
+    vemt_subject_pair *cs = unit_pairs(units, events, kinds, &m);
+    if (!cs) return VEMT_E_NOMEM;
     vemt_status st = vemt_subjects_count(cs, m, subjects, units->n, NULL);
+    vemt_free(cs);
+    return st;
+}
+
+vemt_status vemt_units_subjects_top(const vemt_units *units,
+                                    const vemt_events *events, unsigned kinds,
+                                    double *subjects, double *top) {
+    size_t m;
+    vemt_subject_pair *cs = unit_pairs(units, events, kinds, &m);
+    if (!cs) return VEMT_E_NOMEM;
+    vemt_status st = vemt_subjects_top(cs, m, units->n, subjects, top);
     vemt_free(cs);
     return st;
 }

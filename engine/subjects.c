@@ -11,6 +11,7 @@
  * out of every count of distinct subjects and children, and counted as
  * unknown so the report can say how many there were.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,27 @@ vemt_status vemt_subjects_count(vemt_subject_pair *pairs, size_t n,
             strcmp(pairs[i].key, pairs[i - 1].key))
             counts[pairs[i].group] += 1;
     if (n_unknown) *n_unknown = unknown;
+    return VEMT_OK;
+}
+
+/* Keys in order with "" first: the keyless events of a group are then
+ * one run, one subject. */
+vemt_status vemt_subjects_top(vemt_subject_pair *pairs, size_t n,
+                              size_t n_groups, double *subjects, double *top) {
+    for (size_t g = 0; g < n_groups; g++) subjects[g] = top[g] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (pairs[i].group >= n_groups) return VEMT_E_ARG;
+        if (!pairs[i].key) pairs[i].key = "";
+    }
+    if (n > 1) qsort(pairs, n, sizeof *pairs, by_group_key);
+    for (size_t i = 0, run = 0; i < n; i++) {
+        size_t g = pairs[i].group;
+        bool same = i > 0 && pairs[i - 1].group == g &&
+                    !strcmp(pairs[i].key, pairs[i - 1].key);
+        run = same ? run + 1 : 1;
+        if (!same) subjects[g] += 1;
+        if ((double)run > top[g]) top[g] = (double)run;
+    }
     return VEMT_OK;
 }
 

@@ -287,6 +287,21 @@ vemt_status vemt_subjects_count(vemt_subject_pair *pairs, size_t n,
  * subject key: the unknown subjects, for the report. */
 size_t vemt_subjects_unknown(const vemt_events *events, unsigned kinds);
 
+/** For the disclosure rules: in each group, the distinct subjects with all
+ * the events without a key taken together as one more subject (the
+ * conservative reading: they may all be one child) into subjects[group],
+ * and the events of the group's largest subject into top[group] (n_groups
+ * entries each, overwritten). Sorts pairs in place. Returns VEMT_E_ARG
+ * when a group is out of range. */
+vemt_status vemt_subjects_top(vemt_subject_pair *pairs, size_t n,
+                              size_t n_groups, double *subjects, double *top);
+
+/** vemt_subjects_top() of the events vemt_units_count_events() counts, by
+ * unit. Returns VEMT_E_NOMEM. */
+vemt_status vemt_units_subjects_top(const vemt_units *units,
+                                    const vemt_events *events, unsigned kinds,
+                                    double *subjects, double *top);
+
 /** Centre of unit i. */
 void vemt_units_centre(const vemt_units *units, size_t i, double *x, double *y);
 

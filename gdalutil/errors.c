@@ -3,6 +3,8 @@
  * @brief GDAL's failures kept in the context (see gdalutil.h).
  */
 #include <cpl_error.h>
+#include <errno.h>
+#include <string.h>
 
 #include "gdalutil/gdalutil.h"
 
@@ -10,7 +12,13 @@
  * recorded with the code the caller chose. */
 static void on_cpl_error(CPLErr cls, CPLErrorNum num, const char *msg) {
     (void)num;
-    const vemt_gdal_errors *e = CPLGetErrorHandlerUserData();
+    vemt_gdal_errors *e = CPLGetErrorHandlerUserData();
+    if (cls >= CE_Failure && e && !e->disk_errno) {
+        if (strstr(msg, "disk is full") || strstr(msg, strerror(ENOSPC)))
+            e->disk_errno = ENOSPC;
+        else if (strstr(msg, "disk I/O error") || strstr(msg, strerror(EIO)))
+            e->disk_errno = EIO;
+    }
     if (cls >= CE_Failure && e && e->ctx)
         vemt_ctx_fail(e->ctx, e->code, "GDAL: %s", msg);
 }
@@ -19,6 +27,7 @@ void vemt_gdal_errors_push(vemt_gdal_errors *e, vemt_ctx *ctx,
                            vemt_status code) {
     e->ctx = ctx;
     e->code = code;
+    e->disk_errno = 0;
     CPLPushErrorHandlerEx(on_cpl_error, e);
     CPLErrorReset();
 }

@@ -16,6 +16,9 @@ typedef struct vemt_gdal_errors {
     vemt_status code; /* recorded as: VEMT_E_IO for a user's file that GDAL
                          can't read, VEMT_E_DEPENDENCY for GDAL failing at
                          its own work */
+    int disk_errno;   /* ENOSPC or EIO once a failure's message said the disk
+                         was full or failed (SQLite's "database or disk is
+                         full"): GDAL's later messages hide the cause */
 } vemt_gdal_errors;
 
 /** Route GDAL's failures (CE_Failure and worse) on this thread into ctx as

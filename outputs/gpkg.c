@@ -6,6 +6,7 @@
  */
 #include <cpl_conv.h>
 #include <cpl_string.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -213,6 +214,7 @@ vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
     GDALDatasetH ds = NULL;
     vemt_gdal_errors ge;
     vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
+    errno = 0;
     /* SQLite's default 2 MB page cache makes the R-tree build of a large
      * events layer re-read pages from the OS all the time: 512 MB (used
      * only as needed) takes a 1M-point layer from 39 s to 15 s. A user's
@@ -226,7 +228,7 @@ vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
     st = vemt_gdal_close(ds, st);
     if (!st && vemt_output_has_density(out))
         st = vemt_raster_write_gpkg(ctx, tmp, out);
-    st = vemt_ogr_finish(ctx, NULL, tmp, path, st);
+    st = vemt_ogr_finish(ctx, out, NULL, tmp, path, VEMT_COMMIT_GPKG, &ge, st);
     CPLSetThreadLocalConfigOption("OGR_SQLITE_CACHE", NULL);
     vemt_gdal_errors_pop();
     if (st) vemt_ctx_set_source(ctx, path);

@@ -319,12 +319,13 @@ static vemt_status fill_cells(vemt_ctx *ctx, OGRLayerH layer,
         put_real(f, m.ix[5], out->gi_z[i]);
         put_real(f, m.ix[6], out->gi_p[i]);
         put_real(f, m.ix[7], at(out->gi_p_sim, i));
-        if (m.ix[8] >= 0)
+        bool hidden = out->bin_hidden && out->bin_hidden[i];
+        if (m.ix[8] >= 0 && !hidden)
             OGR_F_SetFieldInteger(f, m.ix[8], out->gi_bin ? out->gi_bin[i] : 0);
         put_real(f, m.ix[9], at(out->lisa_i, i));
         put_real(f, m.ix[10], at(out->lisa_p, i));
         put_text(f, m.ix[11],
-                 out->lisa_type
+                 out->lisa_type && !hidden
                      ? vemt_lisa_type_name((vemt_lisa_type)out->lisa_type[i])
                      : NULL);
         put_flag(f, &m,
@@ -480,7 +481,8 @@ static vemt_status fill_cube(vemt_ctx *ctx, OGRLayerH layer,
             put_count(f, m.ix[7], ns[b]);
             put_real(f, m.ix[8], tr->z[b]);
             put_real(f, m.ix[9], tr->p[b]);
-            OGR_F_SetFieldInteger(f, m.ix[10], tr->bins[b]);
+            if (!tr->bin_hidden || !tr->bin_hidden[b])
+                OGR_F_SetFieldInteger(f, m.ix[10], tr->bins[b]);
             put_flag(f, &m, isnan(ne[b]) || isnan(ns[b]));
             vemt_status st = add_unit_feature(layer, f, out->grid, u);
             if (st) return st;
@@ -521,18 +523,19 @@ static vemt_status fill_emerging(vemt_ctx *ctx, OGRLayerH layer,
         OGRFeatureH f = OGR_F_Create(defn);
         vemt_units_id(out->grid, u, id, sizeof id);
         put_text(f, m.ix[0], id);
-        /* Patterns withheld (NULL) where the cell's total is suppressed. */
-        bool hidden = isnan(tr->unit_events[u]);
+        /* Patterns withheld (NULL) where the cell's total is suppressed,
+         * or any of its bins (vemt_trends_out.pattern_hidden). */
+        bool hidden = isnan(tr->unit_events[u]) ||
+                      (tr->pattern_hidden && tr->pattern_hidden[u]);
         put_text(f, m.ix[1], hidden ? NULL : vemt_ehsa_name(tr->pattern[u]));
         put_text(f, m.ix[2], hidden ? NULL : vemt_chainey_name(tr->chainey[u]));
         put_real(f, m.ix[3], tr->mk[u].z);
         put_real(f, m.ix[4], tr->mk[u].p);
         put_real(f, m.ix[5], tr->mk[u].sen_slope);
         put_real(f, m.ix[6], tr->unit_events[u]);
-        /* Distinct subjects summed over steps: a subject seen in two steps
-         * counts twice (the per-step counts are exact). */
+        /* Distinct subjects of the unit over the period. */
         put_count(f, m.ix[7], tr->unit_subjects[u]);
-        put_real(f, m.ix[8], tr->share_hot[u]);
+        put_real(f, m.ix[8], hidden ? (double)NAN : tr->share_hot[u]);
         put_real(f, m.ix[9], tr->count_mk[u].z);
         put_real(f, m.ix[10], tr->count_mk[u].p);
         put_real(f, m.ix[11], tr->count_mk[u].sen_slope);
@@ -1190,7 +1193,9 @@ bool vemt_field_published(const vemt_layer_def *def, size_t k,
                           const vemt_output *out) {
     vemt_tier_rules rules;
     vemt_output_rules(out, &rules);
-    return vemt_disclosure_field_allowed(&rules, def->fields[k].flags);
+    return vemt_disclosure_field_allowed(&rules, def->fields[k].flags) &&
+           vemt_disclosure_column_allowed(&rules, def->name,
+                                          def->fields[k].name);
 }
 
 bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out) {

@@ -30,28 +30,9 @@ static const char *transformation_note(const vemt_source *s) {
     return "as the PROJ pipeline says";
 }
 
-enum { ROWS_READ, ROWS_EVENTS = 6, ROWS_N = 7 };
-
-/* A file's accounting as published under rules, as the tables are
- * (vemt_disclosure_publish_table): read is the total of the five parts
- * (used, located nowhere, merged, excluded, rejected), a one-column table
- * whose total is published when read is, and an incidents file's events
- * are used + located nowhere, so they are withheld with either. */
-static void published_rows(const vemt_tier_rules *rules, const long *n,
-                           double *v) {
-    double x[ROWS_N];
-    for (int k = 0; k < ROWS_N; k++) x[k] = (double)n[k];
-    vemt_disclosure_publish_table(rules, &x[ROWS_READ], 1, 1, false,
-                                  &v[ROWS_READ]);
-    vemt_disclosure_publish_table(rules, &x[1], ROWS_EVENTS - 1, 1,
-                                  !isnan(v[ROWS_READ]), &v[1]);
-    vemt_disclosure_publish_table(rules, &x[ROWS_EVENTS], 1, 1, false,
-                                  &v[ROWS_EVENTS]);
-    if (isnan(v[1]) || isnan(v[2])) v[ROWS_EVENTS] = (double)NAN;
-}
-
-static json_object *inputs_json(const vemt_output *out,
-                                const vemt_tier_rules *rules) {
+/* Each input file: what it was and its row accounting (outside the
+ * restricted tier the accounting, size and hash are pruned: prune()). */
+static json_object *inputs_json(const vemt_output *out) {
     json_object *arr = json_object_new_array();
     for (size_t i = 0; i < out->n_sources; i++) {
         const vemt_source *s = &out->sources[i];
@@ -66,15 +47,12 @@ static json_object *inputs_json(const vemt_output *out,
             "rows_read",   "rows_used",     "rows_located_nowhere",
             "rows_merged", "rows_excluded", "rows_rejected",
             "events"};
-        const long counts[ROWS_N] = {s->n_read,   s->n_used,     s->n_nowhere,
-                                     s->n_merged, s->n_excluded, s->n_rejected,
-                                     s->n_events};
-        double v[ROWS_N];
-        published_rows(rules, counts, v);
-        for (int k = 0; k < ROWS_N; k++)
-            json_object_object_add(
-                o, names[k],
-                isnan(v[k]) ? NULL : json_object_new_int64((int64_t)v[k]));
+        const long counts[7] = {s->n_read,   s->n_used,     s->n_nowhere,
+                                s->n_merged, s->n_excluded, s->n_rejected,
+                                s->n_events};
+        for (int k = 0; k < 7; k++)
+            json_object_object_add(o, names[k],
+                                   json_object_new_int64((int64_t)counts[k]));
         json_object_object_add(
             o, "format", json_object_new_string(s->format ? s->format : ""));
         json_object_object_add(
@@ -132,6 +110,39 @@ static json_object *params_json(const vemt_provenance *p) {
     return obj;
 }
 
+/* Outside the restricted tier the provenance keeps only the keys on the
+ * tier's allow-list (disclosure/allow.c): parameters and rules, never a
+ * number computed from the data. path is o's dotted key; arrays' elements
+ * share their array's. */
+static void prune(json_object *o, const vemt_tier_rules *rules,
+                  const char *path) {
+    if (json_object_is_type(o, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(o); i++)
+            prune(json_object_array_get_idx(o, i), rules, path);
+        return;
+    }
+    if (!json_object_is_type(o, json_type_object)) return;
+    const char *drop[64];
+    for (int pass = 0; pass < 1024; pass++) {
+        size_t n = 0;
+        json_object_object_foreach(o, key, val) {
+            char sub[256];
+            snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
+            if (vemt_disclosure_metadata_allowed(rules, sub)) continue;
+            if (vemt_disclosure_metadata_below(rules, sub))
+                prune(val, rules, sub);
+            else if (n < 64)
+                drop[n++] = key;
+        }
+        if (!n) return;
+        /* Keys are borrowed from the object: copy before deleting. */
+        char names[64][128];
+        for (size_t i = 0; i < n; i++)
+            snprintf(names[i], sizeof names[i], "%s", drop[i]);
+        for (size_t i = 0; i < n; i++) json_object_object_del(o, names[i]);
+    }
+}
+
 char *vemt_outputs_provenance_json(const vemt_output *out) {
     const vemt_provenance *p = out->provenance;
     vemt_tier_rules rules;
@@ -172,14 +183,29 @@ char *vemt_outputs_provenance_json(const vemt_output *out) {
             rules.threshold > 0
                 ? "counts from 1 to suppress_below - 1 withheld (null, "
                   "suppressed = 1); a unit's or series' steps withheld whole "
-                  "(zeros too) when its total is under suppress_below; "
-                  "complementary suppression so no row or column of a table "
-                  "with published totals holds a single withheld value (Cox "
-                  "1980); published counts rounded to the nearest multiple "
-                  "of round_to, never below suppress_below, so files over "
-                  "overlapping time windows can't be subtracted exactly; "
-                  "statistics that can be solved back to counts withheld"
+                  "(zeros too) when its total is under suppress_below; the "
+                  "dominance rule: a unit where one subject gives more than "
+                  "the dominance share of its events, or with fewer distinct "
+                  "subjects (events without a subject key counted as one) "
+                  "than suppress_below, and a bin with fewer distinct "
+                  "subjects, publish no count, bin or pattern; linked tables "
+                  "(units x steps with the units' and steps' totals, "
+                  "categories x steps with the all series) audited by linear "
+                  "programming and more counts withheld until every withheld "
+                  "one's feasible range is at least suppress_below wide; "
+                  "published counts rounded to the nearest multiple of "
+                  "round_to; Gi* bins, LISA types and patterns published "
+                  "only where every count they use is; statistics that can "
+                  "be solved back to counts withheld; units no smaller than "
+                  "min_unit_m2"
                 : "none: restricted tier"));
+    if (rules.threshold > 0) {
+        json_object_object_add(sup, "dominance",
+                               json_object_new_double(rules.dominance));
+        json_object_object_add(
+            sup, "min_unit_m2",
+            json_object_new_double(vemt_disclosure_min_area(&rules)));
+    }
     json_object_object_add(doc, "disclosure", sup);
 
     if (p->attribution)
@@ -201,13 +227,14 @@ char *vemt_outputs_provenance_json(const vemt_output *out) {
         json_object_object_add(doc, "time_window", w);
     }
     json_object_object_add(doc, "parameters", params_json(p));
-    json_object_object_add(doc, "inputs", inputs_json(out, &rules));
+    json_object_object_add(doc, "inputs", inputs_json(out));
     json_object_object_add(
         doc, "statistics",
         json_object_new_string(
             "Getis-Ord Gi* z-score (Getis & Ord 1992; Ord & Getis 1995, eq. "
             "12), binary weights including the cell itself, two-sided normal "
             "p-value; as spdep::localG with include.self"));
+    if (rules.metadata) prune(doc, &rules, "");
     const char *text = json_object_to_json_string_ext(
         doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
     char *copy = vemt_strdup(text);

@@ -211,13 +211,23 @@ vemt_status vemt_gdal_close(GDALDatasetH ds, vemt_status st) {
     return st;
 }
 
-vemt_status vemt_ogr_finish(vemt_ctx *ctx, GDALDatasetH ds, const char *tmp,
-                            const char *final, vemt_status st) {
+vemt_status vemt_ogr_finish(vemt_ctx *ctx, const vemt_output *out,
+                            GDALDatasetH ds, const char *tmp, const char *final,
+                            vemt_commit_kind kind, const vemt_gdal_errors *ge,
+                            vemt_status st) {
     st = vemt_gdal_close(ds, st);
-    if (st == VEMT_OK && rename(tmp, final) != 0)
+    int e = ge && ge->disk_errno ? ge->disk_errno : errno;
+    if (st) {
+        st = vemt_output_write_failed(ctx, final, tmp, e, st);
+        remove_with_side_files(tmp);
+        return st;
+    }
+    if (out->commit) return vemt_commit_add(ctx, out->commit, tmp, final, kind);
+    if (rename(tmp, final) != 0) {
         st = vemt_ctx_fail(ctx, VEMT_E_IO,
                            "can't move the finished output into place: %s",
                            strerror(errno));
-    if (st) remove_with_side_files(tmp);
+        remove_with_side_files(tmp);
+    }
     return st;
 }

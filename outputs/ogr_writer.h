@@ -9,6 +9,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include "gdalutil/gdalutil.h"
 #include "outputs/outputs.h"
 
 /** A field of a layer. */
@@ -129,9 +130,23 @@ vemt_status vemt_ogr_write_layer(vemt_ctx *ctx, GDALDatasetH ds,
  * when st is VEMT_OK and GDAL reports a failure while closing (flushing). */
 vemt_status vemt_gdal_close(GDALDatasetH ds, vemt_status st);
 
-/** Close ds; when ok and the close succeeds, rename tmp to final, else
- * remove tmp (and any SQLite side files). Returns the first failure. */
-vemt_status vemt_ogr_finish(vemt_ctx *ctx, GDALDatasetH ds, const char *tmp,
-                            const char *final, vemt_status st);
+/** A failed write (status st, errno err_no just after it) of the output
+ * final through its temporary tmp: VEMT_E_IO "can't write: <strerror>"
+ * naming final when the cause is the disk (full, I/O error, quota,
+ * read-only), else st with final as the error's source. */
+vemt_status vemt_output_write_failed(vemt_ctx *ctx, const char *final,
+                                     const char *tmp, int err_no,
+                                     vemt_status st);
+
+/** Close ds (NULL: already closed); when st is VEMT_OK and the close
+ * succeeds, register tmp (holding kind) for final in out->commit, or
+ * without one rename it into place at once; else remove tmp (and any
+ * SQLite side files) and return the failure as
+ * vemt_output_write_failed() words it (ge: the writer's GDAL error
+ * handler, which may have seen the disk fill up; or NULL). */
+vemt_status vemt_ogr_finish(vemt_ctx *ctx, const vemt_output *out,
+                            GDALDatasetH ds, const char *tmp, const char *final,
+                            vemt_commit_kind kind, const vemt_gdal_errors *ge,
+                            vemt_status st);
 
 #endif /* VEMT_OUTPUTS_OGR_WRITER_H */

@@ -16,6 +16,10 @@
 extern "C" {
 #endif
 
+/** A run's outputs committed together (outputs/commit.c). Opaque; create
+ * with vemt_commit_create(), free with vemt_commit_destroy(). */
+typedef struct vemt_commit vemt_commit;
+
 /** One run parameter as recorded in the provenance. */
 typedef struct vemt_param {
     const char *name; /* e.g. "cell_size_m" */
@@ -73,6 +77,9 @@ typedef struct vemt_trends_out {
     const double *pub_events, *pub_subjects;   /* per bin, as published: NaN =
                                                   suppressed */
     const double *unit_events, *unit_subjects; /* per unit totals, likewise */
+    const uint8_t *bin_hidden;     /* per bin: gi_bin withheld, or NULL */
+    const uint8_t *pattern_hidden; /* per unit: patterns and share_hot
+                                      withheld, or NULL */
     const vemt_trend_row *rows;
     size_t n_rows;
     size_t n_whole;  /* events of the study area wholly inside one step */
@@ -202,6 +209,9 @@ typedef struct vemt_output {
     const double *gi_p;
     const double *gi_p_sim;             /* permutation p, or NULL */
     const int8_t *gi_bin;               /* -3..3, or NULL */
+    const uint8_t *bin_hidden;          /* per unit: gi_bin and lisa_type
+                                           withheld (their neighbourhood's
+                                           counts are), or NULL */
     const double *lisa_i, *lisa_p;      /* Local Moran, or NULL */
     const int8_t *lisa_type;            /* vemt_lisa_type, or NULL */
     const vemt_isa_band *scale_profile; /* incremental Moran, or NULL */
@@ -224,6 +234,10 @@ typedef struct vemt_output {
                             names it ("EPSG:32630" or WKT); NULL:
                             VEMT_ANALYSIS_CRS_DEFAULT. Every layer, the raster
                             and the project are in it; GeoJSON is WGS 84. */
+    vemt_commit *commit; /* NULL: each writer renames its file into place
+                            when it is complete; else it registers its
+                            finished temporary here and replaces nothing
+                            (vemt_commit_apply() does, for all of them) */
 } vemt_output;
 
 /** Write a QGIS project (.qgs, or .qgz zipped) at path that opens the
@@ -259,7 +273,9 @@ vemt_status vemt_outputs_write_geotiff(vemt_ctx *ctx, const char *path,
 
 /** Write one RFC 7946 GeoJSON file per vector layer into dir (which must
  * exist): <layer>.geojson in WGS 84 longitude/latitude, each written to a
- * temporary file and renamed into place. */
+ * temporary file and renamed into place. With out->commit, the files of
+ * vemt's layers in dir that this output does not write are also
+ * registered there for removal (vemt_commit_removal()). */
 vemt_status vemt_outputs_write_geojson(vemt_ctx *ctx, const char *dir,
                                        const vemt_output *out);
 
@@ -307,6 +323,75 @@ vemt_status vemt_outputs_check_disclosure_paths(vemt_ctx *ctx,
                                                 size_t n,
                                                 const vemt_tier_rules *rules,
                                                 FILE *report, size_t *problems);
+
+/** What a temporary holds, for reading it back before the commit. */
+typedef enum vemt_commit_kind {
+    VEMT_COMMIT_GPKG,    /* GeoPackage: SQLite's quick check */
+    VEMT_COMMIT_GEOJSON, /* GeoJSON: every feature parses */
+    VEMT_COMMIT_TIFF,    /* GeoTIFF: every tile decodes */
+    VEMT_COMMIT_PROJECT, /* .qgs (or the .qgs in a .qgz): well-formed XML */
+    VEMT_COMMIT_TEXT,    /* the report: its writer checked every write */
+    VEMT_COMMIT_REMOVE   /* a stale file removed at the commit */
+} vemt_commit_kind;
+
+/** True when text is well-formed UTF-8 of characters XML 1.0 allows and
+ * no control character but tab and newline (no CR, DEL or C1); else false with
+ * *bad_at (may be NULL) the byte offset of the first offender. */
+bool vemt_outputs_text_is_valid(const char *text, size_t *bad_at);
+
+/** An empty commit into *out. VEMT_E_NOMEM. Caller owns *out; free with
+ * vemt_commit_destroy(). */
+vemt_status vemt_commit_create(vemt_ctx *ctx, vemt_commit **out);
+
+/** Free c, removing every temporary it holds that was not renamed into
+ * place (so a run that fails before the commit leaves nothing behind),
+ * except after a vemt_commit_apply() that failed once its manifest was
+ * written: those are the next run's to roll forward. NULL is a no-op. */
+void vemt_commit_destroy(vemt_commit *c);
+
+/** Register the finished temporary tmp, to be renamed to final at the
+ * commit. VEMT_E_NOMEM (tmp is then removed). Both are copied. */
+vemt_status vemt_commit_add(vemt_ctx *ctx, vemt_commit *c, const char *tmp,
+                            const char *final, vemt_commit_kind kind);
+
+/** Register final (a stale "<layer>.geojson") to be removed at the commit.
+ * VEMT_E_NOMEM. */
+vemt_status vemt_commit_remove(vemt_ctx *ctx, vemt_commit *c,
+                               const char *final);
+
+/** The temporary registered for final, or NULL. Borrowed from c. */
+const char *vemt_commit_temp_of(const vemt_commit *c, const char *final);
+
+/** The i-th file c removes at the commit, NULL past the last. Borrowed. */
+const char *vemt_commit_removal(const vemt_commit *c, size_t i);
+
+/** Read every registered temporary back (see vemt_commit_kind). VEMT_E_IO
+ * naming the output (with the cause when the disk is full). */
+vemt_status vemt_commit_verify(vemt_ctx *ctx, vemt_commit *c);
+
+/** Commit: write the manifest at manifest_path (tmp -> final pairs) and
+ * fsync it, rename every temporary into place and remove the stale files,
+ * fsync the folders, delete the manifest. VEMT_E_IO naming the file; a
+ * failure after the manifest was written leaves it for the next run's
+ * vemt_commit_recover(). */
+vemt_status vemt_commit_apply(vemt_ctx *ctx, vemt_commit *c,
+                              const char *manifest_path);
+
+/** The manifest path for outputs beside the file beside:
+ * "<dir>/.<name>.vemt-commit". False when buf is too small. */
+bool vemt_commit_manifest_path(const char *beside, char *buf, size_t size);
+
+/** Finish an earlier run's commit from its manifest (nothing when there
+ * is none): a complete manifest is rolled forward (each temporary that
+ * still exists renamed into place, *rolled counts them), one cut short is
+ * undone (its temporaries removed); then it is deleted. VEMT_E_IO when the
+ * process that wrote it is still running. */
+vemt_status vemt_commit_recover(vemt_ctx *ctx, const char *manifest_path,
+                                size_t *rolled);
+
+/** Remove the temporaries (".*.vemt-tmp-<pid>*", SQLite side files
+ * included) that earlier vemt runs, no longer running, left in dir. */
+void vemt_commit_clean_stale(const char *dir);
 
 /** Free memory returned by outputs functions; NULL is a no-op. */
 void vemt_outputs_free(void *p);

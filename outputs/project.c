@@ -313,9 +313,11 @@ vemt_status vemt_outputs_write_project(vemt_ctx *ctx, const char *path,
     char *xml = project_xml(src, out, crs);
     vemt_free(crs);
     if (!xml) return VEMT_E_NOMEM;
+    errno = 0;
     st = write_file(ctx, tmp, zipped, name, xml);
     vemt_free(xml);
-    st = vemt_ogr_finish(ctx, NULL, tmp, path, st);
+    st = vemt_ogr_finish(ctx, out, NULL, tmp, path, VEMT_COMMIT_PROJECT, NULL,
+                         st);
     if (st) vemt_ctx_set_source(ctx, path);
     return st;
 }

@@ -7,6 +7,7 @@
 #include "outputs/raster.h"
 
 #include <cpl_string.h>
+#include <errno.h>
 #include <math.h>
 #include <ogr_srs_api.h>
 #include <stdio.h>
@@ -135,8 +136,9 @@ vemt_status vemt_outputs_write_geotiff(vemt_ctx *ctx, const char *path,
     opt = CSLSetNameValue(opt, "TILED", "YES");
     vemt_gdal_errors ge;
     vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
+    errno = 0;
     st = write_raster(ctx, "GTiff", tmp, out, opt);
-    st = vemt_ogr_finish(ctx, NULL, tmp, path, st);
+    st = vemt_ogr_finish(ctx, out, NULL, tmp, path, VEMT_COMMIT_TIFF, &ge, st);
     vemt_gdal_errors_pop();
     CSLDestroy(opt);
     if (st) vemt_ctx_set_source(ctx, path);

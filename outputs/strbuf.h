@@ -19,7 +19,10 @@ typedef struct vemt_strbuf {
 void vemt_sb_printf(vemt_strbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/** Append text with XML's five special characters escaped. */
+/** Append text with XML's five special characters escaped, and every
+ * character XML 1.0 does not allow (control characters other than tab,
+ * newline and carriage return) and every byte of invalid UTF-8 replaced
+ * by U+FFFD, so the document is always well-formed. */
 void vemt_sb_xml(vemt_strbuf *b, const char *text);
 
 /** Take the text (caller frees with vemt_free()), or NULL after a failed

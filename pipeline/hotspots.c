@@ -14,6 +14,7 @@
 #include "engine/alloc.h"
 #include "ingest/ingest.h"
 #include "pipeline/log.h"
+#include "pipeline/publish.h"
 
 /* Above this many units the scale profile is computed only when asked
  * for (--distance-band auto): ten bands of up to ten cells' radius over
@@ -29,6 +30,8 @@ void vemt_hotspots_clear(vemt_hotspot_result *r) {
     vemt_units_destroy(r->grid);
     vemt_free(r->counts);
     vemt_free(r->subjects);
+    vemt_free(r->dom_subjects);
+    vemt_free(r->dom_top);
     vemt_free(r->z);
     vemt_free(r->p);
     vemt_free(r->p_sim);
@@ -194,6 +197,15 @@ static vemt_status grid_units(vemt_ctx *ctx, const vemt_job *a,
         vemt_status st = vemt_grid_auto_cell_size_events_m(
             ctx, &extent, events, a->kinds, &cell, rule, sizeof rule);
         if (st) return st;
+        /* The tier's smallest unit floors it before anything is counted. */
+        double floor_m = vemt_tier_min_cell(a);
+        if (cell < floor_m) {
+            size_t k = strlen(rule);
+            snprintf(rule + k, sizeof rule - k,
+                     "; raised to %g m, the %s tier's smallest unit", floor_m,
+                     vemt_tier_name((vemt_tier)a->tier));
+            cell = floor_m;
+        }
         vemt_params_add(params, "cell_size_m", "automatic", cell);
         vemt_params_add_text(params, "cell_size_rule", "automatic", rule);
         if (info)
@@ -212,6 +224,8 @@ static vemt_status alloc_arrays(vemt_hotspot_result *r, size_t n, bool perm) {
     size_t k = n ? n : 1;
     r->counts = vemt_calloc(k, sizeof *r->counts);
     r->subjects = vemt_calloc(k, sizeof *r->subjects);
+    r->dom_subjects = vemt_calloc(k, sizeof *r->dom_subjects);
+    r->dom_top = vemt_calloc(k, sizeof *r->dom_top);
     r->z = vemt_calloc(k, sizeof *r->z);
     r->p = vemt_calloc(k, sizeof *r->p);
     r->bins = vemt_calloc(k, sizeof *r->bins);
@@ -220,9 +234,9 @@ static vemt_status alloc_arrays(vemt_hotspot_result *r, size_t n, bool perm) {
     r->lisa_p = vemt_calloc(k, sizeof *r->lisa_p);
     r->lisa_type = vemt_calloc(k, sizeof *r->lisa_type);
     if (perm) r->p_sim = vemt_calloc(k, sizeof *r->p_sim);
-    bool ok = r->counts && r->subjects && r->z && r->p && r->bins &&
-              r->lisa_i && r->lisa_z && r->lisa_p && r->lisa_type &&
-              (!perm || r->p_sim);
+    bool ok = r->counts && r->subjects && r->dom_subjects && r->dom_top &&
+              r->z && r->p && r->bins && r->lisa_i && r->lisa_z && r->lisa_p &&
+              r->lisa_type && (!perm || r->p_sim);
     return ok ? VEMT_OK : VEMT_E_NOMEM;
 }
 
@@ -442,6 +456,9 @@ vemt_status vemt_hotspots_run(vemt_ctx *ctx, const vemt_job *a,
     if (st) return st;
     r->counted = vemt_units_count_events(r->grid, events, a->kinds, r->counts);
     st = vemt_units_count_subjects(r->grid, events, a->kinds, r->subjects);
+    if (!st)
+        st = vemt_units_subjects_top(r->grid, events, a->kinds, r->dom_subjects,
+                                     r->dom_top);
     double *xy = vemt_calloc(2 * (n ? n : 1), sizeof *xy);
     if (!st && !xy) st = VEMT_E_NOMEM;
     if (!st) vemt_units_centres(r->grid, xy);

@@ -21,6 +21,8 @@ typedef struct vemt_hotspot_result {
     vemt_weights *weights; /* binary, self included (Gi*; Moran skips self) */
     double *counts;        /* events per unit */
     double *subjects;      /* distinct subjects per unit */
+    double *dom_subjects;  /* ... with the keyless events as one more */
+    double *dom_top;       /* events of each unit's largest subject */
     double *z, *p;         /* Gi* z and two-sided p (NaN: undefined) */
     double *p_sim;         /* Gi* permutation p, or NULL (no permutations) */
     int8_t *bins;          /* gi_bin -3..3 */

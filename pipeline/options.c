@@ -595,6 +595,7 @@ vemt_status vemt_job_finish(vemt_job *a, vemt_error *err) {
         return fail(err, "bad near-repeat band edges", NULL), err->code;
     /* The public tier's rules on what was given; an automatic cell size is
      * checked when it is chosen. */
+    if (vemt_tier_check_options(a, err)) return err->code;
     if (a->command == VEMT_JOB_RUN &&
         vemt_tier_check_cell(
             a, a->cell_size_m > 0 ? a->cell_size_m : (double)INFINITY, err))

@@ -69,8 +69,11 @@ vemt_status vemt_pipeline_run(const vemt_job *job, const vemt_callbacks *cb,
 
 /** Write the result's outputs: the GeoPackage, and as the job asks the
  * GeoJSON layers, the density GeoTIFF, the QGIS project and the Markdown
- * report; every file is written whole or not at all. argv (argc words,
- * may be 0) is recorded as the command line in the provenance. */
+ * report; all of them are committed together or none is (a failure
+ * replaces nothing: VEMT_E_IO naming the output and the cause for a failed
+ * write, VEMT_E_DEPENDENCY for a partner or public file vemt's own checker
+ * fails). argv (argc words, may be 0) is recorded as the command line in
+ * the provenance. */
 vemt_status vemt_pipeline_write(vemt_result *res, int argc, char *const *argv,
                                 vemt_error *err);
 

@@ -317,7 +317,8 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
                 bool taken = false;
                 for (size_t k = 0; k < shown; k++) taken |= top[k] == c;
                 double v = isnan(s->cells[c]) ? 0 : s->cells[c];
-                if (s->bins[c] == 3 && !taken &&
+                bool hidden = s->bin_hidden && s->bin_hidden[c];
+                if (s->bins[c] == 3 && !taken && !hidden &&
                     (best == n ||
                      v > (isnan(s->cells[best]) ? 0 : s->cells[best])))
                     best = c;
@@ -327,7 +328,9 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
             char id[48];
             vemt_units_id(s->grid, best, id, sizeof id);
             /* The pattern only where emerging_hotspots publishes it. */
-            bool pattern = s->trends && !isnan(s->trends->unit_events[best]);
+            bool pattern =
+                s->trends && !isnan(s->trends->unit_events[best]) &&
+                !(s->trends->pattern_hidden && s->trends->pattern_hidden[best]);
             fprintf(out, "%scell %s: hot spot at 99 %% confidence%s%s\n",
                     md ? "- " : "  ", id, pattern ? ", " : "",
                     pattern ? vemt_ehsa_name(s->trends->pattern[best]) : "");

@@ -6,6 +6,7 @@
 #ifndef VEMT_PIPELINE_REPORT_H
 #define VEMT_PIPELINE_REPORT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "disclosure/disclosure.h"
@@ -44,9 +45,11 @@ typedef struct vemt_summary {
                                      the rest rounded, dates to the grain */
     const vemt_job *job;          /* the run's options: its zones and
                                      whether month-only events were spread */
-    const char *alerts; /* "warning: ...\n" lines a person must look at
-                           (repaired polygons, units with no neighbour), or
-                           NULL; the Markdown summary lists them */
+    const char *alerts;        /* "warning: ...\n" lines a person must look at
+                                  (repaired polygons, units with no neighbour), or
+                                  NULL; the Markdown summary lists them */
+    const uint8_t *bin_hidden; /* per unit: its bin withheld (a count it uses
+                                  is), or NULL */
 } vemt_summary;
 
 /** Print the summary for people: data window, the calendar (zones, month-

@@ -3,6 +3,7 @@
  * @brief The run pipeline: read every input, lay the units over the study
  * area, count, compute every statistic; then write the outputs.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <gdal.h>
 #include <math.h>
@@ -305,7 +306,8 @@ static vemt_status analyse(run *r) {
     if (st) return failed(r, st, NULL);
     if (r->cancelled) return cancelled(r); /* the stages that report end here */
     if (vemt_tier_check_cell(
-            &r->a, h->cell_m > 0 ? h->cell_m : (double)INFINITY, r->err))
+            &r->a, h->cell_m > 0 ? h->cell_m : (double)INFINITY, r->err) ||
+        vemt_tier_check_units(&r->a, h->grid, r->err))
         return r->err->code;
     size_t n = vemt_units_count(h->grid);
     vemt_params_add_text(
@@ -316,8 +318,8 @@ static vemt_status analyse(run *r) {
         st = vemt_trends_run(r->ctx, &r->a, h->grid, h->weights, &r->events,
                              r->info, &r->trends, &r->have_trends);
     if (!st)
-        st = vemt_publish(&r->a, h->counts, h->subjects, n,
-                          r->have_trends ? &r->trends : NULL, &r->pub);
+        st =
+            vemt_publish(&r->a, h, r->have_trends ? &r->trends : NULL, &r->pub);
     if (!st)
         st = vemt_clusters_run(r->ctx, &r->a, &r->events, r->area, h->grid,
                                r->pub.cells, r->info, &r->params, &r->cl);
@@ -361,8 +363,31 @@ static vemt_status analyse(run *r) {
     return VEMT_OK;
 }
 
-/* The run summary for people, on stdout and (--report) as Markdown. */
-static vemt_status write_report(run *r) {
+/* Write the Markdown report to a new temporary tmp (created for the owner
+ * only where the tier shows places, as every other output:
+ * outputs/ogr_writer.c), checking every write down to fsync. 0, or the
+ * errno of the failure. */
+static int write_report_file(run *r, const vemt_summary *sm, const char *tmp) {
+    unlink(tmp);
+    int fd =
+        open(tmp, O_WRONLY | O_CREAT | O_EXCL, shows_places(r) ? 0600 : 0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        return e;
+    }
+    errno = 0;
+    vemt_report_summary(f, sm, true);
+    int e = fflush(f) != 0 || ferror(f) ? (errno ? errno : EIO) : 0;
+    if (!e && fsync(fileno(f)) != 0) e = errno;
+    if (fclose(f) != 0 && !e) e = errno;
+    return e;
+}
+
+/* The run summary for people, on stdout and (--report) as Markdown: the
+ * report is one of the outputs committed together (c). */
+static vemt_status write_report(run *r, vemt_commit *c) {
     if (r->a.command != VEMT_JOB_RUN) return VEMT_OK;
     vemt_tier_rules rules;
     vemt_job_rules(&r->a, &rules);
@@ -376,28 +401,26 @@ static vemt_status write_report(run *r) {
                        shows_places(r) && r->hs.grid ? &r->sg.out : NULL,
                        &rules,
                        &r->a,
-                       r->hs.alerts};
+                       r->hs.alerts,
+                       r->pub.unit_hidden};
     char *text;
     size_t len;
     FILE *m = vemt_log_open(r->info, &text, &len);
     if (m) vemt_report_summary(m, &sm, false);
     vemt_log_flush(r->info, VEMT_LOG_INFO, m, &text);
     if (!r->a.report) return VEMT_OK;
-    /* Created for the owner only where the tier shows places, as every
-     * other output (outputs/ogr_writer.c). */
-    int fd = open(r->a.report, O_WRONLY | O_CREAT | O_TRUNC,
-                  shows_places(r) ? 0600 : 0666);
-    if (fd >= 0 && shows_places(r)) fchmod(fd, 0600); /* an older file */
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f && fd >= 0) close(fd);
-    if (!f)
-        return fail(r, VEMT_E_IO, NULL, "can't write the report %s",
-                    r->a.report);
-    vemt_report_summary(f, &sm, true);
-    if (fclose(f) != 0)
-        return fail(r, VEMT_E_IO, NULL, "can't write the report %s",
-                    r->a.report);
-    if (r->info) vemt_logf(r->info, "wrote report %s\n", r->a.report);
+    char tmp[4200];
+    if (!vemt_outputs_temp_path(r->a.report, "", (long)getpid(), tmp,
+                                sizeof tmp))
+        return fail(r, VEMT_E_IO, r->a.report, "can't write: %s",
+                    strerror(ENAMETOOLONG));
+    int e = write_report_file(r, &sm, tmp);
+    if (e) {
+        unlink(tmp);
+        return fail(r, VEMT_E_IO, r->a.report, "can't write: %s", strerror(e));
+    }
+    if (vemt_commit_add(r->ctx, c, tmp, r->a.report, VEMT_COMMIT_TEXT))
+        return failed(r, VEMT_E_NOMEM, r->a.report);
     return VEMT_OK;
 }
 
@@ -510,6 +533,105 @@ static void record_options(run *r) {
     vemt_params_add(p, "patrol_top", how(a->patrol_top == 10), a->patrol_top);
 }
 
+/* Copy the error's source into the run (it may point into memory about to
+ * be freed). */
+static void keep_source(run *r) {
+    if (!r->err->source || r->err->source == r->err_path) return;
+    snprintf(r->err_path, sizeof r->err_path, "%s", r->err->source);
+    r->err->source = r->err_path;
+}
+
+/* Where this run's commit manifest goes: beside the GeoPackage, or the
+ * first output it writes. False when there is no output. */
+static bool manifest_of(const vemt_job *a, char *buf, size_t size) {
+    const char *files[] = {a->out, a->qgis_project, a->kde_path, a->report};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        if (files[i]) return vemt_commit_manifest_path(files[i], buf, size);
+    if (!a->geojson_dir) return false;
+    char inside[4200];
+    snprintf(inside, sizeof inside, "%s/vemt", a->geojson_dir);
+    return vemt_commit_manifest_path(inside, buf, size);
+}
+
+/* The checker's first lines as warnings, the temporary's name replaced by
+ * the output's (the file the user asked for). */
+static void show_problems(run *r, const char *text, const char *tmp) {
+    const size_t max = 20;
+    size_t k = strlen(tmp), shown = 0, total = 0;
+    for (const char *p = text; p && *p; total++) {
+        size_t n = strcspn(p, "\n");
+        if (shown < max) {
+            char line[1200];
+            bool named = n >= k && !strncmp(p, tmp, k);
+            snprintf(line, sizeof line, "%s%.*s\n", named ? r->a.out : "",
+                     (int)(named ? n - k : n), named ? p + k : p);
+            vemt_log_text(&r->cb, VEMT_LOG_WARNING, line);
+            shown++;
+        }
+        p += n + (p[n] == '\n');
+    }
+    if (total > shown) {
+        char more[96];
+        snprintf(more, sizeof more, "... and %zu more lines\n", total - shown);
+        vemt_log_text(&r->cb, VEMT_LOG_WARNING, more);
+    }
+}
+
+/* At partner and public tiers the GeoPackage about to be committed must
+ * pass vemt's own disclosure checker: a file it fails is the writer's bug,
+ * never to be published (an internal error, exit 3). Its problems go to
+ * the warnings. */
+static vemt_status audit_outputs(run *r, const vemt_commit *c) {
+    if ((vemt_tier)r->a.tier == VEMT_TIER_RESTRICTED || !r->a.out)
+        return VEMT_OK;
+    const char *tmp = vemt_commit_temp_of(c, r->a.out);
+    if (!tmp) return VEMT_OK;
+    vemt_tier_rules rules;
+    vemt_job_rules(&r->a, &rules);
+    char *text = NULL;
+    size_t len = 0, problems = 0;
+    FILE *m = open_memstream(&text, &len);
+    vemt_status st =
+        m ? vemt_outputs_check_disclosure(r->ctx, tmp, &rules, m, &problems)
+          : VEMT_E_NOMEM;
+    if (m) fclose(m);
+    if (!st && problems) show_problems(r, text, tmp);
+    free(text); /* open_memstream's buffer is the C library's */
+    if (st) return failed(r, st, r->a.out);
+    if (problems == 0) return VEMT_OK;
+    return fail(r, VEMT_E_DEPENDENCY, r->a.out,
+                "internal error: the %s-tier output fails vemt's own "
+                "disclosure check (%zu problems, above); nothing was written",
+                vemt_tier_name((vemt_tier)r->a.tier), problems);
+}
+
+/* Every output is written to its temporary: add the report, read each
+ * back, audit the GeoPackage, then rename them all into place together
+ * (outputs/commit.c). */
+static vemt_status commit_outputs(run *r, vemt_commit *c) {
+    vemt_status st = write_report(r, c);
+    if (st) return st;
+    char manifest[4200];
+    if (!manifest_of(&r->a, manifest, sizeof manifest))
+        return fail(r, VEMT_E_IO, NULL, "output path too long");
+    if ((st = vemt_commit_verify(r->ctx, c))) return failed(r, st, NULL);
+    if ((st = audit_outputs(r, c))) return st;
+    if ((st = vemt_commit_apply(r->ctx, c, manifest)))
+        return failed(r, st, manifest);
+    const char *gone;
+    for (size_t i = 0; (gone = vemt_commit_removal(c, i)) != NULL; i++) {
+        char line[4400];
+        snprintf(line, sizeof line,
+                 "vemt: warning: removed %s: a layer this run does not write "
+                 "(left by an earlier run)\n",
+                 gone);
+        vemt_log_text(&r->cb, VEMT_LOG_WARNING, line);
+    }
+    if (r->info && r->a.report)
+        vemt_logf(r->info, "wrote report %s\n", r->a.report);
+    return VEMT_OK;
+}
+
 static vemt_status write_outputs(run *r, int argc, char *const *argv) {
     char seed[24];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->a.seed);
@@ -546,6 +668,7 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
         .grid = r->hs.grid,
         .n_events = r->pub.cells,
         .n_subjects = r->pub.cell_subjects,
+        .bin_hidden = r->pub.unit_hidden,
         .gi_z = r->hs.z,
         .gi_p = r->hs.p,
         .gi_p_sim = r->hs.p_sim,
@@ -568,7 +691,10 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
         .zone = r->a.tz,
         .crs = r->a.analysis_crs};
     vemt_logf(r->info, "writing %s\n", r->a.out);
-    vemt_status st = vemt_outputs_write_gpkg(r->ctx, r->a.out, &out);
+    vemt_commit *commit = NULL;
+    vemt_status st = vemt_commit_create(r->ctx, &commit);
+    out.commit = commit;
+    if (!st) st = vemt_outputs_write_gpkg(r->ctx, r->a.out, &out);
     if (!st && r->a.geojson_dir)
         st = vemt_outputs_write_geojson(r->ctx, r->a.geojson_dir, &out);
     if (!st && r->a.kde_path && r->cl.density.raster)
@@ -577,8 +703,14 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
         st = vemt_outputs_write_project(r->ctx, r->a.qgis_project, r->a.out,
                                         &out);
     vemt_free(job);
-    if (st) return failed(r, st, NULL);
-    if ((st = write_report(r))) return st;
+    if (st)
+        st = failed(r, st, NULL);
+    else
+        st = commit_outputs(r, commit);
+    if (st) keep_source(r); /* it may be a name the commit holds */
+    /* Whatever was not committed (a failure anywhere) is removed here. */
+    vemt_commit_destroy(commit);
+    if (st) return st;
     if (r->info && r->a.qgis_project)
         vemt_logf(r->info, "wrote QGIS project %s\n", r->a.qgis_project);
     if (r->info) {
@@ -629,12 +761,47 @@ static void announce_temps(run *r) {
         announce(r, r->a.qgis_project, ".zip", pid);
     }
     if (r->a.kde_path) announce(r, r->a.kde_path, ".tif", pid);
+    if (r->a.report) announce(r, r->a.report, "", pid);
+    /* The manifest too: the caller must not remove temporaries while it
+     * exists (the renames have begun; the next run finishes them). */
+    if (manifest_of(&r->a, t, sizeof t)) r->cb.temp_file(r->cb.user, t);
     const char *name;
     for (size_t i = 0; r->a.geojson_dir && (name = vemt_outputs_layer_name(i));
          i++) {
         snprintf(final, sizeof final, "%s/%s.geojson", r->a.geojson_dir, name);
         announce(r, final, ".geojson", pid);
     }
+}
+
+/* Before anything is written: finish (or undo) the commit of an earlier
+ * run that was killed, then remove what earlier runs that died left beside
+ * every output (temporaries of the GeoPackage with SQLite's side files,
+ * the project, the GeoTIFF, the GeoJSON layers and the report). */
+static vemt_status recover_outputs(run *r) {
+    char manifest[sizeof r->err_path], dir[4200];
+    size_t rolled = 0;
+    if (manifest_of(&r->a, manifest, sizeof manifest) &&
+        vemt_commit_recover(r->ctx, manifest, &rolled)) {
+        snprintf(r->err_path, sizeof r->err_path, "%s", manifest);
+        return failed(r, VEMT_E_IO, r->err_path);
+    }
+    if (rolled)
+        vemt_logf(&r->cb,
+                  "note: finished an interrupted run's commit (%zu files "
+                  "moved into place, %s)\n",
+                  rolled, manifest);
+    const char *files[] = {r->a.out, r->a.qgis_project, r->a.kde_path,
+                           r->a.report};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (!files[i]) continue;
+        const char *slash = strrchr(files[i], '/');
+        snprintf(dir, sizeof dir, "%.*s",
+                 slash ? (int)(slash - files[i]) + (slash == files[i]) : 1,
+                 slash ? files[i] : ".");
+        vemt_commit_clean_stale(dir);
+    }
+    if (r->a.geojson_dir) vemt_commit_clean_stale(r->a.geojson_dir);
+    return VEMT_OK;
 }
 
 /* Read every input and the boundary, then say what was read. */
@@ -677,6 +844,7 @@ vemt_status vemt_pipeline_run(const vemt_job *job, const vemt_callbacks *cb,
     if (rc == VEMT_OK)
         rc = vemt_pipeline_check_outputs(&r->a, r->err_path, sizeof r->err_path,
                                          r->err);
+    if (rc == VEMT_OK) rc = recover_outputs(r);
     if (rc == VEMT_OK) {
         announce_temps(r);
         rc = read_all(r);

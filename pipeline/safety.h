@@ -9,7 +9,12 @@
 
 #include "pipeline/job.h"
 
-/** VEMT_OK, or VEMT_E_IO with err->source the folder (written into dir,
+/** VEMT_OK; VEMT_E_OPTION (a usage error, even with job->force) naming the
+ * option and path when an output is also an input or another output, is an
+ * existing file that is not a regular one (a folder for --geojson-dir), has
+ * a control character or is too long for its temporary, or when
+ * --attribution holds a control character or invalid UTF-8; or VEMT_E_IO
+ * with err->source the folder (written into dir,
  * size bytes, which must outlive err) or the file: a folder is missing or
  * not writable, an output path exists and is not a vemt file (unless
  * job->force), or a restricted output's folder can be read by others

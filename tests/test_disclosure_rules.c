@@ -57,12 +57,15 @@ TEST(tier_names_and_table) {
     CHECK(vemt_disclosure_step_allowed(pu, VEMT_STEP_MONTH));
     CHECK(!vemt_disclosure_span_allowed(pu, 27) &&
           vemt_disclosure_span_allowed(pu, 28));
-    /* --suppress-below and --round-to replace the table's numbers; a tier
-     * that withholds nothing keeps withholding nothing. */
+    /* --suppress-below and --round-to can only tighten the table's numbers
+     * (they are floors); a tier that withholds nothing keeps withholding
+     * nothing. */
     vemt_tier_rules given;
     vemt_tier_rules_for(VEMT_TIER_PUBLIC, 12, 1, &given);
-    CHECK(given.threshold == 12 && given.round_to == 1);
+    CHECK(given.threshold == 12 && given.round_to == 5);
     CHECK(given.min_cell_m == pu->min_cell_m);
+    vemt_tier_rules_for(VEMT_TIER_PARTNER, 2, 10, &given);
+    CHECK(given.threshold == 5 && given.round_to == 10);
     vemt_tier_rules_for(VEMT_TIER_RESTRICTED, 12, 0, &given);
     CHECK(given.threshold == 0 && given.round_to == 0);
     CHECK_INT_EQ(vemt_disclosure_role_by_name("n_events"), VEMT_FIELD_COUNT);
@@ -338,11 +341,8 @@ TEST(one_threshold_every_writer_and_checker) {
         CHECK(below && json_object_get_double(below) == rules[k]->threshold);
         below = member(schema, "suppress_below", NULL);
         CHECK(below && json_object_get_double(below) == rules[k]->threshold);
-        json_object *rejected = member(prov, "inputs", "rows_rejected");
-        if (k == 0)
-            CHECK(rejected && json_object_get_int(rejected) == 10);
-        else
-            CHECK(rejected == NULL);
+        /* No row accounting outside the restricted tier. */
+        CHECK(member(prov, "inputs", "rows_rejected") == NULL);
         json_object_put(prov);
         json_object_put(schema);
     }
@@ -417,6 +417,57 @@ TEST(one_layer_list_and_date_grain) {
     world_teardown(&w);
 }
 
+TEST(allow_list_and_dominance) {
+    const vemt_tier_rules *re = vemt_tier_rules_get(VEMT_TIER_RESTRICTED);
+    const vemt_tier_rules *pa = vemt_tier_rules_get(VEMT_TIER_PARTNER);
+    const vemt_tier_rules *pu = vemt_tier_rules_get(VEMT_TIER_PUBLIC);
+    /* Tables and columns by allow-list: whatever a column is called, only
+     * those listed are published (issue 16, finding 6). */
+    CHECK(vemt_disclosure_column_allowed(re, "events", "subject_key"));
+    CHECK(vemt_disclosure_column_allowed(pu, "hotspot_cells", "n_events"));
+    CHECK(vemt_disclosure_column_allowed(pu, "hotspot_cells", "gi_bin"));
+    CHECK(!vemt_disclosure_column_allowed(pu, "hotspot_cells", "gi_z"));
+    CHECK(!vemt_disclosure_column_allowed(pu, "hotspot_cells", "subject_key"));
+    CHECK(!vemt_disclosure_column_allowed(pu, "hotspot_cells", "n_children"));
+    CHECK(!vemt_disclosure_column_allowed(pa, "events", "category"));
+    CHECK(!vemt_disclosure_column_allowed(pu, "scale_profile", "moran_i"));
+    CHECK(!vemt_disclosure_column_allowed(pu, "scale_profile", "variance_i"));
+    CHECK(vemt_disclosure_column_is_count(pu, "hotspot_cube", "n_events"));
+    CHECK(!vemt_disclosure_column_is_count(pu, "hotspot_cube", "gi_bin"));
+    CHECK(vemt_disclosure_allowed_layer(pu, "events") == NULL);
+    CHECK(vemt_disclosure_allowed_layer(pu, "hotspot_cells")->geom ==
+          VEMT_ALLOW_UNITS);
+    /* Provenance keys: parameters and rules; nothing computed from data. */
+    CHECK(vemt_disclosure_metadata_allowed(pu, "parameters.cell_size_m"));
+    CHECK(!vemt_disclosure_metadata_allowed(pu, "parameters.cell_size_rule"));
+    CHECK(!vemt_disclosure_metadata_allowed(pu, "parameters.cell"));
+    CHECK(vemt_disclosure_metadata_allowed(pu, "disclosure.rule"));
+    CHECK(vemt_disclosure_metadata_allowed(pu, "inputs.kind"));
+    CHECK(!vemt_disclosure_metadata_allowed(pu, "inputs.rows_used"));
+    CHECK(!vemt_disclosure_metadata_allowed(pu, "inputs"));
+    CHECK(vemt_disclosure_metadata_below(pu, "inputs"));
+    CHECK(!vemt_disclosure_metadata_below(pu, "statistics_extra"));
+    CHECK(vemt_disclosure_metadata_allowed(re, "inputs.rows_used"));
+    /* Smallest units: a 100 m square at partner, 250 m at public. */
+    CHECK_NEAR(vemt_disclosure_min_area(pa), 10000, 0);
+    CHECK_NEAR(vemt_disclosure_min_area(pu), 62500, 0);
+    CHECK_NEAR(vemt_disclosure_min_area(re), 0, 0);
+    /* The dominance rule (the (1, k) rule, k = 50 %): the one-child home
+     * of finding 3 (15 events, 2 subjects, 14 of one) is withheld; so is
+     * 60 of 100 from one subject among 20; 50 of 100 is not. */
+    CHECK(pu->dominance == 0.5 && pa->dominance == 0.5);
+    CHECK(vemt_disclosure_dominated(pu, 15, 2, 14));
+    CHECK(vemt_disclosure_dominated(pa, 15, 2, 14));
+    CHECK(vemt_disclosure_dominated(pu, 100, 20, 60));
+    CHECK(!vemt_disclosure_dominated(pu, 100, 20, 50));
+    /* Fewer distinct subjects than the threshold: 9 at public, not 10. */
+    CHECK(vemt_disclosure_dominated(pu, 40, 9, 5));
+    CHECK(!vemt_disclosure_dominated(pu, 40, 10, 5));
+    CHECK(!vemt_disclosure_dominated(pa, 40, 5, 5));
+    CHECK(!vemt_disclosure_dominated(pu, 0, 0, 0));
+    CHECK(!vemt_disclosure_dominated(re, 15, 1, 15));
+}
+
 TEST_SUITE(disclosure_rules) {
     GDALAllRegister();
     RUN(tier_names_and_table);
@@ -426,6 +477,7 @@ TEST_SUITE(disclosure_rules) {
     RUN(one_threshold_every_writer_and_checker);
     RUN(one_cell_size_run_and_checker);
     RUN(one_layer_list_and_date_grain);
+    RUN(allow_list_and_dominance);
     GDALDestroy();
     proj_cleanup();
 }

@@ -217,8 +217,8 @@ TEST(job_refuses_bad_values) {
             VEMT_JOB_RUN,
             (const char *[]){"--incidents", "nowhere.csv", "--out", "o.gpkg",
                              "--tier", "public", "--cell-size", "100", NULL}),
-        "the public tier publishes cells of at least 250 m (this run: 100 "
-        "m); use --cell-size 250 or more");
+        "the public tier publishes units of at least 62500 m2 (a 250 m "
+        "square); a cell of 100 m is 10000 m2: use --cell-size 250 or more");
     CHECK_STR_EQ(refused(VEMT_JOB_RUN,
                          (const char *[]){"--incidents", "nowhere.csv", "--out",
                                           "o.gpkg", "--tier", "public",

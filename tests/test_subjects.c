@@ -86,7 +86,34 @@ TEST(cells_count_known_subjects_and_report_unknown) {
     vemt_ctx_destroy(ctx);
 }
 
+TEST(dominance_counts_keyless_as_one_subject) {
+    /* For the dominance rule (disclosure/): group 0 has one child 14
+     * times and one other (the one-child home of issue 16, finding 3);
+     * group 1 has 3 keyless events and 2 of one child: the keyless are one
+     * subject together, the largest; group 2 has none. */
+    vemt_subject_pair p[17];
+    for (int i = 0; i < 14; i++) p[i] = (vemt_subject_pair){0, "k1"};
+    p[14] = (vemt_subject_pair){0, "k2"};
+    p[15] = (vemt_subject_pair){1, ""};
+    p[16] = (vemt_subject_pair){1, NULL};
+    vemt_subject_pair q[] = {{1, "k1"}, {1, ""}, {1, "k1"}};
+    vemt_subject_pair all[20];
+    memcpy(all, p, sizeof p);
+    memcpy(all + 17, q, sizeof q);
+    double subjects[3], top[3];
+    CHECK_INT_EQ(vemt_subjects_top(all, 20, 3, subjects, top), VEMT_OK);
+    CHECK_NEAR(subjects[0], 2, 0);
+    CHECK_NEAR(top[0], 14, 0);
+    CHECK_NEAR(subjects[1], 2, 0);
+    CHECK_NEAR(top[1], 3, 0);
+    CHECK_NEAR(subjects[2], 0, 0);
+    CHECK_NEAR(top[2], 0, 0);
+    vemt_subject_pair bad[] = {{3, "x"}};
+    CHECK_INT_EQ(vemt_subjects_top(bad, 1, 3, subjects, top), VEMT_E_ARG);
+}
+
 TEST_SUITE(subjects) {
     RUN(distinct_keys_counted_exactly);
     RUN(cells_count_known_subjects_and_report_unknown);
+    RUN(dominance_counts_keyless_as_one_subject);
 }
