@@ -56,6 +56,24 @@ static bool after_n_equals(const char *text, const char *p) {
            (q - 1 == text || !isalnum((unsigned char)q[-2]));
 }
 
+/* Just after a parameter's name ("bandwidth 4466 m", "pixel 71 m", "cell
+ * 250 m"): a parameter, as the provenance's parameters.cell_size_m, even
+ * when chosen automatically; the counts and distances behind it are not
+ * (issue 16's decisions: "the chosen cell size is a parameter; the counts
+ * and distances behind it are not"). */
+static bool after_parameter(const char *text, const char *p) {
+    static const char names[][10] = {"bandwidth", "pixel", "cell"};
+    const char *q = p;
+    while (q > text && q[-1] == ' ') q--;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        size_t n = strlen(names[i]);
+        if ((size_t)(q - text) >= n && !strncmp(q - n, names[i], n) &&
+            (q - n == text || !isalpha((unsigned char)q[-(long)n - 1])))
+            return true;
+    }
+    return false;
+}
+
 const char *vemt_check_data_number(const char *text, size_t *len) {
     for (const char *p = text; p && *p; p++) {
         if (!isdigit((unsigned char)*p) ||
@@ -64,8 +82,9 @@ const char *vemt_check_data_number(const char *text, size_t *len) {
             continue;
         int whole, frac;
         const char *end = scan_number(p, &whole, &frac);
-        if (frac > 0 || whole >= 5 || distance_unit(end) ||
-            after_n_equals(text, p)) {
+        if ((frac > 0 || whole >= 5 || distance_unit(end) ||
+             after_n_equals(text, p)) &&
+            !(frac == 0 && after_parameter(text, p))) {
             *len = (size_t)(end - p);
             return p;
         }
