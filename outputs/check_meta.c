@@ -106,16 +106,20 @@ void vemt_check_metadata_item(vemt_checker *c, const char *where,
     /* Allowed as they are: the tier the writer stamps (OUTPUT_TIER), the
      * program and version (TIFFTAG_SOFTWARE) and whether pixels are areas
      * or points (AREA_OR_POINT): words fixed by the writer, none computed
-     * from the data. A description is text the writer composes, allowed
-     * when it carries no number that looks computed from the data (the
-     * kde's bandwidth and sigma, a count of locations). Everything else
-     * (statistics, dates, GDAL's band STATISTICS_*, another program's tags)
-     * is a problem: the writer has no reason to write it. */
+     * from the data. TIFFTAG_IMAGEDESCRIPTION is only ever the kde
+     * surface's (the one raster a tier may publish), and outside the
+     * restricted tier that surface is of the published cell counts: the
+     * numbers describing it (bandwidth, its rule's sigma and n) are
+     * computed from published values. A DESCRIPTION is text the writer
+     * composes, allowed when it carries no number that looks computed
+     * from the data. Everything else (statistics, dates, GDAL's band
+     * STATISTICS_*, another program's tags) is a problem: the writer has
+     * no reason to write it. */
     if (!strcmp(key, "OUTPUT_TIER") || !strcmp(key, "TIFFTAG_SOFTWARE") ||
-        !strcmp(key, "AREA_OR_POINT"))
+        !strcmp(key, "AREA_OR_POINT") ||
+        !strcmp(key, "TIFFTAG_IMAGEDESCRIPTION"))
         return;
-    if (!strcmp(key, "TIFFTAG_IMAGEDESCRIPTION") ||
-        !strcmp(key, "DESCRIPTION")) {
+    if (!strcmp(key, "DESCRIPTION")) {
         char at[256];
         snprintf(at, sizeof at, "%s %s", where, key);
         check_text(c, "metadata texts carrying numbers computed from the data",
@@ -263,9 +267,12 @@ void vemt_check_gpkg_metadata(vemt_checker *c, GDALDatasetH ds) {
         OGR_F_Destroy(f);
     }
     if (r) GDALDatasetReleaseResultSet(ds, r);
-    /* The tables' descriptions are metadata too. */
-    r = GDALDatasetExecuteSQL(
-        ds, "SELECT table_name, description FROM gpkg_contents", NULL, NULL);
+    /* The tables' descriptions are metadata too (but the kde surface's:
+     * of published counts, see vemt_check_metadata_item). */
+    r = GDALDatasetExecuteSQL(ds,
+                              "SELECT table_name, description FROM "
+                              "gpkg_contents WHERE table_name != 'kde'",
+                              NULL, NULL);
     while (r && (f = OGR_L_GetNextFeature(r)) != NULL) {
         char where[300];
         snprintf(where, sizeof where, "gpkg_contents %s description",

@@ -299,25 +299,17 @@ bool vemt_outputs_temp_path(const char *final, const char *ext, long pid,
  * replace it without --force. */
 bool vemt_outputs_is_vemt_file(const char *path);
 
-/** Audit the output at path against rules (the tier's allow-list; never
- * against a schema the file declares), writing one line per class of
- * problem, with its count and first examples, to report. path is a
- * GeoPackage (every table in sqlite_master and gpkg_contents, every column,
- * every feature's own geometry, counts, time steps, the metadata and the
- * provenance's keys, and the linked-table audit of hotspot_cube and trends
- * by vemt_disclosure_audit), a GeoJSON file (a layer named by its file
- * name), a folder (every file in it: an allowed layer's GeoJSON, else a
- * problem), a GeoTIFF (the kde surface and its metadata), a QGIS project
- * (.qgs, .qgz: well-formed, only allowed layers) or a Markdown report (no
- * coordinates, no pseudonyms). *problems gets the number of problems.
- * Returns VEMT_E_IO when path can't be opened, VEMT_E_NOMEM. */
+/** Audit the output at path (a GeoPackage, GeoJSON file or folder,
+ * GeoTIFF, QGIS project or Markdown report) against rules, never against
+ * what the file declares, writing one line per class of problem (count,
+ * first examples) to report; *problems gets the number of problems.
+ * VEMT_E_IO when path can't be opened, VEMT_E_NOMEM. */
 vemt_status vemt_outputs_check_disclosure(vemt_ctx *ctx, const char *path,
                                           const vemt_tier_rules *rules,
                                           FILE *report, size_t *problems);
 
-/** vemt_outputs_check_disclosure() for each of n paths, then a summary
- * line (problems, paths, the tier's rules) to report. *problems gets the
- * total. Stops at the first path that can't be checked. */
+/** vemt_outputs_check_disclosure() for each of n paths (stopping at one
+ * that can't be checked), then a summary line; *problems gets the total. */
 vemt_status vemt_outputs_check_disclosure_paths(vemt_ctx *ctx,
                                                 const char *const *paths,
                                                 size_t n,
