@@ -203,8 +203,15 @@ static void report(vemt_checker *c, const char *table, const char *row_name,
              "withheld counts recoverable from the published totals to a "
              "range narrower than %g",
              c->rules->threshold);
+    /* A withheld cell that can be no more than half the rounding base is
+     * a zero: the tier never rounds a count of 1 or more to 0 (counts
+     * under the threshold are withheld, published ones never below it), so
+     * what pins it is a published 0, and a zero discloses no one (a unit
+     * with no events, its steps withheld whole with it). */
+    double zero = t->round_to > 1 ? t->round_to / 2 : 0;
     for (size_t k = 0; !st && unprotected && k < n; k++)
-        if (isnan(t->cells[k]) && hi[k] - lo[k] < c->rules->threshold)
+        if (isnan(t->cells[k]) && hi[k] - lo[k] < c->rules->threshold &&
+            hi[k] > zero)
             vemt_check_problem(c, what,
                                "%s %s %s step %s: n_events in [%g, %g]", table,
                                row_name, rows->key[k / t->cols],
