@@ -125,7 +125,41 @@ static void analysis_usage(FILE *out) {
         out);
 }
 
+static const char usage_check[] =
+    "usage: vemt check-disclosure PATH... [--tier public|partner]\n"
+    "\n"
+    "Audit the files a run publishes against the tier's rules (public by\n"
+    "default). The rules are the tier's own, as vemt's table sets them:\n"
+    "nothing the file says of itself is trusted, and no option loosens them.\n"
+    "\n"
+    "PATH is any number of:\n"
+    "  a GeoPackage   every table (registered or not), column and row on the\n"
+    "                 tier's allow-list; each feature's own geometry (units:\n"
+    "                 polygons of at least the tier's smallest area); counts\n"
+    "                 0 or at least the threshold and rounded; time steps no\n"
+    "                 finer than the tier's; the provenance's keys and every\n"
+    "                 other metadata item; and the linked-table audit: no\n"
+    "                 withheld count of hotspot_cube or trends can be solved\n"
+    "                 from the published totals (linear programming) to a\n"
+    "                 range narrower than the threshold\n"
+    "  a GeoJSON file or folder  each file a layer named by its file name;\n"
+    "                 any other file in the folder is a problem\n"
+    "  a GeoTIFF      the kde surface, when the tier publishes it; its tags\n"
+    "  a QGIS project (.qgs, .qgz) well-formed XML naming allowed layers only\n"
+    "  a report (.md) no coordinate pairs (eastings and northings, or\n"
+    "                 degrees to 3 decimals) and no pseudonyms (20 hex\n"
+    "                 digits); the report's wording is not otherwise checked\n"
+    "\n"
+    "Prints one line per kind of problem with its count and first examples,\n"
+    "then a summary.\n"
+    "exit status: 0 no problem, 1 a problem (or a path that can't be read),\n"
+    "2 bad usage, 3 internal error\n";
+
 void vemt_args_usage(FILE *out, vemt_command command) {
+    if (command == VEMT_CMD_CHECK) {
+        fputs(usage_check, out);
+        return;
+    }
     if (command == VEMT_CMD_RUN || command == VEMT_CMD_INGEST) {
         bool run = command == VEMT_CMD_RUN;
         fputs(run ? "usage: vemt run [options]\n\n"
@@ -227,8 +261,8 @@ void vemt_args_usage(FILE *out, vemt_command command) {
         "commands:\n"
         "  run      ingest exports, find hot spots, write a GeoPackage\n"
         "  ingest   only read and normalise the exports (events, rejects)\n"
-        "  check-disclosure PATH.gpkg [--tier public|partner]\n"
-        "           report every feature that breaks the tier's rules\n"
+        "  check-disclosure PATH... [--tier public|partner]\n"
+        "           audit published outputs against the tier's rules\n"
         "\n"
         "Run 'vemt run --help' for the options of run.\n",
         out);
@@ -293,6 +327,38 @@ static bool parse_command(int argc, char **argv, vemt_args *a, FILE *err) {
     return true;
 }
 
+/* vemt check-disclosure PATH... [--tier partner|public]: the tier is the
+ * only option, since its rules are the table's (tier values are floors: no
+ * --suppress-below or --round-to can loosen what is checked). */
+static bool parse_check(int argc, char **argv, vemt_args *a, FILE *err) {
+    a->command = VEMT_CMD_CHECK;
+    a->check_tier = VEMT_TIER_PUBLIC;
+    a->check_paths = calloc((size_t)argc, sizeof *a->check_paths);
+    if (!a->check_paths) return fail(err, "out of memory", NULL);
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i], *v = NULL;
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+            a->help = true;
+        } else if (!strncmp(arg, "--tier=", 7)) {
+            v = arg + 7;
+        } else if (!strcmp(arg, "--tier")) {
+            if (i + 1 >= argc) return fail(err, "missing value for", arg);
+            v = argv[++i];
+        } else if (arg[0] == '-' && arg[1]) {
+            return fail(err, "check-disclosure takes only --tier", arg);
+        } else {
+            a->check_paths[a->n_check_paths++] = arg;
+        }
+        vemt_tier t;
+        if (v && (!vemt_tier_parse(v, &t) || t == VEMT_TIER_RESTRICTED))
+            return fail(err, "--tier of check-disclosure is partner or public",
+                        v);
+        if (v) a->check_tier = (int)t;
+    }
+    return a->help || a->n_check_paths ||
+           fail(err, "check-disclosure needs a path to check", NULL);
+}
+
 bool vemt_args_parse(int argc, char **argv, vemt_args *a, FILE *err) {
     memset(a, 0, sizeof *a);
     vemt_job_init(&a->job, VEMT_JOB_RUN);
@@ -306,21 +372,8 @@ bool vemt_args_parse(int argc, char **argv, vemt_args *a, FILE *err) {
         a->command = VEMT_CMD_VERSION;
         return true;
     }
-    if (!strcmp(cmd, "check-disclosure")) {
-        a->command = VEMT_CMD_CHECK;
-        a->job.tier = 2;
-        for (int i = 2; i < argc; i++) {
-            if (argv[i][0] == '-') {
-                if (!one_option(argc, argv, &i, a, err)) return false;
-            } else if (!a->check_path) {
-                a->check_path = argv[i];
-            } else {
-                return fail(err, "unexpected argument", argv[i]);
-            }
-        }
-        return a->help || a->check_path ||
-               fail(err, "check-disclosure needs a GeoPackage", NULL);
-    }
+    if (!strcmp(cmd, "check-disclosure"))
+        return parse_check(argc, argv, a, err);
     if (!strcmp(cmd, "run") || !strcmp(cmd, "ingest")) {
         a->command = cmd[0] == 'r' ? VEMT_CMD_RUN : VEMT_CMD_INGEST;
         a->job.command = cmd[0] == 'r' ? VEMT_JOB_RUN : VEMT_JOB_INGEST;
@@ -329,4 +382,8 @@ bool vemt_args_parse(int argc, char **argv, vemt_args *a, FILE *err) {
     return fail(err, cmd[0] == '-' ? "unknown option" : "unknown command", cmd);
 }
 
-void vemt_args_clear(vemt_args *a) { vemt_job_clear(&a->job); }
+void vemt_args_clear(vemt_args *a) {
+    free(a->check_paths);
+    a->check_paths = NULL;
+    vemt_job_clear(&a->job);
+}

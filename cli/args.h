@@ -31,9 +31,11 @@ typedef enum vemt_command {
 /** The command line: a command and, for run and ingest, the job. */
 typedef struct vemt_args {
     vemt_command command;
-    bool help;              /* --help after the command */
-    const char *check_path; /* vemt check-disclosure PATH */
-    vemt_job job;           /* every option, owned */
+    bool help;                /* --help after the command */
+    const char **check_paths; /* vemt check-disclosure PATH...: argv's */
+    size_t n_check_paths;
+    int check_tier; /* its --tier: VEMT_TIER_PARTNER or _PUBLIC */
+    vemt_job job;   /* every option, owned */
 } vemt_args;
 
 /** Parse argv into *args, then the job file of --config for the options

@@ -12,25 +12,21 @@
 #include "outputs/outputs.h"
 #include "pipeline/pipeline.h"
 
-/* vemt check-disclosure PATH [--tier public|partner]. */
+/* vemt check-disclosure PATH... [--tier public|partner]: the tier's rules
+ * as the table has them, nothing from the command line or the files. */
 static int check_disclosure(const vemt_args *a) {
     vemt_ctx *ctx;
     if (vemt_ctx_create(1, &ctx)) return VEMT_EXIT_INTERNAL;
     size_t problems = 0;
-    vemt_job t = a->job;
-    if (t.tier == 0) t.tier = 2; /* restricted: nothing to check against */
-    vemt_tier_rules rules;
-    vemt_tier_rules_for((vemt_tier)t.tier, t.suppress_below, 0, &rules);
-    vemt_status st = vemt_outputs_check_disclosure(ctx, a->check_path, &rules,
-                                                   stdout, &problems);
-    if (st)
-        vemt_error_print(stderr, a->check_path, vemt_ctx_error(ctx));
-    else
-        printf("%s: %zu problem%s for the %s tier (threshold %g)\n",
-               a->check_path, problems, problems == 1 ? "" : "s",
-               vemt_tier_name(rules.tier), rules.threshold);
+    const vemt_tier_rules *rules =
+        vemt_tier_rules_get((vemt_tier)a->check_tier);
+    vemt_status st = vemt_outputs_check_disclosure_paths(
+        ctx, a->check_paths, a->n_check_paths, rules, stdout, &problems);
+    if (st) vemt_error_print(stderr, NULL, vemt_ctx_error(ctx));
     vemt_ctx_destroy(ctx);
-    return st ? VEMT_EXIT_INPUT : problems ? VEMT_EXIT_INPUT : VEMT_EXIT_OK;
+    if (st == VEMT_E_NOMEM || st == VEMT_E_DEPENDENCY)
+        return VEMT_EXIT_INTERNAL;
+    return st || problems ? VEMT_EXIT_INPUT : VEMT_EXIT_OK;
 }
 
 int main(int argc, char **argv) {

@@ -1,247 +1,170 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file check.c
- * @brief `vemt check-disclosure`: re-read any GeoPackage (vemt's, or one
- * edited by hand in QGIS) and report every feature that breaks a tier's
- * rules.
+ * @brief `vemt check-disclosure`: audit the files a run publishes against
+ * a tier's allow-list (disclosure/allow.c), never against what a file says
+ * of itself. Problems are gathered by class and printed one line per
+ * class, with a count and the first examples.
  */
-#include <gdal.h>
-#include <json-c/json.h>
-#include <math.h>
-#include <ogr_api.h>
+#include "outputs/check.h"
+
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
+#include "engine/alloc.h"
 #include "gdalutil/gdalutil.h"
-#include "outputs/ogr_writer.h"
 
-typedef struct checker {
-    FILE *report;
-    const char *path;
-    const vemt_tier_rules *rules;
-    json_object *schema; /* the declared schema's "layers", or NULL */
-    size_t problems;
-} checker;
-
-static void problem(checker *c, const char *layer, long fid, const char *what) {
-    c->problems++;
-    fprintf(c->report, "%s: layer '%s'", c->path, layer);
-    if (fid >= 0) fprintf(c->report, " feature %ld", fid);
-    fprintf(c->report, ": %s\n", what);
+const char *vemt_check_tier(const vemt_checker *c) {
+    return vemt_tier_name(c->rules->tier);
 }
 
-/* The declared role lists of a layer, or NULL. */
-static json_object *declared(const checker *c, const char *layer,
-                             const char *role) {
-    json_object *l, *arr;
-    if (!c->schema || !json_object_object_get_ex(c->schema, layer, &l) ||
-        !json_object_object_get_ex(l, role, &arr))
+static vemt_check_class *find_class(vemt_checker *c, const char *what) {
+    for (size_t i = 0; i < c->n_classes; i++)
+        if (!strcmp(c->classes[i].what, what)) return &c->classes[i];
+    if (vemt_grow((void **)&c->classes, &c->cap, c->n_classes + 1,
+                  sizeof *c->classes))
         return NULL;
-    return arr;
+    vemt_check_class *k = &c->classes[c->n_classes];
+    memset(k, 0, sizeof *k);
+    if (!(k->what = vemt_strdup(what))) return NULL;
+    c->n_classes++;
+    return k;
 }
 
-static bool in_list(json_object *arr, const char *name) {
-    for (size_t i = 0; arr && i < json_object_array_length(arr); i++)
-        if (!strcmp(json_object_get_string(json_object_array_get_idx(arr, i)),
-                    name))
-            return true;
-    return false;
-}
-
-/* A field's role by the declared schema, else by vemt's naming
- * conventions (for files without the declaration). */
-static unsigned role_of(const checker *c, const char *layer, const char *f) {
-    if (c->schema) {
-        unsigned r = 0;
-        r |= in_list(declared(c, layer, "counts"), f) ? VEMT_FIELD_COUNT : 0;
-        r |= in_list(declared(c, layer, "statistics"), f) ? VEMT_FIELD_STATISTIC
-                                                          : 0;
-        r |= in_list(declared(c, layer, "identifiers"), f)
-                 ? VEMT_FIELD_IDENTIFIER
-                 : 0;
-        return r;
+void vemt_check_problem(vemt_checker *c, const char *what, const char *fmt,
+                        ...) {
+    c->problems++;
+    vemt_check_class *k = find_class(c, what);
+    if (!k) {
+        c->nomem = true;
+        return;
     }
-    return vemt_disclosure_role_by_name(f);
+    if (k->count++ >= VEMT_CHECK_EXAMPLES) return;
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (!(k->first[k->count - 1] = vemt_strdup(buf))) c->nomem = true;
 }
 
-/* Rules on a layer's fields: those of roles the tier withholds (statistics,
- * identifiers) must be gone. */
-static void check_fields(checker *c, OGRLayerH l, const char *name,
-                         unsigned *roles) {
-    OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
-    for (int i = 0; i < OGR_FD_GetFieldCount(d) && i < 64; i++) {
-        const char *f = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i));
-        char msg[256];
-        roles[i] = role_of(c, name, f);
-        unsigned withheld = roles[i] & c->rules->withheld_roles;
-        if (withheld & VEMT_FIELD_STATISTIC) {
-            snprintf(msg, sizeof msg,
-                     "field '%s' can be solved back to counts and is "
-                     "withheld outside the restricted tier",
-                     f);
-            problem(c, name, -1, msg);
-        }
-        if (withheld & VEMT_FIELD_IDENTIFIER) {
-            snprintf(msg, sizeof msg, "field '%s' identifies records or people",
-                     f);
-            problem(c, name, -1, msg);
-        }
+/* One line per class: "PATH: COUNT WHAT (first: a; b; c)". */
+static void print_classes(const vemt_checker *c, FILE *report) {
+    for (size_t i = 0; i < c->n_classes; i++) {
+        const vemt_check_class *k = &c->classes[i];
+        fprintf(report, "%s: %zu %s", c->path, k->count, k->what);
+        for (size_t j = 0; j < VEMT_CHECK_EXAMPLES && k->first[j]; j++)
+            fprintf(report, "%s%s", j ? "; " : " (first: ", k->first[j]);
+        fputs(k->first[0] ? ")\n" : "\n", report);
     }
 }
 
-/* Per feature: counts 0 or >= threshold (or null); units no smaller than
- * the tier's smallest cell and steps no finer than its finest (public:
- * 250 m, a month). */
-static void check_features(checker *c, OGRLayerH l, const char *name,
-                           const unsigned *roles) {
-    OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
-    int s0 = OGR_FD_GetFieldIndex(d, "step_start_utc");
-    int s1 = OGR_FD_GetFieldIndex(d, "step_end_utc");
-    bool has_counts = false;
-    for (int i = 0; i < OGR_FD_GetFieldCount(d) && i < 64; i++)
-        has_counts |= (roles[i] & VEMT_FIELD_COUNT) != 0;
-    OGRFeatureH f;
-    OGR_L_ResetReading(l);
-    while ((f = OGR_L_GetNextFeature(l)) != NULL) {
-        long fid = (long)OGR_F_GetFID(f);
-        for (int i = 0; i < OGR_FD_GetFieldCount(d) && i < 64; i++) {
-            if (!(roles[i] & VEMT_FIELD_COUNT) ||
-                !OGR_F_IsFieldSetAndNotNull(f, i))
-                continue;
-            double v = OGR_F_GetFieldAsDouble(f, i);
-            char msg[160];
-            snprintf(msg, sizeof msg,
-                     "count '%s' = %g is under the threshold "
-                     "of %g",
-                     OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i)), v,
-                     c->rules->threshold);
-            if (round(v) >= 1 && round(v) < c->rules->threshold)
-                problem(c, name, fid, msg);
-        }
-        OGRGeometryH g = OGR_F_GetGeometryRef(f);
-        char msg[160];
-        if (has_counts && g &&
-            !vemt_disclosure_area_allowed(c->rules, OGR_G_Area(g))) {
-            snprintf(msg, sizeof msg,
-                     "unit of %.0f m2 is smaller than a %g m cell",
-                     OGR_G_Area(g), c->rules->min_cell_m);
-            problem(c, name, fid, msg);
-        }
-        if (c->rules->finest_step > VEMT_GRAIN_ANY && s0 >= 0 && s1 >= 0) {
-            int y0, m0, d0, h, mi, tz, y1, m1, d1;
-            float sec;
-            OGR_F_GetFieldAsDateTimeEx(f, s0, &y0, &m0, &d0, &h, &mi, &sec,
-                                       &tz);
-            OGR_F_GetFieldAsDateTimeEx(f, s1, &y1, &m1, &d1, &h, &mi, &sec,
-                                       &tz);
-            double days = (double)(vemt_days_from_civil(y1, m1, d1) -
-                                   vemt_days_from_civil(y0, m0, d0));
-            snprintf(msg, sizeof msg,
-                     "time step of %.0f days is finer than a %s", days + 1,
-                     vemt_grain_name(c->rules->finest_step));
-            if (!vemt_disclosure_span_allowed(c->rules, days + 1))
-                problem(c, name, fid, msg);
-        }
-        OGR_F_Destroy(f);
+static void free_classes(vemt_checker *c) {
+    for (size_t i = 0; i < c->n_classes; i++) {
+        vemt_free(c->classes[i].what);
+        for (size_t j = 0; j < VEMT_CHECK_EXAMPLES; j++)
+            vemt_free(c->classes[i].first[j]);
     }
+    vemt_free(c->classes);
 }
 
-/* Report each key the query returns: a line of hotspot_cube (what) with
- * exactly one withheld count whose total another layer publishes. */
-static void recoverable(checker *c, GDALDatasetH ds, const char *sql,
-                        const char *what) {
-    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
-    OGRFeatureH f;
-    while (r && (f = OGR_L_GetNextFeature(r)) != NULL) {
-        char msg[256];
-        snprintf(msg, sizeof msg,
-                 "%s %s has one withheld count and a published total: the "
-                 "count can be recovered by subtraction",
-                 what, OGR_F_GetFieldAsString(f, 0));
-        problem(c, "hotspot_cube", -1, msg);
-        OGR_F_Destroy(f);
+static bool ends_with(const char *s, const char *tail) {
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && !strcasecmp(s + n - k, tail);
+}
+
+/* The layer a GeoJSON file's name names: its base name without
+ * ".geojson", into buf. */
+static void layer_of_file(const char *path, char *buf, size_t size) {
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (ends_with(base, ".geojson")) n -= strlen(".geojson");
+    snprintf(buf, size, "%.*s", (int)n, base);
+}
+
+static vemt_status check_gpkg_file(vemt_checker *c) {
+    GDALDatasetH ds =
+        GDALOpenEx(c->path, GDAL_OF_VECTOR | GDAL_OF_RASTER | GDAL_OF_READONLY,
+                   (const char *const[]){"GPKG", NULL}, NULL, NULL);
+    if (!ds) {
+        vemt_ctx_fail(c->ctx, VEMT_E_IO, "can't open as a GeoPackage");
+        vemt_ctx_set_source(c->ctx, c->path);
+        return VEMT_E_IO;
     }
-    if (r) GDALDatasetReleaseResultSet(ds, r);
+    vemt_check_gpkg(c, ds);
+    GDALClose(ds);
+    return VEMT_OK;
 }
 
-/* Rows: a cell's steps against its total in emerging_hotspots. Columns: a
- * step's cells against the study area's count in trends (category 'all'). */
-static void check_lines(checker *c, GDALDatasetH ds) {
-    if (!GDALDatasetGetLayerByName(ds, "hotspot_cube")) return;
-    if (GDALDatasetGetLayerByName(ds, "emerging_hotspots"))
-        recoverable(c, ds,
-                    "SELECT cell_id FROM hotspot_cube GROUP BY cell_id "
-                    "HAVING sum(n_events IS NULL) = 1 AND cell_id IN "
-                    "(SELECT cell_id FROM emerging_hotspots WHERE n_events "
-                    "IS NOT NULL)",
-                    "cell");
-    if (GDALDatasetGetLayerByName(ds, "trends"))
-        recoverable(c, ds,
-                    "SELECT step_start_utc FROM hotspot_cube GROUP BY "
-                    "step_start_utc HAVING sum(n_events IS NULL) = 1 AND "
-                    "step_start_utc IN (SELECT step_start_utc FROM trends "
-                    "WHERE area = 'study area' AND category = 'all' AND "
-                    "n_events IS NOT NULL)",
-                    "time step");
-}
-
-/* The declared schema and tier in vemt's metadata, or NULL. */
-static json_object *read_schema(GDALDatasetH ds) {
-    OGRLayerH r = GDALDatasetExecuteSQL(
-        ds,
-        "SELECT metadata FROM gpkg_metadata WHERE md_standard_uri = "
-        "'urn:vemt:disclosure-schema:1'",
-        NULL, NULL);
-    OGRFeatureH f = r ? OGR_L_GetNextFeature(r) : NULL;
-    json_object *doc =
-        f ? json_tokener_parse(OGR_F_GetFieldAsString(f, 0)) : NULL;
-    if (f) OGR_F_Destroy(f);
-    if (r) GDALDatasetReleaseResultSet(ds, r);
-    return doc;
-}
-
-static void check_layer(checker *c, OGRLayerH l) {
-    const char *name = OGR_L_GetName(l);
-    if (!strcmp(name, "layer_styles")) return;
-    OGRwkbGeometryType t = wkbFlatten(OGR_L_GetGeomType(l));
-    bool points = t == wkbPoint || t == wkbMultiPoint || t == wkbLineString ||
-                  t == wkbMultiLineString;
-    if (points && !c->rules->exact_locations)
-        problem(c, name, -1,
-                "point or line layer: individual events, journeys or places "
-                "are restricted");
-    unsigned roles[64] = {0};
-    check_fields(c, l, name, roles);
-    check_features(c, l, name, roles);
+/* Check path by its kind: a folder, or a file by its extension. */
+static vemt_status check_path(vemt_checker *c) {
+    struct stat st;
+    if (stat(c->path, &st) != 0) {
+        vemt_ctx_fail(c->ctx, VEMT_E_IO, "no such file or folder");
+        vemt_ctx_set_source(c->ctx, c->path);
+        return VEMT_E_IO;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        vemt_check_folder(c);
+        return VEMT_OK;
+    }
+    const char *p = c->path;
+    if (ends_with(p, ".gpkg")) return check_gpkg_file(c);
+    if (ends_with(p, ".geojson")) {
+        char layer[256];
+        layer_of_file(p, layer, sizeof layer);
+        vemt_check_geojson(c, p, layer);
+    } else if (ends_with(p, ".tif") || ends_with(p, ".tiff")) {
+        vemt_check_geotiff(c);
+    } else if (ends_with(p, ".qgs") || ends_with(p, ".qgz")) {
+        vemt_check_project(c);
+    } else if (ends_with(p, ".md")) {
+        vemt_check_markdown(c);
+    } else {
+        vemt_check_problem(c, "files of a kind vemt does not publish", "%s", p);
+    }
+    return VEMT_OK;
 }
 
 vemt_status vemt_outputs_check_disclosure(vemt_ctx *ctx, const char *path,
                                           const vemt_tier_rules *rules,
                                           FILE *report, size_t *problems) {
     *problems = 0;
+    vemt_checker c = {.ctx = ctx, .rules = rules, .path = path};
     vemt_gdal_errors ge;
-    vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
-    GDALDatasetH ds =
-        GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    vemt_gdal_errors_push(&ge, ctx, VEMT_E_IO);
+    vemt_status st = check_path(&c);
     vemt_gdal_errors_pop();
-    if (!ds) {
-        vemt_ctx_fail(ctx, VEMT_E_IO, "can't open as a GeoPackage");
-        vemt_ctx_set_source(ctx, path);
-        return VEMT_E_IO;
-    }
-    checker c = {report, path, rules, NULL, 0};
-    json_object *doc = read_schema(ds);
-    if (!doc || !json_object_object_get_ex(doc, "layers", &c.schema)) {
-        c.schema = NULL;
-        fprintf(report,
-                "%s: no vemt disclosure schema in the file: fields "
-                "checked by their names\n",
-                path);
-    }
-    for (int i = 0; i < GDALDatasetGetLayerCount(ds); i++)
-        check_layer(&c, GDALDatasetGetLayer(ds, i));
-    check_lines(&c, ds);
-    json_object_put(doc);
-    GDALClose(ds);
+    if (!st && c.nomem)
+        st =
+            vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory checking %s", path);
+    if (!st) print_classes(&c, report);
+    free_classes(&c);
     *problems = c.problems;
+    return st;
+}
+
+vemt_status vemt_outputs_check_disclosure_paths(
+    vemt_ctx *ctx, const char *const *paths, size_t n,
+    const vemt_tier_rules *rules, FILE *report, size_t *problems) {
+    *problems = 0;
+    size_t failing = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        vemt_status st =
+            vemt_outputs_check_disclosure(ctx, paths[i], rules, report, &k);
+        if (st) return st;
+        *problems += k;
+        failing += k > 0;
+    }
+    fprintf(report,
+            "check-disclosure: %zu problem%s in %zu of %zu path%s for the %s "
+            "tier (threshold %g, rounding %g, units of at least %g m2)\n",
+            *problems, *problems == 1 ? "" : "s", failing, n, n == 1 ? "" : "s",
+            vemt_tier_name(rules->tier), rules->threshold, rules->round_to,
+            vemt_disclosure_min_area(rules));
     return VEMT_OK;
 }

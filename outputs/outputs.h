@@ -299,17 +299,22 @@ bool vemt_outputs_temp_path(const char *final, const char *ext, long pid,
  * replace it without --force. */
 bool vemt_outputs_is_vemt_file(const char *path);
 
-/** Check the GeoPackage at path against a tier's rules, writing one line
- * per problem to report: point or line layers (without exact locations),
- * counts from 1 to rules->threshold - 1, fields of withheld roles
- * (statistics, identifiers), units smaller than rules->min_cell_m square,
- * time steps finer than rules->finest_step, and withheld values
- * recoverable from totals. The roles of fields come from the schema vemt
- * declares in its metadata, or from their names. *problems gets the count.
- * Returns VEMT_E_IO when the file can't be opened. */
+/** Audit the output at path (a GeoPackage, GeoJSON file or folder,
+ * GeoTIFF, QGIS project or Markdown report) against rules, never against
+ * what the file declares, writing one line per class of problem (count,
+ * first examples) to report; *problems gets the number of problems.
+ * VEMT_E_IO when path can't be opened, VEMT_E_NOMEM. */
 vemt_status vemt_outputs_check_disclosure(vemt_ctx *ctx, const char *path,
                                           const vemt_tier_rules *rules,
                                           FILE *report, size_t *problems);
+
+/** vemt_outputs_check_disclosure() for each of n paths (stopping at one
+ * that can't be checked), then a summary line; *problems gets the total. */
+vemt_status vemt_outputs_check_disclosure_paths(vemt_ctx *ctx,
+                                                const char *const *paths,
+                                                size_t n,
+                                                const vemt_tier_rules *rules,
+                                                FILE *report, size_t *problems);
 
 /** What a temporary holds, for reading it back before the commit. */
 typedef enum vemt_commit_kind {

@@ -641,25 +641,19 @@ static bool flags(const char *file, const char *reason) {
 
 TEST(check_disclosure_flags_each_rule) {
     hand_made("points.gpkg", wkbPoint, NULL, 20, 300, 31);
-    CHECK(flags("points.gpkg", "point or line layer"));
+    CHECK(flags("points.gpkg", "geometries that are not polygons"));
     hand_made("small.gpkg", wkbPolygon, NULL, 3, 300, 31);
-    CHECK(flags("small.gpkg", "count 'n_events' = 3 is under the threshold"));
+    CHECK(flags("small.gpkg", "n_events = 3"));
     hand_made("stat.gpkg", wkbPolygon, "gi_z", 20, 300, 31);
-    CHECK(flags("stat.gpkg", "field 'gi_z' can be solved back to counts"));
+    CHECK(flags("stat.gpkg", "hotspot_cube.gi_z"));
     hand_made("id.gpkg", wkbPolygon, "subject_key", 20, 300, 31);
-    CHECK(flags("id.gpkg", "field 'subject_key' identifies"));
+    CHECK(flags("id.gpkg", "hotspot_cube.subject_key"));
     hand_made("cell.gpkg", wkbPolygon, NULL, 20, 100, 31);
-    CHECK(flags("cell.gpkg", "smaller than a 250 m cell"));
+    CHECK(flags("cell.gpkg", "units smaller than 62500 m2"));
     hand_made("week.gpkg", wkbPolygon, NULL, 20, 300, 7);
-    CHECK(flags("week.gpkg", "finer than a month"));
+    CHECK(flags("week.gpkg", "time steps finer than a month"));
     hand_made("fine.gpkg", wkbPolygon, NULL, 20, 300, 31);
-    CHECK(!flags("fine.gpkg", "layer"));
-    char path[256];
-    snprintf(path, sizeof path, "%s/out.txt", tmpdir);
-    size_t n;
-    char *out = test_slurp(path, &n);
-    CHECK(out && strstr(out, "no vemt disclosure schema in the file"));
-    free(out);
+    CHECK(!flags("fine.gpkg", "hotspot_cube"));
 }
 
 /* hotspot_cube with two cells in one step, one of them withheld, and the
@@ -700,12 +694,14 @@ static void hand_made_column(const char *name, bool total_published) {
 }
 
 TEST(check_disclosure_flags_column_recovery) {
+    /* A = 20 published, B withheld, the step's total 25: at the public
+     * tier's rounding (5) B lies anywhere in [0, 10], the threshold wide,
+     * so the audit finds it protected. tests/test_check.c (linked_audit)
+     * recovers a withheld cell from exact totals. */
     hand_made_column("column.gpkg", true);
-    CHECK(flags("column.gpkg",
-                "time step 2024/01/01 00:00:00+00 has one withheld count "
-                "and a published total"));
+    CHECK(!flags("column.gpkg", "recoverable"));
     hand_made_column("column_safe.gpkg", false);
-    CHECK(!flags("column_safe.gpkg", "withheld count"));
+    CHECK(!flags("column_safe.gpkg", "recoverable"));
 }
 
 TEST(restricted_files_private) {
