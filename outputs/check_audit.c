@@ -209,6 +209,8 @@ static void report(vemt_checker *c, const char *table, const char *row_name,
      * what pins it is a published 0, and a zero discloses no one (a unit
      * with no events, its steps withheld whole with it). */
     double zero = t->round_to > 1 ? t->round_to / 2 : 0;
+    /* Only the file's own rows (not the located-nowhere row). */
+    n = rows->n * t->cols;
     for (size_t k = 0; !st && unprotected && k < n; k++)
         if (isnan(t->cells[k]) && hi[k] - lo[k] < c->rules->threshold &&
             hi[k] > zero)
@@ -220,25 +222,29 @@ static void report(vemt_checker *c, const char *table, const char *row_name,
     vemt_free(hi);
 }
 
-/* Read table s from layer with its margins (units, then units2: row
- * totals; trends: step totals; any may be NULL) and audit it. */
+/* Read table s from layer with its margins (units: row totals; trends:
+ * step totals; either may be NULL) and audit it. */
 static void audit_one(vemt_checker *c, OGRLayerH layer, source s,
-                      OGRLayerH units, OGRLayerH units2, OGRLayerH trends) {
+                      OGRLayerH units, OGRLayerH trends) {
     keyset rows = {0}, cols = {0};
     double *cells = NULL, *row_tot = NULL, *col_tot = NULL;
     if (!read_keys(layer, s, &rows, &cols)) goto nomem;
     if (!rows.n || !cols.n) goto done;
-    size_t n = rows.n * cols.n;
+    /* The study area's step totals also count events located nowhere (in
+     * no unit): one more row, withheld, holds them, so a step's units sum
+     * to at most its total (the writer knows whether there are any and
+     * audits the stricter table when there are none). */
+    size_t R = rows.n + (s == CUBE && trends ? 1 : 0);
+    size_t n = R * cols.n;
     cells = vemt_calloc(n, sizeof *cells);
-    row_tot = units ? vemt_calloc(rows.n, sizeof *row_tot) : NULL;
+    row_tot = units ? vemt_calloc(R, sizeof *row_tot) : NULL;
     col_tot = trends ? vemt_calloc(cols.n, sizeof *col_tot) : NULL;
     if (!cells || (units && !row_tot) || (trends && !col_tot)) goto nomem;
     for (size_t k = 0; k < n; k++) cells[k] = NAN;
-    for (size_t i = 0; row_tot && i < rows.n; i++) row_tot[i] = NAN;
+    for (size_t i = 0; row_tot && i < R; i++) row_tot[i] = NAN;
     for (size_t j = 0; col_tot && j < cols.n; j++) col_tot[j] = NAN;
     read_cells(layer, s, &rows, &cols, "n_events", cells);
     if (units) read_unit_totals(units, &rows, row_tot);
-    if (units2) read_unit_totals(units2, &rows, row_tot);
     if (trends) read_step_totals(trends, &cols, col_tot);
     /* The grand total is the steps' totals' sum; only exact totals give it
      * as one more published value (a sum of rounded totals is known only
@@ -248,7 +254,7 @@ static void audit_one(vemt_checker *c, OGRLayerH layer, source s,
         total = 0;
         for (size_t j = 0; j < cols.n; j++) total += col_tot[j];
     }
-    vemt_audit_table t = {.rows = rows.n,
+    vemt_audit_table t = {.rows = R,
                           .cols = cols.n,
                           .cells = cells,
                           .row_tot = row_tot,
@@ -271,10 +277,9 @@ done:
 void vemt_check_audit(vemt_checker *c, OGRLayerH cube, OGRLayerH cells,
                       OGRLayerH emerging, OGRLayerH trends) {
     if (!(c->rules->threshold > 0)) return; /* nothing is withheld */
-    if (!cells) {
-        cells = emerging;
-        emerging = NULL;
-    }
-    if (cube) audit_one(c, cube, CUBE, cells, emerging, trends);
-    if (trends) audit_one(c, trends, CATEGORY, NULL, NULL, trends);
+    /* The cube's unit totals are emerging_hotspots'; hotspot_cells counts
+     * the whole period, which differs from the cube's under --time-start
+     * or --time-end (it is the same table only without them). */
+    if (cube) audit_one(c, cube, CUBE, emerging ? emerging : cells, trends);
+    if (trends) audit_one(c, trends, CATEGORY, NULL, trends);
 }

@@ -273,7 +273,8 @@ static vemt_status publish_cells(const vemt_tier_rules *rules,
 static vemt_status publish_cube(const vemt_tier_rules *rules,
                                 const vemt_hotspot_result *h,
                                 vemt_trend_result *tr, const uint8_t *dom,
-                                const double *all_pub, vemt_published *pub) {
+                                const double *all_true, const double *all_pub,
+                                vemt_published *pub) {
     size_t U = vemt_cube_units(tr->cube), T = vemt_cube_steps(tr->cube);
     const double *e = vemt_cube_events(tr->cube);
     const double *s = vemt_cube_subjects(tr->cube);
@@ -303,7 +304,7 @@ static vemt_status publish_cube(const vemt_tier_rules *rules,
         for (size_t t = 0; t < T; t++) {
             double sum = 0;
             for (size_t u = 0; u < U; u++) sum += e[u * T + t];
-            double rest = tr->rows[t].n_events - sum;
+            double rest = all_true[t] - sum;
             x[U * T + t] = rest > 1e-9 ? rest : 0;
             px[U * T + t] = rest > 1e-9 ? (double)NAN : 0;
             nowhere |= rest > 1e-9;
@@ -382,14 +383,16 @@ vemt_status vemt_publish(const vemt_job *a, const vemt_hotspot_result *h,
     bool withholds = rules.threshold > 0;
     if (!st && tr && tr->cube) {
         size_t T = vemt_cube_steps(tr->cube);
-        double *all_pub = vemt_malloc((T ? T : 1) * sizeof *all_pub);
-        if (!all_pub) st = VEMT_E_NOMEM;
-        for (size_t t = 0; all_pub && t < T; t++)
-            all_pub[t] = tr->rows[t].n_events;
-        if (!st && withholds) st = publish_rows(&rules, tr, all_pub);
-        if (!st) st = publish_cube(&rules, h, tr, dom, all_pub, pub);
+        /* The "all" series' true counts (T), then as published (T):
+         * publish_rows() overwrites the rows with the published ones. */
+        double *all = vemt_malloc((T ? 2 * T : 1) * sizeof *all);
+        if (!all) st = VEMT_E_NOMEM;
+        for (size_t t = 0; all && t < T; t++)
+            all[t] = all[T + t] = tr->rows[t].n_events;
+        if (!st && withholds) st = publish_rows(&rules, tr, all + T);
+        if (!st) st = publish_cube(&rules, h, tr, dom, all, all + T, pub);
         if (!st && withholds) publish_unit_rows(tr, pub);
-        vemt_free(all_pub);
+        vemt_free(all);
     }
     vemt_free(dom);
     if (!st && withholds) st = hide_statistics(a, h, tr, pub);

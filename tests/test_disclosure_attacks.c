@@ -357,6 +357,36 @@ TEST(units_smaller_than_the_tier_refused) {
     if (ds) GDALClose(ds);
 }
 
+TEST(time_window_run_passes_its_own_audit) {
+    /* A review found a --time-start run at the partner tier refusing to
+     * write (exit 3): the checker took hotspot_cells' totals, which count
+     * the whole period, as the cube's (a unit busy only before the
+     * window). The demo's incidents with 30 more at one place in 2024. */
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cp '%s/demo/incidents.csv' '%s/ws.csv'",
+             VEMT_FIXTURES, tmpdir);
+    CHECK_INT_EQ(system(cmd), 0);
+    char path[256];
+    snprintf(path, sizeof path, "%s/ws.csv", tmpdir);
+    FILE *f = fopen(path, "a");
+    CHECK(f != NULL);
+    for (int i = 0; f && i < 30; i++)
+        fprintf(f,
+                "X-%04d,2024-%02d-%02dT12:00:00Z,%.1f,518800.0,violence,"
+                "ZZ%03d\n",
+                i, 1 + i % 8, 1 + i % 28, 456400.0 + i, i);
+    if (f) fclose(f);
+    char err[1024];
+    CHECK_INT_EQ(vemt("run --incidents ws.csv --boundary " VEMT_FIXTURES
+                      "/demo/boundary.geojson --cell-size 300 --time-start "
+                      "2025-03 --tier partner --permutations 0 --clusters "
+                      "none --no-kde --out ws.gpkg --quiet",
+                      err, sizeof err),
+                 0);
+    CHECK_INT_EQ(
+        vemt("check-disclosure ws.gpkg --tier partner", err, sizeof err), 0);
+}
+
 TEST_SUITE(disclosure_attacks) {
     GDALAllRegister();
     snprintf(tmpdir, sizeof tmpdir, "/tmp/vemt-attacks-XXXXXX");
@@ -365,6 +395,7 @@ TEST_SUITE(disclosure_attacks) {
     RUN(exact_counts_refused_outside_restricted);
     RUN(one_child_home_publishes_nothing);
     RUN(units_smaller_than_the_tier_refused);
+    RUN(time_window_run_passes_its_own_audit);
     test_remove_dir(tmpdir);
     GDALDestroy();
 }
