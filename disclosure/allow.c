@@ -81,6 +81,7 @@ const char *const vemt_shared_metadata[] = {
     "parameters.global_window", "parameters.count", "parameters.fdr",
     "parameters.merge_distance_m", "parameters.merge_time_s",
     "parameters.max_memory_bytes", "parameters.centroids",
+    "parameters.cell_size_method",
     NULL
     /* clang-format on */
 };

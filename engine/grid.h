@@ -36,6 +36,9 @@ size_t vemt_hexgrid_ring(const vemt_units *g, size_t i, double *xy);
 vemt_bbox vemt_hexgrid_bbox(const vemt_units *g, size_t i);
 void vemt_hexgrid_id(const vemt_units *g, size_t i, char *buf, size_t size);
 bool vemt_hexgrid_locate(const vemt_units *g, double x, double y, size_t *i);
+/** Lattice column and row of the hexagon s m high holding (x, y), on the
+ * lattice every hexagon grid of that size shares; false if none. */
+bool vemt_hexgrid_lattice_cell(double s, double x, double y, long *c, long *r);
 
 /** Where a point lies among places (units, polygons): false for nowhere. */
 typedef bool (*vemt_locate_fn)(const void *where, double x, double y,

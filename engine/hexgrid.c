@@ -213,6 +213,10 @@ void vemt_hexgrid_id(const vemt_units *g, size_t i, char *buf, size_t size) {
     snprintf(buf, size, "H%ld_%ld", c, r);
 }
 
+bool vemt_hexgrid_lattice_cell(double s, double x, double y, long *c, long *r) {
+    return hex_owner(s, x, y, c, r);
+}
+
 bool vemt_hexgrid_locate(const vemt_units *g, double x, double y, size_t *i) {
     long c, r;
     if (!hex_owner(g->cell, x, y, &c, &r)) return false;

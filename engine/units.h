@@ -174,17 +174,28 @@ typedef enum vemt_unit_shape {
 double vemt_grid_auto_cell_size_m(const vemt_bbox *extent, char *rule_out,
                                   size_t rule_size);
 
-/** Automatic cell size from the extent and the events, after Esri's
- * Optimized Hot Spot Analysis: the larger of the extent's longer side / 100
- * and the mean distance from each distinct event location to its nearest
- * neighbour, rounded up to a multiple of 50 m, at least 50 m (grid.c).
- * Counts located, in-area events whose kind is in kinds. rule_out (may be
- * NULL) gets the rule with its numbers. Returns VEMT_E_NOMEM. */
-vemt_status vemt_grid_auto_cell_size_events_m(vemt_ctx *ctx,
-                                              const vemt_bbox *extent,
-                                              const vemt_events *events,
-                                              unsigned kinds, double *cell_m,
-                                              char *rule_out, size_t rule_size);
+/** The automatic cell size's target: the median count of events per
+ * non-empty cell (grid.c says why 5). */
+#define VEMT_CELL_SIZE_TARGET 5.0
+/** The automatic cell size's rule, by name (what the provenance keeps
+ * outside the restricted tier). */
+#define VEMT_CELL_SIZE_RULE_NAME                                            \
+    "the smallest multiple of 50 m with a median of at least 5 events per " \
+    "non-empty cell, between the mean nearest-neighbour distance of the "   \
+    "event locations and the extent's longer side / 20"
+
+/** Automatic cell size from the extent and the events: the smallest
+ * multiple of 50 m at which the median count of events per non-empty cell
+ * of the shape's grid is at least VEMT_CELL_SIZE_TARGET, searched from the
+ * mean nearest-neighbour distance of the distinct event locations (at
+ * least 50 m, within the grid-size limit) up to the extent's longer side /
+ * 20 (grid.c). Counts located, in-area events whose kind is in kinds.
+ * rule_out (may be NULL) gets the rule with its numbers: target, median
+ * reached, non-empty cells, bounds. Returns VEMT_E_NOMEM. */
+vemt_status vemt_grid_auto_cell_size_events_m(
+    vemt_ctx *ctx, const vemt_bbox *extent, const vemt_events *events,
+    unsigned kinds, vemt_unit_shape shape, double *cell_m, char *rule_out,
+    size_t rule_size);
 
 /** Lay a grid of cell_m squares over extent, with its origin snapped down
  * to a multiple of cell_m (so runs line up with the analysis CRS's origin);

@@ -191,12 +191,13 @@ static vemt_status grid_units(vemt_ctx *ctx, const vemt_job *a,
                              "to map (see the rejects above)",
                              a->kind_name);
     double cell = a->cell_size_m;
-    char rule[400];
+    char rule[800];
     if (cell > 0) {
         vemt_params_add(params, "cell_size_m", "given", cell);
     } else {
         vemt_status st = vemt_grid_auto_cell_size_events_m(
-            ctx, &extent, events, a->kinds, &cell, rule, sizeof rule);
+            ctx, &extent, events, a->kinds, (vemt_unit_shape)a->grid_shape,
+            &cell, rule, sizeof rule);
         if (st) return st;
         /* The tier's smallest unit floors it before anything is counted. */
         double floor_m = vemt_tier_min_cell(a);
@@ -208,6 +209,10 @@ static vemt_status grid_units(vemt_ctx *ctx, const vemt_job *a,
             cell = floor_m;
         }
         vemt_params_add(params, "cell_size_m", "automatic", cell);
+        /* The reason, with numbers from the data, stays in the restricted
+         * tier; the rule's name is shared (disclosure/allow.c). */
+        vemt_params_add_text(params, "cell_size_method", "automatic",
+                             VEMT_CELL_SIZE_RULE_NAME);
         vemt_params_add_text(params, "cell_size_rule", "automatic", rule);
         if (info)
             vemt_logf(info, "cell size: %g m (automatic: %s)\n", cell, rule);

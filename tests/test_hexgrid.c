@@ -245,42 +245,62 @@ static void push_xy(vemt_events *ev, double x, double y, bool in_area) {
     vemt_events_push(ev, &v);
 }
 
+/* The automatic cell size (grid.c): the smallest 50 m multiple with a
+ * median of at least 5 events per non-empty cell, between the mean
+ * nearest-neighbour distance and the longer side / 20. Expected values by
+ * an independent count with numpy (floor(x / c), floor(y / c) per event,
+ * np.median of the non-empty cells' counts, for c = 450, 500, ... m). */
 TEST(auto_cell_size_from_events) {
     vemt_ctx *ctx;
     vemt_ctx_create(1, &ctx);
     vemt_bbox e = {450000, 330000, 480000, 340000}; /* longer side 30 km */
     vemt_events ev = {0};
-    /* A 420 m lattice of events, each place twice (coincident events count
-     * once), and one far event left out of the area. */
+    /* A 420 m lattice of 100 places, two events at each (coincident events
+     * count once for the distance, twice in the cells), and one far event
+     * left out of the area. numpy: medians 2 at 450-500 m, 4 at 550-800 m,
+     * 8 at 850 m in 30 non-empty cells. */
     for (int r = 0; r < 10; r++)
         for (int c = 0; c < 10; c++)
             for (int twice = 0; twice < 2; twice++)
                 push_xy(&ev, 451000 + c * 420.0, 331000 + r * 420.0, true);
     push_xy(&ev, 451000 + 5 * 420.0 + 1, 331000, false);
     double cell = 0;
-    char rule[400];
-    CHECK_INT_EQ(
-        vemt_grid_auto_cell_size_events_m(
-            ctx, &e, &ev, 1u << VEMT_KIND_INCIDENT, &cell, rule, sizeof rule),
-        VEMT_OK);
-    CHECK_NEAR(cell, 450, 0); /* max(300, 420) rounded up to 50 m */
-    CHECK(strstr(rule, "30000 m") && strstr(rule, "100 distinct") &&
-          strstr(rule, "420.0 m"));
-    /* Dense events: the extent's longer side / 100 wins. */
+    char rule[600];
+    CHECK_INT_EQ(vemt_grid_auto_cell_size_events_m(
+                     ctx, &e, &ev, 1u << VEMT_KIND_INCIDENT, VEMT_UNIT_SQUARE,
+                     &cell, rule, sizeof rule),
+                 VEMT_OK);
+    CHECK_NEAR(cell, 850, 0);
+    CHECK(strstr(rule, "median 8 in 30 non-empty cells") &&
+          strstr(rule, "from 450 m") && strstr(rule, "100 distinct") &&
+          strstr(rule, "420.0 m") && strstr(rule, "to 1500 m"));
+    /* Dense events on a line 20 m apart: numpy gives median 2.5 at 50 m
+     * and 5 at 100 m (10 non-empty cells). */
     vemt_events_clear(&ev);
     for (int k = 0; k < 50; k++) push_xy(&ev, 460000 + k * 20.0, 335000, true);
     CHECK_INT_EQ(vemt_grid_auto_cell_size_events_m(
-                     ctx, &e, &ev, 1u << VEMT_KIND_INCIDENT, &cell, NULL, 0),
+                     ctx, &e, &ev, 1u << VEMT_KIND_INCIDENT, VEMT_UNIT_SQUARE,
+                     &cell, rule, sizeof rule),
                  VEMT_OK);
-    CHECK_NEAR(cell, 300, 0);
-    /* No events of the kind: the extent alone, at least 50 m. */
+    CHECK_NEAR(cell, 100, 0);
+    CHECK(strstr(rule, "median 5 in 10 non-empty cells") != NULL);
+    /* Hexagons of the same height hold the same events differently: the
+     * size reached still has a median of at least 5 (checked by the rule's
+     * own words) and is never below the floor. */
+    CHECK_INT_EQ(vemt_grid_auto_cell_size_events_m(
+                     ctx, &e, &ev, 1u << VEMT_KIND_INCIDENT, VEMT_UNIT_HEX,
+                     &cell, rule, sizeof rule),
+                 VEMT_OK);
+    CHECK(cell >= 50 && cell <= 1500 && strstr(rule, "per non-empty hexagon"));
+    /* No events of the kind: the floor, 50 m, and the rule says the target
+     * is not reached. */
     vemt_bbox tiny = {0, 0, 10, 10};
-    CHECK_INT_EQ(vemt_grid_auto_cell_size_events_m(ctx, &tiny, &ev,
-                                                   1u << VEMT_KIND_FOUND_AT,
-                                                   &cell, rule, sizeof rule),
+    CHECK_INT_EQ(vemt_grid_auto_cell_size_events_m(
+                     ctx, &tiny, &ev, 1u << VEMT_KIND_FOUND_AT,
+                     VEMT_UNIT_SQUARE, &cell, rule, sizeof rule),
                  VEMT_OK);
     CHECK_NEAR(cell, 50, 0);
-    CHECK(strstr(rule, "0 distinct") != NULL);
+    CHECK(strstr(rule, "0 distinct") && strstr(rule, "not reached"));
     vemt_events_clear(&ev);
     vemt_ctx_destroy(ctx);
 }
