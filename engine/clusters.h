@@ -210,13 +210,24 @@ typedef struct vemt_raster {
 /** Free the contents and zero the struct. */
 void vemt_raster_clear(vemt_raster *r);
 
-/** Automatic bandwidth of a kernel for the points into *h_m: Silverman's
- * normal reference rule for two dimensions with the kernel's canonical
- * factor (engine/kde.c); 0 for fewer than 2 points or no spread. rule_out
+/** Order of the nearest neighbour of the automatic bandwidth. */
+#define VEMT_KDE_KNN_K 5
+
+/** Automatic bandwidth (the default) for the points into *h_m: the mean
+ * distance from each distinct place (points of weight > 0, coincident ones
+ * once) to its VEMT_KDE_KNN_K-th nearest other place, after Williamson et
+ * al. (1998) (engine/kde.c); 0 for fewer than 2 distinct places. rule_out
  * (may be NULL) gets the rule with its numbers. Returns VEMT_E_NOMEM. */
-vemt_status vemt_kde_auto_bandwidth(const vemt_points *pts, vemt_kernel kernel,
-                                    double *h_m, char *rule_out,
-                                    size_t rule_size);
+vemt_status vemt_kde_auto_bandwidth(const vemt_points *pts, double *h_m,
+                                    char *rule_out, size_t rule_size);
+
+/** Silverman's normal reference rule for two dimensions with the kernel's
+ * canonical factor (engine/kde.c), the documented alternative (it
+ * over-smooths clustered data); 0 for fewer than 2 points or no spread.
+ * Returns VEMT_E_NOMEM. */
+vemt_status vemt_kde_silverman_bandwidth(const vemt_points *pts,
+                                         vemt_kernel kernel, double *h_m,
+                                         char *rule_out, size_t rule_size);
 
 /** Kernel density of the (weighted) points in events per square kilometre
  * at each pixel centre; each kernel integrates to its point's weight, so

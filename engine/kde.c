@@ -12,7 +12,25 @@
  * u = 4 and divided by the mass kept, 1 - exp(-8), so it too integrates
  * to 1. Values are per square metre times 10^6: events per km^2.
  *
- * Automatic bandwidth: Silverman's normal reference rule for d = 2
+ * Automatic bandwidth (the default): the mean distance from each distinct
+ * place with events to its k-th nearest other distinct place, k = 5
+ * (VEMT_KDE_KNN_K), after Williamson, McLafferty, Goldsmith, Mollenkopf &
+ * McGuire (1998), "Smoothing crime incident data: new methods for
+ * determining the bandwidth in kernel estimation", Proc. Esri User
+ * Conference 1998, paper 829 (and ArcUser, January 1999): a bandwidth from
+ * the k-nearest-neighbour distances between the incidents follows how
+ * clustered they are, where a rule from the extent or the spread does not.
+ * They read k as the scale of the map; k = 5 is the automatic cell size's
+ * target and DBSCAN's default min points, so the kernel reaches about five
+ * places with events around a typical one. Places, not events: police.uk
+ * snaps events to shared map points, so many events sit at one point and
+ * their distances of 0 would shrink the bandwidth towards nothing;
+ * coincident points (weight > 0) count once. Fewer than 2 distinct places:
+ * no bandwidth; fewer than k + 1: k is the number of others.
+ *
+ * Silverman's rule, the documented alternative (vemt_kde_silverman_
+ * bandwidth; give its value with --kde-bandwidth): the normal reference
+ * rule for d = 2
  * (section 4.3.2, eq. 4.14), h = A(K) sigma n^(-1/6), with sigma^2 the
  * mean of the two marginal variances (Silverman's suggestion in 4.3.2) and
  * each marginal scale the robust min(sd, IQR / 1.349) (section 3.4.2, eq.
@@ -21,8 +39,9 @@
  * "Kernel Smoothing", Chapman & Hall, doi:10.1201/b14876, eq. 4.13 with
  * R(D^2 f) of the bivariate normal): 1 for the Gaussian, 2.78 quartic,
  * 2.40 Epanechnikov, 2.54 cone, 2.00 uniform, from R(K) and mu2(K) below.
- * The normal reference over-smooths multimodal crime data; give a
- * bandwidth when the scale of interest is known.
+ * The normal reference over-smooths multimodal crime data (2.9 km for
+ * Merseyside shoplifting, 6.3 km for Lancashire anti-social behaviour),
+ * which is why it is no longer the default.
  *
  * Each point adds its kernel to the pixels whose centres lie within its
  * reach (h, or 4h for the Gaussian): the raster itself is the spatial
@@ -34,6 +53,7 @@
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "engine/kdtree.h"
 #include "engine/points.h"
 
 #define MAX_PIXELS 50000000.0
@@ -108,8 +128,9 @@ static double robust_scale(double *v, size_t n) {
 
 /* Silverman's rule (see the file comment) into *h (0 for fewer than 2
  * points or no spread). Returns VEMT_E_NOMEM. */
-static vemt_status auto_bandwidth(const vemt_points *pts, vemt_kernel kernel,
-                                  double *h, char *rule_out, size_t rule_size) {
+static vemt_status silverman_bandwidth(const vemt_points *pts,
+                                       vemt_kernel kernel, double *h,
+                                       char *rule_out, size_t rule_size) {
     size_t n = 0;
     *h = 0;
     for (size_t i = 0; i < pts->n; i++) n += !pts->weight || pts->weight[i] > 0;
@@ -139,10 +160,79 @@ static vemt_status auto_bandwidth(const vemt_points *pts, vemt_kernel kernel,
     return VEMT_OK;
 }
 
-vemt_status vemt_kde_auto_bandwidth(const vemt_points *pts, vemt_kernel kernel,
-                                    double *h_m, char *rule_out,
-                                    size_t rule_size) {
-    return auto_bandwidth(pts, kernel, h_m, rule_out, rule_size);
+vemt_status vemt_kde_silverman_bandwidth(const vemt_points *pts,
+                                         vemt_kernel kernel, double *h_m,
+                                         char *rule_out, size_t rule_size) {
+    return silverman_bandwidth(pts, kernel, h_m, rule_out, rule_size);
+}
+
+static int by_xy(const void *a, const void *b) {
+    const double *p = a, *q = b;
+    if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;
+    if (p[1] != q[1]) return p[1] < q[1] ? -1 : 1;
+    return 0;
+}
+
+/* Williamson et al.'s k-nearest-neighbour bandwidth (see the file comment)
+ * into *h (0 for fewer than 2 distinct places). Returns VEMT_E_NOMEM. */
+static vemt_status knn_bandwidth(const vemt_points *pts, double *h,
+                                 char *rule_out, size_t rule_size) {
+    *h = 0;
+    if (rule_out && rule_size) rule_out[0] = '\0';
+    double *xy = vemt_calloc(2 * (pts->n ? pts->n : 1), sizeof *xy);
+    if (!xy) return VEMT_E_NOMEM;
+    size_t m = 0, npts = 0;
+    for (size_t i = 0; i < pts->n; i++) {
+        if (pts->weight && !(pts->weight[i] > 0)) continue;
+        xy[2 * m] = pts->x[i];
+        xy[2 * m + 1] = pts->y[i];
+        m++;
+        npts++;
+    }
+    qsort(xy, m, 2 * sizeof *xy, by_xy);
+    size_t n = 0;
+    for (size_t i = 0; i < m; i++)
+        if (n == 0 || by_xy(&xy[2 * i], &xy[2 * (n - 1)])) {
+            xy[2 * n] = xy[2 * i];
+            xy[2 * n + 1] = xy[2 * i + 1];
+            n++;
+        }
+    if (n < 2) {
+        vemt_free(xy);
+        return VEMT_OK;
+    }
+    size_t k = n - 1 < VEMT_KDE_KNN_K ? n - 1 : VEMT_KDE_KNN_K;
+    double *x = vemt_calloc(n, sizeof *x), *y = vemt_calloc(n, sizeof *y);
+    double heap[VEMT_KDE_KNN_K];
+    vemt_kdtree *t = NULL;
+    vemt_status st = x && y ? VEMT_OK : VEMT_E_NOMEM;
+    for (size_t i = 0; !st && i < n; i++)
+        x[i] = xy[2 * i], y[i] = xy[2 * i + 1];
+    vemt_free(xy);
+    if (!st) st = vemt_kdtree_create(x, y, n, &t);
+    double sum = 0;
+    for (size_t p = 0; !st && p < n; p++)
+        sum += sqrt(vemt_kdtree_kth_d2(t, p, k, heap));
+    vemt_kdtree_destroy(t);
+    vemt_free(x), vemt_free(y);
+    if (st) return st;
+    *h = sum / (double)n;
+    if (rule_out)
+        snprintf(rule_out, rule_size,
+                 "bandwidth %.1f m: the mean distance from each of %zu "
+                 "distinct places (of %zu points) to its %zu%s nearest other "
+                 "place (after Williamson et al. 1998)",
+                 *h, n, npts, k,
+                 k == 1   ? "st"
+                 : k == 2 ? "nd"
+                 : k == 3 ? "rd"
+                          : "th");
+    return VEMT_OK;
+}
+
+vemt_status vemt_kde_auto_bandwidth(const vemt_points *pts, double *h_m,
+                                    char *rule_out, size_t rule_size) {
+    return knn_bandwidth(pts, h_m, rule_out, rule_size);
 }
 
 /* Add point (x, y)'s kernel times scale to the pixels within reach r. */
@@ -232,8 +322,7 @@ vemt_status vemt_kde_compute(vemt_ctx *ctx, const vemt_points *pts,
     if (!st) st = vemt_points_check(ctx, pts, false, "density");
     if (st) return st;
     double h = opts->bandwidth_m;
-    if (h <= 0)
-        st = auto_bandwidth(pts, opts->kernel, &h, rule_h, sizeof rule_h);
+    if (h <= 0) st = knn_bandwidth(pts, &h, rule_h, sizeof rule_h);
     if (st) return st;
     if (!(h > 0))
         return vemt_ctx_fail(ctx, VEMT_E_ARG,

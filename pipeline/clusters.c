@@ -201,12 +201,11 @@ static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
         pts = (vemt_points){n, x, y, NULL, NULL, w};
         what = "the published cell counts at the cell centres";
     }
-    /* The bandwidth once: given, or Silverman's rule (none for fewer than
-     * two distinct locations, and then no surface). */
+    /* The bandwidth once: given, or the k-nearest-neighbour rule (none for
+     * fewer than two distinct locations, and then no surface). */
     char rule_h[300] = "", rule[300] = "";
     double h = a->kde_bandwidth_m;
-    if (h <= 0 && vemt_kde_auto_bandwidth(&pts, (vemt_kernel)a->kde_kernel, &h,
-                                          rule_h, sizeof rule_h)) {
+    if (h <= 0 && vemt_kde_auto_bandwidth(&pts, &h, rule_h, sizeof rule_h)) {
         vemt_free(x), vemt_free(y), vemt_free(w);
         return vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
     }
@@ -234,12 +233,18 @@ static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
              r->raster.pixel_m, rule_h, rule_h[0] && rule[0] ? "; " : "", rule);
     r->density = (vemt_density_out){&r->raster, r->density_desc};
     vemt_params_add_text(params, "kde", "automatic", r->density_desc);
+    bool given = a->kde_bandwidth_m > 0;
+    vemt_params_add(params, "kde_bandwidth_m", given ? "given" : "automatic",
+                    h);
+    if (!given)
+        vemt_params_add_text(params, "kde_bandwidth_rule", "automatic", rule_h);
     if (info)
         vemt_logf(info,
-                  "density: %s kernel, bandwidth %.0f m, %d x %d pixels of "
-                  "%.0f m\n",
-                  kernel_names[a->kde_kernel], h, r->raster.ncol,
-                  r->raster.nrow, r->raster.pixel_m);
+                  "density: %s kernel, bandwidth %.0f m (%s%s), %d x %d "
+                  "pixels of %.0f m\n",
+                  kernel_names[a->kde_kernel], h,
+                  given ? "given" : "automatic: ", given ? "" : rule_h,
+                  r->raster.ncol, r->raster.nrow, r->raster.pixel_m);
     return VEMT_OK;
 }
 

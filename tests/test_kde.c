@@ -2,7 +2,8 @@
 /** @file test_kde.c
  * @brief Kernel density: each kernel integrates to the number of events
  * (1 %), weights, the raster's north-up layout, the peak on a planted blob,
- * Silverman's bandwidth computed by hand, and the argument checks.
+ * the k-nearest-neighbour bandwidth by hand and by numpy, Silverman's
+ * bandwidth computed by hand, and the argument checks.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static double integral(const vemt_raster *r) {
 /* The automatic bandwidth, or -1 when the call fails. */
 static double auto_bw(const vemt_points *p, vemt_kernel kernel) {
     double h = -1;
-    return vemt_kde_auto_bandwidth(p, kernel, &h, NULL, 0) ? -1 : h;
+    return vemt_kde_silverman_bandwidth(p, kernel, &h, NULL, 0) ? -1 : h;
 }
 
 TEST(integrates_to_n) {
@@ -124,7 +125,7 @@ TEST(peak_on_planted_blob) {
     char rule[512];
     CHECK_STATUS(vemt_kde_compute(ctx, &p, &o, &r, &h, rule, sizeof rule),
                  VEMT_OK);
-    CHECK(strstr(rule, "Silverman") && strstr(rule, "pixel"));
+    CHECK(strstr(rule, "Williamson") && strstr(rule, "pixel"));
     size_t best = 0;
     for (size_t k = 1; k < (size_t)r.ncol * (size_t)r.nrow; k++)
         if (r.values[k] > r.values[best]) best = k;
@@ -150,6 +151,49 @@ TEST(silverman_bandwidth) {
     CHECK_NEAR(auto_bw(&p, VEMT_KERNEL_UNIFORM), 2 * g, 1e-12);
     p.n = 1;
     CHECK_NEAR(auto_bw(&p, VEMT_KERNEL_QUARTIC), 0, 0);
+}
+
+/* The default bandwidth (Williamson et al. 1998): the mean distance from
+ * each distinct place to its 5th nearest other place. */
+static double knn_bw(const vemt_points *p) {
+    double h = -1;
+    return vemt_kde_auto_bandwidth(p, &h, NULL, 0) ? -1 : h;
+}
+
+TEST(knn_bandwidth) {
+    /* By hand: a 5 x 5 lattice of 1 m, every point twice (coincident
+     * points count once) and a point of weight 0 far off (left out). The
+     * 5th nearest other place is sqrt 2 away for the 21 interior and edge
+     * points (4 or 3 at 1 m, then the diagonals) and 2 m for the 4 corners
+     * (2 at 1 m, 1 at sqrt 2, 2 at 2 m): (21 sqrt 2 + 8) / 25. */
+    double x[51], y[51], w[51];
+    for (int i = 0; i < 50; i++) x[i] = i % 5, y[i] = (i % 25) / 5, w[i] = 1;
+    x[50] = 1e5, y[50] = 1e5, w[50] = 0;
+    vemt_points p = {51, x, y, NULL, NULL, w};
+    CHECK_NEAR(knn_bw(&p), (21 * sqrt(2.0) + 8) / 25, 1e-12);
+    char rule[300];
+    double h;
+    CHECK_STATUS(vemt_kde_auto_bandwidth(&p, &h, rule, sizeof rule), VEMT_OK);
+    CHECK(strstr(rule, "25 distinct places (of 50 points)") &&
+          strstr(rule, "5th nearest") && strstr(rule, "Williamson"));
+    /* numpy (independent: unique rows, brute-force distances, sorted, the
+     * 6th column counting the point itself), for x_i = ((37 i) mod 101) 3.7
+     * + (i mod 3) 250, y_i = ((61 i) mod 97) 2.3, i < 60, and points 0..9
+     * again: np.sqrt(((u[:,None]-u[None])**2).sum(-1)); d.sort(1);
+     * d[:,5].mean() = 71.72050130764141. */
+    double a[70], b[70];
+    for (int i = 0; i < 70; i++) {
+        int j = i < 60 ? i : i - 60;
+        a[i] = ((37 * j) % 101) * 3.7 + (j % 3) * 250.0;
+        b[i] = ((61 * j) % 97) * 2.3;
+    }
+    vemt_points q = {70, a, b, NULL, NULL, NULL};
+    CHECK_NEAR(knn_bw(&q), 71.72050130764141, 1e-9);
+    /* Two places: k falls to 1, the distance between them; one: none. */
+    vemt_points two = {2, x, y, NULL, NULL, NULL};
+    CHECK_NEAR(knn_bw(&two), 1, 0);
+    two.n = 1;
+    CHECK_NEAR(knn_bw(&two), 0, 0);
 }
 
 TEST(bad_arguments) {
@@ -179,5 +223,6 @@ TEST_SUITE(kde) {
     RUN(north_up_layout);
     RUN(peak_on_planted_blob);
     RUN(silverman_bandwidth);
+    RUN(knn_bandwidth);
     RUN(bad_arguments);
 }
