@@ -28,6 +28,7 @@ void vemt_clusters_result_clear(vemt_cluster_result *r) {
         vemt_free(r->n_subjects[m]);
     }
     vemt_free(r->prob);
+    vemt_free(r->alerts);
     vemt_raster_clear(&r->raster);
     memset(r, 0, sizeof *r);
 }
@@ -63,10 +64,75 @@ static int32_t *event_labels(const vemt_events *events,
     return out;
 }
 
+/* n with thousands separators ("92,568"). */
+static void thousands(double n, char *buf, size_t size) {
+    char d[32];
+    snprintf(d, sizeof d, "%.0f", n);
+    size_t len = strlen(d), k = 0;
+    for (size_t i = 0; i < len && k + 2 < size; i++) {
+        if (i && (len - i) % 3 == 0) buf[k++] = ',';
+        buf[k++] = d[i];
+    }
+    buf[k] = '\0';
+}
+
+/* The options that make a method's clusters smaller. */
+static void advice(const vemt_job *a, int m, char *buf, size_t size) {
+    if (m == VEMT_CLUSTER_HDBSCAN)
+        snprintf(buf, size,
+                 "raise --min-cluster-size (now %ld) or --min-samples (now "
+                 "%ld)",
+                 a->min_cluster_size,
+                 a->min_samples ? a->min_samples : a->min_cluster_size);
+    else
+        snprintf(buf, size,
+                 "lower --eps (now %g m)%s or raise --min-points (now %ld)",
+                 a->eps_m, m == VEMT_CLUSTER_STDBSCAN ? " or --time-eps" : "",
+                 a->min_points);
+}
+
+/* A warning when one cluster holds more than half the events the method
+ * was given or its outline covers more than a quarter of the study area
+ * (without one, of the events' extent): such a "cluster" is the whole
+ * pattern, not a place to act on. Logged at VEMT_LOG_WARNING by the caller
+ * (r->alerts), in the report and in the provenance (r->warnings). */
+static void warn_giant(const vemt_job *a, int m, const vemt_clusters *cs,
+                       size_t given, double area_m2, const char *area_what,
+                       vemt_cluster_result *r) {
+    size_t big = SIZE_MAX, wide = SIZE_MAX;
+    for (size_t c = 0; c < cs->n; c++) {
+        if (big == SIZE_MAX || cs->items[c].n_events > cs->items[big].n_events)
+            big = c;
+        if (wide == SIZE_MAX || cs->items[c].area_m2 > cs->items[wide].area_m2)
+            wide = c;
+    }
+    if (big == SIZE_MAX || !given) return;
+    bool many = 2.0 * (double)cs->items[big].n_events > (double)given;
+    bool broad = area_m2 > 0 && 4.0 * cs->items[wide].area_m2 > area_m2;
+    if (!many && !broad) return;
+    const vemt_cluster *c = &cs->items[many ? big : wide];
+    char n[32], of[32], km2[32], adv[160], line[600];
+    thousands((double)c->n_events, n, sizeof n);
+    thousands((double)given, of, sizeof of);
+    thousands(c->area_m2 / 1e6, km2, sizeof km2);
+    advice(a, m, adv, sizeof adv);
+    snprintf(line, sizeof line,
+             "%s: one cluster holds %s of %s events (%.1f %%) over %s km2 "
+             "(%.0f %% of %s): %s",
+             method_names[m], n, of,
+             100.0 * (double)c->n_events / (double)given, km2,
+             area_m2 > 0 ? 100.0 * c->area_m2 / area_m2 : 0.0, area_what, adv);
+    vemt_alerts_add(&r->alerts, line);
+    size_t used = strlen(r->warnings);
+    snprintf(r->warnings + used, sizeof r->warnings - used, "%s%s.",
+             used ? " " : "", line);
+}
+
 /* One method over the points: labels, outlines, subjects, the set. */
 static vemt_status one_method(vemt_ctx *ctx, const vemt_job *a,
                               const vemt_events *events,
-                              const vemt_event_points *ep, int m,
+                              const vemt_event_points *ep,
+                              const vemt_study_area *area, int m,
                               vemt_cluster_result *r,
                               const vemt_callbacks *info) {
     vemt_points pts = vemt_event_points_view(ep);
@@ -119,6 +185,17 @@ static vemt_status one_method(vemt_ctx *ctx, const vemt_job *a,
     vemt_free(labels), vemt_free(prob);
     if (st) return st;
     if (m == VEMT_CLUSTER_STDBSCAN) r->st_excluded = excluded;
+    double area_m2 = area ? vemt_study_area_m2(area) : 0;
+    if (!area && ep->n) {
+        vemt_bbox b = {ep->x[0], ep->y[0], ep->x[0], ep->y[0]};
+        for (size_t i = 1; i < ep->n; i++) {
+            b.xmin = fmin(b.xmin, ep->x[i]), b.xmax = fmax(b.xmax, ep->x[i]);
+            b.ymin = fmin(b.ymin, ep->y[i]), b.ymax = fmax(b.ymax, ep->y[i]);
+        }
+        area_m2 = (b.xmax - b.xmin) * (b.ymax - b.ymin);
+    }
+    warn_giant(a, m, &r->clusters[m], ep->n - excluded, area_m2,
+               area ? "the study area" : "the events' extent", r);
     r->sets[r->n_sets++] = (vemt_cluster_set){
         method_names[m], &r->clusters[m], r->n_subjects[m], r->labels[m],
         m == VEMT_CLUSTER_HDBSCAN ? r->prob : NULL};
@@ -273,9 +350,12 @@ vemt_status vemt_clusters_run(vemt_ctx *ctx, const vemt_job *a,
                               ep.n);
                 continue;
             }
-            st = one_method(ctx, a, events, &ep, m, r, info);
+            st = one_method(ctx, a, events, &ep, area, m, r, info);
         }
     }
+    if (r->warnings[0])
+        vemt_params_add_text(params, "cluster_warnings", "automatic",
+                             r->warnings);
     if (!st && !a->no_kde && (ep.n > 0 || !rules->exact_locations))
         st = density(ctx, a, &ep, area, grid, cells, info, params, r);
     vemt_event_points_clear(&ep);

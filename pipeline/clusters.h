@@ -29,6 +29,8 @@ typedef struct vemt_cluster_result {
     vemt_raster raster;       /* the density, or zeroed */
     vemt_density_out density; /* points at raster */
     char density_desc[800];
+    char warnings[800]; /* "" or the warnings' sentences (provenance) */
+    char *alerts;       /* "warning: ...\n" lines (stderr, report), or NULL */
 } vemt_cluster_result;
 
 /** Cluster the located, in-area events of the counted kinds (restricted

@@ -274,6 +274,18 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
             p += n + (p[n] == '\n');
         }
     }
+    if (s->cluster_alerts && *s->cluster_alerts) {
+        /* Clusters that are the whole pattern (pipeline/clusters.c). */
+        heading(out, md, "Clusters");
+        for (const char *p = s->cluster_alerts; *p;) {
+            size_t n = strcspn(p, "\n");
+            const char *t = p;
+            if (!strncmp(t, "warning: ", 9)) t += 9;
+            fprintf(out, "%s%.*s\n", md ? "- " : "  ",
+                    (int)(n - (size_t)(t - p)), t);
+            p += n + (p[n] == '\n');
+        }
+    }
     size_t kinds[VEMT_KIND_END] = {0};
     for (size_t i = 0; i < s->events->n; i++) kinds[s->events->items[i].kind]++;
     heading(out, md, "Events by kind");

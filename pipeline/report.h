@@ -50,6 +50,9 @@ typedef struct vemt_summary {
                                   NULL; the Markdown summary lists them */
     const uint8_t *bin_hidden; /* per unit: its bin withheld (a count it uses
                                   is), or NULL */
+    /* "warning: ...\n" lines on the clusters (one cluster holds most events
+     * or covers much of the area), or NULL; printed under "Clusters". */
+    const char *cluster_alerts;
 } vemt_summary;
 
 /** Print the summary for people: data window, the calendar (zones, month-

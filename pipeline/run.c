@@ -325,6 +325,7 @@ static vemt_status analyse(run *r) {
     if (!st)
         st = vemt_clusters_run(r->ctx, &r->a, &r->events, r->area, h->grid,
                                r->pub.cells, r->info, &r->params, &r->cl);
+    if (r->cl.alerts) vemt_log_text(&r->cb, VEMT_LOG_WARNING, r->cl.alerts);
     /* Journeys, places and patrol windows show places: restricted only. */
     const vemt_cluster_set *dbscan = NULL;
     for (size_t k = 0; k < r->cl.n_sets; k++)
@@ -404,7 +405,8 @@ static vemt_status write_report(run *r, vemt_commit *c) {
                        &rules,
                        &r->a,
                        r->hs.alerts,
-                       r->pub.unit_hidden};
+                       r->pub.unit_hidden,
+                       r->cl.alerts};
     char *text;
     size_t len;
     FILE *m = vemt_log_open(r->info, &text, &len);
