@@ -82,14 +82,22 @@ typedef struct vemt_dbscan_opts {
                             exact times (pts->precision second or minute)
                             are apart by elapsed time, any other pair by
                             calendar days x 86400 s */
+    bool split_small;    /* false (the default): a cluster left with fewer
+                            than min_points points by its border points'
+                            going to lower-numbered clusters is joined with
+                            those clusters (dbscan.c, Ester et al.'s lemma
+                            2); true: kept, as scikit-learn and QGIS label
+                            it. Not with border_noise. */
 } vemt_dbscan_opts;
 
 /** DBSCAN (Ester et al. 1996) or ST-DBSCAN (Birant & Kut 2007, as QGIS's
  * native:stdbscanclustering): labels[i] (n entries) gets point i's cluster,
  * clusters numbered 0.. in input order of their first core point; a border
  * point joins the lowest-numbered cluster with a core point within reach
- * (the labels of scikit-learn and QGIS). core (n entries, may be NULL) gets
- * whether each point is a core point; *n_clusters the number of clusters.
+ * (the labels of scikit-learn and QGIS), and a cluster left below
+ * min_points by that is joined with the clusters that took its core
+ * points' neighbours (unless opts->split_small). core (n entries, may be NULL)
+ * gets whether each point is a core point; *n_clusters the number of clusters.
  * Returns VEMT_E_ARG for bad options, coordinates or missing times,
  * VEMT_E_NOMEM. */
 vemt_status vemt_dbscan_compute(vemt_ctx *ctx, const vemt_points *pts,

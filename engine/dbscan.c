@@ -248,6 +248,92 @@ static int32_t border_label(const scan *s, size_t p, const size_t *nb,
     return best == INT32_MAX ? VEMT_LABEL_NOISE : best;
 }
 
+/* Does cluster small's core point at position p (cell k, nb: its m cells
+ * around) have neighbours in other clusters? Join their clusters to small's
+ * in uf (by label). */
+static void join_neighbours(const scan *s, size_t p, const size_t *nb, size_t m,
+                            const uint32_t *act, const int32_t *labels,
+                            int32_t small, uint32_t *uf) {
+    const vemt_stindex *c = s->c;
+    int64_t lo = vemt_add_sat(c->t[p], -s->reach);
+    int64_t hi = vemt_add_sat(c->t[p], s->reach);
+    for (size_t i = 0; i < m; i++) {
+        size_t d = nb[i];
+        double near2, far2;
+        vemt_stindex_bounds(c, d, c->x[p], c->y[p], &near2, &far2);
+        if (near2 > s->eps2) continue;
+        size_t a, b;
+        window(s, c->t, c->start[d], c->start[d + 1], lo, hi, &a, &b);
+        for (size_t q = a; q < b; q++) {
+            int32_t l = labels[act[c->id[q]]];
+            if (l < 0 || l == small) continue;
+            double dx = c->x[p] - c->x[q], dy = c->y[p] - c->y[q];
+            if (dx * dx + dy * dy <= s->eps2 &&
+                (!s->dated || near_in_time(s, p, q)))
+                vemt_uf_union(uf, (uint32_t)small, (uint32_t)l);
+        }
+    }
+}
+
+/* Ester et al. (1996), lemma 2: a cluster holds at least min_points
+ * points, a core point's whole neighbourhood. A border point within eps of
+ * core points of several clusters takes one label (the lowest), so a
+ * cluster whose core points' neighbours were all taken can be left with
+ * fewer (police.uk Nottingham burglary: a DBSCAN "cluster" of one event,
+ * a core point whose four neighbours went to an earlier cluster). Such a
+ * cluster is joined with every cluster holding a neighbour of one of its
+ * core points: the joined cluster holds that core point's whole
+ * neighbourhood, so at least min_points points, and no other cluster
+ * loses a point. Numbers are then made contiguous again, in the order of
+ * the lowest number joined (input order of the first core point). */
+static vemt_status join_small(const scan *s, const uint32_t *act,
+                              int32_t *labels, size_t *n_clusters) {
+    const vemt_stindex *c = s->c;
+    size_t k_all = *n_clusters;
+    if (!k_all) return VEMT_OK;
+    size_t *size = vemt_calloc(k_all, sizeof *size);
+    uint32_t *uf = vemt_calloc(k_all, sizeof *uf);
+    int32_t *renum = vemt_calloc(k_all, sizeof *renum);
+    vemt_status st = size && uf && renum ? VEMT_OK : VEMT_E_NOMEM;
+    bool any = false;
+    for (size_t p = 0; !st && p < c->n; p++) {
+        int32_t l = labels[act[c->id[p]]];
+        if (l >= 0) size[l]++;
+    }
+    for (size_t l = 0; !st && l < k_all; l++) {
+        uf[l] = (uint32_t)l;
+        any |= size[l] < s->min_pts;
+    }
+    size_t nb[AROUND];
+    for (size_t k = 0; !st && any && k < c->ncells; k++) {
+        size_t m = 0;
+        for (size_t p = c->start[k]; p < c->start[k + 1]; p++) {
+            int32_t l = labels[act[c->id[p]]];
+            if (!s->core[p] || l < 0 || size[l] >= s->min_pts) continue;
+            if (!m) m = vemt_stindex_around(c, k, REACH, nb);
+            join_neighbours(s, p, nb, m, act, labels, l, uf);
+        }
+    }
+    if (!st && any) {
+        /* vemt_uf_union keeps the lower root, so each set's root is its
+         * lowest number, met first in this loop. */
+        int32_t next = 0;
+        for (size_t l = 0; l < k_all; l++) {
+            uint32_t r = vemt_uf_find(uf, (uint32_t)l);
+            renum[l] = r == l ? next++ : renum[r];
+        }
+        for (size_t p = 0; p < c->n; p++) {
+            int32_t *lab = &labels[act[c->id[p]]];
+            if (*lab >= 0) *lab = renum[*lab];
+        }
+        *n_clusters = (size_t)next;
+    }
+    vemt_free(size);
+    vemt_free(uf);
+    vemt_free(renum);
+    return st;
+}
+
 /* Number the clusters in input order of their first core point; write the
  * labels of all indexed points (ids are increasing input indices). */
 static vemt_status number_clusters(scan *s, const uint32_t *act,
@@ -363,6 +449,8 @@ static vemt_status scan_points(vemt_ctx *ctx, const vemt_points *pts,
     if (!st)
         st =
             number_clusters(&s, act, o->border_noise, labels, core, n_clusters);
+    if (!st && !o->border_noise && !o->split_small)
+        st = join_small(&s, act, labels, n_clusters);
     scan_free(&s);
     vemt_stindex_destroy(c);
     return st;

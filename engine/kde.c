@@ -166,7 +166,7 @@ vemt_status vemt_kde_silverman_bandwidth(const vemt_points *pts,
     return silverman_bandwidth(pts, kernel, h_m, rule_out, rule_size);
 }
 
-static int by_xy(const void *a, const void *b) {
+static int by_place(const void *a, const void *b) {
     const double *p = a, *q = b;
     if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;
     if (p[1] != q[1]) return p[1] < q[1] ? -1 : 1;
@@ -189,10 +189,10 @@ static vemt_status knn_bandwidth(const vemt_points *pts, double *h,
         m++;
         npts++;
     }
-    qsort(xy, m, 2 * sizeof *xy, by_xy);
+    qsort(xy, m, 2 * sizeof *xy, by_place);
     size_t n = 0;
     for (size_t i = 0; i < m; i++)
-        if (n == 0 || by_xy(&xy[2 * i], &xy[2 * (n - 1)])) {
+        if (n == 0 || by_place(&xy[2 * i], &xy[2 * (n - 1)])) {
             xy[2 * n] = xy[2 * i];
             xy[2 * n + 1] = xy[2 * i + 1];
             n++;

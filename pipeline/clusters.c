@@ -155,7 +155,8 @@ static vemt_status one_method(vemt_ctx *ctx, const vemt_job *a,
             st_dbscan ? vemt_event_points_dates(ep, a->tz, a->input_tz) : NULL;
         vemt_dbscan_opts o = {a->eps_m,       (size_t)a->min_points,
                               st_dbscan,      (int64_t)a->time_eps_s,
-                              a->dbscan_star, date};
+                              a->dbscan_star, date,
+                              false};
         st = st_dbscan && !date
                  ? VEMT_E_NOMEM
                  : vemt_dbscan_compute(ctx, &pts, &o, labels, NULL, &k);

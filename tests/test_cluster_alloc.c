@@ -40,7 +40,7 @@ static void make_points(fixture *f) {
 static vemt_status do_dbscan(void *arg, vemt_ctx *ctx) {
     fixture *f = arg;
     vemt_points p = {N, f->x, f->y, f->t, NULL, NULL};
-    vemt_dbscan_opts o = {60, 5, false, 0, false, NULL};
+    vemt_dbscan_opts o = {60, 5, false, 0, false, NULL, false};
     size_t k;
     return vemt_dbscan_compute(ctx, &p, &o, f->lab, f->core, &k);
 }
@@ -49,7 +49,7 @@ static vemt_status do_stdbscan(void *arg, vemt_ctx *ctx) {
     fixture *f = arg;
     uint8_t prec[N] = {VEMT_PREC_MONTH}; /* one left out: the packed path */
     vemt_points p = {N, f->x, f->y, f->t, prec, NULL};
-    vemt_dbscan_opts o = {60, 3, true, 86400, false, NULL};
+    vemt_dbscan_opts o = {60, 3, true, 86400, false, NULL, false};
     size_t k;
     return vemt_dbscan_compute(ctx, &p, &o, f->lab, NULL, &k);
 }

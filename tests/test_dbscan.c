@@ -253,7 +253,8 @@ static void check_case(test_state *t_, const dbscan_ref *ref) {
                           ref->eps_days > 0,
                           (int64_t)(ref->eps_days * 86400),
                           false,
-                          NULL};
+                          NULL,
+                          true}; /* the peers' labels, small clusters kept */
     CHECK_STATUS(run(pts.x, pts.y, pts.t, pts.n, o, lab, core, &k), VEMT_OK);
     for (size_t i = 0; i < pts.n; i++) {
         peer[i] = atoi(csv_get(&tb, i, 1));
@@ -278,6 +279,42 @@ static void check_case(test_state *t_, const dbscan_ref *ref) {
             "  %s: %zu points, %zu clusters, %zu core: identical to "
             "scikit-learn and QGIS\n",
             ref->name, pts.n, k, ncore);
+    /* The default joins the clusters the peers leave under min_points
+     * (dbscan.c, join_small): the same noise, whole peer clusters joined
+     * (each peer cluster within one joined cluster), and every joined
+     * cluster at least min_points strong. */
+    o.split_small = false;
+    int32_t *joined = calloc(pts.n, sizeof *joined);
+    int32_t *map = malloc((k ? k : 1) * sizeof *map);
+    size_t kj = 0, *size = calloc(pts.n + 1, sizeof *size);
+    CHECK_STATUS(run(pts.x, pts.y, pts.t, pts.n, o, joined, NULL, &kj),
+                 VEMT_OK);
+    for (size_t c = 0; c < k; c++) map[c] = -1;
+    size_t same_noise = 0, whole = 0, small = 0, labelled = 0;
+    for (size_t c = 0; c < k; c++) size[c] = 0;
+    for (size_t i = 0; i < pts.n; i++)
+        if (lab[i] >= 0) size[lab[i]]++;
+    for (size_t c = 0; c < k; c++) small += size[c] < o.min_points;
+    for (size_t i = 0; i < pts.n; i++) {
+        same_noise += (lab[i] < 0) == (joined[i] < 0);
+        if (lab[i] < 0) continue;
+        if (map[lab[i]] < 0) map[lab[i]] = joined[i];
+        whole += map[lab[i]] == joined[i];
+        labelled++;
+    }
+    CHECK_INT_EQ(same_noise, pts.n);
+    CHECK_INT_EQ(whole, labelled); /* every labelled point */
+    for (size_t c = 0; c <= kj; c++) size[c] = 0;
+    for (size_t i = 0; i < pts.n; i++)
+        if (joined[i] >= 0 && (size_t)joined[i] < kj) size[joined[i]]++;
+    size_t under = 0;
+    for (size_t c = 0; c < kj; c++) under += size[c] < o.min_points;
+    CHECK_INT_EQ(under, 0);
+    CHECK(kj <= k && (small == 0) == (kj == k));
+    fprintf(stderr,
+            "  %s: %zu peer clusters under %zu points joined: %zu -> %zu\n",
+            ref->name, small, o.min_points, k, kj);
+    free(joined), free(map), free(size);
     free(lab), free(peer), free(qgis), free(la), free(lb), free(core);
     csv_table_free(&tb);
     ref_points_free(&pts);
@@ -470,7 +507,8 @@ TEST(calendar_days_against_brute_force) {
                                   .min_points = 4,
                                   .space_time = true,
                                   .eps_s = windows[w],
-                                  .date = date};
+                                  .date = date,
+                                  .split_small = true}; /* as brute force */
             vemt_ctx *ctx;
             vemt_ctx_create(1, &ctx);
             size_t k;
