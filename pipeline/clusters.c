@@ -14,6 +14,7 @@
 #include "disclosure/disclosure.h"
 #include "engine/alloc.h"
 #include "pipeline/log.h"
+#include "pipeline/options.h"
 
 /* HDBSCAN's Prim over mutual reachability takes seconds per 100,000
  * points; past this it runs only when --clusters names it. */
@@ -210,6 +211,10 @@ static vemt_status one_method(vemt_ctx *ctx, const vemt_job *a,
     return VEMT_OK;
 }
 
+static const char *how_number(const vemt_job *a, const char *opt) {
+    return vemt_job_number_given(a, opt) ? "given" : "default";
+}
+
 static void record(const vemt_job *a, vemt_params *params) {
     const char *how = a->clusters_given ? "given" : "default";
     char list[64] = "";
@@ -219,14 +224,19 @@ static void record(const vemt_job *a, vemt_params *params) {
                      list[0] ? "," : "", method_names[m]);
     vemt_params_add_text(params, "clusters", how, list[0] ? list : "none");
     if (!a->cluster_methods) return;
-    vemt_params_add(params, "eps_m", "given", a->eps_m);
-    vemt_params_add(params, "min_points", "given", (double)a->min_points);
-    vemt_params_add(params, "time_eps_s", "given", a->time_eps_s);
-    vemt_params_add_text(params, "dbscan_border_points", "given",
+    vemt_params_add(params, "eps_m", how_number(a, "--eps"), a->eps_m);
+    vemt_params_add(params, "min_points", how_number(a, "--min-points"),
+                    (double)a->min_points);
+    vemt_params_add(params, "time_eps_s", how_number(a, "--time-eps"),
+                    a->time_eps_s);
+    vemt_params_add_text(params, "dbscan_border_points",
+                         a->dbscan_star ? "given" : "default",
                          a->dbscan_star ? "noise (DBSCAN*)"
                                         : "join the first cluster reaching "
-                                          "them");
-    vemt_params_add(params, "min_cluster_size", "given",
+                                          "them; a cluster left below "
+                                          "min_points joins those clusters");
+    vemt_params_add(params, "min_cluster_size",
+                    how_number(a, "--min-cluster-size"),
                     (double)a->min_cluster_size);
     vemt_params_add(
         params, "min_samples", a->min_samples ? "given" : "default",
@@ -237,7 +247,11 @@ static void record(const vemt_job *a, vemt_params *params) {
     else
         snprintf(hull, sizeof hull, "concave hull, ratio %.3g",
                  a->concave_ratio);
-    vemt_params_add_text(params, "cluster_outline", "given", hull);
+    vemt_params_add_text(
+        params, "cluster_outline",
+        a->convex || vemt_job_number_given(a, "--concave-ratio") ? "given"
+                                                                 : "default",
+        hull);
 }
 
 static const char kernel_names[][16] = {"quartic", "Epanechnikov", "triangular",

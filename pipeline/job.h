@@ -150,6 +150,8 @@ typedef struct vemt_job {
     bool dbscan_star;         /* border points are noise */
     long min_cluster_size;    /* HDBSCAN (10) */
     long min_samples;         /* HDBSCAN core distance (0: min cluster size) */
+    unsigned numbers_given;   /* options_analysis.c: which numbers were given
+                                 (vemt_job_number_given) */
     bool convex;              /* convex hulls instead of concave */
     double concave_ratio;     /* GEOS concave hull ratio (0.5) */
     const char *kde_path;     /* --kde PATH.tif, or NULL */

@@ -30,4 +30,9 @@ bool vemt_job_analysis_option(const char *opt, const char *v, vemt_job *job,
  * opt is not one. */
 bool vemt_job_analysis_flag(const char *opt, vemt_job *job);
 
+/** Whether the numeric analysis option opt ("--eps", "--time-eps", ...)
+ * was given (on the command line or in the job file), so the provenance
+ * can say "given" or "default". */
+bool vemt_job_number_given(const vemt_job *job, const char *opt);
+
 #endif /* VEMT_PIPELINE_OPTIONS_H */

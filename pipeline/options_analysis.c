@@ -200,7 +200,19 @@ static const numeric numerics[] = {
     {"--distance-band", 0.001, 1e6, false, "metres, or auto"},
 };
 
+/* --time-eps's bit in numbers_given, after the numerics'. */
+#define TIME_EPS_BIT (sizeof numerics / sizeof numerics[0])
+
+bool vemt_job_number_given(const vemt_job *a, const char *opt) {
+    if (!strcmp(opt, "--time-eps"))
+        return a->numbers_given >> TIME_EPS_BIT & 1u;
+    for (size_t k = 0; k < sizeof numerics / sizeof numerics[0]; k++)
+        if (!strcmp(opt, numerics[k].name)) return a->numbers_given >> k & 1u;
+    return false;
+}
+
 static void set_number(size_t k, double d, vemt_job *a) {
+    a->numbers_given |= 1u << k;
     switch (k) {
         case 0:
             a->knn_k = (long)d;
@@ -296,7 +308,10 @@ bool vemt_job_analysis_option(const char *opt, const char *v, vemt_job *a,
         return true;
     }
     if (t == 6) return clusters_list(v, a, err);
-    if (t == 7) return time_eps(v, a, err);
+    if (t == 7) {
+        a->numbers_given |= 1u << TIME_EPS_BIT;
+        return time_eps(v, a, err);
+    }
     if (t == nt - 1) {
         a->flag_places = v;
         return true;
