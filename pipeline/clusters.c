@@ -115,7 +115,10 @@ static void warn_giant(const vemt_job *a, int m, const vemt_clusters *cs,
     char n[32], of[32], km2[32], adv[160], line[600];
     thousands((double)c->n_events, n, sizeof n);
     thousands((double)given, of, sizeof of);
-    thousands(c->area_m2 / 1e6, km2, sizeof km2);
+    if (c->area_m2 < 1e7)
+        snprintf(km2, sizeof km2, "%.2f", c->area_m2 / 1e6);
+    else
+        thousands(c->area_m2 / 1e6, km2, sizeof km2);
     advice(a, m, adv, sizeof adv);
     snprintf(line, sizeof line,
              "%s: one cluster holds %s of %s events (%.1f %%) over %s km2 "
