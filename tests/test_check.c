@@ -471,8 +471,8 @@ TEST_SUITE(check) {
     snprintf(dir, sizeof dir, "%s/json", tmpdir);
     mkdir(dir, 0700);
     have_demo = test_vemt(tmpdir,
-                          "run --demo --tier public --out pub.gpkg "
-                          "--geojson-dir json --quiet",
+                          "run --demo --tier public --cell-size 300 --out "
+                          "pub.gpkg --geojson-dir json --quiet",
                           NULL, 0) == 0;
     CHECK(have_demo);
     /* The cube emptied (the edits below are elsewhere, and the checks are

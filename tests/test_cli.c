@@ -443,7 +443,12 @@ static void pattern_at(GDALDatasetH ds, double x, double y, char *out,
 
 TEST(demo_trends_find_planted_behaviours) {
     char path[256], got[64];
-    CHECK_INT_EQ(vemt("run --demo --out trends.gpkg --quiet", NULL, 0), 0);
+    /* At the 300 m scale the behaviours are planted at (the automatic
+     * size, a median of 5 events per non-empty cell, is 900 m on the
+     * demo's uniform background and mixes them with their neighbours). */
+    CHECK_INT_EQ(
+        vemt("run --demo --cell-size 300 --out trends.gpkg --quiet", NULL, 0),
+        0);
     snprintf(path, sizeof path, "%s/trends.gpkg", tmpdir);
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
     json_object *truth = demo_truth(), *spots;
@@ -497,7 +502,9 @@ TEST(demo_trends_find_planted_behaviours) {
 TEST(demo_safeguarding_finds_planted_places) {
     char path[256], sql[512];
     CHECK_INT_EQ(
-        vemt("run --demo --out sg.gpkg --report sg.md --quiet", NULL, 0), 0);
+        vemt("run --demo --cell-size 300 --out sg.gpkg --report sg.md --quiet",
+             NULL, 0),
+        0); /* the planted places' 300 m scale (see above) */
     snprintf(path, sizeof path, "%s/sg.gpkg", tmpdir);
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
     json_object *truth = demo_truth(), *loc, *wk, *v;

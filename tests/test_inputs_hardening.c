@@ -395,7 +395,8 @@ TEST(memory_estimate_stops_before_the_cube) {
     CHECK(!vemt_memory_parse_size("4X", &b));
     CHECK(!vemt_memory_parse_size("G", &b));
     CHECK(!vemt_memory_parse_size("1.5", &b));
-    /* 2,916 units x 73,417 days: 57 bytes a bin of analysis arrays alone
+    /* 2,916 units of 300 m (given: the automatic size is 900 m on the
+     * demo) x 73,417 days: 57 bytes a bin of analysis arrays alone
      * is 12.2 GB; with the writer's share, about 55 GB. On a machine
      * where 80 % of memory is more, the test names a limit itself. */
     const char *cap =
@@ -403,7 +404,7 @@ TEST(memory_estimate_stops_before_the_cube) {
     char args[256];
     snprintf(args, sizeof args,
              "run --demo --time-start 1900-01-01 --time-end 2100-12-31 "
-             "--time-step day --out m.gpkg%s",
+             "--time-step day --cell-size 300 --out m.gpkg%s",
              cap);
     /* Before: it grew to 24 GB and was killed by the kernel. */
     CHECK_INT_EQ(vemt(args, NULL, 0), 2);

@@ -228,9 +228,12 @@ static size_t read_p_sim(const char *name, double *out, size_t max) {
     return n;
 }
 
+/* The demo tests below give the 300 m its planted spots are laid out at
+ * (the automatic size is 900 m on the demo's uniform background). */
 TEST(permutations_reproducible_across_threads) {
     static const char run[] =
-        "run --demo --no-trends --clusters none --no-kde --quiet";
+        "run --demo --cell-size 300 --no-trends "
+        "--clusters none --no-kde --quiet";
     char args[512];
     snprintf(args, sizeof args, "%s --threads 1 --out t1.gpkg", run);
     CHECK_INT_EQ(vemt(args, NULL, 0), 0);
@@ -576,8 +579,8 @@ static OGRFeatureH found_unit(OGRLayerH l, double x, double y) {
  * children are found is hot at both; the planted near repeats show in the
  * shortest bands; co-location is measured. */
 TEST(safeguarding_statistics) {
-    CHECK_INT_EQ(vemt("run --demo --no-trends --clusters none --no-kde --quiet "
-                      "--out sg.gpkg",
+    CHECK_INT_EQ(vemt("run --demo --cell-size 300 --no-trends --clusters none "
+                      "--no-kde --quiet --out sg.gpkg",
                       NULL, 0),
                  0);
     GDALDatasetH ds = open_out("sg.gpkg");
@@ -759,7 +762,8 @@ TEST(flagged_places) {
  * place being a hot spot in most steps. */
 TEST(trend_options) {
     static const char run[] =
-        "run --demo --clusters none --no-kde --permutations 0 --quiet";
+        "run --demo --cell-size 300 --clusters none "
+        "--no-kde --permutations 0 --quiet";
     char args[512];
     snprintf(args, sizeof args, "%s --time-step week --out wk.gpkg", run);
     CHECK_INT_EQ(vemt(args, NULL, 0), 0);

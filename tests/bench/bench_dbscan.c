@@ -112,7 +112,8 @@ static void run(const char *method, const pts *p, size_t min_pts, int reps) {
     } else {
         vemt_dbscan_opts o = {
             250,        min_pts, days || !strcmp(method, "stdbscan"),
-            14 * 86400, false,   date};
+            14 * 86400, false,   date,
+            false};
         BENCH(name, reps, best,
               st = vemt_dbscan_compute(ctx, &v, &o, lab, NULL, &k));
     }
