@@ -102,7 +102,8 @@ static void analysis_usage(FILE *out) {
         "  --kde PATH.tif       also write the density surface as GeoTIFF\n"
         "  --kde-kernel K       quartic (default), epanechnikov, triangular,\n"
         "                       uniform or gaussian\n"
-        "  --kde-bandwidth M    kernel radius (default: Silverman's rule)\n"
+        "  --kde-bandwidth M    kernel radius (default: mean distance to the\n"
+        "                       5th nearest place, Williamson et al. 1998)\n"
         "  --kde-pixel M        pixel size (default: from the bandwidth)\n"
         "  --no-kde             no density surface\n"
         "near repeats and co-location:\n"
@@ -175,8 +176,9 @@ void vemt_args_usage(FILE *out, vemt_command command) {
         if (run)
             fputs(
                 "analysis:\n"
-                "  --cell-size METRES   grid cell size (default: chosen "
-                "from the extent)\n"
+                "  --cell-size METRES   grid cell size (default: a median of "
+                "5 events\n"
+                "                       per non-empty cell)\n"
                 "  --kind KIND          events counted in cells: incident "
                 "(default),\n"
                 "                       missing_from, found_at or all\n"

@@ -96,10 +96,11 @@ static void advice(const vemt_job *a, int m, char *buf, size_t size) {
  * was given or its outline covers more than a quarter of the study area
  * (without one, of the events' extent): such a "cluster" is the whole
  * pattern, not a place to act on. Logged at VEMT_LOG_WARNING by the caller
- * (r->alerts), in the report and in the provenance (r->warnings). */
-static void warn_giant(const vemt_job *a, int m, const vemt_clusters *cs,
-                       size_t given, double area_m2, const char *area_what,
-                       vemt_cluster_result *r) {
+ * (r->alerts), in the report and in the provenance (r->warnings). Returns
+ * VEMT_E_NOMEM when the line can't be kept. */
+static vemt_status warn_giant(const vemt_job *a, int m, const vemt_clusters *cs,
+                              size_t given, double area_m2,
+                              const char *area_what, vemt_cluster_result *r) {
     size_t big = SIZE_MAX, wide = SIZE_MAX;
     for (size_t c = 0; c < cs->n; c++) {
         if (big == SIZE_MAX || cs->items[c].n_events > cs->items[big].n_events)
@@ -107,10 +108,10 @@ static void warn_giant(const vemt_job *a, int m, const vemt_clusters *cs,
         if (wide == SIZE_MAX || cs->items[c].area_m2 > cs->items[wide].area_m2)
             wide = c;
     }
-    if (big == SIZE_MAX || !given) return;
+    if (big == SIZE_MAX || !given) return VEMT_OK;
     bool many = 2.0 * (double)cs->items[big].n_events > (double)given;
     bool broad = area_m2 > 0 && 4.0 * cs->items[wide].area_m2 > area_m2;
-    if (!many && !broad) return;
+    if (!many && !broad) return VEMT_OK;
     const vemt_cluster *c = &cs->items[many ? big : wide];
     char n[32], of[32], km2[32], adv[160], line[600];
     thousands((double)c->n_events, n, sizeof n);
@@ -126,10 +127,13 @@ static void warn_giant(const vemt_job *a, int m, const vemt_clusters *cs,
              method_names[m], n, of,
              100.0 * (double)c->n_events / (double)given, km2,
              area_m2 > 0 ? 100.0 * c->area_m2 / area_m2 : 0.0, area_what, adv);
+    size_t had = r->alerts ? strlen(r->alerts) : 0;
     vemt_alerts_add(&r->alerts, line);
+    if ((r->alerts ? strlen(r->alerts) : 0) == had) return VEMT_E_NOMEM;
     size_t used = strlen(r->warnings);
     snprintf(r->warnings + used, sizeof r->warnings - used, "%s%s.",
              used ? " " : "", line);
+    return VEMT_OK;
 }
 
 /* One method over the points: labels, outlines, subjects, the set. */
@@ -199,8 +203,9 @@ static vemt_status one_method(vemt_ctx *ctx, const vemt_job *a,
         }
         area_m2 = (b.xmax - b.xmin) * (b.ymax - b.ymin);
     }
-    warn_giant(a, m, &r->clusters[m], ep->n - excluded, area_m2,
-               area ? "the study area" : "the events' extent", r);
+    st = warn_giant(a, m, &r->clusters[m], ep->n - excluded, area_m2,
+                    area ? "the study area" : "the events' extent", r);
+    if (st) return st;
     r->sets[r->n_sets++] = (vemt_cluster_set){
         method_names[m], &r->clusters[m], r->n_subjects[m], r->labels[m],
         m == VEMT_CLUSTER_HDBSCAN ? r->prob : NULL};
