@@ -433,7 +433,22 @@ static double median_per_cell(const double *xy, const double *w, size_t n,
  * O(m log m log K) for m distinct locations and K candidates; exact, no
  * sampling (10 million distinct locations: about 8 sorts of 10 million).
  * Hexagons: the same on the hexagon lattice, the size being their height
- * (flat to flat). */
+ * (flat to flat).
+ *
+ * Measured on whole police.uk files without a boundary (bins of the
+ * events' extent; % of them empty; the largest Gi* z):
+ *   Nottingham burglary 2022, 1,795 events: 500 m, median 5 in 250
+ *     non-empty cells, 57.5 % empty, z 12.2 (Esri's rule: 150 m, 96 %
+ *     empty, z 28.5);
+ *   Merseyside shoplifting 2019-20, 7,930: 600 m, median 5 in 475, 88.9 %
+ *     empty (the extent takes in the estuary and the sea), z 27.4;
+ *   Lancashire anti-social behaviour 2022, 56,434: 350 m, median 5 in
+ *     4,075, 90.0 % empty, z 67.6 (Esri's rule: 850 m);
+ *   Greater Manchester burglary 2016-19, 92,666: 200 m, median 5 in
+ *     12,692, 72.7 % empty, z 36.5;
+ *   the demo, 3,958 synthetic events on a uniform background: 900 m,
+ *     median 5 in 179, 50.0 % empty, z 5.7 (Esri's rule: 300 m, 74.1 %
+ *     empty, z 20.7). */
 vemt_status vemt_grid_auto_cell_size_events_m(
     vemt_ctx *ctx, const vemt_bbox *extent, const vemt_events *events,
     unsigned kinds, vemt_unit_shape shape, double *cell_m, char *rule_out,

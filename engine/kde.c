@@ -26,7 +26,11 @@
  * snaps events to shared map points, so many events sit at one point and
  * their distances of 0 would shrink the bandwidth towards nothing;
  * coincident points (weight > 0) count once. Fewer than 2 distinct places:
- * no bandwidth; fewer than k + 1: k is the number of others.
+ * no bandwidth; fewer than k + 1: k is the number of others. Measured on
+ * police.uk files: Nottingham burglary 2022 255 m, Merseyside shoplifting
+ * 632 m (Silverman: 2.9 km), Lancashire anti-social behaviour 234 m
+ * (Silverman: 6.3 km), Greater Manchester burglary 185 m; the demo 155 m
+ * (Silverman: 2.7 km).
  *
  * Silverman's rule, the documented alternative (vemt_kde_silverman_
  * bandwidth; give its value with --kde-bandwidth): the normal reference
