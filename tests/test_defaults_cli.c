@@ -232,6 +232,43 @@ TEST(giant_cluster_warned) {
     CHECK_INT_EQ(sql_long("two.gpkg", "SELECT count(*) FROM clusters"), 2);
 }
 
+/* A cluster that is the whole map but not most events: a 20 x 20 lattice
+ * of 150 m (eps 200 m: 4 neighbours at 150 m, the diagonals at 212 m, so
+ * the interior is core, the edges border and the 4 corners, with 2
+ * neighbours that are not core, noise: one DBSCAN cluster of 396 events;
+ * its convex hull is the 2,850 m square less 4 corner triangles of 150 x
+ * 150 / 2 m2, 8.0775 km2) and five tight blobs of 100 events east of it
+ * (five clusters). The events' extent is 5,540 x 2,850 m (15.79 km2): the
+ * lattice's cluster holds 44.0 % of the 900 events but covers 51 % of the
+ * extent, more than a quarter: warned, by area. */
+TEST(wide_cluster_warned) {
+    char path[256];
+    snprintf(path, sizeof path, "%s/wide.csv", tmpdir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f) return;
+    fputs("id,occurred_at,easting,northing\n", f);
+    long id = 0;
+    for (int i = 0; i < 400; i++)
+        fprintf(f, "w%ld,2024-03-01T12:00:00Z,%.1f,%.1f\n", ++id,
+                460000 + 150.0 * (i % 20), 520000 + 150.0 * (i / 20));
+    for (int b = 0; b < 5; b++)
+        for (int i = 0; i < 100; i++)
+            fprintf(f, "w%ld,2024-03-01T12:00:00Z,%.1f,%.1f\n", ++id,
+                    463450 + 500.0 * b + 10.0 * (i % 10),
+                    520000 + 600.0 * b + 10.0 * (i / 10));
+    fclose(f);
+    CHECK_INT_EQ(vemt("run --incidents wide.csv --no-trends --no-kde "
+                      "--permutations 0 --clusters dbscan --hull convex --out "
+                      "wide.gpkg"),
+                 0);
+    CHECK(file_has("err.txt",
+                   "warning: dbscan: one cluster holds 396 of "
+                   "900 events (44.0 %) over 8.08 km2 (51 % of "
+                   "the events' extent)"));
+    CHECK_INT_EQ(sql_long("wide.gpkg", "SELECT count(*) FROM clusters"), 6);
+}
+
 /* Nottingham burglary with the default options: DBSCAN left a cluster of
  * one event (its core point's neighbours taken by an earlier cluster);
  * now every written cluster holds at least --min-points events (5), and
@@ -316,6 +353,7 @@ TEST_SUITE(defaults_cli) {
     RUN(cell_size_sparse_real_file);
     RUN(cell_size_dense_real_file);
     RUN(giant_cluster_warned);
+    RUN(wide_cluster_warned);
     RUN(no_cluster_below_min_points);
     RUN(defaults_recorded_as_defaults);
     test_remove_dir(tmpdir);
