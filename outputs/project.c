@@ -36,7 +36,10 @@ static const struct {
 } tree[] = {
     {NULL, {"study_area"}},
     {"Clusters", {"clusters"}},
-    {"Safeguarding places", {"locations_of_concern", "colocation"}},
+    {"Safeguarding", {"locations_of_concern"}},
+    /* A point at every found-at place and incident: its own group, so it
+     * never buries the locations of concern. */
+    {"Co-location", {"colocation"}},
     {"Over time", {"events", "missing_journeys", "hotspot_cube"}},
     {"Trends", {"emerging_hotspots"}},
     {NULL, {"hotspot_cells"}},
