@@ -281,33 +281,40 @@ static void mark_bin(const vemt_style *s, bool *present, int bin) {
     mark(s, present, v, 0);
 }
 
-/* The classes of s its layer's data holds, as layers.c writes them (a
- * withheld bin or pattern is written null and matches no class), so the
- * legend lists only those. */
+/* The classes of s its layer's data holds, as layers.c writes them, so
+ * the legend lists only those; *withheld: some bin or pattern is withheld
+ * (written null, matching no class). */
 static void present_classes(const vemt_style *s, const vemt_output *o,
-                            bool *present) {
+                            bool *present, bool *withheld) {
     static const char tri[][8] = {"unknown", "yes", "no"};
     const char *n = s->layer;
     const vemt_trends_out *tr = o->trends;
     const vemt_safeguarding_out *sg = o->safeguarding;
     size_t units = o->grid ? vemt_units_count(o->grid) : 0;
     memset(present, 0, s->n_classes * sizeof *present);
+    *withheld = false;
     if (s->renderer == VEMT_RENDER_OUTLINE) {
         present[0] = true;
     } else if (!strcmp(n, "hotspot_cells")) {
         for (size_t i = 0; i < units; i++)
             if (!o->bin_hidden || !o->bin_hidden[i])
                 mark_bin(s, present, o->gi_bin ? o->gi_bin[i] : 0);
+            else
+                *withheld = true;
     } else if (!strcmp(n, "hotspot_cube") && tr) {
         size_t nb = vemt_cube_units(tr->cube) * vemt_cube_steps(tr->cube);
         for (size_t b = 0; b < nb; b++)
             if (!tr->bin_hidden || !tr->bin_hidden[b])
                 mark_bin(s, present, tr->bins[b]);
+            else
+                *withheld = true;
     } else if (!strcmp(n, "emerging_hotspots") && tr) {
         for (size_t u = 0; u < vemt_cube_units(tr->cube); u++)
             if (!isnan(tr->unit_events[u]) &&
                 !(tr->pattern_hidden && tr->pattern_hidden[u]))
                 mark(s, present, vemt_ehsa_name(tr->pattern[u]), 0);
+            else
+                *withheld = true;
     } else if (!strcmp(n, "found_hotspots") && sg && sg->found) {
         for (size_t i = 0; i < units; i++)
             mark_bin(s, present, sg->found->gi_bin[i]);
@@ -352,13 +359,14 @@ static bool units_named(const vemt_output *o) {
 
 static void map_layer(vemt_strbuf *b, const vemt_style *s, const char *src,
                       const char *crs, const vemt_output *o) {
-    bool present[32] = {false};
+    bool present[32] = {false}, withheld = false;
     if (s->n_classes <= sizeof present / sizeof present[0])
-        present_classes(s, o, present);
+        present_classes(s, o, present, &withheld);
     vemt_style_use use = {
         s->n_classes <= sizeof present / sizeof present[0] ? present : NULL,
         !strcmp(s->layer, "hotspot_cells") && units_named(o) ? "area_name"
-                                                             : NULL};
+                                                             : NULL,
+        withheld};
     char *body = vemt_style_qml_body(s, &use);
     char id[128], shown[128];
     layer_id(s->layer, id, sizeof id);

@@ -224,8 +224,26 @@ static void qml_single(vemt_strbuf *b, const vemt_style *s) {
     vemt_sb_printf(b, "</symbols></renderer-v2>");
 }
 
+/* The symbol of values withheld by the tier's disclosure rules (written
+ * null): grey hatching, so a reader sees the unit is there and why it
+ * shows no class. */
+static void qml_withheld_symbol(vemt_strbuf *b, size_t i) {
+    vemt_sb_printf(b,
+                   "<symbol type=\"fill\" name=\"%zu\" alpha=\"0.6\" "
+                   "clip_to_extent=\"1\" force_rhr=\"0\">"
+                   "<layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" "
+                   "pass=\"0\"><prop k=\"color\" v=\"150,150,150,255\"/>"
+                   "<prop k=\"outline_color\" v=\"150,150,150,255\"/>"
+                   "<prop k=\"outline_style\" v=\"solid\"/>"
+                   "<prop k=\"outline_width\" v=\"0.1\"/>"
+                   "<prop k=\"outline_width_unit\" v=\"MM\"/>"
+                   "<prop k=\"style\" v=\"b_diagonal\"/>"
+                   "</layer></symbol>",
+                   i);
+}
+
 static void qml_renderer(vemt_strbuf *b, const vemt_style *s,
-                         const bool *present) {
+                         const bool *present, bool withheld) {
     if (s->renderer == VEMT_RENDER_OUTLINE) {
         qml_single(b, s);
         return;
@@ -255,11 +273,20 @@ static void qml_renderer(vemt_strbuf *b, const vemt_style *s,
         vemt_sb_xml(b, c->label);
         vemt_sb_printf(b, "\"/>");
     }
+    /* QGIS's "all other values" category (an empty value) draws the
+     * nulls. */
+    withheld = withheld && cat;
+    if (withheld)
+        vemt_sb_printf(b,
+                       "<category render=\"true\" symbol=\"%zu\" value=\"\" "
+                       "label=\"Withheld (disclosure rules)\"/>",
+                       s->n_classes);
     vemt_sb_printf(b, cat ? "</categories><symbols>" : "</ranges><symbols>");
     for (size_t i = 0; i < s->n_classes; i++)
         if (!present || present[i])
             qml_symbol(b, s, i, s->classes[i].rgb,
                        class_fill(s, &s->classes[i]));
+    if (withheld) qml_withheld_symbol(b, s->n_classes);
     vemt_sb_printf(b, "</symbols></renderer-v2>");
 }
 
@@ -317,7 +344,7 @@ const char *vemt_style_use_labels_attr(const vemt_style *s,
 char *vemt_style_qml_body(const vemt_style *s, const vemt_style_use *use) {
     vemt_strbuf b = {0};
     qml_temporal(&b, s);
-    qml_renderer(&b, s, use ? use->present : NULL);
+    qml_renderer(&b, s, use ? use->present : NULL, use && use->withheld);
     if (use && use->label_field)
         qml_labeling(&b, use->label_field, false);
     else if (s->label_text)

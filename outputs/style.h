@@ -52,6 +52,9 @@ typedef struct vemt_style_use {
                                 legend and drawn); NULL: every class */
     const char *label_field; /* labels from this field instead of the
                                 style's, or NULL */
+    bool withheld;           /* categorised: some values are withheld (written
+                                null): drawn hatched grey, "Withheld (disclosure
+                                rules)" in the legend */
 } vemt_style_use;
 
 /** The style of a layer, or NULL when it has none (tables). Borrowed. */
