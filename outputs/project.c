@@ -184,6 +184,8 @@ static void display_name(const char *name, const vemt_output *o, char *out,
              (!step || !strcmp(step, "month") || !strcmp(step, "week")))
         snprintf(out, size, "Hot spots by %s",
                  step && !strcmp(step, "week") ? "week" : "month");
+    else if (!strcmp(name, "hotspot_cube") && atoi(step) == 1) /* "1d" */
+        snprintf(out, size, "Hot spots by day");
     else if (!strcmp(name, "hotspot_cube")) /* "7d" */
         snprintf(out, size, "Hot spots by %d-day step", atoi(step));
     else {

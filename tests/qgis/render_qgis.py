@@ -5,6 +5,7 @@ check what the map shows (imported by check_qgis.py; run alone it writes
 the README's picture).
 
 usage: /usr/bin/python3 render_qgis.py PROJECT.qgz OUT.png [WIDTH]
+(writes the map as the project opens, with its legend, WIDTH pixels wide)
 
 The project is read with QgsProject.read(); a render takes the layer
 tree's ticked layers in tree order (the top of the tree drawn last, as
@@ -89,6 +90,44 @@ def painted_pixels(image, step=2):
     return n
 
 
+def picture(project, path, width=1000):
+    """The map as opened, with the ticked layers' legend on its right (the
+    README's picture): a print layout exported at 96 dpi."""
+    from qgis.core import (QgsLayoutExporter, QgsLayoutItemLegend,
+                           QgsLayoutItemMap, QgsLayoutPoint, QgsLayoutSize,
+                           QgsLayerTree, QgsPrintLayout, QgsUnitTypes)
+    layers = ticked_layers(project)
+    ext = project.viewSettings().defaultViewExtent()
+    mm = width / 96 * 25.4  # page width in mm at 96 dpi
+    legend_w = mm * 0.3
+    map_w = mm - legend_w
+    map_h = map_w * ext.height() / ext.width()
+    layout = QgsPrintLayout(project)
+    layout.initializeDefaults()
+    page = layout.pageCollection().page(0)
+    page.setPageSize(QgsLayoutSize(mm, map_h, QgsUnitTypes.LayoutMillimeters))
+    m = QgsLayoutItemMap(layout)
+    m.attemptMove(QgsLayoutPoint(0, 0))
+    m.attemptResize(QgsLayoutSize(map_w, map_h))
+    m.setLayers(layers)
+    m.setKeepLayerSet(True)
+    m.setExtent(ext)
+    layout.addLayoutItem(m)
+    legend = QgsLayoutItemLegend(layout)
+    legend.setAutoUpdateModel(False)
+    tree = QgsLayerTree()
+    for lyr in layers:
+        tree.addLayer(lyr)
+    legend.model().setRootGroup(tree)
+    legend.setTitle("")
+    legend.setWrapString("~")
+    legend.attemptMove(QgsLayoutPoint(map_w + 2, 4))
+    legend.setResizeToContents(True)
+    layout.addLayoutItem(legend)
+    image = QgsLayoutExporter(layout).renderPageToImage(0, QSize(), 96)
+    return image.save(path)
+
+
 def main():
     if len(sys.argv) not in (3, 4):
         print(__doc__)
@@ -102,8 +141,7 @@ def main():
         print("can't read", sys.argv[1])
         return 1
     width = int(sys.argv[3]) if len(sys.argv) == 4 else 1000
-    image, _ = render(p, ticked_layers(p), width)
-    ok = image.save(sys.argv[2])
+    ok = picture(p, sys.argv[2], width)
     p.clear()
     app.exitQgis()
     return 0 if ok else 1
