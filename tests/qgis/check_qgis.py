@@ -23,10 +23,22 @@ failure):
 - when it has the `kde` raster table: it opens as a valid Float32 raster in
   the analysis CRS with the size GDAL reports, and so does the --kde GeoTIFF;
 - the written project opens with a valid project CRS, the analysis CRS,
-  and every layer in it: layer tree groups in order, styles applied,
-  `events` temporal, the project's time range set, paths relative, `kde`
-  (when written) in Hot spots with a single-band pseudocolor renderer
-  transparent at 0, `clusters` (when written) in Clusters, labelled.
+  and every layer in it: every layer-tree node linked to a valid layer,
+  the tree in order with only the study area and the hot spots ticked,
+  every group unticked, names built from the run's settings, styles
+  applied, legends listing only the classes the GeoPackage holds, the
+  time-enabled layers in "Over time", the project's time range set, paths
+  relative, `kde` (when written) at the bottom with a single-band
+  pseudocolor renderer transparent at 0 and labelled in events per km²,
+  `clusters` (when written) in Clusters, unfilled outlines, labelled;
+- rendered headless as opened (render_qgis.py: ticked layers in tree
+  order; PNGs left in WORK_DIR): a planted gi_bin 3 hot spot
+  (fixtures/demo/truth.json) in the hot colour, a not-significant unit
+  unfilled, the planted location of concern's symbol with Safeguarding
+  ticked, the density drawing alone, and two months differing through the
+  temporal range with "Over time" ticked;
+- named --areas units with --fdr off (Nottingham wards): the hot-spot
+  layer named for p-values and labelled with area_name; grid cells not.
 Checks of a layer the run did not write are reported as skipped.
 - each GeoJSON file is RFC 7946: no crs member, longitude/latitude order
   and ranges, counter-clockwise exterior rings, and as many features as the
@@ -573,6 +585,51 @@ def check_render_months(p, tables, work):
           f"{n} sampled pixels differ")
 
 
+def check_wards(vemt, work):
+    """Named polygon units (--areas with --area-name) and --fdr off: the
+    hot-spot layer is named for p-values and labelled with area_name; the
+    demo's grid (no names) is not labelled."""
+    fixtures = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures")
+    os.makedirs(work, exist_ok=True)
+    os.chmod(work, 0o700)  # vemt refuses a folder others can read
+    qgs = os.path.join(work, "wards.qgs")
+    r = subprocess.run(
+        [vemt, "run", "--incidents",
+         os.path.join(fixtures, "policeuk", "nottingham_burglary.csv.gz"),
+         "--areas", os.path.join(fixtures, "ref",
+                                 "nottingham_wards_27700.gpkg"),
+         "--area-id", "ward_code", "--area-name", "ward_name", "--fdr", "off",
+         "--no-trends", "--clusters", "none", "--no-kde", "--permutations",
+         "0", "--out", os.path.join(work, "wards.gpkg"), "--qgis-project",
+         qgs, "--quiet"], capture_output=True, text=True)
+    check("wards: vemt run exits 0", r.returncode == 0, r.stderr[-300:])
+    p = QgsProject.instance()
+    check("wards: project opens", p.read(qgs))
+    nodes = p.layerTreeRoot().findLayers()
+    check("wards: every tree node linked to a valid layer",
+          len(nodes) > 0 and
+          all(n.layer() is not None and n.layer().isValid() for n in nodes))
+    hot = [n.layer() for n in nodes if n.layer() is not None and
+           table_of(n.layer()) == "hotspot_cells"]
+    name = "Hot spots (Gi*, p < 0.10/0.05/0.01)"
+    check("wards: hot-spot layer named for --fdr off",
+          len(hot) == 1 and hot[0].name() == name,
+          str([h.name() for h in hot]))
+    if hot:
+        check_labels("wards: hot-spot layer", hot[0], "area_name")
+    p.clear()
+
+
+def check_grid_unlabelled(path):
+    p = QgsProject.instance()
+    p.read(path)
+    hot = [lyr for lyr in p.mapLayers().values()
+           if table_of(lyr) == "hotspot_cells"]
+    check("grid cells (no names) unlabelled",
+          len(hot) == 1 and not hot[0].labelsEnabled())
+    p.clear()
+
+
 def ring_area(ring):
     return sum(ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1]
                for i in range(len(ring) - 1)) / 2
@@ -656,6 +713,10 @@ def main():
         check_project(os.path.join(work, "project", "demo.qgz"), counts,
                       has_kde(gpkg), crs, gpkg, work)
         check_geojson(os.path.join(work, "geojson"), counts)
+        if not extra:
+            check_grid_unlabelled(os.path.join(work, "project", "demo.qgz"))
+            LABEL[0] = ""
+            check_wards(vemt, os.path.join(base, "wards"))
     app.exitQgis()
     failed = RESULTS.count(False)
     print(f"qgis: {len(RESULTS) - failed} passed, {failed} failed")
