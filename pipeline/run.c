@@ -344,10 +344,13 @@ static vemt_status analyse(run *r) {
     if (h->alerts) vemt_log_text(&r->cb, VEMT_LOG_WARNING, h->alerts);
     if (st) return failed(r, st, NULL);
     if (r->cancelled) return cancelled(r); /* the stages that report end here */
+    /* A unit or step the tier can't publish is a usage error (exit 2), as
+     * vemt_job_finish() finds a given one; here it meets a job that
+     * skipped that check (the library's callers). */
     if (vemt_tier_check_cell(
             &r->a, h->cell_m > 0 ? h->cell_m : (double)INFINITY, r->err) ||
         vemt_tier_check_units(&r->a, h->grid, r->err))
-        return r->err->code;
+        return r->err->code = VEMT_E_OPTION;
     size_t n = vemt_units_count(h->grid);
     vemt_params_add_text(
         &r->params, "gi_bin_rule", r->a.fdr ? "default" : "given",
