@@ -376,6 +376,12 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
             fprintf(out, "%s%zu. ", md ? "" : "  ", i + 1);
             vemt_report_patrol_window(out, &sg->patrol[i]);
         }
+        if (!sg->n_patrol)
+            fprintf(out,
+                    "%sNone: no hot cell (99 %%) or DBSCAN cluster has an "
+                    "event known to the hour (events known only to the day "
+                    "or month, as police.uk's, are left out).\n",
+                    md ? "- " : "  ");
     }
     if (s->trends) trend_sentences(out, s, md);
 }
