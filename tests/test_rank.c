@@ -445,6 +445,32 @@ TEST(partner_ranks_on_published_values) {
     CHECK_STR_EQ(on_stdout, in_report);
     free(out);
     free(md);
+    /* vemt's checker fails a rank that is not the rule's over the
+     * published columns (here: the order reversed). */
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp '%s/p.gpkg' '%s/tamper.gpkg'", tmpdir,
+             tmpdir);
+    CHECK_INT_EQ(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s/tamper.gpkg", tmpdir);
+    GDALDatasetH w =
+        GDALOpenEx(cmd, GDAL_OF_VECTOR | GDAL_OF_UPDATE, NULL, NULL, NULL);
+    CHECK(w != NULL);
+    if (w) {
+        GDALDatasetExecuteSQL(w,
+                              "UPDATE hotspot_cells SET rank = (SELECT "
+                              "count(*) FROM hotspot_cells) + 1 - rank",
+                              NULL, NULL);
+        GDALClose(w);
+    }
+    CHECK_INT_EQ(vemt("check-disclosure tamper.gpkg --tier partner", NULL, 0),
+                 1);
+    char *audit = slurp_out("out.txt");
+    CHECK(audit && strstr(audit,
+                          "ranks not in the order of the published "
+                          "gi_bin, n_events and cell_id"));
+    CHECK(audit && strstr(audit, "hotspot_cells: "));
+    free(audit);
+    CHECK_INT_EQ(vemt("check-disclosure p.gpkg --tier partner", NULL, 0), 0);
 }
 
 /* ---- Option conflicts: exit 2 with the hint ---------------------------- */
