@@ -194,7 +194,7 @@ static void check_tables(vemt_checker *c, GDALDatasetH ds) {
 /* A table's rank column must follow from hotspot_cells' published columns
  * alone, by the rule of pipeline/rank.h: ORDER BY gi_bin DESC, n_events
  * DESC, cell_id (SQLite sorts nulls last when descending). A rank computed
- * from a withheld bin or count would tell it. */
+ * from a withheld bin or count would tell it; a null rank tells nothing. */
 static void check_rank(vemt_checker *c, GDALDatasetH ds, const char *table) {
     OGRLayerH t = GDALDatasetGetLayerByName(ds, table);
     OGRLayerH cells = GDALDatasetGetLayerByName(ds, "hotspot_cells");
@@ -212,7 +212,7 @@ static void check_rank(vemt_checker *c, GDALDatasetH ds, const char *table) {
                  "SELECT count(*), min(t.cell_id) FROM (SELECT cell_id, "
                  "row_number() OVER (ORDER BY gi_bin DESC, n_events DESC, "
                  "cell_id) AS k FROM hotspot_cells) o JOIN \"%s\" t ON "
-                 "t.cell_id = o.cell_id WHERE t.rank IS NOT o.k",
+                 "t.cell_id = o.cell_id WHERE t.rank != o.k",
                  table);
         OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
         OGRFeatureH f = r ? OGR_L_GetNextFeature(r) : NULL;

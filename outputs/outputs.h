@@ -104,8 +104,7 @@ typedef struct vemt_patrol_row {
     int start_hour;      /* local time, 0..23 */
     int end_hour;        /* exclusive; may wrap past midnight */
     double per_week;     /* expected events per week in the window */
-    double share;        /* share of the place's timed events it covers:
-                            n_window / n_place */
+    double share;        /* of the place's timed events: n_window / n_place */
     double n_window;     /* events in the window (aoristic weights) */
     double n_place;      /* the place's events known to the hour */
     int hours;           /* the window's length, of the week's 168 */
@@ -227,10 +226,7 @@ typedef struct vemt_output {
     size_t n_cluster_sets;                     /* 0: no cluster layers */
     const vemt_density_out *density;           /* or NULL: no kde raster */
     const vemt_provenance *provenance;
-    /* Per unit: its rank, 1 = first, by gi_bin, then n_events, then
-     * cell_id, on the published values (the caller's rule,
-     * pipeline/rank.h), or NULL: rank written as null. */
-    const size_t *rank;
+    const size_t *rank; /* per unit, 1 = first (pipeline/rank.h), or NULL */
     const vemt_tier_rules *rules; /* the disclosure rules in force; NULL: the
                                      provenance's tier's (disclosure/), with
                                      its suppress_below and round_to */
