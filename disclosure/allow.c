@@ -17,16 +17,19 @@
 static const char *const unit_counts[] = {"n_events", "n_subjects", NULL};
 
 static const char *const area_columns[] = {"name", "area_km2", NULL};
+/* rank: by gi_bin, n_events and cell_id as published (pipeline/rank.h),
+ * so it tells nothing the other columns do not. */
 static const char *const cell_columns[] = {
     "cell_id", "area_id",   "area_name",  "n_events", "n_subjects",
-    "gi_bin",  "lisa_type", "suppressed", NULL};
+    "gi_bin",  "lisa_type", "suppressed", "rank",     NULL};
 /* Moran's I, its expectation, variance, z and p over every unit can be
  * solved for suppressed cells (finding 1 of issue 16): only the bands and
  * the peaks' places are published. */
 static const char *const scale_columns[] = {"band_m", "n_units", "peak", NULL};
 static const char *const emerging_columns[] = {
-    "cell_id",    "pattern",   "chainey_pattern", "n_events",
-    "n_subjects", "share_hot", "suppressed",      NULL};
+    "cell_id",    "pattern",    "chainey_pattern",
+    "n_events",   "n_subjects", "share_hot",
+    "suppressed", "rank",       NULL};
 static const char *const cube_columns[] = {
     "cell_id", STEP_COLUMNS, "n_events", "n_subjects",
     "gi_bin",  "suppressed", NULL};

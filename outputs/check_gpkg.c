@@ -191,8 +191,56 @@ static void check_tables(vemt_checker *c, GDALDatasetH ds) {
     if (r) GDALDatasetReleaseResultSet(ds, r);
 }
 
+/* A table's rank column must follow from hotspot_cells' published columns
+ * alone, by the rule of pipeline/rank.h: ORDER BY gi_bin DESC, n_events
+ * DESC, cell_id (SQLite sorts nulls last when descending). A rank computed
+ * from a withheld bin or count would tell it; a null rank tells nothing. */
+static void check_rank(vemt_checker *c, GDALDatasetH ds, const char *table) {
+    OGRLayerH t = GDALDatasetGetLayerByName(ds, table);
+    OGRLayerH cells = GDALDatasetGetLayerByName(ds, "hotspot_cells");
+    if (!c->rules->allow || !t ||
+        OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(t), "rank") < 0)
+        return;
+    static const char *const need[] = {"cell_id", "gi_bin", "n_events"};
+    bool ok =
+        cells && OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(t), "cell_id") >= 0;
+    for (size_t i = 0; ok && i < 3; i++)
+        ok = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(cells), need[i]) >= 0;
+    char sql[512], first[64] = "", n[32] = "";
+    if (ok) {
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*), min(t.cell_id) FROM (SELECT cell_id, "
+                 "row_number() OVER (ORDER BY gi_bin DESC, n_events DESC, "
+                 "cell_id) AS k FROM hotspot_cells) o JOIN \"%s\" t ON "
+                 "t.cell_id = o.cell_id WHERE t.rank != o.k",
+                 table);
+        OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+        OGRFeatureH f = r ? OGR_L_GetNextFeature(r) : NULL;
+        ok = f != NULL;
+        if (f) {
+            snprintf(n, sizeof n, "%s", OGR_F_GetFieldAsString(f, 0));
+            snprintf(first, sizeof first, "%s", OGR_F_GetFieldAsString(f, 1));
+            OGR_F_Destroy(f);
+        }
+        if (r) GDALDatasetReleaseResultSet(ds, r);
+    }
+    if (!ok)
+        vemt_check_problem(c,
+                           "ranks that can't be checked against "
+                           "hotspot_cells' gi_bin, n_events and cell_id",
+                           "%s.rank", table);
+    else if (strcmp(n, "0"))
+        vemt_check_problem(c,
+                           "ranks not in the order of the published gi_bin, "
+                           "n_events and cell_id (a rank must tell nothing "
+                           "they do not)",
+                           "%s: %s units, first cell_id %s", table, n, first);
+}
+
 void vemt_check_gpkg(vemt_checker *c, GDALDatasetH ds) {
     check_tables(c, ds);
+    check_rank(c, ds, "hotspot_cells");
+    check_rank(c, ds, "emerging_hotspots");
     vemt_check_gpkg_metadata(c, ds);
     vemt_check_audit(c, GDALDatasetGetLayerByName(ds, "hotspot_cube"),
                      GDALDatasetGetLayerByName(ds, "hotspot_cells"),

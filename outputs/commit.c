@@ -55,21 +55,11 @@ vemt_status vemt_commit_create(vemt_ctx *ctx, vemt_commit **out) {
     return VEMT_OK;
 }
 
-/* Remove a temporary and the side files SQLite may leave beside it. */
-static void remove_temp(const char *path) {
-    static const char sides[][10] = {"", "-wal", "-shm", "-journal"};
-    char p[4200];
-    for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
-        snprintf(p, sizeof p, "%s%s", path, sides[i]);
-        unlink(p);
-    }
-}
-
 void vemt_commit_destroy(vemt_commit *c) {
     if (!c) return;
     for (size_t i = 0; i < c->n; i++) {
         if (c->items[i].tmp && !c->items[i].done && !(c->begun && !c->applied))
-            remove_temp(c->items[i].tmp);
+            vemt_remove_with_side_files(c->items[i].tmp);
         vemt_free(c->items[i].tmp);
         vemt_free(c->items[i].final);
     }
@@ -92,7 +82,7 @@ static vemt_status add(vemt_ctx *ctx, vemt_commit *c, const char *tmp,
         vemt_grow((void **)&c->items, &c->cap, c->n + 1, sizeof *c->items)) {
         vemt_free(t);
         vemt_free(f);
-        if (tmp) remove_temp(tmp);
+        if (tmp) vemt_remove_with_side_files(tmp);
         return vemt_ctx_fail(ctx, VEMT_E_NOMEM,
                              "out of memory preparing the outputs");
     }
@@ -411,7 +401,7 @@ vemt_status vemt_commit_recover(vemt_ctx *ctx, const char *manifest,
             if (complete && rename(tmp, final) == 0)
                 (*rolled)++;
             else
-                remove_temp(tmp);
+                vemt_remove_with_side_files(tmp);
         } else if (line[0] == 'D' && complete && is_layer_file(final)) {
             unlink(final);
         }

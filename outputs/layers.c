@@ -294,7 +294,13 @@ static const vemt_field_def cell_fields[] = {
     {"lisa_i", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
     {"lisa_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
     {"lisa_type", OFTString, OFSTNone, 0},
+    {"rank", OFTInteger, OFSTNone, 0},
 };
+
+/* Unit i's rank (vemt_output.rank), or null. */
+static void put_rank(OGRFeatureH f, int ix, const vemt_output *out, size_t i) {
+    put_count(f, ix, out->rank ? (double)out->rank[i] : (double)NAN);
+}
 
 static double at(const double *x, size_t i) { return x ? x[i] : (double)NAN; }
 
@@ -328,6 +334,7 @@ static vemt_status fill_cells(vemt_ctx *ctx, OGRLayerH layer,
                  out->lisa_type && !hidden
                      ? vemt_lisa_type_name((vemt_lisa_type)out->lisa_type[i])
                      : NULL);
+        put_rank(f, m.ix[12], out, i);
         put_flag(f, &m,
                  isnan(out->n_events[i]) ||
                      (out->n_subjects && isnan(out->n_subjects[i])));
@@ -507,6 +514,7 @@ static const vemt_field_def emerging_fields[] = {
     {"count_sen_slope", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
     {"mk_n", OFTInteger, OFSTNone, VEMT_FIELD_STATISTIC},
     {"mk_note", OFTString, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"rank", OFTInteger, OFSTNone, 0},
 };
 
 static vemt_status fill_emerging(vemt_ctx *ctx, OGRLayerH layer,
@@ -542,6 +550,7 @@ static vemt_status fill_emerging(vemt_ctx *ctx, OGRLayerH layer,
         /* Steps whose Gi* z is defined, used by mk_*; why they are null. */
         put_count(f, m.ix[12], (double)tr->mk[u].n);
         put_text(f, m.ix[13], tr->mk[u].null_reason);
+        put_rank(f, m.ix[14], out, u); /* hotspot_cells' rank */
         put_flag(f, &m, hidden || isnan(tr->unit_subjects[u]));
         vemt_status st = add_unit_feature(layer, f, out->grid, u);
         if (st) return st;
@@ -793,6 +802,11 @@ static const vemt_field_def patrol_fields[] = {
     {"per_week", OFTReal, OFSTNone, 0},
     {"share", OFTReal, OFSTNone, 0},
     {"place_kind", OFTString, OFSTNone, 0},
+    {"n_window", OFTReal, OFSTNone, 0},
+    {"n_place", OFTInteger, OFSTNone, 0},
+    {"hours", OFTInteger, OFSTNone, 0},
+    {"week_share", OFTReal, OFSTNone, 0},
+    {"lift", OFTReal, OFSTNone, 0},
 };
 
 static vemt_status fill_patrol(vemt_ctx *ctx, OGRLayerH layer,
@@ -811,6 +825,14 @@ static vemt_status fill_patrol(vemt_ctx *ctx, OGRLayerH layer,
         put_real(f, 5, p->per_week);
         put_real(f, 6, p->share);
         put_text(f, 7, p->place_kind);
+        /* As the report says it (pipeline/report.c): events in the window
+         * of the place's events known to the hour, the window's share of
+         * the week's hours, and the first share over the second. */
+        put_real(f, 8, p->n_window);
+        put_count(f, 9, p->n_place);
+        OGR_F_SetFieldInteger(f, 10, p->hours);
+        put_real(f, 11, p->hours / (7.0 * 24));
+        put_real(f, 12, p->share / (p->hours / (7.0 * 24)));
         vemt_status st = add_feature(layer, f);
         if (st) return st;
     }
@@ -1038,7 +1060,9 @@ static const vemt_layer_def layer_defs[] = {
      "p-value (gi_p) and conditional-permutation p (gi_p_sim); gi_bin -3..3 "
      "(cold/hot spot at 99/95/90 % confidence, FDR-controlled by default); "
      "Local Moran's I (lisa_i), its permutation p (lisa_p) and cluster or "
-     "outlier type (lisa_type). The weights are in the provenance.",
+     "outlier type (lisa_type); rank, 1 = first, by gi_bin descending, then "
+     "n_events descending, then cell_id, on the published values (a "
+     "withheld bin or count sorts last). The weights are in the provenance.",
      wkbPolygon, FIELDS(cell_fields), fill_cells, VEMT_NEEDS_GRID},
     {"scale_profile",
      "Incremental spatial autocorrelation: Global Moran's I of the unit "
@@ -1069,7 +1093,8 @@ static const vemt_layer_def layer_defs[] = {
      "Emerging hot spot pattern of each cell over the time steps (Esri's "
      "categories and wording; chainey_pattern as R sfhotspot names them), "
      "Mann-Kendall test and Sen's slope of its space-time Gi* z-series, "
-     "events and the share of steps that were hot.",
+     "events, the share of steps that were hot, and the cell's rank in "
+     "hotspot_cells.",
      wkbPolygon, FIELDS(emerging_fields), fill_emerging, VEMT_NEEDS_TRENDS},
     {"hotspot_cube",
      "The space-time cube: one feature per cell and time step, events "
@@ -1097,7 +1122,10 @@ static const vemt_layer_def layer_defs[] = {
     {"patrol_windows",
      "When to patrol: for each hot cell (gi_bin 3) and each DBSCAN cluster "
      "the busiest window of the week in local time, ranked by expected "
-     "events per week; place is the cell_id of hotspot_cells (place_kind "
+     "events per week: n_window of the place's n_place events known to the "
+     "hour fall in its hours (share), which are week_share of the week's; "
+     "lift = share / week_share; place is the cell_id of hotspot_cells "
+     "(place_kind "
      "cell) or the cluster_id of the clusters layer's dbscan rows "
      "(place_kind dbscan cluster). Restricted.",
      wkbNone, FIELDS(patrol_fields), fill_patrol, VEMT_NEEDS_SAFEGUARDING},

@@ -92,8 +92,7 @@ bool vemt_outputs_is_vemt_file(const char *path) {
     return ours;
 }
 
-/* Remove a file and the side files SQLite may leave beside it. */
-static void remove_with_side_files(const char *path) {
+void vemt_remove_with_side_files(const char *path) {
     static const char sides[][10] = {"", "-wal", "-shm", "-journal"};
     char p[4200];
     for (size_t i = 0; i < sizeof sides / sizeof sides[0]; i++) {
@@ -135,7 +134,7 @@ vemt_status vemt_output_protect(vemt_ctx *ctx, const vemt_output *out,
 
 vemt_status vemt_ogr_create(vemt_ctx *ctx, const char *driver, const char *path,
                             GDALDatasetH *ds) {
-    remove_with_side_files(path);
+    vemt_remove_with_side_files(path);
     return vemt_gdal_create(ctx, driver, path, 0, 0, 0, GDT_Unknown, NULL, ds);
 }
 
@@ -219,7 +218,7 @@ vemt_status vemt_ogr_finish(vemt_ctx *ctx, const vemt_output *out,
     int e = ge && ge->disk_errno ? ge->disk_errno : errno;
     if (st) {
         st = vemt_output_write_failed(ctx, final, tmp, e, st);
-        remove_with_side_files(tmp);
+        vemt_remove_with_side_files(tmp);
         return st;
     }
     if (out->commit) return vemt_commit_add(ctx, out->commit, tmp, final, kind);
@@ -227,7 +226,7 @@ vemt_status vemt_ogr_finish(vemt_ctx *ctx, const vemt_output *out,
         st = vemt_ctx_fail(ctx, VEMT_E_IO,
                            "can't move the finished output into place: %s",
                            strerror(errno));
-        remove_with_side_files(tmp);
+        vemt_remove_with_side_files(tmp);
     }
     return st;
 }

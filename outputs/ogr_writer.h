@@ -93,6 +93,10 @@ bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out);
 size_t vemt_layers_count(void);
 const vemt_layer_def *vemt_layers_get(size_t i);
 
+/** Remove a file and the side files SQLite may leave beside it (-wal,
+ * -shm, -journal); missing ones are no error. */
+void vemt_remove_with_side_files(const char *path);
+
 /** Temporary path beside final: "<dir>/.<name>.vemt-tmp-<pid><ext>".
  * Returns VEMT_E_ARG when buf is too small. */
 vemt_status vemt_tmp_path(vemt_ctx *ctx, const char *final, const char *ext,

@@ -104,7 +104,10 @@ typedef struct vemt_patrol_row {
     int start_hour;      /* local time, 0..23 */
     int end_hour;        /* exclusive; may wrap past midnight */
     double per_week;     /* expected events per week in the window */
-    double share;        /* share of the place's timed events it covers */
+    double share;        /* of the place's timed events: n_window / n_place */
+    double n_window;     /* events in the window (aoristic weights) */
+    double n_place;      /* the place's events known to the hour */
+    int hours;           /* the window's length, of the week's 168 */
 } vemt_patrol_row;
 
 /** The Knox near-repeat table. All borrowed. */
@@ -223,6 +226,7 @@ typedef struct vemt_output {
     size_t n_cluster_sets;                     /* 0: no cluster layers */
     const vemt_density_out *density;           /* or NULL: no kde raster */
     const vemt_provenance *provenance;
+    const size_t *rank; /* per unit, 1 = first (pipeline/rank.h), or NULL */
     const vemt_tier_rules *rules; /* the disclosure rules in force; NULL: the
                                      provenance's tier's (disclosure/), with
                                      its suppress_below and round_to */

@@ -8,7 +8,9 @@
 #include <cpl_vsi.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <ogr_srs_api.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,19 +23,28 @@
 #include "outputs/strbuf.h"
 #include "outputs/style.h"
 
-/* Layer tree groups, top to bottom, and the layers each holds. */
+/* The layer tree, top to bottom, which is also the drawing order (the
+ * top drawn last): outlines over points, points over lines, lines over
+ * areas, areas over the density, so nothing opaque covers a more specific
+ * layer. The time-enabled layers sit above the static hot spots, in their
+ * own group. Only the study area and the hot-spot layer are ticked when
+ * the project opens; every group starts unticked with its layers ticked
+ * inside, so ticking a group shows all of it. */
 static const struct {
     const char *group; /* NULL: at the top level */
     const char *layers[4];
 } tree[] = {
     {NULL, {"study_area"}},
-    {"Hot spots", {"hotspot_cells", VEMT_KDE_TABLE}},
-    {"Trends", {"emerging_hotspots", "hotspot_cube"}},
     {"Clusters", {"clusters"}},
-    {"Safeguarding",
-     {"locations_of_concern", "colocation", "found_hotspots",
-      "missing_journeys"}},
-    {"Events", {"events"}},
+    {"Safeguarding", {"locations_of_concern"}},
+    /* A point at every found-at place and incident: its own group, so it
+     * never buries the locations of concern. */
+    {"Co-location", {"colocation"}},
+    {"Over time", {"events", "missing_journeys", "hotspot_cube"}},
+    {"Trends", {"emerging_hotspots"}},
+    {NULL, {"hotspot_cells"}},
+    {"Where missing children are found", {"found_hotspots"}},
+    {NULL, {VEMT_KDE_TABLE}},
 };
 
 /* Path of target relative to the folder of from (both made absolute). */
@@ -114,6 +125,77 @@ static vemt_status spatialrefsys(vemt_ctx *ctx, const vemt_output *o,
     return st;
 }
 
+/* A layer id QGIS 3.22 keeps: "<table>_" and 36 characters shaped as
+ * QgsMapLayer::generateId() writes them (a UUID, its dashes as '_'),
+ * derived from the table name so a project written twice is the same.
+ * QGIS replaced the density's short id "kde_vemt" with a random one when
+ * it read the raster layer (measured: a raster id of 10 characters or
+ * fewer is dropped, 11 or more kept; vector layers kept theirs), leaving
+ * its layer-tree node pointing at nothing. The hash is FNV-1a, 64 bits
+ * (Fowler, Noll & Vo, IETF draft-eastlake-fnv), of the name under two
+ * offset bases. */
+static void layer_id(const char *name, char *out, size_t size) {
+    uint64_t h[2] = {0xcbf29ce484222325u, 0x84222325cbf29ce4u};
+    for (int k = 0; k < 2; k++)
+        for (const char *c = name; *c; c++) {
+            h[k] ^= (unsigned char)*c;
+            h[k] *= 0x100000001b3u;
+        }
+    snprintf(out, size, "%s_%08x_%04x_%04x_%04x_%04x%08x", name,
+             (unsigned)(h[0] >> 32), (unsigned)(h[0] >> 16) & 0xffffu,
+             (unsigned)h[0] & 0xffffu, (unsigned)(h[1] >> 48),
+             (unsigned)(h[1] >> 32) & 0xffffu, (unsigned)h[1]);
+}
+
+/* A recorded run parameter's value, or NULL. */
+static const char *param(const vemt_output *o, const char *name) {
+    const vemt_provenance *p = o->provenance;
+    for (size_t i = 0; p && i < p->n_params; i++)
+        if (!strcmp(p->params[i].name, name)) return p->params[i].value;
+    return NULL;
+}
+
+/* The name a reader sees for a layer, built from the run's settings: the
+ * gi_bin confidence levels, with or without the false discovery rate
+ * (--fdr), and the cube's time step. */
+static void display_name(const char *name, const vemt_output *o, char *out,
+                         size_t size) {
+    const char *fdr = param(o, "fdr");
+    const char *levels = fdr && !strcmp(fdr, "off") ? "Gi*, p < 0.10/0.05/0.01"
+                                                    : "Gi*, FDR at 90/95/99 %";
+    const char *step = param(o, "time_step");
+    static const struct {
+        const char *table, *name;
+    } names[] = {
+        {"study_area", "Study area"},
+        {"emerging_hotspots", "Emerging hot spots"},
+        {"missing_journeys", "Missing-episode journeys"},
+        {"locations_of_concern", "Locations of concern"},
+        {"colocation", "Co-location quotients (found-at and incidents)"},
+        {"clusters", "Clusters"},
+        {"events", "Events"},
+        {VEMT_KDE_TABLE, "Density (events per km²)"},
+    };
+    if (!strcmp(name, "hotspot_cells"))
+        snprintf(out, size, "Hot spots (%s)", levels);
+    else if (!strcmp(name, "found_hotspots"))
+        snprintf(out, size, "Found-at hot spots (%s)", levels);
+    else if (!strcmp(name, "hotspot_cube") &&
+             (!step || !strcmp(step, "month") || !strcmp(step, "week")))
+        snprintf(out, size, "Hot spots by %s",
+                 step && !strcmp(step, "week") ? "week" : "month");
+    else if (!strcmp(name, "hotspot_cube") && atoi(step) == 1) /* "1d" */
+        snprintf(out, size, "Hot spots by day");
+    else if (!strcmp(name, "hotspot_cube")) /* "7d" */
+        snprintf(out, size, "Hot spots by %d-day step", atoi(step));
+    else {
+        snprintf(out, size, "%s", name);
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (!strcmp(names[i].table, name))
+                snprintf(out, size, "%s", names[i].name);
+    }
+}
+
 static bool is_density(const char *name) {
     return !strcmp(name, VEMT_KDE_TABLE);
 }
@@ -138,17 +220,27 @@ static void layer_source(vemt_strbuf *b, const char *name, const char *src) {
         vemt_sb_printf(b, "|layername=%s", name);
 }
 
+/* Ticked when the project opens (a top-level layer; others only through
+ * their group): the study area and the hot spots, or the density when
+ * there are no hot spots to hide it. */
+static bool opens_ticked(const char *name, const vemt_output *o) {
+    return !strcmp(name, "study_area") || !strcmp(name, "hotspot_cells") ||
+           (is_density(name) && !layer_written("hotspot_cells", o));
+}
+
 static void tree_layer(vemt_strbuf *b, const char *name, const char *src,
-                       const vemt_output *o) {
-    /* Under the hot-spot cells the density would be hidden: it starts
-     * unticked there, for the reader to switch between the two. */
-    bool checked = !is_density(name) || !layer_written("hotspot_cells", o);
+                       const vemt_output *o, bool in_group) {
+    bool checked = in_group || opens_ticked(name, o);
+    char id[128], shown[128];
+    layer_id(name, id, sizeof id);
+    display_name(name, o, shown, sizeof shown);
+    vemt_sb_printf(b, "<layer-tree-layer id=\"%s\" name=\"", id);
+    vemt_sb_xml(b, shown);
     vemt_sb_printf(b,
-                   "<layer-tree-layer id=\"%s_vemt\" name=\"%s\" "
-                   "providerKey=\"%s\" checked=\"Qt::%s\" expanded=\"1\" "
-                   "source=\"",
-                   name, name, is_density(name) ? "gdal" : "ogr",
-                   checked ? "Checked" : "Unchecked");
+                   "\" providerKey=\"%s\" checked=\"Qt::%s\" "
+                   "expanded=\"%d\" source=\"",
+                   is_density(name) ? "gdal" : "ogr",
+                   checked ? "Checked" : "Unchecked", checked && !in_group);
     layer_source(b, name, src);
     vemt_sb_printf(b, "\"><customproperties/></layer-tree-layer>");
 }
@@ -163,31 +255,138 @@ static void layer_tree(vemt_strbuf *b, const char *src, const vemt_output *o) {
         if (tree[g].group)
             vemt_sb_printf(b,
                            "<layer-tree-group name=\"%s\" checked=\""
-                           "Qt::Checked\" expanded=\"1\"><customproperties/>",
+                           "Qt::Unchecked\" expanded=\"0\"><customproperties/>",
                            tree[g].group);
         for (int k = 0; k < 4 && tree[g].layers[k]; k++)
             if (layer_written(tree[g].layers[k], o))
-                tree_layer(b, tree[g].layers[k], src, o);
+                tree_layer(b, tree[g].layers[k], src, o, tree[g].group);
         if (tree[g].group) vemt_sb_printf(b, "</layer-tree-group>");
     }
     vemt_sb_printf(b, "</layer-tree-group>");
 }
 
+/* Mark the class of s that value (categorised) or x (graduated) falls
+ * in as present. */
+static void mark(const vemt_style *s, bool *present, const char *value,
+                 double x) {
+    for (size_t i = 0; i < s->n_classes; i++) {
+        const vemt_style_class *c = &s->classes[i];
+        if (value ? c->value && !strcmp(c->value, value)
+                  : c->lo < x && x <= c->hi)
+            present[i] = true;
+    }
+}
+
+static void mark_bin(const vemt_style *s, bool *present, int bin) {
+    char v[8];
+    snprintf(v, sizeof v, "%d", bin);
+    mark(s, present, v, 0);
+}
+
+/* The classes of s its layer's data holds, as layers.c writes them, so
+ * the legend lists only those; *withheld: some bin or pattern is withheld
+ * (written null, matching no class). */
+static void present_classes(const vemt_style *s, const vemt_output *o,
+                            bool *present, bool *withheld) {
+    static const char tri[][8] = {"unknown", "yes", "no"};
+    const char *n = s->layer;
+    const vemt_trends_out *tr = o->trends;
+    const vemt_safeguarding_out *sg = o->safeguarding;
+    size_t units = o->grid ? vemt_units_count(o->grid) : 0;
+    memset(present, 0, s->n_classes * sizeof *present);
+    *withheld = false;
+    if (s->renderer == VEMT_RENDER_OUTLINE) {
+        present[0] = true;
+    } else if (!strcmp(n, "hotspot_cells")) {
+        for (size_t i = 0; i < units; i++)
+            if (!o->bin_hidden || !o->bin_hidden[i])
+                mark_bin(s, present, o->gi_bin ? o->gi_bin[i] : 0);
+            else
+                *withheld = true;
+    } else if (!strcmp(n, "hotspot_cube") && tr) {
+        size_t nb = vemt_cube_units(tr->cube) * vemt_cube_steps(tr->cube);
+        for (size_t b = 0; b < nb; b++)
+            if (!tr->bin_hidden || !tr->bin_hidden[b])
+                mark_bin(s, present, tr->bins[b]);
+            else
+                *withheld = true;
+    } else if (!strcmp(n, "emerging_hotspots") && tr) {
+        for (size_t u = 0; u < vemt_cube_units(tr->cube); u++)
+            if (!isnan(tr->unit_events[u]) &&
+                !(tr->pattern_hidden && tr->pattern_hidden[u]))
+                mark(s, present, vemt_ehsa_name(tr->pattern[u]), 0);
+            else
+                *withheld = true;
+    } else if (!strcmp(n, "found_hotspots") && sg && sg->found) {
+        for (size_t i = 0; i < units; i++)
+            mark_bin(s, present, sg->found->gi_bin[i]);
+    } else if (!strcmp(n, "events")) {
+        for (size_t i = 0; i < o->events->n; i++)
+            mark(s, present, vemt_kind_str((vemt_kind)o->events->items[i].kind),
+                 0);
+    } else if (!strcmp(n, "missing_journeys")) {
+        const vemt_events *ev = o->events;
+        for (size_t i = 0; i + 1 < ev->n; i++) {
+            const vemt_event *a = &ev->items[i], *b = &ev->items[i + 1];
+            if (a->kind == VEMT_KIND_MISSING_FROM &&
+                b->kind == VEMT_KIND_FOUND_AT && a->source == b->source &&
+                a->ref == b->ref && a->located)
+                mark(s, present, tri[a->looked_after < 3 ? a->looked_after : 0],
+                     0);
+        }
+    } else if (!strcmp(n, "locations_of_concern") && sg) {
+        for (size_t i = 0; i < sg->n_places; i++)
+            mark(s, present, NULL, (double)sg->places[i].n_children);
+    } else if (!strcmp(n, "colocation") && sg && sg->colocation) {
+        for (size_t i = 0; i < sg->colocation->n; i++)
+            mark(s, present, NULL, sg->colocation->lclq[i]);
+    } else if (!strcmp(n, "clusters")) {
+        for (size_t k = 0; k < o->n_cluster_sets; k++)
+            if (o->cluster_sets[k].clusters->n > 0)
+                mark(s, present, o->cluster_sets[k].method, 0);
+    } else {
+        for (size_t i = 0; i < s->n_classes; i++) present[i] = true;
+    }
+}
+
+/* Units with names (--areas with --area-name) are labelled with them. */
+static bool units_named(const vemt_output *o) {
+    size_t n = o->grid ? vemt_units_count(o->grid) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = vemt_units_name(o->grid, i);
+        if (name && name[0]) return true;
+    }
+    return false;
+}
+
 static void map_layer(vemt_strbuf *b, const vemt_style *s, const char *src,
-                      const char *crs) {
-    char *body = vemt_style_qml_body(s);
+                      const char *crs, const vemt_output *o) {
+    bool present[32] = {false}, withheld = false;
+    if (s->n_classes <= sizeof present / sizeof present[0])
+        present_classes(s, o, present, &withheld);
+    vemt_style_use use = {
+        s->n_classes <= sizeof present / sizeof present[0] ? present : NULL,
+        !strcmp(s->layer, "hotspot_cells") && units_named(o) ? "area_name"
+                                                             : NULL,
+        withheld};
+    char *body = vemt_style_qml_body(s, &use);
+    char id[128], shown[128];
+    layer_id(s->layer, id, sizeof id);
+    display_name(s->layer, o, shown, sizeof shown);
     vemt_sb_printf(
         b,
         "<maplayer type=\"vector\" geometry=\"%s\" "
-        "wkbType=\"%s\"%s><id>%s_vemt</id><datasource>",
+        "wkbType=\"%s\"%s><id>%s</id><datasource>",
         !strcmp(s->geometry, "LineString") ? "Line" : s->geometry,
         !strcmp(s->layer, "study_area") ? "MultiPolygon" : s->geometry,
-        vemt_style_labels_attr(s), s->layer);
+        vemt_style_use_labels_attr(s, &use), id);
     layer_source(b, s->layer, src);
+    vemt_sb_printf(b, "</datasource><layername>");
+    vemt_sb_xml(b, shown);
     vemt_sb_printf(b,
-                   "</datasource><layername>%s</layername><srs>%s</srs>"
+                   "</layername><srs>%s</srs>"
                    "<provider encoding=\"UTF-8\">ogr</provider>%s</maplayer>",
-                   s->layer, crs, body ? body : "");
+                   crs, body ? body : "");
     vemt_free(body);
 }
 
@@ -198,26 +397,41 @@ static void density_layer(vemt_strbuf *b, const char *src, const vemt_output *o,
     const vemt_raster *r = o->density->raster;
     double lo, hi;
     vemt_raster_range(r, &lo, &hi);
-    char *body = vemt_style_density_qml_body(hi);
+    char *body = vemt_style_density_qml_body(hi, "events per km²");
+    char id[128], shown[128];
+    layer_id(VEMT_KDE_TABLE, id, sizeof id);
+    display_name(VEMT_KDE_TABLE, o, shown, sizeof shown);
     vemt_sb_printf(b,
                    "<maplayer type=\"raster\"><extent><xmin>%.3f</xmin>"
                    "<ymin>%.3f</ymin><xmax>%.3f</xmax><ymax>%.3f</ymax>"
-                   "</extent><id>%s_vemt</id><datasource>",
+                   "</extent><id>%s</id><datasource>",
                    r->x0, r->y0 - r->pixel_m * r->nrow,
-                   r->x0 + r->pixel_m * r->ncol, r->y0, VEMT_KDE_TABLE);
+                   r->x0 + r->pixel_m * r->ncol, r->y0, id);
     layer_source(b, VEMT_KDE_TABLE, src);
+    vemt_sb_printf(b, "</datasource><layername>");
+    vemt_sb_xml(b, shown);
     vemt_sb_printf(b,
-                   "</datasource><layername>%s</layername><srs>%s</srs>"
+                   "</layername><srs>%s</srs>"
                    "<provider>gdal</provider><noData><noDataList "
                    "useSrcNoData=\"1\" bandNo=\"1\"/></noData>%s</maplayer>",
-                   VEMT_KDE_TABLE, crs, body ? body : "");
+                   crs, body ? body : "");
     vemt_free(body);
 }
 
-/* Project time settings: the temporal controller's range. */
+/* Project time settings: the temporal controller's range, stepping by
+ * the cube's time step (QgsUnitTypes' codes). */
 static void time_settings(vemt_strbuf *b, const vemt_output *o) {
     int64_t t0, t1;
     if (!vemt_outputs_published_time_range(o, &t0, &t1)) return;
+    const char *step = param(o, "time_step");
+    int n = 1;
+    const char *unit = "mon";
+    if (step && !strcmp(step, "week"))
+        unit = "wk";
+    else if (step && atoi(step) > 0) {
+        unit = "d";
+        n = atoi(step);
+    }
     char a[32], c[32];
     vemt_time_format_utc(t0, a, sizeof a);
     vemt_time_format_utc(t1, c, sizeof c);
@@ -225,12 +439,52 @@ static void time_settings(vemt_strbuf *b, const vemt_output *o) {
     strcpy(a + 19, "Z");
     strcpy(c + 19, "Z");
     vemt_sb_printf(b,
-                   "<ProjectTimeSettings timeStep=\"1\" "
-                   "timeStepUnit=\"mon\" frameRate=\"1\" "
+                   "<ProjectTimeSettings timeStep=\"%d\" "
+                   "timeStepUnit=\"%s\" frameRate=\"1\" "
                    "cumulativeTemporalRange=\"0\"><TemporalRange><start>%s"
                    "</start><end>%s</end></TemporalRange>"
                    "</ProjectTimeSettings>",
-                   a, c);
+                   n, unit, a, c);
+}
+
+/* What the map shows when the project opens: the study area, else the
+ * units, else the located events, with a 2 % margin. QGIS 3.22 reads the
+ * canvas extent from <mapcanvas> and the default view from
+ * <ProjectViewSettings>. */
+static void view_extent(vemt_strbuf *b, const vemt_output *o, const char *crs) {
+    vemt_bbox e = {1, 1, 0, 0};
+    if (o->area) {
+        e = vemt_study_area_bbox(o->area);
+    } else if (o->grid && vemt_units_count(o->grid) > 0) {
+        e = vemt_units_bbox(o->grid, 0);
+        for (size_t i = 1; i < vemt_units_count(o->grid); i++) {
+            vemt_bbox u = vemt_units_bbox(o->grid, i);
+            e.xmin = fmin(e.xmin, u.xmin);
+            e.ymin = fmin(e.ymin, u.ymin);
+            e.xmax = fmax(e.xmax, u.xmax);
+            e.ymax = fmax(e.ymax, u.ymax);
+        }
+    } else if (o->events) {
+        vemt_events_bbox(o->events, ~0u, &e);
+    }
+    if (!vemt_bbox_is_valid(&e)) return;
+    double m = 0.02 * fmax(fmax(e.xmax - e.xmin, e.ymax - e.ymin), 100.0);
+    e.xmin -= m;
+    e.ymin -= m;
+    e.xmax += m;
+    e.ymax += m;
+    vemt_sb_printf(b,
+                   "<mapcanvas annotationsVisible=\"1\" name=\"theMapCanvas\">"
+                   "<units>meters</units><extent><xmin>%.3f</xmin><ymin>%.3f"
+                   "</ymin><xmax>%.3f</xmax><ymax>%.3f</ymax></extent>"
+                   "<rotation>0</rotation><destinationsrs>%s</destinationsrs>"
+                   "<rendermaptile>0</rendermaptile></mapcanvas>"
+                   "<ProjectViewSettings UseProjectScales=\"0\">"
+                   "<Scales/><DefaultViewExtent xmin=\"%.3f\" ymin=\"%.3f\" "
+                   "xmax=\"%.3f\" ymax=\"%.3f\">%s</DefaultViewExtent>"
+                   "</ProjectViewSettings>",
+                   e.xmin, e.ymin, e.xmax, e.ymax, crs, e.xmin, e.ymin, e.xmax,
+                   e.ymax, crs);
 }
 
 static char *project_xml(const char *src, const vemt_output *o,
@@ -247,10 +501,11 @@ static char *project_xml(const char *src, const vemt_output *o,
                    "</projectCrs>",
                    crs);
     layer_tree(&b, src, o);
+    view_extent(&b, o, crs);
     vemt_sb_printf(&b, "<projectlayers>");
     for (size_t i = 0; i < vemt_styles_count(); i++)
         if (layer_written(vemt_styles_get(i)->layer, o))
-            map_layer(&b, vemt_styles_get(i), src, crs);
+            map_layer(&b, vemt_styles_get(i), src, crs, o);
     if (vemt_output_has_density(o)) density_layer(&b, src, o, crs);
     vemt_sb_printf(&b, "</projectlayers>");
     time_settings(&b, o);

@@ -86,37 +86,45 @@ static const vemt_style_class outline_class[] = {
 static const vemt_style styles[] = {
     {"study_area", "Polygon", VEMT_RENDER_OUTLINE, NULL, false, false,
      CLASSES(outline_class), NULL, NULL, NULL,
-     "Study area outline (vemt default)"},
+     "Study area outline (vemt default)", NULL, false, NULL},
     {"hotspot_cells", "Polygon", VEMT_RENDER_CATEGORISED, "gi_bin", true, false,
      CLASSES(bin_classes), NULL, NULL, NULL,
-     "Getis-Ord Gi* hot and cold spots by confidence (vemt default)"},
+     "Getis-Ord Gi* hot and cold spots by confidence (vemt default)", "0",
+     false, NULL},
     {"emerging_hotspots", "Polygon", VEMT_RENDER_CATEGORISED, "pattern", false,
      false, CLASSES(pattern_classes), NULL, NULL, NULL,
-     "Emerging hot spot patterns, Esri's categories (vemt default)"},
+     "Emerging hot spot patterns, Esri's categories (vemt default)",
+     "No Pattern Detected", false, NULL},
     {"hotspot_cube", "Polygon", VEMT_RENDER_CATEGORISED, "gi_bin", true, false,
      CLASSES(bin_classes), NULL, "step_start_utc", "step_end_utc",
-     "Space-time hot spots by time step, time-enabled (vemt default)"},
+     "Space-time hot spots by time step, time-enabled (vemt default)", "0",
+     true, NULL},
     {"missing_journeys", "LineString", VEMT_RENDER_CATEGORISED, "looked_after",
      false, false, CLASSES(looked_after_classes), NULL, "start_utc", "end_utc",
      "Missing-episode journeys by looked-after status (vemt "
-     "default)"},
+     "default)",
+     NULL, false, NULL},
     {"locations_of_concern", "Point", VEMT_RENDER_GRADUATED, "n_children", true,
      false, CLASSES(children_classes), NULL, NULL, NULL,
-     "Locations of concern by number of children (vemt default)"},
+     "Locations of concern by number of children (vemt default)", NULL, false,
+     NULL},
     {"found_hotspots", "Polygon", VEMT_RENDER_CATEGORISED, "gi_bin", true,
      false, CLASSES(bin_classes), NULL, NULL, NULL,
      "Where missing children are found: Gi* hot and cold spots by "
-     "confidence (vemt default)"},
+     "confidence (vemt default)",
+     "0", false, NULL},
     {"colocation", "Point", VEMT_RENDER_GRADUATED, "lclq", true, false,
      CLASSES(lclq_classes), NULL, NULL, NULL,
-     "Local co-location quotients against the overall mix (vemt default)"},
+     "Local co-location quotients against the overall mix (vemt default)", NULL,
+     false, NULL},
     {"clusters", "Polygon", VEMT_RENDER_CATEGORISED, "method", false, true,
      CLASSES(method_classes), "n_events", NULL, NULL,
      "Cluster outlines by method, labelled with their events (vemt "
-     "default)"},
+     "default)",
+     NULL, false, "format_number(\"n_events\", 0) || ' events'"},
     {"events", "Point", VEMT_RENDER_CATEGORISED, "kind", false, false,
      CLASSES(kind_classes), NULL, "start_utc", "end_utc",
-     "Events by kind, time-enabled (vemt default)"},
+     "Events by kind, time-enabled (vemt default)", NULL, false, NULL},
 };
 
 size_t vemt_styles_count(void) { return sizeof styles / sizeof styles[0]; }
@@ -137,9 +145,22 @@ static bool is_line(const vemt_style *s) {
     return !strcmp(s->geometry, "LineString");
 }
 
-/* One QGIS symbol: a circle marker or a filled polygon. */
+/* How a polygon class is drawn. */
+typedef enum fill_kind {
+    FILL_SOLID = 0, /* filled in its colour, grey outline */
+    FILL_PLAIN,     /* no fill, a faint grey outline */
+    FILL_HIDDEN     /* nothing: transparent */
+} fill_kind;
+
+static fill_kind class_fill(const vemt_style *s, const vemt_style_class *c) {
+    if (!s->plain || !c->value || strcmp(c->value, s->plain)) return FILL_SOLID;
+    return s->plain_hidden ? FILL_HIDDEN : FILL_PLAIN;
+}
+
+/* One QGIS symbol: a circle marker, a line, or a polygon (filled, or
+ * an outline). */
 static void qml_symbol(vemt_strbuf *b, const vemt_style *s, size_t i,
-                       const char *rgb) {
+                       const char *rgb, fill_kind fill) {
     if (is_point(s)) {
         vemt_sb_printf(b,
                        "<symbol type=\"marker\" name=\"%zu\" alpha=\"1\" "
@@ -169,34 +190,60 @@ static void qml_symbol(vemt_strbuf *b, const vemt_style *s, size_t i,
                        i, rgb);
         return;
     }
-    /* Outlines in the class colour: none inside (study area), or a faint
-     * fill (outlined classes) so overlapping outlines stay readable. */
+    /* Outlines in the class colour with nothing inside (study area,
+     * clusters), so whatever lies beneath stays visible; plain classes
+     * without fill, their outline faint or none. */
     bool outline = s->renderer == VEMT_RENDER_OUTLINE || s->outlined;
     vemt_sb_printf(b,
-                   "<symbol type=\"fill\" name=\"%zu\" alpha=\"0.8\" "
+                   "<symbol type=\"fill\" name=\"%zu\" alpha=\"%s\" "
                    "clip_to_extent=\"1\" force_rhr=\"0\">"
                    "<layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" "
                    "pass=\"0\">"
-                   "<prop k=\"color\" v=\"%s,%d\"/>"
+                   "<prop k=\"color\" v=\"%s,255\"/>"
                    "<prop k=\"outline_color\" v=\"%s,255\"/>"
+                   "<prop k=\"outline_style\" v=\"%s\"/>"
                    "<prop k=\"outline_width\" v=\"%s\"/>"
                    "<prop k=\"outline_width_unit\" v=\"MM\"/>"
                    "<prop k=\"style\" v=\"%s\"/>"
                    "</layer></symbol>",
-                   i, rgb, s->outlined ? 38 : 255,
-                   outline ? rgb : "160,160,160", outline ? "0.6" : "0.1",
-                   s->renderer == VEMT_RENDER_OUTLINE ? "no" : "solid");
+                   i,
+                   outline              ? "1"
+                   : fill == FILL_PLAIN ? "0.5"
+                                        : "0.8",
+                   rgb, outline ? rgb : "150,150,150",
+                   fill == FILL_HIDDEN ? "no" : "solid",
+                   outline ? "0.7" : "0.1",
+                   outline || fill != FILL_SOLID ? "no" : "solid");
 }
 
 static void qml_single(vemt_strbuf *b, const vemt_style *s) {
     vemt_sb_printf(b,
                    "<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" "
                    "enableorderby=\"0\" forceraster=\"0\"><symbols>");
-    qml_symbol(b, s, 0, s->classes[0].rgb);
+    qml_symbol(b, s, 0, s->classes[0].rgb, FILL_SOLID);
     vemt_sb_printf(b, "</symbols></renderer-v2>");
 }
 
-static void qml_renderer(vemt_strbuf *b, const vemt_style *s) {
+/* The symbol of values withheld by the tier's disclosure rules (written
+ * null): grey hatching, so a reader sees the unit is there and why it
+ * shows no class. */
+static void qml_withheld_symbol(vemt_strbuf *b, size_t i) {
+    vemt_sb_printf(b,
+                   "<symbol type=\"fill\" name=\"%zu\" alpha=\"0.6\" "
+                   "clip_to_extent=\"1\" force_rhr=\"0\">"
+                   "<layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" "
+                   "pass=\"0\"><prop k=\"color\" v=\"150,150,150,255\"/>"
+                   "<prop k=\"outline_color\" v=\"150,150,150,255\"/>"
+                   "<prop k=\"outline_style\" v=\"solid\"/>"
+                   "<prop k=\"outline_width\" v=\"0.1\"/>"
+                   "<prop k=\"outline_width_unit\" v=\"MM\"/>"
+                   "<prop k=\"style\" v=\"b_diagonal\"/>"
+                   "</layer></symbol>",
+                   i);
+}
+
+static void qml_renderer(vemt_strbuf *b, const vemt_style *s,
+                         const bool *present, bool withheld) {
     if (s->renderer == VEMT_RENDER_OUTLINE) {
         qml_single(b, s);
         return;
@@ -212,6 +259,7 @@ static void qml_renderer(vemt_strbuf *b, const vemt_style *s) {
     vemt_sb_printf(b, cat ? "<categories>" : "<ranges>");
     for (size_t i = 0; i < s->n_classes; i++) {
         const vemt_style_class *c = &s->classes[i];
+        if (present && !present[i]) continue;
         if (cat)
             vemt_sb_printf(b,
                            "<category render=\"true\" symbol=\"%zu\" "
@@ -225,9 +273,20 @@ static void qml_renderer(vemt_strbuf *b, const vemt_style *s) {
         vemt_sb_xml(b, c->label);
         vemt_sb_printf(b, "\"/>");
     }
+    /* QGIS's "all other values" category (an empty value) draws the
+     * nulls. */
+    withheld = withheld && cat;
+    if (withheld)
+        vemt_sb_printf(b,
+                       "<category render=\"true\" symbol=\"%zu\" value=\"\" "
+                       "label=\"Withheld (disclosure rules)\"/>",
+                       s->n_classes);
     vemt_sb_printf(b, cat ? "</categories><symbols>" : "</ranges><symbols>");
     for (size_t i = 0; i < s->n_classes; i++)
-        qml_symbol(b, s, i, s->classes[i].rgb);
+        if (!present || present[i])
+            qml_symbol(b, s, i, s->classes[i].rgb,
+                       class_fill(s, &s->classes[i]));
+    if (withheld) qml_withheld_symbol(b, s->n_classes);
     vemt_sb_printf(b, "</symbols></renderer-v2>");
 }
 
@@ -245,14 +304,18 @@ static void qml_temporal(vemt_strbuf *b, const vemt_style *s) {
                    s->start_field, s->end_field);
 }
 
-/* Labels from label_field, horizontal over each feature's centroid (inside
- * polygons), with a white halo: the QgsPalLayerSettings that differ from
- * QGIS 3.22's defaults. The layer also needs labelsEnabled="1". */
-static void qml_labeling(vemt_strbuf *b, const vemt_style *s) {
-    if (!s->label_field) return;
+/* Labels from a field (or an expression), horizontal over each feature's
+ * centroid (inside polygons), with a white halo: the QgsPalLayerSettings
+ * that differ from QGIS 3.22's defaults. The layer also needs
+ * labelsEnabled="1". */
+static void qml_labeling(vemt_strbuf *b, const char *text, bool expression) {
+    if (!text) return;
     vemt_sb_printf(b,
                    "<labeling type=\"simple\"><settings calloutType=\"simple\">"
-                   "<text-style fieldName=\"%s\" isExpression=\"0\" "
+                   "<text-style fieldName=\"");
+    vemt_sb_xml(b, text);
+    vemt_sb_printf(b,
+                   "\" isExpression=\"%d\" "
                    "fontFamily=\"Sans Serif\" namedStyle=\"Bold\" "
                    "fontWeight=\"75\" fontSize=\"9\" fontSizeUnit=\"Point\" "
                    "textColor=\"40,40,40,255\" textOpacity=\"1\">"
@@ -265,18 +328,29 @@ static void qml_labeling(vemt_strbuf *b, const vemt_style *s) {
                    "<rendering drawLabels=\"1\" obstacle=\"1\" "
                    "displayAll=\"0\" upsidedownLabels=\"0\"/>"
                    "</settings></labeling>",
-                   s->label_field);
+                   expression);
 }
 
 const char *vemt_style_labels_attr(const vemt_style *s) {
     return s->label_field ? " labelsEnabled=\"1\"" : "";
 }
 
-char *vemt_style_qml_body(const vemt_style *s) {
+const char *vemt_style_use_labels_attr(const vemt_style *s,
+                                       const vemt_style_use *use) {
+    return use && use->label_field ? " labelsEnabled=\"1\""
+                                   : vemt_style_labels_attr(s);
+}
+
+char *vemt_style_qml_body(const vemt_style *s, const vemt_style_use *use) {
     vemt_strbuf b = {0};
     qml_temporal(&b, s);
-    qml_renderer(&b, s);
-    qml_labeling(&b, s);
+    qml_renderer(&b, s, use ? use->present : NULL, use && use->withheld);
+    if (use && use->label_field)
+        qml_labeling(&b, use->label_field, false);
+    else if (s->label_text)
+        qml_labeling(&b, s->label_text, true);
+    else
+        qml_labeling(&b, s->label_field, false);
     vemt_sb_printf(&b,
                    "<blendMode>0</blendMode><featureBlendMode>0"
                    "</featureBlendMode><layerOpacity>1</layerOpacity>");
@@ -293,7 +367,7 @@ char *vemt_style_qml_body(const vemt_style *s) {
 static const char density_ramp[][8] = {"#ffffb2", "#fecc5c", "#fd8d3c",
                                        "#f03b20", "#bd0026"};
 
-char *vemt_style_density_qml_body(double hi) {
+char *vemt_style_density_qml_body(double hi, const char *unit) {
     if (!(hi > 0)) hi = 1; /* an empty surface still gets valid classes */
     size_t n = sizeof density_ramp / sizeof density_ramp[0];
     vemt_strbuf b = {0};
@@ -315,15 +389,20 @@ char *vemt_style_density_qml_body(double hi) {
      * classes of equal width up to the largest value. */
     vemt_sb_printf(&b,
                    "<item value=\"0\" color=\"%s\" alpha=\"0\" "
-                   "label=\"0 (none)\"/>",
+                   "label=\"0 ",
                    density_ramp[0]);
-    for (size_t k = 1; k <= n; k++)
+    vemt_sb_xml(&b, unit);
+    vemt_sb_printf(&b, " (none within a bandwidth)\"/>");
+    for (size_t k = 1; k <= n; k++) {
         vemt_sb_printf(&b,
                        "<item value=\"%.17g\" color=\"%s\" alpha=\"255\" "
-                       "label=\"%.1f – %.1f\"/>",
+                       "label=\"%.1f – %.1f ",
                        k == n ? hi : hi * (double)k / (double)n,
                        density_ramp[k - 1], hi * (double)(k - 1) / (double)n,
                        hi * (double)k / (double)n);
+        vemt_sb_xml(&b, unit);
+        vemt_sb_printf(&b, "\"/>");
+    }
     vemt_sb_printf(
         &b,
         "</colorrampshader></rastershader></rasterrenderer>"
@@ -338,7 +417,7 @@ char *vemt_style_density_qml_body(double hi) {
 }
 
 char *vemt_style_qml(const vemt_style *s) {
-    char *body = vemt_style_qml_body(s);
+    char *body = vemt_style_qml_body(s, NULL);
     if (!body) return NULL;
     vemt_strbuf b = {0};
     vemt_sb_printf(&b,
@@ -369,14 +448,11 @@ static void sld_symbolizer(vemt_strbuf *b, const vemt_style *s,
                        hex);
     else if (s->outlined)
         vemt_sb_printf(b,
-                       "<se:PolygonSymbolizer><se:Fill><se:SvgParameter "
-                       "name=\"fill\">%s</se:SvgParameter><se:SvgParameter "
-                       "name=\"fill-opacity\">0.15</se:SvgParameter>"
-                       "</se:Fill><se:Stroke><se:SvgParameter name=\"stroke\">"
-                       "%s</se:SvgParameter><se:SvgParameter "
+                       "<se:PolygonSymbolizer><se:Stroke><se:SvgParameter "
+                       "name=\"stroke\">%s</se:SvgParameter><se:SvgParameter "
                        "name=\"stroke-width\">2</se:SvgParameter></se:Stroke>"
                        "</se:PolygonSymbolizer>",
-                       hex, hex);
+                       hex);
     else
         vemt_sb_printf(b,
                        "<se:PolygonSymbolizer><se:Fill><se:SvgParameter "
@@ -422,7 +498,16 @@ static void sld_rule(vemt_strbuf *b, const vemt_style *s,
     char hex[8];
     sscanf(c->rgb, "%d,%d,%d", &r, &g, &bl);
     snprintf(hex, sizeof hex, "#%02x%02x%02x", r & 255, g & 255, bl & 255);
-    sld_symbolizer(b, s, hex);
+    fill_kind fill = class_fill(s, c);
+    if (fill == FILL_SOLID)
+        sld_symbolizer(b, s, hex);
+    else /* plain: a faint outline, or an invisible one */
+        vemt_sb_printf(b,
+                       "<se:PolygonSymbolizer><se:Stroke><se:SvgParameter "
+                       "name=\"stroke\">#969696</se:SvgParameter>"
+                       "<se:SvgParameter name=\"stroke-opacity\">%s"
+                       "</se:SvgParameter></se:Stroke></se:PolygonSymbolizer>",
+                       fill == FILL_PLAIN ? "0.5" : "0");
     if (s->label_field)
         vemt_sb_printf(b,
                        "<se:TextSymbolizer><se:Label><ogc:PropertyName>%s"

@@ -11,6 +11,7 @@
 
 #include "engine/alloc.h"
 #include "pipeline/publish.h"
+#include "pipeline/rank.h"
 
 void vemt_error_print(FILE *out, const char *path, const vemt_error *err) {
     const char *src = err->source ? err->source : path;
@@ -61,35 +62,6 @@ bool vemt_report_sources(FILE *out, const vemt_source *sources, size_t n) {
     return ok;
 }
 
-typedef struct ranked {
-    double z;
-    size_t i;
-} ranked;
-
-static int by_z_desc(const void *a, const void *b) {
-    double za = ((const ranked *)a)->z, zb = ((const ranked *)b)->z;
-    return (za < zb) - (za > zb);
-}
-
-vemt_status vemt_report_top_cells(FILE *out, const vemt_units *grid,
-                                  const double *counts, const double *z,
-                                  size_t max) {
-    size_t n = vemt_units_count(grid), m = 0;
-    ranked *r = vemt_calloc(n ? n : 1, sizeof *r);
-    if (!r) return VEMT_E_NOMEM;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(z[i])) r[m++] = (ranked){z[i], i};
-    qsort(r, m, sizeof *r, by_z_desc);
-    char id[48];
-    for (size_t k = 0; k < m && k < max && r[k].z > 0; k++) {
-        vemt_units_id(grid, r[k].i, id, sizeof id);
-        fprintf(out, "  cell %-14s  events %4.0f  gi_z %6.2f\n", id,
-                counts[r[k].i], r[k].z);
-    }
-    vemt_free(r);
-    return VEMT_OK;
-}
-
 static const char *weekday_name(int d) {
     static const char days[][12] = {"Monday",   "Tuesday", "Wednesday",
                                     "Thursday", "Friday",  "Saturday",
@@ -102,6 +74,75 @@ static void heading(FILE *out, bool md, const char *text) {
         fprintf(out, "\n## %s\n\n", text);
     else
         fprintf(out, "%s:\n", text);
+}
+
+/* A unit's noun: "area" for --areas polygons, else "cell". */
+static const char *unit_noun(const vemt_units *u) {
+    return vemt_units_polygons(u) ? "area" : "cell";
+}
+
+static int confidence(int bin) { return bin >= 3 ? 99 : bin == 2 ? 95 : 90; }
+
+void vemt_report_top_cells(FILE *out, const vemt_summary *s, size_t max,
+                           bool md) {
+    size_t n = s->grid ? vemt_units_count(s->grid) : 0, shown = 0;
+    /* Gi* z can be solved back to counts: restricted tier only. */
+    bool z = s->gi_z && !(s->rules->withheld_roles & VEMT_FIELD_STATISTIC);
+    char id[128];
+    /* The hot units come first in the order (bins descending, withheld
+     * bins last), so the first hot ones are ranks 1, 2, ... */
+    for (size_t k = 0; s->order && k < n && shown < max; k++) {
+        size_t u = s->order[k];
+        if (!vemt_rank_is_hot(s->bins, s->bin_hidden, u)) break;
+        vemt_units_id(s->grid, u, id, sizeof id);
+        fprintf(out, "%s%zu. %s %s: hot spot at %d %% confidence",
+                md ? "" : "  ", k + 1, unit_noun(s->grid), id,
+                confidence(s->bins[u]));
+        if (z && isfinite(s->gi_z[u]))
+            fprintf(out, " (Gi* z %.2f)", s->gi_z[u]);
+        if (isnan(s->cells[u]))
+            fputs(", events withheld", out);
+        else
+            fprintf(out, ", %.0f events", s->cells[u]);
+        /* The pattern only where emerging_hotspots publishes it. */
+        const vemt_trends_out *tr = s->trends;
+        if (tr && !isnan(tr->unit_events[u]) &&
+            !(tr->pattern_hidden && tr->pattern_hidden[u]))
+            fprintf(out, "; %s", vemt_ehsa_name(tr->pattern[u]));
+        fputc('\n', out);
+        shown++;
+    }
+    if (!shown)
+        fprintf(out, "%sNo %s is a %shot spot at 90 %% confidence or more.\n",
+                md ? "- " : "  ", unit_noun(s->grid),
+                s->rules->threshold > 0 ? "published " : "");
+}
+
+/* Events as text: whole when they are (aoristic weights add up to
+ * fractions), else to one decimal. */
+static void events_text(double v, char *buf, size_t size) {
+    snprintf(buf, size, fabs(v - round(v)) < 0.05 ? "%.0f" : "%.1f", v);
+}
+
+void vemt_report_patrol_window(FILE *out, const vemt_patrol_row *p) {
+    char in[32], of[32];
+    events_text(p->n_window, in, sizeof in);
+    events_text(p->n_place, of, sizeof of);
+    /* The window's share of the week's hours, and the lift: the share of
+     * the place's events in the window over the share an even spread over
+     * the week would put there. */
+    double hours = 100.0 * p->hours / (7 * 24);
+    double lift = p->share / (p->hours / (7.0 * 24));
+    /* A window that ends at midnight ends at 24:00, as people say it. */
+    int end = p->end_hour == 0 ? 24 : p->end_hour;
+    fprintf(out,
+            "%s %s, %s %02d:00-%02d:00 (%d h = %.1f %% of the week): %s of "
+            "the %s %s at this place known to the hour fall in this window "
+            "(%.0f %%), %.*f times an even spread.\n",
+            strcmp(p->place_kind, "cell") ? "DBSCAN cluster" : "cell", p->place,
+            weekday_name(p->weekday), p->start_hour, end, p->hours, hours, in,
+            of, strcmp(of, "1") ? "events" : "event", 100 * p->share,
+            lift < 10 ? 1 : 0, lift);
 }
 
 /* What a step of the cube is called: "month", "week" or "period". */
@@ -319,34 +360,21 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
                 "(n_subjects, n_children, --min-children, the child-level "
                 "test).\n");
     }
-    if (s->grid) {
-        heading(out, md, "Hottest cells");
-        size_t n = vemt_units_count(s->grid), top[5], shown = 0;
-        /* The 99 % hot cells with the most events, busiest first. */
-        for (; shown < 5; shown++) {
-            size_t best = n;
-            for (size_t c = 0; c < n; c++) {
-                bool taken = false;
-                for (size_t k = 0; k < shown; k++) taken |= top[k] == c;
-                double v = isnan(s->cells[c]) ? 0 : s->cells[c];
-                bool hidden = s->bin_hidden && s->bin_hidden[c];
-                if (s->bins[c] == 3 && !taken && !hidden &&
-                    (best == n ||
-                     v > (isnan(s->cells[best]) ? 0 : s->cells[best])))
-                    best = c;
-            }
-            if (best == n) break;
-            top[shown] = best;
-            char id[48];
-            vemt_units_id(s->grid, best, id, sizeof id);
-            /* The pattern only where emerging_hotspots publishes it. */
-            bool pattern =
-                s->trends && !isnan(s->trends->unit_events[best]) &&
-                !(s->trends->pattern_hidden && s->trends->pattern_hidden[best]);
-            fprintf(out, "%scell %s: hot spot at 99 %% confidence%s%s\n",
-                    md ? "- " : "  ", id, pattern ? ", " : "",
-                    pattern ? vemt_ehsa_name(s->trends->pattern[best]) : "");
-        }
+    /* stdout listed them as the run went (pipeline/run.c). */
+    if (s->grid && md) {
+        heading(
+            out, md,
+            vemt_units_polygons(s->grid) ? "Hottest areas" : "Hottest cells");
+        fprintf(out,
+                "Ranked %s (hot spots at 99 %% confidence first, then 95 "
+                "%%, then 90 %%)%s; hotspot_cells.rank gives the whole "
+                "order.\n\n",
+                VEMT_RANK_RULE,
+                s->rules->threshold > 0
+                    ? ", on the published values only (a withheld bin or "
+                      "count sorts last)"
+                    : "");
+        vemt_report_top_cells(out, s, 5, md);
     }
     const vemt_safeguarding_out *sg = s->safeguarding;
     if (sg) {
@@ -356,16 +384,16 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
                 "the locations_of_concern layer).\n",
                 md ? "" : "  ", sg->n_places);
         heading(out, md, "Patrol windows (local time)");
-        for (size_t i = 0; i < sg->n_patrol && i < 5; i++)
+        for (size_t i = 0; i < sg->n_patrol && i < 5; i++) {
+            fprintf(out, "%s%zu. ", md ? "" : "  ", i + 1);
+            vemt_report_patrol_window(out, &sg->patrol[i]);
+        }
+        if (!sg->n_patrol)
             fprintf(out,
-                    "%s%zu. %s %s, %s %02d:00-%02d:00: %.2f events a "
-                    "week (%.0f %% of its events)\n",
-                    md ? "" : "  ", i + 1,
-                    strcmp(sg->patrol[i].place_kind, "cell") ? "DBSCAN cluster"
-                                                             : "cell",
-                    sg->patrol[i].place, weekday_name(sg->patrol[i].weekday),
-                    sg->patrol[i].start_hour, sg->patrol[i].end_hour,
-                    sg->patrol[i].per_week, 100 * sg->patrol[i].share);
+                    "%sNone: no hot cell (99 %%) or DBSCAN cluster has an "
+                    "event known to the hour (events known only to the day "
+                    "or month, as police.uk's, are left out).\n",
+                    md ? "- " : "  ");
     }
     if (s->trends) trend_sentences(out, s, md);
 }

@@ -23,12 +23,6 @@ void vemt_report_rejects(FILE *out, const vemt_rejects *rejects,
  * reconcile (see vemt_source). */
 bool vemt_report_sources(FILE *out, const vemt_source *sources, size_t n);
 
-/** Print the hottest cells (highest gi_z), at most max. Returns
- * VEMT_E_NOMEM (nothing printed). */
-vemt_status vemt_report_top_cells(FILE *out, const vemt_units *grid,
-                                  const double *counts, const double *z,
-                                  size_t max);
-
 /** What the run summary tells. All borrowed; trends and safeguarding may
  * be NULL. */
 typedef struct vemt_summary {
@@ -50,10 +44,29 @@ typedef struct vemt_summary {
                                   NULL; the Markdown summary lists them */
     const uint8_t *bin_hidden; /* per unit: its bin withheld (a count it uses
                                   is), or NULL */
+    const size_t *order;       /* the units in rank order (vemt_rank_units: the
+                                  published values), or NULL: no hottest units */
+    const double *gi_z;        /* Gi* z per unit, printed in the restricted tier
+                                  only, or NULL */
     /* "warning: ...\n" lines on the clusters (one cluster holds most events
      * or covers much of the area), or NULL; printed under "Clusters". */
     const char *cluster_alerts;
 } vemt_summary;
+
+/** Print the hottest units: the first max hot units (published gi_bin above
+ * 0) of s->order, with rank, confidence, published events, Gi* z where the
+ * tier publishes it and the emerging pattern where emerging_hotspots
+ * publishes it; or why there is none. One line each, numbered by rank, as
+ * a Markdown list when markdown. stdout and the report both print these
+ * lines. */
+void vemt_report_top_cells(FILE *out, const vemt_summary *s, size_t max,
+                           bool markdown);
+
+/** Print one patrol window, a sentence and a newline: the place, the local
+ * weekday and hours, the events in the window of the place's events known
+ * to the hour, the window's share of the week's 168 hours, and the lift
+ * (the first share over the second). */
+void vemt_report_patrol_window(FILE *out, const vemt_patrol_row *p);
 
 /** Print the summary for people: data window, the calendar (zones, month-
  * only events spread), counts by kind, the hottest

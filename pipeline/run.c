@@ -29,6 +29,7 @@
 #include "pipeline/params.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/publish.h"
+#include "pipeline/rank.h"
 #include "pipeline/repeat.h"
 #include "pipeline/report.h"
 #include "pipeline/safeguard.h"
@@ -56,6 +57,8 @@ struct vemt_result {
     vemt_cluster_result cl;
     vemt_trend_result trends;
     vemt_published pub;
+    size_t *rank_order; /* the units in rank order (vemt_rank_units) */
+    size_t *unit_rank;  /* per unit: its rank, 1 = first */
     vemt_safeguard_result sg;
     vemt_repeat_result rep;
     vemt_missing_result mis;
@@ -77,6 +80,8 @@ void vemt_result_destroy(run *r) {
     if (!r) return;
     vemt_trends_clear(&r->trends);
     vemt_published_clear(&r->pub);
+    vemt_free(r->rank_order);
+    vemt_free(r->unit_rank);
     vemt_safeguard_clear(&r->sg);
     vemt_repeat_clear(&r->rep);
     vemt_missing_clear(&r->mis);
@@ -294,6 +299,39 @@ static bool nothing_to_analyse(run *r) {
     return true;
 }
 
+/* The one ranking of the units (pipeline/rank.h), on the published values:
+ * stdout, the report and the tables all take it from here. */
+static vemt_status rank_units(run *r) {
+    size_t n = vemt_units_count(r->hs.grid);
+    r->rank_order = vemt_calloc(n ? n : 1, sizeof *r->rank_order);
+    r->unit_rank = vemt_calloc(n ? n : 1, sizeof *r->unit_rank);
+    if (!r->rank_order || !r->unit_rank) return VEMT_E_NOMEM;
+    return vemt_rank_units(r->hs.grid, r->hs.bins, r->pub.unit_hidden,
+                           r->pub.cells, r->rank_order, r->unit_rank);
+}
+
+/* What stdout's and the report's summaries tell, under the job's rules
+ * (filled into *rules, which *sm borrows). */
+static void summary_of(const run *r, vemt_tier_rules *rules, vemt_summary *sm) {
+    vemt_job_rules(&r->a, rules);
+    *sm = (vemt_summary){
+        .sources = r->sources,
+        .n_sources = r->n_sources,
+        .events = &r->events,
+        .grid = r->hs.grid,
+        .cells = r->pub.cells,
+        .bins = r->hs.bins,
+        .trends = r->have_trends ? &r->trends.out : NULL,
+        .safeguarding = shows_places(r) && r->hs.grid ? &r->sg.out : NULL,
+        .rules = rules,
+        .job = &r->a,
+        .alerts = r->hs.alerts,
+        .bin_hidden = r->pub.unit_hidden,
+        .order = r->rank_order,
+        .gi_z = r->hs.z,
+        .cluster_alerts = r->cl.alerts};
+}
+
 /* Units, counts, weights, Gi*, Local Moran; then trends, publication,
  * safeguarding and clusters. */
 static vemt_status analyse(run *r) {
@@ -307,10 +345,13 @@ static vemt_status analyse(run *r) {
     if (h->alerts) vemt_log_text(&r->cb, VEMT_LOG_WARNING, h->alerts);
     if (st) return failed(r, st, NULL);
     if (r->cancelled) return cancelled(r); /* the stages that report end here */
+    /* A unit or step the tier can't publish is a usage error (exit 2), as
+     * vemt_job_finish() finds a given one; here it meets a job that
+     * skipped that check (the library's callers). */
     if (vemt_tier_check_cell(
             &r->a, h->cell_m > 0 ? h->cell_m : (double)INFINITY, r->err) ||
         vemt_tier_check_units(&r->a, h->grid, r->err))
-        return r->err->code;
+        return r->err->code = VEMT_E_OPTION;
     size_t n = vemt_units_count(h->grid);
     vemt_params_add_text(
         &r->params, "gi_bin_rule", r->a.fdr ? "default" : "given",
@@ -322,6 +363,7 @@ static vemt_status analyse(run *r) {
     if (!st)
         st =
             vemt_publish(&r->a, h, r->have_trends ? &r->trends : NULL, &r->pub);
+    if (!st) st = rank_units(r);
     if (!st)
         st = vemt_clusters_run(r->ctx, &r->a, &r->events, r->area, h->grid,
                                r->pub.cells, r->info, &r->params, &r->cl);
@@ -355,13 +397,15 @@ static vemt_status analyse(run *r) {
         vemt_logf(r->info, "units: %zu %s, %zu %s events counted\n", n,
                   vemt_units_polygons(h->grid) ? "polygons" : "cells",
                   h->counted, r->a.kind_name);
-        vemt_logs(r->info, "hottest units (Getis-Ord Gi*):\n");
+        vemt_logs(r->info, "hottest units (" VEMT_RANK_RULE "):\n");
+        vemt_tier_rules rules;
+        vemt_summary sm;
+        summary_of(r, &rules, &sm);
         char *text;
         size_t len;
         FILE *m = vemt_log_open(r->info, &text, &len);
-        if (m) st = vemt_report_top_cells(m, h->grid, h->counts, h->z, 5);
+        if (m) vemt_report_top_cells(m, &sm, 5, false);
         vemt_log_flush(r->info, VEMT_LOG_INFO, m, &text);
-        if (st) return fail(r, st, NULL, "out of memory");
     }
     return VEMT_OK;
 }
@@ -393,20 +437,8 @@ static int write_report_file(run *r, const vemt_summary *sm, const char *tmp) {
 static vemt_status write_report(run *r, vemt_commit *c) {
     if (r->a.command != VEMT_JOB_RUN) return VEMT_OK;
     vemt_tier_rules rules;
-    vemt_job_rules(&r->a, &rules);
-    vemt_summary sm = {r->sources,
-                       r->n_sources,
-                       &r->events,
-                       r->hs.grid,
-                       r->pub.cells,
-                       r->hs.bins,
-                       r->have_trends ? &r->trends.out : NULL,
-                       shows_places(r) && r->hs.grid ? &r->sg.out : NULL,
-                       &rules,
-                       &r->a,
-                       r->hs.alerts,
-                       r->pub.unit_hidden,
-                       r->cl.alerts};
+    vemt_summary sm;
+    summary_of(r, &rules, &sm);
     char *text;
     size_t len;
     FILE *m = vemt_log_open(r->info, &text, &len);
@@ -681,6 +713,7 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
         .n_events = r->pub.cells,
         .n_subjects = r->pub.cell_subjects,
         .bin_hidden = r->pub.unit_hidden,
+        .rank = r->unit_rank,
         .gi_z = r->hs.z,
         .gi_p = r->hs.p,
         .gi_p_sim = r->hs.p_sim,

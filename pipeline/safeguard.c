@@ -119,6 +119,9 @@ static bool best_window(const vemt_job *a, const vemt_events *ev,
     p->end_hour = (best.start_hour + a->patrol_hours) % 24;
     p->per_week = best.weight / weeks;
     p->share = best.weight / total;
+    p->n_window = best.weight;
+    p->n_place = total; /* one weight in all per event known to the hour */
+    p->hours = a->patrol_hours;
     return true;
 }
 

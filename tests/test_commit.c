@@ -27,22 +27,8 @@
 
 static char tmpdir[64];
 
-/* test_vemt with room for a path over 4 KB. */
 static int vemt(const char *args, char *err_line, size_t n) {
-    static char cmd[16384];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>err.txt >out.txt", tmpdir,
-             VEMT_BIN, args);
-    int rc = system(cmd);
-    if (err_line) {
-        char path[256];
-        snprintf(path, sizeof path, "%s/err.txt", tmpdir);
-        FILE *f = fopen(path, "r");
-        err_line[0] = '\0';
-        if (f && fgets(err_line, (int)n, f))
-            err_line[strcspn(err_line, "\n")] = 0;
-        if (f) fclose(f);
-    }
-    return rc != -1 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    return test_vemt(tmpdir, args, err_line, n);
 }
 
 static char *path_in(const char *name, char *buf, size_t size) {

@@ -276,7 +276,11 @@ TEST(qgis_project) {
     if (fp) fclose(fp);
     /* Relative to the project, so the two can move together. */
     CHECK(strstr(text, "<datasource>../out.gpkg|layername=events") != NULL);
-    CHECK(strstr(text, "<layer-tree-group name=\"Hot spots\"") != NULL);
+    /* The hot-spot layer ticked at the top level, named from the run's
+     * settings (no provenance here: the FDR is on by default). */
+    CHECK(strstr(text,
+                 "name=\"Hot spots (Gi*, FDR at 90/95/99 %)\" "
+                 "providerKey=\"ogr\" checked=\"Qt::Checked\"") != NULL);
     CHECK(strstr(text, "<start>2024-01-01T01:00:00Z</start>") != NULL);
     CHECK(vemt_outputs_is_vemt_file(qgs));
     CHECK(vemt_outputs_is_vemt_file(gpkg));

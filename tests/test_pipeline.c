@@ -385,7 +385,9 @@ TEST(run_result) {
      * gives no warning. */
     CHECK(text_has(&s.info, "cell size: "));
     CHECK(text_has(&s.info, "(automatic: "));
-    CHECK(text_has(&s.info, "hottest units (Getis-Ord Gi*):\n  cell "));
+    CHECK(text_has(&s.info,
+                   "hottest units (by Gi* bin, then events, then id):\n"
+                   "  1. cell "));
     CHECK(text_has(&s.info,
                    "incidents.csv (csv, incidents, EPSG:27700): "
                    "read 360, used 360, located nowhere 0, merged "

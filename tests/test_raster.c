@@ -245,10 +245,16 @@ TEST(project_density_layer) {
         return;
     }
     /* The GeoPackage raster URI, relative, in the tree and as a layer. */
+    /* Its id is one QGIS keeps (a short raster id is replaced on reading,
+     * unlinking the tree node): the table name and a 36-character suffix.
+     * Ticked: this output has no hot spots (which would hide it). */
     CHECK(test_contains(text, n,
-                        "<layer-tree-layer id=\"kde_vemt\" name=\"kde\" "
+                        "<layer-tree-layer id=\"kde_3dc54219_3657_1a7d_d243_"
+                        "4cf7724c1b7a\" name=\"Density (events per km²)\" "
                         "providerKey=\"gdal\" checked=\"Qt::Checked\" "
                         "expanded=\"1\" source=\"GPKG:./out.gpkg:kde\">"));
+    CHECK(test_contains(text, n,
+                        "<id>kde_3dc54219_3657_1a7d_d243_4cf7724c1b7a</id>"));
     CHECK(
         test_contains(text, n, "<datasource>GPKG:./out.gpkg:kde</datasource>"));
     CHECK(test_contains(text, n, "type=\"singlebandpseudocolor\""));

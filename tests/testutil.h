@@ -45,10 +45,13 @@ static inline bool test_contains(const char *hay, size_t n,
  * gets stderr's first line. Returns the exit status (-1: killed). */
 static inline int test_vemt(const char *dir, const char *args, char *err_line,
                             size_t n) {
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>err.txt >out.txt", dir,
-             VEMT_BIN, args);
+    size_t size = strlen(dir) + strlen(VEMT_BIN) + strlen(args) + 64;
+    char *cmd = malloc(size);
+    if (!cmd) return -1;
+    snprintf(cmd, size, "cd '%s' && '%s' %s 2>err.txt >out.txt", dir, VEMT_BIN,
+             args);
     int rc = system(cmd);
+    free(cmd);
     if (err_line) {
         char path[4200];
         snprintf(path, sizeof path, "%s/err.txt", dir);
