@@ -338,12 +338,17 @@ static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
                     h);
     if (!given)
         vemt_params_add_text(params, "kde_bandwidth_rule", "automatic", rule_h);
+    /* The rule without its leading "bandwidth N m: ". */
+    const char *why = strstr(rule_h, ": ");
     if (info)
         vemt_logf(info,
                   "density: %s kernel, bandwidth %.0f m (%s%s), %d x %d "
                   "pixels of %.0f m\n",
                   kernel_names[a->kde_kernel], h,
-                  given ? "given" : "automatic: ", given ? "" : rule_h,
+                  given ? "given" : "automatic: ",
+                  given ? ""
+                  : why ? why + 2
+                        : rule_h,
                   r->raster.ncol, r->raster.nrow, r->raster.pixel_m);
     return VEMT_OK;
 }
