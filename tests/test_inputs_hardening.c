@@ -395,7 +395,7 @@ TEST(memory_estimate_stops_before_the_cube) {
     CHECK(!vemt_memory_parse_size("4X", &b));
     CHECK(!vemt_memory_parse_size("G", &b));
     CHECK(!vemt_memory_parse_size("1.5", &b));
-    /* 2,916 units of 300 m (given: the automatic size is 900 m on the
+    /* 2,916 units of 300 m (given: the automatic size is 400 m on the
      * demo) x 73,417 days: 57 bytes a bin of analysis arrays alone
      * is 12.2 GB; with the writer's share, about 55 GB. On a machine
      * where 80 % of memory is more, the test names a limit itself. */
@@ -415,6 +415,16 @@ TEST(memory_estimate_stops_before_the_cube) {
         err_has("use a longer --time-step, a shorter "
                 "--time-start/--time-end, a larger --cell-size or raise "
                 "--max-memory"));
+    CHECK(access("m.gpkg", F_OK) != 0);
+    /* Few units over many steps: the bins' arrays fit 8 GB (about 6 GB),
+     * but Sen's slope sorts the slopes of all pairs of one unit's 73,417
+     * steps, 21.6 GB, which the estimate counts too. */
+    CHECK_INT_EQ(vemt("run --demo --time-start 1900-01-01 --time-end "
+                      "2100-12-31 --time-step day --cell-size 900 "
+                      "--max-memory 8G --out m.gpkg",
+                      NULL, 0),
+                 2);
+    CHECK(err_has("(358 units x 73417 steps) needs about 26."));
     CHECK(access("m.gpkg", F_OK) != 0);
     /* A small limit stops the demo itself, before its grid. */
     CHECK_INT_EQ(vemt("run --demo --max-memory 1M --out m.gpkg", NULL, 0), 2);
