@@ -177,7 +177,7 @@ void vemt_args_usage(FILE *out, vemt_command command) {
             fputs(
                 "analysis:\n"
                 "  --cell-size METRES   grid cell size (default: a median of "
-                "5 events\n"
+                "3 events\n"
                 "                       per non-empty cell)\n"
                 "  --kind KIND          events counted in cells: incident "
                 "(default),\n"

@@ -407,14 +407,19 @@ static double median_per_cell(const double *xy, const double *w, size_t n,
 /* The automatic cell size (units.h, VEMT_CELL_SIZE_RULE_NAME).
  *
  * Target: the smallest multiple of 50 m at which the median count of
- * events per non-empty cell is at least VEMT_CELL_SIZE_TARGET (5). Gi*'s
- * z is a normal approximation to a sum of counts; 5 is the classic
- * smallest expected count for such approximations to counts (Cochran
+ * events per non-empty cell is at least VEMT_CELL_SIZE_TARGET (3: "a
+ * few"). Gi*'s z is a normal approximation to the sum of counts over a
+ * cell and its neighbours (the 8 around it within the default band); 5 is
+ * the classic smallest expected count for such approximations (Cochran
  * 1954, "Some methods for strengthening the common chi-squared tests",
- * Biometrics 10(4):417-451, doi:10.2307/3001616), and at a median below it
- * most cells that hold anything hold one or two events, so one event more
- * or less swings a cell's z (police.uk Nottingham burglary at 150 m: 96 %
- * of the bins empty, a 14-event cell at z = 28).
+ * Biometrics 10(4):417-451, doi:10.2307/3001616), which a non-empty cell
+ * with one non-empty neighbour passes at a median of 3. Below it most
+ * cells that hold anything hold one or two events, so one event more or
+ * less swings a cell's z (police.uk Nottingham burglary at 150 m: 96 % of
+ * the bins empty, a 14-event cell at z = 28). A median of 5 per cell
+ * (Cochran's count in one cell) was tried: it gave 900 m on the demo,
+ * merging its 300 m planted spots and losing one, and 500-600 m cells on
+ * city files, too coarse to plan a patrol from.
  *
  * Bounds: the floor is the mean nearest-neighbour distance of the distinct
  * event locations (Clark & Evans 1954, as Esri's Optimized Hot Spot
@@ -435,20 +440,20 @@ static double median_per_cell(const double *xy, const double *w, size_t n,
  * Hexagons: the same on the hexagon lattice, the size being their height
  * (flat to flat).
  *
- * Measured on whole police.uk files without a boundary (bins of the
- * events' extent; % of them empty; the largest Gi* z):
- *   Nottingham burglary 2022, 1,795 events: 500 m, median 5 in 250
- *     non-empty cells, 57.5 % empty, z 12.2 (Esri's rule: 150 m, 96 %
+ * Measured on whole police.uk files without a boundary (cells over the
+ * events' extent, sea and moor included; % of them empty; the largest
+ * Gi* z):
+ *   Nottingham burglary 2022, 1,795 events: 350 m, median 3 in 407
+ *     non-empty cells, 64.0 % empty, z 17.8 (Esri's rule: 150 m, 96 %
  *     empty, z 28.5);
- *   Merseyside shoplifting 2019-20, 7,930: 600 m, median 5 in 475, 88.9 %
- *     empty (the extent takes in the estuary and the sea), z 27.4;
- *   Lancashire anti-social behaviour 2022, 56,434: 350 m, median 5 in
- *     4,075, 90.0 % empty, z 67.6 (Esri's rule: 850 m);
- *   Greater Manchester burglary 2016-19, 92,666: 200 m, median 5 in
- *     12,692, 72.7 % empty, z 36.5;
- *   the demo, 3,958 synthetic events on a uniform background: 900 m,
- *     median 5 in 179, 50.0 % empty, z 5.7 (Esri's rule: 300 m, 74.1 %
- *     empty, z 20.7). */
+ *   Merseyside shoplifting 2019-20, 7,930: 250 m (the floor), median 3 in
+ *     762, 96.9 % empty, z 60.4 (a city centre's shops);
+ *   Lancashire anti-social behaviour 2022, 56,434: 150 m, median 3 in
+ *     9,496, 95.7 % empty, z 90.8 (Esri's rule: 850 m);
+ *   Greater Manchester burglary 2016-19, 92,666: 100 m (the floor),
+ *     median 3 in 23,243, 87.4 % empty, z 37.4;
+ *   the demo, 3,958 synthetic events on a uniform background: 400 m,
+ *     median 3 in 517, every planted spot found (Esri's rule: 300 m). */
 vemt_status vemt_grid_auto_cell_size_events_m(
     vemt_ctx *ctx, const vemt_bbox *extent, const vemt_events *events,
     unsigned kinds, vemt_unit_shape shape, double *cell_m, char *rule_out,

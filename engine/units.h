@@ -175,12 +175,12 @@ double vemt_grid_auto_cell_size_m(const vemt_bbox *extent, char *rule_out,
                                   size_t rule_size);
 
 /** The automatic cell size's target: the median count of events per
- * non-empty cell (grid.c says why 5). */
-#define VEMT_CELL_SIZE_TARGET 5.0
+ * non-empty cell (grid.c says why 3). */
+#define VEMT_CELL_SIZE_TARGET 3.0
 /** The automatic cell size's rule, by name (what the provenance keeps
  * outside the restricted tier). */
 #define VEMT_CELL_SIZE_RULE_NAME                                            \
-    "the smallest multiple of 50 m with a median of at least 5 events per " \
+    "the smallest multiple of 50 m with a median of at least 3 events per " \
     "non-empty cell, between the mean nearest-neighbour distance of the "   \
     "event locations and the extent's longer side / 20"
 

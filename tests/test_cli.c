@@ -444,8 +444,8 @@ static void pattern_at(GDALDatasetH ds, double x, double y, char *out,
 TEST(demo_trends_find_planted_behaviours) {
     char path[256], got[64];
     /* At the 300 m scale the behaviours are planted at (the automatic
-     * size, a median of 5 events per non-empty cell, is 900 m on the
-     * demo's uniform background and mixes them with their neighbours). */
+     * size, a median of 3 events per non-empty cell, is 400 m on the
+     * demo's uniform background, which splits some across cells). */
     CHECK_INT_EQ(
         vemt("run --demo --cell-size 300 --out trends.gpkg --quiet", NULL, 0),
         0);

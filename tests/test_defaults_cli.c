@@ -85,9 +85,9 @@ static const char quick[] =
 
 /* The sparse real file: Nottingham burglary 2022, 1,795 events at 1,247
  * distinct snap points over 13.6 km. Esri's rule gave 150 m (96 % of the
- * cells empty, a 14-event cell at z = 28); the target gives 500 m. The
+ * cells empty, a 14-event cell at z = 28); the target gives 350 m. The
  * reason names the target, the median reached, the non-empty cells and
- * both bounds; the written table agrees: 250 cells hold events. */
+ * both bounds; the written table agrees: 407 cells hold events. */
 TEST(cell_size_sparse_real_file) {
     char args[1024];
     snprintf(args, sizeof args,
@@ -96,31 +96,31 @@ TEST(cell_size_sparse_real_file) {
              VEMT_FIXTURES, quick);
     CHECK_INT_EQ(vemt(args), 0);
     CHECK(file_has("out.txt",
-                   "cell size: 500 m (automatic: the smallest 50 m multiple "
-                   "with a median of at least 5 events per non-empty cell: "
-                   "median 5 in 250 non-empty cells; searched from 100 m "
+                   "cell size: 350 m (automatic: the smallest 50 m multiple "
+                   "with a median of at least 3 events per non-empty cell: "
+                   "median 3 in 407 non-empty cells; searched from 100 m "
                    "(mean nearest-neighbour distance of 1247 distinct event "
                    "locations, 98.6 m, rounded up to 50 m) to 650 m (the "
                    "extent's longer side, 13630 m, / 20))"));
     CHECK_INT_EQ(sql_long("n.gpkg",
                           "SELECT count(*) FROM hotspot_cells WHERE "
                           "n_events > 0"),
-                 250);
-    /* Median 5: at most half the non-empty cells under 5, at most half
+                 407);
+    /* Median 3: at most half the non-empty cells under 5, at most half
      * over it. */
     CHECK(sql_long("n.gpkg",
                    "SELECT count(*) FROM hotspot_cells WHERE "
-                   "n_events > 0 AND n_events < 5") <= 125);
+                   "n_events > 0 AND n_events < 3") <= 203);
     CHECK(sql_long("n.gpkg",
-                   "SELECT count(*) FROM hotspot_cells WHERE n_events > 5") <=
-          125);
+                   "SELECT count(*) FROM hotspot_cells WHERE n_events > 3") <=
+          203);
     char how[64], rule[600];
     prov_param("n.gpkg", "cell_size_m", "how", how, sizeof how);
     CHECK_STR_EQ(how, "automatic");
     prov_param("n.gpkg", "cell_size_rule", "value", rule, sizeof rule);
-    CHECK(strstr(rule, "median 5 in 250 non-empty cells") != NULL);
+    CHECK(strstr(rule, "median 3 in 407 non-empty cells") != NULL);
     prov_param("n.gpkg", "cell_size_method", "value", rule, sizeof rule);
-    CHECK(strstr(rule, "median of at least 5 events per non-empty cell"));
+    CHECK(strstr(rule, "median of at least 3 events per non-empty cell"));
     /* Partner tier: the size and the rule's name, not the reason's
      * numbers from the data. */
     snprintf(args, sizeof args,
@@ -129,9 +129,9 @@ TEST(cell_size_sparse_real_file) {
              VEMT_FIXTURES, quick);
     CHECK_INT_EQ(vemt(args), 0);
     prov_param("p.gpkg", "cell_size_m", "value", how, sizeof how);
-    CHECK_STR_EQ(how, "500");
+    CHECK_STR_EQ(how, "350");
     prov_param("p.gpkg", "cell_size_method", "value", rule, sizeof rule);
-    CHECK(strstr(rule, "median of at least 5 events per non-empty cell"));
+    CHECK(strstr(rule, "median of at least 3 events per non-empty cell"));
     prov_param("p.gpkg", "cell_size_rule", "value", rule, sizeof rule);
     CHECK_STR_EQ(rule, "");
     /* Hexagons: the same rule on hexagon cells. */
@@ -144,7 +144,8 @@ TEST(cell_size_sparse_real_file) {
 }
 
 /* The dense real file: Merseyside shoplifting, 7,930 events at 1,038
- * distinct snap points over 40 km: 600 m, median 5 in 475 cells. */
+ * distinct snap points over 40 km: 250 m (the floor), median 3 in 762
+ * cells. */
 TEST(cell_size_dense_real_file) {
     char args[1024];
     snprintf(args, sizeof args,
@@ -153,16 +154,16 @@ TEST(cell_size_dense_real_file) {
              VEMT_FIXTURES, quick);
     CHECK_INT_EQ(vemt(args), 0);
     CHECK(file_has("out.txt",
-                   "cell size: 600 m (automatic: the smallest 50 m multiple "
-                   "with a median of at least 5 events per non-empty cell: "
-                   "median 5 in 475 non-empty cells; searched from 250 m "
+                   "cell size: 250 m (automatic: the smallest 50 m multiple "
+                   "with a median of at least 3 events per non-empty cell: "
+                   "median 3 in 762 non-empty cells; searched from 250 m "
                    "(mean nearest-neighbour distance of 1038 distinct event "
                    "locations, 234.5 m, rounded up to 50 m) to 2000 m (the "
                    "extent's longer side, 40042 m, / 20))"));
     CHECK_INT_EQ(sql_long("m.gpkg",
                           "SELECT count(*) FROM hotspot_cells WHERE "
                           "n_events > 0"),
-                 475);
+                 762);
     /* A given size is recorded as given, with no rule. */
     snprintf(args, sizeof args,
              "run --incidents '%s/policeuk/merseyside_shoplifting.csv.gz' %s "

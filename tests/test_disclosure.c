@@ -502,7 +502,7 @@ static size_t recoverable_bins(test_state *t_, const char *field, const char *a,
 TEST(overlapping_windows_recover_nothing) {
     /* The truth (restricted, on a 300 m grid) and two public files on the
      * same grid whose windows overlap: all months, and from February. (The
-     * automatic size is 900 m on the demo: 300 m keeps the small counts
+     * automatic size is 400 m on the demo: 300 m keeps the small counts
      * this attack needs.) */
     CHECK_INT_EQ(vemt("run --demo --cell-size 300 --out truth.gpkg --quiet"),
                  0);

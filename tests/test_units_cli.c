@@ -229,7 +229,7 @@ static size_t read_p_sim(const char *name, double *out, size_t max) {
 }
 
 /* The demo tests below give the 300 m its planted spots are laid out at
- * (the automatic size is 900 m on the demo's uniform background). */
+ * (the automatic size is 400 m on the demo's uniform background). */
 TEST(permutations_reproducible_across_threads) {
     static const char run[] =
         "run --demo --cell-size 300 --no-trends "
