@@ -160,7 +160,7 @@ vemt_status vemt_raster_write_gpkg(vemt_ctx *ctx, const char *path,
     opt = CSLSetNameValue(opt, "RASTER_IDENTIFIER", VEMT_KDE_TABLE);
     opt = CSLSetNameValue(opt, "RASTER_DESCRIPTION", desc);
     opt = CSLSetNameValue(opt, "TILE_FORMAT", "TIFF");
-    opt = CSLSetNameValue(opt, "FIELD_NAME", "density");
+    opt = CSLSetNameValue(opt, "FIELD_NAME", "density in " KDE_UNITS);
     opt = CSLSetNameValue(opt, "QUANTITY_DEFINITION", KDE_UNITS);
     opt = CSLSetNameValue(opt, "UOM", KDE_UNITS);
     /* The kernel is evaluated at each pixel's centre. */
