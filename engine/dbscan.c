@@ -36,6 +36,7 @@
  * the window searched in the index is wider by a slack that bounds the
  * difference of the two measures, and each pair is checked exactly.
  */
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -320,6 +321,7 @@ static vemt_status join_small(const scan *s, const uint32_t *act,
         int32_t next = 0;
         for (size_t l = 0; l < k_all; l++) {
             uint32_t r = vemt_uf_find(uf, (uint32_t)l);
+            assert(r <= l); /* vemt_uf_union keeps the lowest root */
             renum[l] = r == l ? next++ : renum[r];
         }
         for (size_t p = 0; p < c->n; p++) {

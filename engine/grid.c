@@ -425,8 +425,9 @@ static double median_per_cell(const double *xy, const double *w, size_t n,
  * event locations (Clark & Evans 1954, as Esri's Optimized Hot Spot
  * Analysis uses it): cells finer than the spacing of the places events are
  * recorded at (police.uk snaps them to shared map points) split places
- * apart for nothing; at least 50 m, and raised to the smallest size whose
- * grid over the extent fits VEMT_GRID_MAX_CELLS. The ceiling is the
+ * apart for nothing; at least 50 m, and doubled until the grid over the
+ * extent fits VEMT_GRID_MAX_CELLS (so within twice the smallest size that
+ * fits). The ceiling is the
  * extent's longer side / 20, rounded down to 50 m (the map keeps at least
  * about 20 cells across), never below the floor. A target not reached at
  * the ceiling leaves the ceiling, and the rule says so.

@@ -20,9 +20,9 @@
  * Conference 1998, paper 829 (and ArcUser, January 1999): a bandwidth from
  * the k-nearest-neighbour distances between the incidents follows how
  * clustered they are, where a rule from the extent or the spread does not.
- * They read k as the scale of the map; k = 5 is the automatic cell size's
- * target and DBSCAN's default min points, so the kernel reaches about five
- * places with events around a typical one. Places, not events: police.uk
+ * They read k as the scale of the map; k = 5 is DBSCAN's default min
+ * points, so the kernel reaches about five places with events around a
+ * typical one. Places, not events: police.uk
  * snaps events to shared map points, so many events sit at one point and
  * their distances of 0 would shrink the bandwidth towards nothing;
  * coincident points (weight > 0) count once. Fewer than 2 distinct places:
@@ -61,6 +61,7 @@
 #include "engine/points.h"
 
 #define MAX_PIXELS 50000000.0
+#define AUTO_PIXELS 10000000.0 /* the automatic pixel's largest raster */
 #define PI 3.14159265358979323846
 #define GAUSS_CUT 4.0
 
@@ -295,11 +296,20 @@ static vemt_status lay_out(vemt_ctx *ctx, const vemt_points *pts,
                              "no points and no extent for the density");
     double shorter = fmin(e.xmax - e.xmin, e.ymax - e.ymin);
     double p = o->pixel_m > 0 ? o->pixel_m : fmin(shorter / 250, h / 5);
+    /* A bandwidth of a few hundred metres gives pixels of tens of metres:
+     * over a large extent (a region, or one stray event far away) the
+     * automatic pixel grows to keep the raster to AUTO_PIXELS. */
+    double fit = sqrt((e.xmax - e.xmin) * (e.ymax - e.ymin) / AUTO_PIXELS);
+    bool raised = o->pixel_m <= 0 && p < fit;
+    if (raised) p = fit;
     if (rule && o->pixel_m <= 0)
         snprintf(rule, size,
                  "pixel %.2f m: the smaller of the extent's shorter side "
-                 "(%.0f m) / 250 and the bandwidth / 5",
-                 p, shorter);
+                 "(%.0f m) / 250 and the bandwidth / 5%s",
+                 p, shorter,
+                 raised ? ", raised to keep the raster within 10 million "
+                          "pixels"
+                        : "");
     g->pixel_m = p;
     g->x0 = floor(e.xmin / p) * p;
     g->y0 = ceil(e.ymax / p) * p;

@@ -28,8 +28,9 @@ static inline uint32_t vemt_uf_find(uint32_t *parent, uint32_t i) {
     return i;
 }
 
-/** Join the sets of a and b (the smaller root under the larger, so roots
- * stay deterministic). Returns false when they were one set already. */
+/** Join the sets of a and b (the larger root under the smaller, so each
+ * set's root is its lowest member: dbscan.c's join_small relies on it). Returns
+ * false when they were one set already. */
 static inline bool vemt_uf_union(uint32_t *parent, uint32_t a, uint32_t b) {
     a = vemt_uf_find(parent, a);
     b = vemt_uf_find(parent, b);

@@ -465,7 +465,11 @@ static void view_extent(vemt_strbuf *b, const vemt_output *o, const char *crs) {
             e.ymax = fmax(e.ymax, u.ymax);
         }
     } else if (o->events) {
-        vemt_events_bbox(o->events, ~0u, &e);
+        /* The events' own extent pins four of them: only where the tier
+         * publishes exact locations. */
+        vemt_tier_rules rules;
+        vemt_output_rules(o, &rules);
+        if (rules.exact_locations) vemt_events_bbox(o->events, ~0u, &e);
     }
     if (!vemt_bbox_is_valid(&e)) return;
     double m = 0.02 * fmax(fmax(e.xmax - e.xmin, e.ymax - e.ymin), 100.0);

@@ -196,6 +196,35 @@ TEST(knn_bandwidth) {
     CHECK_NEAR(knn_bw(&two), 0, 0);
 }
 
+/* Two blobs of 60 events 400 km apart (a stray far event does the same):
+ * the k-nearest-neighbour bandwidth is tens of metres, so bandwidth / 5
+ * would ask for ~10^10 pixels; the automatic pixel is raised to keep the
+ * raster within 10 million pixels, and the rule says so. */
+TEST(auto_pixel_fits_a_large_extent) {
+    enum { N = 120 };
+    double x[N], y[N];
+    uint64_t s = 11;
+    for (int i = 0; i < N; i++) {
+        x[i] = (i < 60 ? 100000 : 500000) + 50 * gauss(&s);
+        y[i] = (i < 60 ? 100000 : 500000) + 50 * gauss(&s);
+    }
+    vemt_ctx *ctx;
+    CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
+    vemt_points p = {N, x, y, NULL, NULL, NULL};
+    vemt_kde_opts o = {VEMT_KERNEL_QUARTIC, 0, 0, NULL};
+    vemt_raster r;
+    double h;
+    char rule[512];
+    CHECK_STATUS(vemt_kde_compute(ctx, &p, &o, &r, &h, rule, sizeof rule),
+                 VEMT_OK);
+    CHECK(h < 100);
+    CHECK(strstr(rule, "raised to keep the raster within 10 million pixels"));
+    CHECK((double)r.ncol * (double)r.nrow <= 10.1e6);
+    CHECK(r.pixel_m > 120 && r.pixel_m < 130); /* sqrt(400 km^2 / 10^7) */
+    vemt_raster_clear(&r);
+    vemt_ctx_destroy(ctx);
+}
+
 TEST(bad_arguments) {
     const double x[] = {0, 1e5}, y[] = {0, 1e5}, w[] = {1, -1};
     vemt_ctx *ctx;
@@ -224,5 +253,6 @@ TEST_SUITE(kde) {
     RUN(peak_on_planted_blob);
     RUN(silverman_bandwidth);
     RUN(knn_bandwidth);
+    RUN(auto_pixel_fits_a_large_extent);
     RUN(bad_arguments);
 }

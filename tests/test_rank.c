@@ -248,10 +248,10 @@ static long query_long(GDALDatasetH ds, const char *sql) {
 static long misranked(GDALDatasetH ds, const char *table) {
     char sql[400];
     snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM (SELECT c.cell_id, t.rank, row_number() "
-             "OVER (ORDER BY c.gi_bin DESC, c.n_events DESC, c.cell_id) AS k "
-             "FROM hotspot_cells c JOIN %s t ON t.cell_id = c.cell_id) WHERE "
-             "rank IS NULL OR rank != k",
+             "SELECT count(*) FROM (SELECT cell_id, row_number() OVER "
+             "(ORDER BY gi_bin DESC, n_events DESC, cell_id) AS k FROM "
+             "hotspot_cells) o JOIN %s t ON t.cell_id = o.cell_id WHERE "
+             "t.rank IS NULL OR t.rank != o.k",
              table);
     return query_long(ds, sql);
 }
