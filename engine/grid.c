@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "engine/points.h"
 #include "engine/polygons.h"
 
 #define MAX_CELLS VEMT_GRID_MAX_CELLS
@@ -280,13 +281,6 @@ size_t vemt_units_ring(const vemt_units *units, size_t i, double *xy) {
     return 5;
 }
 
-static int by_xy(const void *a, const void *b) {
-    const double *p = a, *q = b;
-    if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;
-    if (p[1] != q[1]) return p[1] < q[1] ? -1 : 1;
-    return 0;
-}
-
 /* The distinct located, in-area event locations of the kinds, sorted, into
  * *xy (2 x *n doubles), and how many events each holds into *w (may be
  * NULL). Coincident events count once for distances: police.uk snaps
@@ -311,18 +305,7 @@ static vemt_status distinct_locations(const vemt_events *events, unsigned kinds,
         (*xy)[2 * m + 1] = ev->y;
         m++;
     }
-    qsort(*xy, m, 2 * sizeof **xy, by_xy);
-    size_t k = 0;
-    for (size_t i = 0; i < m; i++)
-        if (k == 0 || by_xy(&(*xy)[2 * i], &(*xy)[2 * (k - 1)])) {
-            (*xy)[2 * k] = (*xy)[2 * i];
-            (*xy)[2 * k + 1] = (*xy)[2 * i + 1];
-            if (w) (*w)[k] = 1;
-            k++;
-        } else if (w) {
-            (*w)[k - 1] += 1;
-        }
-    *n = k;
+    *n = vemt_xy_distinct(*xy, m, w ? *w : NULL);
     return VEMT_OK;
 }
 

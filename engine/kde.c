@@ -171,13 +171,6 @@ vemt_status vemt_kde_silverman_bandwidth(const vemt_points *pts,
     return silverman_bandwidth(pts, kernel, h_m, rule_out, rule_size);
 }
 
-static int by_place(const void *a, const void *b) {
-    const double *p = a, *q = b;
-    if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;
-    if (p[1] != q[1]) return p[1] < q[1] ? -1 : 1;
-    return 0;
-}
-
 /* Williamson et al.'s k-nearest-neighbour bandwidth (see the file comment)
  * into *h (0 for fewer than 2 distinct places). Returns VEMT_E_NOMEM. */
 static vemt_status knn_bandwidth(const vemt_points *pts, double *h,
@@ -194,14 +187,7 @@ static vemt_status knn_bandwidth(const vemt_points *pts, double *h,
         m++;
         npts++;
     }
-    qsort(xy, m, 2 * sizeof *xy, by_place);
-    size_t n = 0;
-    for (size_t i = 0; i < m; i++)
-        if (n == 0 || by_place(&xy[2 * i], &xy[2 * (n - 1)])) {
-            xy[2 * n] = xy[2 * i];
-            xy[2 * n + 1] = xy[2 * i + 1];
-            n++;
-        }
+    size_t n = vemt_xy_distinct(xy, m, NULL);
     if (n < 2) {
         vemt_free(xy);
         return VEMT_OK;

@@ -29,13 +29,6 @@
 #define DEFAULT_BUFFER_M 25.0
 #define DEFAULT_WINDOW_H 3
 
-static int by_xy(const void *a, const void *b) {
-    const double *p = a, *q = b;
-    if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;
-    if (p[1] != q[1]) return p[1] < q[1] ? -1 : 1;
-    return 0;
-}
-
 /* Members of each cluster in input order: members[start[c]..start[c+1]). */
 static vemt_status group(const int32_t *labels, size_t n, size_t k,
                          size_t **start, size_t **members) {
@@ -57,15 +50,7 @@ static size_t distinct(const vemt_points *pts, const size_t *mem, size_t m,
         xy[2 * j] = pts->x[mem[j]];
         xy[2 * j + 1] = pts->y[mem[j]];
     }
-    qsort(xy, m, 2 * sizeof *xy, by_xy);
-    size_t k = 0;
-    for (size_t j = 0; j < m; j++)
-        if (k == 0 || by_xy(&xy[2 * j], &xy[2 * (k - 1)])) {
-            xy[2 * k] = xy[2 * j];
-            xy[2 * k + 1] = xy[2 * j + 1];
-            k++;
-        }
-    return k;
+    return vemt_xy_distinct(xy, m, NULL);
 }
 
 /* A MultiPoint of k locations into *mp; VEMT_E_NOMEM or VEMT_E_DEPENDENCY. */

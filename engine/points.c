@@ -6,6 +6,7 @@
 #include "engine/points.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/alloc.h"
@@ -84,4 +85,26 @@ int32_t *vemt_event_points_dates(const vemt_event_points *p,
     for (size_t i = 0; date && i < p->n; i++)
         date[i] = vemt_event_date(zone, input_zone, p->t[i], p->precision[i]);
     return date;
+}
+
+static int by_xy(const void *a, const void *b) {
+    const double *p = a, *q = b;
+    if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;
+    if (p[1] != q[1]) return p[1] < q[1] ? -1 : 1;
+    return 0;
+}
+
+size_t vemt_xy_distinct(double *xy, size_t m, double *count) {
+    qsort(xy, m, 2 * sizeof *xy, by_xy);
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++)
+        if (k == 0 || by_xy(&xy[2 * i], &xy[2 * (k - 1)])) {
+            xy[2 * k] = xy[2 * i];
+            xy[2 * k + 1] = xy[2 * i + 1];
+            if (count) count[k] = 1;
+            k++;
+        } else if (count) {
+            count[k - 1] += 1;
+        }
+    return k;
 }

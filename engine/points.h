@@ -22,6 +22,11 @@
 vemt_status vemt_points_check(vemt_ctx *ctx, const vemt_points *pts,
                               bool need_time, const char *what);
 
+/** Sort the m points of xy (x, y pairs) by x, then y, and keep each
+ * distinct location once, in that order; count (may be NULL) gets how many
+ * of the m points each kept location held. Returns the number kept. */
+size_t vemt_xy_distinct(double *xy, size_t m, double *count);
+
 /** Union-find root of i with path halving (parent[i] == i at a root). */
 static inline uint32_t vemt_uf_find(uint32_t *parent, uint32_t i) {
     while (parent[i] != i) i = parent[i] = parent[parent[i]];
