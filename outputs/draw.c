@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/** @file draw.c
+ * @brief Text and colour for the board pack's drawings (pango on cairo).
+ */
+#include "outputs/draw.h"
+
+#include <pango/pangocairo.h>
+#include <stdio.h>
+
+static PangoLayout *layout_of(cairo_t *cr, const char *text, double size,
+                              bool bold) {
+    PangoLayout *l = pango_cairo_create_layout(cr);
+    PangoFontDescription *fd = pango_font_description_new();
+    pango_font_description_set_family(fd, VEMT_FONT);
+    pango_font_description_set_weight(
+        fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    pango_layout_set_font_description(l, fd);
+    pango_font_description_free(fd);
+    pango_layout_set_text(l, text, -1);
+    return l;
+}
+
+double vemt_draw_text(cairo_t *cr, double x, double y, double w,
+                      const char *text, double size, bool bold,
+                      vemt_align align) {
+    PangoLayout *l = layout_of(cr, text, size, bold);
+    if (w > 0) {
+        pango_layout_set_width(l, (int)(w * PANGO_SCALE));
+        pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+        static const PangoAlignment by[] = {
+            PANGO_ALIGN_LEFT, PANGO_ALIGN_CENTER, PANGO_ALIGN_RIGHT};
+        pango_layout_set_alignment(l, by[align]);
+    }
+    int pw, ph;
+    pango_layout_get_size(l, &pw, &ph);
+    double tw = (double)pw / PANGO_SCALE;
+    if (w <= 0 && align == VEMT_ALIGN_CENTRE) x -= tw / 2;
+    if (w <= 0 && align == VEMT_ALIGN_RIGHT) x -= tw;
+    cairo_move_to(cr, x, y);
+    pango_cairo_show_layout(cr, l);
+    g_object_unref(l);
+    return (double)ph / PANGO_SCALE;
+}
+
+void vemt_text_extent(cairo_t *cr, const char *text, double size, bool bold,
+                      double *w, double *h) {
+    PangoLayout *l = layout_of(cr, text, size, bold);
+    int pw, ph;
+    pango_layout_get_size(l, &pw, &ph);
+    g_object_unref(l);
+    *w = (double)pw / PANGO_SCALE;
+    *h = (double)ph / PANGO_SCALE;
+}
+
+void vemt_draw_set_rgb(cairo_t *cr, const char *rgb, double alpha) {
+    int r = 0, g = 0, b = 0;
+    if (!rgb || sscanf(rgb, "%d,%d,%d", &r, &g, &b) != 3) r = g = b = 0;
+    cairo_set_source_rgba(cr, r / 255.0, g / 255.0, b / 255.0, alpha);
+}
