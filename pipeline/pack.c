@@ -334,10 +334,20 @@ static void where(builder *k) {
         k->used[T_WITHHELD] = true;
         fprintf(m,
                 " The hot-spot class of %s %s is withheld under the "
-                "disclosure rules: a count it is computed from is too small "
-                "to publish (shown hatched grey on the map).",
+                "disclosure rules (shown hatched grey on the map): a count "
+                "it is computed from is too small to publish%s.",
                 vemt_pk_count_words(k->b, (double)hidden),
-                vemt_pk_units_noun(k, hidden != 1));
+                vemt_pk_units_noun(k, hidden != 1),
+                vemt_subjects_unknown(in->events, in->job->kinds)
+                    ? ", or comes from fewer distinct people than the "
+                      "threshold (events without a person's id count as one "
+                      "person)"
+                    : "");
+        if (2 * hidden > n)
+            fprintf(m,
+                    " Larger units publish more classes: a larger "
+                    "--cell-size, or --areas with wards or "
+                    "neighbourhoods.");
     }
     fclose(m);
     para(k, "Where: hot spots", vemt_pk_say(k->b, "%s", text ? text : ""));
