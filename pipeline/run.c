@@ -711,14 +711,18 @@ static vemt_status build_pack(run *r, const vemt_output *out,
     return st ? failed(r, st, r->a.board_pack) : VEMT_OK;
 }
 
-/* A progress line for each stage of the board pack. */
+/* A progress line for each stage of the board pack: "board pack (maps):
+ * 25%", the share of its stages begun; stage NULL: done. */
 static void pack_stage(void *user, const char *stage) {
     run *r = user;
-    if (r->cb.progress) {
-        char name[64];
-        snprintf(name, sizeof name, "board pack: %s", stage);
-        if (!r->cb.progress(r->cb.user, name, 0, 0)) r->cancelled = true;
-    }
+    static const char *const stages[] = {"maps", "charts", "tables", "pdf"};
+    const uint64_t n = sizeof stages / sizeof stages[0];
+    uint64_t k = 0;
+    while (stage && k < n && strcmp(stages[k], stage)) k++;
+    char name[64];
+    snprintf(name, sizeof name, "board pack (%s)", stage ? stage : "done");
+    if (r->cb.progress && !r->cb.progress(r->cb.user, name, stage ? k : n, n))
+        r->cancelled = true;
 }
 
 static vemt_status write_outputs(run *r, int argc, char *const *argv) {
@@ -799,9 +803,11 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
     if (!st && r->a.qgis_project)
         st = vemt_outputs_write_project(r->ctx, r->a.qgis_project, r->a.out,
                                         &out);
-    if (!st && r->a.board_pack && r->pack.pack.title)
+    if (!st && r->a.board_pack && r->pack.pack.title) {
         st = vemt_outputs_write_pack(r->ctx, r->a.board_pack, &out,
                                      &r->pack.pack, pack_stage, r);
+        pack_stage(r, NULL);
+    }
     vemt_free(job);
     if (st)
         st = failed(r, st, NULL);
