@@ -7,8 +7,11 @@
  * labels that never overlap. With VEMT_PACK_MAP_PNG_DIR set the maps are
  * written there as PNGs to look at.
  */
+#include <cairo-pdf.h>
 #include <cairo.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "outputs/draw.h"
 #include "outputs/pack_map.h"
@@ -316,6 +319,17 @@ static size_t dark_near(fixture *f, const vemt_map_frame *fr, double x,
     return n;
 }
 
+/* The text of a PDF as pdftotext (poppler-utils) reads it. */
+static void pdf_text(const char *path, char *buf, size_t size) {
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "pdftotext '%s' - 2>/dev/null", path);
+    FILE *p = popen(cmd, "r");
+    if (!p) return;
+    size_t n = fread(buf, 1, size - 1, p);
+    buf[n] = '\0';
+    pclose(p);
+}
+
 TEST(labels) {
     fixture f;
     setup(&f);
@@ -350,6 +364,29 @@ TEST(labels) {
     save_png(&f, "labels");
     CHECK(dark_near(&f, &fr, xy[0], xy[1]) > 0);
     CHECK(dark_near(&f, &fr, xy[2], xy[3]) > 0);
+    /* On a PDF page the names, marking and legend are text (pdftotext reads
+     * them, so the checker can audit them), not paths. */
+    char pdf[] = "/tmp/vemt-test-pack-map-XXXXXX";
+    int fd = mkstemp(pdf);
+    CHECK(fd >= 0);
+    if (fd >= 0) close(fd);
+    cairo_surface_t *ps =
+        cairo_pdf_surface_create(pdf, VEMT_PAGE_W, VEMT_PAGE_H);
+    cairo_t *pc = cairo_create(ps);
+    CHECK_INT_EQ(
+        vemt_draw_map(f.ctx, pc, &f.out, &f.pack, VEMT_MAP_HOTSPOTS, &fr),
+        VEMT_OK);
+    cairo_destroy(pc);
+    cairo_surface_finish(ps);
+    CHECK_INT_EQ(cairo_surface_status(ps), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(ps);
+    char text[8192] = "";
+    pdf_text(pdf, text, sizeof text);
+    CHECK(strstr(text, "Westfield") != NULL);
+    CHECK(strstr(text, "Eastgate") != NULL);
+    CHECK(strstr(text, "OFFICIAL-SENSITIVE") != NULL);
+    CHECK(strstr(text, "Withheld (disclosure rules)") != NULL);
+    unlink(pdf);
     vemt_polygons_destroy(named);
     vemt_polygons_destroy(unnamed);
     /* A label overlapping one already placed is skipped; one outside the
