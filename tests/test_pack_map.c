@@ -9,6 +9,8 @@
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -420,4 +422,9 @@ TEST_SUITE(pack_map) {
     RUN(hotspots_pixels);
     RUN(every_kind);
     RUN(labels);
+    /* Pango's font map and cairo's caches live until the process ends;
+     * freed here so LeakSanitizer sees only leaks of ours. */
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    FcFini();
 }
