@@ -732,7 +732,7 @@ static vemt_status check_args(vemt_ctx *ctx, const vemt_output *out,
         return vemt_ctx_fail(ctx, VEMT_E_ARG,
                              "map 'concern': no safeguarding analysis");
     if (kind == VEMT_MAP_EMERGING &&
-        (!out->trends || !out->trends->pattern ||
+        (!out->trends || !out->trends->pattern || !out->trends->cube ||
          vemt_cube_units(out->trends->cube) != vemt_units_count(out->grid)))
         return vemt_ctx_fail(ctx, VEMT_E_ARG,
                              "map 'emerging': no patterns of these units");

@@ -309,6 +309,70 @@ TEST(every_kind) {
     teardown(&f);
 }
 
+/* A WKB Polygon: the box {x0, y0, x1, y1} with the box hole cut out. */
+static size_t wkb_box_with_hole(const double *box, const double *hole,
+                                unsigned char *out) {
+    size_t k = 0;
+    out[k++] = 1;
+    k += wkb_put_u32(out + k, 3);
+    k += wkb_put_u32(out + k, 2);
+    const double *rings[2] = {box, hole};
+    for (int r = 0; r < 2; r++) {
+        const double *b = rings[r];
+        const double xy[5][2] = {{b[0], b[1]},
+                                 {b[2], b[1]},
+                                 {b[2], b[3]},
+                                 {b[0], b[3]},
+                                 {b[0], b[1]}};
+        k += wkb_put_u32(out + k, 5);
+        for (int v = 0; v < 5; v++) {
+            k += wkb_put_f64(out + k, xy[v][0]);
+            k += wkb_put_f64(out + k, xy[v][1]);
+        }
+    }
+    return k;
+}
+
+/* Polygon units through their WKB: a polygon with a hole (the hole stays
+ * white) and a multipolygon of two parts (both filled); no study area, so
+ * the extent is the units'. */
+TEST(polygon_units) {
+    fixture f;
+    setup(&f);
+    unsigned char w0[256], w1[512];
+    const double ring[4] = {AX, AY, AX + 500, AY + 800},
+                 hole[4] = {AX + 200, AY + 300, AX + 300, AY + 500};
+    const double parts[][4] = {{AX + 500, AY, AX + 1000, AY + 300},
+                               {AX + 500, AY + 500, AX + 1000, AY + 800}};
+    const unsigned char *wkb[2] = {w0, w1};
+    size_t size[2] = {wkb_box_with_hole(ring, hole, w0),
+                      test_wkb_multipolygon(parts, 2, w1, sizeof w1)};
+    const char *ids[2] = {"W", "E"};
+    vemt_polygons *p = NULL;
+    vemt_units *units = NULL;
+    CHECK_INT_EQ(vemt_polygons_create_wkb(f.ctx, 2, wkb, size, ids, NULL, &p),
+                 VEMT_OK);
+    CHECK_INT_EQ(vemt_units_create_polygons(f.ctx, &p, &units), VEMT_OK);
+    int8_t bins[2] = {3, -3};
+    vemt_output out = {.grid = units,
+                       .gi_bin = bins,
+                       .rules = vemt_tier_rules_get(VEMT_TIER_PUBLIC)};
+    vemt_map_frame fr = {0};
+    CHECK_INT_EQ(
+        vemt_draw_map(f.ctx, f.cr, &out, &f.pack, VEMT_MAP_HOTSPOTS, &fr),
+        VEMT_OK);
+    save_png(&f, "polygons");
+    double fw = VEMT_MAP_X1 - VEMT_MAP_X0, fh = VEMT_MAP_Y1 - VEMT_MAP_Y0;
+    CHECK_NEAR(fr.m_per_pt, fmax(1080 / fw, 880 / fh), 1e-9);
+    CHECK_INT_EQ(pixel_at(&f, &fr, AX + 100, AY + 400), 0xd62f27);
+    CHECK_INT_EQ(pixel_at(&f, &fr, AX + 250, AY + 400), 0xffffff); /* hole */
+    CHECK_INT_EQ(pixel_at(&f, &fr, AX + 750, AY + 150), 0x4575b5);
+    CHECK_INT_EQ(pixel_at(&f, &fr, AX + 750, AY + 650), 0x4575b5);
+    CHECK_INT_EQ(pixel_at(&f, &fr, AX + 750, AY + 400), 0xffffff); /* gap */
+    vemt_units_destroy(units);
+    teardown(&f);
+}
+
 /* Dark pixels (labels' text) in the page box around map point (x, y). */
 static size_t dark_near(fixture *f, const vemt_map_frame *fr, double x,
                         double y) {
@@ -422,6 +486,7 @@ TEST_SUITE(pack_map) {
     RUN(hotspots_pixels);
     RUN(every_kind);
     RUN(labels);
+    RUN(polygon_units);
     /* Pango's font map and cairo's caches live until the process ends;
      * freed here so LeakSanitizer sees only leaks of ours. */
     pango_cairo_font_map_set_default(NULL);
