@@ -406,6 +406,12 @@ static void hex_rgb(const char *hex, unsigned *r, unsigned *g, unsigned *b) {
     *b = (unsigned)v & 255;
 }
 
+/* v clamped to 0..n before it becomes an int (a surface far off the frame
+ * would overflow one). */
+static int clamp_index(double v, int n) {
+    return !(v > 0) ? 0 : v >= n ? n : (int)v;
+}
+
 /* The surface as an image of the pixels the frame shows (every step-th,
  * nearest neighbour), each pixel its class's colour. */
 static vemt_status draw_density(vemt_ctx *ctx, cairo_t *cr,
@@ -421,10 +427,10 @@ static vemt_status draw_density(vemt_ctx *ctx, cairo_t *cr,
            xb = f->x0 + VEMT_MAP_X1 * f->m_per_pt,
            ya = f->y0 - VEMT_MAP_Y0 * f->m_per_pt,
            yb = f->y0 - VEMT_MAP_Y1 * f->m_per_pt;
-    int c0 = (int)fmax(0, floor((xa - r->x0) / r->pixel_m)),
-        c1 = (int)fmin(r->ncol, ceil((xb - r->x0) / r->pixel_m)),
-        r0 = (int)fmax(0, floor((r->y0 - ya) / r->pixel_m)),
-        r1 = (int)fmin(r->nrow, ceil((r->y0 - yb) / r->pixel_m));
+    int c0 = clamp_index(floor((xa - r->x0) / r->pixel_m), r->ncol),
+        c1 = clamp_index(ceil((xb - r->x0) / r->pixel_m), r->ncol),
+        r0 = clamp_index(floor((r->y0 - ya) / r->pixel_m), r->nrow),
+        r1 = clamp_index(ceil((r->y0 - yb) / r->pixel_m), r->nrow);
     bool present[MAX_CLASSES] = {false};
     if (c1 > c0 && r1 > r0 && hi > 0) {
         /* At most ~4000 image pixels a side: finer than the page's 300 dpi
