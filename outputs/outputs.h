@@ -254,8 +254,7 @@ vemt_status vemt_outputs_write_project(vemt_ctx *ctx, const char *path,
                                        const char *gpkg_path,
                                        const vemt_output *out);
 
-/** The time range of the events (earliest start, latest end), false when
- * there is none. */
+/** The events' time range (earliest start, latest end); false: none. */
 bool vemt_outputs_time_range(const vemt_events *events, int64_t *start,
                              int64_t *end);
 
