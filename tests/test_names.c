@@ -110,7 +110,8 @@ TEST(location_restricted_only) {
 }
 
 static const char demo_flags[] =
-    "--seed 7 --threads 1 --permutations 99 --no-kde --no-near-repeat";
+    "--seed 7 --threads 1 --permutations 99 --no-kde --no-near-repeat "
+    "--clusters dbscan";
 
 /* The demo's hottest cells named by the ward holding their centre. The
  * wards were found independently with SpatiaLite: ST_Intersects of the
