@@ -103,6 +103,7 @@ vemt_status vemt_events_append(vemt_events *dst, const vemt_events *src) {
         ev->category += ev->category ? base : 0;
         ev->placing_authority += ev->placing_authority ? base : 0;
         ev->lsoa += ev->lsoa ? base : 0;
+        ev->location += ev->location ? base : 0;
     }
     dst->text_len += text;
     dst->n += src->n;

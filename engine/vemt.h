@@ -249,11 +249,15 @@ typedef struct vemt_event {
     bool flagged;         /* missing_from at a flagged reporting place */
     bool excluded;        /* left out of the spatial analyses (flagged) */
     uint8_t looked_after; /* vemt_tristate; episodes only */
+    char subject_key[21]; /* keyed pseudonym of child/subject (20 hex
+                             digits); "" if none. Here, not last, so that
+                             the struct stays 88 bytes (issue 19) */
     uint32_t ref;         /* source record id (incident or episode id) */
     uint32_t category;    /* incident category */
     uint32_t placing_authority; /* episodes: authority that placed the child */
     uint32_t lsoa;              /* LSOA code where the source gives one */
-    char subject_key[24]; /* keyed pseudonym of child/subject; "" if none */
+    uint32_t location; /* street text ("On or near Park Street", police.uk's
+                          Location): restricted tier only */
 } vemt_event;
 
 /** True when the event counts in the spatial analyses of the kinds (a bit

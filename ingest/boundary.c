@@ -579,7 +579,7 @@ static vemt_status read_polygons(vemt_ctx *ctx, size_t n_files,
                                  const char *const *wheres,
                                  const char *analysis_crs, const char *id_field,
                                  const char *name_field, double radius_m,
-                                 vemt_unit_list *out) {
+                                 bool unique, vemt_unit_list *out) {
     memset(out, 0, sizeof *out);
     vemt_status st = VEMT_OK;
     notes w = {0};
@@ -608,8 +608,9 @@ static vemt_status read_polygons(vemt_ctx *ctx, size_t n_files,
         if (ds) GDALClose(ds);
         vemt_gdal_errors_pop();
     }
-    /* Reporting places may share a name; their ids need not be unique. */
-    if (!st && radius_m <= 0) st = unique_ids(ctx, out, paths);
+    /* Reporting places and label areas may share a name; their ids need
+     * not be unique. */
+    if (!st && unique) st = unique_ids(ctx, out, paths);
     out->warnings = w.text;
     out->n_repaired = w.n;
     if (st) vemt_unit_list_clear(out);
@@ -624,7 +625,22 @@ vemt_status vemt_unit_list_read(vemt_ctx *ctx, size_t n_files,
     if (n_files == 0)
         return vemt_ctx_fail(ctx, VEMT_E_ARG, "no file of polygon units");
     return read_polygons(ctx, n_files, paths, wheres, analysis_crs, id_field,
-                         name_field, 0, out);
+                         name_field, 0, true, out);
+}
+
+vemt_status vemt_label_areas_read(vemt_ctx *ctx, const char *path,
+                                  const char *analysis_crs,
+                                  const char *name_field, vemt_unit_list *out) {
+    vemt_status st = read_polygons(ctx, 1, &path, NULL, analysis_crs, NULL,
+                                   name_field, 0, false, out);
+    if (st || out->name_field[0]) return st;
+    /* Areas without names name nothing. */
+    vemt_unit_list_clear(out);
+    vemt_ctx_fail(ctx, VEMT_E_MISSING,
+                  "no field of names found (looked for name, areaname and "
+                  "fields ending in nm or name): give --label-field");
+    vemt_ctx_set_source(ctx, path);
+    return VEMT_E_MISSING;
 }
 
 vemt_status vemt_flag_places_read(vemt_ctx *ctx, const char *path,
@@ -634,5 +650,5 @@ vemt_status vemt_flag_places_read(vemt_ctx *ctx, const char *path,
         return vemt_ctx_fail(ctx, VEMT_E_ARG,
                              "the radius of flagged places must be > 0");
     return read_polygons(ctx, 1, &path, NULL, analysis_crs, NULL, NULL,
-                         radius_m, out);
+                         radius_m, false, out);
 }

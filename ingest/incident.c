@@ -44,7 +44,9 @@ vemt_status vemt_incident_row(vemt_row *row, int source, vemt_events *events,
     if (vemt_row_keep_text(row, VEMT_ROLE_ID, events, false, &ev.ref) ||
         vemt_row_keep_text(row, VEMT_ROLE_CATEGORY, events, true,
                            &ev.category) ||
-        vemt_row_keep_text(row, VEMT_ROLE_LSOA, events, true, &ev.lsoa))
+        vemt_row_keep_text(row, VEMT_ROLE_LSOA, events, true, &ev.lsoa) ||
+        /* Streets repeat: kept once, as categories are. */
+        vemt_row_keep_text(row, VEMT_ROLE_LOCATION, events, true, &ev.location))
         return VEMT_E_NOMEM;
     vemt_row_pseudonym(row, VEMT_ROLE_SUBJECT_ID, ev.subject_key,
                        sizeof ev.subject_key);

@@ -245,6 +245,17 @@ vemt_status vemt_flag_places_read(vemt_ctx *ctx, const char *path,
                                   const char *analysis_crs, double radius_m,
                                   vemt_unit_list *out);
 
+/** Read the areas that name places (--label-areas): the polygons of the
+ * first layer of path (any CRS) in analysis_crs (NULL:
+ * VEMT_ANALYSIS_CRS_DEFAULT), repaired as vemt_unit_list_read does, with
+ * their names from name_field (NULL: guessed as vemt_unit_list_read
+ * guesses; ids may repeat). Returns as vemt_unit_list_read, and
+ * VEMT_E_MISSING when no name field is given or found. Free with
+ * vemt_unit_list_clear(). */
+vemt_status vemt_label_areas_read(vemt_ctx *ctx, const char *path,
+                                  const char *analysis_crs,
+                                  const char *name_field, vemt_unit_list *out);
+
 /** Free the list's contents and zero it. */
 void vemt_unit_list_clear(vemt_unit_list *u);
 

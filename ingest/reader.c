@@ -617,6 +617,7 @@ static vemt_status join_second(part *p0, part *p1) {
         e->source_row += (int32_t)rows;
         e->category = offset_get(&m, e->category);
         e->lsoa = offset_get(&m, e->lsoa);
+        e->location = offset_get(&m, e->location);
         e->placing_authority = offset_get(&m, e->placing_authority);
     }
     vemt_free(m.keys);

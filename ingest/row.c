@@ -37,6 +37,8 @@ static const role_spec incident_roles[] = {
     {VEMT_ROLE_CATEGORY, "category", "category|crimetype|offence|type", false},
     {VEMT_ROLE_SUBJECT_ID, "subject_id", "subjectid|childid|personid", false},
     {VEMT_ROLE_LSOA, "lsoa", "lsoa|lsoacode|lsoa11cd|lsoa21cd", false},
+    /* police.uk's street text ("On or near Park Street"). */
+    {VEMT_ROLE_LOCATION, "location", "location|streetname", false},
 };
 
 static const role_spec episode_roles[] = {

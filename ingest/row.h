@@ -25,6 +25,7 @@ typedef enum vemt_role {
     VEMT_ROLE_CATEGORY,
     VEMT_ROLE_SUBJECT_ID,
     VEMT_ROLE_LSOA,
+    VEMT_ROLE_LOCATION,
     VEMT_ROLE_EPISODE_ID,
     VEMT_ROLE_CHILD_ID,
     VEMT_ROLE_MISSING_AT,
@@ -120,7 +121,8 @@ typedef struct vemt_row {
 } vemt_row;
 
 /** Put the role's text in the events' text pool; *off gets its offset.
- * Shared texts (categories, authorities, LSOA codes) are stored once.
+ * Shared texts (categories, authorities, LSOA codes, streets) are stored
+ * once.
  * Returns VEMT_E_NOMEM on failure. */
 vemt_status vemt_row_keep_text(vemt_row *row, vemt_role role,
                                vemt_events *events, bool shared, uint32_t *off);

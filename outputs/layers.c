@@ -147,6 +147,8 @@ static const vemt_field_def event_fields[] = {
     {"at_flagged_place", OFTInteger, OFSTBoolean, 0},
     {"duration_s", OFTInteger64, OFSTNone, 0},
     {"open", OFTInteger, OFSTBoolean, 0},
+    /* Street text (police.uk's Location): this layer is restricted only. */
+    {"location", OFTString, OFSTNone, 0},
 };
 
 /* Is b the found_at event of a's episode? The reader writes an episode's
@@ -240,6 +242,7 @@ static vemt_status fill_events(vemt_ctx *ctx, OGRLayerH layer,
         set_event_clusters(f, out, i);
         OGR_F_SetFieldInteger(f, 20, ev->flagged);
         set_episode(f, out->events, i);
+        set_text_or_null(f, 23, vemt_events_text(out->events, ev->location));
         if (ev->located) {
             OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
             OGR_G_SetPoint_2D(pt, 0, ev->x, ev->y);
@@ -1082,7 +1085,8 @@ static const vemt_layer_def layer_defs[] = {
      "Normalised events, one per incident, missing-from place and found-at "
      "place; times in UTC; an episode's two events share source_ref and "
      "carry its duration_s (seconds, null while open) and open; subject_key "
-     "is a keyed pseudonym, never a raw identifier. Restricted: exact "
+     "is a keyed pseudonym, never a raw identifier; location is the street "
+     "text the source gives (police.uk's Location). Restricted: exact "
      "locations.",
      wkbPoint, FIELDS(event_fields), fill_events, VEMT_NEEDS_NOTHING},
     {"rejects",

@@ -176,6 +176,9 @@ typedef struct vemt_job {
     const char *flag_places;      /* --flag-places PATH, or NULL */
     double flag_radius_m;         /* around flagged points (50) */
     bool include_flagged;         /* keep their missing_from in hot spots */
+    const char *label_areas;      /* --label-areas PATH: polygons that name the
+                                     units, clusters and windows, or NULL */
+    const char *label_field;      /* their name field (NULL: guessed) */
     bool demo;
     const char *demo_dir; /* the demo data's folder (NULL: the built-in) */
     bool quiet;

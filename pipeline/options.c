@@ -206,6 +206,9 @@ static const struct {
     {{"--flag-places", PATH}, O_ANALYSIS},
     {{"--flag-radius", VAL}, O_ANALYSIS},
     {{"--include-flagged", 0}, O_ANALYSIS_FLAG},
+    /* names of places (pipeline/names.c) */
+    {{"--label-areas", PATH}, O_ANALYSIS},
+    {{"--label-field", VAL}, O_ANALYSIS},
     /* trends */
     {{"--time-step", VAL}, O_TIME_STEP},
     {{"--time-start", VAL}, O_TIME_START},

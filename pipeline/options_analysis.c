@@ -275,6 +275,15 @@ bool vemt_job_analysis_option(const char *opt, const char *v, vemt_job *a,
                              "with K, M, G or T (512M, 4G)",
                              v);
     }
+    /* The areas that name places (pipeline/names.c). */
+    if (!strcmp(opt, "--label-areas") || !strcmp(opt, "--label-field")) {
+        *known = true;
+        if (v && !*v) return vemt_job_fail(err, "a name can't be empty", opt);
+        if (v)
+            *(!strcmp(opt, "--label-areas") ? &a->label_areas
+                                            : &a->label_field) = v;
+        return true;
+    }
     static const char texts[][20] = {
         "--areas",       "--area-id",     "--area-name",      "--kde",
         "--nr-space",    "--nr-time",     "--clusters",       "--time-eps",

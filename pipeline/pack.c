@@ -619,7 +619,7 @@ static void when(builder *k) {
     }
     for (size_t i = 0; i < sg->n_patrol && i < 3; i++) {
         fprintf(m, "%zu. ", i + 1);
-        vemt_report_patrol_window(m, &sg->patrol[i]);
+        vemt_report_patrol_named(m, k->in->summary, &sg->patrol[i]);
     }
     fclose(m);
     if (text && len && text[len - 1] == '\n') text[len - 1] = '\0';

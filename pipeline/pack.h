@@ -42,6 +42,7 @@ typedef struct vemt_pack_inputs {
     bool density;                     /* a density surface is drawn */
     const char *const *unit_names;    /* per unit: its name, "" none; or NULL */
     const vemt_polygons *label_areas; /* --label-areas, or NULL */
+    const struct vemt_summary *summary; /* names patrol windows' places */
     int64_t created_utc;
 } vemt_pack_inputs;
 

@@ -83,21 +83,52 @@ static const char *unit_noun(const vemt_units *u) {
 
 static int confidence(int bin) { return bin >= 3 ? 99 : bin == 2 ? 95 : 90; }
 
+/* Append ", text" to buf. */
+static void append_name(char *buf, size_t size, const char *text) {
+    size_t len = strlen(buf);
+    if (len < size) snprintf(buf + len, size - len, ", %s", text);
+}
+
+/* Unit u as people read it: "cell 460200_524100, Middlesbrough Central"
+ * (the label area holding the cell's centre), "St. Ann's (E05012287)" with
+ * --areas (and ", <label area>" when one holds it under another name),
+ * "area E05012287" when it has no name. */
+static void unit_label(const vemt_summary *s, size_t u, char *buf,
+                       size_t size) {
+    char id[128];
+    vemt_units_id(s->grid, u, id, sizeof id);
+    const vemt_polygons *own = vemt_units_polygons(s->grid);
+    const char *label =
+        s->names && u < s->names->n && s->names->unit ? s->names->unit[u] : "";
+    if (!own) {
+        snprintf(buf, size, "cell %s", id);
+        if (label[0]) append_name(buf, size, label);
+        return;
+    }
+    const char *name = vemt_polygons_name(own, u);
+    if (name && name[0])
+        snprintf(buf, size, "%s (%s)", name, id);
+    else
+        snprintf(buf, size, "area %s", id);
+    if (s->names && s->names->areas && label[0] &&
+        strcmp(label, name ? name : ""))
+        append_name(buf, size, label);
+}
+
 void vemt_report_top_cells(FILE *out, const vemt_summary *s, size_t max,
                            bool md) {
     size_t n = s->grid ? vemt_units_count(s->grid) : 0, shown = 0;
     /* Gi* z can be solved back to counts: restricted tier only. */
     bool z = s->gi_z && !(s->rules->withheld_roles & VEMT_FIELD_STATISTIC);
-    char id[128];
+    char id[400];
     /* The hot units come first in the order (bins descending, withheld
      * bins last), so the first hot ones are ranks 1, 2, ... */
     for (size_t k = 0; s->order && k < n && shown < max; k++) {
         size_t u = s->order[k];
         if (!vemt_rank_is_hot(s->bins, s->bin_hidden, u)) break;
-        vemt_units_id(s->grid, u, id, sizeof id);
-        fprintf(out, "%s%zu. %s %s: hot spot at %d %% confidence",
-                md ? "" : "  ", k + 1, unit_noun(s->grid), id,
-                confidence(s->bins[u]));
+        unit_label(s, u, id, sizeof id);
+        fprintf(out, "%s%zu. %s: hot spot at %d %% confidence", md ? "" : "  ",
+                k + 1, id, confidence(s->bins[u]));
         if (z && isfinite(s->gi_z[u]))
             fprintf(out, " (Gi* z %.2f)", s->gi_z[u]);
         if (isnan(s->cells[u]))
@@ -112,10 +143,17 @@ void vemt_report_top_cells(FILE *out, const vemt_summary *s, size_t max,
         fputc('\n', out);
         shown++;
     }
-    if (!shown)
-        fprintf(out, "%sNo %s is a %shot spot at 90 %% confidence or more.\n",
+    if (!shown && !s->order)
+        fprintf(out, "%sNone: the units were not ranked.\n", md ? "- " : "  ");
+    else if (!shown)
+        fprintf(out,
+                "%sNone: no %s is a %ssignificant hot spot at 90 %% "
+                "confidence or more (Gi*, %s).\n",
                 md ? "- " : "  ", unit_noun(s->grid),
-                s->rules->threshold > 0 ? "published " : "");
+                s->rules->threshold > 0 ? "published " : "",
+                s->job && !s->job->fdr
+                    ? "plain p-values"
+                    : "after the false discovery rate correction");
 }
 
 /* Events as text: whole when they are (aoristic weights add up to
@@ -124,8 +162,17 @@ static void events_text(double v, char *buf, size_t size) {
     snprintf(buf, size, fabs(v - round(v)) < 0.05 ? "%.0f" : "%.1f", v);
 }
 
-void vemt_report_patrol_window(FILE *out, const vemt_patrol_row *p) {
-    char in[32], of[32];
+/* One patrol window's sentence; place: the place as people read it, or
+ * NULL: "cell <id>" or "DBSCAN cluster <n>". */
+static void patrol_line(FILE *out, const vemt_patrol_row *p,
+                        const char *place) {
+    char in[32], of[32], own[80];
+    if (!place) {
+        snprintf(own, sizeof own, "%s %s",
+                 strcmp(p->place_kind, "cell") ? "DBSCAN cluster" : "cell",
+                 p->place);
+        place = own;
+    }
     events_text(p->n_window, in, sizeof in);
     events_text(p->n_place, of, sizeof of);
     /* The window's share of the week's hours, and the lift: the share of
@@ -136,13 +183,52 @@ void vemt_report_patrol_window(FILE *out, const vemt_patrol_row *p) {
     /* A window that ends at midnight ends at 24:00, as people say it. */
     int end = p->end_hour == 0 ? 24 : p->end_hour;
     fprintf(out,
-            "%s %s, %s %02d:00-%02d:00 (%d h = %.1f %% of the week): %s of "
+            "%s, %s %02d:00-%02d:00 (%d h = %.1f %% of the week): %s of "
             "the %s %s at this place known to the hour fall in this window "
             "(%.0f %%), %.*f times an even spread.\n",
-            strcmp(p->place_kind, "cell") ? "DBSCAN cluster" : "cell", p->place,
-            weekday_name(p->weekday), p->start_hour, end, p->hours, hours, in,
-            of, strcmp(of, "1") ? "events" : "event", 100 * p->share,
+            place, weekday_name(p->weekday), p->start_hour, end, p->hours,
+            hours, in, of, strcmp(of, "1") ? "events" : "event", 100 * p->share,
             lift < 10 ? 1 : 0, lift);
+}
+
+void vemt_report_patrol_window(FILE *out, const vemt_patrol_row *p) {
+    patrol_line(out, p, NULL);
+}
+
+/* A patrol window's place as people read it: a hot unit by unit_label, a
+ * DBSCAN cluster by the label area (or --areas unit) holding its mean
+ * centre: "DBSCAN cluster 5, Middlesbrough Central". */
+static void patrol_place(const vemt_summary *s, const vemt_patrol_row *p,
+                         char *buf, size_t size) {
+    if (!strcmp(p->place_kind, "cell")) {
+        size_t n = s->grid ? vemt_units_count(s->grid) : 0;
+        char id[128];
+        /* Windows are of hot units (gi_bin 3) only: look among them. */
+        for (size_t u = 0; u < n; u++) {
+            if (!s->bins || s->bins[u] < 3) continue;
+            vemt_units_id(s->grid, u, id, sizeof id);
+            if (strcmp(id, p->place)) continue;
+            unit_label(s, u, buf, size);
+            return;
+        }
+        snprintf(buf, size, "%s %s", s->grid ? unit_noun(s->grid) : "cell",
+                 p->place);
+        return;
+    }
+    snprintf(buf, size, "DBSCAN cluster %s", p->place);
+    char *end;
+    unsigned long c = strtoul(p->place, &end, 10);
+    if (!s->names || !s->dbscan || *end || c >= s->dbscan->n) return;
+    const vemt_cluster *cl = &s->dbscan->items[c];
+    const char *name = vemt_names_at(s->names, cl->cx, cl->cy);
+    if (name) append_name(buf, size, name);
+}
+
+void vemt_report_patrol_named(FILE *out, const vemt_summary *s,
+                              const vemt_patrol_row *p) {
+    char place[256];
+    patrol_place(s, p, place, sizeof place);
+    patrol_line(out, p, place);
 }
 
 /* What a step of the cube is called: "month", "week" or "period". */
@@ -235,8 +321,10 @@ static void trend_counts(FILE *out, const vemt_trends_out *tr, bool md,
                 count_text(before->n_events, a, sizeof a));
     }
     fprintf(out,
-            ".\n%sTrend tests and changes are withheld in the %s tier (see "
-            "the trends layer for each month's count).\n",
+            ".\n%sTrend tests, p-values and exact changes are withheld in "
+            "the %s tier (the summary gives the study area's direction and "
+            "changes rounded to 10 %%; the trends layer each month's "
+            "count).\n",
             md ? "- " : "  ", tier);
 }
 
@@ -285,6 +373,179 @@ static void calendar(FILE *out, const vemt_summary *s, bool md) {
             md ? "- " : "  ", n);
 }
 
+/* "2024-01" or "2024-01-15" in words: "January 2024", "15 January 2024";
+ * anything else as it is. */
+static void date_words(const char *iso, char *buf, size_t size) {
+    static const char months[][10] = {
+        "January", "February", "March",     "April",   "May",      "June",
+        "July",    "August",   "September", "October", "November", "December"};
+    int y, m, d, n = 0;
+    if (sscanf(iso, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && !iso[n] &&
+        m >= 1 && m <= 12)
+        snprintf(buf, size, "%d %s %d", d, months[m - 1], y);
+    else if (sscanf(iso, "%4d-%2d%n", &y, &m, &n) == 2 && !iso[n] && m >= 1 &&
+             m <= 12)
+        snprintf(buf, size, "%s %d", months[m - 1], y);
+    else
+        snprintf(buf, size, "%s", iso);
+}
+
+/* The period in words: the first to the last time step of the cube when
+ * its steps are months ("January 2024 to December 2025"), else the data's
+ * window a to b as the tier may date it. */
+static void period_words(const vemt_summary *s, const char *a, const char *b,
+                         char *buf, size_t size) {
+    char from[48], to[48], la[32] = "", lb[32] = "";
+    const vemt_cube *c = s->trends ? s->trends->cube : NULL;
+    size_t T = c ? vemt_cube_steps(c) : 0;
+    if (T) {
+        vemt_cube_step_label(c, 0, la, sizeof la);
+        vemt_cube_step_label(c, T - 1, lb, sizeof lb);
+    }
+    bool months = T && strlen(la) == 7 && strlen(lb) == 7;
+    date_words(months ? la : a, from, sizeof from);
+    date_words(months ? lb : b, to, sizeof to);
+    if (months && T > 1)
+        snprintf(buf, size, "%s to %s (%zu months)", from, to, T);
+    else if (!strcmp(from, to))
+        snprintf(buf, size, "%s", from);
+    else
+        snprintf(buf, size, "%s to %s", from, to);
+}
+
+/* The units in words: "400 m grid cells (squares, 1682 of them)". */
+static void units_words(const vemt_units *g, char *buf, size_t size) {
+    size_t n = vemt_units_count(g);
+    if (vemt_units_shape(g) == VEMT_UNIT_POLYGON)
+        snprintf(buf, size, "%zu areas (--areas polygons)", n);
+    else
+        snprintf(buf, size, "%g m grid cells (%s, %zu of them)",
+                 vemt_units_cell_m(g),
+                 vemt_units_shape(g) == VEMT_UNIT_HEX ? "hexagons, flat to flat"
+                                                      : "squares",
+                 n);
+}
+
+/* The categories of the incidents analysed, in words: the filter as given
+ * and the categories that passed it (the first few). */
+static void categories_words(FILE *out, const vemt_summary *s, bool md) {
+    enum { MAX_SHOWN = 12 };
+    uint32_t seen[MAX_SHOWN];
+    size_t n = 0;
+    bool more = false;
+    for (size_t i = 0; i < s->events->n; i++) {
+        const vemt_event *e = &s->events->items[i];
+        if (e->kind != VEMT_KIND_INCIDENT || !e->category || e->excluded)
+            continue;
+        size_t k = 0;
+        while (k < n && seen[k] != e->category) k++;
+        if (k < n) continue;
+        if (n == MAX_SHOWN) {
+            more = true;
+            break;
+        }
+        seen[n++] = e->category;
+    }
+    const vemt_job *a = s->job;
+    const char *dash = md ? "- " : "  ";
+    if (!n && !(a && (a->categories || a->exclude_categories))) return;
+    fprintf(out, "%sCategories analysed: ", dash);
+    if (a && a->categories)
+        fprintf(out, "%s %s (--categories)",
+                a->categories[0] == '/' ? "those matching" : "only",
+                a->categories);
+    if (a && a->exclude_categories)
+        fprintf(out, "%sleaving out %s (--exclude-categories)",
+                a->categories ? ", " : "", a->exclude_categories);
+    if (!a || !(a->categories || a->exclude_categories)) fputs("all", out);
+    for (size_t k = 0; k < n; k++)
+        fprintf(out, "%s%s", k ? ", " : ": ",
+                vemt_events_text(s->events, seen[k]));
+    fprintf(out, "%s.\n", more ? " and more" : "");
+}
+
+/* What was analysed, in words: the period, the units and the
+ * categories. */
+static void analysed(FILE *out, const vemt_summary *s, const char *a,
+                     const char *b, bool md) {
+    char text[160];
+    heading(out, md, "What was analysed");
+    period_words(s, a, b, text, sizeof text);
+    fprintf(out, "%sPeriod: %s.\n", md ? "- " : "  ", text);
+    if (s->grid) {
+        units_words(s->grid, text, sizeof text);
+        fprintf(out, "%sUnits: %s.\n", md ? "- " : "  ", text);
+    }
+    categories_words(out, s, md);
+}
+
+/* Locations of concern: said only where there are subjects to link. */
+static void concern_sentences(FILE *out, const vemt_summary *s, bool md) {
+    bool subjects = false;
+    for (size_t i = 0; i < s->events->n && !subjects; i++)
+        subjects = s->events->items[i].subject_key[0] != '\0';
+    if (!subjects) return;
+    long k = s->job ? s->job->min_children : 3;
+    heading(out, md, "Locations of concern");
+    if (!s->safeguarding->n_places)
+        fprintf(out,
+                "%sNone: no place is linked to %ld or more distinct "
+                "children (--min-children).\n",
+                md ? "- " : "  ", k);
+    else
+        fprintf(out,
+                "%s%zu places are each linked to %ld or more distinct "
+                "children (see the locations_of_concern layer).\n",
+                md ? "" : "  ", s->safeguarding->n_places, k);
+}
+
+/* Why there is no patrol window. */
+static void no_patrol_reason(FILE *out, const vemt_summary *s, bool md) {
+    unsigned kinds = s->job ? s->job->kinds : ~0u;
+    size_t timed = 0, hot = 0, n = s->grid ? vemt_units_count(s->grid) : 0;
+    for (size_t i = 0; i < s->events->n && !timed; i++) {
+        const vemt_event *e = &s->events->items[i];
+        timed += vemt_event_counted(e, kinds) && e->precision < VEMT_PREC_DAY;
+    }
+    for (size_t u = 0; s->bins && u < n && !hot; u++) hot += s->bins[u] >= 3;
+    const char *dash = md ? "- " : "  ";
+    if (!timed)
+        fprintf(out,
+                "%sNone: no event is known to the hour (events known only "
+                "to the day or month, as police.uk's, are left out).\n",
+                dash);
+    else if (!hot && !(s->dbscan && s->dbscan->n))
+        fprintf(out,
+                "%sNone: patrol windows are computed for hot spots at 99 %% "
+                "confidence and DBSCAN clusters, and there is neither.\n",
+                dash);
+    else
+        fprintf(out,
+                "%sNone: no hot %s (99 %%) or DBSCAN cluster has an event "
+                "known to the hour.\n",
+                dash, s->grid ? unit_noun(s->grid) : "cell");
+}
+
+/* Patrol windows by the places people know, or why there is none. */
+static void patrol_sentences(FILE *out, const vemt_summary *s, bool md) {
+    heading(out, md, "Patrol windows (local time)");
+    const vemt_safeguarding_out *sg = s->safeguarding;
+    if (!sg) {
+        fprintf(out,
+                "%sWithheld in the %s tier: patrol windows show where and "
+                "when events happen.\n",
+                md ? "- " : "  ", vemt_tier_name(s->rules->tier));
+        return;
+    }
+    char place[400];
+    for (size_t i = 0; i < sg->n_patrol && i < 5; i++) {
+        fprintf(out, "%s%zu. ", md ? "" : "  ", i + 1);
+        patrol_place(s, &sg->patrol[i], place, sizeof place);
+        patrol_line(out, &sg->patrol[i], place);
+    }
+    if (!sg->n_patrol) no_patrol_reason(out, s, md);
+}
+
 void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
     int64_t t0, t1;
     char a[32] = "", b[32] = "";
@@ -303,6 +564,7 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
     if (md)
         fprintf(out, "# vemt run summary (%s tier)\n\nData from %s to %s.\n",
                 vemt_tier_name(s->rules->tier), a, b);
+    analysed(out, s, a, b, md);
     calendar(out, s, md);
     if (md && s->alerts && *s->alerts) {
         /* On stderr already; the report keeps them with the results. */
@@ -376,24 +638,7 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
                     : "");
         vemt_report_top_cells(out, s, 5, md);
     }
-    const vemt_safeguarding_out *sg = s->safeguarding;
-    if (sg) {
-        heading(out, md, "Locations of concern");
-        fprintf(out,
-                "%s%zu places are each linked to several children (see "
-                "the locations_of_concern layer).\n",
-                md ? "" : "  ", sg->n_places);
-        heading(out, md, "Patrol windows (local time)");
-        for (size_t i = 0; i < sg->n_patrol && i < 5; i++) {
-            fprintf(out, "%s%zu. ", md ? "" : "  ", i + 1);
-            vemt_report_patrol_window(out, &sg->patrol[i]);
-        }
-        if (!sg->n_patrol)
-            fprintf(out,
-                    "%sNone: no hot cell (99 %%) or DBSCAN cluster has an "
-                    "event known to the hour (events known only to the day "
-                    "or month, as police.uk's, are left out).\n",
-                    md ? "- " : "  ");
-    }
+    if (s->safeguarding) concern_sentences(out, s, md);
+    if (s->grid) patrol_sentences(out, s, md);
     if (s->trends) trend_sentences(out, s, md);
 }

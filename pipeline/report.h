@@ -12,6 +12,7 @@
 #include "disclosure/disclosure.h"
 #include "engine/engine.h"
 #include "outputs/outputs.h"
+#include "pipeline/names.h"
 #include "pipeline/pipeline.h"
 
 /** Print the first max rejects, then a count of the rest. */
@@ -51,6 +52,12 @@ typedef struct vemt_summary {
     /* "warning: ...\n" lines on the clusters (one cluster holds most events
      * or covers much of the area), or NULL; printed under "Clusters". */
     const char *cluster_alerts;
+    /* Names of the units and of the places holding clusters and windows
+     * (label areas or --areas names), or NULL: ids only. Street text
+     * (events' location) is never printed. */
+    const vemt_names *names;
+    const vemt_clusters *dbscan; /* DBSCAN clusters (patrol windows' places
+                                    are their labels), or NULL */
 } vemt_summary;
 
 /** Print the hottest units: the first max hot units (published gi_bin above
@@ -67,6 +74,11 @@ void vemt_report_top_cells(FILE *out, const vemt_summary *s, size_t max,
  * to the hour, the window's share of the week's 168 hours, and the lift
  * (the first share over the second). */
 void vemt_report_patrol_window(FILE *out, const vemt_patrol_row *p);
+
+/** The same sentence with the place named as people read it (the hot
+ * unit's label; a DBSCAN cluster by the label area holding its centre). */
+void vemt_report_patrol_named(FILE *out, const vemt_summary *s,
+                              const vemt_patrol_row *p);
 
 /** Print the summary for people: data window, the calendar (zones, month-
  * only events spread), counts by kind, the hottest

@@ -25,6 +25,7 @@
 #include "pipeline/log.h"
 #include "pipeline/memory.h"
 #include "pipeline/missing.h"
+#include "pipeline/names.h"
 #include "pipeline/options.h"
 #include "pipeline/pack.h"
 #include "pipeline/params.h"
@@ -65,6 +66,7 @@ struct vemt_result {
     vemt_missing_result mis;
     vemt_flagged_result flg;
     vemt_pack_built pack; /* the board pack's contents (pipeline/pack.c) */
+    vemt_names names; /* of the units, clusters, windows (pipeline/names.h) */
     bool have_trends;
     vemt_params params;
     const char *crs_given; /* --analysis-crs as given, or NULL */
@@ -81,6 +83,7 @@ typedef struct vemt_result run;
 void vemt_result_destroy(run *r) {
     if (!r) return;
     vemt_pack_built_clear(&r->pack);
+    vemt_names_free(&r->names);
     vemt_trends_clear(&r->trends);
     vemt_published_clear(&r->pub);
     vemt_free(r->rank_order);
@@ -313,6 +316,14 @@ static vemt_status rank_units(run *r) {
                            r->pub.cells, r->rank_order, r->unit_rank);
 }
 
+/* The DBSCAN clusters (patrol windows name them), or NULL. */
+static const vemt_clusters *dbscan_clusters(const run *r) {
+    for (size_t k = 0; k < r->cl.n_sets; k++)
+        if (!strcmp(r->cl.sets[k].method, "dbscan"))
+            return r->cl.sets[k].clusters;
+    return NULL;
+}
+
 /* What stdout's and the report's summaries tell, under the job's rules
  * (filled into *rules, which *sm borrows). */
 static void summary_of(const run *r, vemt_tier_rules *rules, vemt_summary *sm) {
@@ -332,7 +343,9 @@ static void summary_of(const run *r, vemt_tier_rules *rules, vemt_summary *sm) {
         .bin_hidden = r->pub.unit_hidden,
         .order = r->rank_order,
         .gi_z = r->hs.z,
-        .cluster_alerts = r->cl.alerts};
+        .cluster_alerts = r->cl.alerts,
+        .names = &r->names,
+        .dbscan = dbscan_clusters(r)};
 }
 
 /* Units, counts, weights, Gi*, Local Moran; then trends, publication,
@@ -356,6 +369,12 @@ static vemt_status analyse(run *r) {
         vemt_tier_check_units(&r->a, h->grid, r->err))
         return r->err->code = VEMT_E_OPTION;
     size_t n = vemt_units_count(h->grid);
+    /* Names of the units, before stdout lists the hottest. */
+    if ((st = vemt_names_build(r->ctx, &r->a, h->grid, &r->names, r->err)))
+        return st;
+    if (r->a.label_areas)
+        vemt_params_add_text(&r->params, "label_areas", "given",
+                             r->a.label_areas);
     vemt_params_add_text(
         &r->params, "gi_bin_rule", r->a.fdr ? "default" : "given",
         r->a.fdr ? "Benjamini-Hochberg FDR at q = 0.10, 0.05, 0.01"
@@ -706,7 +725,13 @@ static vemt_status build_pack(run *r, const vemt_output *out,
                            .cluster_sets = out->cluster_sets,
                            .n_cluster_sets = out->n_cluster_sets,
                            .density = out->density != NULL,
+                           .unit_names = (const char *const *)r->names.unit,
+                           .label_areas = r->names.areas,
                            .created_utc = r->started};
+    vemt_tier_rules sr;
+    vemt_summary sm;
+    summary_of(r, &sr, &sm);
+    in.summary = &sm;
     vemt_status st = vemt_pack_build(&in, &r->pack);
     return st ? failed(r, st, r->a.board_pack) : VEMT_OK;
 }

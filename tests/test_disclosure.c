@@ -551,7 +551,9 @@ TEST(report_publishes_what_tables_do) {
         CHECK(pct % 10 == 0);
     }
     CHECK(strstr(md, "Over the whole period incidents are"));
-    CHECK(strstr(md, "Trend tests and changes are withheld in the public"));
+    CHECK(strstr(md,
+                 "Trend tests, p-values and exact changes are withheld "
+                 "in the public"));
     /* The window in whole months; counts rounded as in the tables. */
     int y0, m0, y1, m1, end = 0;
     const char *w = strstr(md, "Data from ");

@@ -121,6 +121,10 @@ static bool strip_texts(vemt_job *x, vemt_job *y, bool verbose) {
         x->area_files[i] = y->area_files[i] = NULL;
         x->area_where[i] = y->area_where[i] = NULL;
     }
+    /* The areas that name places (pipeline/names.c). */
+    same = same && same_text(x->label_areas, y->label_areas) &&
+           same_text(x->label_field, y->label_field);
+    x->label_areas = y->label_areas = x->label_field = y->label_field = NULL;
     for (int i = 0; i < VEMT_MAX_INPUTS; i++) {
         vemt_job_input *p = &x->inputs[i], *q = &y->inputs[i];
         same = same && same_text(p->path, q->path) && same_text(p->crs, q->crs);
@@ -246,6 +250,8 @@ static const struct {
     {"--flag-places", "homes.csv", "\"homes.csv\""},
     {"--flag-radius", "75", "75"},
     {"--include-flagged", NULL, "true"},
+    {"--label-areas", "wards.gpkg", "\"wards.gpkg\""},
+    {"--label-field", "WD13NM", "\"WD13NM\""},
     {"--time-step", "7d", "\"7d\""},
     {"--time-step", "week", "\"week\""},
     {"--time-start", "2024-01-01", "\"2024-01-01\""},
@@ -282,10 +288,10 @@ static const struct {
 /* The options whose value is a path, listed here independently of the
  * table's VEMT_OPT_PATH, which the cases trust. */
 static const char path_options[][24] = {
-    "--incidents",    "--missing",   "--config", "--postcodes",
-    "--boundary",     "--key-file",  "--areas",  "--kde",
-    "--flag-places",  "--report",    "--out",    "--geojson-dir",
-    "--qgis-project", "--board-pack"};
+    "--incidents",    "--missing",     "--config",    "--postcodes",
+    "--boundary",     "--key-file",    "--areas",     "--kde",
+    "--flag-places",  "--report",      "--out",       "--geojson-dir",
+    "--qgis-project", "--label-areas", "--board-pack"};
 
 static bool is_path_option(const char *name) {
     for (size_t i = 0; i < sizeof path_options / sizeof path_options[0]; i++)
