@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gdal_alg.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +27,9 @@
 
 #include "engine/alloc.h"
 #include "gdalutil/gdalutil.h"
-#include "outputs/draw.h"
 #include "outputs/ogr_writer.h"
 #include "outputs/pack.h"
+#include "outputs/pack_write.h"
 
 #define MANIFEST_MAGIC "vemt-commit 1"
 #define TEMP_MARK ".vemt-tmp-"
@@ -216,30 +215,6 @@ static bool dataset_reads_back(const entry *e) {
     return ok;
 }
 
-/* A board pack's page image decodes whole (cairo) at 300 dpi A4
- * landscape; its PDF starts with the header and ends with the trailer's
- * end-of-file marker (ISO 32000-1, 7.5.2 and 7.5.5). */
-static bool pack_file_reads_back(const entry *e) {
-    if (e->kind == VEMT_COMMIT_PNG) {
-        cairo_surface_t *s = cairo_image_surface_create_from_png(e->tmp);
-        bool ok = cairo_surface_status(s) == CAIRO_STATUS_SUCCESS &&
-                  cairo_image_surface_get_width(s) ==
-                      (int)lround(VEMT_PAGE_W * VEMT_PACK_DPI / 72) &&
-                  cairo_image_surface_get_height(s) ==
-                      (int)lround(VEMT_PAGE_H * VEMT_PACK_DPI / 72);
-        cairo_surface_destroy(s);
-        return ok;
-    }
-    FILE *f = fopen(e->tmp, "rb");
-    if (!f) return false;
-    char head[5], tail[33] = {0};
-    bool ok = fread(head, 1, 5, f) == 5 && !memcmp(head, "%PDF-", 5) &&
-              fseek(f, -32, SEEK_END) == 0;
-    size_t n = ok ? fread(tail, 1, 32, f) : 0;
-    fclose(f);
-    return ok && n == 32 && strstr(tail, "%%EOF") != NULL;
-}
-
 vemt_status vemt_commit_verify(vemt_ctx *ctx, vemt_commit *c) {
     vemt_status st = VEMT_OK;
     vemt_gdal_errors ge;
@@ -249,9 +224,9 @@ vemt_status vemt_commit_verify(vemt_ctx *ctx, vemt_commit *c) {
         if (!e->tmp || e->kind == VEMT_COMMIT_TEXT) continue;
         CPLErrorReset();
         bool ok = e->kind == VEMT_COMMIT_PROJECT ? project_reads_back(e)
-                  : e->kind == VEMT_COMMIT_PNG || e->kind == VEMT_COMMIT_PDF
-                      ? pack_file_reads_back(e)
-                      : dataset_reads_back(e);
+                  : e->kind == VEMT_COMMIT_PNG ? vemt_pack_png_is_whole(e->tmp)
+                  : e->kind == VEMT_COMMIT_PDF ? vemt_pack_pdf_is_whole(e->tmp)
+                                               : dataset_reads_back(e);
         if (ok) continue;
         vemt_ctx_fail(ctx, VEMT_E_IO,
                       "the finished file does not read back whole");

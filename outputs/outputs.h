@@ -328,7 +328,7 @@ typedef enum vemt_commit_kind {
     VEMT_COMMIT_PROJECT, /* .qgs (or the .qgs in a .qgz): well-formed XML */
     VEMT_COMMIT_TEXT,    /* the report: its writer checked every write */
     VEMT_COMMIT_REMOVE,  /* a stale file removed at the commit */
-    VEMT_COMMIT_PNG,     /* a board pack's page image: cairo reads it back
+    VEMT_COMMIT_PNG,     /* a board pack's page image: decodes whole
                             at 300 dpi A4 landscape (3508 x 2480) */
     VEMT_COMMIT_PDF      /* the board pack's PDF: "%PDF-" ... "%%EOF" */
 } vemt_commit_kind;

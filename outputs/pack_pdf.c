@@ -7,8 +7,6 @@
  * twice: a counting pass (same fonts and metrics, output discarded) gives
  * M, then the real pass draws, with tagged headings and an outline.
  */
-#include "outputs/pack_pdf.h"
-
 #include <cairo-pdf.h>
 #include <errno.h>
 #include <math.h>
@@ -19,6 +17,7 @@
 
 #include "engine/alloc.h"
 #include "outputs/draw.h"
+#include "outputs/pack_write.h"
 
 #define M_SIDE 48.0
 #define BODY_TOP 58.0

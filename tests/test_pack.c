@@ -728,6 +728,42 @@ TEST(verify_reads_pack_files_back) {
     vemt_commit_add(f.ctx, c, tmp, final, VEMT_COMMIT_PDF);
     CHECK_STATUS(vemt_commit_verify(f.ctx, c), VEMT_E_IO);
     vemt_commit_destroy(c);
+    /* A whole page image passes; the same cut to half its bytes does not,
+     * nor one of another size. */
+    CHECK_INT_EQ(write_and_commit(&f, "pack"), VEMT_OK);
+    size_t n;
+    char *png = slurp_in(&f, "pack/charts/trend.png", &n);
+    static const struct {
+        const char *name;
+        size_t keep;
+        vemt_status want;
+    } cases[] = {{"whole", 0, VEMT_OK}, {"half", 2, VEMT_E_IO}};
+    for (size_t i = 0; png && i < 2; i++) {
+        snprintf(tmp, sizeof tmp, "%s/.%s.png.vemt-tmp-1.png", f.dir,
+                 cases[i].name);
+        snprintf(final, sizeof final, "%s/%s.png", f.dir, cases[i].name);
+        FILE *out = fopen(tmp, "wb");
+        if (out) {
+            fwrite(png, 1, cases[i].keep ? n / cases[i].keep : n, out);
+            fclose(out);
+        }
+        vemt_commit_create(f.ctx, &c);
+        vemt_commit_add(f.ctx, c, tmp, final, VEMT_COMMIT_PNG);
+        CHECK_STATUS(vemt_commit_verify(f.ctx, c), cases[i].want);
+        vemt_commit_destroy(c);
+    }
+    free(png);
+    /* A PNG of another size. */
+    cairo_surface_t *small =
+        cairo_image_surface_create(CAIRO_FORMAT_RGB24, 300, 200);
+    snprintf(tmp, sizeof tmp, "%s/.small.png.vemt-tmp-1.png", f.dir);
+    snprintf(final, sizeof final, "%s/small.png", f.dir);
+    cairo_surface_write_to_png(small, tmp);
+    cairo_surface_destroy(small);
+    vemt_commit_create(f.ctx, &c);
+    vemt_commit_add(f.ctx, c, tmp, final, VEMT_COMMIT_PNG);
+    CHECK_STATUS(vemt_commit_verify(f.ctx, c), VEMT_E_IO);
+    vemt_commit_destroy(c);
     teardown(&f);
 }
 
