@@ -358,9 +358,10 @@ vemt_status vemt_draw_unit_charts(vemt_ctx *ctx, cairo_t *cr,
     }
     double step, top;
     round_ticks(max, &step, &top);
-    char title[256], sub[1024];
-    snprintf(title, sizeof title, "Events over time: the %zu busiest", n);
-    snprintf(sub, sizeof sub, "%s; %s; %s", pack->units ? pack->units : "",
+    char title[512], sub[1024];
+    snprintf(title, sizeof title, "Events over time: the busiest %s",
+             pack->units ? pack->units : "units");
+    snprintf(sub, sizeof sub, "The %zu with the most events; %s; %s", n,
              pack->period ? pack->period : "",
              pack->categories ? pack->categories : "all categories");
     cairo_save(cr);
@@ -371,7 +372,7 @@ vemt_status vemt_draw_unit_charts(vemt_ctx *ctx, cairo_t *cr,
     double gap = 22, left = MARGIN + 18, right = VEMT_PAGE_W - MARGIN;
     double w = (right - left - (double)(cols - 1) * gap) / (double)cols;
     double bottom = VEMT_PAGE_H - 92;
-    double h = (bottom - y0 - (double)(rows - 1) * gap) / 2;
+    double h = (bottom - y0 - (double)(rows - 1) * gap) / (double)rows;
     for (size_t i = 0; i < n; i++) {
         size_t col = i % cols, row = i / cols;
         small_multiple(cr, &pack->unit_series[i], left + col * (w + gap),

@@ -23,6 +23,9 @@
 #define BODY_TOP 58.0
 #define BODY_BOTTOM (VEMT_PAGE_H - 52.0)
 #define BODY_W (VEMT_PAGE_W - 2 * M_SIDE)
+/* Prose in a measure of about 90 characters, easier to read than the
+ * page's whole width (tables and pictures take that). */
+#define PROSE_W (0.72 * BODY_W)
 #define S_BODY 10.5
 #define S_H1 18.0
 #define S_H2 13.0
@@ -148,7 +151,8 @@ static void flow(doc *d, const char *text, double size, bool bold,
                  double indent, const char *rgb, double after) {
     cairo_t *cr = d->cr;
     PangoLayout *l =
-        layout(cr, text, size, bold, BODY_W - indent, PANGO_ALIGN_LEFT);
+        layout(cr, text, size, bold, PROSE_W - indent, PANGO_ALIGN_LEFT);
+    pango_layout_set_line_spacing(l, 1.25f);
     PangoLayoutIter *it = pango_layout_get_iter(l);
     double y0 = d->y, off = 0, bottom = d->y;
     do {
@@ -358,7 +362,9 @@ static void charts(doc *d) {
     int parent = section(d, "Charts");
     d->flowing = false;
     static const char trend[] = "Events over time in the study area";
-    static const char units[] = "The busiest units over time";
+    char units[300];
+    snprintf(units, sizeof units, "Events over time in the busiest %s",
+             p->units ? p->units : "units");
     if (p->trend_why)
         not_drawn(d, trend, p->trend_why, parent);
     else

@@ -674,6 +674,48 @@ TEST(long_summary_flows_over_pages) {
     teardown(&f);
 }
 
+TEST(ten_small_multiples) {
+    fixture f;
+    setup(&f);
+    static const char *const names[] = {
+        "Park Street", "Middlesbrough Central",
+        "St. Ann's",   "Linthorpe",
+        "Newport",     "North Ormesby",
+        "Ayresome",    "Acklam",
+        "Hemlington",  "A long ward name that has to wrap within its panel"};
+    vemt_pack_series ten[10];
+    for (int u = 0; u < 10; u++) {
+        ten[u] = f.units[u % 3];
+        ten[u].name = names[u];
+    }
+    ten[0].trend = f.trend; /* a trend line and flags in a panel */
+    ten[0].flag = f.flag;
+    f.pack.unit_series = ten;
+    f.pack.n_unit_series = 10;
+    CHECK_INT_EQ(write_and_commit(&f, "pack"), VEMT_OK);
+    char pdf[256], cmd[400];
+    snprintf(pdf, sizeof pdf, "%s/pack/board-pack.pdf", f.dir);
+    snprintf(cmd, sizeof cmd, "pdftotext -f 6 -l 6 '%s' -", pdf);
+    char *text = command_output(cmd);
+    for (int u = 0; u < 9; u++)
+        if (!text || !strstr(text, names[u]))
+            TEST_FAIL_AT(t_, "panel %d's name missing", u);
+    /* The first panel's trend reaches 33.5 + 0.5 * 23 = 45: steps of 10
+     * (45 / 5 = 9, rounded up to 10), so the shared axis ends at 50. */
+    CHECK(text && strstr(text,
+                         "All panels share one vertical scale: 0 to 50 "
+                         "events per step"));
+    free(text);
+    size_t n;
+    char *json = slurp_in(&f, "pack/board-pack.json", &n);
+    json_object *d = json ? json_tokener_parse(json) : NULL, *v = NULL;
+    CHECK(d && json_object_object_get_ex(d, "series", &v) &&
+          json_object_array_length(v) == 11);
+    json_object_put(d);
+    free(json);
+    teardown(&f);
+}
+
 TEST(bad_folder_and_no_commit) {
     fixture f;
     setup(&f);
@@ -796,6 +838,7 @@ TEST_SUITE(pack) {
     RUN(png_size_and_world_file);
     RUN(pdf_pages_text_and_metadata);
     RUN(long_summary_flows_over_pages);
+    RUN(ten_small_multiples);
     RUN(bad_folder_and_no_commit);
     RUN(verify_reads_pack_files_back);
     RUN(recovery_removes_stale_pack_files_only);
