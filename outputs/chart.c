@@ -112,12 +112,17 @@ static void hatch(cairo_t *cr, double x, double y, double w, double h) {
     cairo_restore(cr);
 }
 
-/* The dashed trend line through the finite points, broken at gaps. */
+/* The dashed trend line through the finite points, broken at gaps, and
+ * clipped to the plot from 0 to top (a fitted line may leave it). */
 static void trend_line(cairo_t *cr, const vemt_pack_series *s, double x0,
-                       double slot, double base, double scale, double width) {
+                       double slot, double base, double scale, double top,
+                       double width) {
     if (!s->trend) return;
     static const double dash[] = {6, 4};
     cairo_save(cr);
+    cairo_rectangle(cr, x0, base - top * scale - width, slot * (double)s->n,
+                    top * scale + width);
+    cairo_clip(cr);
     vemt_draw_set_rgb(cr, C_TREND, 1);
     cairo_set_line_width(cr, width);
     cairo_set_dash(cr, dash, 2, 0);
@@ -248,7 +253,7 @@ vemt_status vemt_draw_trend_chart(vemt_ctx *ctx, cairo_t *cr,
         cairo_rectangle(cr, x, base - v * scale, bw, v * scale);
         cairo_fill(cr);
     }
-    trend_line(cr, s, left, slot, base, scale, 2);
+    trend_line(cr, s, left, slot, base, scale, top, 2);
     for (size_t i = 0; s->flag && i < s->n; i++) {
         if (!s->flag[i]) continue;
         double v = isfinite(s->count[i]) ? s->count[i] : 0;
@@ -328,7 +333,7 @@ static void small_multiple(cairo_t *cr, const vemt_pack_series *s, double x,
     }
     cairo_stroke(cr);
     cairo_restore(cr);
-    trend_line(cr, s, x, slot, base, scale, 1.2);
+    trend_line(cr, s, x, slot, base, scale, top, 1.2);
     for (size_t i = 0; s->flag && i < s->n; i++)
         if (s->flag[i]) {
             double v = isfinite(s->count[i]) ? s->count[i] : 0;

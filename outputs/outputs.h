@@ -328,8 +328,7 @@ typedef enum vemt_commit_kind {
     VEMT_COMMIT_PROJECT, /* .qgs (or the .qgs in a .qgz): well-formed XML */
     VEMT_COMMIT_TEXT,    /* the report: its writer checked every write */
     VEMT_COMMIT_REMOVE,  /* a stale file removed at the commit */
-    VEMT_COMMIT_PNG,     /* a board pack's page image: decodes whole
-                            at 300 dpi A4 landscape (3508 x 2480) */
+    VEMT_COMMIT_PNG,     /* a board pack's 3508 x 2480 page image */
     VEMT_COMMIT_PDF      /* the board pack's PDF: "%PDF-" ... "%%EOF" */
 } vemt_commit_kind;
 
@@ -353,8 +352,7 @@ void vemt_commit_destroy(vemt_commit *c);
 vemt_status vemt_commit_add(vemt_ctx *ctx, vemt_commit *c, const char *tmp,
                             const char *final, vemt_commit_kind kind);
 
-/** Register final (a stale "<layer>.geojson") to be removed at the commit.
- * VEMT_E_NOMEM. */
+/** Register final (a stale layer or pack file) for removal. VEMT_E_NOMEM. */
 vemt_status vemt_commit_remove(vemt_ctx *ctx, vemt_commit *c,
                                const char *final);
 

@@ -633,6 +633,13 @@ vemt_status vemt_outputs_write_pack(
     if (!st) st = folder(&w, "maps");
     if (!st) st = folder(&w, "charts");
     if (!st) st = folder(&w, "tables");
+    /* Temporaries a killed run left (their process gone). */
+    static const char subs[][8] = {"", "/maps", "/charts", "/tables"};
+    for (size_t i = 0; i < 4 && !st; i++) {
+        char path[4200];
+        int n = snprintf(path, sizeof path, "%s%s", dir, subs[i]);
+        if (n > 0 && (size_t)n < sizeof path) vemt_commit_clean_stale(path);
+    }
     if (!st && progress) progress(user, "maps");
     if (!st) st = write_maps(&w);
     if (!st && progress) progress(user, "charts");

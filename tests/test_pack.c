@@ -495,6 +495,13 @@ TEST(png_size_and_world_file) {
         /* A4 landscape at 300 dpi: 297 mm and 210 mm over 25.4 mm. */
         CHECK_INT_EQ(w, 3508);
         CHECK_INT_EQ(h, 2480);
+        /* pHYs: 300 dpi is 11811 dots per metre (300 / 0.0254), unit 1. */
+        static const unsigned char phys[] = {
+            'p', 'H', 'Y', 's', 0, 0, 0x2e, 0x23, 0, 0, 0x2e, 0x23, 1};
+        bool found = false;
+        for (size_t k = 0; png && k + sizeof phys <= n && k < 256; k++)
+            found = found || !memcmp(png + k, phys, sizeof phys);
+        CHECK(found);
         free(png);
     }
     /* The world file follows from the frame the map draws with: a pixel is
