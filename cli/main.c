@@ -52,6 +52,7 @@ int main(int argc, char **argv) {
     int rc = args.command == VEMT_CMD_CHECK ? check_disclosure(&args)
                                             : vemt_run(&args, argc, argv);
     vemt_args_clear(&args);
+    vemt_outputs_release_fonts();
     GDALDestroy();
     proj_cleanup();
     return rc;

@@ -4,6 +4,7 @@
  */
 #include "outputs/draw.h"
 
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 
@@ -57,4 +58,10 @@ void vemt_draw_set_rgb(cairo_t *cr, const char *rgb, double alpha) {
     int r = 0, g = 0, b = 0;
     if (!rgb || sscanf(rgb, "%d,%d,%d", &r, &g, &b) != 3) r = g = b = 0;
     cairo_set_source_rgba(cr, r / 255.0, g / 255.0, b / 255.0, alpha);
+}
+
+void vemt_outputs_release_fonts(void) {
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    FcFini();
 }

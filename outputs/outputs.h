@@ -254,14 +254,15 @@ vemt_status vemt_outputs_write_project(vemt_ctx *ctx, const char *path,
                                        const char *gpkg_path,
                                        const vemt_output *out);
 
-/** The time range of the events (earliest start, latest end), false when
- * there is none. */
+/** The events' time range (earliest start, latest end); false: none. */
 bool vemt_outputs_time_range(const vemt_events *events, int64_t *start,
                              int64_t *end);
 
+/** At exit: free pango's, cairo's and fontconfig's process-wide caches. */
+void vemt_outputs_release_fonts(void);
+
 /** Write the GeoPackage at path: layers hotspot_cells, events, rejects and
- * merges,
- * and the provenance in gpkg_metadata. It is written to a temporary file
+ * merges, and the provenance in gpkg_metadata. It is written to a temporary file
  * beside path and renamed into place only when complete, so a failed run
  * leaves no partial file and any earlier output untouched. Returns
  * VEMT_E_IO or VEMT_E_DEPENDENCY with GDAL's message on failure. */

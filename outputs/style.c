@@ -367,6 +367,11 @@ char *vemt_style_qml_body(const vemt_style *s, const vemt_style_use *use) {
 static const char density_ramp[][8] = {"#ffffb2", "#fecc5c", "#fd8d3c",
                                        "#f03b20", "#bd0026"};
 
+const char *vemt_style_density_hex(size_t k) {
+    return k < sizeof density_ramp / sizeof density_ramp[0] ? density_ramp[k]
+                                                            : NULL;
+}
+
 char *vemt_style_density_qml_body(double hi, const char *unit) {
     if (!(hi > 0)) hi = 1; /* an empty surface still gets valid classes */
     size_t n = sizeof density_ramp / sizeof density_ramp[0];

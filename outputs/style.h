@@ -85,6 +85,11 @@ const char *vemt_style_labels_attr(const vemt_style *s);
  * free with vemt_free(). NULL when memory runs out. */
 char *vemt_style_density_qml_body(double hi, const char *unit);
 
+/** The density surface's colour k (0 lightest) as "#rrggbb", NULL past
+ * the last: the classes vemt_style_density_qml_body() writes, class k
+ * holding values in (hi * k / n, hi * (k + 1) / n]. Borrowed, static. */
+const char *vemt_style_density_hex(size_t k);
+
 /** The QML of a style's parts for embedding in a project's <maplayer>:
  * the renderer (with only the classes use->present marks), labels (from
  * use->label_field when set), temporal element and geometry type, without

@@ -125,6 +125,10 @@ typedef struct vemt_job {
     int patrol_hours;    /* window length (3) */
     int patrol_top;      /* rows kept (10) */
     const char *report;  /* Markdown report path, or NULL */
+    /* the board pack (outputs/pack.h) */
+    const char *board_pack; /* --board-pack DIR, or NULL */
+    const char *marking;    /* --marking TEXT (NULL: the tier's default) */
+    int palette;            /* --palette: vemt_palette (0: Esri's) */
     /* hot spots */
     int grid_shape;    /* vemt_unit_shape: square (0) or hex (1) */
     const char *areas; /* the first --areas PATH: polygon units, or NULL */

@@ -111,6 +111,9 @@ typedef enum opt_id {
     O_PATROL_HOURS,
     O_PATROL_TOP,
     O_REPORT,
+    O_BOARD_PACK,
+    O_MARKING,
+    O_PALETTE,
     O_MERGE_M,
     O_MERGE_MIN,
     O_MAX_REJECT,
@@ -230,6 +233,9 @@ static const struct {
     {{"--geojson-dir", PATH}, O_GEOJSON},
     {{"--qgis-project", PATH}, O_QGIS},
     {{"--attribution", VAL}, O_ATTRIBUTION},
+    {{"--board-pack", PATH}, O_BOARD_PACK},
+    {{"--marking", VAL}, O_MARKING},
+    {{"--palette", VAL}, O_PALETTE},
     {{"--force", 0}, O_FORCE},
     {{"--quiet", 0}, O_QUIET},
     {{"--help", CLI}, O_HELP},
@@ -336,6 +342,8 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_job *a,
                            [O_EXCLUDE] = &a->exclude_categories,
                            [O_QGIS] = &a->qgis_project,
                            [O_ATTRIBUTION] = &a->attribution,
+                           [O_BOARD_PACK] = &a->board_pack,
+                           [O_MARKING] = &a->marking,
                            [O_TIME_ZONE] = &a->time_zone,
                            [O_INPUT_TIME_ZONE] = &a->input_time_zone};
     double minutes;
@@ -370,6 +378,14 @@ static bool take_value(opt_id id, const char *opt, const char *v, vemt_job *a,
             return true;
         case O_REPORT:
             a->report = v;
+            return true;
+        case O_PALETTE:
+            if (!strcmp(v, "esri"))
+                a->palette = 0;
+            else if (!strcmp(v, "colourblind") || !strcmp(v, "colorblind"))
+                a->palette = 1;
+            else
+                return fail(err, "--palette must be esri or colourblind", v);
             return true;
         case O_TIER:
             if (!strcmp(v, "restricted"))

@@ -26,6 +26,7 @@
 #include "pipeline/memory.h"
 #include "pipeline/missing.h"
 #include "pipeline/options.h"
+#include "pipeline/pack.h"
 #include "pipeline/params.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/publish.h"
@@ -63,6 +64,7 @@ struct vemt_result {
     vemt_repeat_result rep;
     vemt_missing_result mis;
     vemt_flagged_result flg;
+    vemt_pack_built pack; /* the board pack's contents (pipeline/pack.c) */
     bool have_trends;
     vemt_params params;
     const char *crs_given; /* --analysis-crs as given, or NULL */
@@ -78,6 +80,7 @@ typedef struct vemt_result run;
 
 void vemt_result_destroy(run *r) {
     if (!r) return;
+    vemt_pack_built_clear(&r->pack);
     vemt_trends_clear(&r->trends);
     vemt_published_clear(&r->pub);
     vemt_free(r->rank_order);
@@ -425,7 +428,9 @@ static int write_report_file(run *r, const vemt_summary *sm, const char *tmp) {
         return e;
     }
     errno = 0;
+    if (r->pack.pack.title) vemt_pack_markdown_head(f, &r->pack.pack);
     vemt_report_summary(f, sm, true);
+    if (r->pack.pack.title) vemt_pack_markdown_glossary(f, &r->pack.pack);
     int e = fflush(f) != 0 || ferror(f) ? (errno ? errno : EIO) : 0;
     if (!e && fsync(fileno(f)) != 0) e = errno;
     if (fclose(f) != 0 && !e) e = errno;
@@ -676,6 +681,50 @@ static vemt_status commit_outputs(run *r, vemt_commit *c) {
     return VEMT_OK;
 }
 
+/* The board pack's contents from the run's published values (the --report
+ * begins with its summary; --board-pack draws it). */
+static vemt_status build_pack(run *r, const vemt_output *out,
+                              const vemt_tier_rules *rules) {
+    if (r->a.command != VEMT_JOB_RUN) return VEMT_OK;
+    vemt_pack_inputs in = {.job = &r->a,
+                           .rules = rules,
+                           .sources = r->sources,
+                           .n_sources = r->n_sources,
+                           .events = &r->events,
+                           .grid = r->hs.grid,
+                           .cell_m = r->hs.cell_m,
+                           .counted = r->hs.counted,
+                           .cells = r->pub.cells,
+                           .cell_subjects = r->pub.cell_subjects,
+                           .bins = r->hs.bins,
+                           .bin_hidden = r->pub.unit_hidden,
+                           .gi_z = r->hs.z,
+                           .order = r->rank_order,
+                           .rank = r->unit_rank,
+                           .trends = out->trends,
+                           .safeguarding = out->safeguarding,
+                           .cluster_sets = out->cluster_sets,
+                           .n_cluster_sets = out->n_cluster_sets,
+                           .density = out->density != NULL,
+                           .created_utc = r->started};
+    vemt_status st = vemt_pack_build(&in, &r->pack);
+    return st ? failed(r, st, r->a.board_pack) : VEMT_OK;
+}
+
+/* A progress line for each stage of the board pack: "board pack (maps):
+ * 25%", the share of its stages begun; stage NULL: done. */
+static void pack_stage(void *user, const char *stage) {
+    run *r = user;
+    static const char *const stages[] = {"maps", "charts", "tables", "pdf"};
+    const uint64_t n = sizeof stages / sizeof stages[0];
+    uint64_t k = 0;
+    while (stage && k < n && strcmp(stages[k], stage)) k++;
+    char name[64];
+    snprintf(name, sizeof name, "board pack (%s)", stage ? stage : "done");
+    if (r->cb.progress && !r->cb.progress(r->cb.user, name, stage ? k : n, n))
+        r->cancelled = true;
+}
+
 static vemt_status write_outputs(run *r, int argc, char *const *argv) {
     char seed[24];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->a.seed);
@@ -736,8 +785,15 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
         .zone = r->a.tz,
         .crs = r->a.analysis_crs};
     vemt_logf(r->info, "writing %s\n", r->a.out);
+    vemt_tier_rules rules;
+    vemt_job_rules(&r->a, &rules);
+    vemt_status st = build_pack(r, &out, &rules);
+    if (st) {
+        vemt_free(job);
+        return st;
+    }
     vemt_commit *commit = NULL;
-    vemt_status st = vemt_commit_create(r->ctx, &commit);
+    st = vemt_commit_create(r->ctx, &commit);
     out.commit = commit;
     if (!st) st = vemt_outputs_write_gpkg(r->ctx, r->a.out, &out);
     if (!st && r->a.geojson_dir)
@@ -747,6 +803,11 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
     if (!st && r->a.qgis_project)
         st = vemt_outputs_write_project(r->ctx, r->a.qgis_project, r->a.out,
                                         &out);
+    if (!st && r->a.board_pack && r->pack.pack.title) {
+        st = vemt_outputs_write_pack(r->ctx, r->a.board_pack, &out,
+                                     &r->pack.pack, pack_stage, r);
+        pack_stage(r, NULL);
+    }
     vemt_free(job);
     if (st)
         st = failed(r, st, NULL);
@@ -758,6 +819,9 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
     if (st) return st;
     if (r->info && r->a.qgis_project)
         vemt_logf(r->info, "wrote QGIS project %s\n", r->a.qgis_project);
+    if (r->info && r->a.board_pack && r->pack.pack.title)
+        vemt_logf(r->info, "wrote board pack %s/board-pack.pdf\n",
+                  r->a.board_pack);
     if (r->info) {
         vemt_logf(r->info, "wrote %s (%s tier)\n", r->a.out,
                   vemt_tier_name((vemt_tier)r->a.tier));
@@ -846,6 +910,11 @@ static vemt_status recover_outputs(run *r) {
         vemt_commit_clean_stale(dir);
     }
     if (r->a.geojson_dir) vemt_commit_clean_stale(r->a.geojson_dir);
+    static const char *const pack_dirs[] = {"", "/maps", "/charts", "/tables"};
+    for (size_t i = 0; r->a.board_pack && i < 4; i++) {
+        snprintf(dir, sizeof dir, "%s%s", r->a.board_pack, pack_dirs[i]);
+        vemt_commit_clean_stale(dir);
+    }
     return VEMT_OK;
 }
 

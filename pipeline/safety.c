@@ -68,12 +68,15 @@ static vemt_status private_folders(const vemt_job *a, vemt_error *err) {
     if (!vemt_tier_rules_get((vemt_tier)a->tier)->exact_locations || a->demo ||
         a->allow_world_readable)
         return VEMT_OK;
-    const char *paths[] = {a->out, a->qgis_project, a->geojson_dir, a->kde_path,
-                           a->report};
-    for (int i = 0; i < 5; i++) {
+    const char *paths[] = {a->out,      a->qgis_project, a->geojson_dir,
+                           a->kde_path, a->report,       a->board_pack};
+    for (int i = 0; i < 6; i++) {
         char probe[4200];
         if (!paths[i]) continue;
-        snprintf(probe, sizeof probe, "%s%s", paths[i], i == 2 ? "/x" : "");
+        /* a folder output: the folder itself (if it exists; vemt makes it
+         * private otherwise) */
+        snprintf(probe, sizeof probe, "%s%s", paths[i],
+                 i == 2 || i == 5 ? "/x" : "");
         if (!folder_open_to_others(probe)) continue;
         vemt_error_set(err, VEMT_E_IO,
                        "its folder can be read by other users; a restricted "
@@ -151,11 +154,11 @@ static vemt_status sound_path(const char *opt, const char *path, bool is_dir,
 /* Outputs may not name an input or each other, nor be anything but a
  * regular file (a folder for --geojson-dir): refused even with --force. */
 static vemt_status collisions(const vemt_job *a, vemt_error *err) {
-    const char *opt[] = {"--out", "--qgis-project", "--kde", "--report",
-                         "--geojson-dir"};
-    const char *path[] = {a->out, a->qgis_project, a->kde_path, a->report,
-                          a->geojson_dir};
-    const int n_out = 5, dir_k = 4;
+    const char *opt[] = {"--out",    "--qgis-project", "--kde",
+                         "--report", "--geojson-dir",  "--board-pack"};
+    const char *path[] = {a->out,    a->qgis_project, a->kde_path,
+                          a->report, a->geojson_dir,  a->board_pack};
+    const int n_out = 6, dir_k = 4; /* from dir_k on: folders */
     const char *in[VEMT_MAX_INPUTS + VEMT_MAX_AREAS + 8];
     int n_in = 0;
     for (int i = 0; i < a->n_inputs; i++) in[n_in++] = a->inputs[i].path;
@@ -166,7 +169,7 @@ static vemt_status collisions(const vemt_job *a, vemt_error *err) {
         in[n_in++] = more[i];
     for (int k = 0; k < n_out; k++) {
         if (!path[k]) continue;
-        vemt_status st = sound_path(opt[k], path[k], k == dir_k, err);
+        vemt_status st = sound_path(opt[k], path[k], k >= dir_k, err);
         if (st) return st;
         for (int i = 0; i < n_in; i++)
             if (in[i] && strcmp(in[i], "-") && strncmp(in[i], "/vsi", 4) &&
@@ -222,6 +225,7 @@ vemt_status vemt_pipeline_check_outputs(const vemt_job *a, char *dir,
                                         size_t size, vemt_error *err) {
     vemt_status cs = collisions(a, err);
     if (!cs) cs = plain_text("--attribution", a->attribution, err);
+    if (!cs) cs = plain_text("--marking", a->marking, err);
     if (cs) return cs;
     const char *files[] = {a->out, a->qgis_project, a->kde_path, a->report};
     vemt_status st = VEMT_OK;
@@ -229,6 +233,9 @@ vemt_status vemt_pipeline_check_outputs(const vemt_job *a, char *dir,
         if (files[i]) st = folder_writable(files[i], false, dir, size, err);
     if (!st && a->geojson_dir)
         st = folder_writable(a->geojson_dir, true, dir, size, err);
+    /* The pack's folder is made if missing: its parent must be writable. */
+    if (!st && a->board_pack)
+        st = folder_writable(a->board_pack, false, dir, size, err);
     const char *paths[] = {a->out, a->qgis_project, a->kde_path};
     for (int i = 0; !st && i < 3; i++) {
         if (!paths[i] || a->force || access(paths[i], F_OK) != 0) continue;

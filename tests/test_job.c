@@ -78,7 +78,7 @@ static bool same_text(const char *x, const char *y) {
     return (!x && !y) || (x && y && !strcmp(x, y));
 }
 
-#define N_TEXT 26
+#define N_TEXT 28
 
 /* The text fields of the options: compared by content. */
 static void text_fields(vemt_job *a, const char **f[N_TEXT]) {
@@ -94,7 +94,8 @@ static void text_fields(vemt_job *a, const char **f[N_TEXT]) {
                                 &a->kde_path,       &a->nr_space,
                                 &a->nr_time,        &a->flag_places,
                                 &a->boundary_where, &a->areas_where,
-                                &a->analysis_crs,   &a->config};
+                                &a->analysis_crs,   &a->board_pack,
+                                &a->marking,        &a->config};
     memcpy(f, all, sizeof all);
 }
 
@@ -269,6 +270,9 @@ static const struct {
     {"--geojson-dir", "layers", "\"layers\""},
     {"--qgis-project", "p.qgz", "\"p.qgz\""},
     {"--attribution", "OGL-v3", "\"OGL-v3\""},
+    {"--board-pack", "pack", "\"pack\""},
+    {"--marking", "OFFICIAL", "\"OFFICIAL\""},
+    {"--palette", "colourblind", "\"colourblind\""},
     {"--force", NULL, "true"},
     {"--quiet", NULL, "true"},
 };
@@ -278,10 +282,10 @@ static const struct {
 /* The options whose value is a path, listed here independently of the
  * table's VEMT_OPT_PATH, which the cases trust. */
 static const char path_options[][24] = {
-    "--incidents",   "--missing",  "--config", "--postcodes",
-    "--boundary",    "--key-file", "--areas",  "--kde",
-    "--flag-places", "--report",   "--out",    "--geojson-dir",
-    "--qgis-project"};
+    "--incidents",    "--missing",   "--config", "--postcodes",
+    "--boundary",     "--key-file",  "--areas",  "--kde",
+    "--flag-places",  "--report",    "--out",    "--geojson-dir",
+    "--qgis-project", "--board-pack"};
 
 static bool is_path_option(const char *name) {
     for (size_t i = 0; i < sizeof path_options / sizeof path_options[0]; i++)
