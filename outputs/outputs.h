@@ -338,8 +338,7 @@ typedef enum vemt_commit_kind {
  * *bad_at (may be NULL) the byte offset of the first offender. */
 bool vemt_outputs_text_is_valid(const char *text, size_t *bad_at);
 
-/** An empty commit into *out. VEMT_E_NOMEM. Caller owns *out; free with
- * vemt_commit_destroy(). */
+/** An empty commit into *out. VEMT_E_NOMEM. Free with vemt_commit_destroy(). */
 vemt_status vemt_commit_create(vemt_ctx *ctx, vemt_commit **out);
 
 /** Free c, removing every temporary it holds that was not renamed into

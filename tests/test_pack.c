@@ -6,10 +6,8 @@
  * numbers, and the PDF through poppler's pdfinfo and pdftotext.
  */
 #define _DEFAULT_SOURCE /* mkdtemp */
-#include <fontconfig/fontconfig.h>
 #include <json-c/json.h>
 #include <math.h>
-#include <pango/pangocairo.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -853,7 +851,5 @@ TEST_SUITE(pack) {
     RUN(recovery_removes_stale_pack_files_only);
     /* Pango's font map and cairo's caches live until the process ends;
      * freed here so LeakSanitizer sees only leaks of ours. */
-    pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
-    FcFini();
+    vemt_outputs_release_fonts();
 }
