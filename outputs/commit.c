@@ -28,6 +28,8 @@
 #include "engine/alloc.h"
 #include "gdalutil/gdalutil.h"
 #include "outputs/ogr_writer.h"
+#include "outputs/pack.h"
+#include "outputs/pack_write.h"
 
 #define MANIFEST_MAGIC "vemt-commit 1"
 #define TEMP_MARK ".vemt-tmp-"
@@ -222,7 +224,9 @@ vemt_status vemt_commit_verify(vemt_ctx *ctx, vemt_commit *c) {
         if (!e->tmp || e->kind == VEMT_COMMIT_TEXT) continue;
         CPLErrorReset();
         bool ok = e->kind == VEMT_COMMIT_PROJECT ? project_reads_back(e)
-                                                 : dataset_reads_back(e);
+                  : e->kind == VEMT_COMMIT_PNG ? vemt_pack_png_is_whole(e->tmp)
+                  : e->kind == VEMT_COMMIT_PDF ? vemt_pack_pdf_is_whole(e->tmp)
+                                               : dataset_reads_back(e);
         if (ok) continue;
         vemt_ctx_fail(ctx, VEMT_E_IO,
                       "the finished file does not read back whole");
@@ -347,8 +351,8 @@ static bool other_alive(long pid) {
     return kill((pid_t)pid, 0) == 0 || errno != ESRCH;
 }
 
-/* "<dir>/<layer>.geojson" for one of vemt's layers: the only files a
- * commit removes. */
+/* "<dir>/<layer>.geojson" for one of vemt's layers, or a board pack's
+ * file: the only files a commit removes. */
 static bool is_layer_file(const char *path) {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -356,6 +360,13 @@ static bool is_layer_file(const char *path) {
     for (size_t i = 0; (name = vemt_outputs_layer_name(i)) != NULL; i++) {
         size_t k = strlen(name);
         if (!strncmp(base, name, k) && !strcmp(base + k, ".geojson"))
+            return true;
+    }
+    /* A board pack's file ("<dir>/maps/concern.png", ...). */
+    size_t n = strlen(path);
+    for (size_t i = 0; (name = vemt_pack_file_name(i)) != NULL; i++) {
+        size_t k = strlen(name);
+        if (n > k && path[n - k - 1] == '/' && !strcmp(path + n - k, name))
             return true;
     }
     return false;

@@ -328,7 +328,9 @@ typedef enum vemt_commit_kind {
     VEMT_COMMIT_TIFF,    /* GeoTIFF: every tile decodes */
     VEMT_COMMIT_PROJECT, /* .qgs (or the .qgs in a .qgz): well-formed XML */
     VEMT_COMMIT_TEXT,    /* the report: its writer checked every write */
-    VEMT_COMMIT_REMOVE   /* a stale file removed at the commit */
+    VEMT_COMMIT_REMOVE,  /* a stale file removed at the commit */
+    VEMT_COMMIT_PNG,     /* a board pack's 3508 x 2480 page image */
+    VEMT_COMMIT_PDF      /* the board pack's PDF: "%PDF-" ... "%%EOF" */
 } vemt_commit_kind;
 
 /** True when text is well-formed UTF-8 of characters XML 1.0 allows and
@@ -336,8 +338,7 @@ typedef enum vemt_commit_kind {
  * *bad_at (may be NULL) the byte offset of the first offender. */
 bool vemt_outputs_text_is_valid(const char *text, size_t *bad_at);
 
-/** An empty commit into *out. VEMT_E_NOMEM. Caller owns *out; free with
- * vemt_commit_destroy(). */
+/** An empty commit into *out. VEMT_E_NOMEM. Free with vemt_commit_destroy(). */
 vemt_status vemt_commit_create(vemt_ctx *ctx, vemt_commit **out);
 
 /** Free c, removing every temporary it holds that was not renamed into
@@ -351,8 +352,7 @@ void vemt_commit_destroy(vemt_commit *c);
 vemt_status vemt_commit_add(vemt_ctx *ctx, vemt_commit *c, const char *tmp,
                             const char *final, vemt_commit_kind kind);
 
-/** Register final (a stale "<layer>.geojson") to be removed at the commit.
- * VEMT_E_NOMEM. */
+/** Register final (a stale layer or pack file) for removal. VEMT_E_NOMEM. */
 vemt_status vemt_commit_remove(vemt_ctx *ctx, vemt_commit *c,
                                const char *final);
 

@@ -143,6 +143,12 @@ typedef struct vemt_pack {
     const vemt_polygons *label_areas;
 } vemt_pack;
 
+/** The i-th file a pack folder may hold, relative to the folder
+ * ("board-pack.json", "maps/hotspots.png", "maps/hotspots.pgw", ...),
+ * NULL past the last: the only names a pack writes, or removes as stale.
+ * Borrowed, static. */
+const char *vemt_pack_file_name(size_t i);
+
 /** The manifest (board-pack.json) of a pack as JSON text:
  *   {"vemt_board_pack": 1, "tier", "marking", "threshold", "round_to",
  *    "title", "area", "period", "categories", "units", "sources",
