@@ -741,7 +741,7 @@ static const char *categories(builder *k) {
     for (size_t j = 0; j < n; j++)
         fprintf(m, "%s%s", j ? ", " : "", vemt_events_text(in->events, off[j]));
     if (other) fputs(" and others", m);
-    if (!n) fputs("none recorded", m);
+    if (!n) fputs("not recorded in the data (no category column)", m);
     fclose(m);
     const char *s = vemt_pk_say(k->b, "%s", text ? text : "");
     free(text);
@@ -806,8 +806,9 @@ vemt_status vemt_pack_build(const vemt_pack_inputs *in, vemt_pack_built *out) {
                     : "the data's extent";
     p->title =
         vemt_pk_say(out, "Hot spots and trends of %s", vemt_pk_events_noun(a));
-    p->area = a->demo ? "the demo's synthetic study area"
-                      : vemt_pk_say(out, "the study area of %s", area);
+    p->area = a->demo       ? "the demo's synthetic study area"
+              : a->boundary ? vemt_pk_say(out, "the study area of %s", area)
+                            : "the extent of the data (no --boundary)";
     p->period = period;
     p->categories = categories(&k);
     p->units = vemt_pk_units_words(&k, true);

@@ -355,7 +355,7 @@ TEST(demo_public_pack) {
     CHECK(!test_contains(text, len, "p = "));
     free(text);
 
-    /* Every count of the units table is blank or at least the threshold
+    /* Every count of the units table is blank, 0 or at least the threshold
      * (10) and a multiple of the rounding base (5). */
     size_t n = 0;
     char *csv = slurp("shared/tables/units.csv", &n);
@@ -368,7 +368,7 @@ TEST(demo_public_pack) {
         for (int k = 0; k < 3 && c; k++) c = strchr(c, ',') + 1;
         if (!c || *c == ',') continue;
         long v = strtol(c, NULL, 10);
-        CHECK(v >= 10 && v % 5 == 0);
+        CHECK(v == 0 || (v >= 10 && v % 5 == 0));
         checked++;
     }
     CHECK(checked > 0);
@@ -388,7 +388,8 @@ TEST(real_police_uk_pack) {
     CHECK(exists("npack/tables/units.csv"));
     char *text = pdf_text("npack/board-pack.pdf");
     size_t len = text ? strlen(text) : 0;
-    CHECK(test_contains(text, len, "Burglary"));
+    /* The fixture has no category column: the pack says so. */
+    CHECK(test_contains(text, len, "not recorded in the data"));
     CHECK(test_contains(text, len, "January 2022 to December 2022"));
     /* No section is empty without saying why. */
     CHECK(!test_contains(text, len, "0 places are each linked"));
@@ -398,6 +399,7 @@ TEST(real_police_uk_pack) {
 TEST_SUITE(board_pack) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/vemt-pack-XXXXXX");
     if (!mkdtemp(tmpdir)) return;
+    GDALAllRegister();
     RUN(demo_restricted_pack);
     RUN(demo_public_pack);
     RUN(real_police_uk_pack);
