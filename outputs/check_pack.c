@@ -576,12 +576,15 @@ static json_object *parse_manifest(vemt_pack_check *pc) {
             json_object_put(root); /* text after the document */
             root = NULL;
         }
+        enum json_tokener_error e = json_tokener_get_error(tok);
         if (!root)
             vemt_check_problem(
                 pc->c, "manifests that are not JSON",
                 "%s" VEMT_PACK_MANIFEST " byte %d: %s", pc->label,
                 tok->char_offset,
-                json_tokener_error_desc(json_tokener_get_error(tok)));
+                e == json_tokener_continue ? "the text ends inside the document"
+                : e == json_tokener_success ? "text after the document"
+                                            : json_tokener_error_desc(e));
         json_tokener_free(tok);
     } else {
         pc->c->nomem = true;

@@ -11,6 +11,7 @@
 #include <cairo.h>
 #include <gdal.h>
 #include <json-c/json.h>
+#include <pango/pangocairo.h>
 #include <proj.h>
 #include <stdio.h>
 #include <string.h>
@@ -284,7 +285,10 @@ static void build(const char *name, const pack *p, char *dir, size_t size) {
     test_write_file(dir, "maps/hotspots.pgw",
                     "10\n0\n0\n-10\n450000\n520000\n");
     write_png(dir, "charts/trend.png");
-    if (p->stale_csv) test_write_file(dir, "tables/x.csv", "\xEF\xBB\xBF" "a\r\n");
+    if (p->stale_csv)
+        test_write_file(dir, "tables/x.csv",
+                        "\xEF\xBB\xBF"
+                        "a\r\n");
     if (p->concern_png) write_png(dir, "maps/concern.png");
     write_pdf(dir, p);
 }
@@ -477,7 +481,30 @@ TEST(manifest_structure) {
     free(out);
     test_write_file(dir, "board-pack.json", "{\"tier\": ");
     n = check(dir, VEMT_TIER_PUBLIC, &out);
-    CHECK(n == 1 && has_line(out, TEXTS("1 manifests that are not JSON")));
+    CHECK(n == 1 && has_line(out, TEXTS("1 manifests that are not JSON",
+                                        "the text ends inside the document")));
+    free(out);
+}
+
+/* Files the manifest names must be there; nothing else may be. */
+TEST(missing_and_extra_files) {
+    pack p = clean_pack();
+    char dir[128], path[256], *out = NULL;
+    build("files", &p, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/charts/trend.png", dir);
+    unlink(path);
+    test_write_file(dir, "events.geojson", "{}");
+    test_write_file(dir, "maps/old.pgw", "10\n0\n0\n-10\n0\n0\n");
+    test_write_file(dir, "maps/emerging.png", "not a png");
+    long n = check(dir, VEMT_TIER_PUBLIC, &out);
+    CHECK_INT_EQ(n, 4);
+    CHECK(has_line(out, TEXTS("1 files the manifest names that are missing",
+                              "charts/trend.png")));
+    CHECK(has_line(
+        out, TEXTS("1 files a board pack does not hold", "events.geojson")));
+    CHECK(has_line(out, TEXTS("2 files of an earlier run the manifest does "
+                              "not name (stale)",
+                              "maps/old.pgw", "maps/emerging.png")));
     free(out);
 }
 
@@ -529,8 +556,12 @@ TEST_SUITE(check_pack) {
     RUN(column_not_on_the_allow_list);
     RUN(restricted_pack_with_small_counts_passes);
     RUN(manifest_structure);
+    RUN(missing_and_extra_files);
     RUN(paths_and_exit_status);
     test_remove_dir(tmpdir);
+    /* pango's font map holds fontconfig's patterns until it is released. */
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
     GDALDestroy();
     proj_cleanup();
 }
