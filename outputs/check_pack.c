@@ -31,14 +31,16 @@ bool vemt_check_is_pack(const char *folder) {
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-char *vemt_check_read_file(const char *path, size_t *size) {
+char *vemt_check_read_file(vemt_checker *c, const char *path, size_t *size) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     struct stat st;
     char *buf = NULL;
     if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
-        st.st_size <= MAX_FILE_BYTES &&
-        (buf = vemt_malloc((size_t)st.st_size + 1)) != NULL) {
+        st.st_size <= MAX_FILE_BYTES) {
+        if (!(buf = vemt_malloc((size_t)st.st_size + 1))) c->nomem = true;
+    }
+    if (buf) {
         *size = fread(buf, 1, (size_t)st.st_size, f);
         buf[*size] = '\0';
         if (ferror(f)) {
@@ -560,8 +562,9 @@ static json_object *parse_manifest(vemt_pack_check *pc) {
     char path[4096];
     snprintf(path, sizeof path, "%s/" VEMT_PACK_MANIFEST, pc->dir);
     size_t n = 0;
-    char *text = vemt_check_read_file(path, &n);
+    char *text = vemt_check_read_file(pc->c, path, &n);
     if (!text) {
+        if (pc->c->nomem) return NULL;
         vemt_check_problem(pc->c, "manifests that can't be read",
                            "%s" VEMT_PACK_MANIFEST, pc->label);
         return NULL;

@@ -31,9 +31,9 @@ typedef struct vemt_pack_check {
 } vemt_pack_check;
 
 /** The whole of a regular file of at most 64 MiB, NUL-terminated, its
- * length in *size; NULL when it can't be read. Caller owns the result;
- * free with vemt_free(). */
-char *vemt_check_read_file(const char *path, size_t *size);
+ * length in *size; NULL when it can't be read (c->nomem set when memory
+ * ran out). Caller owns the result; free with vemt_free(). */
+char *vemt_check_read_file(vemt_checker *c, const char *path, size_t *size);
 
 /** Report rel (named by the manifest) as missing. */
 void vemt_check_pack_missing(vemt_pack_check *pc, const char *rel);

@@ -106,8 +106,9 @@ void vemt_check_pack_csv(vemt_pack_check *pc, const char *rel,
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", pc->dir, rel);
     size_t size = 0;
-    char *bytes = vemt_check_read_file(path, &size);
+    char *bytes = vemt_check_read_file(c, path, &size);
     if (!bytes) {
+        if (c->nomem) return;
         vemt_check_pack_missing(pc, rel);
         return;
     }

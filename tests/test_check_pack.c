@@ -50,7 +50,8 @@ static pack clean_pack(void) {
               .units_cols = {"rank", "unit_id", "name", "events", "hot_spot",
                              "pattern"},
               .n_units_cols = 6,
-              .units = {{"1", "E05001", "Park", "25", "Hot spot, 99 %", "New"},
+              .units = {{"1", "E05001", "Park \"North\", East", "25",
+                         "Hot spot, 99 %", "New"},
                         {"2", "E05002", "Hill", "", "Not significant", ""}},
               .bom = true,
               .crlf = true};
@@ -486,6 +487,21 @@ TEST(manifest_structure) {
     free(out);
 }
 
+/* A quote out of place: the CSV is not RFC 4180. */
+TEST(csv_not_rfc4180) {
+    pack p = clean_pack();
+    char dir[128], *out = NULL;
+    build("quote", &p, dir, sizeof dir);
+    test_write_file(dir, "tables/trends.csv",
+                    "\xEF\xBB\xBF"
+                    "step,events\r\nJan 2024,1\"5\r\n");
+    long n = check(dir, VEMT_TIER_PUBLIC, &out);
+    CHECK_INT_EQ(n, 1);
+    CHECK(has_line(out, TEXTS("1 CSV files that are not RFC 4180",
+                              "tables/trends.csv row 2")));
+    free(out);
+}
+
 /* Files the manifest names must be there; nothing else may be. */
 TEST(missing_and_extra_files) {
     pack p = clean_pack();
@@ -556,6 +572,7 @@ TEST_SUITE(check_pack) {
     RUN(column_not_on_the_allow_list);
     RUN(restricted_pack_with_small_counts_passes);
     RUN(manifest_structure);
+    RUN(csv_not_rfc4180);
     RUN(missing_and_extra_files);
     RUN(paths_and_exit_status);
     test_remove_dir(tmpdir);
