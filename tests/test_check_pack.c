@@ -11,7 +11,6 @@
 #include <cairo.h>
 #include <gdal.h>
 #include <json-c/json.h>
-#include <pango/pangocairo.h>
 #include <proj.h>
 #include <stdio.h>
 #include <string.h>
@@ -576,9 +575,7 @@ TEST_SUITE(check_pack) {
     RUN(missing_and_extra_files);
     RUN(paths_and_exit_status);
     test_remove_dir(tmpdir);
-    /* pango's font map holds fontconfig's patterns until it is released. */
-    pango_cairo_font_map_set_default(NULL);
-    cairo_debug_reset_static_data();
+    vemt_outputs_release_fonts();
     GDALDestroy();
     proj_cleanup();
 }
