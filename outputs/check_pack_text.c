@@ -211,6 +211,15 @@ static size_t noun_at(const char *p) {
     return 0;
 }
 
+/* "per km²" (or "per km2", "per square ...") from p's spaces: the number
+ * before the noun is a density, not a count. */
+static bool density_at(const char *p) {
+    p = skip_space(p);
+    if (strncasecmp(p, "per", 3) || !space_at(p + 3)) return false;
+    p = skip_space(p + 3);
+    return !strncasecmp(p, "km", 2) || !strncasecmp(p, "square", 6);
+}
+
 /* A number from p (a digit): digits, groups of ",ddd", a fraction. */
 static const char *number_end(const char *p) {
     while (isdigit((unsigned char)*p)) p++;
@@ -253,9 +262,9 @@ static bool street_at(const char *p) {
     return !isalpha((unsigned char)*p);
 }
 
-/* What one text says: counts before a count noun (rule 5a) and street
- * text (5b); each number into *numbers when numbers is not NULL. where
- * names the text. */
+/* What one text says: counts before a count noun (rule 5a; a density,
+ * "3.3 events per km²", is not a count) and street text (5b); each number
+ * into pc->numbers when collect. where names the text. */
 static void check_words(vemt_pack_check *pc, const char *where,
                         const char *text, bool collect) {
     vemt_checker *c = pc->c;
@@ -279,7 +288,8 @@ static void check_words(vemt_pack_check *pc, const char *where,
                 pc->numbers[pc->n_numbers++] = v;
         }
         size_t noun = noun_at(skip_space(end));
-        if (noun && !vemt_check_count_ok(c->rules, v)) {
+        if (noun && !density_at(skip_space(end) + noun) &&
+            !vemt_check_count_ok(c->rules, v)) {
             const char *w = skip_space(end);
             char what[160];
             snprintf(what, sizeof what,
@@ -393,6 +403,42 @@ static void check_pdf_numbers(vemt_pack_check *pc, int page, const char *text) {
     }
 }
 
+/* The page's text with a space where two glyphs of a line stand apart:
+ * poppler_page_get_text() joins words drawn apart on one line (a table's
+ * "452000_523200" and its count "0" come out as "452000_5232000"), so the
+ * glyphs' boxes (poppler_page_get_text_layout(), one per character of the
+ * text) put the gap back. Caller frees with vemt_free(); NULL when memory
+ * runs out. */
+static char *spaced_text(PopplerPage *page, const char *text) {
+    PopplerRectangle *r = NULL;
+    guint n = 0;
+    size_t len = strlen(text);
+    char *out = vemt_malloc(2 * len + 1), *o = out;
+    if (!out) return NULL;
+    bool boxes = poppler_page_get_text_layout(page, &r, &n) &&
+                 (glong)n == g_utf8_strlen(text, -1);
+    guint i = 0;
+    bool after_space = true;
+    for (const char *p = text; *p; p = g_utf8_next_char(p), i++) {
+        bool space = space_at(p) > 0;
+        if (boxes && !space && !after_space) {
+            const PopplerRectangle *a = &r[i - 1], *b = &r[i];
+            double h = b->y2 - b->y1;
+            /* The same line, and a gap wider than a fifth of the glyphs'
+             * height (a word space in DejaVu Sans is a third). */
+            if (h > 0 && fabs(a->y1 - b->y1) < h / 2 && b->x1 - a->x2 > h / 5)
+                *o++ = ' ';
+        }
+        after_space = space;
+        size_t k = (size_t)(g_utf8_next_char(p) - p);
+        memcpy(o, p, k);
+        o += k;
+    }
+    *o = '\0';
+    g_free(r);
+    return out;
+}
+
 void vemt_check_pack_pdf(vemt_pack_check *pc) {
     vemt_checker *c = pc->c;
     char path[4096];
@@ -415,13 +461,16 @@ void vemt_check_pack_pdf(vemt_pack_check *pc) {
     for (int i = 0; i < n && pc->shared; i++) {
         PopplerPage *page = poppler_document_get_page(doc, i);
         char *text = page ? poppler_page_get_text(page) : NULL;
-        if (text) {
+        char *spaced = text ? spaced_text(page, text) : NULL;
+        if (text && !spaced) c->nomem = true;
+        if (spaced) {
             char where[300];
             snprintf(where, sizeof where, "%s" VEMT_PACK_PDF " page %d",
                      pc->label, i + 1);
-            check_words(pc, where, text, false);
-            check_pdf_numbers(pc, i + 1, text);
+            check_words(pc, where, spaced, false);
+            check_pdf_numbers(pc, i + 1, spaced);
         }
+        vemt_free(spaced);
         g_free(text);
         if (page) g_object_unref(page);
     }
