@@ -211,6 +211,15 @@ static size_t noun_at(const char *p) {
     return 0;
 }
 
+/* p (in text) is the month of an ISO 8601 year-month ("2025-05", a
+ * chart's axis label): not a count whatever follows it. */
+static bool iso_month_at(const char *text, const char *p) {
+    if (p - text < 5 || p[-1] != '-') return false;
+    for (int k = 2; k <= 5; k++)
+        if (!isdigit((unsigned char)p[-k])) return false;
+    return p - text == 5 || !isdigit((unsigned char)p[-6]);
+}
+
 /* "per km²" (or "per km2", "per square ...") from p's spaces: the number
  * before the noun is a density, not a count. */
 static bool density_at(const char *p) {
@@ -288,7 +297,8 @@ static void check_words(vemt_pack_check *pc, const char *where,
                 pc->numbers[pc->n_numbers++] = v;
         }
         size_t noun = noun_at(skip_space(end));
-        if (noun && !density_at(skip_space(end) + noun) &&
+        if (noun && !iso_month_at(text, p) &&
+            !density_at(skip_space(end) + noun) &&
             !vemt_check_count_ok(c->rules, v)) {
             const char *w = skip_space(end);
             char what[160];
@@ -382,7 +392,8 @@ static const char *page_number(const char *text, const char *p,
 }
 
 /* Rule 5c: every number of the PDF's text is one of the manifest's, but
- * page numbers and the years 1990 to 2100. */
+ * page numbers, the years 1990 to 2100 and the months of ISO year-months
+ * (a chart's axis labels "2024-01"): dates, not data. */
 static void check_pdf_numbers(vemt_pack_check *pc, int page, const char *text) {
     for (const char *p = text; *p; p++) {
         if (!isdigit((unsigned char)*p)) continue;
@@ -393,7 +404,7 @@ static void check_pdf_numbers(vemt_pack_check *pc, int page, const char *text) {
         }
         double v = number_value(p, end);
         bool year = end - p == 4 && v >= 1990 && v <= 2100;
-        if (!year && !manifest_has(pc, v))
+        if (!year && !iso_month_at(text, p) && !manifest_has(pc, v))
             vemt_check_problem(pc->c,
                                "numbers in the PDF that the manifest does not "
                                "hold",

@@ -266,6 +266,9 @@ static void write_pdf(const char *dir, const pack *p) {
     }
     y += vemt_draw_text(cr, 40, y, 700, "Density: 0.0 - 3.3 events per km²", 11,
                         false, VEMT_ALIGN_LEFT);
+    /* A chart's last month label, then its axis title. */
+    y += vemt_draw_text(cr, 40, y, 700, "2024-03 Events per month", 11, false,
+                        VEMT_ALIGN_LEFT);
     if (p->pdf_extra)
         vemt_draw_text(cr, 40, y, 700, p->pdf_extra, 11, false,
                        VEMT_ALIGN_LEFT);
