@@ -52,6 +52,17 @@ static const char *const style_columns[] = {"id",
                                             "update_time",
                                             NULL};
 
+/* The board pack's tables (outputs/pack.h) outside the restricted tier:
+ * the published counts and the units' classes, never a statistic. */
+static const char *const pack_units_columns[] = {
+    "rank", "unit_id", "name", "events", "hot_spot", "pattern", NULL};
+static const char *const pack_trends_columns[] = {"step", "events", NULL};
+static const char *const pack_missing_columns[] = {"step", "area", "episodes",
+                                                   "children", NULL};
+static const char *const pack_event_counts[] = {"events", "children", NULL};
+static const char *const pack_missing_counts[] = {"episodes", "children",
+                                                  "repeat_children", NULL};
+
 const vemt_allowed_layer vemt_shared_allow[] = {
     {"study_area", VEMT_ALLOW_AREA, area_columns, NULL},
     {"hotspot_cells", VEMT_ALLOW_UNITS, cell_columns, unit_counts},
@@ -61,6 +72,10 @@ const vemt_allowed_layer vemt_shared_allow[] = {
     {"hotspot_cube", VEMT_ALLOW_UNITS, cube_columns, unit_counts},
     {"trends", VEMT_ALLOW_NONE, trend_columns, unit_counts},
     {"layer_styles", VEMT_ALLOW_NONE, style_columns, NULL},
+    {"pack_units", VEMT_ALLOW_NONE, pack_units_columns, pack_event_counts},
+    {"pack_trends", VEMT_ALLOW_NONE, pack_trends_columns, pack_event_counts},
+    {"pack_missing", VEMT_ALLOW_NONE, pack_missing_columns,
+     pack_missing_counts},
     {NULL, VEMT_ALLOW_NONE, NULL, NULL}};
 
 /* The provenance outside the restricted tier: what was asked for and the

@@ -3,7 +3,10 @@
  * @brief `vemt check-disclosure`: audit the files a run publishes against
  * a tier's allow-list (disclosure/allow.c), never against what a file says
  * of itself. Problems are gathered by class and printed one line per
- * class, with a count and the first examples.
+ * class, with a count and the first examples. Paths: a GeoPackage, a
+ * GeoJSON file or folder, a GeoTIFF, a QGIS project, a Markdown report,
+ * and a board pack (check_pack.c: its folder or its board-pack.json, or a
+ * folder holding one inside a folder checked).
  */
 #include "outputs/check.h"
 
@@ -99,7 +102,22 @@ static vemt_status check_gpkg_file(vemt_checker *c) {
     return VEMT_OK;
 }
 
-/* Check path by its kind: a folder, or a file by its extension. */
+/* The folder of the board pack whose manifest is path, into buf; false
+ * when path is not a board-pack.json. */
+static bool pack_of_manifest(const char *path, char *buf, size_t size) {
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (strcmp(base, "board-pack.json")) return false;
+    if (!slash)
+        snprintf(buf, size, ".");
+    else
+        snprintf(buf, size, "%.*s", (int)(slash == path ? 1 : slash - path),
+                 path);
+    return true;
+}
+
+/* Check path by its kind: a board pack (its folder or its manifest), a
+ * folder, or a file by its extension. */
 static vemt_status check_path(vemt_checker *c) {
     struct stat st;
     if (stat(c->path, &st) != 0) {
@@ -107,11 +125,20 @@ static vemt_status check_path(vemt_checker *c) {
         vemt_ctx_set_source(c->ctx, c->path);
         return VEMT_E_IO;
     }
+    char pack[4096];
+    if (S_ISDIR(st.st_mode) && vemt_check_is_pack(c->path)) {
+        vemt_check_pack(c, c->path, "");
+        return VEMT_OK;
+    }
     if (S_ISDIR(st.st_mode)) {
         vemt_check_folder(c);
         return VEMT_OK;
     }
     const char *p = c->path;
+    if (pack_of_manifest(p, pack, sizeof pack)) {
+        vemt_check_pack(c, pack, "");
+        return VEMT_OK;
+    }
     if (ends_with(p, ".gpkg")) return check_gpkg_file(c);
     if (ends_with(p, ".geojson")) {
         char layer[256];

@@ -53,6 +53,23 @@ const char *vemt_check_tier(const vemt_checker *c);
 void vemt_check_table(vemt_checker *c, const char *name, OGRLayerH layer,
                       const char *const *columns, const bool *exempt, size_t n);
 
+/** True when v may be published as a count under rules: 0, or at least
+ * the threshold and a multiple of the rounding base (an integer when
+ * counts are exact). NaN and negative values are not. */
+bool vemt_check_count_ok(const vemt_tier_rules *rules, double v);
+
+/** True when folder holds a board pack (its manifest, board-pack.json). */
+bool vemt_check_is_pack(const char *folder);
+
+/** Check the board pack in folder (outputs/pack.h): the manifest's keys
+ * and tier, its tables against the allow-list (pack_units, pack_trends,
+ * pack_missing), the CSV files against the manifest, stale files, and at
+ * the partner and public tiers every count (tables, series, and counts in
+ * its words and the PDF's text), street text, and every number of the PDF
+ * against the manifest's. label ("" or "NAME/") prefixes the examples'
+ * file names. */
+void vemt_check_pack(vemt_checker *c, const char *folder, const char *label);
+
 /** Check a GeoPackage: every table (gpkg_contents and sqlite_master),
  * column and row, the metadata, and the linked-table audit. */
 void vemt_check_gpkg(vemt_checker *c, GDALDatasetH ds);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file check_files.c
  * @brief The checker's other paths: a GeoJSON layer, a folder of them
- * (anything else in it is a problem: a restricted run's events.geojson left
- * behind), a QGIS project and a Markdown report.
+ * (a board pack's folder in it is checked as one, anything else in it is a
+ * problem: a restricted run's events.geojson left behind), a QGIS project
+ * and a Markdown report.
  */
 #include <cpl_minixml.h>
 #include <cpl_string.h>
@@ -104,6 +105,13 @@ void vemt_check_folder(vemt_checker *c) {
         vemt_allowed_geom geom = VEMT_ALLOW_NONE;
         bool geojson = n > k && !strcmp(e->d_name + n - k, ".geojson") &&
                        stat(path, &st) == 0 && S_ISREG(st.st_mode);
+        if (!geojson && stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+            vemt_check_is_pack(path)) {
+            char label[300]; /* a board pack inside: its files by its name */
+            snprintf(label, sizeof label, "%.256s/", e->d_name);
+            vemt_check_pack(c, path, label);
+            continue;
+        }
         if (geojson && allowed_layer(c, layer, &geom) &&
             geom != VEMT_ALLOW_RASTER) {
             vemt_check_geojson(c, path, layer);

@@ -91,9 +91,7 @@ static void check_geometry(const row_check *r, OGRFeatureH f, OGRGeometryH g) {
     }
 }
 
-/* A published count: null, 0, or at least the threshold and a multiple of
- * the rounding base (an integer when counts are exact). */
-static bool count_ok(const vemt_tier_rules *rules, double v) {
+bool vemt_check_count_ok(const vemt_tier_rules *rules, double v) {
     if (!isfinite(v) || v < 0) return false;
     if (v == 0) return true;
     if (v < rules->threshold) return false;
@@ -114,7 +112,7 @@ static void check_counts(const row_check *r, OGRFeatureH f) {
         char *end = NULL;
         double v = strtod(text, &end);
         if (end == text || *end) v = (double)NAN; /* not a number at all */
-        if (count_ok(c->rules, v)) continue;
+        if (vemt_check_count_ok(c->rules, v)) continue;
         char what[160], label[256];
         snprintf(what, sizeof what,
                  "counts neither 0 nor at least %g and a multiple of %g",

@@ -304,8 +304,8 @@ bool vemt_outputs_temp_path(const char *final, const char *ext, long pid,
  * replace it without --force. */
 bool vemt_outputs_is_vemt_file(const char *path);
 
-/** Audit the output at path (a GeoPackage, GeoJSON file or folder,
- * GeoTIFF, QGIS project or Markdown report) against rules, never against
+/** Audit the output at path (a GeoPackage, GeoJSON file or folder, GeoTIFF,
+ * QGIS project, Markdown report, board pack) against rules, never against
  * what the file declares, writing one line per class of problem (count,
  * first examples) to report; *problems gets the number of problems.
  * VEMT_E_IO when path can't be opened, VEMT_E_NOMEM. */
