@@ -385,8 +385,8 @@ vemt_status vemt_draw_unit_charts(vemt_ctx *ctx, cairo_t *cr,
     }
     char note[256];
     snprintf(note, sizeof note,
-             "All panels share one vertical scale: 0 to %g events per step, "
-             "so their heights compare directly.",
+             "All panels share one vertical scale (events per step, from 0 "
+             "to %g), so their heights compare directly.",
              top);
     double lx = left, ly = bottom + 6;
     vemt_draw_set_rgb(cr, C_TEXT, 1);

@@ -81,6 +81,7 @@ static const key_spec top_keys[] = {{"vemt_board_pack", J_NUM},
                                     {"series", J_ARR},
                                     {"tables", J_ARR},
                                     {"glossary", J_ARR},
+                                    {"drawn", J_ARR},
                                     {NULL, 0}};
 static const key_spec para_keys[] = {
     {"heading", J_STR | J_NULL}, {"text", J_STR}, {NULL, 0}};

@@ -7,6 +7,9 @@
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "engine/alloc.h"
 
 static PangoLayout *layout_of(cairo_t *cr, const char *text, double size,
                               bool bold) {
@@ -25,6 +28,7 @@ static PangoLayout *layout_of(cairo_t *cr, const char *text, double size,
 double vemt_draw_text(cairo_t *cr, double x, double y, double w,
                       const char *text, double size, bool bold,
                       vemt_align align) {
+    vemt_drawn_note(cr, text);
     PangoLayout *l = layout_of(cr, text, size, bold);
     if (w > 0) {
         pango_layout_set_width(l, (int)(w * PANGO_SCALE));
@@ -64,4 +68,38 @@ void vemt_outputs_release_fonts(void) {
     pango_cairo_font_map_set_default(NULL);
     cairo_debug_reset_static_data();
     FcFini();
+}
+
+static const cairo_user_data_key_t drawn_key;
+
+void vemt_drawn_attach(cairo_surface_t *s, vemt_drawn *d) {
+    cairo_surface_set_user_data(s, &drawn_key, d, NULL);
+}
+
+void vemt_drawn_note(cairo_t *cr, const char *text) {
+    vemt_drawn *d =
+        cairo_surface_get_user_data(cairo_get_target(cr), &drawn_key);
+    if (!d || !text || !*text || d->nomem) return;
+    for (size_t i = 0; i < d->n; i++)
+        if (!strcmp(d->text[i], text)) return;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 64;
+        char **p = vemt_realloc(d->text, cap * sizeof *p);
+        if (!p) {
+            d->nomem = true;
+            return;
+        }
+        d->text = p, d->cap = cap;
+    }
+    if (!(d->text[d->n] = vemt_strdup(text))) {
+        d->nomem = true;
+        return;
+    }
+    d->n++;
+}
+
+void vemt_drawn_clear(vemt_drawn *d) {
+    for (size_t i = 0; i < d->n; i++) vemt_free(d->text[i]);
+    vemt_free(d->text);
+    *d = (vemt_drawn){0};
 }

@@ -36,6 +36,24 @@ double vemt_draw_text(cairo_t *cr, double x, double y, double w,
                       const char *text, double size, bool bold,
                       vemt_align align);
 
+/** The words drawn on a surface, noted once each when a notebook is
+ * attached to it (the pack's maps and charts: the manifest keeps them). */
+typedef struct vemt_drawn {
+    char **text;
+    size_t n, cap;
+    bool nomem; /* a word could not be noted */
+} vemt_drawn;
+
+/** Note every text drawn on surface s into d from now on (d outlives s's
+ * drawing). */
+void vemt_drawn_attach(cairo_surface_t *s, vemt_drawn *d);
+
+/** Note text as drawn on cr's target, if a notebook is attached to it. */
+void vemt_drawn_note(cairo_t *cr, const char *text);
+
+/** Free d's words and zero it. */
+void vemt_drawn_clear(vemt_drawn *d);
+
 /** The width and height text would take (no wrap). */
 void vemt_text_extent(cairo_t *cr, const char *text, double size, bool bold,
                       double *w, double *h);

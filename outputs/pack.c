@@ -148,6 +148,10 @@ static json_object *chart_json(const char *name, const char *why) {
 }
 
 char *vemt_pack_json(const vemt_pack *pack) {
+    return vemt_pack_json_drawn(pack, NULL);
+}
+
+char *vemt_pack_json_drawn(const vemt_pack *pack, const vemt_drawn *drawn) {
     json_object *d = json_object_new_object();
     if (!d) return NULL;
     json_object_object_add(d, "vemt_board_pack", json_object_new_int(1));
@@ -184,6 +188,12 @@ char *vemt_pack_json(const vemt_pack *pack) {
     json_object_object_add(d, "tables", tables);
     json_object_object_add(
         d, "glossary", paras(pack->glossary, pack->n_glossary, "term", "text"));
+    /* Every other word the maps and charts print (legends, scale bars,
+     * axes, labels): the manifest holds all the pack says. */
+    json_object *words = json_object_new_array();
+    for (size_t i = 0; drawn && i < drawn->n; i++)
+        json_object_array_add(words, json_object_new_string(drawn->text[i]));
+    json_object_object_add(d, "drawn", words);
     char *text = vemt_strdup(json_object_to_json_string_ext(
         d, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(d);
@@ -198,6 +208,7 @@ typedef struct writer {
     const vemt_output *out;
     const vemt_pack *pack;
     cairo_surface_t *page; /* one 300 dpi page image, reused */
+    vemt_drawn drawn;      /* the words drawn on it */
 } writer;
 
 /* Fail with "<rel>: <reason>", the folder as the source (it outlives the
@@ -446,6 +457,7 @@ static vemt_status draw_page(writer *w, const char *rel, int what,
             (int)lround(VEMT_PAGE_H * VEMT_PACK_DPI / 72));
         cairo_status_t cs = cairo_surface_status(w->page);
         if (cs) return cairo_failed(w, rel, cs);
+        vemt_drawn_attach(w->page, &w->drawn);
     }
     cairo_t *cr = cairo_create(w->page);
     cairo_set_source_rgb(cr, 1, 1, 1);
@@ -590,7 +602,8 @@ static vemt_status write_table(writer *w, const vemt_pack_table *t) {
 
 static vemt_status write_manifest(writer *w) {
     const char *rel = "board-pack.json";
-    char *text = vemt_pack_json(w->pack);
+    char *text =
+        w->drawn.nomem ? NULL : vemt_pack_json_drawn(w->pack, &w->drawn);
     if (!text)
         return fail_in(w, rel, VEMT_E_NOMEM,
                        "out of memory writing the manifest");
@@ -628,7 +641,7 @@ vemt_status vemt_outputs_write_pack(
     if (!out->commit)
         return vemt_ctx_fail(ctx, VEMT_E_ARG,
                              "the board pack is written through a commit");
-    writer w = {ctx, dir, out, pack, NULL};
+    writer w = {ctx, dir, out, pack, NULL, {0}};
     vemt_status st = folder(&w, NULL);
     if (!st) st = folder(&w, "maps");
     if (!st) st = folder(&w, "charts");
@@ -651,5 +664,6 @@ vemt_status vemt_outputs_write_pack(
     if (!st) st = write_manifest(&w);
     if (!st && progress) progress(user, "pdf");
     if (!st) st = write_pdf(&w);
+    vemt_drawn_clear(&w.drawn);
     return st;
 }

@@ -160,10 +160,18 @@ const char *vemt_pack_file_name(size_t i);
  *                "trend": [n|null] | null, "flag": [0|1] | null}],
  *    "tables": [{"name", "file", "title", "columns": [...], "counts": [...],
  *                "rows": [[text, ...]], "why_empty", "note"}],
- *    "glossary": [{"term", "text"}]}
+ *    "glossary": [{"term", "text"}],
+ *    "drawn": [text, ...]}
  * The first series is the study area's, the rest the units' charts.
  * Caller owns the result; free with vemt_free(). NULL when memory runs out. */
 char *vemt_pack_json(const vemt_pack *pack);
+
+struct vemt_drawn;
+/** The manifest with "drawn": every word the maps and charts print
+ * (legends, scale bars, axes, labels), noted while drawing them; drawn
+ * NULL: an empty list. */
+char *vemt_pack_json_drawn(const vemt_pack *pack,
+                           const struct vemt_drawn *drawn);
 
 /** Write the board pack into dir (created with mode 0700 if missing, with
  * its maps/, charts/ and tables/ folders): every file to a temporary

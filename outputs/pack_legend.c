@@ -82,6 +82,7 @@ static PangoLayout *layout_of(cairo_t *cr, const char *text, double size,
 void vemt_draw_halo_text(cairo_t *cr, double x, double y, const char *text,
                          double size, bool bold, const char *rgb) {
     PangoLayout *l = layout_of(cr, text, size, bold);
+    vemt_drawn_note(cr, text);
     cairo_save(cr);
     cairo_new_path(cr);
     cairo_move_to(cr, x, y);

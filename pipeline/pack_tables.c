@@ -167,6 +167,8 @@ static const char *const missing_cols_r[] = {"step",
                                              "share_found_out_of_area",
                                              "share_looked_after",
                                              NULL};
+static const char *const missing_cols_s[] = {"step", "area", "episodes",
+                                             "children", NULL};
 static const char *const missing_counts[] = {"episodes", "children",
                                              "repeat_children", NULL};
 
@@ -183,6 +185,8 @@ void vemt_pk_missing_table(builder *k, vemt_pack_table *t) {
                            .columns = missing_cols_r,
                            .counts = missing_counts};
     if (k->shared) {
+        t->columns = missing_cols_s;
+        t->n_cols = vemt_pk_n_cols(missing_cols_s);
         t->why_empty =
             vemt_pk_say(k->b,
                         "Missing-episode summaries are published only in "

@@ -192,6 +192,9 @@ static void write_manifest(const char *dir, const pack *p) {
     add_str(g, "text", "Events per km², in classes from 0.0 to 3.3.");
     json_object_array_add(glossary, g);
     json_object_object_add(m, "glossary", glossary);
+    json_object *drawn = json_object_new_array();
+    json_object_array_add(drawn, json_object_new_string("2.5 km"));
+    json_object_object_add(m, "drawn", drawn);
     char path[256];
     snprintf(path, sizeof path, "%s/board-pack.json", dir);
     json_object_to_file_ext(path, m, JSON_C_TO_STRING_PRETTY);

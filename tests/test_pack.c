@@ -709,9 +709,10 @@ TEST(ten_small_multiples) {
             TEST_FAIL_AT(t_, "panel %d's name missing", u);
     /* The first panel's trend reaches 33.5 + 0.5 * 23 = 45: steps of 10
      * (45 / 5 = 9, rounded up to 10), so the shared axis ends at 50. */
-    CHECK(text && strstr(text,
-                         "All panels share one vertical scale: 0 to 50 "
-                         "events per step"));
+    CHECK(text &&
+          strstr(text,
+                 "All panels share one vertical scale (events per step, "
+                 "from 0 to 50)"));
     free(text);
     size_t n;
     char *json = slurp_in(&f, "pack/board-pack.json", &n);
