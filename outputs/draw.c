@@ -11,8 +11,8 @@
 
 #include "engine/alloc.h"
 
-static PangoLayout *layout_of(cairo_t *cr, const char *text, double size,
-                              bool bold) {
+PangoLayout *vemt_text_layout(cairo_t *cr, const char *text, double size,
+                              bool bold, double w, vemt_align align) {
     PangoLayout *l = pango_cairo_create_layout(cr);
     PangoFontDescription *fd = pango_font_description_new();
     pango_font_description_set_family(fd, VEMT_FONT);
@@ -21,22 +21,27 @@ static PangoLayout *layout_of(cairo_t *cr, const char *text, double size,
     pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
     pango_layout_set_font_description(l, fd);
     pango_font_description_free(fd);
-    pango_layout_set_text(l, text, -1);
+    if (w > 0) {
+        static const PangoAlignment by[] = {
+            PANGO_ALIGN_LEFT, PANGO_ALIGN_CENTER, PANGO_ALIGN_RIGHT};
+        pango_layout_set_width(l, (int)(w * PANGO_SCALE));
+        pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+        pango_layout_set_alignment(l, by[align]);
+    }
+    pango_layout_set_text(l, text ? text : "", -1);
     return l;
+}
+
+static PangoLayout *layout_of(cairo_t *cr, const char *text, double size,
+                              bool bold) {
+    return vemt_text_layout(cr, text, size, bold, 0, VEMT_ALIGN_LEFT);
 }
 
 double vemt_draw_text(cairo_t *cr, double x, double y, double w,
                       const char *text, double size, bool bold,
                       vemt_align align) {
     vemt_drawn_note(cr, text);
-    PangoLayout *l = layout_of(cr, text, size, bold);
-    if (w > 0) {
-        pango_layout_set_width(l, (int)(w * PANGO_SCALE));
-        pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-        static const PangoAlignment by[] = {
-            PANGO_ALIGN_LEFT, PANGO_ALIGN_CENTER, PANGO_ALIGN_RIGHT};
-        pango_layout_set_alignment(l, by[align]);
-    }
+    PangoLayout *l = vemt_text_layout(cr, text, size, bold, w, align);
     int pw, ph;
     pango_layout_get_size(l, &pw, &ph);
     double tw = (double)pw / PANGO_SCALE;

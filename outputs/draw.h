@@ -9,6 +9,7 @@
 #define VEMT_OUTPUTS_DRAW_H
 
 #include <cairo.h>
+#include <pango/pangocairo.h>
 #include <stdbool.h>
 
 #include "outputs/pack.h"
@@ -28,6 +29,11 @@ typedef enum vemt_align {
     VEMT_ALIGN_CENTRE,
     VEMT_ALIGN_RIGHT
 } vemt_align;
+
+/** A pango layout of text in the pack's font, size points, bold or not,
+ * wrapped to width w (0: no wrap) and aligned. Caller unrefs. */
+PangoLayout *vemt_text_layout(cairo_t *cr, const char *text, double size,
+                              bool bold, double w, vemt_align align);
 
 /** Draw text (UTF-8, plain: no markup) wrapped to width w (0: no wrap) with
  * its top-left at (x, y), in size points, bold or not, in the current

@@ -65,23 +65,9 @@ void vemt_draw_hatch(cairo_t *cr) {
     cairo_restore(cr);
 }
 
-static PangoLayout *layout_of(cairo_t *cr, const char *text, double size,
-                              bool bold) {
-    PangoLayout *l = pango_cairo_create_layout(cr);
-    PangoFontDescription *fd = pango_font_description_new();
-    pango_font_description_set_family(fd, VEMT_FONT);
-    pango_font_description_set_weight(
-        fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-    pango_layout_set_font_description(l, fd);
-    pango_font_description_free(fd);
-    pango_layout_set_text(l, text, -1);
-    return l;
-}
-
 void vemt_draw_halo_text(cairo_t *cr, double x, double y, const char *text,
                          double size, bool bold, const char *rgb) {
-    PangoLayout *l = layout_of(cr, text, size, bold);
+    PangoLayout *l = vemt_text_layout(cr, text, size, bold, 0, VEMT_ALIGN_LEFT);
     vemt_drawn_note(cr, text);
     cairo_save(cr);
     cairo_new_path(cr);

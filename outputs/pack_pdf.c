@@ -49,25 +49,13 @@ typedef struct doc {
     vemt_status st;      /* a picture's failure */
 } doc;
 
-/* A layout in the pack's font, wrapped to w (0: no wrap), as draw.c's
- * vemt_draw_text makes it. Caller unrefs. */
+/* A layout in the pack's font (draw.c), pango's alignment. Caller unrefs. */
 static PangoLayout *layout(cairo_t *cr, const char *text, double size,
                            bool bold, double w, PangoAlignment align) {
-    PangoLayout *l = pango_cairo_create_layout(cr);
-    PangoFontDescription *fd = pango_font_description_new();
-    pango_font_description_set_family(fd, VEMT_FONT);
-    pango_font_description_set_weight(
-        fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-    pango_layout_set_font_description(l, fd);
-    pango_font_description_free(fd);
-    if (w > 0) {
-        pango_layout_set_width(l, (int)(w * PANGO_SCALE));
-        pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-        pango_layout_set_alignment(l, align);
-    }
-    pango_layout_set_text(l, text ? text : "", -1);
-    return l;
+    return vemt_text_layout(cr, text, size, bold, w,
+                            align == PANGO_ALIGN_CENTER  ? VEMT_ALIGN_CENTRE
+                            : align == PANGO_ALIGN_RIGHT ? VEMT_ALIGN_RIGHT
+                                                         : VEMT_ALIGN_LEFT);
 }
 
 static void measure(cairo_t *cr, const char *text, double size, bool bold,

@@ -188,6 +188,15 @@ static const struct {
                 "size, or the polygons of an areas file (wards, say)."},
 };
 
+/* A text written with fprintf (open_memstream); NULL (b->nomem set) when
+ * memory runs out. The caller fcloses it and frees *text. */
+static FILE *begin_text(builder *k, char **text, size_t *len) {
+    *text = NULL, *len = 0;
+    FILE *m = open_memstream(text, len);
+    if (!m) k->b->nomem = true;
+    return m;
+}
+
 static void para(builder *k, const char *heading, const char *text) {
     if (k->n_para < sizeof k->para / sizeof k->para[0])
         k->para[k->n_para++] = (vemt_pack_para){heading, text};
@@ -294,13 +303,10 @@ static void where(builder *k) {
                            : "at p < 0.10 without correction for multiple "
                              "testing";
     if (in->job->fdr) k->used[T_FDR] = true;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&text, &len);
-    if (!m) {
-        k->b->nomem = true;
-        return;
-    }
+    char *text;
+    size_t len;
+    FILE *m = begin_text(k, &text, &len);
+    if (!m) return;
     if (hot == 0)
         fprintf(m,
                 "No %s is a significant hot spot %s (Gi*, 90 %% "
@@ -520,13 +526,10 @@ static void trend(builder *k) {
                  : "No trend analysis: the data cover too few time steps.");
         return;
     }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&text, &len);
-    if (!m) {
-        k->b->nomem = true;
-        return;
-    }
+    char *text;
+    size_t len;
+    FILE *m = begin_text(k, &text, &len);
+    if (!m) return;
     k->used[T_STEP] = true;
     direction(k, m);
     comparisons(k, m);
@@ -569,13 +572,10 @@ static void emerging(builder *k) {
                    "over the time steps.");
         return;
     }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&text, &len);
-    if (!m) {
-        k->b->nomem = true;
-        return;
-    }
+    char *text;
+    size_t len;
+    FILE *m = begin_text(k, &text, &len);
+    if (!m) return;
     fputs("Patterns over the time steps:", m);
     bool first = true;
     for (int e = 1; e < VEMT_EHSA_END; e++) {
@@ -610,13 +610,10 @@ static void when(builder *k) {
              "the hour (police.uk's events are known only to the month).");
         return;
     }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&text, &len);
-    if (!m) {
-        k->b->nomem = true;
-        return;
-    }
+    char *text;
+    size_t len;
+    FILE *m = begin_text(k, &text, &len);
+    if (!m) return;
     for (size_t i = 0; i < sg->n_patrol && i < 3; i++) {
         fprintf(m, "%zu. ", i + 1);
         vemt_report_patrol_named(m, k->in->summary, &sg->patrol[i]);
@@ -673,13 +670,10 @@ static void missing(builder *k) {
 static void clusters(builder *k) {
     const vemt_pack_inputs *in = k->in;
     if (!in->n_cluster_sets || !k->rules->exact_locations) return;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&text, &len);
-    if (!m) {
-        k->b->nomem = true;
-        return;
-    }
+    char *text;
+    size_t len;
+    FILE *m = begin_text(k, &text, &len);
+    if (!m) return;
     for (size_t i = 0; i < in->n_cluster_sets; i++) {
         const vemt_cluster_set *s = &in->cluster_sets[i];
         bool hdb = !strcmp(s->method, "hdbscan");
@@ -727,10 +721,10 @@ static const char *categories(builder *k) {
             cnt[j] = cnt[j - 1], off[j] = off[j - 1];
             cnt[j - 1] = c, off[j - 1] = o;
         }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&text, &len);
-    if (!m) return k->b->nomem = true, "";
+    char *text;
+    size_t len;
+    FILE *m = begin_text(k, &text, &len);
+    if (!m) return "";
     if (in->job->categories)
         fprintf(m, "those matching %s (--categories): ", in->job->categories);
     else if (in->job->exclude_categories)
@@ -749,10 +743,10 @@ static const char *categories(builder *k) {
 }
 
 static const char *sources(builder *k) {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&text, &len);
-    if (!m) return k->b->nomem = true, "";
+    char *text;
+    size_t len;
+    FILE *m = begin_text(k, &text, &len);
+    if (!m) return "";
     for (size_t i = 0; i < k->in->n_sources; i++) {
         const vemt_source *s = &k->in->sources[i];
         const char *base = strrchr(s->path, '/');
