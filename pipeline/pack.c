@@ -309,9 +309,9 @@ static void where(builder *k) {
     if (!m) return;
     if (hot == 0)
         fprintf(m,
-                "No %s is a significant hot spot %s (Gi*, 90 %% "
+                "No %s%s is a significant hot spot %s (Gi*, 90 %% "
                 "confidence or more).",
-                vemt_pk_units_noun(k, false), rule);
+                hidden ? "published " : "", vemt_pk_units_noun(k, false), rule);
     else {
         fprintf(m, "%s %s %s significant hot spot%s %s (Gi*): ",
                 small_number(k->b, hot, true), vemt_pk_units_noun(k, hot != 1),
@@ -349,7 +349,14 @@ static void where(builder *k) {
                       "threshold (events without a person's id count as one "
                       "person)"
                     : "");
-        if (2 * hidden > n)
+        size_t keyless = vemt_subjects_unknown(in->events, in->job->kinds);
+        if (keyless && keyless >= in->counted)
+            fprintf(m,
+                    " None of these events carries a person's id (as "
+                    "police.uk's), so every unit counts as one person: "
+                    "such data publish no hot-spot class at this tier; "
+                    "the restricted pack shows them.");
+        else if (2 * hidden > n)
             fprintf(m,
                     " Larger units publish more classes: a larger "
                     "--cell-size, or --areas with wards or "
@@ -512,7 +519,7 @@ static void direction(builder *k, FILE *m) {
             vemt_pk_events_noun(k->in->job), dir, test);
     if (!k->shared) {
         k->used[T_SEN] = true;
-        fprintf(m, ", p = %.2g; Sen's slope %+.1f a %s", mk.p, mk.sen_slope,
+        fprintf(m, ", p = %.2g; Sen's slope %+.2g a %s", mk.p, mk.sen_slope,
                 seasonal ? "year" : "step");
     }
     fputs(").", m);
