@@ -220,6 +220,17 @@ static bool iso_month_at(const char *text, const char *p) {
     return p - text == 5 || !isdigit((unsigned char)p[-6]);
 }
 
+/* p (in text) is the week of an ISO 8601 week label ("2024-W17"). */
+static bool iso_week_at(const char *text, const char *p) {
+    if (p - text < 6 || p[-1] != 'W' || p[-2] != '-') return false;
+    for (int k = 3; k <= 6; k++)
+        if (!isdigit((unsigned char)p[-k])) return false;
+    return true;
+}
+
+static const char *page_number(const char *text, const char *p,
+                               const char *end);
+
 /* "per km²" (or "per km2", "per square ...") from p's spaces: the number
  * before the noun is a density, not a count. */
 static bool density_at(const char *p) {
@@ -296,8 +307,14 @@ static void check_words(vemt_pack_check *pc, const char *where,
             else
                 pc->numbers[pc->n_numbers++] = v;
         }
+        /* "Page 5 of 8" then the next line's "Events over time". */
+        const char *page = page_number(text, p, end);
+        if (page) {
+            p = page - 1;
+            continue;
+        }
         size_t noun = noun_at(skip_space(end));
-        if (noun && !iso_month_at(text, p) &&
+        if (noun && !iso_month_at(text, p) && !iso_week_at(text, p) &&
             !density_at(skip_space(end) + noun) &&
             !vemt_check_count_ok(c->rules, v)) {
             const char *w = skip_space(end);

@@ -98,7 +98,7 @@ const char *vemt_pk_month_of(vemt_pack_built *b, const vemt_tz *tz, int64_t t) {
 }
 
 /* The local date of t in words: "7 March 2024". */
-static const char *date_of(vemt_pack_built *b, const vemt_tz *tz, int64_t t) {
+const char *vemt_pk_date_of(vemt_pack_built *b, const vemt_tz *tz, int64_t t) {
     int y, m, d;
     int64_t wall = vemt_tz_wall(tz, t);
     int64_t days = wall >= 0 ? wall / 86400 : -((-wall + 86399) / 86400);
@@ -403,11 +403,34 @@ static const char *change_words(builder *k, double now, double before) {
                        fabs(pct));
 }
 
-/* The two comparisons of the issue's decisions: the last month against
- * the same month a year earlier, and the last 12 months against the 12
- * before. At the restricted tier each with the exact test of two Poisson
- * rates (events per day over the steps' days); at shared tiers the change
- * only, rounded, where both totals are published. */
+/* The last step the data cover to its end: the events' latest end (or
+ * start) reaches the step's end, a day's grace for a clock change. A run
+ * whose extract stops on 7 December, or whose last episode runs into an
+ * empty January, must not read that step's few events as a fall. */
+static size_t last_complete(const vemt_pack_inputs *in, size_t T) {
+    int64_t t0, t1;
+    const vemt_cube *c = in->trends->cube;
+    if (!vemt_outputs_time_range(in->events, &t0, &t1)) return T - 1;
+    size_t t = T - 1;
+    while (t > 0 && vemt_cube_step_start(c, t) +
+                            86400 * (vemt_cube_step_days(c, t) - 1) >
+                        t1)
+        t--;
+    return t;
+}
+
+/* A total the shared tiers may compare: published and at or above the
+ * threshold (the issue's decision); any total at the restricted tier. */
+static bool comparable(const builder *k, double x) {
+    return !isnan(x) && x > 0 && (!k->shared || x >= k->rules->threshold);
+}
+
+/* The two comparisons of the issue's decisions: the last complete month
+ * against the same month a year earlier, and the 12 months to it against
+ * the 12 before. At the restricted tier each with the exact test of two
+ * Poisson rates (events per day over the steps' days: Przyborowski and
+ * Wilenski 1940); at shared tiers the change only, rounded to 10 %, where
+ * both totals are at or above the threshold. */
 static void comparisons(builder *k, FILE *m) {
     const vemt_trends_out *tr = k->in->trends;
     size_t T;
@@ -420,21 +443,31 @@ static void comparisons(builder *k, FILE *m) {
                 vemt_cube_step_days(tr->cube, 0) == 7 ? "weeks" : "days");
         return;
     }
-    if (T < 13) {
+    size_t L = last_complete(k->in, T) + 1; /* steps up to the last whole */
+    if (L < T)
+        fprintf(
+            m,
+            " %s is not complete in the data (its last event ends "
+            "before the month does), so the comparisons end with %s.",
+            vemt_pk_month_of(k->b, tz, vemt_cube_step_start(tr->cube, T - 1)),
+            vemt_pk_month_of(k->b, tz, vemt_cube_step_start(tr->cube, L - 1)));
+    if (L < 13) {
         fprintf(m,
-                " There are fewer than 13 months, so no month can be "
-                "compared with the same month a year earlier.");
+                " There are fewer than 13 complete months, so no month can "
+                "be compared with the same month a year earlier.");
         return;
     }
     const char *noun = vemt_pk_events_noun(k->in->job);
-    const vemt_trend_row *last = &rows[T - 1], *year = &rows[T - 13];
+    const vemt_trend_row *last = &rows[L - 1], *year = &rows[L - 13];
     const char *when =
-        vemt_pk_month_of(k->b, tz, vemt_cube_step_start(tr->cube, T - 1));
-    if (isnan(last->n_events) || isnan(year->n_events) || year->n_events <= 0)
+        vemt_pk_month_of(k->b, tz, vemt_cube_step_start(tr->cube, L - 1));
+    if (!comparable(k, last->n_events) || !comparable(k, year->n_events))
         fprintf(m,
                 " %s cannot be compared with a year earlier: a count is "
-                "withheld or zero.",
-                when);
+                "%s.",
+                when,
+                k->shared ? "withheld, zero or under the publication threshold"
+                          : "zero");
     else {
         double now = last->rate_per_day, before = now - last->change_year;
         bool rated = !k->shared && isfinite(last->change_year) && before > 0;
@@ -453,20 +486,21 @@ static void comparisons(builder *k, FILE *m) {
         }
         fputc('.', m);
     }
-    if (T < 24) return;
+    if (L < 24) return;
     double d1, d0;
-    double now = window_sum(rows, T - 12, T, &d1);
-    double before = window_sum(rows, T - 24, T - 12, &d0);
+    double now = window_sum(rows, L - 12, L, &d1);
+    double before = window_sum(rows, L - 24, L - 12, &d0);
     if (k->shared)
         now = published(k->rules, now), before = published(k->rules, before);
-    if (isnan(now) || isnan(before) || before <= 0) {
+    if (!comparable(k, now) || !comparable(k, before) || d0 <= 0 || d1 <= 0) {
         fprintf(m,
                 " The last 12 months cannot be compared with the 12 "
                 "before: a month's count is withheld.");
         return;
     }
-    fprintf(m, " Over the last 12 months %s %s on the 12 months before", noun,
-            change_words(k, now, before));
+    /* Events per day, so a leap year's extra day is not a rise. */
+    fprintf(m, " Over the 12 months to %s %s %s on the 12 months before", when,
+            noun, change_words(k, now / d1, before / d0));
     if (!k->shared) {
         double p = vemt_poisson_rate_p(now, d1, before, d0);
         k->used[T_POISSON] = true;
@@ -490,9 +524,26 @@ static void direction(builder *k, FILE *m) {
     vemt_mk mk = {.z = NAN, .p = NAN};
     bool seasonal = vemt_pk_monthly(tr) && T >= 24;
     if (k->shared) {
+        /* Kendall's tests use ranks only. A withheld month lies between
+         * a published 0 and the threshold, below every published non-zero
+         * total: one value there for all of them keeps every rank's order
+         * (withheld months tie among themselves), where dropping them would
+         * censor the low months and hide a rise. */
         double *x = vemt_pk_grab(k->b, T * sizeof *x);
         if (!x) return;
-        for (size_t t = 0; t < T; t++) x[t] = rows[t].n_events;
+        size_t published_steps = 0;
+        for (size_t t = 0; t < T; t++) {
+            x[t] = isnan(rows[t].n_events) ? k->rules->threshold / 2
+                                           : rows[t].n_events;
+            published_steps += !isnan(rows[t].n_events);
+        }
+        if (published_steps < VEMT_MK_MIN_STEPS) {
+            fprintf(m,
+                    " No trend over the whole period can be given: fewer "
+                    "than %d months' totals are published.",
+                    VEMT_MK_MIN_STEPS);
+            return;
+        }
         if (seasonal)
             vemt_seasonal_kendall(x, T, 12, &mk);
         else
@@ -601,6 +652,12 @@ static void emerging(builder *k) {
 /* When: the patrol windows, restricted only. */
 static void when(builder *k) {
     const vemt_safeguarding_out *sg = k->in->safeguarding;
+    if (!sg && k->rules->exact_locations) {
+        para(k, "When: patrol windows",
+             "None: nothing was analysed (no located events in the study "
+             "area).");
+        return;
+    }
     if (!sg) {
         para(
             k, "When: patrol windows",
@@ -721,8 +778,14 @@ static const char *categories(builder *k) {
         else
             other++;
     }
-    for (size_t i = 1; i < n; i++) /* most frequent first */
-        for (size_t j = i; j && cnt[j - 1] < cnt[j]; j--) {
+    /* Most frequent first; alphabetical at the shared tiers, where the
+     * order would rank small categories. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i;
+             j && (k->shared ? strcmp(vemt_events_text(in->events, off[j - 1]),
+                                      vemt_events_text(in->events, off[j])) > 0
+                             : cnt[j - 1] < cnt[j]);
+             j--) {
             size_t c = cnt[j];
             uint32_t o = off[j];
             cnt[j] = cnt[j - 1], off[j] = off[j - 1];
@@ -789,8 +852,8 @@ vemt_status vemt_pack_build(const vemt_pack_inputs *in, vemt_pack_built *out) {
             k.shared || a->time_step == VEMT_STEP_MONTH
                 ? vemt_pk_say(out, "%s to %s", vemt_pk_month_of(out, a->tz, t0),
                               vemt_pk_month_of(out, a->tz, t1 - 1))
-                : vemt_pk_say(out, "%s to %s", date_of(out, a->tz, t0),
-                              date_of(out, a->tz, t1 - 1));
+                : vemt_pk_say(out, "%s to %s", vemt_pk_date_of(out, a->tz, t0),
+                              vemt_pk_date_of(out, a->tz, t1 - 1));
     }
     if (in->trends && vemt_pk_monthly(in->trends)) {
         size_t T = vemt_cube_steps(in->trends->cube);
@@ -801,6 +864,11 @@ vemt_status vemt_pack_build(const vemt_pack_inputs *in, vemt_pack_built *out) {
             vemt_pk_month_of(out, a->tz,
                              vemt_cube_step_start(in->trends->cube, T - 1)));
     }
+    /* "May 2019 to May 2019" is "May 2019". */
+    const char *to = strstr(period, " to ");
+    if (to &&
+        !strcmp(to + 4, vemt_pk_say(out, "%.*s", (int)(to - period), period)))
+        period = vemt_pk_say(out, "%.*s", (int)(to - period), period);
     const char *area =
         a->boundary ? (strrchr(a->boundary, '/') ? strrchr(a->boundary, '/') + 1
                                                  : a->boundary)
@@ -817,7 +885,7 @@ vemt_status vemt_pack_build(const vemt_pack_inputs *in, vemt_pack_built *out) {
     p->tier = vemt_tier_name(in->rules->tier);
     p->marking = a->marking ? a->marking : default_marking(in->rules->tier);
     p->attribution = a->attribution;
-    p->created = date_of(out, a->tz, in->created_utc);
+    p->created = vemt_pk_date_of(out, a->tz, in->created_utc);
     p->threshold = in->rules->threshold;
     p->round_to = k.shared ? in->rules->round_to : 0;
     p->palette = (vemt_palette)a->palette;

@@ -56,6 +56,9 @@ const char *vemt_pk_count_words(vemt_pack_built *b, double v);
 /** The local month of t in words: "March 2024". */
 const char *vemt_pk_month_of(vemt_pack_built *b, const vemt_tz *tz, int64_t t);
 
+/** The local date of t in words: "7 March 2024". */
+const char *vemt_pk_date_of(vemt_pack_built *b, const vemt_tz *tz, int64_t t);
+
 /** The units as a noun ("grid cells", "areas"); sized ("400 m grid
  * cells"). */
 const char *vemt_pk_units_noun(builder *k, bool plural);

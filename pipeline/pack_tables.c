@@ -65,6 +65,9 @@ void vemt_pk_units_table(builder *k, vemt_pack_table *t) {
     const char **cells = vemt_pk_grab(k->b, (n * C + 1) * sizeof *cells);
     if (!cells) return;
     const vemt_trends_out *tr = in->trends;
+    /* No event names a person: children are unknown, not 0. */
+    bool keyless =
+        vemt_subjects_unknown(in->events, in->job->kinds) >= in->counted;
     for (size_t r = 0; r < n; r++) {
         size_t u = in->order[r];
         const char **row = cells + r * C;
@@ -82,8 +85,9 @@ void vemt_pk_units_table(builder *k, vemt_pack_table *t) {
         row[c++] = name ? name : "";
         row[c++] = cell_count(k, in->cells[u]);
         if (!k->shared)
-            row[c++] =
-                in->cell_subjects ? cell_count(k, in->cell_subjects[u]) : "";
+            row[c++] = in->cell_subjects && !keyless
+                           ? cell_count(k, in->cell_subjects[u])
+                           : "";
         if (!k->shared)
             row[c++] = isfinite(in->gi_z[u])
                            ? vemt_pk_say(k->b, "%.2f", in->gi_z[u])
@@ -137,7 +141,10 @@ void vemt_pk_trends_table(builder *k, vemt_pack_table *t) {
         row[0] = vemt_pk_say(k->b, "%s", label);
         row[1] = cell_count(k, r->n_events);
         if (k->shared) continue;
-        row[2] = cell_count(k, r->n_subjects);
+        row[2] = vemt_subjects_unknown(k->in->events, k->in->job->kinds) >=
+                         k->in->counted
+                     ? ""
+                     : cell_count(k, r->n_subjects);
         row[3] = isfinite(r->rate_per_day)
                      ? vemt_pk_say(k->b, "%.3f", r->rate_per_day)
                      : "";
@@ -205,7 +212,11 @@ void vemt_pk_missing_table(builder *k, vemt_pack_table *t) {
     for (size_t i = 0; i < sg->n_missing; i++) {
         const vemt_missing_row *r = &sg->missing[i];
         const char **row = cells + i * C;
-        row[0] = vemt_pk_month_of(k->b, tz, r->step_start_utc);
+        row[0] =
+            !k->in->trends || vemt_pk_monthly(k->in->trends)
+                ? vemt_pk_month_of(k->b, tz, r->step_start_utc)
+                : vemt_pk_say(k->b, "from %s",
+                              vemt_pk_date_of(k->b, tz, r->step_start_utc));
         row[1] = r->area;
         row[2] = vemt_pk_say(k->b, "%ld", r->episodes);
         row[3] = vemt_pk_say(k->b, "%ld", r->children);
@@ -266,6 +277,7 @@ void vemt_pk_series(builder *k, vemt_pack *p) {
         p->trend_why = p->units_why =
             k->in->job->no_trends ? "No trend analysis was run (--no-trends)."
                                   : "No trend analysis: too few time steps.";
+        p->trend = (vemt_pack_series){.name = "Study area"};
         return;
     }
     size_t T;
@@ -309,21 +321,33 @@ void vemt_pk_series(builder *k, vemt_pack *p) {
     }
     vemt_pack_series *us = vemt_pk_grab(k->b, n_top * sizeof *us);
     if (!us) return;
+    size_t kept = 0;
     for (size_t i = 0; i < n_top; i++) {
-        size_t u = top[i];
+        size_t u = top[i], shown = 0;
         double *y = vemt_pk_grab(k->b, (T + 1) * sizeof *y);
         if (!y) return;
-        for (size_t t = 0; t < T; t++)
+        for (size_t t = 0; t < T; t++) {
             y[t] = tr->pub_events ? tr->pub_events[u * T + t] : (double)NAN;
-        us[i] = (vemt_pack_series){.name = vemt_pk_unit_label(k, u),
-                                   .n = T,
-                                   .labels = labels,
-                                   .count = y,
-                                   .trend = NULL,
-                                   .flag = NULL};
+            shown += !isnan(y[t]);
+        }
+        /* A panel most of whose steps are withheld says nothing. */
+        if (2 * shown < T) continue;
+        us[kept++] = (vemt_pack_series){.name = vemt_pk_unit_label(k, u),
+                                        .n = T,
+                                        .labels = labels,
+                                        .count = y,
+                                        .trend = NULL,
+                                        .flag = NULL};
+    }
+    if (!kept) {
+        p->units_why =
+            "Most steps' counts of the busiest units are withheld "
+            "under the disclosure rules, so no unit's series is "
+            "drawn.";
+        return;
     }
     p->unit_series = us;
-    p->n_unit_series = n_top;
+    p->n_unit_series = kept;
 }
 
 /* ---- Maps -------------------------------------------------------------- */

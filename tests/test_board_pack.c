@@ -375,6 +375,27 @@ TEST(demo_public_pack) {
     free(csv);
 }
 
+/* An extract that stops on 7 December: December is not read as a fall;
+ * the comparisons end with the last complete month. */
+TEST(partial_last_month_not_compared) {
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "awk -F, 'NR==1||$2<\"2025-12-08\"' %s/demo/incidents.csv > "
+             "'%s/part.csv'",
+             VEMT_FIXTURES, tmpdir);
+    CHECK_INT_EQ(system(cmd), 0);
+    CHECK_INT_EQ(vemt("run --incidents part.csv --boundary " VEMT_FIXTURES
+                      "/demo/boundary.geojson --out part.gpkg --report "
+                      "part.md --seed 7 --quiet"),
+                 0);
+    size_t n = 0;
+    char *md = slurp("part.md", &n);
+    CHECK(test_contains(md, n, "December 2025 is not complete in the data"));
+    CHECK(test_contains(md, n, "In November 2025 incidents"));
+    CHECK(!test_contains(md, n, "In December 2025 incidents"));
+    free(md);
+}
+
 TEST(real_police_uk_pack) {
     /* Nottingham burglary 2022 (police.uk, Open Government Licence). */
     CHECK_INT_EQ(vemt("run --incidents " VEMT_FIXTURES
@@ -402,6 +423,7 @@ TEST_SUITE(board_pack) {
     GDALAllRegister();
     RUN(demo_restricted_pack);
     RUN(demo_public_pack);
+    RUN(partial_last_month_not_compared);
     RUN(real_police_uk_pack);
     test_remove_dir(tmpdir);
     GDALDestroy();

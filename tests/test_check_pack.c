@@ -419,6 +419,17 @@ TEST(small_count_in_words) {
                 "board-pack.pdf page 1: '4 incidents'"));
 }
 
+/* A page number and an ISO week before a heading or legend are not
+ * counts: "Page 5 of 8" then "Events over time"; "2024-W17" then "Events
+ * (as published)" (a weekly chart's last axis label). */
+TEST(page_numbers_and_weeks_are_not_counts) {
+    pack p = clean_pack();
+    p.summary =
+        "Page 5 of 8 Events over time. 2024-W17 Events (as "
+        "published).";
+    flags(t_, "pages", &p, VEMT_TIER_PUBLIC, 0, TEXTS(NULL));
+}
+
 TEST(street_text_in_a_cell) {
     pack p = clean_pack();
     p.units[0][2] = "On or near Park Street";
@@ -585,6 +596,7 @@ TEST_SUITE(check_pack) {
     RUN(stale_csv);
     RUN(concern_map_at_public);
     RUN(small_count_in_words);
+    RUN(page_numbers_and_weeks_are_not_counts);
     RUN(street_text_in_a_cell);
     RUN(number_in_the_pdf_only);
     RUN(column_not_on_the_allow_list);
