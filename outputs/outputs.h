@@ -262,8 +262,8 @@ bool vemt_outputs_time_range(const vemt_events *events, int64_t *start,
 void vemt_outputs_release_fonts(void);
 
 /** Write the GeoPackage at path: layers hotspot_cells, events, rejects and
- * merges, and the provenance in gpkg_metadata. It is written to a temporary file
- * beside path and renamed into place only when complete, so a failed run
+ * merges, and the provenance in gpkg_metadata. It is written to a temporary
+ * file beside path and renamed into place only when complete, so a failed run
  * leaves no partial file and any earlier output untouched. Returns
  * VEMT_E_IO or VEMT_E_DEPENDENCY with GDAL's message on failure. */
 vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
