@@ -18,6 +18,8 @@
 
 #include "engine/alloc.h"
 #include "gdalutil/gdalutil.h"
+#include "outputs/check_pack.h"
+#include "outputs/pack.h"
 
 const char *vemt_check_tier(const vemt_checker *c) {
     return vemt_tier_name(c->rules->tier);
@@ -168,6 +170,22 @@ vemt_status vemt_outputs_check_disclosure(vemt_ctx *ctx, const char *path,
     if (!st && c.nomem)
         st =
             vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory checking %s", path);
+    if (!st) print_classes(&c, report);
+    free_classes(&c);
+    *problems = c.problems;
+    return st;
+}
+
+vemt_status vemt_outputs_check_pack_commit(vemt_ctx *ctx, const char *dir,
+                                           const vemt_commit *commit,
+                                           const vemt_tier_rules *rules,
+                                           FILE *report, size_t *problems) {
+    *problems = 0;
+    vemt_checker c = {.ctx = ctx, .rules = rules, .path = dir};
+    vemt_check_pack_in(&c, dir, "", commit);
+    vemt_status st = c.nomem ? vemt_ctx_fail(ctx, VEMT_E_NOMEM,
+                                             "out of memory checking %s", dir)
+                             : VEMT_OK;
     if (!st) print_classes(&c, report);
     free_classes(&c);
     *problems = c.problems;

@@ -290,7 +290,7 @@ void vemt_check_pack_missing(vemt_pack_check *pc, const char *rel) {
  * specification section 5.2). */
 static void check_png(vemt_pack_check *pc, const char *rel) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", pc->dir, rel);
+    vemt_check_pack_path(pc, rel, path, sizeof path);
     FILE *f = fopen(path, "rb");
     if (!f) {
         vemt_check_pack_missing(pc, rel);
@@ -561,7 +561,7 @@ static void check_series(vemt_pack_check *pc) {
 
 static json_object *parse_manifest(vemt_pack_check *pc) {
     char path[4096];
-    snprintf(path, sizeof path, "%s/" VEMT_PACK_MANIFEST, pc->dir);
+    vemt_check_pack_path(pc, VEMT_PACK_MANIFEST, path, sizeof path);
     size_t n = 0;
     char *text = vemt_check_read_file(pc->c, path, &n);
     if (!text) {
@@ -603,10 +603,23 @@ static json_object *parse_manifest(vemt_pack_check *pc) {
     return root;
 }
 
+void vemt_check_pack_path(const vemt_pack_check *pc, const char *rel, char *buf,
+                          size_t size) {
+    snprintf(buf, size, "%s/%s", pc->dir, rel);
+    const char *tmp = pc->commit ? vemt_commit_temp_of(pc->commit, buf) : NULL;
+    if (tmp) snprintf(buf, size, "%s", tmp);
+}
+
 void vemt_check_pack(vemt_checker *c, const char *folder, const char *label) {
+    vemt_check_pack_in(c, folder, label, NULL);
+}
+
+void vemt_check_pack_in(vemt_checker *c, const char *folder, const char *label,
+                        const vemt_commit *commit) {
     vemt_pack_check pc = {.c = c,
                           .dir = folder,
                           .label = label,
+                          .commit = commit,
                           .shared = c->rules->tier != VEMT_TIER_RESTRICTED};
     if (!(pc.root = parse_manifest(&pc))) return;
     check_manifest(&pc);
@@ -615,7 +628,7 @@ void vemt_check_pack(vemt_checker *c, const char *folder, const char *label) {
     check_images(&pc, "charts", chart_names,
                  sizeof chart_names / sizeof *chart_names, "charts");
     check_tables(&pc);
-    check_files(&pc);
+    if (!commit) check_files(&pc); /* else the commit removes stale files */
     if (pc.shared) {
         check_series(&pc);
         vemt_check_pack_words(&pc);

@@ -20,8 +20,12 @@
 /** One pack's check. */
 typedef struct vemt_pack_check {
     vemt_checker *c;
-    const char *dir;    /* the pack's folder */
-    const char *label;  /* "" or "NAME/": prefixes the examples' files */
+    const char *dir;   /* the pack's folder */
+    const char *label; /* "" or "NAME/": prefixes the examples' files */
+    const struct vemt_commit *commit; /* a pack not yet committed: its files
+                                         are the commit's temporaries, and
+                                         stale files are the commit's to
+                                         remove; NULL: the folder as is */
     bool shared;        /* partner or public: the rules on counts and words */
     json_object *root;  /* the manifest */
     const char **named; /* files the manifest names (borrowed from root) */
@@ -33,6 +37,16 @@ typedef struct vemt_pack_check {
 /** The whole of a regular file of at most 64 MiB, NUL-terminated, its
  * length in *size; NULL when it can't be read (c->nomem set when memory
  * ran out). Caller owns the result; free with vemt_free(). */
+/** The path of the pack's file rel ("maps/hotspots.png") into buf: in the
+ * folder, or the commit's temporary for it. */
+void vemt_check_pack_path(const vemt_pack_check *pc, const char *rel, char *buf,
+                          size_t size);
+
+/** Check the pack in folder as vemt_check_pack() does; commit: see
+ * vemt_pack_check. */
+void vemt_check_pack_in(vemt_checker *c, const char *folder, const char *label,
+                        const struct vemt_commit *commit);
+
 char *vemt_check_read_file(vemt_checker *c, const char *path, size_t *size);
 
 /** Report rel (named by the manifest) as missing. */

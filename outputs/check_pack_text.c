@@ -104,7 +104,7 @@ void vemt_check_pack_csv(vemt_pack_check *pc, const char *rel,
                          json_object *rows) {
     vemt_checker *c = pc->c;
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", pc->dir, rel);
+    vemt_check_pack_path(pc, rel, path, sizeof path);
     size_t size = 0;
     char *bytes = vemt_check_read_file(c, path, &size);
     if (!bytes) {
@@ -470,7 +470,7 @@ static char *spaced_text(PopplerPage *page, const char *text) {
 void vemt_check_pack_pdf(vemt_pack_check *pc) {
     vemt_checker *c = pc->c;
     char path[4096];
-    snprintf(path, sizeof path, "%s/" VEMT_PACK_PDF, pc->dir);
+    vemt_check_pack_path(pc, VEMT_PACK_PDF, path, sizeof path);
     gchar *abs = g_canonicalize_filename(path, NULL);
     GError *err = NULL;
     gchar *uri = abs ? g_filename_to_uri(abs, NULL, &err) : NULL;

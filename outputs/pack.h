@@ -185,6 +185,14 @@ vemt_status vemt_outputs_write_pack(
     const vemt_pack *pack, void (*progress)(void *user, const char *stage),
     void *user);
 
+/** vemt check-disclosure's rules on the pack in dir as registered with
+ * commit (its temporaries, before vemt_commit_apply()), under rules; the
+ * problems printed to report and counted in *problems. VEMT_E_NOMEM. */
+vemt_status vemt_outputs_check_pack_commit(vemt_ctx *ctx, const char *dir,
+                                           const vemt_commit *commit,
+                                           const vemt_tier_rules *rules,
+                                           FILE *report, size_t *problems);
+
 #ifdef __cplusplus
 }
 #endif

@@ -645,6 +645,28 @@ static void show_problems(run *r, const char *text, const char *tmp) {
     }
 }
 
+/* The board pack about to be committed passes the checker's pack rules
+ * too (its temporaries, read as the folder will hold them). */
+static vemt_status audit_pack(run *r, const vemt_commit *c,
+                              const vemt_tier_rules *rules) {
+    if (!r->a.board_pack || !r->pack.pack.title) return VEMT_OK;
+    char *text = NULL;
+    size_t len = 0, problems = 0;
+    FILE *m = open_memstream(&text, &len);
+    vemt_status st = m ? vemt_outputs_check_pack_commit(r->ctx, r->a.board_pack,
+                                                        c, rules, m, &problems)
+                       : VEMT_E_NOMEM;
+    if (m) fclose(m);
+    if (!st && problems) vemt_log_text(&r->cb, VEMT_LOG_WARNING, text);
+    free(text); /* open_memstream's buffer is the C library's */
+    if (st) return failed(r, st, r->a.board_pack);
+    if (problems == 0) return VEMT_OK;
+    return fail(r, VEMT_E_DEPENDENCY, r->a.board_pack,
+                "internal error: the %s-tier board pack fails vemt's own "
+                "disclosure check (%zu problems, above); nothing was written",
+                vemt_tier_name((vemt_tier)r->a.tier), problems);
+}
+
 /* At partner and public tiers the GeoPackage about to be committed must
  * pass vemt's own disclosure checker: a file it fails is the writer's bug,
  * never to be published (an internal error, exit 3). Its problems go to
@@ -666,7 +688,7 @@ static vemt_status audit_outputs(run *r, const vemt_commit *c) {
     if (!st && problems) show_problems(r, text, tmp);
     free(text); /* open_memstream's buffer is the C library's */
     if (st) return failed(r, st, r->a.out);
-    if (problems == 0) return VEMT_OK;
+    if (problems == 0) return audit_pack(r, c, &rules);
     return fail(r, VEMT_E_DEPENDENCY, r->a.out,
                 "internal error: the %s-tier output fails vemt's own "
                 "disclosure check (%zu problems, above); nothing was written",

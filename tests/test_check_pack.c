@@ -20,6 +20,7 @@
 
 #include "outputs/draw.h"
 #include "outputs/outputs.h"
+#include "outputs/pack.h"
 #include "tests/test.h"
 #include "tests/testutil.h"
 
@@ -430,6 +431,47 @@ TEST(page_numbers_and_weeks_are_not_counts) {
     flags(t_, "pages", &p, VEMT_TIER_PUBLIC, 0, TEXTS(NULL));
 }
 
+/* Before the commit (pipeline/run.c): the pack is read through the
+ * commit's temporaries. Here the files are in "commit-src" and registered
+ * as the temporaries of "commit-dst", which does not exist: the small
+ * count is found in the temporary, and nothing is called stale. */
+TEST(pack_checked_through_a_commit) {
+    pack p = clean_pack();
+    p.units[1][3] = "3";
+    char src[128];
+    build("commit-src", &p, src, sizeof src);
+    char dst[160];
+    snprintf(dst, sizeof dst, "%s/commit-dst", tmpdir);
+    vemt_ctx *ctx = NULL;
+    vemt_commit *c = NULL;
+    CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
+    CHECK_STATUS(vemt_commit_create(ctx, &c), VEMT_OK);
+    static const char *const files[] = {
+        "board-pack.json",   "board-pack.pdf",    "tables/units.csv",
+        "tables/trends.csv", "maps/hotspots.png", "maps/hotspots.pgw",
+        "charts/trend.png"};
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char tmp[300], fin[300];
+        snprintf(tmp, sizeof tmp, "%s/%s", src, files[i]);
+        snprintf(fin, sizeof fin, "%s/%s", dst, files[i]);
+        CHECK_STATUS(vemt_commit_add(ctx, c, tmp, fin, VEMT_COMMIT_TEXT),
+                     VEMT_OK);
+    }
+    char *out = NULL;
+    size_t size = 0, problems = 0;
+    FILE *report = open_memstream(&out, &size);
+    CHECK_STATUS(vemt_outputs_check_pack_commit(
+                     ctx, dst, c, vemt_tier_rules_get(VEMT_TIER_PUBLIC), report,
+                     &problems),
+                 VEMT_OK);
+    fclose(report);
+    CHECK_INT_EQ(problems, 1);
+    CHECK(has_line(out, TEXTS("tables/units.csv row 3 column events: '3'")));
+    free(out);
+    vemt_commit_destroy(c); /* removes the "temporaries" */
+    vemt_ctx_destroy(ctx);
+}
+
 TEST(street_text_in_a_cell) {
     pack p = clean_pack();
     p.units[0][2] = "On or near Park Street";
@@ -597,6 +639,7 @@ TEST_SUITE(check_pack) {
     RUN(concern_map_at_public);
     RUN(small_count_in_words);
     RUN(page_numbers_and_weeks_are_not_counts);
+    RUN(pack_checked_through_a_commit);
     RUN(street_text_in_a_cell);
     RUN(number_in_the_pdf_only);
     RUN(column_not_on_the_allow_list);
