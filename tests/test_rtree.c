@@ -185,8 +185,8 @@ static int64_t *query(sqlite3 *db, const char *name, const double q[4],
 }
 
 /* One coordinate of a query box: half the time random over the data's
- * range, half the time exactly an entry's coordinate or its double
- * neighbour (where the float32 rounding decides). */
+ * range, half the time at or next to an entry's coordinate (where the
+ * float32 rounding decides). */
 static double query_edge(const vemt_rtree_entry *e, size_t n, int axis,
                          uint64_t *s) {
     double lo = e[0].minx > 1000 ? 400000 : 0;
@@ -195,10 +195,23 @@ static double query_edge(const vemt_rtree_entry *e, size_t n, int axis,
     const vemt_rtree_entry *x = &e[next_u64(s) % n];
     double v = axis ? (next_u64(s) % 2 ? x->miny : x->maxy)
                     : (next_u64(s) % 2 ? x->minx : x->maxx);
-    int k = (int)(next_u64(s) % 3);
-    return k == 0   ? v
-           : k == 1 ? nextafter(v, -INFINITY)
-                    : nextafter(v, INFINITY);
+    /* v, its double neighbours, or the float32s around it (between which
+     * an outward rounding one step off would answer differently). */
+    float f = (float)v;
+    switch (next_u64(s) % 6) {
+        case 0:
+            return v;
+        case 1:
+            return nextafter(v, -INFINITY);
+        case 2:
+            return nextafter(v, INFINITY);
+        case 3:
+            return (double)nextafterf(f, -INFINITY);
+        case 4:
+            return (double)nextafterf(nextafterf(f, -INFINITY), -INFINITY);
+        default:
+            return (double)nextafterf(f, INFINITY);
+    }
 }
 
 /* nq random boxes (x0, x1, y0, y1) of up to a tenth of the range on a side:
