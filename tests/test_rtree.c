@@ -581,7 +581,8 @@ TEST(refusals) {
     check_refused(t_, db, "a", e, n, VEMT_E_ARG, "not empty");
     exec(db, "CREATE VIRTUAL TABLE c USING rtree(id, x0, x1)");
     check_refused(t_, db, "c", e, n, VEMT_E_ARG, "not a 2-D rtree");
-    /* Sparse ids: the duplicate is found by _rowid's key; the caller's
+    /* Sparse ids: the duplicate is found once the ids are sorted, after the
+     * nodes are written; the caller's
      * transaction rolls the partial tree back. */
     vemt_rtree_entry *s = make_entries(n, POINTS | SPARSE, 9);
     s[10].id = s[150].id;
