@@ -130,11 +130,19 @@ static void heap_sort(vemt_rtree_entry *a, size_t n, int axis) {
  * AID-SPE117>3.0.CO;2-#): quicksort with a median-of-three Hoare partition,
  * heapsort past 2 log2 n levels, insertion sort for short runs. In place
  * (glibc's qsort would allocate a copy behind our allocator) and with the
- * comparison inlined. */
-static void sort_entries(vemt_rtree_entry *a, size_t n, int axis) {
+ * comparison inlined.
+ *
+ * a[0, n) sits at offset off of the whole array; group > 1 only puts into
+ * each run of group positions (off 0, group, 2 group, ...) the items the
+ * full sort would, in any order within the run: a range inside one run is
+ * left alone (a multi-way quickselect, n log(n / group) comparisons).
+ * group == 1 sorts fully. */
+static void sort_groups(vemt_rtree_entry *a, size_t n, int axis, size_t off,
+                        size_t group) {
     int depth = 0;
     for (size_t m = n; m > 1; m >>= 1) depth += 2;
     while (n > SMALL_SORT) {
+        if (off / group == (off + n - 1) / group) return;
         if (depth-- == 0) {
             heap_sort(a, n, axis);
             return;
@@ -159,29 +167,36 @@ static void sort_entries(vemt_rtree_entry *a, size_t n, int axis) {
         }
         size_t left = j + 1; /* [0, left) <= pivot <= [left, n) */
         if (left < n - left) {
-            sort_entries(a, left, axis);
+            sort_groups(a, left, axis, off, group);
             a += left;
+            off += left;
             n -= left;
         } else {
-            sort_entries(a + left, n - left, axis);
+            sort_groups(a + left, n - left, axis, off + left, group);
             n = left;
         }
     }
     insertion_sort(a, n, axis);
 }
 
+static void sort_entries(vemt_rtree_entry *a, size_t n, int axis) {
+    sort_groups(a, n, axis, 0, 1);
+}
+
 /* Sort-Tile-Recursive order of one level (Leutenegger et al. 1997,
  * section 2.2): P = ceil(m / M) nodes; S = ceil(sqrt(P)) vertical slices
  * of S * M items by x centre; each slice by y centre. Consecutive runs of
  * M items are then the nodes (a slice holds whole nodes, so only the last
- * node of the level may be partial). */
+ * node of the level may be partial). The order by x within a slice does
+ * not matter (the slice is sorted by y next), so the x pass only selects
+ * each slice's items: the same nodes as a full sort, sooner. */
 static void str_order(vemt_rtree_entry *a, size_t m, size_t cells) {
     size_t p = (m + cells - 1) / cells;
     size_t s = (size_t)ceil(sqrt((double)p));
     while (s * s < p) s++;
     while (s > 1 && (s - 1) * (s - 1) >= p) s--;
-    sort_entries(a, m, 0);
     size_t slice = s * cells;
+    sort_groups(a, m, 0, 0, slice);
     for (size_t i = 0; i < m; i += slice)
         sort_entries(a + i, m - i < slice ? m - i : slice, 1);
 }

@@ -38,10 +38,26 @@ typedef struct vemt_rtree_entry {
  * Sort-Tile-Recursive order (Leutenegger, Lopez and Edgington 1997) into
  * full nodes: writes T_node, T_parent and T_rowid directly, root last, with
  * prepared statements, inside the caller's transaction. entries is
- * reordered in place. The result passes SQLite's rtreecheck() and answers
- * every box query as a tree built by inserting row by row. n == 0 leaves
- * the table empty (a valid empty index). Returns VEMT_E_NOMEM, or
- * VEMT_E_IO with SQLite's message in ctx's error. */
+ * reordered in place (its contents unchanged). The result passes SQLite's
+ * rtreecheck() and answers every box query as a tree built by inserting
+ * row by row: coordinates are rounded to float32 exactly as rtree.c's
+ * rtreeValueDown/rtreeValueUp do, so the stored boxes are the same. n == 0
+ * leaves the table empty (a valid empty index). The same entries in any
+ * order give the same nodes (ties broken by id).
+ *
+ * Refuses with VEMT_E_ARG, before writing anything: a coordinate that is
+ * NaN, infinite or beyond float32's range (an empty geometry has no entry:
+ * the caller skips it), a box whose rounded minimum is above its maximum
+ * (SQLite's "rtree constraint failed"), two entries with one id (found
+ * after the nodes are written when the ids are sparse), a table that is
+ * not empty or not 2-D. Returns VEMT_E_NOMEM, or VEMT_E_IO with SQLite's
+ * message in ctx's error (a connection in SQLITE_DBCONFIG_DEFENSIVE mode
+ * may not write shadow tables). After a failure the caller rolls its
+ * transaction back.
+ *
+ * Memory: besides the entries, 4 bytes an id of their span when the ids
+ * are dense (at most 2n + 64 apart: fids), else 40 bytes an entry, and
+ * 40 bytes a node; no allocation an entry. */
 vemt_status vemt_rtree_load(vemt_ctx *ctx, sqlite3 *db, const char *name,
                             vemt_rtree_entry *entries, size_t n);
 
