@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "outputs/ogr_writer.h"
+#include "outputs/sink.h"
 
 static const char *base_name(const char *path) {
     const char *slash = strrchr(path, '/');
@@ -16,25 +17,25 @@ static const char *base_name(const char *path) {
 
 /* Set a UTC date-time field (OGR TZFlag 100 = UTC), or null for
  * VEMT_TIME_NONE; times before 1970 are negative and real. */
-static void set_utc(OGRFeatureH f, int i, int64_t t) {
+static void set_utc(vemt_sink *s, int i, int64_t t) {
     if (i < 0) return;
     if (t == VEMT_TIME_NONE) {
-        OGR_F_SetFieldNull(f, i);
+        vemt_sink_null(s, i);
         return;
     }
     int64_t days = vemt_floor_div(t, 86400);
     int64_t secs = t - days * 86400;
     int y, m, d;
     vemt_civil_from_days(days, &y, &m, &d);
-    OGR_F_SetFieldDateTimeEx(f, i, y, m, d, (int)(secs / 3600),
-                             (int)(secs / 60 % 60), (float)(secs % 60), 100);
+    vemt_sink_datetime(s, i, y, m, d, (int)(secs / 3600), (int)(secs / 60 % 60),
+                       (int)(secs % 60), true);
 }
 
-static void set_date(OGRFeatureH f, int i, int64_t day) {
+static void set_date(vemt_sink *s, int i, int64_t day) {
     if (i < 0) return;
     int y, m, d;
     vemt_civil_from_days(day, &y, &m, &d);
-    OGR_F_SetFieldDateTimeEx(f, i, y, m, d, 0, 0, 0, 0);
+    vemt_sink_datetime(s, i, y, m, d, 0, 0, 0, false);
 }
 
 /* The step of cube c that starts at start_utc, or -1. */
@@ -54,18 +55,18 @@ static long cube_step(const vemt_cube *c, int64_t start_utc) {
 
 /* Step t's local label and its first and last local dates into fields i,
  * i + 1 and i + 2 (null when t < 0). */
-static void put_step(OGRFeatureH f, const int *ix, const vemt_cube *c, long t) {
+static void put_step(vemt_sink *s, const int *ix, const vemt_cube *c, long t) {
     if (t < 0) {
         for (int k = 0; k < 3; k++)
-            if (ix[k] >= 0) OGR_F_SetFieldNull(f, ix[k]);
+            if (ix[k] >= 0) vemt_sink_null(s, ix[k]);
         return;
     }
     char label[24];
     vemt_cube_step_label(c, (size_t)t, label, sizeof label);
-    if (ix[0] >= 0) OGR_F_SetFieldString(f, ix[0], label);
+    if (ix[0] >= 0) vemt_sink_text(s, ix[0], label);
     int64_t first = vemt_cube_step_first_day(c, (size_t)t);
-    set_date(f, ix[1], first);
-    set_date(f, ix[2], first + vemt_cube_step_days(c, (size_t)t) - 1);
+    set_date(s, ix[1], first);
+    set_date(s, ix[2], first + vemt_cube_step_days(c, (size_t)t) - 1);
 }
 
 /* Where each field of a layer's description went in the layer (-1: not
@@ -75,47 +76,40 @@ typedef struct fieldmap {
     int suppressed;
 } fieldmap;
 
-static void map_fields(OGRLayerH layer, const vemt_field_def *defs, size_t n,
+static void map_fields(vemt_sink *s, const vemt_field_def *defs, size_t n,
                        fieldmap *m) {
-    OGRFeatureDefnH d = OGR_L_GetLayerDefn(layer);
     for (size_t k = 0; k < n && k < 24; k++)
-        m->ix[k] = OGR_FD_GetFieldIndex(d, defs[k].name);
-    m->suppressed = OGR_FD_GetFieldIndex(d, "suppressed");
+        m->ix[k] = vemt_sink_index(s, defs[k].name);
+    m->suppressed = vemt_sink_index(s, "suppressed");
 }
 
 /* A number into field ix (skipped when not written), NaN as null. */
-static void put_real(OGRFeatureH f, int ix, double v) {
+static void put_real(vemt_sink *s, int ix, double v) {
     if (ix < 0) return;
     if (isfinite(v))
-        OGR_F_SetFieldDouble(f, ix, v);
+        vemt_sink_real(s, ix, v);
     else
-        OGR_F_SetFieldNull(f, ix);
+        vemt_sink_null(s, ix);
 }
 
-static void put_count(OGRFeatureH f, int ix, double v) {
+static void put_count(vemt_sink *s, int ix, double v) {
     if (ix < 0) return;
     if (isfinite(v))
-        OGR_F_SetFieldInteger(f, ix, (int)lround(v));
+        vemt_sink_int(s, ix, (int)lround(v));
     else
-        OGR_F_SetFieldNull(f, ix);
+        vemt_sink_null(s, ix);
 }
 
-static void put_text(OGRFeatureH f, int ix, const char *v) {
+static void put_text(vemt_sink *s, int ix, const char *v) {
     if (ix < 0) return;
     if (v)
-        OGR_F_SetFieldString(f, ix, v);
+        vemt_sink_text(s, ix, v);
     else
-        OGR_F_SetFieldNull(f, ix);
+        vemt_sink_null(s, ix);
 }
 
-static void put_flag(OGRFeatureH f, const fieldmap *m, bool suppressed) {
-    if (m->suppressed >= 0) OGR_F_SetFieldInteger(f, m->suppressed, suppressed);
-}
-
-static vemt_status add_feature(OGRLayerH layer, OGRFeatureH f) {
-    OGRErr e = OGR_L_CreateFeature(layer, f);
-    OGR_F_Destroy(f);
-    return e == OGRERR_NONE ? VEMT_OK : VEMT_E_DEPENDENCY;
+static void put_flag(vemt_sink *s, const fieldmap *m, bool suppressed) {
+    if (m->suppressed >= 0) vemt_sink_int(s, m->suppressed, suppressed);
 }
 
 static const char *precision_str(vemt_precision p) {
@@ -163,92 +157,86 @@ static bool episode_pair(const vemt_event *a, const vemt_event *b) {
  * null while the episode is open) and whether it is still open (22), on
  * both of its events; null for incidents. The missing_from event spans
  * the episode. */
-static void set_episode(OGRFeatureH f, const vemt_events *events, size_t i) {
+static void set_episode(vemt_sink *s, const vemt_events *events, size_t i) {
     const vemt_event *ev = &events->items[i], *from = NULL;
     if (ev->kind == VEMT_KIND_MISSING_FROM)
         from = ev;
     else if (ev->kind == VEMT_KIND_FOUND_AT && i > 0 &&
              episode_pair(&events->items[i - 1], ev))
         from = &events->items[i - 1];
-    OGR_F_SetFieldNull(f, 21);
-    OGR_F_SetFieldNull(f, 22);
+    vemt_sink_null(s, 21);
+    vemt_sink_null(s, 22);
     if (ev->kind == VEMT_KIND_INCIDENT) return;
     /* A found_at event exists only once the child has returned. */
     bool open =
         ev->kind == VEMT_KIND_MISSING_FROM && ev->end_utc == VEMT_TIME_NONE;
-    OGR_F_SetFieldInteger(f, 22, open);
+    vemt_sink_int(s, 22, open);
     if (from && !open)
-        OGR_F_SetFieldInteger64(f, 21,
-                                (GIntBig)(from->end_utc - from->start_utc));
+        vemt_sink_int(s, 21, (int64_t)(from->end_utc - from->start_utc));
 }
 
 /* The event's cluster of each method (fields 16-18; null for noise or
  * when the method did not run) and its HDBSCAN membership (19). */
-static void set_event_clusters(OGRFeatureH f, const vemt_output *out,
-                               size_t e) {
-    for (int k = 16; k <= 19; k++) OGR_F_SetFieldNull(f, k);
-    for (size_t s = 0; s < out->n_cluster_sets; s++) {
-        const vemt_cluster_set *set = &out->cluster_sets[s];
+static void set_event_clusters(vemt_sink *s, const vemt_output *out, size_t e) {
+    for (int k = 16; k <= 19; k++) vemt_sink_null(s, k);
+    for (size_t cs = 0; cs < out->n_cluster_sets; cs++) {
+        const vemt_cluster_set *set = &out->cluster_sets[cs];
         int field = !strcmp(set->method, "dbscan")      ? 16
                     : !strcmp(set->method, "st-dbscan") ? 17
                                                         : 18;
         if (set->event_label[e] >= 0)
-            OGR_F_SetFieldInteger(f, field, set->event_label[e]);
+            vemt_sink_int(s, field, set->event_label[e]);
         if (set->event_prob && set->event_label[e] != VEMT_LABEL_EXCLUDED)
-            put_real(f, 19, set->event_prob[e]);
+            put_real(s, 19, set->event_prob[e]);
     }
 }
 
-static void set_text_or_null(OGRFeatureH f, int i, const char *v) {
+static void set_text_or_null(vemt_sink *s, int i, const char *v) {
     if (v && v[0])
-        OGR_F_SetFieldString(f, i, v);
+        vemt_sink_text(s, i, v);
     else
-        OGR_F_SetFieldNull(f, i);
+        vemt_sink_null(s, i);
 }
 
 /* Fields only episodes or some sources carry. */
-static void set_event_extras(OGRFeatureH f, const vemt_events *events,
+static void set_event_extras(vemt_sink *s, const vemt_events *events,
                              const vemt_event *ev) {
     static const char tri[][8] = {"unknown", "yes", "no"};
-    OGR_F_SetFieldInteger(f, 12, ev->time_ambiguous);
+    vemt_sink_int(s, 12, ev->time_ambiguous);
     if (ev->kind == VEMT_KIND_INCIDENT)
-        OGR_F_SetFieldNull(f, 13);
+        vemt_sink_null(s, 13);
     else
-        OGR_F_SetFieldString(f, 13, tri[ev->looked_after]);
-    set_text_or_null(f, 14, vemt_events_text(events, ev->placing_authority));
-    set_text_or_null(f, 15, vemt_events_text(events, ev->lsoa));
+        vemt_sink_text(s, 13, tri[ev->looked_after]);
+    set_text_or_null(s, 14, vemt_events_text(events, ev->placing_authority));
+    set_text_or_null(s, 15, vemt_events_text(events, ev->lsoa));
 }
 
-static vemt_status fill_events(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_events(vemt_ctx *ctx, vemt_sink *s,
                                const vemt_output *out) {
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     for (size_t i = 0; i < out->events->n; i++) {
         const vemt_event *ev = &out->events->items[i];
-        OGRFeatureH f = OGR_F_Create(defn);
-        OGR_F_SetFieldInteger64(f, 0, (GIntBig)i + 1);
-        OGR_F_SetFieldString(f, 1, vemt_kind_str((vemt_kind)ev->kind));
-        OGR_F_SetFieldString(f, 2, base_name(out->sources[ev->source].path));
-        OGR_F_SetFieldInteger(f, 3, (int)ev->source_row);
-        set_text_or_null(f, 4, vemt_events_text(out->events, ev->ref));
-        set_utc(f, 5, ev->start_utc);
-        set_utc(f, 6, ev->end_utc);
-        OGR_F_SetFieldString(f, 7,
-                             precision_str((vemt_precision)ev->precision));
-        set_text_or_null(f, 8, vemt_events_text(out->events, ev->category));
-        set_text_or_null(f, 9, ev->subject_key);
-        OGR_F_SetFieldInteger(f, 10, ev->located);
-        OGR_F_SetFieldInteger(f, 11, ev->in_area);
-        set_event_extras(f, out->events, ev);
-        set_event_clusters(f, out, i);
-        OGR_F_SetFieldInteger(f, 20, ev->flagged);
-        set_episode(f, out->events, i);
-        set_text_or_null(f, 23, vemt_events_text(out->events, ev->location));
+        vemt_sink_begin(s);
+        vemt_sink_int(s, 0, (int64_t)i + 1);
+        vemt_sink_text(s, 1, vemt_kind_str((vemt_kind)ev->kind));
+        vemt_sink_text(s, 2, base_name(out->sources[ev->source].path));
+        vemt_sink_int(s, 3, (int)ev->source_row);
+        set_text_or_null(s, 4, vemt_events_text(out->events, ev->ref));
+        set_utc(s, 5, ev->start_utc);
+        set_utc(s, 6, ev->end_utc);
+        vemt_sink_text(s, 7, precision_str((vemt_precision)ev->precision));
+        set_text_or_null(s, 8, vemt_events_text(out->events, ev->category));
+        set_text_or_null(s, 9, ev->subject_key);
+        vemt_sink_int(s, 10, ev->located);
+        vemt_sink_int(s, 11, ev->in_area);
+        set_event_extras(s, out->events, ev);
+        set_event_clusters(s, out, i);
+        vemt_sink_int(s, 20, ev->flagged);
+        set_episode(s, out->events, i);
+        set_text_or_null(s, 23, vemt_events_text(out->events, ev->location));
         if (ev->located) {
-            OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
-            OGR_G_SetPoint_2D(pt, 0, ev->x, ev->y);
-            OGR_F_SetGeometryDirectly(f, pt);
+            vemt_sink_point(s, ev->x, ev->y);
         }
-        vemt_status st = add_feature(layer, f);
+        vemt_status st = vemt_sink_add(s);
         if (st) return st;
         if ((i + 1) % 65536 == 0)
             vemt_ctx_progress(ctx, "write events", i + 1, out->events->n);
@@ -270,18 +258,22 @@ static OGRGeometryH cell_polygon(const vemt_units *grid, size_t i) {
     return g;
 }
 
-/* Add f with unit i's polygon as its geometry; f is consumed either way.
+/* Add the row with unit i's polygon as its geometry: a cell's ring
+ * straight from the lattice (no allocation), a polygon unit through OGR.
  * VEMT_E_NOMEM when the polygon can't be made: a unit is never written
  * without its shape. */
-static vemt_status add_unit_feature(OGRLayerH layer, OGRFeatureH f,
-                                    const vemt_units *grid, size_t i) {
-    OGRGeometryH g = cell_polygon(grid, i);
-    if (!g) {
-        OGR_F_Destroy(f);
-        return VEMT_E_NOMEM;
+static vemt_status add_unit_feature(vemt_sink *s, const vemt_units *grid,
+                                    size_t i) {
+    double ring[2 * VEMT_UNIT_RING_MAX];
+    size_t n = vemt_units_ring(grid, i, ring);
+    if (n > 0) {
+        vemt_sink_ring(s, ring, n);
+        return vemt_sink_add(s);
     }
-    OGR_F_SetGeometryDirectly(f, g);
-    return add_feature(layer, f);
+    OGRGeometryH g = cell_polygon(grid, i);
+    if (!g) return VEMT_E_NOMEM;
+    vemt_sink_geometry(s, g);
+    return vemt_sink_add(s);
 }
 
 static const vemt_field_def cell_fields[] = {
@@ -301,47 +293,45 @@ static const vemt_field_def cell_fields[] = {
 };
 
 /* Unit i's rank (vemt_output.rank), or null. */
-static void put_rank(OGRFeatureH f, int ix, const vemt_output *out, size_t i) {
-    put_count(f, ix, out->rank ? (double)out->rank[i] : (double)NAN);
+static void put_rank(vemt_sink *s, int ix, const vemt_output *out, size_t i) {
+    put_count(s, ix, out->rank ? (double)out->rank[i] : (double)NAN);
 }
 
 static double at(const double *x, size_t i) { return x ? x[i] : (double)NAN; }
 
-static vemt_status fill_cells(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_cells(vemt_ctx *ctx, vemt_sink *s,
                               const vemt_output *out) {
     (void)ctx;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     fieldmap m;
-    map_fields(layer, cell_fields, sizeof cell_fields / sizeof *cell_fields,
-               &m);
+    map_fields(s, cell_fields, sizeof cell_fields / sizeof *cell_fields, &m);
     size_t n = vemt_units_count(out->grid);
     bool areas = vemt_units_polygons(out->grid) != NULL;
     char id[128];
     for (size_t i = 0; i < n; i++) {
-        OGRFeatureH f = OGR_F_Create(defn);
+        vemt_sink_begin(s);
         vemt_units_id(out->grid, i, id, sizeof id);
-        put_text(f, m.ix[0], id);
-        put_text(f, m.ix[1], areas ? id : NULL);
-        put_text(f, m.ix[2], areas ? vemt_units_name(out->grid, i) : NULL);
-        put_count(f, m.ix[3], out->n_events[i]);
-        put_count(f, m.ix[4], at(out->n_subjects, i));
-        put_real(f, m.ix[5], out->gi_z[i]);
-        put_real(f, m.ix[6], out->gi_p[i]);
-        put_real(f, m.ix[7], at(out->gi_p_sim, i));
+        put_text(s, m.ix[0], id);
+        put_text(s, m.ix[1], areas ? id : NULL);
+        put_text(s, m.ix[2], areas ? vemt_units_name(out->grid, i) : NULL);
+        put_count(s, m.ix[3], out->n_events[i]);
+        put_count(s, m.ix[4], at(out->n_subjects, i));
+        put_real(s, m.ix[5], out->gi_z[i]);
+        put_real(s, m.ix[6], out->gi_p[i]);
+        put_real(s, m.ix[7], at(out->gi_p_sim, i));
         bool hidden = out->bin_hidden && out->bin_hidden[i];
         if (m.ix[8] >= 0 && !hidden)
-            OGR_F_SetFieldInteger(f, m.ix[8], out->gi_bin ? out->gi_bin[i] : 0);
-        put_real(f, m.ix[9], at(out->lisa_i, i));
-        put_real(f, m.ix[10], at(out->lisa_p, i));
-        put_text(f, m.ix[11],
+            vemt_sink_int(s, m.ix[8], out->gi_bin ? out->gi_bin[i] : 0);
+        put_real(s, m.ix[9], at(out->lisa_i, i));
+        put_real(s, m.ix[10], at(out->lisa_p, i));
+        put_text(s, m.ix[11],
                  out->lisa_type && !hidden
                      ? vemt_lisa_type_name((vemt_lisa_type)out->lisa_type[i])
                      : NULL);
-        put_rank(f, m.ix[12], out, i);
-        put_flag(f, &m,
+        put_rank(s, m.ix[12], out, i);
+        put_flag(s, &m,
                  isnan(out->n_events[i]) ||
                      (out->n_subjects && isnan(out->n_subjects[i])));
-        vemt_status st = add_unit_feature(layer, f, out->grid, i);
+        vemt_status st = add_unit_feature(s, out->grid, i);
         if (st) return st;
     }
     return VEMT_OK;
@@ -356,30 +346,28 @@ static const vemt_field_def scale_fields[] = {
 
 /* Incremental spatial autocorrelation: Global Moran's I per band. One
  * number per band over every unit, so it is published in every tier. */
-static vemt_status fill_scale(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_scale(vemt_ctx *ctx, vemt_sink *s,
                               const vemt_output *out) {
     (void)ctx;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     fieldmap m;
-    map_fields(layer, scale_fields, sizeof scale_fields / sizeof *scale_fields,
-               &m);
+    map_fields(s, scale_fields, sizeof scale_fields / sizeof *scale_fields, &m);
     for (size_t b = 0; b < out->n_scale_profile; b++) {
         const vemt_isa_band *band = &out->scale_profile[b];
         bool first = b == out->scale_first_peak, max = b == out->scale_max_peak;
-        OGRFeatureH f = OGR_F_Create(defn);
-        put_real(f, m.ix[0], band->band_m);
-        put_real(f, m.ix[1], band->moran.i);
-        put_real(f, m.ix[2], band->moran.expected);
-        put_real(f, m.ix[3], band->moran.variance);
-        put_real(f, m.ix[4], band->moran.z);
-        put_real(f, m.ix[5], band->moran.p);
-        put_count(f, m.ix[6], (double)band->moran.n);
-        put_text(f, m.ix[7],
+        vemt_sink_begin(s);
+        put_real(s, m.ix[0], band->band_m);
+        put_real(s, m.ix[1], band->moran.i);
+        put_real(s, m.ix[2], band->moran.expected);
+        put_real(s, m.ix[3], band->moran.variance);
+        put_real(s, m.ix[4], band->moran.z);
+        put_real(s, m.ix[5], band->moran.p);
+        put_count(s, m.ix[6], (double)band->moran.n);
+        put_text(s, m.ix[7],
                  first && max ? "first,max"
                  : first      ? "first"
                  : max        ? "max"
                               : NULL);
-        vemt_status st = add_feature(layer, f);
+        vemt_status st = vemt_sink_add(s);
         if (st) return st;
     }
     return VEMT_OK;
@@ -407,45 +395,43 @@ static const char weekday_names[][12] = {"Monday",   "Tuesday", "Wednesday",
 
 /* The busiest weekday-hour window of a cluster, or nulls when none of its
  * events is known to the minute. */
-static void put_window(OGRFeatureH f, const fieldmap *m,
-                       const vemt_cluster *c) {
+static void put_window(vemt_sink *s, const fieldmap *m, const vemt_cluster *c) {
     if (c->busiest_weekday < 0 || c->n_timed == 0) {
         for (int k = 9; k <= 12; k++)
-            if (m->ix[k] >= 0) OGR_F_SetFieldNull(f, m->ix[k]);
+            if (m->ix[k] >= 0) vemt_sink_null(s, m->ix[k]);
         return;
     }
-    put_text(f, m->ix[9], weekday_names[c->busiest_weekday % 7]);
-    put_count(f, m->ix[10], c->busiest_hour);
-    put_count(f, m->ix[11], (c->busiest_hour + c->window_h) % 24);
-    put_real(f, m->ix[12], c->busiest_events / (double)c->n_timed);
+    put_text(s, m->ix[9], weekday_names[c->busiest_weekday % 7]);
+    put_count(s, m->ix[10], c->busiest_hour);
+    put_count(s, m->ix[11], (c->busiest_hour + c->window_h) % 24);
+    put_real(s, m->ix[12], c->busiest_events / (double)c->n_timed);
 }
 
-static vemt_status fill_clusters(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_clusters(vemt_ctx *ctx, vemt_sink *s,
                                  const vemt_output *out) {
     (void)ctx;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     fieldmap m;
-    map_fields(layer, cluster_fields,
+    map_fields(s, cluster_fields,
                sizeof cluster_fields / sizeof *cluster_fields, &m);
-    for (size_t s = 0; s < out->n_cluster_sets; s++) {
-        const vemt_cluster_set *set = &out->cluster_sets[s];
+    for (size_t cs = 0; cs < out->n_cluster_sets; cs++) {
+        const vemt_cluster_set *set = &out->cluster_sets[cs];
         for (size_t k = 0; k < set->clusters->n; k++) {
             const vemt_cluster *c = &set->clusters->items[k];
-            OGRFeatureH f = OGR_F_Create(defn);
-            put_count(f, m.ix[0], c->label);
-            put_text(f, m.ix[1], set->method);
-            put_count(f, m.ix[2], (double)c->n_events);
-            put_count(f, m.ix[3], set->n_subjects[k]);
-            put_count(f, m.ix[4], (double)c->n_locations);
-            set_utc(f, m.ix[5], c->first_utc);
-            set_utc(f, m.ix[6], c->last_utc);
-            put_real(f, m.ix[7], c->area_m2);
-            put_real(f, m.ix[8], c->density_km2);
-            put_window(f, &m, c);
+            vemt_sink_begin(s);
+            put_count(s, m.ix[0], c->label);
+            put_text(s, m.ix[1], set->method);
+            put_count(s, m.ix[2], (double)c->n_events);
+            put_count(s, m.ix[3], set->n_subjects[k]);
+            put_count(s, m.ix[4], (double)c->n_locations);
+            set_utc(s, m.ix[5], c->first_utc);
+            set_utc(s, m.ix[6], c->last_utc);
+            put_real(s, m.ix[7], c->area_m2);
+            put_real(s, m.ix[8], c->density_km2);
+            put_window(s, &m, c);
             OGRGeometryH g = NULL;
             OGR_G_CreateFromWkbEx(c->wkb, NULL, &g, c->wkb_size);
-            if (g) OGR_F_SetGeometryDirectly(f, g);
-            vemt_status st = add_feature(layer, f);
+            if (g) vemt_sink_geometry(s, g);
+            vemt_status st = vemt_sink_add(s);
             if (st) return st;
         }
     }
@@ -468,33 +454,31 @@ static const vemt_field_def cube_fields[] = {
 
 /* One feature per unit and time step, so QGIS's temporal controller can
  * animate the cube. Steps end one second before the next starts. */
-static vemt_status fill_cube(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_cube(vemt_ctx *ctx, vemt_sink *s,
                              const vemt_output *out) {
     const vemt_trends_out *tr = out->trends;
     size_t units = vemt_cube_units(tr->cube), steps = vemt_cube_steps(tr->cube);
     const double *ne = tr->pub_events, *ns = tr->pub_subjects;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     fieldmap m;
-    map_fields(layer, cube_fields, sizeof cube_fields / sizeof *cube_fields,
-               &m);
+    map_fields(s, cube_fields, sizeof cube_fields / sizeof *cube_fields, &m);
     char id[48];
     for (size_t u = 0; u < units; u++) {
         vemt_units_id(out->grid, u, id, sizeof id);
         for (size_t t = 0; t < steps; t++) {
             size_t b = u * steps + t;
-            OGRFeatureH f = OGR_F_Create(defn);
-            put_text(f, m.ix[0], id);
-            set_utc(f, m.ix[1], vemt_cube_step_start(tr->cube, t));
-            set_utc(f, m.ix[2], vemt_cube_step_end(tr->cube, t) - 1);
-            put_step(f, m.ix + 3, tr->cube, (long)t);
-            put_real(f, m.ix[6], ne[b]);
-            put_count(f, m.ix[7], ns[b]);
-            put_real(f, m.ix[8], tr->z[b]);
-            put_real(f, m.ix[9], tr->p[b]);
+            vemt_sink_begin(s);
+            put_text(s, m.ix[0], id);
+            set_utc(s, m.ix[1], vemt_cube_step_start(tr->cube, t));
+            set_utc(s, m.ix[2], vemt_cube_step_end(tr->cube, t) - 1);
+            put_step(s, m.ix + 3, tr->cube, (long)t);
+            put_real(s, m.ix[6], ne[b]);
+            put_count(s, m.ix[7], ns[b]);
+            put_real(s, m.ix[8], tr->z[b]);
+            put_real(s, m.ix[9], tr->p[b]);
             if (!tr->bin_hidden || !tr->bin_hidden[b])
-                OGR_F_SetFieldInteger(f, m.ix[10], tr->bins[b]);
-            put_flag(f, &m, isnan(ne[b]) || isnan(ns[b]));
-            vemt_status st = add_unit_feature(layer, f, out->grid, u);
+                vemt_sink_int(s, m.ix[10], tr->bins[b]);
+            put_flag(s, &m, isnan(ne[b]) || isnan(ns[b]));
+            vemt_status st = add_unit_feature(s, out->grid, u);
             if (st) return st;
         }
         vemt_ctx_progress(ctx, "write hotspot_cube", u + 1, units);
@@ -520,42 +504,41 @@ static const vemt_field_def emerging_fields[] = {
     {"rank", OFTInteger, OFSTNone, 0},
 };
 
-static vemt_status fill_emerging(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_emerging(vemt_ctx *ctx, vemt_sink *s,
                                  const vemt_output *out) {
     (void)ctx;
     const vemt_trends_out *tr = out->trends;
     size_t units = vemt_cube_units(tr->cube);
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     fieldmap m;
-    map_fields(layer, emerging_fields,
+    map_fields(s, emerging_fields,
                sizeof emerging_fields / sizeof *emerging_fields, &m);
     char id[48];
     for (size_t u = 0; u < units; u++) {
-        OGRFeatureH f = OGR_F_Create(defn);
+        vemt_sink_begin(s);
         vemt_units_id(out->grid, u, id, sizeof id);
-        put_text(f, m.ix[0], id);
+        put_text(s, m.ix[0], id);
         /* Patterns withheld (NULL) where the cell's total is suppressed,
          * or any of its bins (vemt_trends_out.pattern_hidden). */
         bool hidden = isnan(tr->unit_events[u]) ||
                       (tr->pattern_hidden && tr->pattern_hidden[u]);
-        put_text(f, m.ix[1], hidden ? NULL : vemt_ehsa_name(tr->pattern[u]));
-        put_text(f, m.ix[2], hidden ? NULL : vemt_chainey_name(tr->chainey[u]));
-        put_real(f, m.ix[3], tr->mk[u].z);
-        put_real(f, m.ix[4], tr->mk[u].p);
-        put_real(f, m.ix[5], tr->mk[u].sen_slope);
-        put_real(f, m.ix[6], tr->unit_events[u]);
+        put_text(s, m.ix[1], hidden ? NULL : vemt_ehsa_name(tr->pattern[u]));
+        put_text(s, m.ix[2], hidden ? NULL : vemt_chainey_name(tr->chainey[u]));
+        put_real(s, m.ix[3], tr->mk[u].z);
+        put_real(s, m.ix[4], tr->mk[u].p);
+        put_real(s, m.ix[5], tr->mk[u].sen_slope);
+        put_real(s, m.ix[6], tr->unit_events[u]);
         /* Distinct subjects of the unit over the period. */
-        put_count(f, m.ix[7], tr->unit_subjects[u]);
-        put_real(f, m.ix[8], hidden ? (double)NAN : tr->share_hot[u]);
-        put_real(f, m.ix[9], tr->count_mk[u].z);
-        put_real(f, m.ix[10], tr->count_mk[u].p);
-        put_real(f, m.ix[11], tr->count_mk[u].sen_slope);
+        put_count(s, m.ix[7], tr->unit_subjects[u]);
+        put_real(s, m.ix[8], hidden ? (double)NAN : tr->share_hot[u]);
+        put_real(s, m.ix[9], tr->count_mk[u].z);
+        put_real(s, m.ix[10], tr->count_mk[u].p);
+        put_real(s, m.ix[11], tr->count_mk[u].sen_slope);
         /* Steps whose Gi* z is defined, used by mk_*; why they are null. */
-        put_count(f, m.ix[12], (double)tr->mk[u].n);
-        put_text(f, m.ix[13], tr->mk[u].null_reason);
-        put_rank(f, m.ix[14], out, u); /* hotspot_cells' rank */
-        put_flag(f, &m, hidden || isnan(tr->unit_subjects[u]));
-        vemt_status st = add_unit_feature(layer, f, out->grid, u);
+        put_count(s, m.ix[12], (double)tr->mk[u].n);
+        put_text(s, m.ix[13], tr->mk[u].null_reason);
+        put_rank(s, m.ix[14], out, u); /* hotspot_cells' rank */
+        put_flag(s, &m, hidden || isnan(tr->unit_subjects[u]));
+        vemt_status st = add_unit_feature(s, out->grid, u);
         if (st) return st;
     }
     return VEMT_OK;
@@ -587,36 +570,34 @@ static const vemt_field_def trend_fields[] = {
     {"mk_seasonal_slope", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
 };
 
-static vemt_status fill_trends(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_trends(vemt_ctx *ctx, vemt_sink *s,
                                const vemt_output *out) {
     (void)ctx;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     fieldmap m;
-    map_fields(layer, trend_fields, sizeof trend_fields / sizeof *trend_fields,
-               &m);
+    map_fields(s, trend_fields, sizeof trend_fields / sizeof *trend_fields, &m);
     for (size_t i = 0; i < out->trends->n_rows; i++) {
         const vemt_trend_row *r = &out->trends->rows[i];
-        OGRFeatureH f = OGR_F_Create(defn);
-        put_text(f, m.ix[0], r->area);
-        put_text(f, m.ix[1], r->category);
-        set_utc(f, m.ix[2], r->step_start_utc);
-        set_utc(f, m.ix[3], r->step_end_utc - 1);
-        put_step(f, m.ix + 4, out->trends->cube,
+        vemt_sink_begin(s);
+        put_text(s, m.ix[0], r->area);
+        put_text(s, m.ix[1], r->category);
+        set_utc(s, m.ix[2], r->step_start_utc);
+        set_utc(s, m.ix[3], r->step_end_utc - 1);
+        put_step(s, m.ix + 4, out->trends->cube,
                  cube_step(out->trends->cube, r->step_start_utc));
-        put_real(f, m.ix[7], r->n_events);
-        put_count(f, m.ix[8], r->n_subjects);
+        put_real(s, m.ix[7], r->n_events);
+        put_count(s, m.ix[8], r->n_subjects);
         const double v[] = {r->change_prev,   r->change_prev_p, r->change_year,
                             r->change_year_p, r->mk_z,          r->mk_p,
                             r->sen_slope};
-        for (int k = 0; k < 7; k++) put_real(f, m.ix[9 + k], v[k]);
-        put_count(f, m.ix[16], r->days);
-        put_real(f, m.ix[17], r->rate_per_day);
-        put_count(f, m.ix[18], r->mk_n);
-        put_text(f, m.ix[19], r->mk_note);
+        for (int k = 0; k < 7; k++) put_real(s, m.ix[9 + k], v[k]);
+        put_count(s, m.ix[16], r->days);
+        put_real(s, m.ix[17], r->rate_per_day);
+        put_count(s, m.ix[18], r->mk_n);
+        put_text(s, m.ix[19], r->mk_note);
         const double sk[] = {r->sk_z, r->sk_p, r->sk_slope};
-        for (int k = 0; k < 3; k++) put_real(f, m.ix[20 + k], sk[k]);
-        put_flag(f, &m, isnan(r->n_events) || isnan(r->n_subjects));
-        vemt_status st = add_feature(layer, f);
+        for (int k = 0; k < 3; k++) put_real(s, m.ix[20 + k], sk[k]);
+        put_flag(s, &m, isnan(r->n_events) || isnan(r->n_subjects));
+        vemt_status st = vemt_sink_add(s);
         if (st) return st;
     }
     return VEMT_OK;
@@ -633,28 +614,27 @@ static const vemt_field_def reject_fields[] = {
     {"raw", OFTString, OFSTNone, VEMT_FIELD_IDENTIFIER},
 };
 
-static vemt_status fill_rejects(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_rejects(vemt_ctx *ctx, vemt_sink *s,
                                 const vemt_output *out) {
     (void)ctx;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     for (size_t i = 0; i < out->rejects->n; i++) {
         const vemt_reject *r = &out->rejects->items[i];
-        OGRFeatureH f = OGR_F_Create(defn);
-        OGR_F_SetFieldString(f, 0, base_name(out->sources[r->source].path));
-        OGR_F_SetFieldInteger(f, 1, (int)r->err.row);
-        OGR_F_SetFieldInteger(f, 2, (int)r->err.line);
+        vemt_sink_begin(s);
+        vemt_sink_text(s, 0, base_name(out->sources[r->source].path));
+        vemt_sink_int(s, 1, (int)r->err.row);
+        vemt_sink_int(s, 2, (int)r->err.line);
         if (r->err.field[0])
-            OGR_F_SetFieldString(f, 3, r->err.field);
+            vemt_sink_text(s, 3, r->err.field);
         else
-            OGR_F_SetFieldNull(f, 3);
+            vemt_sink_null(s, 3);
         if (r->err.column)
-            OGR_F_SetFieldInteger(f, 4, r->err.column);
+            vemt_sink_int(s, 4, r->err.column);
         else
-            OGR_F_SetFieldNull(f, 4);
-        OGR_F_SetFieldString(f, 5, vemt_status_str(r->err.code));
-        OGR_F_SetFieldString(f, 6, r->err.msg);
-        if (r->raw) OGR_F_SetFieldString(f, 7, r->raw);
-        vemt_status st = add_feature(layer, f);
+            vemt_sink_null(s, 4);
+        vemt_sink_text(s, 5, vemt_status_str(r->err.code));
+        vemt_sink_text(s, 6, r->err.msg);
+        if (r->raw) vemt_sink_text(s, 7, r->raw);
+        vemt_status st = vemt_sink_add(s);
         if (st) return st;
     }
     return VEMT_OK;
@@ -670,23 +650,20 @@ static const vemt_field_def merge_fields[] = {
     {"seconds_apart", OFTReal, OFSTNone, 0},
 };
 
-static vemt_status fill_merges(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_merges(vemt_ctx *ctx, vemt_sink *s,
                                const vemt_output *out) {
     (void)ctx;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     for (size_t i = 0; out->merges && i < out->merges->n; i++) {
         const vemt_merge *m = &out->merges->items[i];
-        OGRFeatureH f = OGR_F_Create(defn);
-        OGR_F_SetFieldString(f, 0,
-                             base_name(out->sources[m->kept_source].path));
-        OGR_F_SetFieldInteger(f, 1, (int)m->kept_row);
-        OGR_F_SetFieldString(f, 2,
-                             base_name(out->sources[m->merged_source].path));
-        OGR_F_SetFieldInteger(f, 3, (int)m->merged_row);
-        OGR_F_SetFieldString(f, 4, m->rule);
-        OGR_F_SetFieldDouble(f, 5, m->distance_m);
-        OGR_F_SetFieldDouble(f, 6, m->seconds);
-        vemt_status st = add_feature(layer, f);
+        vemt_sink_begin(s);
+        vemt_sink_text(s, 0, base_name(out->sources[m->kept_source].path));
+        vemt_sink_int(s, 1, (int)m->kept_row);
+        vemt_sink_text(s, 2, base_name(out->sources[m->merged_source].path));
+        vemt_sink_int(s, 3, (int)m->merged_row);
+        vemt_sink_text(s, 4, m->rule);
+        vemt_sink_real(s, 5, m->distance_m);
+        vemt_sink_real(s, 6, m->seconds);
+        vemt_status st = vemt_sink_add(s);
         if (st) return st;
     }
     return VEMT_OK;
@@ -697,7 +674,7 @@ static const vemt_field_def area_fields[] = {
     {"area_km2", OFTReal, OFSTNone, 0},
 };
 
-static vemt_status fill_area(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_area(vemt_ctx *ctx, vemt_sink *s,
                              const vemt_output *out) {
     (void)ctx;
     unsigned char *wkb = NULL;
@@ -711,11 +688,11 @@ static vemt_status fill_area(vemt_ctx *ctx, OGRLayerH layer,
         return VEMT_E_DEPENDENCY;
     }
     vemt_engine_free(wkb);
-    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(layer));
-    OGR_F_SetFieldString(f, 0, out->area_name ? base_name(out->area_name) : "");
-    OGR_F_SetFieldDouble(f, 1, vemt_study_area_m2(out->area) / 1e6);
-    OGR_F_SetGeometryDirectly(f, OGR_G_ForceToMultiPolygon(g));
-    return add_feature(layer, f);
+    vemt_sink_begin(s);
+    vemt_sink_text(s, 0, out->area_name ? base_name(out->area_name) : "");
+    vemt_sink_real(s, 1, vemt_study_area_m2(out->area) / 1e6);
+    vemt_sink_geometry(s, OGR_G_ForceToMultiPolygon(g));
+    return vemt_sink_add(s);
 }
 
 static const vemt_field_def journey_fields[] = {
@@ -732,31 +709,30 @@ static const vemt_field_def journey_fields[] = {
 
 /* An episode's journey: its missing_from event followed by its found_at
  * event (the reader writes them one after the other). */
-static vemt_status fill_journeys(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_journeys(vemt_ctx *ctx, vemt_sink *s,
                                  const vemt_output *out) {
     (void)ctx;
     static const char tri[][8] = {"unknown", "yes", "no"};
     const vemt_events *ev = out->events;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     for (size_t i = 0; i + 1 < ev->n; i++) {
         const vemt_event *a = &ev->items[i], *b = &ev->items[i + 1];
         if (!episode_pair(a, b) || !a->located) continue;
-        OGRFeatureH f = OGR_F_Create(defn);
-        put_text(f, 0, vemt_events_text(ev, a->ref));
-        put_text(f, 1, a->subject_key);
-        set_utc(f, 2, a->start_utc);
-        set_utc(f, 3, b->end_utc);
-        put_real(f, 4, (double)(b->end_utc - a->start_utc) / 3600.0);
-        put_real(f, 5, hypot(b->x - a->x, b->y - a->y));
-        put_text(f, 6, tri[a->looked_after < 3 ? a->looked_after : 0]);
-        OGR_F_SetFieldInteger(f, 7, !a->in_area || !b->in_area);
+        vemt_sink_begin(s);
+        put_text(s, 0, vemt_events_text(ev, a->ref));
+        put_text(s, 1, a->subject_key);
+        set_utc(s, 2, a->start_utc);
+        set_utc(s, 3, b->end_utc);
+        put_real(s, 4, (double)(b->end_utc - a->start_utc) / 3600.0);
+        put_real(s, 5, hypot(b->x - a->x, b->y - a->y));
+        put_text(s, 6, tri[a->looked_after < 3 ? a->looked_after : 0]);
+        vemt_sink_int(s, 7, !a->in_area || !b->in_area);
         const char *pa = vemt_events_text(ev, a->placing_authority);
-        put_text(f, 8, *pa ? pa : NULL);
+        put_text(s, 8, *pa ? pa : NULL);
         OGRGeometryH line = OGR_G_CreateGeometry(wkbLineString);
         OGR_G_AddPoint_2D(line, a->x, a->y);
         OGR_G_AddPoint_2D(line, b->x, b->y);
-        OGR_F_SetGeometryDirectly(f, line);
-        vemt_status st = add_feature(layer, f);
+        vemt_sink_geometry(s, line);
+        vemt_status st = vemt_sink_add(s);
         if (st) return st;
     }
     return VEMT_OK;
@@ -772,25 +748,22 @@ static const vemt_field_def place_fields[] = {
     {"categories", OFTString, OFSTNone, 0},
 };
 
-static vemt_status fill_places(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_places(vemt_ctx *ctx, vemt_sink *s,
                                const vemt_output *out) {
     (void)ctx;
     const vemt_safeguarding_out *sg = out->safeguarding;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     for (size_t i = 0; i < sg->n_places; i++) {
         const vemt_place_row *p = &sg->places[i];
-        OGRFeatureH f = OGR_F_Create(defn);
-        OGR_F_SetFieldInteger(f, 0, (int)i + 1);
-        OGR_F_SetFieldInteger(f, 1, (int)p->n_children);
-        OGR_F_SetFieldInteger(f, 2, (int)p->n_events);
-        set_utc(f, 3, p->first_utc);
-        set_utc(f, 4, p->last_utc);
-        put_text(f, 5, p->kinds);
-        put_text(f, 6, p->categories);
-        OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
-        OGR_G_SetPoint_2D(pt, 0, p->x, p->y);
-        OGR_F_SetGeometryDirectly(f, pt);
-        vemt_status st = add_feature(layer, f);
+        vemt_sink_begin(s);
+        vemt_sink_int(s, 0, (int)i + 1);
+        vemt_sink_int(s, 1, (int)p->n_children);
+        vemt_sink_int(s, 2, (int)p->n_events);
+        set_utc(s, 3, p->first_utc);
+        set_utc(s, 4, p->last_utc);
+        put_text(s, 5, p->kinds);
+        put_text(s, 6, p->categories);
+        vemt_sink_point(s, p->x, p->y);
+        vemt_status st = vemt_sink_add(s);
         if (st) return st;
     }
     return VEMT_OK;
@@ -812,31 +785,30 @@ static const vemt_field_def patrol_fields[] = {
     {"lift", OFTReal, OFSTNone, 0},
 };
 
-static vemt_status fill_patrol(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_patrol(vemt_ctx *ctx, vemt_sink *s,
                                const vemt_output *out) {
     (void)ctx;
     const vemt_safeguarding_out *sg = out->safeguarding;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     for (size_t i = 0; i < sg->n_patrol; i++) {
         const vemt_patrol_row *p = &sg->patrol[i];
-        OGRFeatureH f = OGR_F_Create(defn);
-        OGR_F_SetFieldInteger(f, 0, (int)i + 1);
-        put_text(f, 1, p->place);
-        put_text(f, 2, weekday_names[p->weekday % 7]);
-        OGR_F_SetFieldInteger(f, 3, p->start_hour);
-        OGR_F_SetFieldInteger(f, 4, p->end_hour);
-        put_real(f, 5, p->per_week);
-        put_real(f, 6, p->share);
-        put_text(f, 7, p->place_kind);
+        vemt_sink_begin(s);
+        vemt_sink_int(s, 0, (int)i + 1);
+        put_text(s, 1, p->place);
+        put_text(s, 2, weekday_names[p->weekday % 7]);
+        vemt_sink_int(s, 3, p->start_hour);
+        vemt_sink_int(s, 4, p->end_hour);
+        put_real(s, 5, p->per_week);
+        put_real(s, 6, p->share);
+        put_text(s, 7, p->place_kind);
         /* As the report says it (pipeline/report.c): events in the window
          * of the place's events known to the hour, the window's share of
          * the week's hours, and the first share over the second. */
-        put_real(f, 8, p->n_window);
-        put_count(f, 9, p->n_place);
-        OGR_F_SetFieldInteger(f, 10, p->hours);
-        put_real(f, 11, p->hours / (7.0 * 24));
-        put_real(f, 12, p->share / (p->hours / (7.0 * 24)));
-        vemt_status st = add_feature(layer, f);
+        put_real(s, 8, p->n_window);
+        put_count(s, 9, p->n_place);
+        vemt_sink_int(s, 10, p->hours);
+        put_real(s, 11, p->hours / (7.0 * 24));
+        put_real(s, 12, p->share / (p->hours / (7.0 * 24)));
+        vemt_status st = vemt_sink_add(s);
         if (st) return st;
     }
     return VEMT_OK;
@@ -865,33 +837,31 @@ static void band_label(char *buf, size_t size, double a, double b,
         snprintf(buf, size, "[%g, %g) %s", a, b, unit);
 }
 
-static vemt_status fill_near_repeat(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_near_repeat(vemt_ctx *ctx, vemt_sink *s,
                                     const vemt_output *out) {
     (void)ctx;
     const vemt_near_repeat_out *nr = out->safeguarding->near_repeat;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     fieldmap m;
-    map_fields(layer, near_repeat_fields,
+    map_fields(s, near_repeat_fields,
                sizeof near_repeat_fields / sizeof *near_repeat_fields, &m);
     char sb[64], tb[64];
     for (size_t k = 0; k < nr->n_space * nr->n_time; k++) {
         const vemt_knox_cell *c = &nr->cells[k];
-        OGRFeatureH f = OGR_F_Create(defn);
+        vemt_sink_begin(s);
         band_label(sb, sizeof sb, c->s_from, c->s_to, "m");
         band_label(tb, sizeof tb, c->t_from, c->t_to, "days");
-        put_text(f, m.ix[0], sb);
-        put_text(f, m.ix[1], tb);
-        put_real(f, m.ix[2], c->s_from);
-        put_real(f, m.ix[3], c->s_to);
-        put_real(f, m.ix[4], c->t_from);
-        put_real(f, m.ix[5], c->t_to);
-        if (m.ix[6] >= 0)
-            OGR_F_SetFieldInteger64(f, m.ix[6], (GIntBig)c->observed);
-        put_real(f, m.ix[7], c->expected);
-        put_real(f, m.ix[8], c->ratio);
-        put_real(f, m.ix[9], c->ratio_median);
-        put_real(f, m.ix[10], c->p);
-        vemt_status st = add_feature(layer, f);
+        put_text(s, m.ix[0], sb);
+        put_text(s, m.ix[1], tb);
+        put_real(s, m.ix[2], c->s_from);
+        put_real(s, m.ix[3], c->s_to);
+        put_real(s, m.ix[4], c->t_from);
+        put_real(s, m.ix[5], c->t_to);
+        if (m.ix[6] >= 0) vemt_sink_int(s, m.ix[6], (int64_t)c->observed);
+        put_real(s, m.ix[7], c->expected);
+        put_real(s, m.ix[8], c->ratio);
+        put_real(s, m.ix[9], c->ratio_median);
+        put_real(s, m.ix[10], c->p);
+        vemt_status st = vemt_sink_add(s);
         if (st) return st;
     }
     return VEMT_OK;
@@ -910,33 +880,31 @@ static const vemt_field_def found_fields[] = {
     {"mean_lclq", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
 };
 
-static vemt_status fill_found(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_found(vemt_ctx *ctx, vemt_sink *s,
                               const vemt_output *out) {
     (void)ctx;
     const vemt_found_out *fo = out->safeguarding->found;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     fieldmap m;
-    map_fields(layer, found_fields, sizeof found_fields / sizeof *found_fields,
-               &m);
+    map_fields(s, found_fields, sizeof found_fields / sizeof *found_fields, &m);
     size_t n = vemt_units_count(out->grid);
     char id[128];
     for (size_t i = 0; i < n; i++) {
-        OGRFeatureH f = OGR_F_Create(defn);
+        vemt_sink_begin(s);
         vemt_units_id(out->grid, i, id, sizeof id);
-        put_text(f, m.ix[0], id);
-        put_count(f, m.ix[1], fo->n_found[i]);
-        put_count(f, m.ix[2], fo->n_children[i]);
-        put_real(f, m.ix[3], fo->gi_z[i]);
-        put_real(f, m.ix[4], fo->gi_p[i]);
-        if (m.ix[5] >= 0) OGR_F_SetFieldInteger(f, m.ix[5], fo->gi_bin[i]);
-        put_real(f, m.ix[6], fo->child_z[i]);
-        put_real(f, m.ix[7], fo->child_p[i]);
+        put_text(s, m.ix[0], id);
+        put_count(s, m.ix[1], fo->n_found[i]);
+        put_count(s, m.ix[2], fo->n_children[i]);
+        put_real(s, m.ix[3], fo->gi_z[i]);
+        put_real(s, m.ix[4], fo->gi_p[i]);
+        if (m.ix[5] >= 0) vemt_sink_int(s, m.ix[5], fo->gi_bin[i]);
+        put_real(s, m.ix[6], fo->child_z[i]);
+        put_real(s, m.ix[7], fo->child_p[i]);
         /* Hot at child level: positive z and a permutation p of 0.05. */
         if (m.ix[8] >= 0)
-            OGR_F_SetFieldInteger(f, m.ix[8],
-                                  fo->child_z[i] > 0 && fo->child_p[i] <= 0.05);
-        put_real(f, m.ix[9], fo->mean_lclq ? fo->mean_lclq[i] : (double)NAN);
-        vemt_status st = add_unit_feature(layer, f, out->grid, i);
+            vemt_sink_int(s, m.ix[8],
+                          fo->child_z[i] > 0 && fo->child_p[i] <= 0.05);
+        put_real(s, m.ix[9], fo->mean_lclq ? fo->mean_lclq[i] : (double)NAN);
+        vemt_status st = add_unit_feature(s, out->grid, i);
         if (st) return st;
     }
     return VEMT_OK;
@@ -950,30 +918,26 @@ static const vemt_field_def colocation_fields[] = {
     {"lclq_p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
 };
 
-static vemt_status fill_colocation(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_colocation(vemt_ctx *ctx, vemt_sink *s,
                                    const vemt_output *out) {
     (void)ctx;
     const vemt_colocation_out *c = out->safeguarding->colocation;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     fieldmap m;
-    map_fields(layer, colocation_fields,
+    map_fields(s, colocation_fields,
                sizeof colocation_fields / sizeof *colocation_fields, &m);
     for (size_t k = 0; k < c->n; k++) {
         const vemt_event *e = &out->events->items[c->event[k]];
         bool found = e->kind == VEMT_KIND_FOUND_AT;
-        OGRFeatureH f = OGR_F_Create(defn);
-        if (m.ix[0] >= 0)
-            OGR_F_SetFieldInteger64(f, m.ix[0], (GIntBig)c->event[k] + 1);
-        put_text(f, m.ix[1], vemt_kind_str((vemt_kind)e->kind));
-        put_text(f, m.ix[2],
+        vemt_sink_begin(s);
+        if (m.ix[0] >= 0) vemt_sink_int(s, m.ix[0], (int64_t)c->event[k] + 1);
+        put_text(s, m.ix[1], vemt_kind_str((vemt_kind)e->kind));
+        put_text(s, m.ix[2],
                  found ? "incidents around this found-at place"
                        : "found-at places around this incident");
-        put_real(f, m.ix[3], c->lclq[k]);
-        put_real(f, m.ix[4], c->p[k]);
-        OGRGeometryH pt = OGR_G_CreateGeometry(wkbPoint);
-        OGR_G_SetPoint_2D(pt, 0, e->x, e->y);
-        OGR_F_SetGeometryDirectly(f, pt);
-        vemt_status st = add_feature(layer, f);
+        put_real(s, m.ix[3], c->lclq[k]);
+        put_real(s, m.ix[4], c->p[k]);
+        vemt_sink_point(s, e->x, e->y);
+        vemt_status st = vemt_sink_add(s);
         if (st) return st;
     }
     return VEMT_OK;
@@ -991,27 +955,26 @@ static const vemt_field_def missing_fields[] = {
     {"share_looked_after", OFTReal, OFSTNone, 0},
 };
 
-static vemt_status fill_missing(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_missing(vemt_ctx *ctx, vemt_sink *s,
                                 const vemt_output *out) {
     (void)ctx;
     const vemt_safeguarding_out *sg = out->safeguarding;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     fieldmap m;
-    map_fields(layer, missing_fields,
+    map_fields(s, missing_fields,
                sizeof missing_fields / sizeof *missing_fields, &m);
     for (size_t i = 0; i < sg->n_missing; i++) {
         const vemt_missing_row *r = &sg->missing[i];
-        OGRFeatureH f = OGR_F_Create(defn);
-        put_text(f, m.ix[0], r->area);
-        set_utc(f, m.ix[1], r->step_start_utc);
-        set_utc(f, m.ix[2], r->step_end_utc);
-        put_count(f, m.ix[3], (double)r->episodes);
-        put_count(f, m.ix[4], (double)r->children);
-        put_count(f, m.ix[5], (double)r->repeat_children);
-        put_real(f, m.ix[6], r->median_duration_h);
-        put_real(f, m.ix[7], r->share_out_of_area);
-        put_real(f, m.ix[8], r->share_looked_after);
-        vemt_status st = add_feature(layer, f);
+        vemt_sink_begin(s);
+        put_text(s, m.ix[0], r->area);
+        set_utc(s, m.ix[1], r->step_start_utc);
+        set_utc(s, m.ix[2], r->step_end_utc);
+        put_count(s, m.ix[3], (double)r->episodes);
+        put_count(s, m.ix[4], (double)r->children);
+        put_count(s, m.ix[5], (double)r->repeat_children);
+        put_real(s, m.ix[6], r->median_duration_h);
+        put_real(s, m.ix[7], r->share_out_of_area);
+        put_real(s, m.ix[8], r->share_looked_after);
+        vemt_status st = vemt_sink_add(s);
         if (st) return st;
     }
     return VEMT_OK;
@@ -1026,24 +989,23 @@ static const vemt_field_def flagged_fields[] = {
     {"in_hot_spots", OFTInteger, OFSTBoolean, 0},
 };
 
-static vemt_status fill_flagged(vemt_ctx *ctx, OGRLayerH layer,
+static vemt_status fill_flagged(vemt_ctx *ctx, vemt_sink *s,
                                 const vemt_output *out) {
     (void)ctx;
     const vemt_safeguarding_out *sg = out->safeguarding;
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     fieldmap m;
-    map_fields(layer, flagged_fields,
+    map_fields(s, flagged_fields,
                sizeof flagged_fields / sizeof *flagged_fields, &m);
     for (size_t i = 0; i < sg->n_flagged; i++) {
         const vemt_flagged_row *r = &sg->flagged[i];
-        OGRFeatureH f = OGR_F_Create(defn);
-        put_text(f, m.ix[0], r->name);
-        put_count(f, m.ix[1], (double)r->n_missing_from);
-        put_count(f, m.ix[2], (double)r->n_children);
-        set_utc(f, m.ix[3], r->first_utc);
-        set_utc(f, m.ix[4], r->last_utc);
-        if (m.ix[5] >= 0) OGR_F_SetFieldInteger(f, m.ix[5], r->included);
-        vemt_status st = add_feature(layer, f);
+        vemt_sink_begin(s);
+        put_text(s, m.ix[0], r->name);
+        put_count(s, m.ix[1], (double)r->n_missing_from);
+        put_count(s, m.ix[2], (double)r->n_children);
+        set_utc(s, m.ix[3], r->first_utc);
+        set_utc(s, m.ix[4], r->last_utc);
+        if (m.ix[5] >= 0) vemt_sink_int(s, m.ix[5], r->included);
+        vemt_status st = vemt_sink_add(s);
         if (st) return st;
     }
     return VEMT_OK;

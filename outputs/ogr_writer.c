@@ -138,13 +138,32 @@ vemt_status vemt_ogr_create(vemt_ctx *ctx, const char *driver, const char *path,
     return vemt_gdal_create(ctx, driver, path, 0, 0, 0, GDT_Unknown, NULL, ds);
 }
 
-static int create_field(OGRLayerH layer, const char *name, OGRFieldType type,
-                        OGRFieldSubType sub) {
-    OGRFieldDefnH fd = OGR_Fld_Create(name, type);
-    OGR_Fld_SetSubType(fd, sub);
+static int create_field(OGRLayerH layer, const vemt_sink_field *f) {
+    OGRFieldDefnH fd = OGR_Fld_Create(f->name, f->type);
+    OGR_Fld_SetSubType(fd, f->subtype);
     OGRErr e = OGR_L_CreateField(layer, fd, TRUE);
     OGR_Fld_Destroy(fd);
     return e == OGRERR_NONE ? 0 : -1;
+}
+
+void vemt_sink_init(vemt_sink *s, const vemt_layer_def *def,
+                    const vemt_output *out) {
+    memset(s, 0, sizeof *s);
+    s->geom = def->geom == wkbNone ? wkbNone : vemt_layer_geom(def, out);
+    bool counts = false;
+    for (size_t i = 0; i < def->n_fields; i++) {
+        counts |= (def->fields[i].flags & VEMT_FIELD_COUNT) != 0;
+        if (!vemt_field_published(def, i, out) ||
+            s->n_fields + 1 >= VEMT_SINK_MAX_FIELDS)
+            continue;
+        s->fields[s->n_fields++] = (vemt_sink_field){
+            def->fields[i].name, def->fields[i].type, def->fields[i].subtype};
+    }
+    vemt_tier_rules rules;
+    vemt_output_rules(out, &rules);
+    if (counts && rules.threshold > 0)
+        s->fields[s->n_fields++] =
+            (vemt_sink_field){"suppressed", OFTInteger, OFSTBoolean};
 }
 
 vemt_status vemt_output_srs(vemt_ctx *ctx, const vemt_output *out,
@@ -164,34 +183,22 @@ vemt_status vemt_output_srs(vemt_ctx *ctx, const vemt_output *out,
 vemt_status vemt_ogr_write_layer(vemt_ctx *ctx, GDALDatasetH ds,
                                  const vemt_layer_def *def,
                                  const vemt_output *out, char **options) {
+    vemt_sink s;
+    vemt_sink_init(&s, def, out);
     OGRSpatialReferenceH srs = NULL;
-    if (def->geom != wkbNone && vemt_output_srs(ctx, out, &srs))
+    if (s.geom != wkbNone && vemt_output_srs(ctx, out, &srs))
         return VEMT_E_DEPENDENCY;
-    OGRLayerH layer = GDALDatasetCreateLayer(
-        ds, def->name, srs, vemt_layer_geom(def, out), options);
+    s.layer = GDALDatasetCreateLayer(ds, def->name, srs, s.geom, options);
     if (srs) OSRRelease(srs);
-    if (!layer) return VEMT_E_DEPENDENCY;
-    bool counts = false;
-    for (size_t i = 0; i < def->n_fields; i++) {
-        counts |= (def->fields[i].flags & VEMT_FIELD_COUNT) != 0;
-        if (!vemt_field_published(def, i, out)) continue;
-        if (create_field(layer, def->fields[i].name, def->fields[i].type,
-                         def->fields[i].subtype))
-            return VEMT_E_DEPENDENCY;
-    }
-    /* Where the tier withholds counts under a threshold they are null and
-     * flagged, so a reader can tell "suppressed" from "no data". */
-    vemt_tier_rules rules;
-    vemt_output_rules(out, &rules);
-    if (counts && rules.threshold > 0 &&
-        create_field(layer, "suppressed", OFTInteger, OFSTBoolean))
-        return VEMT_E_DEPENDENCY;
-    /* One transaction per layer where the format has them (GeoPackage):
-     * SQLite is slow with one per feature. */
+    if (!s.layer) return VEMT_E_DEPENDENCY;
+    for (size_t i = 0; i < s.n_fields; i++)
+        if (create_field(s.layer, &s.fields[i])) return VEMT_E_DEPENDENCY;
+    /* One transaction per layer where the format has them. */
     bool tx = GDALDatasetTestCapability(ds, ODsCTransactions);
     if (tx && GDALDatasetStartTransaction(ds, FALSE) != OGRERR_NONE)
         return VEMT_E_DEPENDENCY;
-    vemt_status st = def->fill(ctx, layer, out);
+    vemt_status st = def->fill(ctx, &s, out);
+    vemt_sink_release(&s);
     if (tx && st)
         GDALDatasetRollbackTransaction(ds);
     else if (tx && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)

@@ -11,6 +11,7 @@
 
 #include "gdalutil/gdalutil.h"
 #include "outputs/outputs.h"
+#include "outputs/sink.h"
 
 /** A field of a layer. */
 typedef struct vemt_field_def {
@@ -21,8 +22,8 @@ typedef struct vemt_field_def {
                        it (disclosure/disclosure.h) */
 } vemt_field_def;
 
-/** Fill a created layer with its features. */
-typedef vemt_status (*vemt_layer_fill_fn)(vemt_ctx *ctx, OGRLayerH layer,
+/** Fill a created layer with its features, row by row into s. */
+typedef vemt_status (*vemt_layer_fill_fn)(vemt_ctx *ctx, vemt_sink *s,
                                           const vemt_output *out);
 
 /** What a layer needs from the run to be written. */
@@ -88,6 +89,13 @@ OGRwkbGeometryType vemt_layer_geom(const vemt_layer_def *def,
 
 /** True when the layer is written for this output. */
 bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out);
+
+/** The fields and geometry def writes for out: the published fields in
+ * order, then "suppressed" where the tier withholds counts under a
+ * threshold (null and flagged, so a reader can tell "suppressed" from "no
+ * data"). Zeroes the rest of s. */
+void vemt_sink_init(vemt_sink *s, const vemt_layer_def *def,
+                    const vemt_output *out);
 
 /** Number of layers vemt writes, and each of them. Borrowed, static. */
 size_t vemt_layers_count(void);
