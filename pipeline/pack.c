@@ -344,13 +344,12 @@ static void where(builder *k) {
                 "it is computed from is too small to publish%s.",
                 vemt_pk_count_words(k->b, (double)hidden),
                 vemt_pk_units_noun(k, hidden != 1),
-                vemt_subjects_unknown(in->events, in->job->kinds)
+                k->unknown
                     ? ", or comes from fewer distinct people than the "
                       "threshold (events without a person's id count as one "
                       "person)"
                     : "");
-        size_t keyless = vemt_subjects_unknown(in->events, in->job->kinds);
-        if (keyless && keyless >= in->counted)
+        if (k->unknown && k->keyless)
             fprintf(m,
                     " None of these events carries a person's id (as "
                     "police.uk's), so every unit counts as one person: "
@@ -693,7 +692,7 @@ static void when(builder *k) {
 static void places(builder *k) {
     const vemt_safeguarding_out *sg = k->in->safeguarding;
     if (!sg) return;
-    if (vemt_subjects_unknown(k->in->events, ~0u) == k->in->events->n) return;
+    if (k->no_subjects) return;
     k->used[T_CONCERN] = true;
     para(k, "Places linked to several children",
          sg->n_places
@@ -842,6 +841,10 @@ vemt_status vemt_pack_build(const vemt_pack_inputs *in, vemt_pack_built *out) {
                  .in = in,
                  .rules = in->rules,
                  .shared = in->rules->threshold > 0};
+    /* Counted once: the tables ask per row and per step. */
+    k.unknown = vemt_subjects_unknown(in->events, in->job->kinds);
+    k.keyless = k.unknown >= in->counted;
+    k.no_subjects = vemt_subjects_unknown(in->events, ~0u) == in->events->n;
     vemt_pack *p = &out->pack;
     const vemt_job *a = in->job;
     int64_t t0 = 0, t1 = 0;
