@@ -58,6 +58,14 @@ void vemt_check_table(vemt_checker *c, const char *name, OGRLayerH layer,
  * counts are exact). NaN and negative values are not. */
 bool vemt_check_count_ok(const vemt_tier_rules *rules, double v);
 
+/** The rule vemt_check_count_ok() applies, as a problem's heading in buf:
+ * "<counts> neither 0 nor at least 10 and a multiple of 5"; with blank, the
+ * text that stands for a withheld count where one may ("null"): "<counts>
+ * neither null nor 0 or at least ...". Returns buf. */
+const char *vemt_check_count_rule(const vemt_tier_rules *rules,
+                                  const char *counts, const char *blank,
+                                  char *buf, size_t size);
+
 /** True when folder holds a board pack (its manifest, board-pack.json). */
 bool vemt_check_is_pack(const char *folder);
 

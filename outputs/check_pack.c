@@ -453,15 +453,13 @@ static void check_counts(vemt_pack_check *pc, const char *entry,
                 json_object_get_string(json_object_array_get_idx(row, j));
             if (count_cell_ok(c->rules, cell)) continue;
             char what[160];
-            snprintf(what, sizeof what,
-                     "pack table counts neither withheld (\"\") nor 0 or at "
-                     "least %g and a multiple of %g",
-                     c->rules->threshold,
-                     c->rules->round_to > 1 ? c->rules->round_to : 1);
             /* The row as a spreadsheet numbers tables/NAME.csv's. */
-            vemt_check_problem(c, what,
-                               "%stables/%s.csv row %zu column %s: '%.20s'",
-                               pc->label, name, i + 2, cols[j], cell);
+            vemt_check_problem(
+                c,
+                vemt_check_count_rule(c->rules, "pack table counts",
+                                      "withheld (\"\")", what, sizeof what),
+                "%stables/%s.csv row %zu column %s: '%.20s'", pc->label, name,
+                i + 2, cols[j], cell);
         }
     }
 }
@@ -544,12 +542,9 @@ static void check_series(vemt_pack_check *pc) {
                 vemt_check_count_ok(c->rules, json_object_get_double(v)))
                 continue;
             char what[160];
-            snprintf(what, sizeof what,
-                     "series counts neither null nor 0 or at least %g and a "
-                     "multiple of %g",
-                     c->rules->threshold,
-                     c->rules->round_to > 1 ? c->rules->round_to : 1);
-            vemt_check_problem(c, what,
+            vemt_check_problem(c,
+                               vemt_check_count_rule(c->rules, "series counts",
+                                                     "null", what, sizeof what),
                                "%s" VEMT_PACK_MANIFEST
                                " series[%zu].count[%zu]: %.20s",
                                pc->label, i, k, json_object_to_json_string(v));

@@ -319,13 +319,11 @@ static void check_words(vemt_pack_check *pc, const char *where,
             !vemt_check_count_ok(c->rules, v)) {
             const char *w = skip_space(end);
             char what[160];
-            snprintf(what, sizeof what,
-                     "counts in the pack's words neither 0 nor at least %g "
-                     "and a multiple of %g",
-                     c->rules->threshold,
-                     c->rules->round_to > 1 ? c->rules->round_to : 1);
-            vemt_check_problem(c, what, "%s: '%.*s %.*s'", where,
-                               (int)(end - p), p, (int)noun, w);
+            vemt_check_problem(
+                c,
+                vemt_check_count_rule(c->rules, "counts in the pack's words",
+                                      NULL, what, sizeof what),
+                "%s: '%.*s %.*s'", where, (int)(end - p), p, (int)noun, w);
         }
         p = end - 1;
     }

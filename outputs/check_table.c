@@ -99,6 +99,16 @@ bool vemt_check_count_ok(const vemt_tier_rules *rules, double v) {
     return fabs(v / base - round(v / base)) < 1e-9;
 }
 
+const char *vemt_check_count_rule(const vemt_tier_rules *rules,
+                                  const char *counts, const char *blank,
+                                  char *buf, size_t size) {
+    snprintf(buf, size, "%s neither %s%s0 %s at least %g and a multiple of %g",
+             counts, blank ? blank : "", blank ? " nor " : "",
+             blank ? "or" : "nor", rules->threshold,
+             rules->round_to > 1 ? rules->round_to : 1);
+    return buf;
+}
+
 static void check_counts(const row_check *r, OGRFeatureH f) {
     vemt_checker *c = r->c;
     for (int i = 0; i < OGR_FD_GetFieldCount(r->defn); i++) {
@@ -114,12 +124,11 @@ static void check_counts(const row_check *r, OGRFeatureH f) {
         if (end == text || *end) v = (double)NAN; /* not a number at all */
         if (vemt_check_count_ok(c->rules, v)) continue;
         char what[160], label[256];
-        snprintf(what, sizeof what,
-                 "counts neither 0 nor at least %g and a multiple of %g",
-                 c->rules->threshold,
-                 c->rules->round_to > 1 ? c->rules->round_to : 1);
         feature_label(r, f, label, sizeof label);
-        vemt_check_problem(c, what, "%s: %s = %s", label, col, text);
+        vemt_check_problem(
+            c,
+            vemt_check_count_rule(c->rules, "counts", NULL, what, sizeof what),
+            "%s: %s = %s", label, col, text);
     }
 }
 

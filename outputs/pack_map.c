@@ -335,48 +335,42 @@ static void legend_classes(vemt_legend *l, const vemt_style *s,
 
 #define MAX_CLASSES 32
 
+/* A unit's class in a style: its index, or UNIT_WITHHELD. */
+typedef size_t (*unit_class_fn)(const vemt_output *out, const vemt_style *s,
+                                size_t i);
+
 /* Gi* bins of the units in Esri's classes (hotspot_cells). */
-static vemt_status draw_hotspots(vemt_ctx *ctx, cairo_t *cr,
-                                 const vemt_map_frame *f,
-                                 const vemt_output *out, const vemt_pack *pack,
-                                 vemt_legend *l) {
-    const vemt_style *s = vemt_style_for("hotspot_cells");
-    bool present[MAX_CLASSES] = {false}, withheld = false;
-    size_t n = vemt_units_count(out->grid);
-    for (size_t i = 0; i < n; i++) {
-        size_t k = UNIT_WITHHELD;
-        if (!out->bin_hidden || !out->bin_hidden[i]) {
-            char v[8];
-            snprintf(v, sizeof v, "%d", out->gi_bin ? out->gi_bin[i] : 0);
-            k = class_of(s, v);
-        }
-        if (k == UNIT_WITHHELD)
-            withheld = true;
-        else if (k < MAX_CLASSES)
-            present[k] = true;
-        vemt_status st = draw_unit(ctx, cr, f, out, i, s, k, pack->palette);
-        if (st) return st;
-    }
-    legend_classes(l, s, present, withheld, true, pack->palette);
-    return VEMT_OK;
+static size_t hotspot_class(const vemt_output *out, const vemt_style *s,
+                            size_t i) {
+    if (out->bin_hidden && out->bin_hidden[i]) return UNIT_WITHHELD;
+    char v[8];
+    snprintf(v, sizeof v, "%d", out->gi_bin ? out->gi_bin[i] : 0);
+    return class_of(s, v);
 }
 
 /* The emerging hot spot pattern of each unit, as the emerging_hotspots
  * layer writes it (outputs/layers.c: withheld where the unit's total or any
  * of its bins is). */
-static vemt_status draw_emerging(vemt_ctx *ctx, cairo_t *cr,
-                                 const vemt_map_frame *f,
-                                 const vemt_output *out, const vemt_pack *pack,
-                                 vemt_legend *l) {
+static size_t emerging_class(const vemt_output *out, const vemt_style *s,
+                             size_t i) {
     const vemt_trends_out *tr = out->trends;
-    const vemt_style *s = vemt_style_for("emerging_hotspots");
+    bool hidden = (tr->unit_events && isnan(tr->unit_events[i])) ||
+                  (tr->pattern_hidden && tr->pattern_hidden[i]);
+    return hidden ? UNIT_WITHHELD : class_of(s, vemt_ehsa_name(tr->pattern[i]));
+}
+
+/* Every unit filled in its class of the layer's style, and the classes
+ * present (reversed: last first) and the withheld hatch in the legend. */
+static vemt_status draw_classes(vemt_ctx *ctx, cairo_t *cr,
+                                const vemt_map_frame *f, const vemt_output *out,
+                                const vemt_pack *pack, vemt_legend *l,
+                                const char *layer, unit_class_fn class_fn,
+                                bool reversed) {
+    const vemt_style *s = vemt_style_for(layer);
     bool present[MAX_CLASSES] = {false}, withheld = false;
     size_t n = vemt_units_count(out->grid);
     for (size_t i = 0; i < n; i++) {
-        bool hidden = (tr->unit_events && isnan(tr->unit_events[i])) ||
-                      (tr->pattern_hidden && tr->pattern_hidden[i]);
-        size_t k = hidden ? UNIT_WITHHELD
-                          : class_of(s, vemt_ehsa_name(tr->pattern[i]));
+        size_t k = class_fn(out, s, i);
         if (k == UNIT_WITHHELD)
             withheld = true;
         else if (k < MAX_CLASSES)
@@ -384,7 +378,7 @@ static vemt_status draw_emerging(vemt_ctx *ctx, cairo_t *cr,
         vemt_status st = draw_unit(ctx, cr, f, out, i, s, k, pack->palette);
         if (st) return st;
     }
-    legend_classes(l, s, present, withheld, false, pack->palette);
+    legend_classes(l, s, present, withheld, reversed, pack->palette);
     return VEMT_OK;
 }
 
@@ -754,9 +748,11 @@ static vemt_status draw_inside(vemt_ctx *ctx, cairo_t *cr,
                                vemt_legend *l, vemt_boxes *taken) {
     vemt_status st = VEMT_OK;
     if (kind == VEMT_MAP_HOTSPOTS)
-        st = draw_hotspots(ctx, cr, f, out, pack, l);
+        st = draw_classes(ctx, cr, f, out, pack, l, "hotspot_cells",
+                          hotspot_class, true);
     else if (kind == VEMT_MAP_EMERGING)
-        st = draw_emerging(ctx, cr, f, out, pack, l);
+        st = draw_classes(ctx, cr, f, out, pack, l, "emerging_hotspots",
+                          emerging_class, false);
     else if (kind == VEMT_MAP_DENSITY)
         st = draw_density(ctx, cr, f, out, l);
     if (!st && (kind == VEMT_MAP_DENSITY || kind == VEMT_MAP_CONCERN))

@@ -84,26 +84,18 @@ static const char *small_number(vemt_pack_built *b, size_t n, bool capital) {
     return capital ? vemt_pk_say(b, "%c%s", w[0] - 'a' + 'A', w + 1) : w;
 }
 
-static const char *const month_names[] = {
-    "January", "February", "March",     "April",   "May",      "June",
-    "July",    "August",   "September", "October", "November", "December"};
-
 /* The local month of t in words: "March 2024". */
 const char *vemt_pk_month_of(vemt_pack_built *b, const vemt_tz *tz, int64_t t) {
-    int y, m, d;
-    int64_t wall = vemt_tz_wall(tz, t);
-    int64_t days = wall >= 0 ? wall / 86400 : -((-wall + 86399) / 86400);
-    vemt_civil_from_days(days, &y, &m, &d);
-    return vemt_pk_say(b, "%s %d", month_names[m - 1], y);
+    char text[48];
+    return vemt_pk_say(b, "%s",
+                       vemt_report_date_words(tz, t, true, text, sizeof text));
 }
 
 /* The local date of t in words: "7 March 2024". */
 const char *vemt_pk_date_of(vemt_pack_built *b, const vemt_tz *tz, int64_t t) {
-    int y, m, d;
-    int64_t wall = vemt_tz_wall(tz, t);
-    int64_t days = wall >= 0 ? wall / 86400 : -((-wall + 86399) / 86400);
-    vemt_civil_from_days(days, &y, &m, &d);
-    return vemt_pk_say(b, "%d %s %d", d, month_names[m - 1], y);
+    char text[48];
+    return vemt_pk_say(b, "%s",
+                       vemt_report_date_words(tz, t, false, text, sizeof text));
 }
 
 /* A published count: NaN (withheld) stays NaN, the rest as given. The
@@ -344,13 +336,12 @@ static void where(builder *k) {
                 "it is computed from is too small to publish%s.",
                 vemt_pk_count_words(k->b, (double)hidden),
                 vemt_pk_units_noun(k, hidden != 1),
-                vemt_subjects_unknown(in->events, in->job->kinds)
+                k->unknown
                     ? ", or comes from fewer distinct people than the "
                       "threshold (events without a person's id count as one "
                       "person)"
                     : "");
-        size_t keyless = vemt_subjects_unknown(in->events, in->job->kinds);
-        if (keyless && keyless >= in->counted)
+        if (k->unknown && k->keyless)
             fprintf(m,
                     " None of these events carries a person's id (as "
                     "police.uk's), so every unit counts as one person: "
@@ -374,9 +365,7 @@ const vemt_trend_row *vemt_pk_area_rows(const vemt_trends_out *tr, size_t *T) {
 }
 
 bool vemt_pk_monthly(const vemt_trends_out *tr) {
-    char label[32];
-    vemt_cube_step_label(tr->cube, 0, label, sizeof label);
-    return strlen(label) == 7 && vemt_cube_step_days(tr->cube, 0) >= 28;
+    return vemt_report_steps_are_months(tr->cube);
 }
 
 /* Sum of the series over steps [a, b); NaN when a step is withheld. */
@@ -693,7 +682,7 @@ static void when(builder *k) {
 static void places(builder *k) {
     const vemt_safeguarding_out *sg = k->in->safeguarding;
     if (!sg) return;
-    if (vemt_subjects_unknown(k->in->events, ~0u) == k->in->events->n) return;
+    if (k->no_subjects) return;
     k->used[T_CONCERN] = true;
     para(k, "Places linked to several children",
          sg->n_places
@@ -756,56 +745,18 @@ static void clusters(builder *k) {
 
 /* ---- The whole pack ------------------------------------------------------ */
 
-/* The categories analysed, in words: the filter as given and the
- * categories of the counted events, most frequent first (names only at the
- * shared tiers: a category's count may be small). */
+/* The categories analysed, in words (vemt_report_categories_words): the
+ * filter as given and the categories of the counted events, most frequent
+ * first (names only at the shared tiers: a category's count may be
+ * small). */
 static const char *categories(builder *k) {
-    const vemt_pack_inputs *in = k->in;
-    uint32_t off[16];
-    size_t cnt[16], n = 0, other = 0;
-    for (size_t i = 0; i < in->events->n; i++) {
-        const vemt_event *e = &in->events->items[i];
-        if (!vemt_event_counted(e, in->job->kinds) || !e->category) continue;
-        size_t j = 0;
-        const char *s = vemt_events_text(in->events, e->category);
-        while (j < n && off[j] != e->category &&
-               strcmp(vemt_events_text(in->events, off[j]), s))
-            j++;
-        if (j < n)
-            cnt[j]++;
-        else if (n < 16)
-            off[n] = e->category, cnt[n++] = 1;
-        else
-            other++;
-    }
-    /* Most frequent first; alphabetical at the shared tiers, where the
-     * order would rank small categories. */
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i;
-             j && (k->shared ? strcmp(vemt_events_text(in->events, off[j - 1]),
-                                      vemt_events_text(in->events, off[j])) > 0
-                             : cnt[j - 1] < cnt[j]);
-             j--) {
-            size_t c = cnt[j];
-            uint32_t o = off[j];
-            cnt[j] = cnt[j - 1], off[j] = off[j - 1];
-            cnt[j - 1] = c, off[j - 1] = o;
-        }
     char *text;
     size_t len;
     FILE *m = begin_text(k, &text, &len);
     if (!m) return "";
-    if (in->job->categories)
-        fprintf(m, "those matching %s (--categories): ", in->job->categories);
-    else if (in->job->exclude_categories)
-        fprintf(m, "all but those matching %s (--exclude-categories): ",
-                in->job->exclude_categories);
-    else
-        fputs("all: ", m);
-    for (size_t j = 0; j < n; j++)
-        fprintf(m, "%s%s", j ? ", " : "", vemt_events_text(in->events, off[j]));
-    if (other) fputs(" and others", m);
-    if (!n) fputs("not recorded in the data (no category column)", m);
+    vemt_report_categories_words(
+        m, "", k->in->events, k->in->job,
+        k->shared ? VEMT_CATEGORIES_PACK_SHARED : VEMT_CATEGORIES_PACK);
     fclose(m);
     const char *s = vemt_pk_say(k->b, "%s", text ? text : "");
     free(text);
@@ -842,33 +793,22 @@ vemt_status vemt_pack_build(const vemt_pack_inputs *in, vemt_pack_built *out) {
                  .in = in,
                  .rules = in->rules,
                  .shared = in->rules->threshold > 0};
+    /* Counted once: the tables ask per row and per step. */
+    k.unknown = vemt_subjects_unknown(in->events, in->job->kinds);
+    k.keyless = k.unknown >= in->counted;
+    k.no_subjects = vemt_subjects_unknown(in->events, ~0u) == in->events->n;
     vemt_pack *p = &out->pack;
     const vemt_job *a = in->job;
     int64_t t0 = 0, t1 = 0;
     const char *period = "no dated events";
     if (vemt_outputs_time_range(in->events, &t0, &t1)) {
+        char text[160];
         vemt_disclosure_time_window(in->rules, a->tz, &t0, &t1);
-        period =
-            k.shared || a->time_step == VEMT_STEP_MONTH
-                ? vemt_pk_say(out, "%s to %s", vemt_pk_month_of(out, a->tz, t0),
-                              vemt_pk_month_of(out, a->tz, t1 - 1))
-                : vemt_pk_say(out, "%s to %s", vemt_pk_date_of(out, a->tz, t0),
-                              vemt_pk_date_of(out, a->tz, t1 - 1));
+        vemt_report_period_words(
+            a->tz, in->trends ? in->trends->cube : NULL, t0, t1 - 1,
+            k.shared || a->time_step == VEMT_STEP_MONTH, text, sizeof text);
+        period = vemt_pk_say(out, "%s", text);
     }
-    if (in->trends && vemt_pk_monthly(in->trends)) {
-        size_t T = vemt_cube_steps(in->trends->cube);
-        period = vemt_pk_say(
-            out, "%s to %s",
-            vemt_pk_month_of(out, a->tz,
-                             vemt_cube_step_start(in->trends->cube, 0)),
-            vemt_pk_month_of(out, a->tz,
-                             vemt_cube_step_start(in->trends->cube, T - 1)));
-    }
-    /* "May 2019 to May 2019" is "May 2019". */
-    const char *to = strstr(period, " to ");
-    if (to &&
-        !strcmp(to + 4, vemt_pk_say(out, "%.*s", (int)(to - period), period)))
-        period = vemt_pk_say(out, "%.*s", (int)(to - period), period);
     const char *area =
         a->boundary ? (strrchr(a->boundary, '/') ? strrchr(a->boundary, '/') + 1
                                                  : a->boundary)

@@ -37,6 +37,12 @@ typedef struct builder {
     const vemt_pack_inputs *in;
     const vemt_tier_rules *rules;
     bool shared; /* partner or public: the allow-listed words only */
+    /* Events without a subject key (vemt_subjects_unknown), counted once:
+     * of the run's kinds, and whether they are all the counted events (no
+     * event names a person: children are unknown, not 0). */
+    size_t unknown;
+    bool keyless;
+    bool no_subjects; /* no event of any kind has a subject key */
     vemt_pack_para para[24];
     size_t n_para;
     bool used[T_N_TERMS];

@@ -65,9 +65,6 @@ void vemt_pk_units_table(builder *k, vemt_pack_table *t) {
     const char **cells = vemt_pk_grab(k->b, (n * C + 1) * sizeof *cells);
     if (!cells) return;
     const vemt_trends_out *tr = in->trends;
-    /* No event names a person: children are unknown, not 0. */
-    bool keyless =
-        vemt_subjects_unknown(in->events, in->job->kinds) >= in->counted;
     for (size_t r = 0; r < n; r++) {
         size_t u = in->order[r];
         const char **row = cells + r * C;
@@ -85,7 +82,7 @@ void vemt_pk_units_table(builder *k, vemt_pack_table *t) {
         row[c++] = name ? name : "";
         row[c++] = cell_count(k, in->cells[u]);
         if (!k->shared)
-            row[c++] = in->cell_subjects && !keyless
+            row[c++] = in->cell_subjects && !k->keyless
                            ? cell_count(k, in->cell_subjects[u])
                            : "";
         if (!k->shared)
@@ -141,10 +138,7 @@ void vemt_pk_trends_table(builder *k, vemt_pack_table *t) {
         row[0] = vemt_pk_say(k->b, "%s", label);
         row[1] = cell_count(k, r->n_events);
         if (k->shared) continue;
-        row[2] = vemt_subjects_unknown(k->in->events, k->in->job->kinds) >=
-                         k->in->counted
-                     ? ""
-                     : cell_count(k, r->n_subjects);
+        row[2] = k->keyless ? "" : cell_count(k, r->n_subjects);
         row[3] = isfinite(r->rate_per_day)
                      ? vemt_pk_say(k->b, "%.3f", r->rate_per_day)
                      : "";

@@ -373,41 +373,41 @@ static void calendar(FILE *out, const vemt_summary *s, bool md) {
             md ? "- " : "  ", n);
 }
 
-/* "2024-01" or "2024-01-15" in words: "January 2024", "15 January 2024";
- * anything else as it is. */
-static void date_words(const char *iso, char *buf, size_t size) {
-    static const char months[][10] = {
-        "January", "February", "March",     "April",   "May",      "June",
-        "July",    "August",   "September", "October", "November", "December"};
-    int y, m, d, n = 0;
-    if (sscanf(iso, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && !iso[n] &&
-        m >= 1 && m <= 12)
-        snprintf(buf, size, "%d %s %d", d, months[m - 1], y);
-    else if (sscanf(iso, "%4d-%2d%n", &y, &m, &n) == 2 && !iso[n] && m >= 1 &&
-             m <= 12)
-        snprintf(buf, size, "%s %d", months[m - 1], y);
+static const char month_names[][10] = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
+
+const char *vemt_report_date_words(const vemt_tz *tz, int64_t t, bool month,
+                                   char *buf, size_t size) {
+    int y, m, d;
+    int64_t wall = vemt_tz_wall(tz, t);
+    int64_t days = wall >= 0 ? wall / 86400 : -((-wall + 86399) / 86400);
+    vemt_civil_from_days(days, &y, &m, &d);
+    if (month)
+        snprintf(buf, size, "%s %d", month_names[m - 1], y);
     else
-        snprintf(buf, size, "%s", iso);
+        snprintf(buf, size, "%d %s %d", d, month_names[m - 1], y);
+    return buf;
 }
 
-/* The period in words: the first to the last time step of the cube when
- * its steps are months ("January 2024 to December 2025"), else the data's
- * window a to b as the tier may date it. */
-static void period_words(const vemt_summary *s, const char *a, const char *b,
-                         char *buf, size_t size) {
-    char from[48], to[48], la[32] = "", lb[32] = "";
-    const vemt_cube *c = s->trends ? s->trends->cube : NULL;
-    size_t T = c ? vemt_cube_steps(c) : 0;
-    if (T) {
-        vemt_cube_step_label(c, 0, la, sizeof la);
-        vemt_cube_step_label(c, T - 1, lb, sizeof lb);
+bool vemt_report_steps_are_months(const vemt_cube *c) {
+    char label[32];
+    vemt_cube_step_label(c, 0, label, sizeof label);
+    return strlen(label) == 7 && vemt_cube_step_days(c, 0) >= 28;
+}
+
+void vemt_report_period_words(const vemt_tz *tz, const vemt_cube *cube,
+                              int64_t first, int64_t last, bool months,
+                              char *buf, size_t size) {
+    char from[48], to[48];
+    if (cube && vemt_report_steps_are_months(cube)) {
+        first = vemt_cube_step_start(cube, 0);
+        last = vemt_cube_step_start(cube, vemt_cube_steps(cube) - 1);
+        months = true;
     }
-    bool months = T && strlen(la) == 7 && strlen(lb) == 7;
-    date_words(months ? la : a, from, sizeof from);
-    date_words(months ? lb : b, to, sizeof to);
-    if (months && T > 1)
-        snprintf(buf, size, "%s to %s (%zu months)", from, to, T);
-    else if (!strcmp(from, to))
+    vemt_report_date_words(tz, first, months, from, sizeof from);
+    vemt_report_date_words(tz, last, months, to, sizeof to);
+    if (!strcmp(from, to))
         snprintf(buf, size, "%s", from);
     else
         snprintf(buf, size, "%s to %s", from, to);
@@ -426,57 +426,110 @@ static void units_words(const vemt_units *g, char *buf, size_t size) {
                  n);
 }
 
-/* The categories of the incidents analysed, in words: the filter as given
- * and the categories that passed it (the first few). */
-static void categories_words(FILE *out, const vemt_summary *s, bool md) {
-    enum { MAX_SHOWN = 12 };
-    uint32_t seen[MAX_SHOWN];
+enum { MAX_CATEGORIES = 16 };
+
+/* Whether the categories of event e are listed in style. */
+static bool category_listed(const vemt_event *e, const vemt_job *a,
+                            vemt_categories_style style) {
+    if (!e->category) return false;
+    if (style == VEMT_CATEGORIES_REPORT)
+        return e->kind == VEMT_KIND_INCIDENT && !e->excluded;
+    return vemt_event_counted(e, a->kinds);
+}
+
+/* The first max distinct categories of the events listed in style, as
+ * text offsets in off[] with their events in cnt[]; *more: there are
+ * others. Returns how many. */
+static size_t categories_seen(const vemt_events *events, const vemt_job *a,
+                              vemt_categories_style style, size_t max,
+                              uint32_t *off, size_t *cnt, bool *more) {
     size_t n = 0;
-    bool more = false;
-    for (size_t i = 0; i < s->events->n; i++) {
-        const vemt_event *e = &s->events->items[i];
-        if (e->kind != VEMT_KIND_INCIDENT || !e->category || e->excluded)
-            continue;
-        size_t k = 0;
-        while (k < n && seen[k] != e->category) k++;
-        if (k < n) continue;
-        if (n == MAX_SHOWN) {
-            more = true;
-            break;
-        }
-        seen[n++] = e->category;
+    *more = false;
+    for (size_t i = 0; i < events->n; i++) {
+        const vemt_event *e = &events->items[i];
+        if (!category_listed(e, a, style)) continue;
+        size_t j = 0;
+        const char *s = vemt_events_text(events, e->category);
+        while (j < n && off[j] != e->category &&
+               strcmp(vemt_events_text(events, off[j]), s))
+            j++;
+        if (j < n)
+            cnt[j]++;
+        else if (n < max)
+            off[n] = e->category, cnt[n++] = 1;
+        else
+            *more = true;
     }
-    const vemt_job *a = s->job;
-    const char *dash = md ? "- " : "  ";
-    if (!n && !(a && (a->categories || a->exclude_categories))) return;
-    fprintf(out, "%sCategories analysed: ", dash);
-    if (a && a->categories)
+    return n;
+}
+
+/* Sort the categories: the most frequent first, or alphabetical (stable:
+ * ties stay as read). */
+static void sort_categories(const vemt_events *events, bool by_name,
+                            uint32_t *off, size_t *cnt, size_t n) {
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i;
+             j && (by_name ? strcmp(vemt_events_text(events, off[j - 1]),
+                                    vemt_events_text(events, off[j])) > 0
+                           : cnt[j - 1] < cnt[j]);
+             j--) {
+            size_t c = cnt[j];
+            uint32_t o = off[j];
+            cnt[j] = cnt[j - 1], off[j] = off[j - 1];
+            cnt[j - 1] = c, off[j - 1] = o;
+        }
+}
+
+bool vemt_report_categories_words(FILE *out, const char *lead,
+                                  const vemt_events *events, const vemt_job *a,
+                                  vemt_categories_style style) {
+    bool report = style == VEMT_CATEGORIES_REPORT, more;
+    uint32_t off[MAX_CATEGORIES];
+    size_t cnt[MAX_CATEGORIES];
+    size_t n = categories_seen(events, a, style, report ? 12 : MAX_CATEGORIES,
+                               off, cnt, &more);
+    const char *only = a ? a->categories : NULL;
+    const char *but = a ? a->exclude_categories : NULL;
+    if (report && !n && !only && !but) return false;
+    fputs(lead, out);
+    if (!report)
+        sort_categories(events, style != VEMT_CATEGORIES_PACK, off, cnt, n);
+    if (report && only)
         fprintf(out, "%s %s (--categories)",
-                a->categories[0] == '/' ? "those matching" : "only",
-                a->categories);
-    if (a && a->exclude_categories)
+                only[0] == '/' ? "those matching" : "only", only);
+    if (report && but)
         fprintf(out, "%sleaving out %s (--exclude-categories)",
-                a->categories ? ", " : "", a->exclude_categories);
-    if (!a || !(a->categories || a->exclude_categories)) fputs("all", out);
+                only ? ", " : "", but);
+    if (!report && only)
+        fprintf(out, "those matching %s (--categories)", only);
+    else if (!report && but)
+        fprintf(out, "all but those matching %s (--exclude-categories)", but);
+    if (!only && !but) fputs("all", out);
     for (size_t k = 0; k < n; k++)
-        fprintf(out, "%s%s", k ? ", " : ": ",
-                vemt_events_text(s->events, seen[k]));
-    fprintf(out, "%s.\n", more ? " and more" : "");
+        fprintf(out, "%s%s", k ? ", " : ": ", vemt_events_text(events, off[k]));
+    if (more) fputs(report ? " and more" : " and others", out);
+    if (!n && !report)
+        fputs(": not recorded in the data (no category column)", out);
+    return true;
 }
 
 /* What was analysed, in words: the period, the units and the
  * categories. */
-static void analysed(FILE *out, const vemt_summary *s, const char *a,
-                     const char *b, bool md) {
+static void analysed(FILE *out, const vemt_summary *s, const char *period,
+                     bool md) {
     char text[160];
+    const char *dash = md ? "- " : "  ";
     heading(out, md, "What was analysed");
-    period_words(s, a, b, text, sizeof text);
-    fprintf(out, "%sPeriod: %s.\n", md ? "- " : "  ", text);
+    fprintf(out, "%sPeriod: %s.\n", dash, period);
     if (s->grid) {
         units_words(s->grid, text, sizeof text);
-        fprintf(out, "%sUnits: %s.\n", md ? "- " : "  ", text);
+        fprintf(out, "%sUnits: %s.\n", dash, text);
     }
-    categories_words(out, s, md);
+    char lead[32];
+    snprintf(lead, sizeof lead, "%sCategories analysed: ", dash);
+    if (vemt_report_categories_words(out, lead, s->events, s->job,
+                                     VEMT_CATEGORIES_REPORT))
+        fputs(".\n", out);
 }
 
 /* Locations of concern: said only where there are subjects to link. */
@@ -548,7 +601,8 @@ static void patrol_sentences(FILE *out, const vemt_summary *s, bool md) {
 
 void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
     int64_t t0, t1;
-    char a[32] = "", b[32] = "";
+    char a[32] = "", b[32] = "", period[160] = "";
+    const vemt_cube *cube = s->trends ? s->trends->cube : NULL;
     if (vemt_outputs_time_range(s->events, &t0, &t1)) {
         /* Dates of the analysis zone's calendar (a police.uk month label
          * is its local month), in whole units of the tier's date grain, as
@@ -560,11 +614,18 @@ void vemt_report_summary(FILE *out, const vemt_summary *s, bool md) {
         vemt_time_format_utc(vemt_tz_wall(tz, t1), b, sizeof b);
         size_t len = s->rules->finest_date == VEMT_GRAIN_MONTH ? 7 : 10;
         a[len] = b[len] = '\0';
+        vemt_report_period_words(tz, cube, t0, t1, len == 7, period,
+                                 sizeof period);
+        size_t T = cube ? vemt_cube_steps(cube) : 0;
+        if (T > 1 && vemt_report_steps_are_months(cube)) {
+            size_t used = strlen(period);
+            snprintf(period + used, sizeof period - used, " (%zu months)", T);
+        }
     }
     if (md)
         fprintf(out, "# vemt run summary (%s tier)\n\nData from %s to %s.\n",
                 vemt_tier_name(s->rules->tier), a, b);
-    analysed(out, s, a, b, md);
+    analysed(out, s, period, md);
     calendar(out, s, md);
     if (md && s->alerts && *s->alerts) {
         /* On stderr already; the report keeps them with the results. */

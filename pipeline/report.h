@@ -80,6 +80,53 @@ void vemt_report_patrol_window(FILE *out, const vemt_patrol_row *p);
 void vemt_report_patrol_named(FILE *out, const vemt_summary *s,
                               const vemt_patrol_row *p);
 
+/** The local date of t (UTC seconds) in the calendar of tz (NULL: UTC) in
+ * words, "7 March 2024", or its month, "March 2024", into buf. Returns
+ * buf. */
+const char *vemt_report_date_words(const vemt_tz *tz, int64_t t, bool month,
+                                   char *buf, size_t size);
+
+/** True when the cube's steps are calendar months. */
+bool vemt_report_steps_are_months(const vemt_cube *c);
+
+/** The period in words, as the run summary and the board pack say it, into
+ * buf: the first to the last step of cube (may be NULL) when its steps are
+ * months ("January 2024 to December 2025"), else the months (months) or
+ * the dates of first and last (UTC seconds, both inside the period) in the
+ * calendar of tz; one month or day is said once ("May 2019"). */
+void vemt_report_period_words(const vemt_tz *tz, const vemt_cube *cube,
+                              int64_t first, int64_t last, bool months,
+                              char *buf, size_t size);
+
+/** How vemt_report_categories_words() lists the categories analysed: the
+ * run summary and the board pack say them differently (the tests of each
+ * pin its words). */
+typedef enum vemt_categories_style {
+    /* The run summary: the categories of the incidents not left out, the
+     * first 12 as read ("and more"); the filter as given ("only a,b",
+     * "those matching /re/", "leaving out ..."); nothing at all where
+     * there is neither a filter nor a category. */
+    VEMT_CATEGORIES_REPORT,
+    /* The board pack: the categories of the counted events of the run's
+     * kinds, of the first 16 the most frequent first ("and others"); "those
+     * matching X", else "all but those matching X"; "not recorded" where
+     * there is none. */
+    VEMT_CATEGORIES_PACK,
+    /* The board pack at the partner and public tiers: alphabetical, since
+     * the order by count would rank small categories. */
+    VEMT_CATEGORIES_PACK_SHARED
+} vemt_categories_style;
+
+/** Write the categories analysed in words to out after lead: the filter
+ * (job's --categories or --exclude-categories; job may be NULL in the
+ * report's style), ": " and the categories of the events. Returns false
+ * when it wrote nothing, lead included (the report's style with nothing to
+ * say). */
+bool vemt_report_categories_words(FILE *out, const char *lead,
+                                  const vemt_events *events,
+                                  const vemt_job *job,
+                                  vemt_categories_style style);
+
 /** Print the summary for people: data window, the calendar (zones, month-
  * only events spread), counts by kind, the hottest
  * cells and their patterns, locations of concern (counts only), patrol

@@ -27,18 +27,6 @@ static char tmpdir[64];
 
 static int vemt(const char *args) { return test_vemt(tmpdir, args, NULL, 0); }
 
-static bool exists(const char *name) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    return access(path, F_OK) == 0;
-}
-
-static char *slurp(const char *name, size_t *n) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    return test_slurp(path, n);
-}
-
 /* Whitespace collapsed to single spaces (pdftotext breaks lines where the
  * PDF wrapped them). In place; returns s. */
 static char *squash(char *s) {
@@ -57,45 +45,12 @@ static char *squash(char *s) {
     return s;
 }
 
-/* The output of a shell command run in the scratch folder (free). */
-static char *run_out(const char *cmd) {
-    char full[1024], out[512];
-    snprintf(out, sizeof out, "%s/cmd.txt", tmpdir);
-    snprintf(full, sizeof full, "cd '%s' && %s > cmd.txt 2>&1", tmpdir, cmd);
-    if (system(full) != 0) return NULL;
-    size_t n;
-    return test_slurp(out, &n);
-}
-
-/* The PDF's text, whitespace squashed (free). */
+/* The text of a PDF of the scratch folder, whitespace squashed (free). */
 static char *pdf_text(const char *pdf) {
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 '%s' -", pdf);
-    char *t = run_out(cmd);
+    snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 '%s/%s' -", tmpdir, pdf);
+    char *t = test_command_output(cmd);
     return t ? squash(t) : NULL;
-}
-
-static long pdf_pages(const char *pdf) {
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "pdfinfo '%s'", pdf);
-    char *t = run_out(cmd);
-    const char *p = t ? strstr(t, "Pages:") : NULL;
-    long n = p ? strtol(p + 6, NULL, 10) : -1;
-    free(t);
-    return n;
-}
-
-/* A PNG's size from its IHDR. */
-static bool png_size(const char *name, long *w, long *h) {
-    size_t n = 0;
-    unsigned char *b = (unsigned char *)slurp(name, &n);
-    bool ok = b && n > 24 && !memcmp(b + 1, "PNG", 3);
-    if (ok) {
-        *w = (long)b[16] << 24 | (long)b[17] << 16 | (long)b[18] << 8 | b[19];
-        *h = (long)b[20] << 24 | (long)b[21] << 16 | (long)b[22] << 8 | b[23];
-    }
-    free(b);
-    return ok;
 }
 
 /* A world file's six numbers. */
@@ -207,8 +162,9 @@ TEST(demo_restricted_pack) {
     for (size_t i = 0; i < sizeof pack_files / sizeof pack_files[0]; i++) {
         char name[128];
         snprintf(name, sizeof name, "pack/%s", pack_files[i]);
-        if (!exists(name)) fprintf(stderr, "  missing %s\n", name);
-        CHECK(exists(name));
+        if (!test_exists_in(tmpdir, name))
+            fprintf(stderr, "  missing %s\n", name);
+        CHECK(test_exists_in(tmpdir, name));
     }
     long w = 0, h = 0;
     const char *pngs[] = {"maps/hotspots.png", "maps/emerging.png",
@@ -217,7 +173,10 @@ TEST(demo_restricted_pack) {
     for (size_t i = 0; i < 6; i++) {
         char name[128];
         snprintf(name, sizeof name, "pack/%s", pngs[i]);
-        CHECK(png_size(name, &w, &h));
+        size_t n = 0;
+        char *png = test_slurp_in(tmpdir, name, &n);
+        CHECK(test_png_size(png, n, &w, &h));
+        free(png);
         CHECK_INT_EQ(w, 3508); /* A4 landscape at 300 dpi */
         CHECK_INT_EQ(h, 2480);
     }
@@ -251,7 +210,9 @@ TEST(demo_restricted_pack) {
     json_object_put(t);
 
     /* The PDF: cover, summary, four maps, two charts, tables, glossary. */
-    CHECK(pdf_pages("pack/board-pack.pdf") >= 10);
+    char pdf[128];
+    snprintf(pdf, sizeof pdf, "%s/pack/board-pack.pdf", tmpdir);
+    CHECK(test_pdf_pages(pdf) >= 10);
     char *text = pdf_text("pack/board-pack.pdf");
     CHECK(text != NULL);
     size_t len = text ? strlen(text) : 0;
@@ -262,11 +223,11 @@ TEST(demo_restricted_pack) {
     CHECK(test_contains(text, len, "Sen's slope"));
     /* Every summary paragraph of the manifest is in the PDF, and the
      * report begins with the same summary. */
-    char *manifest = slurp("pack/board-pack.json", &n);
+    char *manifest = test_slurp_in(tmpdir, "pack/board-pack.json", &n);
     json_object *m = manifest ? json_tokener_parse(manifest) : NULL;
     free(manifest);
     CHECK(m != NULL);
-    char *report = slurp("r.md", &n);
+    char *report = test_slurp_in(tmpdir, "r.md", &n);
     CHECK(report != NULL);
     if (report) squash(report);
     size_t rlen = report ? strlen(report) : 0;
@@ -290,7 +251,7 @@ TEST(demo_restricted_pack) {
 
     /* The units table's ranked rows are the GeoPackage's (rank, id, events):
      * UTF-8 with a BOM, a header, then one row a unit in rank order. */
-    char *csv = slurp("pack/tables/units.csv", &n);
+    char *csv = test_slurp_in(tmpdir, "pack/tables/units.csv", &n);
     CHECK(csv && n > 3 && !memcmp(csv, "\xEF\xBB\xBF", 3));
     char path[512];
     snprintf(path, sizeof path, "%s/d.gpkg", tmpdir);
@@ -331,15 +292,15 @@ TEST(demo_public_pack) {
     CHECK_INT_EQ(vemt("run --demo --cell-size 300 --out q.gpkg "
                       "--board-pack shared --seed 7 --quiet"),
                  0);
-    CHECK(exists("shared/maps/concern.png"));
+    CHECK(test_exists_in(tmpdir, "shared/maps/concern.png"));
     CHECK_INT_EQ(vemt("run --demo --tier public --out q.gpkg --board-pack "
                       "shared --seed 7 --quiet"),
                  0);
-    CHECK(!exists("shared/maps/concern.png"));
-    CHECK(!exists("shared/maps/concern.pgw"));
-    CHECK(!exists("shared/tables/missing.csv"));
-    CHECK(exists("shared/board-pack.pdf"));
-    CHECK(exists("shared/maps/hotspots.png"));
+    CHECK(!test_exists_in(tmpdir, "shared/maps/concern.png"));
+    CHECK(!test_exists_in(tmpdir, "shared/maps/concern.pgw"));
+    CHECK(!test_exists_in(tmpdir, "shared/tables/missing.csv"));
+    CHECK(test_exists_in(tmpdir, "shared/board-pack.pdf"));
+    CHECK(test_exists_in(tmpdir, "shared/maps/hotspots.png"));
     CHECK_INT_EQ(vemt("check-disclosure shared"), 0);
     CHECK_INT_EQ(vemt("check-disclosure q.gpkg shared"), 0);
 
@@ -358,7 +319,7 @@ TEST(demo_public_pack) {
     /* Every count of the units table is blank, 0 or at least the threshold
      * (10) and a multiple of the rounding base (5). */
     size_t n = 0;
-    char *csv = slurp("shared/tables/units.csv", &n);
+    char *csv = test_slurp_in(tmpdir, "shared/tables/units.csv", &n);
     CHECK(csv != NULL);
     int checked = 0;
     for (const char *line = csv ? strchr(csv, '\n') : NULL; line && line[1];
@@ -389,7 +350,7 @@ TEST(partial_last_month_not_compared) {
                       "part.md --seed 7 --quiet"),
                  0);
     size_t n = 0;
-    char *md = slurp("part.md", &n);
+    char *md = test_slurp_in(tmpdir, "part.md", &n);
     CHECK(test_contains(md, n, "December 2025 is not complete in the data"));
     CHECK(test_contains(md, n, "In November 2025 incidents"));
     CHECK(!test_contains(md, n, "In December 2025 incidents"));
@@ -403,10 +364,10 @@ TEST(real_police_uk_pack) {
                       "--out n.gpkg --board-pack npack --report n.md "
                       "--allow-world-readable --seed 7 --quiet"),
                  0);
-    CHECK(exists("npack/board-pack.pdf"));
-    CHECK(exists("npack/maps/hotspots.png"));
-    CHECK(exists("npack/charts/trend.png"));
-    CHECK(exists("npack/tables/units.csv"));
+    CHECK(test_exists_in(tmpdir, "npack/board-pack.pdf"));
+    CHECK(test_exists_in(tmpdir, "npack/maps/hotspots.png"));
+    CHECK(test_exists_in(tmpdir, "npack/charts/trend.png"));
+    CHECK(test_exists_in(tmpdir, "npack/tables/units.csv"));
     char *text = pdf_text("npack/board-pack.pdf");
     size_t len = text ? strlen(text) : 0;
     /* The fixture has no category column: the pack says so. */

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "outputs/check.h"
 #include "outputs/draw.h"
 #include "outputs/outputs.h"
 #include "outputs/pack.h"
@@ -622,6 +623,31 @@ TEST(paths_and_exit_status) {
     CHECK_INT_EQ(test_vemt(tmpdir, "check-disclosure partner", NULL, 0), 1);
 }
 
+/* The checker's four headings of the count rule, one helper: each as it
+ * was written out before, under the public tier's rules (10, rounded to 5)
+ * and under exact counts. */
+TEST(count_rule_headings) {
+    vemt_tier_rules r;
+    vemt_tier_rules_for(VEMT_TIER_PUBLIC, 10, 5, &r);
+    char buf[160];
+    CHECK_STR_EQ(vemt_check_count_rule(&r, "counts", NULL, buf, sizeof buf),
+                 "counts neither 0 nor at least 10 and a multiple of 5");
+    CHECK_STR_EQ(vemt_check_count_rule(&r, "counts in the pack's words", NULL,
+                                       buf, sizeof buf),
+                 "counts in the pack's words neither 0 nor at least 10 and a "
+                 "multiple of 5");
+    CHECK_STR_EQ(
+        vemt_check_count_rule(&r, "series counts", "null", buf, sizeof buf),
+        "series counts neither null nor 0 or at least 10 and a multiple of 5");
+    CHECK_STR_EQ(vemt_check_count_rule(&r, "pack table counts",
+                                       "withheld (\"\")", buf, sizeof buf),
+                 "pack table counts neither withheld (\"\") nor 0 or at least "
+                 "10 and a multiple of 5");
+    r.threshold = 7, r.round_to = 0; /* exact counts: a multiple of 1 */
+    CHECK_STR_EQ(vemt_check_count_rule(&r, "counts", NULL, buf, sizeof buf),
+                 "counts neither 0 nor at least 7 and a multiple of 1");
+}
+
 TEST_SUITE(check_pack) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/vemt-check-pack-XXXXXX");
     if (!mkdtemp(tmpdir)) {
@@ -631,6 +657,7 @@ TEST_SUITE(check_pack) {
     char inside[128];
     snprintf(inside, sizeof inside, "%s/inside", tmpdir);
     mkdir(inside, 0700);
+    RUN(count_rule_headings);
     RUN(clean_public_pack_passes);
     RUN(small_count_in_a_table);
     RUN(csv_differs_from_the_manifest);

@@ -23,16 +23,9 @@ static char tmpdir[64];
 
 static int vemt(const char *args) { return test_vemt(tmpdir, args, NULL, 0); }
 
-/* The whole of a file of the scratch folder (NUL-terminated; free). */
-static char *slurp(const char *name, size_t *n) {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    return test_slurp(path, n);
-}
-
 static bool file_has(const char *name, const char *text) {
     size_t n = 0;
-    char *buf = slurp(name, &n);
+    char *buf = test_slurp_in(tmpdir, name, &n);
     bool found = buf && test_contains(buf, n, text);
     if (!found)
         fprintf(stderr, "  %s lacks: %s\n%s\n", name, text, buf ? buf : "");
@@ -225,7 +218,7 @@ TEST(giant_cluster_warned) {
                       "--out two.gpkg"),
                  0);
     size_t n = 0;
-    char *err = slurp("err.txt", &n);
+    char *err = test_slurp_in(tmpdir, "err.txt", &n);
     CHECK(err && !strstr(err, "one cluster"));
     free(err);
     prov_param("two.gpkg", "cluster_warnings", "value", w, sizeof w);

@@ -37,16 +37,9 @@ static void write_file(const char *name, const char *text) {
     test_write_file(tmpdir, name, text);
 }
 
-static char *slurp_out(const char *name) {
-    char path[256];
-    size_t n;
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    return test_slurp(path, &n);
-}
-
 /* True when the run's stderr holds needle (and never "success"). */
 static bool err_has(const char *needle) {
-    char *e = slurp_out("err.txt");
+    char *e = test_slurp_in(tmpdir, "err.txt", NULL);
     bool ok = e && strstr(e, needle) && !strstr(e, "success");
     if (!ok) fprintf(stderr, "  stderr: %s\n", e ? e : "(none)");
     free(e);
@@ -54,7 +47,7 @@ static bool err_has(const char *needle) {
 }
 
 static bool out_has(const char *needle) {
-    char *o = slurp_out("out.txt");
+    char *o = test_slurp_in(tmpdir, "out.txt", NULL);
     bool ok = o && strstr(o, needle);
     if (!ok) fprintf(stderr, "  stdout: %s\n", o ? o : "(none)");
     free(o);

@@ -27,17 +27,10 @@ static int vemt(const char *args, char *err_line, size_t n) {
     return test_vemt(tmpdir, args, err_line, n);
 }
 
-/* A file of the scratch folder, whole (caller frees), or NULL. */
-static char *slurp(const char *name, size_t *n) {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    return test_slurp(path, n);
-}
-
 /* Whether the scratch file holds text (binary files too). */
 static bool file_has(const char *name, const char *text) {
     size_t n = 0;
-    char *all = slurp(name, &n);
+    char *all = test_slurp_in(tmpdir, name, &n);
     bool found = all && test_contains(all, n, text);
     free(all);
     return found;

@@ -262,49 +262,6 @@ static vemt_status write_and_commit(fixture *f, const char *sub) {
     return st;
 }
 
-static char *slurp_in(const fixture *f, const char *rel, size_t *n) {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", f->dir, rel);
-    return test_slurp(path, n);
-}
-
-static bool exists_in(const fixture *f, const char *rel) {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", f->dir, rel);
-    return access(path, F_OK) == 0;
-}
-
-/* The output of a shell command (poppler's tools). Caller frees. */
-static char *command_output(const char *cmd) {
-    FILE *p = popen(cmd, "r");
-    if (!p) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    size_t k;
-    while (buf && (k = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-        n += k;
-        if (cap - n < 2) {
-            char *b = realloc(buf, cap *= 2);
-            if (!b) break;
-            buf = b;
-        }
-    }
-    if (buf) buf[n] = '\0';
-    pclose(p);
-    return buf;
-}
-
-/* PNG width and height from its IHDR chunk (PNG spec, 11.2.2). */
-static bool png_size(const char *data, size_t n, long *w, long *h) {
-    const unsigned char *u = (const unsigned char *)data;
-    if (n < 24 || memcmp(u, "\x89PNG\r\n\x1a\n", 8) ||
-        memcmp(u + 12, "IHDR", 4))
-        return false;
-    *w = (long)u[16] << 24 | (long)u[17] << 16 | (long)u[18] << 8 | u[19];
-    *h = (long)u[20] << 24 | (long)u[21] << 16 | (long)u[22] << 8 | u[23];
-    return true;
-}
-
 static int count_of(const char *hay, const char *needle) {
     int n = 0;
     for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++) n++;
@@ -339,10 +296,11 @@ TEST(folder_files_and_stale_removal) {
         "pack/maps/emerging.png", "pack/maps/density.png",
         "pack/tables/missing.csv"};
     for (size_t i = 0; i < sizeof present / sizeof *present; i++)
-        if (!exists_in(&f, present[i]))
+        if (!test_exists_in(f.dir, present[i]))
             TEST_FAIL_AT(t_, "missing %s", present[i]);
     for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
-        if (exists_in(&f, absent[i])) TEST_FAIL_AT(t_, "stale %s", absent[i]);
+        if (test_exists_in(f.dir, absent[i]))
+            TEST_FAIL_AT(t_, "stale %s", absent[i]);
     /* Restricted: the files are their owner's only. */
     struct stat sb;
     snprintf(p, sizeof p, "%s/pack/tables/units.csv", f.dir);
@@ -357,7 +315,7 @@ TEST(manifest_round_trips) {
     setup(&f);
     CHECK_INT_EQ(write_and_commit(&f, "pack"), VEMT_OK);
     size_t n;
-    char *text = slurp_in(&f, "pack/board-pack.json", &n);
+    char *text = test_slurp_in(f.dir, "pack/board-pack.json", &n);
     json_object *d = text ? json_tokener_parse(text) : NULL;
     CHECK(d != NULL);
     if (!d) {
@@ -459,7 +417,7 @@ TEST(csv_bom_crlf_quoting) {
     setup(&f);
     CHECK_INT_EQ(write_and_commit(&f, "pack"), VEMT_OK);
     size_t n;
-    char *csv = slurp_in(&f, "pack/tables/units.csv", &n);
+    char *csv = test_slurp_in(f.dir, "pack/tables/units.csv", &n);
     static const char expected[] =
         "\xEF\xBB\xBF"
         "rank,unit_id,name,events,children,gi_z,hot_spot,pattern,trend\r\n"
@@ -472,7 +430,7 @@ TEST(csv_bom_crlf_quoting) {
     CHECK_STR_EQ(csv, expected);
     CHECK_INT_EQ(n, sizeof expected - 1);
     free(csv);
-    csv = slurp_in(&f, "pack/tables/trends.csv", &n);
+    csv = test_slurp_in(f.dir, "pack/tables/trends.csv", &n);
     CHECK(csv && !memcmp(csv, "\xEF\xBB\xBF", 3));
     CHECK(csv && strstr(csv, "\r\nJun 2023,,,,,\r\n") != NULL);
     CHECK_INT_EQ(csv ? count_of(csv, "\r\n") : 0, STEPS + 1);
@@ -489,9 +447,9 @@ TEST(png_size_and_world_file) {
                                        "pack/charts/units.png"};
     for (size_t i = 0; i < 3; i++) {
         size_t n;
-        char *png = slurp_in(&f, pngs[i], &n);
+        char *png = test_slurp_in(f.dir, pngs[i], &n);
         long w = 0, h = 0;
-        CHECK(png && png_size(png, n, &w, &h));
+        CHECK(png && test_png_size(png, n, &w, &h));
         /* A4 landscape at 300 dpi: 297 mm and 210 mm over 25.4 mm. */
         CHECK_INT_EQ(w, 3508);
         CHECK_INT_EQ(h, 2480);
@@ -518,7 +476,7 @@ TEST(png_size_and_world_file) {
     cairo_surface_destroy(s);
     CHECK(fr.m_per_pt > 0);
     size_t n;
-    char *pgw = slurp_in(&f, "pack/maps/hotspots.pgw", &n);
+    char *pgw = test_slurp_in(f.dir, "pack/maps/hotspots.pgw", &n);
     double v[6] = {0};
     CHECK(pgw && sscanf(pgw, "%lf %lf %lf %lf %lf %lf", v, v + 1, v + 2, v + 3,
                         v + 4, v + 5) == 6);
@@ -566,16 +524,6 @@ static const char *info_field(const char *info, const char *name, char *buf,
     return buf;
 }
 
-static int pdf_pages(const char *pdf) {
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "pdfinfo '%s'", pdf);
-    char *info = command_output(cmd);
-    const char *p = info ? strstr(info, "\nPages:") : NULL;
-    int n = p ? atoi(p + 7) : -1;
-    free(info);
-    return n;
-}
-
 TEST(pdf_pages_text_and_metadata) {
     fixture f;
     setup(&f);
@@ -585,10 +533,10 @@ TEST(pdf_pages_text_and_metadata) {
     /* Cover, summary, the hot-spot map, the three maps not drawn (one
      * page), the two charts, the tables (two pages: 24 months run over),
      * the glossary. */
-    int pages = pdf_pages(pdf);
+    int pages = (int)test_pdf_pages(pdf);
     CHECK_INT_EQ(pages, 9);
     snprintf(cmd, sizeof cmd, "pdfinfo '%s'", pdf);
-    char *info = command_output(cmd);
+    char *info = test_command_output(cmd);
     char val[200];
     CHECK_STR_EQ(info_field(info, "Title", val, sizeof val),
                  "Hot spots and trends: Testshire");
@@ -600,7 +548,7 @@ TEST(pdf_pages_text_and_metadata) {
                  "Mon Dec  7 00:00:00 2026 UTC");
     free(info);
     snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' -", pdf);
-    char *text = command_output(cmd);
+    char *text = test_command_output(cmd);
     CHECK(text != NULL);
     if (!text) {
         teardown(&f);
@@ -659,7 +607,7 @@ TEST(long_summary_flows_over_pages) {
     char pdf[256], cmd[400];
     snprintf(pdf, sizeof pdf, "%s/pack/board-pack.pdf", f.dir);
     snprintf(cmd, sizeof cmd, "pdftotext '%s' -", pdf);
-    char *text = command_output(cmd);
+    char *text = test_command_output(cmd);
     /* Every sentence once, in order, none lost at a page break. */
     const char *at = text;
     for (int i = 1; at && i <= 160; i++) {
@@ -673,7 +621,7 @@ TEST(long_summary_flows_over_pages) {
          *p3 = text ? page_text(text, 3) : NULL;
     CHECK(p2 && strstr(p2, "Item001") && !strstr(p2, "Item160"));
     CHECK(p3 && strstr(p3, "Item") && strstr(p3, MARKING));
-    CHECK(pdf_pages(pdf) > 9);
+    CHECK(test_pdf_pages(pdf) > 9);
     free(p2);
     free(p3);
     free(text);
@@ -703,7 +651,7 @@ TEST(ten_small_multiples) {
     char pdf[256], cmd[400];
     snprintf(pdf, sizeof pdf, "%s/pack/board-pack.pdf", f.dir);
     snprintf(cmd, sizeof cmd, "pdftotext -f 6 -l 6 '%s' -", pdf);
-    char *text = command_output(cmd);
+    char *text = test_command_output(cmd);
     for (int u = 0; u < 9; u++)
         if (!text || !strstr(text, names[u]))
             TEST_FAIL_AT(t_, "panel %d's name missing", u);
@@ -715,7 +663,7 @@ TEST(ten_small_multiples) {
                  "from 0 to 50)"));
     free(text);
     size_t n;
-    char *json = slurp_in(&f, "pack/board-pack.json", &n);
+    char *json = test_slurp_in(f.dir, "pack/board-pack.json", &n);
     json_object *d = json ? json_tokener_parse(json) : NULL, *v = NULL;
     CHECK(d && json_object_object_get_ex(d, "series", &v) &&
           json_object_array_length(v) == 11);
@@ -782,7 +730,7 @@ TEST(verify_reads_pack_files_back) {
      * nor one of another size. */
     CHECK_INT_EQ(write_and_commit(&f, "pack"), VEMT_OK);
     size_t n;
-    char *png = slurp_in(&f, "pack/charts/trend.png", &n);
+    char *png = test_slurp_in(f.dir, "pack/charts/trend.png", &n);
     static const struct {
         const char *name;
         size_t keep;
@@ -834,8 +782,8 @@ TEST(recovery_removes_stale_pack_files_only) {
     snprintf(manifest, sizeof manifest, "%s/.x.vemt-commit", f.dir);
     size_t rolled = 0;
     CHECK_STATUS(vemt_commit_recover(f.ctx, manifest, &rolled), VEMT_OK);
-    CHECK(!exists_in(&f, "maps/concern.png"));
-    CHECK(exists_in(&f, "maps/other.png"));
+    CHECK(!test_exists_in(f.dir, "maps/concern.png"));
+    CHECK(test_exists_in(f.dir, "maps/other.png"));
     teardown(&f);
 }
 

@@ -18,6 +18,7 @@
 #include "outputs/draw.h"
 #include "outputs/pack_map.h"
 #include "tests/test.h"
+#include "tests/testutil.h"
 #include "tests/wkb.h"
 
 #define PX_W 3508 /* A4 landscape at 300 dpi */
@@ -385,17 +386,6 @@ static size_t dark_near(fixture *f, const vemt_map_frame *fr, double x,
     return n;
 }
 
-/* The text of a PDF as pdftotext (poppler-utils) reads it. */
-static void pdf_text(const char *path, char *buf, size_t size) {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "pdftotext '%s' - 2>/dev/null", path);
-    FILE *p = popen(cmd, "r");
-    if (!p) return;
-    size_t n = fread(buf, 1, size - 1, p);
-    buf[n] = '\0';
-    pclose(p);
-}
-
 TEST(labels) {
     fixture f;
     setup(&f);
@@ -446,12 +436,14 @@ TEST(labels) {
     cairo_surface_finish(ps);
     CHECK_INT_EQ(cairo_surface_status(ps), CAIRO_STATUS_SUCCESS);
     cairo_surface_destroy(ps);
-    char text[8192] = "";
-    pdf_text(pdf, text, sizeof text);
-    CHECK(strstr(text, "Westfield") != NULL);
-    CHECK(strstr(text, "Eastgate") != NULL);
-    CHECK(strstr(text, "OFFICIAL-SENSITIVE") != NULL);
-    CHECK(strstr(text, "Withheld (disclosure rules)") != NULL);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "pdftotext '%s' - 2>/dev/null", pdf);
+    char *text = test_command_output(cmd);
+    CHECK(text && strstr(text, "Westfield") != NULL);
+    CHECK(text && strstr(text, "Eastgate") != NULL);
+    CHECK(text && strstr(text, "OFFICIAL-SENSITIVE") != NULL);
+    CHECK(text && strstr(text, "Withheld (disclosure rules)") != NULL);
+    free(text);
     unlink(pdf);
     vemt_polygons_destroy(named);
     vemt_polygons_destroy(unnamed);

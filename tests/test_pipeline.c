@@ -29,6 +29,7 @@
 #include "pipeline/job.h"
 #include "pipeline/pipeline.h"
 #include "tests/test.h"
+#include "tests/testutil.h"
 
 static char tmpdir[] = "/tmp/vemt-pipeline-XXXXXX";
 
@@ -162,30 +163,6 @@ static bool write_inputs(void) {
     return fclose(f) == 0;
 }
 
-/* Give option name its value (NULL: a flag); the status. */
-static vemt_status give(vemt_job *job, const char *name, const char *value,
-                        vemt_error *err) {
-    int k = vemt_job_option_find(name);
-    if (k < 0) return vemt_error_set(err, VEMT_E_ARG, "no option %s", name);
-    return vemt_job_give(job, (size_t)k, value, err);
-}
-
-/* A job from "--name value" words (a word not starting with "--" is the
- * previous option's value), finished; false with err set when refused. */
-static bool make_job(vemt_job *job, vemt_job_command command, vemt_error *err,
-                     const char *const *words) {
-    vemt_job_init(job, command);
-    job->pseudonym_key = "vemt test key";
-    for (size_t i = 0; words[i]; i++) {
-        const char *v = words[i + 1] && strncmp(words[i + 1], "--", 2)
-                            ? words[i + 1]
-                            : NULL;
-        if (give(job, words[i], v, err)) return false;
-        i += v != NULL;
-    }
-    return vemt_job_finish(job, err) == VEMT_OK;
-}
-
 /* The options of the small runs: both inputs, fast settings. */
 #define SMALL_RUN                                                           \
     "--incidents", incidents, "--missing", missing, "--permutations", "99", \
@@ -196,7 +173,7 @@ static const char *refused(vemt_job_command command, const char *const *words) {
     static char msg[256];
     vemt_job job;
     vemt_error err = {0};
-    bool ok = make_job(&job, command, &err, words);
+    bool ok = test_job_from_words(&job, command, words, &err) == VEMT_OK;
     snprintf(msg, sizeof msg, "%s", ok ? "" : err.msg);
     if (!ok && err.code != VEMT_E_ARG)
         snprintf(msg, sizeof msg, "status %d, not VEMT_E_ARG", (int)err.code);
@@ -284,7 +261,7 @@ static vemt_status run_job(vemt_job_command command, const char *const *words,
                            seen *s, vemt_job *job, vemt_result **res,
                            vemt_error *err) {
     *res = NULL;
-    if (!make_job(job, command, err, words)) return err->code;
+    if (test_job_from_words(job, command, words, err)) return err->code;
     vemt_callbacks cb = callbacks(s);
     return vemt_pipeline_run(job, &cb, res, err);
 }

@@ -51,6 +51,7 @@
 #include "pipeline/pipeline.h"
 #include "tests/alloc_fail.h"
 #include "tests/test.h"
+#include "tests/testutil.h"
 
 /* The allocations of each call site that are made to fail. */
 enum { PER_SITE = 2 };
@@ -145,25 +146,6 @@ static const char *const run_words[] = {
     "--nr-space",     "0,1,200,400", "--nr-time",     "0,7,14",
     "--report",       NULL};
 
-/* Build a job from words (a word not starting with "--" is the previous
- * option's value); the status of the first call that fails. */
-static vemt_status build(vemt_job *job, vemt_job_command command,
-                         const char *const *words, vemt_error *err) {
-    vemt_job_init(job, command);
-    job->pseudonym_key = "vemt test key";
-    for (size_t i = 0; words[i]; i++) {
-        const char *v = words[i + 1] && strncmp(words[i + 1], "--", 2)
-                            ? words[i + 1]
-                            : NULL;
-        int k = vemt_job_option_find(words[i]);
-        if (k < 0) return vemt_error_set(err, VEMT_E_ARG, "%s", words[i]);
-        vemt_status st = vemt_job_give(job, (size_t)k, v, err);
-        if (st) return st;
-        i += v != NULL;
-    }
-    return vemt_job_finish(job, err);
-}
-
 /* The job of the swept run, built without failures. */
 static bool run_job(vemt_job *job) {
     static char report[160];
@@ -175,7 +157,7 @@ static bool run_job(vemt_job *job) {
     words[n] = NULL;
     vemt_error err = {0};
     alloc_fail_at(0);
-    if (build(job, VEMT_JOB_RUN, words, &err)) {
+    if (test_job_from_words(job, VEMT_JOB_RUN, words, &err)) {
         fprintf(stderr, "  the swept job is refused: %s\n", err.msg);
         return false;
     }
@@ -529,7 +511,7 @@ static vemt_status give_options(void *arg, vemt_ctx *ctx) {
     (void)ctx;
     vemt_job job;
     vemt_error err = {0};
-    vemt_status st = build(
+    vemt_status st = test_job_from_words(
         &job, VEMT_JOB_RUN,
         (const char *const[]){"--demo", "--cell-size", "250", "--categories",
                               "violence", "--out", "x.gpkg", "--quiet", NULL},

@@ -262,13 +262,6 @@ static GDALDatasetH open_out(const char *name) {
     return GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
 }
 
-static char *slurp_out(const char *name) {
-    char path[256];
-    size_t n;
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    return test_slurp(path, &n);
-}
-
 /* Events as the report writes them (pipeline/report.c). */
 static void events_text(double v, char *buf, size_t size) {
     snprintf(buf, size, fabs(v - round(v)) < 0.05 ? "%.0f" : "%.1f", v);
@@ -279,7 +272,8 @@ TEST(one_ranking_restricted) {
                       "r.gpkg --report r.md --seed 7",
                       NULL, 0),
                  0);
-    char *out = slurp_out("out.txt"), *md = slurp_out("r.md");
+    char *out = test_slurp_in(tmpdir, "out.txt", NULL),
+         *md = test_slurp_in(tmpdir, "r.md", NULL);
     char on_stdout[512], in_report[512], in_table[512];
     listed(t_, out, "hottest units (by Gi* bin, then events, then id):\n", "  ",
            on_stdout, sizeof on_stdout);
@@ -434,7 +428,8 @@ TEST(partner_ranks_on_published_values) {
     GDALClose(pub);
     /* stdout and the report give no Gi* z and list only published hot
      * spots, the same ones. */
-    char *out = slurp_out("out.txt"), *md = slurp_out("p.md");
+    char *out = test_slurp_in(tmpdir, "out.txt", NULL),
+         *md = test_slurp_in(tmpdir, "p.md", NULL);
     CHECK(out && !strstr(out, "Gi* z"));
     CHECK(md && !strstr(md, "Gi* z"));
     CHECK(md && strstr(md, "on the published values only"));
@@ -464,7 +459,7 @@ TEST(partner_ranks_on_published_values) {
     }
     CHECK_INT_EQ(vemt("check-disclosure tamper.gpkg --tier partner", NULL, 0),
                  1);
-    char *audit = slurp_out("out.txt");
+    char *audit = test_slurp_in(tmpdir, "out.txt", NULL);
     CHECK(audit && strstr(audit,
                           "ranks not in the order of the published "
                           "gi_bin, n_events and cell_id"));
@@ -493,7 +488,7 @@ TEST(option_conflicts_exit_2) {
         if (rc != 2) fprintf(stderr, "  with %s: %s\n", conflicts[i], line);
         CHECK_INT_EQ(rc, 2);
         CHECK(!strncmp(line, "vemt: ", 6));
-        char *err = slurp_out("err.txt");
+        char *err = test_slurp_in(tmpdir, "err.txt", NULL);
         CHECK(err && strstr(err,
                             "\nTry 'vemt run --help' for more "
                             "information.\n"));
@@ -515,21 +510,10 @@ TEST(tier_conflict_in_library_is_usage) {
     vemt_error err = {0};
     char out[128];
     snprintf(out, sizeof out, "%s/lib.gpkg", tmpdir);
-    vemt_job_init(&job, VEMT_JOB_RUN);
-    job.pseudonym_key = "vemt test key";
-    const char *const words[][2] = {{"--demo", NULL},
-                                    {"--out", out},
-                                    {"--tier", "public"},
-                                    {"--permutations", "0"},
-                                    {"--quiet", NULL}};
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-        int k = vemt_job_option_find(words[i][0]);
-        CHECK(k >= 0);
-        if (k >= 0)
-            CHECK_STATUS(vemt_job_give(&job, (size_t)k, words[i][1], &err),
-                         VEMT_OK);
-    }
-    CHECK_STATUS(vemt_job_finish(&job, &err), VEMT_OK);
+    const char *const words[] = {"--demo", "--out",   out,
+                                 "--tier", "public",  "--permutations",
+                                 "0",      "--quiet", NULL};
+    CHECK_STATUS(test_job_from_words(&job, VEMT_JOB_RUN, words, &err), VEMT_OK);
     job.cell_size_m = 100; /* after the check */
     vemt_result *res = NULL;
     CHECK_STATUS(vemt_pipeline_run(&job, NULL, &res, &err), VEMT_E_OPTION);
