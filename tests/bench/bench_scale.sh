@@ -19,8 +19,9 @@
 #      whole run (--cell-size 50 --timings) and spdep's localG +
 #      localG_perm (bench_gistar_spdep.R, on the same 50 m counts), skipped
 #      when Rscript or spdep is missing.
-# Then one line per command: wall seconds, peak RSS and exit status (124:
-# timed out; 137 or a signal: killed, e.g. by the memory limit).
+# Then one line per command: wall and CPU (user + system) seconds, peak RSS
+# and exit status (124: timed out; 137 or a signal: killed, e.g. by the
+# memory limit). On a shared machine compare the CPU seconds.
 #
 # Environment:
 #   VEMT_BIN, VEMT_FIXTURES_BIN  the programs (default: build-rel/ of the
@@ -61,8 +62,11 @@ measure() {
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$dir/$name.time" |
         awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.1f", s }')
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$dir/$name.time")
-    printf '%-9s %-16s %9s s %7s MB  exit %s\n' "$(basename "$dir")" "$name" \
-        "${wall:-?}" "$(awk -v k="${rss:-0}" 'BEGIN { printf "%.0f", k / 1024 }')" \
+    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f", s }' \
+        "$dir/$name.time")
+    printf '%-9s %-14s %8s s wall %8s s CPU %7s MB  exit %s\n' \
+        "$(basename "$dir")" "$name" "${wall:-?}" "$cpu" \
+        "$(awk -v k="${rss:-0}" 'BEGIN { printf "%.0f", k / 1024 }')" \
         "$rc" | tee -a "$summary"
     [ "$rc" = 0 ] || tail -n 5 "$dir/$name.log"
 }
@@ -119,5 +123,5 @@ for n in "$@"; do
     fi
 done
 echo
-echo "summary (wall, peak RSS, exit status):"
+echo "summary (wall, CPU, peak RSS, exit status):"
 cat "$summary"
