@@ -281,6 +281,11 @@ void vemt_args_usage(FILE *out, vemt_command command) {
             "                       QGIS styles) or colourblind\n"
             "  --force              overwrite an output that is not vemt's\n"
             "  --quiet              print only errors\n"
+            "  --timings            print each stage's wall and CPU time and "
+            "memory\n"
+            "                       (stderr, at the end); the provenance "
+            "always\n"
+            "                       records the times\n"
             "\n"
             "exit status: 0 success, 1 bad input, 2 bad usage, 3 internal "
             "error\n",

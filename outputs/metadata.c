@@ -234,6 +234,20 @@ char *vemt_outputs_provenance_json(const vemt_output *out) {
             "Getis-Ord Gi* z-score (Getis & Ord 1992; Ord & Getis 1995, eq. "
             "12), binary weights including the cell itself, two-sided normal "
             "p-value; as spdep::localG with include.self"));
+    /* Last, so tests/demo_tables.py can drop it from the golden dump: the
+     * times differ from run to run. Not on any tier's allow-list. */
+    if (p->n_timings) {
+        json_object *t = json_object_new_object();
+        for (size_t i = 0; i < p->n_timings; i++) {
+            char ms[32];
+            snprintf(ms, sizeof ms, "%.3f", p->timing_s[i]);
+            json_object_object_add(
+                t, p->timing_names[i],
+                json_object_new_double_s(round(p->timing_s[i] * 1000) / 1000,
+                                         ms));
+        }
+        json_object_object_add(doc, "timings", t);
+    }
     if (rules.metadata) prune(doc, &rules, "");
     const char *text = json_object_to_json_string_ext(
         doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);

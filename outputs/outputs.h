@@ -41,6 +41,9 @@ typedef struct vemt_provenance {
     double suppress_below;   /* smallest count published (0: all) */
     double round_to;         /* published counts rounded to this (0: not) */
     const char *command;     /* "run" or "ingest" */
+    const char *const *timing_names; /* stages finished (--timings) */
+    const double *timing_s;          /* their wall seconds */
+    size_t n_timings;                /* 0: none timed */
 } vemt_provenance;
 
 /** One row of the trends table: a series' count in one time step. */

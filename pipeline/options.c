@@ -241,6 +241,7 @@ static const struct {
     {{"--palette", VAL}, O_PALETTE},
     {{"--force", 0}, O_FORCE},
     {{"--quiet", 0}, O_QUIET},
+    {{"--timings", 0}, O_ANALYSIS_FLAG},
     {{"--help", CLI}, O_HELP},
 };
 

@@ -49,6 +49,8 @@ bool vemt_job_analysis_flag(const char *opt, vemt_job *a) {
         a->include_flagged = true;
     else if (!strcmp(opt, "--centroids"))
         a->centroids = true;
+    else if (!strcmp(opt, "--timings"))
+        a->timings = true;
     else
         return false;
     return true;

@@ -36,6 +36,7 @@
 #include "pipeline/report.h"
 #include "pipeline/safeguard.h"
 #include "pipeline/safety.h"
+#include "pipeline/timings.h"
 #include "pipeline/trends.h"
 
 /* Everything one run holds; freed in one place. */
@@ -76,6 +77,7 @@ struct vemt_result {
     bool cancelled;             /* the progress callback said stop */
     int64_t started;            /* when the run started (UTC seconds) */
     char err_path[4096];        /* a folder an error names */
+    vemt_timings tm;            /* each stage's time (pipeline/timings.h) */
 };
 
 typedef struct vemt_result run;
@@ -356,10 +358,12 @@ static vemt_status analyse(run *r) {
                                       &r->params, &r->flg);
     if (r->flg.alerts) vemt_log_text(&r->cb, VEMT_LOG_WARNING, r->flg.alerts);
     if (st) return failed(r, st, r->a.flag_places);
+    vemt_timings_lap(&r->tm, "flagged places");
     st = vemt_hotspots_run(r->ctx, &r->a, r->area, &r->events, r->info,
                            &r->params, h);
     if (h->alerts) vemt_log_text(&r->cb, VEMT_LOG_WARNING, h->alerts);
     if (st) return failed(r, st, NULL);
+    vemt_timings_lap(&r->tm, "hot spots");
     if (r->cancelled) return cancelled(r); /* the stages that report end here */
     /* A unit or step the tier can't publish is a usage error (exit 2), as
      * vemt_job_finish() finds a given one; here it meets a job that
@@ -379,16 +383,20 @@ static vemt_status analyse(run *r) {
         &r->params, "gi_bin_rule", r->a.fdr ? "default" : "given",
         r->a.fdr ? "Benjamini-Hochberg FDR at q = 0.10, 0.05, 0.01"
                  : "plain p < 0.10, 0.05, 0.01");
+    vemt_timings_lap(&r->tm, "names");
     if (!r->a.no_trends)
         st = vemt_trends_run(r->ctx, &r->a, h->grid, h->weights, &r->events,
                              r->info, &r->trends, &r->have_trends);
+    vemt_timings_lap(&r->tm, "trends");
     if (!st)
         st =
             vemt_publish(&r->a, h, r->have_trends ? &r->trends : NULL, &r->pub);
     if (!st) st = rank_units(r);
+    vemt_timings_lap(&r->tm, "publish and rank");
     if (!st)
         st = vemt_clusters_run(r->ctx, &r->a, &r->events, r->area, h->grid,
                                r->pub.cells, r->info, &r->params, &r->cl);
+    vemt_timings_lap(&r->tm, "clusters");
     if (r->cl.alerts) vemt_log_text(&r->cb, VEMT_LOG_WARNING, r->cl.alerts);
     /* Journeys, places and patrol windows show places: restricted only. */
     const vemt_cluster_set *dbscan = NULL;
@@ -397,12 +405,15 @@ static vemt_status analyse(run *r) {
     if (!st && shows_places(r))
         st = vemt_safeguard_run(&r->a, &r->events, h->grid, h->bins, dbscan,
                                 &r->sg);
+    vemt_timings_lap(&r->tm, "places");
     if (!st && shows_places(r))
         st = vemt_repeat_run(r->ctx, &r->a, &r->events, h->grid, h->weights,
                              r->info, &r->params, &r->rep);
+    vemt_timings_lap(&r->tm, "knox and co-location");
     if (!st && shows_places(r))
         st = vemt_missing_run(&r->a, &r->events, h->grid,
                               r->have_trends ? r->trends.cube : NULL, &r->mis);
+    vemt_timings_lap(&r->tm, "missing");
     if (!st && shows_places(r)) {
         r->sg.out.missing = r->mis.n ? r->mis.rows : NULL;
         r->sg.out.n_missing = r->mis.n;
@@ -839,27 +850,41 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
         vemt_free(job);
         return st;
     }
+    vemt_timings_lap(&r->tm, "pack contents");
+    /* The provenance holds the stages finished before the GeoPackage. */
+    prov.timing_names = r->tm.name;
+    prov.timing_s = r->tm.wall_s;
+    prov.n_timings = r->tm.n;
     vemt_commit *commit = NULL;
     st = vemt_commit_create(r->ctx, &commit);
     out.commit = commit;
     if (!st) st = vemt_outputs_write_gpkg(r->ctx, r->a.out, &out);
-    if (!st && r->a.geojson_dir)
+    vemt_timings_lap(&r->tm, "write gpkg");
+    if (!st && r->a.geojson_dir) {
         st = vemt_outputs_write_geojson(r->ctx, r->a.geojson_dir, &out);
-    if (!st && r->a.kde_path && r->cl.density.raster)
+        vemt_timings_lap(&r->tm, "write geojson");
+    }
+    if (!st && r->a.kde_path && r->cl.density.raster) {
         st = vemt_outputs_write_geotiff(r->ctx, r->a.kde_path, &out);
-    if (!st && r->a.qgis_project)
+        vemt_timings_lap(&r->tm, "write geotiff");
+    }
+    if (!st && r->a.qgis_project) {
         st = vemt_outputs_write_project(r->ctx, r->a.qgis_project, r->a.out,
                                         &out);
+        vemt_timings_lap(&r->tm, "write project");
+    }
     if (!st && r->a.board_pack && r->pack.pack.title) {
         st = vemt_outputs_write_pack(r->ctx, r->a.board_pack, &out,
                                      &r->pack.pack, pack_stage, r);
         pack_stage(r, NULL);
+        vemt_timings_lap(&r->tm, "write pack");
     }
     vemt_free(job);
     if (st)
         st = failed(r, st, NULL);
     else
         st = commit_outputs(r, commit);
+    vemt_timings_lap(&r->tm, "report and commit");
     if (st) keep_source(r); /* it may be a name the commit holds */
     /* Whatever was not committed (a failure anywhere) is removed here. */
     vemt_commit_destroy(commit);
@@ -995,6 +1020,7 @@ vemt_status vemt_pipeline_run(const vemt_job *job, const vemt_callbacks *cb,
     if (cb) r->cb = *cb;
     r->info = job->quiet ? NULL : &r->cb;
     r->started = (int64_t)time(NULL);
+    vemt_timings_start(&r->tm);
     vemt_status cs = vemt_ctx_create(r->a.seed, &r->ctx);
     if (cs) /* VEMT_E_NOMEM, or GEOS or GSL failed to start */
         return fail(r, cs, NULL, "%s",
@@ -1008,7 +1034,9 @@ vemt_status vemt_pipeline_run(const vemt_job *job, const vemt_callbacks *cb,
     if (rc == VEMT_OK) rc = recover_outputs(r);
     if (rc == VEMT_OK) {
         announce_temps(r);
+        vemt_timings_lap(&r->tm, "setup");
         rc = read_all(r);
+        vemt_timings_lap(&r->tm, "read");
     }
     if (rc == VEMT_OK && r->a.command == VEMT_JOB_RUN && !nothing_to_analyse(r))
         rc = analyse(r);
@@ -1020,8 +1048,16 @@ vemt_status vemt_pipeline_run(const vemt_job *job, const vemt_callbacks *cb,
 vemt_status vemt_pipeline_write(vemt_result *r, int argc, char *const *argv,
                                 vemt_error *err) {
     r->err = err;
+    vemt_timings_lap(&r->tm, "summary");
     vemt_status st = write_outputs(r, argc, argv);
     r->err = NULL;
+    if (r->a.timings) {
+        char *text;
+        size_t len;
+        FILE *m = vemt_log_open(&r->cb, &text, &len);
+        if (m) vemt_timings_print(m, &r->tm);
+        vemt_log_flush(&r->cb, VEMT_LOG_WARNING, m, &text);
+    }
     return st;
 }
 

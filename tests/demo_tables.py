@@ -48,6 +48,9 @@ MASKS = [
     # The command line (the program's path, the output path, --threads):
     # the options that matter are recorded one by one in "parameters".
     (re.compile(r'("command_line"\s*:\s*\[)[^\]]*(\])'), r"\1<ARGV>\2"),
+    # The stage timings (outputs/metadata.c writes them last): dropped
+    # whole, key and all, since they differ from run to run.
+    (re.compile(r',\s*"timings"\s*:\s*\{[^{}]*\}'), ""),
     # The default --max-memory: 80 % of this machine's memory.
     (re.compile(r'("max_memory_bytes"\s*:\s*\{\s*"value"\s*:\s*")[^"]*(")'),
      r"\1<MEMORY>\2"),

@@ -281,6 +281,7 @@ static const struct {
     {"--palette", "colourblind", "\"colourblind\""},
     {"--force", NULL, "true"},
     {"--quiet", NULL, "true"},
+    {"--timings", NULL, "true"},
 };
 
 #define N_CASES (sizeof cases / sizeof cases[0])
