@@ -1,23 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file outputs.h
- * @brief Public API of outputs/: write the run's layers as a GeoPackage
- * and as GeoJSON files, with the run's provenance.
- */
+ * @brief Public API of outputs/: the run's layers as a GeoPackage and as
+ * GeoJSON files, with the run's provenance. */
 #ifndef VEMT_OUTPUTS_OUTPUTS_H
 #define VEMT_OUTPUTS_OUTPUTS_H
 
 #include <stdio.h>
 
 #include "disclosure/disclosure.h"
-#include "engine/engine.h"
-#include "engine/vemt.h"
+#include "engine/engine.h" /* and engine/vemt.h */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** A run's outputs committed together (outputs/commit.c). Opaque; create
- * with vemt_commit_create(), free with vemt_commit_destroy(). */
+/** A run's outputs committed together (outputs/commit.c); opaque. */
 typedef struct vemt_commit vemt_commit;
 
 /** One run parameter as recorded in the provenance. */
