@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /** @file test_places.c
- * @brief Places grouped within a radius, weekly profiles and patrol
- * windows.
+ * @brief Places grouped within a radius (the same as every pair measured),
+ * the safeguarding stage's skip when no event has a subject key, weekly
+ * profiles and patrol windows.
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine/engine.h"
+#include "engine/units.h"
+#include "pipeline/safeguard.h"
 #include "tests/test.h"
 #include "tests/tzutil.h"
 
@@ -217,6 +222,51 @@ TEST(non_finite_coordinate) {
     vemt_events_clear(&ev);
 }
 
+/* The safeguarding stage skips locations of concern, with a note for the
+ * run's log, when no event it groups has a subject key (no place could be
+ * linked to a child); with keys it finds them. */
+TEST(no_subject_skips_places) {
+    vemt_ctx *ctx = NULL;
+    CHECK_INT_EQ(vemt_ctx_create(1, &ctx), VEMT_OK);
+    vemt_job job;
+    vemt_job_init(&job, VEMT_JOB_RUN);
+    vemt_events ev = {0};
+    for (int i = 0; i < 4; i++) put(&ev, 1000 + i, 1000, 0, VEMT_PREC_DAY);
+    vemt_bbox box = {900, 900, 1100, 1100};
+    vemt_units *grid = NULL;
+    CHECK_INT_EQ(vemt_units_create_square(ctx, 100, &box, NULL, &grid),
+                 VEMT_OK);
+    int8_t bins[16] = {0};
+    CHECK(grid && vemt_units_count(grid) <= 16);
+    vemt_safeguard_result r;
+    CHECK_INT_EQ(vemt_safeguard_run(&job, &ev, grid, bins, NULL, &r), VEMT_OK);
+    CHECK(r.note != NULL && strstr(r.note,
+                                   "no located incident or found-at "
+                                   "event has a subject key"));
+    CHECK_INT_EQ(r.out.n_places, 0);
+    vemt_safeguard_clear(&r);
+    /* A key on a missing_from event is not one the places group. */
+    ev.items[0].kind = VEMT_KIND_MISSING_FROM;
+    strcpy(ev.items[0].subject_key, "00000000000000000000");
+    CHECK_INT_EQ(vemt_safeguard_run(&job, &ev, grid, bins, NULL, &r), VEMT_OK);
+    CHECK(r.note != NULL);
+    vemt_safeguard_clear(&r);
+    /* Three children at one place: a location of concern (3 or more). */
+    for (int i = 1; i < 4; i++)
+        snprintf(ev.items[i].subject_key, sizeof ev.items[i].subject_key,
+                 "%020d", i);
+    CHECK_INT_EQ(vemt_safeguard_run(&job, &ev, grid, bins, NULL, &r), VEMT_OK);
+    CHECK(r.note == NULL);
+    CHECK_INT_EQ(r.out.n_places, 1);
+    CHECK_INT_EQ(r.out.places[0].n_children, 3);
+    CHECK_INT_EQ(r.out.places[0].n_events, 3);
+    vemt_safeguard_clear(&r);
+    vemt_units_destroy(grid);
+    vemt_events_clear(&ev);
+    vemt_job_clear(&job);
+    vemt_ctx_destroy(ctx);
+}
+
 TEST(profile_and_windows) {
     vemt_events ev = {0};
     /* 2024-01-02 (a Tuesday, GMT) 19:30 three times, 2024-07-03 (a
@@ -280,6 +330,7 @@ TEST_SUITE(places) {
     RUN(exactly_at_the_radius);
     RUN(huge_extent);
     RUN(non_finite_coordinate);
+    RUN(no_subject_skips_places);
     RUN(profile_and_windows);
     RUN(profile_before_1970);
 }
