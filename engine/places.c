@@ -212,29 +212,41 @@ static void link_inside(place_grid *g, size_t c) {
                 join(g->parent, g->size, i, j);
 }
 
-/* Could point i be within r of a point of cell d? Measured in cell units
- * from d's square, with 1e-6 cells to spare: a point's cell units are at
- * most 2^30 and carry an error of about 2^-22 cells, so no point of d
- * within r is passed over. */
-static bool may_reach(const place_grid *g, uint32_t i, size_t d) {
-    double cx = (double)(g->ckey[d] & 0xffffffffu);
-    double cy = (double)(g->ckey[d] >> 32);
-    double u = cell_units(g->xy[2 * i], g->x0, g->h);
-    double v = cell_units(g->xy[2 * i + 1], g->y0, g->h);
-    double du = fmax(fmax(cx - u, u - (cx + 1)), 0);
-    double dv = fmax(fmax(cy - v, v - (cy + 1)), 0);
-    double reach = g->r / g->h + 1e-6;
-    return du * du + dv * dv <= reach * reach;
+/* The bounding box of cell d's points. */
+static void cell_box(const place_grid *g, size_t d, double box[4]) {
+    uint32_t j = g->cstart[d];
+    box[0] = box[2] = g->xy[2 * j];
+    box[1] = box[3] = g->xy[2 * j + 1];
+    for (j++; j < g->cstart[d + 1]; j++) {
+        box[0] = fmin(box[0], g->xy[2 * j]),
+        box[2] = fmax(box[2], g->xy[2 * j]);
+        box[1] = fmin(box[1], g->xy[2 * j + 1]);
+        box[3] = fmax(box[3], g->xy[2 * j + 1]);
+    }
+}
+
+/* Could point i be within r of a point in box? Each difference to the box
+ * is at most the difference to any point in it, rounded the same way, so
+ * only a point farther than r from every point of the box fails (1e-9 of
+ * r spare for hypot's last bit). */
+static bool may_reach(const place_grid *g, uint32_t i, const double box[4]) {
+    double x = g->xy[2 * i], y = g->xy[2 * i + 1];
+    double dx = fmax(fmax(box[0] - x, x - box[2]), 0);
+    double dy = fmax(fmax(box[1] - y, y - box[3]), 0);
+    return hypot(dx, dy) <= g->r * (1 + 1e-9);
 }
 
 /* Join the points of cells c and d (different) within r of each other;
- * whole cells stop at the first such pair. */
+ * whole cells stop at the first such pair. Only c's points near d's
+ * points' box are measured (a crowded address beside a street). */
 static void link_cells(place_grid *g, size_t c, size_t d) {
     uint32_t a0 = g->cstart[c], a1 = g->cstart[c + 1];
     uint32_t b0 = g->cstart[d], b1 = g->cstart[d + 1];
     if (g->whole && find(g->parent, a0) == find(g->parent, b0)) return;
+    double box[4];
+    cell_box(g, d, box);
     for (uint32_t i = a0; i < a1; i++) {
-        if (!may_reach(g, i, d)) continue;
+        if (!may_reach(g, i, box)) continue;
         for (uint32_t j = b0; j < b1; j++) {
             if (!g->whole && find(g->parent, i) == find(g->parent, j)) continue;
             if (!within(g, i, j)) continue;
