@@ -278,38 +278,59 @@ static int cmp_double(const void *a, const void *b) {
     return (u > v) - (u < v);
 }
 
+/* Sort n whole days ascending: by counting when their range is at most
+ * about 4n (a decade is 3,653 days), else qsort. */
+static vemt_status sort_days(double *v, size_t n) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t k = 0; k < n; k++) lo = fmin(lo, v[k]), hi = fmax(hi, v[k]);
+    if (!n || !(hi - lo <= 4.0 * (double)n + 1024)) {
+        qsort(v, n, sizeof *v, cmp_double);
+        return VEMT_OK;
+    }
+    size_t span = (size_t)(hi - lo) + 1,
+           *count = vemt_calloc(span, sizeof *count);
+    if (!count) return VEMT_E_NOMEM;
+    for (size_t k = 0; k < n; k++) count[(size_t)(v[k] - lo)]++;
+    for (size_t d = 0, k = 0; d < span; d++)
+        while (count[d]--) v[k++] = lo + (double)d;
+    vemt_free(count);
+    return VEMT_OK;
+}
+
 /* The pairs in the time bands, counted by the rule of gap(): without
- * calendar dates every pair by its t; with them, every pair by its dates,
- * less the pairs of two exact times by their dates, plus those by their
- * t. */
+ * calendar dates (or with only exact times) every pair by its t; with them,
+ * every pair by its dates, less the pairs of two exact times by their
+ * dates, plus those by their t. */
 static vemt_status time_pairs_count(const knox_run *r, size_t *count) {
     const vemt_knox_opts *o = r->o;
     double lo = o->t_edges[0], hi = o->t_edges[o->n_t_edges - 1];
-    if (!r->date) {
+    size_t nx = 0;
+    for (size_t i = 0; r->date && i < r->n; i++)
+        nx += r->prec[i] <= VEMT_PREC_MINUTE;
+    if (!r->date || nx == r->n) {
         *count = pairs_in(r->t, r->order, r->n, lo, hi);
         return VEMT_OK;
     }
-    double *d = vemt_calloc(r->n, sizeof *d),
-           *dx = vemt_calloc(r->n, sizeof *dx);
-    double *tx = vemt_calloc(r->n, sizeof *tx);
-    if (!d || !dx || !tx) {
-        vemt_free(d), vemt_free(dx), vemt_free(tx);
-        return VEMT_E_NOMEM;
-    }
-    size_t nx = 0;
-    for (size_t k = 0; k < r->n; k++) {
+    double *d = vemt_calloc(r->n, sizeof *d);
+    double *dx = vemt_calloc(nx + 1, sizeof *dx);
+    double *tx = vemt_calloc(nx + 1, sizeof *tx);
+    vemt_status st = d && dx && tx ? VEMT_OK : VEMT_E_NOMEM;
+    nx = 0;
+    for (size_t k = 0; !st && k < r->n; k++) {
         uint32_t i = r->order[k];
         d[k] = r->date[i];
         if (r->prec[i] > VEMT_PREC_MINUTE) continue;
         dx[nx] = r->date[i];
         tx[nx++] = r->t[i]; /* ascending: in time order */
     }
-    qsort(d, r->n, sizeof *d, cmp_double);
-    qsort(dx, nx, sizeof *dx, cmp_double);
-    *count = pairs_in(d, NULL, r->n, lo, hi) - pairs_in(dx, NULL, nx, lo, hi) +
-             pairs_in(tx, NULL, nx, lo, hi);
+    if (!st) st = sort_days(d, r->n);
+    if (!st) st = sort_days(dx, nx);
+    if (!st)
+        *count = pairs_in(d, NULL, r->n, lo, hi) -
+                 pairs_in(dx, NULL, nx, lo, hi) +
+                 pairs_in(tx, NULL, nx, lo, hi);
     vemt_free(d), vemt_free(dx), vemt_free(tx);
-    return VEMT_OK;
+    return st;
 }
 
 /* At most the pairs in the space bands: with a first edge of 0, the pairs
