@@ -146,9 +146,12 @@ vemt_status vemt_gistar_child_permute(vemt_ctx *ctx, const vemt_weights *w,
 /* ---- Places and patrol windows ------------------------------------------- */
 
 /** Group the located events whose kind is in kinds into places: events
- * within radius_m of each other (single linkage) share a place.
- * place_of[i] gets event i's place number (0.., by first event), or
- * SIZE_MAX for events not grouped; *n_places the number of places. */
+ * within radius_m of each other (hypot(dx, dy) <= radius_m; single linkage)
+ * share a place. place_of[i] gets event i's place number (0.., by first
+ * event), or SIZE_MAX for events not grouped; *n_places the number of
+ * places. Time and memory linear in the events (a grid of cells, union-
+ * find). Returns VEMT_E_ARG (a non-finite coordinate, 2^32 or more events;
+ * every place_of SIZE_MAX), VEMT_E_NOMEM. */
 vemt_status vemt_places_group(const vemt_events *events, unsigned kinds,
                               double radius_m, size_t *place_of,
                               size_t *n_places);
