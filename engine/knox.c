@@ -244,14 +244,140 @@ done:
     return st;
 }
 
+/* ---- Counting before enumerating -----------------------------------------
+ * The limit is decided on two counts: pairs within the widest time band and
+ * pairs within the widest space band. Enumerating them to the limit costs
+ * about 2^26 pair visits each (seconds at a million events), so each is
+ * first bounded from below in linear time, after a sort; a bound past the
+ * limit settles that count as "more than the limit", exactly as the
+ * enumeration, stopping there, would have found it. */
+
+/* Pairs k < l of the n ascending values v[idx[k]] (idx NULL: v[k]) less
+ * than h apart, by two pointers (the difference grows with l, and the first
+ * l too far from v_k is at most as far from v_k+1): linear. */
+static size_t pairs_below(const double *v, const uint32_t *idx, size_t n,
+                          double h) {
+    size_t m = 0;
+    for (size_t k = 0, l = 0; k < n; k++) {
+        double vk = v[idx ? idx[k] : k];
+        if (l < k + 1) l = k + 1;
+        while (l < n && v[idx ? idx[l] : l] - vk < h) l++;
+        m += l - (k + 1);
+    }
+    return m;
+}
+
+/* Pairs of the ascending values whose difference is in [lo, hi). */
+static size_t pairs_in(const double *v, const uint32_t *idx, size_t n,
+                       double lo, double hi) {
+    return pairs_below(v, idx, n, hi) - pairs_below(v, idx, n, lo);
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double u = *(const double *)a, v = *(const double *)b;
+    return (u > v) - (u < v);
+}
+
+/* Sort n whole days ascending: by counting when their range is at most
+ * about 4n (a decade is 3,653 days), else qsort. */
+static vemt_status sort_days(double *v, size_t n) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t k = 0; k < n; k++) lo = fmin(lo, v[k]), hi = fmax(hi, v[k]);
+    if (!n || !(hi - lo <= 4.0 * (double)n + 1024)) {
+        qsort(v, n, sizeof *v, cmp_double);
+        return VEMT_OK;
+    }
+    size_t span = (size_t)(hi - lo) + 1,
+           *count = vemt_calloc(span, sizeof *count);
+    if (!count) return VEMT_E_NOMEM;
+    for (size_t k = 0; k < n; k++) count[(size_t)(v[k] - lo)]++;
+    for (size_t d = 0, k = 0; d < span; d++)
+        while (count[d]--) v[k++] = lo + (double)d;
+    vemt_free(count);
+    return VEMT_OK;
+}
+
+/* The pairs in the time bands, counted by the rule of gap(): without
+ * calendar dates (or with only exact times) every pair by its t; with them,
+ * every pair by its dates, less the pairs of two exact times by their
+ * dates, plus those by their t. */
+static vemt_status time_pairs_count(const knox_run *r, size_t *count) {
+    const vemt_knox_opts *o = r->o;
+    double lo = o->t_edges[0], hi = o->t_edges[o->n_t_edges - 1];
+    size_t nx = 0;
+    for (size_t i = 0; r->date && i < r->n; i++)
+        nx += r->prec[i] <= VEMT_PREC_MINUTE;
+    if (!r->date || nx == r->n) {
+        *count = pairs_in(r->t, r->order, r->n, lo, hi);
+        return VEMT_OK;
+    }
+    double *d = vemt_calloc(r->n, sizeof *d);
+    double *dx = vemt_calloc(nx + 1, sizeof *dx);
+    double *tx = vemt_calloc(nx + 1, sizeof *tx);
+    vemt_status st = d && dx && tx ? VEMT_OK : VEMT_E_NOMEM;
+    nx = 0;
+    for (size_t k = 0; !st && k < r->n; k++) {
+        uint32_t i = r->order[k];
+        d[k] = r->date[i];
+        if (r->prec[i] > VEMT_PREC_MINUTE) continue;
+        dx[nx] = r->date[i];
+        tx[nx++] = r->t[i]; /* ascending: in time order */
+    }
+    if (!st) st = sort_days(d, r->n);
+    if (!st) st = sort_days(dx, nx);
+    if (!st)
+        *count = pairs_in(d, NULL, r->n, lo, hi) -
+                 pairs_in(dx, NULL, nx, lo, hi) +
+                 pairs_in(tx, NULL, nx, lo, hi);
+    vemt_free(d), vemt_free(dx), vemt_free(tx);
+    return st;
+}
+
+/* At most the pairs in the space bands: with a first edge of 0, the pairs
+ * of one bucket of side 0.4 of the widest band, at most 0.8 of it apart in
+ * either metric (0 when the index widened its buckets, or the first edge is
+ * above 0). Linear. */
+static vemt_status space_pairs_at_least(vemt_ctx *ctx, const knox_run *r,
+                                        size_t *count) {
+    const vemt_knox_opts *o = r->o;
+    double side = 0.4 * o->s_edges[o->n_s_edges - 1];
+    *count = 0;
+    if (o->s_edges[0] != 0) return VEMT_OK;
+    double *xy = vemt_calloc(2 * r->n, sizeof *xy);
+    if (!xy) return VEMT_E_NOMEM;
+    for (size_t i = 0; i < r->n; i++) {
+        xy[2 * i] = r->x[i];
+        xy[2 * i + 1] = r->y[i];
+    }
+    vemt_pindex *ix = NULL;
+    vemt_status st = vemt_pindex_create(ctx, xy, r->n, side, &ix);
+    size_t nb = st ? 0 : (size_t)ix->nx * (size_t)ix->ny;
+    for (size_t k = 0; !st && ix->side == side && k < nb; k++) {
+        size_t c = ix->start[k + 1] - ix->start[k];
+        if (c > 1) *count += c * (c - 1) / 2;
+    }
+    vemt_pindex_destroy(ix);
+    vemt_free(xy);
+    return st;
+}
+
 /* Choose the smaller set of pairs to follow and list it. */
 static vemt_status make_pairs(vemt_ctx *ctx, knox_run *r) {
     const vemt_knox_opts *o = r->o;
-    size_t cap = VEMT_KNOX_MAX_PAIRS, nt = time_pairs(r, NULL, cap), ns = 0;
-    vemt_status st = VEMT_OK;
+    size_t cap = o->max_pairs ? o->max_pairs : VEMT_KNOX_MAX_PAIRS;
+    size_t nt = 0, ns = 0, bound = 0;
+    vemt_status st = time_pairs_count(r, &bound);
+    if (st) return st;
+    /* Counting the time pairs past the limit stops at cap + 1. */
+    nt = bound > cap ? cap + 1 : time_pairs(r, NULL, cap);
+    size_t cap_s = nt < cap ? nt : cap;
     if (isinf(o->s_edges[o->n_s_edges - 1]))
         ns = r->n * (r->n - 1) / 2; /* at most: every pair, no search */
-    else if ((st = space_pairs(ctx, r, NULL, nt < cap ? nt : cap, &ns)))
+    else if ((st = space_pairs_at_least(ctx, r, &bound)))
+        return st;
+    else if (bound > cap_s)
+        ns = cap_s + 1; /* as space_pairs stops */
+    else if ((st = space_pairs(ctx, r, NULL, cap_s, &ns)))
         return st;
     r->space_mode = ns < nt;
     r->npairs = r->space_mode ? ns : nt;

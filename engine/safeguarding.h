@@ -49,6 +49,7 @@ typedef struct vemt_knox_opts {
      * event's t, date and precision together. */
     const int32_t *date;
     const uint8_t *precision;
+    size_t max_pairs; /* pairs the test may follow; 0: VEMT_KNOX_MAX_PAIRS */
 } vemt_knox_opts;
 
 /** One cell of a Knox table: pairs whose distance is in the space band
@@ -63,8 +64,9 @@ typedef struct vemt_knox_cell {
     double p;            /* (1 + #{permutations >= observed}) / (R + 1) */
 } vemt_knox_cell;
 
-/** Largest number of pairs close in both the widest space band and the
- * widest time band that one Knox test may hold. */
+/** Largest number of pairs one Knox test may follow: the test follows the
+ * pairs within the widest space band or those within the widest time band,
+ * whichever are fewer, and refuses when both are more. */
 #define VEMT_KNOX_MAX_PAIRS ((size_t)1 << 26)
 
 /** Knox near-repeat test with Monte Carlo inference as NearRepeat
@@ -144,9 +146,12 @@ vemt_status vemt_gistar_child_permute(vemt_ctx *ctx, const vemt_weights *w,
 /* ---- Places and patrol windows ------------------------------------------- */
 
 /** Group the located events whose kind is in kinds into places: events
- * within radius_m of each other (single linkage) share a place.
- * place_of[i] gets event i's place number (0.., by first event), or
- * SIZE_MAX for events not grouped; *n_places the number of places. */
+ * within radius_m of each other (hypot(dx, dy) <= radius_m; single linkage)
+ * share a place. place_of[i] gets event i's place number (0.., by first
+ * event), or SIZE_MAX for events not grouped; *n_places the number of
+ * places. Time and memory linear in the events (a grid of cells, union-
+ * find). Returns VEMT_E_ARG (a non-finite coordinate, 2^32 or more events;
+ * every place_of SIZE_MAX), VEMT_E_NOMEM. */
 vemt_status vemt_places_group(const vemt_events *events, unsigned kinds,
                               double radius_m, size_t *place_of,
                               size_t *n_places);

@@ -77,7 +77,8 @@ static vemt_status near_repeat(vemt_ctx *ctx, const vemt_job *a,
         a->nr_euclidean ? VEMT_METRIC_EUCLIDEAN : VEMT_METRIC_MANHATTAN,
         {(size_t)a->permutations, a->seed, (unsigned)a->threads},
         date,
-        prec};
+        prec,
+        0}; /* the default pair limit */
     if (!st) st = vemt_knox_compute(ctx, x, y, t, n, &o, r->cells);
     vemt_free(x), vemt_free(y), vemt_free(t), vemt_free(date), vemt_free(prec);
     if (st == VEMT_E_ARG) { /* too many close pairs: narrower bands */

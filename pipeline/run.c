@@ -426,6 +426,7 @@ static vemt_status analyse(run *r) {
         r->sg.out.colocation = r->rep.have_clq ? &r->rep.clq : NULL;
     }
     if (st) return failed(r, st, NULL);
+    if (r->info && r->sg.note) vemt_logf(r->info, "%s\n", r->sg.note);
     if (r->info) {
         vemt_logf(r->info, "units: %zu %s, %zu %s events counted\n", n,
                   vemt_units_polygons(h->grid) ? "polygons" : "cells",

@@ -57,13 +57,34 @@ static void summarise(const vemt_events *ev, const size_t *which, size_t n,
                    vemt_kind_str((vemt_kind)k));
 }
 
+/* True when an event vemt_places_group() would group has a subject key:
+ * children are counted from the keys alone (vemt_subjects_count), so
+ * without one no place reaches --min-children (at least 1). */
+static bool any_subject(const vemt_events *ev, unsigned kinds) {
+    for (size_t i = 0; i < ev->n; i++) {
+        const vemt_event *e = &ev->items[i];
+        if (e->located && (kinds & (1u << e->kind)) && e->subject_key[0])
+            return true;
+    }
+    return false;
+}
+
 /* Events of each place, in place order: order[] holds event indices,
- * start[p] .. start[p + 1] those of place p. */
+ * start[p] .. start[p + 1] those of place p. Every event of the kinds is
+ * grouped, keyed or not: an event without a key still links two places
+ * and counts in its place's events, kinds, categories and times. */
 static vemt_status places_of_concern(const vemt_job *a, const vemt_events *ev,
                                      vemt_safeguard_result *r) {
+    unsigned kinds = (1u << VEMT_KIND_FOUND_AT) | (1u << VEMT_KIND_INCIDENT);
+    if (a->min_children >= 1 && !any_subject(ev, kinds)) {
+        r->note =
+            "locations of concern: not looked for: no located incident or "
+            "found-at event has a subject key, so no place can be linked to "
+            "children";
+        return VEMT_OK;
+    }
     size_t np = 0, *place = vemt_calloc(ev->n + 1, sizeof *place);
     if (!place) return VEMT_E_NOMEM;
-    unsigned kinds = (1u << VEMT_KIND_FOUND_AT) | (1u << VEMT_KIND_INCIDENT);
     vemt_status st = vemt_places_group(ev, kinds, a->place_radius, place, &np);
     size_t *start = vemt_calloc(np + 2, sizeof *start),
            *order = vemt_calloc(ev->n + 1, sizeof *order);

@@ -14,10 +14,14 @@ typedef struct vemt_safeguard_result {
     vemt_safeguarding_out out;
     vemt_place_row *places;
     vemt_patrol_row *patrol;
+    const char *note; /* why locations of concern were not looked for (a
+                         static string, for the run's log), or NULL */
 } vemt_safeguard_result;
 
 /** Group found-at and incident locations into places and keep those
- * linked to at least the minimum number of children; find the busiest
+ * linked to at least the minimum number of children (skipped, with r->note
+ * saying so, when none of those events has a subject key, as no place can
+ * then be linked to a child); find the busiest
  * weekly windows of the hot cells (gi_bin 3) and of the DBSCAN clusters
  * (dbscan may be NULL). Returns VEMT_E_NOMEM. */
 vemt_status vemt_safeguard_run(const vemt_job *a, const vemt_events *events,

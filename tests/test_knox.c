@@ -6,10 +6,12 @@
  * assignments of a tiny case; through both pair strategies (pairs close in
  * space, pairs close in time); the same for any thread count; time gaps
  * in calendar days for day-precision events and elapsed time for exact
- * ones, across the clock changes of Europe/London.
+ * ones, across the clock changes of Europe/London; the pair limit decided
+ * from counts exactly as pair by pair.
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/engine.h"
@@ -401,6 +403,174 @@ TEST(calendar_days_both_strategies) {
     vemt_tz_destroy(z);
 }
 
+/* ---- The pair limit ------------------------------------------------------
+ * The test follows the pairs within the widest space band or within the
+ * widest time band, whichever are fewer, and refuses when both number more
+ * than the limit; the counts are bounded before any pair is listed. */
+
+/* Knox with limit max_pairs; the status, and the message on refusal. */
+static vemt_status knox_limit(vemt_ctx *ctx, const double *x, const double *y,
+                              const double *t, size_t n, const double *se,
+                              size_t nse, const double *te, size_t nte,
+                              size_t max_pairs) {
+    vemt_knox_opts o = {.s_edges = se,
+                        .n_s_edges = nse,
+                        .t_edges = te,
+                        .n_t_edges = nte,
+                        .perm = {.permutations = 9, .seed = 1},
+                        .max_pairs = max_pairs};
+    vemt_knox_cell cells[4];
+    return vemt_knox_compute(ctx, x, y, t, n, &o, cells);
+}
+
+/* 46 events at one place on one day (C(46, 2) = 1035 pairs close in both),
+ * and 300 others on a 1 km lattice each a year apart: exactly 1035 pairs in
+ * either widest band. At a limit of 1035 the test runs, at 1034 it refuses
+ * with the message; with all 346 on one day (59,685 time pairs), the 1035
+ * space pairs are followed at 1035 and refused at 1034; with a first space
+ * edge above 0 (no bound from the buckets) the same. */
+TEST(pair_limit_boundary) {
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    enum { N = 346 };
+    double x[N], y[N], t[N];
+    for (size_t i = 0; i < N; i++) {
+        bool near = i < 46;
+        x[i] = near ? 500 : 1000.0 * (double)(i % 20);
+        y[i] = near ? 500 : 1000.0 * (double)(i / 20) + 3000;
+        t[i] = near ? 10 : 365.0 * (double)i;
+    }
+    const double se[] = {0, 100, 200}, te[] = {0, 7, 14};
+    const double se1[] = {1e-9, 100, 200};
+    CHECK_STATUS(knox_limit(ctx, x, y, t, N, se, 3, te, 3, 1035), VEMT_OK);
+    CHECK_STATUS(knox_limit(ctx, x, y, t, N, se, 3, te, 3, 1034), VEMT_E_ARG);
+    CHECK_STR_EQ(vemt_ctx_error(ctx)->msg,
+                 "the Knox test would follow more than 1034 pairs; narrow "
+                 "the widest space or time band");
+    for (size_t i = 46; i < N; i++) t[i] = 10;
+    CHECK_STATUS(knox_limit(ctx, x, y, t, N, se, 3, te, 3, 1035), VEMT_OK);
+    CHECK_STATUS(knox_limit(ctx, x, y, t, N, se, 3, te, 3, 1034), VEMT_E_ARG);
+    /* Coincident points are 0 apart, below a first edge of 1e-9: none. */
+    CHECK_STATUS(knox_limit(ctx, x, y, t, N, se1, 3, te, 3, 0), VEMT_OK);
+    for (size_t i = 0; i < 46; i++) x[i] += 1e-3 * (double)i;
+    CHECK_STATUS(knox_limit(ctx, x, y, t, N, se1, 3, te, 3, 1035), VEMT_OK);
+    CHECK_STATUS(knox_limit(ctx, x, y, t, N, se1, 3, te, 3, 1034), VEMT_E_ARG);
+    vemt_ctx_destroy(ctx);
+}
+
+/* Random events, uniform or in clusters (tight: most pairs in one bucket;
+ * 140 m wide: many pairs in one bucket of the widest band's side but
+ * farther apart than it), both metrics, times in fractions of days or in
+ * whole days against whole-day edges (many pairs exactly at an edge, not
+ * in its band): the fewer of the pairs in the widest space band and in the
+ * widest time band, counted pair by pair here, is exactly the limit at
+ * which the test still runs. */
+TEST(pair_limit_random) {
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    enum { N = 400 };
+    double x[N], y[N], t[N];
+    const double se[] = {0, 50, 150}, te_wide[] = {0, 3, 10},
+                 te_days[] = {0, 1, 2};
+    uint32_t s = 4242;
+#define NEXT() (s = s * 1664525u + 1013904223u, (double)(s >> 8) / 16777216.0)
+    for (int k = 0; k < 12; k++) {
+        int layout = k % 3; /* uniform, tight clusters, wide clusters */
+        bool manhattan = k % 2, days = k >= 6;
+        const double *te = days ? te_days : te_wide;
+        double spread = layout == 1 ? 20 : 140;
+        for (size_t i = 0; i < N; i++) {
+            double cx = 300.0 * (double)(i % 6), cy = 300.0 * (double)(i % 5);
+            x[i] = layout ? cx + spread * NEXT() : 2000 * NEXT();
+            y[i] = layout ? cy + spread * NEXT() : 2000 * NEXT();
+            t[i] = days ? floor(400 * NEXT()) : 200 * NEXT();
+        }
+        vemt_metric m =
+            manhattan ? VEMT_METRIC_MANHATTAN : VEMT_METRIC_EUCLIDEAN;
+        size_t ns = 0, nt = 0;
+        for (size_t i = 0; i < N; i++)
+            for (size_t j = i + 1; j < N; j++) {
+                double dx = fabs(x[i] - x[j]), dy = fabs(y[i] - y[j]);
+                double d = manhattan ? dx + dy : sqrt(dx * dx + dy * dy);
+                ns += d < se[2];
+                nt += fabs(t[i] - t[j]) < te[2];
+            }
+        size_t fewer = ns < nt ? ns : nt;
+        vemt_knox_opts o = {.s_edges = se,
+                            .n_s_edges = 3,
+                            .t_edges = te,
+                            .n_t_edges = 3,
+                            .metric = m,
+                            .perm = {.permutations = 9, .seed = 1},
+                            .max_pairs = fewer};
+        vemt_knox_cell cells[4];
+        CHECK(fewer > 100);
+        CHECK_STATUS(vemt_knox_compute(ctx, x, y, t, N, &o, cells), VEMT_OK);
+        o.max_pairs = fewer - 1;
+        CHECK_STATUS(vemt_knox_compute(ctx, x, y, t, N, &o, cells), VEMT_E_ARG);
+    }
+#undef NEXT
+    vemt_ctx_destroy(ctx);
+}
+
+/* At the real limit (2^26): 12,000 events at one place on one day have
+ * 71,994,000 pairs close in both bands, and the test refuses (from the
+ * counts: no pair is listed). */
+TEST(refuses_above_the_limit) {
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    enum { N = 12000 };
+    double *x = calloc(N, sizeof *x), *y = calloc(N, sizeof *y);
+    double *t = calloc(N, sizeof *t);
+    const double se[] = {0, 1, 400}, te[] = {0, 1, 7};
+    CHECK_STATUS(knox_limit(ctx, x, y, t, N, se, 3, te, 3, 0), VEMT_E_ARG);
+    CHECK(strstr(vemt_ctx_error(ctx)->msg, "more than 67108864 pairs"));
+    free(x), free(y), free(t);
+    vemt_ctx_destroy(ctx);
+}
+
+/* Calendar dates: the time pairs counted before listing (dates for a pair
+ * with a day-precision time, elapsed time for two exact ones) decide the
+ * limit as listing them does: at exactly their number the test runs, one
+ * below it refuses (space pairs: every pair, an infinite band). */
+TEST(pair_limit_calendar) {
+    vemt_tz *z = test_zone("Europe/London");
+    CHECK(z != NULL);
+    if (!z) return;
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    enum { N = 300 };
+    double x[N], y[N], t[N];
+    int32_t date[N];
+    uint8_t prec[N];
+    lcg_dated(z, x, y, t, date, prec, N);
+    const double te[] = {0, 1, 7, 14, 29.5}, se[] = {0, 100, INFINITY};
+    size_t nt = 0;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = i + 1; j < N; j++) {
+            bool exact =
+                prec[i] <= VEMT_PREC_MINUTE && prec[j] <= VEMT_PREC_MINUTE;
+            double g = exact ? fabs(t[i] - t[j])
+                             : fabs((double)date[i] - (double)date[j]);
+            nt += g < 29.5;
+        }
+    CHECK(nt > 1000 && nt < N * (N - 1) / 2);
+    vemt_knox_opts o = {.s_edges = se,
+                        .n_s_edges = 3,
+                        .t_edges = te,
+                        .n_t_edges = 5,
+                        .perm = {.permutations = 9, .seed = 3},
+                        .date = date,
+                        .precision = prec,
+                        .max_pairs = nt};
+    vemt_knox_cell c[8];
+    CHECK_STATUS(vemt_knox_compute(ctx, x, y, t, N, &o, c), VEMT_OK);
+    o.max_pairs = nt - 1;
+    CHECK_STATUS(vemt_knox_compute(ctx, x, y, t, N, &o, c), VEMT_E_ARG);
+    vemt_ctx_destroy(ctx);
+    vemt_tz_destroy(z);
+}
+
 TEST_SUITE(knox) {
     RUN(tiny_exact_finite_bands);
     RUN(tiny_exact_time_pairs);
@@ -410,4 +580,8 @@ TEST_SUITE(knox) {
     RUN(bad_arguments);
     RUN(calendar_days_across_the_clock_change);
     RUN(calendar_days_both_strategies);
+    RUN(pair_limit_boundary);
+    RUN(pair_limit_random);
+    RUN(refuses_above_the_limit);
+    RUN(pair_limit_calendar);
 }
