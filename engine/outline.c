@@ -186,15 +186,17 @@ static double cross(const double *xy, size_t a, size_t b, size_t c) {
 }
 
 /* Mark in keep the convex hull's vertices of the k distinct locations xy,
- * sorted by x then y: Andrew's monotone chain (1979), collinear points on
- * the hull's edges kept (harmless), stack: k + 1 entries. */
+ * sorted by x then y: Andrew's monotone chain (1979), points on the hull's
+ * edges left out (so locations all on one line keep their two ends), stack:
+ * k + 1 entries. */
 static void mark_hull(const double *xy, size_t k, size_t *stack,
                       uint8_t *keep) {
     for (int pass = 0; pass < 2; pass++) {
         size_t top = 0;
         for (size_t j = 0; j < k; j++) {
             size_t i = pass ? k - 1 - j : j;
-            while (top >= 2 && cross(xy, stack[top - 2], stack[top - 1], i) < 0)
+            while (top >= 2 &&
+                   cross(xy, stack[top - 2], stack[top - 1], i) <= 0)
                 top--;
             stack[top++] = i;
         }

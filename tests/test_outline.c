@@ -317,6 +317,25 @@ TEST(cap_keeps_small_clusters) {
     free(x), free(y);
 }
 
+/* 20,000 locations on one line: the bounded subset is on it too, so both
+ * outlines are the 25 m buffer of the whole segment (as in
+ * buffer_without_area). */
+TEST(big_collinear) {
+    enum { N = 20000 };
+    double *x = calloc(N, sizeof *x), *y = calloc(N, sizeof *y);
+    for (size_t i = 0; i < N; i++) x[i] = (double)i, y[i] = 2.0 * (double)i;
+    double len = sqrt(5.0) * (N - 1), disc = 16 * 625 * sin(PI / 16);
+    for (int hull = 0; hull < 2; hull++) {
+        vemt_outline_opts o = {.hull = (vemt_hull)hull};
+        vemt_clusters c;
+        CHECK_STATUS(summarise(x, y, NULL, NULL, N, &o, &c), VEMT_OK);
+        CHECK_INT_EQ(c.items[0].n_locations, N);
+        CHECK_NEAR(c.items[0].area_m2, len * 50 + disc, 1e-6 * len);
+        vemt_clusters_clear(&c);
+    }
+    free(x), free(y);
+}
+
 TEST_SUITE(outline) {
     RUN(square);
     RUN(concave_l);
@@ -325,4 +344,5 @@ TEST_SUITE(outline) {
     RUN(labels);
     RUN(big_cluster_bounded);
     RUN(cap_keeps_small_clusters);
+    RUN(big_collinear);
 }
