@@ -162,6 +162,11 @@ typedef struct vemt_cluster {
     double busiest_events; /* events in that window */
     unsigned char *wkb;    /* outline: ISO WKB (little-endian) Polygon */
     size_t wkb_size;
+    double outline_tol_m; /* 0: the outline is made from every distinct
+                             location; else (a concave outline of a cluster
+                             of over 10,000 locations, outline.c) from a
+                             bounded subset, and every location is within
+                             this distance of the outline */
 } vemt_cluster;
 
 /** A cluster summary per label. */
@@ -172,7 +177,10 @@ typedef struct vemt_clusters {
 
 /** Outline and describe clusters 0..n_clusters-1 of labels (n entries, as
  * vemt_dbscan_compute or vemt_hdbscan_compute wrote them): the outline
- * from the cluster's distinct locations, its area and density, first and
+ * from the cluster's distinct locations (over 10,000 of them: from a
+ * bounded, deterministic subset that keeps the convex hull exact and every
+ * location within outline_tol_m of the outline; time O(n log n), memory
+ * O(n), independent of input order), its area and density, first and
  * last times, and the busiest window of window_h hours of the week
  * (local time in opts->zone; events known to the minute or second). Returns
  * VEMT_E_ARG, VEMT_E_DEPENDENCY (GEOS), VEMT_E_NOMEM. Caller owns the

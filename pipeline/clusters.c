@@ -219,6 +219,30 @@ static vemt_status one_method(vemt_ctx *ctx, const vemt_job *a,
     return VEMT_OK;
 }
 
+/* Outlines of clusters too big to outline from every location (over
+ * 10,000: engine/outline.c) come from a bounded subset; the largest
+ * distance any event can be from its outline is logged and recorded. */
+static void bounded_outlines(const vemt_clusters *cs, int m,
+                             const vemt_callbacks *info, vemt_params *params) {
+    double tol = 0;
+    size_t big = 0;
+    for (size_t c = 0; c < cs->n; c++)
+        if (cs->items[c].outline_tol_m > 0) {
+            big++;
+            tol = fmax(tol, cs->items[c].outline_tol_m);
+        }
+    if (!big) return;
+    char name[40];
+    snprintf(name, sizeof name, "%s_outline_tolerance_m", method_names[m]);
+    vemt_params_add(params, name, "automatic", tol);
+    if (info)
+        vemt_logf(info,
+                  "clusters (%s): %zu outline%s made from a bounded sample of "
+                  "locations (over 10,000): every event inside or at most "
+                  "%.0f m outside its outline\n",
+                  method_names[m], big, big == 1 ? "" : "s", tol);
+}
+
 static const char *how_number(const vemt_job *a, const char *opt) {
     return vemt_job_number_given(a, opt) ? "given" : "default";
 }
@@ -379,6 +403,7 @@ vemt_status vemt_clusters_run(vemt_ctx *ctx, const vemt_job *a,
                 continue;
             }
             st = one_method(ctx, a, events, &ep, area, m, r, info);
+            if (!st) bounded_outlines(&r->clusters[m], m, info, params);
         }
     }
     if (r->warnings[0])

@@ -78,6 +78,29 @@ static vemt_status do_summarise(void *arg, vemt_ctx *ctx) {
     return st;
 }
 
+/* One cluster of 20,000 events at 20,000 locations: over outline.c's
+ * 10,000 (the bounded subset) and RADIX_MIN (the radix sort). */
+enum { BIG = 20000 };
+static vemt_status do_summarise_big(void *arg, vemt_ctx *ctx) {
+    (void)arg;
+    double *x = calloc(BIG, sizeof *x), *y = calloc(BIG, sizeof *y);
+    int32_t *lab = calloc(BIG, sizeof *lab);
+    if (!x || !y || !lab) {
+        free(x), free(y), free(lab);
+        return VEMT_E_ARG;
+    }
+    for (int i = 0; i < BIG; i++)
+        x[i] = (i % 150) * 7.0 + (i * 37 % 41) * 0.1, y[i] = (i / 150) * 7.0;
+    vemt_points p = {BIG, x, y, NULL, NULL, NULL};
+    vemt_clusters c;
+    vemt_status st = vemt_clusters_summarise(ctx, &p, lab, 1, NULL, &c);
+    if (st && (c.items || c.n)) st = VEMT_E_ARG;
+    if (!st && !(c.items[0].outline_tol_m > 0)) st = VEMT_E_ARG;
+    vemt_clusters_clear(&c);
+    free(x), free(y), free(lab);
+    return st;
+}
+
 static vemt_status do_kde(void *arg, vemt_ctx *ctx) {
     fixture *f = arg;
     vemt_points p = {N, f->x, f->y, NULL, NULL, NULL};
@@ -112,6 +135,7 @@ TEST(every_path) {
     CHECK(alloc_sweep(t_, "ST-DBSCAN", do_stdbscan, &f) > 5);
     CHECK(alloc_sweep(t_, "HDBSCAN", do_hdbscan, &f) > 20);
     CHECK(alloc_sweep(t_, "cluster outlines", do_summarise, &f) > 5);
+    CHECK(alloc_sweep(t_, "big cluster outline", do_summarise_big, NULL) > 5);
     CHECK(alloc_sweep(t_, "density", do_kde, &f) > 2);
     CHECK(alloc_sweep(t_, "event points", do_event_points, &f) > 2);
 }
