@@ -359,6 +359,7 @@ vemt_status vemt_gpkg_table_begin(vemt_ctx *ctx, vemt_gpkg *g, const char *name,
     t->g = g;
     snprintf(t->name, sizeof t->name, "%s", name);
     t->has_geom = s->geom != wkbNone;
+    t->blob_unit = -1;
     t->extent[0] = t->extent[2] = INFINITY;
     t->extent[1] = t->extent[3] = -INFINITY;
     s->gpkg = t;

@@ -28,8 +28,12 @@ struct vemt_gpkg_table {
     bool has_geom;
     unsigned char *blob; /* the row's geometry, reused */
     size_t blob_len, blob_cap;
-    double box[4]; /* the row's minx, maxx, miny, maxy */
-    bool row_box;  /* the row has a non-empty geometry */
+    char dt[VEMT_SINK_MAX_FIELDS][40]; /* the row's date-times as text */
+    double box[4];                     /* the row's minx, maxx, miny, maxy */
+    bool row_box;                      /* the row has a non-empty geometry */
+    long blob_unit;       /* the unit whose ring the blob holds, or -1 */
+    size_t blob_len_kept; /* the blob's length after that row */
+    double box_kept[4];   /* and its box */
     vemt_rtree_entry *boxes;
     size_t n_boxes, cap_boxes;
     double extent[4]; /* over all rows (minx, maxx, miny, maxy) */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/alloc.h"
 #include "outputs/ogr_writer.h"
 #include "outputs/sink.h"
 
@@ -53,20 +54,30 @@ static long cube_step(const vemt_cube *c, int64_t start_utc) {
     return -1;
 }
 
-/* Step t's local label and its first and last local dates into fields i,
- * i + 1 and i + 2 (null when t < 0). */
-static void put_step(vemt_sink *s, const int *ix, const vemt_cube *c, long t) {
+/* Step t's local label (made: already made and kept until the row is
+ * added, or NULL) and its first and last local dates into fields i, i + 1
+ * and i + 2 (null when t < 0). */
+static void put_step_label(vemt_sink *s, const int *ix, const vemt_cube *c,
+                           long t, const char *made) {
     if (t < 0) {
         for (int k = 0; k < 3; k++)
             if (ix[k] >= 0) vemt_sink_null(s, ix[k]);
         return;
     }
     char label[24];
-    vemt_cube_step_label(c, (size_t)t, label, sizeof label);
-    if (ix[0] >= 0) vemt_sink_text(s, ix[0], label);
+    if (made)
+        vemt_sink_text_kept(s, ix[0], made);
+    else if (ix[0] >= 0) {
+        vemt_cube_step_label(c, (size_t)t, label, sizeof label);
+        vemt_sink_text(s, ix[0], label);
+    }
     int64_t first = vemt_cube_step_first_day(c, (size_t)t);
     set_date(s, ix[1], first);
     set_date(s, ix[2], first + vemt_cube_step_days(c, (size_t)t) - 1);
+}
+
+static void put_step(vemt_sink *s, const int *ix, const vemt_cube *c, long t) {
+    put_step_label(s, ix, c, t, NULL);
 }
 
 /* Where each field of a layer's description went in the layer (-1: not
@@ -191,9 +202,11 @@ static void set_event_clusters(vemt_sink *s, const vemt_output *out, size_t e) {
     }
 }
 
+/* An event's text (the events' own, unchanged until the row is added), or
+ * null when empty. */
 static void set_text_or_null(vemt_sink *s, int i, const char *v) {
     if (v && v[0])
-        vemt_sink_text(s, i, v);
+        vemt_sink_text_kept(s, i, v);
     else
         vemt_sink_null(s, i);
 }
@@ -206,7 +219,7 @@ static void set_event_extras(vemt_sink *s, const vemt_events *events,
     if (ev->kind == VEMT_KIND_INCIDENT)
         vemt_sink_null(s, 13);
     else
-        vemt_sink_text(s, 13, tri[ev->looked_after]);
+        vemt_sink_text_kept(s, 13, tri[ev->looked_after]);
     set_text_or_null(s, 14, vemt_events_text(events, ev->placing_authority));
     set_text_or_null(s, 15, vemt_events_text(events, ev->lsoa));
 }
@@ -217,13 +230,13 @@ static vemt_status fill_events(vemt_ctx *ctx, vemt_sink *s,
         const vemt_event *ev = &out->events->items[i];
         vemt_sink_begin(s);
         vemt_sink_int(s, 0, (int64_t)i + 1);
-        vemt_sink_text(s, 1, vemt_kind_str((vemt_kind)ev->kind));
-        vemt_sink_text(s, 2, base_name(out->sources[ev->source].path));
+        vemt_sink_text_kept(s, 1, vemt_kind_str((vemt_kind)ev->kind));
+        vemt_sink_text_kept(s, 2, base_name(out->sources[ev->source].path));
         vemt_sink_int(s, 3, (int)ev->source_row);
         set_text_or_null(s, 4, vemt_events_text(out->events, ev->ref));
         set_utc(s, 5, ev->start_utc);
         set_utc(s, 6, ev->end_utc);
-        vemt_sink_text(s, 7, precision_str((vemt_precision)ev->precision));
+        vemt_sink_text_kept(s, 7, precision_str((vemt_precision)ev->precision));
         set_text_or_null(s, 8, vemt_events_text(out->events, ev->category));
         set_text_or_null(s, 9, ev->subject_key);
         vemt_sink_int(s, 10, ev->located);
@@ -265,9 +278,14 @@ static OGRGeometryH cell_polygon(const vemt_units *grid, size_t i) {
 static vemt_status add_unit_feature(vemt_sink *s, const vemt_units *grid,
                                     size_t i) {
     double ring[2 * VEMT_UNIT_RING_MAX];
+    if (vemt_sink_same_ring(s, (long)i)) {
+        s->ring_of = (long)i;
+        return vemt_sink_add(s);
+    }
     size_t n = vemt_units_ring(grid, i, ring);
     if (n > 0) {
         vemt_sink_ring(s, ring, n);
+        s->ring_of = (long)i;
         return vemt_sink_add(s);
     }
     OGRGeometryH g = cell_polygon(grid, i);
@@ -462,15 +480,21 @@ static vemt_status fill_cube(vemt_ctx *ctx, vemt_sink *s,
     fieldmap m;
     map_fields(s, cube_fields, sizeof cube_fields / sizeof *cube_fields, &m);
     char id[48];
-    for (size_t u = 0; u < units; u++) {
+    /* The steps' labels once, not once a cell (millions of rows). */
+    char(*labels)[24] = vemt_malloc(steps * sizeof *labels);
+    if (!labels && steps) return VEMT_E_NOMEM;
+    for (size_t t = 0; t < steps; t++)
+        vemt_cube_step_label(tr->cube, t, labels[t], sizeof *labels);
+    vemt_status st = VEMT_OK;
+    for (size_t u = 0; u < units && !st; u++) {
         vemt_units_id(out->grid, u, id, sizeof id);
-        for (size_t t = 0; t < steps; t++) {
+        for (size_t t = 0; t < steps && !st; t++) {
             size_t b = u * steps + t;
             vemt_sink_begin(s);
-            put_text(s, m.ix[0], id);
+            vemt_sink_text_kept(s, m.ix[0], id);
             set_utc(s, m.ix[1], vemt_cube_step_start(tr->cube, t));
             set_utc(s, m.ix[2], vemt_cube_step_end(tr->cube, t) - 1);
-            put_step(s, m.ix + 3, tr->cube, (long)t);
+            put_step_label(s, m.ix + 3, tr->cube, (long)t, labels[t]);
             put_real(s, m.ix[6], ne[b]);
             put_count(s, m.ix[7], ns[b]);
             put_real(s, m.ix[8], tr->z[b]);
@@ -478,12 +502,12 @@ static vemt_status fill_cube(vemt_ctx *ctx, vemt_sink *s,
             if (!tr->bin_hidden || !tr->bin_hidden[b])
                 vemt_sink_int(s, m.ix[10], tr->bins[b]);
             put_flag(s, &m, isnan(ne[b]) || isnan(ns[b]));
-            vemt_status st = add_unit_feature(s, out->grid, u);
-            if (st) return st;
+            st = add_unit_feature(s, out->grid, u);
         }
         vemt_ctx_progress(ctx, "write hotspot_cube", u + 1, units);
     }
-    return VEMT_OK;
+    vemt_free(labels);
+    return st;
 }
 
 static const vemt_field_def emerging_fields[] = {

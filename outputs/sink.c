@@ -22,6 +22,7 @@ int vemt_sink_index(const vemt_sink *s, const char *name) {
 }
 
 void vemt_sink_begin(vemt_sink *s) {
+    s->ring_of = -1;
     if (s->gpkg) {
         sqlite3_clear_bindings(s->gpkg->insert);
         s->gpkg->blob_len = 0;
@@ -67,6 +68,13 @@ void vemt_sink_text(vemt_sink *s, int ix, const char *v) {
         OGR_F_SetFieldString(s->f, ix, v);
 }
 
+void vemt_sink_text_kept(vemt_sink *s, int ix, const char *v) {
+    if (ix >= 0 && v && s->gpkg)
+        sqlite3_bind_text(s->gpkg->insert, ix + 2, v, -1, SQLITE_STATIC);
+    else
+        vemt_sink_text(s, ix, v);
+}
+
 void vemt_sink_datetime(vemt_sink *s, int ix, int y, int m, int d, int hh,
                         int mm, int ss, bool utc) {
     if (ix < 0) return;
@@ -80,10 +88,11 @@ void vemt_sink_datetime(vemt_sink *s, int ix, int y, int m, int d, int hh,
      * "YYYY-MM-DDTHH:MM:SS.000Z"; by hand, as snprintf is a tenth of the
      * time of a million-event write (snprintf for a year outside
      * 0-9999). */
-    char buf[40] = "0000-00-00T00:00:00.000Z";
+    char *buf = s->gpkg->dt[ix % VEMT_SINK_MAX_FIELDS];
+    memcpy(buf, "0000-00-00T00:00:00.000Z", 25);
     if (y < 0 || y > 9999) {
-        int n = snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.000Z",
-                         y, m, d, hh, mm, ss);
+        int n = snprintf(buf, 40, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", y, m, d,
+                         hh, mm, ss);
         sqlite3_bind_text(s->gpkg->insert, ix + 2, buf, utc ? n : n - 14,
                           SQLITE_TRANSIENT);
         return;
@@ -95,7 +104,7 @@ void vemt_sink_datetime(vemt_sink *s, int ix, int y, int m, int d, int hh,
             buf[p] = (char)('0' + x % 10);
     }
     sqlite3_bind_text(s->gpkg->insert, ix + 2, buf, utc ? 24 : 10,
-                      SQLITE_TRANSIENT);
+                      SQLITE_STATIC);
 }
 
 static void put_u32(unsigned char *p, uint32_t v) {
@@ -224,9 +233,26 @@ void vemt_sink_ring(vemt_sink *s, const double *xy, size_t n) {
     t->row_box = true;
 }
 
+bool vemt_sink_same_ring(vemt_sink *s, long unit) {
+    vemt_gpkg_table *t = s->gpkg;
+    /* begin() forgot the unit; the blob and box are still the last row's */
+    if (!t || unit < 0 || t->blob_unit != unit || !t->blob_len_kept)
+        return false;
+    t->blob_len = t->blob_len_kept;
+    t->row_box = true;
+    for (int k = 0; k < 4; k++) t->box[k] = t->box_kept[k];
+    return true;
+}
+
 vemt_status vemt_sink_add(vemt_sink *s) {
     if (s->failed) return VEMT_E_NOMEM;
-    if (s->gpkg) return vemt_gpkg_table_add(s->gpkg);
+    if (s->gpkg) {
+        vemt_gpkg_table *t = s->gpkg;
+        t->blob_unit = s->ring_of;
+        t->blob_len_kept = t->row_box ? t->blob_len : 0;
+        for (int k = 0; k < 4; k++) t->box_kept[k] = t->box[k];
+        return vemt_gpkg_table_add(t);
+    }
     OGRErr e = OGR_L_CreateFeature(s->layer, s->f);
     return e == OGRERR_NONE ? VEMT_OK : VEMT_E_DEPENDENCY;
 }
