@@ -182,7 +182,7 @@ typedef struct vemt_job {
     bool demo;
     const char *demo_dir; /* the demo data's folder (NULL: the built-in) */
     bool quiet;
-    bool timings; /* --timings: each stage's time and memory on stderr */
+    bool timings;        /* --timings: each stage's time and memory on stderr */
     bool force;          /* overwrite outputs that are not vemt's */
     bool centroids;      /* --centroids: non-point GIS events at their
                             centroid (else rejected) */
