@@ -149,8 +149,9 @@ static vemt_status write_layers(vemt_ctx *ctx, vemt_gpkg *g,
                  out->provenance ? out->provenance->tier : "restricted");
         vemt_ctx_progress(ctx, "write GeoPackage", i, vemt_layers_count());
         vemt_sink s;
-        vemt_sink_init(&s, def, out);
-        vemt_status st = vemt_gpkg_table_begin(ctx, g, def->name, desc, &s);
+        vemt_status st = vemt_sink_init(ctx, &s, def, out);
+        if (st) return st;
+        st = vemt_gpkg_table_begin(ctx, g, def->name, desc, &s);
         if (!st) st = def->fill(ctx, &s, out);
         st = vemt_gpkg_table_end(ctx, &s, st);
         if (st) return st;

@@ -222,11 +222,14 @@ static vemt_status srs_rows(vemt_ctx *ctx, vemt_gpkg *g, const char *def) {
         }
         const char *auth = OSRGetAuthorityName(srs[k], NULL);
         const char *code = OSRGetAuthorityCode(srs[k], NULL);
-        bool epsg = auth && code && !strcmp(auth, "EPSG");
-        /* A CRS with no EPSG code gets GDAL's first free user id. */
-        int id = epsg ? atoi(code) : 100000;
+        /* The CRS's own authority and code (EPSG, ESRI, ...) as GDAL
+         * writes them; its code as srs_id unless that is one of the rows
+         * above; no authority: GDAL's first free user id. */
+        bool known = auth && code && atoi(code) > 0 && !strchr(auth, '\'');
+        int id = known ? atoi(code) : 100000;
+        if (known && k == 1 && strcmp(auth, "EPSG") && id == 4326) id = 100000;
         const char *name = OSRGetName(srs[k]);
-        snprintf(sql, sizeof sql, ins, id, epsg ? "EPSG" : "NONE", id,
+        snprintf(sql, sizeof sql, ins, id, known ? auth : "NONE", id,
                  k == 0 ? "'longitude/latitude coordinates in decimal degrees "
                           "on the WGS 84 spheroid'"
                         : "NULL");
@@ -491,10 +494,13 @@ vemt_status vemt_gpkg_close(vemt_ctx *ctx, vemt_gpkg *g, vemt_status st,
     if (!g->db) return st;
     if (!st) st = vemt_gpkg_exec(ctx, g, "COMMIT", NULL, NULL);
     if (st) {
-        *err_no = sqlite3_system_errno(g->db);
+        /* SQLite gives no system errno for a full disk. */
+        *err_no = sqlite3_errcode(g->db) == SQLITE_FULL
+                      ? ENOSPC
+                      : sqlite3_system_errno(g->db);
         sqlite3_exec(g->db, "ROLLBACK", NULL, NULL, NULL);
     }
-    if (sqlite3_close(g->db) != SQLITE_OK && !st) st = sql_fail(ctx, g->db);
+    if (sqlite3_close_v2(g->db) != SQLITE_OK && !st) st = sql_fail(ctx, g->db);
     g->db = NULL;
     return st;
 }

@@ -70,7 +70,8 @@ vemt_status vemt_gpkg_table_add(vemt_gpkg_table *t);
 
 /** Commit (st == VEMT_OK) or roll back, and close. Returns st, or the
  * failure to commit; *err_no gets the system's errno of SQLite's last
- * failure (0: none), so a full disk can be named. */
+ * failure (ENOSPC for SQLite's "disk full", which has none; 0: none), so
+ * a full disk can be named. */
 vemt_status vemt_gpkg_close(vemt_ctx *ctx, vemt_gpkg *g, vemt_status st,
                             int *err_no);
 

@@ -146,16 +146,18 @@ static int create_field(OGRLayerH layer, const vemt_sink_field *f) {
     return e == OGRERR_NONE ? 0 : -1;
 }
 
-void vemt_sink_init(vemt_sink *s, const vemt_layer_def *def,
-                    const vemt_output *out) {
+vemt_status vemt_sink_init(vemt_ctx *ctx, vemt_sink *s,
+                           const vemt_layer_def *def, const vemt_output *out) {
     memset(s, 0, sizeof *s);
     s->geom = def->geom == wkbNone ? wkbNone : vemt_layer_geom(def, out);
     bool counts = false;
     for (size_t i = 0; i < def->n_fields; i++) {
         counts |= (def->fields[i].flags & VEMT_FIELD_COUNT) != 0;
-        if (!vemt_field_published(def, i, out) ||
-            s->n_fields + 1 >= VEMT_SINK_MAX_FIELDS)
-            continue;
+        if (!vemt_field_published(def, i, out)) continue;
+        if (s->n_fields + 1 >= VEMT_SINK_MAX_FIELDS) /* room for suppressed */
+            return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                                 "layer %s has more than %d fields", def->name,
+                                 VEMT_SINK_MAX_FIELDS - 2);
         s->fields[s->n_fields++] = (vemt_sink_field){
             def->fields[i].name, def->fields[i].type, def->fields[i].subtype};
     }
@@ -164,6 +166,7 @@ void vemt_sink_init(vemt_sink *s, const vemt_layer_def *def,
     if (counts && rules.threshold > 0)
         s->fields[s->n_fields++] =
             (vemt_sink_field){"suppressed", OFTInteger, OFSTBoolean};
+    return VEMT_OK;
 }
 
 vemt_status vemt_output_srs(vemt_ctx *ctx, const vemt_output *out,
@@ -184,7 +187,7 @@ vemt_status vemt_ogr_write_layer(vemt_ctx *ctx, GDALDatasetH ds,
                                  const vemt_layer_def *def,
                                  const vemt_output *out, char **options) {
     vemt_sink s;
-    vemt_sink_init(&s, def, out);
+    if (vemt_sink_init(ctx, &s, def, out)) return VEMT_E_ARG;
     OGRSpatialReferenceH srs = NULL;
     if (s.geom != wkbNone && vemt_output_srs(ctx, out, &srs))
         return VEMT_E_DEPENDENCY;

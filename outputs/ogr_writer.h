@@ -93,9 +93,10 @@ bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out);
 /** The fields and geometry def writes for out: the published fields in
  * order, then "suppressed" where the tier withholds counts under a
  * threshold (null and flagged, so a reader can tell "suppressed" from "no
- * data"). Zeroes the rest of s. */
-void vemt_sink_init(vemt_sink *s, const vemt_layer_def *def,
-                    const vemt_output *out);
+ * data"). Zeroes the rest of s. VEMT_E_ARG when def has more fields than
+ * a sink holds (a layer description past VEMT_SINK_MAX_FIELDS). */
+vemt_status vemt_sink_init(vemt_ctx *ctx, vemt_sink *s,
+                           const vemt_layer_def *def, const vemt_output *out);
 
 /** Number of layers vemt writes, and each of them. Borrowed, static. */
 size_t vemt_layers_count(void);

@@ -285,11 +285,37 @@ TEST(edits_keep_the_index) {
     sqlite3_close(db);
 }
 
+/* A CRS of another authority keeps it in gpkg_spatial_ref_sys, as GDAL
+ * writes it (ESRI:102013, not NONE:100000), and the features use it. */
+TEST(other_authority_kept) {
+    make_demo(t_);
+    CHECK_INT_EQ(test_vemt(dir,
+                           "run --demo --analysis-crs ESRI:102013 --out "
+                           "esri.gpkg --quiet",
+                           NULL, 0),
+                 0);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/esri.gpkg", dir);
+    sqlite3 *db = NULL;
+    CHECK_INT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_INT_EQ(scalar(db,
+                        "SELECT count(*) FROM gpkg_spatial_ref_sys WHERE "
+                        "srs_id = 102013 AND organization = 'ESRI' AND "
+                        "organization_coordsys_id = 102013"),
+                 1);
+    CHECK_INT_EQ(scalar(db,
+                        "SELECT count(*) FROM gpkg_geometry_columns "
+                        "WHERE srs_id != 102013"),
+                 0);
+    sqlite3_close(db);
+}
+
 TEST_SUITE(gpkg) {
     RUN(validate_gpkg_passes);
     RUN(rtrees_answer_as_row_by_row);
     RUN(triggers_are_gdal_s);
     RUN(edits_keep_the_index);
+    RUN(other_authority_kept);
     if (gpkg[0]) {
         char cmd[4400];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
