@@ -327,32 +327,44 @@ static const char *geom_type_name(OGRwkbGeometryType t) {
     }
 }
 
-/* CREATE TABLE and INSERT statements of s's table (SQLite's strings:
- * free with sqlite3_free()). */
-static vemt_status table_sql(vemt_ctx *ctx, const char *name,
-                             const vemt_sink *s, char **create, char **insert) {
-    sqlite3_str *c = sqlite3_str_new(NULL), *i = sqlite3_str_new(NULL);
+/* CREATE TABLE of s's table (SQLite's string: free with sqlite3_free()). */
+static char *create_sql(const char *name, const vemt_sink *s) {
+    sqlite3_str *c = sqlite3_str_new(NULL);
     sqlite3_str_appendf(c,
                         "CREATE TABLE \"%w\" ( \"fid\" INTEGER PRIMARY KEY "
                         "AUTOINCREMENT NOT NULL",
                         name);
-    sqlite3_str_appendf(i, "INSERT INTO \"%w\" (%s", name,
-                        s->geom != wkbNone ? "\"geom\"" : "\"fid\"");
     if (s->geom != wkbNone)
         sqlite3_str_appendf(c, ", \"geom\" %s", geom_type_name(s->geom));
-    for (size_t k = 0; k < s->n_fields; k++) {
+    for (size_t k = 0; k < s->n_fields; k++)
         sqlite3_str_appendf(c, ", \"%w\" %s", s->fields[k].name,
                             sql_type(&s->fields[k]));
-        sqlite3_str_appendf(i, ", \"%w\"", s->fields[k].name);
-    }
     sqlite3_str_appendall(c, ")");
-    sqlite3_str_appendall(i, ") VALUES (?");
-    for (size_t k = 0; k < s->n_fields; k++) sqlite3_str_appendall(i, ", ?");
-    sqlite3_str_appendall(i, ")");
-    *create = sqlite3_str_finish(c);
-    *insert = sqlite3_str_finish(i);
-    if (*create && *insert) return VEMT_OK;
-    return vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
+    return sqlite3_str_finish(c);
+}
+
+/* Prepare the INSERT of `rows` rows into s's table: the geometry (fid,
+ * bound null, in a table without one) then the fields. */
+static vemt_status prepare_insert(vemt_ctx *ctx, vemt_gpkg *g, const char *name,
+                                  const vemt_sink *s, int rows,
+                                  sqlite3_stmt **stmt) {
+    sqlite3_str *i = sqlite3_str_new(NULL);
+    sqlite3_str_appendf(i, "INSERT INTO \"%w\" (%s", name,
+                        s->geom != wkbNone ? "\"geom\"" : "\"fid\"");
+    for (size_t k = 0; k < s->n_fields; k++)
+        sqlite3_str_appendf(i, ", \"%w\"", s->fields[k].name);
+    sqlite3_str_appendall(i, ") VALUES ");
+    for (int r = 0; r < rows; r++) {
+        sqlite3_str_appendall(i, r ? ", (?" : "(?");
+        for (size_t k = 0; k < s->n_fields; k++)
+            sqlite3_str_appendall(i, ", ?");
+        sqlite3_str_appendall(i, ")");
+    }
+    char *sql = sqlite3_str_finish(i);
+    if (!sql) return vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
+    int rc = sqlite3_prepare_v2(g->db, sql, -1, stmt, NULL);
+    sqlite3_free(sql);
+    return rc == SQLITE_OK ? VEMT_OK : sql_fail(ctx, g->db);
 }
 
 vemt_status vemt_gpkg_table_begin(vemt_ctx *ctx, vemt_gpkg *g, const char *name,
@@ -362,13 +374,22 @@ vemt_status vemt_gpkg_table_begin(vemt_ctx *ctx, vemt_gpkg *g, const char *name,
     t->g = g;
     snprintf(t->name, sizeof t->name, "%s", name);
     t->has_geom = s->geom != wkbNone;
-    t->blob_unit = -1;
+    t->n_cols = (int)s->n_fields + 1;
+    /* As many rows as SQLite takes parameters for (32,766 by default). */
+    int most = sqlite3_limit(g->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+    t->batch =
+        most / t->n_cols < VEMT_GPKG_BATCH ? most / t->n_cols : VEMT_GPKG_BATCH;
+    if (t->batch < 1) t->batch = 1;
     t->extent[0] = t->extent[2] = INFINITY;
     t->extent[1] = t->extent[3] = -INFINITY;
     s->gpkg = t;
-    char *create = NULL, *insert = NULL;
-    vemt_status st = table_sql(ctx, name, s, &create, &insert);
-    if (!st) st = vemt_gpkg_exec(ctx, g, create, NULL, NULL);
+    t->vals =
+        vemt_calloc((size_t)t->batch * (size_t)t->n_cols, sizeof *t->vals);
+    if (!t->vals) return vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
+    char *create = create_sql(name, s);
+    vemt_status st = create ? vemt_gpkg_exec(ctx, g, create, NULL, NULL)
+                            : vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
+    sqlite3_free(create);
     char sql[512];
     snprintf(sql, sizeof sql,
              "INSERT INTO gpkg_contents (table_name, data_type, identifier, "
@@ -385,46 +406,88 @@ vemt_status vemt_gpkg_table_begin(vemt_ctx *ctx, vemt_gpkg *g, const char *name,
                  name, geom_type_name(s->geom), g->srs_id);
         st = vemt_gpkg_exec(ctx, g, sql, NULL, NULL);
     }
-    if (!st &&
-        sqlite3_prepare_v2(g->db, insert, -1, &t->insert, NULL) != SQLITE_OK)
-        st = sql_fail(ctx, g->db);
-    sqlite3_free(create);
-    sqlite3_free(insert);
+    if (!st) st = prepare_insert(ctx, g, name, s, t->batch, &t->insert);
+    if (!st) st = prepare_insert(ctx, g, name, s, 1, &t->insert1);
     return st;
 }
 
-vemt_status vemt_gpkg_table_add(vemt_gpkg_table *t) {
-    if (t->has_geom) {
-        if (t->blob_len)
-            sqlite3_bind_blob(t->insert, 1, t->blob, (int)t->blob_len,
-                              SQLITE_STATIC);
-        else
-            sqlite3_bind_null(t->insert, 1);
+/* Bind row r's values to stmt from parameter `first` on. */
+static void bind_row(vemt_gpkg_table *t, sqlite3_stmt *stmt, int r, int first) {
+    const vemt_gpkg_value *v = t->vals + (size_t)r * (size_t)t->n_cols;
+    for (int c = 0; c < t->n_cols; c++, v++) {
+        int at = first + c;
+        const void *p = v->kept ? (const void *)v->v.p
+                                : (const void *)(t->bytes + v->v.off);
+        switch (v->type) {
+            case SQLITE_INTEGER:
+                sqlite3_bind_int64(stmt, at, v->v.i);
+                break;
+            case SQLITE_FLOAT:
+                sqlite3_bind_double(stmt, at, v->v.d);
+                break;
+            case SQLITE_TEXT:
+                sqlite3_bind_text(stmt, at, p, v->len, SQLITE_STATIC);
+                break;
+            case SQLITE_BLOB:
+                sqlite3_bind_blob(stmt, at, p, v->len, SQLITE_STATIC);
+                break;
+            default:
+                sqlite3_bind_null(stmt, at);
+        }
     }
-    int rc = sqlite3_step(t->insert);
-    sqlite3_reset(t->insert);
+}
+
+static int step(sqlite3_stmt *stmt) {
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    return rc;
+}
+
+/* Insert the waiting rows: a whole batch in one statement, a rest row by
+ * row. Their fids are n_rows - row + 1 ... n_rows: the table is new, so
+ * AUTOINCREMENT numbers them in order from 1 (checked). */
+static vemt_status flush(vemt_gpkg_table *t) {
+    int rc = SQLITE_DONE;
+    if (t->row == t->batch) {
+        for (int r = 0; r < t->row; r++)
+            bind_row(t, t->insert, r, 1 + r * t->n_cols);
+        rc = step(t->insert);
+    } else
+        for (int r = 0; r < t->row && rc == SQLITE_DONE; r++) {
+            bind_row(t, t->insert1, r, 1);
+            rc = step(t->insert1);
+        }
+    t->row = 0;
+    t->used = 0;
     if (rc != SQLITE_DONE) return VEMT_E_IO;
+    /* SQLite failed us (no message of its own) if not */
+    return sqlite3_last_insert_rowid(t->g->db) == t->n_rows ? VEMT_OK
+                                                            : VEMT_E_DEPENDENCY;
+}
+
+vemt_status vemt_gpkg_table_add(vemt_gpkg_table *t) {
     t->n_rows++;
-    if (!t->row_box) return VEMT_OK;
-    if (t->n_boxes == t->cap_boxes) {
-        size_t c = t->cap_boxes ? t->cap_boxes * 2 : 1024;
-        vemt_rtree_entry *p = vemt_realloc(t->boxes, c * sizeof *p);
-        if (!p) return VEMT_E_NOMEM;
-        t->boxes = p;
-        t->cap_boxes = c;
+    if (t->row_box) {
+        if (t->n_boxes == t->cap_boxes) {
+            size_t c = t->cap_boxes ? t->cap_boxes * 2 : 1024;
+            vemt_rtree_entry *p = vemt_realloc(t->boxes, c * sizeof *p);
+            if (!p) return VEMT_E_NOMEM;
+            t->boxes = p;
+            t->cap_boxes = c;
+        }
+        vemt_rtree_entry *e = &t->boxes[t->n_boxes++];
+        e->id = t->n_rows;
+        e->minx = t->box[0];
+        e->maxx = t->box[1];
+        e->miny = t->box[2];
+        e->maxy = t->box[3];
+        for (int k = 0; k < 4; k++) {
+            bool low = k % 2 == 0;
+            if (low ? t->box[k] < t->extent[k] : t->box[k] > t->extent[k])
+                t->extent[k] = t->box[k];
+        }
     }
-    vemt_rtree_entry *e = &t->boxes[t->n_boxes++];
-    e->id = sqlite3_last_insert_rowid(t->g->db);
-    e->minx = t->box[0];
-    e->maxx = t->box[1];
-    e->miny = t->box[2];
-    e->maxy = t->box[3];
-    for (int k = 0; k < 4; k++) {
-        bool low = k % 2 == 0;
-        if (low ? t->box[k] < t->extent[k] : t->box[k] > t->extent[k])
-            t->extent[k] = t->box[k];
-    }
-    return VEMT_OK;
+    return ++t->row == t->batch ? flush(t) : VEMT_OK;
 }
 
 /* The extent, the R-tree and the triggers of a complete table. */
@@ -476,13 +539,20 @@ static vemt_status finish_table(vemt_ctx *ctx, vemt_gpkg_table *t) {
 vemt_status vemt_gpkg_table_end(vemt_ctx *ctx, vemt_sink *s, vemt_status st) {
     vemt_gpkg_table *t = s->gpkg;
     if (!t) return st;
+    if (!st && t->row) st = flush(t);
+    if (st == VEMT_E_DEPENDENCY && vemt_ctx_error(ctx)->code == VEMT_OK)
+        st = vemt_ctx_fail(ctx, VEMT_E_DEPENDENCY,
+                           "%s: SQLite numbered the rows of %s out of order",
+                           sqlite3_db_filename(t->g->db, "main"), t->name);
     if (st == VEMT_E_IO && t->insert && vemt_ctx_error(ctx)->code == VEMT_OK)
         st = sql_fail(ctx, t->g->db);
     sqlite3_finalize(t->insert);
-    t->insert = NULL;
+    sqlite3_finalize(t->insert1);
+    t->insert = t->insert1 = NULL;
     if (!st) st = finish_table(ctx, t);
     vemt_free(t->boxes);
-    vemt_free(t->blob);
+    vemt_free(t->vals);
+    vemt_free(t->bytes);
     vemt_free(t);
     s->gpkg = NULL;
     return st;

@@ -20,24 +20,44 @@ typedef struct vemt_gpkg {
     int srs_id; /* of every feature table */
 } vemt_gpkg;
 
+/** Rows sent to SQLite together: one INSERT of this many rows costs
+ * about 0.9 us a row against 2.0 us for single rows (3.4M cube rows,
+ * measured), as SQLite's per-statement work (AUTOINCREMENT's
+ * sqlite_sequence row, halting and resetting the statement) is shared. */
+#define VEMT_GPKG_BATCH 32
+
+/** A value of a row waiting in the batch: SQLite's type (0: null), and a
+ * text or blob either the caller's (kept) or at off in the table's bytes. */
+typedef struct vemt_gpkg_value {
+    int type;
+    bool kept;
+    int len;
+    union {
+        int64_t i;
+        double d;
+        const char *p;
+        size_t off;
+    } v;
+} vemt_gpkg_value;
+
 /** A table being filled (the sink's backend). */
 struct vemt_gpkg_table {
     vemt_gpkg *g;
     char name[128];
-    sqlite3_stmt *insert; /* geometry at 1, field i at i + 2 */
+    sqlite3_stmt *insert;  /* batch rows: geometry (or fid) then fields */
+    sqlite3_stmt *insert1; /* one row, for the last batch's rest */
     bool has_geom;
-    unsigned char *blob; /* the row's geometry, reused */
-    size_t blob_len, blob_cap;
-    char dt[VEMT_SINK_MAX_FIELDS][40]; /* the row's date-times as text */
-    double box[4];                     /* the row's minx, maxx, miny, maxy */
-    bool row_box;                      /* the row has a non-empty geometry */
-    long blob_unit;       /* the unit whose ring the blob holds, or -1 */
-    size_t blob_len_kept; /* the blob's length after that row */
-    double box_kept[4];   /* and its box */
+    int n_cols, batch;     /* values a row; rows a batch */
+    int row;               /* rows waiting; the current one is vals[row] */
+    vemt_gpkg_value *vals; /* batch x n_cols */
+    unsigned char *bytes;  /* the waiting rows' blobs and copied texts */
+    size_t used, cap;
+    double box[4]; /* the row's minx, maxx, miny, maxy */
+    bool row_box;  /* the row has a non-empty geometry */
     vemt_rtree_entry *boxes;
     size_t n_boxes, cap_boxes;
     double extent[4]; /* over all rows (minx, maxx, miny, maxy) */
-    int64_t n_rows;
+    int64_t n_rows;   /* rows added, waiting ones included */
 };
 
 /** Create the GeoPackage at path (an existing file is replaced) for
@@ -65,7 +85,8 @@ vemt_status vemt_gpkg_table_begin(vemt_ctx *ctx, vemt_gpkg *g, const char *name,
  * table is just released when it is not VEMT_OK). */
 vemt_status vemt_gpkg_table_end(vemt_ctx *ctx, vemt_sink *s, vemt_status st);
 
-/** Write a row of s's table (the sink's add). */
+/** Add the current row of s's table (the sink's add); rows reach SQLite a
+ * batch at a time, the rest when the table ends. */
 vemt_status vemt_gpkg_table_add(vemt_gpkg_table *t);
 
 /** Commit (st == VEMT_OK) or roll back, and close. Returns st, or the

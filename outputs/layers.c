@@ -54,9 +54,8 @@ static long cube_step(const vemt_cube *c, int64_t start_utc) {
     return -1;
 }
 
-/* Step t's local label (made: already made and kept until the row is
- * added, or NULL) and its first and last local dates into fields i, i + 1
- * and i + 2 (null when t < 0). */
+/* Step t's local label (made: already made, or NULL) and its first and last
+ * local dates into fields i, i + 1 and i + 2 (null when t < 0). */
 static void put_step_label(vemt_sink *s, const int *ix, const vemt_cube *c,
                            long t, const char *made) {
     if (t < 0) {
@@ -66,7 +65,7 @@ static void put_step_label(vemt_sink *s, const int *ix, const vemt_cube *c,
     }
     char label[24];
     if (made)
-        vemt_sink_text_kept(s, ix[0], made);
+        vemt_sink_text(s, ix[0], made);
     else if (ix[0] >= 0) {
         vemt_cube_step_label(c, (size_t)t, label, sizeof label);
         vemt_sink_text(s, ix[0], label);
@@ -202,8 +201,8 @@ static void set_event_clusters(vemt_sink *s, const vemt_output *out, size_t e) {
     }
 }
 
-/* An event's text (the events' own, unchanged until the row is added), or
- * null when empty. */
+/* An event's text (the events' own, unchanged until the layer is
+ * complete), or null when empty. */
 static void set_text_or_null(vemt_sink *s, int i, const char *v) {
     if (v && v[0])
         vemt_sink_text_kept(s, i, v);
@@ -278,14 +277,9 @@ static OGRGeometryH cell_polygon(const vemt_units *grid, size_t i) {
 static vemt_status add_unit_feature(vemt_sink *s, const vemt_units *grid,
                                     size_t i) {
     double ring[2 * VEMT_UNIT_RING_MAX];
-    if (vemt_sink_same_ring(s, (long)i)) {
-        s->ring_of = (long)i;
-        return vemt_sink_add(s);
-    }
     size_t n = vemt_units_ring(grid, i, ring);
     if (n > 0) {
         vemt_sink_ring(s, ring, n);
-        s->ring_of = (long)i;
         return vemt_sink_add(s);
     }
     OGRGeometryH g = cell_polygon(grid, i);
@@ -491,7 +485,7 @@ static vemt_status fill_cube(vemt_ctx *ctx, vemt_sink *s,
         for (size_t t = 0; t < steps && !st; t++) {
             size_t b = u * steps + t;
             vemt_sink_begin(s);
-            vemt_sink_text_kept(s, m.ix[0], id);
+            vemt_sink_text(s, m.ix[0], id);
             set_utc(s, m.ix[1], vemt_cube_step_start(tr->cube, t));
             set_utc(s, m.ix[2], vemt_cube_step_end(tr->cube, t) - 1);
             put_step_label(s, m.ix + 3, tr->cube, (long)t, labels[t]);

@@ -21,12 +21,50 @@ int vemt_sink_index(const vemt_sink *s, const char *name) {
     return -1;
 }
 
+/* The current row's value of field ix (ix + 1: the geometry is first),
+ * or NULL (and the sink failed) for a field the table lacks. */
+static vemt_gpkg_value *slot(vemt_sink *s, int ix) {
+    vemt_gpkg_table *t = s->gpkg;
+    if (ix + 1 >= t->n_cols) {
+        s->failed = true;
+        return NULL;
+    }
+    return &t->vals[(size_t)t->row * (size_t)t->n_cols + (size_t)ix + 1];
+}
+
+/* Room for n more bytes of the waiting rows' blobs and texts: where they
+ * go, or NULL (the sink failed). */
+static unsigned char *room(vemt_sink *s, size_t n) {
+    vemt_gpkg_table *t = s->gpkg;
+    if (t->used + n > t->cap) {
+        size_t c = t->used + n < 4096 ? 4096 : 2 * (t->used + n);
+        unsigned char *p = vemt_realloc(t->bytes, c);
+        if (!p) {
+            s->failed = true;
+            return NULL;
+        }
+        t->bytes = p;
+        t->cap = c;
+    }
+    return t->bytes + t->used;
+}
+
+/* The len bytes just written at room() are v's text or blob. */
+static void take_bytes(vemt_gpkg_table *t, vemt_gpkg_value *v, int type,
+                       size_t len) {
+    v->type = type;
+    v->kept = false;
+    v->v.off = t->used;
+    v->len = (int)len;
+    t->used += len;
+}
+
 void vemt_sink_begin(vemt_sink *s) {
-    s->ring_of = -1;
     if (s->gpkg) {
-        sqlite3_clear_bindings(s->gpkg->insert);
-        s->gpkg->blob_len = 0;
-        s->gpkg->row_box = false;
+        vemt_gpkg_table *t = s->gpkg;
+        memset(t->vals + (size_t)t->row * (size_t)t->n_cols, 0,
+               (size_t)t->n_cols * sizeof *t->vals);
+        t->row_box = false;
         return;
     }
     if (s->f) OGR_F_Destroy(s->f);
@@ -36,25 +74,28 @@ void vemt_sink_begin(vemt_sink *s) {
 
 void vemt_sink_null(vemt_sink *s, int ix) {
     if (ix < 0) return;
-    if (s->gpkg)
-        sqlite3_bind_null(s->gpkg->insert, ix + 2);
-    else if (s->f)
+    if (s->gpkg) {
+        vemt_gpkg_value *v = slot(s, ix);
+        if (v) v->type = 0;
+    } else if (s->f)
         OGR_F_SetFieldNull(s->f, ix);
 }
 
 void vemt_sink_int(vemt_sink *s, int ix, int64_t v) {
     if (ix < 0) return;
-    if (s->gpkg)
-        sqlite3_bind_int64(s->gpkg->insert, ix + 2, v);
-    else if (s->f)
+    if (s->gpkg) {
+        vemt_gpkg_value *x = slot(s, ix);
+        if (x) *x = (vemt_gpkg_value){.type = SQLITE_INTEGER, .v.i = v};
+    } else if (s->f)
         OGR_F_SetFieldInteger64(s->f, ix, (GIntBig)v);
 }
 
 void vemt_sink_real(vemt_sink *s, int ix, double v) {
     if (ix < 0) return;
-    if (s->gpkg)
-        sqlite3_bind_double(s->gpkg->insert, ix + 2, v);
-    else if (s->f)
+    if (s->gpkg) {
+        vemt_gpkg_value *x = slot(s, ix);
+        if (x) *x = (vemt_gpkg_value){.type = SQLITE_FLOAT, .v.d = v};
+    } else if (s->f)
         OGR_F_SetFieldDouble(s->f, ix, v);
 }
 
@@ -62,16 +103,24 @@ void vemt_sink_text(vemt_sink *s, int ix, const char *v) {
     if (ix < 0) return;
     if (!v)
         vemt_sink_null(s, ix);
-    else if (s->gpkg)
-        sqlite3_bind_text(s->gpkg->insert, ix + 2, v, -1, SQLITE_TRANSIENT);
-    else if (s->f)
+    else if (s->gpkg) {
+        vemt_gpkg_value *x = slot(s, ix);
+        size_t n = strlen(v);
+        unsigned char *p = x ? room(s, n) : NULL;
+        if (!p) return;
+        memcpy(p, v, n);
+        take_bytes(s->gpkg, x, SQLITE_TEXT, n);
+    } else if (s->f)
         OGR_F_SetFieldString(s->f, ix, v);
 }
 
 void vemt_sink_text_kept(vemt_sink *s, int ix, const char *v) {
-    if (ix >= 0 && v && s->gpkg)
-        sqlite3_bind_text(s->gpkg->insert, ix + 2, v, -1, SQLITE_STATIC);
-    else
+    if (ix >= 0 && v && s->gpkg) {
+        vemt_gpkg_value *x = slot(s, ix);
+        if (x)
+            *x = (vemt_gpkg_value){
+                .type = SQLITE_TEXT, .kept = true, .len = -1, .v.p = v};
+    } else
         vemt_sink_text(s, ix, v);
 }
 
@@ -88,23 +137,27 @@ void vemt_sink_datetime(vemt_sink *s, int ix, int y, int m, int d, int hh,
      * "YYYY-MM-DDTHH:MM:SS.000Z"; by hand, as snprintf is a tenth of the
      * time of a million-event write (snprintf for a year outside
      * 0-9999). */
-    char *buf = s->gpkg->dt[ix % VEMT_SINK_MAX_FIELDS];
+    vemt_gpkg_value *x = slot(s, ix);
+    char *buf = x ? (char *)room(s, 40) : NULL;
+    if (!buf) return;
     memcpy(buf, "0000-00-00T00:00:00.000Z", 25);
     if (y < 0 || y > 9999) {
         int n = snprintf(buf, 40, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", y, m, d,
                          hh, mm, ss);
-        sqlite3_bind_text(s->gpkg->insert, ix + 2, buf, utc ? n : n - 14,
-                          SQLITE_TRANSIENT);
+        n = n < 0 ? 0 : n > 39 ? 39 : n;
+        take_bytes(s->gpkg, x, SQLITE_TEXT,
+                   (size_t)(utc      ? n
+                            : n > 14 ? n - 14
+                                     : n));
         return;
     }
     const int v[6] = {y, m, d, hh, mm, ss}, at[6] = {3, 6, 9, 12, 15, 18};
     for (int k = 0; k < 6; k++) {
-        int x = v[k] < 0 ? 0 : v[k];
-        for (int p = at[k]; x && p >= (k ? at[k] - 1 : 0); p--, x /= 10)
-            buf[p] = (char)('0' + x % 10);
+        int z = v[k] < 0 ? 0 : v[k];
+        for (int p = at[k]; z && p >= (k ? at[k] - 1 : 0); p--, z /= 10)
+            buf[p] = (char)('0' + z % 10);
     }
-    sqlite3_bind_text(s->gpkg->insert, ix + 2, buf, utc ? 24 : 10,
-                      SQLITE_STATIC);
+    take_bytes(s->gpkg, x, SQLITE_TEXT, utc ? 24 : 10);
 }
 
 static void put_u32(unsigned char *p, uint32_t v) {
@@ -117,19 +170,9 @@ static void put_f64(unsigned char *p, double v) {
     for (int i = 0; i < 8; i++) p[i] = (unsigned char)(u >> (8 * i));
 }
 
-/* Room for n bytes of blob. */
-static bool blob_room(vemt_sink *s, size_t n) {
-    vemt_gpkg_table *t = s->gpkg;
-    if (n <= t->blob_cap) return true;
-    size_t c = n < 256 ? 256 : n * 2;
-    unsigned char *p = vemt_realloc(t->blob, c);
-    if (!p) {
-        s->failed = true;
-        return false;
-    }
-    t->blob = p;
-    t->blob_cap = c;
-    return true;
+/* The current row's geometry. */
+static vemt_gpkg_value *geom_slot(vemt_gpkg_table *t) {
+    return &t->vals[(size_t)t->row * (size_t)t->n_cols];
 }
 
 /* The blob's header: magic, version, flags, srs_id. */
@@ -148,15 +191,15 @@ void vemt_sink_point(vemt_sink *s, double x, double y) {
         vemt_sink_geometry(s, pt);
         return;
     }
-    if (!blob_room(s, 29)) return;
+    unsigned char *p = room(s, 29);
+    if (!p) return;
     vemt_gpkg_table *t = s->gpkg;
-    unsigned char *p = t->blob;
     blob_header(p, 0x01, t->g->srs_id);
     p[8] = 1; /* little-endian WKB */
     put_u32(p + 9, 1);
     put_f64(p + 13, x);
     put_f64(p + 21, y);
-    t->blob_len = 29;
+    take_bytes(t, geom_slot(t), SQLITE_BLOB, 29);
     t->box[0] = t->box[1] = x;
     t->box[2] = t->box[3] = y;
     t->row_box = true;
@@ -174,8 +217,8 @@ void vemt_sink_geometry(vemt_sink *s, OGRGeometryH g) {
     vemt_gpkg_table *t = s->gpkg;
     bool empty = OGR_G_IsEmpty(g);
     size_t head = empty ? 8 : 40, wkb = (size_t)OGR_G_WkbSizeEx(g);
-    if (blob_room(s, head + wkb)) {
-        unsigned char *p = t->blob;
+    unsigned char *p = room(s, head + wkb);
+    if (p) {
         blob_header(p, empty ? 0x11 : 0x03, t->g->srs_id);
         if (!empty) {
             OGREnvelope env;
@@ -188,7 +231,7 @@ void vemt_sink_geometry(vemt_sink *s, OGRGeometryH g) {
             t->row_box = true;
         }
         if (OGR_G_ExportToIsoWkb(g, wkbNDR, p + head) == OGRERR_NONE)
-            t->blob_len = head + wkb;
+            take_bytes(t, geom_slot(t), SQLITE_BLOB, head + wkb);
         else
             s->failed = true;
     }
@@ -207,9 +250,9 @@ void vemt_sink_ring(vemt_sink *s, const double *xy, size_t n) {
     }
     /* header 8, envelope 32, WKB: order 1, type 4, rings 4, points 4 */
     size_t head = 40 + 13, len = head + 16 * n;
-    if (!blob_room(s, len)) return;
+    unsigned char *p = room(s, len);
+    if (!p) return;
     vemt_gpkg_table *t = s->gpkg;
-    unsigned char *p = t->blob;
     double box[4] = {xy[0], xy[0], xy[1], xy[1]};
     for (size_t k = 0; k < n; k++) {
         double x = xy[2 * k], y = xy[2 * k + 1];
@@ -229,30 +272,13 @@ void vemt_sink_ring(vemt_sink *s, const double *xy, size_t n) {
     put_u32(p + 41, 3);
     put_u32(p + 45, 1);
     put_u32(p + 49, (uint32_t)n);
-    t->blob_len = len;
+    take_bytes(t, geom_slot(t), SQLITE_BLOB, len);
     t->row_box = true;
-}
-
-bool vemt_sink_same_ring(vemt_sink *s, long unit) {
-    vemt_gpkg_table *t = s->gpkg;
-    /* begin() forgot the unit; the blob and box are still the last row's */
-    if (!t || unit < 0 || t->blob_unit != unit || !t->blob_len_kept)
-        return false;
-    t->blob_len = t->blob_len_kept;
-    t->row_box = true;
-    for (int k = 0; k < 4; k++) t->box[k] = t->box_kept[k];
-    return true;
 }
 
 vemt_status vemt_sink_add(vemt_sink *s) {
     if (s->failed) return VEMT_E_NOMEM;
-    if (s->gpkg) {
-        vemt_gpkg_table *t = s->gpkg;
-        t->blob_unit = s->ring_of;
-        t->blob_len_kept = t->row_box ? t->blob_len : 0;
-        for (int k = 0; k < 4; k++) t->box_kept[k] = t->box[k];
-        return vemt_gpkg_table_add(t);
-    }
+    if (s->gpkg) return vemt_gpkg_table_add(s->gpkg);
     OGRErr e = OGR_L_CreateFeature(s->layer, s->f);
     return e == OGRERR_NONE ? VEMT_OK : VEMT_E_DEPENDENCY;
 }

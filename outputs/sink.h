@@ -41,8 +41,7 @@ typedef struct vemt_sink {
     OGRFeatureH f;
     /* GeoPackage: the table (OGR members unused). */
     vemt_gpkg_table *gpkg;
-    bool failed;  /* a row could not be encoded (memory) */
-    long ring_of; /* the unit whose ring the GeoPackage blob holds, or -1 */
+    bool failed; /* a row could not be encoded (memory) */
 } vemt_sink;
 
 /** Index of the written field called name, or -1. */
@@ -55,7 +54,7 @@ void vemt_sink_int(vemt_sink *s, int ix, int64_t v);
 void vemt_sink_real(vemt_sink *s, int ix, double v);
 /** Text (NULL: null); copied before the call returns. */
 void vemt_sink_text(vemt_sink *s, int ix, const char *v);
-/** Text that stays unchanged until vemt_sink_add() (not copied: a
+/** Text that stays unchanged until the layer is complete (not copied: a
  * million events' strings are not copied twice). */
 void vemt_sink_text_kept(vemt_sink *s, int ix, const char *v);
 /** A date-time (utc: UTC, written with a Z; else a date with no time). */
@@ -67,9 +66,6 @@ void vemt_sink_geometry(vemt_sink *s, OGRGeometryH g);
 /** A polygon of one closed ring of n vertices (x, y pairs), counter-
  * clockwise. */
 void vemt_sink_ring(vemt_sink *s, const double *xy, size_t n);
-/** The previous row's geometry again, when it was unit's ring (a cube's
- * steps of one cell): true, and nothing to encode; else false. */
-bool vemt_sink_same_ring(vemt_sink *s, long unit);
 /** Write the row. VEMT_E_NOMEM, VEMT_E_IO (SQLite) or VEMT_E_DEPENDENCY
  * (OGR). */
 vemt_status vemt_sink_add(vemt_sink *s);
