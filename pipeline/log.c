@@ -69,3 +69,50 @@ void vemt_alerts_add(char **alerts, const char *lines) {
         p += len + (p[len] == '\n');
     }
 }
+
+struct vemt_log_line {
+    vemt_log_level level;
+    char *text;
+};
+
+/* A line to hold (dropped when memory runs out, as vemt_alerts_add). */
+static void hold_line(void *user, vemt_log_level level, const char *text) {
+    vemt_log_held *h = user;
+    char *copy = vemt_strdup(text);
+    if (!copy ||
+        vemt_grow((void **)&h->lines, &h->cap, h->n + 1, sizeof *h->lines)) {
+        vemt_free(copy);
+        return;
+    }
+    h->lines[h->n++] = (struct vemt_log_line){level, copy};
+}
+
+static bool pass_progress(void *user, const char *stage, uint64_t done,
+                          uint64_t total) {
+    vemt_log_held *h = user;
+    return !h->pass || !h->to.progress ||
+           h->to.progress(h->to.user, stage, done, total);
+}
+
+static void pass_temp_file(void *user, const char *path) {
+    vemt_log_held *h = user;
+    if (h->pass && h->to.temp_file) h->to.temp_file(h->to.user, path);
+}
+
+void vemt_log_hold(vemt_log_held *h, const vemt_callbacks *to, bool pass) {
+    *h = (vemt_log_held){.to = to ? *to : (vemt_callbacks){0}, .pass = pass};
+    h->cb = (vemt_callbacks){.log = hold_line,
+                             .progress = pass_progress,
+                             .temp_file = pass_temp_file,
+                             .user = h};
+}
+
+void vemt_log_release(vemt_log_held *h) {
+    for (size_t i = 0; i < h->n; i++) {
+        vemt_log_text(&h->to, h->lines[i].level, h->lines[i].text);
+        vemt_free(h->lines[i].text);
+    }
+    vemt_free(h->lines);
+    h->lines = NULL;
+    h->n = h->cap = 0;
+}

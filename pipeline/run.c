@@ -350,6 +350,39 @@ static void summary_of(const run *r, vemt_tier_rules *rules, vemt_summary *sm) {
         .dbscan = dbscan_clusters(r)};
 }
 
+/* Publication (tier rules) and the units' ranks, once trends are in. */
+static vemt_status publish_and_rank(run *r) {
+    vemt_status st = vemt_publish(&r->a, &r->hs,
+                                  r->have_trends ? &r->trends : NULL, &r->pub);
+    if (!st) st = rank_units(r);
+    vemt_timings_lap(&r->tm, "publish and rank");
+    return st;
+}
+
+/* Clusters, places and Knox: nothing of the trends' (where the tier shows
+ * places, the density is of the events, not of published cell counts). */
+static vemt_status later_stages(run *r) {
+    const vemt_hotspot_result *h = &r->hs;
+    vemt_status st =
+        vemt_clusters_run(r->ctx, &r->a, &r->events, r->area, h->grid,
+                          r->pub.cells, r->info, &r->params, &r->cl);
+    vemt_timings_lap(&r->tm, "clusters");
+    if (r->cl.alerts) vemt_log_text(&r->cb, VEMT_LOG_WARNING, r->cl.alerts);
+    /* Journeys, places and patrol windows show places: restricted only. */
+    const vemt_cluster_set *dbscan = NULL;
+    for (size_t k = 0; k < r->cl.n_sets; k++)
+        if (!strcmp(r->cl.sets[k].method, "dbscan")) dbscan = &r->cl.sets[k];
+    if (!st && shows_places(r))
+        st = vemt_safeguard_run(&r->a, &r->events, h->grid, h->bins, dbscan,
+                                &r->sg);
+    vemt_timings_lap(&r->tm, "places");
+    if (!st && shows_places(r))
+        st = vemt_repeat_run(r->ctx, &r->a, &r->events, h->grid, h->weights,
+                             r->info, &r->params, &r->rep);
+    vemt_timings_lap(&r->tm, "knox and co-location");
+    return st;
+}
+
 /* Units, counts, weights, Gi*, Local Moran; then trends, publication,
  * safeguarding and clusters. */
 static vemt_status analyse(run *r) {
@@ -384,32 +417,36 @@ static vemt_status analyse(run *r) {
         r->a.fdr ? "Benjamini-Hochberg FDR at q = 0.10, 0.05, 0.01"
                  : "plain p < 0.10, 0.05, 0.01");
     vemt_timings_lap(&r->tm, "names");
-    if (!r->a.no_trends)
-        st = vemt_trends_run(r->ctx, &r->a, h->grid, h->weights, &r->events,
-                             r->info, &r->trends, &r->have_trends);
-    vemt_timings_lap(&r->tm, "trends");
-    if (!st)
-        st =
-            vemt_publish(&r->a, h, r->have_trends ? &r->trends : NULL, &r->pub);
-    if (!st) st = rank_units(r);
-    vemt_timings_lap(&r->tm, "publish and rank");
-    if (!st)
-        st = vemt_clusters_run(r->ctx, &r->a, &r->events, r->area, h->grid,
-                               r->pub.cells, r->info, &r->params, &r->cl);
-    vemt_timings_lap(&r->tm, "clusters");
-    if (r->cl.alerts) vemt_log_text(&r->cb, VEMT_LOG_WARNING, r->cl.alerts);
-    /* Journeys, places and patrol windows show places: restricted only. */
-    const vemt_cluster_set *dbscan = NULL;
-    for (size_t k = 0; k < r->cl.n_sets; k++)
-        if (!strcmp(r->cl.sets[k].method, "dbscan")) dbscan = &r->cl.sets[k];
-    if (!st && shows_places(r))
-        st = vemt_safeguard_run(&r->a, &r->events, h->grid, h->bins, dbscan,
-                                &r->sg);
-    vemt_timings_lap(&r->tm, "places");
-    if (!st && shows_places(r))
-        st = vemt_repeat_run(r->ctx, &r->a, &r->events, h->grid, h->weights,
-                             r->info, &r->params, &r->rep);
-    vemt_timings_lap(&r->tm, "knox and co-location");
+    /* Where the tier shows places and more than one thread may work,
+     * trends run in a thread of their own beside clusters, places and
+     * Knox, which need nothing of theirs (the density is of the events
+     * then, not of published counts); their lines are held and told in a
+     * serial run's order. */
+    vemt_trends_beside tb;
+    bool beside = !r->a.no_trends && shows_places(r) && r->a.threads != 1 &&
+                  vemt_trends_start(&tb, &r->a, h->grid, h->weights, &r->events,
+                                    r->info, &r->trends, &r->have_trends);
+    st = VEMT_OK;
+    if (beside) {
+        vemt_log_held mine;
+        vemt_log_hold(&mine, &r->cb, true);
+        r->cb = mine.cb;
+        st = later_stages(r);
+        r->cb = mine.to;
+        vemt_status ts = vemt_trends_join(&tb, st ? NULL : r->ctx);
+        vemt_log_release(&mine);
+        vemt_timings_lap(&r->tm, "waiting for trends");
+        vemt_timings_beside(&r->tm, "trends (beside)", tb.wall_s, tb.cpu_s);
+        if (!st) st = ts;
+        if (!st) st = publish_and_rank(r);
+    } else {
+        if (!r->a.no_trends)
+            st = vemt_trends_run(r->ctx, &r->a, h->grid, h->weights, &r->events,
+                                 r->info, &r->trends, &r->have_trends);
+        vemt_timings_lap(&r->tm, "trends");
+        if (!st) st = publish_and_rank(r);
+        if (!st) st = later_stages(r);
+    }
     if (!st && shows_places(r))
         st = vemt_missing_run(&r->a, &r->events, h->grid,
                               r->have_trends ? r->trends.cube : NULL, &r->mis);

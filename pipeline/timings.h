@@ -6,6 +6,7 @@
 #ifndef VEMT_PIPELINE_TIMINGS_H
 #define VEMT_PIPELINE_TIMINGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <time.h>
@@ -23,6 +24,8 @@ typedef struct vemt_timings {
     long rss_kb[VEMT_TIMINGS_MAX];      /* VmRSS at the stage's end */
     long hwm_kb[VEMT_TIMINGS_MAX];      /* VmHWM at its end: the process's
                                            peak so far */
+    bool beside[VEMT_TIMINGS_MAX];      /* ran in a thread beside the
+                                           others: not in the total */
     size_t n;
     struct timespec wall0, cpu0; /* when the current stage began */
     struct timespec start;       /* when the first began */
@@ -34,6 +37,13 @@ void vemt_timings_start(vemt_timings *t);
 /** End the current stage as `stage` (a string that outlives t) and start
  * the next now. Stages beyond VEMT_TIMINGS_MAX are added to the last. */
 void vemt_timings_lap(vemt_timings *t, const char *stage);
+
+/** Record a stage that ran in a thread of its own beside the laps
+ * (wall and that thread's CPU seconds), without ending the current one;
+ * it is listed but not added to the total, as the laps' wall time holds
+ * it and their CPU (every thread's) too. */
+void vemt_timings_beside(vemt_timings *t, const char *stage, double wall_s,
+                         double cpu_s);
 
 /** The resident set size now and at its peak, in kB, from
  * /proc/self/status (VmRSS, VmHWM); -1 where the system does not say. */

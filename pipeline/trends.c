@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine/alloc.h"
 #include "ingest/ingest.h"
@@ -365,4 +366,57 @@ vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_job *a,
                   "one step are left out of them\n",
                   r->out.n_whole, r->out.n_spread);
     return VEMT_OK;
+}
+
+static double seconds_since(clockid_t clock, struct timespec a) {
+    struct timespec b;
+    clock_gettime(clock, &b);
+    return (double)(b.tv_sec - a.tv_sec) +
+           (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+static void *trends_thread(void *arg) {
+    vemt_trends_beside *b = arg;
+    struct timespec w0, c0;
+    clock_gettime(CLOCK_MONOTONIC, &w0);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+    b->st = vemt_trends_run(b->ctx, b->a, b->grid, b->w, b->events,
+                            b->logs ? &b->log.cb : NULL, b->r, b->done);
+    b->wall_s = seconds_since(CLOCK_MONOTONIC, w0);
+    b->cpu_s = seconds_since(CLOCK_THREAD_CPUTIME_ID, c0);
+    return NULL;
+}
+
+bool vemt_trends_start(vemt_trends_beside *b, const vemt_job *a,
+                       const vemt_units *grid, const vemt_weights *w,
+                       const vemt_events *events, const vemt_callbacks *info,
+                       vemt_trend_result *r, bool *done) {
+    *b = (vemt_trends_beside){.a = a,
+                              .grid = grid,
+                              .w = w,
+                              .events = events,
+                              .r = r,
+                              .done = done,
+                              .logs = info != NULL};
+    memset(r, 0, sizeof *r);
+    *done = false;
+    if (vemt_ctx_create(a->seed, &b->ctx)) return false;
+    /* No progress from this thread: the caller's callbacks are its own. */
+    vemt_log_hold(&b->log, info, false);
+    if (pthread_create(&b->thread, NULL, trends_thread, b) == 0) return true;
+    vemt_ctx_destroy(b->ctx);
+    b->ctx = NULL;
+    return false;
+}
+
+vemt_status vemt_trends_join(vemt_trends_beside *b, vemt_ctx *ctx) {
+    pthread_join(b->thread, NULL);
+    vemt_log_release(&b->log);
+    const vemt_error *e = vemt_ctx_error(b->ctx);
+    if (b->st && ctx)
+        vemt_ctx_fail(ctx, b->st, "%s",
+                      e->code == b->st ? e->msg : vemt_status_str(b->st));
+    vemt_ctx_destroy(b->ctx);
+    b->ctx = NULL;
+    return b->st;
 }

@@ -6,11 +6,13 @@
 #ifndef VEMT_PIPELINE_TRENDS_H
 #define VEMT_PIPELINE_TRENDS_H
 
+#include <pthread.h>
 #include <stdio.h>
 
 #include "engine/engine.h"
 #include "outputs/outputs.h"
 #include "pipeline/job.h"
+#include "pipeline/log.h"
 #include "pipeline/pipeline.h"
 
 /** What the trend stage made; everything owned, freed by
@@ -39,6 +41,36 @@ vemt_status vemt_trends_run(vemt_ctx *ctx, const vemt_job *a,
                             const vemt_events *events,
                             const vemt_callbacks *info, vemt_trend_result *r,
                             bool *done);
+
+/** The trend stage in a thread of its own, beside stages of the caller's
+ * thread that need nothing of it (clusters, places, Knox), on a context
+ * of its own (seeded alike), its lines held to be told after theirs. */
+typedef struct vemt_trends_beside {
+    const vemt_job *a;
+    const vemt_units *grid;
+    const vemt_weights *w;
+    const vemt_events *events;
+    vemt_trend_result *r;
+    bool *done;
+    vemt_ctx *ctx;
+    vemt_log_held log;
+    bool logs; /* the caller listens */
+    vemt_status st;
+    double wall_s, cpu_s; /* the thread's own */
+    pthread_t thread;
+} vemt_trends_beside;
+
+/** Start vemt_trends_run() in a thread (arguments as its; they must stay
+ * untouched until the join). False when no thread or context could be
+ * made: run it serially then. b must not move until the join. */
+bool vemt_trends_start(vemt_trends_beside *b, const vemt_job *a,
+                       const vemt_units *grid, const vemt_weights *w,
+                       const vemt_events *events, const vemt_callbacks *info,
+                       vemt_trend_result *r, bool *done);
+
+/** Wait for the thread: its status, its lines told to the callbacks given
+ * at the start, a failure's message copied into ctx (NULL: not). */
+vemt_status vemt_trends_join(vemt_trends_beside *b, vemt_ctx *ctx);
 
 /** Free a result and zero it. */
 void vemt_trends_clear(vemt_trend_result *r);

@@ -4,14 +4,18 @@
  * times and memory; the provenance records the stages to the millisecond,
  * last, and only at the restricted tier; `--timings` prints the table on
  * stderr and the GeoPackage's provenance holds the stages finished before
- * it was written. No test here asserts how long anything takes.
+ * it was written; trends run beside clusters change no line and no table.
+ * No test here asserts how long anything takes.
  */
 #include <gdal.h>
 #include <json-c/json.h>
 #include <proj.h>
+#include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "outputs/outputs.h"
@@ -87,6 +91,111 @@ TEST(table_lists_every_stage_and_the_total) {
                  "  total                      2.000     2.000 100.0%"
                  "               4.0\n") != NULL);
     free(text);
+}
+
+/* A stage beside the laps is listed with its own thread's CPU and left
+ * out of the total (the laps' wall time holds it). */
+TEST(stage_beside_listed_not_totalled) {
+    vemt_timings t;
+    vemt_timings_start(&t);
+    vemt_timings_lap(&t, "clusters");
+    vemt_timings_beside(&t, "trends (beside)", 0.75, 0.5);
+    t.wall_s[0] = 1.5, t.cpu_s[0] = 2.0;
+    CHECK(t.beside[1] && !t.beside[0]);
+    char *text = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&text, &n);
+    vemt_timings_print(m, &t);
+    fclose(m);
+    CHECK(strstr(text, "  trends (beside)            0.750     0.500 beside") !=
+          NULL);
+    CHECK(strstr(text, "  clusters                   1.500     2.000 100.0%") !=
+          NULL);
+    CHECK(strstr(text, "  total                      1.500     2.000 100.0%") !=
+          NULL);
+    free(text);
+}
+
+/* Every row of every table listed in gpkg_contents but the styles (their
+ * update times differ), by table name: text. */
+static char *table_rows(const char *path) {
+    sqlite3 *db = NULL;
+    char *text = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&text, &n);
+    if (!m) return NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *q = NULL, *rows = NULL;
+        sqlite3_prepare_v2(db,
+                           "SELECT table_name FROM gpkg_contents WHERE "
+                           "table_name != 'layer_styles' AND data_type != "
+                           "'2d-gridded-coverage' ORDER BY table_name",
+                           -1, &q, NULL);
+        while (q && sqlite3_step(q) == SQLITE_ROW) {
+            char *sql = sqlite3_mprintf("SELECT * FROM \"%w\"",
+                                        sqlite3_column_text(q, 0));
+            fprintf(m, "%s\n", sqlite3_column_text(q, 0));
+            sqlite3_prepare_v2(db, sql, -1, &rows, NULL);
+            sqlite3_free(sql);
+            while (rows && sqlite3_step(rows) == SQLITE_ROW) {
+                for (int c = 0; c < sqlite3_column_count(rows); c++) {
+                    /* texts as they are, blobs (geometries) in hex */
+                    const unsigned char *v = sqlite3_column_blob(rows, c);
+                    int len = sqlite3_column_bytes(rows, c);
+                    bool blob = sqlite3_column_type(rows, c) == SQLITE_BLOB;
+                    fputc('|', m);
+                    for (int k = 0; v && k < len; k++)
+                        if (blob)
+                            fprintf(m, "%02x", v[k]);
+                        else
+                            fputc(v[k], m);
+                }
+                fputc('\n', m);
+            }
+            sqlite3_finalize(rows);
+            rows = NULL;
+        }
+        sqlite3_finalize(q);
+    }
+    sqlite3_close(db);
+    fclose(m);
+    return text;
+}
+
+/* Trends run beside clusters, places and Knox when more than one thread
+ * may work: the lines people read and every table are a serial run's. */
+TEST(trends_beside_change_nothing) {
+    setenv("VEMT_PSEUDONYM_KEY",
+           "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+           1);
+    char *out[2] = {NULL, NULL}, *rows[2] = {NULL, NULL};
+    static const char *const threads[] = {"1", "2"};
+    for (int i = 0; i < 2; i++) {
+        char args[160], dir[128], path[256];
+        snprintf(dir, sizeof dir, "%s/threads-%s", tmpdir, threads[i]);
+        CHECK(mkdir(dir, 0700) == 0);
+        snprintf(args, sizeof args,
+                 "run --demo --out b.gpkg --threads %s --permutations 99",
+                 threads[i]);
+        CHECK_INT_EQ(test_vemt(dir, args, NULL, 0), 0);
+        size_t n = 0;
+        snprintf(path, sizeof path, "%s/out.txt", dir);
+        out[i] = test_slurp(path, &n);
+        snprintf(path, sizeof path, "%s/b.gpkg", dir);
+        rows[i] = table_rows(path);
+        json_object *doc = test_provenance(path), *t = NULL;
+        CHECK(doc && json_object_object_get_ex(doc, "timings", &t));
+        CHECK(t && json_object_object_get_ex(
+                       t, i ? "trends (beside)" : "trends", NULL));
+        json_object_put(doc);
+    }
+    unsetenv("VEMT_PSEUDONYM_KEY");
+    CHECK(out[0] && out[1] && strstr(out[0], "trends: ") &&
+          strstr(out[0], "clusters (dbscan)"));
+    CHECK(out[0] && out[1] && strcmp(out[0], out[1]) == 0);
+    CHECK(rows[0] && strstr(rows[0], "\nhotspot_cube\n|1|4750"));
+    CHECK(rows[0] && rows[1] && strcmp(rows[0], rows[1]) == 0);
+    for (int i = 0; i < 2; i++) free(out[i]), free(rows[i]);
 }
 
 /* The provenance of a run with the given stage times at a tier. */
@@ -210,6 +319,8 @@ TEST_SUITE(timings) {
     RUN(laps_keep_names_times_and_memory);
     RUN(stages_beyond_the_table_join_the_last);
     RUN(table_lists_every_stage_and_the_total);
+    RUN(stage_beside_listed_not_totalled);
+    RUN(trends_beside_change_nothing);
     RUN(provenance_records_stages_to_the_millisecond);
     RUN(timings_not_published_outside_the_restricted_tier);
     RUN(ingest_prints_the_table_and_records_the_stages);
