@@ -286,10 +286,10 @@ typedef struct vemt_subject_pair {
 /** Add the number of distinct subjects of each group to counts[group]
  * (n_groups entries; the caller zeroes them). The one rule for every
  * analysis: subjects are equal when their keys are equal (strcmp; exact,
- * no hashing); a pair whose key is "" (or NULL) is an unknown subject,
- * counted in no group and in *n_unknown (may be NULL). Sorts and
- * compacts pairs in place, O(n log n). Returns VEMT_E_ARG when a group is
- * n_groups or more (counts untouched then). */
+ * no hash decides it); a pair whose key is "" (or NULL) is an unknown
+ * subject, counted in no group and in *n_unknown (may be NULL). Linear in
+ * n and n_groups; pairs are left as they are. Returns VEMT_E_ARG when a
+ * group is n_groups or more, VEMT_E_NOMEM (counts untouched then). */
 vemt_status vemt_subjects_count(vemt_subject_pair *pairs, size_t n,
                                 double *counts, size_t n_groups,
                                 size_t *n_unknown);
@@ -302,8 +302,8 @@ size_t vemt_subjects_unknown(const vemt_events *events, unsigned kinds);
  * the events without a key taken together as one more subject (the
  * conservative reading: they may all be one child) into subjects[group],
  * and the events of the group's largest subject into top[group] (n_groups
- * entries each, overwritten). Sorts pairs in place. Returns VEMT_E_ARG
- * when a group is out of range. */
+ * entries each, overwritten). Keyless pairs get the key "". Returns
+ * VEMT_E_ARG when a group is out of range, VEMT_E_NOMEM. */
 vemt_status vemt_subjects_top(vemt_subject_pair *pairs, size_t n,
                               size_t n_groups, double *subjects, double *top);
 

@@ -27,9 +27,11 @@ static int by_children(const void *a, const void *b) {
 
 /* Summarise one place's events (their indices in which[0..n)); its
  * children are counted by the engine's one rule (vemt_subjects_count:
- * events without a subject key are of unknown children, not counted). */
-static void summarise(const vemt_events *ev, const size_t *which, size_t n,
-                      vemt_subject_pair *keys, vemt_place_row *p) {
+ * events without a subject key are of unknown children, not counted).
+ * VEMT_E_NOMEM. */
+static vemt_status summarise(const vemt_events *ev, const size_t *which,
+                             size_t n, vemt_subject_pair *keys,
+                             vemt_place_row *p) {
     memset(p, 0, sizeof *p);
     size_t nk = 0;
     bool kinds[VEMT_KIND_END] = {false};
@@ -48,13 +50,14 @@ static void summarise(const vemt_events *ev, const size_t *which, size_t n,
             strcat(strcat(p->categories, p->categories[0] ? "," : ""), cat);
     }
     double children = 0;
-    vemt_subjects_count(keys, nk, &children, 1, NULL);
+    vemt_status st = vemt_subjects_count(keys, nk, &children, 1, NULL);
     p->n_children = (long)children;
     p->n_events = (long)n;
     for (int k = 0; k < VEMT_KIND_END; k++)
         if (kinds[k] && strlen(p->kinds) + 16 < sizeof p->kinds)
             strcat(strcat(p->kinds, p->kinds[0] ? "," : ""),
                    vemt_kind_str((vemt_kind)k));
+    return st;
 }
 
 /* True when an event vemt_places_group() would group has a subject key:
@@ -99,8 +102,9 @@ static vemt_status places_of_concern(const vemt_job *a, const vemt_events *ev,
     size_t kept = 0;
     for (size_t p = 0; !st && p < np; p++) {
         vemt_place_row row;
-        summarise(ev, order + start[p], start[p + 1] - start[p], keys, &row);
-        if (row.n_children >= a->min_children) r->places[kept++] = row;
+        st = summarise(ev, order + start[p], start[p + 1] - start[p], keys,
+                       &row);
+        if (!st && row.n_children >= a->min_children) r->places[kept++] = row;
     }
     if (kept) /* r->places is NULL when out of memory */
         qsort(r->places, kept, sizeof *r->places, by_children);

@@ -3,6 +3,8 @@
  * @brief The one counter of distinct subjects (engine/subjects.c): exact
  * keys, keyless events unknown, and the analyses that use it.
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -112,7 +114,69 @@ TEST(dominance_counts_keyless_as_one_subject) {
     CHECK_INT_EQ(vemt_subjects_top(bad, 1, 3, subjects, top), VEMT_E_ARG);
 }
 
+/* splitmix64 (Steele, Lea and Flood 2014). */
+static uint64_t next_u64(uint64_t *s) {
+    uint64_t z = (*s += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+/* The linear counter against a count by brute force (every pair against
+ * every earlier pair of its group): random groups and keys with many
+ * repeats, keys that share prefixes, keyless pairs; and the largest
+ * subject of each group, the keyless taken together as one. */
+TEST(linear_count_matches_brute_force) {
+    enum { N = 3000, KEYS = 400, GROUPS = 37 };
+    static char names[KEYS][16];
+    for (int k = 0; k < KEYS; k++)
+        snprintf(names[k], sizeof names[k], k % 3 ? "k%d" : "k%dx", k / 2);
+    uint64_t seed = 19;
+    for (int round = 0; round < 5; round++) {
+        static vemt_subject_pair p[N], q[N], r[N];
+        for (int i = 0; i < N; i++) {
+            uint64_t u = next_u64(&seed);
+            int key = (int)(u % (KEYS + 40));
+            p[i] =
+                (vemt_subject_pair){(size_t)((u >> 20) % (round ? GROUPS : 1)),
+                                    key < KEYS ? names[key]
+                                    : key % 2  ? ""
+                                               : NULL};
+        }
+        memcpy(q, p, sizeof p);
+        memcpy(r, p, sizeof p);
+        double want[GROUPS] = {0}, want_s[GROUPS] = {0}, want_top[GROUPS] = {0};
+        size_t want_unknown = 0;
+        for (int i = 0; i < N; i++) {
+            const char *ki = p[i].key ? p[i].key : "";
+            if (!ki[0]) want_unknown++;
+            bool first = true;
+            double same = 0;
+            for (int j = 0; j < N; j++) {
+                const char *kj = p[j].key ? p[j].key : "";
+                if (p[j].group != p[i].group || strcmp(ki, kj)) continue;
+                first &= j >= i;
+                same += 1;
+            }
+            if (first && ki[0]) want[p[i].group] += 1;
+            if (first) want_s[p[i].group] += 1;
+            if (same > want_top[p[i].group]) want_top[p[i].group] = same;
+        }
+        double got[GROUPS] = {0}, got_s[GROUPS], got_top[GROUPS];
+        size_t unknown = 0;
+        CHECK_INT_EQ(vemt_subjects_count(q, N, got, GROUPS, &unknown), VEMT_OK);
+        CHECK_INT_EQ((long)unknown, (long)want_unknown);
+        CHECK_INT_EQ(vemt_subjects_top(r, N, GROUPS, got_s, got_top), VEMT_OK);
+        for (int g = 0; g < GROUPS; g++) {
+            CHECK_NEAR(got[g], want[g], 0);
+            CHECK_NEAR(got_s[g], want_s[g], 0);
+            CHECK_NEAR(got_top[g], want_top[g], 0);
+        }
+    }
+}
+
 TEST_SUITE(subjects) {
+    RUN(linear_count_matches_brute_force);
     RUN(distinct_keys_counted_exactly);
     RUN(cells_count_known_subjects_and_report_unknown);
     RUN(dominance_counts_keyless_as_one_subject);
