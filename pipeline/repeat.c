@@ -127,6 +127,17 @@ static int by_child(const void *p, const void *q) {
     return (a->unit > b->unit) - (a->unit < b->unit);
 }
 
+/* One child's run of fc (sorted by key, unit) and its first event. */
+typedef struct child_span {
+    size_t begin, end, first_event;
+} child_span;
+
+static int by_first_event(const void *p, const void *q) {
+    const child_span *a = p, *b = q;
+    return (a->first_event > b->first_event) -
+           (a->first_event < b->first_event);
+}
+
 static vemt_status child_lists(const vemt_events *ev, const vemt_units *g,
                                size_t **start, size_t **units, size_t *nc,
                                size_t *unknown) {
@@ -151,13 +162,32 @@ static vemt_status child_lists(const vemt_events *ev, const vemt_units *g,
             (*unknown)++;
     }
     qsort(fc, m, sizeof *fc, by_child);
+    /* Children in the order of their first found-at event in the input,
+     * not of their keys: the permutation draws child c's stream, and keys
+     * are keyed pseudonyms (a random key a run), so key order would give
+     * other p-values for the same data. */
+    child_span *cs = vemt_calloc(m + 1, sizeof *cs);
+    if (!cs) {
+        vemt_free(fc);
+        return VEMT_E_NOMEM;
+    }
+    size_t n_spans = 0;
     for (size_t i = 0; i < m; i++) {
-        bool new_child = i == 0 || strcmp(fc[i].key, fc[i - 1].key);
-        if (new_child) (*start)[(*nc)++] = k;
-        if (new_child || fc[i].unit != fc[i - 1].unit)
-            (*units)[k++] = fc[i].unit;
+        if (i == 0 || strcmp(fc[i].key, fc[i - 1].key))
+            cs[n_spans++] = (child_span){i, i, fc[i].event};
+        child_span *c = &cs[n_spans - 1];
+        c->end = i + 1;
+        if (fc[i].event < c->first_event) c->first_event = fc[i].event;
+    }
+    qsort(cs, n_spans, sizeof *cs, by_first_event);
+    for (size_t c = 0; c < n_spans; c++) {
+        (*start)[(*nc)++] = k;
+        for (size_t i = cs[c].begin; i < cs[c].end; i++)
+            if (i == cs[c].begin || fc[i].unit != fc[i - 1].unit)
+                (*units)[k++] = fc[i].unit;
     }
     (*start)[*nc] = k;
+    vemt_free(cs);
     vemt_free(fc);
     return VEMT_OK;
 }

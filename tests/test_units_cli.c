@@ -259,6 +259,39 @@ TEST(permutations_reproducible_across_threads) {
     free(a), free(b), free(c);
 }
 
+/* The child-level test's p-values do not depend on the pseudonym key (a
+ * random one each run unless given): children are taken in the order of
+ * their first found-at event, not of their keyed pseudonyms. */
+TEST(child_test_same_under_any_key) {
+    static const char run[] =
+        "run --demo --cell-size 300 --no-trends --clusters none --no-kde "
+        "--quiet --permutations 199";
+    static const char *const keys[] = {
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"};
+    char args[512];
+    for (int i = 0; i < 2; i++) {
+        setenv("VEMT_PSEUDONYM_KEY", keys[i], 1);
+        snprintf(args, sizeof args, "%s --out key%d.gpkg", run, i);
+        CHECK_INT_EQ(vemt(args, NULL, 0), 0);
+    }
+    unsetenv("VEMT_PSEUDONYM_KEY");
+    double tested[2], sum[2];
+    for (int i = 0; i < 2; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "key%d.gpkg", i);
+        tested[i] = sql_num(name,
+                            "SELECT count(*) FROM found_hotspots "
+                            "WHERE child_p_sim IS NOT NULL");
+        sum[i] = sql_num(name,
+                         "SELECT sum(fid * child_p_sim) FROM "
+                         "found_hotspots");
+    }
+    CHECK(tested[0] > 100);
+    CHECK_NEAR(tested[1], tested[0], 0);
+    CHECK_NEAR(sum[1], sum[0], 0);
+}
+
 TEST(scale_profile_gives_the_auto_band) {
     static const char run[] =
         "run --demo --no-trends --clusters none --no-kde --permutations 0 "
@@ -866,6 +899,7 @@ TEST_SUITE(units_cli) {
     RUN(wards_match_spdep);
     RUN(grids_match_spdep);
     RUN(permutations_reproducible_across_threads);
+    RUN(child_test_same_under_any_key);
     RUN(scale_profile_gives_the_auto_band);
     RUN(bad_area_options);
     RUN(clusters_agree_with_events);
