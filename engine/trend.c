@@ -7,6 +7,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +71,65 @@ static void z_and_p(vemt_mk *out) {
 static double median_sorted(const double *s, size_t m) {
     if (m == 0) return (double)NAN;
     return m % 2 ? s[m / 2] : 0.5 * (s[m / 2 - 1] + s[m / 2]);
+}
+
+/* The middle one of a, b and c. */
+static double median3(double a, double b, double c) {
+    if (a < b) return b < c ? b : a < c ? c : a;
+    return a < c ? a : b < c ? c : b;
+}
+
+/* The element of rank r (0-based, ascending) of s[0..m), r < m, no NaN in
+ * s, by Hoare's FIND (Hoare 1961, "Algorithm 65: Find", Commun. ACM
+ * 4(7):321-322, doi:10.1145/366622.366647; Wirth 1976, "Algorithms + Data
+ * Structures = Programs", 2.3.4), median-of-three pivots: O(m) expected.
+ * s is reordered so that s[0..r) <= s[r] <= s(r..m). After 64 rounds
+ * (inputs that defeat the pivots) the rest is sorted. */
+static double select_rank(double *s, size_t m, size_t r) {
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)m - 1, k = (ptrdiff_t)r;
+    for (int round = 0; lo < hi; round++) {
+        if (round == 64) {
+            qsort(s + lo, (size_t)(hi - lo + 1), sizeof *s, cmp_double);
+            break;
+        }
+        double piv = median3(s[lo], s[lo + (hi - lo) / 2], s[hi]);
+        /* The pivot's value is in s[lo..hi], so neither scan leaves it;
+         * each round moves lo up or hi down. */
+        ptrdiff_t i = lo, j = hi;
+        do {
+            while (s[i] < piv) i++;
+            while (piv < s[j]) j--;
+            if (i <= j) {
+                double t = s[i];
+                s[i++] = s[j];
+                s[j--] = t;
+            }
+        } while (i <= j);
+        if (j < k) lo = i;
+        if (k < i) hi = j;
+    }
+    return s[r];
+}
+
+/* The median of s[0..m), reordering s: the value median_sorted gives for
+ * s sorted by cmp_double (for even m the mean of the two middle ones), by
+ * selection instead of a sort. A NaN or a -0 (equal to +0 but not the
+ * same, so the sort's order of equal values would decide which one is the
+ * median) sends s to the sort as before, so the result is always bit for
+ * bit the sort's. */
+static double median_of(double *s, size_t m) {
+    if (m == 0) return (double)NAN;
+    for (size_t i = 0; i < m; i++)
+        if (isnan(s[i]) || (s[i] == 0 && signbit(s[i]))) {
+            qsort(s, m, sizeof *s, cmp_double);
+            return median_sorted(s, m);
+        }
+    double hi = select_rank(s, m, m / 2);
+    if (m % 2) return hi;
+    double lo = s[0];
+    for (size_t i = 1; i < m / 2; i++)
+        if (s[i] > lo) lo = s[i];
+    return 0.5 * (lo + hi);
 }
 
 /* Null statistics with the reason. */
@@ -149,8 +209,7 @@ vemt_status vemt_mann_kendall_min(const double *x, size_t n, size_t min_steps,
         goto done;
     }
     m = pair_slopes(v, pos, k, slopes);
-    qsort(slopes, m, sizeof *slopes, cmp_double);
-    out->sen_slope = median_sorted(slopes, m);
+    out->sen_slope = median_of(slopes, m);
 done:
     vemt_free(v), vemt_free(pos), vemt_free(slopes);
     return st;
@@ -196,8 +255,7 @@ vemt_status vemt_seasonal_kendall(const double *x, size_t n, size_t period,
     if (!st && m > 0) {
         z_and_p(out);
         out->tau = out->s / pairs;
-        qsort(slopes, m, sizeof *slopes, cmp_double);
-        out->sen_slope = median_sorted(slopes, m);
+        out->sen_slope = median_of(slopes, m);
     }
     vemt_free(v), vemt_free(pos), vemt_free(slopes);
     return st;
