@@ -30,6 +30,7 @@ typedef struct perm_worker {
     perm_run *run;
     void *pool;      /* the n values, permuted in place and restored */
     uint32_t *swaps; /* positions swapped by the current draw */
+    double *vals;    /* the values it drew (room for any pool type) */
 } perm_worker;
 
 #define PERM_CHUNK 32
@@ -41,18 +42,21 @@ static const uint8_t pool_size[] = {1, 2, 4, 8};
  * (*le) from a pool of element type T, summed in S. Unit i's own value is
  * moved out of reach (to the end of the pool) while its neighbours are
  * drawn. One draw is a partial Fisher-Yates shuffle (Knuth, TAOCP vol. 2,
- * 3rd ed., 3.4.2 Algorithm P) putting k values taken without replacement
- * from pool[0..last) into pool[0..k); the swaps are undone in reverse, so
- * the pool is back in its original order and the next unit's draws do not
+ * 3rd ed., 3.4.2 Algorithm P) taking k values without replacement from
+ * pool[0..last): step j swaps pool[j] with a random pool[t], t >= j. No
+ * later step reads pool[j], so only pool[t] is written, and the draw is
+ * undone by writing the values drawn back to their places in reverse: the
+ * pool is back in its original order, and the next unit's draws do not
  * depend on which units this thread handled before. Every pool type makes
  * the same picks from the same stream, so only the element size differs:
  * an integer pool is a quarter or an eighth of the doubles' bytes, and its
  * random accesses stay in cache. */
 #define DEFINE_TAILS(T, S)                                                    \
     static void tails_##T(T *pool, const perm_run *run, size_t i, uint32_t k, \
-                          S lo, S hi, uint32_t *swaps, size_t *ge,            \
-                          size_t *le) {                                       \
+                          S lo, S hi, uint32_t *swaps, void *scratch,         \
+                          size_t *ge, size_t *le) {                           \
         uint32_t last = (uint32_t)(run->n - 1);                               \
+        T *vals = scratch;                                                    \
         T own = pool[i];                                                      \
         pool[i] = pool[last];                                                 \
         pool[last] = own;                                                     \
@@ -64,15 +68,11 @@ static const uint8_t pool_size[] = {1, 2, 4, 8};
                 uint32_t t = j + vemt_stream_pick(&r, last - j);              \
                 T v = pool[t];                                                \
                 pool[t] = pool[j];                                            \
-                pool[j] = v;                                                  \
                 swaps[j] = t;                                                 \
+                vals[j] = v;                                                  \
                 s += v;                                                       \
             }                                                                 \
-            for (uint32_t j = k; j-- > 0;) {                                  \
-                T v = pool[j];                                                \
-                pool[j] = pool[swaps[j]];                                     \
-                pool[swaps[j]] = v;                                           \
-            }                                                                 \
+            for (uint32_t j = k; j-- > 0;) pool[swaps[j]] = vals[j];          \
             g += s >= lo;                                                     \
             l += s <= hi;                                                     \
         }                                                                     \
@@ -114,19 +114,20 @@ static double unit_p(const perm_run *run, perm_worker *wk, size_t i) {
     uint32_t d = (uint32_t)drawn;
     switch (run->pool) {
         case VEMT_PERM_POOL_U8:
-            tails_uint8_t(wk->pool, run, i, d, iobs, iobs, wk->swaps, &ge, &le);
+            tails_uint8_t(wk->pool, run, i, d, iobs, iobs, wk->swaps, wk->vals,
+                          &ge, &le);
             break;
         case VEMT_PERM_POOL_U16:
-            tails_uint16_t(wk->pool, run, i, d, iobs, iobs, wk->swaps, &ge,
-                           &le);
+            tails_uint16_t(wk->pool, run, i, d, iobs, iobs, wk->swaps, wk->vals,
+                           &ge, &le);
             break;
         case VEMT_PERM_POOL_U32:
-            tails_uint32_t(wk->pool, run, i, d, iobs, iobs, wk->swaps, &ge,
-                           &le);
+            tails_uint32_t(wk->pool, run, i, d, iobs, iobs, wk->swaps, wk->vals,
+                           &ge, &le);
             break;
         case VEMT_PERM_POOL_DOUBLE:
             tails_double(wk->pool, run, i, d, obs - tol, obs + tol, wk->swaps,
-                         &ge, &le);
+                         wk->vals, &ge, &le);
             break;
     }
     return vemt_mc_p_two_sided(ge, le, run->permutations);
@@ -142,6 +143,7 @@ static void free_workers(perm_worker *wk, unsigned nt) {
     for (unsigned t = 0; wk && t < nt; t++) {
         vemt_free(wk[t].pool);
         vemt_free(wk[t].swaps);
+        vemt_free(wk[t].vals);
     }
     vemt_free(wk);
 }
@@ -172,7 +174,8 @@ static perm_worker *make_workers(perm_run *run, unsigned nt, size_t maxk) {
         wk[t].run = run;
         wk[t].pool = vemt_calloc(run->n, pool_size[run->pool]);
         wk[t].swaps = vemt_calloc(maxk, sizeof *wk[t].swaps);
-        if (!wk[t].pool || !wk[t].swaps) {
+        wk[t].vals = vemt_calloc(maxk, sizeof *wk[t].vals);
+        if (!wk[t].pool || !wk[t].swaps || !wk[t].vals) {
             free_workers(wk, nt);
             return NULL;
         }
