@@ -132,15 +132,34 @@ static double sorted_sen(const double *x, size_t n, size_t period) {
     return med;
 }
 
+/* Var(S) of the kept values with Kendall's tie correction (as in
+ * mann_kendall_reference), the tie groups counted pair by pair. */
+static double brute_var_s(const double *x, size_t n) {
+    double k = 0, ties = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i])) continue;
+        k++;
+        bool first = true;
+        double t = 0;
+        for (size_t j = 0; j < n; j++) {
+            if (j < i && x[j] == x[i]) first = false;
+            t += x[j] == x[i];
+        }
+        if (first) ties += t * (t - 1) * (2 * t + 5);
+    }
+    return (k * (k - 1) * (2 * k + 5) - ties) / 18.0;
+}
+
 /* Bitwise equal, or both NaN. */
 static bool same_double(double a, double b) {
     return (isnan(a) && isnan(b)) || !memcmp(&a, &b, sizeof a);
 }
 
 TEST(sen_slope_selection_matches_sort) {
-    /* Random series of small counts (many tied slopes), some NaN steps,
-     * lengths 3..60 and 400 (odd and even numbers of slopes), and the
-     * values a sort orders differently from a selection: -0 beside +0, and
+    /* Random series of small counts (many tied values and slopes), some
+     * NaN steps, lengths 3..60 and 400 (odd and even numbers of slopes;
+     * short and long sorts of the values for Var(S)), and the values a
+     * sort orders differently from a selection: -0 beside +0, and
      * infinities whose difference is NaN. */
     uint32_t seed = 1;
     int odd = 0, even = 0;
@@ -152,7 +171,6 @@ TEST(sen_slope_selection_matches_sort) {
             uint32_t r = seed >> 24;
             x[i] = r < 20 ? (double)NAN : (double)(r % 9) - (rep % 3 ? 0 : 4);
             if (rep % 7 == 0) x[i] /= 3; /* slopes that are not integers */
-            kept += !isnan(x[i]);
         }
         if (rep % 50 == 1) x[1] = -0.0, x[2] = 0.0, x[n - 1] = 0.0;
         if (rep % 50 == 2) x[0] = INFINITY, x[n - 1] = INFINITY;
@@ -169,6 +187,7 @@ TEST(sen_slope_selection_matches_sort) {
         if (!same_double(mk.sen_slope, want))
             TEST_FAIL_AT(t_, "series %d (n %zu): Sen %.17g, sorted %.17g", rep,
                          n, mk.sen_slope, want);
+        CHECK_NEAR(mk.var_s, brute_var_s(x, n), 0);
         size_t m = kept * (kept - 1) / 2;
         odd += m % 2, even += m % 2 == 0;
         if (n >= 24) {
