@@ -49,8 +49,8 @@ static const uint8_t pool_size[] = {1, 2, 4, 8};
  * pool is back in its original order, and the next unit's draws do not
  * depend on which units this thread handled before. Every pool type makes
  * the same picks from the same stream, so only the element size differs:
- * an integer pool is a quarter or an eighth of the doubles' bytes, and its
- * random accesses stay in cache. */
+ * an integer pool is a half, a quarter or an eighth of the doubles' bytes,
+ * and its random accesses stay in cache. */
 #define DEFINE_TAILS(T, S)                                                    \
     static void tails_##T(T *pool, const perm_run *run, size_t i, uint32_t k, \
                           S lo, S hi, uint32_t *swaps, void *scratch,         \

@@ -26,9 +26,11 @@ typedef enum vemt_perm_kind {
  * neighbour but itself gets NaN. kind (n entries; NULL: all VARIES) marks
  * constant and undefined statistics. Unit i draws from its own stream,
  * derived from opts->seed and i, so p_sim does not depend on the number of
- * threads. Reports progress as stage "permutations" from the calling
- * thread. Returns VEMT_E_ARG (size mismatch, n < 2 or >= 2^32, no
- * permutations, a non-finite value), VEMT_E_NOMEM. */
+ * threads. Draws from the narrowest pool that holds x
+ * (vemt_permute_pool_for); every pool gives the same p_sim. Reports
+ * progress as stage "permutations" from the calling thread. Returns VEMT_E_ARG
+ * (size mismatch, n < 2 or >= 2^32, no permutations, a non-finite value),
+ * VEMT_E_NOMEM. */
 vemt_status vemt_permute_pseudo_p(vemt_ctx *ctx, const vemt_weights *w,
                                   const double *x, size_t n,
                                   const uint8_t *kind,
