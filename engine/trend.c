@@ -7,6 +7,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +23,22 @@ static int cmp_double(const void *a, const void *b) {
     int nx = isnan(x), ny = isnan(y);
     if (nx || ny) return nx - ny;
     return (x > y) - (x < y);
+}
+
+/* Sort a[0..n) (no NaN) by insertion for the short series of a trend,
+ * where it beats qsort's calls through a comparison function, and with
+ * qsort beyond 32 values. Tied values end up adjacent either way. */
+static void sort_short(double *a, size_t n) {
+    if (n > 32) {
+        qsort(a, n, sizeof *a, cmp_double);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        double v = a[i];
+        size_t j = i;
+        for (; j > 0 && v < a[j - 1]; j--) a[j] = a[j - 1];
+        a[j] = v;
+    }
 }
 
 /* Sum over groups of tied values of t (t - 1) (2t + 5), and of t (t - 1) / 2
@@ -52,7 +70,7 @@ static vemt_status kendall_s(const double *x, size_t n, double *s,
     double *sorted = vemt_malloc(n * sizeof *sorted);
     if (!sorted) return VEMT_E_NOMEM;
     memcpy(sorted, x, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, cmp_double);
+    sort_short(sorted, n);
     double ties, dn = (double)n;
     tie_sums(sorted, n, &ties, tied_pairs);
     vemt_free(sorted);
@@ -70,6 +88,80 @@ static void z_and_p(vemt_mk *out) {
 static double median_sorted(const double *s, size_t m) {
     if (m == 0) return (double)NAN;
     return m % 2 ? s[m / 2] : 0.5 * (s[m / 2 - 1] + s[m / 2]);
+}
+
+/* The middle one of a, b and c. */
+static double median3(double a, double b, double c) {
+    if (a < b) return b < c ? b : a < c ? c : a;
+    return a < c ? a : b < c ? c : b;
+}
+
+/* Moves the values of s[lo..hi) below piv (or, with or_equal, not above
+ * it) to the front, returning where the rest begins: Lomuto's partition
+ * (Bentley 1984, "Programming pearls: how to sort", Commun. ACM
+ * 27(4):287-291, doi:10.1145/358027.358029) with the swap unconditional
+ * and only the boundary's step depending on the comparison, so the random
+ * order of the slopes costs no branch mispredictions. */
+static size_t partition(double *s, size_t lo, size_t hi, double piv,
+                        bool or_equal) {
+    size_t b = lo;
+    for (size_t i = lo; i < hi; i++) {
+        double v = s[i];
+        s[i] = s[b];
+        s[b] = v;
+        b += or_equal ? v <= piv : v < piv;
+    }
+    return b;
+}
+
+/* The element of rank r (0-based, ascending) of s[0..m), r < m, no NaN in
+ * s, by Hoare's FIND (Hoare 1961, "Algorithm 65: Find", Commun. ACM
+ * 4(7):321-322, doi:10.1145/366622.366647) with median-of-three pivots and
+ * a three-way split (below, equal to, above the pivot; counts have many
+ * tied slopes): O(m) expected. s is reordered so that
+ * s[0..r) <= s[r] <= s(r..m). After 64 rounds (inputs that defeat the
+ * pivots) the rest is sorted. */
+static double select_rank(double *s, size_t m, size_t r) {
+    size_t lo = 0, hi = m;
+    for (int round = 0; hi - lo > 1; round++) {
+        if (round == 64) {
+            qsort(s + lo, hi - lo, sizeof *s, cmp_double);
+            break;
+        }
+        /* s[0..lo) <= s[lo..hi) <= s[hi..m), and r is in [lo, hi). The
+         * pivot's own value is in s[lo..hi), so each round shrinks it. */
+        double piv = median3(s[lo], s[lo + (hi - lo) / 2], s[hi - 1]);
+        size_t below = partition(s, lo, hi, piv, false);
+        if (r < below) {
+            hi = below;
+            continue;
+        }
+        size_t equal = partition(s, below, hi, piv, true);
+        if (r < equal) return s[r];
+        lo = equal;
+    }
+    return s[r];
+}
+
+/* The median of s[0..m), reordering s: the value median_sorted gives for
+ * s sorted by cmp_double (for even m the mean of the two middle ones), by
+ * selection instead of a sort. A NaN or a -0 (equal to +0 but not the
+ * same, so the sort's order of equal values would decide which one is the
+ * median) sends s to the sort as before, so the result is always bit for
+ * bit the sort's. */
+static double median_of(double *s, size_t m) {
+    if (m == 0) return (double)NAN;
+    for (size_t i = 0; i < m; i++)
+        if (isnan(s[i]) || (s[i] == 0 && signbit(s[i]))) {
+            qsort(s, m, sizeof *s, cmp_double);
+            return median_sorted(s, m);
+        }
+    double hi = select_rank(s, m, m / 2);
+    if (m % 2) return hi;
+    double lo = s[0];
+    for (size_t i = 1; i < m / 2; i++)
+        if (s[i] > lo) lo = s[i];
+    return 0.5 * (lo + hi);
 }
 
 /* Null statistics with the reason. */
@@ -149,8 +241,7 @@ vemt_status vemt_mann_kendall_min(const double *x, size_t n, size_t min_steps,
         goto done;
     }
     m = pair_slopes(v, pos, k, slopes);
-    qsort(slopes, m, sizeof *slopes, cmp_double);
-    out->sen_slope = median_sorted(slopes, m);
+    out->sen_slope = median_of(slopes, m);
 done:
     vemt_free(v), vemt_free(pos), vemt_free(slopes);
     return st;
@@ -196,8 +287,7 @@ vemt_status vemt_seasonal_kendall(const double *x, size_t n, size_t period,
     if (!st && m > 0) {
         z_and_p(out);
         out->tau = out->s / pairs;
-        qsort(slopes, m, sizeof *slopes, cmp_double);
-        out->sen_slope = median_sorted(slopes, m);
+        out->sen_slope = median_of(slopes, m);
     }
     vemt_free(v), vemt_free(pos), vemt_free(slopes);
     return st;

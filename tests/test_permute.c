@@ -4,12 +4,14 @@
  * thread count, bounded, at its floor on a planted hot spot, exact on a
  * tiny case (without replacement, self held fixed), and in agreement with
  * an independent R implementation of the same null and, in distribution,
- * with spdep's localG_perm (tests/ref/lisa_spdep_ref.h).
+ * with spdep's localG_perm (tests/ref/lisa_spdep_ref.h); the integer pools
+ * give exactly the double pool's p values.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/permute.h"
 #include "engine/weights.h"
 #include "tests/ref/lisa_spdep_ref.h"
 #include "tests/test.h"
@@ -132,6 +134,87 @@ TEST(exact_without_replacement) {
     vemt_ctx_destroy(ctx);
 }
 
+/* p of x on each pool from `from` to the double pool (threads 2, kind as
+ * given) is the same, bit for bit, as on the double pool; narrower pools
+ * are refused. */
+static void check_pools(test_state *t_, vemt_ctx *ctx, const vemt_weights *w,
+                        const double *x, size_t n, const uint8_t *kind,
+                        vemt_perm_pool from) {
+    vemt_perm_opts o = {.permutations = 299, .seed = 5, .threads = 2};
+    double *ref = malloc(n * sizeof *ref), *p = malloc(n * sizeof *p);
+    CHECK_INT_EQ(vemt_permute_pseudo_p_pool(ctx, w, x, n, kind, &o,
+                                            VEMT_PERM_POOL_DOUBLE, ref),
+                 VEMT_OK);
+    for (int pool = VEMT_PERM_POOL_U8; pool < VEMT_PERM_POOL_DOUBLE; pool++) {
+        vemt_status st = vemt_permute_pseudo_p_pool(ctx, w, x, n, kind, &o,
+                                                    (vemt_perm_pool)pool, p);
+        CHECK_INT_EQ(st, pool < (int)from ? VEMT_E_ARG : VEMT_OK);
+        if (st == VEMT_OK) CHECK(!memcmp(p, ref, n * sizeof *p));
+    }
+    /* The default picks `from`, with the same p. */
+    CHECK_INT_EQ(vemt_permute_pseudo_p(ctx, w, x, n, kind, &o, p), VEMT_OK);
+    CHECK(!memcmp(p, ref, n * sizeof *p));
+    free(ref), free(p);
+}
+
+TEST(integer_pools_match_double_pool) {
+    vemt_ctx *ctx;
+    vemt_ctx_create(1, &ctx);
+    enum { NC = 23, NR = 17, N = NC * NR };
+    vemt_weights *w = queen(ctx, NC, NR, true);
+    double x[N], half[N], p[N], ph[N];
+    uint8_t kind[N];
+    /* Counts 0..7 (many tied sums) with some units marked constant or
+     * undefined, then the same shifted to just under and over 2^16 and
+     * 2^32: the pool the values need, and every wider one, give the
+     * double pool's p. */
+    lcg_counts(x, N, 11);
+    for (size_t i = 0; i < N; i++) kind[i] = (uint8_t)(i % 17 == 3 ? i % 3 : 0);
+    CHECK_INT_EQ(vemt_permute_pool_for(x, N, 9), VEMT_PERM_POOL_U8);
+    check_pools(t_, ctx, w, x, N, kind, VEMT_PERM_POOL_U8);
+    x[100] = 255;
+    check_pools(t_, ctx, w, x, N, NULL, VEMT_PERM_POOL_U8);
+    for (size_t i = 0; i < N; i++) x[i] += 65535 - 255;
+    CHECK_INT_EQ(vemt_permute_pool_for(x, N, 9), VEMT_PERM_POOL_U16);
+    check_pools(t_, ctx, w, x, N, NULL, VEMT_PERM_POOL_U16);
+    x[200] = 65536;
+    check_pools(t_, ctx, w, x, N, NULL, VEMT_PERM_POOL_U32);
+    for (size_t i = 0; i < N; i++) x[i] += 4294967295.0 - 65536;
+    CHECK_INT_EQ(vemt_permute_pool_for(x, N, 9), VEMT_PERM_POOL_U32);
+    check_pools(t_, ctx, w, x, N, NULL, VEMT_PERM_POOL_U32);
+    x[300] = 4294967296.0;
+    check_pools(t_, ctx, w, x, N, NULL, VEMT_PERM_POOL_DOUBLE);
+    /* Halved counts are fractions (the double pool) and every sum and
+     * tolerance halves exactly: the same p as the counts (a byte pool). */
+    vemt_perm_opts o = {.permutations = 499, .seed = 3, .threads = 2};
+    lcg_counts(x, N, 12);
+    for (size_t i = 0; i < N; i++) half[i] = x[i] / 2;
+    CHECK_INT_EQ(vemt_permute_pool_for(half, N, 9), VEMT_PERM_POOL_DOUBLE);
+    CHECK_INT_EQ(vemt_gistar_permute(ctx, w, x, N, &o, p), VEMT_OK);
+    CHECK_INT_EQ(vemt_gistar_permute(ctx, w, half, N, &o, ph), VEMT_OK);
+    CHECK(!memcmp(p, ph, sizeof p));
+    /* Local Moran: the same for both. */
+    CHECK_INT_EQ(vemt_lisa_permute(ctx, w, x, N, &o, p), VEMT_OK);
+    CHECK_INT_EQ(vemt_lisa_permute(ctx, w, half, N, &o, ph), VEMT_OK);
+    CHECK(!memcmp(p, ph, sizeof p));
+    /* A negative value or a fraction takes the double pool; so do sums
+     * that could reach 2^44 (max x max_drawn). */
+    x[5] = -1;
+    CHECK_INT_EQ(vemt_permute_pool_for(x, N, 9), VEMT_PERM_POOL_DOUBLE);
+    check_pools(t_, ctx, w, x, N, NULL, VEMT_PERM_POOL_DOUBLE);
+    x[5] = 2.5;
+    CHECK_INT_EQ(vemt_permute_pool_for(x, N, 9), VEMT_PERM_POOL_DOUBLE);
+    x[5] = -0.0; /* a whole number */
+    CHECK_INT_EQ(vemt_permute_pool_for(x, N, 9), VEMT_PERM_POOL_U8);
+    x[5] = 4294967295.0;
+    CHECK_INT_EQ(vemt_permute_pool_for(x, N, 4096), VEMT_PERM_POOL_U32);
+    CHECK_INT_EQ(vemt_permute_pool_for(x, N, 4097), VEMT_PERM_POOL_DOUBLE);
+    x[5] = NAN;
+    CHECK_INT_EQ(vemt_permute_pool_for(x, N, 9), VEMT_PERM_POOL_DOUBLE);
+    vemt_weights_destroy(w);
+    vemt_ctx_destroy(ctx);
+}
+
 TEST(bad_arguments) {
     vemt_ctx *ctx;
     vemt_ctx_create(1, &ctx);
@@ -220,6 +303,7 @@ TEST_SUITE(permute) {
     RUN(same_for_any_thread_count);
     RUN(planted_hot_spot_at_floor);
     RUN(exact_without_replacement);
+    RUN(integer_pools_match_double_pool);
     RUN(bad_arguments);
     RUN(matches_r_conditional_null);
     RUN(agrees_with_spdep_in_distribution);

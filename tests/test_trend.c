@@ -4,6 +4,9 @@
  * categories, FDR bins, the space-time cube and its Gi*.
  */
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/engine.h"
@@ -104,6 +107,107 @@ TEST(mann_kendall_with_gaps) {
     CHECK_INT_EQ((long)a.n, 10);
     CHECK_NEAR(a.s, 45, 0);
     CHECK_NEAR(a.sen_slope, 1, 0);
+}
+
+/* The reference Sen's slope: every pair's slope (steps with a NaN value
+ * left out, steps keeping their index; within a season for period > 1),
+ * sorted with NaN last and the middle one or the mean of the middle two
+ * taken, as trend.c did before it selected. */
+static int by_value_nan_last(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    if (isnan(x) || isnan(y)) return isnan(x) - isnan(y);
+    return (x > y) - (x < y);
+}
+
+static double sorted_sen(const double *x, size_t n, size_t period) {
+    double *s = malloc((n * n / 2 + 1) * sizeof *s), med = NAN;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + period; j < n; j += period)
+            if (!isnan(x[i]) && !isnan(x[j]))
+                s[m++] = (x[j] - x[i]) / (double)((j - i) / period);
+    qsort(s, m, sizeof *s, by_value_nan_last);
+    if (m) med = m % 2 ? s[m / 2] : 0.5 * (s[m / 2 - 1] + s[m / 2]);
+    free(s);
+    return med;
+}
+
+/* Var(S) of the kept values with Kendall's tie correction (as in
+ * mann_kendall_reference), the tie groups counted pair by pair. */
+static double brute_var_s(const double *x, size_t n) {
+    double k = 0, ties = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i])) continue;
+        k++;
+        bool first = true;
+        double t = 0;
+        for (size_t j = 0; j < n; j++) {
+            if (j < i && x[j] == x[i]) first = false;
+            t += x[j] == x[i];
+        }
+        if (first) ties += t * (t - 1) * (2 * t + 5);
+    }
+    return (k * (k - 1) * (2 * k + 5) - ties) / 18.0;
+}
+
+/* Bitwise equal, or both NaN. */
+static bool same_double(double a, double b) {
+    return (isnan(a) && isnan(b)) || !memcmp(&a, &b, sizeof a);
+}
+
+TEST(sen_slope_selection_matches_sort) {
+    /* Random series of small counts (many tied values and slopes), some
+     * NaN steps, lengths 3..60 and 400 (odd and even numbers of slopes;
+     * short and long sorts of the values for Var(S)), and the values a
+     * sort orders differently from a selection: -0 beside +0, and
+     * infinities whose difference is NaN. */
+    uint32_t seed = 1;
+    int odd = 0, even = 0;
+    double x[400];
+    for (int rep = 0; rep < 600; rep++) {
+        size_t n = rep < 580 ? 3 + (size_t)rep % 58 : 400, kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1664525u + 1013904223u;
+            uint32_t r = seed >> 24;
+            x[i] = r < 20 ? (double)NAN : (double)(r % 9) - (rep % 3 ? 0 : 4);
+            if (rep % 7 == 0) x[i] /= 3; /* slopes that are not integers */
+        }
+        if (rep % 50 == 1) x[1] = -0.0, x[2] = 0.0, x[n - 1] = 0.0;
+        if (rep % 50 == 2) x[0] = INFINITY, x[n - 1] = INFINITY;
+        kept = 0;
+        for (size_t i = 0; i < n; i++) kept += !isnan(x[i]);
+        vemt_mk mk;
+        vemt_status st = vemt_mann_kendall(x, n, &mk);
+        if (kept < 3) {
+            CHECK_INT_EQ(st, VEMT_E_ARG);
+            continue;
+        }
+        CHECK_INT_EQ(st, VEMT_OK);
+        double want = sorted_sen(x, n, 1);
+        if (!same_double(mk.sen_slope, want))
+            TEST_FAIL_AT(t_, "series %d (n %zu): Sen %.17g, sorted %.17g", rep,
+                         n, mk.sen_slope, want);
+        CHECK_NEAR(mk.var_s, brute_var_s(x, n), 0);
+        size_t m = kept * (kept - 1) / 2;
+        odd += m % 2, even += m % 2 == 0;
+        if (n >= 24) {
+            CHECK_INT_EQ(vemt_seasonal_kendall(x, n, 12, &mk), VEMT_OK);
+            want = sorted_sen(x, n, 12);
+            if (!same_double(mk.sen_slope, want))
+                TEST_FAIL_AT(t_,
+                             "series %d (n %zu): seasonal %.17g, "
+                             "sorted %.17g",
+                             rep, n, mk.sen_slope, want);
+        }
+    }
+    CHECK(odd > 100 && even > 100);
+    /* The stable sort makes -0 the median of these 15 slopes (ten are
+     * zeros, the fourth and eighth of them -0): so does vemt. */
+    const double z[] = {0.0, 0.0, 1.0, -0.0, 0.0, 0.0};
+    vemt_mk mk;
+    CHECK_INT_EQ(vemt_mann_kendall(z, 6, &mk), VEMT_OK);
+    CHECK(mk.sen_slope == 0 && signbit(mk.sen_slope));
+    CHECK(same_double(mk.sen_slope, sorted_sen(z, 6, 1)));
 }
 
 TEST(seasonal_kendall_reference) {
@@ -350,6 +454,7 @@ TEST_SUITE(trend) {
     RUN(poisson_change_reference);
     RUN(mann_kendall_with_gaps);
     RUN(seasonal_kendall_reference);
+    RUN(sen_slope_selection_matches_sort);
     RUN(poisson_rate_reference);
     RUN(emerging_hot_spot_categories);
     RUN(chainey_categories);
