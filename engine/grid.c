@@ -330,7 +330,7 @@ static vemt_status mean_nn_distance(vemt_ctx *ctx, const double *xy, size_t n,
     vemt_status st = x && y ? VEMT_OK : VEMT_E_NOMEM;
     for (size_t i = 0; !st && i < n; i++)
         x[i] = xy[2 * i], y[i] = xy[2 * i + 1];
-    if (!st) st = vemt_kdtree_create(x, y, n, &t);
+    if (!st) st = vemt_kdtree_create(ctx, x, y, n, &t);
     vemt_free(x), vemt_free(y);
     if (!st && !(d = vemt_calloc(n, sizeof *d))) st = VEMT_E_NOMEM;
     if (!st)

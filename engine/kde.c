@@ -200,7 +200,7 @@ static vemt_status knn_bandwidth(vemt_ctx *ctx, const vemt_points *pts,
     for (size_t i = 0; !st && i < n; i++)
         x[i] = xy[2 * i], y[i] = xy[2 * i + 1];
     vemt_free(xy);
-    if (!st) st = vemt_kdtree_create(x, y, n, &t);
+    if (!st) st = vemt_kdtree_create(ctx, x, y, n, &t);
     vemt_free(x), vemt_free(y);
     if (!st && !(d = vemt_calloc(n, sizeof *d))) st = VEMT_E_NOMEM;
     /* The distances on the context's threads (kdtree.c), then summed here

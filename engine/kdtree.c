@@ -72,35 +72,69 @@ static void node_box(vemt_kdtree *t, size_t nd) {
     }
 }
 
-/* Split nodes breadth first: children always come after their parent. */
-static void build(vemt_kdtree *t) {
+/* Node nd's own work: its box, and then either its points' leaf or (its
+ * children already numbered) the median split of its positions on the
+ * wider side of its box. Nodes of one level own disjoint positions. */
+static void split_node(vemt_kdtree *t, size_t nd) {
+    node_box(t, nd);
+    size_t lo = t->lo[nd], hi = t->hi[nd];
+    if (!t->kid[nd]) {
+        for (size_t p = lo; p < hi; p++) t->leaf[p] = (uint32_t)nd;
+        return;
+    }
+    const double *b = &t->box[4 * nd];
+    int axis = b[3] - b[2] > b[1] - b[0];
+    select_kth(t, lo, hi, t->hi[t->kid[nd]], axis);
+}
+
+/* One level of the build for vemt_mc_run: item i is node first + i. */
+typedef struct level_job {
+    vemt_kdtree *t;
+    size_t first;
+} level_job;
+
+static void level_item(void *worker, size_t i) {
+    const level_job *job = worker;
+    split_node(job->t, job->first + i);
+}
+
+/* Breadth first, a level at a time: a level's nodes are numbered, and
+ * their children numbered in their order (children always come after
+ * their parent), before any of them is split; then its nodes are split
+ * on the context's threads. Each node's split depends only on its own
+ * positions, so the tree is the same for any number of threads. */
+static void build(const vemt_ctx *ctx, vemt_kdtree *t) {
     t->nnodes = 1;
     t->lo[0] = 0;
     t->hi[0] = (uint32_t)t->n;
     t->up[0] = 0;
-    for (size_t nd = 0; nd < t->nnodes; nd++) {
-        node_box(t, nd);
-        size_t lo = t->lo[nd], hi = t->hi[nd];
-        t->kid[nd] = 0;
-        for (size_t p = lo; p < hi; p++) t->leaf[p] = (uint32_t)nd;
-        if (hi - lo <= LEAF) continue;
-        const double *b = &t->box[4 * nd];
-        int axis = b[3] - b[2] > b[1] - b[0];
-        size_t mid = lo + (hi - lo) / 2;
-        select_kth(t, lo, hi, mid, axis);
-        size_t k = t->nnodes;
-        t->nnodes += 2;
-        t->kid[nd] = (uint32_t)k;
-        t->lo[k] = (uint32_t)lo;
-        t->hi[k] = (uint32_t)mid;
-        t->lo[k + 1] = (uint32_t)mid;
-        t->hi[k + 1] = (uint32_t)hi;
-        t->up[k] = t->up[k + 1] = (uint32_t)nd;
+    vemt_perm_opts o = {.threads = ctx ? vemt_ctx_threads(ctx) : 1};
+    unsigned nt = vemt_mc_threads(&o);
+    for (size_t a = 0, b = 1; a < b; a = b, b = t->nnodes) {
+        for (size_t nd = a; nd < b; nd++) {
+            size_t lo = t->lo[nd], hi = t->hi[nd];
+            t->kid[nd] = 0;
+            if (hi - lo <= LEAF) continue;
+            size_t mid = lo + (hi - lo) / 2, k = t->nnodes;
+            t->nnodes += 2;
+            t->kid[nd] = (uint32_t)k;
+            t->lo[k] = (uint32_t)lo;
+            t->hi[k] = (uint32_t)mid;
+            t->lo[k + 1] = (uint32_t)mid;
+            t->hi[k + 1] = (uint32_t)hi;
+            t->up[k] = t->up[k + 1] = (uint32_t)nd;
+        }
+        level_job job = {t, a};
+        if (ctx && nt > 1)
+            vemt_mc_run(ctx, "k-d tree", b - a, (b - a) / 64 + 1, &job, 0, nt,
+                        level_item);
+        else
+            for (size_t nd = a; nd < b; nd++) split_node(t, nd);
     }
 }
 
-vemt_status vemt_kdtree_create(const double *x, const double *y, size_t n,
-                               vemt_kdtree **out) {
+vemt_status vemt_kdtree_create(const vemt_ctx *ctx, const double *x,
+                               const double *y, size_t n, vemt_kdtree **out) {
     *out = NULL;
     vemt_kdtree *t = vemt_calloc(1, sizeof *t);
     if (!t) return VEMT_E_NOMEM;
@@ -125,7 +159,7 @@ vemt_status vemt_kdtree_create(const double *x, const double *y, size_t n,
         t->x[i] = x[i];
         t->y[i] = y[i];
     }
-    build(t);
+    build(ctx, t);
     *out = t;
     return VEMT_OK;
 }

@@ -32,10 +32,12 @@ typedef struct vemt_kdtree {
     uint32_t *minid; /* per node: least point index not removed */
 } vemt_kdtree;
 
-/** Build the tree over the n points (x, y). Returns VEMT_E_NOMEM. Caller
- * owns *out; free with vemt_kdtree_destroy(). */
-vemt_status vemt_kdtree_create(const double *x, const double *y, size_t n,
-                               vemt_kdtree **out);
+/** Build the tree over the n points (x, y), a level at a time on the
+ * context's threads (vemt_ctx_set_threads; ctx NULL: the calling thread
+ * alone); the tree is the same for any number of threads. Returns
+ * VEMT_E_NOMEM. Caller owns *out; free with vemt_kdtree_destroy(). */
+vemt_status vemt_kdtree_create(const vemt_ctx *ctx, const double *x,
+                               const double *y, size_t n, vemt_kdtree **out);
 
 /** Free the tree; NULL is a no-op. */
 void vemt_kdtree_destroy(vemt_kdtree *t);

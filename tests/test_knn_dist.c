@@ -4,7 +4,8 @@
  * (vemt_kdtree_kth_all), run on one and on two threads: equal, bit for
  * bit, to a brute-force O(n^2) reference on random points with tied
  * distances and coincident points, for both arithmetics; the nearest
- * neighbour it picks is the one vemt_weights_knn picks (the automatic cell
+ * neighbour it picks is the one vemt_weights_knn picks; the k-d tree
+ * built on two threads is the one built on one (the automatic cell
  * size's mean, Clark & Evans 1954, is unchanged); and the automatic density
  * bandwidth (Williamson et al. 1998) equals the serial sum of
  * vemt_kdtree_kth_d2 over the tree that it used to be.
@@ -72,7 +73,7 @@ static void check_against_brute(test_state *t_, const double *x,
     vemt_ctx *ctx;
     vemt_kdtree *t;
     CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
-    CHECK_STATUS(vemt_kdtree_create(x, y, n, &t), VEMT_OK);
+    CHECK_STATUS(vemt_kdtree_create(NULL, x, y, n, &t), VEMT_OK);
     double *d1 = calloc(n, sizeof *d1), *d2 = calloc(n, sizeof *d2);
     double *ref = calloc(n, sizeof *ref);
     CHECK(d1 && d2 && ref);
@@ -137,7 +138,7 @@ TEST(tie_goes_to_lower_index) {
         vemt_kdtree *t;
         vemt_weights *w;
         CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
-        CHECK_STATUS(vemt_kdtree_create(x, y, N, &t), VEMT_OK);
+        CHECK_STATUS(vemt_kdtree_create(NULL, x, y, N, &t), VEMT_OK);
         CHECK_STATUS(vemt_weights_knn(ctx, xy, N, 1, false, &w), VEMT_OK);
         const size_t *nb;
         size_t k;
@@ -156,12 +157,42 @@ TEST(tie_goes_to_lower_index) {
     }
 }
 
+/* The tree built a level at a time on 2 threads is the serial one. */
+TEST(tree_same_on_threads) {
+    enum { N = 20000 };
+    double *x = calloc(N, sizeof *x), *y = calloc(N, sizeof *y);
+    CHECK(x && y);
+    make_points(N, 5, x, y);
+    vemt_ctx *ctx;
+    vemt_kdtree *a, *b;
+    CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
+    vemt_ctx_set_threads(ctx, 2);
+    CHECK_STATUS(vemt_kdtree_create(NULL, x, y, N, &a), VEMT_OK);
+    CHECK_STATUS(vemt_kdtree_create(ctx, x, y, N, &b), VEMT_OK);
+    CHECK_INT_EQ(b->nnodes, a->nnodes);
+    CHECK(a->nnodes > 2 * N / 8);
+    size_t nn = a->nnodes;
+    CHECK(!memcmp(a->box, b->box, 4 * nn * sizeof *a->box));
+    CHECK(!memcmp(a->lo, b->lo, nn * sizeof *a->lo));
+    CHECK(!memcmp(a->hi, b->hi, nn * sizeof *a->hi));
+    CHECK(!memcmp(a->kid, b->kid, nn * sizeof *a->kid));
+    CHECK(!memcmp(a->up, b->up, nn * sizeof *a->up));
+    CHECK(!memcmp(a->id, b->id, N * sizeof *a->id));
+    CHECK(!memcmp(a->leaf, b->leaf, N * sizeof *a->leaf));
+    CHECK(!memcmp(a->x, b->x, N * sizeof *a->x));
+    CHECK(!memcmp(a->y, b->y, N * sizeof *a->y));
+    vemt_kdtree_destroy(a);
+    vemt_kdtree_destroy(b);
+    vemt_ctx_destroy(ctx);
+    free(x), free(y);
+}
+
 TEST(bad_k) {
     double x[3] = {0, 1, 2}, y[3] = {0, 0, 0}, d[3];
     vemt_ctx *ctx;
     vemt_kdtree *t;
     CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
-    CHECK_STATUS(vemt_kdtree_create(x, y, 3, &t), VEMT_OK);
+    CHECK_STATUS(vemt_kdtree_create(NULL, x, y, 3, &t), VEMT_OK);
     CHECK_STATUS(vemt_kdtree_kth_all(ctx, t, 0, VEMT_KTH_SQRT, "t", d),
                  VEMT_E_ARG);
     CHECK_STATUS(vemt_kdtree_kth_all(ctx, t, 3, VEMT_KTH_SQRT, "t", d),
@@ -191,7 +222,7 @@ TEST(cell_size_mean_as_before) {
     vemt_kdtree *t;
     CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
     CHECK_STATUS(vemt_weights_knn(ctx, xy, n, 1, false, &w), VEMT_OK);
-    CHECK_STATUS(vemt_kdtree_create(x, y, n, &t), VEMT_OK);
+    CHECK_STATUS(vemt_kdtree_create(NULL, x, y, n, &t), VEMT_OK);
     double old = 0;
     size_t differ = 0;
     for (unsigned th = 1; th <= 2; th++) {
@@ -235,7 +266,7 @@ TEST(bandwidth_as_before) {
     CHECK(n < N); /* coincident points were dropped */
     for (size_t i = 0; i < n; i++) tx[i] = xy[2 * i], ty[i] = xy[2 * i + 1];
     vemt_kdtree *t;
-    CHECK_STATUS(vemt_kdtree_create(tx, ty, n, &t), VEMT_OK);
+    CHECK_STATUS(vemt_kdtree_create(NULL, tx, ty, n, &t), VEMT_OK);
     double heap[VEMT_KDE_KNN_K], sum = 0;
     for (size_t p = 0; p < n; p++)
         sum += sqrt(vemt_kdtree_kth_d2(t, p, VEMT_KDE_KNN_K, heap));
@@ -258,6 +289,7 @@ TEST(bandwidth_as_before) {
 TEST_SUITE(knn_dist) {
     RUN(equals_brute_force);
     RUN(tie_goes_to_lower_index);
+    RUN(tree_same_on_threads);
     RUN(bad_k);
     RUN(cell_size_mean_as_before);
     RUN(bandwidth_as_before);

@@ -85,7 +85,7 @@ static double old_cell_mean(vemt_ctx *ctx, const double *xy, size_t n) {
 static double new_cell_mean(vemt_ctx *ctx, const double *x, const double *y,
                             size_t n, double *d) {
     vemt_kdtree *t;
-    if (vemt_kdtree_create(x, y, n, &t)) return -1;
+    if (vemt_kdtree_create(ctx, x, y, n, &t)) return -1;
     double sum = 0;
     if (vemt_kdtree_kth_all(ctx, t, 1, VEMT_KTH_HYPOT, "bench", d)) sum = NAN;
     vemt_kdtree_destroy(t);
@@ -96,7 +96,7 @@ static double new_cell_mean(vemt_ctx *ctx, const double *x, const double *y,
 /* The bandwidth as kde.c computed it before: a serial loop on the tree. */
 static double old_bandwidth(const double *x, const double *y, size_t n) {
     vemt_kdtree *t;
-    if (vemt_kdtree_create(x, y, n, &t)) return -1;
+    if (vemt_kdtree_create(NULL, x, y, n, &t)) return -1;
     double heap[VEMT_KDE_KNN_K], sum = 0;
     for (size_t p = 0; p < n; p++)
         sum += sqrt(vemt_kdtree_kth_d2(t, p, VEMT_KDE_KNN_K, heap));
@@ -124,10 +124,17 @@ int main(int argc, char **argv) {
     vemt_ctx *ctx;
     if (vemt_ctx_create(1, &ctx)) return 1;
     double best, a = 0, b[3] = {0}, c = 0, e[3] = {0};
-    BENCH("k-d tree build (1 thread)", reps, best, {
-        vemt_kdtree *t;
-        if (!vemt_kdtree_create(x, y, n, &t)) vemt_kdtree_destroy(t);
-    });
+    for (unsigned th = 0; th <= 2; th++) { /* 0: serial (no context) */
+        char name[64];
+        snprintf(name, sizeof name, "k-d tree build: %s%u thread%s",
+                 th ? "" : "before, ", th ? th : 1, th > 1 ? "s" : "");
+        vemt_ctx_set_threads(ctx, th ? th : 1);
+        BENCH(name, reps, best, {
+            vemt_kdtree *t;
+            if (!vemt_kdtree_create(th ? ctx : NULL, x, y, n, &t))
+                vemt_kdtree_destroy(t);
+        });
+    }
     BENCH("distinct locations (1 thread)", reps, best, {
         double *q = malloc(2 * m * sizeof *q);
         for (size_t i = 0; i < m; i++) q[2 * i] = px[i], q[2 * i + 1] = py[i];
