@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "engine/ctx.h"
 #include "engine/montecarlo.h"
 
 #define LEAF 8

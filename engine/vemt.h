@@ -104,14 +104,10 @@ uint64_t vemt_ctx_seed(const vemt_ctx *ctx);
 /** Install a progress callback (NULL disables progress). */
 void vemt_ctx_set_progress(vemt_ctx *ctx, vemt_progress_fn fn, void *data);
 
-/** Set the worker threads of the engine's loops that take their count from
- * the context (the nearest-neighbour distances of the automatic cell size
- * and of the automatic density bandwidth): 0 = every online CPU; a new
- * context has 1 (one thread: the caller's). Results do not depend on it. */
+/** Threads of the engine's loops that read the context (the nearest-
+ * neighbour passes; results do not depend on it): 0 = every online CPU; a
+ * new context has 1. */
 void vemt_ctx_set_threads(vemt_ctx *ctx, unsigned threads);
-
-/** The context's thread setting (0 = every online CPU). */
-unsigned vemt_ctx_threads(const vemt_ctx *ctx);
 
 /** Report progress through the installed callback, if any. */
 void vemt_ctx_progress(const vemt_ctx *ctx, const char *stage, uint64_t done,
