@@ -54,9 +54,10 @@ static size_t load(const char *path, double **xy) {
         char *e1, *e2;
         double x = strtod(csv_get(&tb, i, cx), &e1);
         double y = strtod(csv_get(&tb, i, cy), &e2);
-        /* as ingest rejects them: a zero coordinate is a null */
-        if (*e1 || *e2 || e1 == csv_get(&tb, i, cx) || !isfinite(x) ||
-            !isfinite(y) || x == 0 || y == 0)
+        /* empty, not a number or 0 (a null): rejected, as ingest does */
+        if (*e1 || *e2 || e1 == csv_get(&tb, i, cx) ||
+            e2 == csv_get(&tb, i, cy) || !isfinite(x) || !isfinite(y) ||
+            x == 0 || y == 0)
             continue;
         (*xy)[2 * n] = x, (*xy)[2 * n + 1] = y;
         n++;
