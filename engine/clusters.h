@@ -233,9 +233,12 @@ void vemt_raster_clear(vemt_raster *r);
  * distance from each distinct place (points of weight > 0, coincident ones
  * once) to its VEMT_KDE_KNN_K-th nearest other place, after Williamson et
  * al. (1998) (engine/kde.c); 0 for fewer than 2 distinct places. rule_out
- * (may be NULL) gets the rule with its numbers. Returns VEMT_E_NOMEM. */
-vemt_status vemt_kde_auto_bandwidth(const vemt_points *pts, double *h_m,
-                                    char *rule_out, size_t rule_size);
+ * (may be NULL) gets the rule with its numbers. The distances run on the
+ * context's threads (vemt_ctx_set_threads); the result does not depend on
+ * them. Returns VEMT_E_NOMEM. */
+vemt_status vemt_kde_auto_bandwidth(vemt_ctx *ctx, const vemt_points *pts,
+                                    double *h_m, char *rule_out,
+                                    size_t rule_size);
 
 /** Silverman's normal reference rule for two dimensions with the kernel's
  * canonical factor (engine/kde.c), the documented alternative (it

@@ -14,6 +14,7 @@ struct vemt_ctx {
     vemt_error err; /* last failure in this context */
     vemt_progress_fn progress;
     void *progress_data;
+    unsigned threads; /* worker threads of the engine's loops; 0 = every CPU */
 };
 
 /* GEOS hands each error message to this handler (geos_c.h). */
@@ -28,6 +29,7 @@ vemt_status vemt_ctx_create(uint64_t seed, vemt_ctx **out) {
     vemt_ctx *ctx = vemt_calloc(1, sizeof *ctx);
     if (!ctx) return VEMT_E_NOMEM;
     ctx->seed = seed;
+    ctx->threads = 1;
     ctx->geos = GEOS_init_r();
     if (!ctx->geos) {
         vemt_ctx_destroy(ctx);
@@ -79,5 +81,11 @@ void vemt_ctx_progress(const vemt_ctx *ctx, const char *stage, uint64_t done,
                        uint64_t total) {
     if (ctx->progress) ctx->progress(ctx->progress_data, stage, done, total);
 }
+
+void vemt_ctx_set_threads(vemt_ctx *ctx, unsigned threads) {
+    ctx->threads = threads;
+}
+
+unsigned vemt_ctx_threads(const vemt_ctx *ctx) { return ctx->threads; }
 
 GEOSContextHandle_t vemt_ctx_geos(vemt_ctx *ctx) { return ctx->geos; }

@@ -14,6 +14,10 @@
 vemt_status vemt_error_vset(vemt_error *err, vemt_status code, const char *fmt,
                             va_list ap) __attribute__((format(printf, 3, 0)));
 
+/** The context's thread setting (vemt_ctx_set_threads; 0 = every online
+ * CPU). */
+unsigned vemt_ctx_threads(const vemt_ctx *ctx);
+
 /** The GEOS handle of a context. Borrowed; valid for the context's life. */
 GEOSContextHandle_t vemt_ctx_geos(vemt_ctx *ctx);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "engine/kdtree.h"
 #include "engine/points.h"
 #include "engine/polygons.h"
 
@@ -318,18 +319,28 @@ static vemt_status mean_nn_distance(vemt_ctx *ctx, const double *xy, size_t n,
                                     double *out) {
     *out = 0;
     if (n < 2) return VEMT_OK;
-    vemt_weights *w;
-    vemt_status st = vemt_weights_knn(ctx, xy, n, 1, false, &w);
-    if (st) return st;
+    /* Each location's nearest other location on the context's threads
+     * (kdtree.c); the nearest is the one of lowest index among equally
+     * near ones, as vemt_weights_knn chose it, and its distance is
+     * hypot(dx, dy) as before, summed here in index order, so the mean is
+     * the same for any number of threads (tests/test_knn_dist.c). */
+    double *x = vemt_calloc(n, sizeof *x), *y = vemt_calloc(n, sizeof *y);
+    double *d = NULL;
+    vemt_kdtree *t = NULL;
+    vemt_status st = x && y ? VEMT_OK : VEMT_E_NOMEM;
+    for (size_t i = 0; !st && i < n; i++)
+        x[i] = xy[2 * i], y[i] = xy[2 * i + 1];
+    if (!st) st = vemt_kdtree_create(ctx, x, y, n, &t);
+    vemt_free(x), vemt_free(y);
+    if (!st && !(d = vemt_calloc(n, sizeof *d))) st = VEMT_E_NOMEM;
+    if (!st)
+        st = vemt_kdtree_kth_all(ctx, t, 1, VEMT_KTH_HYPOT,
+                                 "cell size: nearest neighbours", d);
+    vemt_kdtree_destroy(t);
     double sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        const size_t *nb;
-        size_t k;
-        vemt_weights_neighbours(w, i, &nb, &k);
-        sum +=
-            hypot(xy[2 * i] - xy[2 * nb[0]], xy[2 * i + 1] - xy[2 * nb[0] + 1]);
-    }
-    vemt_weights_destroy(w);
+    for (size_t i = 0; !st && i < n; i++) sum += d[i];
+    vemt_free(d);
+    if (st) return st;
     *out = sum / (double)n;
     return VEMT_OK;
 }

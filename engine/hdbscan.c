@@ -214,7 +214,7 @@ static vemt_status hdbscan_run(const vemt_points *pts, size_t mcs, size_t ms,
     uint32_t *b = vemt_calloc(n, sizeof *b);
     double *w = vemt_calloc(n, sizeof *w), *cd = vemt_calloc(n, sizeof *cd);
     vemt_status st = a && b && w && cd ? VEMT_OK : VEMT_E_NOMEM;
-    if (!st) st = vemt_kdtree_create(pts->x, pts->y, n, &t);
+    if (!st) st = vemt_kdtree_create(NULL, pts->x, pts->y, n, &t);
     if (!st) st = core_distances(t, ms, cd);
     if (!st) st = vemt_kdtree_arm(t, cd);
     if (!st) st = prim_path(t, a, b, w);

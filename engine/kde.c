@@ -173,8 +173,8 @@ vemt_status vemt_kde_silverman_bandwidth(const vemt_points *pts,
 
 /* Williamson et al.'s k-nearest-neighbour bandwidth (see the file comment)
  * into *h (0 for fewer than 2 distinct places). Returns VEMT_E_NOMEM. */
-static vemt_status knn_bandwidth(const vemt_points *pts, double *h,
-                                 char *rule_out, size_t rule_size) {
+static vemt_status knn_bandwidth(vemt_ctx *ctx, const vemt_points *pts,
+                                 double *h, char *rule_out, size_t rule_size) {
     *h = 0;
     if (rule_out && rule_size) rule_out[0] = '\0';
     double *xy = vemt_calloc(2 * (pts->n ? pts->n : 1), sizeof *xy);
@@ -194,18 +194,25 @@ static vemt_status knn_bandwidth(const vemt_points *pts, double *h,
     }
     size_t k = n - 1 < VEMT_KDE_KNN_K ? n - 1 : VEMT_KDE_KNN_K;
     double *x = vemt_calloc(n, sizeof *x), *y = vemt_calloc(n, sizeof *y);
-    double heap[VEMT_KDE_KNN_K];
+    double *d = NULL;
     vemt_kdtree *t = NULL;
     vemt_status st = x && y ? VEMT_OK : VEMT_E_NOMEM;
     for (size_t i = 0; !st && i < n; i++)
         x[i] = xy[2 * i], y[i] = xy[2 * i + 1];
     vemt_free(xy);
-    if (!st) st = vemt_kdtree_create(x, y, n, &t);
-    double sum = 0;
-    for (size_t p = 0; !st && p < n; p++)
-        sum += sqrt(vemt_kdtree_kth_d2(t, p, k, heap));
-    vemt_kdtree_destroy(t);
+    if (!st) st = vemt_kdtree_create(ctx, x, y, n, &t);
     vemt_free(x), vemt_free(y);
+    if (!st && !(d = vemt_calloc(n, sizeof *d))) st = VEMT_E_NOMEM;
+    /* The distances on the context's threads (kdtree.c), then summed here
+     * in the tree's order as they always were, so the bandwidth is the
+     * same for any number of threads. */
+    if (!st)
+        st = vemt_kdtree_kth_all(ctx, t, k, VEMT_KTH_SQRT,
+                                 "density bandwidth: nearest neighbours", d);
+    double sum = 0;
+    for (size_t p = 0; !st && p < n; p++) sum += d[t->id[p]];
+    vemt_kdtree_destroy(t);
+    vemt_free(d);
     if (st) return st;
     *h = sum / (double)n;
     if (rule_out)
@@ -221,9 +228,10 @@ static vemt_status knn_bandwidth(const vemt_points *pts, double *h,
     return VEMT_OK;
 }
 
-vemt_status vemt_kde_auto_bandwidth(const vemt_points *pts, double *h_m,
-                                    char *rule_out, size_t rule_size) {
-    return knn_bandwidth(pts, h_m, rule_out, rule_size);
+vemt_status vemt_kde_auto_bandwidth(vemt_ctx *ctx, const vemt_points *pts,
+                                    double *h_m, char *rule_out,
+                                    size_t rule_size) {
+    return knn_bandwidth(ctx, pts, h_m, rule_out, rule_size);
 }
 
 /* Add point (x, y)'s kernel times scale to the pixels within reach r. */
@@ -322,7 +330,7 @@ vemt_status vemt_kde_compute(vemt_ctx *ctx, const vemt_points *pts,
     if (!st) st = vemt_points_check(ctx, pts, false, "density");
     if (st) return st;
     double h = opts->bandwidth_m;
-    if (h <= 0) st = knn_bandwidth(pts, &h, rule_h, sizeof rule_h);
+    if (h <= 0) st = knn_bandwidth(ctx, pts, &h, rule_h, sizeof rule_h);
     if (st) return st;
     if (!(h > 0))
         return vemt_ctx_fail(ctx, VEMT_E_ARG,

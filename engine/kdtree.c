@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "engine/alloc.h"
+#include "engine/ctx.h"
+#include "engine/montecarlo.h"
 
 #define LEAF 8
 
@@ -71,35 +73,69 @@ static void node_box(vemt_kdtree *t, size_t nd) {
     }
 }
 
-/* Split nodes breadth first: children always come after their parent. */
-static void build(vemt_kdtree *t) {
+/* Node nd's own work: its box, and then either its points' leaf or (its
+ * children already numbered) the median split of its positions on the
+ * wider side of its box. Nodes of one level own disjoint positions. */
+static void split_node(vemt_kdtree *t, size_t nd) {
+    node_box(t, nd);
+    size_t lo = t->lo[nd], hi = t->hi[nd];
+    if (!t->kid[nd]) {
+        for (size_t p = lo; p < hi; p++) t->leaf[p] = (uint32_t)nd;
+        return;
+    }
+    const double *b = &t->box[4 * nd];
+    int axis = b[3] - b[2] > b[1] - b[0];
+    select_kth(t, lo, hi, t->hi[t->kid[nd]], axis);
+}
+
+/* One level of the build for vemt_mc_run: item i is node first + i. */
+typedef struct level_job {
+    vemt_kdtree *t;
+    size_t first;
+} level_job;
+
+static void level_item(void *worker, size_t i) {
+    const level_job *job = worker;
+    split_node(job->t, job->first + i);
+}
+
+/* Breadth first, a level at a time: a level's nodes are numbered, and
+ * their children numbered in their order (children always come after
+ * their parent), before any of them is split; then its nodes are split
+ * on the context's threads. Each node's split depends only on its own
+ * positions, so the tree is the same for any number of threads. */
+static void build(const vemt_ctx *ctx, vemt_kdtree *t) {
     t->nnodes = 1;
     t->lo[0] = 0;
     t->hi[0] = (uint32_t)t->n;
     t->up[0] = 0;
-    for (size_t nd = 0; nd < t->nnodes; nd++) {
-        node_box(t, nd);
-        size_t lo = t->lo[nd], hi = t->hi[nd];
-        t->kid[nd] = 0;
-        for (size_t p = lo; p < hi; p++) t->leaf[p] = (uint32_t)nd;
-        if (hi - lo <= LEAF) continue;
-        const double *b = &t->box[4 * nd];
-        int axis = b[3] - b[2] > b[1] - b[0];
-        size_t mid = lo + (hi - lo) / 2;
-        select_kth(t, lo, hi, mid, axis);
-        size_t k = t->nnodes;
-        t->nnodes += 2;
-        t->kid[nd] = (uint32_t)k;
-        t->lo[k] = (uint32_t)lo;
-        t->hi[k] = (uint32_t)mid;
-        t->lo[k + 1] = (uint32_t)mid;
-        t->hi[k + 1] = (uint32_t)hi;
-        t->up[k] = t->up[k + 1] = (uint32_t)nd;
+    vemt_perm_opts o = {.threads = ctx ? vemt_ctx_threads(ctx) : 1};
+    unsigned nt = vemt_mc_threads(&o);
+    for (size_t a = 0, b = 1; a < b; a = b, b = t->nnodes) {
+        for (size_t nd = a; nd < b; nd++) {
+            size_t lo = t->lo[nd], hi = t->hi[nd];
+            t->kid[nd] = 0;
+            if (hi - lo <= LEAF) continue;
+            size_t mid = lo + (hi - lo) / 2, k = t->nnodes;
+            t->nnodes += 2;
+            t->kid[nd] = (uint32_t)k;
+            t->lo[k] = (uint32_t)lo;
+            t->hi[k] = (uint32_t)mid;
+            t->lo[k + 1] = (uint32_t)mid;
+            t->hi[k + 1] = (uint32_t)hi;
+            t->up[k] = t->up[k + 1] = (uint32_t)nd;
+        }
+        level_job job = {t, a};
+        if (ctx && nt > 1)
+            vemt_mc_run(ctx, "k-d tree", b - a, (b - a) / 64 + 1, &job, 0, nt,
+                        level_item);
+        else
+            for (size_t nd = a; nd < b; nd++) split_node(t, nd);
     }
 }
 
-vemt_status vemt_kdtree_create(const double *x, const double *y, size_t n,
-                               vemt_kdtree **out) {
+vemt_status vemt_kdtree_create(const vemt_ctx *ctx, const double *x,
+                               const double *y, size_t n, vemt_kdtree **out) {
     *out = NULL;
     vemt_kdtree *t = vemt_calloc(1, sizeof *t);
     if (!t) return VEMT_E_NOMEM;
@@ -124,7 +160,7 @@ vemt_status vemt_kdtree_create(const double *x, const double *y, size_t n,
         t->x[i] = x[i];
         t->y[i] = y[i];
     }
-    build(t);
+    build(ctx, t);
     *out = t;
     return VEMT_OK;
 }
@@ -210,6 +246,120 @@ double vemt_kdtree_kth_d2(const vemt_kdtree *t, size_t p, size_t k,
         }
     }
     return heap[0];
+}
+
+/* One of the k best so far, ranked by (squared distance, point index). */
+typedef struct ranked {
+    double d2;
+    uint32_t id, pos;
+} ranked;
+
+static bool ranked_less(const ranked *a, double d2, uint32_t id) {
+    return a->d2 < d2 || (a->d2 == d2 && a->id < id);
+}
+
+/* Offer position q at squared distance d2 to the max-heap h of m of the k
+ * best. */
+static void ranked_offer(const vemt_kdtree *t, ranked *h, size_t *m, size_t k,
+                         double d2, uint32_t q) {
+    uint32_t id = t->id[q];
+    size_t i;
+    if (*m < k) {
+        i = (*m)++;
+        while (i > 0 && ranked_less(&h[(i - 1) / 2], d2, id)) {
+            h[i] = h[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+    } else {
+        if (ranked_less(&h[0], d2, id)) return; /* ids differ: no ties */
+        i = 0;
+        for (;;) {
+            size_t c = 2 * i + 1;
+            if (c >= k) break;
+            if (c + 1 < k && ranked_less(&h[c], h[c + 1].d2, h[c + 1].id)) c++;
+            if (ranked_less(&h[c], d2, id)) break;
+            h[i] = h[c];
+            i = c;
+        }
+    }
+    h[i] = (ranked){d2, id, q};
+}
+
+/* Position of the k-th nearest other point of position p, by (squared
+ * distance, point index); h holds k entries. As vemt_kdtree_kth_d2, but a
+ * node is skipped only when it is strictly farther than the k-th best, as
+ * it may hold a point at the same distance with a lower index. */
+static uint32_t kth_ranked(const vemt_kdtree *t, size_t p, size_t k,
+                           ranked *h) {
+    uint32_t stack[128];
+    size_t top = 0, m = 0;
+    double qx = t->x[p], qy = t->y[p];
+    stack[top++] = 0;
+    while (top) {
+        uint32_t nd = stack[--top];
+        if (m == k && box_d2(t, nd, qx, qy) > h[0].d2) continue;
+        if (t->kid[nd]) {
+            uint32_t a = t->kid[nd], b = a + 1;
+            if (box_d2(t, a, qx, qy) < box_d2(t, b, qx, qy)) {
+                a = b;
+                b = t->kid[nd];
+            }
+            stack[top++] = a;
+            stack[top++] = b;
+            continue;
+        }
+        for (size_t q = t->lo[nd]; q < t->hi[nd]; q++) {
+            if (q == p) continue;
+            double dx = qx - t->x[q], dy = qy - t->y[q];
+            ranked_offer(t, h, &m, k, dx * dx + dy * dy, (uint32_t)q);
+        }
+    }
+    return h[0].pos;
+}
+
+/* The shared, read-only job of vemt_kdtree_kth_all (one for all threads:
+ * the heaps are on each item's stack). */
+typedef struct kth_job {
+    const vemt_kdtree *t;
+    size_t k;
+    vemt_kth_dist how;
+    double *d;
+} kth_job;
+
+/* Item p: the point at position p (consecutive positions are near each
+ * other, so a chunk walks one part of the tree). */
+static void kth_item(void *worker, size_t p) {
+    const kth_job *job = worker;
+    const vemt_kdtree *t = job->t;
+    double v;
+    if (job->how == VEMT_KTH_HYPOT) {
+        ranked h[VEMT_KDTREE_KTH_MAX];
+        uint32_t q = kth_ranked(t, p, job->k, h);
+        /* As the bucket index's caller measured it: this point less its
+         * neighbour. */
+        v = hypot(t->x[p] - t->x[q], t->y[p] - t->y[q]);
+    } else {
+        double heap[VEMT_KDTREE_KTH_MAX];
+        v = sqrt(vemt_kdtree_kth_d2(t, p, job->k, heap));
+    }
+    job->d[t->id[p]] = v;
+}
+
+vemt_status vemt_kdtree_kth_all(vemt_ctx *ctx, const vemt_kdtree *t, size_t k,
+                                vemt_kth_dist how, const char *stage,
+                                double *d) {
+    if (k < 1 || k >= t->n || k > VEMT_KDTREE_KTH_MAX)
+        return vemt_ctx_fail(ctx, VEMT_E_ARG,
+                             "k-th nearest neighbour distances need 1 <= k < "
+                             "number of points and k <= %d, got k = %zu for "
+                             "%zu points",
+                             VEMT_KDTREE_KTH_MAX, k, t->n);
+    kth_job job = {t, k, how, d};
+    vemt_perm_opts o = {.threads = vemt_ctx_threads(ctx)};
+    /* Chunks of 4,096 points: a few hundred per million for the shared
+     * counter and the progress reports. */
+    vemt_mc_run(ctx, stage, t->n, 4096, &job, 0, vemt_mc_threads(&o), kth_item);
+    return VEMT_OK;
 }
 
 static void refresh(vemt_kdtree *t, size_t nd) {

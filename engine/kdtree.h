@@ -32,10 +32,12 @@ typedef struct vemt_kdtree {
     uint32_t *minid; /* per node: least point index not removed */
 } vemt_kdtree;
 
-/** Build the tree over the n points (x, y). Returns VEMT_E_NOMEM. Caller
- * owns *out; free with vemt_kdtree_destroy(). */
-vemt_status vemt_kdtree_create(const double *x, const double *y, size_t n,
-                               vemt_kdtree **out);
+/** Build the tree over the n points (x, y), a level at a time on the
+ * context's threads (vemt_ctx_set_threads; ctx NULL: the calling thread
+ * alone); the tree is the same for any number of threads. Returns
+ * VEMT_E_NOMEM. Caller owns *out; free with vemt_kdtree_destroy(). */
+vemt_status vemt_kdtree_create(const vemt_ctx *ctx, const double *x,
+                               const double *y, size_t n, vemt_kdtree **out);
 
 /** Free the tree; NULL is a no-op. */
 void vemt_kdtree_destroy(vemt_kdtree *t);
@@ -45,6 +47,31 @@ void vemt_kdtree_destroy(vemt_kdtree *t);
  * Requires 1 <= k < n. */
 double vemt_kdtree_kth_d2(const vemt_kdtree *t, size_t p, size_t k,
                           double *heap);
+
+/** Most neighbours vemt_kdtree_kth_all() ranks (its heaps live on the
+ * stack). */
+#define VEMT_KDTREE_KTH_MAX 64
+
+/** How vemt_kdtree_kth_all() measures the distance to the k-th neighbour
+ * (each caller keeps the arithmetic it has always used). */
+typedef enum vemt_kth_dist {
+    VEMT_KTH_SQRT, /* sqrt(dx * dx + dy * dy) */
+    VEMT_KTH_HYPOT /* hypot(dx, dy) */
+} vemt_kth_dist;
+
+/** For every point i (by point index), the distance from it to its k-th
+ * nearest other point into d[i] (coincident points count, at distance 0),
+ * measured as `how`. The k-th is taken in order of squared distance and
+ * then of point index, so the same point is chosen whatever the tree's
+ * shape (its squared distance does not depend on the tie-break). Runs on
+ * the context's threads (vemt_ctx_set_threads) by vemt_mc_run, reporting
+ * progress as `stage`; each d[i] is written by one item and nothing is
+ * allocated, so d is the same for any number of threads: sum it serially
+ * for a mean that is too. Returns VEMT_E_ARG unless 1 <= k < n and k <=
+ * VEMT_KDTREE_KTH_MAX. */
+vemt_status vemt_kdtree_kth_all(vemt_ctx *ctx, const vemt_kdtree *t, size_t k,
+                                vemt_kth_dist how, const char *stage,
+                                double *d);
 
 /** Prepare the removal state with core distances cd (by point index).
  * Returns VEMT_E_NOMEM. */

@@ -104,6 +104,11 @@ uint64_t vemt_ctx_seed(const vemt_ctx *ctx);
 /** Install a progress callback (NULL disables progress). */
 void vemt_ctx_set_progress(vemt_ctx *ctx, vemt_progress_fn fn, void *data);
 
+/** Threads of the engine's loops that read the context (the nearest-
+ * neighbour passes; results do not depend on it): 0 = every online CPU; a
+ * new context has 1. */
+void vemt_ctx_set_threads(vemt_ctx *ctx, unsigned threads);
+
 /** Report progress through the installed callback, if any. */
 void vemt_ctx_progress(const vemt_ctx *ctx, const char *stage, uint64_t done,
                        uint64_t total);

@@ -329,7 +329,8 @@ static vemt_status density(vemt_ctx *ctx, const vemt_job *a,
      * fewer than two distinct locations, and then no surface). */
     char rule_h[300] = "", rule[300] = "";
     double h = a->kde_bandwidth_m;
-    if (h <= 0 && vemt_kde_auto_bandwidth(&pts, &h, rule_h, sizeof rule_h)) {
+    if (h <= 0 &&
+        vemt_kde_auto_bandwidth(ctx, &pts, &h, rule_h, sizeof rule_h)) {
         vemt_free(x), vemt_free(y), vemt_free(w);
         return vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
     }

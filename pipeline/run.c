@@ -1065,6 +1065,7 @@ vemt_status vemt_pipeline_run(const vemt_job *job, const vemt_callbacks *cb,
                     cs == VEMT_E_NOMEM ? "out of memory"
                                        : "a dependency failed to start");
     if (r->cb.progress) vemt_ctx_set_progress(r->ctx, on_progress, r);
+    vemt_ctx_set_threads(r->ctx, (unsigned)r->a.threads);
     vemt_status rc = check_analysis_crs(r);
     if (rc == VEMT_OK)
         rc = vemt_pipeline_check_outputs(&r->a, r->err_path, sizeof r->err_path,

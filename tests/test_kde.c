@@ -157,7 +157,11 @@ TEST(silverman_bandwidth) {
  * each distinct place to its 5th nearest other place. */
 static double knn_bw(const vemt_points *p) {
     double h = -1;
-    return vemt_kde_auto_bandwidth(p, &h, NULL, 0) ? -1 : h;
+    vemt_ctx *ctx;
+    if (vemt_ctx_create(1, &ctx)) return -1;
+    vemt_status st = vemt_kde_auto_bandwidth(ctx, p, &h, NULL, 0);
+    vemt_ctx_destroy(ctx);
+    return st ? -1 : h;
 }
 
 TEST(knn_bandwidth) {
@@ -173,7 +177,11 @@ TEST(knn_bandwidth) {
     CHECK_NEAR(knn_bw(&p), (21 * sqrt(2.0) + 8) / 25, 1e-12);
     char rule[300];
     double h;
-    CHECK_STATUS(vemt_kde_auto_bandwidth(&p, &h, rule, sizeof rule), VEMT_OK);
+    vemt_ctx *ctx;
+    CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
+    CHECK_STATUS(vemt_kde_auto_bandwidth(ctx, &p, &h, rule, sizeof rule),
+                 VEMT_OK);
+    vemt_ctx_destroy(ctx);
     CHECK(strstr(rule, "25 distinct places (of 50 points)") &&
           strstr(rule, "5th nearest") && strstr(rule, "Williamson"));
     /* numpy (independent: unique rows, brute-force distances, sorted, the
