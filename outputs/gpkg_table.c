@@ -411,13 +411,17 @@ vemt_status vemt_gpkg_table_begin(vemt_ctx *ctx, vemt_gpkg *g, const char *name,
     return st;
 }
 
+/* Where a text or blob value's bytes are. */
+static const void *value_bytes(const vemt_gpkg_table *t,
+                               const vemt_gpkg_value *v) {
+    return v->kept ? (const void *)v->v.p : (const void *)(t->bytes + v->v.off);
+}
+
 /* Bind row r's values to stmt from parameter `first` on. */
 static void bind_row(vemt_gpkg_table *t, sqlite3_stmt *stmt, int r, int first) {
     const vemt_gpkg_value *v = t->vals + (size_t)r * (size_t)t->n_cols;
     for (int c = 0; c < t->n_cols; c++, v++) {
         int at = first + c;
-        const void *p = v->kept ? (const void *)v->v.p
-                                : (const void *)(t->bytes + v->v.off);
         switch (v->type) {
             case SQLITE_INTEGER:
                 sqlite3_bind_int64(stmt, at, v->v.i);
@@ -426,10 +430,12 @@ static void bind_row(vemt_gpkg_table *t, sqlite3_stmt *stmt, int r, int first) {
                 sqlite3_bind_double(stmt, at, v->v.d);
                 break;
             case SQLITE_TEXT:
-                sqlite3_bind_text(stmt, at, p, v->len, SQLITE_STATIC);
+                sqlite3_bind_text(stmt, at, value_bytes(t, v), v->len,
+                                  SQLITE_STATIC);
                 break;
             case SQLITE_BLOB:
-                sqlite3_bind_blob(stmt, at, p, v->len, SQLITE_STATIC);
+                sqlite3_bind_blob(stmt, at, value_bytes(t, v), v->len,
+                                  SQLITE_STATIC);
                 break;
             default:
                 sqlite3_bind_null(stmt, at);
