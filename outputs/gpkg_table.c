@@ -466,9 +466,9 @@ static vemt_status flush(vemt_gpkg_table *t) {
     t->row = 0;
     t->used = 0;
     if (rc != SQLITE_DONE) return VEMT_E_IO;
-    /* SQLite failed us (no message of its own) if not */
-    return sqlite3_last_insert_rowid(t->g->db) == t->n_rows ? VEMT_OK
-                                                            : VEMT_E_DEPENDENCY;
+    if (sqlite3_last_insert_rowid(t->g->db) == t->n_rows) return VEMT_OK;
+    t->misnumbered = true; /* SQLite failed us, with no message of its own */
+    return VEMT_E_DEPENDENCY;
 }
 
 vemt_status vemt_gpkg_table_add(vemt_gpkg_table *t) {
@@ -546,7 +546,7 @@ vemt_status vemt_gpkg_table_end(vemt_ctx *ctx, vemt_sink *s, vemt_status st) {
     vemt_gpkg_table *t = s->gpkg;
     if (!t) return st;
     if (!st && t->row) st = flush(t);
-    if (st == VEMT_E_DEPENDENCY && vemt_ctx_error(ctx)->code == VEMT_OK)
+    if (t->misnumbered)
         st = vemt_ctx_fail(ctx, VEMT_E_DEPENDENCY,
                            "%s: SQLite numbered the rows of %s out of order",
                            sqlite3_db_filename(t->g->db, "main"), t->name);

@@ -58,6 +58,7 @@ struct vemt_gpkg_table {
     size_t n_boxes, cap_boxes;
     double extent[4]; /* over all rows (minx, maxx, miny, maxy) */
     int64_t n_rows;   /* rows added, waiting ones included */
+    bool misnumbered; /* SQLite gave the rows other fids than 1..n */
 };
 
 /** Create the GeoPackage at path (an existing file is replaced) for

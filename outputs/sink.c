@@ -36,7 +36,7 @@ static vemt_gpkg_value *slot(vemt_sink *s, int ix) {
  * go, or NULL (the sink failed). */
 static unsigned char *room(vemt_sink *s, size_t n) {
     vemt_gpkg_table *t = s->gpkg;
-    if (t->used + n > t->cap) {
+    if (!t->bytes || t->used + n > t->cap) { /* room(0) too: never NULL */
         size_t c = t->used + n < 4096 ? 4096 : 2 * (t->used + n);
         unsigned char *p = vemt_realloc(t->bytes, c);
         if (!p) {

@@ -73,20 +73,22 @@ static int by_double(const void *p, const void *q) {
     return (a > b) - (a < b);
 }
 
-/* Distinct children among n (group 0), by the engine's one rule
+/* Distinct children among n (group 0) into *out, by the engine's one rule
  * (vemt_subjects_count): episodes of unknown children (no subject key)
- * are not counted. */
-static long distinct(vemt_subject_pair *keys, size_t n) {
+ * are not counted. VEMT_E_NOMEM. */
+static vemt_status distinct(vemt_subject_pair *keys, size_t n, long *out) {
     double d = 0;
-    vemt_subjects_count(keys, n, &d, 1, NULL);
-    return (long)d;
+    vemt_status st = vemt_subjects_count(keys, n, &d, 1, NULL);
+    *out = (long)d;
+    return st;
 }
 
-/* The row of the episodes of unit (SIZE_MAX: all) starting in [s, e). */
-static void summarise(const episode *eps, size_t n, size_t unit, int64_t s,
-                      int64_t e, vemt_subject_pair *keys,
-                      vemt_subject_pair *rkeys, double *dur,
-                      vemt_missing_row *row) {
+/* The row of the episodes of unit (SIZE_MAX: all) starting in [s, e).
+ * VEMT_E_NOMEM. */
+static vemt_status summarise(const episode *eps, size_t n, size_t unit,
+                             int64_t s, int64_t e, vemt_subject_pair *keys,
+                             vemt_subject_pair *rkeys, double *dur,
+                             vemt_missing_row *row) {
     size_t nk = 0, nr = 0, nd = 0;
     long found = 0, out = 0, known = 0, la = 0;
     for (size_t i = 0; i < n; i++) {
@@ -106,8 +108,8 @@ static void summarise(const episode *eps, size_t n, size_t unit, int64_t s,
         la += f->looked_after == VEMT_YES;
     }
     row->episodes = (long)nk;
-    row->children = distinct(keys, nk);
-    row->repeat_children = distinct(rkeys, nr);
+    vemt_status st = distinct(keys, nk, &row->children);
+    if (!st) st = distinct(rkeys, nr, &row->repeat_children);
     qsort(dur, nd, sizeof *dur, by_double);
     row->median_duration_h = nd == 0 ? (double)NAN
                              : nd % 2 == 1
@@ -115,6 +117,7 @@ static void summarise(const episode *eps, size_t n, size_t unit, int64_t s,
                                  : (dur[nd / 2 - 1] + dur[nd / 2]) / 2;
     row->share_out_of_area = found ? (double)out / (double)found : (double)NAN;
     row->share_looked_after = known ? (double)la / (double)known : (double)NAN;
+    return st;
 }
 
 vemt_status vemt_missing_run(const vemt_job *a, const vemt_events *events,
@@ -142,12 +145,12 @@ vemt_status vemt_missing_run(const vemt_job *a, const vemt_events *events,
         if (!r->rows) st = VEMT_E_NOMEM;
     }
     for (size_t u = 0; !st && n > 0 && u <= U; u++) {
-        for (size_t t = 0; t < T; t++) {
+        for (size_t t = 0; !st && t < T; t++) {
             vemt_missing_row *row = &r->rows[r->n++];
             int64_t s = cube ? vemt_cube_step_start(cube, t) : t0;
             int64_t e = cube ? vemt_cube_step_end(cube, t) : t1 + 1;
-            summarise(eps, n, u ? u - 1 : SIZE_MAX, s, e, keys, rkeys, dur,
-                      row);
+            st = summarise(eps, n, u ? u - 1 : SIZE_MAX, s, e, keys, rkeys, dur,
+                           row);
             row->area = u ? vemt_polygons_id(vemt_units_polygons(grid), u - 1)
                           : "study area";
             row->step_start_utc = s;

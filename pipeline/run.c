@@ -418,12 +418,14 @@ static vemt_status analyse(run *r) {
                  : "plain p < 0.10, 0.05, 0.01");
     vemt_timings_lap(&r->tm, "names");
     /* Where the tier shows places and more than one thread may work,
-     * trends run in a thread of their own beside clusters, places and
-     * Knox, which need nothing of theirs (the density is of the events
-     * then, not of published counts); their lines are held and told in a
-     * serial run's order. */
+     * trends on grid cells run in a thread of their own beside clusters,
+     * places and Knox (polygon units hold one GEOS handle, which one
+     * thread at a time may use), which need nothing of theirs (the density is
+     * of the events then, not of published counts); their lines are held and
+     * told in a serial run's order. */
     vemt_trends_beside tb;
     bool beside = !r->a.no_trends && shows_places(r) && r->a.threads != 1 &&
+                  !vemt_units_polygons(h->grid) && /* one GEOS handle */
                   vemt_trends_start(&tb, &r->a, h->grid, h->weights, &r->events,
                                     r->info, &r->trends, &r->have_trends);
     st = VEMT_OK;

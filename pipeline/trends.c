@@ -401,6 +401,7 @@ bool vemt_trends_start(vemt_trends_beside *b, const vemt_job *a,
     memset(r, 0, sizeof *r);
     *done = false;
     if (vemt_ctx_create(a->seed, &b->ctx)) return false;
+    vemt_ctx_set_threads(b->ctx, (unsigned)a->threads);
     /* No progress from this thread: the caller's callbacks are its own. */
     vemt_log_hold(&b->log, info, false);
     if (pthread_create(&b->thread, NULL, trends_thread, b) == 0) return true;

@@ -151,11 +151,44 @@ TEST(rows_around_batches) {
 /* A table without geometry numbers its rows the same way. */
 TEST(attribute_rows) { round_trip(t_, VEMT_GPKG_BATCH + 3, wkbNone); }
 
+/* An empty text is '' (not null), also as a table's first bytes. */
+TEST(empty_text_first) {
+    char path[128];
+    snprintf(path, sizeof path, "%s/empty.gpkg", tmpdir);
+    vemt_ctx *ctx = NULL;
+    CHECK_INT_EQ(vemt_ctx_create(1, &ctx), VEMT_OK);
+    vemt_gpkg g;
+    CHECK_INT_EQ(vemt_gpkg_create(ctx, path, "EPSG:27700", true, &g), VEMT_OK);
+    vemt_sink s;
+    make_sink(&s, wkbNone);
+    vemt_status st = vemt_gpkg_table_begin(ctx, &g, "e", "empty", &s);
+    vemt_sink_begin(&s);
+    vemt_sink_text(&s, 1, "");
+    if (!st) st = vemt_sink_add(&s);
+    st = vemt_gpkg_table_end(ctx, &s, st);
+    CHECK_INT_EQ(st, VEMT_OK);
+    int err_no;
+    CHECK_INT_EQ(vemt_gpkg_close(ctx, &g, st, &err_no), VEMT_OK);
+    vemt_ctx_destroy(ctx);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    CHECK_INT_EQ(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+                 SQLITE_OK);
+    CHECK_INT_EQ(
+        sqlite3_prepare_v2(db, "SELECT typeof(copied) FROM e", -1, &q, NULL),
+        SQLITE_OK);
+    CHECK_INT_EQ(sqlite3_step(q), SQLITE_ROW);
+    CHECK_STR_EQ((const char *)sqlite3_column_text(q, 0), "text");
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
 TEST_SUITE(gpkg_rows) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/vemt-gpkg-rows-XXXXXX");
     CHECK(mkdtemp(tmpdir) != NULL);
     RUN(rows_around_batches);
     RUN(attribute_rows);
+    RUN(empty_text_first);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     CHECK_INT_EQ(system(cmd), 0);
