@@ -324,25 +324,8 @@ static vemt_status mean_nn_distance(vemt_ctx *ctx, const double *xy, size_t n,
      * near ones, as vemt_weights_knn chose it, and its distance is
      * hypot(dx, dy) as before, summed here in index order, so the mean is
      * the same for any number of threads (tests/test_knn_dist.c). */
-    double *x = vemt_calloc(n, sizeof *x), *y = vemt_calloc(n, sizeof *y);
-    double *d = NULL;
-    vemt_kdtree *t = NULL;
-    vemt_status st = x && y ? VEMT_OK : VEMT_E_NOMEM;
-    for (size_t i = 0; !st && i < n; i++)
-        x[i] = xy[2 * i], y[i] = xy[2 * i + 1];
-    if (!st) st = vemt_kdtree_create(ctx, x, y, n, &t);
-    vemt_free(x), vemt_free(y);
-    if (!st && !(d = vemt_calloc(n, sizeof *d))) st = VEMT_E_NOMEM;
-    if (!st)
-        st = vemt_kdtree_kth_all(ctx, t, 1, VEMT_KTH_HYPOT,
-                                 "cell size: nearest neighbours", d);
-    vemt_kdtree_destroy(t);
-    double sum = 0;
-    for (size_t i = 0; !st && i < n; i++) sum += d[i];
-    vemt_free(d);
-    if (st) return st;
-    *out = sum / (double)n;
-    return VEMT_OK;
+    return vemt_kdtree_kth_mean(ctx, xy, n, 1, VEMT_KTH_HYPOT, false,
+                                "cell size: nearest neighbours", out);
 }
 
 /* A cell of a candidate grid and the events in it. */

@@ -193,28 +193,14 @@ static vemt_status knn_bandwidth(vemt_ctx *ctx, const vemt_points *pts,
         return VEMT_OK;
     }
     size_t k = n - 1 < VEMT_KDE_KNN_K ? n - 1 : VEMT_KDE_KNN_K;
-    double *x = vemt_calloc(n, sizeof *x), *y = vemt_calloc(n, sizeof *y);
-    double *d = NULL;
-    vemt_kdtree *t = NULL;
-    vemt_status st = x && y ? VEMT_OK : VEMT_E_NOMEM;
-    for (size_t i = 0; !st && i < n; i++)
-        x[i] = xy[2 * i], y[i] = xy[2 * i + 1];
+    /* The distances on the context's threads (kdtree.c), summed in the
+     * tree's order as they always were: the same for any number of
+     * threads. */
+    vemt_status st =
+        vemt_kdtree_kth_mean(ctx, xy, n, k, VEMT_KTH_SQRT, true,
+                             "density bandwidth: nearest neighbours", h);
     vemt_free(xy);
-    if (!st) st = vemt_kdtree_create(ctx, x, y, n, &t);
-    vemt_free(x), vemt_free(y);
-    if (!st && !(d = vemt_calloc(n, sizeof *d))) st = VEMT_E_NOMEM;
-    /* The distances on the context's threads (kdtree.c), then summed here
-     * in the tree's order as they always were, so the bandwidth is the
-     * same for any number of threads. */
-    if (!st)
-        st = vemt_kdtree_kth_all(ctx, t, k, VEMT_KTH_SQRT,
-                                 "density bandwidth: nearest neighbours", d);
-    double sum = 0;
-    for (size_t p = 0; !st && p < n; p++) sum += d[t->id[p]];
-    vemt_kdtree_destroy(t);
-    vemt_free(d);
     if (st) return st;
-    *h = sum / (double)n;
     if (rule_out)
         snprintf(rule_out, rule_size,
                  "bandwidth %.1f m: the mean distance from each of %zu "

@@ -218,6 +218,19 @@ static void heap_offer(double *h, size_t *m, size_t k, double d2) {
     h[i] = d2;
 }
 
+/* Push node nd's children, the nearer to (qx, qy) last, so it is searched
+ * first. */
+static inline void push_kids(const vemt_kdtree *t, uint32_t nd, double qx,
+                             double qy, uint32_t *stack, size_t *top) {
+    uint32_t a = t->kid[nd], b = a + 1;
+    if (box_d2(t, a, qx, qy) < box_d2(t, b, qx, qy)) {
+        a = b;
+        b = t->kid[nd];
+    }
+    stack[(*top)++] = a;
+    stack[(*top)++] = b;
+}
+
 double vemt_kdtree_kth_d2(const vemt_kdtree *t, size_t p, size_t k,
                           double *heap) {
     /* Depth first with an explicit stack; the tree is balanced, so 64
@@ -230,13 +243,7 @@ double vemt_kdtree_kth_d2(const vemt_kdtree *t, size_t p, size_t k,
         uint32_t nd = stack[--top];
         if (m == k && box_d2(t, nd, qx, qy) > heap[0]) continue;
         if (t->kid[nd]) {
-            uint32_t a = t->kid[nd], b = a + 1;
-            if (box_d2(t, a, qx, qy) < box_d2(t, b, qx, qy)) {
-                a = b;
-                b = t->kid[nd];
-            }
-            stack[top++] = a; /* farther child, visited second */
-            stack[top++] = b;
+            push_kids(t, nd, qx, qy, stack, &top);
             continue;
         }
         for (size_t q = t->lo[nd]; q < t->hi[nd]; q++) {
@@ -299,13 +306,7 @@ static uint32_t kth_ranked(const vemt_kdtree *t, size_t p, size_t k,
         uint32_t nd = stack[--top];
         if (m == k && box_d2(t, nd, qx, qy) > h[0].d2) continue;
         if (t->kid[nd]) {
-            uint32_t a = t->kid[nd], b = a + 1;
-            if (box_d2(t, a, qx, qy) < box_d2(t, b, qx, qy)) {
-                a = b;
-                b = t->kid[nd];
-            }
-            stack[top++] = a;
-            stack[top++] = b;
+            push_kids(t, nd, qx, qy, stack, &top);
             continue;
         }
         for (size_t q = t->lo[nd]; q < t->hi[nd]; q++) {
@@ -382,6 +383,28 @@ static void refresh(vemt_kdtree *t, size_t nd) {
     t->left[nd] = left;
     t->mincd[nd] = mincd;
     t->minid[nd] = minid;
+}
+
+vemt_status vemt_kdtree_kth_mean(vemt_ctx *ctx, const double *xy, size_t n,
+                                 size_t k, vemt_kth_dist how, bool tree_order,
+                                 const char *stage, double *mean) {
+    *mean = 0;
+    double *x = vemt_calloc(n ? n : 1, sizeof *x);
+    double *y = vemt_calloc(n ? n : 1, sizeof *y), *d = NULL;
+    vemt_kdtree *t = NULL;
+    vemt_status st = x && y ? VEMT_OK : VEMT_E_NOMEM;
+    for (size_t i = 0; !st && i < n; i++)
+        x[i] = xy[2 * i], y[i] = xy[2 * i + 1];
+    if (!st) st = vemt_kdtree_create(ctx, x, y, n, &t);
+    vemt_free(x), vemt_free(y);
+    if (!st && !(d = vemt_calloc(n, sizeof *d))) st = VEMT_E_NOMEM;
+    if (!st) st = vemt_kdtree_kth_all(ctx, t, k, how, stage, d);
+    double sum = 0;
+    for (size_t p = 0; !st && p < n; p++) sum += d[tree_order ? t->id[p] : p];
+    vemt_kdtree_destroy(t);
+    vemt_free(d);
+    if (!st) *mean = sum / (double)n;
+    return st;
 }
 
 vemt_status vemt_kdtree_arm(vemt_kdtree *t, const double *cd) {
@@ -477,13 +500,7 @@ size_t vemt_kdtree_nearest_mr(const vemt_kdtree *t, size_t p, size_t k,
         double lb = max2(max2(cdp, t->mincd[nd]), sqrt(box_d2(t, nd, qx, qy)));
         if (m == k && !mr_less(lb, t->minid[nd], value[0], best[0])) continue;
         if (t->kid[nd]) {
-            uint32_t a = t->kid[nd], b = a + 1;
-            if (box_d2(t, a, qx, qy) < box_d2(t, b, qx, qy)) {
-                a = b;
-                b = t->kid[nd];
-            }
-            stack[top++] = a;
-            stack[top++] = b;
+            push_kids(t, nd, qx, qy, stack, &top);
             continue;
         }
         for (size_t q = t->lo[nd]; q < t->hi[nd]; q++) {

@@ -73,6 +73,16 @@ vemt_status vemt_kdtree_kth_all(vemt_ctx *ctx, const vemt_kdtree *t, size_t k,
                                 vemt_kth_dist how, const char *stage,
                                 double *d);
 
+/** The mean of vemt_kdtree_kth_all()'s distances over the n points of xy
+ * (x, y pairs, n >= 2) into *mean, from a tree built here on the
+ * context's threads; summed by point index, or in the tree's order with
+ * tree_order (the order the density bandwidth has always summed in), so
+ * it is the same for any number of threads. Returns as
+ * vemt_kdtree_kth_all, VEMT_E_NOMEM. */
+vemt_status vemt_kdtree_kth_mean(vemt_ctx *ctx, const double *xy, size_t n,
+                                 size_t k, vemt_kth_dist how, bool tree_order,
+                                 const char *stage, double *mean);
+
 /** Prepare the removal state with core distances cd (by point index).
  * Returns VEMT_E_NOMEM. */
 vemt_status vemt_kdtree_arm(vemt_kdtree *t, const double *cd);
