@@ -50,11 +50,27 @@ static vemt_status add_row(vemt_sink *s, long i, char *buf, size_t cap) {
     return vemt_sink_add(s);
 }
 
-/* Write a table of n rows, then read every row back and check it. */
-static void round_trip(test_state *t_, long n, OGRwkbGeometryType geom) {
-    char path[128], name[32], buf[32];
-    snprintf(path, sizeof path, "%s/rows-%ld-%d.gpkg", tmpdir, n, (int)geom);
-    snprintf(name, sizeof name, "t%ld", n);
+/* Rows 0..n-1 by add_row. */
+static vemt_status add_rows(vemt_sink *s, long n) {
+    char buf[32];
+    vemt_status st = VEMT_OK;
+    for (long i = 0; i < n && !st; i++) st = add_row(s, i, buf, sizeof buf);
+    return st;
+}
+
+/* One row whose copied text is empty. */
+static vemt_status add_empty_text(vemt_sink *s, long n) {
+    (void)n;
+    vemt_sink_begin(s);
+    vemt_sink_text(s, 1, "");
+    return vemt_sink_add(s);
+}
+
+/* A new GeoPackage at path with table name of make_sink()'s fields, its
+ * rows written by rows(s, n). */
+static void write_table(test_state *t_, const char *path, const char *name,
+                        OGRwkbGeometryType geom,
+                        vemt_status (*rows)(vemt_sink *, long), long n) {
     vemt_ctx *ctx = NULL;
     CHECK_INT_EQ(vemt_ctx_create(1, &ctx), VEMT_OK);
     vemt_gpkg g;
@@ -62,12 +78,20 @@ static void round_trip(test_state *t_, long n, OGRwkbGeometryType geom) {
     vemt_sink s;
     make_sink(&s, geom);
     vemt_status st = vemt_gpkg_table_begin(ctx, &g, name, "rows", &s);
-    for (long i = 0; i < n && !st; i++) st = add_row(&s, i, buf, sizeof buf);
+    if (!st) st = rows(&s, n);
     st = vemt_gpkg_table_end(ctx, &s, st);
     CHECK_INT_EQ(st, VEMT_OK);
     int err_no;
     CHECK_INT_EQ(vemt_gpkg_close(ctx, &g, st, &err_no), VEMT_OK);
     vemt_ctx_destroy(ctx);
+}
+
+/* Write a table of n rows, then read every row back and check it. */
+static void round_trip(test_state *t_, long n, OGRwkbGeometryType geom) {
+    char path[128], name[32];
+    snprintf(path, sizeof path, "%s/rows-%ld-%d.gpkg", tmpdir, n, (int)geom);
+    snprintf(name, sizeof name, "t%ld", n);
+    write_table(t_, path, name, geom, add_rows, n);
 
     sqlite3 *db = NULL;
     CHECK_INT_EQ(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
@@ -155,21 +179,7 @@ TEST(attribute_rows) { round_trip(t_, VEMT_GPKG_BATCH + 3, wkbNone); }
 TEST(empty_text_first) {
     char path[128];
     snprintf(path, sizeof path, "%s/empty.gpkg", tmpdir);
-    vemt_ctx *ctx = NULL;
-    CHECK_INT_EQ(vemt_ctx_create(1, &ctx), VEMT_OK);
-    vemt_gpkg g;
-    CHECK_INT_EQ(vemt_gpkg_create(ctx, path, "EPSG:27700", true, &g), VEMT_OK);
-    vemt_sink s;
-    make_sink(&s, wkbNone);
-    vemt_status st = vemt_gpkg_table_begin(ctx, &g, "e", "empty", &s);
-    vemt_sink_begin(&s);
-    vemt_sink_text(&s, 1, "");
-    if (!st) st = vemt_sink_add(&s);
-    st = vemt_gpkg_table_end(ctx, &s, st);
-    CHECK_INT_EQ(st, VEMT_OK);
-    int err_no;
-    CHECK_INT_EQ(vemt_gpkg_close(ctx, &g, st, &err_no), VEMT_OK);
-    vemt_ctx_destroy(ctx);
+    write_table(t_, path, "e", wkbNone, add_empty_text, 1);
     sqlite3 *db = NULL;
     sqlite3_stmt *q = NULL;
     CHECK_INT_EQ(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
