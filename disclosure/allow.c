@@ -36,6 +36,10 @@ static const char *const cube_columns[] = {
 static const char *const trend_columns[] = {
     "area",       "category", STEP_COLUMNS, "n_events",
     "n_subjects", "days",     "suppressed", NULL};
+/* The scan's circles (at least the smallest unit area), their windows and
+ * a band of p: no count, expectation, risk or likelihood (issue 20). */
+static const char *const scan_columns[] = {
+    "rank", "mode", "first_step", "last_step", "p_band", "suppressed", NULL};
 /* The styles QGIS reads from a GeoPackage (outputs/style.c). */
 static const char *const style_columns[] = {"id",
                                             "f_table_catalog",
@@ -71,6 +75,7 @@ const vemt_allowed_layer vemt_shared_allow[] = {
     {"emerging_hotspots", VEMT_ALLOW_UNITS, emerging_columns, unit_counts},
     {"hotspot_cube", VEMT_ALLOW_UNITS, cube_columns, unit_counts},
     {"trends", VEMT_ALLOW_NONE, trend_columns, unit_counts},
+    {"scan_clusters", VEMT_ALLOW_UNITS, scan_columns, NULL},
     {"layer_styles", VEMT_ALLOW_NONE, style_columns, NULL},
     {"pack_units", VEMT_ALLOW_NONE, pack_units_columns, pack_event_counts},
     {"pack_trends", VEMT_ALLOW_NONE, pack_trends_columns, pack_event_counts},

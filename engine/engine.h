@@ -9,6 +9,7 @@
 
 #include "engine/clusters.h"
 #include "engine/safeguarding.h"
+#include "engine/scan.h"
 #include "engine/stats.h"
 #include "engine/trends.h"
 #include "engine/units.h"

@@ -621,6 +621,72 @@ static vemt_status fill_trends(vemt_ctx *ctx, vemt_sink *s,
     return VEMT_OK;
 }
 
+static const vemt_field_def scan_fields[] = {
+    {"rank", OFTInteger, OFSTNone, 0},
+    {"mode", OFTString, OFSTNone, 0},
+    {"centre_id", OFTString, OFSTNone, 0},
+    {"place", OFTString, OFSTNone, 0},
+    {"n_units", OFTInteger, OFSTNone, 0},
+    {"radius_m", OFTReal, OFSTNone, 0},
+    {"first_step", OFTString, OFSTNone, 0},
+    {"last_step", OFTString, OFSTNone, 0},
+    {"start_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"end_utc", OFTDateTime, OFSTNone, VEMT_FIELD_TIME},
+    {"observed", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"expected", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"relative_risk", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"llr", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"p", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"p_band", OFTString, OFSTNone, 0},
+    {"recurrence_days", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+};
+
+/* Vertices of a drawn circle, the closing one included. */
+#define SCAN_CIRCLE_VERTICES 65
+
+static vemt_status fill_scan(vemt_ctx *ctx, vemt_sink *s,
+                             const vemt_output *out) {
+    (void)ctx;
+    fieldmap m;
+    map_fields(s, scan_fields, sizeof scan_fields / sizeof *scan_fields, &m);
+    for (size_t k = 0; k < out->scan->n; k++) {
+        const vemt_scan_row *c = &out->scan->rows[k];
+        vemt_sink_begin(s);
+        put_count(s, m.ix[0], (double)c->rank);
+        put_text(s, m.ix[1],
+                 out->scan->prospective ? "prospective" : "retrospective");
+        put_text(s, m.ix[2], c->centre_id);
+        put_text(s, m.ix[3], c->place);
+        put_count(s, m.ix[4], (double)c->n_units);
+        put_real(s, m.ix[5], c->radius_m);
+        put_text(s, m.ix[6], c->first_step);
+        put_text(s, m.ix[7], c->last_step);
+        set_utc(s, m.ix[8], c->start_utc);
+        set_utc(s, m.ix[9], c->end_utc);
+        put_count(s, m.ix[10], c->observed);
+        put_real(s, m.ix[11], c->expected);
+        put_real(s, m.ix[12], c->relative_risk);
+        put_real(s, m.ix[13], c->llr);
+        put_real(s, m.ix[14], c->p);
+        put_text(s, m.ix[15],
+                 c->p < 0.01   ? "p < 0.01"
+                 : c->p < 0.05 ? "p < 0.05"
+                               : "p >= 0.05");
+        put_real(s, m.ix[16], c->recurrence_days);
+        double ring[2 * SCAN_CIRCLE_VERTICES];
+        for (int v = 0; v < SCAN_CIRCLE_VERTICES; v++) {
+            double a = 6.283185307179586 * (v % (SCAN_CIRCLE_VERTICES - 1)) /
+                       (SCAN_CIRCLE_VERTICES - 1);
+            ring[2 * v] = c->x + c->drawn_m * cos(a);
+            ring[2 * v + 1] = c->y + c->drawn_m * sin(a);
+        }
+        vemt_sink_ring(s, ring, SCAN_CIRCLE_VERTICES);
+        vemt_status st = vemt_sink_add(s);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
 static const vemt_field_def reject_fields[] = {
     {"source", OFTString, OFSTNone, 0},
     {"source_row", OFTInteger, OFSTNone, VEMT_FIELD_IDENTIFIER},
@@ -1091,6 +1157,17 @@ static const vemt_layer_def layer_defs[] = {
      "earlier with an exact Poisson test, and the series' Mann-Kendall test "
      "and Sen's slope.",
      wkbNone, FIELDS(trend_fields), fill_trends, VEMT_NEEDS_TRENDS},
+    {"scan_clusters",
+     "Space-time permutation scan (Kulldorff et al. 2005, PLoS Medicine "
+     "2(3):e59): circles of units and windows of whole steps holding more "
+     "events than the space and time margins expect; rank 1 is the most "
+     "likely cluster, the others share no unit with a higher one. observed "
+     "and expected events, relative_risk, the log likelihood ratio (llr), "
+     "the Monte Carlo p from permutations of the steps among the events, "
+     "and (prospective) the recurrence interval in days: how often a "
+     "cluster this unusual would arise by chance. The circle is drawn round "
+     "the member units; radius_m reaches the farthest member's centre.",
+     wkbPolygon, FIELDS(scan_fields), fill_scan, VEMT_NEEDS_SCAN},
     {"missing_journeys",
      "Each missing episode as a line from where the child went missing to "
      "where they were found, with its duration, distance, looked-after "
@@ -1237,6 +1314,8 @@ bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out) {
             return out->safeguarding && out->safeguarding->n_missing > 0;
         case VEMT_NEEDS_FLAGGED:
             return out->safeguarding && out->safeguarding->n_flagged > 0;
+        case VEMT_NEEDS_SCAN:
+            return out->scan != NULL && out->grid != NULL;
         default:
             return true;
     }

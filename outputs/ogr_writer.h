@@ -39,7 +39,8 @@ typedef enum vemt_needs {
     VEMT_NEEDS_FOUND,        /* the found-at hot spots */
     VEMT_NEEDS_COLOCATION,   /* the co-location quotients */
     VEMT_NEEDS_MISSING,      /* the missing-episode summary */
-    VEMT_NEEDS_FLAGGED       /* flagged reporting places */
+    VEMT_NEEDS_FLAGGED,      /* flagged reporting places */
+    VEMT_NEEDS_SCAN          /* the space-time permutation scan */
 } vemt_needs;
 
 /** A layer: name, what it holds, geometry, fields, how to fill it. */

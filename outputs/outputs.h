@@ -193,6 +193,32 @@ typedef struct vemt_density_out {
     const char *description;   /* kernel, bandwidth, pixel, what was counted */
 } vemt_density_out;
 
+/** One cluster of the space-time permutation scan (pipeline/scan.c). */
+typedef struct vemt_scan_row {
+    long rank;                  /* 1: the primary (most likely) cluster */
+    double x, y;                /* the centre unit's centre */
+    double radius_m;            /* to the farthest member unit's centre */
+    double drawn_m;             /* the circle drawn: the members' cells
+                                   covered, and at least the tier's smallest
+                                   unit area */
+    char centre_id[48];         /* the centre unit's id */
+    const char *place;          /* the name of the area holding the centre, or
+                                   NULL */
+    long n_units;               /* member units (those with events) */
+    int64_t start_utc, end_utc; /* the window of whole steps */
+    char first_step[16], last_step[16]; /* its steps' labels */
+    double observed, expected, relative_risk, llr, p;
+    double recurrence_days; /* prospective: the analysis interval / p, in
+                               days; NaN retrospective */
+} vemt_scan_row;
+
+/** The space-time permutation scan's clusters. All borrowed. */
+typedef struct vemt_scan_out {
+    const vemt_scan_row *rows; /* primary first */
+    size_t n;
+    bool prospective;
+} vemt_scan_out;
+
 /** Everything a run writes. All borrowed. Counts arrive as they are to be
  * published (NaN where suppressed; the tier's rules decide which layers and
  * fields are written). grid may be NULL (`vemt ingest`):
@@ -225,6 +251,7 @@ typedef struct vemt_output {
     const vemt_cluster_set *cluster_sets;      /* dbscan, st-dbscan, hdbscan */
     size_t n_cluster_sets;                     /* 0: no cluster layers */
     const vemt_density_out *density;           /* or NULL: no kde raster */
+    const vemt_scan_out *scan; /* or NULL: no scan_clusters layer */
     const vemt_provenance *provenance;
     const size_t *rank; /* per unit, 1 = first (pipeline/rank.h), or NULL */
     const vemt_tier_rules *rules; /* the disclosure rules in force; NULL: the

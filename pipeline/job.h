@@ -22,7 +22,7 @@ extern "C" {
 #define VEMT_MAX_INPUTS 128
 
 /** Most entries of the option table (vemt_job_option). */
-#define VEMT_MAX_OPTIONS 96
+#define VEMT_MAX_OPTIONS 128
 
 /** Most --areas files of one job. */
 #define VEMT_MAX_AREAS 32
@@ -114,6 +114,13 @@ typedef struct vemt_job {
     bool count_subjects;
     bool fdr; /* --fdr on (default) */
     bool no_trends;
+    /* the space-time permutation scan (pipeline/scan.c) */
+    bool scan;               /* --scan */
+    bool scan_retrospective; /* --scan-retrospective: every window */
+    double scan_max_share;   /* --scan-max-share (0.5) */
+    long scan_max_steps;     /* --scan-max-steps (0: half the steps) */
+    long scan_replicates;    /* --scan-replicates (999) */
+    long scan_every;         /* --scan-every: steps between analyses (1) */
     /* disclosure control */
     int tier;              /* vemt_tier: 0 restricted, 1 partner, 2 public */
     double suppress_below; /* 0: the tier's default */

@@ -220,6 +220,13 @@ static const struct {
     {{"--global-window", VAL}, O_WINDOW},
     {{"--count", VAL}, O_COUNT},
     {{"--no-trends", 0}, O_NO_TRENDS},
+    /* the space-time permutation scan (pipeline/options_analysis.c) */
+    {{"--scan", 0}, O_ANALYSIS_FLAG},
+    {{"--scan-retrospective", 0}, O_ANALYSIS_FLAG},
+    {{"--scan-max-share", VAL}, O_ANALYSIS},
+    {{"--scan-max-steps", VAL}, O_ANALYSIS},
+    {{"--scan-replicates", VAL}, O_ANALYSIS},
+    {{"--scan-every", VAL}, O_ANALYSIS},
     /* safeguarding */
     {{"--place-radius", VAL}, O_PLACE_RADIUS},
     {{"--min-children", VAL}, O_MIN_CHILDREN},
@@ -623,5 +630,11 @@ vemt_status vemt_job_finish(vemt_job *a, vemt_error *err) {
             a, a->cell_size_m > 0 ? a->cell_size_m : (double)INFINITY, err))
         return err->code;
     if (!finish_time(a, err)) return err->code;
+    if (a->scan && a->no_trends)
+        return fail(err,
+                    "--scan counts events in the trend analysis's calendar "
+                    "steps: drop --no-trends",
+                    NULL),
+               err->code;
     return VEMT_OK;
 }

@@ -21,6 +21,9 @@ void vemt_job_analysis_defaults(vemt_job *a) {
     a->knn_k = 8;
     a->snap_m = 0.001;
     a->permutations = VEMT_PERMUTATIONS_DEFAULT;
+    a->scan_max_share = 0.5;
+    a->scan_replicates = VEMT_PERMUTATIONS_DEFAULT;
+    a->scan_every = 1;
     a->cluster_methods = (1u << VEMT_CLUSTER_DBSCAN) |
                          (1u << VEMT_CLUSTER_STDBSCAN) |
                          (1u << VEMT_CLUSTER_HDBSCAN);
@@ -51,6 +54,10 @@ bool vemt_job_analysis_flag(const char *opt, vemt_job *a) {
         a->centroids = true;
     else if (!strcmp(opt, "--timings"))
         a->timings = true;
+    else if (!strcmp(opt, "--scan"))
+        a->scan = true;
+    else if (!strcmp(opt, "--scan-retrospective"))
+        a->scan = a->scan_retrospective = true;
     else
         return false;
     return true;
@@ -267,8 +274,39 @@ static void set_number(size_t k, double d, vemt_job *a) {
     }
 }
 
+/* The scan's numbers. */
+static bool scan_option(const char *opt, const char *v, vemt_job *a,
+                        vemt_error *err) {
+    double d;
+    if (!strcmp(opt, "--scan-max-share")) {
+        if (!number(v, 0.001, 0.5, false, &d))
+            return vemt_job_fail(
+                err,
+                "--scan-max-share needs a share of the events from "
+                "0.001 to 0.5",
+                v);
+        a->scan_max_share = d;
+        return true;
+    }
+    if (!number(v, 1, 99999, true, &d))
+        return vemt_job_fail(err,
+                             !strcmp(opt, "--scan-replicates")
+                                 ? "--scan-replicates needs a whole number "
+                                   "from 1 to 99999 (999, 9999)"
+                                 : "needs a whole number of steps from 1",
+                             v);
+    *(!strcmp(opt, "--scan-replicates") ? &a->scan_replicates
+      : !strcmp(opt, "--scan-every")    ? &a->scan_every
+                                        : &a->scan_max_steps) = (long)d;
+    return true;
+}
+
 bool vemt_job_analysis_option(const char *opt, const char *v, vemt_job *a,
                               vemt_error *err, bool *known) {
+    if (!strncmp(opt, "--scan-", 7)) {
+        *known = true;
+        return !v || scan_option(opt, v, a, err);
+    }
     if (!strcmp(opt, "--max-memory")) {
         *known = true;
         return !v || vemt_memory_parse_size(v, &a->max_memory) ||

@@ -36,6 +36,7 @@
 #include "pipeline/report.h"
 #include "pipeline/safeguard.h"
 #include "pipeline/safety.h"
+#include "pipeline/scan.h"
 #include "pipeline/timings.h"
 #include "pipeline/trends.h"
 
@@ -59,6 +60,7 @@ struct vemt_result {
     vemt_hotspot_result hs;
     vemt_cluster_result cl;
     vemt_trend_result trends;
+    vemt_scan_stage scan; /* --scan (pipeline/scan.h) */
     vemt_published pub;
     size_t *rank_order; /* the units in rank order (vemt_rank_units) */
     size_t *unit_rank;  /* per unit: its rank, 1 = first */
@@ -87,6 +89,7 @@ void vemt_result_destroy(run *r) {
     vemt_pack_built_clear(&r->pack);
     vemt_names_free(&r->names);
     vemt_trends_clear(&r->trends);
+    vemt_scan_stage_clear(&r->scan);
     vemt_published_clear(&r->pub);
     vemt_free(r->rank_order);
     vemt_free(r->unit_rank);
@@ -453,6 +456,12 @@ static vemt_status analyse(run *r) {
         st = vemt_missing_run(&r->a, &r->events, h->grid,
                               r->have_trends ? r->trends.cube : NULL, &r->mis);
     vemt_timings_lap(&r->tm, "missing");
+    if (!st && r->a.scan) {
+        st = vemt_scan_stage_run(r->ctx, &r->a, h->grid, &r->events,
+                                 r->have_trends ? r->trends.cube : NULL,
+                                 &r->names, r->info, &r->params, &r->scan);
+        vemt_timings_lap(&r->tm, "space-time scan");
+    }
     if (!st && shows_places(r)) {
         r->sg.out.missing = r->mis.n ? r->mis.rows : NULL;
         r->sg.out.n_missing = r->mis.n;
@@ -877,6 +886,7 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
         .cluster_sets = r->cl.sets,
         .n_cluster_sets = r->cl.n_sets,
         .density = r->cl.density.raster ? &r->cl.density : NULL,
+        .scan = r->scan.done ? &r->scan.out : NULL,
         .provenance = &prov,
         .area = r->area,
         .area_name = r->a.boundary,
