@@ -460,7 +460,7 @@ vemt_status vemt_forecast_backtest(vemt_ctx *ctx, const vemt_units *units,
     vemt_status st = check_opts(ctx, o);
     if (st) return st;
     size_t T = vemt_cube_steps(cube), n = vemt_units_count(units);
-    if (n_steps < 1 || n_steps + 2 > T)
+    if (n_steps < 1 || n_steps > T || T - n_steps < 2)
         return vemt_ctx_fail(
             ctx, VEMT_E_ARG,
             "a backtest of the last %zu of %zu steps leaves %zu before its "

@@ -49,7 +49,7 @@ typedef struct vemt_forecast_opts {
                                                 0.10) */
 } vemt_forecast_opts;
 
-/** The defaults above. */
+/** The defaults above, by value (nothing to free). */
 vemt_forecast_opts vemt_forecast_opts_default(void);
 
 /** Every method's forecast of one step of a cube. */
@@ -57,7 +57,8 @@ typedef struct vemt_forecast vemt_forecast;
 
 /** Forecast step t of the cube (1 <= t <= steps; t = steps is the step
  * after the data, starting at vemt_cube_step_end(cube, t - 1)) from the
- * data before it: the cube's counts of steps 0..t-1, and for recency the
+ * data before it: the cube's event counts (vemt_cube_events, not its
+ * distinct subjects) of steps 0..t-1, and for recency the
  * events the cube's rule (vemt_cube_event_step) puts wholly in a step
  * before t. units and events must be those the cube was made from; opts
  * NULL means the defaults. Returns VEMT_E_ARG naming the reason (a bad t
@@ -76,8 +77,8 @@ void vemt_forecast_destroy(vemt_forecast *f);
 size_t vemt_forecast_step(const vemt_forecast *f);
 size_t vemt_forecast_units(const vemt_forecast *f);
 
-/** Counted events in the recency window (those that weigh in some unit's
- * score or lie beyond every unit's bandwidth). */
+/** Counted events in the recency window before the step (each weighs in
+ * the score of every unit whose centre lies within the bandwidth). */
 size_t vemt_forecast_recent_events(const vemt_forecast *f);
 
 /** Per unit, the score the method ranks by: recency's sum of weights;

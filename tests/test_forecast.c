@@ -446,6 +446,8 @@ TEST(backtest_finds_a_planted_hot_spot) {
     CHECK(tb.rows == NULL);
     CHECK_STATUS(vemt_forecast_backtest(ctx, g, &ev, c, 0, NULL, &tb),
                  VEMT_E_ARG);
+    CHECK_STATUS(vemt_forecast_backtest(ctx, g, &ev, c, SIZE_MAX, NULL, &tb),
+                 VEMT_E_ARG);
     CHECK_STATUS(vemt_forecast_backtest(ctx, g, &ev, c, 10, NULL, &tb),
                  VEMT_OK);
     CHECK_INT_EQ(tb.rows[0].step, 2);
