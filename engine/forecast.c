@@ -129,18 +129,19 @@ static int64_t event_last(const vemt_event *ev) {
  * the sum, over the counted events of the last window_days before the
  * step's start that lie within bandwidth_m of the unit's centre, of
  *     1 / (1 + d) x 1 / (1 + w),
- * d the distance from the event to the centre in cells (the paper's 50 m
- * cells; distance_unit_m for polygon units, which have none) and w the
- * whole weeks elapsed from the event to the step's start. The paper's
- * defaults are 400 m and two months; it leaves open how d is measured
- * ("whole half cell widths", as open_cp's prohotspot module reads it):
- * here d is the Euclidean distance over the cell size, unrounded, as
- * open_cp's continuous variant has it. An event weighs in only when the
- * cube's rule (vemt_cube_event_step) puts it wholly in a step before t, so
- * nothing of step t leaks into its forecast; events spread over more than
- * one step are left out. Time: one pass over the events, and for each
- * event in the window the unit centres of nearby buckets (engine/pindex.h).
- */
+ * d the distance from the event to the centre in cells and w the whole
+ * weeks elapsed from the event to the step's start. The paper's abstract
+ * gives 400 m and two months; the weight, the whole weeks and the 50 m
+ * cells are as open_cp's prohotspot module (QuantCrimAtLeeds/PredictCode)
+ * reads the paper, which leaves open how d is measured ("whole 1/2 grid
+ * widths"): here d is the Euclidean distance over the cell size,
+ * unrounded, as open_cp's continuous variant has it; polygon units, which
+ * have no cell size, measure it in distance_unit_m. An event weighs in
+ * only when the cube's rule (vemt_cube_event_step) puts it wholly in a
+ * step before t, so nothing of step t leaks into its forecast; events
+ * spread over more than one step are left out. Time: one pass over the
+ * events, and for each event in the window the unit centres of nearby
+ * buckets (engine/pindex.h). */
 static vemt_status recency(vemt_ctx *ctx, const vemt_units *units,
                            const vemt_events *events, const vemt_cube *cube,
                            size_t t, const vemt_forecast_opts *o, double *score,
