@@ -8,6 +8,7 @@
 #define VEMT_ENGINE_ENGINE_H
 
 #include "engine/clusters.h"
+#include "engine/forecast.h"
 #include "engine/safeguarding.h"
 #include "engine/scan.h"
 #include "engine/stats.h"
