@@ -40,6 +40,13 @@ static const char *const trend_columns[] = {
  * a band of p: no count, expectation, risk or likelihood (issue 20). */
 static const char *const scan_columns[] = {
     "rank", "mode", "first_step", "last_step", "p_band", "suppressed", NULL};
+/* Forecasts: ranks only; backtest scores (no counts) of steps with at
+ * least the threshold's events, the others withheld by the writer. */
+static const char *const forecast_columns[] = {
+    "cell_id",    "step", "recency_rank", "last_step_rank", "ewma_rank",
+    "suppressed", NULL};
+static const char *const score_columns[] = {
+    "step", "method", "share", "hit_rate", "pai", "pei", "suppressed", NULL};
 /* The styles QGIS reads from a GeoPackage (outputs/style.c). */
 static const char *const style_columns[] = {"id",
                                             "f_table_catalog",
@@ -76,6 +83,8 @@ const vemt_allowed_layer vemt_shared_allow[] = {
     {"hotspot_cube", VEMT_ALLOW_UNITS, cube_columns, unit_counts},
     {"trends", VEMT_ALLOW_NONE, trend_columns, unit_counts},
     {"scan_clusters", VEMT_ALLOW_UNITS, scan_columns, NULL},
+    {"forecast", VEMT_ALLOW_UNITS, forecast_columns, NULL},
+    {"forecast_scores", VEMT_ALLOW_NONE, score_columns, NULL},
     {"layer_styles", VEMT_ALLOW_NONE, style_columns, NULL},
     {"pack_units", VEMT_ALLOW_NONE, pack_units_columns, pack_event_counts},
     {"pack_trends", VEMT_ALLOW_NONE, pack_trends_columns, pack_event_counts},

@@ -9,10 +9,17 @@
 
 /* Outside the restricted tier: areas and their aggregates only. Anything
  * not listed is restricted (README, "Sharing results: output tiers"). */
-static const char *const shared_layers[] = {
-    "study_area", "hotspot_cells",     "scale_profile",
-    "kde",        "emerging_hotspots", "hotspot_cube",
-    "trends",     "scan_clusters",     NULL};
+static const char *const shared_layers[] = {"study_area",
+                                            "hotspot_cells",
+                                            "scale_profile",
+                                            "kde",
+                                            "emerging_hotspots",
+                                            "hotspot_cube",
+                                            "trends",
+                                            "scan_clusters",
+                                            "forecast",
+                                            "forecast_scores",
+                                            NULL};
 
 /* Statistics can be solved back to counts; identifiers point at records
  * or people. */

@@ -192,7 +192,8 @@ int64_t vemt_cube_step_first_day(const vemt_cube *cube, size_t t);
 int64_t vemt_cube_step_days(const vemt_cube *cube, size_t t);
 
 /** The step's local label into buf: "2022-04" (months), "2022-W14" (ISO
- * weeks), "2022-04-05" (its first day, for day steps). */
+ * weeks), "2022-04-05" (its first day, for day steps). t may be the number
+ * of steps: the step after the last. */
 void vemt_cube_step_label(const vemt_cube *cube, size_t t, char *buf,
                           size_t size);
 

@@ -687,6 +687,88 @@ static vemt_status fill_scan(vemt_ctx *ctx, vemt_sink *s,
     return VEMT_OK;
 }
 
+static const vemt_field_def forecast_fields[] = {
+    {"cell_id", OFTString, OFSTNone, 0},
+    {"step", OFTString, OFSTNone, 0},
+    {"recency_rank", OFTInteger, OFSTNone, 0},
+    {"recency_expected", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"last_step_rank", OFTInteger, OFSTNone, 0},
+    {"last_step_expected", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+    {"ewma_rank", OFTInteger, OFSTNone, 0},
+    {"ewma_expected", OFTReal, OFSTNone, VEMT_FIELD_STATISTIC},
+};
+
+static vemt_status fill_forecast(vemt_ctx *ctx, vemt_sink *s,
+                                 const vemt_output *out) {
+    (void)ctx;
+    const vemt_forecast_out *f = out->forecast;
+    fieldmap m;
+    map_fields(s, forecast_fields,
+               sizeof forecast_fields / sizeof *forecast_fields, &m);
+    size_t n = vemt_units_count(out->grid);
+    char id[128];
+    for (size_t u = 0; u < n; u++) {
+        vemt_sink_begin(s);
+        vemt_units_id(out->grid, u, id, sizeof id);
+        put_text(s, m.ix[0], id);
+        put_text(s, m.ix[1], f->step);
+        for (int k = 0; k < VEMT_FORECAST_METHODS; k++) {
+            put_count(s, m.ix[2 + 2 * k], (double)f->rank[k][u]);
+            put_real(s, m.ix[3 + 2 * k], f->expected[k][u]);
+        }
+        put_flag(s, &m, false);
+        vemt_status st = add_unit_feature(s, out->grid, u);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
+static const vemt_field_def score_fields[] = {
+    {"step", OFTString, OFSTNone, 0},
+    {"method", OFTString, OFSTNone, 0},
+    {"share", OFTReal, OFSTNone, 0},
+    {"hit_rate", OFTReal, OFSTNone, 0},
+    {"pai", OFTReal, OFSTNone, 0},
+    {"pei", OFTReal, OFSTNone, 0},
+    {"captured", OFTReal, OFSTNone, VEMT_FIELD_COUNT},
+    {"best", OFTReal, OFSTNone, VEMT_FIELD_COUNT},
+    {"total", OFTInteger, OFSTNone, VEMT_FIELD_COUNT},
+    {"note", OFTString, OFSTNone, 0},
+};
+
+/* Each backtest step, method and share. Outside the restricted tier a
+ * step whose total is under the threshold keeps its scores back: from a
+ * few events the hit rate tells counts (issue 20). */
+static vemt_status fill_scores(vemt_ctx *ctx, vemt_sink *s,
+                               const vemt_output *out) {
+    (void)ctx;
+    const vemt_forecast_out *f = out->forecast;
+    vemt_tier_rules rules;
+    vemt_output_rules(out, &rules);
+    fieldmap m;
+    map_fields(s, score_fields, sizeof score_fields / sizeof *score_fields, &m);
+    for (size_t i = 0; i < f->n_scores; i++) {
+        const vemt_forecast_row *r = &f->scores[i];
+        const vemt_forecast_score *sc = &r->score;
+        bool held = rules.threshold > 0 && !(sc->total >= rules.threshold);
+        vemt_sink_begin(s);
+        put_text(s, m.ix[0], f->score_step[i]);
+        put_text(s, m.ix[1], vemt_forecast_method_name(r->method));
+        put_real(s, m.ix[2], sc->share);
+        put_real(s, m.ix[3], held ? (double)NAN : sc->hit_rate);
+        put_real(s, m.ix[4], held ? (double)NAN : sc->pai);
+        put_real(s, m.ix[5], held ? (double)NAN : sc->pei);
+        put_real(s, m.ix[6], sc->captured);
+        put_real(s, m.ix[7], sc->best);
+        put_count(s, m.ix[8], sc->total);
+        put_text(s, m.ix[9], sc->null_reason);
+        put_flag(s, &m, held);
+        vemt_status st = vemt_sink_add(s);
+        if (st) return st;
+    }
+    return VEMT_OK;
+}
+
 static const vemt_field_def reject_fields[] = {
     {"source", OFTString, OFSTNone, 0},
     {"source_row", OFTInteger, OFSTNone, VEMT_FIELD_IDENTIFIER},
@@ -1168,6 +1250,26 @@ static const vemt_layer_def layer_defs[] = {
      "cluster this unusual would arise by chance. The circle is drawn round "
      "the member units; radius_m reaches the farthest member's centre.",
      wkbPolygon, FIELDS(scan_fields), fill_scan, VEMT_NEEDS_SCAN},
+    {"forecast",
+     "Forecast of the step after the data (step) for each unit by three "
+     "methods, each with its rank (1 = most expected; ties by unit) and "
+     "expected events: recency, prospective hot-spot mapping (Bowers, "
+     "Johnson & Pease 2004: recent events within the bandwidth, weighted "
+     "1 / (1 + cells away) x 1 / (1 + weeks ago), scaled to the EWMA "
+     "total); last_step, the unit's count in the last step; ewma, an "
+     "exponentially weighted moving average of its counts. The window, "
+     "bandwidth and smoothing are in the provenance's parameters.",
+     wkbPolygon, FIELDS(forecast_fields), fill_forecast, VEMT_NEEDS_FORECAST},
+    {"forecast_scores",
+     "Backtest of the forecasts (--backtest N): each of the last N steps "
+     "forecast from the data before it, and each method scored on it at the "
+     "top 1, 5 and 10 % of the area (share; the last unit counted "
+     "fractionally): hit_rate, the share of the step's events captured; "
+     "pai, the Predictive Accuracy Index, hit_rate / share (Chainey, "
+     "Tompson & Uhlig 2008); pei, the Predictive Efficiency Index, "
+     "captured / best, best being the most any selection of that area "
+     "could hold (Hunt 2016).",
+     wkbNone, FIELDS(score_fields), fill_scores, VEMT_NEEDS_BACKTEST},
     {"missing_journeys",
      "Each missing episode as a line from where the child went missing to "
      "where they were found, with its duration, distance, looked-after "
@@ -1253,9 +1355,9 @@ const char *vemt_outputs_layer_name(size_t i) {
 OGRwkbGeometryType vemt_layer_geom(const vemt_layer_def *def,
                                    const vemt_output *out) {
     /* Units' layers of polygon areas hold multipolygons. */
-    bool units = def->needs == VEMT_NEEDS_GRID ||
-                 def->needs == VEMT_NEEDS_TRENDS ||
-                 def->needs == VEMT_NEEDS_FOUND;
+    bool units =
+        def->needs == VEMT_NEEDS_GRID || def->needs == VEMT_NEEDS_TRENDS ||
+        def->needs == VEMT_NEEDS_FORECAST || def->needs == VEMT_NEEDS_FOUND;
     if (def->geom == wkbPolygon && units && out->grid &&
         vemt_units_polygons(out->grid))
         return wkbMultiPolygon;
@@ -1316,6 +1418,10 @@ bool vemt_layer_is_written(const vemt_layer_def *def, const vemt_output *out) {
             return out->safeguarding && out->safeguarding->n_flagged > 0;
         case VEMT_NEEDS_SCAN:
             return out->scan != NULL && out->grid != NULL;
+        case VEMT_NEEDS_FORECAST:
+            return out->forecast != NULL && out->grid != NULL;
+        case VEMT_NEEDS_BACKTEST:
+            return out->forecast != NULL && out->forecast->n_scores > 0;
         default:
             return true;
     }

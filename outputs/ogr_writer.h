@@ -40,7 +40,9 @@ typedef enum vemt_needs {
     VEMT_NEEDS_COLOCATION,   /* the co-location quotients */
     VEMT_NEEDS_MISSING,      /* the missing-episode summary */
     VEMT_NEEDS_FLAGGED,      /* flagged reporting places */
-    VEMT_NEEDS_SCAN          /* the space-time permutation scan */
+    VEMT_NEEDS_SCAN,         /* the space-time permutation scan */
+    VEMT_NEEDS_FORECAST,     /* the forecast of the next step */
+    VEMT_NEEDS_BACKTEST      /* the forecasts' backtest scores */
 } vemt_needs;
 
 /** A layer: name, what it holds, geometry, fields, how to fill it. */

@@ -77,6 +77,7 @@ typedef struct vemt_output {
     size_t n_cluster_sets;                     /* 0: no cluster layers */
     const vemt_density_out *density;           /* or NULL: no kde raster */
     const vemt_scan_out *scan; /* or NULL: no scan_clusters layer */
+    const vemt_forecast_out *forecast; /* or NULL: no forecast layers */
     const vemt_provenance *provenance;
     const size_t *rank; /* per unit, 1 = first (pipeline/rank.h), or NULL */
     const vemt_tier_rules *rules; /* the disclosure rules in force; NULL: the

@@ -189,6 +189,17 @@ typedef struct vemt_scan_out {
     bool prospective;
 } vemt_scan_out;
 
+/** The forecast of the step after the data, per unit, by the three
+ * methods (vemt_forecast_method order), and the backtest's scores. */
+typedef struct vemt_forecast_out {
+    char step[16]; /* the forecast step's label ("2026-01") */
+    const double *expected[VEMT_FORECAST_METHODS]; /* per unit */
+    const size_t *rank[VEMT_FORECAST_METHODS];     /* per unit, 1 = first */
+    const vemt_forecast_row *scores;               /* the backtest, or NULL */
+    size_t n_scores;
+    const char (*score_step)[16]; /* each score row's step label */
+} vemt_forecast_out;
+
 #ifdef __cplusplus
 }
 #endif

@@ -121,6 +121,9 @@ typedef struct vemt_job {
     long scan_max_steps;     /* --scan-max-steps (0: half the steps) */
     long scan_replicates;    /* --scan-replicates (999) */
     long scan_every;         /* --scan-every: steps between analyses (1) */
+    /* forecasts (pipeline/forecast.c) */
+    bool forecast; /* --forecast, or --backtest */
+    long backtest; /* --backtest N: the last N steps (0: none) */
     /* disclosure control */
     int tier;              /* vemt_tier: 0 restricted, 1 partner, 2 public */
     double suppress_below; /* 0: the tier's default */

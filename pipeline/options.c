@@ -227,6 +227,9 @@ static const struct {
     {{"--scan-max-steps", VAL}, O_ANALYSIS},
     {{"--scan-replicates", VAL}, O_ANALYSIS},
     {{"--scan-every", VAL}, O_ANALYSIS},
+    /* forecasts (pipeline/options_analysis.c) */
+    {{"--forecast", 0}, O_ANALYSIS_FLAG},
+    {{"--backtest", VAL}, O_ANALYSIS},
     /* safeguarding */
     {{"--place-radius", VAL}, O_PLACE_RADIUS},
     {{"--min-children", VAL}, O_MIN_CHILDREN},
@@ -630,6 +633,12 @@ vemt_status vemt_job_finish(vemt_job *a, vemt_error *err) {
             a, a->cell_size_m > 0 ? a->cell_size_m : (double)INFINITY, err))
         return err->code;
     if (!finish_time(a, err)) return err->code;
+    if (a->forecast && a->no_trends)
+        return fail(err,
+                    "--forecast and --backtest forecast the trend analysis's "
+                    "calendar steps: drop --no-trends",
+                    NULL),
+               err->code;
     if (a->scan && a->no_trends)
         return fail(err,
                     "--scan counts events in the trend analysis's calendar "

@@ -54,6 +54,8 @@ bool vemt_job_analysis_flag(const char *opt, vemt_job *a) {
         a->centroids = true;
     else if (!strcmp(opt, "--timings"))
         a->timings = true;
+    else if (!strcmp(opt, "--forecast"))
+        a->forecast = true;
     else if (!strcmp(opt, "--scan"))
         a->scan = true;
     else if (!strcmp(opt, "--scan-retrospective"))
@@ -303,6 +305,15 @@ static bool scan_option(const char *opt, const char *v, vemt_job *a,
 
 bool vemt_job_analysis_option(const char *opt, const char *v, vemt_job *a,
                               vemt_error *err, bool *known) {
+    if (!strcmp(opt, "--backtest")) {
+        *known = true;
+        double d;
+        if (v && !number(v, 1, 1000, true, &d))
+            return vemt_job_fail(
+                err, "--backtest needs a whole number of steps from 1", v);
+        if (v) a->backtest = (long)d, a->forecast = true;
+        return true;
+    }
     if (!strncmp(opt, "--scan-", 7)) {
         *known = true;
         return !v || scan_option(opt, v, a, err);

@@ -21,6 +21,7 @@
 #include "outputs/outputs.h"
 #include "pipeline/clusters.h"
 #include "pipeline/flagged.h"
+#include "pipeline/forecast.h"
 #include "pipeline/hotspots.h"
 #include "pipeline/log.h"
 #include "pipeline/memory.h"
@@ -60,7 +61,8 @@ struct vemt_result {
     vemt_hotspot_result hs;
     vemt_cluster_result cl;
     vemt_trend_result trends;
-    vemt_scan_stage scan; /* --scan (pipeline/scan.h) */
+    vemt_scan_stage scan;         /* --scan (pipeline/scan.h) */
+    vemt_forecast_stage forecast; /* --forecast (pipeline/forecast.h) */
     vemt_published pub;
     size_t *rank_order; /* the units in rank order (vemt_rank_units) */
     size_t *unit_rank;  /* per unit: its rank, 1 = first */
@@ -90,6 +92,7 @@ void vemt_result_destroy(run *r) {
     vemt_names_free(&r->names);
     vemt_trends_clear(&r->trends);
     vemt_scan_stage_clear(&r->scan);
+    vemt_forecast_stage_clear(&r->forecast);
     vemt_published_clear(&r->pub);
     vemt_free(r->rank_order);
     vemt_free(r->unit_rank);
@@ -461,6 +464,12 @@ static vemt_status analyse(run *r) {
                                  r->have_trends ? r->trends.cube : NULL,
                                  &r->names, r->info, &r->params, &r->scan);
         vemt_timings_lap(&r->tm, "space-time scan");
+    }
+    if (!st && r->a.forecast) {
+        st = vemt_forecast_stage_run(r->ctx, &r->a, h->grid, &r->events,
+                                     r->have_trends ? r->trends.cube : NULL,
+                                     r->info, &r->params, &r->forecast);
+        vemt_timings_lap(&r->tm, "forecast");
     }
     if (!st && shows_places(r)) {
         r->sg.out.missing = r->mis.n ? r->mis.rows : NULL;
@@ -887,6 +896,7 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
         .n_cluster_sets = r->cl.n_sets,
         .density = r->cl.density.raster ? &r->cl.density : NULL,
         .scan = r->scan.done ? &r->scan.out : NULL,
+        .forecast = r->forecast.done ? &r->forecast.out : NULL,
         .provenance = &prov,
         .area = r->area,
         .area_name = r->a.boundary,

@@ -7,7 +7,10 @@
  * 3 months, p < 0.01; the retrospective scan finds it too; at the partner
  * and public tiers the layer holds only circles of at least the tier's
  * smallest unit area, the window and a p band; --scan with --no-trends is
- * a usage error; the options are in the provenance.
+ * a usage error; the options are in the provenance. And the forecasts
+ * (--forecast, --backtest): a rank per unit and method, every score row
+ * with PAI = hit rate / share and PEI at most 1, the recency map better
+ * than chance, and at the shared tiers ranks and scores only.
  */
 #include <gdal.h>
 #include <math.h>
@@ -167,6 +170,78 @@ TEST(scan_needs_the_steps) {
     CHECK(strstr(err, "--scan-max-share") != NULL);
 }
 
+TEST(forecast_and_backtest) {
+    char err[512];
+    CHECK_INT_EQ(test_vemt(tmpdir,
+                           "run --demo --backtest 6 --seed 3 --out f.gpkg "
+                           "--quiet",
+                           err, sizeof err),
+                 0);
+    GDALDatasetH ds = open_out("f.gpkg");
+    CHECK(ds != NULL);
+    if (!ds) return;
+    double units = query_num(ds, "SELECT COUNT(*) FROM hotspot_cells");
+    CHECK(units > 100);
+    CHECK_NEAR(query_num(ds, "SELECT COUNT(*) FROM forecast"), units, 0);
+    /* Each method's ranks are 1..units, each once. */
+    static const char *const ranks[] = {"recency_rank", "last_step_rank",
+                                        "ewma_rank"};
+    for (int k = 0; k < 3; k++) {
+        char sql[160];
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(DISTINCT %s) = COUNT(*) AND MIN(%s) = 1 AND "
+                 "MAX(%s) = COUNT(*) FROM forecast",
+                 ranks[k], ranks[k], ranks[k]);
+        CHECK_NEAR(query_num(ds, sql), 1, 0);
+    }
+    char buf[64];
+    test_query_text(ds, "SELECT DISTINCT step FROM forecast", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "2026-01");
+    /* 6 steps x 3 methods x 3 shares. */
+    CHECK_NEAR(query_num(ds, "SELECT COUNT(*) FROM forecast_scores"), 54, 0);
+    CHECK_NEAR(query_num(ds,
+                         "SELECT MAX(ABS(pai - hit_rate / share)) < 1e-9 "
+                         "FROM forecast_scores"),
+               1, 0);
+    CHECK_NEAR(query_num(ds,
+                         "SELECT MAX(pei) <= 1 + 1e-12 AND MIN(pei) >= 0 "
+                         "FROM forecast_scores"),
+               1, 0);
+    CHECK_NEAR(query_num(ds,
+                         "SELECT MAX(ABS(hit_rate * total - captured)) < "
+                         "1e-6 FROM forecast_scores"),
+               1, 0);
+    /* The demo's planted hot spots persist: the recency map at 5 % of the
+     * area captures far more than 5 % of the next month. */
+    CHECK(query_num(ds,
+                    "SELECT AVG(pai) FROM forecast_scores WHERE method "
+                    "= 'recency' AND share = 0.05") > 3);
+    GDALClose(ds);
+    CHECK_INT_EQ(test_vemt(tmpdir,
+                           "run --demo --backtest 2 --tier public --seed 3 "
+                           "--out fp.gpkg --quiet",
+                           err, sizeof err),
+                 0);
+    ds = open_out("fp.gpkg");
+    CHECK(ds != NULL);
+    if (!ds) return;
+    OGRFeatureDefnH d =
+        OGR_L_GetLayerDefn(GDALDatasetGetLayerByName(ds, "forecast"));
+    CHECK(OGR_FD_GetFieldIndex(d, "recency_rank") >= 0);
+    CHECK(OGR_FD_GetFieldIndex(d, "recency_expected") < 0);
+    d = OGR_L_GetLayerDefn(GDALDatasetGetLayerByName(ds, "forecast_scores"));
+    CHECK(OGR_FD_GetFieldIndex(d, "pai") >= 0);
+    CHECK(OGR_FD_GetFieldIndex(d, "total") < 0);
+    CHECK(OGR_FD_GetFieldIndex(d, "captured") < 0);
+    GDALClose(ds);
+    CHECK_INT_EQ(test_vemt(tmpdir, "check-disclosure fp.gpkg", err, sizeof err),
+                 0);
+    CHECK_INT_EQ(
+        test_vemt(tmpdir, "run --demo --forecast --no-trends --out n.gpkg", err,
+                  sizeof err),
+        2);
+}
+
 TEST_SUITE(scan_cli) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/vemt-scan-XXXXXX");
     if (!mkdtemp(tmpdir)) return;
@@ -175,6 +250,7 @@ TEST_SUITE(scan_cli) {
     RUN(retrospective_finds_it_too);
     RUN(shared_tiers_publish_circles_and_bands);
     RUN(scan_needs_the_steps);
+    RUN(forecast_and_backtest);
     test_remove_dir(tmpdir);
     GDALDestroy();
     proj_cleanup();
