@@ -284,11 +284,13 @@ static vemt_status make_windows(scan_run *r, size_t S, const double *nd) {
             r->wlast[w] = (uint32_t)(T - 1);
         }
     }
-    for (w = 0; w < r->W; w++) {
-        double n = 0;
-        for (size_t t = r->wfirst[w]; t <= r->wlast[w]; t++) n += nd[t];
-        r->nd_n[w] = n / (double)r->N;
-    }
+    /* N_D of a window from the steps' running totals. */
+    double *run = vemt_calloc(T + 1, sizeof *run);
+    if (!run) return VEMT_E_NOMEM;
+    for (size_t t = 0; t < T; t++) run[t + 1] = run[t] + nd[t];
+    for (w = 0; w < r->W; w++)
+        r->nd_n[w] = (run[r->wlast[w] + 1] - run[r->wfirst[w]]) / (double)r->N;
+    vemt_free(run);
     return VEMT_OK;
 }
 
@@ -320,6 +322,7 @@ typedef struct best {
     double llr;
     uint32_t centre, group, window;
     double n, mu;
+    double r2; /* the circle's squared radius */
 } best;
 
 static vemt_status scan_data(scan_run *r, best *top, uint64_t *cylinders) {
@@ -335,7 +338,7 @@ static vemt_status scan_data(scan_run *r, best *top, uint64_t *cylinders) {
     for (size_t z = 0; z < L; z++) rows_of(r, cnt + z * T, 1, feat + z * F);
     *cylinders = 0;
     for (size_t c = 0; c < r->C; c++) {
-        top[c] = (best){0, (uint32_t)c, 0, 0, 0, 0};
+        top[c] = (best){0, (uint32_t)c, 0, 0, 0, 0, 0};
         memset(cum, 0, F * sizeof *cum);
         double held = 0;
         size_t j = r->nb_at[c];
@@ -353,9 +356,13 @@ static vemt_status scan_data(scan_run *r, best *top, uint64_t *cylinders) {
                 /* The first of equal LLRs: smallest circle, then the
                  * window order. */
                 if (llr > top[c].llr)
-                    top[c] = (best){
-                        llr,         (uint32_t)c, (uint32_t)(g - r->grp_at[c]),
-                        (uint32_t)w, n,           mu};
+                    top[c] = (best){llr,
+                                    (uint32_t)c,
+                                    (uint32_t)(g - r->grp_at[c]),
+                                    (uint32_t)w,
+                                    n,
+                                    mu,
+                                    0};
             }
             *cylinders += r->W;
         }
@@ -422,10 +429,40 @@ static void replicate_item(void *wp, size_t item) {
 
 /* ---- Results ------------------------------------------------------------- */
 
+/* By LLR; of equal ones (the same members round another centre, often
+ * an empty cell beside them), the smaller circle, then the centre. */
 static int by_llr(const void *a, const void *b) {
     const best *p = a, *q = b;
     if (p->llr != q->llr) return p->llr > q->llr ? -1 : 1;
+    if (p->r2 != q->r2) return p->r2 < q->r2 ? -1 : 1;
     return p->centre < q->centre ? -1 : p->centre > q->centre;
+}
+
+/* Whether a circle holds a location another cluster's circle holds: any
+ * location, events or none, within both (SaTScan's overlap is of the
+ * locations of its coordinates file). taken marks every location of the
+ * clusters reported. */
+static bool overlaps(const scan_run *r, const best *b, const bool *taken) {
+    size_t from = r->nb_at[b->centre];
+    size_t to = from + r->grp[r->grp_at[b->centre] + b->group];
+    for (size_t j = from; j < to; j++)
+        if (taken[r->orig[r->nb[j]]]) return true;
+    const double *c = r->xy + 2 * (size_t)b->centre;
+    double reach = b->r2 * (1 + 1e-9) + 1e-12;
+    for (size_t z = 0; z < r->C; z++) {
+        double dx = r->xy[2 * z] - c[0], dy = r->xy[2 * z + 1] - c[1];
+        if (taken[z] && dx * dx + dy * dy <= reach) return true;
+    }
+    return false;
+}
+
+static void take(const scan_run *r, const best *b, bool *taken) {
+    const double *c = r->xy + 2 * (size_t)b->centre;
+    double reach = b->r2 * (1 + 1e-9) + 1e-12;
+    for (size_t z = 0; z < r->C; z++) {
+        double dx = r->xy[2 * z] - c[0], dy = r->xy[2 * z + 1] - c[1];
+        if (dx * dx + dy * dy <= reach) taken[z] = true;
+    }
 }
 
 static int by_double(const void *a, const void *b) {
@@ -438,10 +475,10 @@ static int by_double(const void *a, const void *b) {
  * default "no geographical overlap" for secondary clusters), each with
  * its p from the replicates' largest LLRs. */
 static vemt_status report(const scan_run *r, best *top, vemt_scan_result *out) {
-    size_t L = r->L, C = r->C, R = r->R;
+    size_t C = r->C, R = r->R;
     size_t cap =
         r->o->max_clusters ? r->o->max_clusters : VEMT_SCAN_CLUSTERS_DEFAULT;
-    bool *taken = vemt_calloc(L, sizeof *taken);
+    bool *taken = vemt_calloc(C, sizeof *taken);
     double *sorted = vemt_calloc(R, sizeof *sorted);
     out->clusters = vemt_calloc(cap, sizeof *out->clusters);
     size_t cap_m = 0;
@@ -449,27 +486,30 @@ static vemt_status report(const scan_run *r, best *top, vemt_scan_result *out) {
     if (!taken || !sorted || !out->clusters) goto done;
     memcpy(sorted, r->null_llr, R * sizeof *sorted);
     qsort(sorted, R, sizeof *sorted, by_double);
+    for (size_t i = 0; i < C; i++)
+        if (top[i].llr > 0) {
+            size_t end = r->nb_at[top[i].centre] +
+                         r->grp[r->grp_at[top[i].centre] + top[i].group];
+            top[i].r2 = d2_of(r, top[i].centre, r->nb[end - 1]);
+        }
     qsort(top, C, sizeof *top, by_llr);
     for (size_t i = 0; i < C && out->n_clusters < cap; i++) {
         const best *b = &top[i];
         if (!(b->llr > 0)) break;
         size_t from = r->nb_at[b->centre];
         size_t to = from + r->grp[r->grp_at[b->centre] + b->group];
-        bool overlaps = false;
-        for (size_t j = from; j < to && !overlaps; j++)
-            overlaps = taken[r->nb[j]];
-        if (overlaps) continue;
+        if (overlaps(r, b, taken)) continue;
+        take(r, b, taken);
         vemt_scan_cluster *k = &out->clusters[out->n_clusters++];
         k->centre = b->centre;
         k->n_members = (uint32_t)(to - from);
         k->first_member = out->n_members;
         for (size_t j = from; j < to; j++) {
-            taken[r->nb[j]] = true;
             if (!push32(&out->members, &out->n_members, &cap_m,
                         r->orig[r->nb[j]]))
                 goto done;
         }
-        k->radius = sqrt(d2_of(r, b->centre, r->nb[to - 1]));
+        k->radius = sqrt(b->r2);
         k->first_step = r->wfirst[b->window];
         k->last_step = r->wlast[b->window];
         k->observed = b->n;
@@ -616,6 +656,7 @@ vemt_status vemt_scan_run(vemt_ctx *ctx, const double *xy, size_t n_locations,
     vemt_mc_run(ctx, "space-time scan", items, 1, wk, sizeof *wk, nw,
                 replicate_item);
     out->replicates = r.R;
+    out->p_floor = 1.0 / (double)(r.R + 1);
     out->n_events = n_events;
     out->n_locations = r.L;
     out->n_windows = r.W;

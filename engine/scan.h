@@ -62,6 +62,7 @@ typedef struct vemt_scan_result {
     uint32_t *members; /* the clusters' locations, nearest first */
     size_t n_members;
     double *null_llr; /* per replicate: the largest LLR of any cylinder */
+    double p_floor;   /* the least p possible: 1 / (R + 1) */
     size_t replicates;
     size_t n_events;      /* events scanned */
     size_t n_locations;   /* locations holding any */
@@ -94,7 +95,8 @@ void vemt_scan_result_clear(vemt_scan_result *r);
 
 /** The log likelihood ratio of n events where mu are expected out of
  * total (Kulldorff et al. 2005, as above): n ln(n / mu) + (total - n)
- * ln((total - n) / (total - mu)) when n > mu, else 0. */
+ * ln((total - n) / (total - mu)) when mu < n < total, else 0 (a scan's
+ * circles hold at most half of the events). */
 double vemt_scan_llr(double n, double mu, double total);
 
 #ifdef __cplusplus

@@ -673,6 +673,7 @@ static vemt_status fill_scan(vemt_ctx *ctx, vemt_sink *s,
                  : c->p < 0.05 ? "p < 0.05"
                                : "p >= 0.05");
         put_real(s, m.ix[16], c->recurrence_days);
+        put_flag(s, &m, false); /* a withheld cluster is not written */
         double ring[2 * SCAN_CIRCLE_VERTICES];
         for (int v = 0; v < SCAN_CIRCLE_VERTICES; v++) {
             double a = 6.283185307179586 * (v % (SCAN_CIRCLE_VERTICES - 1)) /

@@ -295,7 +295,11 @@ static bool scan_option(const char *opt, const char *v, vemt_job *a,
                              !strcmp(opt, "--scan-replicates")
                                  ? "--scan-replicates needs a whole number "
                                    "from 1 to 99999 (999, 9999)"
-                                 : "needs a whole number of steps from 1",
+                             : !strcmp(opt, "--scan-every")
+                                 ? "--scan-every needs a whole number of "
+                                   "steps from 1"
+                                 : "--scan-max-steps needs a whole number of "
+                                   "steps from 1",
                              v);
     *(!strcmp(opt, "--scan-replicates") ? &a->scan_replicates
       : !strcmp(opt, "--scan-every")    ? &a->scan_every

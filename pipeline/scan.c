@@ -48,14 +48,16 @@ static double drawn_radius(const vemt_units *grid, const vemt_scan_result *res,
 }
 
 /* The events of the scan: counted (kind, located in the study area, not
- * left out), in a unit, wholly inside one step. */
+ * left out), in a unit, wholly inside one step; which event each is in
+ * *which. */
 static vemt_status collect(const vemt_job *a, const vemt_units *grid,
                            const vemt_events *events, const vemt_cube *cube,
-                           vemt_scan_stage *s, uint32_t **loc,
-                           uint32_t **step) {
+                           vemt_scan_stage *s, uint32_t **loc, uint32_t **step,
+                           size_t **which) {
     *loc = vemt_calloc(events->n ? events->n : 1, sizeof **loc);
     *step = vemt_calloc(events->n ? events->n : 1, sizeof **step);
-    if (!*loc || !*step) return VEMT_E_NOMEM;
+    *which = vemt_calloc(events->n ? events->n : 1, sizeof **which);
+    if (!*loc || !*step || !*which) return VEMT_E_NOMEM;
     for (size_t i = 0; i < events->n; i++) {
         const vemt_event *e = &events->items[i];
         size_t u;
@@ -68,14 +70,53 @@ static vemt_status collect(const vemt_job *a, const vemt_units *grid,
             s->n_outside += t == VEMT_CUBE_OUTSIDE;
             continue;
         }
+        (*which)[s->n_events] = i;
         (*loc)[s->n_events] = (uint32_t)u;
         (*step)[s->n_events++] = (uint32_t)t;
     }
     return VEMT_OK;
 }
 
+static int by_key(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether the tier keeps cluster k back: outside the restricted tier a
+ * cluster is published only as its units' counts would be, with at least
+ * the threshold's events and distinct subjects (events without a key
+ * counted as one) and no subject giving more than the dominance share
+ * (vemt_disclosure_dominated). keys has room for every event scanned. */
+static bool withheld(const vemt_tier_rules *rules, const vemt_scan_result *res,
+                     const vemt_scan_cluster *k, const vemt_events *events,
+                     const uint32_t *loc, const uint32_t *step,
+                     const size_t *which, size_t n, bool *member,
+                     const char **keys) {
+    if (!(rules->threshold > 0)) return false;
+    if (k->observed < rules->threshold) return true;
+    for (uint32_t j = 0; j < k->n_members; j++)
+        member[res->members[k->first_member + j]] = true;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (member[loc[i]] && step[i] >= k->first_step &&
+            step[i] <= k->last_step)
+            keys[m++] = events->items[which[i]].subject_key;
+    for (uint32_t j = 0; j < k->n_members; j++)
+        member[res->members[k->first_member + j]] = false;
+    qsort(keys, m, sizeof *keys, by_key);
+    double subjects = 0, top = 0, run = 0;
+    for (size_t i = 0; i < m; i++) {
+        bool same = i > 0 && !strcmp(keys[i], keys[i - 1]);
+        run = same ? run + 1 : 1;
+        subjects += !same;
+        if (run > top) top = run;
+    }
+    return vemt_disclosure_dominated(rules, (double)m, subjects, top);
+}
+
 static vemt_status make_rows(const vemt_job *a, const vemt_units *grid,
                              const vemt_cube *cube, const vemt_names *names,
+                             const vemt_events *events, const uint32_t *loc,
+                             const uint32_t *step, const size_t *which,
                              vemt_scan_stage *s) {
     const vemt_scan_result *res = &s->res;
     s->rows =
@@ -83,9 +124,23 @@ static vemt_status make_rows(const vemt_job *a, const vemt_units *grid,
     if (!s->rows) return VEMT_E_NOMEM;
     vemt_tier_rules rules;
     vemt_job_rules(a, &rules);
+    size_t U = vemt_units_count(grid), n = 0;
+    bool *member = vemt_calloc(U ? U : 1, sizeof *member);
+    const char **keys =
+        vemt_calloc(s->n_events ? s->n_events : 1, sizeof *keys);
+    if (!member || !keys) {
+        vemt_free(member);
+        vemt_free(keys);
+        return VEMT_E_NOMEM;
+    }
     for (size_t i = 0; i < res->n_clusters; i++) {
         const vemt_scan_cluster *k = &res->clusters[i];
-        vemt_scan_row *w = &s->rows[i];
+        if (withheld(&rules, res, k, events, loc, step, which, s->n_events,
+                     member, keys)) {
+            s->n_withheld++;
+            continue;
+        }
+        vemt_scan_row *w = &s->rows[n++];
         w->rank = (long)i + 1;
         vemt_units_centre(grid, k->centre, &w->x, &w->y);
         vemt_units_id(grid, k->centre, w->centre_id, sizeof w->centre_id);
@@ -99,7 +154,10 @@ static vemt_status make_rows(const vemt_job *a, const vemt_units *grid,
                              sizeof w->first_step);
         vemt_cube_step_label(cube, k->last_step, w->last_step,
                              sizeof w->last_step);
-        w->observed = k->observed;
+        w->observed = rules.round_to > 0
+                          ? vemt_disclosure_round(k->observed, rules.threshold,
+                                                  rules.round_to)
+                          : k->observed;
         w->expected = k->expected;
         w->relative_risk = k->relative_risk;
         w->llr = k->llr;
@@ -112,8 +170,16 @@ static vemt_status make_rows(const vemt_job *a, const vemt_units *grid,
                                  ? (double)NAN
                                  : (double)a->scan_every * s->step_days / k->p;
     }
-    s->out = (vemt_scan_out){s->rows, res->n_clusters, !a->scan_retrospective};
+    vemt_free(member);
+    vemt_free(keys);
+    s->out = (vemt_scan_out){s->rows, n, !a->scan_retrospective};
     return VEMT_OK;
+}
+
+/* "given" when the job gave the option, else "default". */
+static const char *how(const vemt_job *a, const char *opt) {
+    int k = vemt_job_option_find(opt);
+    return k >= 0 && a->given[k] ? "given" : "default";
 }
 
 /* The run's story: what was scanned and the primary cluster in words. */
@@ -130,16 +196,30 @@ static void tell(const vemt_job *a, const vemt_scan_stage *s,
                   "space-time scan: %zu events over more than one step left "
                   "out (an event counts in the one step that holds it)\n",
                   s->n_spread);
+    if (s->n_withheld)
+        vemt_logf(info,
+                  "space-time scan: %zu of %zu clusters withheld in the %s "
+                  "tier (too few events or children, or one child's)\n",
+                  s->n_withheld, s->res.n_clusters,
+                  vemt_tier_name((vemt_tier)a->tier));
     if (!s->res.n_clusters) {
         vemt_logs(info,
                   "space-time scan: no cylinder holds more events "
                   "than expected\n");
         return;
     }
+    if (!s->out.n || s->rows[0].rank != 1) {
+        vemt_logs(info,
+                  "space-time scan: the most likely cluster is "
+                  "withheld in this tier\n");
+        return;
+    }
     const vemt_scan_row *w = &s->rows[0];
-    char ri[64] = "";
+    char ri[96] = "";
+    /* At the least p the replicates allow, the interval is a bound. */
     if (!a->scan_retrospective)
-        snprintf(ri, sizeof ri, "; by chance once in %.0f days",
+        snprintf(ri, sizeof ri, "; by chance %sonce in %.0f days",
+                 w->p <= s->res.p_floor * (1 + 1e-9) ? "less often than " : "",
                  w->recurrence_days);
     vemt_logf(info,
               "space-time scan: most likely cluster %g events where %.1f were "
@@ -171,11 +251,13 @@ vemt_status vemt_scan_stage_run(vemt_ctx *ctx, const vemt_job *a,
         days += (double)vemt_cube_step_days(cube, t);
     s->step_days = s->n_steps ? days / (double)s->n_steps : 0;
     uint32_t *loc = NULL, *step = NULL;
+    size_t *which = NULL;
     double *xy = vemt_calloc(2 * (U ? U : 1), sizeof *xy);
     bool *used = vemt_calloc(U ? U : 1, sizeof *used);
     vemt_status st = VEMT_E_NOMEM;
     if (!xy || !used) goto done;
-    if ((st = collect(a, grid, events, cube, s, &loc, &step))) goto done;
+    if ((st = collect(a, grid, events, cube, s, &loc, &step, &which)))
+        goto done;
     for (size_t i = 0; i < s->n_events; i++) used[loc[i]] = true;
     for (size_t u = 0; u < U; u++) s->n_units += used[u];
     vemt_units_centres(grid, xy);
@@ -187,15 +269,17 @@ vemt_status vemt_scan_stage_run(vemt_ctx *ctx, const vemt_job *a,
     vemt_params_add_text(
         params, "scan_mode", a->scan_retrospective ? "given" : "default",
         a->scan_retrospective ? "retrospective" : "prospective");
-    vemt_params_add(params, "scan_max_share", "default", o.max_share);
+    size_t longest =
+        a->scan_max_steps ? (size_t)a->scan_max_steps : s->n_steps / 2;
+    if (longest < 1) longest = 1;
+    if (longest > s->n_steps) longest = s->n_steps;
+    vemt_params_add(params, "scan_max_share", how(a, "--scan-max-share"),
+                    o.max_share);
     vemt_params_add(params, "scan_max_steps",
-                    a->scan_max_steps ? "given" : "automatic",
-                    (double)(a->scan_max_steps    ? a->scan_max_steps
-                             : s->n_steps / 2 > 0 ? (long)(s->n_steps / 2)
-                                                  : 1));
-    vemt_params_add(params, "scan_replicates", "default",
+                    a->scan_max_steps ? "given" : "automatic", (double)longest);
+    vemt_params_add(params, "scan_replicates", how(a, "--scan-replicates"),
                     (double)a->scan_replicates);
-    vemt_params_add(params, "scan_every_steps", "default",
+    vemt_params_add(params, "scan_every_steps", how(a, "--scan-every"),
                     (double)a->scan_every);
     st = vemt_scan_run(ctx, xy, U, s->n_steps, loc, step, s->n_events, &o,
                        &s->res);
@@ -208,7 +292,8 @@ vemt_status vemt_scan_stage_run(vemt_ctx *ctx, const vemt_job *a,
         goto done;
     }
     if (st) goto done;
-    if ((st = make_rows(a, grid, cube, names, s))) goto done;
+    if ((st = make_rows(a, grid, cube, names, events, loc, step, which, s)))
+        goto done;
     s->done = true;
     if (info) tell(a, s, info);
 done:
@@ -216,5 +301,6 @@ done:
     vemt_free(used);
     vemt_free(loc);
     vemt_free(step);
+    vemt_free(which);
     return st;
 }

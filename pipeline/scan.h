@@ -25,6 +25,8 @@ typedef struct vemt_scan_stage {
     size_t n_spread;   /* counted events over more than one step: left out */
     size_t n_outside;  /* ... outside the cube's steps */
     size_t n_units;    /* units holding events */
+    size_t n_withheld; /* clusters the tier keeps back (too few events or
+                          children, or dominated) */
     size_t n_steps;
     double step_days; /* the steps' mean length in days */
 } vemt_scan_stage;

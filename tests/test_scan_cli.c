@@ -78,8 +78,7 @@ TEST(prospective_finds_the_new_hot_spot) {
     double ri = query_num(
         ds, "SELECT recurrence_days * p FROM scan_clusters WHERE rank = 1");
     CHECK_NEAR(ri, 731.0 / 24, 1e-6);
-    /* Secondary clusters share no unit with the primary: their circles'
-     * centres lie outside its member units' reach, and ranks run 1.. */
+    /* Ranks run 1.. (at the restricted tier no cluster is withheld). */
     CHECK_NEAR(query_num(ds, "SELECT COUNT(*) = MAX(rank) FROM scan_clusters"),
                1, 0);
     CHECK_NEAR(query_num(ds,
@@ -143,6 +142,31 @@ TEST(shared_tiers_publish_circles_and_bands) {
             CHECK(OGR_FD_GetFieldIndex(d, "p_band") >= 0);
         }
         check_primary(t_, ds);
+        /* No cluster of fewer events than the threshold (5, 10): those of
+         * the restricted run (same data, seed and clusters) are absent. */
+        GDALDatasetH full = open_out("p.gpkg");
+        CHECK(full != NULL);
+        if (full) {
+            OGRLayerH few = GDALDatasetExecuteSQL(
+                full,
+                k ? "SELECT rank FROM scan_clusters WHERE observed < 10"
+                  : "SELECT rank FROM scan_clusters WHERE observed < 5",
+                NULL, NULL);
+            int n_few = 0;
+            OGRFeatureH f;
+            while (few && (f = OGR_L_GetNextFeature(few))) {
+                char sql[96];
+                snprintf(sql, sizeof sql,
+                         "SELECT COUNT(*) FROM scan_clusters WHERE rank = %d",
+                         OGR_F_GetFieldAsInteger(f, 0));
+                CHECK_NEAR(query_num(ds, sql), 0, 0);
+                n_few++;
+                OGR_F_Destroy(f);
+            }
+            if (few) GDALDatasetReleaseResultSet(full, few);
+            CHECK(n_few > 0); /* the demo has such clusters */
+            GDALClose(full);
+        }
         char buf[64];
         test_query_text(ds, "SELECT p_band FROM scan_clusters WHERE rank = 1",
                         buf, sizeof buf);

@@ -25,7 +25,7 @@ Case "lcg": 30 locations on a 20 x 20 integer lattice (ties in distance),
 Printed for S = 5 in both modes: the primary cylinder, each centre's best
 LLR, and the clusters with no location in common, in order of LLR, with
 their members that hold events (a location without events is a centre
-but changes no count).
+and takes part in the overlap of circles, but changes no count).
 
 Case "tiny": 8 events at 4 locations over 3 steps; all 8! assignments of
 the steps to the events are enumerated to give the exact probability that
@@ -111,12 +111,14 @@ def scan(xy, T, loc, step, S, retrospective, circ=None):
     return best, circ
 
 
-def report(best, has_events, cap=10):
-    """Clusters sharing no location that holds events."""
-    order = sorted((b for b in best if b[0] > 0), key=lambda b: (-b[0], b[1]))
+def report(best, cap=10):
+    """Clusters sharing no location (events or none) within their circles;
+    of equal LLRs the smaller circle first, then the centre."""
+    order = sorted((b for b in best if b[0] > 0),
+                   key=lambda b: (-b[0], b[2], b[1]))
     taken, out = set(), []
     for b in order:
-        z = [q for q in b[6] if q in has_events]
+        z = b[6]
         if taken & set(z):
             continue
         taken |= set(z)
@@ -134,7 +136,7 @@ def main():
         best, _ = scan(xy, T, loc, step, 5, retro)
         print("%s: best LLR per centre:" % mode)
         print("  " + ", ".join("%.17g" % b[0] for b in best))
-        for k, b in enumerate(report(best, set(loc))):
+        for k, b in enumerate(report(best)):
             v, c, r2, (s, e), n, mu, z = b
             z = [q for q in z if q in loc]  # members: locations with events
             print("  cluster %d: centre %d r2 %d window %d-%d n %d mu %.17g "
