@@ -668,10 +668,7 @@ static vemt_status fill_scan(vemt_ctx *ctx, vemt_sink *s,
         put_real(s, m.ix[12], c->relative_risk);
         put_real(s, m.ix[13], c->llr);
         put_real(s, m.ix[14], c->p);
-        put_text(s, m.ix[15],
-                 c->p < 0.01   ? "p < 0.01"
-                 : c->p < 0.05 ? "p < 0.05"
-                               : "p >= 0.05");
+        put_text(s, m.ix[15], vemt_p_band(c->p));
         put_real(s, m.ix[16], c->recurrence_days);
         put_flag(s, &m, false); /* a withheld cluster is not written */
         double ring[2 * SCAN_CIRCLE_VERTICES];

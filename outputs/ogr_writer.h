@@ -46,6 +46,12 @@ typedef enum vemt_needs {
 } vemt_needs;
 
 /** A layer: name, what it holds, geometry, fields, how to fill it. */
+/** The p band a scan cluster is published with: "p < 0.01", "p < 0.05" or
+ * "p >= 0.05". Static. */
+static inline const char *vemt_p_band(double p) {
+    return p < 0.01 ? "p < 0.01" : p < 0.05 ? "p < 0.05" : "p >= 0.05";
+}
+
 typedef struct vemt_layer_def {
     const char *name;
     const char *description; /* for gpkg_contents.description */

@@ -76,7 +76,7 @@ typedef struct vemt_output {
     const vemt_cluster_set *cluster_sets;      /* dbscan, st-dbscan, hdbscan */
     size_t n_cluster_sets;                     /* 0: no cluster layers */
     const vemt_density_out *density;           /* or NULL: no kde raster */
-    const vemt_scan_out *scan; /* or NULL: no scan_clusters layer */
+    const vemt_scan_out *scan;         /* or NULL: no scan_clusters layer */
     const vemt_forecast_out *forecast; /* or NULL: no forecast layers */
     const vemt_provenance *provenance;
     const size_t *rank; /* per unit, 1 = first (pipeline/rank.h), or NULL */

@@ -41,7 +41,8 @@ static const struct {
      * never buries the locations of concern. */
     {"Co-location", {"colocation"}},
     {"Over time", {"events", "missing_journeys", "hotspot_cube"}},
-    {"Trends", {"emerging_hotspots"}},
+    {"Forecast", {"forecast"}},
+    {"Trends", {"scan_clusters", "emerging_hotspots"}},
     {NULL, {"hotspot_cells"}},
     {"Where missing children are found", {"found_hotspots"}},
     {NULL, {VEMT_KDE_TABLE}},
@@ -169,6 +170,8 @@ static void display_name(const char *name, const vemt_output *o, char *out,
     } names[] = {
         {"study_area", "Study area"},
         {"emerging_hotspots", "Emerging hot spots"},
+        {"scan_clusters", "Space-time scan clusters"},
+        {"forecast", "Forecast: next step by recency (rank)"},
         {"missing_journeys", "Missing-episode journeys"},
         {"locations_of_concern", "Locations of concern"},
         {"colocation", "Co-location quotients (found-at and incidents)"},
@@ -310,6 +313,9 @@ static void present_classes(const vemt_style *s, const vemt_output *o,
                 mark_bin(s, present, tr->bins[b]);
             else
                 *withheld = true;
+    } else if (!strcmp(n, "scan_clusters") && o->scan) {
+        for (size_t i = 0; i < o->scan->n; i++)
+            mark(s, present, vemt_p_band(o->scan->rows[i].p), 0);
     } else if (!strcmp(n, "emerging_hotspots") && tr) {
         for (size_t u = 0; u < vemt_cube_units(tr->cube); u++)
             if (!isnan(tr->unit_events[u]) &&

@@ -187,6 +187,7 @@ typedef struct vemt_scan_out {
     const vemt_scan_row *rows; /* primary first */
     size_t n;
     bool prospective;
+    double p_floor; /* the least p the replicates allow, 1 / (R + 1) */
 } vemt_scan_out;
 
 /** The forecast of the step after the data, per unit, by the three

@@ -77,6 +77,22 @@ static const vemt_style_class method_classes[] = {
     {"hdbscan", 0, 0, "HDBSCAN", "204,121,167"},
 };
 
+/* Space-time scan clusters by p band: significant ones in strong colours,
+ * the rest a grey outline. */
+static const vemt_style_class scan_classes[] = {
+    {"p < 0.01", 0, 0, "Cluster, p < 0.01", "202,0,32"},
+    {"p < 0.05", 0, 0, "Cluster, p < 0.05", "244,109,67"},
+    {"p >= 0.05", 0, 0, "Not significant", "150,150,150"},
+};
+
+/* Forecast ranks: the top of the next step's map, darker first; units
+ * ranked lower are not drawn. */
+static const vemt_style_class forecast_classes[] = {
+    {NULL, 0, 5, "Top 5 units", "165,0,38"},
+    {NULL, 5, 20, "Ranks 6-20", "244,109,67"},
+    {NULL, 20, 50, "Ranks 21-50", "254,224,144"},
+};
+
 static const vemt_style_class outline_class[] = {
     {NULL, 0, 0, "Study area", "40,40,40"},
 };
@@ -122,6 +138,18 @@ static const vemt_style styles[] = {
      "Cluster outlines by method, labelled with their events (vemt "
      "default)",
      NULL, false, "format_number(\"n_events\", 0) || ' events'"},
+    {"scan_clusters", "Polygon", VEMT_RENDER_CATEGORISED, "p_band", false, true,
+     CLASSES(scan_classes), "rank", NULL, NULL,
+     "Space-time scan clusters by p band, the significant ones labelled "
+     "with their rank and window (vemt default)",
+     NULL, false,
+     "CASE WHEN \"p_band\" <> 'p >= 0.05' THEN '#' || \"rank\" || ' ' || "
+     "\"first_step\" || ' to ' || \"last_step\" END"},
+    {"forecast", "Polygon", VEMT_RENDER_GRADUATED, "recency_rank", true, false,
+     CLASSES(forecast_classes), NULL, NULL, NULL,
+     "Forecast of the next step: the top units by recency rank (vemt "
+     "default)",
+     NULL, false, NULL},
     {"events", "Point", VEMT_RENDER_CATEGORISED, "kind", false, false,
      CLASSES(kind_classes), NULL, "start_utc", "end_utc",
      "Events by kind, time-enabled (vemt default)", NULL, false, NULL},
@@ -260,12 +288,14 @@ static void qml_renderer(vemt_strbuf *b, const vemt_style *s,
     for (size_t i = 0; i < s->n_classes; i++) {
         const vemt_style_class *c = &s->classes[i];
         if (present && !present[i]) continue;
-        if (cat)
-            vemt_sb_printf(b,
-                           "<category render=\"true\" symbol=\"%zu\" "
-                           "value=\"%s\" type=\"%s\" label=\"",
-                           i, c->value, s->numeric ? "integer" : "string");
-        else
+        if (cat) {
+            /* values escaped: a p band's "p < 0.01" */
+            vemt_sb_printf(
+                b, "<category render=\"true\" symbol=\"%zu\" value=\"", i);
+            vemt_sb_xml(b, c->value);
+            vemt_sb_printf(b, "\" type=\"%s\" label=\"",
+                           s->numeric ? "integer" : "string");
+        } else
             vemt_sb_printf(b,
                            "<range render=\"true\" symbol=\"%zu\" "
                            "lower=\"%.4f\" upper=\"%.4f\" label=\"",
@@ -483,13 +513,14 @@ static void sld_rule(vemt_strbuf *b, const vemt_style *s,
         return;
     }
     vemt_sb_printf(b, "<ogc:Filter>");
-    if (s->renderer == VEMT_RENDER_CATEGORISED)
+    if (s->renderer == VEMT_RENDER_CATEGORISED) {
         vemt_sb_printf(b,
                        "<ogc:PropertyIsEqualTo><ogc:PropertyName>%s"
-                       "</ogc:PropertyName><ogc:Literal>%s</ogc:Literal>"
-                       "</ogc:PropertyIsEqualTo>",
-                       s->field, c->value);
-    else
+                       "</ogc:PropertyName><ogc:Literal>",
+                       s->field);
+        vemt_sb_xml(b, c->value);
+        vemt_sb_printf(b, "</ogc:Literal></ogc:PropertyIsEqualTo>");
+    } else
         vemt_sb_printf(b,
                        "<ogc:And><ogc:PropertyIsGreaterThan><ogc:"
                        "PropertyName>%s</ogc:PropertyName><ogc:Literal>"

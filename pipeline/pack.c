@@ -743,6 +743,111 @@ static void clusters(builder *k) {
     free(text);
 }
 
+/* Something new starting: the space-time scan's most likely cluster in
+ * words, with its counts and recurrence interval where the tier shows
+ * them, else its window and p band. */
+static void scan(builder *k) {
+    const vemt_scan_out *sc = k->in->scan;
+    if (!sc) return;
+    const char *what = vemt_pk_events_noun(k->in->job);
+    if (!sc->n || sc->rows[0].rank != 1) {
+        para(k, "Something new?",
+             "The space-time scan found no cluster to publish (a cluster "
+             "with few events or children is withheld under the disclosure "
+             "rules).");
+        return;
+    }
+    const vemt_scan_row *w = &sc->rows[0];
+    const char *where =
+        w->place ? vemt_pk_say(k->b, "cell %s, %s", w->centre_id, w->place)
+                 : vemt_pk_say(k->b, "cell %s", w->centre_id);
+    const char *window =
+        strcmp(w->first_step, w->last_step)
+            ? vemt_pk_say(k->b, "from %s to %s", w->first_step, w->last_step)
+            : vemt_pk_say(k->b, "in %s", w->first_step);
+    const char *text;
+    if (k->shared)
+        text = vemt_pk_say(
+            k->b,
+            "The space-time scan (Kulldorff et al. 2005) found its most "
+            "likely cluster of %s around %s %s (%s): %s.",
+            what, where, window,
+            w->p < 0.01   ? "p < 0.01"
+            : w->p < 0.05 ? "p < 0.05"
+                          : "not significant, p of 0.05 or more",
+            w->p < 0.05 ? "more than the area's months and places lead one "
+                          "to expect"
+                        : "no more than chance would give");
+    else if (w->p >= 0.05)
+        text = vemt_pk_say(
+            k->b,
+            "The space-time scan (Kulldorff et al. 2005) found no cluster "
+            "beyond chance: the most likely, %.0f %s around %s %s where %.1f "
+            "were expected, has p = %.2f.",
+            w->observed, what, where, window, w->expected, w->p);
+    else
+        text = vemt_pk_say(
+            k->b,
+            "The space-time scan (Kulldorff et al. 2005) found a cluster of "
+            "%.0f %s around %s %s, where %.1f were expected (p = %.3g)%s",
+            w->observed, what, where, window, w->expected, w->p,
+            sc->prospective
+                ? vemt_pk_say(k->b,
+                              "; a cluster this unusual would arise by chance "
+                              "%sonce in %.0f days.",
+                              w->p <= sc->p_floor * (1 + 1e-9)
+                                  ? "less often than "
+                                  : "",
+                              w->recurrence_days)
+                : ".");
+    para(k, "Something new?", text);
+}
+
+/* Where next: the forecast's first unit, and the backtest's mean scores
+ * at 5 % of the area (outside the restricted tier, of the steps with at
+ * least the threshold's events). */
+static void forecast(builder *k) {
+    const vemt_forecast_out *f = k->in->forecast;
+    if (!f || !k->in->grid) return;
+    size_t U = vemt_units_count(k->in->grid), top = 0;
+    for (size_t u = 0; u < U; u++)
+        if (f->rank[VEMT_FORECAST_RECENCY][u] == 1) top = u;
+    char *text;
+    size_t len;
+    FILE *m = begin_text(k, &text, &len);
+    if (!m) return;
+    fprintf(m,
+            "The forecast for %s by recency (recent events nearby weigh most; "
+            "Bowers, Johnson & Pease 2004) puts %s first (the forecast "
+            "layer ranks every unit).",
+            f->step, vemt_pk_unit_label(k, top));
+    double pai[VEMT_FORECAST_METHODS] = {0}, hit[VEMT_FORECAST_METHODS] = {0};
+    size_t n[VEMT_FORECAST_METHODS] = {0}, steps = 0;
+    for (size_t i = 0; i < f->n_scores; i++) {
+        const vemt_forecast_row *r = &f->scores[i];
+        if (fabs(r->score.share - 0.05) > 1e-9 || !isfinite(r->score.pai) ||
+            (k->shared && !(r->score.total >= k->rules->threshold)))
+            continue;
+        pai[r->method] += r->score.pai;
+        hit[r->method] += r->score.hit_rate;
+        n[r->method]++;
+    }
+    steps = n[VEMT_FORECAST_RECENCY];
+    if (steps && n[VEMT_FORECAST_LAST_STEP] && n[VEMT_FORECAST_EWMA])
+        fprintf(m,
+                " Tested on the last %zu steps, each forecast from the data "
+                "before it: the recency map captured %.0f %% of the next "
+                "step's %s in 5 %% of the area, PAI %.1f (Chainey, Tompson & "
+                "Uhlig 2008), against %.1f for last step's map and %.1f for "
+                "the moving average.",
+                steps, 100 * hit[0] / (double)n[0],
+                vemt_pk_events_noun(k->in->job), pai[0] / (double)n[0],
+                pai[1] / (double)n[1], pai[2] / (double)n[2]);
+    fclose(m);
+    para(k, "Where next?", vemt_pk_say(k->b, "%s", text ? text : ""));
+    free(text);
+}
+
 /* ---- The whole pack ------------------------------------------------------ */
 
 /* The categories analysed, in words (vemt_report_categories_words): the
@@ -843,6 +948,8 @@ vemt_status vemt_pack_build(const vemt_pack_inputs *in, vemt_pack_built *out) {
     places(&k);
     missing(&k);
     clusters(&k);
+    scan(&k);
+    forecast(&k);
 
     vemt_pack_para *sum = vemt_pk_grab(out, k.n_para * sizeof *sum);
     if (sum) memcpy(sum, k.para, k.n_para * sizeof *sum);

@@ -39,7 +39,9 @@ typedef struct vemt_pack_inputs {
     const vemt_safeguarding_out *safeguarding; /* or NULL (shared tiers) */
     const vemt_cluster_set *cluster_sets;
     size_t n_cluster_sets;
-    bool density;                     /* a density surface is drawn */
+    const vemt_scan_out *scan;         /* --scan's clusters, or NULL */
+    const vemt_forecast_out *forecast; /* --forecast, or NULL */
+    bool density;                      /* a density surface is drawn */
     const char *const *unit_names;    /* per unit: its name, "" none; or NULL */
     const vemt_polygons *label_areas; /* --label-areas, or NULL */
     const struct vemt_summary *summary; /* names patrol windows' places */

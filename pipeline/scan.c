@@ -172,7 +172,7 @@ static vemt_status make_rows(const vemt_job *a, const vemt_units *grid,
     }
     vemt_free(member);
     vemt_free(keys);
-    s->out = (vemt_scan_out){s->rows, n, !a->scan_retrospective};
+    s->out = (vemt_scan_out){s->rows, n, !a->scan_retrospective, res->p_floor};
     return VEMT_OK;
 }
 
