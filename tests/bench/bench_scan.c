@@ -8,6 +8,11 @@
  * last 3 steps, which must come out first.
  *
  *   bench_scan [EVENTS [REPS]]   defaults 100000 and 999
+ *   bench_scan small              the "lcg" case of tests/ref/scan_ref.py
+ *       (224 events, 30 locations, 10 steps, windows up to 5 steps), 999
+ *       replicates, beside which RESULTS.md records the brute force's time
+ *
+ * BENCH_SCAN_RETRO=1 adds the retrospective scans.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -23,7 +28,47 @@ static double lcg(uint64_t *s) {
     return (double)(*s >> 11) / 9007199254740992.0;
 }
 
+/* scan_ref.py's lcg case, generated alike. */
+static int small_case(void) {
+    enum { NL = 30, NE = 224 };
+    double xy[2 * NL];
+    uint32_t loc[NE], step[NE], x = 12345;
+#define U01() (x = 1664525u * x + 1013904223u, (double)x / 4294967296.0)
+    for (int i = 0; i < NL; i++) {
+        xy[2 * i] = floor(U01() * 20);
+        xy[2 * i + 1] = floor(U01() * 20);
+    }
+    for (int i = 0; i < 200; i++) {
+        loc[i] = (uint32_t)floor(U01() * 30);
+        step[i] = (uint32_t)floor(U01() * 10);
+    }
+    for (int i = 200; i < NE; i++) {
+        loc[i] = 0;
+        step[i] = 7 + (uint32_t)floor(U01() * 3);
+    }
+#undef U01
+    vemt_ctx *ctx;
+    if (vemt_ctx_create(1, &ctx)) return 1;
+    for (int retro = 0; retro < 2; retro++) {
+        vemt_scan_opts o = {.max_steps = 5, .retrospective = retro};
+        o.perm = (vemt_perm_opts){999, 1, 1};
+        vemt_scan_result res;
+        double best;
+        vemt_status st = VEMT_OK;
+        BENCH(retro ? "small, retrospective, 1 thread"
+                    : "small, prospective, 1 thread",
+              5, best,
+              st = vemt_scan_run(ctx, xy, NL, 10, loc, step, NE, &o, &res);
+              if (!st) vemt_scan_result_clear(&res));
+        if (st) return 1;
+        (void)best;
+    }
+    vemt_ctx_destroy(ctx);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "small")) return small_case();
     size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;
     size_t reps = argc > 2 ? strtoul(argv[2], NULL, 10) : 999;
     static double xy[2 * NU], weight[NU];
