@@ -37,6 +37,9 @@ failure):
   unfilled, the planted location of concern's symbol with Safeguarding
   ticked, the density drawing alone, and two months differing through the
   temporal range with "Over time" ticked;
+- the second run (EPSG:32630) also with --scan and --backtest: the
+  scan_clusters and forecast layers load, styled, in the project and as
+  GeoJSON like every other layer;
 - named --areas units with --fdr off (Nottingham wards): the hot-spot
   layer named for p-values and labelled with area_name; grid cells not.
 Checks of a layer the run did not write are reported as skipped.
@@ -118,7 +121,9 @@ def check_layers(gpkg, counts, crs):
                          "study_area": "singleSymbol",
                          "missing_journeys": "categorizedSymbol",
                          "locations_of_concern": "graduatedSymbol",
-                         "clusters": "categorizedSymbol"}
+                         "clusters": "categorizedSymbol",
+                         "scan_clusters": "categorizedSymbol",
+                         "forecast": "graduatedSymbol"}
     written = styled_renderers(gpkg)
     for name, n in counts.items():
         if name == "layer_styles":
@@ -248,12 +253,15 @@ NAMES = {"study_area": "Study area",
          "locations_of_concern": "Locations of concern",
          "colocation": "Co-location quotients (found-at and incidents)",
          "clusters": "Clusters", "events": "Events",
+         "scan_clusters": "Space-time scan clusters",
+         "forecast": "Forecast: next step by recency (rank)",
          "kde": "Density (events per km²)"}
 
 # Top-level nodes, top to bottom (a group or a layer, when written).
 TREE = [("Study area", "study_area"), ("Clusters", "clusters"),
         ("Safeguarding", "locations_of_concern"), ("Co-location", "colocation"),
-        ("Over time", "events"), ("Trends", "emerging_hotspots"),
+        ("Over time", "events"), ("Forecast", "forecast"),
+        ("Trends", "emerging_hotspots"),
         (NAMES["hotspot_cells"], "hotspot_cells"),
         ("Where missing children are found", "found_hotspots"),
         (NAMES["kde"], "kde")]
@@ -700,7 +708,8 @@ def main():
     for work, crs, extra in (
             (base, "EPSG:27700", []),
             (os.path.join(base, "utm"), "EPSG:32630",
-             ["--analysis-crs", "EPSG:32630"])):
+             ["--analysis-crs", "EPSG:32630", "--scan", "--scan-replicates",
+              "99", "--backtest", "3"])):
         LABEL[0] = "" if not extra else f"[{crs}] "
         run_vemt(vemt, work, extra)
         gpkg = os.path.join(work, "demo.gpkg")
