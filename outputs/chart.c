@@ -2,7 +2,8 @@
 /** @file chart.c
  * @brief The board pack's charts: the study area's counts over time with
  * their trend line and flagged steps (charts/trend.png), and small
- * multiples of the busiest units on one shared scale (charts/units.png).
+ * multiples of the busiest units on one shared scale (charts/units.png),
+ * and the forecasts' backtest by method (charts/forecast.png).
  * Both draw on a whole A4 landscape page in points, for a PNG or the PDF.
  */
 #include <math.h>
@@ -220,6 +221,29 @@ static vemt_status cairo_result(vemt_ctx *ctx, cairo_t *cr) {
     return st;
 }
 
+/* A chart's frame: the marking, title and subtitle, and a vertical axis
+ * from 0 to a round top above max, named at its top; its bars stand on
+ * base, bottom points above the page's foot. */
+typedef struct axes {
+    double left, right, base, scale, top;
+} axes;
+
+static void open_chart(cairo_t *cr, const vemt_pack *pack, const char *title,
+                       const char *sub, double bottom, double max,
+                       const char *name, axes *a) {
+    draw_marking(cr, pack);
+    double top_y = draw_title(cr, title, sub) + 18;
+    a->left = MARGIN + 40, a->right = VEMT_PAGE_W - MARGIN;
+    a->base = VEMT_PAGE_H - bottom;
+    double step;
+    round_ticks(max, &step, &a->top);
+    a->scale = (a->base - top_y) / a->top;
+    y_axis(cr, a->left, a->right, a->base, a->scale, step, a->top, 9, true);
+    vemt_draw_set_rgb(cr, C_MUTED, 1);
+    vemt_draw_text(cr, a->left - 4, top_y - 18, 0, name, 9, true,
+                   VEMT_ALIGN_LEFT);
+}
+
 vemt_status vemt_draw_trend_chart(vemt_ctx *ctx, cairo_t *cr,
                                   const vemt_pack *pack) {
     const vemt_pack_series *s = &pack->trend;
@@ -229,17 +253,9 @@ vemt_status vemt_draw_trend_chart(vemt_ctx *ctx, cairo_t *cr,
     snprintf(sub, sizeof sub, "%s; %s", pack->period ? pack->period : "",
              pack->categories ? pack->categories : "all categories");
     cairo_save(cr);
-    draw_marking(cr, pack);
-    double top_y = draw_title(cr, title, sub) + 18;
-    double left = MARGIN + 40, right = VEMT_PAGE_W - MARGIN;
-    double base = VEMT_PAGE_H - 120;
-    double step, top;
-    round_ticks(series_max(s), &step, &top);
-    double scale = (base - top_y) / top;
-    y_axis(cr, left, right, base, scale, step, top, 9, true);
-    vemt_draw_set_rgb(cr, C_MUTED, 1);
-    vemt_draw_text(cr, left - 4, top_y - 18, 0, "Events", 9, true,
-                   VEMT_ALIGN_LEFT);
+    axes ax;
+    open_chart(cr, pack, title, sub, 120, series_max(s), "Events", &ax);
+    double left = ax.left, right = ax.right, base = ax.base, scale = ax.scale;
 
     size_t n = s->n ? s->n : 1;
     double slot = (right - left) / (double)n, bw = slot * 0.7;
@@ -253,7 +269,7 @@ vemt_status vemt_draw_trend_chart(vemt_ctx *ctx, cairo_t *cr,
         cairo_rectangle(cr, x, base - v * scale, bw, v * scale);
         cairo_fill(cr);
     }
-    trend_line(cr, s, left, slot, base, scale, top, 2);
+    trend_line(cr, s, left, slot, base, scale, ax.top, 2);
     for (size_t i = 0; s->flag && i < s->n; i++) {
         if (!s->flag[i]) continue;
         double v = isfinite(s->count[i]) ? s->count[i] : 0;
@@ -296,6 +312,90 @@ vemt_status vemt_draw_trend_chart(vemt_ctx *ctx, cairo_t *cr,
                        "the disclosure rules.",
                        9, false, VEMT_ALIGN_LEFT);
     }
+    draw_attribution(cr, pack);
+    cairo_restore(cr);
+    return cairo_result(ctx, cr);
+}
+
+/* The backtest: for each share of the area a group of bars, one per
+ * method, each its mean PAI over the steps scored, the value over it; a
+ * dashed line at 1 (no better than chance). */
+vemt_status vemt_draw_forecast_chart(vemt_ctx *ctx, cairo_t *cr,
+                                     const vemt_pack *pack) {
+    static const char *const colours[3] = {"0,114,178", "230,159,0",
+                                           "0,158,115"};
+    const vemt_pack_scores *sc = &pack->scores;
+    double max = 1;
+    for (int m = 0; m < 3; m++)
+        for (int a = 0; a < 3; a++)
+            if (isfinite(sc->pai[m][a]) && sc->pai[m][a] > max)
+                max = sc->pai[m][a];
+    char title[256], sub[512];
+    snprintf(title, sizeof title,
+             "How well the forecasts did: the Predictive Accuracy Index");
+    snprintf(sub, sizeof sub,
+             "Each of the %zu steps from %s to %s forecast from the data "
+             "before it; the mean PAI of each method at each share of the "
+             "area",
+             sc->n_steps, sc->first ? sc->first : "", sc->last ? sc->last : "");
+    cairo_save(cr);
+    axes ax;
+    open_chart(cr, pack, title, sub, 130, max, "PAI", &ax);
+    double left = ax.left, right = ax.right, base = ax.base, scale = ax.scale;
+    /* PAI 1: the share of events equals the share of area. */
+    vemt_draw_set_rgb(cr, C_TREND, 1);
+    cairo_set_line_width(cr, 1);
+    double dash[] = {4, 3};
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_move_to(cr, left, base - scale);
+    cairo_line_to(cr, right, base - scale);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    double slot = (right - left) / 3, bw = slot * 0.8 / 3;
+    for (int a = 0; a < 3; a++) {
+        double x0 = left + a * slot + slot * 0.1;
+        for (int m = 0; m < 3; m++) {
+            double v = sc->pai[m][a], x = x0 + m * bw;
+            if (!isfinite(v)) {
+                hatch(cr, x + 2, base - 8, bw - 4, 8);
+                continue;
+            }
+            vemt_draw_set_rgb(cr, colours[m], 1);
+            cairo_rectangle(cr, x + 2, base - v * scale, bw - 4, v * scale);
+            cairo_fill(cr);
+            char t[32];
+            snprintf(t, sizeof t, "%.1f", v);
+            vemt_draw_set_rgb(cr, C_TEXT, 1);
+            vemt_draw_text(cr, x + bw / 2, base - v * scale - 14, 0, t, 9,
+                           false, VEMT_ALIGN_CENTRE);
+        }
+        char t[64];
+        snprintf(t, sizeof t, "top %g %% of the area", 100 * sc->shares[a]);
+        vemt_draw_set_rgb(cr, C_TEXT, 1);
+        vemt_draw_text(cr, left + (a + 0.5) * slot, base + 6, 0, t, 10, false,
+                       VEMT_ALIGN_CENTRE);
+    }
+    double lx = left, ly = base + 34;
+    for (int m = 0; m < 3; m++) {
+        vemt_draw_set_rgb(cr, colours[m], 1);
+        cairo_rectangle(cr, lx, ly + 2, 10, 10);
+        cairo_fill(cr);
+        double tw, th;
+        const char *name = sc->methods[m] ? sc->methods[m] : "";
+        vemt_text_extent(cr, name, 10, false, &tw, &th);
+        vemt_draw_set_rgb(cr, C_TEXT, 1);
+        vemt_draw_text(cr, lx + 14, ly, 0, name, 10, false, VEMT_ALIGN_LEFT);
+        lx += 14 + tw + 18;
+    }
+    vemt_draw_set_rgb(cr, C_MUTED, 1);
+    vemt_draw_text(cr, left, ly + 20, right - left,
+                   "PAI = share of the next step's events in the area "
+                   "flagged / share of the area (Chainey, Tompson & Uhlig "
+                   "2008); the dashed line at 1 is no better than chance. "
+                   "Recency: recent events nearby weigh most (Bowers, "
+                   "Johnson & Pease 2004); last step: the last step's "
+                   "counts; ewma: a moving average of each unit's counts.",
+                   9, false, VEMT_ALIGN_LEFT);
     draw_attribution(cr, pack);
     cairo_restore(cr);
     return cairo_result(ctx, cr);

@@ -112,7 +112,7 @@ static const key_spec glossary_keys[] = {
 /* The pack's maps and charts by name (pack.h's files). */
 static const char map_names[][10] = {"hotspots", "emerging", "density",
                                      "concern"};
-static const char chart_names[][10] = {"trend", "units"};
+static const char chart_names[][10] = {"trend", "units", "forecast"};
 static const char table_names[][8] = {"units", "trends", "missing"};
 
 static unsigned type_of(json_object *v) {

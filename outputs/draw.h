@@ -92,6 +92,11 @@ vemt_status vemt_draw_trend_chart(vemt_ctx *ctx, cairo_t *cr,
 
 /** Draw charts/units.png's small multiples (pack->unit_series) on a whole
  * page; pack->units_why must be NULL. */
+/** The forecasts' backtest (charts/forecast.png): each method's mean PAI
+ * at each share of the area, grouped bars. VEMT_E_NOMEM. */
+vemt_status vemt_draw_forecast_chart(vemt_ctx *ctx, cairo_t *cr,
+                                     const vemt_pack *pack);
+
 vemt_status vemt_draw_unit_charts(vemt_ctx *ctx, cairo_t *cr,
                                   const vemt_pack *pack);
 

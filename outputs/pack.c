@@ -25,11 +25,12 @@
 
 /* The pack's files, relative to its folder (pack.h's list). */
 static const char pack_files[][24] = {
-    "board-pack.json",   "board-pack.pdf",    "maps/hotspots.png",
-    "maps/hotspots.pgw", "maps/emerging.png", "maps/emerging.pgw",
-    "maps/density.png",  "maps/density.pgw",  "maps/concern.png",
-    "maps/concern.pgw",  "charts/trend.png",  "charts/units.png",
-    "tables/units.csv",  "tables/trends.csv", "tables/missing.csv"};
+    "board-pack.json",     "board-pack.pdf",    "maps/hotspots.png",
+    "maps/hotspots.pgw",   "maps/emerging.png", "maps/emerging.pgw",
+    "maps/density.png",    "maps/density.pgw",  "maps/concern.png",
+    "maps/concern.pgw",    "charts/trend.png",  "charts/units.png",
+    "charts/forecast.png", "tables/units.csv",  "tables/trends.csv",
+    "tables/missing.csv"};
 
 const char *vemt_pack_file_name(size_t i) {
     return i < sizeof pack_files / sizeof pack_files[0] ? pack_files[i] : NULL;
@@ -176,6 +177,8 @@ char *vemt_pack_json_drawn(const vemt_pack *pack, const vemt_drawn *drawn) {
     json_object *charts = json_object_new_array();
     json_object_array_add(charts, chart_json("trend", pack->trend_why));
     json_object_array_add(charts, chart_json("units", pack->units_why));
+    json_object_array_add(charts,
+                          chart_json("forecast", VEMT_PACK_SCORES_WHY(pack)));
     json_object_object_add(d, "charts", charts);
     json_object *series = json_object_new_array();
     json_object_array_add(series, series_json(&pack->trend));
@@ -398,7 +401,11 @@ static vemt_status cairo_failed(writer *w, const char *rel, cairo_status_t cs) {
 }
 
 /* What a page image shows. */
-typedef enum picture { PIC_TREND = VEMT_MAP_COUNT, PIC_UNITS } picture;
+typedef enum picture {
+    PIC_TREND = VEMT_MAP_COUNT,
+    PIC_UNITS,
+    PIC_FORECAST
+} picture;
 
 /* Read a PNG back row by row into one row's buffer (libpng checks every
  * chunk's CRC and the compressed stream), without decoding it into a
@@ -468,6 +475,8 @@ static vemt_status draw_page(writer *w, const char *rel, int what,
         st = vemt_draw_trend_chart(w->ctx, cr, w->pack);
     else if (what == PIC_UNITS)
         st = vemt_draw_unit_charts(w->ctx, cr, w->pack);
+    else if (what == PIC_FORECAST)
+        st = vemt_draw_forecast_chart(w->ctx, cr, w->pack);
     else
         st = vemt_draw_map(w->ctx, cr, w->out, w->pack,
                            (vemt_pack_map_kind)what, frame);
@@ -553,6 +562,10 @@ static vemt_status write_charts(writer *w) {
         st = w->pack->units_why
                  ? stale(w, "charts/units.png")
                  : write_png(w, "charts/units.png", PIC_UNITS, NULL);
+    if (!st)
+        st = VEMT_PACK_SCORES_WHY(w->pack)
+                 ? stale(w, "charts/forecast.png")
+                 : write_png(w, "charts/forecast.png", PIC_FORECAST, NULL);
     return st;
 }
 

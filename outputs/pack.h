@@ -82,6 +82,23 @@ typedef struct vemt_pack_series {
                                   or NULL */
 } vemt_pack_series;
 
+/** The forecasts' backtest for the chart: each method's mean hit rate
+ * and PAI over the steps scored, at each share of the area. */
+typedef struct vemt_pack_scores {
+    size_t n_steps;                   /* steps scored */
+    const char *first, *last;         /* their labels */
+    const char *methods[3];           /* "recency", "last step", "ewma" */
+    double shares[3];                 /* 0.01, 0.05, 0.10 */
+    double pai[3][3], hit_rate[3][3]; /* method x share; NaN: none */
+} vemt_pack_scores;
+
+/** Why the backtest chart is not drawn (scores_why, or no steps scored),
+ * or NULL when it is. Borrowed. */
+#define VEMT_PACK_SCORES_WHY(p)                                     \
+    ((p)->scores_why        ? (p)->scores_why                       \
+     : !(p)->scores.n_steps ? "No backtest was run (--backtest N)." \
+                            : NULL)
+
 /** The pack's maps, in the order the PDF shows them. */
 typedef enum vemt_pack_map_kind {
     VEMT_MAP_HOTSPOTS = 0, /* Gi* bins of the units (hotspot_cells) */
@@ -131,6 +148,9 @@ typedef struct vemt_pack {
     const vemt_pack_series *unit_series;
     size_t n_unit_series;
     const char *units_why;
+    /* charts/forecast.png: the backtest's scores by method */
+    vemt_pack_scores scores;
+    const char *scores_why;
 
     vemt_pack_table tables[3]; /* units, trends, missing */
 

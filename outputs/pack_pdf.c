@@ -291,7 +291,11 @@ static void summary(doc *d) {
 }
 
 /* What a picture page shows. */
-typedef enum picture { PIC_TREND = VEMT_MAP_COUNT, PIC_UNITS } picture;
+typedef enum picture {
+    PIC_TREND = VEMT_MAP_COUNT,
+    PIC_UNITS,
+    PIC_FORECAST
+} picture;
 
 /* A picture on a page of its own under its heading, scaled to fit the
  * body (vector: the same drawing code as the PNG). */
@@ -313,6 +317,8 @@ static void picture_page(doc *d, const char *title, int what, int parent) {
         d->st = vemt_draw_trend_chart(d->ctx, cr, d->pack);
     else if (what == PIC_UNITS)
         d->st = vemt_draw_unit_charts(d->ctx, cr, d->pack);
+    else if (what == PIC_FORECAST)
+        d->st = vemt_draw_forecast_chart(d->ctx, cr, d->pack);
     else
         d->st = vemt_draw_map(d->ctx, cr, d->out, d->pack,
                               (vemt_pack_map_kind)what, &frame);
@@ -361,6 +367,13 @@ static void charts(doc *d) {
         not_drawn(d, units, p->units_why, parent);
     else
         picture_page(d, units, PIC_UNITS, parent);
+    static const char forecast[] = "How well the forecasts did (backtest)";
+    /* A run that asked for no forecast gets no page about one. */
+    if (!p->scores_why && !p->scores.n_steps) return;
+    if (VEMT_PACK_SCORES_WHY(p))
+        not_drawn(d, forecast, VEMT_PACK_SCORES_WHY(p), parent);
+    else
+        picture_page(d, forecast, PIC_FORECAST, parent);
 }
 
 /* Is every non-empty cell of column c a number (right-aligned)? */

@@ -848,6 +848,57 @@ static void forecast(builder *k) {
     free(text);
 }
 
+/* The backtest chart's bars: each method's mean PAI and hit rate over
+ * the steps scored (outside the restricted tier, those with at least the
+ * threshold's events), at each share. */
+static void scores(builder *k, vemt_pack *p) {
+    const vemt_forecast_out *f = k->in->forecast;
+    if (!f) return; /* nothing asked: no chart, no page (pack.h) */
+    if (!f->n_scores) {
+        p->scores_why =
+            "No backtest was run (--backtest N scores the "
+            "forecasts on the last N steps).";
+        return;
+    }
+    vemt_pack_scores *sc = &p->scores;
+    double sum[3][3] = {{0}}, hit[3][3] = {{0}};
+    size_t n[3][3] = {{0}}, first = SIZE_MAX, last = 0;
+    for (int a = 0; a < 3; a++) sc->shares[a] = a == 0 ? 0.01 : a * 0.05;
+    for (int m = 0; m < 3; m++)
+        sc->methods[m] = vemt_forecast_method_name((vemt_forecast_method)m);
+    for (size_t i = 0; i < f->n_scores; i++) {
+        const vemt_forecast_row *r = &f->scores[i];
+        int a = -1;
+        for (int j = 0; j < 3; j++)
+            if (fabs(r->score.share - sc->shares[j]) < 1e-9) a = j;
+        if (a < 0 || (int)r->method > 2 || !isfinite(r->score.pai) ||
+            (k->shared && !(r->score.total >= k->rules->threshold)))
+            continue;
+        sum[r->method][a] += r->score.pai;
+        hit[r->method][a] += r->score.hit_rate;
+        n[r->method][a]++;
+        if (i < first) first = i;
+        last = i;
+    }
+    size_t steps = 0;
+    for (int m = 0; m < 3; m++)
+        for (int a = 0; a < 3; a++) {
+            sc->pai[m][a] = n[m][a] ? sum[m][a] / (double)n[m][a] : (double)NAN;
+            sc->hit_rate[m][a] =
+                n[m][a] ? hit[m][a] / (double)n[m][a] : (double)NAN;
+            if (n[m][a] > steps) steps = n[m][a];
+        }
+    if (!steps) {
+        p->scores_why =
+            "No backtest step had enough events to publish its "
+            "scores.";
+        return;
+    }
+    sc->n_steps = steps;
+    sc->first = vemt_pk_say(k->b, "%s", f->score_step[first]);
+    sc->last = vemt_pk_say(k->b, "%s", f->score_step[last]);
+}
+
 /* ---- The whole pack ------------------------------------------------------ */
 
 /* The categories analysed, in words (vemt_report_categories_words): the
@@ -951,6 +1002,7 @@ vemt_status vemt_pack_build(const vemt_pack_inputs *in, vemt_pack_built *out) {
     scan(&k);
     forecast(&k);
 
+    scores(&k, p);
     vemt_pack_para *sum = vemt_pk_grab(out, k.n_para * sizeof *sum);
     if (sum) memcpy(sum, k.para, k.n_para * sizeof *sum);
     p->summary = sum;

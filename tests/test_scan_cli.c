@@ -197,8 +197,8 @@ TEST(scan_needs_the_steps) {
 TEST(forecast_and_backtest) {
     char err[512];
     CHECK_INT_EQ(test_vemt(tmpdir,
-                           "run --demo --backtest 6 --seed 3 --out f.gpkg "
-                           "--quiet",
+                           "run --demo --scan --backtest 6 --seed 3 --out "
+                           "f.gpkg --board-pack fb --quiet",
                            err, sizeof err),
                  0);
     GDALDatasetH ds = open_out("f.gpkg");
@@ -241,6 +241,14 @@ TEST(forecast_and_backtest) {
                     "SELECT AVG(pai) FROM forecast_scores WHERE method "
                     "= 'recency' AND share = 0.05") > 3);
     GDALClose(ds);
+    /* The board pack: the backtest's chart, and both paragraphs. */
+    CHECK(test_exists_in(tmpdir, "fb/charts/forecast.png"));
+    char *manifest = test_slurp_in(tmpdir, "fb/board-pack.json", NULL);
+    CHECK(manifest && strstr(manifest, "\"Where next?\"") &&
+          strstr(manifest, "\"Something new?\"") &&
+          strstr(manifest, "charts/forecast.png") &&
+          strstr(manifest, "the recency map captured"));
+    free(manifest);
     CHECK_INT_EQ(test_vemt(tmpdir,
                            "run --demo --backtest 2 --tier public --seed 3 "
                            "--out fp.gpkg --quiet",
