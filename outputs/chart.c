@@ -333,11 +333,17 @@ vemt_status vemt_draw_forecast_chart(vemt_ctx *ctx, cairo_t *cr,
     char title[256], sub[512];
     snprintf(title, sizeof title,
              "How well the forecasts did: the Predictive Accuracy Index");
+    char of[160] = "";
+    if (sc->asked > sc->n_steps)
+        snprintf(of, sizeof of,
+                 " (%zu of the last %zu: the others had too few events to "
+                 "publish)",
+                 sc->n_steps, sc->asked);
     snprintf(sub, sizeof sub,
-             "Each of the %zu steps from %s to %s forecast from the data "
-             "before it; the mean PAI of each method at each share of the "
-             "area",
-             sc->n_steps, sc->first ? sc->first : "", sc->last ? sc->last : "");
+             "Each step from %s to %s%s forecast from the data before it; "
+             "each method's PAI at each share of the area, the mean over the "
+             "steps",
+             sc->first ? sc->first : "", sc->last ? sc->last : "", of);
     cairo_save(cr);
     axes ax;
     open_chart(cr, pack, title, sub, 130, max, "PAI", &ax);

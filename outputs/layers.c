@@ -711,7 +711,9 @@ static vemt_status fill_forecast(vemt_ctx *ctx, vemt_sink *s,
         put_text(s, m.ix[0], id);
         put_text(s, m.ix[1], f->step);
         for (int k = 0; k < VEMT_FORECAST_METHODS; k++) {
-            put_count(s, m.ix[2 + 2 * k], (double)f->rank[k][u]);
+            /* rank 0: none (recency outside the restricted tier) */
+            put_count(s, m.ix[2 + 2 * k],
+                      f->rank[k][u] ? (double)f->rank[k][u] : (double)NAN);
             put_real(s, m.ix[3 + 2 * k], f->expected[k][u]);
         }
         put_flag(s, &m, false);

@@ -177,8 +177,10 @@ char *vemt_pack_json_drawn(const vemt_pack *pack, const vemt_drawn *drawn) {
     json_object *charts = json_object_new_array();
     json_object_array_add(charts, chart_json("trend", pack->trend_why));
     json_object_array_add(charts, chart_json("units", pack->units_why));
-    json_object_array_add(charts,
-                          chart_json("forecast", VEMT_PACK_SCORES_WHY(pack)));
+    /* the backtest's chart only when a forecast was asked (pack_pdf.c) */
+    if (pack->scores_why || pack->scores.n_steps)
+        json_object_array_add(
+            charts, chart_json("forecast", VEMT_PACK_SCORES_WHY(pack)));
     json_object_object_add(d, "charts", charts);
     json_object *series = json_object_new_array();
     json_object_array_add(series, series_json(&pack->trend));

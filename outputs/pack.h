@@ -86,6 +86,7 @@ typedef struct vemt_pack_series {
  * and PAI over the steps scored, at each share of the area. */
 typedef struct vemt_pack_scores {
     size_t n_steps;                   /* steps scored */
+    size_t asked;                     /* the last steps backtested */
     const char *first, *last;         /* their labels */
     const char *methods[3];           /* "recency", "last step", "ewma" */
     double shares[3];                 /* 0.01, 0.05, 0.10 */

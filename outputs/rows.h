@@ -199,6 +199,7 @@ typedef struct vemt_forecast_out {
     const vemt_forecast_row *scores;               /* the backtest, or NULL */
     size_t n_scores;
     const char (*score_step)[16]; /* each score row's step label */
+    const char *refused; /* why a backtest asked for was not run, or NULL */
 } vemt_forecast_out;
 
 #ifdef __cplusplus

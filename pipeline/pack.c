@@ -750,11 +750,18 @@ static void scan(builder *k) {
     const vemt_scan_out *sc = k->in->scan;
     if (!sc) return;
     const char *what = vemt_pk_events_noun(k->in->job);
-    if (!sc->n || sc->rows[0].rank != 1) {
+    if (!sc->n) {
         para(k, "Something new?",
              "The space-time scan found no cluster to publish (a cluster "
              "with few events or children is withheld under the disclosure "
              "rules).");
+        return;
+    }
+    if (sc->rows[0].rank != 1) {
+        para(k, "Something new?",
+             "The space-time scan's most likely cluster is withheld under "
+             "the disclosure rules (too few events or children); the "
+             "scan_clusters layer holds the clusters that can be published.");
         return;
     }
     const vemt_scan_row *w = &sc->rows[0];
@@ -775,8 +782,8 @@ static void scan(builder *k) {
             w->p < 0.01   ? "p < 0.01"
             : w->p < 0.05 ? "p < 0.05"
                           : "not significant, p of 0.05 or more",
-            w->p < 0.05 ? "more than the area's months and places lead one "
-                          "to expect"
+            w->p < 0.05 ? "more than the area's time steps and places lead "
+                          "one to expect"
                         : "no more than chance would give");
     else if (w->p >= 0.05)
         text = vemt_pk_say(
@@ -803,26 +810,36 @@ static void scan(builder *k) {
     para(k, "Something new?", text);
 }
 
-/* Where next: the forecast's first unit, and the backtest's mean scores
- * at 5 % of the area (outside the restricted tier, of the steps with at
- * least the threshold's events). */
+/* Where next: the forecast's first unit by its lead method (recency; the
+ * moving average outside the restricted tier, where forecasts are of the
+ * published counts), and the backtest's scores at 5 % of the area, each
+ * the mean over the steps scored (outside the restricted tier, those with
+ * at least the threshold's events). */
 static void forecast(builder *k) {
     const vemt_forecast_out *f = k->in->forecast;
     if (!f || !k->in->grid) return;
+    static const char *const words[VEMT_FORECAST_METHODS] = {
+        "the recency map", "last step's map", "the moving average"};
+    vemt_forecast_method lead =
+        k->shared ? VEMT_FORECAST_EWMA : VEMT_FORECAST_RECENCY;
     size_t U = vemt_units_count(k->in->grid), top = 0;
     for (size_t u = 0; u < U; u++)
-        if (f->rank[VEMT_FORECAST_RECENCY][u] == 1) top = u;
+        if (f->rank[lead][u] == 1) top = u;
     char *text;
     size_t len;
     FILE *m = begin_text(k, &text, &len);
     if (!m) return;
     fprintf(m,
-            "The forecast for %s by recency (recent events nearby weigh most; "
-            "Bowers, Johnson & Pease 2004) puts %s first (the forecast "
-            "layer ranks every unit).",
-            f->step, vemt_pk_unit_label(k, top));
+            "The forecast for %s by %s puts %s first (the forecast layer "
+            "ranks every unit).",
+            f->step,
+            lead == VEMT_FORECAST_RECENCY
+                ? "recency (recent events nearby weigh most; Bowers, Johnson "
+                  "& Pease 2004)"
+                : "a moving average of each unit's published counts",
+            vemt_pk_unit_label(k, top));
     double pai[VEMT_FORECAST_METHODS] = {0}, hit[VEMT_FORECAST_METHODS] = {0};
-    size_t n[VEMT_FORECAST_METHODS] = {0}, steps = 0;
+    size_t n[VEMT_FORECAST_METHODS] = {0};
     for (size_t i = 0; i < f->n_scores; i++) {
         const vemt_forecast_row *r = &f->scores[i];
         if (fabs(r->score.share - 0.05) > 1e-9 || !isfinite(r->score.pai) ||
@@ -832,17 +849,33 @@ static void forecast(builder *k) {
         hit[r->method] += r->score.hit_rate;
         n[r->method]++;
     }
-    steps = n[VEMT_FORECAST_RECENCY];
-    if (steps && n[VEMT_FORECAST_LAST_STEP] && n[VEMT_FORECAST_EWMA])
+    long asked = k->in->job->backtest;
+    if (n[lead]) {
         fprintf(m,
-                " Tested on the last %zu steps, each forecast from the data "
-                "before it: the recency map captured %.0f %% of the next "
-                "step's %s in 5 %% of the area, PAI %.1f (Chainey, Tompson & "
-                "Uhlig 2008), against %.1f for last step's map and %.1f for "
-                "the moving average.",
-                steps, 100 * hit[0] / (double)n[0],
-                vemt_pk_events_noun(k->in->job), pai[0] / (double)n[0],
-                pai[1] / (double)n[1], pai[2] / (double)n[2]);
+                " Tested on %s%zu steps%s, each forecast from the data "
+                "before it: on average per step %s captured %.0f %% of the "
+                "next step's %s in 5 %% of the area, PAI %.1f (Chainey, "
+                "Tompson & Uhlig 2008)",
+                (long)n[lead] < asked ? "" : "the last ", n[lead],
+                (long)n[lead] < asked
+                    ? vemt_pk_say(k->b,
+                                  " of the last %ld (the others had too few "
+                                  "events to publish)",
+                                  asked)
+                    : "",
+                words[lead], 100 * hit[lead] / (double)n[lead],
+                vemt_pk_events_noun(k->in->job), pai[lead] / (double)n[lead]);
+        const char *sep = ", against";
+        for (int q = 0; q < VEMT_FORECAST_METHODS; q++)
+            if (q != (int)lead && n[q]) {
+                fprintf(m, "%s %.1f for %s", sep, pai[q] / (double)n[q],
+                        words[q]);
+                sep = " and";
+            }
+        fputs(".", m);
+    } else if (f->refused) {
+        fprintf(m, " The backtest was not run: %s.", f->refused);
+    }
     fclose(m);
     para(k, "Where next?", vemt_pk_say(k->b, "%s", text ? text : ""));
     free(text);
@@ -856,8 +889,10 @@ static void scores(builder *k, vemt_pack *p) {
     if (!f) return; /* nothing asked: no chart, no page (pack.h) */
     if (!f->n_scores) {
         p->scores_why =
-            "No backtest was run (--backtest N scores the "
-            "forecasts on the last N steps).";
+            f->refused
+                ? vemt_pk_say(k->b, "The backtest was not run: %s.", f->refused)
+                : "No backtest was run (--backtest N scores the forecasts on "
+                  "the last N steps).";
         return;
     }
     vemt_pack_scores *sc = &p->scores;
@@ -895,6 +930,7 @@ static void scores(builder *k, vemt_pack *p) {
         return;
     }
     sc->n_steps = steps;
+    sc->asked = (size_t)k->in->job->backtest;
     sc->first = vemt_pk_say(k->b, "%s", f->score_step[first]);
     sc->last = vemt_pk_say(k->b, "%s", f->score_step[last]);
 }

@@ -466,9 +466,11 @@ static vemt_status analyse(run *r) {
         vemt_timings_lap(&r->tm, "space-time scan");
     }
     if (!st && r->a.forecast) {
-        st = vemt_forecast_stage_run(r->ctx, &r->a, h->grid, &r->events,
-                                     r->have_trends ? r->trends.cube : NULL,
-                                     r->info, &r->params, &r->forecast);
+        st = vemt_forecast_stage_run(
+            r->ctx, &r->a, h->grid, &r->events,
+            r->have_trends ? r->trends.cube : NULL,
+            r->have_trends ? r->trends.out.pub_events : NULL, r->info,
+            &r->params, &r->forecast);
         vemt_timings_lap(&r->tm, "forecast");
     }
     if (!st && shows_places(r)) {

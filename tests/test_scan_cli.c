@@ -261,6 +261,25 @@ TEST(forecast_and_backtest) {
         OGR_L_GetLayerDefn(GDALDatasetGetLayerByName(ds, "forecast"));
     CHECK(OGR_FD_GetFieldIndex(d, "recency_rank") >= 0);
     CHECK(OGR_FD_GetFieldIndex(d, "recency_expected") < 0);
+    /* Outside the restricted tier the forecasts are of the published
+     * counts: no recency (it needs the events' points), the moving
+     * average's ranks every unit once. */
+    CHECK_NEAR(query_num(ds,
+                         "SELECT COUNT(*) FROM forecast WHERE "
+                         "recency_rank IS NOT NULL"),
+               0, 0);
+    CHECK_NEAR(query_num(ds,
+                         "SELECT COUNT(DISTINCT ewma_rank) = COUNT(*) "
+                         "FROM forecast"),
+               1, 0);
+    CHECK_NEAR(query_num(ds,
+                         "SELECT COUNT(*) FROM forecast_scores WHERE "
+                         "suppressed = 1 AND pai IS NOT NULL"),
+               0, 0);
+    CHECK_NEAR(query_num(ds,
+                         "SELECT COUNT(*) FROM forecast_scores WHERE "
+                         "method = 'recency'"),
+               0, 0);
     d = OGR_L_GetLayerDefn(GDALDatasetGetLayerByName(ds, "forecast_scores"));
     CHECK(OGR_FD_GetFieldIndex(d, "pai") >= 0);
     CHECK(OGR_FD_GetFieldIndex(d, "total") < 0);
