@@ -11,14 +11,30 @@
 #include <sys/mman.h>
 
 #ifndef VEMT_ALLOC_TEST
-void *vemt_malloc(size_t size) { return malloc(size ? size : 1); }
+/* Every block of 8 MB or more is advised onto huge pages before it is
+ * touched (glibc maps such blocks fresh, and a fresh page faults once per
+ * 4 kB otherwise): on the 10M-event run that was 3.1 million page faults
+ * and a quarter of the wall time on a virtual machine, where a fault is
+ * dear (tests/bench/RESULTS.md, issue 19). glibc's own
+ * glibc.malloc.hugetlb=1 does the same, but only from the environment. */
+void *vemt_malloc(size_t size) {
+    void *p = malloc(size ? size : 1);
+    if (p) vemt_advise_huge(p, size);
+    return p;
+}
 
 void *vemt_calloc(size_t n, size_t size) {
     if (n == 0 || size == 0) return calloc(1, 1);
-    return calloc(n, size);
+    void *p = calloc(n, size);
+    if (p) vemt_advise_huge(p, n * size); /* calloc checked the product */
+    return p;
 }
 
-void *vemt_realloc(void *p, size_t size) { return realloc(p, size ? size : 1); }
+void *vemt_realloc(void *p, size_t size) {
+    void *q = realloc(p, size ? size : 1);
+    if (q) vemt_advise_huge(q, size);
+    return q;
+}
 
 void vemt_free(void *p) { free(p); }
 #endif

@@ -32,7 +32,9 @@ void vemt_free(void *p);
 
 /** Ask the kernel to back the large block [p, p + size) with huge pages
  * (Linux transparent huge pages): fewer page faults and TLB misses for big
- * arrays read at random. A hint only; does nothing where unsupported. */
+ * arrays read at random. A hint only; does nothing where unsupported or
+ * under 8 MB. vemt_malloc(), vemt_calloc() and vemt_realloc() give it for
+ * every block they return. */
 void vemt_advise_huge(void *p, size_t size);
 
 /** Duplicate a string with vemt_malloc; NULL on failure or s == NULL. */

@@ -80,7 +80,6 @@ vemt_status vemt_idset_create_sized(size_t n, vemt_idset **out) {
         vemt_free(set);
         return VEMT_E_NOMEM;
     }
-    vemt_advise_huge(set->slots, set->cap * sizeof *set->slots);
     /* Ids of exports run to 10-20 bytes: room for n of 16 up front. */
     if (n > 512 &&
         (vemt_grow((void **)&set->entries, &set->entries_cap, n,
@@ -118,7 +117,6 @@ static vemt_status rehash(vemt_idset *set) {
     size_t cap = set->cap * 2;
     slot *slots = vemt_calloc(cap, sizeof *slots);
     if (!slots) return VEMT_E_NOMEM;
-    vemt_advise_huge(slots, cap * sizeof *slots);
     for (size_t k = 0; k < set->n; k++) {
         const char *id = set->arena + set->entries[k].id;
         uint64_t h = vemt_hash_str(VEMT_HASH_SEED, id);

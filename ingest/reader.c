@@ -501,9 +501,6 @@ static vemt_status part_init(file_run *fr, part *pt, size_t rows,
     if (!st && vemt_grow((void **)&pt->events->items, &pt->events->cap,
                          pt->events->n + rows, sizeof *pt->events->items))
         st = VEMT_E_NOMEM;
-    if (!st)
-        vemt_advise_huge(pt->events->items,
-                         pt->events->cap * sizeof *pt->events->items);
     return st;
 }
 
