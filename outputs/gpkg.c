@@ -7,6 +7,7 @@
 #include <cpl_conv.h>
 #include <cpl_string.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -139,25 +140,152 @@ static vemt_status write_styles(vemt_ctx *ctx, vemt_gpkg *g,
     return st;
 }
 
+/* One layer's table, filled and indexed. */
+static vemt_status write_layer(vemt_ctx *ctx, vemt_gpkg *g,
+                               const vemt_layer_def *def,
+                               const vemt_output *out) {
+    char desc[1024];
+    snprintf(desc, sizeof desc, "%s Output tier: %s.", def->description,
+             out->provenance ? out->provenance->tier : "restricted");
+    vemt_sink s;
+    vemt_status st = vemt_sink_init(ctx, &s, def, out);
+    if (st) return st;
+    st = vemt_gpkg_table_begin(ctx, g, def->name, desc, &s);
+    if (!st) st = def->fill(ctx, &s, out);
+    return vemt_gpkg_table_end(ctx, &s, st);
+}
+
+/* Every layer out has but `done` (written already), the styles and the
+ * metadata. */
 static vemt_status write_layers(vemt_ctx *ctx, vemt_gpkg *g,
-                                const vemt_output *out) {
+                                const vemt_output *out,
+                                const vemt_layer_def *done) {
     for (size_t i = 0; i < vemt_layers_count(); i++) {
         const vemt_layer_def *def = vemt_layers_get(i);
-        if (!vemt_layer_is_written(def, out)) continue;
-        char desc[1024];
-        snprintf(desc, sizeof desc, "%s Output tier: %s.", def->description,
-                 out->provenance ? out->provenance->tier : "restricted");
+        if (def == done || !vemt_layer_is_written(def, out)) continue;
         vemt_ctx_progress(ctx, "write GeoPackage", i, vemt_layers_count());
-        vemt_sink s;
-        vemt_status st = vemt_sink_init(ctx, &s, def, out);
-        if (st) return st;
-        st = vemt_gpkg_table_begin(ctx, g, def->name, desc, &s);
-        if (!st) st = def->fill(ctx, &s, out);
-        st = vemt_gpkg_table_end(ctx, &s, st);
+        vemt_status st = write_layer(ctx, g, def, out);
         if (st) return st;
     }
     vemt_status st = write_styles(ctx, g, out);
     return st ? st : write_metadata(ctx, g, out);
+}
+
+/* The events layer written early (vemt_outputs_gpkg_start()): a thread
+ * creates the temporary GeoPackage and writes that one layer into it,
+ * with a context of its own; vemt_outputs_write_gpkg() joins it and goes
+ * on with the same open file and transaction (SQLite's connection passes
+ * from thread to thread, used by one at a time). */
+struct vemt_gpkg_early {
+    pthread_t thread;
+    bool running;               /* a thread to join */
+    bool open;                  /* g holds the temporary, not yet taken */
+    vemt_ctx *ctx;              /* the thread's */
+    vemt_output out;            /* the caller's, its rules copied: */
+    vemt_provenance prov;       /* tier, threshold and rounding only */
+    vemt_tier_rules rules;      /* out.rules, when given */
+    const vemt_layer_def *done; /* the layer written */
+    vemt_gpkg g;
+    vemt_status st;
+    char tmp[4096];
+};
+
+static void *early_thread(void *arg) {
+    vemt_gpkg_early *e = arg;
+    vemt_gdal_errors ge;
+    vemt_gdal_errors_push(&ge, e->ctx, VEMT_E_DEPENDENCY);
+    vemt_tier_rules rules;
+    vemt_output_rules(&e->out, &rules);
+    vemt_remove_with_side_files(e->tmp);
+    e->st = vemt_gpkg_create(
+        e->ctx, e->tmp, e->out.crs ? e->out.crs : VEMT_ANALYSIS_CRS_DEFAULT,
+        rules.exact_locations, &e->g);
+    e->open = e->g.db != NULL;
+    if (!e->st) e->st = write_layer(e->ctx, &e->g, e->done, &e->out);
+    vemt_gdal_errors_pop();
+    return NULL;
+}
+
+vemt_status vemt_outputs_gpkg_start(vemt_ctx *ctx, const char *path,
+                                    const vemt_output *out,
+                                    vemt_gpkg_early **early) {
+    *early = NULL;
+    const vemt_layer_def *def = NULL;
+    for (size_t i = 0; i < vemt_layers_count() && !def; i++)
+        if (!strcmp(vemt_layers_get(i)->name, "events"))
+            def = vemt_layers_get(i);
+    if (!def || !vemt_layer_is_written(def, out)) return VEMT_OK;
+    vemt_gpkg_early *e = vemt_calloc(1, sizeof *e);
+    if (!e) return vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
+    vemt_status st = vemt_tmp_path(ctx, path, ".gpkg", e->tmp, sizeof e->tmp);
+    if (!st && vemt_ctx_create(1, &e->ctx))
+        st = vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
+    if (st) {
+        vemt_free(e);
+        return st;
+    }
+    e->out = *out;
+    e->out.early = NULL;
+    if (out->provenance)
+        e->prov =
+            (vemt_provenance){.tier = out->provenance->tier,
+                              .suppress_below = out->provenance->suppress_below,
+                              .round_to = out->provenance->round_to};
+    e->out.provenance = out->provenance ? &e->prov : NULL;
+    if (out->rules) e->rules = *out->rules, e->out.rules = &e->rules;
+    e->done = def;
+    e->running = pthread_create(&e->thread, NULL, early_thread, e) == 0;
+    if (!e->running) { /* no thread: the layer is written with the rest */
+        vemt_ctx_destroy(e->ctx);
+        vemt_free(e);
+        return VEMT_OK;
+    }
+    *early = e;
+    return VEMT_OK;
+}
+
+/* Wait for the thread; its failure copied to ctx (when not NULL). */
+static vemt_status early_join(vemt_gpkg_early *e, vemt_ctx *ctx) {
+    if (e->running) pthread_join(e->thread, NULL);
+    e->running = false;
+    const vemt_error *err = vemt_ctx_error(e->ctx);
+    if (e->st && ctx)
+        vemt_ctx_fail(ctx, e->st, "%s",
+                      err->code == e->st ? err->msg : vemt_status_str(e->st));
+    return e->st;
+}
+
+void vemt_outputs_gpkg_early_destroy(vemt_gpkg_early *e) {
+    if (!e) return;
+    early_join(e, NULL);
+    if (e->open) { /* never taken: the run ended before its GeoPackage */
+        int err_no;
+        vemt_gpkg_close(e->ctx, &e->g, VEMT_E_IO, &err_no);
+        vemt_remove_with_side_files(e->tmp);
+    }
+    vemt_ctx_destroy(e->ctx);
+    vemt_free(e);
+}
+
+/* The open temporary: the early one's, taken from it, or a new one. */
+static vemt_status open_gpkg(vemt_ctx *ctx, const vemt_output *out,
+                             const char *tmp, vemt_gpkg *g,
+                             const vemt_layer_def **done) {
+    vemt_gpkg_early *e = out->early;
+    *done = NULL;
+    if (!e || strcmp(e->tmp, tmp)) {
+        vemt_tier_rules rules;
+        vemt_output_rules(out, &rules);
+        vemt_remove_with_side_files(tmp);
+        return vemt_gpkg_create(ctx, tmp,
+                                out->crs ? out->crs : VEMT_ANALYSIS_CRS_DEFAULT,
+                                rules.exact_locations, g);
+    }
+    vemt_status st = early_join(e, ctx);
+    *g = e->g;
+    e->open = false;
+    *done = e->done;
+    return st;
 }
 
 vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
@@ -165,17 +293,13 @@ vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
     char tmp[4096];
     vemt_status st = vemt_tmp_path(ctx, path, ".gpkg", tmp, sizeof tmp);
     if (st) return st;
-    vemt_tier_rules rules;
-    vemt_output_rules(out, &rules);
     vemt_gdal_errors ge;
     vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
     errno = 0;
-    vemt_remove_with_side_files(tmp);
     vemt_gpkg g;
-    st = vemt_gpkg_create(ctx, tmp,
-                          out->crs ? out->crs : VEMT_ANALYSIS_CRS_DEFAULT,
-                          rules.exact_locations, &g);
-    if (!st) st = write_layers(ctx, &g, out);
+    const vemt_layer_def *done;
+    st = open_gpkg(ctx, out, tmp, &g, &done);
+    if (!st) st = write_layers(ctx, &g, out, done);
     int err_no = 0;
     st = vemt_gpkg_close(ctx, &g, st, &err_no);
     if (err_no && !ge.disk_errno) ge.disk_errno = err_no;

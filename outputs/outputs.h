@@ -18,6 +18,10 @@ extern "C" {
 /** A run's outputs committed together (outputs/commit.c); opaque. */
 typedef struct vemt_commit vemt_commit;
 
+/** A GeoPackage whose events layer a thread is writing while the run goes
+ * on (vemt_outputs_gpkg_start()); opaque. */
+typedef struct vemt_gpkg_early vemt_gpkg_early;
+
 /** One run parameter as recorded in the provenance. */
 typedef struct vemt_param {
     const char *name; /* e.g. "cell_size_m" */
@@ -85,16 +89,18 @@ typedef struct vemt_output {
                                      its suppress_below and round_to */
     const vemt_study_area *area;  /* the study area, or NULL */
     const char *area_name;        /* its source file name */
-    const vemt_tz *zone; /* the analysis calendar (--time-zone) that time
-                            windows are rounded in; NULL: UTC */
-    const char *crs;     /* the analysis CRS, as vemt_ingest_analysis_crs()
-                            names it ("EPSG:32630" or WKT); NULL:
-                            VEMT_ANALYSIS_CRS_DEFAULT. Every layer, the raster
-                            and the project are in it; GeoJSON is WGS 84. */
-    vemt_commit *commit; /* NULL: each writer renames its file into place
-                            when it is complete; else it registers its
-                            finished temporary here and replaces nothing
-                            (vemt_commit_apply() does, for all of them) */
+    const vemt_tz *zone;    /* the analysis calendar (--time-zone) that time
+                               windows are rounded in; NULL: UTC */
+    const char *crs;        /* the analysis CRS, as vemt_ingest_analysis_crs()
+                               names it ("EPSG:32630" or WKT); NULL:
+                               VEMT_ANALYSIS_CRS_DEFAULT. Every layer, the raster
+                               and the project are in it; GeoJSON is WGS 84. */
+    vemt_commit *commit;    /* NULL: each writer renames its file into place
+                               when it is complete; else it registers its
+                               finished temporary here and replaces nothing
+                               (vemt_commit_apply() does, for all of them) */
+    vemt_gpkg_early *early; /* NULL, or the GeoPackage begun for this
+                               output's path by vemt_outputs_gpkg_start() */
 } vemt_output;
 
 /** Write a QGIS project (.qgs, or .qgz zipped) at path that opens the
@@ -121,6 +127,23 @@ void vemt_outputs_release_fonts(void);
  * VEMT_E_IO or VEMT_E_DEPENDENCY with GDAL's message on failure. */
 vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
                                     const vemt_output *out);
+
+/** Begin the GeoPackage at path before the rest of the run is known: a
+ * thread of its own creates its temporary and writes the events layer,
+ * the largest (10 million rows take 24 s), while the caller's analyses go
+ * on. Everything out's events layer reads (events, sources, cluster sets;
+ * the tier and rules are copied) must stay unchanged until
+ * vemt_outputs_write_gpkg() with out->early set to *early has written the
+ * rest, or vemt_outputs_gpkg_early_destroy(). *early is NULL when the tier
+ * writes no events layer or no thread could start (the layer is then
+ * written with the others): not an error. */
+vemt_status vemt_outputs_gpkg_start(vemt_ctx *ctx, const char *path,
+                                    const vemt_output *out,
+                                    vemt_gpkg_early **early);
+
+/** Wait for early's thread and free it, removing its temporary unless
+ * vemt_outputs_write_gpkg() took it. NULL is a no-op. */
+void vemt_outputs_gpkg_early_destroy(vemt_gpkg_early *early);
 
 /** Write out->density as a single-band Float32 GeoTIFF at path (the
  * analysis CRS, north-up, events per km^2, deflate-compressed, its description

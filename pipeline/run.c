@@ -82,12 +82,14 @@ struct vemt_result {
     int64_t started;            /* when the run started (UTC seconds) */
     char err_path[4096];        /* a folder an error names */
     vemt_timings tm;            /* each stage's time (pipeline/timings.h) */
+    vemt_gpkg_early *early;     /* the GeoPackage's events layer, begun */
 };
 
 typedef struct vemt_result run;
 
 void vemt_result_destroy(run *r) {
     if (!r) return;
+    vemt_outputs_gpkg_early_destroy(r->early); /* it reads the events */
     vemt_pack_built_clear(&r->pack);
     vemt_names_free(&r->names);
     vemt_trends_clear(&r->trends);
@@ -365,6 +367,25 @@ static vemt_status publish_and_rank(run *r) {
     return st;
 }
 
+/* The GeoPackage's events layer begun in a thread of its own, now that
+ * the events' clusters are known: its 24 s at 10 million events go on
+ * beside places, Knox, trends and publication (issue 19). Not with one
+ * thread, nor when no GeoPackage is written. */
+static vemt_status start_gpkg(run *r) {
+    if (!r->a.out || r->a.threads == 1 || r->early) return VEMT_OK;
+    vemt_provenance prov = {.tier = vemt_tier_name((vemt_tier)r->a.tier),
+                            .suppress_below = vemt_tier_threshold(&r->a),
+                            .round_to = r->a.round_to};
+    vemt_output out = {.events = &r->events,
+                       .sources = r->sources,
+                       .n_sources = r->n_sources,
+                       .cluster_sets = r->cl.sets,
+                       .n_cluster_sets = r->cl.n_sets,
+                       .provenance = &prov,
+                       .crs = r->a.analysis_crs};
+    return vemt_outputs_gpkg_start(r->ctx, r->a.out, &out, &r->early);
+}
+
 /* Clusters, places and Knox: nothing of the trends' (where the tier shows
  * places, the density is of the events, not of published cell counts). */
 static vemt_status later_stages(run *r) {
@@ -372,6 +393,7 @@ static vemt_status later_stages(run *r) {
     vemt_status st =
         vemt_clusters_run(r->ctx, &r->a, &r->events, r->area, h->grid,
                           r->pub.cells, r->info, &r->params, &r->cl);
+    if (!st) st = start_gpkg(r);
     vemt_timings_lap(&r->tm, "clusters");
     if (r->cl.alerts) vemt_log_text(&r->cb, VEMT_LOG_WARNING, r->cl.alerts);
     /* Journeys, places and patrol windows show places: restricted only. */
@@ -922,7 +944,10 @@ static vemt_status write_outputs(run *r, int argc, char *const *argv) {
     vemt_commit *commit = NULL;
     st = vemt_commit_create(r->ctx, &commit);
     out.commit = commit;
+    out.early = r->early;
     if (!st) st = vemt_outputs_write_gpkg(r->ctx, r->a.out, &out);
+    vemt_outputs_gpkg_early_destroy(r->early);
+    r->early = NULL;
     vemt_timings_lap(&r->tm, "write gpkg");
     if (!st && r->a.geojson_dir) {
         st = vemt_outputs_write_geojson(r->ctx, r->a.geojson_dir, &out);

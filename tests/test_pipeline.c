@@ -14,8 +14,11 @@
  * are gone after writing; an ingest job gives events and rejects but no
  * units; the same job gives the same z at 1 and 2 threads.
  */
+#include <cpl_conv.h>
+#include <dirent.h>
 #include <gdal.h>
 #include <gsl/gsl_errno.h>
+#include <ogr_api.h>
 #include <proj.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -661,6 +664,100 @@ TEST(deterministic) {
     for (int i = 0; i < 4; i++) free(z[i]), free(bin[i]);
 }
 
+/* The events layer of the GeoPackage at path, every field but the
+ * pseudonym (its key is random per run) and the geometry, row by row; NULL
+ * when it can't be read. The caller frees it. *clustered: the rows with a
+ * DBSCAN cluster. */
+static char *events_layer(const char *path, int *clustered) {
+    *clustered = 0;
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    OGRLayerH l = ds ? GDALDatasetGetLayerByName(ds, "events") : NULL;
+    text t = {0};
+    OGRFeatureH f;
+    while (l && (f = OGR_L_GetNextFeature(l)) != NULL) {
+        char line[64];
+        snprintf(line, sizeof line, "%lld:", (long long)OGR_F_GetFID(f));
+        text_add(&t, line);
+        for (int i = 0; i < OGR_F_GetFieldCount(f); i++) {
+            OGRFieldDefnH fd = OGR_F_GetFieldDefnRef(f, i);
+            if (!strcmp(OGR_Fld_GetNameRef(fd), "subject_key")) continue;
+            *clustered += !strcmp(OGR_Fld_GetNameRef(fd), "cluster_id") &&
+                          OGR_F_IsFieldSetAndNotNull(f, i);
+            text_add(&t, OGR_F_IsFieldSetAndNotNull(f, i)
+                             ? OGR_F_GetFieldAsString(f, i)
+                             : "null");
+            text_add(&t, "|");
+        }
+        char *wkt = NULL;
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (g) OGR_G_ExportToWkt(g, &wkt);
+        text_add(&t, wkt ? wkt : "no geometry");
+        text_add(&t, "\n");
+        CPLFree(wkt);
+        OGR_F_Destroy(f);
+    }
+    if (ds) GDALClose(ds);
+    return l ? t.s : (free(t.s), NULL);
+}
+
+/* Entries of tmpdir whose names hold part. */
+static int entries_with(const char *part) {
+    DIR *d = opendir(tmpdir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) n += strstr(e->d_name, part) != NULL;
+    if (d) closedir(d);
+    return n;
+}
+
+TEST(events_layer_written_early) {
+    /* With more than one thread the events layer is written in a thread of
+     * its own while the run goes on (issue 19): the same rows, clusters
+     * included, as one thread writes them after everything else. */
+    char *layer[2] = {NULL, NULL};
+    int clustered[2];
+    const char *threads[2] = {"1", "2"};
+    for (int i = 0; i < 2; i++) {
+        seen s = {0};
+        vemt_job job;
+        vemt_result *res;
+        vemt_error err = {0};
+        const char *words[] = {SMALL_RUN,
+                               "--threads",
+                               threads[i],
+                               "--out",
+                               in_tmp(i ? "early.gpkg" : "late.gpkg"),
+                               NULL};
+        CHECK_STATUS(run_job(VEMT_JOB_RUN, words, &s, &job, &res, &err),
+                     VEMT_OK);
+        if (res) CHECK_STATUS(vemt_pipeline_write(res, 0, NULL, &err), VEMT_OK);
+        vemt_result_destroy(res);
+        vemt_job_clear(&job);
+        seen_clear(&s);
+        layer[i] =
+            events_layer(in_tmp(i ? "early.gpkg" : "late.gpkg"), &clustered[i]);
+    }
+    CHECK(layer[0] && layer[1] && strcmp(layer[0], layer[1]) == 0);
+    /* The small run's hot spot is a DBSCAN cluster, and the layer says so. */
+    CHECK(clustered[1] > 50);
+    CHECK_INT_EQ(clustered[1], clustered[0]);
+    free(layer[0]), free(layer[1]);
+
+    /* A run whose GeoPackage is never written leaves no temporary: the
+     * begun file goes with the result. */
+    seen s = {0};
+    vemt_job job;
+    vemt_result *res;
+    vemt_error err = {0};
+    const char *words[] = {
+        SMALL_RUN, "--threads", "2", "--out", in_tmp("abandoned.gpkg"), NULL};
+    CHECK_STATUS(run_job(VEMT_JOB_RUN, words, &s, &job, &res, &err), VEMT_OK);
+    vemt_result_destroy(res);
+    vemt_job_clear(&job);
+    seen_clear(&s);
+    CHECK_INT_EQ(entries_with("abandoned"), 0);
+}
+
 TEST(result_destroy_null) {
     vemt_result_destroy(NULL); /* a no-op */
     CHECK(true);
@@ -682,6 +779,7 @@ TEST_SUITE(pipeline) {
     RUN(restricted_files_private_whatever_the_umask);
     RUN(ingest_job);
     RUN(deterministic);
+    RUN(events_layer_written_early);
     RUN(result_destroy_null);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
