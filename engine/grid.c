@@ -316,8 +316,9 @@ static vemt_status distinct_locations(const vemt_events *events, unsigned kinds,
  * mean r_A, which Esri's Average Nearest Neighbor tool reports as the
  * "Observed Mean Distance"). 0 for fewer than 2 points. */
 static vemt_status mean_nn_distance(vemt_ctx *ctx, const double *xy, size_t n,
-                                    double *out) {
+                                    double *out, size_t *stride) {
     *out = 0;
+    *stride = 1;
     if (n < 2) return VEMT_OK;
     /* Each location's nearest other location on the context's threads
      * (kdtree.c); the nearest is the one of lowest index among equally
@@ -325,7 +326,8 @@ static vemt_status mean_nn_distance(vemt_ctx *ctx, const double *xy, size_t n,
      * hypot(dx, dy) as before, summed here in index order, so the mean is
      * the same for any number of threads (tests/test_knn_dist.c). */
     return vemt_kdtree_kth_mean(ctx, xy, n, 1, VEMT_KTH_HYPOT, false,
-                                "cell size: nearest neighbours", out);
+                                VEMT_KDTREE_MEAN_MOST,
+                                "cell size: nearest neighbours", out, stride);
 }
 
 /* A cell of a candidate grid and the events in it. */
@@ -439,8 +441,9 @@ vemt_status vemt_grid_auto_cell_size_events_m(
     double *xy, *w;
     size_t n;
     double nn = 0;
+    size_t stride = 1;
     vemt_status st = distinct_locations(events, kinds, &xy, &w, &n);
-    if (!st) st = mean_nn_distance(ctx, xy, n, &nn);
+    if (!st) st = mean_nn_distance(ctx, xy, n, &nn, &stride);
     cell_count *tmp = st ? NULL : vemt_calloc(n ? n : 1, sizeof *tmp);
     double *v = st ? NULL : vemt_calloc(n ? n : 1, sizeof *v);
     if (!st && (!tmp || !v)) st = VEMT_E_NOMEM;
@@ -484,15 +487,18 @@ vemt_status vemt_grid_auto_cell_size_events_m(
     }
     vemt_free(xy), vemt_free(w), vemt_free(tmp), vemt_free(v);
     *cell_m = 50.0 * best;
+    char sample[64] = "";
+    if (stride > 1)
+        snprintf(sample, sizeof sample, " (measured from every %zuth)", stride);
     if (rule_out)
         snprintf(rule_out, rule_size,
                  "the smallest 50 m multiple with a median of at least %g "
                  "events per non-empty %s: median %g in %zu non-empty cells; "
                  "searched from %.0f m (mean nearest-neighbour distance of "
-                 "%zu distinct event locations, %.1f m, rounded up to 50 "
+                 "%zu distinct event locations%s, %.1f m, rounded up to 50 "
                  "m%s) to %.0f m (the extent's longer side, %.0f m, / 20)%s",
                  VEMT_CELL_SIZE_TARGET, hex ? "hexagon" : "cell", med, nonempty,
-                 50.0 * lo, n, nn,
+                 50.0 * lo, n, sample, nn,
                  limit ? ", raised to the grid-size limit" : "", 50.0 * hi,
                  longer,
                  reached ? ""

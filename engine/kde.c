@@ -196,17 +196,21 @@ static vemt_status knn_bandwidth(vemt_ctx *ctx, const vemt_points *pts,
     /* The distances on the context's threads (kdtree.c), summed in the
      * tree's order as they always were: the same for any number of
      * threads. */
-    vemt_status st =
-        vemt_kdtree_kth_mean(ctx, xy, n, k, VEMT_KTH_SQRT, true,
-                             "density bandwidth: nearest neighbours", h);
+    size_t stride;
+    vemt_status st = vemt_kdtree_kth_mean(
+        ctx, xy, n, k, VEMT_KTH_SQRT, true, VEMT_KDTREE_MEAN_MOST,
+        "density bandwidth: nearest neighbours", h, &stride);
     vemt_free(xy);
     if (st) return st;
+    char sample[64] = "";
+    if (stride > 1)
+        snprintf(sample, sizeof sample, ", measured from every %zuth,", stride);
     if (rule_out)
         snprintf(rule_out, rule_size,
                  "bandwidth %.1f m: the mean distance from each of %zu "
-                 "distinct places (of %zu points) to its %zu%s nearest other "
+                 "distinct places (of %zu points)%s to its %zu%s nearest other "
                  "place (after Williamson et al. 1998)",
-                 *h, n, npts, k,
+                 *h, n, npts, sample, k,
                  k == 1   ? "st"
                  : k == 2 ? "nd"
                  : k == 3 ? "rd"

@@ -325,13 +325,17 @@ typedef struct kth_job {
     size_t k;
     vemt_kth_dist how;
     double *d;
+    const uint32_t *pos; /* a sample: per point index, its position */
+    size_t stride;       /* the sample's item i is point i x stride */
 } kth_job;
 
-/* Item p: the point at position p (consecutive positions are near each
- * other, so a chunk walks one part of the tree). */
-static void kth_item(void *worker, size_t p) {
+/* Item i: the point at position i (consecutive positions are near each
+ * other, so a chunk walks one part of the tree), its distance into d by
+ * point index; of a sample, point i x stride, its distance into d[i]. */
+static void kth_item(void *worker, size_t i) {
     const kth_job *job = worker;
     const vemt_kdtree *t = job->t;
+    size_t p = job->pos ? job->pos[i * job->stride] : i;
     double v;
     if (job->how == VEMT_KTH_HYPOT) {
         ranked h[VEMT_KDTREE_KTH_MAX];
@@ -343,24 +347,33 @@ static void kth_item(void *worker, size_t p) {
         double heap[VEMT_KDTREE_KTH_MAX];
         v = sqrt(vemt_kdtree_kth_d2(t, p, job->k, heap));
     }
-    job->d[t->id[p]] = v;
+    job->d[job->pos ? i : t->id[p]] = v;
 }
 
-vemt_status vemt_kdtree_kth_all(vemt_ctx *ctx, const vemt_kdtree *t, size_t k,
-                                vemt_kth_dist how, const char *stage,
-                                double *d) {
+/* kth_all's checks, and its job on the context's threads. */
+static vemt_status kth_run(vemt_ctx *ctx, const kth_job *job, size_t items,
+                           const char *stage) {
+    const vemt_kdtree *t = job->t;
+    size_t k = job->k;
     if (k < 1 || k >= t->n || k > VEMT_KDTREE_KTH_MAX)
         return vemt_ctx_fail(ctx, VEMT_E_ARG,
                              "k-th nearest neighbour distances need 1 <= k < "
                              "number of points and k <= %d, got k = %zu for "
                              "%zu points",
                              VEMT_KDTREE_KTH_MAX, k, t->n);
-    kth_job job = {t, k, how, d};
     vemt_perm_opts o = {.threads = vemt_ctx_threads(ctx)};
     /* Chunks of 4,096 points: a few hundred per million for the shared
      * counter and the progress reports. */
-    vemt_mc_run(ctx, stage, t->n, 4096, &job, 0, vemt_mc_threads(&o), kth_item);
+    vemt_mc_run(ctx, stage, items, 4096, (void *)job, 0, vemt_mc_threads(&o),
+                kth_item);
     return VEMT_OK;
+}
+
+vemt_status vemt_kdtree_kth_all(vemt_ctx *ctx, const vemt_kdtree *t, size_t k,
+                                vemt_kth_dist how, const char *stage,
+                                double *d) {
+    kth_job job = {t, k, how, d, NULL, 1};
+    return kth_run(ctx, &job, t->n, stage);
 }
 
 static void refresh(vemt_kdtree *t, size_t nd) {
@@ -387,10 +400,14 @@ static void refresh(vemt_kdtree *t, size_t nd) {
 
 vemt_status vemt_kdtree_kth_mean(vemt_ctx *ctx, const double *xy, size_t n,
                                  size_t k, vemt_kth_dist how, bool tree_order,
-                                 const char *stage, double *mean) {
+                                 size_t most, const char *stage, double *mean,
+                                 size_t *stride) {
     *mean = 0;
+    *stride = most && n > most ? (n + most - 1) / most : 1;
+    size_t m = (n + *stride - 1) / *stride; /* the points measured */
     double *x = vemt_calloc(n ? n : 1, sizeof *x);
     double *y = vemt_calloc(n ? n : 1, sizeof *y), *d = NULL;
+    uint32_t *pos = NULL;
     vemt_kdtree *t = NULL;
     vemt_status st = x && y ? VEMT_OK : VEMT_E_NOMEM;
     for (size_t i = 0; !st && i < n; i++)
@@ -398,12 +415,21 @@ vemt_status vemt_kdtree_kth_mean(vemt_ctx *ctx, const double *xy, size_t n,
     if (!st) st = vemt_kdtree_create(ctx, x, y, n, &t);
     vemt_free(x), vemt_free(y);
     if (!st && !(d = vemt_calloc(n, sizeof *d))) st = VEMT_E_NOMEM;
-    if (!st) st = vemt_kdtree_kth_all(ctx, t, k, how, stage, d);
+    if (!st && *stride > 1 && !(pos = vemt_calloc(n, sizeof *pos)))
+        st = VEMT_E_NOMEM;
+    for (size_t p = 0; !st && pos && p < n; p++) pos[t->id[p]] = (uint32_t)p;
+    kth_job job = {t, k, how, d, pos, *stride};
+    if (!st) st = kth_run(ctx, &job, pos ? m : n, stage);
     double sum = 0;
-    for (size_t p = 0; !st && p < n; p++) sum += d[tree_order ? t->id[p] : p];
+    if (pos)
+        for (size_t i = 0; !st && i < m; i++) sum += d[i];
+    else
+        for (size_t p = 0; !st && p < n; p++)
+            sum += d[tree_order ? t->id[p] : p];
     vemt_kdtree_destroy(t);
     vemt_free(d);
-    if (!st) *mean = sum / (double)n;
+    vemt_free(pos);
+    if (!st) *mean = sum / (double)m;
     return st;
 }
 

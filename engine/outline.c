@@ -40,9 +40,9 @@
  * which holds S; and the outline lies inside the convex hull of every
  * location. S depends only on the set of locations (sorted, ties by
  * position), never on input order, threads or addresses. Time per cluster
- * of m events: the sort of its locations (qsort; a radix sort above
- * RADIX_MIN), linear passes, and GEOS on at most 4 x 8,192 points plus the
- * hull's; memory O(m), no GEOS geometry per event.
+ * of m events: the sort of its locations (vemt_xy_distinct: a radix sort
+ * for large clusters), linear passes, and GEOS on at most 4 x 8,192 points plus
+ * the hull's; memory O(m), no GEOS geometry per event.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -79,82 +79,15 @@ static vemt_status group(const int32_t *labels, size_t n, size_t k,
     return VEMT_OK;
 }
 
-/* Below this many members, qsort (vemt_xy_distinct); above, a radix sort
- * (0.03 s a million) whose 16-bit digits' counts cost 2 MB to clear. */
-#define RADIX_MIN 16384
-#define DIGITS                                                     \
-    8 /* of 16 bits: 4 of y, then 4 of x (least significant first) \
-       */
-
-/* A double as an unsigned key in the same order (-0 as +0). */
-static uint64_t order_key(double v) {
-    v += 0.0;
-    uint64_t u;
-    memcpy(&u, &v, sizeof u);
-    return u >> 63 ? ~u : u | (uint64_t)1 << 63;
-}
-
-static double from_key(uint64_t u) {
-    u = u >> 63 ? u & ~((uint64_t)1 << 63) : ~u;
-    double v;
-    memcpy(&v, &u, sizeof v);
-    return v;
-}
-
-/* Sort the m pairs of keys (x key, y key) by x then y: least-significant-
- * digit radix sort (stable), digits in which every key agrees skipped;
- * tmp holds 2 m keys, count DIGITS x 65536. */
-static void radix_xy(uint64_t *k, uint64_t *tmp, size_t m, uint32_t *count) {
-    memset(count, 0, (size_t)DIGITS * 65536 * sizeof *count);
-    for (size_t i = 0; i < m; i++)
-        for (int d = 0; d < DIGITS; d++)
-            count[d * 65536 +
-                  ((k[2 * i + (d < 4)] >> (16 * (d % 4))) & 0xffff)]++;
-    for (int d = 0; d < DIGITS; d++) {
-        uint32_t *c = count + (size_t)d * 65536;
-        int word = d < 4, sh = 16 * (d % 4);
-        if (c[(k[word] >> sh) & 0xffff] == m) continue; /* all agree */
-        uint32_t sum = 0;
-        for (size_t b = 0; b < 65536; b++) {
-            uint32_t n = c[b];
-            c[b] = sum;
-            sum += n;
-        }
-        for (size_t i = 0; i < m; i++) {
-            size_t to = c[(k[2 * i + word] >> sh) & 0xffff]++;
-            tmp[2 * to] = k[2 * i];
-            tmp[2 * to + 1] = k[2 * i + 1];
-        }
-        memcpy(k, tmp, 2 * m * sizeof *k);
-    }
-}
-
 /* The distinct locations of m members into xy (sorted by x, then y);
- * returns how many, or 0 when out of memory (m > 0). */
+ * returns how many. */
 static size_t distinct(const vemt_points *pts, const size_t *mem, size_t m,
                        double *xy) {
     for (size_t j = 0; j < m; j++) {
         xy[2 * j] = pts->x[mem[j]];
         xy[2 * j + 1] = pts->y[mem[j]];
     }
-    if (m < RADIX_MIN) return vemt_xy_distinct(xy, m, NULL);
-    uint64_t *k = vemt_calloc(4 * m, sizeof *k);
-    uint32_t *count = vemt_calloc((size_t)DIGITS * 65536, sizeof *count);
-    size_t n = 0;
-    if (k && count) {
-        for (size_t j = 0; j < 2 * m; j++) k[j] = order_key(xy[j]);
-        radix_xy(k, k + 2 * m, m, count);
-        for (size_t j = 0; j < m; j++)
-            if (!n || k[2 * j] != k[2 * (n - 1)] ||
-                k[2 * j + 1] != k[2 * (n - 1) + 1]) {
-                k[2 * n] = k[2 * j], k[2 * n + 1] = k[2 * j + 1];
-                n++;
-            }
-        for (size_t j = 0; j < 2 * n; j++) xy[j] = from_key(k[j]);
-    }
-    vemt_free(k);
-    vemt_free(count);
-    return n;
+    return vemt_xy_distinct(xy, m, NULL);
 }
 
 /* A MultiPoint of k locations into *mp; VEMT_E_NOMEM or VEMT_E_DEPENDENCY. */

@@ -6,6 +6,8 @@
 #include "engine/points.h"
 
 #include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +89,83 @@ int32_t *vemt_event_points_dates(const vemt_event_points *p,
     return date;
 }
 
+/* Below this many points, qsort; above, a least-significant-digit radix
+ * sort (0.03 s a million; qsort of ten million took 3.5 s) whose 16-bit
+ * digits' counts cost 2 MB to clear. */
+#define RADIX_MIN 16384
+/* Digits of 16 bits: 4 of y, then 4 of x (least significant first). */
+#define DIGITS 8
+
+/* A double as an unsigned key in the same order (-0 as +0). */
+static uint64_t order_key(double v) {
+    v += 0.0;
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return u >> 63 ? ~u : u | (uint64_t)1 << 63;
+}
+
+static double from_key(uint64_t u) {
+    u = u >> 63 ? u & ~((uint64_t)1 << 63) : ~u;
+    double v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+/* Sort the m pairs of keys (x key, y key) by x then y: least-significant-
+ * digit radix sort (stable), digits in which every key agrees skipped;
+ * tmp holds 2 m keys, count DIGITS x 65536. */
+static void radix_xy(uint64_t *k, uint64_t *tmp, size_t m, uint32_t *count) {
+    memset(count, 0, (size_t)DIGITS * 65536 * sizeof *count);
+    for (size_t i = 0; i < m; i++)
+        for (int d = 0; d < DIGITS; d++)
+            count[d * 65536 +
+                  ((k[2 * i + (d < 4)] >> (16 * (d % 4))) & 0xffff)]++;
+    for (int d = 0; d < DIGITS; d++) {
+        uint32_t *c = count + (size_t)d * 65536;
+        int word = d < 4, sh = 16 * (d % 4);
+        if (c[(k[word] >> sh) & 0xffff] == m) continue; /* all agree */
+        uint32_t sum = 0;
+        for (size_t b = 0; b < 65536; b++) {
+            uint32_t n = c[b];
+            c[b] = sum;
+            sum += n;
+        }
+        for (size_t i = 0; i < m; i++) {
+            size_t to = c[(k[2 * i + word] >> sh) & 0xffff]++;
+            tmp[2 * to] = k[2 * i];
+            tmp[2 * to + 1] = k[2 * i + 1];
+        }
+        memcpy(k, tmp, 2 * m * sizeof *k);
+    }
+}
+
+/* vemt_xy_distinct by radix sort into *kept; false when out of memory
+ * (xy untouched). -0 is kept as +0. */
+static bool radix_distinct(double *xy, size_t m, double *count, size_t *kept) {
+    uint64_t *k = vemt_calloc(4 * m, sizeof *k);
+    uint32_t *c = vemt_calloc((size_t)DIGITS * 65536, sizeof *c);
+    if (!k || !c) {
+        vemt_free(k), vemt_free(c);
+        return false;
+    }
+    for (size_t j = 0; j < 2 * m; j++) k[j] = order_key(xy[j]);
+    radix_xy(k, k + 2 * m, m, c);
+    size_t n = 0;
+    for (size_t j = 0; j < m; j++)
+        if (!n || k[2 * j] != k[2 * (n - 1)] ||
+            k[2 * j + 1] != k[2 * (n - 1) + 1]) {
+            k[2 * n] = k[2 * j], k[2 * n + 1] = k[2 * j + 1];
+            if (count) count[n] = 1;
+            n++;
+        } else if (count) {
+            count[n - 1] += 1;
+        }
+    for (size_t j = 0; j < 2 * n; j++) xy[j] = from_key(k[j]);
+    vemt_free(k), vemt_free(c);
+    *kept = n;
+    return true;
+}
+
 static int by_xy(const void *a, const void *b) {
     const double *p = a, *q = b;
     if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;
@@ -95,6 +174,8 @@ static int by_xy(const void *a, const void *b) {
 }
 
 size_t vemt_xy_distinct(double *xy, size_t m, double *count) {
+    size_t kept;
+    if (m >= RADIX_MIN && radix_distinct(xy, m, count, &kept)) return kept;
     qsort(xy, m, 2 * sizeof *xy, by_xy);
     size_t k = 0;
     for (size_t i = 0; i < m; i++)

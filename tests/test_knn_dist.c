@@ -286,6 +286,96 @@ TEST(bandwidth_as_before) {
     free(x), free(y), free(xy), free(tx), free(ty);
 }
 
+/* By x, then y (the order vemt_xy_distinct promises). */
+static int by_xy(const void *a, const void *b) {
+    const double *p = a, *q = b;
+    if (p[0] != q[0]) return p[0] < q[0] ? -1 : 1;
+    return p[1] < q[1] ? -1 : p[1] > q[1];
+}
+
+TEST(distinct_by_radix_as_by_qsort) {
+    /* Above 16,384 points vemt_xy_distinct sorts by radix: the same
+     * locations, in the same order, with the same counts as a qsort and a
+     * pass, here with negative coordinates and many coincident points. */
+    enum { N = 60000 };
+    double *xy = calloc(2 * N, sizeof *xy), *ref = calloc(2 * N, sizeof *ref);
+    double *count = calloc(N, sizeof *count), *rc = calloc(N, sizeof *rc);
+    CHECK(xy && ref && count && rc);
+    if (!xy || !ref || !count || !rc) return;
+    double *x = calloc(N, sizeof *x), *y = calloc(N, sizeof *y);
+    CHECK(x && y);
+    make_points(N, 31, x, y);
+    for (size_t i = 0; i < N; i++) {
+        xy[2 * i] = i % 3 ? x[i] : -x[i] - 1e6; /* both signs */
+        xy[2 * i + 1] = y[i] + 450000.25;
+    }
+    memcpy(ref, xy, 2 * N * sizeof *xy);
+    qsort(ref, N, 2 * sizeof *ref, by_xy);
+    size_t m = 0;
+    for (size_t i = 0; i < N; i++)
+        if (m && !by_xy(&ref[2 * i], &ref[2 * (m - 1)])) {
+            rc[m - 1] += 1;
+        } else {
+            ref[2 * m] = ref[2 * i], ref[2 * m + 1] = ref[2 * i + 1];
+            rc[m++] = 1;
+        }
+    size_t n = vemt_xy_distinct(xy, N, count);
+    CHECK_INT_EQ(n, m);
+    CHECK(m < N / 2); /* coincident points met */
+    CHECK(n == m && !memcmp(xy, ref, 2 * m * sizeof *xy));
+    CHECK(n == m && !memcmp(count, rc, m * sizeof *count));
+    free(xy), free(ref), free(count), free(rc), free(x), free(y);
+}
+
+TEST(sampled_mean_is_the_sample_mean) {
+    /* Above `most` points the mean is of every stride-th point's distance
+     * (by index), each to its k-th nearest among all the points: equal to
+     * that mean by brute force, and the same on one and two threads. */
+    enum { N = 3000, MOST = 700 };
+    double *x = calloc(N, sizeof *x), *y = calloc(N, sizeof *y);
+    double *xy = calloc(2 * N, sizeof *xy);
+    CHECK(x && y && xy);
+    if (!x || !y || !xy) return;
+    make_points(N, 41, x, y);
+    for (size_t i = 0; i < N; i++) xy[2 * i] = x[i], xy[2 * i + 1] = y[i];
+    vemt_ctx *ctx;
+    CHECK_STATUS(vemt_ctx_create(1, &ctx), VEMT_OK);
+    for (size_t k = 1; k <= 5; k += 4) {
+        vemt_kth_dist how = k == 1 ? VEMT_KTH_HYPOT : VEMT_KTH_SQRT;
+        double sum = 0;
+        size_t m = 0;
+        for (size_t i = 0; i < N; i += 5) { /* ceil(3000 / 700) = 5 */
+            size_t j = brute_kth(x, y, N, i, k);
+            double dx = x[i] - x[j], dy = y[i] - y[j];
+            sum +=
+                how == VEMT_KTH_HYPOT ? hypot(dx, dy) : sqrt(dx * dx + dy * dy);
+            m++;
+        }
+        double mean[2];
+        size_t stride[2];
+        for (unsigned th = 1; th <= 2; th++) {
+            vemt_ctx_set_threads(ctx, th);
+            CHECK_STATUS(
+                vemt_kdtree_kth_mean(ctx, xy, N, k, how, true, MOST, "test",
+                                     &mean[th - 1], &stride[th - 1]),
+                VEMT_OK);
+            CHECK_INT_EQ(stride[th - 1], 5);
+        }
+        CHECK(!memcmp(&mean[0], &mean[1], sizeof mean[0]));
+        CHECK(!memcmp(&mean[0], &(double){sum / (double)m}, sizeof sum));
+        /* Not sampled below `most`: every point, stride 1. */
+        double all;
+        size_t one;
+        CHECK_STATUS(vemt_kdtree_kth_mean(ctx, xy, N, k, how, false, N, "test",
+                                          &all, &one),
+                     VEMT_OK);
+        CHECK_INT_EQ(one, 1);
+        CHECK(fabs(all - mean[0]) < 0.1 * all); /* a fair sample */
+    }
+    vemt_ctx_destroy(ctx);
+    free(x), free(y), free(xy);
+}
+
 TEST_SUITE(knn_dist) {
     RUN(equals_brute_force);
     RUN(tie_goes_to_lower_index);
@@ -293,4 +383,6 @@ TEST_SUITE(knn_dist) {
     RUN(bad_k);
     RUN(cell_size_mean_as_before);
     RUN(bandwidth_as_before);
+    RUN(distinct_by_radix_as_by_qsort);
+    RUN(sampled_mean_is_the_sample_mean);
 }
