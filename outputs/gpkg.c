@@ -179,6 +179,7 @@ static vemt_status write_layers(vemt_ctx *ctx, vemt_gpkg *g,
 struct vemt_gpkg_early {
     pthread_t thread;
     bool running;               /* a thread to join */
+    atomic_bool stop;           /* abandoned: the thread stops adding rows */
     bool open;                  /* g holds the temporary, not yet taken */
     vemt_ctx *ctx;              /* the thread's */
     vemt_output out;            /* the caller's, its rules copied: */
@@ -201,6 +202,7 @@ static void *early_thread(void *arg) {
         e->ctx, e->tmp, e->out.crs ? e->out.crs : VEMT_ANALYSIS_CRS_DEFAULT,
         rules.exact_locations, &e->g);
     e->open = e->g.db != NULL;
+    e->g.stop = &e->stop;
     if (!e->st) e->st = write_layer(e->ctx, &e->g, e->done, &e->out);
     vemt_gdal_errors_pop();
     return NULL;
@@ -217,6 +219,7 @@ vemt_status vemt_outputs_gpkg_start(vemt_ctx *ctx, const char *path,
     if (!def || !vemt_layer_is_written(def, out)) return VEMT_OK;
     vemt_gpkg_early *e = vemt_calloc(1, sizeof *e);
     if (!e) return vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
+    atomic_init(&e->stop, false);
     vemt_status st = vemt_tmp_path(ctx, path, ".gpkg", e->tmp, sizeof e->tmp);
     if (!st && vemt_ctx_create(1, &e->ctx))
         st = vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
@@ -257,6 +260,7 @@ static vemt_status early_join(vemt_gpkg_early *e, vemt_ctx *ctx) {
 
 void vemt_outputs_gpkg_early_destroy(vemt_gpkg_early *e) {
     if (!e) return;
+    atomic_store(&e->stop, true); /* an abandoned run waits for no rows */
     early_join(e, NULL);
     if (e->open) { /* never taken: the run ended before its GeoPackage */
         int err_no;
@@ -283,6 +287,7 @@ static vemt_status open_gpkg(vemt_ctx *ctx, const vemt_output *out,
     }
     vemt_status st = early_join(e, ctx);
     *g = e->g;
+    g->stop = NULL;
     e->open = false;
     *done = e->done;
     return st;

@@ -453,6 +453,7 @@ static int step(sqlite3_stmt *stmt) {
  * row. Their fids are n_rows - row + 1 ... n_rows: the table is new, so
  * AUTOINCREMENT numbers them in order from 1 (checked). */
 static vemt_status flush(vemt_gpkg_table *t) {
+    if (t->g->stop && atomic_load(t->g->stop)) return VEMT_E_CANCELLED;
     int rc = SQLITE_DONE;
     if (t->row == t->batch) {
         for (int r = 0; r < t->row; r++)

@@ -10,6 +10,7 @@
 #define VEMT_OUTPUTS_GPKG_TABLE_H
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 #include "outputs/rtree.h"
 #include "outputs/sink.h"
@@ -17,7 +18,9 @@
 /** An open GeoPackage being written, all in one transaction. */
 typedef struct vemt_gpkg {
     sqlite3 *db;
-    int srs_id; /* of every feature table */
+    int srs_id;              /* of every feature table */
+    const atomic_bool *stop; /* NULL, or set by another thread: the rows
+                                added after fail with VEMT_E_CANCELLED */
 } vemt_gpkg;
 
 /** Rows sent to SQLite together: one INSERT of this many rows costs
