@@ -140,17 +140,21 @@ static vemt_status write_styles(vemt_ctx *ctx, vemt_gpkg *g,
     return st;
 }
 
-/* One layer's table, filled and indexed. */
+/* One layer's table, filled and indexed; listed in the file at its place
+ * among vemt_layers_get()'s, whenever it is written. */
 static vemt_status write_layer(vemt_ctx *ctx, vemt_gpkg *g,
                                const vemt_layer_def *def,
                                const vemt_output *out) {
+    int place = 0;
+    for (size_t i = 0; i < vemt_layers_count() && !place; i++)
+        if (vemt_layers_get(i) == def) place = (int)i + 1;
     char desc[1024];
     snprintf(desc, sizeof desc, "%s Output tier: %s.", def->description,
              out->provenance ? out->provenance->tier : "restricted");
     vemt_sink s;
     vemt_status st = vemt_sink_init(ctx, &s, def, out);
     if (st) return st;
-    st = vemt_gpkg_table_begin(ctx, g, def->name, desc, &s);
+    st = vemt_gpkg_table_begin(ctx, g, def->name, desc, place, &s);
     if (!st) st = def->fill(ctx, &s, out);
     return vemt_gpkg_table_end(ctx, &s, st);
 }
@@ -221,11 +225,13 @@ vemt_status vemt_outputs_gpkg_start(vemt_ctx *ctx, const char *path,
     if (!e) return vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
     atomic_init(&e->stop, false);
     vemt_status st = vemt_tmp_path(ctx, path, ".gpkg", e->tmp, sizeof e->tmp);
-    if (!st && vemt_ctx_create(1, &e->ctx))
-        st = vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
     if (st) {
         vemt_free(e);
         return st;
+    }
+    if (vemt_ctx_create(1, &e->ctx)) { /* the layer is written late */
+        vemt_free(e);
+        return VEMT_OK;
     }
     e->out = *out;
     e->out.early = NULL;

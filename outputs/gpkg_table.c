@@ -368,7 +368,8 @@ static vemt_status prepare_insert(vemt_ctx *ctx, vemt_gpkg *g, const char *name,
 }
 
 vemt_status vemt_gpkg_table_begin(vemt_ctx *ctx, vemt_gpkg *g, const char *name,
-                                  const char *description, vemt_sink *s) {
+                                  const char *description, int place,
+                                  vemt_sink *s) {
     vemt_gpkg_table *t = vemt_calloc(1, sizeof *t);
     if (!t) return vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
     t->g = g;
@@ -391,11 +392,13 @@ vemt_status vemt_gpkg_table_begin(vemt_ctx *ctx, vemt_gpkg *g, const char *name,
                             : vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
     sqlite3_free(create);
     char sql[512];
+    char rowid[24] = "NULL";
+    if (place > 0) snprintf(rowid, sizeof rowid, "%d", place);
     snprintf(sql, sizeof sql,
-             "INSERT INTO gpkg_contents (table_name, data_type, identifier, "
-             "description, last_change, srs_id) VALUES ('%s', '%s', '%s', ?1, "
-             "strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now'), %d)",
-             name, t->has_geom ? "features" : "attributes", name,
+             "INSERT INTO gpkg_contents (rowid, table_name, data_type, "
+             "identifier, description, last_change, srs_id) VALUES (%s, '%s', "
+             "'%s', '%s', ?1, strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now'), %d)",
+             rowid, name, t->has_geom ? "features" : "attributes", name,
              t->has_geom ? g->srs_id : 0);
     if (!st) st = vemt_gpkg_exec(ctx, g, sql, description, NULL);
     if (!st && t->has_geom) {

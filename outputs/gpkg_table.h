@@ -79,9 +79,13 @@ vemt_status vemt_gpkg_exec(vemt_ctx *ctx, vemt_gpkg *g, const char *sql,
                            const char *p1, const char *p2);
 
 /** Create table name (description for gpkg_contents) with s's fields and
- * geometry, and make s write its rows into it. */
+ * geometry, and make s write its rows into it. place (1, 2, ...: the rowid
+ * of its gpkg_contents row, the order GDAL and QGIS list the layers in)
+ * keeps the layers in one order whichever is written first; 0: after the
+ * others. */
 vemt_status vemt_gpkg_table_begin(vemt_ctx *ctx, vemt_gpkg *g, const char *name,
-                                  const char *description, vemt_sink *s);
+                                  const char *description, int place,
+                                  vemt_sink *s);
 
 /** Finish s's table: its extent and row count recorded, the R-tree packed
  * and loaded, and the GeoPackage's R-tree and feature-count triggers

@@ -77,7 +77,7 @@ static void write_table(test_state *t_, const char *path, const char *name,
     CHECK_INT_EQ(vemt_gpkg_create(ctx, path, "EPSG:27700", true, &g), VEMT_OK);
     vemt_sink s;
     make_sink(&s, geom);
-    vemt_status st = vemt_gpkg_table_begin(ctx, &g, name, "rows", &s);
+    vemt_status st = vemt_gpkg_table_begin(ctx, &g, name, "rows", 0, &s);
     if (!st) st = rows(&s, n);
     st = vemt_gpkg_table_end(ctx, &s, st);
     CHECK_INT_EQ(st, VEMT_OK);

@@ -700,6 +700,19 @@ static char *events_layer(const char *path, int *clustered) {
     return l ? t.s : (free(t.s), NULL);
 }
 
+/* The layers of the GeoPackage at path, in the order GDAL lists them;
+ * the caller frees it. */
+static char *layer_order(const char *path) {
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    text t = {0};
+    for (int i = 0; ds && i < GDALDatasetGetLayerCount(ds); i++) {
+        text_add(&t, OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
+        text_add(&t, " ");
+    }
+    if (ds) GDALClose(ds);
+    return t.s;
+}
+
 /* Entries of tmpdir whose names hold part. */
 static int entries_with(const char *part) {
     DIR *d = opendir(tmpdir);
@@ -738,6 +751,12 @@ TEST(events_layer_written_early) {
             events_layer(in_tmp(i ? "early.gpkg" : "late.gpkg"), &clustered[i]);
     }
     CHECK(layer[0] && layer[1] && strcmp(layer[0], layer[1]) == 0);
+    /* Listed in the same order, though events was written first. */
+    char *order[2] = {layer_order(in_tmp("late.gpkg")),
+                      layer_order(in_tmp("early.gpkg"))};
+    CHECK(order[0] && order[1] && strcmp(order[0], order[1]) == 0);
+    CHECK(order[1] && strncmp(order[1], "events ", 7) != 0);
+    free(order[0]), free(order[1]);
     /* The small run's hot spot is a DBSCAN cluster, and the layer says so. */
     CHECK(clustered[1] > 50);
     CHECK_INT_EQ(clustered[1], clustered[0]);
