@@ -307,7 +307,11 @@ static vemt_status distinct_locations(const vemt_events *events, unsigned kinds,
         m++;
     }
     *n = vemt_xy_distinct(*xy, m, w ? *w : NULL);
-    return VEMT_OK;
+    if (*n != SIZE_MAX) return VEMT_OK;
+    vemt_free(*xy);
+    if (w) vemt_free(*w), *w = NULL;
+    *xy = NULL;
+    return VEMT_E_NOMEM;
 }
 
 /* Mean nearest-neighbour distance of the points (Clark & Evans 1954,
@@ -489,7 +493,8 @@ vemt_status vemt_grid_auto_cell_size_events_m(
     *cell_m = 50.0 * best;
     char sample[64] = "";
     if (stride > 1)
-        snprintf(sample, sizeof sample, " (measured from every %zuth)", stride);
+        snprintf(sample, sizeof sample, " (measured from every %zu%s)", stride,
+                 vemt_ordinal_suffix(stride));
     if (rule_out)
         snprintf(rule_out, rule_size,
                  "the smallest 50 m multiple with a median of at least %g "

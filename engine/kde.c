@@ -52,6 +52,7 @@
  * index, so the work is the number of points times the pixels per kernel.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,9 +189,9 @@ static vemt_status knn_bandwidth(vemt_ctx *ctx, const vemt_points *pts,
         npts++;
     }
     size_t n = vemt_xy_distinct(xy, m, NULL);
-    if (n < 2) {
+    if (n < 2 || n == SIZE_MAX) {
         vemt_free(xy);
-        return VEMT_OK;
+        return n == SIZE_MAX ? VEMT_E_NOMEM : VEMT_OK;
     }
     size_t k = n - 1 < VEMT_KDE_KNN_K ? n - 1 : VEMT_KDE_KNN_K;
     /* The distances on the context's threads (kdtree.c), summed in the
@@ -204,17 +205,14 @@ static vemt_status knn_bandwidth(vemt_ctx *ctx, const vemt_points *pts,
     if (st) return st;
     char sample[64] = "";
     if (stride > 1)
-        snprintf(sample, sizeof sample, ", measured from every %zuth,", stride);
+        snprintf(sample, sizeof sample, ", measured from every %zu%s,", stride,
+                 vemt_ordinal_suffix(stride));
     if (rule_out)
         snprintf(rule_out, rule_size,
                  "bandwidth %.1f m: the mean distance from each of %zu "
                  "distinct places (of %zu points)%s to its %zu%s nearest other "
                  "place (after Williamson et al. 1998)",
-                 *h, n, npts, sample, k,
-                 k == 1   ? "st"
-                 : k == 2 ? "nd"
-                 : k == 3 ? "rd"
-                          : "th");
+                 *h, n, npts, sample, k, vemt_ordinal_suffix(k));
     return VEMT_OK;
 }
 

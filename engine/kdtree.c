@@ -414,7 +414,8 @@ vemt_status vemt_kdtree_kth_mean(vemt_ctx *ctx, const double *xy, size_t n,
         x[i] = xy[2 * i], y[i] = xy[2 * i + 1];
     if (!st) st = vemt_kdtree_create(ctx, x, y, n, &t);
     vemt_free(x), vemt_free(y);
-    if (!st && !(d = vemt_calloc(n, sizeof *d))) st = VEMT_E_NOMEM;
+    if (!st && !(d = vemt_calloc(*stride > 1 ? m : n, sizeof *d)))
+        st = VEMT_E_NOMEM;
     if (!st && *stride > 1 && !(pos = vemt_calloc(n, sizeof *pos)))
         st = VEMT_E_NOMEM;
     for (size_t p = 0; !st && pos && p < n; p++) pos[t->id[p]] = (uint32_t)p;

@@ -45,6 +45,7 @@
  * the hull's; memory O(m), no GEOS geometry per event.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,7 +81,7 @@ static vemt_status group(const int32_t *labels, size_t n, size_t k,
 }
 
 /* The distinct locations of m members into xy (sorted by x, then y);
- * returns how many. */
+ * returns how many, or SIZE_MAX when out of memory. */
 static size_t distinct(const vemt_points *pts, const size_t *mem, size_t m,
                        double *xy) {
     for (size_t j = 0; j < m; j++) {
@@ -390,8 +391,9 @@ static vemt_status summarise_one(GEOSContextHandle_t h, const vemt_points *pts,
     c->n_events = m;
     describe(pts, mem, m, o, c);
     if (!m) return VEMT_OK;
-    c->n_locations = distinct(pts, mem, m, xy);
-    if (!c->n_locations) return VEMT_E_NOMEM;
+    size_t kept = distinct(pts, mem, m, xy);
+    if (kept == SIZE_MAX) return VEMT_E_NOMEM;
+    c->n_locations = kept;
     size_t k = c->n_locations;
     vemt_status st = reduce(xy, &k, o->hull, &c->outline_tol_m);
     if (st) return st;

@@ -89,6 +89,11 @@ int32_t *vemt_event_points_dates(const vemt_event_points *p,
     return date;
 }
 
+const char *vemt_ordinal_suffix(size_t n) {
+    if (n % 100 >= 11 && n % 100 <= 13) return "th";
+    return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+}
+
 /* Below this many points, qsort; above, a least-significant-digit radix
  * sort (0.03 s a million; qsort of ten million took 3.5 s) whose 16-bit
  * digits' counts cost 2 MB to clear. */
@@ -140,7 +145,7 @@ static void radix_xy(uint64_t *k, uint64_t *tmp, size_t m, uint32_t *count) {
 }
 
 /* vemt_xy_distinct by radix sort into *kept; false when out of memory
- * (xy untouched). -0 is kept as +0. */
+ * (xy untouched). */
 static bool radix_distinct(double *xy, size_t m, double *count, size_t *kept) {
     uint64_t *k = vemt_calloc(4 * m, sizeof *k);
     uint32_t *c = vemt_calloc((size_t)DIGITS * 65536, sizeof *c);
@@ -175,7 +180,8 @@ static int by_xy(const void *a, const void *b) {
 
 size_t vemt_xy_distinct(double *xy, size_t m, double *count) {
     size_t kept;
-    if (m >= RADIX_MIN && radix_distinct(xy, m, count, &kept)) return kept;
+    if (m >= RADIX_MIN)
+        return radix_distinct(xy, m, count, &kept) ? kept : SIZE_MAX;
     qsort(xy, m, 2 * sizeof *xy, by_xy);
     size_t k = 0;
     for (size_t i = 0; i < m; i++)

@@ -22,9 +22,14 @@
 vemt_status vemt_points_check(vemt_ctx *ctx, const vemt_points *pts,
                               bool need_time, const char *what);
 
+/** "st", "nd", "rd" or "th": the English ordinal suffix of n. */
+const char *vemt_ordinal_suffix(size_t n);
+
 /** Sort the m points of xy (x, y pairs) by x, then y, and keep each
- * distinct location once, in that order; count (may be NULL) gets how many
- * of the m points each kept location held. Returns the number kept. */
+ * distinct location once, in that order (-0 as +0); count (may be NULL)
+ * gets how many of the m points each kept location held. Returns the
+ * number kept, or SIZE_MAX when out of memory (a radix sort's keys, above
+ * 16,384 points; xy is then unchanged). */
 size_t vemt_xy_distinct(double *xy, size_t m, double *count);
 
 /** Union-find root of i with path halving (parent[i] == i at a root). */
