@@ -124,6 +124,14 @@ static vemt_status write_style(vemt_ctx *ctx, vemt_gpkg *g,
     return rc;
 }
 
+/* The index of the layer named name, or vemt_layers_count() when none. */
+static size_t layer_index(const char *name) {
+    size_t i = 0;
+    while (i < vemt_layers_count() && strcmp(vemt_layers_get(i)->name, name))
+        i++;
+    return i;
+}
+
 static vemt_status write_styles(vemt_ctx *ctx, vemt_gpkg *g,
                                 const vemt_output *out) {
     vemt_status st = VEMT_OK;
@@ -131,48 +139,55 @@ static vemt_status write_styles(vemt_ctx *ctx, vemt_gpkg *g,
         st = vemt_gpkg_exec(ctx, g, styles_ddl[i], NULL, NULL);
     for (size_t i = 0; i < vemt_styles_count() && !st; i++) {
         const vemt_style *s = vemt_styles_get(i);
-        const vemt_layer_def *def = NULL;
-        for (size_t k = 0; k < vemt_layers_count(); k++)
-            if (!strcmp(vemt_layers_get(k)->name, s->layer))
-                def = vemt_layers_get(k);
-        if (def && vemt_layer_is_written(def, out)) st = write_style(ctx, g, s);
+        size_t k = layer_index(s->layer);
+        if (k < vemt_layers_count() &&
+            vemt_layer_is_written(vemt_layers_get(k), out))
+            st = write_style(ctx, g, s);
     }
     return st;
 }
 
-/* One layer's table, filled and indexed; listed in the file at its place
- * among vemt_layers_get()'s, whenever it is written. */
-static vemt_status write_layer(vemt_ctx *ctx, vemt_gpkg *g,
-                               const vemt_layer_def *def,
+/* Layer i's table, filled and indexed; listed in the file at its place
+ * among vemt_layers_get()'s (i + 1), whenever it is written. */
+static vemt_status write_layer(vemt_ctx *ctx, vemt_gpkg *g, size_t i,
                                const vemt_output *out) {
-    int place = 0;
-    for (size_t i = 0; i < vemt_layers_count() && !place; i++)
-        if (vemt_layers_get(i) == def) place = (int)i + 1;
+    const vemt_layer_def *def = vemt_layers_get(i);
     char desc[1024];
     snprintf(desc, sizeof desc, "%s Output tier: %s.", def->description,
              out->provenance ? out->provenance->tier : "restricted");
     vemt_sink s;
     vemt_status st = vemt_sink_init(ctx, &s, def, out);
     if (st) return st;
-    st = vemt_gpkg_table_begin(ctx, g, def->name, desc, place, &s);
+    st = vemt_gpkg_table_begin(ctx, g, def->name, desc, (int)i + 1, &s);
     if (!st) st = def->fill(ctx, &s, out);
     return vemt_gpkg_table_end(ctx, &s, st);
 }
 
-/* Every layer out has but `done` (written already), the styles and the
- * metadata. */
+/* Every layer out has but layer `done` (written already; none when
+ * vemt_layers_count()), the styles and the metadata. */
 static vemt_status write_layers(vemt_ctx *ctx, vemt_gpkg *g,
-                                const vemt_output *out,
-                                const vemt_layer_def *done) {
+                                const vemt_output *out, size_t done) {
     for (size_t i = 0; i < vemt_layers_count(); i++) {
-        const vemt_layer_def *def = vemt_layers_get(i);
-        if (def == done || !vemt_layer_is_written(def, out)) continue;
+        if (i == done || !vemt_layer_is_written(vemt_layers_get(i), out))
+            continue;
         vemt_ctx_progress(ctx, "write GeoPackage", i, vemt_layers_count());
-        vemt_status st = write_layer(ctx, g, def, out);
+        vemt_status st = write_layer(ctx, g, i, out);
         if (st) return st;
     }
     vemt_status st = write_styles(ctx, g, out);
     return st ? st : write_metadata(ctx, g, out);
+}
+
+/* A new temporary GeoPackage at tmp for out (private when its rules show
+ * where events happened). */
+static vemt_status create_gpkg(vemt_ctx *ctx, const vemt_output *out,
+                               const char *tmp, vemt_gpkg *g) {
+    vemt_tier_rules rules;
+    vemt_output_rules(out, &rules);
+    vemt_remove_with_side_files(tmp);
+    return vemt_gpkg_create(ctx, tmp,
+                            out->crs ? out->crs : VEMT_ANALYSIS_CRS_DEFAULT,
+                            rules.exact_locations, g);
 }
 
 /* The events layer written early (vemt_outputs_gpkg_start()): a thread
@@ -182,14 +197,14 @@ static vemt_status write_layers(vemt_ctx *ctx, vemt_gpkg *g,
  * from thread to thread, used by one at a time). */
 struct vemt_gpkg_early {
     pthread_t thread;
-    bool running;               /* a thread to join */
-    atomic_bool stop;           /* abandoned: the thread stops adding rows */
-    bool open;                  /* g holds the temporary, not yet taken */
-    vemt_ctx *ctx;              /* the thread's */
-    vemt_output out;            /* the caller's, its rules copied: */
-    vemt_provenance prov;       /* tier, threshold and rounding only */
-    vemt_tier_rules rules;      /* out.rules, when given */
-    const vemt_layer_def *done; /* the layer written */
+    bool running;          /* a thread to join */
+    atomic_bool stop;      /* abandoned: the thread stops adding rows */
+    bool open;             /* g holds the temporary, not yet taken */
+    vemt_ctx *ctx;         /* the thread's */
+    vemt_output out;       /* the caller's, its rules copied: */
+    vemt_provenance prov;  /* tier, threshold and rounding only */
+    vemt_tier_rules rules; /* out.rules, when given */
+    size_t done;           /* the layer written (its index) */
     vemt_gpkg g;
     vemt_status st;
     char tmp[4096];
@@ -199,12 +214,7 @@ static void *early_thread(void *arg) {
     vemt_gpkg_early *e = arg;
     vemt_gdal_errors ge;
     vemt_gdal_errors_push(&ge, e->ctx, VEMT_E_DEPENDENCY);
-    vemt_tier_rules rules;
-    vemt_output_rules(&e->out, &rules);
-    vemt_remove_with_side_files(e->tmp);
-    e->st = vemt_gpkg_create(
-        e->ctx, e->tmp, e->out.crs ? e->out.crs : VEMT_ANALYSIS_CRS_DEFAULT,
-        rules.exact_locations, &e->g);
+    e->st = create_gpkg(e->ctx, &e->out, e->tmp, &e->g);
     e->open = e->g.db != NULL;
     e->g.stop = &e->stop;
     if (!e->st) e->st = write_layer(e->ctx, &e->g, e->done, &e->out);
@@ -216,11 +226,10 @@ vemt_status vemt_outputs_gpkg_start(vemt_ctx *ctx, const char *path,
                                     const vemt_output *out,
                                     vemt_gpkg_early **early) {
     *early = NULL;
-    const vemt_layer_def *def = NULL;
-    for (size_t i = 0; i < vemt_layers_count() && !def; i++)
-        if (!strcmp(vemt_layers_get(i)->name, "events"))
-            def = vemt_layers_get(i);
-    if (!def || !vemt_layer_is_written(def, out)) return VEMT_OK;
+    size_t events = layer_index("events");
+    if (events == vemt_layers_count() ||
+        !vemt_layer_is_written(vemt_layers_get(events), out))
+        return VEMT_OK;
     vemt_gpkg_early *e = vemt_calloc(1, sizeof *e);
     if (!e) return vemt_ctx_fail(ctx, VEMT_E_NOMEM, "out of memory");
     atomic_init(&e->stop, false);
@@ -242,7 +251,7 @@ vemt_status vemt_outputs_gpkg_start(vemt_ctx *ctx, const char *path,
                               .round_to = out->provenance->round_to};
     e->out.provenance = out->provenance ? &e->prov : NULL;
     if (out->rules) e->rules = *out->rules, e->out.rules = &e->rules;
-    e->done = def;
+    e->done = events;
     e->running = pthread_create(&e->thread, NULL, early_thread, e) == 0;
     if (!e->running) { /* no thread: the layer is written with the rest */
         vemt_ctx_destroy(e->ctx);
@@ -279,18 +288,10 @@ void vemt_outputs_gpkg_early_destroy(vemt_gpkg_early *e) {
 
 /* The open temporary: the early one's, taken from it, or a new one. */
 static vemt_status open_gpkg(vemt_ctx *ctx, const vemt_output *out,
-                             const char *tmp, vemt_gpkg *g,
-                             const vemt_layer_def **done) {
+                             const char *tmp, vemt_gpkg *g, size_t *done) {
     vemt_gpkg_early *e = out->early;
-    *done = NULL;
-    if (!e || strcmp(e->tmp, tmp)) {
-        vemt_tier_rules rules;
-        vemt_output_rules(out, &rules);
-        vemt_remove_with_side_files(tmp);
-        return vemt_gpkg_create(ctx, tmp,
-                                out->crs ? out->crs : VEMT_ANALYSIS_CRS_DEFAULT,
-                                rules.exact_locations, g);
-    }
+    *done = vemt_layers_count(); /* none */
+    if (!e || strcmp(e->tmp, tmp)) return create_gpkg(ctx, out, tmp, g);
     vemt_status st = early_join(e, ctx);
     *g = e->g;
     g->stop = NULL;
@@ -308,7 +309,7 @@ vemt_status vemt_outputs_write_gpkg(vemt_ctx *ctx, const char *path,
     vemt_gdal_errors_push(&ge, ctx, VEMT_E_DEPENDENCY);
     errno = 0;
     vemt_gpkg g;
-    const vemt_layer_def *done;
+    size_t done;
     st = open_gpkg(ctx, out, tmp, &g, &done);
     if (!st) st = write_layers(ctx, &g, out, done);
     int err_no = 0;

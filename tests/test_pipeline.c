@@ -723,37 +723,38 @@ static int entries_with(const char *part) {
     return n;
 }
 
+/* The small run on `threads` threads into out (a name in tmpdir), its
+ * GeoPackage written or not; both steps must succeed. */
+static void small_run(test_state *t_, const char *threads, const char *out,
+                      bool write) {
+    seen s = {0};
+    vemt_job job;
+    vemt_result *res;
+    vemt_error err = {0};
+    const char *words[] = {SMALL_RUN, "--threads", threads,
+                           "--out",   in_tmp(out), NULL};
+    CHECK_STATUS(run_job(VEMT_JOB_RUN, words, &s, &job, &res, &err), VEMT_OK);
+    if (res && write)
+        CHECK_STATUS(vemt_pipeline_write(res, 0, NULL, &err), VEMT_OK);
+    vemt_result_destroy(res);
+    vemt_job_clear(&job);
+    seen_clear(&s);
+}
+
 TEST(events_layer_written_early) {
     /* With more than one thread the events layer is written in a thread of
      * its own while the run goes on (issue 19): the same rows, clusters
      * included, as one thread writes them after everything else. */
     char *layer[2] = {NULL, NULL};
     int clustered[2];
-    const char *threads[2] = {"1", "2"};
+    const char *threads[2] = {"1", "2"}, *out[2] = {"late.gpkg", "early.gpkg"};
     for (int i = 0; i < 2; i++) {
-        seen s = {0};
-        vemt_job job;
-        vemt_result *res;
-        vemt_error err = {0};
-        const char *words[] = {SMALL_RUN,
-                               "--threads",
-                               threads[i],
-                               "--out",
-                               in_tmp(i ? "early.gpkg" : "late.gpkg"),
-                               NULL};
-        CHECK_STATUS(run_job(VEMT_JOB_RUN, words, &s, &job, &res, &err),
-                     VEMT_OK);
-        if (res) CHECK_STATUS(vemt_pipeline_write(res, 0, NULL, &err), VEMT_OK);
-        vemt_result_destroy(res);
-        vemt_job_clear(&job);
-        seen_clear(&s);
-        layer[i] =
-            events_layer(in_tmp(i ? "early.gpkg" : "late.gpkg"), &clustered[i]);
+        small_run(t_, threads[i], out[i], true);
+        layer[i] = events_layer(in_tmp(out[i]), &clustered[i]);
     }
     CHECK(layer[0] && layer[1] && strcmp(layer[0], layer[1]) == 0);
     /* Listed in the same order, though events was written first. */
-    char *order[2] = {layer_order(in_tmp("late.gpkg")),
-                      layer_order(in_tmp("early.gpkg"))};
+    char *order[2] = {layer_order(in_tmp(out[0])), layer_order(in_tmp(out[1]))};
     CHECK(order[0] && order[1] && strcmp(order[0], order[1]) == 0);
     CHECK(order[1] && strncmp(order[1], "events ", 7) != 0);
     free(order[0]), free(order[1]);
@@ -764,16 +765,7 @@ TEST(events_layer_written_early) {
 
     /* A run whose GeoPackage is never written leaves no temporary: the
      * begun file goes with the result. */
-    seen s = {0};
-    vemt_job job;
-    vemt_result *res;
-    vemt_error err = {0};
-    const char *words[] = {
-        SMALL_RUN, "--threads", "2", "--out", in_tmp("abandoned.gpkg"), NULL};
-    CHECK_STATUS(run_job(VEMT_JOB_RUN, words, &s, &job, &res, &err), VEMT_OK);
-    vemt_result_destroy(res);
-    vemt_job_clear(&job);
-    seen_clear(&s);
+    small_run(t_, "2", "abandoned.gpkg", false);
     CHECK_INT_EQ(entries_with("abandoned"), 0);
 }
 
